@@ -1,0 +1,80 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { isRole, type Role } from '../../subgraphs/shared/src/caller.ts';
+import { failure, success, type Result } from '../../subgraphs/shared/src/errors.ts';
+import { DEFAULT_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, loadOrCreateDevIssuer } from './dev-issuer.ts';
+
+/** The end user as the gateway's token check established them. */
+export interface AuthenticatedUser {
+  id: string;
+  role: Role;
+  purpose: string;
+}
+
+export type Authenticator = (headers: IncomingHttpHeaders) => Promise<Result<AuthenticatedUser>>;
+
+interface VerifierSettings {
+  keys: JWTVerifyGetKey;
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+}
+
+/**
+ * Verifies the user's bearer JWT: signature against the issuer's keys, issuer, audience, expiry,
+ * and an algorithm from an explicit list (no `none`, no switching to a symmetric algorithm).
+ * JWKS_URL selects an external OIDC issuer; otherwise the embedded dev issuer in DATA_DIR.
+ */
+export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: string): Promise<Authenticator> {
+  const settings: VerifierSettings = env.JWKS_URL
+    ? {
+        keys: createRemoteJWKSet(new URL(env.JWKS_URL)),
+        issuer: required(env, 'OIDC_ISSUER'),
+        audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE,
+        algorithms: (env.JWT_ALGORITHMS ?? 'RS256,ES256,PS256').split(',').map((a) => a.trim()),
+      }
+    : {
+        keys: createLocalJWKSet({ keys: [(await loadOrCreateDevIssuer(dataDir)).publicJwk] }),
+        issuer: DEV_ISSUER,
+        audience: DEFAULT_AUDIENCE,
+        algorithms: [DEV_ALGORITHM],
+      };
+
+  return async (headers) => {
+    const header = headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header.trim()) : null;
+    if (!match) return failure('UNAUTHENTICATED', 'A bearer token is required: Authorization: Bearer <token>.');
+    try {
+      const { payload } = await jwtVerify(match[1]!, settings.keys, {
+        issuer: settings.issuer, audience: settings.audience, algorithms: settings.algorithms, clockTolerance: 30,
+      });
+      const role = payload.role ?? (Array.isArray(payload.roles) ? payload.roles[0] : undefined);
+      if (typeof payload.sub !== 'string' || payload.sub === '') return failure('UNAUTHENTICATED', 'The token has no subject (sub).');
+      if (!isRole(role)) return failure('UNAUTHENTICATED', 'The token carries no known role (coordinator, analyst, auditor).');
+      const purpose = typeof payload.purpose === 'string' && payload.purpose !== '' ? payload.purpose : defaultPurpose(role);
+      return success({ id: payload.sub, role, purpose });
+    } catch (error) {
+      return failure('UNAUTHENTICATED', describe(error));
+    }
+  };
+}
+
+/** Why a token was refused, in words that help the caller but name no key material. */
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'The token has expired.';
+  if (error instanceof errors.JWTClaimValidationFailed) return `The token's ${error.claim} claim is not accepted.`;
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm that is not accepted.';
+  if (error instanceof errors.JWKSNoMatchingKey) return 'The token is signed by an unknown key.';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
+  return 'The token is not a valid signed JWT.';
+}
+
+function defaultPurpose(role: Role): string {
+  return role === 'coordinator' ? 'COORDINATION' : role === 'analyst' ? 'FOLLOW_UP' : 'AUDIT';
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} must be set when JWKS_URL is set`);
+  return value;
+}

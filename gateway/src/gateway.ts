@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApolloGateway } from '@apollo/gateway';
+import type { Fetcher } from '@apollo/utils.fetcher';
+import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
+import { SUBGRAPH_NAMES, dataDir, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
+import { createGraphQLHttpHandler } from '../../subgraphs/shared/src/http.ts';
+import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts';
+import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
+import { createAuthenticator } from './authentication.ts';
+import type { GatewayContext } from './context.ts';
+import { SubgraphSource } from './subgraph-source.ts';
+
+export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
+
+export interface GatewayOptions {
+  env?: NodeJS.ProcessEnv;
+  dataDir?: string;
+  logger?: Logger;
+}
+
+/**
+ * Builds the gateway without listening: @apollo/gateway on the committed static supergraph
+ * inside Apollo Server, behind the shared HTTP front with the user's token check.
+ */
+export async function buildGateway(options: GatewayOptions = {}) {
+  const env = options.env ?? process.env;
+  // Belt and braces with the plugins in createApolloServer: nothing is reported to Apollo.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
+  const logger = options.logger ?? createLogger('gateway');
+  const metrics = createProcessMetrics('gateway');
+  const authenticate = await createAuthenticator(env, options.dataDir ?? dataDir(env));
+  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    buildService: ({ name, url }) => new SubgraphSource({ url: urls[name] ?? url, fetcher: fetch as unknown as Fetcher }),
+    logger,
+  });
+  const apollo = createApolloServer<GatewayContext>({ gateway }, logger);
+  await apollo.start();
+
+  const handler = createGraphQLHttpHandler<GatewayContext>({
+    apollo,
+    metrics: metrics.registry,
+    logger,
+    async context(request, requestId) {
+      const result = await authenticate(request.headers);
+      if (!result.ok) {
+        logger.info({ requestId, reason: result.failure.message }, 'request refused: not authenticated');
+        return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
+      }
+      return { ok: true, context: { user: result.value, requestId } };
+    },
+    ready: async () => true,
+  });
+
+  return {
+    handler, metrics, logger, urls,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { intFromEnv, listenHost } from '../../subgraphs/shared/src/config.ts';
+import { listen } from '../../subgraphs/shared/src/http.ts';
+import { buildGateway } from './gateway.ts';
+
+const gateway = await buildGateway();
+const server = await listen(gateway.handler, intFromEnv('PORT', 4000), listenHost());
+gateway.logger.info({ url: `${server.url}/graphql`, subgraphs: gateway.urls }, 'gateway listening');
+
+const shutdown = async (signal: string) => {
+  gateway.logger.info({ signal }, 'shutting down');
+  await server.close();
+  await gateway.stop();
+  process.exit(0);
+};
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,67 @@
+/**
+ * `npm start`: the whole graph on one machine on the embedded default: five subgraphs and the
+ * gateway as separate processes, like in production. Ctrl-C stops them all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SUBGRAPH_NAMES, intFromEnv, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const gatewayPort = intFromEnv('PORT', 4000);
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function start(name: string, entry: string, port: number): void {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+    cwd: process.cwd(),
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest.`);
+    void stopAll(1);
+  });
+  children.push(child);
+}
+
+async function stopAll(exitCode: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const exited = children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => c.once('exit', resolve)));
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  process.exit(exitCode);
+}
+
+async function waitForGateway(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !stopping) {
+    const ready = await fetch(url).then((r) => r.ok, () => false);
+    if (ready) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+// Each subgraph listens on the port of the URL the gateway will call it on (<NAME>_URL).
+for (const name of SUBGRAPH_NAMES) start(name, `subgraphs/${name}/src/main.ts`, Number(new URL(subgraphUrl(name)).port));
+start('gateway', 'gateway/src/main.ts', gatewayPort);
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+const base = `http://127.0.0.1:${gatewayPort}`;
+if (await waitForGateway(`${base}/ready`, 180_000)) {
+  console.log(`
+Finsam graph is up.
+  GraphQL endpoint: ${base}/graphql
+  A token:          npm run token -- --role coordinator --sub coordinator-1
+  Try:              curl -s ${base}/graphql -H "authorization: Bearer $(npm run -s token | tail -n1)" \\
+                      -H 'content-type: application/json' -d '{"query":"{ me { id name caseload(first: 5) { totalCount nodes { personnummer } } } }"}'
+Ctrl-C stops everything.
+`);
+} else if (!stopping) {
+  console.error('The gateway did not become ready within 180 s; stopping.');
+  await stopAll(1);
+}

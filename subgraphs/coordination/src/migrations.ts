@@ -1,0 +1,80 @@
+import type { Migrations } from '../../shared/src/database.ts';
+
+/** Versioned schema of the samordningsförbund's store; never edit an applied migration, add one. */
+export const migrations: Migrations = {
+  '0001_coordination': {
+    async up(db) {
+      await db.schema.createTable('forbund')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('municipality')
+        .addColumn('code', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('county', 'text', (c) => c.notNull())
+        .addColumn('forbund_id', 'text', (c) => c.notNull().references('forbund.id'))
+        .execute();
+      await db.schema.createTable('coordinator')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('forbund_id', 'text', (c) => c.notNull().references('forbund.id'))
+        .execute();
+      await db.schema.createTable('person')
+        .addColumn('personnummer', 'text', (c) => c.primaryKey())
+        .addColumn('given_name', 'text', (c) => c.notNull())
+        .addColumn('family_name', 'text', (c) => c.notNull())
+        .addColumn('sex', 'text', (c) => c.notNull())
+        .addColumn('birth_date', 'text', (c) => c.notNull())
+        .addColumn('municipality_code', 'text', (c) => c.notNull().references('municipality.code'))
+        .addColumn('address', 'text')
+        .addColumn('identity_protection', 'text', (c) => c.notNull())
+        .addColumn('priority_groups', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createTable('caseload_assignment')
+        .addColumn('coordinator_id', 'text', (c) => c.notNull().references('coordinator.id'))
+        .addColumn('personnummer', 'text', (c) => c.notNull().references('person.personnummer'))
+        .addColumn('assigned_from', 'text', (c) => c.notNull())
+        .addColumn('assigned_to', 'text')
+        .addPrimaryKeyConstraint('caseload_assignment_pk', ['coordinator_id', 'personnummer', 'assigned_from'])
+        .execute();
+      await db.schema.createIndex('caseload_assignment_personnummer').on('caseload_assignment').column('personnummer').execute();
+      await db.schema.createTable('intervention')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('forbund_id', 'text', (c) => c.notNull().references('forbund.id'))
+        .addColumn('start_date', 'text', (c) => c.notNull())
+        .addColumn('end_date', 'text')
+        .execute();
+      await db.schema.createTable('participation')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('personnummer', 'text', (c) => c.notNull().references('person.personnummer'))
+        .addColumn('intervention_id', 'text', (c) => c.notNull().references('intervention.id'))
+        .addColumn('registered_in', 'text', (c) => c.notNull())
+        .addColumn('registered_out', 'text')
+        .addColumn('income_sources_before', 'text', (c) => c.notNull())
+        .addColumn('occupation_before', 'text', (c) => c.notNull())
+        .addColumn('occupation_share_before', 'integer', (c) => c.notNull())
+        .addColumn('education_level', 'text', (c) => c.notNull())
+        .addColumn('years_on_public_support', 'integer', (c) => c.notNull())
+        .addColumn('end_reason', 'text')
+        .addColumn('occupation_after', 'text')
+        .addColumn('income_sources_after', 'text')
+        .execute();
+      await db.schema.createIndex('participation_personnummer').on('participation').column('personnummer').execute();
+      await db.schema.createIndex('participation_intervention').on('participation').column('intervention_id').execute();
+      await db.schema.createTable('consent')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('personnummer', 'text', (c) => c.notNull().references('person.personnummer'))
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('valid_from', 'text', (c) => c.notNull())
+        .addColumn('valid_to', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .addColumn('form_reference', 'text', (c) => c.notNull())
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('consent_personnummer').on('consent').column('personnummer').execute();
+    },
+  },
+};

@@ -1,0 +1,72 @@
+import { todayIso } from '../../../shared/src/dates.ts';
+import type { CoordinationContext } from '../context.ts';
+import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
+import { computeSignals, type SectorFacts } from '../signals.ts';
+
+/**
+ * A Person as the resolvers see it: from a caseload page or `person` it carries its row; from
+ * the query plan (`_entities`) it carries the sector fields that `signals` requires, and its
+ * row is loaded only if a field needs it.
+ */
+export type PersonParent = { personnummer: string; row?: PersonRow } & SectorFacts;
+
+async function rowOf(person: PersonParent, ctx: CoordinationContext): Promise<PersonRow> {
+  const row = person.row ?? (await ctx.loaders.person.load(person.personnummer));
+  if (!row) throw new Error('person row missing for a resolved reference');
+  return row;
+}
+
+const isProtected = (row: PersonRow) => row.identity_protection !== 'NONE';
+
+export const personResolvers = {
+  Person: {
+    __resolveReference: (ref: PersonParent): PersonParent => ref,
+    name: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => {
+      const row = await rowOf(p, ctx);
+      return isProtected(row) ? null : `${row.given_name} ${row.family_name}`;
+    },
+    address: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => {
+      const row = await rowOf(p, ctx);
+      return isProtected(row) ? null : row.address;
+    },
+    identityProtection: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).identity_protection,
+    sex: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).sex,
+    birthDate: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).birth_date,
+    age: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ageOn((await rowOf(p, ctx)).birth_date, todayIso()),
+    homeMunicipality: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => {
+      const row = await rowOf(p, ctx);
+      return { code: row.municipality_code, name: row.municipality_name, county: row.county };
+    },
+    priorityGroups: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => JSON.parse((await rowOf(p, ctx)).priority_groups) as string[],
+    consents: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) =>
+      (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentView),
+    participations: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.participationsByPerson.load(p.personnummer),
+    signals: (p: PersonParent) => computeSignals(p, todayIso()),
+  },
+  Participation: {
+    intervention: (x: ParticipationRow) => ({
+      id: x.intervention_id, name: x.intervention_name, kind: x.intervention_kind, forbund_id: x.intervention_forbund_id,
+      start_date: x.intervention_start_date, end_date: x.intervention_end_date,
+    }),
+    registeredIn: (x: ParticipationRow) => x.registered_in,
+    registeredOut: (x: ParticipationRow) => x.registered_out,
+    atStart: (x: ParticipationRow) => ({
+      incomeSources: JSON.parse(x.income_sources_before) as string[], occupation: x.occupation_before,
+      occupationShareOfFullTime: x.occupation_share_before, educationLevel: x.education_level, yearsOnPublicSupport: x.years_on_public_support,
+    }),
+    atEnd: (x: ParticipationRow) => x.registered_out === null || x.end_reason === null ? null : {
+      reason: x.end_reason, occupation: x.occupation_after,
+      incomeSources: x.income_sources_after === null ? [] : (JSON.parse(x.income_sources_after) as string[]),
+    },
+  },
+};
+
+export function consentView(row: ConsentRow) {
+  return { id: row.id, agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at, formReference: row.form_reference };
+}
+
+export function ageOn(birthDate: string, today: string): number {
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return today.slice(5) >= birthDate.slice(5) ? years : years - 1;
+}
+

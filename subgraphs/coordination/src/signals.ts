@@ -1,0 +1,263 @@
+import { addDays, addMonths, daysBetween, monthOf, overlaps, type IsoDate } from '../../shared/src/dates.ts';
+import type { Agency } from '../../shared/src/population/types.ts';
+
+/**
+ * Signals that a person is falling between the chairs. Each rule reads more than one sector,
+ * as the query plan delivers them to `Person.signals` through @requires. A sector that is null
+ * (no consent, or its subgraph down) is unknown, not empty: a rule that needs the absence of
+ * something in a sector never fires on a sector it cannot see.
+ */
+
+export interface SicknessCaseFacts {
+  benefit: string;
+  status: string;
+  startDate: IsoDate;
+  endDate: IsoDate | null;
+  decisionDate: IsoDate | null;
+  refusalReason: string | null;
+  reconciliationMeetingDate: IsoDate | null;
+  rehabilitationPlanDate: IsoDate | null;
+  dayInRehabilitationChain: number | null;
+}
+
+export interface SectorFacts {
+  sicknessInsurance?: { cases: SicknessCaseFacts[] } | null;
+  employment?: {
+    registrations: { registeredOn: IsoDate; deregisteredOn: IsoDate | null }[];
+    programmes: { startDate: IsoDate; endDate: IsoDate | null; reportedSickFrom: IsoDate | null; reportedSickTo: IsoDate | null }[];
+  } | null;
+  socialServices?: { assistanceMonths: { month: string; reasonForNeed: { group: string } }[] } | null;
+  care?: { certificates: { issuedOn: IsoDate; workCapacitySteps: { from: IsoDate; to: IsoDate; reduction: number }[] }[] } | null;
+}
+
+export type SignalCode =
+  | 'SICKNESS_BENEFIT_ENDED_NOT_REGISTERED'
+  | 'DAY_180_APPROACHING'
+  | 'LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE'
+  | 'LONG_ASSISTANCE_NO_ACTIVITY'
+  | 'SICK_LISTED_WITHOUT_BENEFIT'
+  | 'ACTIVITY_COMPENSATION_NO_ACTIVITY'
+  | 'SICK_IN_PROGRAMME_NO_CERTIFICATE'
+  | 'CONFLICTING_ASSESSMENTS';
+
+export interface SignalFact {
+  agency: Agency;
+  description: string;
+  date: IsoDate | null;
+}
+
+export interface Signal {
+  code: SignalCode;
+  arose: IsoDate;
+  summary: string;
+  facts: SignalFact[];
+}
+
+type Rule = (facts: SectorFacts, today: IsoDate) => Signal | null;
+
+/** How long after a refusal a person has to register at Arbetsförmedlingen before we call it a gap. */
+const REGISTRATION_WINDOW_DAYS = 25;
+/** How far back an ended benefit or a decision still matters for a signal. */
+const LOOKBACK_DAYS = 365;
+
+const firstDay = (month: string): IsoDate => `${month}-01`;
+const lastDay = (month: string): IsoDate => addDays(firstDay(addMonths(month, 1)), -1);
+const sjukpenning = (facts: SectorFacts) => (facts.sicknessInsurance?.cases ?? []).filter((c) => c.benefit === 'SJUKPENNING');
+const endOf = (c: SicknessCaseFacts): IsoDate | null => c.endDate ?? c.decisionDate;
+
+const sicknessBenefitEndedNotRegistered: Rule = ({ sicknessInsurance, employment }, today) => {
+  if (!sicknessInsurance || !employment) return null;
+  for (const c of sjukpenning({ sicknessInsurance })) {
+    const decided = c.decisionDate ?? c.endDate;
+    if ((c.status !== 'REFUSED' && c.status !== 'WITHDRAWN') || decided === null) continue;
+    const windowEnd = addDays(decided, REGISTRATION_WINDOW_DAYS);
+    if (windowEnd > today || daysBetween(decided, today) > LOOKBACK_DAYS) continue;
+    const registered = employment.registrations.some((r) => overlaps(r.registeredOn, r.deregisteredOn, decided, windowEnd));
+    if (registered) continue;
+    return {
+      code: 'SICKNESS_BENEFIT_ENDED_NOT_REGISTERED', arose: windowEnd,
+      summary: `Sjukpenning ${c.status === 'REFUSED' ? 'refused' : 'withdrawn'} and no registration at Arbetsförmedlingen within ${REGISTRATION_WINDOW_DAYS} days.`,
+      facts: [
+        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning ${c.status === 'REFUSED' ? 'refused' : 'withdrawn'}`, date: decided },
+        { agency: 'EMPLOYMENT', description: `Not registered as a job seeker between ${decided} and ${windowEnd}`, date: null },
+      ],
+    };
+  }
+  return null;
+};
+
+const day180Approaching: Rule = ({ sicknessInsurance }, today) => {
+  for (const c of sjukpenning({ sicknessInsurance })) {
+    const day = c.dayInRehabilitationChain;
+    const ongoing = c.status === 'GRANTED' && (c.endDate === null || c.endDate >= today);
+    if (!ongoing || day === null || day < 150 || day > 180) continue;
+    if (c.reconciliationMeetingDate !== null || c.rehabilitationPlanDate !== null) continue;
+    return {
+      code: 'DAY_180_APPROACHING', arose: addDays(c.startDate, 149),
+      summary: `Day ${day} of sick leave; the assessment against the whole labour market starts at day 181 and there is no reconciliation meeting or plan.`,
+      facts: [
+        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning since ${c.startDate}, day ${day} of the rehabilitation chain`, date: c.startDate },
+        { agency: 'SICKNESS_INSURANCE', description: 'No avstämningsmöte and no plan for return to work', date: null },
+      ],
+    };
+  }
+  return null;
+};
+
+const leftInsuranceOnSocialAssistance: Rule = ({ sicknessInsurance, socialServices }, today) => {
+  if (!sicknessInsurance || !socialServices) return null;
+  for (const c of sjukpenning({ sicknessInsurance })) {
+    const ended = endOf(c);
+    if (!['ENDED', 'REFUSED', 'WITHDRAWN'].includes(c.status) || ended === null || daysBetween(ended, today) > 2 * LOOKBACK_DAYS) continue;
+    const firstMonthAfter = socialServices.assistanceMonths
+      .map((m) => m.month)
+      .filter((m) => m > monthOf(ended) && m <= addMonths(monthOf(ended), 12))
+      .sort()[0];
+    if (firstMonthAfter === undefined) continue;
+    return {
+      code: 'LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE', arose: firstDay(firstMonthAfter),
+      summary: 'Left the sickness insurance and then received ekonomiskt bistånd.',
+      facts: [
+        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning ${c.status.toLowerCase()}`, date: ended },
+        { agency: 'SOCIAL_SERVICES', description: `Ekonomiskt bistånd from ${firstMonthAfter}`, date: firstDay(firstMonthAfter) },
+      ],
+    };
+  }
+  return null;
+};
+
+const longAssistanceNoActivity: Rule = ({ socialServices, employment }, today) => {
+  if (!socialServices || !employment) return null;
+  const current = monthOf(today);
+  const recent = socialServices.assistanceMonths.map((m) => m.month)
+    .filter((m) => m > addMonths(current, -12) && m <= current).sort();
+  if (recent.length < 6) return null;
+  const yearAgo = addDays(today, -LOOKBACK_DAYS);
+  const active = employment.registrations.some((r) => overlaps(r.registeredOn, r.deregisteredOn, yearAgo, today)) ||
+    employment.programmes.some((p) => overlaps(p.startDate, p.endDate, yearAgo, today));
+  if (active) return null;
+  return {
+    code: 'LONG_ASSISTANCE_NO_ACTIVITY', arose: firstDay(recent[5]!),
+    summary: `Ekonomiskt bistånd ${recent.length} of the last 12 months, with no registration or programme at Arbetsförmedlingen.`,
+    facts: [
+      { agency: 'SOCIAL_SERVICES', description: `Ekonomiskt bistånd ${recent.length} of the last 12 months`, date: firstDay(recent[0]!) },
+      { agency: 'EMPLOYMENT', description: 'No registration and no programme in the last 12 months', date: null },
+    ],
+  };
+};
+
+const sickListedWithoutBenefit: Rule = ({ socialServices, sicknessInsurance, care }, today) => {
+  if (!socialServices || !sicknessInsurance) return null;
+  const sickMonths = socialServices.assistanceMonths
+    .filter((m) => m.reasonForNeed.group === 'SICK_LEAVE_WITH_CERTIFICATE' && m.month > addMonths(monthOf(today), -4) && m.month <= monthOf(today))
+    .map((m) => m.month).sort();
+  const uncovered = sickMonths.filter((month) => !sicknessInsurance.cases.some((c) =>
+    c.status === 'GRANTED' && overlaps(c.startDate, c.endDate, firstDay(month), lastDay(month))));
+  if (uncovered.length === 0) return null;
+  const first = uncovered[0]!;
+  const facts: SignalFact[] = [
+    { agency: 'SOCIAL_SERVICES', description: 'Reason for need: sick leave with a medical certificate', date: firstDay(first) },
+    { agency: 'SICKNESS_INSURANCE', description: `No sickness benefit granted for ${uncovered.join(', ')}`, date: null },
+  ];
+  const certificate = care?.certificates.find((c) => c.workCapacitySteps.some((s) => overlaps(s.from, s.to, firstDay(first), today)));
+  if (certificate) facts.push({ agency: 'CARE', description: 'Medical certificate for the period', date: certificate.issuedOn });
+  return {
+    code: 'SICK_LISTED_WITHOUT_BENEFIT', arose: firstDay(first),
+    summary: 'Sick-listed with a certificate according to the social services, but no sickness benefit.',
+    facts,
+  };
+};
+
+const activityCompensationNoActivity: Rule = ({ sicknessInsurance, employment }, today) => {
+  if (!sicknessInsurance) return null;
+  const cases = sicknessInsurance.cases.filter((c) => c.benefit === 'AKTIVITETSERSATTNING');
+  const current = cases.find((c) => c.status === 'GRANTED' && c.startDate <= today && (c.endDate === null || c.endDate >= today));
+  if (!current) return null;
+  const facts: SignalFact[] = [{ agency: 'SICKNESS_INSURANCE', description: `Aktivitetsersättning since ${current.startDate}`, date: current.startDate }];
+  let arose: IsoDate | null = null;
+
+  if (employment) {
+    const registered = employment.registrations.some((r) => r.registeredOn <= today && (r.deregisteredOn === null || r.deregisteredOn >= today));
+    const inProgramme = employment.programmes.some((p) => p.startDate <= today && (p.endDate === null || p.endDate >= today));
+    if (!registered && !inProgramme) {
+      facts.push({ agency: 'EMPLOYMENT', description: 'No registration and no programme at Arbetsförmedlingen', date: null });
+      arose = current.startDate;
+    }
+  }
+  const renewalPending = cases.some((c) => (c.status === 'APPLICATION_RECEIVED' || c.status === 'INVESTIGATION') && c !== current);
+  if (current.endDate !== null && daysBetween(today, current.endDate) <= 183 && !renewalPending) {
+    facts.push({ agency: 'SICKNESS_INSURANCE', description: `The period ends ${current.endDate} and no new application has been made`, date: current.endDate });
+    const sixMonthsBefore = addDays(current.endDate, -183);
+    arose = arose === null || sixMonthsBefore > arose ? sixMonthsBefore : arose;
+  }
+  if (arose === null) return null;
+  return {
+    code: 'ACTIVITY_COMPENSATION_NO_ACTIVITY', arose,
+    summary: 'Aktivitetsersättning without activity, or ending soon without a new application.',
+    facts,
+  };
+};
+
+const sickInProgrammeNoCertificate: Rule = ({ employment, care }, today) => {
+  if (!employment || !care) return null;
+  for (const p of employment.programmes) {
+    if (p.reportedSickFrom === null) continue;
+    const sickTo = p.reportedSickTo ?? today;
+    const sickDays = daysBetween(p.reportedSickFrom, sickTo) + 1;
+    if (sickDays <= 7) continue;
+    // A certificate is needed from the eighth day of sickness.
+    const eighthDay = addDays(p.reportedSickFrom, 7);
+    const certified = care.certificates.some((c) => c.workCapacitySteps.some((s) => overlaps(s.from, s.to, eighthDay, sickTo)));
+    if (certified) continue;
+    return {
+      code: 'SICK_IN_PROGRAMME_NO_CERTIFICATE', arose: eighthDay,
+      summary: `Sick ${sickDays} days during a programme with no medical certificate.`,
+      facts: [
+        { agency: 'EMPLOYMENT', description: `Reported sick in a programme from ${p.reportedSickFrom}${p.reportedSickTo ? ` to ${p.reportedSickTo}` : ''}`, date: p.reportedSickFrom },
+        { agency: 'CARE', description: 'No medical certificate covering the sickness from day 8', date: null },
+      ],
+    };
+  }
+  return null;
+};
+
+const conflictingAssessments: Rule = ({ sicknessInsurance, care }, today) => {
+  if (!sicknessInsurance || !care) return null;
+  for (const c of sjukpenning({ sicknessInsurance })) {
+    if (c.status !== 'REFUSED' || c.refusalReason !== 'WORK_CAPACITY_NOT_REDUCED' || c.decisionDate === null) continue;
+    if (daysBetween(c.decisionDate, today) > LOOKBACK_DAYS) continue;
+    const decided = c.decisionDate;
+    for (const certificate of care.certificates) {
+      const step = certificate.workCapacitySteps.find((s) => s.reduction === 100 && s.to >= decided && s.from <= addDays(decided, 30));
+      if (!step) continue;
+      return {
+        code: 'CONFLICTING_ASSESSMENTS', arose: decided > certificate.issuedOn ? decided : certificate.issuedOn,
+        summary: 'Försäkringskassan finds the work capacity not reduced while the medical certificate says fully reduced.',
+        facts: [
+          { agency: 'SICKNESS_INSURANCE', description: 'Sjukpenning refused: work capacity not reduced by a quarter', date: decided },
+          { agency: 'CARE', description: `Medical certificate: work capacity reduced 100 % from ${step.from} to ${step.to}`, date: certificate.issuedOn },
+        ],
+      };
+    }
+  }
+  return null;
+};
+
+export const SIGNAL_RULES: Record<SignalCode, Rule> = {
+  SICKNESS_BENEFIT_ENDED_NOT_REGISTERED: sicknessBenefitEndedNotRegistered,
+  DAY_180_APPROACHING: day180Approaching,
+  LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE: leftInsuranceOnSocialAssistance,
+  LONG_ASSISTANCE_NO_ACTIVITY: longAssistanceNoActivity,
+  SICK_LISTED_WITHOUT_BENEFIT: sickListedWithoutBenefit,
+  ACTIVITY_COMPENSATION_NO_ACTIVITY: activityCompensationNoActivity,
+  SICK_IN_PROGRAMME_NO_CERTIFICATE: sickInProgrammeNoCertificate,
+  CONFLICTING_ASSESSMENTS: conflictingAssessments,
+};
+
+/** Every signal the facts raise today, newest first. */
+export function computeSignals(facts: SectorFacts, today: IsoDate): Signal[] {
+  return Object.values(SIGNAL_RULES)
+    .map((rule) => rule(facts, today))
+    .filter((signal): signal is Signal => signal !== null)
+    .sort((a, b) => (a.arose < b.arose ? 1 : a.arose > b.arose ? -1 : 0));
+}

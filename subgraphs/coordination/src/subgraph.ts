@@ -1,0 +1,18 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
+import { createContext, type CoordinationContext } from './context.ts';
+import type { CoordinationDb } from './data.ts';
+import { migrations } from './migrations.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedCoordination } from './seed.ts';
+
+/** The samordningsförbund's subgraph: the graph's entry points, caseloads, interventions, consents, signals. */
+export const coordination: SubgraphDefinition<CoordinationDb, CoordinationContext> = {
+  name: 'coordination',
+  resolvers: resolvers as GraphQLResolverMap<CoordinationContext>,
+  migrations,
+  seed: seedCoordination,
+  createContext,
+};
+
+export const buildCoordination = (options?: SubgraphOptions) => buildSubgraph(coordination, options);

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
+import { serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
+import { buildCoordination } from '../src/subgraph.ts';
+
+describe('coordination subgraph', () => {
+  let subgraph: Awaited<ReturnType<typeof serveSubgraph>>;
+  beforeAll(async () => { subgraph = await serveSubgraph(buildCoordination); });
+  afterAll(() => subgraph?.close());
+
+  it('gives the coordinator their caseload with person details in two statements', async () => {
+    const before = await subgraph.statements();
+    const { body } = await subgraph.query('{ me { id name forbund { name } caseload(first: 40) { totalCount nodes { personnummer name age sex homeMunicipality { name county } identityProtection } } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.me.id).toBe('coordinator-1');
+    expect(body.data.me.forbund.name).toMatch(/Samordningsförbundet/);
+    expect(body.data.me.caseload.totalCount).toBe(40);
+    expect(body.data.me.caseload.nodes).toHaveLength(40);
+    // me, the page (with its total), the förbund
+    expect(await subgraph.statements() - before).toBe(3);
+  });
+
+  it('keeps name and address of a person with protected identity inside the subgraph', async () => {
+    const { body } = await subgraph.query('query($p: String!) { person(personnummer: $p) { name address identityProtection homeMunicipality { name } } }', { p: FIXTURE_PERSONS.protectedIdentity });
+    expect(body.data.person).toEqual({ name: null, address: null, identityProtection: 'SKYDDAD_FOLKBOKFORING', homeMunicipality: { name: 'Göteborg' } });
+  });
+
+  it('lists consents per agency and participations with their SUS snapshots', async () => {
+    const { body } = await subgraph.query(`query($p: String!) { person(personnummer: $p) {
+      consents { agency validFrom validTo revokedAt formReference }
+      participations { intervention { id name kind forbund { name } } registeredIn registeredOut atStart { incomeSources occupation educationLevel } atEnd { reason occupation } }
+    } }`, { p: FIXTURE_PERSONS.lacksCare });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.person.consents.map((c: { agency: string }) => c.agency).sort()).toEqual(['EMPLOYMENT', 'SICKNESS_INSURANCE', 'SOCIAL_SERVICES']);
+    expect(body.data.person.participations.length).toBeGreaterThan(0);
+    expect(body.data.person.participations[0].intervention.kind).toBe('INDIVIDUAL');
+  });
+
+  it('refuses analysts and auditors every person and caseload', async () => {
+    for (const role of ['analyst', 'auditor'] as const) {
+      const { body } = await subgraph.query('query($p: String!) { person(personnummer: $p) { personnummer } }', { p: FIXTURE_PERSONS.allConsent }, { actorId: `${role}-1`, role });
+      expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const me = await subgraph.query('{ me { id } }', {}, { actorId: `${role}-1`, role });
+      expect(me.body.data.me).toBeNull();
+    }
+  });
+
+  it('computes signals from the sector fields the query plan brings', async () => {
+    const representation = {
+      __typename: 'Person', personnummer: FIXTURE_PERSONS.allConsent,
+      sicknessInsurance: { cases: [] }, employment: { registrations: [], programmes: [] },
+      socialServices: { assistanceMonths: [{ month: new Date().toISOString().slice(0, 7), reasonForNeed: { group: 'SICK_LEAVE_WITH_CERTIFICATE' } }] },
+      care: { certificates: [] },
+    };
+    const { body } = await subgraph.query('query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code facts { agency } } } } }', { r: [representation] });
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities[0].signals.map((s: { code: string }) => s.code)).toEqual(['SICK_LISTED_WITHOUT_BENEFIT']);
+  });
+});

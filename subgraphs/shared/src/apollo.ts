@@ -1,0 +1,46 @@
+import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { GraphQLFormattedError } from 'graphql';
+import { CLIENT_ERROR_CODES } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+/** Extensions that may pass to a client besides `code`. */
+const PASSED_EXTENSIONS = ['serviceName', 'agency', 'reason'];
+
+/**
+ * Apollo Server as every process here runs it: nothing sent to Apollo, no landing page from a
+ * CDN, no stack traces or schema hints in responses, and unexpected errors masked (they are
+ * logged by message only; a message may quote data).
+ */
+export function createApolloServer<TContext extends BaseContext>(
+  options: ApolloServerOptions<TContext>, logger: Logger,
+): ApolloServer<TContext> {
+  return new ApolloServer<TContext>({
+    ...options,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: true,
+    plugins: [
+      ...(options.plugins ?? []),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
+    formatError: (formatted) => maskError(formatted, logger),
+  } as ApolloServerOptions<TContext>);
+}
+
+export function maskError(formatted: GraphQLFormattedError, logger: Logger): GraphQLFormattedError {
+  const extensions = formatted.extensions ?? {};
+  const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
+  const kept: Record<string, unknown> = { code };
+  for (const key of PASSED_EXTENSIONS) if (extensions[key] !== undefined) kept[key] = extensions[key];
+  if (CLIENT_ERROR_CODES.has(code) || typeof extensions.serviceName === 'string') {
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: kept };
+  }
+  logger.error({ code, err: formatted.message, path: formatted.path }, 'unexpected error masked');
+  return { message: 'Internal error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+
+/** The five subgraphs in the order of their default ports (4001 … 4005). */
+export const SUBGRAPH_NAMES = [
+  'coordination',
+  'sickness-insurance',
+  'employment',
+  'social-services',
+  'care',
+] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export function isSubgraphName(value: string): value is SubgraphName {
+  return (SUBGRAPH_NAMES as readonly string[]).includes(value);
+}
+
+export function defaultSubgraphPort(name: SubgraphName): number {
+  return 4001 + SUBGRAPH_NAMES.indexOf(name);
+}
+
+/** `sickness-insurance` → `SICKNESS_INSURANCE`, the prefix of that subgraph's env variables. */
+export function envPrefix(name: SubgraphName): string {
+  return name.toUpperCase().replace(/-/g, '_');
+}
+
+/** Where the gateway reaches a subgraph: `<NAME>_URL`, else the loopback default. */
+export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): string {
+  return env[`${envPrefix(name)}_URL`] ?? `http://127.0.0.1:${defaultSubgraphPort(name)}/graphql`;
+}
+
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.DATA_DIR ?? '.data');
+}
+
+export function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative whole number, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Listen address: loopback unless HOST says otherwise (containers set 0.0.0.0). */
+export function listenHost(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HOST ?? '127.0.0.1';
+}

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { Registry } from 'prom-client';
+import type { Logger } from './logger.ts';
+
+/** Why a request is turned away before GraphQL sees it. */
+export interface HttpRefusal {
+  status: number;
+  code: string;
+  message: string;
+}
+
+export type ContextResult<TContext> = { ok: true; context: TContext } | { ok: false; refusal: HttpRefusal };
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Authenticates the caller and builds the per-request context (loaders, caller). */
+  context: (request: IncomingMessage, requestId: string) => Promise<ContextResult<TContext>>;
+  /** `/ready`: true when this process can serve (schema loaded, database open, dependencies up). */
+  ready: () => Promise<boolean>;
+  metrics: Registry;
+  logger: Logger;
+  /** Requests with a larger body get HTTP 413. */
+  maxBodyBytes?: number;
+  /** Extra routes (the gateway's key set), matched on the path before GraphQL. */
+  routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * One HTTP front for the gateway and every subgraph: `/graphql`, `/health`, `/ready`,
+ * `/metrics`. Written on node:http rather than a web framework because it is all the routing
+ * we need, and it lets us answer 400/401/413 before Apollo Server parses anything.
+ */
+export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const incomingId = request.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    response.setHeader('x-request-id', requestId);
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      const route = options.routes?.[url.pathname];
+      if (route) return await route(request, response);
+      switch (url.pathname) {
+        case '/health':
+          return sendJson(response, 200, { status: 'ok' });
+        case '/ready': {
+          const ready = await options.ready().catch(() => false);
+          return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
+        }
+        case '/metrics':
+          response.writeHead(200, { 'content-type': options.metrics.contentType });
+          return void response.end(await options.metrics.metrics());
+        case '/graphql':
+          return await serveGraphQL(options, request, response, url, requestId, maxBodyBytes);
+        default:
+          return sendError(response, { status: 404, code: 'NOT_FOUND', message: 'Not found. GraphQL is served at /graphql.' });
+      }
+    } catch (error) {
+      options.logger.error({ requestId, err: (error as Error).message }, 'request failed');
+      if (!response.headersSent) sendError(response, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal error.' });
+      else response.end();
+    }
+  };
+}
+
+async function serveGraphQL<TContext extends BaseContext>(
+  options: GraphQLHttpOptions<TContext>, request: IncomingMessage, response: ServerResponse, url: URL,
+  requestId: string, maxBodyBytes: number,
+): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'POST') {
+    response.setHeader('allow', 'GET, POST');
+    return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' });
+  }
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxBodyBytes) {
+    request.resume();
+    return sendError(response, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${maxBodyBytes} bytes.` });
+  }
+  const raw = await readBody(request, maxBodyBytes);
+  if (raw === null) return sendError(response, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${maxBodyBytes} bytes.` });
+
+  let body: unknown = raw;
+  const contentType = request.headers['content-type'] ?? '';
+  if (request.method === 'POST' && contentType.includes('application/json')) {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return sendError(response, { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' });
+    }
+  }
+
+  const context = await options.context(request, requestId);
+  if (!context.ok) return sendError(response, context.refusal);
+
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const result = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: request.method, headers, search: url.search, body },
+    context: async () => context.context,
+  });
+  for (const [key, value] of result.headers) response.setHeader(key, value);
+  response.statusCode = result.status ?? 200;
+  if (result.body.kind === 'complete') return void response.end(result.body.string);
+  for await (const chunk of result.body.asyncIterator) response.write(chunk);
+  response.end();
+}
+
+/** The body as text, or null when it exceeds the limit (the rest is drained, not buffered). */
+function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+/** A refusal in the GraphQL response shape, so clients read `errors[0].extensions.code` as always. */
+export function sendError(response: ServerResponse, refusal: HttpRefusal): void {
+  sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Listens on loopback by default; port 0 picks a free port (tests). */
+export async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>, port: number, host: string,
+): Promise<RunningServer> {
+  const server = http.createServer((request, response) => void handler(request, response));
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    port: actualPort,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    }),
+  };
+}

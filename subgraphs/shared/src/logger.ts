@@ -1,0 +1,15 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * Structured JSON logs. Callers log ids (request id, actor id, operation name), never a
+ * personnummer, a name or variables: logs leave the agency's control more easily than its database.
+ */
+export function createLogger(service: string): Logger {
+  return pino({
+    name: service,
+    level: process.env.LOG_LEVEL ?? 'info',
+    base: { service },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+export type { Logger };

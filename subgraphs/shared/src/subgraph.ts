@@ -1,0 +1,163 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { parse } from 'graphql';
+import { sql, type Kysely } from 'kysely';
+import { createApolloServer } from './apollo.ts';
+import { callerFromHeaders, type Caller } from './caller.ts';
+import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
+import { openDatabase, type Migrations } from './database.ts';
+import { todayIso } from './dates.ts';
+import { createGraphQLHttpHandler, listen, type RunningServer } from './http.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
+import { generatePopulation } from './population/generate.ts';
+import type { Population } from './population/types.ts';
+
+const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../schema');
+
+/** What a subgraph folder provides; the shared module does the rest the same way for all five. */
+export interface SubgraphDefinition<DB, TContext> {
+  name: SubgraphName;
+  resolvers: GraphQLResolverMap<TContext>;
+  migrations: Migrations;
+  /** Writes this sector's part of the synthetic population (called once, in a transaction). */
+  seed: (db: Kysely<DB>, population: Population) => Promise<void>;
+  /** Per-request context: the caller and fresh DataLoaders. */
+  createContext: (db: Kysely<DB>, caller: Caller) => TContext;
+}
+
+export interface SubgraphOptions {
+  dataDir?: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+export interface BuiltSubgraph<DB> {
+  name: SubgraphName;
+  db: Kysely<DB>;
+  metrics: ProcessMetrics;
+  logger: Logger;
+  handler: ReturnType<typeof createGraphQLHttpHandler>;
+  /** Stops Apollo Server and closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface SeedSettings {
+  seed: number;
+  persons: number;
+  referenceDate: string;
+}
+
+export function seedSettings(env: NodeJS.ProcessEnv = process.env): SeedSettings {
+  const referenceDate = env.SEED_DATE ?? todayIso();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(referenceDate)) throw new Error(`SEED_DATE must be YYYY-MM-DD, got "${referenceDate}"`);
+  return { seed: intFromEnv('SEED', 1, env), persons: intFromEnv('SEED_PERSONS', 2000, env), referenceDate };
+}
+
+/** The seed bookkeeping every subgraph database has: which population it holds. */
+const SEED_MIGRATIONS: Migrations = {
+  '0000_seed_run': {
+    async up(db) {
+      await db.schema.createTable('seed_run')
+        .addColumn('seed', 'integer', (c) => c.notNull())
+        .addColumn('persons', 'integer', (c) => c.notNull())
+        .addColumn('reference_date', 'text', (c) => c.notNull())
+        .addColumn('seeded_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+/**
+ * Builds a subgraph without listening: opens and migrates its database, seeds it on first
+ * start, and returns the HTTP handler. Tests import this; `startSubgraph` listens.
+ */
+export async function buildSubgraph<DB, TContext extends object>(
+  definition: SubgraphDefinition<DB, TContext>, options: SubgraphOptions = {},
+): Promise<BuiltSubgraph<DB>> {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? createLogger(definition.name);
+  const metrics = createProcessMetrics(definition.name);
+  const statements = metrics.dbStatements.labels(definition.name);
+  const db = await openDatabase<DB>({
+    subgraph: definition.name,
+    dataDir: options.dataDir ?? dataDir(env),
+    migrations: { ...SEED_MIGRATIONS, ...definition.migrations },
+    onStatement: () => statements.inc(),
+    logger,
+  });
+  await seedOnFirstStart(db, definition, seedSettings(env), logger);
+
+  const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
+  const apollo = createApolloServer<TContext>({ schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }) }, logger);
+  await apollo.start();
+
+  const handler = createGraphQLHttpHandler<TContext>({
+    apollo,
+    metrics: metrics.registry,
+    logger,
+    async context(request, requestId) {
+      const caller = callerFromHeaders(request.headers, requestId);
+      if (!caller) {
+        return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' } };
+      }
+      return { ok: true, context: definition.createContext(db, caller) };
+    },
+    async ready() {
+      await sql`select 1`.execute(db);
+      return true;
+    },
+  });
+
+  return {
+    name: definition.name, db, metrics, logger, handler,
+    async stop() {
+      await apollo.stop();
+      await db.destroy();
+    },
+  };
+}
+
+async function seedOnFirstStart<DB, TContext>(
+  db: Kysely<DB>, definition: SubgraphDefinition<DB, TContext>, settings: SeedSettings, logger: Logger,
+): Promise<void> {
+  // Untyped view of the shared bookkeeping table, which no subgraph's DB type declares.
+  const raw = db as unknown as Kysely<{ seed_run: { seed: number; persons: number; reference_date: string; seeded_at: string } }>;
+  const existing = await raw.selectFrom('seed_run').selectAll().executeTakeFirst();
+  if (existing) {
+    if (existing.seed !== settings.seed || existing.persons !== settings.persons) {
+      logger.warn({ seeded: { seed: existing.seed, persons: existing.persons }, asked: settings }, 'database was seeded with other settings; delete DATA_DIR to reseed');
+    }
+    return;
+  }
+  const started = Date.now();
+  const population = generatePopulation(settings);
+  // One transaction: a seed interrupted half-way leaves an empty database, seeded again next start.
+  await db.transaction().execute(async (trx) => {
+    await definition.seed(trx, population);
+    await (trx as unknown as typeof raw).insertInto('seed_run')
+      .values({ seed: settings.seed, persons: settings.persons, reference_date: settings.referenceDate, seeded_at: new Date().toISOString() })
+      .execute();
+  });
+  logger.info({ persons: population.persons.length, seed: settings.seed, ms: Date.now() - started }, 'database seeded');
+}
+
+/** The entry every subgraph's main.ts calls: build, listen on PORT, stop cleanly on a signal. */
+export async function startSubgraph<DB, TContext extends object>(definition: SubgraphDefinition<DB, TContext>): Promise<RunningServer> {
+  const built = await buildSubgraph(definition);
+  const port = intFromEnv('PORT', defaultSubgraphPort(definition.name));
+  const server = await listen(built.handler, port, listenHost());
+  built.logger.info({ url: `${server.url}/graphql` }, 'subgraph listening');
+  const shutdown = async (signal: string) => {
+    built.logger.info({ signal }, 'shutting down');
+    await server.close();
+    await built.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  return server;
+}

@@ -1,0 +1,18 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
+import { createContext, type SicknessInsuranceContext } from './context.ts';
+import type { SicknessInsuranceDb } from './data.ts';
+import { migrations } from './migrations.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedSicknessInsurance } from './seed.ts';
+
+/** Försäkringskassan's subgraph: sjukpenning, aktivitetsersättning, sjukersättning, rehabiliteringspenning. */
+export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, SicknessInsuranceContext> = {
+  name: 'sickness-insurance',
+  resolvers: resolvers as GraphQLResolverMap<SicknessInsuranceContext>,
+  migrations,
+  seed: seedSicknessInsurance,
+  createContext,
+};
+
+export const buildSicknessInsurance = (options?: SubgraphOptions) => buildSubgraph(sicknessInsurance, options);
