@@ -14,7 +14,6 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
   const built = await build({ dataDir, env: { SEED_PERSONS: String(persons), SEED: '1' } });
   const server = await listen(built.handler, 0, '127.0.0.1');
   return {
-    built,
     url: `${server.url}/graphql`,
     async query(query: string, variables: Record<string, unknown> = {}, caller: { actorId?: string; role?: Role } = {}) {
       const response = await fetch(`${server.url}/graphql`, {

@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { Caller } from '../../shared/src/caller.ts';
+import { listLoader, singleLoader } from '../../shared/src/loaders.ts';
+import { certificatesOfPersons, contactsOfPersons, rehabilitationCoordinatorsOfPersons, type CareDb } from './data.ts';
+
+export type CareContext = ReturnType<typeof createContext>;
+
+export function createContext(db: Kysely<CareDb>, caller: Caller) {
+  return {
+    caller,
+    loaders: {
+      certificatesByPerson: listLoader((pns: readonly string[]) => certificatesOfPersons(db, pns), (row) => row.personnummer),
+      contactsByPerson: listLoader((pns: readonly string[]) => contactsOfPersons(db, pns), (row) => row.personnummer),
+      rehabilitationCoordinator: singleLoader((pns: readonly string[]) => rehabilitationCoordinatorsOfPersons(db, pns), (row) => row.personnummer),
+    },
+  };
+}

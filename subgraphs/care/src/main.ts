@@ -1,0 +1,4 @@
+import { startSubgraph } from '../../shared/src/subgraph.ts';
+import { care } from './subgraph.ts';
+
+await startSubgraph(care);

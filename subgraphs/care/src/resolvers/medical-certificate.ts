@@ -1,0 +1,18 @@
+import { icd10Chapter } from '../../../shared/src/icd10.ts';
+import type { CertificateProfile } from '../../../shared/src/population/types.ts';
+import type { CertificateRow } from '../data.ts';
+
+export const medicalCertificateResolvers = {
+  MedicalCertificate: {
+    issuedOn: (c: CertificateRow) => c.issued_on,
+    basis: (c: CertificateRow) => JSON.parse(c.basis_json) as CertificateProfile['basis'],
+    occupationAssessedAgainst: (c: CertificateRow) => c.occupation_assessed_against,
+    diagnosisCode: (c: CertificateRow) => c.diagnosis_code,
+    diagnosisText: (c: CertificateRow) => c.diagnosis_text,
+    diagnosisGroup: (c: CertificateRow) => icd10Chapter(c.diagnosis_code) ?? 'Okänd diagnosgrupp',
+    activityLimitation: (c: CertificateRow) => c.activity_limitation,
+    workCapacitySteps: (c: CertificateRow) => JSON.parse(c.work_capacity_steps_json) as CertificateProfile['workCapacitySteps'],
+    suggestedMeasures: (c: CertificateRow) => c.suggested_measures,
+    careUnit: (c: CertificateRow) => c.care_unit,
+  },
+};

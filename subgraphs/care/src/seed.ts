@@ -1,0 +1,30 @@
+import type { Kysely } from 'kysely';
+import { insertInChunks } from '../../shared/src/database.ts';
+import type { Population } from '../../shared/src/population/types.ts';
+import type { CareDb } from './data.ts';
+
+/** Writes the region's part of the synthetic population. */
+export async function seedCare(db: Kysely<CareDb>, population: Population): Promise<void> {
+  const certificates: CareDb['medical_certificate'][] = [];
+  const contacts: CareDb['care_contact'][] = [];
+  const coordinators: CareDb['rehabilitation_coordinator'][] = [];
+  for (const p of population.persons) {
+    for (const c of p.certificates) {
+      certificates.push({
+        id: `REG-INT-${String(certificates.length + 1).padStart(7, '0')}`, personnummer: p.personnummer, type: c.type, issued_on: c.issuedOn,
+        basis_json: JSON.stringify(c.basis), occupation_assessed_against: c.occupationAssessedAgainst, diagnosis_code: c.diagnosisCode,
+        diagnosis_text: c.diagnosisText, impairment: c.impairment, activity_limitation: c.activityLimitation, treatment: c.treatment,
+        work_capacity_steps_json: JSON.stringify(c.workCapacitySteps), prognosis: c.prognosis, suggested_measures: c.suggestedMeasures,
+        care_unit: c.careUnit,
+      });
+    }
+    for (const c of p.careContacts) {
+      contacts.push({ id: `REG-K-${String(contacts.length + 1).padStart(7, '0')}`, personnummer: p.personnummer, kind: c.kind, date: c.date, care_unit: c.careUnit });
+    }
+    const rc = p.rehabilitationCoordinator;
+    if (rc) coordinators.push({ personnummer: p.personnummer, name: rc.name, care_unit: rc.careUnit, assigned_on: rc.assignedOn });
+  }
+  await insertInChunks((rows) => db.insertInto('medical_certificate').values(rows).execute(), certificates);
+  await insertInChunks((rows) => db.insertInto('care_contact').values(rows).execute(), contacts);
+  await insertInChunks((rows) => db.insertInto('rehabilitation_coordinator').values(rows).execute(), coordinators);
+}

@@ -1,0 +1,18 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
+import { createContext, type CareContext } from './context.ts';
+import type { CareDb } from './data.ts';
+import { migrations } from './migrations.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedCare } from './seed.ts';
+
+/** The region's subgraph: medical certificates, care contacts, rehabilitation coordinators. */
+export const care: SubgraphDefinition<CareDb, CareContext> = {
+  name: 'care',
+  resolvers: resolvers as GraphQLResolverMap<CareContext>,
+  migrations,
+  seed: seedCare,
+  createContext,
+};
+
+export const buildCare = (options?: SubgraphOptions) => buildSubgraph(care, options);

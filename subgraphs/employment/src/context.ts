@@ -1,0 +1,22 @@
+import type { Kysely } from 'kysely';
+import type { Caller } from '../../shared/src/caller.ts';
+import { addMonths, monthOf, todayIso } from '../../shared/src/dates.ts';
+import { listLoader } from '../../shared/src/loaders.ts';
+import { activityReportsOfPersons, programmesOfPersons, registrationsOfPersons, type EmploymentDb } from './data.ts';
+
+/** Activity reports are shown for the last six months. */
+export const ACTIVITY_REPORT_MONTHS = 6;
+
+export type EmploymentContext = ReturnType<typeof createContext>;
+
+export function createContext(db: Kysely<EmploymentDb>, caller: Caller) {
+  const fromMonth = addMonths(monthOf(todayIso()), -ACTIVITY_REPORT_MONTHS);
+  return {
+    caller,
+    loaders: {
+      registrationsByPerson: listLoader((pns: readonly string[]) => registrationsOfPersons(db, pns), (row) => row.personnummer),
+      programmesByPerson: listLoader((pns: readonly string[]) => programmesOfPersons(db, pns), (row) => row.personnummer),
+      activityReportsByPerson: listLoader((pns: readonly string[]) => activityReportsOfPersons(db, pns, fromMonth), (row) => row.personnummer),
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { startSubgraph } from '../../shared/src/subgraph.ts';
+import { employment } from './subgraph.ts';
+
+await startSubgraph(employment);

@@ -1,0 +1,5 @@
+import { employmentServiceResolvers } from './employment-service.ts';
+import { personResolvers } from './person.ts';
+import { registrationResolvers } from './registration.ts';
+
+export const resolvers = { ...personResolvers, ...employmentServiceResolvers, ...registrationResolvers };

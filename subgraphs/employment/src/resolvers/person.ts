@@ -1,0 +1,11 @@
+export interface PersonRef {
+  personnummer: string;
+}
+
+export const personResolvers = {
+  Person: {
+    __resolveReference: (ref: PersonRef): PersonRef => ({ personnummer: ref.personnummer }),
+    // The sector's lists load lazily through the request's loaders, only when asked for.
+    employment: (person: PersonRef): PersonRef => ({ personnummer: person.personnummer }),
+  },
+};

@@ -1,0 +1,18 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
+import { createContext, type EmploymentContext } from './context.ts';
+import type { EmploymentDb } from './data.ts';
+import { migrations } from './migrations.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedEmployment } from './seed.ts';
+
+/** Arbetsförmedlingen's subgraph: registrations, programmes, activity reports. */
+export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
+  name: 'employment',
+  resolvers: resolvers as GraphQLResolverMap<EmploymentContext>,
+  migrations,
+  seed: seedEmployment,
+  createContext,
+};
+
+export const buildEmployment = (options?: SubgraphOptions) => buildSubgraph(employment, options);

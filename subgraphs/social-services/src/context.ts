@@ -1,0 +1,16 @@
+import type { Kysely } from 'kysely';
+import type { Caller } from '../../shared/src/caller.ts';
+import { listLoader } from '../../shared/src/loaders.ts';
+import { assistanceMonthsOfPersons, measuresOfPersons, type SocialServicesDb } from './data.ts';
+
+export type SocialServicesContext = ReturnType<typeof createContext>;
+
+export function createContext(db: Kysely<SocialServicesDb>, caller: Caller) {
+  return {
+    caller,
+    loaders: {
+      assistanceByPerson: listLoader((pns: readonly string[]) => assistanceMonthsOfPersons(db, pns), (row) => row.personnummer),
+      measuresByPerson: listLoader((pns: readonly string[]) => measuresOfPersons(db, pns), (row) => row.personnummer),
+    },
+  };
+}

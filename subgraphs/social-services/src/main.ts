@@ -1,0 +1,4 @@
+import { startSubgraph } from '../../shared/src/subgraph.ts';
+import { socialServices } from './subgraph.ts';
+
+await startSubgraph(socialServices);

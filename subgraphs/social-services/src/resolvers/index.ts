@@ -1,0 +1,4 @@
+import { personResolvers } from './person.ts';
+import { socialServicesResolvers } from './social-services.ts';
+
+export const resolvers = { ...personResolvers, ...socialServicesResolvers };

@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import { insertInChunks } from '../../shared/src/database.ts';
+import type { Population } from '../../shared/src/population/types.ts';
+import type { SocialServicesDb } from './data.ts';
+
+/** Writes the social services' part of the synthetic population. */
+export async function seedSocialServices(db: Kysely<SocialServicesDb>, population: Population): Promise<void> {
+  const months: SocialServicesDb['assistance_month'][] = [];
+  const measures: SocialServicesDb['social_measure'][] = [];
+  for (const p of population.persons) {
+    for (const m of p.assistanceMonths) {
+      months.push({ personnummer: p.personnummer, month: m.month, amount_sek: m.amountSek, household_type: m.householdType, reason_for_need: m.reasonForNeed });
+    }
+    for (const m of p.socialMeasures) {
+      measures.push({ id: `SOC-M-${String(measures.length + 1).padStart(7, '0')}`, personnummer: p.personnummer, kind: m.kind, start_date: m.startDate, end_date: m.endDate });
+    }
+  }
+  await insertInChunks((rows) => db.insertInto('assistance_month').values(rows).execute(), months);
+  await insertInChunks((rows) => db.insertInto('social_measure').values(rows).execute(), measures);
+}

@@ -1,0 +1,18 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
+import { createContext, type SocialServicesContext } from './context.ts';
+import type { SocialServicesDb } from './data.ts';
+import { migrations } from './migrations.ts';
+import { resolvers } from './resolvers/index.ts';
+import { seedSocialServices } from './seed.ts';
+
+/** The municipality's subgraph: ekonomiskt bistånd month by month and other social-services measures. */
+export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServicesContext> = {
+  name: 'social-services',
+  resolvers: resolvers as GraphQLResolverMap<SocialServicesContext>,
+  migrations,
+  seed: seedSocialServices,
+  createContext,
+};
+
+export const buildSocialServices = (options?: SubgraphOptions) => buildSubgraph(socialServices, options);
