@@ -14,6 +14,14 @@ import { SubgraphSource } from './subgraph-source.ts';
 
 export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
 
+async function allSubgraphsReady(graphqlUrls: string[]): Promise<boolean> {
+  const checks = graphqlUrls.map(async (url) => {
+    const response = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) });
+    return response.ok;
+  });
+  return (await Promise.all(checks.map((c) => c.catch(() => false)))).every(Boolean);
+}
+
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   dataDir?: string;
@@ -53,7 +61,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
       }
       return { ok: true, context: { user: result.value, requestId } };
     },
-    ready: async () => true,
+    // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
+    ready: () => allSubgraphsReady(Object.values(urls)),
   });
 
   return {

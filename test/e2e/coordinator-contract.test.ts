@@ -112,6 +112,13 @@ describe('the coordinator client contract, end to end through the gateway', () =
     }
   });
 
+  it('reports /health and /ready on the gateway and every subgraph', async () => {
+    for (const base of [graph.gatewayUrl, ...(['coordination', 'sickness-insurance', 'employment', 'social-services', 'care'] as const).map((n) => graph.subgraphUrl(n).replace('/graphql', ''))]) {
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect((await fetch(`${base}/ready`)).status).toBe(200);
+    }
+  });
+
   it('turns away direct calls to a subgraph that do not come from the gateway', async () => {
     const response = await fetch(graph.subgraphUrl('care'), {
       method: 'POST',

@@ -1,0 +1,75 @@
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SUBGRAPH_NAMES, envPrefix } from '../../subgraphs/shared/src/config.ts';
+
+const root = path.join(import.meta.dirname, '../..');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * `npm start` as a user runs it: six processes, seeded on first start, a printed URL, the token
+ * command, and Ctrl-C that stops them all. On free ports and a temporary DATA_DIR.
+ */
+describe('npm start', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-start-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: '300', LOG_LEVEL: 'warn' };
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts the graph, prints the URL and token command, answers with a minted token, and stops on Ctrl-C', async () => {
+    env.PORT = String(await freePort());
+    for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = `http://127.0.0.1:${await freePort()}/graphql`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/start-all.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    try {
+      const started = Date.now();
+      while (!output.includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(output).toContain(`http://127.0.0.1:${env.PORT}/graphql`);
+      expect(output).toContain('npm run token -- --role coordinator');
+
+      const token = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', '--role', 'coordinator', '--sub', 'coordinator-1'], { cwd: root, env })
+        .toString().trim().split('\n').pop()!;
+      const response = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: '{ me { caseload(first: 5) { totalCount nodes { personnummer } } } }' }),
+      });
+      const body = await response.json();
+      expect(body.errors).toBeUndefined();
+      expect(body.data.me.caseload.nodes).toHaveLength(5);
+      expect((await fetch(`http://127.0.0.1:${env.PORT}/health`)).status).toBe(200);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+    // Nothing is left listening on any of the six ports.
+    for (const url of [`http://127.0.0.1:${env.PORT}/health`, ...SUBGRAPH_NAMES.map((n) => env[`${envPrefix(n)}_URL`]!.replace('/graphql', '/health'))]) {
+      await expect(fetch(url)).rejects.toThrow();
+    }
+  }, 90_000);
+
+  it('token refuses an unknown role with a usage message', () => {
+    let failure: { status?: number; stderr?: Buffer } = {};
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', '--role', 'superuser'], { cwd: root, env, stdio: 'pipe' });
+    } catch (error) {
+      failure = error as typeof failure;
+    }
+    expect(failure.status).toBe(2);
+    expect(failure.stderr?.toString()).toMatch(/Unknown role "superuser"[\s\S]*--role <coordinator\|analyst\|auditor>/);
+  });
+});
