@@ -4,4 +4,6 @@ import type { AuthenticatedUser } from './authentication.ts';
 export interface GatewayContext {
   user: AuthenticatedUser;
   requestId: string;
+  /** Tokens signed for each subgraph during this request. */
+  subgraphTokens: Map<string, Promise<string>>;
 }

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
 import { SUBGRAPH_NAMES, dataDir, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
-import { createGraphQLHttpHandler } from '../../subgraphs/shared/src/http.ts';
+import { loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
+import { createGraphQLHttpHandler, sendJson } from '../../subgraphs/shared/src/http.ts';
 import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts';
 import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
@@ -38,12 +38,14 @@ export async function buildGateway(options: GatewayOptions = {}) {
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const logger = options.logger ?? createLogger('gateway');
   const metrics = createProcessMetrics('gateway');
-  const authenticate = await createAuthenticator(env, options.dataDir ?? dataDir(env));
+  const directory = options.dataDir ?? dataDir(env);
+  const authenticate = await createAuthenticator(env, directory);
+  const signingKey = await loadOrCreateGatewayKey(directory);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
-    buildService: ({ name, url }) => new SubgraphSource({ url: urls[name] ?? url, fetcher: fetch as unknown as Fetcher }),
+    buildService: ({ name, url }) => new SubgraphSource(name, urls[name] ?? url!, signingKey),
     logger,
   });
   const apollo = createApolloServer<GatewayContext>({ gateway }, logger);
@@ -59,10 +61,14 @@ export async function buildGateway(options: GatewayOptions = {}) {
         logger.info({ requestId, reason: result.failure.message }, 'request refused: not authenticated');
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
       }
-      return { ok: true, context: { user: result.value, requestId } };
+      return { ok: true, context: { user: result.value, requestId, subgraphTokens: new Map() } };
     },
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
     ready: () => allSubgraphsReady(Object.values(urls)),
+    routes: {
+      // The public key subgraphs verify the gateway's tokens with (GATEWAY_JWKS_URL).
+      '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
+    },
   });
 
   return {

@@ -6,10 +6,11 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import { createApolloServer } from './apollo.ts';
-import { callerFromHeaders, type Caller } from './caller.ts';
+import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
 import { openDatabase, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
+import { createGatewayTokenVerifier } from './gateway-token.ts';
 import { createGraphQLHttpHandler, listen, type RunningServer } from './http.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
@@ -82,9 +83,11 @@ export async function buildSubgraph<DB, TContext extends object>(
   const logger = options.logger ?? createLogger(definition.name);
   const metrics = createProcessMetrics(definition.name);
   const statements = metrics.dbStatements.labels(definition.name);
+  const directory = options.dataDir ?? dataDir(env);
+  const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
   const db = await openDatabase<DB>({
     subgraph: definition.name,
-    dataDir: options.dataDir ?? dataDir(env),
+    dataDir: directory,
     migrations: { ...SEED_MIGRATIONS, ...definition.migrations },
     onStatement: () => statements.inc(),
     logger,
@@ -99,8 +102,8 @@ export async function buildSubgraph<DB, TContext extends object>(
     apollo,
     metrics: metrics.registry,
     logger,
-    async context(request, requestId) {
-      const caller = callerFromHeaders(request.headers, requestId);
+    async context(request) {
+      const caller = await verifyGatewayToken(request.headers);
       if (!caller) {
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' } };
       }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { callerHeaders, type Role } from '../../src/caller.ts';
+import type { Role } from '../../src/caller.ts';
+import { loadOrCreateGatewayKey, signGatewayToken } from '../../src/gateway-token.ts';
 import { listen } from '../../src/http.ts';
 import type { BuiltSubgraph, SubgraphOptions } from '../../src/subgraph.ts';
 
@@ -13,6 +14,8 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-subgraph-'));
   const built = await build({ dataDir, env: { SEED_PERSONS: String(persons), SEED: '1' } });
   const server = await listen(built.handler, 0, '127.0.0.1');
+  // Signed as the gateway signs: the subgraph answers nothing else.
+  const gatewayKey = await loadOrCreateGatewayKey(dataDir);
   return {
     url: `${server.url}/graphql`,
     async query(query: string, variables: Record<string, unknown> = {}, caller: { actorId?: string; role?: Role } = {}) {
@@ -20,7 +23,7 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          ...callerHeaders({ actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION', requestId: 'test' }),
+          authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION', requestId: 'test' }, built.name)}`,
         },
         body: JSON.stringify({ query, variables }),
       });

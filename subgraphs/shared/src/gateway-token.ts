@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT,
+  type CryptoKey, type JWK, type JWTVerifyGetKey, type KeyObject,
+} from 'jose';
+import { isRole, type Caller } from './caller.ts';
+
+/**
+ * Subgraphs trust only the gateway. For every subgraph request the gateway signs a short-lived
+ * token for that subgraph (aud = subgraph name) that carries the end user, role, purpose and
+ * request id; a subgraph answers nothing without one. A token stolen from one subgraph's traffic
+ * is useless at another, and useless a minute later.
+ */
+export const GATEWAY_ISSUER = 'finsam-gateway';
+export const GATEWAY_TOKEN_ALGORITHM = 'EdDSA';
+export const GATEWAY_TOKEN_LIFETIME_SECONDS = 60;
+
+const privateKeyFile = (dataDir: string) => path.join(dataDir, 'gateway-signing-key.json');
+/** The public half, for subgraphs on the same machine (the embedded default). */
+export const gatewayKeySetFile = (dataDir: string) => path.join(dataDir, 'gateway-jwks.json');
+
+export interface GatewaySigningKey {
+  kid: string;
+  privateKey: CryptoKey | KeyObject;
+  publicJwk: JWK;
+}
+
+/** The gateway's signing key, created at first start; its public key set is written beside it. */
+export async function loadOrCreateGatewayKey(dataDir: string): Promise<GatewaySigningKey> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = privateKeyFile(dataDir);
+  if (!fs.existsSync(file)) {
+    const { privateKey, publicKey } = await generateKeyPair(GATEWAY_TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true });
+    const kid = `gateway-${Date.now().toString(36)}`;
+    const stored = {
+      kid,
+      privateJwk: { ...(await exportJWK(privateKey)), kid, alg: GATEWAY_TOKEN_ALGORITHM },
+      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: GATEWAY_TOKEN_ALGORITHM, use: 'sig' },
+    };
+    try {
+      fs.writeFileSync(file, JSON.stringify(stored), { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { kid: string; privateJwk: JWK; publicJwk: JWK };
+  fs.writeFileSync(gatewayKeySetFile(dataDir), JSON.stringify({ keys: [stored.publicJwk] }));
+  return { kid: stored.kid, privateKey: await importJWK(stored.privateJwk, GATEWAY_TOKEN_ALGORITHM) as CryptoKey | KeyObject, publicJwk: stored.publicJwk };
+}
+
+export function signGatewayToken(key: GatewaySigningKey, caller: Caller, audience: string): Promise<string> {
+  return new SignJWT({ role: caller.role, purpose: caller.purpose, rid: caller.requestId })
+    .setProtectedHeader({ alg: GATEWAY_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
+    .setIssuer(GATEWAY_ISSUER)
+    .setAudience(audience)
+    .setSubject(caller.actorId)
+    .setIssuedAt()
+    .setExpirationTime(`${GATEWAY_TOKEN_LIFETIME_SECONDS}s`)
+    .sign(key.privateKey);
+}
+
+export type GatewayTokenVerifier = (headers: IncomingHttpHeaders) => Promise<Caller | null>;
+
+/**
+ * Verifies the gateway's token on a subgraph request. Keys come from GATEWAY_JWKS_URL (the
+ * gateway's /.well-known/jwks.json) or, on one machine, from the key set file in DATA_DIR,
+ * re-read when a token names a key id it does not hold (the gateway rotated its key).
+ */
+export function createGatewayTokenVerifier(audience: string, env: NodeJS.ProcessEnv, dataDir: string): GatewayTokenVerifier {
+  const keys: JWTVerifyGetKey = env.GATEWAY_JWKS_URL ? createRemoteJWKSet(new URL(env.GATEWAY_JWKS_URL)) : localKeySet(gatewayKeySetFile(dataDir));
+  return async (headers) => {
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(headers.authorization ?? '');
+    if (!match) return null;
+    try {
+      const { payload } = await jwtVerify(match[1]!, keys, {
+        issuer: GATEWAY_ISSUER, audience, algorithms: [GATEWAY_TOKEN_ALGORITHM],
+        maxTokenAge: `${GATEWAY_TOKEN_LIFETIME_SECONDS}s`, clockTolerance: 5,
+      });
+      if (typeof payload.sub !== 'string' || !isRole(payload.role) || typeof payload.purpose !== 'string' || typeof payload.rid !== 'string') return null;
+      return { actorId: payload.sub, role: payload.role, purpose: payload.purpose, requestId: payload.rid };
+    } catch {
+      return null;
+    }
+  };
+}
+
+function localKeySet(file: string): JWTVerifyGetKey {
+  let loadedAt = 0;
+  let keySet: JWTVerifyGetKey | null = null;
+  const load = () => {
+    const mtime = fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0;
+    if (mtime !== loadedAt) {
+      keySet = mtime === 0 ? null : createLocalJWKSet(JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] });
+      loadedAt = mtime;
+    }
+    return keySet;
+  };
+  return async (header, token) => {
+    const current = load();
+    if (!current) throw new Error('no gateway key set yet');
+    return current(header, token);
+  };
+}
