@@ -56,10 +56,10 @@ export async function startGraph(options: { persons?: number; seed?: number } = 
       });
       return { status: response.status, body: await response.json() };
     },
-    /** db_statements_total of a subgraph, read from its /metrics over HTTP as Prometheus would. */
-    async statements(name: SubgraphName): Promise<number> {
+    /** db_statements_total of a subgraph for one kind, read from its /metrics over HTTP as Prometheus would. */
+    async statements(name: SubgraphName, kind: 'data' | 'audit' = 'data'): Promise<number> {
       const text = await (await fetch(`${servers[name]!.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('db_statements_total{'));
+      const line = text.split('\n').find((l) => l.startsWith('db_statements_total{') && l.includes(`kind="${kind}"`));
       return line ? Number(line.split(' ').pop()) : 0;
     },
     async close() {

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Caller } from '../../shared/src/caller.ts';
+import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
 import { listLoader, singleLoader } from '../../shared/src/loaders.ts';
 import { certificatesOfPersons, contactsOfPersons, rehabilitationCoordinatorsOfPersons, type CareDb } from './data.ts';
 
 export type CareContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<CareDb>, caller: Caller) {
+export function createContext(db: Kysely<CareDb>, request: SubgraphRequest) {
   return {
-    caller,
+    ...request,
     loaders: {
       certificatesByPerson: listLoader((pns: readonly string[]) => certificatesOfPersons(db, pns), (row) => row.personnummer),
       contactsByPerson: listLoader((pns: readonly string[]) => contactsOfPersons(db, pns), (row) => row.personnummer),

@@ -9,6 +9,7 @@ import { seedCare } from './seed.ts';
 /** The region's subgraph: medical certificates, care contacts, rehabilitation coordinators. */
 export const care: SubgraphDefinition<CareDb, CareContext> = {
   name: 'care',
+  agency: 'CARE',
   resolvers: resolvers as GraphQLResolverMap<CareContext>,
   migrations,
   seed: seedCare,

@@ -1,20 +1,22 @@
 import type { Kysely } from 'kysely';
-import type { Caller } from '../../shared/src/caller.ts';
+import { todayIso } from '../../shared/src/dates.ts';
+import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
 import { listLoader, singleLoader } from '../../shared/src/loaders.ts';
 import {
-  consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsByPersonnummer,
+  consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
   type CoordinationDb,
 } from './data.ts';
 
 export type CoordinationContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<CoordinationDb>, caller: Caller) {
+export function createContext(db: Kysely<CoordinationDb>, request: SubgraphRequest) {
   return {
     db,
-    caller,
+    ...request,
     loaders: {
       coordinator: singleLoader((ids: readonly string[]) => coordinatorsById(db, ids), (row) => row.id),
-      person: singleLoader((pns: readonly string[]) => personsByPersonnummer(db, pns), (row) => row.personnummer),
+      // Persons reached through the query plan load only if in the caller's caseload today.
+      person: singleLoader((pns: readonly string[]) => personsInCaseload(db, request.caller.actorId, pns, todayIso()), (row) => row.personnummer),
       consentsByPerson: listLoader((pns: readonly string[]) => consentsOfPersons(db, pns), (row) => row.personnummer),
       participationsByPerson: listLoader((pns: readonly string[]) => participationsOfPersons(db, pns), (row) => row.personnummer),
       intervention: singleLoader((ids: readonly string[]) => interventionsById(db, ids), (row) => row.id),

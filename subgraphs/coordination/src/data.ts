@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 
 /** The samordningsförbund's store. All SQL of the coordination subgraph is here. */
@@ -104,16 +105,13 @@ export async function caseloadSize(db: Db, coordinatorId: string, today: string)
   return Number(row?.n ?? 0);
 }
 
-/** The person, only if assigned to the coordinator today: one statement for lookup and access check. */
-export function personInCaseload(db: Db, coordinatorId: string, personnummer: string, today: string): Promise<PersonRow | undefined> {
-  return personQuery(db)
-    .where('person.personnummer', '=', personnummer)
-    .where('person.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer'))
-    .executeTakeFirst();
-}
 
-export function personsByPersonnummer(db: Db, personnummer: readonly string[]): Promise<PersonRow[]> {
-  return personQuery(db).where('person.personnummer', 'in', personnummer).execute();
+/** The persons among `personnummer` assigned to the coordinator today; the others are left out. */
+export function personsInCaseload(db: Db, coordinatorId: string, personnummer: readonly string[], today: string): Promise<PersonRow[]> {
+  return personQuery(db)
+    .where('person.personnummer', 'in', personnummer)
+    .where('person.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer'))
+    .execute();
 }
 
 export function consentsOfPersons(db: Db, personnummer: readonly string[]): Promise<ConsentRow[]> {
@@ -145,4 +143,44 @@ export function municipalitiesOfForbund(db: Db, forbundIds: readonly string[]) {
 
 export function interventionsById(db: Db, ids: readonly string[]) {
   return db.selectFrom('intervention').selectAll().where('id', 'in', ids).execute();
+}
+
+export interface NewConsent {
+  personnummer: string;
+  agencies: string[];
+  validFrom: string;
+  validTo: string;
+  formReference: string;
+  recordedBy: string;
+}
+
+/**
+ * Records one consent row per agency, skipping agencies for which the same form (same dates and
+ * reference) is already recorded, so that a retried request records the consent once.
+ * Returns the agencies newly recorded.
+ */
+export async function recordConsent(db: Db, consent: NewConsent, now: string): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('consent').select('agency')
+      .where('personnummer', '=', consent.personnummer).where('valid_from', '=', consent.validFrom)
+      .where('valid_to', '=', consent.validTo).where('form_reference', '=', consent.formReference)
+      .execute();
+    const recorded = new Set(existing.map((row) => row.agency));
+    const fresh = consent.agencies.filter((agency) => !recorded.has(agency));
+    if (fresh.length > 0) {
+      await trx.insertInto('consent').values(fresh.map((agency) => ({
+        id: `SF-S-${randomUUID()}`, personnummer: consent.personnummer, agency, valid_from: consent.validFrom, valid_to: consent.validTo,
+        revoked_at: null, form_reference: consent.formReference, recorded_by: consent.recordedBy, recorded_at: now,
+      }))).execute();
+    }
+    return fresh;
+  });
+}
+
+/** Withdraws every consent of the person for the agency that is not already withdrawn; returns how many. */
+export async function revokeConsent(db: Db, personnummer: string, agency: string, now: string): Promise<number> {
+  const result = await db.updateTable('consent').set({ revoked_at: now })
+    .where('personnummer', '=', personnummer).where('agency', '=', agency).where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

@@ -9,6 +9,7 @@ import { seedCoordination } from './seed.ts';
 /** The samordningsförbund's subgraph: the graph's entry points, caseloads, interventions, consents, signals. */
 export const coordination: SubgraphDefinition<CoordinationDb, CoordinationContext> = {
   name: 'coordination',
+  agency: 'COORDINATION',
   resolvers: resolvers as GraphQLResolverMap<CoordinationContext>,
   migrations,
   seed: seedCoordination,

@@ -8,10 +8,11 @@ describe('coordination subgraph', () => {
   beforeAll(async () => { subgraph = await serveSubgraph(buildCoordination); });
   afterAll(() => subgraph?.close());
 
-  it('gives the coordinator their caseload with person details in two statements', async () => {
+  it('gives the coordinator their caseload with person details in three statements', async () => {
     const before = await subgraph.statements();
     const { body } = await subgraph.query('{ me { id name forbund { name } caseload(first: 40) { totalCount nodes { personnummer name age sex homeMunicipality { name county } identityProtection } } } }');
-    expect(body.errors).toBeUndefined();
+    // The one person with protected identity in the caseload: name withheld, with the reason.
+    expect(body.errors?.map((e) => e.extensions)).toEqual([{ code: 'FORBIDDEN', reason: 'PROTECTED_IDENTITY' }]);
     expect(body.data.me.id).toBe('coordinator-1');
     expect(body.data.me.forbund.name).toMatch(/Samordningsförbundet/);
     expect(body.data.me.caseload.totalCount).toBe(40);
@@ -23,6 +24,8 @@ describe('coordination subgraph', () => {
   it('keeps name and address of a person with protected identity inside the subgraph', async () => {
     const { body } = await subgraph.query('query($p: String!) { person(personnummer: $p) { name address identityProtection homeMunicipality { name } } }', { p: FIXTURE_PERSONS.protectedIdentity });
     expect(body.data.person).toEqual({ name: null, address: null, identityProtection: 'SKYDDAD_FOLKBOKFORING', homeMunicipality: { name: 'Göteborg' } });
+    expect(body.errors?.map((e) => e.extensions?.reason)).toEqual(['PROTECTED_IDENTITY', 'PROTECTED_IDENTITY']);
+    expect(JSON.stringify(body)).not.toMatch(/Skyddad|Särskild/);
   });
 
   it('lists consents per agency and participations with their SUS snapshots', async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Caller } from '../../shared/src/caller.ts';
+import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
 import { addMonths, monthOf, todayIso } from '../../shared/src/dates.ts';
 import { listLoader } from '../../shared/src/loaders.ts';
 import { activityReportsOfPersons, programmesOfPersons, registrationsOfPersons, type EmploymentDb } from './data.ts';
@@ -9,10 +9,10 @@ export const ACTIVITY_REPORT_MONTHS = 6;
 
 export type EmploymentContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<EmploymentDb>, caller: Caller) {
+export function createContext(db: Kysely<EmploymentDb>, request: SubgraphRequest) {
   const fromMonth = addMonths(monthOf(todayIso()), -ACTIVITY_REPORT_MONTHS);
   return {
-    caller,
+    ...request,
     loaders: {
       registrationsByPerson: listLoader((pns: readonly string[]) => registrationsOfPersons(db, pns), (row) => row.personnummer),
       programmesByPerson: listLoader((pns: readonly string[]) => programmesOfPersons(db, pns), (row) => row.personnummer),

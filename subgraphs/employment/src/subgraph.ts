@@ -9,6 +9,7 @@ import { seedEmployment } from './seed.ts';
 /** Arbetsförmedlingen's subgraph: registrations, programmes, activity reports. */
 export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
   name: 'employment',
+  agency: 'EMPLOYMENT',
   resolvers: resolvers as GraphQLResolverMap<EmploymentContext>,
   migrations,
   seed: seedEmployment,

@@ -3,8 +3,8 @@ import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
 /** One Prometheus registry per process, served at `/metrics`. */
 export interface ProcessMetrics {
   registry: Registry;
-  /** Database statements executed, by subgraph: the figure the batching budget is measured by. */
-  dbStatements: Counter<'subgraph'>;
+  /** Database statements executed, by store and kind (data, audit): the figure the batching budget is measured by. */
+  dbStatements: Counter<'subgraph' | 'kind'>;
 }
 
 export function createProcessMetrics(service: string): ProcessMetrics {
@@ -14,7 +14,7 @@ export function createProcessMetrics(service: string): ProcessMetrics {
   const dbStatements = new Counter({
     name: 'db_statements_total',
     help: 'Database statements executed by this process',
-    labelNames: ['subgraph'] as const,
+    labelNames: ['subgraph', 'kind'] as const,
     registers: [registry],
   });
   return { registry, dbStatements };

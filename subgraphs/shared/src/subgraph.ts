@@ -5,7 +5,9 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
 import { sql, type Kysely } from 'kysely';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
+import { AUDIT_MIGRATIONS, AuditLog, RequestAudit, auditActor, type AuditDb } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
 import { openDatabase, type Migrations } from './database.ts';
@@ -19,15 +21,25 @@ import type { Population } from './population/types.ts';
 
 const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../schema');
 
+/** What every subgraph's request context holds: the verified caller and the request's audit entries. */
+export interface SubgraphRequest {
+  caller: Caller;
+  audit: RequestAudit;
+  /** The store's audit log (for the auditors' reads). */
+  auditLog: AuditLog;
+}
+
 /** What a subgraph folder provides; the shared module does the rest the same way for all five. */
-export interface SubgraphDefinition<DB, TContext> {
+export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   name: SubgraphName;
+  /** Whose log the audit records are in: the agency, or COORDINATION. */
+  agency: string;
   resolvers: GraphQLResolverMap<TContext>;
   migrations: Migrations;
   /** Writes this sector's part of the synthetic population (called once, in a transaction). */
   seed: (db: Kysely<DB>, population: Population) => Promise<void>;
-  /** Per-request context: the caller and fresh DataLoaders. */
-  createContext: (db: Kysely<DB>, caller: Caller) => TContext;
+  /** Per-request context: the request's caller and audit, plus fresh DataLoaders. */
+  createContext: (db: Kysely<DB>, request: SubgraphRequest) => TContext;
 }
 
 export interface SubgraphOptions {
@@ -76,26 +88,29 @@ const SEED_MIGRATIONS: Migrations = {
  * Builds a subgraph without listening: opens and migrates its database, seeds it on first
  * start, and returns the HTTP handler. Tests import this; `startSubgraph` listens.
  */
-export async function buildSubgraph<DB, TContext extends object>(
+export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   definition: SubgraphDefinition<DB, TContext>, options: SubgraphOptions = {},
 ): Promise<BuiltSubgraph<DB>> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(definition.name);
   const metrics = createProcessMetrics(definition.name);
-  const statements = metrics.dbStatements.labels(definition.name);
   const directory = options.dataDir ?? dataDir(env);
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
   const db = await openDatabase<DB>({
     subgraph: definition.name,
     dataDir: directory,
-    migrations: { ...SEED_MIGRATIONS, ...definition.migrations },
-    onStatement: () => statements.inc(),
+    migrations: { ...AUDIT_MIGRATIONS, ...SEED_MIGRATIONS, ...definition.migrations },
+    onStatement: (kind) => metrics.dbStatements.inc({ subgraph: definition.name, kind }),
     logger,
   });
   await seedOnFirstStart(db, definition, seedSettings(env), logger);
 
   const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
-  const apollo = createApolloServer<TContext>({ schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }) }, logger);
+  const auditLog = new AuditLog(db as unknown as Kysely<AuditDb>);
+  const apollo = createApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    plugins: [auditBeforeAnswer<TContext>(auditLog, logger)],
+  }, logger);
   await apollo.start();
 
   const handler = createGraphQLHttpHandler<TContext>({
@@ -107,7 +122,7 @@ export async function buildSubgraph<DB, TContext extends object>(
       if (!caller) {
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' } };
       }
-      return { ok: true, context: definition.createContext(db, caller) };
+      return { ok: true, context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog }) };
     },
     async ready() {
       await sql`select 1`.execute(db);
@@ -124,7 +139,29 @@ export async function buildSubgraph<DB, TContext extends object>(
   };
 }
 
-async function seedOnFirstStart<DB, TContext>(
+/**
+ * Writes the request's audit entries before the response leaves. If they cannot be written,
+ * the data does not leave either: the answer is replaced by an error.
+ */
+function auditBeforeAnswer<TContext extends SubgraphRequest>(auditLog: AuditLog, logger: Logger): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          try {
+            await auditLog.append(auditActor(contextValue.caller), contextValue.audit.drain());
+          } catch (error) {
+            logger.error({ requestId: contextValue.caller.requestId, err: (error as Error).message }, 'audit append failed; answer withheld');
+            response.http.status = 500;
+            response.body = { kind: 'single', singleResult: { errors: [{ message: 'The access could not be logged, so no data is released.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
+          }
+        },
+      };
+    },
+  };
+}
+
+async function seedOnFirstStart<DB, TContext extends SubgraphRequest>(
   db: Kysely<DB>, definition: SubgraphDefinition<DB, TContext>, settings: SeedSettings, logger: Logger,
 ): Promise<void> {
   // Untyped view of the shared bookkeeping table, which no subgraph's DB type declares.
@@ -149,7 +186,7 @@ async function seedOnFirstStart<DB, TContext>(
 }
 
 /** The entry every subgraph's main.ts calls: build, listen on PORT, stop cleanly on a signal. */
-export async function startSubgraph<DB, TContext extends object>(definition: SubgraphDefinition<DB, TContext>): Promise<RunningServer> {
+export async function startSubgraph<DB, TContext extends SubgraphRequest>(definition: SubgraphDefinition<DB, TContext>): Promise<RunningServer> {
   const built = await buildSubgraph(definition);
   const port = intFromEnv('PORT', defaultSubgraphPort(definition.name));
   const server = await listen(built.handler, port, listenHost());

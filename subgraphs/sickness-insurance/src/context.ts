@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Caller } from '../../shared/src/caller.ts';
+import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
 import { listLoader } from '../../shared/src/loaders.ts';
 import { casesOfPersons, degreeStepsOfCases, type SicknessInsuranceDb } from './data.ts';
 
 export type SicknessInsuranceContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<SicknessInsuranceDb>, caller: Caller) {
+export function createContext(db: Kysely<SicknessInsuranceDb>, request: SubgraphRequest) {
   return {
-    caller,
+    ...request,
     loaders: {
       casesByPerson: listLoader((pns: readonly string[]) => casesOfPersons(db, pns), (row) => row.personnummer),
       degreeStepsByCase: listLoader((ids: readonly string[]) => degreeStepsOfCases(db, ids), (row) => row.case_id),

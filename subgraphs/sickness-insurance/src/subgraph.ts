@@ -9,6 +9,7 @@ import { seedSicknessInsurance } from './seed.ts';
 /** Försäkringskassan's subgraph: sjukpenning, aktivitetsersättning, sjukersättning, rehabiliteringspenning. */
 export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, SicknessInsuranceContext> = {
   name: 'sickness-insurance',
+  agency: 'SICKNESS_INSURANCE',
   resolvers: resolvers as GraphQLResolverMap<SicknessInsuranceContext>,
   migrations,
   seed: seedSicknessInsurance,

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Caller } from '../../shared/src/caller.ts';
+import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
 import { listLoader } from '../../shared/src/loaders.ts';
 import { assistanceMonthsOfPersons, measuresOfPersons, type SocialServicesDb } from './data.ts';
 
 export type SocialServicesContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<SocialServicesDb>, caller: Caller) {
+export function createContext(db: Kysely<SocialServicesDb>, request: SubgraphRequest) {
   return {
-    caller,
+    ...request,
     loaders: {
       assistanceByPerson: listLoader((pns: readonly string[]) => assistanceMonthsOfPersons(db, pns), (row) => row.personnummer),
       measuresByPerson: listLoader((pns: readonly string[]) => measuresOfPersons(db, pns), (row) => row.personnummer),

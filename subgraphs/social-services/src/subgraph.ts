@@ -9,6 +9,7 @@ import { seedSocialServices } from './seed.ts';
 /** The municipality's subgraph: ekonomiskt bistånd month by month and other social-services measures. */
 export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServicesContext> = {
   name: 'social-services',
+  agency: 'SOCIAL_SERVICES',
   resolvers: resolvers as GraphQLResolverMap<SocialServicesContext>,
   migrations,
   seed: seedSocialServices,

@@ -1,5 +1,8 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
+import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
+import { isProtected } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import { caseloadPage, caseloadSize, type CoordinatorRow } from '../data.ts';
 import type { PersonParent } from './person.ts';
@@ -28,7 +31,7 @@ export const coordinatorResolvers = {
   Coordinator: {
     __resolveReference: (ref: { id: string }, ctx: CoordinationContext) => ctx.loaders.coordinator.load(ref.id),
     forbund: (c: CoordinatorRow, _args: unknown, ctx: CoordinationContext) => ctx.loaders.forbund.load(c.forbund_id),
-    async caseload(c: CoordinatorRow, args: { first?: number | null; after?: string | null }, ctx: CoordinationContext) {
+    async caseload(c: CoordinatorRow, args: { first?: number | null; after?: string | null }, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       // A caseload is personal data of many persons: only its own coordinator sees it.
       if (ctx.caller.role !== 'coordinator' || ctx.caller.actorId !== c.id) {
         valueOrThrow(failure('FORBIDDEN', 'Only the coordinator can read their own caseload.'));
@@ -40,6 +43,10 @@ export const coordinatorResolvers = {
       const page = rows.slice(0, first);
       const last = page[page.length - 1];
       const nodes: PersonParent[] = page.map((row) => ({ personnummer: row.personnummer, row }));
+      const fields = selectedFieldPaths(info, '').filter((f) => f.startsWith('.nodes.')).map((f) => f.slice('.nodes.'.length));
+      for (const row of page) {
+        ctx.audit.record({ personnummer: row.personnummer, fields: fields.length > 0 ? fields : ['personnummer'], decision: 'RELEASED', reason: null, protectedIdentity: isProtected(row) });
+      }
       return {
         totalCount: rows[0] ? Number(rows[0].total) : await caseloadSize(ctx.db, c.id, today),
         pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.personnummer) : null },

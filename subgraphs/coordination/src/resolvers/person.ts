@@ -1,4 +1,6 @@
 import { todayIso } from '../../../shared/src/dates.ts';
+import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
+import { isProtected } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
 import { computeSignals, type SectorFacts } from '../signals.ts';
@@ -10,25 +12,27 @@ import { computeSignals, type SectorFacts } from '../signals.ts';
  */
 export type PersonParent = { personnummer: string; row?: PersonRow } & SectorFacts;
 
+/** The person's row; through the query plan, only for a person in the caller's caseload today. */
 async function rowOf(person: PersonParent, ctx: CoordinationContext): Promise<PersonRow> {
   const row = person.row ?? (await ctx.loaders.person.load(person.personnummer));
-  if (!row) throw new Error('person row missing for a resolved reference');
+  if (!row) return valueOrThrow(failure('FORBIDDEN', 'The person is not in your caseload.', { reason: 'NOT_IN_CASELOAD' }));
   return row;
 }
 
-const isProtected = (row: PersonRow) => row.identity_protection !== 'NONE';
+/** Name and address of a person with protected identity never leave this subgraph. */
+async function unlessProtected(person: PersonParent, ctx: CoordinationContext, value: (row: PersonRow) => string | null) {
+  const row = await rowOf(person, ctx);
+  if (isProtected(row)) {
+    return valueOrThrow(failure('FORBIDDEN', 'Withheld: the person has protected identity (skyddade personuppgifter).', { reason: 'PROTECTED_IDENTITY' }));
+  }
+  return value(row);
+}
 
 export const personResolvers = {
   Person: {
     __resolveReference: (ref: PersonParent): PersonParent => ref,
-    name: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => {
-      const row = await rowOf(p, ctx);
-      return isProtected(row) ? null : `${row.given_name} ${row.family_name}`;
-    },
-    address: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => {
-      const row = await rowOf(p, ctx);
-      return isProtected(row) ? null : row.address;
-    },
+    name: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => unlessProtected(p, ctx, (row) => `${row.given_name} ${row.family_name}`),
+    address: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => unlessProtected(p, ctx, (row) => row.address),
     identityProtection: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).identity_protection,
     sex: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).sex,
     birthDate: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).birth_date,
@@ -41,7 +45,20 @@ export const personResolvers = {
     consents: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) =>
       (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentView),
     participations: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.participationsByPerson.load(p.personnummer),
-    signals: (p: PersonParent) => computeSignals(p, todayIso()),
+    async releaseBasis(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
+      const row = await rowOf(p, ctx);
+      ctx.audit.record({ personnummer: p.personnummer, fields: ['releaseBasis'], decision: 'RELEASED', reason: null, protectedIdentity: isProtected(row) });
+      const consents = await ctx.loaders.consentsByPerson.load(p.personnummer);
+      return {
+        consents: consents.map((c) => ({ agency: c.agency, validFrom: c.valid_from, validTo: c.valid_to, revokedAt: c.revoked_at })),
+        protectedIdentity: isProtected(row),
+      };
+    },
+    // Computed only from what the agencies released to this caller in this request.
+    signals(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
+      ctx.audit.record({ personnummer: p.personnummer, fields: [`signals`], decision: 'RELEASED', reason: null, protectedIdentity: false });
+      return computeSignals(p, todayIso());
+    },
   },
   Participation: {
     intervention: (x: ParticipationRow) => ({

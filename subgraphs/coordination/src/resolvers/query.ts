@@ -1,15 +1,40 @@
-import { valueOrThrow } from '../../../shared/src/errors.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import { encodeAuditTrailId } from '../../../shared/src/audit-trail.ts';
+import { isIsoDate, todayIso } from '../../../shared/src/dates.ts';
+import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
+import { parsePersonnummer } from '../../../shared/src/personnummer.ts';
 import { personForCaller } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { PersonParent } from './person.ts';
+
+interface AuditTrailArgs {
+  personnummer: string;
+  from?: string | null;
+  to?: string | null;
+}
+
+function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{ personnummer: string; from: string | null; to: string }> {
+  if (ctx.caller.role !== 'auditor') return failure('FORBIDDEN', 'Only an auditor may read the audit trail.');
+  const parsed = parsePersonnummer(args.personnummer);
+  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`);
+  const from = args.from ?? null;
+  const to = args.to ?? todayIso();
+  if ((from !== null && !isIsoDate(from)) || !isIsoDate(to)) return failure('BAD_USER_INPUT', 'from and to are dates written YYYY-MM-DD.');
+  if (from !== null && from > to) return failure('BAD_USER_INPUT', 'from is after to.');
+  return success({ personnummer: parsed.value, from, to });
+}
 
 export const queryResolvers = {
   Query: {
     me: (_root: unknown, _args: unknown, ctx: CoordinationContext) =>
       ctx.caller.role === 'coordinator' ? ctx.loaders.coordinator.load(ctx.caller.actorId) : null,
-    async person(_root: unknown, args: { personnummer: string }, ctx: CoordinationContext): Promise<PersonParent> {
-      const row = valueOrThrow(await personForCaller(ctx, args.personnummer));
+    async person(_root: unknown, args: { personnummer: string }, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
+      const row = valueOrThrow(await personForCaller(ctx, args.personnummer, info));
       return { personnummer: row.personnummer, row };
+    },
+    auditTrail(_root: unknown, args: AuditTrailArgs, ctx: CoordinationContext) {
+      const key = valueOrThrow(auditTrailKey(ctx, args));
+      return { id: encodeAuditTrailId(key), ...key };
     },
   },
 };

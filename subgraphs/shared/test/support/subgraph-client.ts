@@ -29,8 +29,9 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
       });
       return { status: response.status, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
     },
-    /** Statements this subgraph has run so far (its db_statements_total). */
-    statements: async () => (await built.metrics.dbStatements.get()).values.reduce((sum, v) => sum + v.value, 0),
+    /** Statements of a kind this subgraph has run so far (its db_statements_total). */
+    statements: async (kind: 'data' | 'audit' = 'data') =>
+      (await built.metrics.dbStatements.get()).values.filter((v) => v.labels.kind === kind).reduce((sum, v) => sum + v.value, 0),
     async close() {
       await server.close();
       await built.stop();
@@ -44,4 +45,11 @@ export function personEntities(selection: string): string {
   return `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer ${selection} } } }`;
 }
 
-export const personRefs = (numbers: string[]) => ({ r: numbers.map((personnummer) => ({ __typename: 'Person', personnummer })) });
+/** What coordination sends with a person: here, a consent for all four agencies valid today. */
+export const FULL_CONSENT = {
+  consents: ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'].map((agency) => ({ agency, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null })),
+  protectedIdentity: false,
+};
+
+export const personRefs = (numbers: string[], releaseBasis: unknown = FULL_CONSENT) =>
+  ({ r: numbers.map((personnummer) => ({ __typename: 'Person', personnummer, releaseBasis })) });

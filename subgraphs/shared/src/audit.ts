@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Caller } from './caller.ts';
+import type { Migrations } from './database.ts';
+import { addDays } from './dates.ts';
+
+/**
+ * The access log every store keeps of itself, like the agencies' own logs (patientdatalagen's
+ * loggkontroll, X-Road's logs at both ends): who read or was refused which person's data, in
+ * which role, for which purpose, in which request. Append-only and hash-chained (each record
+ * holds the hash of the one before), written before the answer leaves. It never holds more
+ * personal data than the personnummer.
+ */
+export type AuditDecision = 'RELEASED' | 'REFUSED' | 'RECORDED' | 'REVOKED' | 'OK' | 'PARTIAL' | 'ERROR' | 'UNAUTHENTICATED';
+
+export interface AuditEntry {
+  personnummer: string | null;
+  /** Whose log: SICKNESS_INSURANCE, EMPLOYMENT, SOCIAL_SERVICES, CARE, COORDINATION or GATEWAY. */
+  agency: string;
+  fields: string[];
+  decision: AuditDecision;
+  reason: string | null;
+  protectedIdentity: boolean;
+  /** The gateway's request records: operation name and a hash of the document. */
+  operation?: string | null;
+  operationHash?: string | null;
+}
+
+export interface AuditActor {
+  actorId: string;
+  role: string;
+  purpose: string;
+  requestId: string;
+}
+
+export interface AuditRow {
+  seq: number;
+  at: string;
+  actor: string;
+  role: string;
+  purpose: string;
+  request_id: string;
+  personnummer: string | null;
+  agency: string;
+  fields: string;
+  decision: string;
+  reason: string | null;
+  protected_identity: number;
+  operation: string | null;
+  operation_hash: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditDb {
+  audit_log: AuditRow;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export const AUDIT_MIGRATIONS: Migrations = {
+  '0000_audit_log': {
+    async up(db) {
+      await db.schema.createTable('audit_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('purpose', 'text', (c) => c.notNull())
+        .addColumn('request_id', 'text', (c) => c.notNull())
+        .addColumn('personnummer', 'text')
+        .addColumn('agency', 'text', (c) => c.notNull())
+        .addColumn('fields', 'text', (c) => c.notNull())
+        .addColumn('decision', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('protected_identity', 'integer', (c) => c.notNull())
+        .addColumn('operation', 'text')
+        .addColumn('operation_hash', 'text')
+        .addColumn('prev_hash', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_personnummer').on('audit_log').columns(['personnummer', 'at']).execute();
+      // The database itself refuses to change or remove a record, whatever the code above it does.
+      await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+      await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+    },
+  },
+};
+
+/** The hash of a record: SHA-256 over the previous hash and every column but the hash itself. */
+export function recordHash(row: Omit<AuditRow, 'hash'>): string {
+  const content = JSON.stringify([
+    row.seq, row.at, row.actor, row.role, row.purpose, row.request_id, row.personnummer, row.agency, row.fields,
+    row.decision, row.reason, row.protected_identity, row.operation, row.operation_hash,
+  ]);
+  return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
+}
+
+/**
+ * A store's append-only log. One writer per store: appends are serialised in this process and
+ * the chain head is kept in memory, so an append is one INSERT of all the request's records.
+ */
+export class AuditLog {
+  private head: Promise<{ seq: number; hash: string }>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Kysely<AuditDb>) {
+    this.head = db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+      .then((row) => row ?? { seq: 0, hash: GENESIS_HASH });
+  }
+
+  /** Appends the entries in one statement; resolves when they are on disk. */
+  append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    const run = this.queue.then(async () => {
+      let { seq, hash } = await this.head;
+      const at = new Date().toISOString();
+      const rows: AuditRow[] = entries.map((entry) => {
+        const row: Omit<AuditRow, 'hash'> = {
+          seq: ++seq, at, actor: actor.actorId, role: actor.role, purpose: actor.purpose, request_id: actor.requestId,
+          personnummer: entry.personnummer, agency: entry.agency, fields: JSON.stringify(entry.fields), decision: entry.decision,
+          reason: entry.reason, protected_identity: entry.protectedIdentity ? 1 : 0, operation: entry.operation ?? null,
+          operation_hash: entry.operationHash ?? null, prev_hash: hash,
+        };
+        hash = recordHash(row);
+        return { ...row, hash };
+      });
+      await this.db.insertInto('audit_log').values(rows).execute();
+      this.head = Promise.resolve({ seq, hash });
+    });
+    // A failed append must not wedge the queue for later requests; the caller still sees the failure.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One person's records from the first to the last day given (ISO dates, both included). */
+  recordsOf(personnummer: string, from: string | null, to: string): Promise<AuditRow[]> {
+    let query = this.db.selectFrom('audit_log').selectAll().where('personnummer', '=', personnummer).where('at', '<', addDays(to, 1));
+    if (from !== null) query = query.where('at', '>=', from);
+    return query.orderBy('seq').execute();
+  }
+}
+
+/**
+ * What one request did with persons' data in one store, gathered while resolvers run and
+ * written once before the response leaves. Entries for the same person and decision merge, so
+ * a person read through several fields is one record with all the fields.
+ */
+export class RequestAudit {
+  private readonly entries = new Map<string, AuditEntry>();
+
+  constructor(private readonly agency: string) {}
+
+  record(entry: Omit<AuditEntry, 'agency'> & { agency?: string }): void {
+    const agency = entry.agency ?? this.agency;
+    const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}`;
+    const existing = this.entries.get(key);
+    if (existing) {
+      existing.fields = [...new Set([...existing.fields, ...entry.fields])];
+      existing.protectedIdentity ||= entry.protectedIdentity;
+    } else {
+      this.entries.set(key, { ...entry, agency, fields: [...new Set(entry.fields)] });
+    }
+  }
+
+  drain(): AuditEntry[] {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    return all;
+  }
+}
+
+export type ChainCheck = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; problem: string };
+
+/** Recomputes every hash of a store's chain; the first record that does not fit is named. */
+export async function verifyChain(db: Kysely<AuditDb>): Promise<ChainCheck> {
+  let previous = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  const pageSize = 5000;
+  for (let after = 0; ; ) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
+    for (const row of rows) {
+      count++;
+      if (row.seq !== expectedSeq) return { ok: false, records: count, brokenAt: row.seq, problem: `sequence jumps from ${expectedSeq - 1} to ${row.seq} (a record was removed)` };
+      if (row.prev_hash !== previous) return { ok: false, records: count, brokenAt: row.seq, problem: 'does not point to the hash of the record before it' };
+      const { hash, ...rest } = row;
+      if (recordHash(rest) !== hash) return { ok: false, records: count, brokenAt: row.seq, problem: 'its content does not match its hash (it was changed)' };
+      previous = hash;
+      expectedSeq++;
+    }
+    if (rows.length < pageSize) break;
+    after = rows[rows.length - 1]!.seq;
+  }
+  return { ok: true, records: count };
+}
+
+export function auditActor(caller: Caller): AuditActor {
+  return { actorId: caller.actorId, role: caller.role, purpose: caller.purpose, requestId: caller.requestId };
+}

@@ -1,0 +1,28 @@
+import type { IsoDate } from './dates.ts';
+
+/** A consent record as it reaches an agency subgraph through the query plan. */
+export interface ConsentEvidence {
+  agency: string;
+  validFrom: IsoDate;
+  validTo: IsoDate;
+  revokedAt: string | null;
+}
+
+export type ConsentRefusal = 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_EXPIRED';
+export type ConsentDecision = { covered: true } | { covered: false; reason: ConsentRefusal };
+
+/**
+ * Whether the person's consent covers the agency today. The agency decides this itself from the
+ * records rather than trusting a yes/no from coordination: validity dates and withdrawal are
+ * checked here, at the moment of release. When no record covers today, the most recent record
+ * for the agency says why (withdrawn, expired, or none at all).
+ */
+export function consentCovers(consents: readonly ConsentEvidence[] | null | undefined, agency: string, today: IsoDate): ConsentDecision {
+  const forAgency = (consents ?? []).filter((c) => c.agency === agency);
+  if (forAgency.some((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)) return { covered: true };
+  const latest = [...forAgency].sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
+  if (!latest) return { covered: false, reason: 'NO_CONSENT' };
+  if (latest.revokedAt !== null) return { covered: false, reason: 'CONSENT_REVOKED' };
+  if (latest.validTo < today) return { covered: false, reason: 'CONSENT_EXPIRED' };
+  return { covered: false, reason: 'NO_CONSENT' };
+}
