@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
 import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
+import { AUDIT_MIGRATIONS, AuditLog, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
+import { openDatabase } from '../../subgraphs/shared/src/database.ts';
 import { SUBGRAPH_NAMES, dataDir, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
 import { loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
 import { createGraphQLHttpHandler, sendJson } from '../../subgraphs/shared/src/http.ts';
@@ -10,6 +12,7 @@ import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts'
 import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
 import type { GatewayContext } from './context.ts';
+import { requestAuditPlugin } from './request-audit.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 
 export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
@@ -41,6 +44,11 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const directory = options.dataDir ?? dataDir(env);
   const authenticate = await createAuthenticator(env, directory);
   const signingKey = await loadOrCreateGatewayKey(directory);
+  const db = await openDatabase<AuditDb>({
+    store: 'gateway', dataDir: directory, migrations: AUDIT_MIGRATIONS, logger,
+    onStatement: (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }),
+  });
+  const auditLog = new AuditLog(db);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
   const gateway = new ApolloGateway({
@@ -48,7 +56,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     buildService: ({ name, url }) => new SubgraphSource(name, urls[name] ?? url!, signingKey),
     logger,
   });
-  const apollo = createApolloServer<GatewayContext>({ gateway }, logger);
+  const apollo = createApolloServer<GatewayContext>({ gateway, plugins: [requestAuditPlugin(auditLog, logger)] }, logger);
   await apollo.start();
 
   const handler = createGraphQLHttpHandler<GatewayContext>({
@@ -59,6 +67,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
       const result = await authenticate(request.headers);
       if (!result.ok) {
         logger.info({ requestId, reason: result.failure.message }, 'request refused: not authenticated');
+        await auditLog.append({ actorId: 'anonymous', role: 'none', purpose: 'NONE', requestId }, [
+          { personnummer: null, agency: 'GATEWAY', fields: [], decision: 'UNAUTHENTICATED', reason: result.failure.message, protectedIdentity: false },
+        ]);
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
       }
       return { ok: true, context: { user: result.value, requestId, subgraphTokens: new Map() } };
@@ -75,6 +86,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     handler, metrics, logger, urls,
     async stop() {
       await apollo.stop();
+      await db.destroy();
     },
   };
 }

@@ -12,7 +12,8 @@ export type Migrations = Record<string, Migration>;
 export type StatementKind = 'data' | 'audit';
 
 export interface DatabaseOptions {
-  subgraph: SubgraphName;
+  /** The store's name: a subgraph, or `gateway`; the file is `<store>.sqlite`. */
+  store: SubgraphName | 'gateway';
   dataDir: string;
   migrations: Migrations;
   /** Called once for each statement sent to the database (the db_statements_total counter). */
@@ -27,7 +28,7 @@ export interface DatabaseOptions {
  */
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely<DB>> {
   fs.mkdirSync(options.dataDir, { recursive: true });
-  const file = path.join(options.dataDir, `${options.subgraph}.sqlite`);
+  const file = path.join(options.dataDir, `${options.store}.sqlite`);
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a write the subgraph acknowledged (consent, audit) survives a power cut.
@@ -56,6 +57,11 @@ async function migrate(db: Kysely<any>, migrations: Migrations, logger: Logger):
     if (result.status === 'Error') logger.error({ migration: result.migrationName }, 'migration failed');
   }
   if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/** Opens an existing store read-only, without migrating: for checks such as `npm run audit -- verify`. */
+export function openReadOnly<DB>(file: string): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: new SQLite(file, { readonly: true, fileMustExist: true }) }) });
 }
 
 /** Inserts rows in chunks that stay under SQLite's limit on bound parameters. */

@@ -97,7 +97,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const directory = options.dataDir ?? dataDir(env);
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
   const db = await openDatabase<DB>({
-    subgraph: definition.name,
+    store: definition.name,
     dataDir: directory,
     migrations: { ...AUDIT_MIGRATIONS, ...SEED_MIGRATIONS, ...definition.migrations },
     onStatement: (kind) => metrics.dbStatements.inc({ subgraph: definition.name, kind }),

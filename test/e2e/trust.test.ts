@@ -1,0 +1,265 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { SignJWT, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_AUDIENCE, DEV_ISSUER, mintDevToken } from '../../gateway/src/dev-issuer.ts';
+import { verifyChain, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
+import { openReadOnly } from '../../subgraphs/shared/src/database.ts';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
+import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+import { startGraph, type TestGraph } from '../support/graph.ts';
+
+const root = path.join(import.meta.dirname, '../..');
+const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
+const ENTITIES = '{ _entities(representations: [{ __typename: "Person", personnummer: "198503123823" }]) { ... on Person { personnummer } } }';
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const SECTORS = ['sicknessInsurance', 'employment', 'socialServices', 'care'] as const;
+
+describe('trust: tokens, consent, caseload, protected identity, audit', () => {
+  let graph: TestGraph;
+  let coordinator1: string;
+  const population = generatePopulation({ seed: 1, persons: 300, referenceDate: todayIso() });
+
+  beforeAll(async () => {
+    graph = await startGraph({ persons: 300 });
+    coordinator1 = await graph.token('coordinator', 'coordinator-1');
+  });
+  afterAll(() => graph?.close());
+
+  const overview = (token: string, personnummer: string) => graph.query(token, PERSON_OVERVIEW, { personnummer });
+  const postToSubgraph = async (name: SubgraphName, authorization: string | null, query: string) => {
+    const response = await fetch(graph.subgraphUrl(name), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify({ query }),
+    });
+    return { status: response.status, text: await response.text() };
+  };
+
+  describe('subgraphs answer only the gateway', () => {
+    it('refuses _entities, _service and introspection without the gateway\'s token for that subgraph', async () => {
+      const gatewayKey = await loadOrCreateGatewayKey(graph.dataDir);
+      const caller = { actorId: 'coordinator-1', role: 'coordinator' as const, purpose: 'COORDINATION', requestId: 'r1' };
+      for (const name of SUBGRAPH_NAMES) {
+        const other = SUBGRAPH_NAMES.find((n) => n !== name)!;
+        const credentials = [null, `Bearer ${coordinator1}`, `Bearer ${await signGatewayToken(gatewayKey, caller, other)}`, 'Bearer x.y.z'];
+        for (const authorization of credentials) {
+          for (const query of [ENTITIES, '{ _service { sdl } }', '{ __schema { types { name } } }']) {
+            const response = await postToSubgraph(name, authorization, query);
+            expect(response.status, `${name} with ${authorization?.slice(0, 20)}`).toBe(401);
+            expect(response.text).not.toMatch(/198503123823|sdl|__schema"/);
+          }
+        }
+      }
+    });
+
+    it('answers a token the gateway signed for it', async () => {
+      const token = await signGatewayToken(await loadOrCreateGatewayKey(graph.dataDir), { actorId: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION', requestId: 'r2' }, 'care');
+      const response = await postToSubgraph('care', `Bearer ${token}`, '{ _service { sdl } }');
+      expect(response.status).toBe(200);
+    });
+  });
+
+  describe('the gateway checks user tokens', () => {
+    it('refuses an unknown key, an altered payload, alg none, a symmetric algorithm, a wrong issuer or audience, an expired token', async () => {
+      const { privateKey } = await generateKeyPair('ES256');
+      const [header, , signature] = coordinator1.split('.');
+      const claims = { sub: 'coordinator-1', role: 'coordinator', iss: DEV_ISSUER, aud: DEFAULT_AUDIENCE, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 };
+      const signed = (payload: Record<string, unknown>, key: Parameters<SignJWT['sign']>[0] = privateKey, alg = 'ES256') =>
+        new SignJWT(payload).setProtectedHeader({ alg, kid: JSON.parse(Buffer.from(header!, 'base64url').toString()).kid }).sign(key);
+      const bad = [
+        await signed(claims),
+        `${header}.${b64({ ...claims, sub: 'coordinator-2' })}.${signature}`,
+        `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
+        await signed(claims, new TextEncoder().encode(fs.readFileSync(path.join(graph.dataDir, 'dev-issuer-key.json'), 'utf8')), 'HS256'),
+        await mintDevToken(graph.dataDir, { sub: 'coordinator-1', role: 'coordinator', expiresIn: '-1m' }),
+      ];
+      for (const token of bad) {
+        const response = await graph.query(token, '{ me { id } }');
+        expect(response.status).toBe(401);
+        expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      }
+    });
+  });
+
+  describe('consent', () => {
+    it('releases the sectors the consent covers and refuses the one it lacks, naming agency and reason', async () => {
+      const response = await overview(coordinator1, FIXTURE_PERSONS.lacksCare);
+      const person = response.body.data!.person;
+      expect(person.care).toBeNull();
+      expect(person.sicknessInsurance).not.toBeNull();
+      expect(person.employment).not.toBeNull();
+      expect(person.socialServices).not.toBeNull();
+      expect(response.body.errors).toHaveLength(1);
+      expect(response.body.errors![0]).toMatchObject({ path: ['person', 'care'], extensions: { code: 'FORBIDDEN', agency: 'CARE', reason: 'NO_CONSENT' } });
+    });
+
+    it('refuses an expired consent as CONSENT_EXPIRED', async () => {
+      const expired = population.persons.find((p) => p.consents.some((c) => c.validTo < todayIso() && c.agencies.length === 4));
+      expect(expired).toBeDefined();
+      const token = await graph.token('coordinator', expired!.coordinatorId);
+      const response = await overview(token, expired!.personnummer);
+      expect(response.body.data!.person).toMatchObject({ sicknessInsurance: null, employment: null, socialServices: null, care: null });
+      expect(response.body.errors!.map((e) => e.extensions?.reason)).toEqual(['CONSENT_EXPIRED', 'CONSENT_EXPIRED', 'CONSENT_EXPIRED', 'CONSENT_EXPIRED']);
+    });
+
+    it('a revocation holds from the very next request', async () => {
+      const person = FIXTURE_PERSONS.lacksSocialServices;
+      expect((await overview(coordinator1, person)).body.data!.person.employment).not.toBeNull();
+      const revoked = await graph.query(coordinator1, 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: EMPLOYMENT) { agency revokedAt } }', { p: person });
+      expect(revoked.body.errors).toBeUndefined();
+      expect(revoked.body.data!.revokeConsent.find((c: { agency: string }) => c.agency === 'EMPLOYMENT').revokedAt).not.toBeNull();
+      const after = await overview(coordinator1, person);
+      expect(after.body.data!.person.employment).toBeNull();
+      expect(after.body.errors!.find((e) => e.extensions?.agency === 'EMPLOYMENT')?.extensions?.reason).toBe('CONSENT_REVOKED');
+      expect(after.body.data!.person.sicknessInsurance).not.toBeNull();
+    });
+
+    it('records a consent once however often the same form is sent, and releases the sector at once', async () => {
+      const input = { personnummer: '791102-2478', agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'SAMTYCKE-2026/17' };
+      const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency validFrom validTo formReference revokedAt } }';
+      const first = await graph.query(coordinator1, mutation, { i: input });
+      const second = await graph.query(coordinator1, mutation, { i: input });
+      expect(first.body.errors).toBeUndefined();
+      expect(second.body.data!.recordConsent).toEqual(first.body.data!.recordConsent);
+      expect(first.body.data!.recordConsent.filter((c: { formReference: string }) => c.formReference === 'SAMTYCKE-2026/17')).toHaveLength(1);
+      const response = await overview(coordinator1, FIXTURE_PERSONS.lacksCare);
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data!.person.care).toEqual({ __typename: 'Care' });
+    });
+
+    it('refuses malformed consents with BAD_USER_INPUT and writes nothing', async () => {
+      const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency } }';
+      const good = { personnummer: FIXTURE_PERSONS.allConsent, agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'F-1' };
+      const before = (await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.consents;
+      const cases = [
+        { ...good, personnummer: '850312-3824' }, { ...good, agencies: [] }, { ...good, validFrom: '2026-02-30' },
+        { ...good, validFrom: '2030-01-01', validTo: '2029-01-01' }, { ...good, validTo: '2001-01-01' }, { ...good, formReference: '' },
+        { ...good, formReference: "x'; DROP TABLE consent; --" },
+      ];
+      for (const input of cases) {
+        const response = await graph.query(coordinator1, mutation, { i: input });
+        expect(response.body.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('BAD_USER_INPUT');
+      }
+      const unknownAgency = await graph.query(coordinator1, mutation, { i: { ...good, agencies: ['TAX_AGENCY'] } });
+      expect(unknownAgency.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect((await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.consents).toEqual(before);
+    });
+
+    it('lets only the person\'s own coordinator change consents', async () => {
+      const others = [await graph.token('coordinator', 'coordinator-2'), await graph.token('analyst', 'analyst-1'), await graph.token('auditor', 'auditor-1')];
+      for (const token of others) {
+        const response = await graph.query(token, 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { agency } }', { p: FIXTURE_PERSONS.allConsent });
+        expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      }
+      expect((await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.care).not.toBeNull();
+    });
+  });
+
+  describe('caseload access', () => {
+    it('refuses a person in another coordinator\'s caseload, and every person to analysts and auditors', async () => {
+      const someoneElses = population.persons.find((p) => p.coordinatorId === 'coordinator-2')!.personnummer;
+      const refusals = [
+        [coordinator1, someoneElses],
+        [await graph.token('analyst', 'analyst-1'), FIXTURE_PERSONS.allConsent],
+        [await graph.token('auditor', 'auditor-1'), FIXTURE_PERSONS.allConsent],
+      ] as const;
+      for (const [token, person] of refusals) {
+        const response = await overview(token, person);
+        expect(response.body.data?.person ?? null).toBeNull();
+        expect(response.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      }
+    });
+  });
+
+  describe('protected identity', () => {
+    it('withholds name and address with a reason, and marks every read in the audit logs', async () => {
+      const response = await graph.query(coordinator1, 'query($p: String!) { person(personnummer: $p) { name address care { __typename } } }', { p: FIXTURE_PERSONS.protectedIdentity });
+      expect(response.body.data!.person).toEqual({ name: null, address: null, care: { __typename: 'Care' } });
+      expect(response.body.errors?.map((e) => e.extensions?.reason)).toEqual(['PROTECTED_IDENTITY', 'PROTECTED_IDENTITY']);
+      for (const store of ['coordination', 'care'] as const) {
+        const db = new Database(path.join(graph.dataDir, `${store}.sqlite`), { readonly: true });
+        const rows = db.prepare('SELECT protected_identity FROM audit_log WHERE personnummer = ?').all(FIXTURE_PERSONS.protectedIdentity) as { protected_identity: number }[];
+        db.close();
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.every((r) => r.protected_identity === 1), store).toBe(true);
+      }
+    });
+  });
+
+  describe('audit', () => {
+    const TRAIL = 'query($p: String!) { auditTrail(personnummer: $p) { personnummer records { at actor role purpose agency decision reason fields requestId } } }';
+
+    it('gives an auditor the person\'s log extract from every agency that served or refused the reads', async () => {
+      await overview(coordinator1, FIXTURE_PERSONS.lacksSicknessInsurance);
+      const response = await graph.query(await graph.token('auditor', 'auditor-1'), TRAIL, { p: FIXTURE_PERSONS.lacksSicknessInsurance });
+      expect(response.body.errors).toBeUndefined();
+      const records = response.body.data!.auditTrail.records as { at: string; actor: string; agency: string; decision: string; reason: string | null }[];
+      const byCoordinator = records.filter((r) => r.actor === 'coordinator-1');
+      expect(new Set(byCoordinator.map((r) => r.agency))).toEqual(new Set(['COORDINATION', 'SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE']));
+      expect(byCoordinator.find((r) => r.agency === 'SICKNESS_INSURANCE')).toMatchObject({ decision: 'REFUSED', reason: 'NO_CONSENT' });
+      expect(records.map((r) => r.at)).toEqual([...records.map((r) => r.at)].sort());
+      expect(JSON.stringify(records)).not.toMatch(/Exempelsson|Exempelgatan/);
+    });
+
+    it('refuses the audit trail to coordinators and analysts', async () => {
+      for (const token of [coordinator1, await graph.token('analyst', 'analyst-1')]) {
+        const response = await graph.query(token, TRAIL, { p: FIXTURE_PERSONS.allConsent });
+        expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+        expect(response.body.data?.auditTrail ?? null).toBeNull();
+      }
+    });
+
+    it('logs 50 concurrent overviews completely, in order, with valid chains', async () => {
+      const persons = population.persons.filter((p) => p.coordinatorId === 'coordinator-1').map((p) => p.personnummer);
+      const requestIds = Array.from({ length: 50 }, (_, i) => `concurrent-${i}`);
+      const responses = await Promise.all(requestIds.map((id, i) => fetch(graph.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator1}`, 'x-request-id': id },
+        body: JSON.stringify({ query: PERSON_OVERVIEW, variables: { personnummer: persons[i % persons.length] } }),
+      })));
+      expect(responses.every((r) => r.status === 200)).toBe(true);
+      for (const store of [...SUBGRAPH_NAMES, 'gateway']) {
+        const db = openReadOnly<AuditDb>(path.join(graph.dataDir, `${store}.sqlite`));
+        const rows = await db.selectFrom('audit_log').select(['seq', 'at', 'request_id']).where('request_id', 'like', 'concurrent-%').orderBy('seq').execute();
+        expect(new Set(rows.map((r) => r.request_id)).size, store).toBe(50);
+        expect(rows.map((r) => r.at), store).toEqual([...rows.map((r) => r.at)].sort());
+        expect(await verifyChain(db), store).toMatchObject({ ok: true });
+        await db.destroy();
+      }
+    });
+
+    it('keeps records append-only, and `npm run audit -- verify` names the first record changed behind its back', async () => {
+      const env = { ...process.env, DATA_DIR: graph.dataDir };
+      const verify = () => {
+        try {
+          return { status: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/audit-cli.ts', 'verify'], { cwd: root, env, stdio: 'pipe' }).toString() };
+        } catch (error) {
+          const e = error as { status: number; stdout: Buffer; stderr: Buffer };
+          return { status: e.status, out: `${e.stdout}${e.stderr}` };
+        }
+      };
+      const intact = verify();
+      expect(intact.status).toBe(0);
+      expect(intact.out).toMatch(/gateway: \d+ records, chain intact/);
+      expect(intact.out).toMatch(/care: \d+ records, chain intact/);
+
+      const db = new Database(path.join(graph.dataDir, 'care.sqlite'));
+      expect(() => db.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
+      // Someone with direct access to the file removes the guard and edits a record.
+      db.exec('DROP TRIGGER audit_log_no_update');
+      db.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2").run();
+      db.close();
+      const tampered = verify();
+      expect(tampered.status).toBe(1);
+      expect(tampered.out).toMatch(/care: BROKEN at record 2/);
+      expect(tampered.out).toMatch(/coordination: \d+ records, chain intact/);
+    });
+  });
+});
