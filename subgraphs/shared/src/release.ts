@@ -1,10 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { auditRecordsForAuditor } from './audit-trail.ts';
 import type { RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
-import { failure, success, type Result } from './errors.ts';
+import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
+import type { SubgraphRequest } from './subgraph.ts';
 
 /** What coordination sends with a person through the query plan (`@requires`). */
 export interface ReleaseBasis {
@@ -50,4 +52,33 @@ export function releaseSector(
   if (!decision.covered) return refuse(decision.reason);
   ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity });
   return success(undefined);
+}
+
+export interface AgencySubgraphEntry<TContext, TSector> {
+  agency: string;
+  /** The field the agency adds to Person (`care`, `employment`, …). */
+  sectorField: string;
+  /** The agency's audit records on AuditTrail (`careRecords`, …). */
+  recordsField: string;
+  /** The sector object handed to the sector's own resolvers, once release is decided. */
+  sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
+}
+
+/**
+ * The two ways into an agency subgraph, the same for all four: its sector of a Person, released
+ * under consent, and its audit records for an auditor.
+ */
+export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(entry: AgencySubgraphEntry<TContext, TSector>) {
+  return {
+    Person: {
+      __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
+      [entry.sectorField]: async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
+        valueOrThrow(releaseSector(entry.agency, person, ctx, info));
+        return entry.sector(person, ctx);
+      },
+    },
+    AuditTrail: {
+      [entry.recordsField]: (trail: { id: string }, _args: unknown, ctx: TContext) => auditRecordsForAuditor(ctx, trail.id),
+    },
+  };
 }

@@ -1,23 +1,14 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import { auditRecordsForAuditor } from '../../../shared/src/audit-trail.ts';
-import { valueOrThrow } from '../../../shared/src/errors.ts';
-import { releaseSector, type PersonWithBasis } from '../../../shared/src/release.ts';
+import { agencyEntryResolvers } from '../../../shared/src/release.ts';
 import type { SocialServicesContext } from '../context.ts';
 
+/** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */
 export interface PersonRef {
   personnummer: string;
 }
 
-export const personResolvers = {
-  Person: {
-    __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
-    // Released only under consent; the lists then load lazily through the request's loaders.
-    socialServices(person: PersonWithBasis, _args: unknown, ctx: SocialServicesContext, info: GraphQLResolveInfo): PersonRef {
-      valueOrThrow(releaseSector('SOCIAL_SERVICES', person, ctx, info));
-      return { personnummer: person.personnummer };
-    },
-  },
-  AuditTrail: {
-    socialServicesRecords: (trail: { id: string }, _args: unknown, ctx: SocialServicesContext) => auditRecordsForAuditor(ctx, trail.id),
-  },
-};
+export const personResolvers = agencyEntryResolvers<SocialServicesContext, PersonRef>({
+  agency: 'SOCIAL_SERVICES',
+  sectorField: 'socialServices',
+  recordsField: 'socialServicesRecords',
+  sector: (person) => ({ personnummer: person.personnummer }),
+});
