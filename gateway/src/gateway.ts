@@ -5,7 +5,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
 import { AUDIT_MIGRATIONS, AuditLog, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { openDatabase } from '../../subgraphs/shared/src/database.ts';
-import { SUBGRAPH_NAMES, dataDir, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
+import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
 import { createGraphQLHttpHandler, sendJson } from '../../subgraphs/shared/src/http.ts';
 import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts';
@@ -16,6 +16,11 @@ import { requestAuditPlugin } from './request-audit.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 
 export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
+
+/** `<NAME>_TIMEOUT_MS`, else `SUBGRAPH_TIMEOUT_MS`, else 2 s. */
+export function subgraphTimeoutMs(name: SubgraphName, env: NodeJS.ProcessEnv): number {
+  return intFromEnv(`${envPrefix(name)}_TIMEOUT_MS`, intFromEnv('SUBGRAPH_TIMEOUT_MS', 2000, env), env);
+}
 
 async function allSubgraphsReady(graphqlUrls: string[]): Promise<boolean> {
   const checks = graphqlUrls.map(async (url) => {
@@ -53,7 +58,10 @@ export async function buildGateway(options: GatewayOptions = {}) {
 
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
-    buildService: ({ name, url }) => new SubgraphSource(name, urls[name] ?? url!, signingKey),
+    buildService: ({ name, url }) => new SubgraphSource({
+      name, url: urls[name] ?? url!, key: signingKey, timeoutMs: subgraphTimeoutMs(name as SubgraphName, env),
+      onFailure: (subgraph, code) => metrics.subgraphFailures.inc({ subgraph, code }),
+    }),
     logger,
   });
   const apollo = createApolloServer<GatewayContext>({ gateway, plugins: [requestAuditPlugin(auditLog, logger)] }, logger);

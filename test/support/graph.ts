@@ -29,14 +29,14 @@ export const BUILDERS = {
  * The whole graph for a test: the five real subgraphs, each on its own SQLite file and its own
  * loopback port, and the real gateway calling them over HTTP. Nothing is mocked.
  */
-export async function startGraph(options: { persons?: number; seed?: number } = {}) {
+export async function startGraph(options: { persons?: number; seed?: number; gatewayEnv?: NodeJS.ProcessEnv } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
   const env = { SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const names = Object.keys(BUILDERS) as SubgraphName[];
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env })));
   const servers: Record<string, RunningServer> = {};
   for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1');
-  const gatewayEnv: NodeJS.ProcessEnv = { ...env };
+  const gatewayEnv: NodeJS.ProcessEnv = { ...env, ...options.gatewayEnv };
   for (const name of names) gatewayEnv[`${envPrefix(name)}_URL`] = `${servers[name]!.url}/graphql`;
   const gateway = await buildGateway({ env: gatewayEnv, dataDir });
   const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1');
@@ -56,6 +56,14 @@ export async function startGraph(options: { persons?: number; seed?: number } = 
       });
       return { status: response.status, body: await response.json() };
     },
+    /** Takes a subgraph off the network, as when its process dies. */
+    async stopSubgraph(name: SubgraphName) {
+      await servers[name]!.close();
+    },
+    /** Brings it back on the same port. */
+    async restartSubgraph(name: SubgraphName) {
+      servers[name] = await listen(built[names.indexOf(name)]!.handler, servers[name]!.port, '127.0.0.1');
+    },
     /** db_statements_total of a subgraph for one kind, read from its /metrics over HTTP as Prometheus would. */
     async statements(name: SubgraphName, kind: 'data' | 'audit' = 'data'): Promise<number> {
       const text = await (await fetch(`${servers[name]!.url}/metrics`)).text();
@@ -65,7 +73,7 @@ export async function startGraph(options: { persons?: number; seed?: number } = 
     async close() {
       await gatewayServer.close();
       await gateway.stop();
-      for (const name of names) await servers[name]!.close();
+      for (const name of names) await servers[name]!.close().catch(() => undefined);
       for (const b of built) await b.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

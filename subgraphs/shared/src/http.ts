@@ -160,7 +160,9 @@ export async function listen(
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
     port: actualPort,
+    // Stops accepting, lets requests in flight finish, then resolves.
     close: () => new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
       server.close(() => resolve());
       server.closeIdleConnections();
     }),

@@ -5,6 +5,8 @@ export interface ProcessMetrics {
   registry: Registry;
   /** Database statements executed, by store and kind (data, audit): the figure the batching budget is measured by. */
   dbStatements: Counter<'subgraph' | 'kind'>;
+  /** Gateway only: subgraph calls that failed, by subgraph and code (SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE). */
+  subgraphFailures: Counter<'subgraph' | 'code'>;
 }
 
 export function createProcessMetrics(service: string): ProcessMetrics {
@@ -17,5 +19,11 @@ export function createProcessMetrics(service: string): ProcessMetrics {
     labelNames: ['subgraph', 'kind'] as const,
     registers: [registry],
   });
-  return { registry, dbStatements };
+  const subgraphFailures = new Counter({
+    name: 'subgraph_failures_total',
+    help: 'Subgraph calls from the gateway that failed or timed out',
+    labelNames: ['subgraph', 'code'] as const,
+    registers: [registry],
+  });
+  return { registry, dbStatements, subgraphFailures };
 }

@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGateway } from '../../gateway/src/gateway.ts';
+import { envPrefix } from '../../subgraphs/shared/src/config.ts';
+import { listen } from '../../subgraphs/shared/src/http.ts';
+import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { startGraph, type TestGraph } from '../support/graph.ts';
+import { slowProxy } from '../support/slow-proxy.ts';
+
+const PERSON_OVERVIEW = fs.readFileSync(path.join(import.meta.dirname, '../../schema/operations/PersonOverview.graphql'), 'utf8');
+
+describe('partial results when a subgraph is down', () => {
+  let graph: TestGraph;
+  let token: string;
+  beforeAll(async () => {
+    graph = await startGraph({ persons: 200 });
+    token = await graph.token();
+  });
+  afterAll(() => graph?.close());
+
+  it('answers with the other sectors and an error naming the missing one, and is whole again when it returns', async () => {
+    await graph.stopSubgraph('care');
+    const started = Date.now();
+    const partial = await graph.query(token, PERSON_OVERVIEW, { personnummer: FIXTURE_PERSONS.allConsent });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(partial.status).toBe(200);
+    const person = partial.body.data!.person;
+    expect(person.care).toBeNull();
+    expect(person.sicknessInsurance).not.toBeNull();
+    expect(person.employment).not.toBeNull();
+    expect(person.socialServices).not.toBeNull();
+    expect(partial.body.errors?.some((e) => e.extensions?.serviceName === 'care' && e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+    expect(JSON.stringify(partial.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
+    expect((await fetch(`${graph.gatewayUrl}/ready`)).status).toBe(503);
+
+    await graph.restartSubgraph('care');
+    const whole = await graph.query(token, PERSON_OVERVIEW, { personnummer: FIXTURE_PERSONS.allConsent });
+    expect(whole.body.errors).toBeUndefined();
+    expect(whole.body.data!.person.care).toEqual({ __typename: 'Care' });
+    expect((await fetch(`${graph.gatewayUrl}/ready`)).status).toBe(200);
+  });
+
+  it('counts the failures on the gateway\'s /metrics', async () => {
+    const metrics = await (await fetch(`${graph.gatewayUrl}/metrics`)).text();
+    expect(metrics).toMatch(/subgraph_failures_total\{subgraph="care",code="SUBGRAPH_UNAVAILABLE"[^}]*\} [1-9]/);
+  });
+});
+
+describe('partial results when a subgraph is slower than its timeout', () => {
+  let graph: TestGraph;
+  afterAll(() => graph?.close());
+
+  it('gives up on the slow one after its timeout and answers the rest', async () => {
+    graph = await startGraph({ persons: 200 });
+    // The real employment subgraph behind a proxy that holds every request 1.5 s; its timeout is 500 ms.
+    const slow = await slowProxy(graph.subgraphUrl('employment'), 1500);
+    const env: NodeJS.ProcessEnv = { EMPLOYMENT_TIMEOUT_MS: '500', EMPLOYMENT_URL: `${slow.url}/graphql` };
+    for (const name of ['coordination', 'sickness-insurance', 'social-services', 'care'] as const) env[`${envPrefix(name)}_URL`] = graph.subgraphUrl(name);
+    const gateway = await buildGateway({ env, dataDir: graph.dataDir });
+    const server = await listen(gateway.handler, 0, '127.0.0.1');
+    try {
+      const started = Date.now();
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await graph.token()}` },
+        body: JSON.stringify({ query: PERSON_OVERVIEW, variables: { personnummer: FIXTURE_PERSONS.allConsent } }),
+      });
+      const elapsed = Date.now() - started;
+      const body = await response.json();
+      expect(elapsed).toBeLessThan(1400);
+      expect(body.data.person.employment).toBeNull();
+      expect(body.data.person.care).toEqual({ __typename: 'Care' });
+      expect(body.errors.some((e: { extensions: Record<string, string> }) => e.extensions.serviceName === 'employment' && e.extensions.code === 'SUBGRAPH_TIMEOUT')).toBe(true);
+    } finally {
+      await server.close();
+      await gateway.stop();
+      await slow.close();
+    }
+  });
+});
