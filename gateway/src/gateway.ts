@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
 import { AUDIT_MIGRATIONS, AuditLog, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { openDatabase } from '../../subgraphs/shared/src/database.ts';
@@ -12,6 +13,7 @@ import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts'
 import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
 import type { GatewayContext } from './context.ts';
+import { armor, introspectionForAnalystsOnly } from './limits.ts';
 import { requestAuditPlugin } from './request-audit.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 
@@ -64,7 +66,14 @@ export async function buildGateway(options: GatewayOptions = {}) {
     }),
     logger,
   });
-  const apollo = createApolloServer<GatewayContext>({ gateway, plugins: [requestAuditPlugin(auditLog, logger)] }, logger);
+  const protection = armor();
+  const apollo = createApolloServer<GatewayContext>({
+    gateway,
+    // Introspection is answered by the schema for analysts; the plugin refuses it to everyone else.
+    introspection: true,
+    validationRules: protection.validationRules,
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), introspectionForAnalystsOnly(), requestAuditPlugin(auditLog, logger)],
+  }, logger);
   await apollo.start();
 
   const handler = createGraphQLHttpHandler<GatewayContext>({
@@ -84,6 +93,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     },
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
     ready: () => allSubgraphsReady(Object.values(urls)),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     routes: {
       // The public key subgraphs verify the gateway's tokens with (GATEWAY_JWKS_URL).
       '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Registry } from 'prom-client';
+import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /** Why a request is turned away before GraphQL sees it. */
@@ -23,6 +24,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   logger: Logger;
   /** Requests with a larger body get HTTP 413. */
   maxBodyBytes?: number;
+  /** Browser origins allowed to call (CORS); none by default. */
+  corsOrigins?: string[];
   /** Extra routes (the gateway's key set), matched on the path before GraphQL. */
   routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
 }
@@ -42,6 +45,18 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     response.setHeader('x-request-id', requestId);
+    const origin = request.headers.origin;
+    if (origin && options.corsOrigins?.includes(origin)) {
+      response.setHeader('access-control-allow-origin', origin);
+      response.setHeader('vary', 'Origin');
+      response.setHeader('access-control-allow-headers', 'authorization, content-type, x-request-id, apollo-require-preflight');
+      response.setHeader('access-control-allow-methods', 'GET, POST');
+      response.setHeader('access-control-max-age', '600');
+    }
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204);
+      return void response.end();
+    }
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
       const route = options.routes?.[url.pathname];
@@ -108,9 +123,26 @@ async function serveGraphQL<TContext extends BaseContext>(
   });
   for (const [key, value] of result.headers) response.setHeader(key, value);
   response.statusCode = result.status ?? 200;
-  if (result.body.kind === 'complete') return void response.end(result.body.string);
+  if (result.body.kind === 'complete') {
+    if (response.statusCode === 500 && onlyClientErrors(result.body.string)) response.statusCode = 400;
+    return void response.end(result.body.string);
+  }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+/**
+ * A request refused for what it is (a GraphQL Armor limit hit while parsing, say) is the
+ * client's error, though Apollo Server answers some of those with 500; monitoring would read
+ * that as the server failing.
+ */
+function onlyClientErrors(body: string): boolean {
+  try {
+    const { data, errors } = JSON.parse(body) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+    return !data && !!errors?.length && errors.every((e) => CLIENT_ERROR_CODES.has(String(e.extensions?.code)));
+  } catch {
+    return false;
+  }
 }
 
 /** The body as text, or null when it exceeds the limit (the rest is drained, not buffered). */
