@@ -78,7 +78,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
 
   const handler = createGraphQLHttpHandler<GatewayContext>({
     apollo,
-    metrics: metrics.registry,
+    metrics,
     logger,
     async context(request, requestId) {
       const result = await authenticate(request.headers);

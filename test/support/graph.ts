@@ -9,6 +9,7 @@ import { buildEmployment } from '../../subgraphs/employment/src/subgraph.ts';
 import type { Role } from '../../subgraphs/shared/src/caller.ts';
 import { envPrefix, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { listen, type RunningServer } from '../../subgraphs/shared/src/http.ts';
+import { createLogger } from '../../subgraphs/shared/src/logger.ts';
 import { buildSicknessInsurance } from '../../subgraphs/sickness-insurance/src/subgraph.ts';
 import { buildSocialServices } from '../../subgraphs/social-services/src/subgraph.ts';
 
@@ -29,16 +30,18 @@ export const BUILDERS = {
  * The whole graph for a test: the five real subgraphs, each on its own SQLite file and its own
  * loopback port, and the real gateway calling them over HTTP. Nothing is mocked.
  */
-export async function startGraph(options: { persons?: number; seed?: number; gatewayEnv?: NodeJS.ProcessEnv } = {}) {
+export async function startGraph(options: { persons?: number; seed?: number; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[] } = {}) {
+  const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
+  const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
   const env = { SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const names = Object.keys(BUILDERS) as SubgraphName[];
-  const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env })));
+  const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
   const servers: Record<string, RunningServer> = {};
   for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1');
   const gatewayEnv: NodeJS.ProcessEnv = { ...env, ...options.gatewayEnv };
   for (const name of names) gatewayEnv[`${envPrefix(name)}_URL`] = `${servers[name]!.url}/graphql`;
-  const gateway = await buildGateway({ env: gatewayEnv, dataDir });
+  const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
   const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1');
 
   return {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import type { Registry } from 'prom-client';
 import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
+import type { ProcessMetrics } from './metrics.ts';
 
 /** Why a request is turned away before GraphQL sees it. */
 export interface HttpRefusal {
@@ -20,7 +20,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   context: (request: IncomingMessage, requestId: string) => Promise<ContextResult<TContext>>;
   /** `/ready`: true when this process can serve (schema loaded, database open, dependencies up). */
   ready: () => Promise<boolean>;
-  metrics: Registry;
+  metrics: ProcessMetrics;
   logger: Logger;
   /** Requests with a larger body get HTTP 413. */
   maxBodyBytes?: number;
@@ -31,6 +31,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
+const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -45,6 +46,15 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     const incomingId = request.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     response.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    response.once('finish', () => {
+      const route = KNOWN_ROUTES.has(request.url?.split('?')[0] ?? '') ? request.url!.split('?')[0]! : 'other';
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.metrics.httpRequests.inc({ route, status: String(response.statusCode) });
+      options.metrics.httpDuration.observe({ route }, seconds);
+      // Ids and status only: the body (personnummer in variables) is never logged.
+      if (route === '/graphql') options.logger.info({ requestId, method: request.method, status: response.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    });
     const origin = request.headers.origin;
     if (origin && options.corsOrigins?.includes(origin)) {
       response.setHeader('access-control-allow-origin', origin);
@@ -69,8 +79,8 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
           return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
         }
         case '/metrics':
-          response.writeHead(200, { 'content-type': options.metrics.contentType });
-          return void response.end(await options.metrics.metrics());
+          response.writeHead(200, { 'content-type': options.metrics.registry.contentType });
+          return void response.end(await options.metrics.registry.metrics());
         case '/graphql':
           return await serveGraphQL(options, request, response, url, requestId, maxBodyBytes);
         default:

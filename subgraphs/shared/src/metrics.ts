@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One Prometheus registry per process, served at `/metrics`. */
 export interface ProcessMetrics {
@@ -7,6 +7,10 @@ export interface ProcessMetrics {
   dbStatements: Counter<'subgraph' | 'kind'>;
   /** Gateway only: subgraph calls that failed, by subgraph and code (SUBGRAPH_TIMEOUT, SUBGRAPH_UNAVAILABLE). */
   subgraphFailures: Counter<'subgraph' | 'code'>;
+  /** HTTP requests served, by route and status. */
+  httpRequests: Counter<'route' | 'status'>;
+  /** Time to answer, by route. */
+  httpDuration: Histogram<'route'>;
 }
 
 export function createProcessMetrics(service: string): ProcessMetrics {
@@ -25,5 +29,18 @@ export function createProcessMetrics(service: string): ProcessMetrics {
     labelNames: ['subgraph', 'code'] as const,
     registers: [registry],
   });
-  return { registry, dbStatements, subgraphFailures };
+  const httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests served, by route and status',
+    labelNames: ['route', 'status'] as const,
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request to the end of the answer, by route',
+    labelNames: ['route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  return { registry, dbStatements, subgraphFailures, httpRequests, httpDuration };
 }

@@ -115,7 +115,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
 
   const handler = createGraphQLHttpHandler<TContext>({
     apollo,
-    metrics: metrics.registry,
+    metrics,
     logger,
     async context(request) {
       const caller = await verifyGatewayToken(request.headers);
