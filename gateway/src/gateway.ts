@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
-import { AUDIT_MIGRATIONS, AuditLog, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
-import { openDatabase } from '../../subgraphs/shared/src/database.ts';
+import { AuditLog, auditMigrations, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
+import { databaseUrlFor, openDatabase } from '../../subgraphs/shared/src/database.ts';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
 import { createGraphQLHttpHandler, sendJson } from '../../subgraphs/shared/src/http.ts';
@@ -51,11 +51,11 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const directory = options.dataDir ?? dataDir(env);
   const authenticate = await createAuthenticator(env, directory);
   const signingKey = await loadOrCreateGatewayKey(directory);
-  const db = await openDatabase<AuditDb>({
-    store: 'gateway', dataDir: directory, migrations: AUDIT_MIGRATIONS, logger,
+  const { db, dialect } = await openDatabase<AuditDb>({
+    store: 'gateway', dataDir: directory, databaseUrl: databaseUrlFor('gateway', env), migrations: auditMigrations, logger,
     onStatement: (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }),
   });
-  const auditLog = new AuditLog(db);
+  const auditLog = new AuditLog(db, dialect);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
   const gateway = new ApolloGateway({

@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { SignJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIENCE, DEV_ISSUER, mintDevToken } from '../../gateway/src/dev-issuer.ts';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { verifyChain, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { openReadOnly } from '../../subgraphs/shared/src/database.ts';
 import { todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
@@ -183,11 +183,11 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       expect(response.body.data!.person).toEqual({ name: null, address: null, care: { __typename: 'Care' } });
       expect(response.body.errors?.map((e) => e.extensions?.reason)).toEqual(['PROTECTED_IDENTITY', 'PROTECTED_IDENTITY']);
       for (const store of ['coordination', 'care'] as const) {
-        const db = new Database(path.join(graph.dataDir, `${store}.sqlite`), { readonly: true });
-        const rows = db.prepare('SELECT protected_identity FROM audit_log WHERE personnummer = ?').all(FIXTURE_PERSONS.protectedIdentity) as { protected_identity: number }[];
-        db.close();
+        const db = graph.store(store);
+        const rows = await db.selectFrom('audit_log').select('protected_identity').where('personnummer', '=', FIXTURE_PERSONS.protectedIdentity).execute();
+        await db.destroy();
         expect(rows.length).toBeGreaterThan(0);
-        expect(rows.every((r) => r.protected_identity === 1), store).toBe(true);
+        expect(rows.every((r) => Number(r.protected_identity) === 1), store).toBe(true);
       }
     });
   });
@@ -224,8 +224,8 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
         body: JSON.stringify({ query: PERSON_OVERVIEW, variables: { personnummer: persons[i % persons.length] } }),
       })));
       expect(responses.every((r) => r.status === 200)).toBe(true);
-      for (const store of [...SUBGRAPH_NAMES, 'gateway']) {
-        const db = openReadOnly<AuditDb>(path.join(graph.dataDir, `${store}.sqlite`));
+      for (const store of [...SUBGRAPH_NAMES, 'gateway' as const]) {
+        const db = graph.store(store);
         const rows = await db.selectFrom('audit_log').select(['seq', 'at', 'request_id']).where('request_id', 'like', 'concurrent-%').orderBy('seq').execute();
         expect(new Set(rows.map((r) => r.request_id)).size, store).toBe(50);
         expect(rows.map((r) => r.at), store).toEqual([...rows.map((r) => r.at)].sort());
@@ -235,7 +235,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     });
 
     it('keeps records append-only, and `npm run audit -- verify` names the first record changed behind its back', async () => {
-      const env = { ...process.env, DATA_DIR: graph.dataDir };
+      const env = { ...process.env, ...graph.storeEnv };
       const verify = () => {
         try {
           return { status: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/audit-cli.ts', 'verify'], { cwd: root, env, stdio: 'pipe' }).toString() };
@@ -249,13 +249,15 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       expect(intact.out).toMatch(/gateway: \d+ records, chain intact/);
       expect(intact.out).toMatch(/care: \d+ records, chain intact/);
 
-      const db = new Database(path.join(graph.dataDir, 'care.sqlite'));
-      expect(() => db.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2").run()).toThrow(/append-only/);
-      expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 2').run()).toThrow(/append-only/);
-      // Someone with direct access to the file removes the guard and edits a record.
-      db.exec('DROP TRIGGER audit_log_no_update');
-      db.prepare("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 2").run();
-      db.close();
+      const writer = graph.dialect === 'sqlite'
+        ? new Kysely<AuditDb>({ dialect: new SqliteDialect({ database: new Database(path.join(graph.dataDir, 'care.sqlite')) }) })
+        : graph.store('care');
+      await expect(writer.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
+      await expect(writer.deleteFrom('audit_log').where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
+      // Someone with the database owner's rights removes the guard and edits a record.
+      await graph.dropAuditGuard('care');
+      await writer.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 2).execute();
+      await writer.destroy();
       const tampered = verify();
       expect(tampered.status).toBe(1);
       expect(tampered.out).toMatch(/care: BROKEN at record 2/);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,10 @@ import type { Role } from '../../subgraphs/shared/src/caller.ts';
 import { envPrefix, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { listen, type RunningServer } from '../../subgraphs/shared/src/http.ts';
 import { createLogger } from '../../subgraphs/shared/src/logger.ts';
+import type { AuditDb } from '../../subgraphs/shared/src/audit.ts';
+import { openExisting } from '../../subgraphs/shared/src/database.ts';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import { buildSicknessInsurance } from '../../subgraphs/sickness-insurance/src/subgraph.ts';
 import { buildSocialServices } from '../../subgraphs/social-services/src/subgraph.ts';
 
@@ -34,12 +39,18 @@ export async function startGraph(options: { persons?: number; seed?: number; gat
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
-  const env = { SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const names = Object.keys(BUILDERS) as SubgraphName[];
+  const env: NodeJS.ProcessEnv = { SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
+  const postgres = await postgresStores(names);
+  Object.assign(env, postgres?.env);
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
   const servers: Record<string, RunningServer> = {};
   for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1');
   const gatewayEnv: NodeJS.ProcessEnv = { ...env, ...options.gatewayEnv };
+  const storeLocation = (store: SubgraphName | 'gateway') => {
+    const url = env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`];
+    return url ? { databaseUrl: url } : { file: path.join(dataDir, `${store}.sqlite`) };
+  };
   for (const name of names) gatewayEnv[`${envPrefix(name)}_URL`] = `${servers[name]!.url}/graphql`;
   const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
   const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1');
@@ -58,6 +69,25 @@ export async function startGraph(options: { persons?: number; seed?: number; gat
         body: JSON.stringify({ query, variables }),
       });
       return { status: response.status, body: await response.json() };
+    },
+    dialect: postgres ? 'postgres' as const : 'sqlite' as const,
+    /** Where the stores are, as the `npm run audit` command reads it. */
+    storeEnv: { ...env, DATA_DIR: dataDir } as NodeJS.ProcessEnv,
+    /** A second connection to a store, as an operator (or an intruder) with database access would have. */
+    store: (store: SubgraphName | 'gateway'): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),
+    /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
+    async dropAuditGuard(store: SubgraphName | 'gateway') {
+      const location = storeLocation(store);
+      if ('file' in location) {
+        const Database = (await import('better-sqlite3')).default;
+        const db = new Database(location.file);
+        db.exec('DROP TRIGGER audit_log_no_update');
+        db.close();
+      } else {
+        const db = openExisting<AuditDb>(location);
+        await sql`DROP TRIGGER audit_log_no_update ON audit_log`.execute(db);
+        await db.destroy();
+      }
     },
     /** Takes a subgraph off the network, as when its process dies. */
     async stopSubgraph(name: SubgraphName) {
@@ -78,9 +108,44 @@ export async function startGraph(options: { persons?: number; seed?: number; gat
       await gateway.stop();
       for (const name of names) await servers[name]!.close().catch(() => undefined);
       for (const b of built) await b.stop();
+      await postgres?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 export type TestGraph = Awaited<ReturnType<typeof startGraph>>;
+
+/**
+ * With FINSAM_TEST_POSTGRES_URL set (the PostgreSQL run of the end-to-end suite), every store of
+ * the graph gets a fresh database on that server, dropped again at the end.
+ */
+async function postgresStores(names: SubgraphName[]) {
+  const adminUrl = process.env.FINSAM_TEST_POSTGRES_URL;
+  if (!adminUrl) return null;
+  const suffix = randomBytes(4).toString('hex');
+  const stores = [...names, 'gateway'] as const;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const env: NodeJS.ProcessEnv = {};
+  try {
+    for (const store of stores) {
+      const database = `finsam_${store.replace(/-/g, '_')}_${suffix}`;
+      await admin.query(`CREATE DATABASE ${database}`);
+      const url = new URL(adminUrl);
+      url.pathname = `/${database}`;
+      env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`] = url.toString();
+    }
+  } finally {
+    await admin.end();
+  }
+  return {
+    env,
+    async drop() {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      for (const store of stores) await client.query(`DROP DATABASE IF EXISTS finsam_${store.replace(/-/g, '_')}_${suffix} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Caller } from './caller.ts';
-import type { Migrations } from './database.ts';
+import type { Dialect, Migrations } from './database.ts';
 import { addDays } from './dates.ts';
 
 /**
@@ -58,7 +58,7 @@ export interface AuditDb {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export const AUDIT_MIGRATIONS: Migrations = {
+export const auditMigrations = (dialect: Dialect): Migrations => ({
   '0000_audit_log': {
     async up(db) {
       await db.schema.createTable('audit_log')
@@ -81,11 +81,17 @@ export const AUDIT_MIGRATIONS: Migrations = {
         .execute();
       await db.schema.createIndex('audit_log_personnummer').on('audit_log').columns(['personnummer', 'at']).execute();
       // The database itself refuses to change or remove a record, whatever the code above it does.
-      await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
-      await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+      if (dialect === 'sqlite') {
+        await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+        await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END`.execute(db);
+      } else {
+        await sql`CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$`.execute(db);
+        await sql`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
+        await sql`CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`.execute(db);
+      }
     },
   },
-};
+});
 
 /** The hash of a record: SHA-256 over the previous hash and every column but the hash itself. */
 export function recordHash(row: Omit<AuditRow, 'hash'>): string {
@@ -97,40 +103,60 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
 }
 
 /**
- * A store's append-only log. One writer per store: appends are serialised in this process and
- * the chain head is kept in memory, so an append is one INSERT of all the request's records.
+ * A store's append-only log. On SQLite one process writes a store: appends are serialised here
+ * and the chain head is kept in memory, so an append is one INSERT of all the request's records.
+ * On PostgreSQL several replicas may write the same store: each append takes a transaction-level
+ * advisory lock and reads the head inside it, so the chain stays one chain.
  */
 export class AuditLog {
-  private head: Promise<{ seq: number; hash: string }>;
+  private head: Promise<{ seq: number; hash: string }> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: Kysely<AuditDb>) {
-    this.head = db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
-      .then((row) => row ?? { seq: 0, hash: GENESIS_HASH });
+  constructor(private readonly db: Kysely<AuditDb>, private readonly dialect: Dialect = 'sqlite') {}
+
+  private readHead(db: Kysely<AuditDb>) {
+    return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+      .then((row) => (row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH }));
   }
 
-  /** Appends the entries in one statement; resolves when they are on disk. */
+  /** Appends the entries; resolves when they are committed. */
   append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    const run = this.queue.then(async () => {
-      let { seq, hash } = await this.head;
-      const at = new Date().toISOString();
-      const rows: AuditRow[] = entries.map((entry) => {
-        const row: Omit<AuditRow, 'hash'> = {
-          seq: ++seq, at, actor: actor.actorId, role: actor.role, purpose: actor.purpose, request_id: actor.requestId,
-          personnummer: entry.personnummer, agency: entry.agency, fields: JSON.stringify(entry.fields), decision: entry.decision,
-          reason: entry.reason, protected_identity: entry.protectedIdentity ? 1 : 0, operation: entry.operation ?? null,
-          operation_hash: entry.operationHash ?? null, prev_hash: hash,
-        };
-        hash = recordHash(row);
-        return { ...row, hash };
-      });
-      await this.db.insertInto('audit_log').values(rows).execute();
-      this.head = Promise.resolve({ seq, hash });
-    });
+    const run = this.queue.then(() => (this.dialect === 'postgres'
+      ? this.db.transaction().execute(async (trx) => {
+          await sql`SELECT pg_advisory_xact_lock(hashtext('audit_log'))`.execute(trx);
+          await this.insert(trx, await this.readHead(trx), actor, entries);
+        })
+      : this.appendLocally(actor, entries)));
     // A failed append must not wedge the queue for later requests; the caller still sees the failure.
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private async appendLocally(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+    this.head ??= this.readHead(this.db);
+    const head = await this.insert(this.db, await this.head, actor, entries).catch((error: unknown) => {
+      this.head = null;
+      throw error;
+    });
+    this.head = Promise.resolve(head);
+  }
+
+  private async insert(db: Kysely<AuditDb>, head: { seq: number; hash: string }, actor: AuditActor, entries: AuditEntry[]) {
+    let { seq, hash } = head;
+    const at = new Date().toISOString();
+    const rows: AuditRow[] = entries.map((entry) => {
+      const row: Omit<AuditRow, 'hash'> = {
+        seq: ++seq, at, actor: actor.actorId, role: actor.role, purpose: actor.purpose, request_id: actor.requestId,
+        personnummer: entry.personnummer, agency: entry.agency, fields: JSON.stringify(entry.fields), decision: entry.decision,
+        reason: entry.reason, protected_identity: entry.protectedIdentity ? 1 : 0, operation: entry.operation ?? null,
+        operation_hash: entry.operationHash ?? null, prev_hash: hash,
+      };
+      hash = recordHash(row);
+      return { ...row, hash };
+    });
+    await db.insertInto('audit_log').values(rows).execute();
+    return { seq, hash };
   }
 
   /** One person's records from the first to the last day given (ISO dates, both included). */
@@ -180,7 +206,8 @@ export async function verifyChain(db: Kysely<AuditDb>): Promise<ChainCheck> {
   const pageSize = 5000;
   for (let after = 0; ; ) {
     const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
-    for (const row of rows) {
+    for (const raw of rows) {
+      const row = { ...raw, seq: Number(raw.seq), protected_identity: Number(raw.protected_identity) };
       count++;
       if (row.seq !== expectedSeq) return { ok: false, records: count, brokenAt: row.seq, problem: `sequence jumps from ${expectedSeq - 1} to ${row.seq} (a record was removed)` };
       if (row.prev_hash !== previous) return { ok: false, records: count, brokenAt: row.seq, problem: 'does not point to the hash of the record before it' };
@@ -190,7 +217,7 @@ export async function verifyChain(db: Kysely<AuditDb>): Promise<ChainCheck> {
       expectedSeq++;
     }
     if (rows.length < pageSize) break;
-    after = rows[rows.length - 1]!.seq;
+    after = Number(rows[rows.length - 1]!.seq);
   }
   return { ok: true, records: count };
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import pg from 'pg';
 import type { SubgraphName } from './config.ts';
 import type { Logger } from './logger.ts';
 
@@ -11,31 +12,40 @@ export type Migrations = Record<string, Migration>;
  * per-request read budget stays visible next to the one append every request makes. */
 export type StatementKind = 'data' | 'audit';
 
+export type Dialect = 'sqlite' | 'postgres';
+
 export interface DatabaseOptions {
-  /** The store's name: a subgraph, or `gateway`; the file is `<store>.sqlite`. */
+  /** The store's name: a subgraph, or `gateway`; the embedded file is `<store>.sqlite`. */
   store: SubgraphName | 'gateway';
   dataDir: string;
-  migrations: Migrations;
+  /** PostgreSQL (production mode) when set; otherwise the embedded SQLite file. */
+  databaseUrl?: string;
+  /** Versioned migrations; a function when some SQL differs between the two databases. */
+  migrations: Migrations | ((dialect: Dialect) => Migrations);
   /** Called once for each statement sent to the database (the db_statements_total counter). */
   onStatement: (kind: StatementKind) => void;
   logger: Logger;
 }
 
+export interface Store<DB> {
+  db: Kysely<DB>;
+  dialect: Dialect;
+}
+
+/** `<STORE>_DATABASE_URL`, else `DATABASE_URL` (one store per process, as in the containers). */
+export function databaseUrlFor(store: string, env: NodeJS.ProcessEnv): string | undefined {
+  return env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] || env.DATABASE_URL || undefined;
+}
+
 /**
- * Opens the subgraph's own store and brings it to the latest migration. The embedded default
- * is one SQLite file per subgraph under DATA_DIR; all SQL goes through Kysely so that the same
- * queries and migrations can run on PostgreSQL.
+ * Opens the store's own database and brings it to the latest migration. The embedded default
+ * is one SQLite file per store under DATA_DIR; production mode is PostgreSQL through
+ * node-postgres. All SQL goes through Kysely, so queries and migrations are the same for both.
  */
-export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely<DB>> {
-  fs.mkdirSync(options.dataDir, { recursive: true });
-  const file = path.join(options.dataDir, `${options.store}.sqlite`);
-  const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: a write the subgraph acknowledged (consent, audit) survives a power cut.
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
+export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<DB>> {
+  const dialect: Dialect = options.databaseUrl ? 'postgres' : 'sqlite';
   const db = new Kysely<DB>({
-    dialect: new SqliteDialect({ database: sqlite }),
+    dialect: options.databaseUrl ? new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) }) : sqliteDialect(options),
     log(event) {
       options.onStatement(event.query.sql.includes('"audit_log"') ? 'audit' : 'data');
       if (event.level === 'error') {
@@ -44,8 +54,19 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Kysely
       }
     },
   });
-  await migrate(db, options.migrations, options.logger);
-  return db;
+  const migrations = typeof options.migrations === 'function' ? options.migrations(dialect) : options.migrations;
+  await migrate(db, migrations, options.logger);
+  return { db, dialect };
+}
+
+function sqliteDialect(options: DatabaseOptions): SqliteDialect {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const sqlite = new SQLite(path.join(options.dataDir, `${options.store}.sqlite`));
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a write the store acknowledged (consent, audit) survives a power cut.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  return new SqliteDialect({ database: sqlite });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
@@ -59,9 +80,13 @@ async function migrate(db: Kysely<any>, migrations: Migrations, logger: Logger):
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
-/** Opens an existing store read-only, without migrating: for checks such as `npm run audit -- verify`. */
-export function openReadOnly<DB>(file: string): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: new SQLite(file, { readonly: true, fileMustExist: true }) }) });
+/** Opens an existing store without migrating, read-only where the database allows: for checks such as `npm run audit -- verify`. */
+export function openExisting<DB>(location: { file: string } | { databaseUrl: string }): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: 'file' in location
+      ? new SqliteDialect({ database: new SQLite(location.file, { readonly: true, fileMustExist: true }) })
+      : new PostgresDialect({ pool: new pg.Pool({ connectionString: location.databaseUrl, max: 1 }) }),
+  });
 }
 
 /** Inserts rows in chunks that stay under SQLite's limit on bound parameters. */

@@ -7,10 +7,10 @@ import { parse } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
-import { AUDIT_MIGRATIONS, AuditLog, RequestAudit, auditActor, type AuditDb } from './audit.ts';
+import { AuditLog, RequestAudit, auditActor, auditMigrations, type AuditDb } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
-import { openDatabase, type Migrations } from './database.ts';
+import { databaseUrlFor, openDatabase, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier } from './gateway-token.ts';
 import { createGraphQLHttpHandler, listen, type RunningServer } from './http.ts';
@@ -96,17 +96,18 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const metrics = createProcessMetrics(definition.name);
   const directory = options.dataDir ?? dataDir(env);
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
-  const db = await openDatabase<DB>({
+  const { db, dialect } = await openDatabase<DB>({
     store: definition.name,
     dataDir: directory,
-    migrations: { ...AUDIT_MIGRATIONS, ...SEED_MIGRATIONS, ...definition.migrations },
+    databaseUrl: databaseUrlFor(definition.name, env),
+    migrations: (dialect) => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...definition.migrations }),
     onStatement: (kind) => metrics.dbStatements.inc({ subgraph: definition.name, kind }),
     logger,
   });
   await seedOnFirstStart(db, definition, seedSettings(env), logger);
 
   const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
-  const auditLog = new AuditLog(db as unknown as Kysely<AuditDb>);
+  const auditLog = new AuditLog(db as unknown as Kysely<AuditDb>, dialect);
   const apollo = createApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
     plugins: [auditBeforeAnswer<TContext>(auditLog, logger)],
