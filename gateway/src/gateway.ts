@@ -51,11 +51,11 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const directory = options.dataDir ?? dataDir(env);
   const authenticate = await createAuthenticator(env, directory);
   const signingKey = await loadOrCreateGatewayKey(directory);
-  const { db, dialect } = await openDatabase<AuditDb>({
+  const store = await openDatabase<AuditDb>({
     store: 'gateway', dataDir: directory, databaseUrl: databaseUrlFor('gateway', env), migrations: auditMigrations, logger,
     onStatement: (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }),
   });
-  const auditLog = new AuditLog(db, dialect);
+  const auditLog = new AuditLog(store.auditDb, store.dialect);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
   const gateway = new ApolloGateway({
@@ -104,7 +104,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     handler, metrics, logger, urls,
     async stop() {
       await apollo.stop();
-      await db.destroy();
+      await store.close();
     },
   };
 }

@@ -7,6 +7,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, intFromEnv, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
 
+if (process.env.DATABASE_URL) {
+  // Five subgraphs and the gateway would share one database: each store needs its own.
+  console.error('DATABASE_URL names one database; with npm start set COORDINATION_DATABASE_URL, SICKNESS_INSURANCE_DATABASE_URL, … per store instead.');
+  process.exit(2);
+}
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const gatewayPort = intFromEnv('PORT', 4000);
 const children: ChildProcess[] = [];

@@ -15,6 +15,7 @@ import type { AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { openExisting } from '../../subgraphs/shared/src/database.ts';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { buildSicknessInsurance } from '../../subgraphs/sickness-insurance/src/subgraph.ts';
 import { buildSocialServices } from '../../subgraphs/social-services/src/subgraph.ts';
 
@@ -117,11 +118,11 @@ export async function startGraph(options: { persons?: number; seed?: number; gat
 export type TestGraph = Awaited<ReturnType<typeof startGraph>>;
 
 /**
- * With FINSAM_TEST_POSTGRES_URL set (the PostgreSQL run of the end-to-end suite), every store of
+ * In the PostgreSQL run of the end-to-end suite (vitest.postgres.config.ts), every store of
  * the graph gets a fresh database on that server, dropped again at the end.
  */
 async function postgresStores(names: SubgraphName[]) {
-  const adminUrl = process.env.FINSAM_TEST_POSTGRES_URL;
+  const adminUrl = process.env.FINSAM_TEST_DATABASE === 'postgres' ? inject('postgresUrl') : '';
   if (!adminUrl) return null;
   const suffix = randomBytes(4).toString('hex');
   const stores = [...names, 'gateway'] as const;

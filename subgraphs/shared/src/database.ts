@@ -30,6 +30,12 @@ export interface DatabaseOptions {
 export interface Store<DB> {
   db: Kysely<DB>;
   dialect: Dialect;
+  /**
+   * Where the audit log is written. On PostgreSQL its own small pool, so that its transactions
+   * (lock, head, insert) are counted as audit statements and never wait behind data reads.
+   */
+  auditDb: Kysely<DB>;
+  close(): Promise<void>;
 }
 
 /** `<STORE>_DATABASE_URL`, else `DATABASE_URL` (one store per process, as in the containers). */
@@ -47,7 +53,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
   const db = new Kysely<DB>({
     dialect: options.databaseUrl ? new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) }) : sqliteDialect(options),
     log(event) {
-      options.onStatement(event.query.sql.includes('"audit_log"') ? 'audit' : 'data');
+      options.onStatement(event.query.sql.includes('audit_log') ? 'audit' : 'data');
       if (event.level === 'error') {
         // The SQL text only: parameters may hold a personnummer.
         options.logger.error({ sql: event.query.sql, err: (event.error as Error)?.message }, 'database statement failed');
@@ -56,7 +62,16 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
   });
   const migrations = typeof options.migrations === 'function' ? options.migrations(dialect) : options.migrations;
   await migrate(db, migrations, options.logger);
-  return { db, dialect };
+  const auditDb = options.databaseUrl
+    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 2 }) }), log: () => options.onStatement('audit') })
+    : db;
+  return {
+    db, dialect, auditDb,
+    async close() {
+      if (auditDb !== db) await auditDb.destroy();
+      await db.destroy();
+    },
+  };
 }
 
 function sqliteDialect(options: DatabaseOptions): SqliteDialect {

@@ -96,18 +96,11 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const metrics = createProcessMetrics(definition.name);
   const directory = options.dataDir ?? dataDir(env);
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
-  const { db, dialect } = await openDatabase<DB>({
-    store: definition.name,
-    dataDir: directory,
-    databaseUrl: databaseUrlFor(definition.name, env),
-    migrations: (dialect) => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...definition.migrations }),
-    onStatement: (kind) => metrics.dbStatements.inc({ subgraph: definition.name, kind }),
-    logger,
-  });
-  await seedOnFirstStart(db, definition, seedSettings(env), logger);
+  const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
+  const { db } = store;
 
   const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
-  const auditLog = new AuditLog(db as unknown as Kysely<AuditDb>, dialect);
+  const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect);
   const apollo = createApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
     plugins: [auditBeforeAnswer<TContext>(auditLog, logger)],
@@ -135,9 +128,29 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     name: definition.name, db, metrics, logger, handler,
     async stop() {
       await apollo.stop();
-      await db.destroy();
+      await store.close();
     },
   };
+}
+
+/**
+ * Opens the subgraph's database (SQLite file or PostgreSQL), migrates it, and seeds it if it
+ * holds no population yet. `npm run seed` runs just this.
+ */
+export async function prepareStore<DB, TContext extends SubgraphRequest>(
+  definition: SubgraphDefinition<DB, TContext>,
+  options: { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger; metrics: ProcessMetrics },
+) {
+  const store = await openDatabase<DB>({
+    store: definition.name,
+    dataDir: options.dataDir,
+    databaseUrl: databaseUrlFor(definition.name, options.env),
+    migrations: (dialect) => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...definition.migrations }),
+    onStatement: (kind) => options.metrics.dbStatements.inc({ subgraph: definition.name, kind }),
+    logger: options.logger,
+  });
+  await seedOnFirstStart(store.db, definition, seedSettings(options.env), options.logger);
+  return store;
 }
 
 /**

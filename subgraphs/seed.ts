@@ -1,0 +1,23 @@
+/**
+ * `npm run seed -- <name|all>`: creates, migrates and seeds a subgraph's database without
+ * starting it: for production mode, where each subgraph's PostgreSQL comes from
+ * `<NAME>_DATABASE_URL` (or `DATABASE_URL` for one subgraph). A database that already holds a
+ * population is left as it is.
+ */
+import { SUBGRAPH_NAMES, dataDir, isSubgraphName } from './shared/src/config.ts';
+import { createLogger } from './shared/src/logger.ts';
+import { createProcessMetrics } from './shared/src/metrics.ts';
+import { prepareStore, type SubgraphDefinition, type SubgraphRequest } from './shared/src/subgraph.ts';
+
+const target = process.argv[2] ?? '';
+if (target !== 'all' && !isSubgraphName(target)) {
+  console.error(`Usage: npm run seed -- <${SUBGRAPH_NAMES.join('|')}|all>`);
+  process.exit(2);
+}
+for (const name of target === 'all' ? SUBGRAPH_NAMES : [target]) {
+  const module = (await import(`./${name}/src/subgraph.ts`)) as Record<string, unknown>;
+  const definition = Object.values(module).find((v) => typeof v === 'object' && v !== null && (v as { name?: string }).name === name) as SubgraphDefinition<unknown, SubgraphRequest>;
+  const store = await prepareStore(definition, { env: process.env, dataDir: dataDir(), logger: createLogger(name), metrics: createProcessMetrics(name) });
+  await store.close();
+  console.log(`${name}: ready (${store.dialect})`);
+}

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+/**
+ * Starts a throwaway PostgreSQL cluster on a free loopback port for the PostgreSQL run of the
+ * end-to-end suite, and stops it afterwards. Uses Debian's PostgreSQL (installed by .ci/run
+ * when missing); as root, the server runs as the `postgres` user, which initdb requires.
+ */
+export default async function setup(project: TestProject) {
+  const bin = findBinaries();
+  if (!bin) {
+    const message = 'PostgreSQL is not installed (apt-get install -y postgresql); the PostgreSQL run needs it.';
+    if (process.env.CI) throw new Error(message);
+    console.warn(`${message} Skipping it.`);
+    project.provide('postgresUrl', '');
+    return () => undefined;
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-pg-'));
+  const dataDir = path.join(root, 'data');
+  const asServerUser = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+  if (asServerUser.length > 0) execFileSync('chown', ['postgres', root]);
+  const run = (program: string, args: string[]) => {
+    const [command, ...rest] = [...asServerUser, path.join(bin, program), ...args];
+    execFileSync(command!, rest, { stdio: 'pipe' });
+  };
+  const port = await freePort();
+  run('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale', 'C']);
+  run('pg_ctl', ['-D', dataDir, '-w', '-l', path.join(root, 'server.log'), '-o',
+    `-p ${port} -k ${root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=400`, 'start']);
+  project.provide('postgresUrl', `postgres://postgres@127.0.0.1:${port}/postgres`);
+  return () => {
+    run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    fs.rmSync(root, { recursive: true, force: true });
+  };
+}
+
+function findBinaries(): string | null {
+  const base = '/usr/lib/postgresql';
+  if (!fs.existsSync(base)) return null;
+  const version = fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)).find((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb')));
+  return version ? path.join(base, version, 'bin') : null;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
