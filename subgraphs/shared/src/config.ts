@@ -46,3 +46,23 @@ export function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEn
 export function listenHost(env: NodeJS.ProcessEnv = process.env): string {
   return env.HOST ?? '127.0.0.1';
 }
+
+/**
+ * Every environment variable a process reads, with `<NAME>` standing for a subgraph's prefix
+ * (COORDINATION, SICKNESS_INSURANCE, …) or, for database URLs, also GATEWAY. The README's
+ * table and docker-compose.yml are checked against this list by tests.
+ */
+export const ENVIRONMENT = [
+  'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'SEED', 'SEED_PERSONS', 'SEED_DATE',
+  '<NAME>_URL', '<NAME>_TIMEOUT_MS', 'SUBGRAPH_TIMEOUT_MS', 'CORS_ORIGINS',
+  'JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'JWT_ALGORITHMS', 'GATEWAY_JWKS_URL',
+  'DATABASE_URL', '<NAME>_DATABASE_URL',
+] as const;
+
+/** Whether a concrete variable name is one of ENVIRONMENT's. */
+export function isKnownEnvironmentVariable(name: string): boolean {
+  const prefixes = [...SUBGRAPH_NAMES.map(envPrefix), 'GATEWAY'];
+  return ENVIRONMENT.some((pattern) => pattern.includes('<NAME>')
+    ? prefixes.some((p) => pattern.replace('<NAME>', p) === name && (p !== 'GATEWAY' || pattern === '<NAME>_DATABASE_URL'))
+    : pattern === name);
+}

@@ -1,0 +1,15 @@
+# One image for the gateway and every subgraph; docker-compose.yml picks the command.
+FROM node:20-bookworm-slim
+# better-sqlite3 (the embedded default) builds from source.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev
+COPY gateway gateway
+COPY subgraphs subgraphs
+COPY schema schema
+COPY tsconfig.json ./
+ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true
+USER node
+EXPOSE 4000 4001 4002 4003 4004 4005
+CMD ["npm", "run", "start:gateway"]
