@@ -184,7 +184,7 @@ export function sendError(response: ServerResponse, refusal: HttpRefusal): void 
 export interface RunningServer {
   url: string;
   port: number;
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Listens on loopback by default; port 0 picks a free port (tests). */
@@ -202,10 +202,17 @@ export async function listen(
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
     port: actualPort,
-    // Stops accepting, lets requests in flight finish, then resolves.
-    close: () => new Promise<void>((resolve) => {
+    // Stops accepting, lets requests in flight finish (closing each kept-alive connection as it
+    // falls idle), then resolves; connections still busy after the grace period are cut.
+    close: (graceMs = 10_000) => new Promise<void>((resolve) => {
       if (!server.listening) return resolve();
-      server.close(() => resolve());
+      const idle = setInterval(() => server.closeIdleConnections(), 50);
+      const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+      server.close(() => {
+        clearInterval(idle);
+        clearTimeout(deadline);
+        resolve();
+      });
       server.closeIdleConnections();
     }),
   };

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
+import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+
+const root = path.join(import.meta.dirname, '../..');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A real subgraph process, stopped with SIGTERM while requests are in flight (embedded default only). */
+describe.skipIf(process.env.FINSAM_TEST_DATABASE === 'postgres')('graceful shutdown', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-shutdown-'));
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('drains requests in flight, and keeps an acknowledged consent and its audit record', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/coordination/src/main.ts'], {
+      cwd: root, env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_PERSONS: '100', LOG_LEVEL: 'warn' }, stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 200 && !(await fetch(`${url}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+
+    const key = await loadOrCreateGatewayKey(dataDir);
+    const call = async (query: string, variables: Record<string, unknown> = {}) => {
+      const token = await signGatewayToken(key, { actorId: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION', requestId: `shutdown-${Math.random()}` }, 'coordination');
+      const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+      return { status: response.status, body: await response.json() };
+    };
+    const recorded = await call('mutation($i: RecordConsentInput!) { recordConsent(input: $i) { formReference } }', {
+      i: { personnummer: FIXTURE_PERSONS.lacksCare, agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'SHUTDOWN-1' },
+    });
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.errors).toBeUndefined();
+
+    const inFlight = Array.from({ length: 20 }, () => call('{ me { caseload(first: 40) { totalCount nodes { personnummer consents { agency } participations { registeredIn } } } } }'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    child.kill('SIGTERM');
+    const answers = await Promise.allSettled(inFlight);
+    expect(await exited).toBe(0);
+    // Every request the server had accepted was answered whole; none was cut off.
+    for (const answer of answers) {
+      if (answer.status === 'fulfilled') {
+        expect(answer.value.status).toBe(200);
+        expect(answer.value.body.data.me.caseload.totalCount).toBe(40);
+      }
+    }
+    expect(answers.filter((a) => a.status === 'fulfilled').length).toBeGreaterThan(0);
+
+    const db = new Database(path.join(dataDir, 'coordination.sqlite'), { readonly: true });
+    const consent = db.prepare("SELECT agency FROM consent WHERE form_reference = 'SHUTDOWN-1'").all();
+    const audit = db.prepare("SELECT decision FROM audit_log WHERE personnummer = ? AND decision = 'RECORDED'").all(FIXTURE_PERSONS.lacksCare);
+    db.close();
+    expect(consent).toEqual([{ agency: 'CARE' }]);
+    expect(audit).toHaveLength(1);
+  });
+});
