@@ -51,7 +51,7 @@ export function databaseUrlFor(store: string, env: NodeJS.ProcessEnv): string | 
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<DB>> {
   const dialect: Dialect = options.databaseUrl ? 'postgres' : 'sqlite';
   const db = new Kysely<DB>({
-    dialect: options.databaseUrl ? new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) }) : sqliteDialect(options),
+    dialect: options.databaseUrl ? new PostgresDialect({ pool: postgresPool(options.databaseUrl, 10, options.logger) }) : sqliteDialect(options),
     log(event) {
       options.onStatement(event.query.sql.includes('audit_log') ? 'audit' : 'data');
       if (event.level === 'error') {
@@ -63,7 +63,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
   const migrations = typeof options.migrations === 'function' ? options.migrations(dialect) : options.migrations;
   await migrate(db, migrations, options.logger);
   const auditDb = options.databaseUrl
-    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 2 }) }), log: () => options.onStatement('audit') })
+    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(options.databaseUrl, 2, options.logger) }), log: () => options.onStatement('audit') })
     : db;
   return {
     db, dialect, auditDb,
@@ -72,6 +72,16 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
       await db.destroy();
     },
   };
+}
+
+/**
+ * A pool whose idle connections may be cut by the server (restart, failover, an operator): that
+ * is logged and the pool reconnects on next use, instead of the unhandled error ending the process.
+ */
+function postgresPool(connectionString: string, max: number, logger: Logger): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection lost'));
+  return pool;
 }
 
 function sqliteDialect(options: DatabaseOptions): SqliteDialect {
