@@ -29,12 +29,14 @@ export type RehabilitationCoordinatorRow = Selectable<CareDb['rehabilitation_coo
 
 type Db = Kysely<CareDb>;
 
+// Newest first; the id breaks same-day ties so SQLite and PostgreSQL return the same order.
+
 export function certificatesOfPersons(db: Db, personnummer: readonly string[]): Promise<CertificateRow[]> {
-  return db.selectFrom('medical_certificate').selectAll().where('personnummer', 'in', personnummer).orderBy('issued_on', 'desc').execute();
+  return db.selectFrom('medical_certificate').selectAll().where('personnummer', 'in', personnummer).orderBy('issued_on', 'desc').orderBy('id').execute();
 }
 
 export function contactsOfPersons(db: Db, personnummer: readonly string[]): Promise<ContactRow[]> {
-  return db.selectFrom('care_contact').selectAll().where('personnummer', 'in', personnummer).orderBy('date', 'desc').execute();
+  return db.selectFrom('care_contact').selectAll().where('personnummer', 'in', personnummer).orderBy('date', 'desc').orderBy('id').execute();
 }
 
 export function rehabilitationCoordinatorsOfPersons(db: Db, personnummer: readonly string[]): Promise<RehabilitationCoordinatorRow[]> {

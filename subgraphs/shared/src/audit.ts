@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Caller } from './caller.ts';
-import type { Dialect, Migrations } from './database.ts';
+import { insertInChunks, type Dialect, type Migrations } from './database.ts';
 import { addDays } from './dates.ts';
 
 /**
@@ -104,13 +104,14 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
 
 /**
  * A store's append-only log. On SQLite one process writes a store: appends are serialised here
- * and the chain head is kept in memory, so an append is one INSERT of all the request's records.
+ * and the chain head is kept in memory, so a write is one INSERT of all the waiting records.
  * On PostgreSQL several replicas may write the same store: each append takes a transaction-level
  * advisory lock and reads the head inside it, so the chain stays one chain.
  */
 export class AuditLog {
   private head: Promise<{ seq: number; hash: string }> | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  private pending: { actor: AuditActor; entries: AuditEntry[]; done: (error?: unknown) => void }[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(private readonly db: Kysely<AuditDb>, private readonly dialect: Dialect = 'sqlite') {}
 
@@ -119,33 +120,53 @@ export class AuditLog {
       .then((row) => (row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH }));
   }
 
-  /** Appends the entries; resolves when they are committed. */
+  /**
+   * Appends the entries; resolves when they are committed. Appends that arrive while a write is
+   * under way go together in the next one (group commit): one durable write serves many
+   * requests under load, and each request still waits for its own records to be on disk.
+   */
   append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    const run = this.queue.then(() => (this.dialect === 'postgres'
-      ? this.db.transaction().execute(async (trx) => {
-          await sql`SELECT pg_advisory_xact_lock(hashtext('audit_log'))`.execute(trx);
-          await this.insert(trx, await this.readHead(trx), actor, entries);
-        })
-      : this.appendLocally(actor, entries)));
-    // A failed append must not wedge the queue for later requests; the caller still sees the failure.
-    this.queue = run.catch(() => undefined);
-    return run;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ actor, entries, done: (error) => (error ? reject(error) : resolve()) });
+      this.flushing ??= this.flush();
+    });
   }
 
-  private async appendLocally(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      const rows = batch.flatMap(({ actor, entries }) => entries.map((entry) => ({ actor, entry })));
+      try {
+        await (this.dialect === 'postgres'
+          ? this.db.transaction().execute(async (trx) => {
+              // Several replicas may write this store: the lock makes the chain one chain.
+              await sql`SELECT pg_advisory_xact_lock(hashtext('audit_log'))`.execute(trx);
+              await this.insert(trx, await this.readHead(trx), rows);
+            })
+          : this.appendLocally(rows));
+        for (const item of batch) item.done();
+      } catch (error) {
+        for (const item of batch) item.done(error);
+      }
+    }
+    this.flushing = null;
+  }
+
+  private async appendLocally(rows: { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
     this.head ??= this.readHead(this.db);
-    const head = await this.insert(this.db, await this.head, actor, entries).catch((error: unknown) => {
+    const head = await this.insert(this.db, await this.head, rows).catch((error: unknown) => {
       this.head = null;
       throw error;
     });
     this.head = Promise.resolve(head);
   }
 
-  private async insert(db: Kysely<AuditDb>, head: { seq: number; hash: string }, actor: AuditActor, entries: AuditEntry[]) {
+  private async insert(db: Kysely<AuditDb>, head: { seq: number; hash: string }, entries: { actor: AuditActor; entry: AuditEntry }[]) {
     let { seq, hash } = head;
     const at = new Date().toISOString();
-    const rows: AuditRow[] = entries.map((entry) => {
+    const rows: AuditRow[] = entries.map(({ actor, entry }) => {
       const row: Omit<AuditRow, 'hash'> = {
         seq: ++seq, at, actor: actor.actorId, role: actor.role, purpose: actor.purpose, request_id: actor.requestId,
         personnummer: entry.personnummer, agency: entry.agency, fields: JSON.stringify(entry.fields), decision: entry.decision,
@@ -155,7 +176,8 @@ export class AuditLog {
       hash = recordHash(row);
       return { ...row, hash };
     });
-    await db.insertInto('audit_log').values(rows).execute();
+    // Written in order, so that even a write cut off half-way leaves a valid (shorter) chain.
+    await insertInChunks((chunk) => db.insertInto('audit_log').values(chunk).execute(), rows);
     return { seq, hash };
   }
 

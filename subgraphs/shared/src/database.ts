@@ -115,7 +115,7 @@ export function openExisting<DB>(location: { file: string } | { databaseUrl: str
 }
 
 /** Inserts rows in chunks that stay under SQLite's limit on bound parameters. */
-export async function insertInChunks<T extends Record<string, unknown>>(
+export async function insertInChunks<T extends object>(
   insert: (rows: T[]) => Promise<unknown>,
   rows: T[],
 ): Promise<void> {

@@ -1,0 +1,186 @@
+/**
+ * `npm run bench`: the coordinator's operations through the gateway, against the same subgraph
+ * fetches made straight to the subgraphs, under the same load; then the same load with one
+ * subgraph killed half-way. Everything runs as separate processes on loopback, as `npm start`
+ * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load; SEED_PERSONS the population.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mintDevToken } from '../../gateway/src/dev-issuer.ts';
+import { SUBGRAPH_NAMES, envPrefix, intFromEnv, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
+import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const SECONDS = intFromEnv('BENCH_SECONDS', 20);
+const CLIENTS = intFromEnv('BENCH_CLIENTS', 16);
+const PERSONS = intFromEnv('SEED_PERSONS', 2000);
+const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
+const CASELOAD = fs.readFileSync(path.join(root, 'schema/operations/Caseload.graphql'), 'utf8');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Graph {
+  gateway: string;
+  subgraphs: Record<SubgraphName, string>;
+  processes: Record<string, ChildProcess>;
+  dataDir: string;
+}
+
+async function startGraph(): Promise<Graph> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-bench-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: String(PERSONS), LOG_LEVEL: 'warn' };
+  const subgraphs = {} as Record<SubgraphName, string>;
+  const processes: Record<string, ChildProcess> = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const port = await freePort();
+    subgraphs[name] = `http://127.0.0.1:${port}`;
+    env[`${envPrefix(name)}_URL`] = `${subgraphs[name]}/graphql`;
+    processes[name] = spawn(process.execPath, ['--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: String(port) }, stdio: 'inherit' });
+  }
+  const gatewayPort = await freePort();
+  processes.gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
+  const gateway = `http://127.0.0.1:${gatewayPort}`;
+  for (let i = 0; i < 1200 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  return { gateway, subgraphs, processes, dataDir };
+}
+
+interface Work {
+  coordinator: string;
+  token: string;
+  persons: string[];
+}
+
+/** Each client works as one coordinator on their own caseload, as in real use. */
+async function workload(dataDir: string): Promise<Work[]> {
+  const population = generatePopulation({ seed: 1, persons: PERSONS, referenceDate: todayIso() });
+  const caseloads = new Map<string, string[]>();
+  for (const p of population.persons) caseloads.set(p.coordinatorId, [...(caseloads.get(p.coordinatorId) ?? []), p.personnummer]);
+  const coordinators = [...caseloads.keys()].slice(0, CLIENTS);
+  return Promise.all(coordinators.map(async (coordinator) => ({
+    coordinator, persons: caseloads.get(coordinator)!, token: await mintDevToken(dataDir, { sub: coordinator, role: 'coordinator', expiresIn: '1h' }),
+  })));
+}
+
+interface Outcome {
+  ms: number;
+  ok: boolean;
+  /** Which sectors came back (PersonOverview only). */
+  sectors?: Record<string, boolean>;
+}
+
+async function post(url: string, authorization: string, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } };
+}
+
+/** One coordinator operation through the gateway: four in five are PersonOverview, one a Caseload page. */
+async function throughGateway(graph: Graph, work: Work, i: number): Promise<Outcome> {
+  const started = performance.now();
+  if (i % 5 === 4) {
+    const { status, body } = await post(`${graph.gateway}/graphql`, `Bearer ${work.token}`, CASELOAD, { first: 20 });
+    return { ms: performance.now() - started, ok: status === 200 && !body.errors && body.data?.me?.caseload?.nodes?.length > 0 };
+  }
+  const { status, body } = await post(`${graph.gateway}/graphql`, `Bearer ${work.token}`, PERSON_OVERVIEW, { personnummer: work.persons[i % work.persons.length] });
+  const person = body.data?.person;
+  const unexpected = (body.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
+  const sectors = person ? Object.fromEntries(['sicknessInsurance', 'employment', 'socialServices', 'care'].map((s) => [s, person[s] !== null])) : undefined;
+  return { ms: performance.now() - started, ok: status === 200 && !!person && unexpected.length === 0, sectors };
+}
+
+/**
+ * The same operation as the fetches the gateway's query plan makes, hand-written: coordination,
+ * then the four agencies in parallel, then coordination again for the signals. Same tokens per
+ * subgraph, same HTTP client.
+ */
+async function direct(graph: Graph, work: Work, i: number, key: Awaited<ReturnType<typeof loadOrCreateGatewayKey>>): Promise<Outcome> {
+  const started = performance.now();
+  const caller = { actorId: work.coordinator, role: 'coordinator' as const, purpose: 'COORDINATION', requestId: `bench-${i}` };
+  const tokens = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (n) => [n, `Bearer ${await signGatewayToken(key, caller, n)}`] as const))) as Record<SubgraphName, string>;
+  const at = (name: SubgraphName) => `${graph.subgraphs[name]}/graphql`;
+  if (i % 5 === 4) {
+    const { status, body } = await post(at('coordination'), tokens.coordination, CASELOAD, { first: 20 });
+    return { ms: performance.now() - started, ok: status === 200 && !body.errors };
+  }
+  const first = await post(at('coordination'), tokens.coordination,
+    'query($p: String!) { person(personnummer: $p) { personnummer consents { agency validFrom validTo revokedAt } releaseBasis { consents { agency validFrom validTo revokedAt } protectedIdentity } } }',
+    { p: work.persons[i % work.persons.length] });
+  const person = first.body.data?.person;
+  if (!person) return { ms: performance.now() - started, ok: false };
+  const rep = [{ __typename: 'Person', personnummer: person.personnummer, releaseBasis: person.releaseBasis }];
+  const sectorQueries: [SubgraphName, string][] = [
+    ['sickness-insurance', 'sicknessInsurance { cases { benefit status startDate endDate decisionDate refusalReason reconciliationMeetingDate rehabilitationPlanDate dayInRehabilitationChain } }'],
+    ['employment', 'employment { registrations { registeredOn deregisteredOn } programmes { startDate endDate reportedSickFrom reportedSickTo } }'],
+    ['social-services', 'socialServices { assistanceMonths { month reasonForNeed { group } } }'],
+    ['care', 'care { certificates { issuedOn workCapacitySteps { from to reduction } } }'],
+  ];
+  const sectors = await Promise.all(sectorQueries.map(([name, selection]) =>
+    post(at(name), tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep })));
+  const merged = Object.assign({ __typename: 'Person', personnummer: person.personnummer }, ...sectors.map((s) => s.body.data?._entities?.[0] ?? {}));
+  const signals = await post(at('coordination'), tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
+  return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200) && signals.status === 200 };
+}
+
+async function load(run: (work: Work, i: number) => Promise<Outcome>, works: Work[], seconds: number, midway?: () => void) {
+  const outcomes: Outcome[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  let midwayDone = false;
+  await Promise.all(works.map(async (work, client) => {
+    for (let i = client; Date.now() < deadline; i += works.length) {
+      if (midway && !midwayDone && Date.now() > deadline - (seconds * 1000) / 2) {
+        midwayDone = true;
+        midway();
+      }
+      outcomes.push(await run(work, i).catch(() => ({ ms: 0, ok: false })));
+    }
+  }));
+  return summarise(outcomes, seconds);
+}
+
+function summarise(outcomes: Outcome[], seconds: number) {
+  const times = outcomes.filter((o) => o.ok).map((o) => o.ms).sort((a, b) => a - b);
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? NaN;
+  return { requests: outcomes.length, rps: outcomes.length / seconds, p50: pct(50), p99: pct(99), errors: outcomes.filter((o) => !o.ok).length, outcomes };
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+
+const graph = await startGraph();
+try {
+  const works = await workload(graph.dataDir);
+  const key = await loadOrCreateGatewayKey(graph.dataDir);
+  console.log(`\nLoad: ${CLIENTS} clients, ${SECONDS} s each run, ${PERSONS} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
+  // A short warm-up of both paths (JIT, query plan cache, connection pools).
+  await load((w, i) => throughGateway(graph, w, i), works, 2);
+  await load((w, i) => direct(graph, w, i, key), works, 2);
+
+  const viaGateway = await load((w, i) => throughGateway(graph, w, i), works, SECONDS);
+  const straight = await load((w, i) => direct(graph, w, i, key), works, SECONDS);
+  console.log('| path | requests | req/s | p50 ms | p99 ms | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  console.log(`| through the gateway | ${viaGateway.requests} | ${fmt(viaGateway.rps)} | ${fmt(viaGateway.p50)} | ${fmt(viaGateway.p99)} | ${viaGateway.errors} |`);
+  console.log(`| straight to the subgraphs | ${straight.requests} | ${fmt(straight.rps)} | ${fmt(straight.p50)} | ${fmt(straight.p99)} | ${straight.errors} |`);
+  console.log(`\nGateway rate / direct rate: ${(viaGateway.rps / straight.rps).toFixed(2)}\n`);
+
+  // The same load through the gateway; half-way the care subgraph's process is killed.
+  const faulty = await load((w, i) => throughGateway(graph, w, i), works, SECONDS, () => graph.processes.care!.kill('SIGKILL'));
+  const overviews = faulty.outcomes.filter((o) => o.sectors);
+  const served = (sector: string) => overviews.filter((o) => o.sectors![sector]).length;
+  console.log(`Care killed half-way: ${faulty.requests} requests, ${fmt(faulty.rps)} req/s, p99 ${fmt(faulty.p99)} ms, failed answers ${faulty.errors} (answers carrying a SUBGRAPH_UNAVAILABLE error for care count as failed)`);
+  console.log(`PersonOverview answers with each sector present: sicknessInsurance ${served('sicknessInsurance')}, employment ${served('employment')}, socialServices ${served('socialServices')}, care ${served('care')} of ${overviews.length}`);
+} finally {
+  for (const child of Object.values(graph.processes)) child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  fs.rmSync(graph.dataDir, { recursive: true, force: true });
+}
