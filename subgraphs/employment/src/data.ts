@@ -32,11 +32,11 @@ export type ActivityReportRow = Selectable<EmploymentDb['activity_report']>;
 type Db = Kysely<EmploymentDb>;
 
 export function registrationsOfPersons(db: Db, personnummer: readonly string[]): Promise<RegistrationRow[]> {
-  return db.selectFrom('registration').selectAll().where('personnummer', 'in', personnummer).orderBy('registered_on', 'desc').execute();
+  return db.selectFrom('registration').selectAll().where('personnummer', 'in', personnummer).orderBy('registered_on', 'desc').orderBy('id').execute();
 }
 
 export function programmesOfPersons(db: Db, personnummer: readonly string[]): Promise<ProgrammeRow[]> {
-  return db.selectFrom('programme_participation').selectAll().where('personnummer', 'in', personnummer).orderBy('start_date', 'desc').execute();
+  return db.selectFrom('programme_participation').selectAll().where('personnummer', 'in', personnummer).orderBy('start_date', 'desc').orderBy('id').execute();
 }
 
 /** Reports from `fromMonth` (YYYY-MM) on: older ones no longer matter to a coordinator. */

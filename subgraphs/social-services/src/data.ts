@@ -16,5 +16,5 @@ export function assistanceMonthsOfPersons(db: Db, personnummer: readonly string[
 }
 
 export function measuresOfPersons(db: Db, personnummer: readonly string[]): Promise<MeasureRow[]> {
-  return db.selectFrom('social_measure').selectAll().where('personnummer', 'in', personnummer).orderBy('start_date', 'desc').execute();
+  return db.selectFrom('social_measure').selectAll().where('personnummer', 'in', personnummer).orderBy('start_date', 'desc').orderBy('id').execute();
 }
