@@ -26,8 +26,10 @@ function start(name: string, entry: string, port: number): void {
   });
   child.on('exit', (code, signal) => {
     if (stopping) return;
-    console.error(`${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest.`);
-    void stopAll(1);
+    // The others keep running, as separate services would: the graph answers without this part.
+    const again = name === 'gateway' ? 'npm run start:gateway' : `PORT=${port} npm run start:subgraph -- ${name}`;
+    console.error(`${name} stopped (${signal ?? `exit code ${code}`}); the rest keep running. Start it again with: ${again}`);
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) void stopAll(1);
   });
   children.push(child);
 }
