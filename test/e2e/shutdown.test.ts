@@ -45,19 +45,23 @@ describe.skipIf(process.env.FINSAM_TEST_DATABASE === 'postgres')('graceful shutd
     expect(recorded.status).toBe(200);
     expect(recorded.body.errors).toBeUndefined();
 
-    const inFlight = Array.from({ length: 20 }, () => call('{ me { caseload(first: 40) { totalCount nodes { personnummer consents { agency } participations { registeredIn } } } } }'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    let signalledAt = Infinity;
+    const inFlight = Array.from({ length: 40 }, () =>
+      call('{ me { caseload(first: 40) { totalCount nodes { personnummer consents { agency } participations { registeredIn } } } } }')
+        .then((answer) => ({ ...answer, at: performance.now() })));
+    // Signal once the server is visibly busy: the first answer is back, the others are being worked on.
+    await Promise.race(inFlight);
     child.kill('SIGTERM');
+    signalledAt = performance.now();
     const answers = await Promise.allSettled(inFlight);
     expect(await exited).toBe(0);
     // Every request the server had accepted was answered whole; none was cut off.
-    for (const answer of answers) {
-      if (answer.status === 'fulfilled') {
-        expect(answer.value.status).toBe(200);
-        expect(answer.value.body.data.me.caseload.totalCount).toBe(40);
-      }
+    const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    for (const answer of answered) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.data.me.caseload.totalCount).toBe(40);
     }
-    expect(answers.filter((a) => a.status === 'fulfilled').length).toBeGreaterThan(0);
+    expect(answered.filter((a) => a.at > signalledAt).length, 'answers completed after SIGTERM').toBeGreaterThan(0);
 
     const db = new Database(path.join(dataDir, 'coordination.sqlite'), { readonly: true });
     const consent = db.prepare("SELECT agency FROM consent WHERE form_reference = 'SHUTDOWN-1'").all();
