@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { SUBGRAPH_NAMES, envPrefix, intFromEnv, type SubgraphName } from '../../
 import { todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+import { freePort } from '../support/free-port.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECONDS = intFromEnv('BENCH_SECONDS', 20);
@@ -23,13 +23,6 @@ const PERSONS = intFromEnv('SEED_PERSONS', 2000);
 const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
 const CASELOAD = fs.readFileSync(path.join(root, 'schema/operations/Caseload.graphql'), 'utf8');
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Graph {
   gateway: string;

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -8,16 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { freePort } from '../support/free-port.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A real subgraph process, stopped with SIGTERM while requests are in flight (embedded default only). */
 describe.skipIf(process.env.FINSAM_TEST_DATABASE === 'postgres')('graceful shutdown', () => {

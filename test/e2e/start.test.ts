@@ -1,20 +1,13 @@
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES, envPrefix } from '../../subgraphs/shared/src/config.ts';
+import { freePort } from '../support/free-port.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * `npm start` as a user runs it: six processes, seeded on first start, a printed URL, the token

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from './free-port.ts';
 
 /**
  * Starts a throwaway PostgreSQL cluster on a free loopback port for the PostgreSQL run of the
@@ -45,13 +45,6 @@ function findBinaries(): string | null {
   return version ? path.join(base, version, 'bin') : null;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 declare module 'vitest' {
   export interface ProvidedContext {
