@@ -2,7 +2,8 @@
  * `npm run bench`: the coordinator's operations through the gateway, against the same subgraph
  * fetches made straight to the subgraphs, under the same load; then the same load with one
  * subgraph killed half-way. Everything runs as separate processes on loopback, as `npm start`
- * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load; SEED_PERSONS the population.
+ * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load; SEED_PERSONS the population;
+ * BENCH_PROFILE=<dir> profiles the gateway.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -43,7 +44,9 @@ async function startGraph(): Promise<Graph> {
     processes[name] = spawn(process.execPath, ['--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: String(port) }, stdio: 'inherit' });
   }
   const gatewayPort = await freePort();
-  processes.gateway = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
+  // BENCH_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (open in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  processes.gateway = spawn(process.execPath, [...profile, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   for (let i = 0; i < 1200 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
   return { gateway, subgraphs, processes, dataDir };
