@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { protectTable, type ProtectedTable } from '../src/disclosure.ts';
+import { SeededRandom } from '../src/random.ts';
+
+const published = (t: ProtectedTable) => [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.total];
+
+/** Every row and column with its total, as a reader would add them up. */
+function lines(t: ProtectedTable) {
+  const rows = t.cells.map((row, r) => [...row, t.rowTotals[r]!]);
+  const columns = [...t.columnTotals.keys()].map((c) => [...t.cells.map((row) => row[c]!), t.columnTotals[c]!]);
+  return [...rows, [...t.columnTotals, t.total], ...columns, [...t.rowTotals, t.total]];
+}
+
+describe('protectTable', () => {
+  it('hides counts from 1 to 4 and keeps zeros and larger counts', () => {
+    const t = protectTable([[0, 5, 12], [7, 9, 30]]);
+    expect(published(t).map((c) => c.value)).toEqual([0, 5, 12, 7, 9, 30, 17, 46, 7, 14, 42, 63]);
+    const small = protectTable([[3, 20, 30], [10, 20, 30]]);
+    expect(small.cells[0]![0]).toEqual({ value: null, suppressed: true });
+  });
+
+  it('hides a second value in a line so that the first cannot be worked out from the total', () => {
+    const t = protectTable([[3, 20, 30], [10, 20, 30]]);
+    expect(lines(t).every((line) => line.filter((c) => c.suppressed).length !== 1)).toBe(true);
+    // Row 0 must hide one more than the 3; the smallest other (20) is chosen.
+    expect(t.cells[0]!.filter((c) => c.suppressed)).toHaveLength(2);
+  });
+
+  it('hides the whole line when its total is itself small', () => {
+    const t = protectTable([[1, 2], [0, 0]]);
+    expect(t.total.suppressed).toBe(true);
+    expect(t.rowTotals[0]!.suppressed).toBe(true);
+  });
+
+  it('never publishes 1–4 and never leaves a line with one hidden value, over 500 random tables', () => {
+    const rng = new SeededRandom(42);
+    for (let n = 0; n < 500; n++) {
+      const columns = rng.int(1, 5);
+      const counts = Array.from({ length: rng.int(1, 5) }, () => Array.from({ length: columns }, () => (rng.chance(0.3) ? rng.int(0, 4) : rng.int(0, 40))));
+      const t = protectTable(counts);
+      for (const cell of published(t)) expect(cell.suppressed || cell.value === 0 || cell.value! > 4, JSON.stringify(counts)).toBe(true);
+      for (const line of lines(t)) expect(line.filter((c) => c.suppressed).length, JSON.stringify(counts)).not.toBe(1);
+      for (const [r, row] of t.cells.entries()) for (const [c, cell] of row.entries()) if (!cell.suppressed) expect(cell.value).toBe(counts[r]![c]);
+    }
+  });
+});
