@@ -184,3 +184,47 @@ export async function revokeConsent(db: Db, personnummer: string, agency: string
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** A participation as the follow-up counts it, with what it is grouped and filtered by. */
+export interface FollowUpRow {
+  registered_in: string;
+  registered_out: string | null;
+  occupation_before: string;
+  occupation_after: string | null;
+  income_sources_before: string;
+  income_sources_after: string | null;
+  intervention_id: string;
+  intervention_name: string;
+  forbund_id: string;
+  forbund_name: string;
+  municipality_code: string;
+  municipality_name: string;
+  sex: string;
+  birth_date: string;
+  priority_groups: string;
+  identity_protection: string;
+}
+
+/** Participations registered in during [from, to], narrowed in SQL by the filters SQL can apply. */
+export function participationsForFollowUp(
+  db: Db, from: string, to: string, filter: { interventionIds?: readonly string[]; municipalityCodes?: readonly string[]; sex?: string },
+): Promise<FollowUpRow[]> {
+  let query = db.selectFrom('participation')
+    .innerJoin('intervention', 'intervention.id', 'participation.intervention_id')
+    .innerJoin('forbund', 'forbund.id', 'intervention.forbund_id')
+    .innerJoin('person', 'person.personnummer', 'participation.personnummer')
+    .innerJoin('municipality', 'municipality.code', 'person.municipality_code')
+    .select([
+      'participation.registered_in', 'participation.registered_out', 'participation.occupation_before', 'participation.occupation_after',
+      'participation.income_sources_before', 'participation.income_sources_after', 'participation.intervention_id',
+      'intervention.name as intervention_name', 'forbund.id as forbund_id', 'forbund.name as forbund_name',
+      'person.municipality_code', 'municipality.name as municipality_name', 'person.sex', 'person.birth_date', 'person.priority_groups',
+      'person.identity_protection',
+    ])
+    .where('participation.registered_in', '>=', from)
+    .where('participation.registered_in', '<=', to);
+  if (filter.interventionIds?.length) query = query.where('participation.intervention_id', 'in', filter.interventionIds);
+  if (filter.municipalityCodes?.length) query = query.where('person.municipality_code', 'in', filter.municipalityCodes);
+  if (filter.sex) query = query.where('person.sex', '=', filter.sex);
+  return query.execute();
+}

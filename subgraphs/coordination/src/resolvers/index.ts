@@ -1,10 +1,12 @@
 import { auditTrailResolvers } from './audit-trail.ts';
 import { coordinatorResolvers } from './coordinator.ts';
+import { followUpResolvers } from './follow-up.ts';
 import { interventionResolvers } from './intervention.ts';
 import { mutationResolvers } from './mutation.ts';
 import { personResolvers } from './person.ts';
 import { queryResolvers } from './query.ts';
 
 export const resolvers = {
-  ...queryResolvers, ...mutationResolvers, ...coordinatorResolvers, ...personResolvers, ...interventionResolvers, ...auditTrailResolvers,
+  Query: { ...queryResolvers.Query, ...followUpResolvers.Query },
+  ...mutationResolvers, ...coordinatorResolvers, ...personResolvers, ...interventionResolvers, ...auditTrailResolvers,
 };
