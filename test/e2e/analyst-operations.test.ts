@@ -1,21 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countCells } from '../support/counts.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const dir = path.join(import.meta.dirname, '../../schema/operations/analyst');
 const operations = fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort();
-
-/** Every number in an answer that is a count cell's value. */
-function countValues(value: unknown): number[] {
-  if (Array.isArray(value)) return value.flatMap(countValues);
-  if (value && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    if ('suppressed' in record) return typeof record.value === 'number' ? [record.value] : [];
-    return Object.values(record).flatMap(countValues);
-  }
-  return [];
-}
 
 describe('the documented analyst operations (schema/operations/analyst/)', () => {
   let graph: TestGraph;
@@ -36,7 +26,7 @@ describe('the documented analyst operations (schema/operations/analyst/)', () =>
     it(`${file} answers without errors and shows no count from 1 to 4`, async () => {
       const response = await graph.query(analyst, fs.readFileSync(path.join(dir, file), 'utf8'));
       expect(response.body.errors).toBeUndefined();
-      const values = countValues(response.body.data);
+      const values = countCells(response.body.data).flatMap((c) => (c.value === null ? [] : [c.value]));
       expect(values.length).toBeGreaterThan(0);
       expect(values.filter((v) => v >= 1 && v <= 4)).toEqual([]);
     });

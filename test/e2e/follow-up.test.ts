@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countCells, type CountCell as Cell } from '../support/counts.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const COUNT = '{ value suppressed }';
@@ -8,18 +9,6 @@ const GROUP = `key label started ${COUNT} ended ${COUNT} inWorkOrStudiesAfter ${
 const FOLLOW_UP = `query($from: String!, $to: String!, $groupBy: FollowUpDimension, $filter: FollowUpFilter) {
   interventionFollowUp(from: $from, to: $to, groupBy: $groupBy, filter: $filter) { groupBy suppressionThreshold groups { ${GROUP} } total { ${GROUP} } }
 }`;
-
-interface Cell { value: number | null; suppressed: boolean }
-
-/** Every count in an answer, wherever it stands. */
-function counts(value: unknown): Cell[] {
-  if (Array.isArray(value)) return value.flatMap(counts);
-  if (value && typeof value === 'object') {
-    if ('suppressed' in value) return [value as Cell];
-    return Object.values(value).flatMap(counts);
-  }
-  return [];
-}
 
 describe('intervention follow-up for analysts', () => {
   let graph: TestGraph;
@@ -36,7 +25,7 @@ describe('intervention follow-up for analysts', () => {
       expect(response.body.errors).toBeUndefined();
       const report = response.body.data!.interventionFollowUp;
       expect(report.total.started.value).toBeGreaterThan(100);
-      for (const cell of counts(report)) {
+      for (const cell of countCells(report)) {
         if (cell.suppressed) expect(cell.value).toBeNull();
         else expect(cell.value === 0 || cell.value! > 4, JSON.stringify(cell)).toBe(true);
       }
