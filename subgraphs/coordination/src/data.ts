@@ -187,6 +187,7 @@ export async function revokeConsent(db: Db, personnummer: string, agency: string
 
 /** A participation as the follow-up counts it, with what it is grouped and filtered by. */
 export interface FollowUpRow {
+  personnummer: string;
   registered_in: string;
   registered_out: string | null;
   occupation_before: string;
@@ -215,7 +216,7 @@ export function participationsForFollowUp(
     .innerJoin('person', 'person.personnummer', 'participation.personnummer')
     .innerJoin('municipality', 'municipality.code', 'person.municipality_code')
     .select([
-      'participation.registered_in', 'participation.registered_out', 'participation.occupation_before', 'participation.occupation_after',
+      'participation.personnummer', 'participation.registered_in', 'participation.registered_out', 'participation.occupation_before', 'participation.occupation_after',
       'participation.income_sources_before', 'participation.income_sources_after', 'participation.intervention_id',
       'intervention.name as intervention_name', 'forbund.id as forbund_id', 'forbund.name as forbund_name',
       'person.municipality_code', 'municipality.name as municipality_name', 'person.sex', 'person.birth_date', 'person.priority_groups',

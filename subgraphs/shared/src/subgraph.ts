@@ -111,6 +111,8 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     apollo,
     metrics,
     logger,
+    // Only the gateway's signed requests are served, and a cohort's member list can be long.
+    maxBodyBytes: 16_000_000,
     async context(request) {
       const caller = await verifyGatewayToken(request.headers);
       if (!caller) {

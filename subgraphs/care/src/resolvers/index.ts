@@ -1,5 +1,6 @@
+import { cohortResolvers } from './cohort.ts';
 import { careResolvers } from './care.ts';
 import { medicalCertificateResolvers } from './medical-certificate.ts';
 import { personResolvers } from './person.ts';
 
-export const resolvers = { ...personResolvers, ...careResolvers, ...medicalCertificateResolvers };
+export const resolvers = { ...cohortResolvers, ...personResolvers, ...careResolvers, ...medicalCertificateResolvers };

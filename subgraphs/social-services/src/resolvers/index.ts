@@ -1,4 +1,5 @@
+import { cohortResolvers } from './cohort.ts';
 import { personResolvers } from './person.ts';
 import { socialServicesResolvers } from './social-services.ts';
 
-export const resolvers = { ...personResolvers, ...socialServicesResolvers };
+export const resolvers = { ...cohortResolvers, ...personResolvers, ...socialServicesResolvers };
