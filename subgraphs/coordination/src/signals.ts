@@ -1,4 +1,4 @@
-import { addDays, addMonths, daysBetween, monthOf, overlaps, type IsoDate } from '../../shared/src/dates.ts';
+import { addDays, addMonths, covers, daysBetween, monthOf, overlaps, type IsoDate } from '../../shared/src/dates.ts';
 import type { Agency } from '../../shared/src/population/types.ts';
 
 /**
@@ -171,14 +171,14 @@ const sickListedWithoutBenefit: Rule = ({ socialServices, sicknessInsurance, car
 const activityCompensationNoActivity: Rule = ({ sicknessInsurance, employment }, today) => {
   if (!sicknessInsurance) return null;
   const cases = sicknessInsurance.cases.filter((c) => c.benefit === 'AKTIVITETSERSATTNING');
-  const current = cases.find((c) => c.status === 'GRANTED' && c.startDate <= today && (c.endDate === null || c.endDate >= today));
+  const current = cases.find((c) => c.status === 'GRANTED' && covers(c.startDate, c.endDate, today));
   if (!current) return null;
   const facts: SignalFact[] = [{ agency: 'SICKNESS_INSURANCE', description: `Aktivitetsersättning since ${current.startDate}`, date: current.startDate }];
   let arose: IsoDate | null = null;
 
   if (employment) {
-    const registered = employment.registrations.some((r) => r.registeredOn <= today && (r.deregisteredOn === null || r.deregisteredOn >= today));
-    const inProgramme = employment.programmes.some((p) => p.startDate <= today && (p.endDate === null || p.endDate >= today));
+    const registered = employment.registrations.some((r) => covers(r.registeredOn, r.deregisteredOn, today));
+    const inProgramme = employment.programmes.some((p) => covers(p.startDate, p.endDate, today));
     if (!registered && !inProgramme) {
       facts.push({ agency: 'EMPLOYMENT', description: 'No registration and no programme at Arbetsförmedlingen', date: null });
       arose = current.startDate;

@@ -1,5 +1,5 @@
 import { categoryCounts, cohortFigures } from '../../../shared/src/cohort.ts';
-import { todayIso } from '../../../shared/src/dates.ts';
+import { covers, todayIso } from '../../../shared/src/dates.ts';
 import { icd10Chapter } from '../../../shared/src/icd10.ts';
 import type { CertificateProfile } from '../../../shared/src/population/types.ts';
 import type { CareContext } from '../context.ts';
@@ -13,7 +13,7 @@ export const cohortResolvers = {
         if (!Array.isArray(rows)) continue;
         for (const c of rows) {
           const steps = JSON.parse(c.work_capacity_steps_json) as CertificateProfile['workCapacitySteps'];
-          if (!steps.some((s) => s.from <= today && today <= s.to)) continue;
+          if (!steps.some((s) => covers(s.from, s.to, today))) continue;
           (chapters[icd10Chapter(c.diagnosis_code) ?? 'Okänd diagnosgrupp'] ??= new Set()).add(c.personnummer);
         }
       }

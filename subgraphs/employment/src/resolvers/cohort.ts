@@ -1,5 +1,5 @@
 import { categoryCounts, cohortFigures, protectedCount } from '../../../shared/src/cohort.ts';
-import { todayIso } from '../../../shared/src/dates.ts';
+import { covers, todayIso } from '../../../shared/src/dates.ts';
 import type { EmploymentContext } from '../context.ts';
 import { currentRegistration } from './employment-service.ts';
 
@@ -12,7 +12,7 @@ export const cohortResolvers = {
       const programmes: Record<string, Set<string>> = {};
       for (const rows of await ctx.loaders.programmesByPerson.loadMany(members)) {
         if (!Array.isArray(rows)) continue;
-        for (const p of rows) if (p.start_date <= today && (p.end_date === null || p.end_date >= today)) (programmes[p.programme] ??= new Set()).add(p.personnummer);
+        for (const p of rows) if (covers(p.start_date, p.end_date, today)) (programmes[p.programme] ??= new Set()).add(p.personnummer);
       }
       return {
         registeredNow: protectedCount(registered),

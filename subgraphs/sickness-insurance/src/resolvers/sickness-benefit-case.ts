@@ -1,7 +1,7 @@
-import { daysBetween, todayIso } from '../../../shared/src/dates.ts';
+import { covers, daysBetween, todayIso } from '../../../shared/src/dates.ts';
 import { icd10Chapter } from '../../../shared/src/icd10.ts';
 import type { SicknessInsuranceContext } from '../context.ts';
-import type { BenefitCaseRow } from '../data.ts';
+import type { BenefitCaseRow, DegreeStepRow } from '../data.ts';
 
 /** Statuses under which the person has been on sick leave, so the chain has a day. */
 const CHAIN_STATUSES = new Set(['GRANTED', 'ENDED', 'REFUSED']);
@@ -11,6 +11,11 @@ export function dayInRehabilitationChain(row: Pick<BenefitCaseRow, 'benefit' | '
   if (row.benefit !== 'SJUKPENNING' || !CHAIN_STATUSES.has(row.status)) return null;
   const last = row.end_date !== null && row.end_date < today ? row.end_date : today;
   return daysBetween(row.start_date, last) + 1;
+}
+
+/** The benefit degree in force on a day, from a case's degree steps. */
+export function degreeOn(steps: DegreeStepRow[], day: string): number | null {
+  return steps.find((s) => covers(s.from_date, s.to_date, day))?.degree ?? null;
 }
 
 /** Rehabiliteringskedjan: what work capacity is assessed against on a given day. */
@@ -33,7 +38,7 @@ export const sicknessBenefitCaseResolvers = {
       if (row.status !== 'GRANTED') return null;
       const today = todayIso();
       const steps = await ctx.loaders.degreeStepsByCase.load(row.id);
-      return steps.find((s) => s.from_date <= today && (s.to_date === null || today <= s.to_date))?.degree ?? null;
+      return degreeOn(steps, today);
     },
     dayInRehabilitationChain: (row: BenefitCaseRow) => dayInRehabilitationChain(row, todayIso()),
     rehabilitationCheckpoint: (row: BenefitCaseRow) => rehabilitationCheckpoint(dayInRehabilitationChain(row, todayIso()), row.employed === 1),
