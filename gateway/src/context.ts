@@ -1,3 +1,4 @@
+import type { Caller } from '../../subgraphs/shared/src/caller.ts';
 import type { AuthenticatedUser } from './authentication.ts';
 
 /** Per request at the gateway: who asks, and the id that follows the request into every subgraph and log. */
@@ -6,4 +7,9 @@ export interface GatewayContext {
   requestId: string;
   /** Tokens signed for each subgraph during this request. */
   subgraphTokens: Map<string, Promise<string>>;
+}
+
+/** The end user of this request, as the subgraphs' tokens and the audit log name them. */
+export function callerOf(context: GatewayContext): Caller {
+  return { actorId: context.user.id, role: context.user.role, purpose: context.user.purpose, requestId: context.requestId };
 }

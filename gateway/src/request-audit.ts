@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import { AuditLog, type AuditDecision } from '../../subgraphs/shared/src/audit.ts';
 import type { Logger } from '../../subgraphs/shared/src/logger.ts';
-import type { GatewayContext } from './context.ts';
+import { callerOf, type GatewayContext } from './context.ts';
 
 /**
  * The gateway's own log: one record per request (operation name and document hash, actor,
@@ -20,7 +20,7 @@ export function requestAuditPlugin(auditLog: AuditLog, logger: Logger): ApolloSe
           const codes = [...new Set(allErrors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
           try {
             await auditLog.append(
-              { actorId: contextValue.user.id, role: contextValue.user.role, purpose: contextValue.user.purpose, requestId: contextValue.requestId },
+              callerOf(contextValue),
               [{ personnummer: null, agency: 'GATEWAY', fields: rootFields(operation), decision, reason: codes.length > 0 ? codes.join(',') : null,
                 protectedIdentity: false, operation: operationName ?? null, operationHash: queryHash ?? null }],
             );

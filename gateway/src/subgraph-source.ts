@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { Fetcher, FetcherRequestInit, FetcherResponse } from '@apollo/utils.fetcher';
 import { GraphQLError } from 'graphql';
 import { signGatewayToken, type GatewaySigningKey } from '../../subgraphs/shared/src/gateway-token.ts';
-import type { GatewayContext } from './context.ts';
+import { callerOf, type GatewayContext } from './context.ts';
 
 export interface SubgraphSourceOptions {
   name: string;
@@ -33,7 +33,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     // One token per subgraph per request, even when the plan calls a subgraph twice.
     let token = context.subgraphTokens.get(this.options.name);
     if (!token) {
-      token = signGatewayToken(this.options.key, { actorId: context.user.id, role: context.user.role, purpose: context.user.purpose, requestId: context.requestId }, this.options.name);
+      token = signGatewayToken(this.options.key, callerOf(context as GatewayContext), this.options.name);
       context.subgraphTokens.set(this.options.name, token);
     }
     request.http.headers.set('authorization', `Bearer ${await token}`);

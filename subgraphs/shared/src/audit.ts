@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { Caller } from './caller.ts';
 import { insertInChunks, type Dialect, type Migrations } from './database.ts';
 import { addDays } from './dates.ts';
 
@@ -26,6 +25,7 @@ export interface AuditEntry {
   operationHash?: string | null;
 }
 
+/** Who acted: a request's Caller fits as it is. */
 export interface AuditActor {
   actorId: string;
   role: string;
@@ -242,8 +242,4 @@ export async function verifyChain(db: Kysely<AuditDb>): Promise<ChainCheck> {
     after = Number(rows[rows.length - 1]!.seq);
   }
   return { ok: true, records: count };
-}
-
-export function auditActor(caller: Caller): AuditActor {
-  return { actorId: caller.actorId, role: caller.role, purpose: caller.purpose, requestId: caller.requestId };
 }

@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
-import { AuditLog, RequestAudit, auditActor, auditMigrations, type AuditDb } from './audit.ts';
+import { AuditLog, RequestAudit, auditMigrations, type AuditDb } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
 import { databaseUrlFor, openDatabase, type Migrations } from './database.ts';
@@ -165,7 +165,7 @@ function auditBeforeAnswer<TContext extends SubgraphRequest>(auditLog: AuditLog,
       return {
         async willSendResponse({ contextValue, response }) {
           try {
-            await auditLog.append(auditActor(contextValue.caller), contextValue.audit.drain());
+            await auditLog.append(contextValue.caller, contextValue.audit.drain());
           } catch (error) {
             logger.error({ requestId: contextValue.caller.requestId, err: (error as Error).message }, 'audit append failed; answer withheld');
             response.http.status = 500;
