@@ -5,14 +5,16 @@ import type { GatewayContext } from './context.ts';
 
 /**
  * Limits on what one operation may ask, so that an ad hoc query cannot starve the agencies'
- * systems. Set with room above the coordinator client's widest operation (a 50-person caseload
- * page with every sector field: depth 7, cost about 600, 500 tokens) and the documented
- * analyst operations; anything ten times heavier is refused before a subgraph is called.
+ * systems. The cost is GraphQL Armor's (2 per object, 1 per scalar, ×1.5 per level of depth).
+ * Measured on the documented operations: Caseload 29, PersonOverview 42, and the analyst
+ * operations 77 (FollowUpByIntervention) to 274 (CohortAcrossSectors). 700 admits each of them
+ * with room (2.5× the heaviest) and refuses every one of them asked ten times over (770 and up):
+ * a test checks both. Depth, aliases and tokens are set well above the same operations.
  */
 export const LIMITS = {
   maxDepth: 12,
   maxAliases: 20,
-  maxCost: 5000,
+  maxCost: 700,
   maxTokens: 2000,
   maxDirectives: 20,
 } as const;

@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { countCells } from '../support/counts.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
@@ -35,6 +37,65 @@ describe('cross-sector cohorts for analysts', () => {
     for (const cell of countCells(cohort)) {
       if (cell.suppressed) expect(cell.value).toBeNull();
       else expect(cell.value === 0 || cell.value! > 4, JSON.stringify(cell)).toBe(true);
+    }
+  });
+
+  it('counts signals by code, municipality and intervention, suppressed, adding up to the totals', async () => {
+    const response = await graph.query(analyst, `{ cohort(from: "2020-01-01", to: "2030-12-31") {
+      size ${COUNT}
+      signals {
+        byCode { code count ${COUNT} }
+        byMunicipality { code counts { category count ${COUNT} } }
+        byIntervention { code counts { category count ${COUNT} } }
+      }
+    } }`);
+    expect(response.body.errors).toBeUndefined();
+    const signals = response.body.data!.cohort.signals;
+    expect(signals.byCode).toHaveLength(8);
+    // The seed plants people falling between the chairs: some signal must show, and above the threshold.
+    expect(signals.byCode.some((s: { count: { value: number | null } }) => (s.count.value ?? 0) > 4)).toBe(true);
+    for (const cell of countCells(signals)) {
+      if (cell.suppressed) expect(cell.value).toBeNull();
+      else expect(cell.value === 0 || cell.value! > 4, JSON.stringify(cell)).toBe(true);
+    }
+    for (const { code, count } of signals.byCode as { code: string; count: { value: number | null } }[]) {
+      const cells = (signals.byMunicipality as { code: string; counts: { count: { value: number | null; suppressed: boolean } }[] }[])
+        .find((b) => b.code === code)!.counts.map((c) => c.count);
+      const hidden = cells.filter((c) => c.suppressed);
+      // Each member has one home municipality: the cells add up to the total, and a total that is
+      // published never leaves exactly one hidden cell to be worked out from it.
+      if (count.value !== null && hidden.length === 0) expect(cells.reduce((s, c) => s + c.value!, 0)).toBe(count.value);
+      if (count.value !== null) expect(hidden.length).not.toBe(1);
+    }
+  });
+
+  it('reads an agency\'s data for signal counts only for members whose consent covers it, and logs each one', async () => {
+    const coordination = graph.store('coordination');
+    const sickness = graph.store('sickness-insurance');
+    try {
+      const since = (await sql<{ seq: number }>`SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_log`.execute(sickness)).rows[0]!.seq;
+      const response = await graph.query(analyst, '{ cohort(from: "2020-01-01", to: "2030-12-31") { signals { byCode { code count { value } } } } }');
+      expect(response.body.errors).toBeUndefined();
+      const today = todayIso();
+      const members = (await sql<{ personnummer: string }>`
+        SELECT DISTINCT p.personnummer FROM participation p JOIN person ON person.personnummer = p.personnummer
+        WHERE p.registered_in BETWEEN '2020-01-01' AND '2030-12-31' AND person.identity_protection = 'NONE'`.execute(coordination)).rows.map((r) => r.personnummer);
+      const consenting = new Set((await sql<{ personnummer: string }>`
+        SELECT DISTINCT personnummer FROM consent
+        WHERE agency = 'SICKNESS_INSURANCE' AND revoked_at IS NULL AND valid_from <= ${today} AND valid_to >= ${today}`.execute(coordination)).rows.map((r) => r.personnummer));
+      const expected = members.filter((p) => consenting.has(p)).sort();
+      const logged = (await sql<{ personnummer: string }>`
+        SELECT personnummer FROM audit_log WHERE seq > ${since} AND reason = 'SIGNAL_STATISTICS' AND decision = 'RELEASED'`.execute(sickness)).rows.map((r) => r.personnummer).sort();
+      expect(expected.length).toBeGreaterThan(0);
+      // The seed has members without consent to Försäkringskassan; their data must not be read.
+      expect(expected.length).toBeLessThan(members.length);
+      expect(logged).toEqual(expected);
+      const refused = (await sql<{ reason: string; personnummer: string | null }>`
+        SELECT reason, personnummer FROM audit_log WHERE seq > ${since} AND decision = 'REFUSED'`.execute(sickness)).rows;
+      expect(refused).toEqual([{ reason: `NO_CONSENT_FOR_${members.length - expected.length}_MEMBERS`, personnummer: null }]);
+    } finally {
+      await coordination.destroy();
+      await sickness.destroy();
     }
   });
 

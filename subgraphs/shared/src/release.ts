@@ -54,6 +54,43 @@ export function releaseSector(
   return success(undefined);
 }
 
+/** A cohort as the query plan hands it to an agency for signal counts: members and their consents, in the same order. */
+export interface CohortForSignals {
+  id: string;
+  members: string[];
+  memberReleaseBases: ReleaseBasis[];
+}
+
+/**
+ * An agency's decision, member by member, to release its sector of a cohort's members to
+ * coordination for signal statistics. The same consent that lets a coordinator read the person
+ * lets the person's data count in the association's statistics; without it the member's sector
+ * stays unknown to the signals. Each released person is logged, as the person's data leaves the
+ * agency; the members refused are logged as one count, without personnummer.
+ */
+export function releaseForStatistics(
+  agency: string, cohort: CohortForSignals, ctx: { caller: Caller; audit: RequestAudit }, info: GraphQLResolveInfo,
+): Result<string[]> {
+  const fields = selectedFieldPaths(info);
+  if (ctx.caller.role !== 'analyst') {
+    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
+    return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
+  }
+  // A query plan bug, not something a caller can cause: fail closed rather than misalign consents.
+  if (cohort.memberReleaseBases.length !== cohort.members.length) throw new Error('cohort members and release bases differ in length');
+  const today = todayIso();
+  const released: string[] = [];
+  cohort.members.forEach((personnummer, i) => {
+    const basis = cohort.memberReleaseBases[i]!;
+    if (basis.protectedIdentity || !consentCovers(basis.consents, agency, today).covered) return;
+    released.push(personnummer);
+    ctx.audit.record({ personnummer, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false });
+  });
+  const refused = cohort.members.length - released.length;
+  if (refused > 0) ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: `NO_CONSENT_FOR_${refused}_MEMBERS`, protectedIdentity: false });
+  return success(released);
+}
+
 export interface AgencySubgraphEntry<TContext, TSector> {
   agency: string;
   /** The field the agency adds to Person (`care`, `employment`, …). */
@@ -65,8 +102,9 @@ export interface AgencySubgraphEntry<TContext, TSector> {
 }
 
 /**
- * The two ways into an agency subgraph, the same for all four: its sector of a Person, released
- * under consent, and its audit records for an auditor.
+ * The three ways into an agency subgraph, the same for all four: its sector of a Person, released
+ * under consent to a coordinator; the same sector of each consenting cohort member, for
+ * coordination's signal counts (`<sectorField>OfMembers`); and its audit records for an auditor.
  */
 export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(entry: AgencySubgraphEntry<TContext, TSector>) {
   return {
@@ -75,6 +113,12 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
       [entry.sectorField]: async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
         valueOrThrow(releaseSector(entry.agency, person, ctx, info));
         return entry.sector(person, ctx);
+      },
+    },
+    Cohort: {
+      [`${entry.sectorField}OfMembers`]: async (cohort: CohortForSignals, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
+        const released = valueOrThrow(releaseForStatistics(entry.agency, cohort, ctx, info));
+        return Promise.all(released.map(async (personnummer) => ({ member: personnummer, [entry.sectorField]: await entry.sector({ personnummer }, ctx) })));
       },
     },
     AuditTrail: {

@@ -217,3 +217,12 @@ export async function startSubgraph<DB, TContext extends SubgraphRequest>(defini
   process.once('SIGINT', () => void shutdown('SIGINT'));
   return server;
 }
+
+/** A subgraph's resolver modules merged type by type, as several modules add fields to one type (Cohort, Person). */
+export function mergeResolverMaps(...maps: Record<string, object>[]): Record<string, object> {
+  const merged: Record<string, object> = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) merged[type] = { ...merged[type], ...fields };
+  }
+  return merged;
+}

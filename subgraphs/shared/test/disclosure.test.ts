@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { protectTable, type ProtectedTable } from '../src/disclosure.ts';
+import { protectTable, protectTablesSharingRows, type ProtectedTable } from '../src/disclosure.ts';
 import { SeededRandom } from '../src/random.ts';
 
 const published = (t: ProtectedTable) => [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.total];
@@ -41,6 +41,41 @@ describe('protectTable', () => {
       for (const cell of published(t)) expect(cell.suppressed || cell.value === 0 || cell.value! > 4, JSON.stringify(counts)).toBe(true);
       for (const line of lines(t)) expect(line.filter((c) => c.suppressed).length, JSON.stringify(counts)).not.toBe(1);
       for (const [r, row] of t.cells.entries()) for (const [c, cell] of row.entries()) if (!cell.suppressed) expect(cell.value).toBe(counts[r]![c]);
+    }
+  });
+});
+
+describe('protectTablesSharingRows', () => {
+  it('hides a row total in every table when one table hides it, so no table gives it back', () => {
+    // Alone, the first table hides the small total of row 0 and, as its complement, the total of
+    // row 1; the second (one member in two interventions) would publish both.
+    const byMunicipality = [[2, 0], [10, 20], [30, 40]];
+    const byIntervention = [[6], [30], [70]];
+    expect(protectTable(byIntervention).rowTotals.every((t) => !t.suppressed)).toBe(true);
+    const [first, second] = protectTablesSharingRows([byMunicipality, byIntervention]);
+    expect(second!.rowTotals.map((t) => t.suppressed)).toEqual(first!.rowTotals.map((t) => t.suppressed));
+    expect(first!.rowTotals.map((t) => t.suppressed)).toEqual([true, true, false]);
+  });
+
+  it('keeps both tables protected and their row totals hidden alike, over 300 random pairs', () => {
+    const rng = new SeededRandom(7);
+    for (let n = 0; n < 300; n++) {
+      const rows = rng.int(1, 6);
+      const cell = () => (rng.chance(0.4) ? rng.int(0, 4) : rng.int(0, 30));
+      const table = (width: number) => Array.from({ length: rows }, () => Array.from({ length: width }, cell));
+      const tableA = table(rng.int(1, 4));
+      const b = table(rng.int(1, 4));
+      const [pa, pb] = protectTablesSharingRows([tableA, b]);
+      for (const t of [pa!, pb!]) {
+        for (const line of lines(t)) expect(line.filter((c) => c.suppressed).length, JSON.stringify([tableA, b])).not.toBe(1);
+        for (const c of published(t)) expect(c.suppressed || c.value === 0 || c.value! > 4).toBe(true);
+      }
+      for (let r = 0; r < rows; r++) {
+        const hiddenA = pa!.rowTotals[r]!.suppressed;
+        const hiddenB = pb!.rowTotals[r]!.suppressed;
+        // A zero total is never hidden (there is nothing to protect); otherwise both tables agree.
+        if (pa!.rowTotals[r]!.value !== 0 && pb!.rowTotals[r]!.value !== 0) expect(hiddenA, JSON.stringify([tableA, b])).toBe(hiddenB);
+      }
     }
   });
 });

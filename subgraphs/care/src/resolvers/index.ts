@@ -1,6 +1,7 @@
+import { mergeResolverMaps } from '../../../shared/src/subgraph.ts';
 import { cohortResolvers } from './cohort.ts';
 import { careResolvers } from './care.ts';
 import { medicalCertificateResolvers } from './medical-certificate.ts';
 import { personResolvers } from './person.ts';
 
-export const resolvers = { ...cohortResolvers, ...personResolvers, ...careResolvers, ...medicalCertificateResolvers };
+export const resolvers = mergeResolverMaps(cohortResolvers, personResolvers, careResolvers, medicalCertificateResolvers);

@@ -5,7 +5,7 @@ import { participationsForFollowUp } from '../data.ts';
 import { protectedCount } from '../../../shared/src/cohort.ts';
 import { ageBand, followUpReport, type Dimension } from '../follow-up.ts';
 
-interface FollowUpArgs {
+export interface FollowUpArgs {
   from: string;
   to: string;
   groupBy?: Dimension | null;
@@ -20,7 +20,7 @@ function checkedPeriod(ctx: CoordinationContext, args: Pick<FollowUpArgs, 'from'
 }
 
 /** The participations in the period that match the filter: the ones SQL can narrow there, the rest here. */
-async function matchingParticipations(ctx: CoordinationContext, args: Pick<FollowUpArgs, 'from' | 'to' | 'filter'>) {
+export async function matchingParticipations(ctx: CoordinationContext, args: Pick<FollowUpArgs, 'from' | 'to' | 'filter'>) {
   const period = valueOrThrow(checkedPeriod(ctx, args));
   const filter = args.filter ?? {};
   const rows = (await participationsForFollowUp(ctx.db, period.from, period.to, {
@@ -46,10 +46,27 @@ export const followUpResolvers = {
       const everyone = new Set(rows.map((r) => r.personnummer));
       const members = [...new Set(rows.filter((r) => r.identity_protection === 'NONE').map((r) => r.personnummer))].sort();
       return {
-        id: Buffer.from(JSON.stringify([args.from, args.to, args.filter ?? null])).toString('base64url'),
+        id: cohortId(args),
         size: protectedCount(everyone.size),
         members,
       };
     },
   },
 };
+
+type CohortDefinition = Pick<FollowUpArgs, 'from' | 'to' | 'filter'>;
+
+/** A cohort's id is its definition, so any subgraph call about it can find its members again. */
+function cohortId(definition: CohortDefinition): string {
+  return Buffer.from(JSON.stringify([definition.from, definition.to, definition.filter ?? null])).toString('base64url');
+}
+
+export function cohortDefinition(id: string): Result<CohortDefinition> {
+  try {
+    const [from, to, filter] = JSON.parse(Buffer.from(id, 'base64url').toString('utf8')) as [string, string, FollowUpArgs['filter']];
+    if (typeof from === 'string' && typeof to === 'string' && (filter === null || typeof filter === 'object')) return success({ from, to, filter });
+  } catch {
+    // Falls through to the refusal below.
+  }
+  return failure('BAD_USER_INPUT', 'Not a cohort id.');
+}

@@ -1,4 +1,6 @@
+import { mergeResolverMaps } from '../../../shared/src/subgraph.ts';
 import { auditTrailResolvers } from './audit-trail.ts';
+import { cohortResolvers } from './cohort.ts';
 import { coordinatorResolvers } from './coordinator.ts';
 import { followUpResolvers } from './follow-up.ts';
 import { interventionResolvers } from './intervention.ts';
@@ -6,7 +8,6 @@ import { mutationResolvers } from './mutation.ts';
 import { personResolvers } from './person.ts';
 import { queryResolvers } from './query.ts';
 
-export const resolvers = {
-  Query: { ...queryResolvers.Query, ...followUpResolvers.Query },
-  ...mutationResolvers, ...coordinatorResolvers, ...personResolvers, ...interventionResolvers, ...auditTrailResolvers,
-};
+export const resolvers = mergeResolverMaps(
+  queryResolvers, followUpResolvers, mutationResolvers, coordinatorResolvers, personResolvers, interventionResolvers, auditTrailResolvers, cohortResolvers,
+);

@@ -1,6 +1,7 @@
+import { mergeResolverMaps } from '../../../shared/src/subgraph.ts';
 import { cohortResolvers } from './cohort.ts';
 import { employmentServiceResolvers } from './employment-service.ts';
 import { personResolvers } from './person.ts';
 import { registrationResolvers } from './registration.ts';
 
-export const resolvers = { ...cohortResolvers, ...personResolvers, ...employmentServiceResolvers, ...registrationResolvers };
+export const resolvers = mergeResolverMaps(cohortResolvers, personResolvers, employmentServiceResolvers, registrationResolvers);

@@ -1,5 +1,6 @@
+import { mergeResolverMaps } from '../../../shared/src/subgraph.ts';
 import { cohortResolvers } from './cohort.ts';
 import { personResolvers } from './person.ts';
 import { socialServicesResolvers } from './social-services.ts';
 
-export const resolvers = { ...cohortResolvers, ...personResolvers, ...socialServicesResolvers };
+export const resolvers = mergeResolverMaps(cohortResolvers, personResolvers, socialServicesResolvers);

@@ -1,0 +1,30 @@
+import { todayIso } from '../../../shared/src/dates.ts';
+import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
+import { cohortSignalFigures, type ReleasedSectors } from '../cohort-signals.ts';
+import type { CoordinationContext } from '../context.ts';
+import { cohortDefinition, matchingParticipations } from './follow-up.ts';
+
+export const cohortResolvers = {
+  Cohort: {
+    __resolveReference: (ref: { id: string }) => ref,
+    /** The consents go to each agency with the members, so that each decides the release itself. */
+    async memberReleaseBases(cohort: { members: string[] }, _args: unknown, ctx: CoordinationContext) {
+      if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
+      const consents = await ctx.loaders.consentsByPerson.loadMany(cohort.members);
+      return consents.map((list) => {
+        if (list instanceof Error) throw list;
+        return {
+          consents: list.map((c) => ({ agency: c.agency, validFrom: c.valid_from, validTo: c.valid_to, revokedAt: c.revoked_at })),
+          // Members never include persons with protected identity (see Query.cohort).
+          protectedIdentity: false,
+        };
+      });
+    },
+    async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext) {
+      const { rows } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
+      const members = rows.filter((r) => r.identity_protection === 'NONE');
+      ctx.audit.record({ personnummer: null, fields: ['cohort.signals'], decision: 'RELEASED', reason: `AGGREGATE_OF_${new Set(members.map((r) => r.personnummer)).size}`, protectedIdentity: false });
+      return cohortSignalFigures(members, cohort, todayIso());
+    },
+  },
+};
