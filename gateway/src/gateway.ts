@@ -13,7 +13,7 @@ import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts'
 import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
 import type { GatewayContext } from './context.ts';
-import { armor, introspectionForAnalystsOnly } from './limits.ts';
+import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
 import { requestAuditPlugin } from './request-audit.ts';
 import { SubgraphSource } from './subgraph-source.ts';
 
@@ -72,7 +72,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     // Introspection is answered by the schema for analysts; the plugin refuses it to everyone else.
     introspection: true,
     validationRules: protection.validationRules,
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), introspectionForAnalystsOnly(), requestAuditPlugin(auditLog, logger)],
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger)],
   }, logger);
   await apollo.start();
 

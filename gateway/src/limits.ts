@@ -1,29 +1,42 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { createRequire } from 'node:module';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import type { GatewayContext } from './context.ts';
 
 /**
  * Limits on what one operation may ask, so that an ad hoc query cannot starve the agencies'
  * systems. The cost is GraphQL Armor's (2 per object, 1 per scalar, ×1.5 per level of depth).
- * Measured on the documented operations: Caseload 29, PersonOverview 42, and the analyst
- * operations 77 (FollowUpByIntervention) to 274 (CohortAcrossSectors). 700 admits each of them
- * with room (2.5× the heaviest) and refuses every one of them asked ten times over (770 and up):
- * a test checks both. Depth, aliases and tokens are set well above the same operations.
+ * Measured on the documented operations: Caseload 29, PersonOverview 42, the widest caseload
+ * page a coordinator client can ask (every sector field, test/e2e/batching) 858, and the analyst
+ * operations 77 (FollowUpByIntervention) to 274 (CohortAcrossSectors).
+ *
+ * Analysts write ad hoc queries, so their limit is tight: 700 admits each analyst operation with
+ * room (2.5× the heaviest) and refuses every one of them asked ten times over (770 and up). The
+ * other roles' clients send known operations; their limit, 5000, is what keeps a hostile token
+ * holder out. Depth, aliases and tokens are set well above the same operations.
  */
 export const LIMITS = {
   maxDepth: 12,
   maxAliases: 20,
-  maxCost: 700,
+  maxCost: 5000,
+  maxAnalystCost: 700,
   maxTokens: 2000,
   maxDirectives: 20,
 } as const;
+
+// Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's
+// validate() refuses as "from another realm"; so the plugin validates with the CommonJS one.
+const { validate } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+const COST_RULE = { ignoreIntrospection: false, flattenFragments: true } as const;
 
 export function armor() {
   return new ApolloArmor({
     maxDepth: { n: LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
     maxAliases: { n: LIMITS.maxAliases },
-    costLimit: { maxCost: LIMITS.maxCost, ignoreIntrospection: false, flattenFragments: true },
+    costLimit: { maxCost: LIMITS.maxCost, ...COST_RULE },
     maxTokens: { n: LIMITS.maxTokens },
     maxDirectives: { n: LIMITS.maxDirectives },
     blockFieldSuggestion: { enabled: true },
@@ -38,6 +51,27 @@ function asksIntrospection(document: DocumentNode): boolean {
     },
   });
   return found;
+}
+
+/** The analysts' own, tighter cost limit, checked once the caller is known (validation runs before that). */
+export function analystCostLimit(): ApolloServerPlugin<GatewayContext> {
+  const rule = costLimitRule({ maxCost: LIMITS.maxAnalystCost, ...COST_RULE, exposeLimits: true });
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue, schema }) {
+          if (contextValue.user.role !== 'analyst') return;
+          try {
+            validate(schema, document, [rule]);
+          } catch (error) {
+            // The rule throws its refusal; it becomes the same client error as the general limit.
+            if (!(error instanceof Error) || !/cost limit/i.test(error.message)) throw error;
+            throw new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
 }
 
 /** Introspection is for the role that writes ad hoc queries; clients of other roles send known operations. */

@@ -13,7 +13,7 @@ function repeated(text: string, times: number): string {
   const document = parse(text);
   const operation = document.definitions[0] as OperationDefinitionNode;
   const selections = Array.from({ length: times }, (_, i) => (operation.selectionSet.selections as FieldNode[])
-    .map((field) => ({ ...field, alias: { kind: Kind.NAME, value: `copy${i}` } }))).flat();
+    .map((field) => ({ ...field, alias: { kind: Kind.NAME as const, value: `copy${i}` } }))).flat();
   return print({ ...document, definitions: [{ ...operation, selectionSet: { ...operation.selectionSet, selections } }] });
 }
 
