@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts'
 import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
 import type { GatewayContext } from './context.ts';
+import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
 import { requestAuditPlugin } from './request-audit.ts';
 import { SubgraphSource } from './subgraph-source.ts';
@@ -94,7 +95,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
     ready: () => allSubgraphsReady(Object.values(urls)),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    browserPage: serveGraphiQL,
     routes: {
+      ...graphiqlAssetRoutes(),
       // The public key subgraphs verify the gateway's tokens with (GATEWAY_JWKS_URL).
       '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
     },

@@ -26,6 +26,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Browser origins allowed to call (CORS); none by default. */
   corsOrigins?: string[];
+  /** A page for browsers at GET /graphql with Accept: text/html (the gateway's GraphiQL); none on subgraphs. */
+  browserPage?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   /** Extra routes (the gateway's key set), matched on the path before GraphQL. */
   routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
 }
@@ -82,6 +84,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
           response.writeHead(200, { 'content-type': options.metrics.registry.contentType });
           return void response.end(await options.metrics.registry.metrics());
         case '/graphql':
+          if (options.browserPage && request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) return await options.browserPage(request, response);
           return await serveGraphQL(options, request, response, url, requestId, maxBodyBytes);
         default:
           return sendError(response, { status: 404, code: 'NOT_FOUND', message: 'Not found. GraphQL is served at /graphql.' });
