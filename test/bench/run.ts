@@ -4,6 +4,12 @@
  * subgraph killed half-way. Everything runs as separate processes on loopback, as `npm start`
  * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load; SEED_PERSONS the population;
  * BENCH_PROFILE=<dir> profiles the gateway.
+ *
+ * `npm run bench -- analyst`: each operation in schema/operations/analyst/, one at a time, as an
+ * analyst runs them in GraphiQL: BENCH_RUNS (5) timed runs after one warm-up. With
+ * SEED_PERSONS=100000 this is the issue-5 speed check. BENCH_DATA_DIR=<dir> keeps the seeded
+ * databases there for the next run, instead of seeding a fresh temporary folder;
+ * BENCH_OPERATIONS_DIR=<dir> times the operations in another folder instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,8 +38,13 @@ interface Graph {
   dataDir: string;
 }
 
+const MODE = process.argv[2] ?? 'coordinator';
+const RUNS = intFromEnv('BENCH_RUNS', 5);
+const ANALYST_DIR = path.resolve(process.env.BENCH_OPERATIONS_DIR ?? path.join(root, 'schema/operations/analyst'));
+
 async function startGraph(): Promise<Graph> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-bench-'));
+  const dataDir = process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-bench-'));
+  fs.mkdirSync(dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: String(PERSONS), LOG_LEVEL: 'warn' };
   const subgraphs = {} as Record<SubgraphName, string>;
   const processes: Record<string, ChildProcess> = {};
@@ -152,8 +163,30 @@ function summarise(outcomes: Outcome[], seconds: number) {
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 
-const graph = await startGraph();
-try {
+/** Each analyst operation, run after run, with the time to the whole answer. */
+async function analystOperations(graph: Graph) {
+  const token = `Bearer ${await mintDevToken(graph.dataDir, { sub: 'analyst-1', role: 'analyst', expiresIn: '1h' })}`;
+  console.log(`\nAnalyst operations: ${PERSONS} persons, ${RUNS} runs each after one warm-up, one at a time, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
+  console.log('| operation | answer bytes | min ms | median ms | max ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const file of fs.readdirSync(ANALYST_DIR).filter((f) => f.endsWith('.graphql')).sort()) {
+    const query = fs.readFileSync(path.join(ANALYST_DIR, file), 'utf8');
+    const times: number[] = [];
+    let bytes = 0;
+    for (let run = 0; run <= RUNS; run++) {
+      const started = performance.now();
+      const { status, body } = await post(`${graph.gateway}/graphql`, token, query, {});
+      const ms = performance.now() - started;
+      if (status !== 200 || body.errors) throw new Error(`${file}: HTTP ${status} ${JSON.stringify(body.errors)}`);
+      bytes = JSON.stringify(body).length;
+      if (run > 0) times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`| ${file.replace('.graphql', '')} | ${bytes} | ${fmt(times[0]!)} | ${fmt(times[Math.floor(times.length / 2)]!)} | ${fmt(times.at(-1)!)} |`);
+  }
+}
+
+async function coordinatorLoad(graph: Graph) {
   const works = await workload(graph.dataDir);
   const key = await loadOrCreateGatewayKey(graph.dataDir);
   console.log(`\nLoad: ${CLIENTS} clients, ${SECONDS} s each run, ${PERSONS} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
@@ -175,8 +208,17 @@ try {
   const served = (sector: string) => overviews.filter((o) => o.sectors![sector]).length;
   console.log(`Care killed half-way: ${faulty.requests} requests, ${fmt(faulty.rps)} req/s, p99 ${fmt(faulty.p99)} ms, failed answers ${faulty.errors} (answers carrying a SUBGRAPH_UNAVAILABLE error for care count as failed)`);
   console.log(`PersonOverview answers with each sector present: sicknessInsurance ${served('sicknessInsurance')}, employment ${served('employment')}, socialServices ${served('socialServices')}, care ${served('care')} of ${overviews.length}`);
+}
+
+if (MODE !== 'coordinator' && MODE !== 'analyst') {
+  console.error('Usage: npm run bench [-- coordinator|analyst]');
+  process.exit(2);
+}
+const graph = await startGraph();
+try {
+  await (MODE === 'analyst' ? analystOperations(graph) : coordinatorLoad(graph));
 } finally {
   for (const child of Object.values(graph.processes)) child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 500));
-  fs.rmSync(graph.dataDir, { recursive: true, force: true });
+  if (!process.env.BENCH_DATA_DIR) fs.rmSync(graph.dataDir, { recursive: true, force: true });
 }

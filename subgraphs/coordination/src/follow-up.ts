@@ -72,6 +72,35 @@ export interface FollowUpFigures {
   total: FollowUpGroupFigures;
 }
 
+/** What a group's figures are made of, counted in one pass over its participations. */
+interface Tally {
+  occupationBefore: number[];
+  occupationAfter: number[];
+  incomeBefore: number[];
+  incomeAfter: number[];
+  daysInIntervention: number[];
+}
+
+function tally(rows: readonly FollowUpRow[]): Tally {
+  const t: Tally = {
+    occupationBefore: OCCUPATIONS.map(() => 0), occupationAfter: OCCUPATIONS.map(() => 0),
+    incomeBefore: INCOME_SOURCES.map(() => 0), incomeAfter: INCOME_SOURCES.map(() => 0), daysInIntervention: [],
+  };
+  const count = (counts: number[], list: readonly string[], value: string | null) => {
+    const i = value === null ? -1 : list.indexOf(value);
+    if (i >= 0) counts[i]! += 1;
+  };
+  for (const row of rows) {
+    count(t.occupationBefore, OCCUPATIONS, row.occupation_before);
+    for (const source of JSON.parse(row.income_sources_before) as string[]) count(t.incomeBefore, INCOME_SOURCES, source);
+    if (row.registered_out === null) continue;
+    count(t.occupationAfter, OCCUPATIONS, row.occupation_after);
+    if (row.income_sources_after !== null) for (const source of JSON.parse(row.income_sources_after) as string[]) count(t.incomeAfter, INCOME_SOURCES, source);
+    t.daysInIntervention.push(daysBetween(row.registered_in, row.registered_out));
+  }
+  return t;
+}
+
 export function followUpReport(rows: FollowUpRow[], dimension: Dimension, threshold = DEFAULT_THRESHOLD): FollowUpFigures {
   const byKey = new Map<string, Group>();
   for (const row of rows) {
@@ -82,26 +111,24 @@ export function followUpReport(rows: FollowUpRow[], dimension: Dimension, thresh
     }
   }
   const groups = [...byKey.values()].sort((a, b) => b.rows.length - a.rows.length || a.key.localeCompare(b.key));
-  const ended = (g: { rows: FollowUpRow[] }) => g.rows.filter((r) => r.registered_out !== null);
-  const sources = (value: string | null) => (value === null ? [] : (JSON.parse(value) as string[]));
+  const tallies = groups.map((g) => tally(g.rows));
 
   // Occupation before and after are each one table whose row totals are started and ended.
-  const before = protectTable(groups.map((g) => OCCUPATIONS.map((o) => g.rows.filter((r) => r.occupation_before === o).length)), threshold);
-  const after = protectTable(groups.map((g) => OCCUPATIONS.map((o) => ended(g).filter((r) => r.occupation_after === o).length)), threshold);
+  const before = protectTable(tallies.map((t) => t.occupationBefore), threshold);
+  const after = protectTable(tallies.map((t) => t.occupationAfter), threshold);
   // A person may have several income sources: each source is its own column of counts.
-  const incomeTable = (pick: (g: Group) => string[][]) => INCOME_SOURCES.map((source) =>
-    protectTable(groups.map((g) => [pick(g).filter((list) => list.includes(source)).length]), threshold));
-  const incomeBefore = incomeTable((g) => g.rows.map((r) => sources(r.income_sources_before)));
-  const incomeAfter = incomeTable((g) => ended(g).map((r) => sources(r.income_sources_after)));
+  const incomeTable = (pick: (t: Tally) => number[]) => INCOME_SOURCES.map((_, i) => protectTable(tallies.map((t) => [pick(t)[i]!]), threshold));
+  const incomeBefore = incomeTable((t) => t.incomeBefore);
+  const incomeAfter = incomeTable((t) => t.incomeAfter);
 
   const figures = (
-    key: string, label: string, participants: FollowUpRow[], started: ProtectedCount, endedCount: ProtectedCount,
+    key: string, label: string, daysInIntervention: number[], started: ProtectedCount, endedCount: ProtectedCount,
     occupationBefore: ProtectedCount[], occupationAfter: ProtectedCount[], sourcesBefore: ProtectedCount[], sourcesAfter: ProtectedCount[],
   ): FollowUpGroupFigures => {
     const [work, studies] = occupationAfter;
     const inWork = work && studies && !work.suppressed && !studies.suppressed && !isSmall(work.value! + studies.value!, threshold)
       ? { value: work.value! + studies.value!, suppressed: false } : work?.value === 0 && studies?.value === 0 ? { value: 0, suppressed: false } : SUPPRESSED;
-    const days = participants.filter((r) => r.registered_out !== null).map((r) => daysBetween(r.registered_in, r.registered_out!)).sort((a, b) => a - b);
+    const days = [...daysInIntervention].sort((a, b) => a - b);
     return {
       key, label, started, ended: endedCount,
       occupationBefore: OCCUPATIONS.map((category, i) => ({ category, count: occupationBefore[i]! })),
@@ -117,13 +144,13 @@ export function followUpReport(rows: FollowUpRow[], dimension: Dimension, thresh
   return {
     suppressionThreshold: threshold,
     groups: groups.map((g, i) => figures(
-      g.key, g.label, g.rows, before.rowTotals[i]!, after.rowTotals[i]!, before.cells[i]!, after.cells[i]!,
+      g.key, g.label, tallies[i]!.daysInIntervention, before.rowTotals[i]!, after.rowTotals[i]!, before.cells[i]!, after.cells[i]!,
       incomeBefore.map((t) => t.cells[i]![0]!), incomeAfter.map((t) => t.cells[i]![0]!),
     )),
     // With PRIORITY_GROUP a person can be in several groups; the total counts each person once.
     total: dimension === 'PRIORITY_GROUP'
       ? followUpReport(rows, 'SEX', threshold).total
-      : figures('TOTAL', 'Totalt', rows, before.total, after.total, before.columnTotals, after.columnTotals,
+      : figures('TOTAL', 'Totalt', tallies.flatMap((t) => t.daysInIntervention), before.total, after.total, before.columnTotals, after.columnTotals,
           incomeBefore.map((t) => t.total), incomeAfter.map((t) => t.total)),
   };
 }

@@ -36,20 +36,33 @@ export function protectTable(counts: number[][], threshold = DEFAULT_THRESHOLD, 
   const grid = [...counts.map((row) => [...row, sum(row)]), [...Array.from({ length: columns }, (_, c) => sum(counts.map((r) => r[c]!))), sum(counts.flat())]];
   const hidden = grid.map((row, r) => row.map((count, c) => isSmall(count, threshold) || (c === columns && count > 0 && hiddenRowTotals[r] === true)));
 
-  const lines: [number, number][][] = [
-    ...Array.from({ length: rows + 1 }, (_, r) => Array.from({ length: columns + 1 }, (_, c) => [r, c] as [number, number])),
-    ...Array.from({ length: columns + 1 }, (_, c) => Array.from({ length: rows + 1 }, (_, r) => [r, c] as [number, number])),
-  ];
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const line of lines) {
-      const hiddenInLine = line.filter(([r, c]) => hidden[r]![c]);
-      if (hiddenInLine.length !== 1) continue;
-      const candidates = line.filter(([r, c]) => !hidden[r]![c] && grid[r]![c]! > 0).sort(([ra, ca], [rb, cb]) => grid[ra]![ca]! - grid[rb]![cb]!);
-      const pick = candidates[0];
-      if (!pick) continue;
-      hidden[pick[0]]![pick[1]] = true;
-      changed = true;
+  // Lines are the extended grid's rows (0..rows) and columns (rows+1..rows+columns+1); each
+  // counts its hidden values, and only a line whose count just became 1 needs another look.
+  const lineLength = (line: number) => (line <= rows ? columns + 1 : rows + 1);
+  const cellOf = (line: number, i: number): [number, number] => (line <= rows ? [line, i] : [i, line - rows - 1]);
+  const hiddenIn = Array.from({ length: rows + columns + 2 }, (_, line) => {
+    let n = 0;
+    for (let i = 0; i < lineLength(line); i++) {
+      const [r, c] = cellOf(line, i);
+      if (hidden[r]![c]) n++;
+    }
+    return n;
+  });
+  const waiting = hiddenIn.flatMap((n, line) => (n === 1 ? [line] : []));
+  while (waiting.length > 0) {
+    const line = waiting.pop()!;
+    if (hiddenIn[line] !== 1) continue;
+    let pick: [number, number] | null = null;
+    for (let i = 0; i < lineLength(line); i++) {
+      const [r, c] = cellOf(line, i);
+      if (!hidden[r]![c] && grid[r]![c]! > 0 && (pick === null || grid[r]![c]! < grid[pick[0]]![pick[1]]!)) pick = [r, c];
+    }
+    if (!pick) continue;
+    const [r, c] = pick;
+    hidden[r]![c] = true;
+    for (const crossing of [r, rows + 1 + c]) {
+      hiddenIn[crossing]! += 1;
+      if (hiddenIn[crossing] === 1) waiting.push(crossing);
     }
   }
   const cell = (r: number, c: number): ProtectedCount => (hidden[r]![c] ? { value: null, suppressed: true } : { value: grid[r]![c]!, suppressed: false });
