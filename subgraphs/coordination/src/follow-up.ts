@@ -44,7 +44,7 @@ function groupsOf(row: FollowUpRow, dimension: Dimension): { key: string; label:
       return [{ key: band, label: band.replace('FROM_', '').replace('_TO_', '–').replace('65', '65+') }];
     }
     case 'PRIORITY_GROUP': {
-      const groups = JSON.parse(row.priority_groups) as string[];
+      const groups = row.priority_groups;
       return groups.length === 0 ? [{ key: 'NONE', label: 'Ingen prioriterad grupp' }] : groups.map((g) => ({ key: g, label: g }));
     }
   }
@@ -92,10 +92,10 @@ function tally(rows: readonly FollowUpRow[]): Tally {
   };
   for (const row of rows) {
     count(t.occupationBefore, OCCUPATIONS, row.occupation_before);
-    for (const source of JSON.parse(row.income_sources_before) as string[]) count(t.incomeBefore, INCOME_SOURCES, source);
+    for (const source of row.income_sources_before) count(t.incomeBefore, INCOME_SOURCES, source);
     if (row.registered_out === null) continue;
     count(t.occupationAfter, OCCUPATIONS, row.occupation_after);
-    if (row.income_sources_after !== null) for (const source of JSON.parse(row.income_sources_after) as string[]) count(t.incomeAfter, INCOME_SOURCES, source);
+    for (const source of row.income_sources_after ?? []) count(t.incomeAfter, INCOME_SOURCES, source);
     t.daysInIntervention.push(daysBetween(row.registered_in, row.registered_out));
   }
   return t;

@@ -32,50 +32,54 @@ export interface ProtectedTable {
 export function protectTable(counts: number[][], threshold = DEFAULT_THRESHOLD, hiddenRowTotals: readonly boolean[] = []): ProtectedTable {
   const rows = counts.length;
   const columns = counts[0]?.length ?? 0;
-  // An extended grid: the last column holds row totals, the last row column totals and the grand total.
-  const grid = [...counts.map((row) => [...row, sum(row)]), [...Array.from({ length: columns }, (_, c) => sum(counts.map((r) => r[c]!))), sum(counts.flat())]];
-  const hidden = grid.map((row, r) => row.map((count, c) => isSmall(count, threshold) || (c === columns && count > 0 && hiddenRowTotals[r] === true)));
+  // The extended grid, flat: row r, column c at r * width + c; the last column holds the row
+  // totals, the last row the column totals and the grand total.
+  const width = columns + 1;
+  const grid = new Float64Array((rows + 1) * width);
+  counts.forEach((row, r) => row.forEach((count, c) => {
+    grid[r * width + c] = count;
+    grid[r * width + columns]! += count;
+    grid[rows * width + c]! += count;
+    grid[rows * width + columns]! += count;
+  }));
+  const hidden = new Uint8Array(grid.length);
+  grid.forEach((count, i) => {
+    const isRowTotal = i % width === columns && i < rows * width;
+    if (isSmall(count, threshold) || (isRowTotal && count > 0 && hiddenRowTotals[Math.floor(i / width)] === true)) hidden[i] = 1;
+  });
 
-  // Lines are the extended grid's rows (0..rows) and columns (rows+1..rows+columns+1); each
-  // counts its hidden values, and only a line whose count just became 1 needs another look.
-  const lineLength = (line: number) => (line <= rows ? columns + 1 : rows + 1);
-  const cellOf = (line: number, i: number): [number, number] => (line <= rows ? [line, i] : [i, line - rows - 1]);
-  const hiddenIn = Array.from({ length: rows + columns + 2 }, (_, line) => {
+  // Lines are the grid's rows (0..rows) and columns (rows+1..rows+1+columns); each counts its
+  // hidden values, and only a line whose count just became 1 needs another look.
+  const line = (l: number) => (l <= rows ? { start: l * width, step: 1, length: width } : { start: l - rows - 1, step: width, length: rows + 1 });
+  const hiddenIn = Array.from({ length: rows + columns + 2 }, (_, l) => {
+    const { start, step, length } = line(l);
     let n = 0;
-    for (let i = 0; i < lineLength(line); i++) {
-      const [r, c] = cellOf(line, i);
-      if (hidden[r]![c]) n++;
-    }
+    for (let k = 0, i = start; k < length; k++, i += step) n += hidden[i]!;
     return n;
   });
-  const waiting = hiddenIn.flatMap((n, line) => (n === 1 ? [line] : []));
+  const waiting = hiddenIn.flatMap((n, l) => (n === 1 ? [l] : []));
   while (waiting.length > 0) {
-    const line = waiting.pop()!;
-    if (hiddenIn[line] !== 1) continue;
-    let pick: [number, number] | null = null;
-    for (let i = 0; i < lineLength(line); i++) {
-      const [r, c] = cellOf(line, i);
-      if (!hidden[r]![c] && grid[r]![c]! > 0 && (pick === null || grid[r]![c]! < grid[pick[0]]![pick[1]]!)) pick = [r, c];
+    const l = waiting.pop()!;
+    if (hiddenIn[l] !== 1) continue;
+    const { start, step, length } = line(l);
+    let pick = -1;
+    for (let k = 0, i = start; k < length; k++, i += step) {
+      if (!hidden[i] && grid[i]! > 0 && (pick < 0 || grid[i]! < grid[pick]!)) pick = i;
     }
-    if (!pick) continue;
-    const [r, c] = pick;
-    hidden[r]![c] = true;
-    for (const crossing of [r, rows + 1 + c]) {
+    if (pick < 0) continue;
+    hidden[pick] = 1;
+    for (const crossing of [Math.floor(pick / width), rows + 1 + (pick % width)]) {
       hiddenIn[crossing]! += 1;
       if (hiddenIn[crossing] === 1) waiting.push(crossing);
     }
   }
-  const cell = (r: number, c: number): ProtectedCount => (hidden[r]![c] ? { value: null, suppressed: true } : { value: grid[r]![c]!, suppressed: false });
+  const cell = (r: number, c: number): ProtectedCount => (hidden[r * width + c] ? { value: null, suppressed: true } : { value: grid[r * width + c]!, suppressed: false });
   return {
     cells: Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => cell(r, c))),
     rowTotals: Array.from({ length: rows }, (_, r) => cell(r, columns)),
     columnTotals: Array.from({ length: columns }, (_, c) => cell(rows, c)),
     total: cell(rows, columns),
   };
-}
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
 }
 
 /**

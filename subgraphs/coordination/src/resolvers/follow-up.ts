@@ -26,7 +26,7 @@ export async function matchingParticipations(ctx: CoordinationContext, args: Pic
   const rows = (await participationsForFollowUp(ctx.db, period.from, period.to, {
     interventionIds: filter.interventionIds ?? undefined, municipalityCodes: filter.municipalityCodes ?? undefined, sex: filter.sex ?? undefined,
   })).filter((row) => (!filter.ageBand || ageBand(row.birth_date, row.registered_in) === filter.ageBand)
-    && (!filter.priorityGroup || (JSON.parse(row.priority_groups) as string[]).includes(filter.priorityGroup)));
+    && (!filter.priorityGroup || row.priority_groups.includes(filter.priorityGroup)));
   return { period, rows };
 }
 
