@@ -19,7 +19,7 @@ describe('cross-sector cohorts for analysts', () => {
   let graph: TestGraph;
   let analyst: string;
   beforeAll(async () => {
-    graph = await startGraph({ persons: 2000 });
+    graph = await startGraph({ persons: 2500 });
     analyst = await graph.token('analyst', 'analyst-1');
   });
   afterAll(() => graph?.close());
@@ -41,7 +41,8 @@ describe('cross-sector cohorts for analysts', () => {
   });
 
   it('counts signals by code, municipality and intervention, suppressed, adding up to the totals', async () => {
-    const response = await graph.query(analyst, `{ cohort(from: "2020-01-01", to: "2030-12-31") {
+    // Women only: the whole population is over the 2,000 members signal counts take.
+    const response = await graph.query(analyst, `{ cohort(from: "2020-01-01", to: "2030-12-31", filter: { sex: FEMALE }) {
       size ${COUNT}
       signals {
         byCode { code count ${COUNT} }
@@ -74,12 +75,12 @@ describe('cross-sector cohorts for analysts', () => {
     const sickness = graph.store('sickness-insurance');
     try {
       const since = (await sql<{ seq: number }>`SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_log`.execute(sickness)).rows[0]!.seq;
-      const response = await graph.query(analyst, '{ cohort(from: "2020-01-01", to: "2030-12-31") { signals { byCode { code count { value } } } } }');
+      const response = await graph.query(analyst, '{ cohort(from: "2020-01-01", to: "2030-12-31", filter: { sex: FEMALE }) { signals { byCode { code count { value } } } } }');
       expect(response.body.errors).toBeUndefined();
       const today = todayIso();
       const members = (await sql<{ personnummer: string }>`
         SELECT DISTINCT p.personnummer FROM participation p JOIN person ON person.personnummer = p.personnummer
-        WHERE p.registered_in BETWEEN '2020-01-01' AND '2030-12-31' AND person.identity_protection = 'NONE'`.execute(coordination)).rows.map((r) => r.personnummer);
+        WHERE p.registered_in BETWEEN '2020-01-01' AND '2030-12-31' AND person.identity_protection = 'NONE' AND person.sex = 'FEMALE'`.execute(coordination)).rows.map((r) => r.personnummer);
       const consenting = new Set((await sql<{ personnummer: string }>`
         SELECT DISTINCT personnummer FROM consent
         WHERE agency = 'SICKNESS_INSURANCE' AND revoked_at IS NULL AND valid_from <= ${today} AND valid_to >= ${today}`.execute(coordination)).rows.map((r) => r.personnummer));
@@ -95,6 +96,22 @@ describe('cross-sector cohorts for analysts', () => {
       expect(refused).toEqual([{ reason: `NO_CONSENT_FOR_${members.length - expected.length}_MEMBERS`, personnummer: null }]);
     } finally {
       await coordination.destroy();
+      await sickness.destroy();
+    }
+  });
+
+  it('asks to narrow a cohort too large for signal counts, before any agency releases anything', async () => {
+    const sickness = graph.store('sickness-insurance');
+    try {
+      const since = (await sql<{ seq: number }>`SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_log`.execute(sickness)).rows[0]!.seq;
+      const response = await graph.query(analyst, '{ cohort(from: "2020-01-01", to: "2030-12-31") { size { value } signals { byCode { code } } } }');
+      expect(response.body.data?.cohort ?? null).toBeNull();
+      const error = response.body.errors?.[0];
+      expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'COHORT_TOO_LARGE_FOR_SIGNALS' });
+      expect(error?.message).toMatch(/at most 2000 members/);
+      const released = (await sql<{ n: number }>`SELECT COUNT(*) AS n FROM audit_log WHERE seq > ${since} AND reason = 'SIGNAL_STATISTICS'`.execute(sickness)).rows[0]!.n;
+      expect(Number(released)).toBe(0);
+    } finally {
       await sickness.destroy();
     }
   });

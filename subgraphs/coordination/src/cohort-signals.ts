@@ -4,12 +4,12 @@ import { DEFAULT_THRESHOLD, protectTablesSharingRows, type ProtectedCount } from
 import type { FollowUpRow } from './data.ts';
 import { computeSignals, SIGNAL_RULES, type SectorFacts, type SignalCode } from './signals.ts';
 
-/** What each agency released for the cohort through the query plan: its sector of each consenting member. */
+/** What each agency released for the cohort through the query plan: JSON, its facts by personnummer. */
 export interface ReleasedSectors {
-  sicknessInsuranceOfMembers?: { member: string; sicknessInsurance: SectorFacts['sicknessInsurance'] }[];
-  employmentOfMembers?: { member: string; employment: SectorFacts['employment'] }[];
-  socialServicesOfMembers?: { member: string; socialServices: SectorFacts['socialServices'] }[];
-  careOfMembers?: { member: string; care: SectorFacts['care'] }[];
+  sicknessInsuranceSignalFacts?: string;
+  employmentSignalFacts?: string;
+  socialServicesSignalFacts?: string;
+  careSignalFacts?: string;
 }
 
 export interface CohortSignalFigures {
@@ -20,8 +20,8 @@ export interface CohortSignalFigures {
 
 const SIGNAL_CODES = Object.keys(SIGNAL_RULES) as SignalCode[];
 
-function byMember<K extends keyof SectorFacts>(list: ({ member: string } & Pick<SectorFacts, K>)[] | undefined, sector: K) {
-  return new Map((list ?? []).map((item) => [item.member, item[sector]]));
+function byMember<T>(json: string | undefined): Map<string, T> {
+  return new Map(Object.entries(json ? (JSON.parse(json) as Record<string, T>) : {}));
 }
 
 /**
@@ -31,10 +31,10 @@ function byMember<K extends keyof SectorFacts>(list: ({ member: string } & Pick<
  */
 export function cohortSignalFigures(members: readonly FollowUpRow[], released: ReleasedSectors, today: IsoDate, threshold = DEFAULT_THRESHOLD): CohortSignalFigures {
   const sectors = {
-    sicknessInsurance: byMember(released.sicknessInsuranceOfMembers, 'sicknessInsurance'),
-    employment: byMember(released.employmentOfMembers, 'employment'),
-    socialServices: byMember(released.socialServicesOfMembers, 'socialServices'),
-    care: byMember(released.careOfMembers, 'care'),
+    sicknessInsurance: byMember<SectorFacts['sicknessInsurance']>(released.sicknessInsuranceSignalFacts),
+    employment: byMember<SectorFacts['employment']>(released.employmentSignalFacts),
+    socialServices: byMember<SectorFacts['socialServices']>(released.socialServicesSignalFacts),
+    care: byMember<SectorFacts['care']>(released.careSignalFacts),
   };
   // One member may take part in several interventions in the period: one person, several rows.
   const persons = new Map<string, { municipality: string; interventions: Set<string> }>();

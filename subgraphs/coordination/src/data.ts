@@ -246,11 +246,10 @@ const snapshots = new WeakMap<Db, { current: Promise<Snapshot>; refreshing: bool
  * each request. Measured at 100,000 persons (docs/performance.md): a year holds 60,000
  * participations, and handing those rows over from SQLite takes about a second on our machines
  * whatever the indexes (a covering index was no faster: the time goes to building the rows). The
- * snapshot is taken on the first report and refreshed in the background once it is a minute old,
- * so a report is at most a minute behind the agencies' batch loads, and never waits for a refresh
- * but the first.
+ * snapshot is taken when the subgraph starts and refreshed in the background once it is a minute old,
+ * so a report is at most a minute behind the agencies' batch loads, and never waits for one.
  */
-async function followUpSnapshot(db: Db, now = Date.now()): Promise<FollowUpRow[]> {
+export async function followUpSnapshot(db: Db, now = Date.now()): Promise<FollowUpRow[]> {
   const take = (): Promise<Snapshot> => allParticipationsForFollowUp(db).then((rows) => ({ rows, takenAt: Date.now() }));
   let entry = snapshots.get(db);
   if (!entry) {

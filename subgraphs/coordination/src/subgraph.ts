@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
 import { createContext, type CoordinationContext } from './context.ts';
-import type { CoordinationDb } from './data.ts';
+import { followUpSnapshot, type CoordinationDb } from './data.ts';
 import { migrations } from './migrations.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedCoordination } from './seed.ts';
@@ -14,6 +14,8 @@ export const coordination: SubgraphDefinition<CoordinationDb, CoordinationContex
   migrations,
   seed: seedCoordination,
   createContext,
+  // The analysts' snapshot of participations: seconds to take at 100,000 persons.
+  warmUp: async (db) => void (await followUpSnapshot(db)),
 };
 
 export const buildCoordination = (options?: SubgraphOptions) => buildSubgraph(coordination, options);

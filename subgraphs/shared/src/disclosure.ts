@@ -1,3 +1,5 @@
+import { intFromEnv } from './config.ts';
+
 /**
  * Disclosure control for statistics about persons: a count from 1 to the threshold could point
  * at someone, so it is published as suppressed, not as a number. Suppressing it alone is not
@@ -11,7 +13,17 @@ export interface ProtectedCount {
   suppressed: boolean;
 }
 
-export const DEFAULT_THRESHOLD = 4;
+/**
+ * The largest count that is suppressed: SUPPRESSION_THRESHOLD, 4 unless set. Every process must
+ * use the same; below 1 nothing would be suppressed, so such a setting stops the process.
+ */
+export function suppressionThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  const threshold = intFromEnv('SUPPRESSION_THRESHOLD', 4, env);
+  if (threshold < 1) throw new Error('SUPPRESSION_THRESHOLD must be 1 or more: counts from 1 to it are suppressed');
+  return threshold;
+}
+
+export const DEFAULT_THRESHOLD = suppressionThreshold();
 
 export const isSmall = (count: number, threshold: number) => count >= 1 && count <= threshold;
 

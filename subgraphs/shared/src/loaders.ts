@@ -31,3 +31,11 @@ export function singleLoader<K extends string | number, V>(
     return keys.map((key) => byKey.get(key) ?? null);
   }, { maxBatchSize: 1000 });
 }
+
+/** Loads many keys and fails as a whole if any failed, rather than count a failed load as empty. */
+export async function loadEach<K, V>(loader: DataLoader<K, V>, keys: readonly K[]): Promise<V[]> {
+  return (await loader.loadMany(keys)).map((value) => {
+    if (value instanceof Error) throw value;
+    return value;
+  });
+}

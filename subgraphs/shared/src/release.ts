@@ -99,12 +99,14 @@ export interface AgencySubgraphEntry<TContext, TSector> {
   recordsField: string;
   /** The sector object handed to the sector's own resolvers, once release is decided. */
   sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
+  /** What coordination's signal rules read of each released cohort member, by personnummer. */
+  signalFacts: (members: readonly string[], ctx: TContext) => Promise<Record<string, unknown>>;
 }
 
 /**
  * The three ways into an agency subgraph, the same for all four: its sector of a Person, released
  * under consent to a coordinator; the same sector of each consenting cohort member, for
- * coordination's signal counts (`<sectorField>OfMembers`); and its audit records for an auditor.
+ * coordination's signal counts (`<sectorField>SignalFacts`); and its audit records for an auditor.
  */
 export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(entry: AgencySubgraphEntry<TContext, TSector>) {
   return {
@@ -116,9 +118,9 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
       },
     },
     Cohort: {
-      [`${entry.sectorField}OfMembers`]: async (cohort: CohortForSignals, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
+      [`${entry.sectorField}SignalFacts`]: async (cohort: CohortForSignals, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
         const released = valueOrThrow(releaseForStatistics(entry.agency, cohort, ctx, info));
-        return Promise.all(released.map(async (personnummer) => ({ member: personnummer, [entry.sectorField]: await entry.sector({ personnummer }, ctx) })));
+        return JSON.stringify(await entry.signalFacts(released, ctx));
       },
     },
     AuditTrail: {

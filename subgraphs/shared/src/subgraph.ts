@@ -40,6 +40,8 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   seed: (db: Kysely<DB>, population: Population) => Promise<void>;
   /** Per-request context: the request's caller and audit, plus fresh DataLoaders. */
   createContext: (db: Kysely<DB>, request: SubgraphRequest) => TContext;
+  /** Work done once before the subgraph serves, so that the first request does not wait for it. */
+  warmUp?: (db: Kysely<DB>) => Promise<void>;
 }
 
 export interface SubgraphOptions {
@@ -98,6 +100,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
   const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
   const { db } = store;
+  await definition.warmUp?.(db);
 
   const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect);

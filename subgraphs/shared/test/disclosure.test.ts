@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { protectTable, protectTablesSharingRows, type ProtectedTable } from '../src/disclosure.ts';
+import { protectTable, protectTablesSharingRows, suppressionThreshold, type ProtectedTable } from '../src/disclosure.ts';
 import { SeededRandom } from '../src/random.ts';
 
 const published = (t: ProtectedTable) => [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.total];
@@ -42,6 +42,17 @@ describe('protectTable', () => {
       for (const line of lines(t)) expect(line.filter((c) => c.suppressed).length, JSON.stringify(counts)).not.toBe(1);
       for (const [r, row] of t.cells.entries()) for (const [c, cell] of row.entries()) if (!cell.suppressed) expect(cell.value).toBe(counts[r]![c]);
     }
+  });
+});
+
+describe('suppressionThreshold', () => {
+  it('is 4 unless SUPPRESSION_THRESHOLD says otherwise, and never turns suppression off', () => {
+    expect(suppressionThreshold({})).toBe(4);
+    expect(suppressionThreshold({ SUPPRESSION_THRESHOLD: '9' })).toBe(9);
+    expect(() => suppressionThreshold({ SUPPRESSION_THRESHOLD: '0' })).toThrow(/1 or more/);
+    expect(() => suppressionThreshold({ SUPPRESSION_THRESHOLD: 'four' })).toThrow(/whole number/);
+    // A threshold of 9 hides what 4 would publish.
+    expect(protectTable([[7, 30], [20, 30]], 9).cells[0]![0]!.suppressed).toBe(true);
   });
 });
 

@@ -1,3 +1,4 @@
+import { careSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '../../../shared/src/release.ts';
 import type { CareContext } from '../context.ts';
 
@@ -11,4 +12,5 @@ export const personResolvers = agencyEntryResolvers<CareContext, PersonRef>({
   sectorField: 'care',
   recordsField: 'careRecords',
   sector: (person) => ({ personnummer: person.personnummer }),
+  signalFacts: careSignalFacts,
 });

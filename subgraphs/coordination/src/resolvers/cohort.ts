@@ -4,12 +4,22 @@ import { cohortSignalFigures, type ReleasedSectors } from '../cohort-signals.ts'
 import type { CoordinationContext } from '../context.ts';
 import { cohortDefinition, matchingParticipations } from './follow-up.ts';
 
+/**
+ * Signal counts move each member's facts from four agencies through the gateway, and each agency
+ * logs every member it releases: at 100,000 persons, 22,000 members took 10 s (docs/performance.md).
+ * Past this size the analyst is asked to narrow the cohort, rather than wait for a timeout.
+ */
+export const MAX_SIGNAL_COHORT = 2000;
+
 export const cohortResolvers = {
   Cohort: {
     __resolveReference: (ref: { id: string }) => ref,
     /** The consents go to each agency with the members, so that each decides the release itself. */
     async memberReleaseBases(cohort: { members: string[] }, _args: unknown, ctx: CoordinationContext) {
       if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
+      if (cohort.members.length > MAX_SIGNAL_COHORT) {
+        valueOrThrow(failure('BAD_USER_INPUT', `Signal counts are for cohorts of at most ${MAX_SIGNAL_COHORT} members; this one has more. Narrow the period or the filter.`, { reason: 'COHORT_TOO_LARGE_FOR_SIGNALS' }));
+      }
       const consents = await ctx.loaders.consentsByPerson.loadMany(cohort.members);
       return consents.map((list) => {
         if (list instanceof Error) throw list;

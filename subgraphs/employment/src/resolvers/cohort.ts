@@ -1,5 +1,6 @@
 import { categoryCounts, cohortFigures, protectedCount } from '../../../shared/src/cohort.ts';
 import { covers, todayIso } from '../../../shared/src/dates.ts';
+import { loadEach } from '../../../shared/src/loaders.ts';
 import type { EmploymentContext } from '../context.ts';
 import { currentRegistration } from './employment-service.ts';
 
@@ -7,11 +8,10 @@ export const cohortResolvers = {
   Cohort: {
     employment: cohortFigures<EmploymentContext, unknown>('employment', async (members, ctx) => {
       const today = todayIso();
-      const registrations = await ctx.loaders.registrationsByPerson.loadMany(members);
-      const registered = registrations.filter((rows) => Array.isArray(rows) && currentRegistration(rows, today) !== null).length;
+      const registrations = await loadEach(ctx.loaders.registrationsByPerson, members);
+      const registered = registrations.filter((rows) => currentRegistration(rows, today) !== null).length;
       const programmes: Record<string, Set<string>> = {};
-      for (const rows of await ctx.loaders.programmesByPerson.loadMany(members)) {
-        if (!Array.isArray(rows)) continue;
+      for (const rows of await loadEach(ctx.loaders.programmesByPerson, members)) {
         for (const p of rows) if (covers(p.start_date, p.end_date, today)) (programmes[p.programme] ??= new Set()).add(p.personnummer);
       }
       return {
@@ -21,3 +21,12 @@ export const cohortResolvers = {
     }),
   },
 };
+
+/** What the signal rules read of Arbetsförmedlingen: registrations and programmes, with sickness in them. */
+export async function employmentSignalFacts(members: readonly string[], ctx: EmploymentContext): Promise<Record<string, unknown>> {
+  const [registrations, programmes] = await Promise.all([loadEach(ctx.loaders.registrationsByPerson, members), loadEach(ctx.loaders.programmesByPerson, members)]);
+  return Object.fromEntries(members.map((personnummer, i) => [personnummer, {
+    registrations: registrations[i]!.map((r) => ({ registeredOn: r.registered_on, deregisteredOn: r.deregistered_on })),
+    programmes: programmes[i]!.map((p) => ({ startDate: p.start_date, endDate: p.end_date, reportedSickFrom: p.reported_sick_from, reportedSickTo: p.reported_sick_to })),
+  }]));
+}

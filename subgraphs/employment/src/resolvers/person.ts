@@ -1,3 +1,4 @@
+import { employmentSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '../../../shared/src/release.ts';
 import type { EmploymentContext } from '../context.ts';
 
@@ -11,4 +12,5 @@ export const personResolvers = agencyEntryResolvers<EmploymentContext, PersonRef
   sectorField: 'employment',
   recordsField: 'employmentRecords',
   sector: (person) => ({ personnummer: person.personnummer }),
+  signalFacts: employmentSignalFacts,
 });

@@ -1,21 +1,21 @@
 import { categoryCounts, cohortFigures } from '../../../shared/src/cohort.ts';
 import { covers, todayIso } from '../../../shared/src/dates.ts';
+import { loadEach } from '../../../shared/src/loaders.ts';
 import type { SicknessInsuranceContext } from '../context.ts';
-import { degreeOn } from './sickness-benefit-case.ts';
+import { dayInRehabilitationChain, degreeOn } from './sickness-benefit-case.ts';
 
 export const cohortResolvers = {
   Cohort: {
     sicknessInsurance: cohortFigures<SicknessInsuranceContext, unknown>('sicknessInsurance', async (members, ctx) => {
       const today = todayIso();
-      const cases = (await ctx.loaders.casesByPerson.loadMany(members)).flatMap((rows) => (Array.isArray(rows) ? rows : []))
+      const cases = (await loadEach(ctx.loaders.casesByPerson, members)).flat()
         .filter((c) => c.status === 'GRANTED' && covers(c.start_date, c.end_date, today));
       const benefits: Record<string, Set<string>> = {};
       for (const c of cases) (benefits[c.benefit] ??= new Set()).add(c.personnummer);
       const sickLeave = cases.filter((c) => c.benefit === 'SJUKPENNING');
-      const steps = await ctx.loaders.degreeStepsByCase.loadMany(sickLeave.map((c) => c.id));
+      const steps = await loadEach(ctx.loaders.degreeStepsByCase, sickLeave.map((c) => c.id));
       const degrees: Record<string, number> = { '25': 0, '50': 0, '75': 0, '100': 0 };
       for (const list of steps) {
-        if (!Array.isArray(list)) continue;
         const degree = degreeOn(list, today);
         if (degree !== null) degrees[String(degree)] = (degrees[String(degree)] ?? 0) + 1;
       }
@@ -26,3 +26,15 @@ export const cohortResolvers = {
     }),
   },
 };
+
+/** What the signal rules read of Försäkringskassan: the benefit cases, with the day of the rehabilitation chain. */
+export async function sicknessInsuranceSignalFacts(members: readonly string[], ctx: SicknessInsuranceContext): Promise<Record<string, unknown>> {
+  const today = todayIso();
+  const lists = await loadEach(ctx.loaders.casesByPerson, members);
+  return Object.fromEntries(members.map((personnummer, i) => [personnummer, {
+    cases: lists[i]!.map((c) => ({
+      benefit: c.benefit, status: c.status, startDate: c.start_date, endDate: c.end_date, decisionDate: c.decision_date, refusalReason: c.refusal_reason,
+      reconciliationMeetingDate: c.reconciliation_meeting_date, rehabilitationPlanDate: c.rehabilitation_plan_date, dayInRehabilitationChain: dayInRehabilitationChain(c, today),
+    })),
+  }]));
+}

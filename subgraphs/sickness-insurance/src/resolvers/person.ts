@@ -1,3 +1,4 @@
+import { sicknessInsuranceSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '../../../shared/src/release.ts';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow } from '../data.ts';
@@ -13,6 +14,7 @@ export const personResolvers = {
     sectorField: 'sicknessInsurance',
     recordsField: 'sicknessInsuranceRecords',
     sector: async (person, ctx) => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
+    signalFacts: sicknessInsuranceSignalFacts,
   }),
   SicknessInsurance: {
     cases: (parent: SicknessInsuranceParent) => parent.cases,

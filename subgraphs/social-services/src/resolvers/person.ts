@@ -1,3 +1,4 @@
+import { socialServicesSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '../../../shared/src/release.ts';
 import type { SocialServicesContext } from '../context.ts';
 
@@ -11,4 +12,5 @@ export const personResolvers = agencyEntryResolvers<SocialServicesContext, Perso
   sectorField: 'socialServices',
   recordsField: 'socialServicesRecords',
   sector: (person) => ({ personnummer: person.personnummer }),
+  signalFacts: socialServicesSignalFacts,
 });
