@@ -54,11 +54,11 @@ export function releaseSector(
   return success(undefined);
 }
 
-/** A cohort as the query plan hands it to an agency for signal counts: members and their consents, in the same order. */
+/** A cohort as the query plan hands it to an agency for signal counts: members and, as JSON, their consents in the same order. */
 export interface CohortForSignals {
   id: string;
   members: string[];
-  memberReleaseBases: ReleaseBasis[];
+  memberReleaseBases: string;
 }
 
 /**
@@ -77,11 +77,12 @@ export function releaseForStatistics(
     return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
   }
   // A query plan bug, not something a caller can cause: fail closed rather than misalign consents.
-  if (cohort.memberReleaseBases.length !== cohort.members.length) throw new Error('cohort members and release bases differ in length');
+  const bases = JSON.parse(cohort.memberReleaseBases) as ReleaseBasis[];
+  if (bases.length !== cohort.members.length) throw new Error('cohort members and release bases differ in length');
   const today = todayIso();
   const released: string[] = [];
   cohort.members.forEach((personnummer, i) => {
-    const basis = cohort.memberReleaseBases[i]!;
+    const basis = bases[i]!;
     if (basis.protectedIdentity || !consentCovers(basis.consents, agency, today).covered) return;
     released.push(personnummer);
     ctx.audit.record({ personnummer, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false });

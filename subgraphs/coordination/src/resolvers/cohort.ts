@@ -1,5 +1,6 @@
 import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
+import { loadEach } from '../../../shared/src/loaders.ts';
 import { cohortSignalFigures, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
 import { cohortDefinition, matchingParticipations } from './follow-up.ts';
@@ -20,15 +21,12 @@ export const cohortResolvers = {
       if (cohort.members.length > MAX_SIGNAL_COHORT) {
         valueOrThrow(failure('BAD_USER_INPUT', `Signal counts are for cohorts of at most ${MAX_SIGNAL_COHORT} members; this one has more. Narrow the period or the filter.`, { reason: 'COHORT_TOO_LARGE_FOR_SIGNALS' }));
       }
-      const consents = await ctx.loaders.consentsByPerson.loadMany(cohort.members);
-      return consents.map((list) => {
-        if (list instanceof Error) throw list;
-        return {
-          consents: list.map((c) => ({ agency: c.agency, validFrom: c.valid_from, validTo: c.valid_to, revokedAt: c.revoked_at })),
-          // Members never include persons with protected identity (see Query.cohort).
-          protectedIdentity: false,
-        };
-      });
+      const consents = await loadEach(ctx.loaders.consentsByPerson, cohort.members);
+      return JSON.stringify(consents.map((list) => ({
+        consents: list.map((c) => ({ agency: c.agency, validFrom: c.valid_from, validTo: c.valid_to, revokedAt: c.revoked_at })),
+        // Members never include persons with protected identity (see Query.cohort).
+        protectedIdentity: false,
+      })));
     },
     async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext) {
       const { rows } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
