@@ -175,6 +175,14 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
         expect(response.body.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
       }
     });
+
+    it('refuses a caseload to analysts and auditors rather than answering with nothing', async () => {
+      for (const token of [await graph.token('analyst', 'analyst-1'), await graph.token('auditor', 'auditor-1')]) {
+        const response = await graph.query(token, '{ me { caseload(first: 5) { totalCount nodes { personnummer } } } }');
+        expect(response.body.data?.me ?? null).toBeNull();
+        expect(response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'ROLE_NOT_ALLOWED']]);
+      }
+    });
   });
 
   describe('protected identity', () => {

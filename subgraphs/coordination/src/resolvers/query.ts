@@ -26,8 +26,12 @@ function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{
 
 export const queryResolvers = {
   Query: {
-    me: (_root: unknown, _args: unknown, ctx: CoordinationContext) =>
-      ctx.caller.role === 'coordinator' ? ctx.loaders.coordinator.load(ctx.caller.actorId) : null,
+    // A null `me` would let an analyst's caseload query look like an empty answer; it is a
+    // refusal, and says so.
+    me: (_root: unknown, _args: unknown, ctx: CoordinationContext) => {
+      if (ctx.caller.role !== 'coordinator') valueOrThrow(failure('FORBIDDEN', 'Only a coordinator has a caseload.', { reason: 'ROLE_NOT_ALLOWED' }));
+      return ctx.loaders.coordinator.load(ctx.caller.actorId);
+    },
     async person(_root: unknown, args: { personnummer: string }, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
       const row = valueOrThrow(await personForCaller(ctx, args.personnummer, info));
       return { personnummer: row.personnummer, row };
