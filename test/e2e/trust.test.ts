@@ -133,6 +133,44 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       expect(response.body.data!.person.care).toEqual({ __typename: 'Care' });
     });
 
+    it('writes a consent change and its audit record together or not at all', async () => {
+      const person = FIXTURE_PERSONS.allConsent;
+      const record = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency formReference } }';
+      const revoke = 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { agency revokedAt } }';
+      const input = { personnummer: person, agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'SAMTYCKE-ATOMIC-1' };
+      const consentsNow = async () => (await overview(coordinator1, person)).body.data!.person.consents;
+      const recordsOf = async () => {
+        const db = graph.store('coordination');
+        const rows = await db.selectFrom('audit_log').select(['decision', 'fields']).where('personnummer', '=', person).where('decision', 'in', ['RECORDED', 'REVOKED']).execute();
+        await db.destroy();
+        return rows;
+      };
+      const before = { consents: await consentsNow(), records: await recordsOf() };
+
+      const restore = await graph.failAuditAppends('coordination');
+      try {
+        for (const [query, variables] of [[record, { i: input }], [revoke, { p: person }]] as const) {
+          const failed = await graph.query(coordinator1, query, variables);
+          expect(failed.status).toBeLessThan(500);
+          expect(failed.body.data ?? null).toBeNull();
+          expect(failed.body.errors?.map((e) => e.extensions?.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+          expect(JSON.stringify(failed.body)).not.toMatch(/stacktrace|at .*\.ts|audit write failed|SQLITE|plpgsql/i);
+        }
+      } finally {
+        await restore();
+      }
+      expect(await consentsNow()).toEqual(before.consents);
+      expect(await recordsOf()).toEqual(before.records);
+
+      const recorded = await graph.query(coordinator1, record, { i: input });
+      expect(recorded.body.errors).toBeUndefined();
+      expect(recorded.body.data!.recordConsent.filter((c: { formReference: string }) => c.formReference === 'SAMTYCKE-ATOMIC-1')).toHaveLength(1);
+      expect((await recordsOf()).length).toBe(before.records.length + 1);
+      const db = graph.store('coordination');
+      expect(await verifyChain(db)).toMatchObject({ ok: true });
+      await db.destroy();
+    });
+
     it('refuses malformed consents with BAD_USER_INPUT and writes nothing', async () => {
       const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency } }';
       const good = { personnummer: FIXTURE_PERSONS.allConsent, agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'F-1' };

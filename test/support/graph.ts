@@ -77,18 +77,27 @@ export async function startGraph(options: { persons?: number; seed?: number; gat
     /** A second connection to a store, as an operator (or an intruder) with database access would have. */
     store: (store: SubgraphName | 'gateway'): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
-    async dropAuditGuard(store: SubgraphName | 'gateway') {
+    dropAuditGuard: (store: SubgraphName | 'gateway') => asOwner(storeLocation(store), {
+      sqlite: ['DROP TRIGGER audit_log_no_update'],
+      postgres: ['DROP TRIGGER audit_log_no_update ON audit_log'],
+    }),
+    /**
+     * Makes every append to a store's audit log fail, as a full disk or a lost connection would,
+     * until the returned function is called.
+     */
+    async failAuditAppends(store: SubgraphName | 'gateway'): Promise<() => Promise<void>> {
       const location = storeLocation(store);
-      if ('file' in location) {
-        const Database = (await import('better-sqlite3')).default;
-        const db = new Database(location.file);
-        db.exec('DROP TRIGGER audit_log_no_update');
-        db.close();
-      } else {
-        const db = openExisting<AuditDb>(location);
-        await sql`DROP TRIGGER audit_log_no_update ON audit_log`.execute(db);
-        await db.destroy();
-      }
+      await asOwner(location, {
+        sqlite: ["CREATE TRIGGER audit_log_test_failure BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit write failed (test)'); END"],
+        postgres: [
+          "CREATE FUNCTION audit_log_test_failure() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit write failed (test)'; END $$",
+          'CREATE TRIGGER audit_log_test_failure BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_test_failure()',
+        ],
+      });
+      return () => asOwner(location, {
+        sqlite: ['DROP TRIGGER audit_log_test_failure'],
+        postgres: ['DROP TRIGGER audit_log_test_failure ON audit_log', 'DROP FUNCTION audit_log_test_failure()'],
+      });
     },
     /** Takes a subgraph off the network, as when its process dies. */
     async stopSubgraph(name: SubgraphName) {
@@ -149,4 +158,18 @@ async function postgresStores(names: SubgraphName[]) {
       await client.end();
     },
   };
+}
+
+/** Runs statements on a store with the owner's rights, from outside the subgraph that serves it. */
+async function asOwner(location: { file: string } | { databaseUrl: string }, statements: { sqlite: string[]; postgres: string[] }) {
+  if ('file' in location) {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(location.file);
+    for (const statement of statements.sqlite) db.exec(statement);
+    db.close();
+  } else {
+    const db = openExisting<AuditDb>(location);
+    for (const statement of statements.postgres) await sql.raw(statement).execute(db);
+    await db.destroy();
+  }
 }

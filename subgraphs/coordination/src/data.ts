@@ -49,7 +49,7 @@ export interface CoordinationDb {
   };
 }
 
-type Db = Kysely<CoordinationDb>;
+export type Db = Kysely<CoordinationDb>;
 
 /** A person row with its home municipality, the shape every person query returns. */
 export type PersonRow = Selectable<CoordinationDb['person']> & { municipality_name: string; county: string };
@@ -157,24 +157,23 @@ export interface NewConsent {
 /**
  * Records one consent row per agency, skipping agencies for which the same form (same dates and
  * reference) is already recorded, so that a retried request records the consent once.
- * Returns the agencies newly recorded.
+ * Returns the agencies newly recorded. Run it in a transaction (the caller's, which also holds
+ * the audit record), so the check and the insert are one.
  */
-export async function recordConsent(db: Db, consent: NewConsent, now: string): Promise<string[]> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('consent').select('agency')
-      .where('personnummer', '=', consent.personnummer).where('valid_from', '=', consent.validFrom)
-      .where('valid_to', '=', consent.validTo).where('form_reference', '=', consent.formReference)
-      .execute();
-    const recorded = new Set(existing.map((row) => row.agency));
-    const fresh = consent.agencies.filter((agency) => !recorded.has(agency));
-    if (fresh.length > 0) {
-      await trx.insertInto('consent').values(fresh.map((agency) => ({
-        id: `SF-S-${randomUUID()}`, personnummer: consent.personnummer, agency, valid_from: consent.validFrom, valid_to: consent.validTo,
-        revoked_at: null, form_reference: consent.formReference, recorded_by: consent.recordedBy, recorded_at: now,
-      }))).execute();
-    }
-    return fresh;
-  });
+export async function recordConsent(trx: Db, consent: NewConsent, now: string): Promise<string[]> {
+  const existing = await trx.selectFrom('consent').select('agency')
+    .where('personnummer', '=', consent.personnummer).where('valid_from', '=', consent.validFrom)
+    .where('valid_to', '=', consent.validTo).where('form_reference', '=', consent.formReference)
+    .execute();
+  const recorded = new Set(existing.map((row) => row.agency));
+  const fresh = consent.agencies.filter((agency) => !recorded.has(agency));
+  if (fresh.length > 0) {
+    await trx.insertInto('consent').values(fresh.map((agency) => ({
+      id: `SF-S-${randomUUID()}`, personnummer: consent.personnummer, agency, valid_from: consent.validFrom, valid_to: consent.validTo,
+      revoked_at: null, form_reference: consent.formReference, recorded_by: consent.recordedBy, recorded_at: now,
+    }))).execute();
+  }
+  return fresh;
 }
 
 /** Withdraws every consent of the person for the agency that is not already withdrawn; returns how many. */

@@ -108,9 +108,17 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
  * On PostgreSQL several replicas may write the same store: each append takes a transaction-level
  * advisory lock and reads the head inside it, so the chain stays one chain.
  */
+/** One queued write: records to append and, for a change to the store, the change they record. */
+interface PendingWrite {
+  actor: AuditActor;
+  entries: AuditEntry[];
+  change?: { run: (trx: Kysely<AuditDb>) => Promise<unknown>; entriesFor: (result: unknown) => AuditEntry[] };
+  done: (error: unknown, result?: unknown) => void;
+}
+
 export class AuditLog {
   private head: Promise<{ seq: number; hash: string }> | null = null;
-  private pending: { actor: AuditActor; entries: AuditEntry[]; done: (error?: unknown) => void }[] = [];
+  private pending: PendingWrite[] = [];
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly db: Kysely<AuditDb>, private readonly dialect: Dialect = 'sqlite') {}
@@ -127,26 +135,38 @@ export class AuditLog {
    */
   append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ actor, entries, done: (error) => (error ? reject(error) : resolve()) });
+    return this.enqueue({ actor, entries }).then(() => undefined);
+  }
+
+  /**
+   * Makes a change to the store and appends the records of it in one transaction: a change is
+   * never on disk without its record, nor a record without its change, whatever fails between
+   * them (a consent is evidence; its record is what a person's log extract shows). The records
+   * may depend on what the change found, such as a consent already recorded. On PostgreSQL the
+   * change runs on the audit log's connection, so its statements count as `kind="audit"`.
+   */
+  changeWithRecords<DB, T>(actor: AuditActor, change: (trx: Kysely<DB>) => Promise<T>, entriesFor: (result: T) => AuditEntry[]): Promise<T> {
+    return this.enqueue({
+      actor, entries: [],
+      change: { run: (trx) => change(trx as unknown as Kysely<DB>), entriesFor: (result) => entriesFor(result as T) },
+    }) as Promise<T>;
+  }
+
+  private enqueue(write: Omit<PendingWrite, 'done'>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ...write, done: (error, result) => (error ? reject(error) : resolve(result)) });
       this.flushing ??= this.flush();
     });
   }
 
+  /** Plain appends go together; a change goes alone, in its own transaction. Order is kept. */
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending;
-      this.pending = [];
-      const rows = batch.flatMap(({ actor, entries }) => entries.map((entry) => ({ actor, entry })));
+      const firstChange = this.pending.findIndex((write) => write.change);
+      const batch = this.pending.splice(0, firstChange === 0 ? 1 : firstChange < 0 ? this.pending.length : firstChange);
       try {
-        await (this.dialect === 'postgres'
-          ? this.db.transaction().execute(async (trx) => {
-              // Several replicas may write this store: the lock makes the chain one chain.
-              await sql`SELECT pg_advisory_xact_lock(hashtext('audit_log'))`.execute(trx);
-              await this.insert(trx, await this.readHead(trx), rows);
-            })
-          : this.appendLocally(rows));
-        for (const item of batch) item.done();
+        const result = await this.write(batch);
+        for (const item of batch) item.done(undefined, result);
       } catch (error) {
         for (const item of batch) item.done(error);
       }
@@ -154,13 +174,34 @@ export class AuditLog {
     this.flushing = null;
   }
 
-  private async appendLocally(rows: { actor: AuditActor; entry: AuditEntry }[]): Promise<void> {
+  private async write(batch: PendingWrite[]): Promise<unknown> {
+    const change = batch[0]!.change;
+    const rowsAfter = (result: unknown) => batch.flatMap(({ actor, entries }) =>
+      [...entries, ...(change ? change.entriesFor(result) : [])].map((entry) => ({ actor, entry })));
+    if (this.dialect === 'postgres') {
+      return this.db.transaction().execute(async (trx) => {
+        // Several replicas may write this store: the lock makes the chain one chain.
+        await sql`SELECT pg_advisory_xact_lock(hashtext('audit_log'))`.execute(trx);
+        const result = change ? await change.run(trx) : undefined;
+        await this.insert(trx, await this.readHead(trx), rowsAfter(result));
+        return result;
+      });
+    }
     this.head ??= this.readHead(this.db);
-    const head = await this.insert(this.db, await this.head, rows).catch((error: unknown) => {
+    try {
+      const head = await this.head;
+      const written = change
+        ? await this.db.transaction().execute(async (trx) => {
+            const result = await change.run(trx);
+            return { result, head: await this.insert(trx, head, rowsAfter(result)) };
+          })
+        : { result: undefined, head: await this.insert(this.db, head, rowsAfter(undefined)) };
+      this.head = Promise.resolve(written.head);
+      return written.result;
+    } catch (error) {
       this.head = null;
       throw error;
-    });
-    this.head = Promise.resolve(head);
+    }
   }
 
   private async insert(db: Kysely<AuditDb>, head: { seq: number; hash: string }, entries: { actor: AuditActor; entry: AuditEntry }[]) {
@@ -197,7 +238,8 @@ export class AuditLog {
 export class RequestAudit {
   private readonly entries = new Map<string, AuditEntry>();
 
-  constructor(private readonly agency: string) {}
+  /** Whose log the records go to. */
+  constructor(readonly agency: string) {}
 
   record(entry: Omit<AuditEntry, 'agency'> & { agency?: string }): void {
     const agency = entry.agency ?? this.agency;

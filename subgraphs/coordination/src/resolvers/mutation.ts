@@ -3,7 +3,7 @@ import { isIsoDate, todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
 import { isProtected, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import { consentsOfPersons, recordConsent, revokeConsent, type NewConsent } from '../data.ts';
+import { consentsOfPersons, recordConsent, revokeConsent, type Db, type NewConsent } from '../data.ts';
 import { consentView } from './person.ts';
 
 interface RecordConsentInput {
@@ -38,22 +38,24 @@ export const mutationResolvers = {
       const consent = valueOrThrow(validConsent(args.input, today));
       const fields = consent.agencies.map((agency) => `consent.${agency}`);
       const person = valueOrThrow(await personToChange(ctx, args.input.personnummer, fields));
-      const recorded = await recordConsent(ctx.db, { ...consent, personnummer: person.personnummer, recordedBy: ctx.caller.actorId }, new Date().toISOString());
-      ctx.audit.record({
-        personnummer: person.personnummer, fields, decision: 'RECORDED', protectedIdentity: isProtected(person),
-        reason: recorded.length === consent.agencies.length ? null : `ALREADY_RECORDED: ${consent.agencies.filter((a) => !recorded.includes(a)).join(',')}`,
-      });
+      await ctx.auditLog.changeWithRecords(ctx.caller,
+        (trx: Db) => recordConsent(trx, { ...consent, personnummer: person.personnummer, recordedBy: ctx.caller.actorId }, new Date().toISOString()),
+        (recorded) => [{
+          personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'RECORDED', protectedIdentity: isProtected(person),
+          reason: recorded.length === consent.agencies.length ? null : `ALREADY_RECORDED: ${consent.agencies.filter((a) => !recorded.includes(a)).join(',')}`,
+        }]);
       return consentsAfter(ctx, person.personnummer);
     },
     async revokeConsent(_root: unknown, args: { personnummer: string; agency: string }, ctx: CoordinationContext) {
       if (!(AGENCIES as readonly string[]).includes(args.agency)) valueOrThrow(failure('BAD_USER_INPUT', 'Unknown agency.'));
       const fields = [`consent.${args.agency}`];
       const person = valueOrThrow(await personToChange(ctx, args.personnummer, fields));
-      const revoked = await revokeConsent(ctx.db, person.personnummer, args.agency, new Date().toISOString());
-      ctx.audit.record({
-        personnummer: person.personnummer, fields, decision: 'REVOKED', protectedIdentity: isProtected(person),
-        reason: revoked === 0 ? 'NOTHING_IN_FORCE' : null,
-      });
+      await ctx.auditLog.changeWithRecords(ctx.caller,
+        (trx: Db) => revokeConsent(trx, person.personnummer, args.agency, new Date().toISOString()),
+        (revoked) => [{
+          personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'REVOKED', protectedIdentity: isProtected(person),
+          reason: revoked === 0 ? 'NOTHING_IN_FORCE' : null,
+        }]);
       return consentsAfter(ctx, person.personnummer);
     },
   },
