@@ -100,12 +100,13 @@ describe('cross-sector cohorts for analysts', () => {
     }
   });
 
-  it('asks to narrow a cohort too large for signal counts, before any agency releases anything', async () => {
+  it('asks to narrow a cohort too large for signal counts, before any agency releases anything, and still gives its other figures', async () => {
     const sickness = graph.store('sickness-insurance');
     try {
       const since = (await sql<{ seq: number }>`SELECT COALESCE(MAX(seq), 0) AS seq FROM audit_log`.execute(sickness)).rows[0]!.seq;
       const response = await graph.query(analyst, '{ cohort(from: "2020-01-01", to: "2030-12-31") { size { value } signals { byCode { code } } } }');
-      expect(response.body.data?.cohort ?? null).toBeNull();
+      expect(response.body.data?.cohort).toMatchObject({ size: { value: expect.any(Number) }, signals: null });
+      expect(response.body.errors).toHaveLength(1);
       const error = response.body.errors?.[0];
       expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'COHORT_TOO_LARGE_FOR_SIGNALS' });
       expect(error?.message).toMatch(/at most 2000 members/);

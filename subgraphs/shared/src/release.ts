@@ -58,7 +58,8 @@ export function releaseSector(
 export interface CohortForSignals {
   id: string;
   members: string[];
-  memberReleaseBases: string;
+  /** Null when coordination refused to hand the members over (a cohort too large for signals). */
+  memberReleaseBases: string | null;
 }
 
 /**
@@ -70,11 +71,16 @@ export interface CohortForSignals {
  */
 export function releaseForStatistics(
   agency: string, cohort: CohortForSignals, ctx: { caller: Caller; audit: RequestAudit }, info: GraphQLResolveInfo,
-): Result<string[]> {
+): Result<string[] | null> {
   const fields = selectedFieldPaths(info);
   if (ctx.caller.role !== 'analyst') {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
     return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
+  }
+  // Coordination refused the cohort and told the analyst why; nothing to release, nothing to add.
+  if (cohort.memberReleaseBases === null) {
+    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'NO_RELEASE_BASIS', protectedIdentity: false });
+    return success(null);
   }
   // A query plan bug, not something a caller can cause: fail closed rather than misalign consents.
   const bases = JSON.parse(cohort.memberReleaseBases) as ReleaseBasis[];
@@ -121,7 +127,7 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
     Cohort: {
       [`${entry.sectorField}SignalFacts`]: async (cohort: CohortForSignals, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
         const released = valueOrThrow(releaseForStatistics(entry.agency, cohort, ctx, info));
-        return JSON.stringify(await entry.signalFacts(released, ctx));
+        return released === null ? null : JSON.stringify(await entry.signalFacts(released, ctx));
       },
     },
     AuditTrail: {
