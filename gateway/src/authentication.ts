@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { isRole, type Role } from '../../subgraphs/shared/src/caller.ts';
 import { failure, success, type Result } from '../../subgraphs/shared/src/errors.ts';
+import { ExpiringCache } from '../../subgraphs/shared/src/expiring-cache.ts';
 import { DEFAULT_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, loadOrCreateDevIssuer } from './dev-issuer.ts';
 
 /** The end user as the gateway's token check established them. */
@@ -25,7 +26,7 @@ interface VerifierSettings {
  * and an algorithm from an explicit list (no `none`, no switching to a symmetric algorithm).
  * JWKS_URL selects an external OIDC issuer; otherwise the embedded dev issuer in DATA_DIR.
  */
-export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: string): Promise<Authenticator> {
+export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: string, now: () => number = Date.now): Promise<Authenticator> {
   const settings: VerifierSettings = env.JWKS_URL
     ? {
         keys: createRemoteJWKSet(new URL(env.JWKS_URL)),
@@ -40,19 +41,27 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: strin
         algorithms: [DEV_ALGORITHM],
       };
 
+  // A user sends the same token with every request until it expires: its signature is checked
+  // once, and the token is remembered by its exact text until its expiry (without the tolerance).
+  const verified = new ExpiringCache<AuthenticatedUser>(now);
   return async (headers) => {
     const header = headers.authorization;
     const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header.trim()) : null;
     if (!match) return failure('UNAUTHENTICATED', 'A bearer token is required: Authorization: Bearer <token>.');
+    const known = verified.get(match[1]!);
+    if (known) return success(known);
     try {
       const { payload } = await jwtVerify(match[1]!, settings.keys, {
         issuer: settings.issuer, audience: settings.audience, algorithms: settings.algorithms, clockTolerance: 30,
+        requiredClaims: ['exp'], currentDate: new Date(now()),
       });
       const role = payload.role ?? (Array.isArray(payload.roles) ? payload.roles[0] : undefined);
       if (typeof payload.sub !== 'string' || payload.sub === '') return failure('UNAUTHENTICATED', 'The token has no subject (sub).');
       if (!isRole(role)) return failure('UNAUTHENTICATED', 'The token carries no known role (coordinator, analyst, auditor).');
       const purpose = typeof payload.purpose === 'string' && payload.purpose !== '' ? payload.purpose : defaultPurpose(role);
-      return success({ id: payload.sub, role, purpose });
+      const user = { id: payload.sub, role, purpose };
+      verified.set(match[1]!, user, payload.exp! * 1000);
+      return success(user);
     } catch (error) {
       return failure('UNAUTHENTICATED', describe(error));
     }

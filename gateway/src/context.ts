@@ -5,8 +5,6 @@ import type { AuthenticatedUser } from './authentication.ts';
 export interface GatewayContext {
   user: AuthenticatedUser;
   requestId: string;
-  /** Tokens signed for each subgraph during this request. */
-  subgraphTokens: Map<string, Promise<string>>;
 }
 
 /** The end user of this request, as the subgraphs' tokens and the audit log name them. */

@@ -7,7 +7,7 @@ import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
 import { AuditLog, auditMigrations, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { databaseUrlFor, openDatabase } from '../../subgraphs/shared/src/database.ts';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
+import { GatewayTokens, loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
 import { createGraphQLHttpHandler, sendJson } from '../../subgraphs/shared/src/http.ts';
 import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts';
 import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
@@ -16,7 +16,7 @@ import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
 import { requestAuditPlugin } from './request-audit.ts';
-import { SubgraphSource } from './subgraph-source.ts';
+import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
 export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
 
@@ -56,13 +56,15 @@ export async function buildGateway(options: GatewayOptions = {}) {
     store: 'gateway', dataDir: directory, databaseUrl: databaseUrlFor('gateway', env), migrations: auditMigrations, logger,
     onStatement: (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }),
   });
-  const auditLog = new AuditLog(store.auditDb, store.dialect);
+  const auditLog = new AuditLog(store.auditDb, store.dialect, store.auditWriter);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
+  const tokens = new GatewayTokens(signingKey);
+  const connections = subgraphConnections();
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
     buildService: ({ name, url }) => new SubgraphSource({
-      name, url: urls[name] ?? url!, key: signingKey, timeoutMs: subgraphTimeoutMs(name as SubgraphName, env),
+      name, url: urls[name] ?? url!, tokens, connections, timeoutMs: subgraphTimeoutMs(name as SubgraphName, env),
       onFailure: (subgraph, code) => metrics.subgraphFailures.inc({ subgraph, code }),
     }),
     logger,
@@ -90,7 +92,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
         ]);
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
       }
-      return { ok: true, context: { user: result.value, requestId, subgraphTokens: new Map() } };
+      return { ok: true, context: { user: result.value, requestId } };
     },
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
     ready: () => allSubgraphsReady(Object.values(urls)),
@@ -107,6 +109,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     handler, metrics, logger, urls,
     async stop() {
       await apollo.stop();
+      await connections.close();
       await store.close();
     },
   };

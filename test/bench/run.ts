@@ -16,10 +16,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Dispatcher } from 'undici';
 import { mintDevToken } from '../../gateway/src/dev-issuer.ts';
+import { postToSubgraph, subgraphConnections } from '../../gateway/src/subgraph-source.ts';
 import { SUBGRAPH_NAMES, envPrefix, intFromEnv, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
+import { GatewayTokens, loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
 import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
 import { freePort } from '../support/free-port.ts';
 
@@ -36,6 +38,8 @@ interface Graph {
   subgraphs: Record<SubgraphName, string>;
   processes: Record<string, ChildProcess>;
   dataDir: string;
+  /** The direct path's connections to the subgraphs, as the gateway keeps its own. */
+  connections: Dispatcher;
 }
 
 const MODE = process.argv[2] ?? 'coordinator';
@@ -60,7 +64,7 @@ async function startGraph(): Promise<Graph> {
   processes.gateway = spawn(process.execPath, [...profile, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   for (let i = 0; i < 1200 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
-  return { gateway, subgraphs, processes, dataDir };
+  return { gateway, subgraphs, processes, dataDir, connections: subgraphConnections() };
 }
 
 interface Work {
@@ -109,18 +113,24 @@ async function throughGateway(graph: Graph, work: Work, i: number): Promise<Outc
 /**
  * The same operation as the fetches the gateway's query plan makes, hand-written: coordination,
  * then the four agencies in parallel, then coordination again for the signals. Same tokens per
- * subgraph, same HTTP client.
+ * user and subgraph (reused as the gateway reuses them), same HTTP client and timeout as the
+ * gateway's (postToSubgraph).
  */
-async function direct(graph: Graph, work: Work, i: number, key: Awaited<ReturnType<typeof loadOrCreateGatewayKey>>): Promise<Outcome> {
+async function direct(graph: Graph, work: Work, i: number, gatewayTokens: GatewayTokens): Promise<Outcome> {
   const started = performance.now();
-  const caller = { actorId: work.coordinator, role: 'coordinator' as const, purpose: 'COORDINATION', requestId: `bench-${i}` };
-  const tokens = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (n) => [n, `Bearer ${await signGatewayToken(key, caller, n)}`] as const))) as Record<SubgraphName, string>;
-  const at = (name: SubgraphName) => `${graph.subgraphs[name]}/graphql`;
+  const subject = { actorId: work.coordinator, role: 'coordinator' as const, purpose: 'COORDINATION' };
+  const tokens = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (n) => [n, `Bearer ${await gatewayTokens.for(subject, n)}`] as const))) as Record<SubgraphName, string>;
+  const post = async (name: SubgraphName, authorization: string, query: string, variables: Record<string, unknown>) => {
+    const answer = await postToSubgraph({ name, url: `${graph.subgraphs[name]}/graphql`, timeoutMs: 2000, connections: graph.connections },
+      { authorization, 'x-request-id': `bench-${i}` }, JSON.stringify({ query, variables }));
+    type Body = { data?: any; errors?: unknown[] };
+    return answer.ok ? { status: answer.status, body: answer.body as Body } : { status: 0, body: {} as Body };
+  };
   if (i % 5 === 4) {
-    const { status, body } = await post(at('coordination'), tokens.coordination, CASELOAD, { first: 20 });
+    const { status, body } = await post('coordination', tokens.coordination, CASELOAD, { first: 20 });
     return { ms: performance.now() - started, ok: status === 200 && !body.errors };
   }
-  const first = await post(at('coordination'), tokens.coordination,
+  const first = await post('coordination', tokens.coordination,
     'query($p: String!) { person(personnummer: $p) { personnummer consents { agency validFrom validTo revokedAt } releaseBasis { consents { agency validFrom validTo revokedAt } protectedIdentity } } }',
     { p: work.persons[i % work.persons.length] });
   const person = first.body.data?.person;
@@ -133,9 +143,9 @@ async function direct(graph: Graph, work: Work, i: number, key: Awaited<ReturnTy
     ['care', 'care { certificates { issuedOn workCapacitySteps { from to reduction } } }'],
   ];
   const sectors = await Promise.all(sectorQueries.map(([name, selection]) =>
-    post(at(name), tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep })));
+    post(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep })));
   const merged = Object.assign({ __typename: 'Person', personnummer: person.personnummer }, ...sectors.map((s) => s.body.data?._entities?.[0] ?? {}));
-  const signals = await post(at('coordination'), tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
+  const signals = await post('coordination', tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
   return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200) && signals.status === 200 };
 }
 
@@ -188,14 +198,14 @@ async function analystOperations(graph: Graph) {
 
 async function coordinatorLoad(graph: Graph) {
   const works = await workload(graph.dataDir);
-  const key = await loadOrCreateGatewayKey(graph.dataDir);
+  const gatewayTokens = new GatewayTokens(await loadOrCreateGatewayKey(graph.dataDir));
   console.log(`\nLoad: ${CLIENTS} clients, ${SECONDS} s each run, ${PERSONS} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
   // A short warm-up of both paths (JIT, query plan cache, connection pools).
   await load((w, i) => throughGateway(graph, w, i), works, 2);
-  await load((w, i) => direct(graph, w, i, key), works, 2);
+  await load((w, i) => direct(graph, w, i, gatewayTokens), works, 2);
 
   const viaGateway = await load((w, i) => throughGateway(graph, w, i), works, SECONDS);
-  const straight = await load((w, i) => direct(graph, w, i, key), works, SECONDS);
+  const straight = await load((w, i) => direct(graph, w, i, gatewayTokens), works, SECONDS);
   console.log('| path | requests | req/s | p50 ms | p99 ms | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(`| through the gateway | ${viaGateway.requests} | ${fmt(viaGateway.rps)} | ${fmt(viaGateway.p50)} | ${fmt(viaGateway.p99)} | ${viaGateway.errors} |`);
@@ -218,6 +228,7 @@ const graph = await startGraph();
 try {
   await (MODE === 'analyst' ? analystOperations(graph) : coordinatorLoad(graph));
 } finally {
+  await graph.connections.close();
   for (const child of Object.values(graph.processes)) child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 500));
   if (!process.env.BENCH_DATA_DIR) fs.rmSync(graph.dataDir, { recursive: true, force: true });

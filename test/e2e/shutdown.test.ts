@@ -28,7 +28,7 @@ describe.skipIf(process.env.FINSAM_TEST_DATABASE === 'postgres')('graceful shutd
 
     const key = await loadOrCreateGatewayKey(dataDir);
     const call = async (query: string, variables: Record<string, unknown> = {}) => {
-      const token = await signGatewayToken(key, { actorId: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION', requestId: `shutdown-${Math.random()}` }, 'coordination');
+      const token = await signGatewayToken(key, { actorId: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION' }, 'coordination');
       const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
       return { status: response.status, body: await response.json() };
     };

@@ -59,7 +59,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     });
 
     it('answers a token the gateway signed for it', async () => {
-      const token = await signGatewayToken(await loadOrCreateGatewayKey(graph.dataDir), { actorId: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION', requestId: 'r2' }, 'care');
+      const token = await signGatewayToken(await loadOrCreateGatewayKey(graph.dataDir), { actorId: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION' }, 'care');
       const response = await postToSubgraph('care', `Bearer ${token}`, '{ _service { sdl } }');
       expect(response.status).toBe(200);
     });
@@ -278,6 +278,31 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
         expect(await verifyChain(db), store).toMatchObject({ ok: true });
         await db.destroy();
       }
+    });
+
+    it('releases nothing whose access cannot be logged: a sector, or the whole answer at the gateway', async () => {
+      const restoreCare = await graph.failAuditAppends('care');
+      try {
+        const response = await overview(coordinator1, FIXTURE_PERSONS.allConsent);
+        expect(response.body.data!.person.care).toBeNull();
+        expect(response.body.data!.person.employment).not.toBeNull();
+        expect(response.body.errors?.map((e) => [e.extensions?.serviceName, e.extensions?.code])).toContainEqual(['care', 'SUBGRAPH_UNAVAILABLE']);
+      } finally {
+        await restoreCare();
+      }
+      expect((await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.care).not.toBeNull();
+
+      const restoreGateway = await graph.failAuditAppends('gateway');
+      try {
+        const response = await overview(coordinator1, FIXTURE_PERSONS.allConsent);
+        expect(response.status).toBe(500);
+        expect(response.body.data ?? null).toBeNull();
+        expect(response.body.errors?.map((e) => e.extensions?.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+        expect(JSON.stringify(response.body)).not.toMatch(/\d{12}|stacktrace|test\)/);
+      } finally {
+        await restoreGateway();
+      }
+      expect((await overview(coordinator1, FIXTURE_PERSONS.allConsent)).status).toBe(200);
     });
 
     it('keeps records append-only, and `npm run audit -- verify` names the first record changed behind its back', async () => {

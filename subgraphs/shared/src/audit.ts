@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { insertInChunks, type Dialect, type Migrations } from './database.ts';
 import { addDays } from './dates.ts';
+import type { BackgroundWriter } from './sqlite-writer.ts';
 
 /**
  * The access log every store keeps of itself, like the agencies' own logs (patientdatalagen's
@@ -121,7 +122,12 @@ export class AuditLog {
   private pending: PendingWrite[] = [];
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly db: Kysely<AuditDb>, private readonly dialect: Dialect = 'sqlite') {}
+  constructor(
+    private readonly db: Kysely<AuditDb>,
+    private readonly dialect: Dialect = 'sqlite',
+    /** SQLite: plain appends commit on this thread, so the event loop is not held by the commit. */
+    private readonly writer: BackgroundWriter | null = null,
+  ) {}
 
   private readHead(db: Kysely<AuditDb>) {
     return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
@@ -195,7 +201,7 @@ export class AuditLog {
             const result = await change.run(trx);
             return { result, head: await this.insert(trx, head, rowsAfter(result)) };
           })
-        : { result: undefined, head: await this.insert(this.db, head, rowsAfter(undefined)) };
+        : { result: undefined, head: await this.insert(this.writer ?? this.db, head, rowsAfter(undefined)) };
       this.head = Promise.resolve(written.head);
       return written.result;
     } catch (error) {
@@ -204,7 +210,7 @@ export class AuditLog {
     }
   }
 
-  private async insert(db: Kysely<AuditDb>, head: { seq: number; hash: string }, entries: { actor: AuditActor; entry: AuditEntry }[]) {
+  private async insert(db: Kysely<AuditDb> | BackgroundWriter, head: { seq: number; hash: string }, entries: { actor: AuditActor; entry: AuditEntry }[]) {
     let { seq, hash } = head;
     const at = new Date().toISOString();
     const rows: AuditRow[] = entries.map(({ actor, entry }) => {
@@ -217,8 +223,15 @@ export class AuditLog {
       hash = recordHash(row);
       return { ...row, hash };
     });
-    // Written in order, so that even a write cut off half-way leaves a valid (shorter) chain.
-    await insertInChunks((chunk) => db.insertInto('audit_log').values(chunk).execute(), rows);
+    if ('write' in db) {
+      // One transaction on the writer thread: all of the records or none.
+      const statements: CompiledQuery[] = [];
+      await insertInChunks(async (chunk) => statements.push(this.db.insertInto('audit_log').values(chunk).compile()), rows);
+      await db.write(statements);
+    } else {
+      // Written in order, so that even a write cut off half-way leaves a valid (shorter) chain.
+      await insertInChunks((chunk) => db.insertInto('audit_log').values(chunk).execute(), rows);
+    }
     return { seq, hash };
   }
 

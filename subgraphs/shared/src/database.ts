@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from
 import pg from 'pg';
 import type { SubgraphName } from './config.ts';
 import type { Logger } from './logger.ts';
+import { SqliteWriterThread, type BackgroundWriter } from './sqlite-writer.ts';
 
 export type Migrations = Record<string, Migration>;
 
@@ -35,6 +36,8 @@ export interface Store<DB> {
    * (lock, head, insert) are counted as audit statements and never wait behind data reads.
    */
   auditDb: Kysely<DB>;
+  /** SQLite only: the thread that commits audit appends, off the event loop. */
+  auditWriter: BackgroundWriter | null;
   close(): Promise<void>;
 }
 
@@ -65,9 +68,11 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
   const auditDb = options.databaseUrl
     ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(options.databaseUrl, 2, options.logger) }), log: () => options.onStatement('audit') })
     : db;
+  const auditWriter = options.databaseUrl ? null : new SqliteWriterThread(sqliteFile(options), () => options.onStatement('audit'));
   return {
-    db, dialect, auditDb,
+    db, dialect, auditDb, auditWriter,
     async close() {
+      await auditWriter?.close();
       if (auditDb !== db) await auditDb.destroy();
       await db.destroy();
     },
@@ -84,9 +89,11 @@ function postgresPool(connectionString: string, max: number, logger: Logger): pg
   return pool;
 }
 
+const sqliteFile = (options: DatabaseOptions) => path.join(options.dataDir, `${options.store}.sqlite`);
+
 function sqliteDialect(options: DatabaseOptions): SqliteDialect {
   fs.mkdirSync(options.dataDir, { recursive: true });
-  const sqlite = new SQLite(path.join(options.dataDir, `${options.store}.sqlite`));
+  const sqlite = new SQLite(sqliteFile(options));
   sqlite.pragma('journal_mode = WAL');
   // FULL: a write the store acknowledged (consent, audit) survives a power cut.
   sqlite.pragma('synchronous = FULL');

@@ -6,6 +6,7 @@ import {
   type CryptoKey, type JWK, type JWTVerifyGetKey, type KeyObject,
 } from 'jose';
 import { isRole, type Caller } from './caller.ts';
+import { ExpiringCache } from './expiring-cache.ts';
 
 /**
  * Subgraphs trust only the gateway. For every subgraph request the gateway signs a short-lived
@@ -50,36 +51,76 @@ export async function loadOrCreateGatewayKey(dataDir: string): Promise<GatewaySi
   return { kid: stored.kid, privateKey: await importJWK(stored.privateJwk, GATEWAY_TOKEN_ALGORITHM) as CryptoKey | KeyObject, publicJwk: stored.publicJwk };
 }
 
-export function signGatewayToken(key: GatewaySigningKey, caller: Caller, audience: string): Promise<string> {
-  return new SignJWT({ role: caller.role, purpose: caller.purpose, rid: caller.requestId })
+/**
+ * Whom a gateway token speaks for: the end user, in a role, for a purpose. The request id
+ * travels beside it (`x-request-id`), so that one token can serve the same user's requests
+ * to a subgraph until it is close to expiring.
+ */
+export type TokenSubject = Omit<Caller, 'requestId'>;
+
+export function signGatewayToken(key: GatewaySigningKey, subject: TokenSubject, audience: string): Promise<string> {
+  return new SignJWT({ role: subject.role, purpose: subject.purpose })
     .setProtectedHeader({ alg: GATEWAY_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
     .setIssuer(GATEWAY_ISSUER)
     .setAudience(audience)
-    .setSubject(caller.actorId)
+    .setSubject(subject.actorId)
     .setIssuedAt()
     .setExpirationTime(`${GATEWAY_TOKEN_LIFETIME_SECONDS}s`)
     .sign(key.privateKey);
 }
 
-export type GatewayTokenVerifier = (headers: IncomingHttpHeaders) => Promise<Caller | null>;
+/** A token is handed out again for half its life, so it always has at least 30 s left when sent. */
+const TOKEN_REUSE_MS = (GATEWAY_TOKEN_LIFETIME_SECONDS * 1000) / 2;
+
+/**
+ * The gateway's tokens, one per user, role, purpose and subgraph, reused while young. Signing
+ * per subgraph call cost the gateway about a tenth of its CPU under load (docs/performance.md);
+ * a token is no more use to a thief for being reused, as its lifetime is the same.
+ */
+export class GatewayTokens {
+  private readonly tokens: ExpiringCache<Promise<string>>;
+
+  constructor(private readonly key: GatewaySigningKey, private readonly now: () => number = Date.now) {
+    this.tokens = new ExpiringCache(now);
+  }
+
+  for(subject: TokenSubject, audience: string): Promise<string> {
+    const id = [audience, subject.actorId, subject.role, subject.purpose].join('\n');
+    const cached = this.tokens.get(id);
+    if (cached) return cached;
+    const token = signGatewayToken(this.key, subject, audience);
+    this.tokens.set(id, token, this.now() + TOKEN_REUSE_MS);
+    token.catch(() => this.tokens.delete(id, token));
+    return token;
+  }
+}
+
+export type GatewayTokenVerifier = (headers: IncomingHttpHeaders, requestId: string) => Promise<Caller | null>;
 
 /**
  * Verifies the gateway's token on a subgraph request. Keys come from GATEWAY_JWKS_URL (the
  * gateway's /.well-known/jwks.json) or, on one machine, from the key set file in DATA_DIR,
- * re-read when a token names a key id it does not hold (the gateway rotated its key).
+ * re-read when a token names a key id it does not hold (the gateway rotated its key). A token
+ * verified once is remembered, by its exact text, until it expires: the gateway reuses tokens.
  */
-export function createGatewayTokenVerifier(audience: string, env: NodeJS.ProcessEnv, dataDir: string): GatewayTokenVerifier {
+export function createGatewayTokenVerifier(audience: string, env: NodeJS.ProcessEnv, dataDir: string, now: () => number = Date.now): GatewayTokenVerifier {
   const keys: JWTVerifyGetKey = env.GATEWAY_JWKS_URL ? createRemoteJWKSet(new URL(env.GATEWAY_JWKS_URL)) : localKeySet(gatewayKeySetFile(dataDir));
-  return async (headers) => {
+  const verified = new ExpiringCache<TokenSubject>(now);
+  return async (headers, requestId) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(headers.authorization ?? '');
     if (!match) return null;
+    const token = match[1]!;
+    const known = verified.get(token);
+    if (known) return { ...known, requestId };
     try {
-      const { payload } = await jwtVerify(match[1]!, keys, {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: GATEWAY_ISSUER, audience, algorithms: [GATEWAY_TOKEN_ALGORITHM],
-        maxTokenAge: `${GATEWAY_TOKEN_LIFETIME_SECONDS}s`, clockTolerance: 5,
+        maxTokenAge: `${GATEWAY_TOKEN_LIFETIME_SECONDS}s`, clockTolerance: 5, currentDate: new Date(now()),
       });
-      if (typeof payload.sub !== 'string' || !isRole(payload.role) || typeof payload.purpose !== 'string' || typeof payload.rid !== 'string') return null;
-      return { actorId: payload.sub, role: payload.role, purpose: payload.purpose, requestId: payload.rid };
+      if (typeof payload.sub !== 'string' || !isRole(payload.role) || typeof payload.purpose !== 'string' || typeof payload.exp !== 'number') return null;
+      const subject: TokenSubject = { actorId: payload.sub, role: payload.role, purpose: payload.purpose };
+      verified.set(token, subject, payload.exp * 1000);
+      return { ...subject, requestId };
     } catch {
       return null;
     }

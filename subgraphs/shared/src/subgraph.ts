@@ -103,7 +103,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   await definition.warmUp?.(db);
 
   const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
-  const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect);
+  const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
   const apollo = createApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
     plugins: [auditBeforeAnswer<TContext>(auditLog, logger)],
@@ -116,8 +116,8 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     logger,
     // Only the gateway's signed requests are served, and a cohort's member list can be long.
     maxBodyBytes: 16_000_000,
-    async context(request) {
-      const caller = await verifyGatewayToken(request.headers);
+    async context(request, requestId) {
+      const caller = await verifyGatewayToken(request.headers, requestId);
       if (!caller) {
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' } };
       }

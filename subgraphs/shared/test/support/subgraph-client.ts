@@ -23,7 +23,7 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION', requestId: 'test' }, built.name)}`,
+          authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION' }, built.name)}`,
         },
         body: JSON.stringify({ query, variables }),
       });
