@@ -38,8 +38,9 @@ export interface ProtectedTable {
  * Protects a table of counts (rows × columns) published with its row totals, column totals and
  * grand total. Primary suppression hides every count from 1 to `threshold` (and the row totals
  * that `hiddenRowTotals` marks); complementary suppression then hides, in each line left with a
- * single hidden value, the smallest other non-zero value, until every line hides none or at
- * least two.
+ * single hidden value, one other non-zero value, until every line hides none or at least two.
+ * It prefers a value whose other line also hides a single value (one hiding mends two lines),
+ * then one whose other line already hides two or more, and among those the smallest.
  */
 export function protectTable(counts: number[][], threshold = DEFAULT_THRESHOLD, hiddenRowTotals: readonly boolean[] = []): ProtectedTable {
   const rows = counts.length;
@@ -74,9 +75,16 @@ export function protectTable(counts: number[][], threshold = DEFAULT_THRESHOLD, 
     const l = waiting.pop()!;
     if (hiddenIn[l] !== 1) continue;
     const { start, step, length } = line(l);
+    // The other line through a candidate decides what hiding it costs: one that already hides a
+    // single value is mended by it too, one that hides none would need yet another value hidden.
+    const crossingOf = (i: number) => (l <= rows ? rows + 1 + (i % width) : Math.floor(i / width));
+    const cost = (i: number) => [hiddenIn[crossingOf(i)] === 1 ? 0 : hiddenIn[crossingOf(i)]! > 1 ? 1 : 2, grid[i]!] as const;
     let pick = -1;
+    let pickCost: readonly [number, number] = [3, 0];
     for (let k = 0, i = start; k < length; k++, i += step) {
-      if (!hidden[i] && grid[i]! > 0 && (pick < 0 || grid[i]! < grid[pick]!)) pick = i;
+      if (hidden[i] || grid[i]! === 0) continue;
+      const c = cost(i);
+      if (pick < 0 || c[0] < pickCost[0] || (c[0] === pickCost[0] && c[1] < pickCost[1])) [pick, pickCost] = [i, c];
     }
     if (pick < 0) continue;
     hidden[pick] = 1;

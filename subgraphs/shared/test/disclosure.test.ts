@@ -26,6 +26,18 @@ describe('protectTable', () => {
     expect(t.cells[0]!.filter((c) => c.suppressed)).toHaveLength(2);
   });
 
+  it('hides a value that mends two lines at once rather than the smallest, so fewer figures are lost', () => {
+    // The 3 and the 2 share a row and each needs a partner in its column. Two partners that
+    // share a row mend both columns and that row: four hidden values, the two rows 2 × 2. The
+    // smallest partner in each column (10, then 13) starts a chain that hides seven.
+    const t = protectTable([[20, 13, 7], [10, 17, 19], [3, 2, 13]]);
+    expect(published(t).filter((c) => c.suppressed)).toHaveLength(4);
+    const hiddenRows = t.cells.map((row) => row.filter((c) => c.suppressed).length);
+    expect(hiddenRows.filter((n) => n === 2)).toHaveLength(2);
+    expect(t.cells[2]!.map((c) => c.suppressed)).toEqual([true, true, false]);
+    expect(lines(t).every((line) => line.filter((c) => c.suppressed).length !== 1)).toBe(true);
+  });
+
   it('hides the whole line when its total is itself small', () => {
     const t = protectTable([[1, 2], [0, 0]]);
     expect(t.total.suppressed).toBe(true);
