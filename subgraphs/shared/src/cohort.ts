@@ -1,11 +1,35 @@
+import { consentCovers, type ConsentEvidence } from './consent.ts';
+import { todayIso } from './dates.ts';
 import { protectTable, type ProtectedCount } from './disclosure.ts';
 import { failure, valueOrThrow } from './errors.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
-/** A cohort as the query plan hands it to an agency: its id and its members (@requires). */
-export interface CohortRef {
-  id: string;
-  members: string[];
+/**
+ * Signal counts move each member's facts from four agencies through the gateway, and each agency
+ * logs every member it releases: at 100,000 persons, 22,000 members took 10 s (docs/performance.md).
+ * Past this size the analyst is asked to narrow the cohort, rather than wait for a timeout.
+ */
+export const MAX_SIGNAL_COHORT = 2000;
+
+/**
+ * What coordination hands one agency about a cohort (`<sectorField>Members`, JSON, through
+ * `@requires`): how many members the cohort has, and only those whose consent (samtycke) covers
+ * that agency, each with the consents for the agency's own check. An agency never learns that a
+ * person without such consent takes part in an intervention.
+ */
+export interface MembersForAgency {
+  memberCount: number;
+  members: { personnummer: string; consents: ConsentEvidence[] }[];
+}
+
+/** The members an agency may count: those handed over whose consent it finds covers it today. */
+export function coveredMembers(agency: string, handedOver: string | null | undefined): { memberCount: number; members: string[] } | null {
+  if (typeof handedOver !== 'string') return null;
+  const parsed = JSON.parse(handedOver) as MembersForAgency;
+  const today = todayIso();
+  // Re-checked here as for a person: the agency, not coordination, decides what it releases.
+  const members = parsed.members.filter((m) => consentCovers(m.consents, agency, today).covered).map((m) => m.personnummer);
+  return { memberCount: parsed.memberCount, members };
 }
 
 export interface CategoryCount {
@@ -33,17 +57,19 @@ export async function inChunks<T>(keys: readonly string[], fetch: (chunk: readon
 }
 
 /**
- * An agency's aggregates over a cohort, for analysts only. The read is logged without any
- * personnummer: only counts leave the agency.
+ * An agency's aggregates over a cohort, for analysts only, over the members whose consent covers
+ * the agency. The read is logged without any personnummer: only counts leave the agency.
  */
 export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
-  field: string, compute: (members: readonly string[], ctx: TContext) => Promise<TFigures>,
+  agency: string, field: string, compute: (members: readonly string[], ctx: TContext) => Promise<TFigures>,
 ) {
-  return async (cohort: CohortRef, _args: unknown, ctx: TContext): Promise<TFigures> => {
+  return async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext): Promise<TFigures> => {
     if (ctx.caller.role !== 'analyst') {
       valueOrThrow(failure('FORBIDDEN', 'Cohort figures are for the analyst role.'));
     }
-    ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'RELEASED', reason: `AGGREGATE_OF_${cohort.members.length}`, protectedIdentity: false });
-    return compute(cohort.members, ctx);
+    const covered = coveredMembers(agency, cohort[`${field}Members`] as string | null | undefined);
+    if (!covered) return valueOrThrow(failure('FORBIDDEN', 'No members were handed over for this cohort.'));
+    ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false });
+    return compute(covered.members, ctx);
   };
 }

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { auditRecordsForAuditor } from './audit-trail.ts';
 import type { RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
+import { coveredMembers, MAX_SIGNAL_COHORT } from './cohort.ts';
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
@@ -54,48 +55,31 @@ export function releaseSector(
   return success(undefined);
 }
 
-/** A cohort as the query plan hands it to an agency for signal counts: members and, as JSON, their consents in the same order. */
-export interface CohortForSignals {
-  id: string;
-  members: string[];
-  /** Null when coordination refused to hand the members over (a cohort too large for signals). */
-  memberReleaseBases: string | null;
-}
-
 /**
  * An agency's decision, member by member, to release its sector of a cohort's members to
- * coordination for signal statistics. The same consent that lets a coordinator read the person
- * lets the person's data count in the association's statistics; without it the member's sector
- * stays unknown to the signals. Each released person is logged, as the person's data leaves the
- * agency; the members refused are logged as one count, without personnummer.
+ * coordination for signal statistics. Coordination hands over only the members whose consent
+ * covers the agency, and the agency checks each again: the same consent that lets a coordinator
+ * read the person lets the person's data count in the association's statistics. Each released
+ * person is logged, as the person's data leaves the agency. A cohort too large for signal counts
+ * releases nothing (coordination tells the analyst why); null then.
  */
 export function releaseForStatistics(
-  agency: string, cohort: CohortForSignals, ctx: { caller: Caller; audit: RequestAudit }, info: GraphQLResolveInfo,
+  agency: string, handedOver: string | null | undefined, ctx: { caller: Caller; audit: RequestAudit }, info: GraphQLResolveInfo,
 ): Result<string[] | null> {
   const fields = selectedFieldPaths(info);
   if (ctx.caller.role !== 'analyst') {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
     return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
   }
-  // Coordination refused the cohort and told the analyst why; nothing to release, nothing to add.
-  if (cohort.memberReleaseBases === null) {
-    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'NO_RELEASE_BASIS', protectedIdentity: false });
+  const covered = coveredMembers(agency, handedOver);
+  if (!covered || covered.memberCount > MAX_SIGNAL_COHORT) {
+    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: covered ? 'COHORT_TOO_LARGE_FOR_SIGNALS' : 'NO_MEMBERS_HANDED_OVER', protectedIdentity: false });
     return success(null);
   }
-  // A query plan bug, not something a caller can cause: fail closed rather than misalign consents.
-  const bases = JSON.parse(cohort.memberReleaseBases) as ReleaseBasis[];
-  if (bases.length !== cohort.members.length) throw new Error('cohort members and release bases differ in length');
-  const today = todayIso();
-  const released: string[] = [];
-  cohort.members.forEach((personnummer, i) => {
-    const basis = bases[i]!;
-    if (basis.protectedIdentity || !consentCovers(basis.consents, agency, today).covered) return;
-    released.push(personnummer);
+  for (const personnummer of covered.members) {
     ctx.audit.record({ personnummer, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false });
-  });
-  const refused = cohort.members.length - released.length;
-  if (refused > 0) ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: `NO_CONSENT_FOR_${refused}_MEMBERS`, protectedIdentity: false });
-  return success(released);
+  }
+  return success(covered.members);
 }
 
 export interface AgencySubgraphEntry<TContext, TSector> {
@@ -125,8 +109,8 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
       },
     },
     Cohort: {
-      [`${entry.sectorField}SignalFacts`]: async (cohort: CohortForSignals, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
-        const released = valueOrThrow(releaseForStatistics(entry.agency, cohort, ctx, info));
+      [`${entry.sectorField}SignalFacts`]: async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
+        const released = valueOrThrow(releaseForStatistics(entry.agency, cohort[`${entry.sectorField}Members`] as string | null, ctx, info));
         return released === null ? null : JSON.stringify(await entry.signalFacts(released, ctx));
       },
     },

@@ -7,7 +7,7 @@ import type { CareContext } from '../context.ts';
 
 export const cohortResolvers = {
   Cohort: {
-    care: cohortFigures<CareContext, unknown>('care', async (members, ctx) => {
+    care: cohortFigures<CareContext, unknown>('CARE', 'care', async (members, ctx) => {
       const today = todayIso();
       const chapters: Record<string, Set<string>> = {};
       for (const rows of await loadEach(ctx.loaders.certificatesByPerson, members)) {

@@ -38,8 +38,9 @@ export const followUpResolvers = {
       return { ...period, groupBy, ...followUpReport(rows, groupBy) };
     },
     /**
-     * A cohort's members go to the agencies through the query plan only; persons with protected
-     * identity are counted in its size but left out of the members the agencies break down.
+     * A cohort's members go to the agencies through the query plan only, each agency getting
+     * those whose consent covers it (resolvers/cohort.ts); persons with protected identity are
+     * counted in its size but left out of the members the agencies break down.
      */
     async cohort(_root: unknown, args: Pick<FollowUpArgs, 'from' | 'to' | 'filter'>, ctx: CoordinationContext) {
       const { rows } = await matchingParticipations(ctx, args);

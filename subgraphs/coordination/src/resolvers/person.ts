@@ -1,5 +1,6 @@
 import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
+import type { ConsentEvidence } from '../../../shared/src/consent.ts';
 import { isProtected } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
@@ -50,7 +51,7 @@ export const personResolvers = {
       ctx.audit.record({ personnummer: p.personnummer, fields: ['releaseBasis'], decision: 'RELEASED', reason: null, protectedIdentity: isProtected(row) });
       const consents = await ctx.loaders.consentsByPerson.load(p.personnummer);
       return {
-        consents: consents.map((c) => ({ agency: c.agency, validFrom: c.valid_from, validTo: c.valid_to, revokedAt: c.revoked_at })),
+        consents: consents.map(consentEvidence),
         protectedIdentity: isProtected(row),
       };
     },
@@ -77,6 +78,11 @@ export const personResolvers = {
     },
   },
 };
+
+/** What an agency needs of a consent to decide a release (ReleaseBasis): no form reference, no id. */
+export function consentEvidence(row: ConsentRow): ConsentEvidence {
+  return { agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at };
+}
 
 export function consentView(row: ConsentRow) {
   return { id: row.id, agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at, formReference: row.form_reference };

@@ -6,7 +6,7 @@ import { currentRegistration } from './employment-service.ts';
 
 export const cohortResolvers = {
   Cohort: {
-    employment: cohortFigures<EmploymentContext, unknown>('employment', async (members, ctx) => {
+    employment: cohortFigures<EmploymentContext, unknown>('EMPLOYMENT', 'employment', async (members, ctx) => {
       const today = todayIso();
       const registrations = await loadEach(ctx.loaders.registrationsByPerson, members);
       const registered = registrations.filter((rows) => currentRegistration(rows, today) !== null).length;

@@ -6,7 +6,7 @@ import { dayInRehabilitationChain, degreeOn } from './sickness-benefit-case.ts';
 
 export const cohortResolvers = {
   Cohort: {
-    sicknessInsurance: cohortFigures<SicknessInsuranceContext, unknown>('sicknessInsurance', async (members, ctx) => {
+    sicknessInsurance: cohortFigures<SicknessInsuranceContext, unknown>('SICKNESS_INSURANCE', 'sicknessInsurance', async (members, ctx) => {
       const today = todayIso();
       const cases = (await loadEach(ctx.loaders.casesByPerson, members)).flat()
         .filter((c) => c.status === 'GRANTED' && covers(c.start_date, c.end_date, today));

@@ -9,7 +9,7 @@ const band = (months: number) => (months === 0 ? 'NONE' : months <= 5 ? '1_5' : 
 
 export const cohortResolvers = {
   Cohort: {
-    socialServices: cohortFigures<SocialServicesContext, unknown>('socialServices', async (members, ctx) => {
+    socialServices: cohortFigures<SocialServicesContext, unknown>('SOCIAL_SERVICES', 'socialServices', async (members, ctx) => {
       const today = todayIso();
       const bands: Record<string, number> = { NONE: 0, '1_5': 0, '6_9': 0, '10_12': 0 };
       for (const rows of await loadEach(ctx.loaders.assistanceByPerson, members)) bands[band(monthsInLastYear(rows, today))]! += 1;
