@@ -17,54 +17,55 @@ type Reply = { id: number; error?: string } | { closed: true };
  * after it fails.
  */
 export class SqliteWriterThread implements BackgroundWriter {
-  private worker: Worker | null = null;
+  /** The running thread and the writes it owes an answer; a thread that fails fails only its own. */
+  private thread: { worker: Worker; waiting: Map<number, { resolve: () => void; reject: (error: Error) => void }> } | null = null;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 
   constructor(private readonly file: string, private readonly onStatement: () => void) {}
 
   write(statements: readonly CompiledQuery[]): Promise<void> {
-    const worker = this.started();
+    const { worker, waiting } = this.started();
     const id = this.nextId++;
     for (let i = 0; i < statements.length; i++) this.onStatement();
     // The thread keeps the process alive only while a write is under way.
     worker.ref();
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
+      waiting.set(id, { resolve, reject });
       worker.postMessage({ id, statements: statements.map((s) => ({ sql: s.sql, parameters: s.parameters })) });
     });
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    if (!worker) return;
-    this.worker = null;
+    const thread = this.thread;
+    if (!thread) return;
+    this.thread = null;
     await new Promise<void>((resolve) => {
-      worker.once('exit', () => resolve());
-      worker.once('message', () => void worker.terminate());
-      worker.postMessage({ close: true });
+      thread.worker.once('exit', () => resolve());
+      thread.worker.once('message', () => void thread.worker.terminate());
+      thread.worker.postMessage({ close: true });
     });
   }
 
-  private started(): Worker {
-    if (this.worker) return this.worker;
+  private started() {
+    if (this.thread) return this.thread;
     const worker = new Worker(new URL('./sqlite-writer.worker.mjs', import.meta.url), { workerData: { file: this.file } });
+    const thread = { worker, waiting: new Map<number, { resolve: () => void; reject: (error: Error) => void }>() };
     worker.on('message', (reply: Reply) => {
       if ('closed' in reply) return;
-      const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) worker.unref();
+      const waiter = thread.waiting.get(reply.id);
+      thread.waiting.delete(reply.id);
+      if (thread.waiting.size === 0) worker.unref();
       if (reply.error === undefined) waiter?.resolve();
       else waiter?.reject(new Error(reply.error));
     });
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = null;
-      for (const waiter of this.waiting.values()) waiter.reject(error);
-      this.waiting.clear();
+      if (this.thread === thread) this.thread = null;
+      for (const waiter of thread.waiting.values()) waiter.reject(error);
+      thread.waiting.clear();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`the SQLite writer thread stopped (exit ${code})`)));
-    this.worker = worker;
-    return worker;
+    this.thread = thread;
+    return thread;
   }
 }
