@@ -2,7 +2,8 @@
  * `npm run bench`: the coordinator's operations through the gateway, against the same subgraph
  * fetches made straight to the subgraphs, under the same load; then the same load with one
  * subgraph killed half-way. Everything runs as separate processes on loopback, as `npm start`
- * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load; SEED_PERSONS the population;
+ * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load, after BENCH_WARM_UP_SECONDS
+ * (10) of each path; SEED_PERSONS the population;
  * BENCH_PROFILE=<dir> profiles the gateway.
  *
  * `npm run bench -- analyst`: each operation in schema/operations/analyst/, one at a time, as an
@@ -16,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Dispatcher } from 'undici';
+import { request } from 'undici';
 import { mintDevToken } from '../../gateway/src/dev-issuer.ts';
 import { postToSubgraph, subgraphConnections } from '../../gateway/src/subgraph-source.ts';
 import { SUBGRAPH_NAMES, envPrefix, intFromEnv, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
@@ -28,6 +29,7 @@ import { freePort } from '../support/free-port.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECONDS = intFromEnv('BENCH_SECONDS', 20);
 const CLIENTS = intFromEnv('BENCH_CLIENTS', 16);
+const WARM_UP_SECONDS = intFromEnv('BENCH_WARM_UP_SECONDS', 10);
 const PERSONS = intFromEnv('SEED_PERSONS', 2000);
 const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
 const CASELOAD = fs.readFileSync(path.join(root, 'schema/operations/Caseload.graphql'), 'utf8');
@@ -38,8 +40,6 @@ interface Graph {
   subgraphs: Record<SubgraphName, string>;
   processes: Record<string, ChildProcess>;
   dataDir: string;
-  /** The direct path's connections to the subgraphs, as the gateway keeps its own. */
-  connections: Dispatcher;
 }
 
 const MODE = process.argv[2] ?? 'coordinator';
@@ -64,7 +64,7 @@ async function startGraph(): Promise<Graph> {
   processes.gateway = spawn(process.execPath, [...profile, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   for (let i = 0; i < 1200 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
-  return { gateway, subgraphs, processes, dataDir, connections: subgraphConnections() };
+  return { gateway, subgraphs, processes, dataDir };
 }
 
 interface Work {
@@ -91,9 +91,15 @@ interface Outcome {
   sectors?: Record<string, boolean>;
 }
 
+/**
+ * The load generator's connections: one keep-alive pool and one HTTP client (the gateway's) for
+ * both paths, so that the client's own cost, which shares the two cores, is the same per call.
+ */
+const connections = subgraphConnections();
+
 async function post(url: string, authorization: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } };
+  const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }), dispatcher: connections });
+  return { status: response.statusCode, body: (await response.body.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } };
 }
 
 /** One coordinator operation through the gateway: four in five are PersonOverview, one a Caseload page. */
@@ -121,7 +127,7 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
   const subject = { actorId: work.coordinator, role: 'coordinator' as const, purpose: 'COORDINATION' };
   const tokens = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (n) => [n, `Bearer ${await gatewayTokens.for(subject, n)}`] as const))) as Record<SubgraphName, string>;
   const post = async (name: SubgraphName, authorization: string, query: string, variables: Record<string, unknown>) => {
-    const answer = await postToSubgraph({ name, url: `${graph.subgraphs[name]}/graphql`, timeoutMs: 2000, connections: graph.connections },
+    const answer = await postToSubgraph({ name, url: `${graph.subgraphs[name]}/graphql`, timeoutMs: 2000, connections },
       { authorization, 'x-request-id': `bench-${i}` }, JSON.stringify({ query, variables }));
     type Body = { data?: any; errors?: unknown[] };
     return answer.ok ? { status: answer.status, body: answer.body as Body } : { status: 0, body: {} as Body };
@@ -200,17 +206,27 @@ async function coordinatorLoad(graph: Graph) {
   const works = await workload(graph.dataDir);
   const gatewayTokens = new GatewayTokens(await loadOrCreateGatewayKey(graph.dataDir));
   console.log(`\nLoad: ${CLIENTS} clients, ${SECONDS} s each run, ${PERSONS} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
-  // A short warm-up of both paths (JIT, query plan cache, connection pools).
-  await load((w, i) => throughGateway(graph, w, i), works, 2);
-  await load((w, i) => direct(graph, w, i, gatewayTokens), works, 2);
+  // A warm-up of both paths (JIT, query plan cache, connection pools, caches): with 2 s the
+  // gateway's first measured turn still ran at two thirds of its second.
+  await load((w, i) => throughGateway(graph, w, i), works, WARM_UP_SECONDS);
+  await load((w, i) => direct(graph, w, i, gatewayTokens), works, WARM_UP_SECONDS);
 
-  const viaGateway = await load((w, i) => throughGateway(graph, w, i), works, SECONDS);
-  const straight = await load((w, i) => direct(graph, w, i, gatewayTokens), works, SECONDS);
+  // The paths take turns, half the time each turn (gateway, straight, gateway, straight): this
+  // machine's speed drifts during a run, and turns share the drift between the two paths.
+  const turns = [];
+  for (let turn = 0; turn < 2; turn++) {
+    turns.push({
+      gateway: await load((w, i) => throughGateway(graph, w, i), works, SECONDS / 2),
+      straight: await load((w, i) => direct(graph, w, i, gatewayTokens), works, SECONDS / 2),
+    });
+  }
+  const viaGateway = summarise(turns.flatMap((t) => t.gateway.outcomes), SECONDS);
+  const straight = summarise(turns.flatMap((t) => t.straight.outcomes), SECONDS);
   console.log('| path | requests | req/s | p50 ms | p99 ms | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(`| through the gateway | ${viaGateway.requests} | ${fmt(viaGateway.rps)} | ${fmt(viaGateway.p50)} | ${fmt(viaGateway.p99)} | ${viaGateway.errors} |`);
   console.log(`| straight to the subgraphs | ${straight.requests} | ${fmt(straight.rps)} | ${fmt(straight.p50)} | ${fmt(straight.p99)} | ${straight.errors} |`);
-  console.log(`\nGateway rate / direct rate: ${(viaGateway.rps / straight.rps).toFixed(2)}\n`);
+  console.log(`\nGateway rate / direct rate: ${(viaGateway.rps / straight.rps).toFixed(2)} (turns: ${turns.map((t) => (t.gateway.rps / t.straight.rps).toFixed(2)).join(', ')})\n`);
 
   // The same load through the gateway; half-way the care subgraph's process is killed.
   const faulty = await load((w, i) => throughGateway(graph, w, i), works, SECONDS, () => graph.processes.care!.kill('SIGKILL'));
@@ -228,7 +244,7 @@ const graph = await startGraph();
 try {
   await (MODE === 'analyst' ? analystOperations(graph) : coordinatorLoad(graph));
 } finally {
-  await graph.connections.close();
+  await connections.close();
   for (const child of Object.values(graph.processes)) child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 500));
   if (!process.env.BENCH_DATA_DIR) fs.rmSync(graph.dataDir, { recursive: true, force: true });
