@@ -126,17 +126,17 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
   const started = performance.now();
   const subject = { actorId: work.coordinator, role: 'coordinator' as const, purpose: 'COORDINATION' };
   const tokens = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (n) => [n, `Bearer ${await gatewayTokens.for(subject, n)}`] as const))) as Record<SubgraphName, string>;
-  const post = async (name: SubgraphName, authorization: string, query: string, variables: Record<string, unknown>) => {
+  const postTo = async (name: SubgraphName, authorization: string, query: string, variables: Record<string, unknown>) => {
     const answer = await postToSubgraph({ name, url: `${graph.subgraphs[name]}/graphql`, timeoutMs: 2000, connections },
       { authorization, 'x-request-id': `bench-${i}` }, JSON.stringify({ query, variables }));
     type Body = { data?: any; errors?: unknown[] };
     return answer.ok ? { status: answer.status, body: answer.body as Body } : { status: 0, body: {} as Body };
   };
   if (i % 5 === 4) {
-    const { status, body } = await post('coordination', tokens.coordination, CASELOAD, { first: 20 });
+    const { status, body } = await postTo('coordination', tokens.coordination, CASELOAD, { first: 20 });
     return { ms: performance.now() - started, ok: status === 200 && !body.errors };
   }
-  const first = await post('coordination', tokens.coordination,
+  const first = await postTo('coordination', tokens.coordination,
     'query($p: String!) { person(personnummer: $p) { personnummer consents { agency validFrom validTo revokedAt } releaseBasis { consents { agency validFrom validTo revokedAt } protectedIdentity } } }',
     { p: work.persons[i % work.persons.length] });
   const person = first.body.data?.person;
@@ -149,9 +149,9 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
     ['care', 'care { certificates { issuedOn workCapacitySteps { from to reduction } } }'],
   ];
   const sectors = await Promise.all(sectorQueries.map(([name, selection]) =>
-    post(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep })));
+    postTo(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep })));
   const merged = Object.assign({ __typename: 'Person', personnummer: person.personnummer }, ...sectors.map((s) => s.body.data?._entities?.[0] ?? {}));
-  const signals = await post('coordination', tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
+  const signals = await postTo('coordination', tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
   return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200) && signals.status === 200 };
 }
 

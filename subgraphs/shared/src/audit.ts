@@ -103,12 +103,6 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
 
-/**
- * A store's append-only log. On SQLite one process writes a store: appends are serialised here
- * and the chain head is kept in memory, so a write is one INSERT of all the waiting records.
- * On PostgreSQL several replicas may write the same store: each append takes a transaction-level
- * advisory lock and reads the head inside it, so the chain stays one chain.
- */
 /** One queued write: records to append and, for a change to the store, the change they record. */
 interface PendingWrite {
   actor: AuditActor;
@@ -117,6 +111,13 @@ interface PendingWrite {
   done: (error: unknown, result?: unknown) => void;
 }
 
+/**
+ * A store's append-only log. On SQLite one process writes a store: appends are serialised here
+ * and the chain head is kept in memory, so a write is one transaction of all the waiting records,
+ * committed on the store's writer thread.
+ * On PostgreSQL several replicas may write the same store: each append takes a transaction-level
+ * advisory lock and reads the head inside it, so the chain stays one chain.
+ */
 export class AuditLog {
   private head: Promise<{ seq: number; hash: string }> | null = null;
   private pending: PendingWrite[] = [];

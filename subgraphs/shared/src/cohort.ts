@@ -10,6 +10,7 @@ import type { SubgraphRequest } from './subgraph.ts';
  * Past this size the analyst is asked to narrow the cohort, rather than wait for a timeout.
  */
 export const MAX_SIGNAL_COHORT = 2000;
+export const tooLargeForSignals = (memberCount: number) => memberCount > MAX_SIGNAL_COHORT;
 
 /**
  * What coordination hands one agency about a cohort (`<sectorField>Members`, JSON, through

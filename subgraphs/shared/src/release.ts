@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { auditRecordsForAuditor } from './audit-trail.ts';
 import type { RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
-import { coveredMembers, MAX_SIGNAL_COHORT } from './cohort.ts';
+import { coveredMembers, tooLargeForSignals } from './cohort.ts';
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
@@ -72,7 +72,7 @@ export function releaseForStatistics(
     return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
   }
   const covered = coveredMembers(agency, handedOver);
-  if (!covered || covered.memberCount > MAX_SIGNAL_COHORT) {
+  if (!covered || tooLargeForSignals(covered.memberCount)) {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: covered ? 'COHORT_TOO_LARGE_FOR_SIGNALS' : 'NO_MEMBERS_HANDED_OVER', protectedIdentity: false });
     return success(null);
   }

@@ -1,4 +1,4 @@
-import { MAX_SIGNAL_COHORT, type MembersForAgency } from '../../../shared/src/cohort.ts';
+import { MAX_SIGNAL_COHORT, tooLargeForSignals, type MembersForAgency } from '../../../shared/src/cohort.ts';
 import { consentCovers } from '../../../shared/src/consent.ts';
 import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
@@ -42,7 +42,7 @@ export const cohortResolvers = {
       const members = rows.filter((r) => r.identity_protection === 'NONE');
       const memberCount = new Set(members.map((r) => r.personnummer)).size;
       // The agencies saw the same count and released nothing; the other figures still arrive.
-      if (memberCount > MAX_SIGNAL_COHORT) {
+      if (tooLargeForSignals(memberCount)) {
         valueOrThrow(failure('BAD_USER_INPUT', `Signal counts are for cohorts of at most ${MAX_SIGNAL_COHORT} members; this one has more. Narrow the period or the filter.`, { reason: 'COHORT_TOO_LARGE_FOR_SIGNALS' }));
       }
       ctx.audit.record({ personnummer: null, fields: ['cohort.signals'], decision: 'RELEASED', reason: `AGGREGATE_OF_${memberCount}`, protectedIdentity: false });
