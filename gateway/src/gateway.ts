@@ -15,6 +15,7 @@ import { createAuthenticator } from './authentication.ts';
 import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
+import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { requestAuditPlugin } from './request-audit.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
@@ -79,7 +80,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
   }, logger);
   await apollo.start();
 
-  const handler = createGraphQLHttpHandler<GatewayContext>({
+  const rateLimit = new AnalystRateLimit(analystRateLimitSettings(env));
+  const handler = rateLimit.releasing(createGraphQLHttpHandler<GatewayContext>({
     apollo,
     metrics,
     logger,
@@ -92,6 +94,12 @@ export async function buildGateway(options: GatewayOptions = {}) {
         ]);
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
       }
+      // Per-analyst rate limit, before any parsing, planning or subgraph call (analyst-rate-limit.ts).
+      const admission = rateLimit.admit(request, result.value);
+      if (!admission.ok) {
+        logger.info({ requestId, reason: admission.refusal.message }, 'request refused: analyst rate limit');
+        return { ok: false, refusal: admission.refusal };
+      }
       return { ok: true, context: { user: result.value, requestId } };
     },
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
@@ -103,7 +111,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
       // The public key subgraphs verify the gateway's tokens with (GATEWAY_JWKS_URL).
       '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
     },
-  });
+  }));
 
   return {
     handler, metrics, logger, urls,

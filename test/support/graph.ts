@@ -36,12 +36,13 @@ export const BUILDERS = {
  * The whole graph for a test: the five real subgraphs, each on its own SQLite file and its own
  * loopback port, and the real gateway calling them over HTTP. Nothing is mocked.
  */
-export async function startGraph(options: { persons?: number; seed?: number; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[] } = {}) {
+export async function startGraph(options: { persons?: number; seed?: number; env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[] } = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
   const names = Object.keys(BUILDERS) as SubgraphName[];
-  const env: NodeJS.ProcessEnv = { SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
+  // options.env: extra environment for the subgraphs (and the gateway), e.g. ANALYST_QUERY_BUDGET.
+  const env: NodeJS.ProcessEnv = { ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const postgres = await postgresStores(names);
   Object.assign(env, postgres?.env);
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { todayIso } from '../../shared/src/dates.ts';
 import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
+import { defaultAllowance, type AnalystAllowance } from './analyst-allowance.ts';
 import { listLoader, singleLoader } from '../../shared/src/loaders.ts';
 import {
   consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
@@ -9,10 +10,12 @@ import {
 
 export type CoordinationContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<CoordinationDb>, request: SubgraphRequest) {
+export function createContext(db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance = defaultAllowance()) {
   return {
     db,
     ...request,
+    /** The analysts' query budget and work bound (analyst-allowance.ts), one per subgraph process. */
+    allowance,
     loaders: {
       coordinator: singleLoader((ids: readonly string[]) => coordinatorsById(db, ids), (row) => row.id),
       // Persons reached through the query plan load only if in the caller's caseload today.

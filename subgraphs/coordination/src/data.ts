@@ -47,6 +47,8 @@ export interface CoordinationDb {
     recorded_by: string;
     recorded_at: string;
   };
+  /** The analysts' query budget ledger (analyst-allowance.ts): when each analyst first asked each definition. */
+  analyst_query: { analyst: string; definition_digest: string; first_asked_at: string };
 }
 
 export type Db = Kysely<CoordinationDb>;

@@ -1,5 +1,7 @@
 import { daysBetween } from '../../shared/src/dates.ts';
-import { DEFAULT_THRESHOLD, isSmall, protectTable, type ProtectedCount } from '../../shared/src/disclosure.ts';
+import {
+  addContributor, DEFAULT_THRESHOLD, emptyTally, protectedMedian, protectedShare, publish, publishWithin, type ProtectedCount, type RecordKeys, type Tally,
+} from '../../shared/src/disclosure.ts';
 import type { FollowUpRow } from './data.ts';
 import { ageOn } from './resolvers/person.ts';
 
@@ -14,8 +16,6 @@ export const INCOME_SOURCES = [
 ] as const;
 export type Dimension = 'INTERVENTION' | 'FORBUND' | 'MUNICIPALITY' | 'SEX' | 'AGE_BAND' | 'PRIORITY_GROUP';
 
-export const UNDISCLOSED = { key: 'UNDISCLOSED', label: 'Ej redovisat: skyddade personuppgifter' };
-
 const AGE_BANDS: [string, number, number][] = [
   ['FROM_16_TO_24', 16, 24], ['FROM_25_TO_29', 25, 29], ['FROM_30_TO_44', 30, 44], ['FROM_45_TO_64', 45, 64], ['FROM_65', 65, 200],
 ];
@@ -25,15 +25,10 @@ export function ageBand(birthDate: string, on: string): string {
   return AGE_BANDS.find(([, min, max]) => age >= min && age <= max)?.[0] ?? 'FROM_16_TO_24';
 }
 
-interface Group {
-  key: string;
-  label: string;
-  rows: FollowUpRow[];
-}
+const ageBandLabel = (band: string) => band.replace('FROM_', '').replace('_TO_', '–').replace('65', '65+');
 
-/** The groups a participation belongs to; protected identities go to the one undisclosed group. */
-function groupsOf(row: FollowUpRow, dimension: Dimension): { key: string; label: string }[] {
-  if (row.identity_protection !== 'NONE') return [UNDISCLOSED];
+/** The groups a participation belongs to (several only for priority groups). */
+export function groupsOf(row: FollowUpRow, dimension: Dimension): { key: string; label: string }[] {
   switch (dimension) {
     case 'INTERVENTION': return [{ key: row.intervention_id, label: row.intervention_name }];
     case 'FORBUND': return [{ key: row.forbund_id, label: row.forbund_name }];
@@ -41,7 +36,7 @@ function groupsOf(row: FollowUpRow, dimension: Dimension): { key: string; label:
     case 'SEX': return [{ key: row.sex, label: row.sex === 'MALE' ? 'Män' : 'Kvinnor' }];
     case 'AGE_BAND': {
       const band = ageBand(row.birth_date, row.registered_in);
-      return [{ key: band, label: band.replace('FROM_', '').replace('_TO_', '–').replace('65', '65+') }];
+      return [{ key: band, label: ageBandLabel(band) }];
     }
     case 'PRIORITY_GROUP': {
       const groups = row.priority_groups;
@@ -64,93 +59,97 @@ export interface FollowUpGroupFigures {
   medianDaysInIntervention: number | null;
 }
 
-const SUPPRESSED: ProtectedCount = { value: null, suppressed: true };
-
 export interface FollowUpFigures {
   suppressionThreshold: number;
   groups: FollowUpGroupFigures[];
   total: FollowUpGroupFigures;
 }
 
-/** What a group's figures are made of, counted in one pass over its participations. */
-interface Tally {
-  occupationBefore: number[];
-  occupationAfter: number[];
-  incomeBefore: number[];
-  incomeAfter: number[];
-  daysInIntervention: number[];
-}
+/** What a group's figures are made of: one tally (count and key sum) per published cell, in one pass. */
+class GroupTally {
+  readonly started = emptyTally();
+  readonly ended = emptyTally();
+  readonly inWorkOrStudies = emptyTally();
+  readonly occupationBefore = OCCUPATIONS.map(emptyTally);
+  readonly occupationAfter = OCCUPATIONS.map(emptyTally);
+  readonly incomeBefore = INCOME_SOURCES.map(emptyTally);
+  readonly incomeAfter = INCOME_SOURCES.map(emptyTally);
+  readonly daysInIntervention: number[] = [];
 
-function tally(rows: readonly FollowUpRow[]): Tally {
-  const t: Tally = {
-    occupationBefore: OCCUPATIONS.map(() => 0), occupationAfter: OCCUPATIONS.map(() => 0),
-    incomeBefore: INCOME_SOURCES.map(() => 0), incomeAfter: INCOME_SOURCES.map(() => 0), daysInIntervention: [],
-  };
-  const count = (counts: number[], list: readonly string[], value: string | null) => {
-    const i = value === null ? -1 : list.indexOf(value);
-    if (i >= 0) counts[i]! += 1;
-  };
-  for (const row of rows) {
-    count(t.occupationBefore, OCCUPATIONS, row.occupation_before);
-    for (const source of row.income_sources_before) count(t.incomeBefore, INCOME_SOURCES, source);
-    if (row.registered_out === null) continue;
-    count(t.occupationAfter, OCCUPATIONS, row.occupation_after);
-    for (const source of row.income_sources_after ?? []) count(t.incomeAfter, INCOME_SOURCES, source);
-    t.daysInIntervention.push(daysBetween(row.registered_in, row.registered_out));
+  constructor(readonly key: string, readonly label: string) {}
+
+  add(row: FollowUpRow, recordKey: number): void {
+    const count = (tallies: Tally[], list: readonly string[], value: string | null) => {
+      const i = value === null ? -1 : list.indexOf(value);
+      if (i >= 0) addContributor(tallies[i]!, recordKey);
+    };
+    addContributor(this.started, recordKey);
+    count(this.occupationBefore, OCCUPATIONS, row.occupation_before);
+    for (const source of row.income_sources_before) count(this.incomeBefore, INCOME_SOURCES, source);
+    if (row.registered_out === null) return;
+    addContributor(this.ended, recordKey);
+    count(this.occupationAfter, OCCUPATIONS, row.occupation_after);
+    if (row.occupation_after === 'FORVARVSARBETE' || row.occupation_after === 'STUDIER') addContributor(this.inWorkOrStudies, recordKey);
+    for (const source of row.income_sources_after ?? []) count(this.incomeAfter, INCOME_SOURCES, source);
+    this.daysInIntervention.push(daysBetween(row.registered_in, row.registered_out));
   }
-  return t;
+
+  /**
+   * The group as published. Every count is perturbed on its own (cell key method), categories
+   * are published only under a published total, the share is taken of published counts, and the
+   * median only over a group large enough that one person cannot set it.
+   */
+  publish(threshold: number): FollowUpGroupFigures {
+    const started = publish(this.started, threshold);
+    const ended = publish(this.ended, threshold);
+    const categories = (list: readonly string[], total: Tally, tallies: Tally[]) => {
+      const counts = publishWithin(total, tallies, threshold);
+      return list.map((category, i) => ({ category, count: counts[i]! }));
+    };
+    const [inWorkOrStudiesAfter] = publishWithin(this.ended, [this.inWorkOrStudies], threshold);
+    return {
+      key: this.key, label: this.label, started, ended,
+      occupationBefore: categories(OCCUPATIONS, this.started, this.occupationBefore),
+      occupationAfter: categories(OCCUPATIONS, this.ended, this.occupationAfter),
+      incomeSourcesBefore: categories(INCOME_SOURCES, this.started, this.incomeBefore),
+      incomeSourcesAfter: categories(INCOME_SOURCES, this.ended, this.incomeAfter),
+      inWorkOrStudiesAfter: inWorkOrStudiesAfter!,
+      shareInWorkOrStudiesAfter: protectedShare(inWorkOrStudiesAfter!, ended),
+      medianDaysInIntervention: ended.suppressed ? null : protectedMedian(this.daysInIntervention),
+    };
+  }
 }
 
-export function followUpReport(rows: FollowUpRow[], dimension: Dimension, threshold = DEFAULT_THRESHOLD): FollowUpFigures {
-  const byKey = new Map<string, Group>();
+/**
+ * The report over participations (persons with protected identity already left out: they count
+ * in no figure). `groupKeys` lists every group the report shows, whether or not anyone is in it,
+ * so that a group's presence does not tell that someone is.
+ */
+export function followUpReport(
+  rows: readonly FollowUpRow[], dimension: Dimension, keys: RecordKeys, groupKeys: readonly { key: string; label: string }[], threshold = DEFAULT_THRESHOLD,
+): FollowUpFigures {
+  const byKey = new Map(groupKeys.map(({ key, label }) => [key, new GroupTally(key, label)]));
+  const total = new GroupTally('TOTAL', 'Totalt');
   for (const row of rows) {
+    const recordKey = keys.of(row.personnummer);
+    total.add(row, recordKey);
     for (const { key, label } of groupsOf(row, dimension)) {
-      const group = byKey.get(key) ?? { key, label, rows: [] };
-      group.rows.push(row);
-      byKey.set(key, group);
+      let group = byKey.get(key);
+      if (!group) byKey.set(key, (group = new GroupTally(key, label)));
+      group.add(row, recordKey);
     }
   }
-  const groups = [...byKey.values()].sort((a, b) => b.rows.length - a.rows.length || a.key.localeCompare(b.key));
-  const tallies = groups.map((g) => tally(g.rows));
+  // Largest first by the published figure: an order by true counts would tell what the noise hides.
+  const groups = [...byKey.values()].map((g) => g.publish(threshold))
+    .sort((a, b) => (b.started.value ?? 0) - (a.started.value ?? 0) || a.key.localeCompare(b.key));
+  return { suppressionThreshold: threshold, groups, total: total.publish(threshold) };
+}
 
-  // Occupation before and after are each one table whose row totals are started and ended.
-  const before = protectTable(tallies.map((t) => t.occupationBefore), threshold);
-  const after = protectTable(tallies.map((t) => t.occupationAfter), threshold);
-  // A person may have several income sources: each source is its own column of counts.
-  const incomeTable = (pick: (t: Tally) => number[]) => INCOME_SOURCES.map((_, i) => protectTable(tallies.map((t) => [pick(t)[i]!]), threshold));
-  const incomeBefore = incomeTable((t) => t.incomeBefore);
-  const incomeAfter = incomeTable((t) => t.incomeAfter);
-
-  const figures = (
-    key: string, label: string, daysInIntervention: number[], started: ProtectedCount, endedCount: ProtectedCount,
-    occupationBefore: ProtectedCount[], occupationAfter: ProtectedCount[], sourcesBefore: ProtectedCount[], sourcesAfter: ProtectedCount[],
-  ): FollowUpGroupFigures => {
-    const [work, studies] = occupationAfter;
-    const inWork = work && studies && !work.suppressed && !studies.suppressed && !isSmall(work.value! + studies.value!, threshold)
-      ? { value: work.value! + studies.value!, suppressed: false } : work?.value === 0 && studies?.value === 0 ? { value: 0, suppressed: false } : SUPPRESSED;
-    const days = [...daysInIntervention].sort((a, b) => a - b);
-    return {
-      key, label, started, ended: endedCount,
-      occupationBefore: OCCUPATIONS.map((category, i) => ({ category, count: occupationBefore[i]! })),
-      occupationAfter: OCCUPATIONS.map((category, i) => ({ category, count: occupationAfter[i]! })),
-      incomeSourcesBefore: INCOME_SOURCES.map((category, i) => ({ category, count: sourcesBefore[i]! })),
-      incomeSourcesAfter: INCOME_SOURCES.map((category, i) => ({ category, count: sourcesAfter[i]! })),
-      inWorkOrStudiesAfter: inWork,
-      shareInWorkOrStudiesAfter: inWork.suppressed || endedCount.suppressed || !endedCount.value ? null : inWork.value! / endedCount.value,
-      medianDaysInIntervention: endedCount.suppressed || days.length === 0 ? null : days[Math.floor(days.length / 2)]!,
-    };
-  };
-
-  return {
-    suppressionThreshold: threshold,
-    groups: groups.map((g, i) => figures(
-      g.key, g.label, tallies[i]!.daysInIntervention, before.rowTotals[i]!, after.rowTotals[i]!, before.cells[i]!, after.cells[i]!,
-      incomeBefore.map((t) => t.cells[i]![0]!), incomeAfter.map((t) => t.cells[i]![0]!),
-    )),
-    // With PRIORITY_GROUP a person can be in several groups; the total counts each person once.
-    total: dimension === 'PRIORITY_GROUP'
-      ? followUpReport(rows, 'SEX', threshold).total
-      : figures('TOTAL', 'Totalt', tallies.flatMap((t) => t.daysInIntervention), before.total, after.total, before.columnTotals, after.columnTotals,
-          incomeBefore.map((t) => t.total), incomeAfter.map((t) => t.total)),
-  };
+/** Every group a dimension has in the register (the participations of everyone), so that empty groups show as 0. */
+export function groupKeysOf(register: readonly FollowUpRow[], dimension: Dimension): { key: string; label: string }[] {
+  const keys = new Map<string, string>();
+  if (dimension === 'AGE_BAND') for (const [band] of AGE_BANDS) keys.set(band, ageBandLabel(band));
+  if (dimension === 'SEX') for (const sex of ['FEMALE', 'MALE']) keys.set(sex, sex === 'MALE' ? 'Män' : 'Kvinnor');
+  for (const row of register) for (const { key, label } of groupsOf(row, dimension)) keys.set(key, label);
+  return [...keys].map(([key, label]) => ({ key, label })).sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -77,4 +77,15 @@ export const migrations: Migrations = {
       await db.schema.createIndex('consent_personnummer').on('consent').column('personnummer').execute();
     },
   },
+  '0003_analyst_query_budget': {
+    async up(db) {
+      // Each analyst's distinct statistics definitions and when each was first asked (analyst-allowance.ts).
+      await db.schema.createTable('analyst_query')
+        .addColumn('analyst', 'text', (c) => c.notNull())
+        .addColumn('definition_digest', 'text', (c) => c.notNull())
+        .addColumn('first_asked_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('analyst_query_pk', ['analyst', 'definition_digest'])
+        .execute();
+    },
+  },
 };

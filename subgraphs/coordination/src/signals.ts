@@ -1,5 +1,9 @@
 import { addDays, addMonths, covers, daysBetween, monthOf, overlaps, type IsoDate } from '../../shared/src/dates.ts';
 import type { Agency } from '../../shared/src/population/types.ts';
+import {
+  LOOKBACK_DAYS, REGISTRATION_WINDOW_DAYS,
+  type CareFacts, type EmploymentFacts, type SicknessCaseFacts, type SicknessInsuranceFacts, type SocialServicesFacts,
+} from '../../shared/src/signal-statistics.ts';
 
 /**
  * Signals that a person is falling between the chairs. Each rule reads more than one sector,
@@ -8,26 +12,13 @@ import type { Agency } from '../../shared/src/population/types.ts';
  * something in a sector never fires on a sector it cannot see.
  */
 
-export interface SicknessCaseFacts {
-  benefit: string;
-  status: string;
-  startDate: IsoDate;
-  endDate: IsoDate | null;
-  decisionDate: IsoDate | null;
-  refusalReason: string | null;
-  reconciliationMeetingDate: IsoDate | null;
-  rehabilitationPlanDate: IsoDate | null;
-  dayInRehabilitationChain: number | null;
-}
+export type { SicknessCaseFacts };
 
 export interface SectorFacts {
-  sicknessInsurance?: { cases: SicknessCaseFacts[] } | null;
-  employment?: {
-    registrations: { registeredOn: IsoDate; deregisteredOn: IsoDate | null }[];
-    programmes: { startDate: IsoDate; endDate: IsoDate | null; reportedSickFrom: IsoDate | null; reportedSickTo: IsoDate | null }[];
-  } | null;
-  socialServices?: { assistanceMonths: { month: string; reasonForNeed: { group: string } }[] } | null;
-  care?: { certificates: { issuedOn: IsoDate; workCapacitySteps: { from: IsoDate; to: IsoDate; reduction: number }[] }[] } | null;
+  sicknessInsurance?: SicknessInsuranceFacts | null;
+  employment?: EmploymentFacts | null;
+  socialServices?: SocialServicesFacts | null;
+  care?: CareFacts | null;
 }
 
 export type SignalCode =
@@ -55,10 +46,6 @@ export interface Signal {
 
 type Rule = (facts: SectorFacts, today: IsoDate) => Signal | null;
 
-/** How long after a refusal a person has to register at Arbetsförmedlingen before we call it a gap. */
-const REGISTRATION_WINDOW_DAYS = 25;
-/** How far back an ended benefit or a decision still matters for a signal. */
-const LOOKBACK_DAYS = 365;
 
 const firstDay = (month: string): IsoDate => `${month}-01`;
 const lastDay = (month: string): IsoDate => addDays(firstDay(addMonths(month, 1)), -1);

@@ -1,5 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
+import { AnalystAllowance, allowanceSettings } from './analyst-allowance.ts';
 import { createContext, type CoordinationContext } from './context.ts';
 import { followUpSnapshot, type CoordinationDb } from './data.ts';
 import { migrations } from './migrations.ts';
@@ -18,4 +19,8 @@ export const coordination: SubgraphDefinition<CoordinationDb, CoordinationContex
   warmUp: async (db) => void (await followUpSnapshot(db)),
 };
 
-export const buildCoordination = (options?: SubgraphOptions) => buildSubgraph(coordination, options);
+/** Built with the options' env: the analysts' allowance (ANALYST_QUERY_BUDGET, …) is read from it once. */
+export function buildCoordination(options?: SubgraphOptions) {
+  const allowance = new AnalystAllowance(allowanceSettings(options?.env ?? process.env));
+  return buildSubgraph({ ...coordination, createContext: (db, request) => createContext(db, request, allowance) }, options);
+}

@@ -13,6 +13,8 @@ export function createContext(db: Kysely<EmploymentDb>, request: SubgraphRequest
   const fromMonth = addMonths(monthOf(todayIso()), -ACTIVITY_REPORT_MONTHS);
   return {
     ...request,
+    /** For whole-table reads (signal statistics over a large cohort); other reads go through the loaders. */
+    db,
     loaders: {
       registrationsByPerson: listLoader((pns: readonly string[]) => registrationsOfPersons(db, pns), (row) => row.personnummer),
       programmesByPerson: listLoader((pns: readonly string[]) => programmesOfPersons(db, pns), (row) => row.personnummer),

@@ -8,7 +8,7 @@ import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /** Extensions that may pass to a client besides `code`. */
-const PASSED_EXTENSIONS = ['serviceName', 'agency', 'reason'];
+const PASSED_EXTENSIONS = ['serviceName', 'agency', 'reason', 'argument'];
 
 /**
  * Apollo Server as every process here runs it: nothing sent to Apollo, no landing page from a

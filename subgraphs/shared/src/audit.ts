@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { insertInChunks, type Dialect, type Migrations } from './database.ts';
 import { addDays } from './dates.ts';
@@ -24,6 +25,26 @@ export interface AuditEntry {
   /** The gateway's request records: operation name and a hash of the document. */
   operation?: string | null;
   operationHash?: string | null;
+  /** A release of many persons at once (statistics): the set, kept once in released_member_set. */
+  releasedSet?: ReleasedSet | null;
+}
+
+/**
+ * The persons one statistics release counted: their number and the SHA-256 of the sorted,
+ * newline-joined personnummer, which the record carries; the list itself goes to the side table
+ * released_member_set (zlib-compressed), once per distinct set, so that an auditor can show
+ * whether a person's data counted in a release without a record per person.
+ */
+export interface ReleasedSet {
+  count: number;
+  digest: string;
+  /** The sorted personnummer, newline-joined, raw-deflated. */
+  compressed: Buffer;
+}
+
+export function releasedSet(personnummer: readonly string[]): ReleasedSet {
+  const list = [...personnummer].sort().join('\n');
+  return { count: personnummer.length, digest: createHash('sha256').update(list).digest('hex'), compressed: deflateRawSync(list) };
 }
 
 /** Who acted: a request's Caller fits as it is. */
@@ -49,12 +70,23 @@ export interface AuditRow {
   protected_identity: number;
   operation: string | null;
   operation_hash: string | null;
+  /** For a statistics release: how many persons it counted, and the digest of their set (ReleasedSet). */
+  member_count?: number | null;
+  member_set_digest?: string | null;
   prev_hash: string;
   hash: string;
 }
 
+export interface ReleasedMemberSetRow {
+  digest: string;
+  member_count: number;
+  /** base64 of the raw-deflated, sorted, newline-joined personnummer. */
+  members: string;
+}
+
 export interface AuditDb {
   audit_log: AuditRow;
+  released_member_set: ReleasedMemberSetRow;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -92,6 +124,18 @@ export const auditMigrations = (dialect: Dialect): Migrations => ({
       }
     },
   },
+  // A statistics release is one record with the digest of the persons it counted; the set itself beside it.
+  '0004_statistics_release': {
+    async up(db) {
+      await db.schema.alterTable('audit_log').addColumn('member_count', 'integer').execute();
+      await db.schema.alterTable('audit_log').addColumn('member_set_digest', 'text').execute();
+      await db.schema.createTable('released_member_set')
+        .addColumn('digest', 'text', (c) => c.primaryKey())
+        .addColumn('member_count', 'integer', (c) => c.notNull())
+        .addColumn('members', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 });
 
 /** The hash of a record: SHA-256 over the previous hash and every column but the hash itself. */
@@ -99,6 +143,8 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
   const content = JSON.stringify([
     row.seq, row.at, row.actor, row.role, row.purpose, row.request_id, row.personnummer, row.agency, row.fields,
     row.decision, row.reason, row.protected_identity, row.operation, row.operation_hash,
+    // Only records of a statistics release have these; the records before them hash as they did.
+    ...(row.member_set_digest != null ? [row.member_count, row.member_set_digest] : []),
   ]);
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
@@ -219,17 +265,25 @@ export class AuditLog {
         seq: ++seq, at, actor: actor.actorId, role: actor.role, purpose: actor.purpose, request_id: actor.requestId,
         personnummer: entry.personnummer, agency: entry.agency, fields: JSON.stringify(entry.fields), decision: entry.decision,
         reason: entry.reason, protected_identity: entry.protectedIdentity ? 1 : 0, operation: entry.operation ?? null,
-        operation_hash: entry.operationHash ?? null, prev_hash: hash,
+        operation_hash: entry.operationHash ?? null,
+        ...(entry.releasedSet ? { member_count: entry.releasedSet.count, member_set_digest: entry.releasedSet.digest } : {}),
+        prev_hash: hash,
       };
       hash = recordHash(row);
       return { ...row, hash };
     });
+    // Each released set once, however often it is released; in the same transaction as its record.
+    const sets = [...new Map(entries.flatMap(({ entry }) => (entry.releasedSet ? [[entry.releasedSet.digest, entry.releasedSet] as const] : []))).values()];
+    const setInsert = (on: Kysely<AuditDb>, set: ReleasedSet) => on.insertInto('released_member_set')
+      .values({ digest: set.digest, member_count: set.count, members: set.compressed.toString('base64') })
+      .onConflict((oc) => oc.column('digest').doNothing());
     if ('write' in db) {
       // One transaction on the writer thread: all of the records or none.
-      const statements: CompiledQuery[] = [];
+      const statements: CompiledQuery[] = sets.map((set) => setInsert(this.db, set).compile());
       await insertInChunks(async (chunk) => statements.push(this.db.insertInto('audit_log').values(chunk).compile()), rows);
       await db.write(statements);
     } else {
+      for (const set of sets) await setInsert(db, set).execute();
       // Written in order, so that even a write cut off half-way leaves a valid (shorter) chain.
       await insertInChunks((chunk) => db.insertInto('audit_log').values(chunk).execute(), rows);
     }
@@ -241,6 +295,12 @@ export class AuditLog {
     let query = this.db.selectFrom('audit_log').selectAll().where('personnummer', '=', personnummer).where('at', '<', addDays(to, 1));
     if (from !== null) query = query.where('at', '>=', from);
     return query.orderBy('seq').execute();
+  }
+
+  /** The persons a statistics release counted, from its record's member_set_digest; null when the set is not kept here. */
+  async releasedMembers(digest: string): Promise<string[] | null> {
+    const row = await this.db.selectFrom('released_member_set').select('members').where('digest', '=', digest).executeTakeFirst();
+    return row ? inflateRawSync(Buffer.from(row.members, 'base64')).toString('utf8').split('\n').filter((p) => p !== '') : null;
   }
 }
 
@@ -257,7 +317,7 @@ export class RequestAudit {
 
   record(entry: Omit<AuditEntry, 'agency'> & { agency?: string }): void {
     const agency = entry.agency ?? this.agency;
-    const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}`;
+    const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}`;
     const existing = this.entries.get(key);
     if (existing) {
       existing.fields = [...new Set([...existing.fields, ...entry.fields])];
@@ -285,7 +345,7 @@ export async function verifyChain(db: Kysely<AuditDb>): Promise<ChainCheck> {
   for (let after = 0; ; ) {
     const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
     for (const raw of rows) {
-      const row = { ...raw, seq: Number(raw.seq), protected_identity: Number(raw.protected_identity) };
+      const row = { ...raw, seq: Number(raw.seq), protected_identity: Number(raw.protected_identity), member_count: raw.member_count == null ? raw.member_count : Number(raw.member_count) };
       count++;
       if (row.seq !== expectedSeq) return { ok: false, records: count, brokenAt: row.seq, problem: `sequence jumps from ${expectedSeq - 1} to ${row.seq} (a record was removed)` };
       if (row.prev_hash !== previous) return { ok: false, records: count, brokenAt: row.seq, problem: 'does not point to the hash of the record before it' };

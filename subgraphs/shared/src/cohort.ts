@@ -1,36 +1,84 @@
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
-import { protectTable, type ProtectedCount } from './disclosure.ts';
+import { publish, publishWithin, type ProtectedCount, type RecordKeys } from './disclosure.ts';
 import { failure, valueOrThrow } from './errors.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
- * Signal counts move each member's facts from four agencies through the gateway, and each agency
- * logs every member it releases: at 100,000 persons, 22,000 members took 10 s (docs/performance.md).
- * Past this size the analyst is asked to narrow the cohort, rather than wait for a timeout.
- */
-export const MAX_SIGNAL_COHORT = 2000;
-export const tooLargeForSignals = (memberCount: number) => memberCount > MAX_SIGNAL_COHORT;
-
-/**
  * What coordination hands one agency about a cohort (`<sectorField>Members`, JSON, through
  * `@requires`): how many members the cohort has, and only those whose consent (samtycke) covers
- * that agency, each with the consents for the agency's own check. An agency never learns that a
- * person without such consent takes part in an intervention.
+ * that agency, each with the one consent that covers it today, for the agency's own check. An
+ * agency never learns that a person without such consent takes part in an intervention, nor
+ * anything of a person's consents to the other agencies.
+ *
+ * `members` is one string, sorted by personnummer, a record per member separated by ",":
+ * `<personnummer> <consent valid from> <consent valid to>`: about 35 bytes a member.
  */
 export interface MembersForAgency {
+  agency: string;
   memberCount: number;
-  members: { personnummer: string; consents: ConsentEvidence[] }[];
+  members: string;
+}
+
+/** Coordination's side: the handed-over list for one agency, from each member's consents. */
+export function handOver(agency: string, memberCount: number, members: readonly { personnummer: string; consents: readonly ConsentEvidence[] }[], today: string): string {
+  const records: string[] = [];
+  for (const { personnummer, consents } of members) {
+    // Of the agency's consents, the one covering today that runs longest: the only evidence the agency needs.
+    let best: ConsentEvidence | null = null;
+    for (const c of consents) {
+      if (c.agency === agency && c.revokedAt === null && c.validFrom <= today && today <= c.validTo && (!best || c.validTo > best.validTo)) best = c;
+    }
+    if (best) records.push(`${personnummer} ${best.validFrom} ${best.validTo}`);
+  }
+  return JSON.stringify({ agency, memberCount, members: records.join(',') } satisfies MembersForAgency);
+}
+
+/**
+ * Coordination's side for a large cohort: the four lists at once, from the consents in force
+ * today as `<personnummer> <valid from> <valid to>` records, with each consent's agency and last
+ * day (one row per consent, read once for all four agencies). The same lists as `handOver` makes.
+ */
+export function handOverAll(agencies: readonly string[], members: readonly string[], consents: Iterable<{ record: string; agency: string; valid_to: string }>): Record<string, string> {
+  const best = new Map(agencies.map((a) => [a, new Map<string, { record: string; validTo: string }>()]));
+  for (const c of consents) {
+    const byPerson = best.get(c.agency);
+    if (!byPerson) continue;
+    const personnummer = c.record.slice(0, c.record.indexOf(' '));
+    const current = byPerson.get(personnummer);
+    if (!current || c.valid_to > current.validTo) byPerson.set(personnummer, { record: c.record, validTo: c.valid_to });
+  }
+  return Object.fromEntries(agencies.map((agency) => {
+    const byPerson = best.get(agency)!;
+    const records: string[] = [];
+    for (const personnummer of members) {
+      const found = byPerson.get(personnummer);
+      if (found) records.push(found.record);
+    }
+    return [agency, JSON.stringify({ agency, memberCount: members.length, members: records.join(',') } satisfies MembersForAgency)];
+  }));
+}
+
+/**
+ * The agency's side: every member handed over, in order, and whether the agency finds today that
+ * the consent covers it. The agency, not coordination, decides what it releases.
+ */
+export function readHandedOver(agency: string, handedOver: string): { memberCount: number; members: { personnummer: string; covered: boolean }[] } {
+  const parsed = JSON.parse(handedOver) as MembersForAgency;
+  const today = todayIso();
+  const members = (parsed.members === '' ? [] : parsed.members.split(',')).map((record) => {
+    const [personnummer, validFrom, validTo] = record.split(' ') as [string, string, string];
+    const evidence: ConsentEvidence = { agency: parsed.agency, validFrom, validTo, revokedAt: null };
+    return { personnummer, covered: consentCovers([evidence], agency, today).covered };
+  });
+  return { memberCount: parsed.memberCount, members };
 }
 
 /** The members an agency may count: those handed over whose consent it finds covers it today. */
 export function coveredMembers(agency: string, handedOver: string | null | undefined): { memberCount: number; members: string[] } | null {
   if (typeof handedOver !== 'string') return null;
-  const parsed = JSON.parse(handedOver) as MembersForAgency;
-  const today = todayIso();
-  // Re-checked here as for a person: the agency, not coordination, decides what it releases.
-  const members = parsed.members.filter((m) => consentCovers(m.consents, agency, today).covered).map((m) => m.personnummer);
-  return { memberCount: parsed.memberCount, members };
+  const { memberCount, members } = readHandedOver(agency, handedOver);
+  return { memberCount, members: members.filter((m) => m.covered).map((m) => m.personnummer) };
 }
 
 export interface CategoryCount {
@@ -38,16 +86,20 @@ export interface CategoryCount {
   count: ProtectedCount;
 }
 
-/** Categories and their counts as published: each count protected, complements included. */
-export function categoryCounts(counts: Record<string, number>): CategoryCount[] {
-  const categories = Object.keys(counts).sort();
-  const table = protectTable(categories.map((c) => [counts[c]!]));
-  return categories.map((category, i) => ({ category, count: table.cells[i]![0]! }));
+/**
+ * Categories with the persons in each, among the members an agency counted, as published: each
+ * count perturbed with the store's own record keys and the members' (disclosure.ts
+ * `publishWithin`), the same persons always giving the same figure.
+ */
+export function categoryCounts(keys: RecordKeys, members: readonly string[], persons: Record<string, Iterable<string>>): CategoryCount[] {
+  const categories = Object.keys(persons).sort();
+  const counts = publishWithin(keys.tally(members), categories.map((c) => keys.tally(persons[c]!)));
+  return categories.map((category, i) => ({ category, count: counts[i]! }));
 }
 
-/** One count on its own, protected. */
-export function protectedCount(count: number): ProtectedCount {
-  return protectTable([[count]]).total;
+/** One count of persons on its own, protected. */
+export function protectedCount(keys: RecordKeys, persons: Iterable<string>): ProtectedCount {
+  return publish(keys.tally(persons));
 }
 
 /** Runs a batched look-up over a long member list in pieces that fit any database's parameter limit. */
@@ -55,6 +107,20 @@ export async function inChunks<T>(keys: readonly string[], fetch: (chunk: readon
   const results: T[] = [];
   for (let i = 0; i < keys.length; i += size) results.push(...(await fetch(keys.slice(i, i + size))));
   return results;
+}
+
+/** From this many members on, an agency reads a whole table once for signal statistics rather than the members' rows by key (3× faster at 100,000 persons). */
+export const WHOLE_TABLE_FROM = 10_000;
+
+/** Rows of a whole table grouped by member, aligned to `members` (in the table's order); rows of others are dropped. */
+export function rowsOfMembers<T extends { personnummer: string }>(rows: readonly T[], members: readonly string[]): T[][] {
+  const at = new Map(members.map((p, i) => [p, i]));
+  const lists = members.map((): T[] => []);
+  for (const row of rows) {
+    const i = at.get(row.personnummer);
+    if (i !== undefined) lists[i]!.push(row);
+  }
+  return lists;
 }
 
 /**

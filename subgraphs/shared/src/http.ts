@@ -10,6 +10,8 @@ export interface HttpRefusal {
   status: number;
   code: string;
   message: string;
+  /** Extra response headers (`retry-after` on a 429). */
+  headers?: Record<string, string>;
 }
 
 export type ContextResult<TContext> = { ok: true; context: TContext } | { ok: false; refusal: HttpRefusal };
@@ -181,6 +183,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 /** A refusal in the GraphQL response shape, so clients read `errors[0].extensions.code` as always. */
 export function sendError(response: ServerResponse, refusal: HttpRefusal): void {
+  for (const [name, value] of Object.entries(refusal.headers ?? {})) response.setHeader(name, value);
   sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
 }
 

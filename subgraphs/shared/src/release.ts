@@ -1,12 +1,13 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { auditRecordsForAuditor } from './audit-trail.ts';
-import type { RequestAudit } from './audit.ts';
+import { releasedSet, type RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
-import { coveredMembers, tooLargeForSignals } from './cohort.ts';
+import { readHandedOver } from './cohort.ts';
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
+import { Answers, encodeAnswers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /** What coordination sends with a person through the query plan (`@requires`). */
@@ -56,30 +57,31 @@ export function releaseSector(
 }
 
 /**
- * An agency's decision, member by member, to release its sector of a cohort's members to
- * coordination for signal statistics. Coordination hands over only the members whose consent
- * covers the agency, and the agency checks each again: the same consent that lets a coordinator
- * read the person lets the person's data count in the association's statistics. Each released
- * person is logged, as the person's data leaves the agency. A cohort too large for signal counts
- * releases nothing (coordination tells the analyst why); null then.
+ * An agency's decision to release, for signal statistics, its answers on the cohort members
+ * coordination handed over (only those whose consent covers the agency). The agency checks each
+ * member's consent again: the same consent that lets a coordinator read the person lets the
+ * person's answers count in the association's statistics. The release is logged as ONE record
+ * (reason SIGNAL_STATISTICS) with the number of persons and the digest of their set; the set
+ * itself goes once to the side table released_member_set (audit.ts), so an auditor can still
+ * show whether a person's data counted. Returns every handed-over member in order, with whether
+ * it is released; null when nothing was handed over.
  */
 export function releaseForStatistics(
   agency: string, handedOver: string | null | undefined, ctx: { caller: Caller; audit: RequestAudit }, info: GraphQLResolveInfo,
-): Result<string[] | null> {
+): Result<{ personnummer: string; covered: boolean }[] | null> {
   const fields = selectedFieldPaths(info);
   if (ctx.caller.role !== 'analyst') {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
     return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
   }
-  const covered = coveredMembers(agency, handedOver);
-  if (!covered || tooLargeForSignals(covered.memberCount)) {
-    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: covered ? 'COHORT_TOO_LARGE_FOR_SIGNALS' : 'NO_MEMBERS_HANDED_OVER', protectedIdentity: false });
+  if (typeof handedOver !== 'string') {
+    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'NO_MEMBERS_HANDED_OVER', protectedIdentity: false });
     return success(null);
   }
-  for (const personnummer of covered.members) {
-    ctx.audit.record({ personnummer, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false });
-  }
-  return success(covered.members);
+  const { members } = readHandedOver(agency, handedOver);
+  const released = members.filter((m) => m.covered).map((m) => m.personnummer);
+  ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(released) });
+  return success(members);
 }
 
 export interface AgencySubgraphEntry<TContext, TSector> {
@@ -90,13 +92,16 @@ export interface AgencySubgraphEntry<TContext, TSector> {
   recordsField: string;
   /** The sector object handed to the sector's own resolvers, once release is decided. */
   sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
-  /** What coordination's signal rules read of each released cohort member, by personnummer. */
-  signalFacts: (members: readonly string[], ctx: TContext) => Promise<Record<string, unknown>>;
+  /**
+   * The agency's answers to the signal questions (signal-statistics.ts) for each released cohort
+   * member, in the order given: yes/no bits, never the facts behind them.
+   */
+  signalFacts: (members: readonly string[], ctx: TContext) => Promise<Answers<string>>;
 }
 
 /**
  * The three ways into an agency subgraph, the same for all four: its sector of a Person, released
- * under consent to a coordinator; the same sector of each consenting cohort member, for
+ * under consent to a coordinator; its yes/no answers on each consenting cohort member, for
  * coordination's signal counts (`<sectorField>SignalFacts`); and its audit records for an auditor.
  */
 export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(entry: AgencySubgraphEntry<TContext, TSector>) {
@@ -110,8 +115,16 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
     },
     Cohort: {
       [`${entry.sectorField}SignalFacts`]: async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
-        const released = valueOrThrow(releaseForStatistics(entry.agency, cohort[`${entry.sectorField}Members`] as string | null, ctx, info));
-        return released === null ? null : JSON.stringify(await entry.signalFacts(released, ctx));
+        const handedOver = cohort[`${entry.sectorField}Members`] as string | null;
+        const members = valueOrThrow(releaseForStatistics(entry.agency, handedOver, ctx, info));
+        if (members === null) return null;
+        const released = members.flatMap((m, i) => (m.covered ? [i] : []));
+        const answered = await entry.signalFacts(released.map((i) => members[i]!.personnummer), ctx);
+        // Placed in the handed-over order; a member not released stays all zeros (its "released" bit too).
+        const answers = Answers.empty(answered.layout, members.length);
+        const width = answered.layout.bytes;
+        released.forEach((at, j) => answered.buffer.copy(answers.buffer, at * width, j * width, (j + 1) * width));
+        return encodeAnswers(handedOver!, answers);
       },
     },
     AuditTrail: {

@@ -10,6 +10,7 @@ import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
+import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
 import { databaseUrlFor, openDatabase, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier } from './gateway-token.ts';
@@ -27,6 +28,8 @@ export interface SubgraphRequest {
   audit: RequestAudit;
   /** The store's audit log (for the auditors' reads). */
   auditLog: AuditLog;
+  /** The store's secret record keys, for the perturbation of every count analysts see. */
+  recordKeys: RecordKeys;
 }
 
 /** What a subgraph folder provides; the shared module does the rest the same way for all five. */
@@ -100,6 +103,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
   const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
   const { db } = store;
+  const recordKeys = await loadRecordKeys(db);
   await definition.warmUp?.(db);
 
   const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
@@ -121,7 +125,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       if (!caller) {
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' } };
       }
-      return { ok: true, context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog }) };
+      return { ok: true, context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys }) };
     },
     async ready() {
       await sql`select 1`.execute(db);
@@ -150,7 +154,7 @@ export async function prepareStore<DB, TContext extends SubgraphRequest>(
     store: definition.name,
     dataDir: options.dataDir,
     databaseUrl: databaseUrlFor(definition.name, options.env),
-    migrations: (dialect) => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...definition.migrations }),
+    migrations: (dialect) => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...cellKeyMigrations, ...definition.migrations }),
     onStatement: (kind) => options.metrics.dbStatements.inc({ subgraph: definition.name, kind }),
     logger: options.logger,
   });

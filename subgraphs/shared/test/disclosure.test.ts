@@ -1,59 +1,113 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { protectTable, protectTablesSharingRows, suppressionThreshold, type ProtectedTable } from '../src/disclosure.ts';
+import {
+  MAX_NOISE, NOISE_PROBABILITIES, RecordKeys, addContributor, emptyTally, noiseFor, protectedMedian, protectedShare, publish, publishWithin,
+  suppressionThreshold, type Tally,
+} from '../src/disclosure.ts';
 import { SeededRandom } from '../src/random.ts';
 
-const published = (t: ProtectedTable) => [...t.cells.flat(), ...t.rowTotals, ...t.columnTotals, t.total];
+const keys = new RecordKeys(Buffer.alloc(32, 7));
+const persons = (from: number, n: number) => Array.from({ length: n }, (_, i) => `19800101${String(from + i).padStart(4, '0')}`);
 
-/** Every row and column with its total, as a reader would add them up. */
-function lines(t: ProtectedTable) {
-  const rows = t.cells.map((row, r) => [...row, t.rowTotals[r]!]);
-  const columns = [...t.columnTotals.keys()].map((c) => [...t.cells.map((row) => row[c]!), t.columnTotals[c]!]);
-  return [...rows, [...t.columnTotals, t.total], ...columns, [...t.rowTotals, t.total]];
-}
-
-describe('protectTable', () => {
-  it('hides counts from 1 to 4 and keeps zeros and larger counts', () => {
-    const t = protectTable([[0, 5, 12], [7, 9, 30]]);
-    expect(published(t).map((c) => c.value)).toEqual([0, 5, 12, 7, 9, 30, 17, 46, 7, 14, 42, 63]);
-    const small = protectTable([[3, 20, 30], [10, 20, 30]]);
-    expect(small.cells[0]![0]).toEqual({ value: null, suppressed: true });
-  });
-
-  it('hides a second value in a line so that the first cannot be worked out from the total', () => {
-    const t = protectTable([[3, 20, 30], [10, 20, 30]]);
-    expect(lines(t).every((line) => line.filter((c) => c.suppressed).length !== 1)).toBe(true);
-    // Row 0 must hide one more than the 3; the smallest other (20) is chosen.
-    expect(t.cells[0]!.filter((c) => c.suppressed)).toHaveLength(2);
-  });
-
-  it('hides a value that mends two lines at once rather than the smallest, so fewer figures are lost', () => {
-    // The 3 and the 2 share a row and each needs a partner in its column. Two partners that
-    // share a row mend both columns and that row: four hidden values, the two rows 2 × 2. The
-    // smallest partner in each column (10, then 13) starts a chain that hides seven.
-    const t = protectTable([[20, 13, 7], [10, 17, 19], [3, 2, 13]]);
-    expect(published(t).filter((c) => c.suppressed)).toHaveLength(4);
-    const hiddenRows = t.cells.map((row) => row.filter((c) => c.suppressed).length);
-    expect(hiddenRows.filter((n) => n === 2)).toHaveLength(2);
-    expect(t.cells[2]!.map((c) => c.suppressed)).toEqual([true, true, false]);
-    expect(lines(t).every((line) => line.filter((c) => c.suppressed).length !== 1)).toBe(true);
-  });
-
-  it('hides the whole line when its total is itself small', () => {
-    const t = protectTable([[1, 2], [0, 0]]);
-    expect(t.total.suppressed).toBe(true);
-    expect(t.rowTotals[0]!.suppressed).toBe(true);
-  });
-
-  it('never publishes 1–4 and never leaves a line with one hidden value, over 500 random tables', () => {
-    const rng = new SeededRandom(42);
-    for (let n = 0; n < 500; n++) {
-      const columns = rng.int(1, 5);
-      const counts = Array.from({ length: rng.int(1, 5) }, () => Array.from({ length: columns }, () => (rng.chance(0.3) ? rng.int(0, 4) : rng.int(0, 40))));
-      const t = protectTable(counts);
-      for (const cell of published(t)) expect(cell.suppressed || cell.value === 0 || cell.value! > 4, JSON.stringify(counts)).toBe(true);
-      for (const line of lines(t)) expect(line.filter((c) => c.suppressed).length, JSON.stringify(counts)).not.toBe(1);
-      for (const [r, row] of t.cells.entries()) for (const [c, cell] of row.entries()) if (!cell.suppressed) expect(cell.value).toBe(counts[r]![c]);
+describe('cell key perturbation', () => {
+  it('publishes a true zero as 0, never a count from 1 to 4, never a negative one, and stays within ±3', () => {
+    expect(publish(emptyTally())).toEqual({ value: 0, suppressed: false });
+    const random = new SeededRandom(3);
+    for (let i = 0; i < 20_000; i++) {
+      const count = 1 + Math.floor(random.next() * 60);
+      const tally: Tally = { count, key: Math.floor(random.next() * 2 ** 32) };
+      const cell = publish(tally);
+      if (cell.suppressed) {
+        expect(cell.value).toBeNull();
+        expect(count).toBeLessThanOrEqual(4 + MAX_NOISE);
+      } else {
+        expect(cell.value).toBeGreaterThan(4);
+        expect(Math.abs(cell.value! - count)).toBeLessThanOrEqual(MAX_NOISE);
+      }
     }
+  });
+
+  it('gives the same figure for the same persons, however the cell was reached', () => {
+    const a = keys.tally(persons(0, 37));
+    const b = keys.tally([...persons(0, 37)].reverse());
+    expect(b).toEqual(a);
+    expect(publish(b)).toEqual(publish(a));
+  });
+
+  it('draws noise from the published table: symmetric, mean zero, 40 % exact', () => {
+    const random = new SeededRandom(11);
+    const seen = NOISE_PROBABILITIES.map(() => 0);
+    const n = 50_000;
+    for (let i = 0; i < n; i++) seen[noiseFor({ count: 20 + (i % 50), key: Math.floor(random.next() * 2 ** 32) }) + MAX_NOISE]! += 1;
+    seen.forEach((s, i) => expect(Math.abs(s / n - NOISE_PROBABILITIES[i]!)).toBeLessThan(0.01));
+    const mean = seen.reduce((sum, s, i) => sum + s * (i - MAX_NOISE), 0) / n;
+    expect(Math.abs(mean)).toBeLessThan(0.03);
+  });
+
+  it('makes the difference of two cells that differ by one person say little about that person', () => {
+    // Cohort B, and A = B plus the target; the target is in the category or not. The analyst
+    // sees publish(A) - publish(B) and guesses "in" when it is positive.
+    const random = new SeededRandom(5);
+    let right = 0;
+    const trials = 4000;
+    for (let i = 0; i < trials; i++) {
+      const b = keys.tally(persons(i * 100, 20 + Math.floor(random.next() * 40)));
+      const inCategory = random.next() < 0.5;
+      const a = inCategory ? addContributor({ ...b }, keys.of(`target-${i}`)) : b;
+      const difference = publish(a).value! - publish(b).value!;
+      // The best rule for equal priors: "in" when the difference is positive, a coin at zero.
+      const guess = difference > 0 || (difference === 0 && random.next() < 0.5);
+      if (guess === inCategory) right += 1;
+    }
+    // Exact counts would give 100 %; the noise leaves the guess close to a coin (about 0.62).
+    expect(right / trials).toBeLessThan(0.68);
+  });
+
+  it('gives each store its own record keys: one store cannot compute another\'s noise', () => {
+    const other = new RecordKeys(randomBytes(32));
+    const people = persons(0, 200);
+    const same = people.filter((p) => other.of(p) === keys.of(p)).length;
+    expect(same).toBe(0);
+    expect(() => new RecordKeys(Buffer.alloc(8))).toThrow(/32 bytes/);
+  });
+});
+
+describe('what is published beside a count', () => {
+  it('publishes no category under a hidden total', () => {
+    const categories = [keys.tally(persons(0, 30)), emptyTally(), keys.tally(persons(30, 10))];
+    expect(publishWithin(keys.tally(persons(0, 3)), categories).every((c) => c.suppressed)).toBe(true);
+    expect(publishWithin(keys.tally(persons(0, 40)), categories)[1]).toEqual({ value: 0, suppressed: false });
+  });
+
+  it('changes every category of a table when one person joins it, so the one that moved does not name the person\'s', () => {
+    // Table B, and A = B plus the target, who is in category 0 of 4. With each category keyed by
+    // its own persons only, categories 1-3 would come back identical and category 0 alone move.
+    const random = new SeededRandom(9);
+    let identicalOthers = 0;
+    let namedByLargestRise = 0;
+    const trials = 2000;
+    for (let i = 0; i < trials; i++) {
+      const groups = [0, 1, 2, 3].map((g) => persons(i * 1000 + g * 100, 10 + Math.floor(random.next() * 30)));
+      const target = `target-${i}`;
+      const b = groups.map((g) => keys.tally(g));
+      const a = groups.map((g, c) => keys.tally(c === 0 ? [...g, target] : g));
+      const before = publishWithin(keys.tally(groups.flat()), b);
+      const after = publishWithin(keys.tally([...groups.flat(), target]), a);
+      if ([1, 2, 3].every((c) => after[c]!.value === before[c]!.value)) identicalOthers += 1;
+      const rises = after.map((cell, c) => cell.value! - before[c]!.value!);
+      const largest = [0, 1, 2, 3].filter((c) => rises[c] === Math.max(...rises));
+      if (largest[Math.floor(random.next() * largest.length)] === 0) namedByLargestRise += 1;
+    }
+    expect(identicalOthers / trials).toBeLessThan(0.1);
+    // A guess among four is right a quarter of the time; the rise of one person lifts that a little.
+    expect(namedByLargestRise / trials).toBeLessThan(0.45);
+  });
+
+  it('takes medians over ten or more only, rounded to ten days; shares from published counts', () => {
+    expect(protectedMedian([1, 2, 3, 4, 5, 6, 7, 8, 9])).toBeNull();
+    expect(protectedMedian([101, 102, 103, 104, 125, 126, 127, 128, 129, 130])).toBe(130);
+    expect(protectedShare({ value: 10, suppressed: false }, { value: 40, suppressed: false })).toBe(0.25);
+    expect(protectedShare({ value: null, suppressed: true }, { value: 40, suppressed: false })).toBeNull();
   });
 });
 
@@ -64,41 +118,6 @@ describe('suppressionThreshold', () => {
     expect(() => suppressionThreshold({ SUPPRESSION_THRESHOLD: '0' })).toThrow(/1 or more/);
     expect(() => suppressionThreshold({ SUPPRESSION_THRESHOLD: 'four' })).toThrow(/whole number/);
     // A threshold of 9 hides what 4 would publish.
-    expect(protectTable([[7, 30], [20, 30]], 9).cells[0]![0]!.suppressed).toBe(true);
-  });
-});
-
-describe('protectTablesSharingRows', () => {
-  it('hides a row total in every table when one table hides it, so no table gives it back', () => {
-    // Alone, the first table hides the small total of row 0 and, as its complement, the total of
-    // row 1; the second (one member in two interventions) would publish both.
-    const byMunicipality = [[2, 0], [10, 20], [30, 40]];
-    const byIntervention = [[6], [30], [70]];
-    expect(protectTable(byIntervention).rowTotals.every((t) => !t.suppressed)).toBe(true);
-    const [first, second] = protectTablesSharingRows([byMunicipality, byIntervention]);
-    expect(second!.rowTotals.map((t) => t.suppressed)).toEqual(first!.rowTotals.map((t) => t.suppressed));
-    expect(first!.rowTotals.map((t) => t.suppressed)).toEqual([true, true, false]);
-  });
-
-  it('keeps both tables protected and their row totals hidden alike, over 300 random pairs', () => {
-    const rng = new SeededRandom(7);
-    for (let n = 0; n < 300; n++) {
-      const rows = rng.int(1, 6);
-      const cell = () => (rng.chance(0.4) ? rng.int(0, 4) : rng.int(0, 30));
-      const table = (width: number) => Array.from({ length: rows }, () => Array.from({ length: width }, cell));
-      const tableA = table(rng.int(1, 4));
-      const b = table(rng.int(1, 4));
-      const [pa, pb] = protectTablesSharingRows([tableA, b]);
-      for (const t of [pa!, pb!]) {
-        for (const line of lines(t)) expect(line.filter((c) => c.suppressed).length, JSON.stringify([tableA, b])).not.toBe(1);
-        for (const c of published(t)) expect(c.suppressed || c.value === 0 || c.value! > 4).toBe(true);
-      }
-      for (let r = 0; r < rows; r++) {
-        const hiddenA = pa!.rowTotals[r]!.suppressed;
-        const hiddenB = pb!.rowTotals[r]!.suppressed;
-        // A zero total is never hidden (there is nothing to protect); otherwise both tables agree.
-        if (pa!.rowTotals[r]!.value !== 0 && pb!.rowTotals[r]!.value !== 0) expect(hiddenA, JSON.stringify([tableA, b])).toBe(hiddenB);
-      }
-    }
+    expect(publish({ count: 7, key: 0 }, 9).suppressed).toBe(true);
   });
 });

@@ -1,8 +1,9 @@
-import { categoryCounts, cohortFigures } from '../../../shared/src/cohort.ts';
+import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
 import { covers, todayIso } from '../../../shared/src/dates.ts';
 import { icd10Chapter } from '../../../shared/src/icd10.ts';
 import type { CertificateProfile } from '../../../shared/src/population/types.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
+import { Answers, answerCare, CARE_ANSWERS } from '../../../shared/src/signal-statistics.ts';
 import type { CareContext } from '../context.ts';
 
 export const cohortResolvers = {
@@ -17,15 +18,24 @@ export const cohortResolvers = {
           (chapters[icd10Chapter(c.diagnosis_code) ?? 'Okänd diagnosgrupp'] ??= new Set()).add(c.personnummer);
         }
       }
-      return { certificatesByChapter: categoryCounts(Object.fromEntries(Object.entries(chapters).map(([chapter, persons]) => [chapter, persons.size]))) };
+      return { certificatesByChapter: categoryCounts(ctx.recordKeys, members, chapters) };
     }),
   },
 };
 
-/** What the signal rules read of the region's care: certificates and their work-capacity steps. */
-export async function careSignalFacts(members: readonly string[], ctx: CareContext): Promise<Record<string, unknown>> {
-  const lists = await loadEach(ctx.loaders.certificatesByPerson, members);
-  return Object.fromEntries(members.map((personnummer, i) => [personnummer, {
+/**
+ * The region's answers to the signal questions for each member (signal-statistics.ts): per
+ * month, whether a certificate covers it and whether one says work capacity fully reduced.
+ * No diagnosis, date or certificate leaves.
+ */
+export async function careSignalFacts(members: readonly string[], ctx: CareContext): Promise<Answers<string>> {
+  const today = todayIso();
+  const lists = members.length >= WHOLE_TABLE_FROM
+    ? rowsOfMembers(await ctx.db.selectFrom('medical_certificate').select(['personnummer', 'issued_on', 'work_capacity_steps_json']).orderBy('issued_on', 'desc').orderBy('id').execute(), members)
+    : await loadEach(ctx.loaders.certificatesByPerson, members);
+  const answers = Answers.empty(CARE_ANSWERS, members.length);
+  members.forEach((_, i) => answerCare(answers, i, {
     certificates: lists[i]!.map((c) => ({ issuedOn: c.issued_on, workCapacitySteps: JSON.parse(c.work_capacity_steps_json) as CertificateProfile['workCapacitySteps'] })),
-  }]));
+  }, today));
+  return answers;
 }

@@ -1,52 +1,106 @@
-import { MAX_SIGNAL_COHORT, tooLargeForSignals, type MembersForAgency } from '../../../shared/src/cohort.ts';
-import { consentCovers } from '../../../shared/src/consent.ts';
+import { sql } from 'kysely';
+import { releasedSet } from '../../../shared/src/audit.ts';
+import { handOver, handOverAll, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
 import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
 import type { Agency } from '../../../shared/src/population/types.ts';
-import { cohortSignalFigures, type ReleasedSectors } from '../cohort-signals.ts';
+import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
 import { consentEvidence } from './person.ts';
 import { cohortDefinition, matchingParticipations } from './follow-up.ts';
 
+const AGENCIES: Record<keyof HandedOverLists, Agency> = {
+  sicknessInsurance: 'SICKNESS_INSURANCE', employment: 'EMPLOYMENT', socialServices: 'SOCIAL_SERVICES', care: 'CARE',
+};
+
 /**
- * Each agency gets only the members whose consent covers it: that a person takes part in an
- * intervention (under a priority group such as mental ill health) is itself coordination's data
- * about the person, and leaves it only under consent, as a person's data does.
+ * The four lists for a cohort's members, made once per request however many agencies are asked:
+ * each agency's consenting members with the one consent that covers it (shared/src/cohort.ts).
+ * A large cohort reads the consents in force in one statement rather than member by member.
  */
-function membersFor(agency: Agency) {
-  return async (cohort: { members: string[] }, _args: unknown, ctx: CoordinationContext): Promise<string> => {
+async function handedOverLists(members: readonly string[], ctx: CoordinationContext): Promise<HandedOverLists> {
+  const today = todayIso();
+  if (members.length < WHOLE_TABLE_FROM) {
+    const consents = await loadEach(ctx.loaders.consentsByPerson, members);
+    const withConsents = members.map((personnummer, i) => ({ personnummer, consents: consents[i]!.map(consentEvidence) }));
+    return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, handOver(agency, members.length, withConsents, today)])) as unknown as HandedOverLists;
+  }
+  const rows = await ctx.db.selectFrom('consent')
+    .select(['agency', 'valid_to', sql<string>`personnummer || ' ' || valid_from || ' ' || valid_to`.as('record')])
+    .where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
+  const lists = handOverAll(Object.values(AGENCIES), members, rows);
+  return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, lists[agency]!])) as unknown as HandedOverLists;
+}
+
+const listsOfRequest = new WeakMap<readonly string[], Promise<HandedOverLists>>();
+
+/**
+ * The lists as handed over, kept briefly for the same gateway request's `signals` call (a later
+ * fetch to this process): it then reads each agency's answers in exactly the order it was given,
+ * without reading the consents again. Bounded in size; a miss (another replica, evicted) makes
+ * the lists again, and answers for another list count as not released (their digest differs).
+ */
+const recentHandOvers = new Map<string, { lists: HandedOverLists; bytes: number; until: number }>();
+const RECENT_BYTES = 64_000_000;
+const RECENT_MS = 30_000;
+
+function keep(key: string, lists: HandedOverLists): void {
+  const now = Date.now();
+  const bytes = Object.values(lists).reduce((n, l: string) => n + l.length, 0);
+  let total = bytes;
+  for (const [k, v] of recentHandOvers) {
+    if (v.until < now) recentHandOvers.delete(k);
+    else total += v.bytes;
+  }
+  // Oldest first (a Map keeps insertion order).
+  for (const [k, v] of recentHandOvers) {
+    if (total <= RECENT_BYTES) break;
+    recentHandOvers.delete(k);
+    total -= v.bytes;
+  }
+  if (bytes <= RECENT_BYTES) recentHandOvers.set(key, { lists, bytes, until: now + RECENT_MS });
+}
+
+const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.requestId}|${ctx.caller.actorId}|${cohortId}`;
+
+/**
+ * Each agency gets only the members whose consent covers it, each with only the one consent that
+ * covers it: that a person takes part in an intervention (under a priority group such as mental
+ * ill health) is itself coordination's data about the person, and leaves it only under consent,
+ * as a person's data does.
+ */
+function membersFor(field: keyof HandedOverLists) {
+  return async (cohort: { id: string; members: string[] }, _args: unknown, ctx: CoordinationContext): Promise<string> => {
     if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
-    const today = todayIso();
-    const consents = await loadEach(ctx.loaders.consentsByPerson, cohort.members);
-    const handedOver: MembersForAgency = {
-      memberCount: cohort.members.length,
-      members: cohort.members.flatMap((personnummer, i) => {
-        const evidence = consents[i]!.map(consentEvidence);
-        return consentCovers(evidence, agency, today).covered ? [{ personnummer, consents: evidence.filter((c) => c.agency === agency) }] : [];
-      }),
-    };
-    return JSON.stringify(handedOver);
+    let lists = listsOfRequest.get(cohort.members);
+    if (!lists) {
+      lists = handedOverLists(cohort.members, ctx);
+      listsOfRequest.set(cohort.members, lists);
+      void lists.then((l) => keep(recentKey(ctx, cohort.id), l), () => undefined);
+    }
+    return (await lists)[field];
   };
 }
 
 export const cohortResolvers = {
   Cohort: {
     __resolveReference: (ref: { id: string }) => ref,
-    sicknessInsuranceMembers: membersFor('SICKNESS_INSURANCE'),
-    employmentMembers: membersFor('EMPLOYMENT'),
-    socialServicesMembers: membersFor('SOCIAL_SERVICES'),
-    careMembers: membersFor('CARE'),
+    sicknessInsuranceMembers: membersFor('sicknessInsurance'),
+    employmentMembers: membersFor('employment'),
+    socialServicesMembers: membersFor('socialServices'),
+    careMembers: membersFor('care'),
+    /** Combines the agencies' yes/no answers (cohort-signals.ts), each read against the list the agency was handed. */
     async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext) {
+      if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
       const { rows } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
-      const members = rows.filter((r) => r.identity_protection === 'NONE');
-      const memberCount = new Set(members.map((r) => r.personnummer)).size;
-      // The agencies saw the same count and released nothing; the other figures still arrive.
-      if (tooLargeForSignals(memberCount)) {
-        valueOrThrow(failure('BAD_USER_INPUT', `Signal counts are for cohorts of at most ${MAX_SIGNAL_COHORT} members; this one has more. Narrow the period or the filter.`, { reason: 'COHORT_TOO_LARGE_FOR_SIGNALS' }));
-      }
-      ctx.audit.record({ personnummer: null, fields: ['cohort.signals'], decision: 'RELEASED', reason: `AGGREGATE_OF_${memberCount}`, protectedIdentity: false });
-      return cohortSignalFigures(members, cohort, todayIso());
+      // The same members as Query.cohort handed over.
+      const members = [...new Set(rows.map((r) => r.personnummer))].sort();
+      const key = recentKey(ctx, cohort.id);
+      const lists = recentHandOvers.get(key)?.lists ?? await handedOverLists(members, ctx);
+      // One record for the whole count, with the set of members whose participation it counted.
+      ctx.audit.record({ personnummer: null, fields: ['cohort.signals'], decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(members) });
+      return cohortSignalFigures(rows, cohort, lists, ctx.recordKeys);
     },
   },
 };

@@ -1,61 +1,174 @@
-import { isIsoDate } from '../../../shared/src/dates.ts';
-import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
-import type { CoordinationContext } from '../context.ts';
-import { participationsForFollowUp } from '../data.ts';
+import type { GraphQLResolveInfo } from 'graphql';
 import { protectedCount } from '../../../shared/src/cohort.ts';
-import { ageBand, followUpReport, type Dimension } from '../follow-up.ts';
+import { addDays, isIsoDate, todayIso } from '../../../shared/src/dates.ts';
+import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
+import { consentCovers } from '../../../shared/src/consent.ts';
+import { loadEach } from '../../../shared/src/loaders.ts';
+import { AGENCIES } from '../../../shared/src/population/types.ts';
+import { admitStatisticsQuery } from '../analyst-allowance.ts';
+import type { CoordinationContext } from '../context.ts';
+import { followUpSnapshot, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';
+import { DifferencingGuard, type BaseSet } from '../differencing-guard.ts';
+import { ageBand, followUpReport, groupKeysOf, groupsOf, type Dimension } from '../follow-up.ts';
+import { consentEvidence } from './person.ts';
+
+export interface FollowUpFilter {
+  interventionIds?: string[] | null;
+  municipalityCodes?: string[] | null;
+  sex?: string | null;
+  ageBand?: string | null;
+  priorityGroup?: string | null;
+}
 
 export interface FollowUpArgs {
   from: string;
   to: string;
   groupBy?: Dimension | null;
-  filter?: { interventionIds?: string[] | null; municipalityCodes?: string[] | null; sex?: string | null; ageBand?: string | null; priorityGroup?: string | null } | null;
+  filter?: FollowUpFilter | null;
 }
 
-function checkedPeriod(ctx: CoordinationContext, args: Pick<FollowUpArgs, 'from' | 'to'>): Result<{ from: string; to: string }> {
-  if (ctx.caller.role !== 'analyst') return failure('FORBIDDEN', 'Intervention follow-up and cohorts are for the analyst role.');
-  if (!isIsoDate(args.from) || !isIsoDate(args.to)) return failure('BAD_USER_INPUT', 'from and to are dates written YYYY-MM-DD.');
-  if (args.from > args.to) return failure('BAD_USER_INPUT', 'from is after to.');
-  return success({ from: args.from, to: args.to });
-}
+type CohortDefinition = Pick<FollowUpArgs, 'from' | 'to' | 'filter'>;
 
-/** The participations in the period that match the filter: the ones SQL can narrow there, the rest here. */
-export async function matchingParticipations(ctx: CoordinationContext, args: Pick<FollowUpArgs, 'from' | 'to' | 'filter'>) {
-  const period = valueOrThrow(checkedPeriod(ctx, args));
+/**
+ * A municipality or an intervention can be a filter value only if at least this many persons
+ * (protected identities not counted) have taken part in the register: a smaller one would make
+ * every cohort over it small, and each of its figures close to one person's.
+ */
+export const MIN_FILTER_POPULATION = 25;
+
+/** The analysts' query space is narrowed on purpose (docs/disclosure-control.md): whole months, one value per filter, known values. */
+function checkedDefinition(ctx: CoordinationContext, register: readonly FollowUpRow[], args: CohortDefinition): Result<Required<CohortDefinition>> {
+  if (ctx.caller.role !== 'analyst') return failure('FORBIDDEN', 'Intervention follow-up and cohorts are for the analyst role.', { reason: 'ROLE_NOT_ALLOWED' });
+  if (!isIsoDate(args.from) || !args.from.endsWith('-01')) {
+    return failure('BAD_USER_INPUT', `from must be the first day of a month (YYYY-MM-01); got "${args.from}". Periods are whole months.`, { argument: 'from' });
+  }
+  if (!isIsoDate(args.to) || addDays(args.to, 1).slice(8) !== '01') {
+    return failure('BAD_USER_INPUT', `to must be the last day of a month (e.g. 2025-06-30); got "${args.to}". Periods are whole months.`, { argument: 'to' });
+  }
+  if (args.from > args.to) return failure('BAD_USER_INPUT', `from (${args.from}) is after to (${args.to}).`, { argument: 'from' });
   const filter = args.filter ?? {};
-  const rows = (await participationsForFollowUp(ctx.db, period.from, period.to, {
+  const populations = filterPopulations(register);
+  for (const [argument, values, known, what] of [
+    ['filter.interventionIds', filter.interventionIds, populations.interventions, 'intervention id'],
+    ['filter.municipalityCodes', filter.municipalityCodes, populations.municipalities, 'kommunkod'],
+  ] as const) {
+    if (!values || values.length === 0) continue;
+    if (values.length > 1) {
+      return failure('BAD_USER_INPUT', `${argument} takes one value at most; got ${values.length}. Ask one query per value, or group by it.`, { argument });
+    }
+    const population = known.get(values[0]!);
+    if (population === undefined) return failure('BAD_USER_INPUT', `${argument}: "${values[0]}" is not a known ${what}.`, { argument });
+    if (population < MIN_FILTER_POPULATION) {
+      return failure('BAD_USER_INPUT', `${argument}: "${values[0]}" has fewer than ${MIN_FILTER_POPULATION} participants, too few to filter by; group by it instead.`, { argument });
+    }
+  }
+  // One written form per definition, so that equal definitions are one query (budget, cohort id).
+  const normal: FollowUpFilter = {};
+  if (filter.interventionIds?.length) normal.interventionIds = [...filter.interventionIds];
+  if (filter.municipalityCodes?.length) normal.municipalityCodes = [...filter.municipalityCodes];
+  if (filter.sex) normal.sex = filter.sex;
+  if (filter.ageBand) normal.ageBand = filter.ageBand;
+  if (filter.priorityGroup) normal.priorityGroup = filter.priorityGroup;
+  return success({ from: args.from, to: args.to, filter: normal });
+}
+
+const populationsOf = new WeakMap<readonly FollowUpRow[], { interventions: Map<string, number>; municipalities: Map<string, number> }>();
+
+/** Persons per intervention and per municipality over the whole register, once per snapshot. */
+function filterPopulations(register: readonly FollowUpRow[]) {
+  let found = populationsOf.get(register);
+  if (!found) {
+    const count = (key: (r: FollowUpRow) => string) => {
+      const persons = new Map<string, Set<string>>();
+      for (const row of register) if (row.identity_protection === 'NONE') (persons.get(key(row)) ?? persons.set(key(row), new Set()).get(key(row))!).add(row.personnummer);
+      // Values known to the register but with no unprotected participant still count as known.
+      for (const row of register) if (!persons.has(key(row))) persons.set(key(row), new Set());
+      return new Map([...persons].map(([k, s]) => [k, s.size]));
+    };
+    found = { interventions: count((r) => r.intervention_id), municipalities: count((r) => r.municipality_code) };
+    populationsOf.set(register, found);
+  }
+  return found;
+}
+
+/**
+ * The participations in the period that match the filter, persons with protected identity left
+ * out: they count in no analyst figure at all, so no filter or grouping can isolate them.
+ */
+export async function matchingParticipations(ctx: CoordinationContext, args: CohortDefinition) {
+  const register = await followUpSnapshot(ctx.db);
+  const definition = valueOrThrow(checkedDefinition(ctx, register, args));
+  const filter = definition.filter ?? {};
+  const rows = (await participationsForFollowUp(ctx.db, definition.from, definition.to, {
     interventionIds: filter.interventionIds ?? undefined, municipalityCodes: filter.municipalityCodes ?? undefined, sex: filter.sex ?? undefined,
-  })).filter((row) => (!filter.ageBand || ageBand(row.birth_date, row.registered_in) === filter.ageBand)
+  })).filter((row) => row.identity_protection === 'NONE'
+    && (!filter.ageBand || ageBand(row.birth_date, row.registered_in) === filter.ageBand)
     && (!filter.priorityGroup || row.priority_groups.includes(filter.priorityGroup)));
-  return { period, rows };
+  return { definition, register, rows };
+}
+
+const groupKeysCache = new WeakMap<readonly FollowUpRow[], Map<Dimension, { key: string; label: string }[]>>();
+
+/** The groups a report shows: every value of the dimension in the register, narrowed by the filter on it. */
+function reportGroups(register: readonly FollowUpRow[], dimension: Dimension, filter: FollowUpFilter) {
+  const cache = groupKeysCache.get(register) ?? groupKeysCache.set(register, new Map()).get(register)!;
+  const all = cache.get(dimension) ?? cache.set(dimension, groupKeysOf(register.filter((r) => r.identity_protection === 'NONE'), dimension)).get(dimension)!;
+  const only = dimension === 'INTERVENTION' ? filter.interventionIds : dimension === 'MUNICIPALITY' ? filter.municipalityCodes
+    : dimension === 'SEX' && filter.sex ? [filter.sex] : dimension === 'AGE_BAND' && filter.ageBand ? [filter.ageBand]
+      : dimension === 'PRIORITY_GROUP' && filter.priorityGroup ? [filter.priorityGroup] : undefined;
+  return only?.length ? all.filter((g) => only.includes(g.key)) : all;
+}
+
+const guards = new WeakMap<Db, DifferencingGuard>();
+
+/** Refuses a statistic whose persons differ from one of the analyst's earlier ones by a few (differencing-guard.ts). */
+function guardAgainstDifferencing(ctx: CoordinationContext, description: string, sets: BaseSet[]): void {
+  const guard = guards.get(ctx.db) ?? guards.set(ctx.db, new DifferencingGuard()).get(ctx.db)!;
+  guard.admit(ctx.caller.actorId, description, sets);
+}
+
+/** A cohort's members whose consent covers each agency: the sets each agency's figures are computed over. */
+async function consentingMembers(ctx: CoordinationContext, members: readonly string[]): Promise<BaseSet[]> {
+  const today = todayIso();
+  const consents = (await loadEach(ctx.loaders.consentsByPerson, members)).map((rows) => rows.map(consentEvidence));
+  return AGENCIES.map((agency) => ({
+    label: `members whose consent covers ${agency}`,
+    persons: new Set(members.filter((_, i) => consentCovers(consents[i], agency, today).covered)),
+  }));
+}
+
+/** The persons of each group of a report, and of its total. */
+function reportSets(rows: readonly FollowUpRow[], groupBy: Dimension): BaseSet[] {
+  const groups = new Map<string, Set<string>>();
+  for (const row of rows) for (const { key } of groupsOf(row, groupBy)) (groups.get(key) ?? groups.set(key, new Set()).get(key)!).add(row.personnummer);
+  return [{ label: 'participants', persons: new Set(rows.map((r) => r.personnummer)) }, ...[...groups].map(([key, persons]) => ({ label: `group ${key}`, persons }))]
+    .map((set) => ({ ...set, sameFiguresAs: 'report' }));
 }
 
 export const followUpResolvers = {
   Query: {
-    async interventionFollowUp(_root: unknown, args: FollowUpArgs, ctx: CoordinationContext) {
-      const { period, rows } = await matchingParticipations(ctx, args);
+    async interventionFollowUp(_root: unknown, args: FollowUpArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
+      const { definition, register, rows } = await matchingParticipations(ctx, args);
       const groupBy = args.groupBy ?? 'INTERVENTION';
-      return { ...period, groupBy, ...followUpReport(rows, groupBy) };
+      const described = JSON.stringify([definition, groupBy]);
+      await admitStatisticsQuery(ctx, info, { kind: 'interventionFollowUp', definition: described, memberCount: rows.length });
+      guardAgainstDifferencing(ctx, `interventionFollowUp ${described}`, reportSets(rows, groupBy));
+      return { from: definition.from, to: definition.to, groupBy, ...followUpReport(rows, groupBy, ctx.recordKeys, reportGroups(register, groupBy, definition.filter ?? {})) };
     },
     /**
      * A cohort's members go to the agencies through the query plan only, each agency getting
-     * those whose consent covers it (resolvers/cohort.ts); persons with protected identity are
-     * counted in its size but left out of the members the agencies break down.
+     * those whose consent covers it (resolvers/cohort.ts).
      */
-    async cohort(_root: unknown, args: Pick<FollowUpArgs, 'from' | 'to' | 'filter'>, ctx: CoordinationContext) {
-      const { rows } = await matchingParticipations(ctx, args);
-      const everyone = new Set(rows.map((r) => r.personnummer));
-      const members = [...new Set(rows.filter((r) => r.identity_protection === 'NONE').map((r) => r.personnummer))].sort();
-      return {
-        id: cohortId(args),
-        size: protectedCount(everyone.size),
-        members,
-      };
+    async cohort(_root: unknown, args: CohortDefinition, ctx: CoordinationContext, info: GraphQLResolveInfo) {
+      const { definition, rows } = await matchingParticipations(ctx, args);
+      const members = [...new Set(rows.map((r) => r.personnummer))].sort();
+      const described = JSON.stringify(definition);
+      await admitStatisticsQuery(ctx, info, { kind: 'cohort', definition: described, memberCount: members.length });
+      guardAgainstDifferencing(ctx, `cohort ${described}`, [{ label: 'members', persons: new Set(members) }, ...await consentingMembers(ctx, members)]);
+      return { id: cohortId(definition), size: protectedCount(ctx.recordKeys, members), members };
     },
   },
 };
-
-type CohortDefinition = Pick<FollowUpArgs, 'from' | 'to' | 'filter'>;
 
 /** A cohort's id is its definition, so any subgraph call about it can find its members again. */
 function cohortId(definition: CohortDefinition): string {
@@ -71,3 +184,4 @@ export function cohortDefinition(id: string): Result<CohortDefinition> {
   }
   return failure('BAD_USER_INPUT', 'Not a cohort id.');
 }
+

@@ -1,6 +1,7 @@
-import { categoryCounts, cohortFigures, protectedCount } from '../../../shared/src/cohort.ts';
+import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
 import { covers, todayIso } from '../../../shared/src/dates.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
+import { Answers, answerEmployment, EMPLOYMENT_ANSWERS } from '../../../shared/src/signal-statistics.ts';
 import type { EmploymentContext } from '../context.ts';
 import { currentRegistration } from './employment-service.ts';
 
@@ -9,24 +10,38 @@ export const cohortResolvers = {
     employment: cohortFigures<EmploymentContext, unknown>('EMPLOYMENT', 'employment', async (members, ctx) => {
       const today = todayIso();
       const registrations = await loadEach(ctx.loaders.registrationsByPerson, members);
-      const registered = registrations.filter((rows) => currentRegistration(rows, today) !== null).length;
+      const registered = members.filter((_, i) => currentRegistration(registrations[i]!, today) !== null);
       const programmes: Record<string, Set<string>> = {};
       for (const rows of await loadEach(ctx.loaders.programmesByPerson, members)) {
         for (const p of rows) if (covers(p.start_date, p.end_date, today)) (programmes[p.programme] ??= new Set()).add(p.personnummer);
       }
       return {
-        registeredNow: protectedCount(registered),
-        inProgrammeNow: categoryCounts(Object.fromEntries(Object.entries(programmes).map(([programme, persons]) => [programme, persons.size]))),
+        registeredNow: categoryCounts(ctx.recordKeys, members, { registered })[0]!.count,
+        inProgrammeNow: categoryCounts(ctx.recordKeys, members, programmes),
       };
     }),
   },
 };
 
-/** What the signal rules read of Arbetsförmedlingen: registrations and programmes, with sickness in them. */
-export async function employmentSignalFacts(members: readonly string[], ctx: EmploymentContext): Promise<Record<string, unknown>> {
-  const [registrations, programmes] = await Promise.all([loadEach(ctx.loaders.registrationsByPerson, members), loadEach(ctx.loaders.programmesByPerson, members)]);
-  return Object.fromEntries(members.map((personnummer, i) => [personnummer, {
+/**
+ * Arbetsförmedlingen's answers to the signal questions for each member (signal-statistics.ts):
+ * active in the last year, active today, registered per month, sick in a programme per month.
+ * No date, programme or registration leaves.
+ */
+export async function employmentSignalFacts(members: readonly string[], ctx: EmploymentContext): Promise<Answers<string>> {
+  const today = todayIso();
+  const whole = members.length >= WHOLE_TABLE_FROM;
+  const [registrations, programmes] = await Promise.all([
+    whole ? ctx.db.selectFrom('registration').select(['personnummer', 'registered_on', 'deregistered_on']).orderBy('registered_on', 'desc').orderBy('id').execute().then((rows) => rowsOfMembers(rows, members))
+      : loadEach(ctx.loaders.registrationsByPerson, members),
+    whole ? ctx.db.selectFrom('programme_participation').select(['personnummer', 'start_date', 'end_date', 'reported_sick_from', 'reported_sick_to']).orderBy('start_date', 'desc').orderBy('id').execute()
+      .then((rows) => rowsOfMembers(rows, members))
+      : loadEach(ctx.loaders.programmesByPerson, members),
+  ]);
+  const answers = Answers.empty(EMPLOYMENT_ANSWERS, members.length);
+  members.forEach((_, i) => answerEmployment(answers, i, {
     registrations: registrations[i]!.map((r) => ({ registeredOn: r.registered_on, deregisteredOn: r.deregistered_on })),
     programmes: programmes[i]!.map((p) => ({ startDate: p.start_date, endDate: p.end_date, reportedSickFrom: p.reported_sick_from, reportedSickTo: p.reported_sick_to })),
-  }]));
+  }, today));
+  return answers;
 }

@@ -1,6 +1,7 @@
-import { categoryCounts, cohortFigures } from '../../../shared/src/cohort.ts';
+import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
 import { covers, todayIso } from '../../../shared/src/dates.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
+import { Answers, answerSicknessInsurance, SICKNESS_INSURANCE_ANSWERS } from '../../../shared/src/signal-statistics.ts';
 import type { SicknessInsuranceContext } from '../context.ts';
 import { dayInRehabilitationChain, degreeOn } from './sickness-benefit-case.ts';
 
@@ -14,27 +15,37 @@ export const cohortResolvers = {
       for (const c of cases) (benefits[c.benefit] ??= new Set()).add(c.personnummer);
       const sickLeave = cases.filter((c) => c.benefit === 'SJUKPENNING');
       const steps = await loadEach(ctx.loaders.degreeStepsByCase, sickLeave.map((c) => c.id));
-      const degrees: Record<string, number> = { '25': 0, '50': 0, '75': 0, '100': 0 };
-      for (const list of steps) {
+      // A person counts once per degree, even with two cases paying at that degree.
+      const degrees: Record<string, Set<string>> = { '25': new Set(), '50': new Set(), '75': new Set(), '100': new Set() };
+      steps.forEach((list, i) => {
         const degree = degreeOn(list, today);
-        if (degree !== null) degrees[String(degree)] = (degrees[String(degree)] ?? 0) + 1;
-      }
+        if (degree !== null) (degrees[String(degree)] ??= new Set()).add(sickLeave[i]!.personnummer);
+      });
       return {
-        benefitsNow: categoryCounts(Object.fromEntries(['SJUKPENNING', 'AKTIVITETSERSATTNING', 'SJUKERSATTNING', 'REHABILITERINGSPENNING'].map((b) => [b, benefits[b]?.size ?? 0]))),
-        sickLeaveByDegree: categoryCounts(degrees),
+        benefitsNow: categoryCounts(ctx.recordKeys, members, Object.fromEntries(['SJUKPENNING', 'AKTIVITETSERSATTNING', 'SJUKERSATTNING', 'REHABILITERINGSPENNING'].map((b) => [b, benefits[b] ?? []]))),
+        sickLeaveByDegree: categoryCounts(ctx.recordKeys, members, degrees),
       };
     }),
   },
 };
 
-/** What the signal rules read of Försäkringskassan: the benefit cases, with the day of the rehabilitation chain. */
-export async function sicknessInsuranceSignalFacts(members: readonly string[], ctx: SicknessInsuranceContext): Promise<Record<string, unknown>> {
+/**
+ * Försäkringskassan's answers to the signal questions for each member (signal-statistics.ts),
+ * from the benefit cases with the day of the rehabilitation chain. No date, amount, diagnosis
+ * or case leaves: only yes/no, some of them per calendar month.
+ */
+export async function sicknessInsuranceSignalFacts(members: readonly string[], ctx: SicknessInsuranceContext): Promise<Answers<string>> {
   const today = todayIso();
-  const lists = await loadEach(ctx.loaders.casesByPerson, members);
-  return Object.fromEntries(members.map((personnummer, i) => [personnummer, {
+  const lists = members.length >= WHOLE_TABLE_FROM
+    ? rowsOfMembers(await ctx.db.selectFrom('benefit_case').select(['personnummer', 'benefit', 'status', 'start_date', 'end_date', 'decision_date', 'refusal_reason', 'reconciliation_meeting_date', 'rehabilitation_plan_date'])
+      .orderBy('start_date', 'desc').orderBy('id').execute(), members)
+    : await loadEach(ctx.loaders.casesByPerson, members);
+  const answers = Answers.empty(SICKNESS_INSURANCE_ANSWERS, members.length);
+  members.forEach((_, i) => answerSicknessInsurance(answers, i, {
     cases: lists[i]!.map((c) => ({
       benefit: c.benefit, status: c.status, startDate: c.start_date, endDate: c.end_date, decisionDate: c.decision_date, refusalReason: c.refusal_reason,
       reconciliationMeetingDate: c.reconciliation_meeting_date, rehabilitationPlanDate: c.rehabilitation_plan_date, dayInRehabilitationChain: dayInRehabilitationChain(c, today),
     })),
-  }]));
+  }, today));
+  return answers;
 }

@@ -1,6 +1,7 @@
-import { categoryCounts, cohortFigures } from '../../../shared/src/cohort.ts';
-import { todayIso } from '../../../shared/src/dates.ts';
+import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
+import { addMonths, monthOf, todayIso } from '../../../shared/src/dates.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
+import { Answers, answerSocialServices, SOCIAL_SERVICES_ANSWERS } from '../../../shared/src/signal-statistics.ts';
 import type { SocialServicesContext } from '../context.ts';
 import { reasonForNeed } from '../reasons-for-need.ts';
 import { monthsInLastYear } from './social-services.ts';
@@ -11,17 +12,29 @@ export const cohortResolvers = {
   Cohort: {
     socialServices: cohortFigures<SocialServicesContext, unknown>('SOCIAL_SERVICES', 'socialServices', async (members, ctx) => {
       const today = todayIso();
-      const bands: Record<string, number> = { NONE: 0, '1_5': 0, '6_9': 0, '10_12': 0 };
-      for (const rows of await loadEach(ctx.loaders.assistanceByPerson, members)) bands[band(monthsInLastYear(rows, today))]! += 1;
-      return { assistanceMonthsLast12: categoryCounts(bands) };
+      const bands: Record<string, string[]> = { NONE: [], '1_5': [], '6_9': [], '10_12': [] };
+      const assistance = await loadEach(ctx.loaders.assistanceByPerson, members);
+      members.forEach((personnummer, i) => bands[band(monthsInLastYear(assistance[i]!, today))]!.push(personnummer));
+      return { assistanceMonthsLast12: categoryCounts(ctx.recordKeys, members, bands) };
     }),
   },
 };
 
-/** What the signal rules read of the social services: months of ekonomiskt bistånd and the reason for need. */
-export async function socialServicesSignalFacts(members: readonly string[], ctx: SocialServicesContext): Promise<Record<string, unknown>> {
-  const lists = await loadEach(ctx.loaders.assistanceByPerson, members);
-  return Object.fromEntries(members.map((personnummer, i) => [personnummer, {
+/**
+ * The social services' answers to the signal questions for each member (signal-statistics.ts):
+ * bistånd per month, 6 of the last 12 months, sick-listed with a certificate per month. No
+ * amount, household or reason for need leaves.
+ */
+export async function socialServicesSignalFacts(members: readonly string[], ctx: SocialServicesContext): Promise<Answers<string>> {
+  const today = todayIso();
+  const lists = members.length >= WHOLE_TABLE_FROM
+    // Only the months the questions ask about (23 months back to 12 ahead): the answers are the same.
+    ? rowsOfMembers(await ctx.db.selectFrom('assistance_month').select(['personnummer', 'month', 'reason_for_need'])
+      .where('month', '>=', addMonths(monthOf(today), -23)).where('month', '<=', addMonths(monthOf(today), 12)).orderBy('month', 'desc').execute(), members)
+    : await loadEach(ctx.loaders.assistanceByPerson, members);
+  const answers = Answers.empty(SOCIAL_SERVICES_ANSWERS, members.length);
+  members.forEach((_, i) => answerSocialServices(answers, i, {
     assistanceMonths: lists[i]!.map((m) => ({ month: m.month, reasonForNeed: { group: reasonForNeed(m.reason_for_need).group } })),
-  }]));
+  }, today));
+  return answers;
 }

@@ -1,0 +1,43 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { handOver, readHandedOver, rowsOfMembers } from '../../subgraphs/shared/src/cohort.ts';
+import { releasedSet } from '../../subgraphs/shared/src/audit.ts';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { Answers, answerSicknessInsurance, answerEmployment, SICKNESS_INSURANCE_ANSWERS, EMPLOYMENT_ANSWERS, encodeAnswers } from '../../subgraphs/shared/src/signal-statistics.ts';
+import { dayInRehabilitationChain } from '../../subgraphs/sickness-insurance/src/resolvers/sickness-benefit-case.ts';
+const open = (n: string) => new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(`/tmp/b100k/${n}.sqlite`, { readonly: true }) }) });
+const coord = open('coordination'), si = open('sickness-insurance'), em = open('employment');
+const today = todayIso();
+const lap = (() => { let t = performance.now(); return (label: string) => { const n = performance.now(); console.log(label, (n - t).toFixed(0)); t = n; }; })();
+for (let k = 0; k < 2; k++) {
+lap('start');
+const members = (await coord.selectFrom('participation').select('personnummer').distinct().execute()).map((r: any) => r.personnummer).sort();
+lap(`members ${members.length}`);
+const rows = await coord.selectFrom('consent').select(['personnummer', 'agency', 'valid_from', 'valid_to', 'revoked_at']).where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
+lap(`consent rows ${rows.length}`);
+const byPerson = new Map<string, any[]>();
+for (const row of rows) { const e = { agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at }; const l = byPerson.get(row.personnummer); if (l) l.push(e); else byPerson.set(row.personnummer, [e]); }
+const w = members.map((p) => ({ personnummer: p, consents: byPerson.get(p) ?? [] }));
+lap('consent map');
+const h = ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'].map((a) => handOver(a, members.length, w, today));
+lap('handOver x4');
+const r = readHandedOver('SICKNESS_INSURANCE', h[0]!);
+lap('read');
+const rel = r.members.filter((m) => m.covered).map((m) => m.personnummer);
+const set = releasedSet(rel);
+lap(`releasedSet ${rel.length}`);
+const cases = rowsOfMembers(await si.selectFrom('benefit_case').select(['personnummer', 'benefit', 'status', 'start_date', 'end_date', 'decision_date', 'refusal_reason', 'reconciliation_meeting_date', 'rehabilitation_plan_date']).orderBy('start_date', 'desc').orderBy('id').execute(), rel);
+lap('cases scan');
+const a = Answers.empty(SICKNESS_INSURANCE_ANSWERS, rel.length);
+rel.forEach((_, i) => answerSicknessInsurance(a, i, { cases: cases[i]!.map((c: any) => ({ benefit: c.benefit, status: c.status, startDate: c.start_date, endDate: c.end_date, decisionDate: c.decision_date, refusalReason: c.refusal_reason, reconciliationMeetingDate: c.reconciliation_meeting_date, rehabilitationPlanDate: c.rehabilitation_plan_date, dayInRehabilitationChain: dayInRehabilitationChain(c, today) })) }, today));
+lap('SI answers');
+const e1 = em.selectFrom('registration').select(['personnummer', 'registered_on', 'deregistered_on']).orderBy('registered_on', 'desc').orderBy('id').execute();
+const e2 = em.selectFrom('programme_participation').select(['personnummer', 'start_date', 'end_date', 'reported_sick_from', 'reported_sick_to']).orderBy('start_date', 'desc').orderBy('id').execute();
+const [regs, progs] = [rowsOfMembers(await e1, rel), rowsOfMembers(await e2, rel)];
+lap('EM scans');
+const b = Answers.empty(EMPLOYMENT_ANSWERS, rel.length);
+rel.forEach((_, i) => answerEmployment(b, i, { registrations: regs[i]!.map((r: any) => ({ registeredOn: r.registered_on, deregisteredOn: r.deregistered_on })), programmes: progs[i]!.map((p: any) => ({ startDate: p.start_date, endDate: p.end_date, reportedSickFrom: p.reported_sick_from, reportedSickTo: p.reported_sick_to })) }, today));
+lap('EM answers');
+const wire = encodeAnswers(h[0]!, a);
+lap(`encode ${wire.length}`);
+}

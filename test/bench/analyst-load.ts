@@ -1,0 +1,171 @@
+/**
+ * `npm run bench -- analyst-load`: the issue-11 acceptance load. 20 analysts (distinct subs) for
+ * BENCH_SECONDS (60) send a mix of analyst requests with varied definitions, each waiting for its
+ * answer before the next (and 200 ms after a 429), while 4 coordinators ask PersonOverview in a
+ * loop. Reported: the coordinators' overviews answered whole and their latency; the analysts'
+ * answers, 429s and refusals by reason; each store's growth on disk (SQLite file + WAL) and in
+ * audit rows. BENCH_ANALYSTS (20) and BENCH_COORDINATORS (4) change the crowd.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { mintDevToken } from '../../gateway/src/dev-issuer.ts';
+import { SUBGRAPH_NAMES, intFromEnv } from '../../subgraphs/shared/src/config.ts';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+
+type Post = (url: string, authorization: string, query: string, variables: Record<string, unknown>) =>
+  Promise<{ status: number; body: { data?: any; errors?: { message?: string; extensions?: Record<string, unknown> }[] } }>;
+
+export interface AnalystLoadOptions {
+  gateway: string;
+  dataDir: string;
+  persons: number;
+  post: Post;
+  /** Coordinators with their caseloads, from the coordinator bench's workload. */
+  coordinators: { coordinator: string; token: string; persons: string[] }[];
+}
+
+const SECONDS = intFromEnv('BENCH_SECONDS', 60);
+const ANALYSTS = intFromEnv('BENCH_ANALYSTS', 20);
+const COORDINATORS = intFromEnv('BENCH_COORDINATORS', 4);
+const PERSON_OVERVIEW = fs.readFileSync(path.resolve(import.meta.dirname, '../../schema/operations/PersonOverview.graphql'), 'utf8');
+
+const COUNT = '{ value suppressed }';
+const DIMENSIONS = ['INTERVENTION', 'FORBUND', 'MUNICIPALITY', 'SEX', 'AGE_BAND', 'PRIORITY_GROUP'];
+const PRIORITY_GROUPS = ['LONG_TERM_SICK_LISTED', 'YOUNG_WITH_ACTIVITY_COMPENSATION', 'YOUNG_WITH_DISABILITY', 'MENTAL_ILL_HEALTH'];
+const PERIODS = [['2024-01-01', '2025-12-31'], ['2025-01-01', '2025-06-30'], ['2025-07-01', '2025-12-31'], ['2025-01-01', '2026-12-31'], ['2026-01-01', '2026-12-31'], ['2020-01-01', '2030-12-31']];
+
+const FOLLOW_UP = `query($from: String!, $to: String!, $groupBy: FollowUpDimension, $filter: FollowUpFilter) {
+  interventionFollowUp(from: $from, to: $to, groupBy: $groupBy, filter: $filter) {
+    groups { key started ${COUNT} ended ${COUNT} occupationBefore { category count ${COUNT} } occupationAfter { category count ${COUNT} } }
+    total { started ${COUNT} ended ${COUNT} shareInWorkOrStudiesAfter }
+  }
+}`;
+const COHORT_FIELDS = `size ${COUNT}
+    sicknessInsurance { benefitsNow { category count ${COUNT} } sickLeaveByDegree { category count ${COUNT} } }
+    employment { registeredNow ${COUNT} inProgrammeNow { category count ${COUNT} } }
+    socialServices { assistanceMonthsLast12 { category count ${COUNT} } }
+    care { certificatesByChapter { category count ${COUNT} } }
+    signals { byCode { code count ${COUNT} } byMunicipality { code counts { category count ${COUNT} } } }`;
+const COHORT = `query($from: String!, $to: String!, $filter: FollowUpFilter) { cohort(from: $from, to: $to, filter: $filter) { ${COHORT_FIELDS} } }`;
+/** The attacker's request: 20 aliased cohorts with signals in one document. */
+const ALIASED_SIGNAL_COHORTS = (filters: string[]) => `{ ${filters.map((f, i) => `c${i}: cohort(from: "2020-01-01", to: "2030-12-31"${f ? `, filter: ${f}` : ''}) { size { value } signals { byCode { code } } }`).join('\n')} }`;
+
+interface Request { kind: string; query: string; variables: Record<string, unknown> }
+
+/** The i-th request of an analyst: follow-ups, cohorts and now and then the heavy aliased one, definitions varied by analyst and turn. */
+function analystRequest(analyst: number, i: number, municipalities: string[]): Request {
+  const pick = <T>(list: readonly T[], n: number) => list[((n % list.length) + list.length) % list.length]!;
+  const n = analyst * 7 + i;
+  const [from, to] = pick(PERIODS, n);
+  switch (i % 6) {
+    case 0: case 3:
+      return { kind: 'interventionFollowUp', query: FOLLOW_UP, variables: { from, to, groupBy: pick(DIMENSIONS, n), filter: i % 2 ? { priorityGroup: pick(PRIORITY_GROUPS, n) } : null } };
+    case 1: case 4:
+      return { kind: 'cohort', query: COHORT, variables: { from, to, filter: { municipalityCodes: [pick(municipalities, n)], priorityGroup: i % 4 ? pick(PRIORITY_GROUPS, n) : null } } };
+    case 2:
+      return { kind: 'cohort (whole population, all agencies)', query: COHORT, variables: { from: '2020-01-01', to: '2030-12-31', filter: null } };
+    default:
+      return { kind: '20 aliased signal cohorts', query: ALIASED_SIGNAL_COHORTS(Array.from({ length: 20 }, (_, k) => (k === 0 ? '' : `{ municipalityCodes: ["${pick(municipalities, k + analyst)}"] }`))), variables: {} };
+  }
+}
+
+/** Bytes of each store's SQLite file and WAL, and its audit rows. */
+function storeFigures(dataDir: string) {
+  return Object.fromEntries([...SUBGRAPH_NAMES, 'gateway'].map((store) => {
+    const file = path.join(dataDir, `${store}.sqlite`);
+    const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+    let auditRows = 0;
+    try {
+      const db = new SQLite(file, { readonly: true, fileMustExist: true });
+      auditRows = (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+      db.close();
+    } catch {
+      auditRows = NaN;
+    }
+    return [store, { bytes: size(file) + size(`${file}-wal`), auditRows }];
+  })) as Record<string, { bytes: number; auditRows: number }>;
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const mb = (bytes: number) => (bytes / 1_000_000).toFixed(2);
+
+export async function analystLoad(options: AnalystLoadOptions): Promise<void> {
+  const population = generatePopulation({ seed: 1, persons: options.persons, referenceDate: todayIso() });
+  const municipalities = population.forbund.flatMap((f) => f.municipalities.map((m) => m.code));
+  const analysts = await Promise.all(Array.from({ length: ANALYSTS }, (_, i) => mintDevToken(options.dataDir, { sub: `analyst-load-${i + 1}`, role: 'analyst', expiresIn: '1h' })));
+  const coordinators = options.coordinators.slice(0, COORDINATORS);
+  const url = `${options.gateway}/graphql`;
+
+  const before = storeFigures(options.dataDir);
+  const deadline = Date.now() + SECONDS * 1000;
+  const overviews: { ms: number; whole: boolean; codes: string[] }[] = [];
+  const analystOutcomes = new Map<string, number>();
+  const byKind = new Map<string, Map<string, number>>();
+  const count = (kind: string, outcome: string) => {
+    analystOutcomes.set(outcome, (analystOutcomes.get(outcome) ?? 0) + 1);
+    const map = byKind.get(kind) ?? byKind.set(kind, new Map()).get(kind)!;
+    map.set(outcome, (map.get(outcome) ?? 0) + 1);
+  };
+  const analystTimes: number[] = [];
+
+  console.log(`\nAnalyst load: ${ANALYSTS} analysts and ${COORDINATORS} coordinators for ${SECONDS} s, ${options.persons} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
+  await Promise.all([
+    ...analysts.map(async (token, a) => {
+      for (let i = 0; Date.now() < deadline; i++) {
+        const request = analystRequest(a, i, municipalities);
+        const started = performance.now();
+        const answer = await options.post(url, `Bearer ${token}`, request.query, request.variables).catch(() => ({ status: 0, body: {} as { errors?: { extensions?: Record<string, unknown> }[] } }));
+        const reasons = [...new Set((answer.body.errors ?? []).map((e) => String(e.extensions?.reason ?? e.extensions?.code)))];
+        if (answer.status === 429) {
+          count(request.kind, '429 RATE_LIMITED');
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        } else if (answer.status === 200 && reasons.length === 0) {
+          count(request.kind, 'answered');
+          analystTimes.push(performance.now() - started);
+        } else {
+          count(request.kind, `HTTP ${answer.status} ${reasons.sort().join('+')}`);
+        }
+      }
+    }),
+    ...coordinators.map(async (work, c) => {
+      for (let i = c; Date.now() < deadline; i += coordinators.length) {
+        const started = performance.now();
+        const answer = await options.post(url, `Bearer ${work.token}`, PERSON_OVERVIEW, { personnummer: work.persons[i % work.persons.length] })
+          .catch(() => ({ status: 0, body: {} as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } }));
+        // A consent refusal (FORBIDDEN naming the agency) is the whole answer for that person.
+        const unexpected = (answer.body.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
+        overviews.push({ ms: performance.now() - started, whole: answer.status === 200 && !!answer.body.data?.person && unexpected.length === 0, codes: unexpected.map((e) => String(e.extensions?.code)) });
+      }
+    }),
+  ]);
+  // The audit appends of the last answers are committed on writer threads; let them land.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const after = storeFigures(options.dataDir);
+
+  const whole = overviews.filter((o) => o.whole);
+  const times = whole.map((o) => o.ms).sort((a, b) => a - b);
+  const failedCodes = new Map<string, number>();
+  for (const o of overviews.filter((x) => !x.whole)) for (const code of o.codes.length ? o.codes : ['no answer']) failedCodes.set(code, (failedCodes.get(code) ?? 0) + 1);
+  console.log('| coordinators\' PersonOverview | count |');
+  console.log('| --- | ---: |');
+  console.log(`| answered whole / total | ${whole.length} / ${overviews.length} |`);
+  console.log(`| p50 / p95 / max ms (whole answers) | ${fmt(pct(times, 50))} / ${fmt(pct(times, 95))} / ${fmt(times.at(-1) ?? NaN)} |`);
+  if (failedCodes.size) console.log(`| not whole, by error code | ${[...failedCodes].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+
+  const aTimes = analystTimes.sort((a, b) => a - b);
+  console.log(`\n| analysts' requests | count |\n| --- | ---: |`);
+  for (const [outcome, n] of [...analystOutcomes].sort((a, b) => b[1] - a[1])) console.log(`| ${outcome} | ${n} |`);
+  console.log(`| answered: p50 / p95 ms | ${fmt(pct(aTimes, 50))} / ${fmt(pct(aTimes, 95))} |`);
+  console.log('\n| analyst request kind | outcomes |\n| --- | --- |');
+  for (const [kind, outcomes] of byKind) console.log(`| ${kind} | ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+
+  console.log('\n| store | growth MB (file + WAL) | audit rows added |\n| --- | ---: | ---: |');
+  for (const store of Object.keys(after)) {
+    console.log(`| ${store} | ${mb(after[store]!.bytes - before[store]!.bytes)} | ${after[store]!.auditRows - before[store]!.auditRows} |`);
+  }
+  console.log('');
+}
