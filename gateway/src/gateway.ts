@@ -66,6 +66,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
     buildService: ({ name, url }) => new SubgraphSource({
       name, url: urls[name] ?? url!, tokens, connections, timeoutMs: subgraphTimeoutMs(name as SubgraphName, env),
+      analystTimeoutMs: intFromEnv('ANALYST_SUBGRAPH_TIMEOUT_MS', 30_000, env),
       onFailure: (subgraph, code) => metrics.subgraphFailures.inc({ subgraph, code }),
     }),
     logger,

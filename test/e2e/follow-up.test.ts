@@ -54,8 +54,9 @@ describe('intervention follow-up for analysts', () => {
   it('counts persons with protected identity in no figure: a filtered total equals the unfiltered group', async () => {
     // The attack this defeats: filtered total for municipality m minus the group m of the
     // unfiltered report used to count the persons with protected identity in m.
+    const store = graph.store('coordination');
     const protectedIn = (await sql<{ municipality_code: string }>`SELECT DISTINCT person.municipality_code FROM person
-      JOIN participation p ON p.personnummer = person.personnummer WHERE person.identity_protection <> 'NONE'`.execute(graph.store('coordination'))).rows;
+      JOIN participation p ON p.personnummer = person.personnummer WHERE person.identity_protection <> 'NONE'`.execute(store).finally(() => store.destroy())).rows;
     expect(protectedIn.length).toBeGreaterThan(0);
     const byMunicipality = (await graph.query(analyst, FOLLOW_UP, { from: '2020-01-01', to: '2030-12-31', groupBy: 'MUNICIPALITY' })).body.data!.interventionFollowUp;
     for (const { municipality_code: m } of protectedIn) {
@@ -90,10 +91,11 @@ describe('intervention follow-up for analysts', () => {
   it('refuses the second of two queries whose persons differ by fewer than 10, and says why', async () => {
     // Differencing: an intervention's report to the end of one month, then to the end of the next,
     // when few persons registered in that next month: the pair would describe those few.
+    const store = graph.store('coordination');
     const months = (await sql<{ intervention_id: string; month: string; persons: number }>`
       SELECT p.intervention_id, substr(p.registered_in, 1, 7) AS month, count(DISTINCT p.personnummer) AS persons
       FROM participation p JOIN person ON person.personnummer = p.personnummer
-      WHERE person.identity_protection = 'NONE' GROUP BY 1, 2 ORDER BY 1, 2`.execute(graph.store('coordination'))).rows;
+      WHERE person.identity_protection = 'NONE' GROUP BY 1, 2 ORDER BY 1, 2`.execute(store).finally(() => store.destroy())).rows;
     const pick = months.find((m, i) => i > 0 && months[i - 1]!.intervention_id === m.intervention_id && m.persons >= 1 && m.persons <= 3)!;
     expect(pick).toBeDefined();
     const endOf = (month: string) => new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).toISOString().slice(0, 10);

@@ -4,14 +4,17 @@ import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
 import { defaultAllowance, type AnalystAllowance } from './analyst-allowance.ts';
 import { listLoader, singleLoader } from '../../shared/src/loaders.ts';
 import {
-  consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
+  consentsInForce, consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
   type CoordinationDb,
 } from './data.ts';
 
 export type CoordinationContext = ReturnType<typeof createContext>;
 
 export function createContext(db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance = defaultAllowance()) {
+  let inForce: ReturnType<typeof consentsInForce> | undefined;
   return {
+    /** Everyone's consents in force today, read once per request however many large cohorts ask. */
+    consentsInForce: () => (inForce ??= consentsInForce(db, todayIso())),
     db,
     ...request,
     /** The analysts' query budget and work bound (analyst-allowance.ts), one per subgraph process. */

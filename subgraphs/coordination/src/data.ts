@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 
 /** The samordningsförbund's store. All SQL of the coordination subgraph is here. */
 export interface CoordinationDb {
@@ -143,6 +143,12 @@ export function municipalitiesOfForbund(db: Db, forbundIds: readonly string[]) {
   return db.selectFrom('municipality').selectAll().where('forbund_id', 'in', forbundIds).orderBy('code').execute();
 }
 
+/** The interventions that ran on some day of [from, to]: the intervention catalogue is public, its participants are not. */
+export function interventionsRunning(db: Db, from: string, to: string) {
+  return db.selectFrom('intervention').select(['id', 'name']).where('start_date', '<=', to)
+    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', from)])).execute();
+}
+
 export function interventionsById(db: Db, ids: readonly string[]) {
   return db.selectFrom('intervention').selectAll().where('id', 'in', ids).execute();
 }
@@ -205,6 +211,16 @@ export interface FollowUpRow {
   birth_date: string;
   priority_groups: string[];
   identity_protection: string;
+}
+
+/**
+ * The consents in force on `today`, everyone's, each as `personnummer validFrom validTo` (the
+ * form the hand-over sends): one statement for a cohort too large to look up member by member.
+ */
+export function consentsInForce(db: Db, today: string): Promise<{ agency: string; valid_to: string; record: string }[]> {
+  return db.selectFrom('consent')
+    .select(['agency', 'valid_to', sql<string>`personnummer || ' ' || valid_from || ' ' || valid_to`.as('record')])
+    .where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
 }
 
 /** Every participation with what the follow-up groups and filters by, oldest registration first. */

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { releasedSet } from '../../../shared/src/audit.ts';
 import { handOver, handOverAll, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
 import { todayIso } from '../../../shared/src/dates.ts';
@@ -26,10 +25,7 @@ async function handedOverLists(members: readonly string[], ctx: CoordinationCont
     const withConsents = members.map((personnummer, i) => ({ personnummer, consents: consents[i]!.map(consentEvidence) }));
     return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, handOver(agency, members.length, withConsents, today)])) as unknown as HandedOverLists;
   }
-  const rows = await ctx.db.selectFrom('consent')
-    .select(['agency', 'valid_to', sql<string>`personnummer || ' ' || valid_from || ' ' || valid_to`.as('record')])
-    .where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
-  const lists = handOverAll(Object.values(AGENCIES), members, rows);
+  const lists = handOverAll(Object.values(AGENCIES), members, await ctx.consentsInForce());
   return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, lists[agency]!])) as unknown as HandedOverLists;
 }
 

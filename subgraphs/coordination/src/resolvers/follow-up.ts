@@ -1,13 +1,13 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { protectedCount } from '../../../shared/src/cohort.ts';
+import { protectedCount, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
 import { addDays, isIsoDate, todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
 import { consentCovers } from '../../../shared/src/consent.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
-import { AGENCIES } from '../../../shared/src/population/types.ts';
+import { AGENCIES, type Agency } from '../../../shared/src/population/types.ts';
 import { admitStatisticsQuery } from '../analyst-allowance.ts';
 import type { CoordinationContext } from '../context.ts';
-import { followUpSnapshot, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';
+import { followUpSnapshot, interventionsRunning, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';
 import { DifferencingGuard, type BaseSet } from '../differencing-guard.ts';
 import { ageBand, followUpReport, groupKeysOf, groupsOf, type Dimension } from '../follow-up.ts';
 import { consentEvidence } from './person.ts';
@@ -109,10 +109,17 @@ export async function matchingParticipations(ctx: CoordinationContext, args: Coh
 
 const groupKeysCache = new WeakMap<readonly FollowUpRow[], Map<Dimension, { key: string; label: string }[]>>();
 
-/** The groups a report shows: every value of the dimension in the register, narrowed by the filter on it. */
-function reportGroups(register: readonly FollowUpRow[], dimension: Dimension, filter: FollowUpFilter) {
+/**
+ * The groups a report shows: every value of the dimension in the register (for interventions,
+ * every one that ran in the period), narrowed by the filter on it, so that a group's presence
+ * does not tell that someone is in it.
+ */
+async function reportGroups(ctx: CoordinationContext, register: readonly FollowUpRow[], dimension: Dimension, definition: Required<CohortDefinition>) {
+  const filter = definition.filter ?? {};
   const cache = groupKeysCache.get(register) ?? groupKeysCache.set(register, new Map()).get(register)!;
-  const all = cache.get(dimension) ?? cache.set(dimension, groupKeysOf(register.filter((r) => r.identity_protection === 'NONE'), dimension)).get(dimension)!;
+  const all = dimension === 'INTERVENTION'
+    ? (await interventionsRunning(ctx.db, definition.from, definition.to)).map((i) => ({ key: i.id, label: i.name })).sort((a, b) => a.key.localeCompare(b.key))
+    : cache.get(dimension) ?? cache.set(dimension, groupKeysOf(register.filter((r) => r.identity_protection === 'NONE'), dimension)).get(dimension)!;
   const only = dimension === 'INTERVENTION' ? filter.interventionIds : dimension === 'MUNICIPALITY' ? filter.municipalityCodes
     : dimension === 'SEX' && filter.sex ? [filter.sex] : dimension === 'AGE_BAND' && filter.ageBand ? [filter.ageBand]
       : dimension === 'PRIORITY_GROUP' && filter.priorityGroup ? [filter.priorityGroup] : undefined;
@@ -130,11 +137,19 @@ function guardAgainstDifferencing(ctx: CoordinationContext, description: string,
 /** A cohort's members whose consent covers each agency: the sets each agency's figures are computed over. */
 async function consentingMembers(ctx: CoordinationContext, members: readonly string[]): Promise<BaseSet[]> {
   const today = todayIso();
-  const consents = (await loadEach(ctx.loaders.consentsByPerson, members)).map((rows) => rows.map(consentEvidence));
-  return AGENCIES.map((agency) => ({
-    label: `members whose consent covers ${agency}`,
-    persons: new Set(members.filter((_, i) => consentCovers(consents[i], agency, today).covered)),
-  }));
+  const covered = new Map(AGENCIES.map((agency) => [agency, new Set<string>()]));
+  if (members.length < WHOLE_TABLE_FROM) {
+    const consents = (await loadEach(ctx.loaders.consentsByPerson, members)).map((rows) => rows.map(consentEvidence));
+    for (const agency of AGENCIES) members.forEach((p, i) => consentCovers(consents[i], agency, today).covered && covered.get(agency)!.add(p));
+  } else {
+    // A large cohort reads the consents in force in one statement, as the hand-over does.
+    const isMember = new Set(members);
+    for (const row of await ctx.consentsInForce()) {
+      const personnummer = row.record.slice(0, row.record.indexOf(' '));
+      if (isMember.has(personnummer)) covered.get(row.agency as Agency)?.add(personnummer);
+    }
+  }
+  return AGENCIES.map((agency) => ({ label: `members whose consent covers ${agency}`, persons: covered.get(agency)! }));
 }
 
 /** The persons of each group of a report, and of its total. */
@@ -153,7 +168,7 @@ export const followUpResolvers = {
       const described = JSON.stringify([definition, groupBy]);
       await admitStatisticsQuery(ctx, info, { kind: 'interventionFollowUp', definition: described, memberCount: rows.length });
       guardAgainstDifferencing(ctx, `interventionFollowUp ${described}`, reportSets(rows, groupBy));
-      return { from: definition.from, to: definition.to, groupBy, ...followUpReport(rows, groupBy, ctx.recordKeys, reportGroups(register, groupBy, definition.filter ?? {})) };
+      return { from: definition.from, to: definition.to, groupBy, ...followUpReport(rows, groupBy, ctx.recordKeys, await reportGroups(ctx, register, groupBy, definition)) };
     },
     /**
      * A cohort's members go to the agencies through the query plan only, each agency getting
