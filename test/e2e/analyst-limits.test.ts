@@ -1,13 +1,13 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '../../gateway/src/gateway.ts';
 import { SUBGRAPH_NAMES, envPrefix, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { listen } from '../../subgraphs/shared/src/http.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { listen } from '../../subgraphs/shared/src/http.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
+import { proxy } from '../support/slow-proxy.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
@@ -117,27 +117,18 @@ describe('analyst limits at coordination: query budget and work bound', () => {
 
 /** A proxy in front of coordination that holds the first `hold` requests until `open()`; the rest pass straight through. */
 async function gatedProxy(targetUrl: string, hold: number) {
-  const target = new URL(targetUrl);
   let opened!: () => void;
   const gate = new Promise<void>((resolve) => { opened = resolve; });
   let held = 0;
   let heldAll!: () => void;
   const allHeld = new Promise<void>((resolve) => { heldAll = resolve; });
-  const server = await listen(async (request, response) => {
-    const body: Buffer[] = [];
-    for await (const chunk of request) body.push(chunk as Buffer);
+  const server = await proxy(targetUrl, async () => {
     if (held < hold) {
       held += 1;
       if (held === hold) heldAll();
       await gate;
     }
-    const upstream = http.request({ host: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.on('error', () => { if (!response.headersSent) response.writeHead(502); response.end(); });
-    upstream.end(Buffer.concat(body));
-  }, 0, '127.0.0.1');
+  });
   return { url: `${server.url}/graphql`, allHeld, open: () => opened(), close: () => server.close(), received: () => held };
 }
 
