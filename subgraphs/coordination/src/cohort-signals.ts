@@ -126,7 +126,10 @@ function answersOf<Q extends string>(wire: string | null | undefined, layout: Pa
  * (disclosure.ts): each code's count perturbed with the store's record keys, and each category
  * under a code only when the code's own count is published.
  */
-export function cohortSignalFigures(members: readonly FollowUpRow[], released: ReleasedSectors, handedOver: HandedOverLists, keys: RecordKeys): CohortSignalFigures {
+export function cohortSignalFigures(
+  members: readonly FollowUpRow[], released: ReleasedSectors, handedOver: HandedOverLists, keys: RecordKeys,
+  listed: { municipalities: readonly string[]; interventions: readonly string[] } = { municipalities: [], interventions: [] },
+): CohortSignalFigures {
   const fk = answersOf(released.sicknessInsuranceSignalFacts, SICKNESS_INSURANCE_ANSWERS, handedOver.sicknessInsurance);
   const af = answersOf(released.employmentSignalFacts, EMPLOYMENT_ANSWERS, handedOver.employment);
   const ss = answersOf(released.socialServicesSignalFacts, SOCIAL_SERVICES_ANSWERS, handedOver.socialServices);
@@ -139,8 +142,9 @@ export function cohortSignalFigures(members: readonly FollowUpRow[], released: R
     person.interventions.add(row.intervention_id);
     persons.set(row.personnummer, person);
   }
-  const municipalities = [...new Set([...persons.values()].map((p) => p.municipality))].sort();
-  const interventions = [...new Set([...persons.values()].flatMap((p) => [...p.interventions]))].sort();
+  // The categories shown: those listed whoever is in them (so that presence says nothing), and any member's.
+  const municipalities = [...new Set([...listed.municipalities, ...[...persons.values()].map((p) => p.municipality)])].sort();
+  const interventions = [...new Set([...listed.interventions, ...[...persons.values()].flatMap((p) => [...p.interventions])])].sort();
   const withSignal = SIGNAL_CODES.map(() => [] as string[]);
   const byMunicipality = SIGNAL_CODES.map(() => new Map<string, string[]>());
   const byIntervention = SIGNAL_CODES.map(() => new Map<string, string[]>());

@@ -23,6 +23,12 @@ const CHAPTERS: readonly (readonly [from: string, to: string, name: string])[] =
   ['Z00', 'Z99', 'Z00-Z99 Faktorer av betydelse för hälsotillståndet'],
 ];
 
+/** Every chapter's name, in order: statistics list them all, so that a chapter's presence says nothing. */
+export const ICD10_CHAPTER_NAMES: readonly string[] = CHAPTERS.map(([, , name]) => name);
+
+/** The name under which statistics count a diagnosis code outside every chapter. */
+export const UNKNOWN_CHAPTER = 'Okänd diagnosgrupp';
+
 /** The chapter of an ICD-10-SE code such as F43.8A, or null for a code outside every chapter. */
 export function icd10Chapter(code: string): string | null {
   const head = code.slice(0, 3).toUpperCase();

@@ -1,6 +1,6 @@
 import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
 import { covers, todayIso } from '../../../shared/src/dates.ts';
-import { icd10Chapter } from '../../../shared/src/icd10.ts';
+import { ICD10_CHAPTER_NAMES, icd10Chapter, UNKNOWN_CHAPTER } from '../../../shared/src/icd10.ts';
 import type { CertificateProfile } from '../../../shared/src/population/types.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
 import { Answers, answerCare, CARE_ANSWERS } from '../../../shared/src/signal-statistics.ts';
@@ -10,12 +10,13 @@ export const cohortResolvers = {
   Cohort: {
     care: cohortFigures<CareContext, unknown>('CARE', 'care', async (members, ctx) => {
       const today = todayIso();
-      const chapters: Record<string, Set<string>> = {};
+      // Every chapter is listed, 0 where nobody is: a chapter listed only when someone has it would tell.
+      const chapters: Record<string, Set<string>> = Object.fromEntries([...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER].map((name) => [name, new Set<string>()]));
       for (const rows of await loadEach(ctx.loaders.certificatesByPerson, members)) {
         for (const c of rows) {
           const steps = JSON.parse(c.work_capacity_steps_json) as CertificateProfile['workCapacitySteps'];
           if (!steps.some((s) => covers(s.from, s.to, today))) continue;
-          (chapters[icd10Chapter(c.diagnosis_code) ?? 'Okänd diagnosgrupp'] ??= new Set()).add(c.personnummer);
+          (chapters[icd10Chapter(c.diagnosis_code) ?? UNKNOWN_CHAPTER] ??= new Set()).add(c.personnummer);
         }
       }
       return { certificatesByChapter: categoryCounts(ctx.recordKeys, members, chapters) };

@@ -7,7 +7,7 @@ import type { Agency } from '../../../shared/src/population/types.ts';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
 import { consentEvidence } from './person.ts';
-import { cohortDefinition, matchingParticipations } from './follow-up.ts';
+import { cohortDefinition, matchingParticipations, reportGroups } from './follow-up.ts';
 
 const AGENCIES: Record<keyof HandedOverLists, Agency> = {
   sicknessInsurance: 'SICKNESS_INSURANCE', employment: 'EMPLOYMENT', socialServices: 'SOCIAL_SERVICES', care: 'CARE',
@@ -89,14 +89,19 @@ export const cohortResolvers = {
     /** Combines the agencies' yes/no answers (cohort-signals.ts), each read against the list the agency was handed. */
     async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext) {
       if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
-      const { rows } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
+      const { rows, register, definition } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
+      // Breakdowns list every municipality and every intervention that ran, 0 where nobody is.
+      const categories = {
+        municipalities: (await reportGroups(ctx, register, 'MUNICIPALITY', definition)).map((g) => g.key),
+        interventions: (await reportGroups(ctx, register, 'INTERVENTION', definition)).map((g) => g.key),
+      };
       // The same members as Query.cohort handed over.
       const members = [...new Set(rows.map((r) => r.personnummer))].sort();
       const key = recentKey(ctx, cohort.id);
       const lists = recentHandOvers.get(key)?.lists ?? await handedOverLists(members, ctx);
       // One record for the whole count, with the set of members whose participation it counted.
       ctx.audit.record({ personnummer: null, fields: ['cohort.signals'], decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(members) });
-      return cohortSignalFigures(rows, cohort, lists, ctx.recordKeys);
+      return cohortSignalFigures(rows, cohort, lists, ctx.recordKeys, categories);
     },
   },
 };

@@ -114,7 +114,7 @@ const groupKeysCache = new WeakMap<readonly FollowUpRow[], Map<Dimension, { key:
  * every one that ran in the period), narrowed by the filter on it, so that a group's presence
  * does not tell that someone is in it.
  */
-async function reportGroups(ctx: CoordinationContext, register: readonly FollowUpRow[], dimension: Dimension, definition: Required<CohortDefinition>) {
+export async function reportGroups(ctx: CoordinationContext, register: readonly FollowUpRow[], dimension: Dimension, definition: Required<CohortDefinition>) {
   const filter = definition.filter ?? {};
   const cache = groupKeysCache.get(register) ?? groupKeysCache.set(register, new Map()).get(register)!;
   const all = dimension === 'INTERVENTION'

@@ -3,6 +3,7 @@ import { covers, todayIso } from '../../../shared/src/dates.ts';
 import { loadEach } from '../../../shared/src/loaders.ts';
 import { Answers, answerEmployment, EMPLOYMENT_ANSWERS } from '../../../shared/src/signal-statistics.ts';
 import type { EmploymentContext } from '../context.ts';
+import { programmeCodes } from '../data.ts';
 import { currentRegistration } from './employment-service.ts';
 
 export const cohortResolvers = {
@@ -11,7 +12,8 @@ export const cohortResolvers = {
       const today = todayIso();
       const registrations = await loadEach(ctx.loaders.registrationsByPerson, members);
       const registered = members.filter((_, i) => currentRegistration(registrations[i]!, today) !== null);
-      const programmes: Record<string, Set<string>> = {};
+      // Every programme is listed, 0 where nobody is: a programme listed only when someone is in it would tell.
+      const programmes: Record<string, Set<string>> = Object.fromEntries((await programmeCodes(ctx.db)).map((p) => [p, new Set<string>()]));
       for (const rows of await loadEach(ctx.loaders.programmesByPerson, members)) {
         for (const p of rows) if (covers(p.start_date, p.end_date, today)) (programmes[p.programme] ??= new Set()).add(p.personnummer);
       }
