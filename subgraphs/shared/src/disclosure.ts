@@ -96,13 +96,19 @@ export function publish(tally: Tally, threshold = DEFAULT_THRESHOLD): ProtectedC
  * category's noise is looked up with its own key mixed with the table's: with its own key alone,
  * two tables that differ by one person would publish every category that person is not in
  * identically, and the one that moved would name the person's category. The categories of a
- * table whose own total is withheld are withheld too: next to a hidden total, a 0 would tell.
+ * table whose own total is withheld, or under 10, are withheld too: next to it, a 0 would tell.
  */
 export function publishWithin(table: Tally, categories: readonly Tally[], threshold = DEFAULT_THRESHOLD): ProtectedCount[] {
   const total = publish(table, threshold);
+  // In a small table a 0 says that none of a handful of persons has the category: such a table
+  // (by its published size, so that withholding tells nothing more) shows no category at all.
+  if (total.suppressed || total.value! < MIN_TABLE_FOR_CATEGORIES) return categories.map(() => SUPPRESSED);
   const tableKey = mix((table.key ^ mix(table.count + 0x7f4a7c15)) >>> 0);
-  return categories.map((c) => (total.suppressed ? SUPPRESSED : publish({ count: c.count, key: (c.key ^ tableKey) >>> 0 }, threshold)));
+  return categories.map((c) => publish({ count: c.count, key: (c.key ^ tableKey) >>> 0 }, threshold));
 }
+
+/** The smallest published table size under which categories are shown. */
+export const MIN_TABLE_FOR_CATEGORIES = 10;
 
 /** Medians and durations are published only over groups of at least this many persons, rounded. */
 export const MIN_GROUP_FOR_MEDIAN = 10;

@@ -76,6 +76,11 @@ describe('what is published beside a count', () => {
   it('publishes no category under a hidden total', () => {
     const categories = [keys.tally(persons(0, 30)), emptyTally(), keys.tally(persons(30, 10))];
     expect(publishWithin(keys.tally(persons(0, 3)), categories).every((c) => c.suppressed)).toBe(true);
+    // A table published under 10 shows no category either: its zeros would describe a handful.
+    for (let n = 5; n <= 9; n++) {
+      const small = keys.tally(persons(500, n));
+      if (publish(small).value! < 10) expect(publishWithin(small, [small, emptyTally()]).every((c) => c.suppressed)).toBe(true);
+    }
     expect(publishWithin(keys.tally(persons(0, 40)), categories)[1]).toEqual({ value: 0, suppressed: false });
   });
 
