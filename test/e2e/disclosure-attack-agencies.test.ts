@@ -2,17 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, covers, monthOf, todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { icd10Chapter } from '../../subgraphs/shared/src/icd10.ts';
+import { SeededRandom } from '../../subgraphs/shared/src/random.ts';
+import { binomialBound, filterOf, has, matches, NO_ALLOWANCE_LIMITS, readRegister, type Condition, type Participation } from '../support/attacker.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
-
-/**
- * The analysts' allowance (query budget, person-touches, the gateway's requests per minute and
- * concurrency) set far above what this test asks: what is tested is the disclosure control on
- * its own, not the allowance, and nothing may depend on timing (a per-minute bucket would).
- */
-const NO_ALLOWANCE_LIMITS: NodeJS.ProcessEnv = {
-  ANALYST_QUERY_BUDGET: '1000000', ANALYST_PERSONS_PER_REQUEST: '1000000000', ANALYST_PERSONS_PER_MINUTE: '1000000000',
-  ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100',
-};
 
 /**
  * Issue 11, the agencies' side: an analyst must not learn a person's sector data by differencing
@@ -40,9 +32,6 @@ const NO_ALLOWANCE_LIMITS: NodeJS.ProcessEnv = {
  * population's seed and the target order are fixed.
  */
 
-const AGE_BANDS: [string, number, number][] = [
-  ['FROM_16_TO_24', 16, 24], ['FROM_25_TO_29', 25, 29], ['FROM_30_TO_44', 30, 44], ['FROM_45_TO_64', 45, 64], ['FROM_65', 65, 200],
-];
 const COUNT = '{ value suppressed }';
 const COHORT = `query($from: String!, $to: String!, $filter: FollowUpFilter) {
   cohort(from: $from, to: $to, filter: $filter) {
@@ -67,51 +56,6 @@ type Strategy = keyof typeof WANTED;
 /** A set the attacker compares must hold at least this many other members the agency counts: "large". */
 const LARGE = 10;
 
-interface Row {
-  personnummer: string;
-  intervention: string;
-  municipality: string;
-  sex: string;
-  band: string;
-  priorityGroups: string[];
-  month: number;
-  protectedIdentity: boolean;
-}
-
-type Attribute = 'intervention' | 'municipality' | 'sex' | 'band' | 'priorityGroup';
-type Condition = [Attribute, string];
-
-const has = (row: Row, [attribute, value]: Condition) => (attribute === 'priorityGroup' ? row.priorityGroups.includes(value) : row[attribute] === value);
-const matches = (row: Row, conditions: readonly Condition[]) => conditions.every((c) => has(row, c));
-
-/** The filter argument: each list filter with one value only, as the narrowed rules allow. */
-function filterOf(conditions: readonly Condition[]): Record<string, unknown> | null {
-  if (conditions.length === 0) return null;
-  const filter: Record<string, unknown> = {};
-  for (const [attribute, value] of conditions) {
-    if (attribute === 'intervention') filter.interventionIds = [value];
-    else if (attribute === 'municipality') filter.municipalityCodes = [value];
-    else if (attribute === 'band') filter.ageBand = value;
-    else filter[attribute] = value;
-  }
-  return filter;
-}
-
-function ageOn(birthDate: string, day: string): number {
-  const years = Number(day.slice(0, 4)) - Number(birthDate.slice(0, 4));
-  return day.slice(5) >= birthDate.slice(5) ? years : years - 1;
-}
-
-/** A small seeded generator, so that target order is the same on every run. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One agency's published table: each category's count (null when suppressed), and which categories were listed at all. */
 interface Table { counts: Record<string, number | null>; listed: Set<string> }
 /** Both agencies' tables of one cohort; null for "no information" (a refusal). */
@@ -130,7 +74,7 @@ interface Pair { conditions: Condition[]; larger: [number, number, Condition[]];
 describe('disclosure control of the agencies\' cohort aggregates against a differencing analyst (issue 11)', () => {
   let graph: TestGraph;
   let analyst: string;
-  let rows: Row[];
+  let rows: Participation[];
   let months: { from: string; to: string }[];
   /** Agencies whose consent covers each person today (not revoked). */
   const consents = new Map<string, Set<Agency>>();
@@ -145,31 +89,7 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
     const today = todayIso();
     const coordination = graph.store('coordination');
     try {
-      const raw = (await sql<{
-        personnummer: string; intervention_id: string; registered_in: string; municipality_code: string; sex: string;
-        birth_date: string; priority_groups: string; identity_protection: string;
-      }>`SELECT p.personnummer, p.intervention_id, p.registered_in, person.municipality_code, person.sex, person.birth_date,
-           person.priority_groups, person.identity_protection
-         FROM participation p JOIN person ON person.personnummer = p.personnummer ORDER BY p.id`.execute(coordination)).rows;
-      const first = raw.reduce((min, r) => (r.registered_in < min ? r.registered_in : min), '9999');
-      const last = raw.reduce((max, r) => (r.registered_in > max ? r.registered_in : max), '0000');
-      const index = (day: string) => (Number(day.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(day.slice(5, 7)) - Number(first.slice(5, 7));
-      months = Array.from({ length: index(last) + 1 }, (_, i) => {
-        const year = Number(first.slice(0, 4)) + Math.floor((Number(first.slice(5, 7)) - 1 + i) / 12);
-        const month = ((Number(first.slice(5, 7)) - 1 + i) % 12) + 1;
-        const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-        const ym = `${year}-${String(month).padStart(2, '0')}`;
-        return { from: `${ym}-01`, to: `${ym}-${String(lastDay).padStart(2, '0')}` };
-      });
-      rows = raw.map((r) => {
-        const age = ageOn(r.birth_date, r.registered_in);
-        return {
-          personnummer: r.personnummer, intervention: r.intervention_id, municipality: r.municipality_code, sex: r.sex,
-          band: AGE_BANDS.find(([, min, max]) => age >= min && age <= max)?.[0] ?? 'FROM_16_TO_24',
-          priorityGroups: JSON.parse(r.priority_groups) as string[], month: index(r.registered_in),
-          protectedIdentity: r.identity_protection !== 'NONE',
-        };
-      });
+      ({ rows, months } = await readRegister(coordination));
       const inForce = (await sql<{ personnummer: string; agency: string }>`SELECT personnummer, agency FROM consent
         WHERE revoked_at IS NULL AND valid_from <= ${today} AND valid_to >= ${today}`.execute(coordination)).rows;
       for (const c of inForce) if ((AGENCIES as readonly string[]).includes(c.agency)) (consents.get(c.personnummer) ?? consents.set(c.personnummer, new Set()).get(c.personnummer)!).add(c.agency as Agency);
@@ -306,7 +226,7 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
 
     /** The true members of a cohort: persons with a participation in the months that matches every condition (protected identities never count). */
     const byMonth = (() => {
-      const lists: Row[][] = [];
+      const lists: Participation[][] = [];
       for (const r of rows) if (!r.protectedIdentity) (lists[r.month] ??= []).push(r);
       return lists;
     })();
@@ -322,13 +242,14 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
       return [...smaller].filter((p) => consentsTo(p, 'CARE')).length;
     };
 
-    const random = mulberry32(20262);
+    const seeded = new SeededRandom(20262);
+    const random = () => seeded.next();
     // Targets: persons with care consent and no protected identity, each with one of their participations (the attacker knows them all).
     const targets = [...new Map(rows.filter((r) => !r.protectedIdentity && consentsTo(r.personnummer, 'CARE')).map((r) => [r.personnummer, r])).values()]
       .map((r) => ({ r, k: random() })).sort((x, y) => x.k - y.k).map((x) => x.r);
-    const rowsOf = new Map<string, Row[]>();
+    const rowsOf = new Map<string, Participation[]>();
     for (const r of rows) (rowsOf.get(r.personnummer) ?? rowsOf.set(r.personnummer, []).get(r.personnummer)!).push(r);
-    const conditionsOf = (t: Row): Condition[] => [
+    const conditionsOf = (t: Participation): Condition[] => [
       ['intervention', t.intervention], ['municipality', t.municipality], ['sex', t.sex], ['band', t.band],
       ...t.priorityGroups.map((g): Condition => ['priorityGroup', g]),
     ];
@@ -389,7 +310,7 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
           const poolByMonth = months.map((_, m) => pool.filter((r) => r.month === m));
           for (const attribute of ['municipality', 'sex', 'band', 'intervention', 'priorityGroup'] as const) {
             if (conditions.some((c) => c[0] === attribute)) continue;
-            const valuesOf = (r: Row): string[] => (attribute === 'priorityGroup' ? r.priorityGroups.filter((g) => !own.priorityGroups.includes(g)) : r[attribute] === own[attribute] ? [] : [r[attribute]]);
+            const valuesOf = (r: Participation): string[] => (attribute === 'priorityGroup' ? r.priorityGroups.filter((g) => !own.priorityGroups.includes(g)) : r[attribute] === own[attribute] ? [] : [r[attribute]]);
             const candidates = new Set((poolByMonth[own.month]!.length > 0 ? poolByMonth[own.month]! : pool).flatMap(valuesOf));
             for (const value of candidates) {
               const toggle: Condition = [attribute, value];
@@ -461,7 +382,6 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
     // the guesses of category c are right with at most c's share (the larger of the margin's and the
     // true one). This catches a rare category (chapter F) named right, which the overall count barely sees.
     const shareOf = (agency: Agency, c: string) => Math.max(marginShare[agency][c]!, [...truth[agency].values()].filter((v) => v === c).length / truth[agency].size);
-    const binomialBound = (n: number, p: number) => Math.floor(n * p + 3 * Math.sqrt(n * p * (1 - p)));
     /** The most right guesses of n allowed when each is right with p: the least k with P(X > k) at most that of 3 sigma (exact, for few guesses). */
     const exactBound = (n: number, p: number) => {
       const pmf = (k: number) => { let c = 1; for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1); return c * p ** k * (1 - p) ** (n - k); };

@@ -1,16 +1,7 @@
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeededRandom } from '../../subgraphs/shared/src/random.ts';
+import { binomialBound, filterOf, has, matches, NO_ALLOWANCE_LIMITS, readRegister, type Attribute, type Condition, type Participation } from '../support/attacker.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
-
-/**
- * The analysts' allowance (query budget, person-touches, the gateway's requests per minute and
- * concurrency) set far above what this test asks: what is tested is the disclosure control on
- * its own, not the allowance, and nothing may depend on timing (a per-minute bucket would).
- */
-const NO_ALLOWANCE_LIMITS: NodeJS.ProcessEnv = {
-  ANALYST_QUERY_BUDGET: '1000000', ANALYST_PERSONS_PER_REQUEST: '1000000000', ANALYST_PERSONS_PER_MINUTE: '1000000000',
-  ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100',
-};
 
 /**
  * Issue 11: an analyst must not re-identify anyone by differencing aggregates. This test plays
@@ -38,9 +29,6 @@ const NO_ALLOWANCE_LIMITS: NodeJS.ProcessEnv = {
 
 const OCCUPATIONS = ['FORVARVSARBETE', 'STUDIER', 'AKTIVT_ARBETSSOKANDE', 'OVRIGT'] as const;
 type Occupation = (typeof OCCUPATIONS)[number];
-const AGE_BANDS: [string, number, number][] = [
-  ['FROM_16_TO_24', 16, 24], ['FROM_25_TO_29', 25, 29], ['FROM_30_TO_44', 30, 44], ['FROM_45_TO_64', 45, 64], ['FROM_65', 65, 200],
-];
 const COUNT = '{ value suppressed }';
 const FOLLOW_UP = `query($from: String!, $to: String!, $groupBy: FollowUpDimension, $filter: FollowUpFilter) {
   interventionFollowUp(from: $from, to: $to, groupBy: $groupBy, filter: $filter) {
@@ -55,63 +43,16 @@ type Strategy = keyof typeof WANTED;
 /** A set the attacker compares must hold at least this many other (unprotected) participations: "large". */
 const LARGE = 10;
 
-interface Row {
-  id: string;
-  personnummer: string;
-  intervention: string;
-  municipality: string;
-  forbund: string;
-  sex: string;
-  band: string;
-  priorityGroups: string[];
-  month: number;
-  protectedIdentity: boolean;
-  occupation: Occupation;
-}
-
-type Attribute = 'intervention' | 'municipality' | 'sex' | 'band' | 'priorityGroup';
-type Condition = [Attribute, string];
 const DIMENSION: Record<Exclude<Attribute, 'priorityGroup'>, string> = {
   intervention: 'INTERVENTION', municipality: 'MUNICIPALITY', sex: 'SEX', band: 'AGE_BAND',
 };
-
-const has = (row: Row, [attribute, value]: Condition) => (attribute === 'priorityGroup' ? row.priorityGroups.includes(value) : row[attribute] === value);
-const matches = (row: Row, conditions: readonly Condition[]) => conditions.every((c) => has(row, c));
-
-/** The filter argument: each list filter with one value only, as the narrowed rules allow. */
-function filterOf(conditions: readonly Condition[]): Record<string, unknown> | null {
-  if (conditions.length === 0) return null;
-  const filter: Record<string, unknown> = {};
-  for (const [attribute, value] of conditions) {
-    if (attribute === 'intervention') filter.interventionIds = [value];
-    else if (attribute === 'municipality') filter.municipalityCodes = [value];
-    else if (attribute === 'band') filter.ageBand = value;
-    else filter[attribute] = value;
-  }
-  return filter;
-}
-
-function ageOn(birthDate: string, day: string): number {
-  const years = Number(day.slice(0, 4)) - Number(birthDate.slice(0, 4));
-  return day.slice(5) >= birthDate.slice(5) ? years : years - 1;
-}
-
-/** A small seeded generator, so that target order is the same on every run. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Published occupation counts of one total or group; null for "no information" (budget spent, group absent). */
 type Published = Record<Occupation, number | null> | null;
 
 interface Guess {
   strategy: Strategy;
-  target: Row;
+  target: Participation;
   guess: Occupation;
   /** Whether the attacker's rule decided, or it fell back to the margin guess. */
   decided: boolean;
@@ -120,7 +61,7 @@ interface Guess {
 describe('disclosure control against a differencing analyst (issue 11)', () => {
   let graph: TestGraph;
   let analyst: string;
-  let rows: Row[];
+  let rows: Participation[];
   let months: { from: string; to: string }[];
   let requests = 0;
   const refusals: Record<string, number> = {};
@@ -131,32 +72,7 @@ describe('disclosure control against a differencing analyst (issue 11)', () => {
     analyst = await graph.token('analyst', 'analyst-1');
     const db = graph.store('coordination');
     try {
-      const raw = (await sql<{
-        id: string; personnummer: string; intervention_id: string; registered_in: string; occupation_before: string;
-        municipality_code: string; forbund_id: string; sex: string; birth_date: string; priority_groups: string; identity_protection: string;
-      }>`SELECT p.id, p.personnummer, p.intervention_id, p.registered_in, p.occupation_before, person.municipality_code,
-           m.forbund_id, person.sex, person.birth_date, person.priority_groups, person.identity_protection
-         FROM participation p JOIN person ON person.personnummer = p.personnummer
-         JOIN municipality m ON m.code = person.municipality_code ORDER BY p.id`.execute(db)).rows;
-      const first = raw.reduce((min, r) => (r.registered_in < min ? r.registered_in : min), '9999');
-      const last = raw.reduce((max, r) => (r.registered_in > max ? r.registered_in : max), '0000');
-      const index = (day: string) => (Number(day.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(day.slice(5, 7)) - Number(first.slice(5, 7));
-      months = Array.from({ length: index(last) + 1 }, (_, i) => {
-        const year = Number(first.slice(0, 4)) + Math.floor((Number(first.slice(5, 7)) - 1 + i) / 12);
-        const month = ((Number(first.slice(5, 7)) - 1 + i) % 12) + 1;
-        const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
-        const ym = `${year}-${String(month).padStart(2, '0')}`;
-        return { from: `${ym}-01`, to: `${ym}-${String(lastDay).padStart(2, '0')}` };
-      });
-      rows = raw.map((r) => {
-        const age = ageOn(r.birth_date, r.registered_in);
-        return {
-          id: r.id, personnummer: r.personnummer, intervention: r.intervention_id, municipality: r.municipality_code, forbund: r.forbund_id,
-          sex: r.sex, band: AGE_BANDS.find(([, min, max]) => age >= min && age <= max)?.[0] ?? 'FROM_16_TO_24',
-          priorityGroups: JSON.parse(r.priority_groups) as string[], month: index(r.registered_in),
-          protectedIdentity: r.identity_protection !== 'NONE', occupation: r.occupation_before as Occupation,
-        };
-      });
+      ({ rows, months } = await readRegister(db));
     } finally {
       await db.destroy();
     }
@@ -238,9 +154,10 @@ describe('disclosure control against a differencing analyst (issue 11)', () => {
 
     const guesses: Guess[] = [];
     const used = new Set<string>();
-    const random = mulberry32(20261);
+    const seeded = new SeededRandom(20261);
+    const random = () => seeded.next();
     const order = rows.map((r) => ({ r, k: random() })).sort((x, y) => x.k - y.k).map((x) => x.r);
-    const conditionsOf = (t: Row): Condition[] => [
+    const conditionsOf = (t: Participation): Condition[] => [
       ['intervention', t.intervention], ['municipality', t.municipality], ['sex', t.sex], ['band', t.band],
       ...t.priorityGroups.map((g): Condition => ['priorityGroup', g]),
     ];
@@ -258,11 +175,11 @@ describe('disclosure control against a differencing analyst (issue 11)', () => {
       return out;
     };
     const take = (strategy: Strategy) => guesses.filter((g) => g.strategy === strategy).length < WANTED[strategy];
-    const others = (t: Row, conditions: readonly Condition[]) => rows.filter((r) => r.id !== t.id && matches(r, conditions));
-    const plain = (list: Row[]) => list.filter((r) => !r.protectedIdentity).length;
+    const others = (t: Participation, conditions: readonly Condition[]) => rows.filter((r) => r.id !== t.id && matches(r, conditions));
+    const plain = (list: Participation[]) => list.filter((r) => !r.protectedIdentity).length;
 
     /** Strategy 1 and 3: [S..M] against [S..M-1] (or [M..E] against [M+1..E]) where month M holds the target alone. */
-    function periodPairs(t: Row) {
+    function periodPairs(t: Participation) {
       const pairs: { conditions: Condition[]; larger: [number, number]; smaller: [number, number]; size: number }[] = [];
       for (const conditions of subsets(conditionsOf(t), 1, 3)) {
         const rest = others(t, conditions);
@@ -275,7 +192,7 @@ describe('disclosure control against a differencing analyst (issue 11)', () => {
       // Largest first; equal sizes in the order found, so the choice is the same on every run.
       return pairs.map((p, i) => ({ p, i })).sort((x, y) => y.p.size - x.p.size || x.i - y.i).map((x) => x.p);
     }
-    const periodPair = (t: Row) => periodPairs(t)[0] ?? null;
+    const periodPair = (t: Participation) => periodPairs(t)[0] ?? null;
 
     // 1. Consecutive periods: the report up to the target's month against the one up to the month before.
     for (const t of order) {
@@ -300,7 +217,7 @@ describe('disclosure control against a differencing analyst (issue 11)', () => {
         const byMonth = months.map((_, m) => pool.filter((r) => r.month === m));
         for (const attribute of ['municipality', 'sex', 'band', 'intervention', 'priorityGroup'] as const) {
           if (conditions.some((c) => c[0] === attribute)) continue;
-          const valuesOf = (r: Row): string[] => (attribute === 'priorityGroup' ? r.priorityGroups.filter((g) => !t.priorityGroups.includes(g)) : r[attribute] === t[attribute] ? [] : [r[attribute]]);
+          const valuesOf = (r: Participation): string[] => (attribute === 'priorityGroup' ? r.priorityGroups.filter((g) => !t.priorityGroups.includes(g)) : r[attribute] === t[attribute] ? [] : [r[attribute]]);
           // The toggled value: one every other member in the window has and the target has not.
           const candidates = new Set((byMonth[t.month]!.length > 0 ? byMonth[t.month]! : pool).flatMap(valuesOf));
           for (const value of candidates) {
@@ -399,10 +316,9 @@ describe('disclosure control against a differencing analyst (issue 11)', () => {
     // refused the win unless it beats n·p0 by more than 3 standard deviations (one-sided, ≈ 0.13 %).
     const score = (list: Guess[]) => {
       const n = list.length;
-      const right = list.filter((g) => g.guess === g.target.occupation).length;
-      const marginRight = list.filter((g) => marginGuess === g.target.occupation).length;
-      const bound = n * p0 + 3 * Math.sqrt(n * p0 * (1 - p0));
-      return { n, right, accuracy: n ? right / n : 0, marginRight, marginAccuracy: n ? marginRight / n : 0, decided: list.filter((g) => g.decided).length, bound: Math.floor(bound) };
+      const right = list.filter((g) => g.guess === g.target.occupationBefore).length;
+      const marginRight = list.filter((g) => marginGuess === g.target.occupationBefore).length;
+      return { n, right, accuracy: n ? right / n : 0, marginRight, marginAccuracy: n ? marginRight / n : 0, decided: list.filter((g) => g.decided).length, bound: binomialBound(n, p0) };
     };
     const strategies = Object.keys(WANTED) as Strategy[];
     const perStrategy = Object.fromEntries(strategies.map((s) => [s, score(guesses.filter((g) => g.strategy === s))]));

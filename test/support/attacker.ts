@@ -1,0 +1,86 @@
+import { sql, type Kysely } from 'kysely';
+import { ageBand } from '../../subgraphs/coordination/src/follow-up.ts';
+
+/**
+ * What the attacker tests (test/e2e/disclosure-attack*.test.ts) share: the analyst's knowledge of
+ * its targets, read from the coordination store as the worst case, and the filters it asks with.
+ */
+
+/**
+ * The analysts' allowance (query budget, person-touches, the gateway's requests per minute and
+ * concurrency) set far above what an attacker test asks: what is tested is the disclosure control
+ * on its own, not the allowance, and nothing may depend on timing (a per-minute bucket would).
+ */
+export const NO_ALLOWANCE_LIMITS: NodeJS.ProcessEnv = {
+  ANALYST_QUERY_BUDGET: '1000000', ANALYST_PERSONS_PER_REQUEST: '1000000000', ANALYST_PERSONS_PER_MINUTE: '1000000000',
+  ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100',
+};
+
+/** One participation with the quasi-identifiers the attacker knows of its person. */
+export interface Participation {
+  id: string;
+  personnummer: string;
+  intervention: string;
+  municipality: string;
+  forbund: string;
+  sex: string;
+  /** Age band at registration in, as the graph's filter computes it. */
+  band: string;
+  priorityGroups: string[];
+  /** Month of registration in, counted from the register's first month. */
+  month: number;
+  protectedIdentity: boolean;
+  occupationBefore: string;
+}
+
+/** Every participation of the register, oldest id first, and the register's months as whole-month periods. */
+export async function readRegister(coordination: Kysely<any>): Promise<{ rows: Participation[]; months: { from: string; to: string }[] }> {
+  const raw = (await sql<{
+    id: string; personnummer: string; intervention_id: string; registered_in: string; occupation_before: string;
+    municipality_code: string; forbund_id: string; sex: string; birth_date: string; priority_groups: string; identity_protection: string;
+  }>`SELECT p.id, p.personnummer, p.intervention_id, p.registered_in, p.occupation_before, person.municipality_code,
+       m.forbund_id, person.sex, person.birth_date, person.priority_groups, person.identity_protection
+     FROM participation p JOIN person ON person.personnummer = p.personnummer
+     JOIN municipality m ON m.code = person.municipality_code ORDER BY p.id`.execute(coordination)).rows;
+  const first = raw.reduce((min, r) => (r.registered_in < min ? r.registered_in : min), '9999');
+  const last = raw.reduce((max, r) => (r.registered_in > max ? r.registered_in : max), '0000');
+  const index = (day: string) => (Number(day.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(day.slice(5, 7)) - Number(first.slice(5, 7));
+  const months = Array.from({ length: index(last) + 1 }, (_, i) => {
+    const year = Number(first.slice(0, 4)) + Math.floor((Number(first.slice(5, 7)) - 1 + i) / 12);
+    const month = ((Number(first.slice(5, 7)) - 1 + i) % 12) + 1;
+    const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const ym = `${year}-${String(month).padStart(2, '0')}`;
+    return { from: `${ym}-01`, to: `${ym}-${String(lastDay).padStart(2, '0')}` };
+  });
+  const rows = raw.map((r) => ({
+    id: r.id, personnummer: r.personnummer, intervention: r.intervention_id, municipality: r.municipality_code, forbund: r.forbund_id,
+    sex: r.sex, band: ageBand(r.birth_date, r.registered_in), priorityGroups: JSON.parse(r.priority_groups) as string[],
+    month: index(r.registered_in), protectedIdentity: r.identity_protection !== 'NONE', occupationBefore: r.occupation_before,
+  }));
+  return { rows, months };
+}
+
+export type Attribute = 'intervention' | 'municipality' | 'sex' | 'band' | 'priorityGroup';
+export type Condition = [Attribute, string];
+
+export const has = (row: Participation, [attribute, value]: Condition) => (attribute === 'priorityGroup' ? row.priorityGroups.includes(value) : row[attribute] === value);
+export const matches = (row: Participation, conditions: readonly Condition[]) => conditions.every((c) => has(row, c));
+
+/** The filter argument: each list filter with one value only, as the narrowed rules allow. */
+export function filterOf(conditions: readonly Condition[]): Record<string, unknown> | null {
+  if (conditions.length === 0) return null;
+  const filter: Record<string, unknown> = {};
+  for (const [attribute, value] of conditions) {
+    if (attribute === 'intervention') filter.interventionIds = [value];
+    else if (attribute === 'municipality') filter.municipalityCodes = [value];
+    else if (attribute === 'band') filter.ageBand = value;
+    else filter[attribute] = value;
+  }
+  return filter;
+}
+
+/**
+ * The most right guesses of n allowed when, with no disclosure, each is right with probability p:
+ * n·p plus 3 binomial standard deviations (one-sided, about 0.13 %).
+ */
+export const binomialBound = (n: number, p: number) => Math.floor(n * p + 3 * Math.sqrt(n * p * (1 - p)));
