@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { handOver, handOverAll, readHandedOver } from '../../shared/src/cohort.ts';
+import { consentsInForceOf, handOverAll, readHandedOver } from '../../shared/src/cohort.ts';
 import type { ConsentEvidence } from '../../shared/src/consent.ts';
 import { todayIso } from '../../shared/src/dates.ts';
 import { generatePopulation } from '../../shared/src/population/generate.ts';
@@ -103,7 +103,8 @@ describe('signal statistics from the agencies\' yes/no answers', () => {
       .map((c) => ({ agency: c.agency, valid_to: c.validTo, record: `${c.personnummer} ${c.validFrom} ${c.validTo}` }));
     const all = handOverAll(['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'], members, inForce);
     for (const agency of ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE']) {
-      const one = handOver(agency, members.length, members.map((personnummer) => ({ personnummer, consents: byPerson.get(personnummer) ?? [] })), today);
+      // A small cohort's consents come member by member (consentsInForceOf), a large one's from the statement.
+      const one = handOverAll([agency], members, members.flatMap((personnummer) => consentsInForceOf(personnummer, byPerson.get(personnummer) ?? [], today)))[agency]!;
       expect(all[agency]).toBe(one);
       const read = readHandedOver(agency, one);
       expect(read.members.length).toBeGreaterThan(0);

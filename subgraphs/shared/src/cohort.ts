@@ -20,26 +20,25 @@ export interface MembersForAgency {
   members: string;
 }
 
-/** Coordination's side: the handed-over list for one agency, from each member's consents. */
-export function handOver(agency: string, memberCount: number, members: readonly { personnummer: string; consents: readonly ConsentEvidence[] }[], today: string): string {
-  const records: string[] = [];
-  for (const { personnummer, consents } of members) {
-    // Of the agency's consents, the one covering today that runs longest: the only evidence the agency needs.
-    let best: ConsentEvidence | null = null;
-    for (const c of consents) {
-      if (c.agency === agency && c.revokedAt === null && c.validFrom <= today && today <= c.validTo && (!best || c.validTo > best.validTo)) best = c;
-    }
-    if (best) records.push(`${personnummer} ${best.validFrom} ${best.validTo}`);
-  }
-  return JSON.stringify({ agency, memberCount, members: records.join(',') } satisfies MembersForAgency);
+/** A consent in force today as the hand-over reads it: its agency, its last day and its record `<personnummer> <valid from> <valid to>`. */
+export interface ConsentInForce {
+  agency: string;
+  valid_to: string;
+  record: string;
+}
+
+/** A person's consents in force today, in the form the consent statement gives them for a large cohort. */
+export function consentsInForceOf(personnummer: string, consents: readonly ConsentEvidence[], today: string): ConsentInForce[] {
+  return consents.filter((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)
+    .map((c) => ({ agency: c.agency, valid_to: c.validTo, record: `${personnummer} ${c.validFrom} ${c.validTo}` }));
 }
 
 /**
- * Coordination's side for a large cohort: the four lists at once, from the consents in force
- * today as `<personnummer> <valid from> <valid to>` records, with each consent's agency and last
- * day (one row per consent, read once for all four agencies). The same lists as `handOver` makes.
+ * Coordination's side: the agencies' lists at once, from the consents in force today (one row per
+ * consent, read once for all agencies). Each member gets, of the agency's consents, the one that
+ * runs longest: the only evidence the agency needs.
  */
-export function handOverAll(agencies: readonly string[], members: readonly string[], consents: Iterable<{ record: string; agency: string; valid_to: string }>): Record<string, string> {
+export function handOverAll(agencies: readonly string[], members: readonly string[], consents: Iterable<ConsentInForce>): Record<string, string> {
   const best = new Map(agencies.map((a) => [a, new Map<string, { record: string; validTo: string }>()]));
   for (const c of consents) {
     const byPerson = best.get(c.agency);

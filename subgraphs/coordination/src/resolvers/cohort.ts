@@ -1,12 +1,9 @@
 import { releasedSet } from '../../../shared/src/audit.ts';
-import { handOver, handOverAll, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
-import { todayIso } from '../../../shared/src/dates.ts';
+import { handOverAll } from '../../../shared/src/cohort.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
-import { loadEach } from '../../../shared/src/loaders.ts';
 import type { Agency } from '../../../shared/src/population/types.ts';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
-import { consentEvidence } from './person.ts';
 import { cohortDefinition, matchingParticipations, reportGroups } from './follow-up.ts';
 
 const AGENCIES: Record<keyof HandedOverLists, Agency> = {
@@ -16,16 +13,9 @@ const AGENCIES: Record<keyof HandedOverLists, Agency> = {
 /**
  * The four lists for a cohort's members, made once per request however many agencies are asked:
  * each agency's consenting members with the one consent that covers it (shared/src/cohort.ts).
- * A large cohort reads the consents in force in one statement rather than member by member.
  */
 async function handedOverLists(members: readonly string[], ctx: CoordinationContext): Promise<HandedOverLists> {
-  const today = todayIso();
-  if (members.length < WHOLE_TABLE_FROM) {
-    const consents = await loadEach(ctx.loaders.consentsByPerson, members);
-    const withConsents = members.map((personnummer, i) => ({ personnummer, consents: consents[i]!.map(consentEvidence) }));
-    return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, handOver(agency, members.length, withConsents, today)])) as unknown as HandedOverLists;
-  }
-  const lists = handOverAll(Object.values(AGENCIES), members, await ctx.consentsInForce());
+  const lists = handOverAll(Object.values(AGENCIES), members, await ctx.consentsInForceOf(members));
   return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, lists[agency]!])) as unknown as HandedOverLists;
 }
 

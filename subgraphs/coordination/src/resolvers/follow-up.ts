@@ -1,16 +1,13 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { protectedCount, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
-import { addDays, isIsoDate, todayIso } from '../../../shared/src/dates.ts';
+import { protectedCount } from '../../../shared/src/cohort.ts';
+import { addDays, isIsoDate } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
-import { consentCovers } from '../../../shared/src/consent.ts';
-import { loadEach } from '../../../shared/src/loaders.ts';
 import { AGENCIES, type Agency } from '../../../shared/src/population/types.ts';
 import { admitStatisticsQuery } from '../analyst-allowance.ts';
 import type { CoordinationContext } from '../context.ts';
 import { followUpSnapshot, interventionsRunning, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';
 import { DifferencingGuard, type BaseSet } from '../differencing-guard.ts';
 import { ageBand, followUpReport, groupKeysOf, groupsOf, type Dimension } from '../follow-up.ts';
-import { consentEvidence } from './person.ts';
 
 export interface FollowUpFilter {
   interventionIds?: string[] | null;
@@ -136,18 +133,11 @@ function guardAgainstDifferencing(ctx: CoordinationContext, description: string,
 
 /** A cohort's members whose consent covers each agency: the sets each agency's figures are computed over. */
 async function consentingMembers(ctx: CoordinationContext, members: readonly string[]): Promise<BaseSet[]> {
-  const today = todayIso();
+  const isMember = new Set(members);
   const covered = new Map(AGENCIES.map((agency) => [agency, new Set<string>()]));
-  if (members.length < WHOLE_TABLE_FROM) {
-    const consents = (await loadEach(ctx.loaders.consentsByPerson, members)).map((rows) => rows.map(consentEvidence));
-    for (const agency of AGENCIES) members.forEach((p, i) => consentCovers(consents[i], agency, today).covered && covered.get(agency)!.add(p));
-  } else {
-    // A large cohort reads the consents in force in one statement, as the hand-over does.
-    const isMember = new Set(members);
-    for (const row of await ctx.consentsInForce()) {
-      const personnummer = row.record.slice(0, row.record.indexOf(' '));
-      if (isMember.has(personnummer)) covered.get(row.agency as Agency)?.add(personnummer);
-    }
+  for (const consent of await ctx.consentsInForceOf(members)) {
+    const personnummer = consent.record.slice(0, consent.record.indexOf(' '));
+    if (isMember.has(personnummer)) covered.get(consent.agency as Agency)?.add(personnummer);
   }
   return AGENCIES.map((agency) => ({ label: `members whose consent covers ${agency}`, persons: covered.get(agency)! }));
 }
