@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, covers, monthOf, todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { icd10Chapter } from '../../subgraphs/shared/src/icd10.ts';
 import { SeededRandom } from '../../subgraphs/shared/src/random.ts';
-import { binomialBound, filterOf, has, matches, NO_ALLOWANCE_LIMITS, readRegister, type Condition, type Participation } from '../support/attacker.ts';
+import { binomialBound, conditionsOf, filterOf, has, matches, subsets, NO_ALLOWANCE_LIMITS, readRegister, type Condition, type Participation } from '../support/attacker.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 /**
@@ -249,23 +249,6 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
       .map((r) => ({ r, k: random() })).sort((x, y) => x.k - y.k).map((x) => x.r);
     const rowsOf = new Map<string, Participation[]>();
     for (const r of rows) (rowsOf.get(r.personnummer) ?? rowsOf.set(r.personnummer, []).get(r.personnummer)!).push(r);
-    const conditionsOf = (t: Participation): Condition[] => [
-      ['intervention', t.intervention], ['municipality', t.municipality], ['sex', t.sex], ['band', t.band],
-      ...t.priorityGroups.map((g): Condition => ['priorityGroup', g]),
-    ];
-    const subsets = (conditions: Condition[], min: number, max: number): Condition[][] => {
-      const out: Condition[][] = [];
-      const walk = (start: number, chosen: Condition[]) => {
-        if (chosen.length >= min) out.push(chosen);
-        if (chosen.length === max) return;
-        for (let i = start; i < conditions.length; i++) {
-          if (conditions[i]![0] === 'priorityGroup' && chosen.some((c) => c[0] === 'priorityGroup')) continue;
-          walk(i + 1, [...chosen, conditions[i]!]);
-        }
-      };
-      walk(0, []);
-      return out;
-    };
     const take = (strategy: Strategy) => new Set(guesses.filter((g) => g.strategy === strategy).map((g) => g.target)).size < WANTED[strategy];
 
     /** [S..M] against [S..M-1], or [M..E] against [M+1..E], whose members differ by exactly the target: largest first. */

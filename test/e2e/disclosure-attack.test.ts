@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../subgraphs/shared/src/random.ts';
-import { binomialBound, filterOf, has, matches, NO_ALLOWANCE_LIMITS, readRegister, type Attribute, type Condition, type Participation } from '../support/attacker.ts';
+import { binomialBound, conditionsOf, filterOf, has, matches, subsets, NO_ALLOWANCE_LIMITS, readRegister, type Attribute, type Condition, type Participation } from '../support/attacker.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 /**
@@ -157,23 +157,6 @@ describe('disclosure control against a differencing analyst (issue 11)', () => {
     const seeded = new SeededRandom(20261);
     const random = () => seeded.next();
     const order = rows.map((r) => ({ r, k: random() })).sort((x, y) => x.k - y.k).map((x) => x.r);
-    const conditionsOf = (t: Participation): Condition[] => [
-      ['intervention', t.intervention], ['municipality', t.municipality], ['sex', t.sex], ['band', t.band],
-      ...t.priorityGroups.map((g): Condition => ['priorityGroup', g]),
-    ];
-    const subsets = (conditions: Condition[], min: number, max: number): Condition[][] => {
-      const out: Condition[][] = [];
-      const walk = (start: number, chosen: Condition[]) => {
-        if (chosen.length >= min) out.push(chosen);
-        if (chosen.length === max) return;
-        for (let i = start; i < conditions.length; i++) {
-          if (conditions[i]![0] === 'priorityGroup' && chosen.some((c) => c[0] === 'priorityGroup')) continue;
-          walk(i + 1, [...chosen, conditions[i]!]);
-        }
-      };
-      walk(0, []);
-      return out;
-    };
     const take = (strategy: Strategy) => guesses.filter((g) => g.strategy === strategy).length < WANTED[strategy];
     const others = (t: Participation, conditions: readonly Condition[]) => rows.filter((r) => r.id !== t.id && matches(r, conditions));
     const plain = (list: Participation[]) => list.filter((r) => !r.protectedIdentity).length;

@@ -66,6 +66,27 @@ export type Condition = [Attribute, string];
 export const has = (row: Participation, [attribute, value]: Condition) => (attribute === 'priorityGroup' ? row.priorityGroups.includes(value) : row[attribute] === value);
 export const matches = (row: Participation, conditions: readonly Condition[]) => conditions.every((c) => has(row, c));
 
+/** Every filter value that matches a participation: the values the attacker can narrow a query to around its target. */
+export const conditionsOf = (t: Participation): Condition[] => [
+  ['intervention', t.intervention], ['municipality', t.municipality], ['sex', t.sex], ['band', t.band],
+  ...t.priorityGroups.map((g): Condition => ['priorityGroup', g]),
+];
+
+/** The combinations of min to max of the conditions, one priority group at most (a filter takes one). */
+export function subsets(conditions: readonly Condition[], min: number, max: number): Condition[][] {
+  const out: Condition[][] = [];
+  const walk = (start: number, chosen: Condition[]) => {
+    if (chosen.length >= min) out.push(chosen);
+    if (chosen.length === max) return;
+    for (let i = start; i < conditions.length; i++) {
+      if (conditions[i]![0] === 'priorityGroup' && chosen.some((c) => c[0] === 'priorityGroup')) continue;
+      walk(i + 1, [...chosen, conditions[i]!]);
+    }
+  };
+  walk(0, []);
+  return out;
+}
+
 /** The filter argument: each list filter with one value only, as the narrowed rules allow. */
 export function filterOf(conditions: readonly Condition[]): Record<string, unknown> | null {
   if (conditions.length === 0) return null;

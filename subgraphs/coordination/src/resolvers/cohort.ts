@@ -4,7 +4,7 @@ import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
 import type { Agency } from '../../../shared/src/population/types.ts';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
-import { cohortDefinition, matchingParticipations, reportGroups } from './follow-up.ts';
+import { cohortDefinition, cohortMembers, matchingParticipations, reportGroups } from './follow-up.ts';
 
 const AGENCIES: Record<keyof HandedOverLists, Agency> = {
   sicknessInsurance: 'SICKNESS_INSURANCE', employment: 'EMPLOYMENT', socialServices: 'SOCIAL_SERVICES', care: 'CARE',
@@ -86,7 +86,7 @@ export const cohortResolvers = {
         interventions: (await reportGroups(ctx, register, 'INTERVENTION', definition)).map((g) => g.key),
       };
       // The same members as Query.cohort handed over.
-      const members = [...new Set(rows.map((r) => r.personnummer))].sort();
+      const members = cohortMembers(rows);
       const key = recentKey(ctx, cohort.id);
       const lists = recentHandOvers.get(key)?.lists ?? await handedOverLists(members, ctx);
       // One record for the whole count, with the set of members whose participation it counted.

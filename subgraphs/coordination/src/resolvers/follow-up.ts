@@ -166,7 +166,7 @@ export const followUpResolvers = {
      */
     async cohort(_root: unknown, args: CohortDefinition, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const { definition, rows } = await matchingParticipations(ctx, args);
-      const members = [...new Set(rows.map((r) => r.personnummer))].sort();
+      const members = cohortMembers(rows);
       const described = JSON.stringify(definition);
       await admitStatisticsQuery(ctx, info, { kind: 'cohort', definition: described, memberCount: members.length });
       guardAgainstDifferencing(ctx, `cohort ${described}`, [{ label: 'members', persons: new Set(members) }, ...await consentingMembers(ctx, members)]);
@@ -174,6 +174,9 @@ export const followUpResolvers = {
     },
   },
 };
+
+/** A cohort's members: each person of its participations once, sorted (the order every list handed over keeps). */
+export const cohortMembers = (rows: readonly FollowUpRow[]): string[] => [...new Set(rows.map((r) => r.personnummer))].sort();
 
 /** A cohort's id is its definition, so any subgraph call about it can find its members again. */
 function cohortId(definition: CohortDefinition): string {
