@@ -148,11 +148,12 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
     return { ms: performance.now() - started, ok: status === 200 && !body.errors };
   }
   const first = await postTo('coordination', tokens.coordination,
-    'query($p: String!) { person(personnummer: $p) { personnummer consents { agency validFrom validTo revokedAt } releaseBasis { consents { agency validFrom validTo revokedAt } protectedIdentity } } }',
+    'query($p: String!) { person(personnummer: $p) { personnummer consents { agency validFrom validTo revokedAt } sicknessInsuranceReleaseBasis employmentReleaseBasis socialServicesReleaseBasis careReleaseBasis } }',
     { p: work.persons[i % work.persons.length] });
   const person = first.body.data?.person;
   if (!person) return { ms: performance.now() - started, ok: false };
-  const rep = [{ __typename: 'Person', personnummer: person.personnummer, releaseBasis: person.releaseBasis }];
+  // Each agency gets the basis coordination signed for it, as the gateway's plan hands it on.
+  const rep = (field: string) => [{ __typename: 'Person', personnummer: person.personnummer, [`${field}ReleaseBasis`]: person[`${field}ReleaseBasis`] }];
   const sectorQueries: [SubgraphName, string][] = [
     ['sickness-insurance', 'sicknessInsurance { cases { benefit status startDate endDate decisionDate refusalReason reconciliationMeetingDate rehabilitationPlanDate dayInRehabilitationChain } }'],
     ['employment', 'employment { registrations { registeredOn deregisteredOn } programmes { startDate endDate reportedSickFrom reportedSickTo } }'],
@@ -160,10 +161,10 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
     ['care', 'care { certificates { issuedOn workCapacitySteps { from to reduction } } }'],
   ];
   const sectors = await Promise.all(sectorQueries.map(([name, selection]) =>
-    postTo(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep })));
+    postTo(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep(selection.slice(0, selection.indexOf(' '))) })));
   const merged = Object.assign({ __typename: 'Person', personnummer: person.personnummer }, ...sectors.map((s) => s.body.data?._entities?.[0] ?? {}));
   const signals = await postTo('coordination', tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
-  return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200) && signals.status === 200 };
+  return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200 && !s.body.errors) && signals.status === 200 };
 }
 
 async function load(run: (work: Work, i: number) => Promise<Outcome>, works: Work[], seconds: number, midway?: () => void) {

@@ -6,7 +6,7 @@ import { envPrefix } from '../../subgraphs/shared/src/config.ts';
 import { listen } from '../../subgraphs/shared/src/http.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
-import { slowProxy } from '../support/slow-proxy.ts';
+import { proxy } from '../support/slow-proxy.ts';
 
 const PERSON_OVERVIEW = fs.readFileSync(path.join(import.meta.dirname, '../../schema/operations/PersonOverview.graphql'), 'utf8');
 
@@ -53,26 +53,27 @@ describe('partial results when a subgraph is slower than its timeout', () => {
 
   it('gives up on the slow one after its timeout and answers the rest', async () => {
     graph = await startGraph({ persons: 200 });
-    // The real employment subgraph behind a proxy that holds every request 1.5 s; its timeout is 500 ms.
-    const slow = await slowProxy(graph.subgraphUrl('employment'), 1500);
+    // The real employment subgraph behind a proxy that holds every request until the test ends; its
+    // timeout is 500 ms. That an answer comes at all shows the gateway gave up on it, whatever the machine's speed.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => { release = resolve; });
+    const slow = await proxy(graph.subgraphUrl('employment'), () => held);
     const env: NodeJS.ProcessEnv = { EMPLOYMENT_TIMEOUT_MS: '500', EMPLOYMENT_URL: `${slow.url}/graphql` };
     for (const name of ['coordination', 'sickness-insurance', 'social-services', 'care'] as const) env[`${envPrefix(name)}_URL`] = graph.subgraphUrl(name);
     const gateway = await buildGateway({ env, dataDir: graph.dataDir });
     const server = await listen(gateway.handler, 0, '127.0.0.1');
     try {
-      const started = Date.now();
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${await graph.token()}` },
         body: JSON.stringify({ query: PERSON_OVERVIEW, variables: { personnummer: FIXTURE_PERSONS.allConsent } }),
       });
-      const elapsed = Date.now() - started;
       const body = await response.json();
-      expect(elapsed).toBeLessThan(1400);
       expect(body.data.person.employment).toBeNull();
       expect(body.data.person.care).toEqual({ __typename: 'Care' });
       expect(body.errors.some((e: { extensions: Record<string, string> }) => e.extensions.serviceName === 'employment' && e.extensions.code === 'SUBGRAPH_TIMEOUT')).toBe(true);
     } finally {
+      release();
       await server.close();
       await gateway.stop();
       await slow.close();

@@ -1,4 +1,4 @@
 import { startSubgraph } from '../../shared/src/subgraph.ts';
-import { care } from './subgraph.ts';
+import { buildCare } from './subgraph.ts';
 
-await startSubgraph(care);
+await startSubgraph(buildCare);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
-import { personEntities, personRefs, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
+import { personEntities, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
 import { buildCare } from '../src/subgraph.ts';
 
 const CARE = personEntities(`care {
@@ -15,7 +15,7 @@ describe('care subgraph', () => {
   afterAll(() => subgraph?.close());
 
   it('resolves certificates with work-capacity steps, contacts and the rehabilitation coordinator', async () => {
-    const { body } = await subgraph.query(CARE, personRefs([FIXTURE_PERSONS.allConsent]));
+    const { body } = await subgraph.query(CARE, await subgraph.personRefs([FIXTURE_PERSONS.allConsent]));
     expect(body.errors).toBeUndefined();
     const care = body.data._entities[0].care;
     expect(care.certificates).toHaveLength(1);
@@ -27,13 +27,13 @@ describe('care subgraph', () => {
   });
 
   it('gives a person without care data empty lists and no coordinator', async () => {
-    const { body } = await subgraph.query(CARE, personRefs([FIXTURE_PERSONS.longAssistanceNoActivity]));
+    const { body } = await subgraph.query(CARE, await subgraph.personRefs([FIXTURE_PERSONS.longAssistanceNoActivity]));
     expect(body.data._entities[0].care).toEqual({ certificates: [], contacts: [], rehabilitationCoordinator: null });
   });
 
   it('loads any number of persons in three statements', async () => {
     const before = await subgraph.statements();
-    const { body } = await subgraph.query(CARE, personRefs(Object.values(FIXTURE_PERSONS)));
+    const { body } = await subgraph.query(CARE, await subgraph.personRefs(Object.values(FIXTURE_PERSONS)));
     expect(body.errors).toBeUndefined();
     expect(await subgraph.statements() - before).toBe(3);
   });

@@ -1,18 +1,22 @@
+import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { consentsInForceOf, WHOLE_TABLE_FROM, type ConsentInForce } from '../../shared/src/cohort.ts';
 import { todayIso } from '../../shared/src/dates.ts';
+import { signPersonBases } from '../../shared/src/release-basis.ts';
+import type { SigningKey } from '../../shared/src/signing-key.ts';
 import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
-import { defaultAllowance, type AnalystAllowance } from './analyst-allowance.ts';
+import { isProtected } from './access.ts';
+import type { AnalystAllowance } from './analyst-allowance.ts';
 import { listLoader, loadEach, singleLoader } from '../../shared/src/loaders.ts';
 import {
   consentsInForce, consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
-  type CoordinationDb,
+  type CoordinationDb, type PersonRow,
 } from './data.ts';
 import { consentEvidence } from './resolvers/person.ts';
 
 export type CoordinationContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance = defaultAllowance()) {
+export function createContext(db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance, signingKey: SigningKey) {
   const loaders = {
     coordinator: singleLoader((ids: readonly string[]) => coordinatorsById(db, ids), (row) => row.id),
     // Persons reached through the query plan load only if in the caller's caseload today.
@@ -24,6 +28,21 @@ export function createContext(db: Kysely<CoordinationDb>, request: SubgraphReque
     municipalitiesByForbund: listLoader((ids: readonly string[]) => municipalitiesOfForbund(db, ids), (row) => row.forbund_id),
   };
   let everyonesInForce: Promise<ConsentInForce[]> | undefined;
+  /**
+   * One loader per agency: the persons of a request whose basis that agency needs are signed
+   * together, one signature per agency call however many persons (release-basis.ts).
+   */
+  const releaseBases = new Map<string, DataLoader<PersonRow, string, string>>();
+  const releaseBasisLoader = (agency: string) => new DataLoader<PersonRow, string, string>(async (rows) => {
+    const consents = await loadEach(loaders.consentsByPerson, rows.map((row) => row.personnummer));
+    const entries = rows.map((row, i) => ({
+      personnummer: row.personnummer,
+      consents: consents[i]!.filter((c) => c.agency === agency).map(consentEvidence),
+      protectedIdentity: isProtected(row),
+    }));
+    request.metrics.releaseBasisSignatures.inc({ agency });
+    return signPersonBases(signingKey, agency, { actorId: request.caller.actorId, requestId: request.caller.requestId }, entries);
+  }, { cacheKeyFn: (row) => row.personnummer, maxBatchSize: 1000 });
   return {
     db,
     ...request,
@@ -35,6 +54,14 @@ export function createContext(db: Kysely<CoordinationDb>, request: SubgraphReque
      * (shared/src/cohort.ts): by key for a small cohort; for a large one everyone's, in one
      * statement read once per request (the overlap control and the hand-over both ask).
      */
+    /** The basis coordination signs for an agency to release a person's data under (the person already checked to be in the caseload). */
+    releaseBasisFor(agency: string, row: PersonRow): Promise<string> {
+      let loader = releaseBases.get(agency);
+      if (!loader) releaseBases.set(agency, (loader = releaseBasisLoader(agency)));
+      return loader.load(row);
+    },
+    /** Coordination's key, for the member lists handed to agencies. */
+    signingKey,
     async consentsInForceOf(members: readonly string[]): Promise<ConsentInForce[]> {
       if (members.length >= WHOLE_TABLE_FROM) return (everyonesInForce ??= consentsInForce(db, todayIso()));
       const today = todayIso();

@@ -1,4 +1,4 @@
 import { startSubgraph } from '../../shared/src/subgraph.ts';
-import { coordination } from './subgraph.ts';
+import { buildCoordination } from './subgraph.ts';
 
-await startSubgraph(coordination);
+await startSubgraph(buildCoordination);

@@ -1,4 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { dataDir } from '../../shared/src/config.ts';
+import { sendJson } from '../../shared/src/http.ts';
+import { loadOrCreateCoordinationKey } from '../../shared/src/release-basis.ts';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
 import { AnalystAllowance, allowanceSettings } from './analyst-allowance.ts';
 import { createContext, type CoordinationContext } from './context.ts';
@@ -7,20 +10,32 @@ import { migrations } from './migrations.ts';
 import { resolvers } from './resolvers/index.ts';
 import { seedCoordination } from './seed.ts';
 
-/** The samordningsförbund's subgraph: the graph's entry points, caseloads, interventions, consents, signals. */
-export const coordination: SubgraphDefinition<CoordinationDb, CoordinationContext> = {
+/**
+ * The samordningsförbund's subgraph: the graph's entry points, caseloads, interventions, consents,
+ * signals. Its store (for `npm run seed`); the request context needs the process's allowance and
+ * signing key, which buildCoordination adds.
+ */
+export const coordination = {
   name: 'coordination',
   agency: 'COORDINATION',
   resolvers: resolvers as GraphQLResolverMap<CoordinationContext>,
   migrations,
   seed: seedCoordination,
-  createContext,
   // The analysts' snapshot of participations: seconds to take at 100,000 persons.
   warmUp: async (db) => void (await followUpSnapshot(db)),
-};
+} satisfies Omit<SubgraphDefinition<CoordinationDb, CoordinationContext>, 'createContext'>;
 
-/** Built with the options' env: the analysts' allowance (ANALYST_QUERY_BUDGET, …) is read from it once. */
-export function buildCoordination(options?: SubgraphOptions) {
+/**
+ * Built with the options' env: the analysts' allowance (ANALYST_QUERY_BUDGET, …) is read from it
+ * once. The key that signs release bases is coordination's own, in its DATA_DIR; agencies verify
+ * with its public half, published at /.well-known/jwks.json (COORDINATION_JWKS_URL) and beside it.
+ */
+export async function buildCoordination(options?: SubgraphOptions) {
   const allowance = new AnalystAllowance(allowanceSettings(options?.env ?? process.env));
-  return buildSubgraph({ ...coordination, createContext: (db, request) => createContext(db, request, allowance) }, options);
+  const signingKey = await loadOrCreateCoordinationKey(options?.dataDir ?? dataDir(options?.env ?? process.env));
+  return buildSubgraph({
+    ...coordination,
+    createContext: (db, request) => createContext(db, request, allowance, signingKey),
+    routes: { '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }) },
+  }, options);
 }

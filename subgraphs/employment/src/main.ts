@@ -1,4 +1,4 @@
 import { startSubgraph } from '../../shared/src/subgraph.ts';
-import { employment } from './subgraph.ts';
+import { buildEmployment } from './subgraph.ts';
 
-await startSubgraph(employment);
+await startSubgraph(buildEmployment);

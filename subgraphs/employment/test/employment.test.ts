@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
-import { personEntities, personRefs, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
+import { personEntities, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
 import { buildEmployment } from '../src/subgraph.ts';
 
 const EMPLOYMENT = personEntities(`employment {
@@ -17,7 +17,7 @@ describe('employment subgraph', () => {
   afterAll(() => subgraph?.close());
 
   it('resolves registration, programmes and activity reports of a person in a programme', async () => {
-    const { body } = await subgraph.query(EMPLOYMENT, personRefs([FIXTURE_PERSONS.sickInProgrammeNoCertificate]));
+    const { body } = await subgraph.query(EMPLOYMENT, await subgraph.personRefs([FIXTURE_PERSONS.sickInProgrammeNoCertificate]));
     expect(body.errors).toBeUndefined();
     const employment = body.data._entities[0].employment;
     expect(employment.currentRegistration.jobSeekerCategory).toEqual({ code: '68', label: expect.stringContaining('aktivitetsstöd'), group: 'IN_PROGRAMME' });
@@ -27,13 +27,13 @@ describe('employment subgraph', () => {
   });
 
   it('gives a person never registered empty lists and no current registration', async () => {
-    const { body } = await subgraph.query(EMPLOYMENT, personRefs([FIXTURE_PERSONS.sicknessBenefitEndedNotRegistered]));
+    const { body } = await subgraph.query(EMPLOYMENT, await subgraph.personRefs([FIXTURE_PERSONS.sicknessBenefitEndedNotRegistered]));
     expect(body.data._entities[0].employment).toEqual({ currentRegistration: null, registrations: [], programmes: [], activityReports: [], longTermUnemployed: false });
   });
 
   it('loads any number of persons in three statements', async () => {
     const before = await subgraph.statements();
-    const { body } = await subgraph.query(EMPLOYMENT, personRefs(Object.values(FIXTURE_PERSONS)));
+    const { body } = await subgraph.query(EMPLOYMENT, await subgraph.personRefs(Object.values(FIXTURE_PERSONS)));
     expect(body.errors).toBeUndefined();
     expect(await subgraph.statements() - before).toBe(3);
   });

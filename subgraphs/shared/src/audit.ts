@@ -27,6 +27,8 @@ export interface AuditEntry {
   operationHash?: string | null;
   /** A release of many persons at once (statistics): the set, kept once in released_member_set. */
   releasedSet?: ReleasedSet | null;
+  /** A release at an agency: the SHA-256 of the signed release basis it was made under (release-basis.ts). */
+  basisDigest?: string | null;
 }
 
 /**
@@ -73,6 +75,8 @@ export interface AuditRow {
   /** For a statistics release: how many persons it counted, and the digest of their set (ReleasedSet). */
   member_count?: number | null;
   member_set_digest?: string | null;
+  /** For a release at an agency: the digest of the signed basis it was made under. */
+  basis_digest?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -136,6 +140,12 @@ export const auditMigrations = (dialect: Dialect): Migrations => ({
         .execute();
     },
   },
+  // A release at an agency keeps the digest of the signed basis it was made under, so it can later show why.
+  '0005_release_basis_digest': {
+    async up(db) {
+      await db.schema.alterTable('audit_log').addColumn('basis_digest', 'text').execute();
+    },
+  },
 });
 
 /** The hash of a record: SHA-256 over the previous hash and every column but the hash itself. */
@@ -145,6 +155,7 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
     row.decision, row.reason, row.protected_identity, row.operation, row.operation_hash,
     // Only records of a statistics release have these; the records before them hash as they did.
     ...(row.member_set_digest != null ? [row.member_count, row.member_set_digest] : []),
+    ...(row.basis_digest != null ? [row.basis_digest] : []),
   ]);
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
@@ -267,6 +278,7 @@ export class AuditLog {
         reason: entry.reason, protected_identity: entry.protectedIdentity ? 1 : 0, operation: entry.operation ?? null,
         operation_hash: entry.operationHash ?? null,
         ...(entry.releasedSet ? { member_count: entry.releasedSet.count, member_set_digest: entry.releasedSet.digest } : {}),
+        ...(entry.basisDigest ? { basis_digest: entry.basisDigest } : {}),
         prev_hash: hash,
       };
       hash = recordHash(row);
@@ -317,7 +329,7 @@ export class RequestAudit {
 
   record(entry: Omit<AuditEntry, 'agency'> & { agency?: string }): void {
     const agency = entry.agency ?? this.agency;
-    const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}`;
+    const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}|${entry.basisDigest ?? ''}`;
     const existing = this.entries.get(key);
     if (existing) {
       existing.fields = [...new Set([...existing.fields, ...entry.fields])];

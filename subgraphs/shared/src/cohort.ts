@@ -2,6 +2,7 @@ import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { publish, publishWithin, type ProtectedCount, type RecordKeys } from './disclosure.ts';
 import { failure, valueOrThrow } from './errors.ts';
+import { BASIS_REFUSAL_TEXT } from './release-basis.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
@@ -73,10 +74,9 @@ export function readHandedOver(agency: string, handedOver: string): { memberCoun
   return { memberCount: parsed.memberCount, members };
 }
 
-/** The members an agency may count: those handed over whose consent it finds covers it today. */
-export function coveredMembers(agency: string, handedOver: string | null | undefined): { memberCount: number; members: string[] } | null {
-  if (typeof handedOver !== 'string') return null;
-  const { memberCount, members } = readHandedOver(agency, handedOver);
+/** The members an agency may count: those on the list coordination signed whose consent it finds covers it today. */
+export function coveredMembers(agency: string, list: string): { memberCount: number; members: string[] } {
+  const { memberCount, members } = readHandedOver(agency, list);
   return { memberCount, members: members.filter((m) => m.covered).map((m) => m.personnummer) };
 }
 
@@ -133,9 +133,13 @@ export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
     if (ctx.caller.role !== 'analyst') {
       valueOrThrow(failure('FORBIDDEN', 'Cohort figures are for the analyst role.'));
     }
-    const covered = coveredMembers(agency, cohort[`${field}Members`] as string | null | undefined);
-    if (!covered) return valueOrThrow(failure('FORBIDDEN', 'No members were handed over for this cohort.'));
-    ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false });
+    const basis = await ctx.releaseBases.cohort(agency, cohort[`${field}Members`], ctx.caller);
+    if (!basis.ok) {
+      ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'REFUSED', reason: basis.reason, protectedIdentity: false });
+      return valueOrThrow(failure('FORBIDDEN', `No figures on this member list: ${BASIS_REFUSAL_TEXT[basis.reason]}.`, { agency, reason: basis.reason }));
+    }
+    const covered = coveredMembers(agency, basis.list);
+    ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false, basisDigest: basis.digest });
     return compute(covered.members, ctx);
   };
 }

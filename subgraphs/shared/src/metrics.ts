@@ -11,6 +11,10 @@ export interface ProcessMetrics {
   httpRequests: Counter<'route' | 'status'>;
   /** Time to answer, by route. */
   httpDuration: Histogram<'route'>;
+  /** Coordination only: release bases signed, by agency (one per agency call, however many persons). */
+  releaseBasisSignatures: Counter<'agency'>;
+  /** Agencies: signatures of release bases checked (the persons of one call share one). */
+  releaseBasisChecks: Counter<never>;
 }
 
 export function createProcessMetrics(service: string): ProcessMetrics {
@@ -42,5 +46,16 @@ export function createProcessMetrics(service: string): ProcessMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  return { registry, dbStatements, subgraphFailures, httpRequests, httpDuration };
+  const releaseBasisSignatures = new Counter({
+    name: 'release_basis_signatures_total',
+    help: 'Release bases coordination signed, by agency',
+    labelNames: ['agency'] as const,
+    registers: [registry],
+  });
+  const releaseBasisChecks = new Counter({
+    name: 'release_basis_checks_total',
+    help: 'Signatures of release bases this agency checked',
+    registers: [registry],
+  });
+  return { registry, dbStatements, subgraphFailures, httpRequests, httpDuration, releaseBasisSignatures, releaseBasisChecks };
 }

@@ -3,23 +3,22 @@ import { auditRecordsForAuditor } from './audit-trail.ts';
 import { releasedSet, type RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { readHandedOver } from './cohort.ts';
-import { consentCovers, type ConsentEvidence } from './consent.ts';
+import { consentCovers } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
+import { BASIS_REFUSAL_TEXT, type ReleaseBasisVerifier } from './release-basis.ts';
 import { Answers, encodeAnswers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
-/** What coordination sends with a person through the query plan (`@requires`). */
-export interface ReleaseBasis {
-  consents: ConsentEvidence[];
-  protectedIdentity: boolean;
-}
+/**
+ * A person as the query plan hands it to an agency: the personnummer and, under
+ * `<sectorField>ReleaseBasis`, the basis coordination signed for this agency (release-basis.ts).
+ */
+export type PersonWithBasis = { personnummer: string } & Record<string, unknown>;
 
-export interface PersonWithBasis {
-  personnummer: string;
-  releaseBasis?: ReleaseBasis | null;
-}
+/** What a release decision needs of the request: who asks, where to log, how to check a basis. */
+type ReleaseContext = { caller: Caller; audit: RequestAudit; releaseBases: ReleaseBasisVerifier };
 
 const AGENCY_NAMES: Record<string, string> = {
   SICKNESS_INSURANCE: 'Försäkringskassan',
@@ -29,6 +28,7 @@ const AGENCY_NAMES: Record<string, string> = {
 };
 
 const REASON_TEXT: Record<string, string> = {
+  ...BASIS_REFUSAL_TEXT,
   ROLE_NOT_ALLOWED: 'only a coordinator may read a person\'s data',
   NO_CONSENT: 'there is no consent (samtycke) that covers this agency',
   CONSENT_REVOKED: 'the person has withdrawn the consent for this agency',
@@ -37,22 +37,26 @@ const REASON_TEXT: Record<string, string> = {
 
 /**
  * An agency's decision to release its sector of a person's data to the caller, logged either
- * way. The consent arrives with the person through the query plan; the agency re-checks it
- * here, on every request, so a withdrawal holds from the very next request.
+ * way. The agency decides on evidence it can verify: the basis coordination signed for this
+ * person, this agency, this user and this request (release-basis.ts), never on what the caller
+ * merely claims. Consent is re-checked here, on every request, so a withdrawal holds from the
+ * very next request. The record of a release keeps the digest of the basis it was made under.
  */
-export function releaseSector(
-  agency: string, person: PersonWithBasis, ctx: { caller: Caller; audit: RequestAudit }, info: GraphQLResolveInfo,
-): Result<void> {
+export async function releaseSector(
+  agency: string, sectorField: string, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo,
+): Promise<Result<void>> {
   const fields = selectedFieldPaths(info);
-  const protectedIdentity = person.releaseBasis?.protectedIdentity ?? false;
-  const refuse = (reason: string) => {
+  const refuse = (reason: string, protectedIdentity = false) => {
     ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'REFUSED', reason, protectedIdentity });
     return failure<void>('FORBIDDEN', `${AGENCY_NAMES[agency] ?? agency} releases no data for this person: ${REASON_TEXT[reason] ?? reason}.`, { agency, reason });
   };
   if (ctx.caller.role !== 'coordinator') return refuse('ROLE_NOT_ALLOWED');
-  const decision = consentCovers(person.releaseBasis?.consents, agency, todayIso());
-  if (!decision.covered) return refuse(decision.reason);
-  ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity });
+  const basis = await ctx.releaseBases.person(agency, person.personnummer, person[`${sectorField}ReleaseBasis`], ctx.caller);
+  if (!basis.ok) return refuse(basis.reason);
+  const { protectedIdentity, consents } = basis.evidence;
+  const decision = consentCovers(consents, agency, todayIso());
+  if (!decision.covered) return refuse(decision.reason, protectedIdentity);
+  ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity, basisDigest: basis.digest });
   return success(undefined);
 }
 
@@ -66,22 +70,27 @@ export function releaseSector(
  * show whether a person's data counted. Returns every handed-over member in order, with whether
  * it is released; null when nothing was handed over.
  */
-export function releaseForStatistics(
-  agency: string, handedOver: string | null | undefined, ctx: { caller: Caller; audit: RequestAudit }, info: GraphQLResolveInfo,
-): Result<{ personnummer: string; covered: boolean }[] | null> {
+export async function releaseForStatistics(
+  agency: string, handedOver: unknown, ctx: ReleaseContext, info: GraphQLResolveInfo,
+): Promise<Result<{ list: string; members: { personnummer: string; covered: boolean }[] } | null>> {
   const fields = selectedFieldPaths(info);
   if (ctx.caller.role !== 'analyst') {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
     return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
   }
-  if (typeof handedOver !== 'string') {
+  if (handedOver === null || handedOver === undefined) {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'NO_MEMBERS_HANDED_OVER', protectedIdentity: false });
     return success(null);
   }
-  const { members } = readHandedOver(agency, handedOver);
+  const basis = await ctx.releaseBases.cohort(agency, handedOver, ctx.caller);
+  if (!basis.ok) {
+    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: basis.reason, protectedIdentity: false });
+    return failure('FORBIDDEN', `${AGENCY_NAMES[agency] ?? agency} releases nothing on this member list: ${BASIS_REFUSAL_TEXT[basis.reason]}.`, { agency, reason: basis.reason });
+  }
+  const { members } = readHandedOver(agency, basis.list);
   const released = members.filter((m) => m.covered).map((m) => m.personnummer);
-  ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(released) });
-  return success(members);
+  ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(released), basisDigest: basis.digest });
+  return success({ list: basis.list, members });
 }
 
 export interface AgencySubgraphEntry<TContext, TSector> {
@@ -109,22 +118,23 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
     Person: {
       __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
       [entry.sectorField]: async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
-        valueOrThrow(releaseSector(entry.agency, person, ctx, info));
+        valueOrThrow(await releaseSector(entry.agency, entry.sectorField, person, ctx, info));
         return entry.sector(person, ctx);
       },
     },
     Cohort: {
       [`${entry.sectorField}SignalFacts`]: async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
-        const handedOver = cohort[`${entry.sectorField}Members`] as string | null;
-        const members = valueOrThrow(releaseForStatistics(entry.agency, handedOver, ctx, info));
-        if (members === null) return null;
+        const handedOver = valueOrThrow(await releaseForStatistics(entry.agency, cohort[`${entry.sectorField}Members`], ctx, info));
+        if (handedOver === null) return null;
+        const { list, members } = handedOver;
         const released = members.flatMap((m, i) => (m.covered ? [i] : []));
         const answered = await entry.signalFacts(released.map((i) => members[i]!.personnummer), ctx);
         // Placed in the handed-over order; a member not released stays all zeros (its "released" bit too).
         const answers = Answers.empty(answered.layout, members.length);
         const width = answered.layout.bytes;
         released.forEach((at, j) => answered.buffer.copy(answers.buffer, at * width, j * width, (j + 1) * width));
-        return encodeAnswers(handedOver!, answers);
+        // The digest is of the list as coordination made it, so that coordination can match the answers to it.
+        return encodeAnswers(list, answers);
       },
     },
     AuditTrail: {

@@ -15,6 +15,7 @@ import { databaseUrlFor, openDatabase, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier } from './gateway-token.ts';
 import { createGraphQLHttpHandler, listen, type RunningServer } from './http.ts';
+import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
 import { generatePopulation } from './population/generate.ts';
@@ -30,6 +31,9 @@ export interface SubgraphRequest {
   auditLog: AuditLog;
   /** The store's secret record keys, for the perturbation of every count analysts see. */
   recordKeys: RecordKeys;
+  /** Checks the release bases coordination signs (release-basis.ts); what an agency releases under. */
+  releaseBases: ReleaseBasisVerifier;
+  metrics: ProcessMetrics;
 }
 
 /** What a subgraph folder provides; the shared module does the rest the same way for all five. */
@@ -45,6 +49,8 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   createContext: (db: Kysely<DB>, request: SubgraphRequest) => TContext;
   /** Work done once before the subgraph serves, so that the first request does not wait for it. */
   warmUp?: (db: Kysely<DB>) => Promise<void>;
+  /** Extra HTTP routes (coordination's published key set). */
+  routes?: Parameters<typeof createGraphQLHttpHandler>[0]['routes'];
 }
 
 export interface SubgraphOptions {
@@ -101,6 +107,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const metrics = createProcessMetrics(definition.name);
   const directory = options.dataDir ?? dataDir(env);
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
+  const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc() });
   const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
   const { db } = store;
   const recordKeys = await loadRecordKeys(db);
@@ -125,12 +132,13 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       if (!caller) {
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' } };
       }
-      return { ok: true, context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys }) };
+      return { ok: true, context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys, releaseBases, metrics }) };
     },
     async ready() {
       await sql`select 1`.execute(db);
       return true;
     },
+    routes: definition.routes,
   });
 
   return {
@@ -146,8 +154,8 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
  * Opens the subgraph's database (SQLite file or PostgreSQL), migrates it, and seeds it if it
  * holds no population yet. `npm run seed` runs just this.
  */
-export async function prepareStore<DB, TContext extends SubgraphRequest>(
-  definition: SubgraphDefinition<DB, TContext>,
+export async function prepareStore<DB>(
+  definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'migrations' | 'seed'>,
   options: { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger; metrics: ProcessMetrics },
 ) {
   const store = await openDatabase<DB>({
@@ -184,8 +192,8 @@ function auditBeforeAnswer<TContext extends SubgraphRequest>(auditLog: AuditLog,
   };
 }
 
-async function seedOnFirstStart<DB, TContext extends SubgraphRequest>(
-  db: Kysely<DB>, definition: SubgraphDefinition<DB, TContext>, settings: SeedSettings, logger: Logger,
+async function seedOnFirstStart<DB>(
+  db: Kysely<DB>, definition: Pick<SubgraphDefinition<DB, never>, 'seed'>, settings: SeedSettings, logger: Logger,
 ): Promise<void> {
   // Untyped view of the shared bookkeeping table, which no subgraph's DB type declares.
   const raw = db as unknown as Kysely<{ seed_run: { seed: number; persons: number; reference_date: string; seeded_at: string } }>;
@@ -208,10 +216,10 @@ async function seedOnFirstStart<DB, TContext extends SubgraphRequest>(
   logger.info({ persons: population.persons.length, seed: settings.seed, ms: Date.now() - started }, 'database seeded');
 }
 
-/** The entry every subgraph's main.ts calls: build, listen on PORT, stop cleanly on a signal. */
-export async function startSubgraph<DB, TContext extends SubgraphRequest>(definition: SubgraphDefinition<DB, TContext>): Promise<RunningServer> {
-  const built = await buildSubgraph(definition);
-  const port = intFromEnv('PORT', defaultSubgraphPort(definition.name));
+/** The entry every subgraph's main.ts calls with its build function: build, listen on PORT, stop cleanly on a signal. */
+export async function startSubgraph<DB>(build: (options?: SubgraphOptions) => Promise<BuiltSubgraph<DB>>): Promise<RunningServer> {
+  const built = await build();
+  const port = intFromEnv('PORT', defaultSubgraphPort(built.name));
   const server = await listen(built.handler, port, listenHost());
   built.logger.info({ url: `${server.url}/graphql` }, 'subgraph listening');
   const shutdown = async (signal: string) => {

@@ -1,4 +1,4 @@
 import { startSubgraph } from '../../shared/src/subgraph.ts';
-import { sicknessInsurance } from './subgraph.ts';
+import { buildSicknessInsurance } from './subgraph.ts';
 
-await startSubgraph(sicknessInsurance);
+await startSubgraph(buildSicknessInsurance);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIso } from '../../shared/src/dates.ts';
 import { FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
-import { personEntities, personRefs, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
+import { personEntities, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
 import { dayInRehabilitationChain, rehabilitationCheckpoint } from '../src/resolvers/sickness-benefit-case.ts';
 import { buildSicknessInsurance } from '../src/subgraph.ts';
 
@@ -16,7 +16,7 @@ describe('sickness-insurance subgraph', () => {
   afterAll(() => subgraph?.close());
 
   it('resolves a Person entity to its benefit cases with degree steps and the rehabilitation chain', async () => {
-    const { body } = await subgraph.query(CASES, personRefs([FIXTURE_PERSONS.allConsent]));
+    const { body } = await subgraph.query(CASES, await subgraph.personRefs([FIXTURE_PERSONS.allConsent]));
     expect(body.errors).toBeUndefined();
     const insurance = body.data._entities[0].sicknessInsurance;
     expect(insurance.cases).toHaveLength(1);
@@ -28,7 +28,7 @@ describe('sickness-insurance subgraph', () => {
   });
 
   it('gives a person without cases an empty list, not an error', async () => {
-    const { body } = await subgraph.query(CASES, personRefs([FIXTURE_PERSONS.longAssistanceNoActivity]));
+    const { body } = await subgraph.query(CASES, await subgraph.personRefs([FIXTURE_PERSONS.longAssistanceNoActivity]));
     expect(body.errors).toBeUndefined();
     expect(body.data._entities[0].sicknessInsurance).toEqual({ ongoingSickLeave: null, cases: [] });
   });
@@ -36,7 +36,7 @@ describe('sickness-insurance subgraph', () => {
   it('loads 100 persons\' cases and degree steps in two statements', async () => {
     const numbers = Object.values(FIXTURE_PERSONS);
     const before = await subgraph.statements();
-    const { body } = await subgraph.query(CASES, personRefs([...numbers, ...numbers]));
+    const { body } = await subgraph.query(CASES, await subgraph.personRefs([...numbers, ...numbers]));
     expect(body.errors).toBeUndefined();
     expect(body.data._entities).toHaveLength(numbers.length * 2);
     expect(await subgraph.statements() - before).toBe(2);

@@ -1,4 +1,4 @@
 import { startSubgraph } from '../../shared/src/subgraph.ts';
-import { socialServices } from './subgraph.ts';
+import { buildSocialServices } from './subgraph.ts';
 
-await startSubgraph(socialServices);
+await startSubgraph(buildSocialServices);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
-import { personEntities, personRefs, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
+import { personEntities, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
 import { buildSocialServices } from '../src/subgraph.ts';
 
 const SOCIAL = personEntities(`socialServices {
@@ -15,7 +15,7 @@ describe('social-services subgraph', () => {
   afterAll(() => subgraph?.close());
 
   it('resolves ekonomiskt bistånd month by month with the reason for need from the code list', async () => {
-    const { body } = await subgraph.query(SOCIAL, personRefs([FIXTURE_PERSONS.longAssistanceNoActivity]));
+    const { body } = await subgraph.query(SOCIAL, await subgraph.personRefs([FIXTURE_PERSONS.longAssistanceNoActivity]));
     expect(body.errors).toBeUndefined();
     const social = body.data._entities[0].socialServices;
     expect(social.assistanceMonths).toHaveLength(9);
@@ -28,7 +28,7 @@ describe('social-services subgraph', () => {
 
   it('loads any number of persons in two statements', async () => {
     const before = await subgraph.statements();
-    const { body } = await subgraph.query(SOCIAL, personRefs(Object.values(FIXTURE_PERSONS)));
+    const { body } = await subgraph.query(SOCIAL, await subgraph.personRefs(Object.values(FIXTURE_PERSONS)));
     expect(body.errors).toBeUndefined();
     expect(await subgraph.statements() - before).toBe(2);
   });

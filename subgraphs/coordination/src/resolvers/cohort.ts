@@ -2,6 +2,7 @@ import { releasedSet } from '../../../shared/src/audit.ts';
 import { handOverAll } from '../../../shared/src/cohort.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
 import type { Agency } from '../../../shared/src/population/types.ts';
+import { signCohortBasis } from '../../../shared/src/release-basis.ts';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
 import { cohortDefinition, cohortMembers, matchingParticipations, reportGroups } from './follow-up.ts';
@@ -54,7 +55,8 @@ const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.
  * Each agency gets only the members whose consent covers it, each with only the one consent that
  * covers it: that a person takes part in an intervention (under a priority group such as mental
  * ill health) is itself coordination's data about the person, and leaves it only under consent,
- * as a person's data does.
+ * as a person's data does. The list goes signed for that agency, this analyst and this request
+ * (shared/src/release-basis.ts): an agency counts no list coordination did not make.
  */
 function membersFor(field: keyof HandedOverLists) {
   return async (cohort: { id: string; members: string[] }, _args: unknown, ctx: CoordinationContext): Promise<string> => {
@@ -65,7 +67,8 @@ function membersFor(field: keyof HandedOverLists) {
       listsOfRequest.set(cohort.members, lists);
       void lists.then((l) => keep(recentKey(ctx, cohort.id), l), () => undefined);
     }
-    return (await lists)[field];
+    ctx.metrics.releaseBasisSignatures.inc({ agency: AGENCIES[field] });
+    return signCohortBasis(ctx.signingKey, AGENCIES[field], ctx.caller, (await lists)[field]);
   };
 }
 

@@ -1,6 +1,8 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
 import type { ConsentEvidence } from '../../../shared/src/consent.ts';
+import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
 import { isProtected } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
@@ -20,6 +22,26 @@ async function rowOf(person: PersonParent, ctx: CoordinationContext): Promise<Pe
   return row;
 }
 
+/**
+ * A person reached through the query plan (`_entities`): served only to a coordinator and only
+ * for a person in their caseload today, like `person`, whoever holds a gateway token; the read or
+ * the refusal is logged against the person with the fields asked for.
+ */
+async function personFromPlan(ref: PersonParent, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
+  const fields = selectedFieldPaths(info, '').map((f) => f.slice(1));
+  const row = ctx.caller.role === 'coordinator' ? await ctx.loaders.person.load(ref.personnummer) : null;
+  if (!row) {
+    const reason = ctx.caller.role === 'coordinator' ? 'NOT_IN_CASELOAD' : 'ROLE_NOT_ALLOWED';
+    ctx.audit.record({ personnummer: ref.personnummer, fields, decision: 'REFUSED', reason, protectedIdentity: false });
+    return valueOrThrow(failure('FORBIDDEN', reason === 'NOT_IN_CASELOAD' ? 'The person is not in your caseload.' : 'Only a coordinator can read a person.', { reason }));
+  }
+  ctx.audit.record({ personnummer: ref.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity: isProtected(row) });
+  return { ...ref, row };
+}
+
+/** The basis coordination signs for one agency (shared/src/release-basis.ts); the release itself is logged where the person was reached. */
+const releaseBasisFor = (agency: string) => async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.releaseBasisFor(agency, await rowOf(p, ctx));
+
 /** Name and address of a person with protected identity never leave this subgraph. */
 async function unlessProtected(person: PersonParent, ctx: CoordinationContext, value: (row: PersonRow) => string | null) {
   const row = await rowOf(person, ctx);
@@ -31,7 +53,7 @@ async function unlessProtected(person: PersonParent, ctx: CoordinationContext, v
 
 export const personResolvers = {
   Person: {
-    __resolveReference: (ref: PersonParent): PersonParent => ref,
+    __resolveReference: personFromPlan,
     name: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => unlessProtected(p, ctx, (row) => `${row.given_name} ${row.family_name}`),
     address: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => unlessProtected(p, ctx, (row) => row.address),
     identityProtection: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).identity_protection,
@@ -46,18 +68,12 @@ export const personResolvers = {
     consents: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) =>
       (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentView),
     participations: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.participationsByPerson.load(p.personnummer),
-    async releaseBasis(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
-      const row = await rowOf(p, ctx);
-      ctx.audit.record({ personnummer: p.personnummer, fields: ['releaseBasis'], decision: 'RELEASED', reason: null, protectedIdentity: isProtected(row) });
-      const consents = await ctx.loaders.consentsByPerson.load(p.personnummer);
-      return {
-        consents: consents.map(consentEvidence),
-        protectedIdentity: isProtected(row),
-      };
-    },
-    // Computed only from what the agencies released to this caller in this request.
-    signals(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
-      ctx.audit.record({ personnummer: p.personnummer, fields: [`signals`], decision: 'RELEASED', reason: null, protectedIdentity: false });
+    sicknessInsuranceReleaseBasis: releaseBasisFor('SICKNESS_INSURANCE'),
+    employmentReleaseBasis: releaseBasisFor('EMPLOYMENT'),
+    socialServicesReleaseBasis: releaseBasisFor('SOCIAL_SERVICES'),
+    careReleaseBasis: releaseBasisFor('CARE'),
+    // Computed only from what the agencies released to this caller in this request; reached only through the plan, which logs the read.
+    signals(p: PersonParent) {
       return computeSignals(p, todayIso());
     },
   },
@@ -79,7 +95,7 @@ export const personResolvers = {
   },
 };
 
-/** What an agency needs of a consent to decide a release (ReleaseBasis): no form reference, no id. */
+/** What an agency needs of a consent to decide a release (its release basis): no form reference, no id. */
 export function consentEvidence(row: ConsentRow): ConsentEvidence {
   return { agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at };
 }

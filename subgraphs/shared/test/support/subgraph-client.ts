@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Role } from '../../src/caller.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../src/gateway-token.ts';
 import { listen } from '../../src/http.ts';
+import { loadOrCreateCoordinationKey, signPersonBases } from '../../src/release-basis.ts';
 import type { BuiltSubgraph, SubgraphOptions } from '../../src/subgraph.ts';
 
 /**
@@ -11,18 +12,30 @@ import type { BuiltSubgraph, SubgraphOptions } from '../../src/subgraph.ts';
  * call it. For the subgraph's own tests; cross-subgraph tests use test/support/graph.ts.
  */
 export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Promise<BuiltSubgraph<DB>>, persons = 200) {
+  const requestId = 'subgraph-test';
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-subgraph-'));
   const built = await build({ dataDir, env: { SEED_PERSONS: String(persons), SEED: '1' } });
   const server = await listen(built.handler, 0, '127.0.0.1');
   // Signed as the gateway signs: the subgraph answers nothing else.
   const gatewayKey = await loadOrCreateGatewayKey(dataDir);
+  // And release bases signed as coordination signs them: agencies release nothing else.
+  const coordinationKey = await loadOrCreateCoordinationKey(dataDir);
   return {
     url: `${server.url}/graphql`,
+    /** `_entities` representations of persons, each with a basis for this agency carrying the given consents (a consent for every agency by default). */
+    async personRefs(numbers: string[], consents = FULL_CONSENT.consents, protectedIdentity = false) {
+      const sector = SECTORS[built.name];
+      if (!sector) throw new Error(`${built.name} is not an agency subgraph`);
+      const bases = await signPersonBases(coordinationKey, sector.agency, { actorId: 'coordinator-1', requestId },
+        numbers.map((personnummer) => ({ personnummer, consents: consents.filter((c) => c.agency === sector.agency), protectedIdentity })));
+      return { r: numbers.map((personnummer, i) => ({ __typename: 'Person', personnummer, [`${sector.field}ReleaseBasis`]: bases[i] })) };
+    },
     async query(query: string, variables: Record<string, unknown> = {}, caller: { actorId?: string; role?: Role } = {}) {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          'x-request-id': requestId,
           authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION' }, built.name)}`,
         },
         body: JSON.stringify({ query, variables }),
@@ -45,11 +58,15 @@ export function personEntities(selection: string): string {
   return `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer ${selection} } } }`;
 }
 
-/** What coordination sends with a person: here, a consent for all four agencies valid today. */
+const SECTORS: Record<string, { agency: string; field: string }> = {
+  'sickness-insurance': { agency: 'SICKNESS_INSURANCE', field: 'sicknessInsurance' },
+  employment: { agency: 'EMPLOYMENT', field: 'employment' },
+  'social-services': { agency: 'SOCIAL_SERVICES', field: 'socialServices' },
+  care: { agency: 'CARE', field: 'care' },
+};
+
+/** What coordination vouches for with a person: here, a consent for all four agencies valid today. */
 export const FULL_CONSENT = {
   consents: ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'].map((agency) => ({ agency, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null })),
   protectedIdentity: false,
 };
-
-export const personRefs = (numbers: string[], releaseBasis: unknown = FULL_CONSENT) =>
-  ({ r: numbers.map((personnummer) => ({ __typename: 'Person', personnummer, releaseBasis })) });

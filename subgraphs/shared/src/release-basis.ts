@@ -1,0 +1,223 @@
+import { createHash } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Caller } from './caller.ts';
+import type { ConsentEvidence } from './consent.ts';
+import { ExpiringCache } from './expiring-cache.ts';
+import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey } from './signing-key.ts';
+
+/**
+ * The release basis (underlag för utlämnande): what coordination, which alone knows caseloads
+ * and consents, signs for an agency so that the agency can verify, not trust, why it may release.
+ *
+ * - For persons: each person's evidence for that agency only (its consent records and whether
+ *   the person has protected identity). The persons of one call share ONE signature: the
+ *   signed claims hold the root of a Merkle tree over the persons' evidence, and each person's
+ *   basis carries its evidence and the path to the root. A caseload page of 50 costs one
+ *   signature per agency, yet each basis can be checked on its own.
+ * - For a cohort: the member list handed to the agency, signed once over its digest.
+ *
+ * Both are bound to the agency (aud), the end user (sub), the gateway's request id (rid) and a
+ * short expiry, so a basis taken from one request is worth nothing in another, at another
+ * agency, for another user, or a minute later. A gateway token alone (one leaked secret or a
+ * compromised gateway) therefore releases nothing.
+ */
+export const COORDINATION_ISSUER = 'finsam-coordination';
+export const RELEASE_BASIS_LIFETIME_SECONDS = 60;
+/** The part whose key signs release bases: its key files are `coordination-*.json` in DATA_DIR. */
+const SIGNER = 'coordination';
+const BASIS_TYPE = 'finsam-release-basis+jwt';
+
+export const loadOrCreateCoordinationKey = (dataDir: string): Promise<SigningKey> => loadOrCreateSigningKey(dataDir, SIGNER);
+
+/** One person's evidence for one agency, as coordination signs it. */
+export interface PersonEvidence {
+  personnummer: string;
+  /** This agency's consent records, whatever their state: the agency decides validity itself. */
+  consents: ConsentEvidence[];
+  protectedIdentity: boolean;
+}
+
+/** Whom and what a basis is for, besides the agency. */
+export interface BasisBinding {
+  actorId: string;
+  requestId: string;
+}
+
+/** A person's basis on the wire: the shared signed claims, the person's evidence (exact bytes) and its path to the signed root. */
+interface PersonBasisWire {
+  basis: string;
+  entry: string;
+  proof: string[];
+}
+
+const sha256 = (...parts: (string | Buffer)[]) => {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest();
+};
+// Leaves and inner nodes are hashed with different prefixes, so an inner node can never pass for evidence.
+const leafHash = (entry: string) => sha256('\x00', entry);
+const nodeHash = (left: Buffer, right: Buffer) => sha256('\x01', left, right);
+
+/** The root of the tree over the leaves, and each leaf's path: sibling hashes marked L or R of the running hash. */
+function merkleTree(leaves: Buffer[]): { root: Buffer; proofs: string[][] } {
+  const proofs = leaves.map((): string[] => []);
+  let level = leaves.map((hash, i) => ({ hash, members: [i] }));
+  while (level.length > 1) {
+    const next: typeof level = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i]!;
+      const right = level[i + 1];
+      if (!right) {
+        next.push(left);
+        continue;
+      }
+      for (const m of left.members) proofs[m]!.push(`R${right.hash.toString('base64url')}`);
+      for (const m of right.members) proofs[m]!.push(`L${left.hash.toString('base64url')}`);
+      next.push({ hash: nodeHash(left.hash, right.hash), members: [...left.members, ...right.members] });
+    }
+    level = next;
+  }
+  return { root: level[0]?.hash ?? sha256(''), proofs };
+}
+
+function rootOf(entry: string, proof: readonly string[]): Buffer {
+  let hash = leafHash(entry);
+  for (const step of proof) {
+    const sibling = Buffer.from(step.slice(1), 'base64url');
+    hash = step[0] === 'L' ? nodeHash(sibling, hash) : nodeHash(hash, sibling);
+  }
+  return hash;
+}
+
+function signClaims(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, claims: Record<string, unknown>, now: number): Promise<string> {
+  const issuedAt = Math.floor(now / 1000);
+  return new SignJWT({ ...claims, rid: binding.requestId })
+    .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: BASIS_TYPE })
+    .setIssuer(COORDINATION_ISSUER)
+    .setAudience(agency)
+    .setSubject(binding.actorId)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + RELEASE_BASIS_LIFETIME_SECONDS)
+    .sign(key.privateKey);
+}
+
+/** Coordination's side, for persons: one signature for all the entries, one basis string per entry, in order. */
+export async function signPersonBases(
+  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, entries: readonly PersonEvidence[], now = Date.now(),
+): Promise<string[]> {
+  const written = entries.map((entry) => JSON.stringify(entry));
+  const tree = merkleTree(written.map(leafHash));
+  const basis = await signClaims(key, agency, binding, { kind: 'persons', root: tree.root.toString('base64url') }, now);
+  return written.map((entry, i) => JSON.stringify({ basis, entry, proof: tree.proofs[i]! } satisfies PersonBasisWire));
+}
+
+/** Coordination's side, for a cohort: the member list as handed over, after one line of signed claims over its digest. */
+export async function signCohortBasis(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, list: string, now = Date.now()): Promise<string> {
+  const basis = await signClaims(key, agency, binding, { kind: 'cohort', digest: sha256(list).toString('base64url') }, now);
+  return `${basis}\n${list}`;
+}
+
+export type BasisRefusal =
+  | 'BASIS_MISSING' | 'BASIS_INVALID' | 'BASIS_EXPIRED'
+  | 'BASIS_OTHER_PERSON' | 'BASIS_OTHER_AGENCY' | 'BASIS_OTHER_USER' | 'BASIS_OTHER_REQUEST';
+
+export const BASIS_REFUSAL_TEXT: Record<BasisRefusal, string> = {
+  BASIS_MISSING: 'coordination sent no release basis',
+  BASIS_INVALID: 'the release basis is not signed by coordination or was altered',
+  BASIS_EXPIRED: 'the release basis has expired',
+  BASIS_OTHER_PERSON: 'the release basis is for another person',
+  BASIS_OTHER_AGENCY: 'the release basis is for another agency',
+  BASIS_OTHER_USER: 'the release basis is for another user',
+  BASIS_OTHER_REQUEST: 'the release basis is for another request',
+};
+
+export type Verified<T> = ({ ok: true; digest: string } & T) | { ok: false; reason: BasisRefusal };
+
+export interface ReleaseBasisVerifier {
+  /** A person's basis at an agency: the evidence it may decide on, or why it may not decide at all. */
+  person(agency: string, personnummer: string, wire: unknown, caller: Caller): Promise<Verified<{ evidence: PersonEvidence }>>;
+  /** A cohort's member list at an agency: the list as coordination signed it. */
+  cohort(agency: string, wire: unknown, caller: Caller): Promise<Verified<{ list: string }>>;
+}
+
+type Claims = JWTPayload & { kind?: unknown; root?: unknown; digest?: unknown; rid?: unknown };
+
+/**
+ * The agencies' side. Signature and expiry are checked once per signed claims and remembered
+ * until they expire (the persons of one call share them); the binding to this agency, this user
+ * and this request is checked on every use.
+ */
+export function createReleaseBasisVerifier(
+  env: NodeJS.ProcessEnv, dataDir: string, options: { onSignatureCheck?: () => void; now?: () => number } = {},
+): ReleaseBasisVerifier {
+  const now = options.now ?? Date.now;
+  const keys: JWTVerifyGetKey = publishedKeySet(env.COORDINATION_JWKS_URL, keySetFile(dataDir, SIGNER));
+  const verified = new ExpiringCache<Claims>(now);
+
+  /** The persons of one call arrive together with the same signed claims: they wait for one check, and so go on together (their DataLoaders batch). */
+  const checking = new Map<string, Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }>>();
+  function signatureOf(basis: string) {
+    let pending = checking.get(basis);
+    if (!pending) {
+      options.onSignatureCheck?.();
+      pending = jwtVerify<Claims>(basis, keys, {
+        issuer: COORDINATION_ISSUER, algorithms: [SIGNING_ALGORITHM], typ: BASIS_TYPE,
+        requiredClaims: ['exp', 'iat', 'sub', 'aud'], clockTolerance: 5, currentDate: new Date(now()),
+      }).then(({ payload: claims }) => {
+        // A basis may not be issued to live longer than coordination issues them.
+        if (claims.exp! - claims.iat! > RELEASE_BASIS_LIFETIME_SECONDS) return { ok: false as const, reason: 'BASIS_INVALID' as const };
+        verified.set(basis, claims, claims.exp! * 1000);
+        return { ok: true as const, claims };
+      }, (error: unknown) => ({ ok: false as const, reason: error instanceof joseErrors.JWTExpired ? 'BASIS_EXPIRED' as const : 'BASIS_INVALID' as const }))
+        .finally(() => checking.delete(basis));
+      checking.set(basis, pending);
+    }
+    return pending;
+  }
+
+  async function claimsOf(basis: string, kind: string, agency: string, caller: Caller): Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }> {
+    let claims = verified.get(basis);
+    if (!claims) {
+      const checked = await signatureOf(basis);
+      if (!checked.ok) return checked;
+      claims = checked.claims;
+    }
+    if (claims.kind !== kind) return { ok: false, reason: 'BASIS_INVALID' };
+    if (claims.aud !== agency) return { ok: false, reason: 'BASIS_OTHER_AGENCY' };
+    if (claims.sub !== caller.actorId) return { ok: false, reason: 'BASIS_OTHER_USER' };
+    if (claims.rid !== caller.requestId) return { ok: false, reason: 'BASIS_OTHER_REQUEST' };
+    return { ok: true, claims };
+  }
+
+  return {
+    async person(agency, personnummer, wire, caller) {
+      if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
+      let parsed: PersonBasisWire;
+      try {
+        parsed = JSON.parse(wire) as PersonBasisWire;
+        if (typeof parsed.basis !== 'string' || typeof parsed.entry !== 'string' || !Array.isArray(parsed.proof) || !parsed.proof.every((s) => typeof s === 'string')) throw new Error('shape');
+      } catch {
+        return { ok: false, reason: 'BASIS_INVALID' };
+      }
+      const checked = await claimsOf(parsed.basis, 'persons', agency, caller);
+      if (!checked.ok) return checked;
+      if (rootOf(parsed.entry, parsed.proof).toString('base64url') !== checked.claims.root) return { ok: false, reason: 'BASIS_INVALID' };
+      const evidence = JSON.parse(parsed.entry) as PersonEvidence;
+      if (evidence.personnummer !== personnummer) return { ok: false, reason: 'BASIS_OTHER_PERSON' };
+      // Only this agency's records count, whatever else the entry might hold.
+      return { ok: true, digest: sha256(wire).toString('hex'), evidence: { ...evidence, consents: evidence.consents.filter((c) => c.agency === agency) } };
+    },
+    async cohort(agency, wire, caller) {
+      if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
+      const newline = wire.indexOf('\n');
+      if (newline < 0) return { ok: false, reason: 'BASIS_INVALID' };
+      const checked = await claimsOf(wire.slice(0, newline), 'cohort', agency, caller);
+      if (!checked.ok) return checked;
+      const list = wire.slice(newline + 1);
+      const digest = sha256(list);
+      if (digest.toString('base64url') !== checked.claims.digest) return { ok: false, reason: 'BASIS_INVALID' };
+      return { ok: true, digest: digest.toString('hex'), list };
+    },
+  };
+}
