@@ -45,10 +45,10 @@ describe('logs and metrics', () => {
   });
 
   it('expose request counts, latency histograms and statement counters on /metrics', async () => {
-    const gateway = await (await fetch(`${graph.gatewayUrl}/metrics`)).text();
+    const gateway = await graph.metrics('gateway');
     expect(gateway).toMatch(/http_requests_total\{route="\/graphql",status="200"[^}]*\} [1-9]/);
     expect(gateway).toMatch(/http_request_duration_seconds_bucket\{le="0.5",[^}]*route="\/graphql"/);
-    const care = await (await fetch(graph.subgraphUrl('care').replace('/graphql', '/metrics'))).text();
+    const care = await graph.metrics('care');
     expect(care).toMatch(/db_statements_total\{subgraph="care",kind="data"[^}]*\} [1-9]/);
     expect(care).toMatch(/db_statements_total\{subgraph="care",kind="audit"[^}]*\} [1-9]/);
   });

@@ -42,7 +42,7 @@ describe('partial results when a subgraph is down', () => {
   });
 
   it('counts the failures on the gateway\'s /metrics', async () => {
-    const metrics = await (await fetch(`${graph.gatewayUrl}/metrics`)).text();
+    const metrics = await graph.metrics('gateway');
     expect(metrics).toMatch(/subgraph_failures_total\{subgraph="care",code="SUBGRAPH_UNAVAILABLE"[^}]*\} [1-9]/);
   });
 });
