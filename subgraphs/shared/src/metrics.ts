@@ -11,6 +11,11 @@ export interface ProcessMetrics {
   httpRequests: Counter<'route' | 'status'>;
   /** Time to answer, by route. */
   httpDuration: Histogram<'route'>;
+  /**
+   * Requests refused for want of a valid token, by reason (missing_token, rejected_token): an
+   * anonymous flood shows here, not as one audit record per request.
+   */
+  unauthenticatedRequests: Counter<'reason'>;
 }
 
 export function createProcessMetrics(service: string): ProcessMetrics {
@@ -42,5 +47,11 @@ export function createProcessMetrics(service: string): ProcessMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  return { registry, dbStatements, subgraphFailures, httpRequests, httpDuration };
+  const unauthenticatedRequests = new Counter({
+    name: 'unauthenticated_requests_total',
+    help: 'Requests refused before their body was read, for want of a valid bearer token, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { registry, dbStatements, subgraphFailures, httpRequests, httpDuration, unauthenticatedRequests };
 }
