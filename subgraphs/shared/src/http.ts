@@ -123,7 +123,7 @@ async function serveGraphQL<TContext extends BaseContext>(
 ): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'POST') {
     response.setHeader('allow', 'GET, POST');
-    return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' });
+    return sendRefusalBeforeBody(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' });
   }
   // The token first, from the headers: until it is verified not a byte of the body is read.
   const context = await options.context(request, requestId);
