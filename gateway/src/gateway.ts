@@ -26,6 +26,29 @@ export function subgraphTimeoutMs(name: SubgraphName, env: NodeJS.ProcessEnv): n
   return intFromEnv(`${envPrefix(name)}_TIMEOUT_MS`, intFromEnv('SUBGRAPH_TIMEOUT_MS', 2000, env), env);
 }
 
+/** How long a `/ready` answer is reused. */
+export const READY_CACHE_MS = 2000;
+
+/**
+ * `/ready` is answered without a token (orchestrators probe it) and each real check calls all
+ * five subgraphs: the last answer is reused for `maxAgeMs`, and callers arriving while a check
+ * runs wait for that one. A flood of anonymous `/ready` thus costs the subgraphs at most one
+ * round of checks per `maxAgeMs`; a subgraph's fall or return shows that much later.
+ */
+export function cachedReadiness(check: () => Promise<boolean>, maxAgeMs = READY_CACHE_MS, now: () => number = Date.now): () => Promise<boolean> {
+  let last: { ready: boolean; at: number } | null = null;
+  let inFlight: Promise<boolean> | null = null;
+  return () => {
+    if (last && now() - last.at < maxAgeMs) return Promise.resolve(last.ready);
+    inFlight ??= check().catch(() => false).then((ready) => {
+      last = { ready, at: now() };
+      inFlight = null;
+      return ready;
+    });
+    return inFlight;
+  };
+}
+
 async function allSubgraphsReady(graphqlUrls: string[]): Promise<boolean> {
   const checks = graphqlUrls.map(async (url) => {
     const response = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) });
@@ -89,10 +112,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
     async context(request, requestId) {
       const result = await authenticate(request.headers);
       if (!result.ok) {
-        logger.info({ requestId, reason: result.failure.message }, 'request refused: not authenticated');
-        await auditLog.append({ actorId: 'anonymous', role: 'none', purpose: 'NONE', requestId }, [
-          { personnummer: null, agency: 'GATEWAY', fields: [], decision: 'UNAUTHENTICATED', reason: result.failure.message, protectedIdentity: false },
-        ]);
+        // No audit record: nothing was released and there is no one to name; an anonymous flood
+        // would otherwise write one row per request. Counted in unauthenticated_requests_total.
+        logger.debug({ requestId, reason: result.failure.message }, 'request refused: not authenticated');
         return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
       }
       // Per-analyst rate limit, before any parsing, planning or subgraph call (analyst-rate-limit.ts).
@@ -104,7 +126,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
       return { ok: true, context: { user: result.value, requestId } };
     },
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
-    ready: () => allSubgraphsReady(Object.values(urls)),
+    ready: cachedReadiness(() => allSubgraphsReady(Object.values(urls))),
+    metricsToken: env.METRICS_TOKEN || undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     browserPage: serveGraphiQL,
     routes: {

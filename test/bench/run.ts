@@ -14,6 +14,10 @@
  *
  * `npm run bench -- analyst-load`: 20 analysts and 4 coordinators at once for BENCH_SECONDS (60
  * in this mode); see analyst-load.ts.
+ *
+ * `npm run bench -- anonymous-flood`: 20 anonymous clients sending 1 MB bodies while 4
+ * coordinators query PersonOverview, for BENCH_SECONDS (30 in this mode): the coordinators'
+ * p50/p95 and the gateway's RSS; see anonymous-flood.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +33,7 @@ import { GatewayTokens, loadOrCreateGatewayKey } from '../../subgraphs/shared/sr
 import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
 import { freePort } from '../support/free-port.ts';
 import { analystLoad } from './analyst-load.ts';
+import { anonymousFloodLoad } from './anonymous-flood.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECONDS = intFromEnv('BENCH_SECONDS', 20);
@@ -248,13 +253,18 @@ async function coordinatorLoad(graph: Graph) {
   console.log(`PersonOverview answers with each sector present: sicknessInsurance ${served('sicknessInsurance')}, employment ${served('employment')}, socialServices ${served('socialServices')}, care ${served('care')} of ${overviews.length}`);
 }
 
-if (MODE !== 'coordinator' && MODE !== 'analyst' && MODE !== 'analyst-load') {
-  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load]');
+if (MODE !== 'coordinator' && MODE !== 'analyst' && MODE !== 'analyst-load' && MODE !== 'anonymous-flood') {
+  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load|anonymous-flood]');
   process.exit(2);
 }
 const graph = await startGraph();
 try {
-  if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir) });
+  if (MODE === 'anonymous-flood') {
+    await anonymousFloodLoad({
+      gateway: graph.gateway, gatewayPid: graph.processes.gateway!.pid!, personOverview: PERSON_OVERVIEW, post,
+      coordinators: (await workload(graph.dataDir)).slice(0, intFromEnv('FLOOD_COORDINATORS', 4)),
+    });
+  } else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir) });
   else await (MODE === 'analyst' ? analystOperations(graph) : coordinatorLoad(graph));
 } finally {
   await connections.close();

@@ -21,12 +21,13 @@ describe('logs and metrics', () => {
     const token = await graph.token();
     const population = generatePopulation({ seed: 1, persons: 200, referenceDate: todayIso() });
     const mine = population.persons.filter((p) => p.coordinatorId === 'coordinator-1');
-    const requestId = 'log-test-request';
-    await fetch(graph.url, {
+    const first = await fetch(graph.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: PERSON_OVERVIEW, variables: { personnummer: FIXTURE_PERSONS.allConsent } }),
     });
+    // The gateway's id for the request, which it hands on to every subgraph.
+    const requestId = first.headers.get('x-request-id')!;
     for (const person of mine) await graph.query(token, `${PERSON_OVERVIEW}`, { personnummer: person.personnummer });
     await graph.query(token, '{ me { caseload(first: 40) { nodes { personnummer name address } } } }');
     // Refusals and bad input are logged too, and must not echo what was sent.
@@ -45,10 +46,10 @@ describe('logs and metrics', () => {
   });
 
   it('expose request counts, latency histograms and statement counters on /metrics', async () => {
-    const gateway = await (await fetch(`${graph.gatewayUrl}/metrics`)).text();
+    const gateway = await graph.metrics('gateway');
     expect(gateway).toMatch(/http_requests_total\{route="\/graphql",status="200"[^}]*\} [1-9]/);
     expect(gateway).toMatch(/http_request_duration_seconds_bucket\{le="0.5",[^}]*route="\/graphql"/);
-    const care = await (await fetch(graph.subgraphUrl('care').replace('/graphql', '/metrics'))).text();
+    const care = await graph.metrics('care');
     expect(care).toMatch(/db_statements_total\{subgraph="care",kind="data"[^}]*\} [1-9]/);
     expect(care).toMatch(/db_statements_total\{subgraph="care",kind="audit"[^}]*\} [1-9]/);
   });

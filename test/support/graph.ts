@@ -42,7 +42,9 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
   const names = Object.keys(BUILDERS) as SubgraphName[];
   // options.env: extra environment for the subgraphs (and the gateway), e.g. ANALYST_QUERY_BUDGET.
-  const env: NodeJS.ProcessEnv = { ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
+  // /metrics answers only with METRICS_TOKEN; every test graph has one of its own.
+  const metricsToken = randomBytes(16).toString('hex');
+  const env: NodeJS.ProcessEnv = { METRICS_TOKEN: metricsToken, ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const postgres = await postgresStores(names);
   Object.assign(env, postgres?.env);
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
@@ -56,6 +58,13 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   for (const name of names) gatewayEnv[`${envPrefix(name)}_URL`] = `${servers[name]!.url}/graphql`;
   const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
   const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1');
+
+  const readMetrics = async (name: SubgraphName | 'gateway'): Promise<string> => {
+    const base = name === 'gateway' ? gatewayServer.url : servers[name]!.url;
+    const response = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
+    if (response.status !== 200) throw new Error(`${name} /metrics answered HTTP ${response.status}`);
+    return response.text();
+  };
 
   return {
     dataDir,
@@ -108,9 +117,13 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     async restartSubgraph(name: SubgraphName) {
       servers[name] = await listen(built[names.indexOf(name)]!.handler, servers[name]!.port, '127.0.0.1');
     },
+    /** The bearer token /metrics answers to on every process of this graph. */
+    metricsToken,
+    /** A process's /metrics text, read over HTTP with the token as Prometheus would. */
+    metrics: readMetrics,
     /** db_statements_total of a subgraph for one kind, read from its /metrics over HTTP as Prometheus would. */
     async statements(name: SubgraphName, kind: 'data' | 'audit' = 'data'): Promise<number> {
-      const text = await (await fetch(`${servers[name]!.url}/metrics`)).text();
+      const text = await readMetrics(name);
       const line = text.split('\n').find((l) => l.startsWith('db_statements_total{') && l.includes(`kind="${kind}"`));
       return line ? Number(line.split(' ').pop()) : 0;
     },

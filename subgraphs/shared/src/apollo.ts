@@ -12,7 +12,7 @@ const PASSED_EXTENSIONS = ['serviceName', 'agency', 'reason', 'argument'];
 
 /**
  * Apollo Server as every process here runs it: nothing sent to Apollo, no landing page from a
- * CDN, no stack traces or schema hints in responses, and unexpected errors masked (they are
+ * CDN, no persisted-query cache shared between users, no stack traces or schema hints in responses, and unexpected errors masked (they are
  * logged by message only; a message may quote data).
  */
 export function createApolloServer<TContext extends BaseContext>(
@@ -20,6 +20,9 @@ export function createApolloServer<TContext extends BaseContext>(
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     ...options,
+    // Automatic persisted queries keep one cache for all users: a hash that answers tells one
+    // user that another sent that document. Off; a hash alone gets PERSISTED_QUERY_NOT_SUPPORTED.
+    persistedQueries: false,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: true,
     plugins: [

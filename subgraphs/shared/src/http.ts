@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { CLIENT_ERROR_CODES } from './errors.ts';
@@ -18,8 +18,21 @@ export type ContextResult<TContext> = { ok: true; context: TContext } | { ok: fa
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Authenticates the caller and builds the per-request context (loaders, caller). */
+  /**
+   * Authenticates the caller and builds the per-request context (loaders, caller), from the
+   * headers alone: it runs before any of the body is read, so an anonymous caller costs no
+   * body buffering or JSON parsing, however large a body it sends.
+   */
   context: (request: IncomingMessage, requestId: string) => Promise<ContextResult<TContext>>;
+  /**
+   * Whether a well-formed `x-request-id` from the caller becomes this request's id. Subgraphs:
+   * yes, their only caller is the gateway, whose id joins their audit records to its own. The
+   * gateway: no (the default), or one user could file requests under another's id; a client's
+   * id is only logged beside the gateway's, as `clientRequestId`.
+   */
+  trustIncomingRequestId?: boolean;
+  /** The bearer token `/metrics` answers to (METRICS_TOKEN); without one, `/metrics` is refused. */
+  metricsToken?: string;
   /** `/ready`: true when this process can serve (schema loaded, database open, dependencies up). */
   ready: () => Promise<boolean>;
   metrics: ProcessMetrics;
@@ -48,7 +61,9 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
 
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const incomingId = request.headers['x-request-id'];
-    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const wellFormedId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : undefined;
+    const requestId = options.trustIncomingRequestId && wellFormedId ? wellFormedId : randomUUID();
+    const clientRequestId = options.trustIncomingRequestId ? undefined : wellFormedId;
     response.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     response.once('finish', () => {
@@ -57,7 +72,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
       options.metrics.httpRequests.inc({ route, status: String(response.statusCode) });
       options.metrics.httpDuration.observe({ route }, seconds);
       // Ids and status only: the body (personnummer in variables) is never logged.
-      if (route === '/graphql') options.logger.info({ requestId, method: request.method, status: response.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      if (route === '/graphql') options.logger.info({ requestId, clientRequestId, method: request.method, status: response.statusCode, ms: Math.round(seconds * 1000) }, 'request');
     });
     const origin = request.headers.origin;
     if (origin && options.corsOrigins?.includes(origin)) {
@@ -82,9 +97,12 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
           const ready = await options.ready().catch(() => false);
           return sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready' });
         }
-        case '/metrics':
+        case '/metrics': {
+          const refusal = metricsRefusal(request, options.metricsToken);
+          if (refusal) return sendRefusalBeforeBody(response, refusal);
           response.writeHead(200, { 'content-type': options.metrics.registry.contentType });
           return void response.end(await options.metrics.registry.metrics());
+        }
         case '/graphql':
           if (options.browserPage && request.method === 'GET' && (request.headers.accept ?? '').includes('text/html')) return await options.browserPage(request, response);
           return await serveGraphQL(options, request, response, url, requestId, maxBodyBytes);
@@ -105,12 +123,17 @@ async function serveGraphQL<TContext extends BaseContext>(
 ): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'POST') {
     response.setHeader('allow', 'GET, POST');
-    return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' });
+    return sendRefusalBeforeBody(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' });
+  }
+  // The token first, from the headers: until it is verified not a byte of the body is read.
+  const context = await options.context(request, requestId);
+  if (!context.ok) {
+    if (context.refusal.status === 401) options.metrics.unauthenticatedRequests.inc({ reason: bearerToken(request) === null ? 'missing_token' : 'rejected_token' });
+    return sendRefusalBeforeBody(response, context.refusal);
   }
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > maxBodyBytes) {
-    request.resume();
-    return sendError(response, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${maxBodyBytes} bytes.` });
+    return sendRefusalBeforeBody(response, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${maxBodyBytes} bytes.` });
   }
   const raw = await readBody(request, maxBodyBytes);
   if (raw === null) return sendError(response, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${maxBodyBytes} bytes.` });
@@ -124,9 +147,6 @@ async function serveGraphQL<TContext extends BaseContext>(
       return sendError(response, { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' });
     }
   }
-
-  const context = await options.context(request, requestId);
-  if (!context.ok) return sendError(response, context.refusal);
 
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(request.headers)) {
@@ -174,6 +194,36 @@ function readBody(request: IncomingMessage, limit: number): Promise<string | nul
     request.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
+}
+
+/**
+ * A refusal sent without reading the request's body: the connection is closed after the
+ * answer, so the unread rest is neither buffered nor left to hold a kept-alive connection.
+ */
+function sendRefusalBeforeBody(response: ServerResponse, refusal: HttpRefusal): void {
+  response.setHeader('connection', 'close');
+  sendError(response, refusal);
+}
+
+function bearerToken(request: IncomingMessage): string | null {
+  const match = /^Bearer (\S+)$/.exec(request.headers.authorization?.trim() ?? '');
+  return match ? match[1]! : null;
+}
+
+/**
+ * `/metrics` tells how busy each route is and how many refusals there were: for the operator's
+ * Prometheus, which sends METRICS_TOKEN as a bearer token, not for anyone who can reach the port.
+ */
+function metricsRefusal(request: IncomingMessage, metricsToken: string | undefined): HttpRefusal | null {
+  if (!metricsToken) {
+    return { status: 403, code: 'FORBIDDEN', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
+  }
+  const presented = bearerToken(request);
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  if (presented === null || !timingSafeEqual(digest(presented), digest(metricsToken))) {
+    return { status: 401, code: 'UNAUTHENTICATED', message: '/metrics answers only with Authorization: Bearer <METRICS_TOKEN>.', headers: { 'www-authenticate': 'Bearer' } };
+  }
+  return null;
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {

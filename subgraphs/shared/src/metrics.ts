@@ -15,6 +15,11 @@ export interface ProcessMetrics {
   releaseBasisSignatures: Counter<'agency'>;
   /** Agencies: signatures of release bases checked (the persons of one call share one). */
   releaseBasisChecks: Counter<never>;
+  /**
+   * Requests refused for want of a valid token, by reason (missing_token, rejected_token): an
+   * anonymous flood shows here, not as one audit record per request.
+   */
+  unauthenticatedRequests: Counter<'reason'>;
 }
 
 export function createProcessMetrics(service: string): ProcessMetrics {
@@ -57,5 +62,11 @@ export function createProcessMetrics(service: string): ProcessMetrics {
     help: 'Signatures of release bases this agency checked',
     registers: [registry],
   });
-  return { registry, dbStatements, subgraphFailures, httpRequests, httpDuration, releaseBasisSignatures, releaseBasisChecks };
+  const unauthenticatedRequests = new Counter({
+    name: 'unauthenticated_requests_total',
+    help: 'Requests refused before their body was read, for want of a valid bearer token, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return { registry, dbStatements, subgraphFailures, httpRequests, httpDuration, unauthenticatedRequests, releaseBasisSignatures, releaseBasisChecks };
 }

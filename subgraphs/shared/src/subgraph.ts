@@ -127,6 +127,9 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     logger,
     // Only the gateway's signed requests are served, and a cohort's member list can be long.
     maxBodyBytes: 16_000_000,
+    // The gateway's request id, so that this store's records join the gateway's.
+    trustIncomingRequestId: true,
+    metricsToken: env.METRICS_TOKEN || undefined,
     async context(request, requestId) {
       const caller = await verifyGatewayToken(request.headers, requestId);
       if (!caller) {
