@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Role } from '../../src/caller.ts';
+import { defaultPurpose, type Role } from '../../src/caller.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../src/gateway-token.ts';
 import { listen } from '../../src/http.ts';
 import type { BuiltSubgraph, SubgraphOptions } from '../../src/subgraph.ts';
@@ -23,7 +23,7 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION' }, built.name)}`,
+          authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: defaultPurpose(caller.role ?? 'coordinator') }, built.name)}`,
         },
         body: JSON.stringify({ query, variables }),
       });
