@@ -27,6 +27,8 @@ export interface AuditEntry {
   operationHash?: string | null;
   /** A release of many persons at once (statistics): the set, kept once in released_member_set. */
   releasedSet?: ReleasedSet | null;
+  /** Fields asked for but not released (protected identity): never also in `fields`. */
+  withheldFields?: string[];
 }
 
 /**
@@ -73,6 +75,8 @@ export interface AuditRow {
   /** For a statistics release: how many persons it counted, and the digest of their set (ReleasedSet). */
   member_count?: number | null;
   member_set_digest?: string | null;
+  /** JSON list of the fields asked for and withheld; null when nothing was. */
+  withheld_fields?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -136,6 +140,12 @@ export const auditMigrations = (dialect: Dialect): Migrations => ({
         .execute();
     },
   },
+  // A record says what was withheld as well as what was released (a protected identity's name and address).
+  '0006_audit_withheld_fields': {
+    async up(db) {
+      await db.schema.alterTable('audit_log').addColumn('withheld_fields', 'text').execute();
+    },
+  },
 });
 
 /** The hash of a record: SHA-256 over the previous hash and every column but the hash itself. */
@@ -145,6 +155,7 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
     row.decision, row.reason, row.protected_identity, row.operation, row.operation_hash,
     // Only records of a statistics release have these; the records before them hash as they did.
     ...(row.member_set_digest != null ? [row.member_count, row.member_set_digest] : []),
+    ...(row.withheld_fields != null ? [row.withheld_fields] : []),
   ]);
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
@@ -267,6 +278,7 @@ export class AuditLog {
         reason: entry.reason, protected_identity: entry.protectedIdentity ? 1 : 0, operation: entry.operation ?? null,
         operation_hash: entry.operationHash ?? null,
         ...(entry.releasedSet ? { member_count: entry.releasedSet.count, member_set_digest: entry.releasedSet.digest } : {}),
+        ...(entry.withheldFields?.length ? { withheld_fields: JSON.stringify(entry.withheldFields) } : {}),
         prev_hash: hash,
       };
       hash = recordHash(row);
@@ -319,11 +331,14 @@ export class RequestAudit {
     const agency = entry.agency ?? this.agency;
     const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}`;
     const existing = this.entries.get(key);
+    const withheld = new Set([...(existing?.withheldFields ?? []), ...(entry.withheldFields ?? [])]);
+    const fields = [...new Set([...(existing?.fields ?? []), ...entry.fields])].filter((f) => !withheld.has(f));
     if (existing) {
-      existing.fields = [...new Set([...existing.fields, ...entry.fields])];
+      existing.fields = fields;
       existing.protectedIdentity ||= entry.protectedIdentity;
+      if (withheld.size > 0) existing.withheldFields = [...withheld];
     } else {
-      this.entries.set(key, { ...entry, agency, fields: [...new Set(entry.fields)] });
+      this.entries.set(key, { ...entry, agency, fields, ...(withheld.size > 0 ? { withheldFields: [...withheld] } : {}) });
     }
   }
 
