@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,5 +93,17 @@ describe('the gateway\'s rules for a user token\'s times and purpose', () => {
     await expect(mintDevToken(dataDir, { sub: 'analyst-1', role: 'analyst', purpose: 'AUDIT' })).rejects.toThrow(/purpose/);
     const token = await mintDevToken(dataDir, { sub: 'auditor-1', role: 'auditor', purpose: 'TILLSYN', expiresIn: '12h' });
     expect(await check(token)).toMatchObject({ ok: true, value: { purpose: 'TILLSYN' } });
+  });
+
+  it('`npm run token` refuses an unknown purpose and a lifetime over 12 h, exit 2, and prints no token', () => {
+    const root = path.join(import.meta.dirname, '../..');
+    for (const args of [['--purpose', 'CURIOSITY'], ['--expires', '13h']]) {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', '--role', 'coordinator', ...args], {
+        cwd: root, env: { ...process.env, DATA_DIR: dataDir, JWKS_URL: '' }, encoding: 'utf8',
+      });
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/purpose|12 h/);
+      expect(run.stdout).not.toMatch(/eyJ/);
+    }
   });
 });
