@@ -20,7 +20,10 @@ async function rowOf(person: PersonParent, ctx: CoordinationContext): Promise<Pe
   return row;
 }
 
-/** Name and address of a person with protected identity never leave this subgraph. */
+/**
+ * Name and address of a person with protected identity never leave this subgraph; the read's audit
+ * record lists them as withheld, not released (personReadEntry in access.ts).
+ */
 async function unlessProtected(person: PersonParent, ctx: CoordinationContext, value: (row: PersonRow) => string | null) {
   const row = await rowOf(person, ctx);
   if (isProtected(row)) {
