@@ -1,15 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { isRole, type Role } from '../../subgraphs/shared/src/caller.ts';
+import { isRole, type Purpose, type Role } from '../../subgraphs/shared/src/caller.ts';
 import { failure, success, type Result } from '../../subgraphs/shared/src/errors.ts';
 import { ExpiringCache } from '../../subgraphs/shared/src/expiring-cache.ts';
 import { DEFAULT_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, loadOrCreateDevIssuer } from './dev-issuer.ts';
+import { checkTokenTimes, purposeOfToken, USER_TOKEN_CLOCK_TOLERANCE_SECONDS } from './token-rules.ts';
 
 /** The end user as the gateway's token check established them. */
 export interface AuthenticatedUser {
   id: string;
   role: Role;
-  purpose: string;
+  purpose: Purpose;
 }
 
 export type Authenticator = (headers: IncomingHttpHeaders) => Promise<Result<AuthenticatedUser>>;
@@ -23,7 +24,9 @@ interface VerifierSettings {
 
 /**
  * Verifies the user's bearer JWT: signature against the issuer's keys, issuer, audience, expiry,
- * and an algorithm from an explicit list (no `none`, no switching to a symmetric algorithm).
+ * and an algorithm from an explicit list (no `none`, no switching to a symmetric algorithm);
+ * then the gateway's own rules (token-rules.ts): at most 12 h of life, issued not in the future,
+ * a purpose from the fixed list of the role.
  * JWKS_URL selects an external OIDC issuer; otherwise the embedded dev issuer in DATA_DIR.
  */
 export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: string, now: () => number = Date.now): Promise<Authenticator> {
@@ -52,14 +55,17 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: strin
     if (known) return success(known);
     try {
       const { payload } = await jwtVerify(match[1]!, settings.keys, {
-        issuer: settings.issuer, audience: settings.audience, algorithms: settings.algorithms, clockTolerance: 30,
-        requiredClaims: ['exp'], currentDate: new Date(now()),
+        issuer: settings.issuer, audience: settings.audience, algorithms: settings.algorithms, clockTolerance: USER_TOKEN_CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp', 'iat'], currentDate: new Date(now()),
       });
       const role = payload.role ?? (Array.isArray(payload.roles) ? payload.roles[0] : undefined);
       if (typeof payload.sub !== 'string' || payload.sub === '') return failure('UNAUTHENTICATED', 'The token has no subject (sub).');
       if (!isRole(role)) return failure('UNAUTHENTICATED', 'The token carries no known role (coordinator, analyst, auditor).');
-      const purpose = typeof payload.purpose === 'string' && payload.purpose !== '' ? payload.purpose : defaultPurpose(role);
-      const user = { id: payload.sub, role, purpose };
+      const times = checkTokenTimes(payload, Math.floor(now() / 1000));
+      if (!times.ok) return times;
+      const purpose = purposeOfToken(role, payload.purpose);
+      if (!purpose.ok) return purpose;
+      const user = { id: payload.sub, role, purpose: purpose.value };
       verified.set(match[1]!, user, payload.exp! * 1000);
       return success(user);
     } catch (error) {
@@ -76,10 +82,6 @@ function describe(error: unknown): string {
   if (error instanceof errors.JWKSNoMatchingKey) return 'The token is signed by an unknown key.';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
   return 'The token is not a valid signed JWT.';
-}
-
-function defaultPurpose(role: Role): string {
-  return role === 'coordinator' ? 'COORDINATION' : role === 'analyst' ? 'FOLLOW_UP' : 'AUDIT';
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { decodeJwt, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import type { Role } from '../../subgraphs/shared/src/caller.ts';
+import { checkTokenTimes, purposeOfToken } from './token-rules.ts';
 
 /**
  * The embedded default's stand-in for the agencies' OIDC provider: a key pair created in
@@ -48,10 +49,16 @@ export interface DevTokenRequest {
   expiresIn?: string;
 }
 
+/**
+ * A token under the gateway's rules (token-rules.ts): a purpose of the role, at most 12 h of
+ * life. A request outside them throws, naming the rule, and nothing is minted.
+ */
 export async function mintDevToken(dataDir: string, request: DevTokenRequest): Promise<string> {
+  const purpose = purposeOfToken(request.role, request.purpose);
+  if (!purpose.ok) throw new Error(purpose.failure.message);
   const issuer = await loadOrCreateDevIssuer(dataDir);
   const key = await importJWK(issuer.privateJwk, DEV_ALGORITHM);
-  return new SignJWT({ role: request.role, ...(request.purpose ? { purpose: request.purpose } : {}) })
+  const token = await new SignJWT({ role: request.role, ...(request.purpose ? { purpose: request.purpose } : {}) })
     .setProtectedHeader({ alg: DEV_ALGORITHM, kid: issuer.kid, typ: 'JWT' })
     .setIssuer(DEV_ISSUER)
     .setAudience(DEFAULT_AUDIENCE)
@@ -59,4 +66,8 @@ export async function mintDevToken(dataDir: string, request: DevTokenRequest): P
     .setIssuedAt()
     .setExpirationTime(request.expiresIn ?? '8h')
     .sign(key);
+  // `expiresIn` is jose's duration text ("8h", "90m", "100y"): checked on what it came to.
+  const times = checkTokenTimes(decodeJwt(token), Math.floor(Date.now() / 1000));
+  if (!times.ok) throw new Error(times.failure.message);
+  return token;
 }

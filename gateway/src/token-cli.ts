@@ -1,13 +1,16 @@
 /**
  * `npm run token -- --role coordinator [--sub coordinator-2] [--purpose COORDINATION] [--expires 8h]`
  * Mints a token from the embedded dev issuer. The token is alone on the last line of output.
+ * The gateway's rules hold here too (token-rules.ts): a purpose of the role, at most 12 h.
  */
 import { parseArgs } from 'node:util';
-import { ROLES, isRole } from '../../subgraphs/shared/src/caller.ts';
+import { PURPOSES_BY_ROLE, ROLES, isRole } from '../../subgraphs/shared/src/caller.ts';
 import { dataDir } from '../../subgraphs/shared/src/config.ts';
 import { mintDevToken } from './dev-issuer.ts';
 
-const usage = `Usage: npm run token -- --role <${ROLES.join('|')}> [--sub coordinator-1] [--purpose TEXT] [--expires 8h]`;
+const purposes = ROLES.map((role) => `${role}: ${PURPOSES_BY_ROLE[role].join('|')}`).join('; ');
+const usage = `Usage: npm run token -- --role <${ROLES.join('|')}> [--sub coordinator-1] [--purpose PURPOSE] [--expires 8h]\n` +
+  `  purposes by role (the first is the default): ${purposes}; --expires at most 12h`;
 
 let values;
 try {
@@ -31,6 +34,12 @@ if (process.env.JWKS_URL) {
   console.error('JWKS_URL is set: the gateway trusts an external issuer, so dev tokens would be refused. Get a token from that issuer.');
   process.exit(2);
 }
-const token = await mintDevToken(dataDir(), { sub: values.sub, role: values.role, purpose: values.purpose, expiresIn: values.expires });
+let token;
+try {
+  token = await mintDevToken(dataDir(), { sub: values.sub, role: values.role, purpose: values.purpose, expiresIn: values.expires });
+} catch (error) {
+  console.error(`${(error as Error).message}\n${usage}`);
+  process.exit(2);
+}
 console.log(`# ${values.role} token for ${values.sub}, valid ${values.expires}; send it as: Authorization: Bearer <token>`);
 console.log(token);

@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES } from '../../subgraphs/shared/src/config.ts';
+import { addDays, todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
@@ -66,7 +67,7 @@ const CORPUS: HostileRequest[] = [
   { name: 'personnummer: NUL byte', body: person('850312-3823\u0000') },
   { name: 'personnummer: control characters', body: person('\u0007\u001b[2J850312-3823') },
   { name: 'cursor: SQL', body: gql('{ me { caseload(first: 5, after: "\' OR 1=1 --") { totalCount } } }') },
-  { name: 'consent: SQL and control characters in the form reference', body: gql('mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency } }', { i: { personnummer: FIXTURE_PERSONS.allConsent, agencies: ['CARE'], validFrom: '2026-01-01', validTo: '2099-01-01', formReference: "x'); DROP TABLE consent;--\u0000" } }) },
+  { name: 'consent: SQL and control characters in the form reference', body: gql('mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency } }', { i: { personnummer: FIXTURE_PERSONS.allConsent, agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: "x'); DROP TABLE consent;--\u0000" } }) },
   { name: 'consent: unknown agency', body: gql('mutation { revokeConsent(personnummer: "198503123823", agency: TAX_AGENCY) { agency } }') },
   { name: 'mutation over GET', method: 'GET', path: '/graphql?query=mutation%20%7B%20revokeConsent(personnummer%3A%22198503123823%22%2C%20agency%3A%20CARE)%20%7B%20agency%20%7D%20%7D' },
   { name: 'PUT', method: 'PUT', body: gql('{ me { id } }') },

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { addDays, todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
 import { freePort } from '../support/free-port.ts';
@@ -33,7 +33,7 @@ describe.skipIf(process.env.FINSAM_TEST_DATABASE === 'postgres')('graceful shutd
       return { status: response.status, body: await response.json() };
     };
     const recorded = await call('mutation($i: RecordConsentInput!) { recordConsent(input: $i) { formReference } }', {
-      i: { personnummer: FIXTURE_PERSONS.lacksCare, agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'SHUTDOWN-1' },
+      i: { personnummer: FIXTURE_PERSONS.lacksCare, agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'SHUTDOWN-1' },
     });
     expect(recorded.status).toBe(200);
     expect(recorded.body.errors).toBeUndefined();

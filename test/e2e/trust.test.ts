@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { verifyChain, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { addDays, todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
 import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
@@ -121,7 +121,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     });
 
     it('records a consent once however often the same form is sent, and releases the sector at once', async () => {
-      const input = { personnummer: '791102-2478', agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'SAMTYCKE-2026/17' };
+      const input = { personnummer: '791102-2478', agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'SAMTYCKE-2026/17' };
       const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency validFrom validTo formReference revokedAt } }';
       const first = await graph.query(coordinator1, mutation, { i: input });
       const second = await graph.query(coordinator1, mutation, { i: input });
@@ -137,7 +137,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       const person = FIXTURE_PERSONS.allConsent;
       const record = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency formReference } }';
       const revoke = 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { agency revokedAt } }';
-      const input = { personnummer: person, agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'SAMTYCKE-ATOMIC-1' };
+      const input = { personnummer: person, agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'SAMTYCKE-ATOMIC-1' };
       const consentsNow = async () => (await overview(coordinator1, person)).body.data!.person.consents;
       const recordsOf = async () => {
         const db = graph.store('coordination');
@@ -173,7 +173,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
 
     it('refuses malformed consents with BAD_USER_INPUT and writes nothing', async () => {
       const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency } }';
-      const good = { personnummer: FIXTURE_PERSONS.allConsent, agencies: ['CARE'], validFrom: todayIso(), validTo: '2099-12-31', formReference: 'F-1' };
+      const good = { personnummer: FIXTURE_PERSONS.allConsent, agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'F-1' };
       const before = (await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.consents;
       const cases = [
         { ...good, personnummer: '850312-3824' }, { ...good, agencies: [] }, { ...good, validFrom: '2026-02-30' },

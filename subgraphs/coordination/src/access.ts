@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import type { AuditEntry } from '../../shared/src/audit.ts';
 import { failure, success, type Result } from '../../shared/src/errors.ts';
 import { selectedFieldPaths } from '../../shared/src/field-paths.ts';
 import { parsePersonnummer } from '../../shared/src/personnummer.ts';
@@ -6,6 +7,23 @@ import type { CoordinationContext } from './context.ts';
 import type { PersonRow } from './data.ts';
 
 export const isProtected = (row: PersonRow) => row.identity_protection !== 'NONE';
+
+/** Person fields that never leave this subgraph for a person with protected identity (person.ts). */
+const WITHHELD_WHEN_PROTECTED = ['name', 'address'];
+
+/**
+ * The record of a read of a person's row: the fields asked for (paths under `prefix`, e.g.
+ * `person.`) split into those released and those withheld, so that the log extract does not
+ * claim a protected identity's name and address were given out.
+ */
+export function personReadEntry(row: PersonRow, fields: string[], prefix: string): Omit<AuditEntry, 'agency'> {
+  const protectedIdentity = isProtected(row);
+  const withheld = protectedIdentity ? fields.filter((f) => WITHHELD_WHEN_PROTECTED.some((name) => f === `${prefix}${name}`)) : [];
+  return {
+    personnummer: row.personnummer, fields: fields.filter((f) => !withheld.includes(f)), withheldFields: withheld,
+    decision: 'RELEASED', reason: null, protectedIdentity,
+  };
+}
 
 type Refusal = 'ROLE_NOT_ALLOWED' | 'NOT_IN_CASELOAD';
 
@@ -36,7 +54,7 @@ export async function personForCaller(ctx: CoordinationContext, input: string, i
     ROLE_NOT_ALLOWED: 'Only a coordinator can read a person, and only in their own caseload.',
     NOT_IN_CASELOAD: 'The person is not in your caseload.',
   });
-  if (found.ok) ctx.audit.record({ personnummer: found.value.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity: isProtected(found.value) });
+  if (found.ok) ctx.audit.record(personReadEntry(found.value, fields, 'person.'));
   return found;
 }
 

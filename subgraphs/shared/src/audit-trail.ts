@@ -26,6 +26,8 @@ export function auditRecordView(row: AuditRow) {
   return {
     at: row.at, actor: row.actor, role: row.role, purpose: row.purpose, agency: row.agency, decision: row.decision,
     reason: row.reason, fields: JSON.parse(row.fields) as string[], requestId: row.request_id,
+    withheldFields: row.withheld_fields ? JSON.parse(row.withheld_fields) as string[] : [],
+    protectedIdentity: Number(row.protected_identity) === 1,
   };
 }
 

@@ -29,6 +29,8 @@ export interface AuditEntry {
   releasedSet?: ReleasedSet | null;
   /** A release at an agency: the SHA-256 of the signed release basis it was made under (release-basis.ts). */
   basisDigest?: string | null;
+  /** Fields asked for but not released (protected identity): never also in `fields`. */
+  withheldFields?: string[];
 }
 
 /**
@@ -77,6 +79,8 @@ export interface AuditRow {
   member_set_digest?: string | null;
   /** For a release at an agency: the digest of the signed basis it was made under. */
   basis_digest?: string | null;
+  /** JSON list of the fields asked for and withheld; null when nothing was. */
+  withheld_fields?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -146,6 +150,12 @@ export const auditMigrations = (dialect: Dialect): Migrations => ({
       await db.schema.alterTable('audit_log').addColumn('basis_digest', 'text').execute();
     },
   },
+  // A record says what was withheld as well as what was released (a protected identity's name and address).
+  '0006_audit_withheld_fields': {
+    async up(db) {
+      await db.schema.alterTable('audit_log').addColumn('withheld_fields', 'text').execute();
+    },
+  },
 });
 
 /** The hash of a record: SHA-256 over the previous hash and every column but the hash itself. */
@@ -155,7 +165,8 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
     row.decision, row.reason, row.protected_identity, row.operation, row.operation_hash,
     // Only records of a statistics release have these; the records before them hash as they did.
     ...(row.member_set_digest != null ? [row.member_count, row.member_set_digest] : []),
-    ...(row.basis_digest != null ? [row.basis_digest] : []),
+    ...(row.basis_digest != null ? [['basis_digest', row.basis_digest]] : []),
+    ...(row.withheld_fields != null ? [['withheld_fields', row.withheld_fields]] : []),
   ]);
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
@@ -279,6 +290,7 @@ export class AuditLog {
         operation_hash: entry.operationHash ?? null,
         ...(entry.releasedSet ? { member_count: entry.releasedSet.count, member_set_digest: entry.releasedSet.digest } : {}),
         ...(entry.basisDigest ? { basis_digest: entry.basisDigest } : {}),
+        ...(entry.withheldFields?.length ? { withheld_fields: JSON.stringify(entry.withheldFields) } : {}),
         prev_hash: hash,
       };
       hash = recordHash(row);
@@ -331,11 +343,14 @@ export class RequestAudit {
     const agency = entry.agency ?? this.agency;
     const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}|${entry.basisDigest ?? ''}`;
     const existing = this.entries.get(key);
+    const withheld = new Set([...(existing?.withheldFields ?? []), ...(entry.withheldFields ?? [])]);
+    const fields = [...new Set([...(existing?.fields ?? []), ...entry.fields])].filter((f) => !withheld.has(f));
     if (existing) {
-      existing.fields = [...new Set([...existing.fields, ...entry.fields])];
+      existing.fields = fields;
       existing.protectedIdentity ||= entry.protectedIdentity;
+      if (withheld.size > 0) existing.withheldFields = [...withheld];
     } else {
-      this.entries.set(key, { ...entry, agency, fields: [...new Set(entry.fields)] });
+      this.entries.set(key, { ...entry, agency, fields, ...(withheld.size > 0 ? { withheldFields: [...withheld] } : {}) });
     }
   }
 

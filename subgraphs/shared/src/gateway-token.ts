@@ -5,7 +5,7 @@ import {
   createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT,
   type CryptoKey, type JWK, type JWTVerifyGetKey, type KeyObject,
 } from 'jose';
-import { isRole, type Caller } from './caller.ts';
+import { isPurposeOf, isRole, type Caller } from './caller.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 
 /**
@@ -117,7 +117,7 @@ export function createGatewayTokenVerifier(audience: string, env: NodeJS.Process
         issuer: GATEWAY_ISSUER, audience, algorithms: [GATEWAY_TOKEN_ALGORITHM],
         maxTokenAge: `${GATEWAY_TOKEN_LIFETIME_SECONDS}s`, clockTolerance: 5, currentDate: new Date(now()),
       });
-      if (typeof payload.sub !== 'string' || !isRole(payload.role) || typeof payload.purpose !== 'string' || typeof payload.exp !== 'number') return null;
+      if (typeof payload.sub !== 'string' || !isRole(payload.role) || !isPurposeOf(payload.role, payload.purpose) || typeof payload.exp !== 'number') return null;
       const subject: TokenSubject = { actorId: payload.sub, role: payload.role, purpose: payload.purpose };
       verified.set(token, subject, payload.exp * 1000);
       return { ...subject, requestId };

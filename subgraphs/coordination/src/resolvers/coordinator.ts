@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
 import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
-import { isProtected } from '../access.ts';
+import { personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import { caseloadPage, caseloadSize, type CoordinatorRow } from '../data.ts';
 import type { PersonParent } from './person.ts';
@@ -45,7 +45,7 @@ export const coordinatorResolvers = {
       const nodes: PersonParent[] = page.map((row) => ({ personnummer: row.personnummer, row }));
       const fields = selectedFieldPaths(info, '').filter((f) => f.startsWith('.nodes.')).map((f) => f.slice('.nodes.'.length));
       for (const row of page) {
-        ctx.audit.record({ personnummer: row.personnummer, fields: fields.length > 0 ? fields : ['personnummer'], decision: 'RELEASED', reason: null, protectedIdentity: isProtected(row) });
+        ctx.audit.record(personReadEntry(row, fields.length > 0 ? fields : ['personnummer'], ''));
       }
       return {
         totalCount: rows[0] ? Number(rows[0].total) : await caseloadSize(ctx.db, c.id, today),

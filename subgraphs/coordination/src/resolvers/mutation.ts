@@ -1,5 +1,5 @@
 import { AGENCIES } from '../../../shared/src/population/types.ts';
-import { isIsoDate, todayIso } from '../../../shared/src/dates.ts';
+import { addDays, isIsoDate, todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
 import { isProtected, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
@@ -16,15 +16,47 @@ interface RecordConsentInput {
 
 const FORM_REFERENCE = /^[\p{L}\p{N} ._\/-]{1,100}$/u;
 
+/**
+ * The validity a signed consent form can have (docs/tokens-and-consent.md). A consent is recorded
+ * when it is signed: a form may reach the coordinator some days after the meeting where it was
+ * signed, but a validFrom further back would make reads that happened before it look covered.
+ * It may start a little ahead (signed before an intervention starts). It lasts at most three
+ * years from its first day, the longest a samordningsförbund asks one samtycke to cover; a
+ * longer cooperation asks the person again.
+ */
+export const CONSENT_BOUNDS = { maxDaysBack: 30, maxDaysAhead: 30, maxYears: 3 } as const;
+
+const refuse = (argument: string, message: string) => failure('BAD_USER_INPUT', message, { argument });
+
+/** The same calendar day `years` later (29 February becomes 1 March). */
+function addYears(date: string, years: number): string {
+  return addDays(`${Number(date.slice(0, 4)) + years}-${date.slice(5, 7)}-01`, Number(date.slice(8, 10)) - 1);
+}
+
 /** Everything but the person is checked before anything is read, so bad input costs no statement. */
-function validConsent(input: RecordConsentInput, today: string): Result<Omit<NewConsent, 'personnummer' | 'recordedBy'>> {
-  if (input.agencies.length === 0) return failure('BAD_USER_INPUT', 'Name at least one agency the consent covers.');
-  if (!isIsoDate(input.validFrom) || !isIsoDate(input.validTo)) return failure('BAD_USER_INPUT', 'validFrom and validTo are dates written YYYY-MM-DD.');
-  if (input.validFrom > input.validTo) return failure('BAD_USER_INPUT', 'validFrom is after validTo.');
-  if (input.validTo < today) return failure('BAD_USER_INPUT', 'validTo is in the past: the consent would never be in force.');
+export function validConsent(input: RecordConsentInput, today: string): Result<Omit<NewConsent, 'personnummer' | 'recordedBy'>> {
+  if (input.agencies.length === 0) return refuse('input.agencies', 'Name at least one agency the consent covers.');
+  for (const argument of ['validFrom', 'validTo'] as const) {
+    if (!isIsoDate(input[argument])) return refuse(`input.${argument}`, `${argument} is a calendar date written YYYY-MM-DD.`);
+  }
+  const { maxDaysBack, maxDaysAhead, maxYears } = CONSENT_BOUNDS;
+  if (input.validFrom < addDays(today, -maxDaysBack)) {
+    return refuse('input.validFrom', `validFrom is more than ${maxDaysBack} days before today: a consent is recorded when it is signed.`);
+  }
+  if (input.validFrom > addDays(today, maxDaysAhead)) return refuse('input.validFrom', `validFrom is more than ${maxDaysAhead} days after today.`);
+  if (input.validFrom > input.validTo) return refuse('input.validTo', 'validTo is before validFrom.');
+  if (input.validTo < today) return refuse('input.validTo', 'validTo is in the past: the consent would never be in force.');
+  if (input.validTo > addYears(input.validFrom, maxYears)) {
+    return refuse('input.validTo', `validTo is more than ${maxYears} years after validFrom, the longest a consent may run.`);
+  }
   const formReference = input.formReference.trim();
-  if (!FORM_REFERENCE.test(formReference)) return failure('BAD_USER_INPUT', 'formReference is 1–100 letters, digits, spaces or . _ / -.');
+  if (!FORM_REFERENCE.test(formReference)) return refuse('input.formReference', 'formReference is 1–100 letters, digits, spaces or . _ / -.');
   return success({ agencies: [...new Set(input.agencies)], validFrom: input.validFrom, validTo: input.validTo, formReference });
+}
+
+/** A consent cannot start before the person was born (the only bound that needs the person). */
+export function withinLifetime(validFrom: string, birthDate: string): Result<void> {
+  return validFrom < birthDate ? refuse('input.validFrom', 'validFrom is before the person was born.') : success(undefined);
 }
 
 async function consentsAfter(ctx: CoordinationContext, personnummer: string) {
@@ -38,6 +70,7 @@ export const mutationResolvers = {
       const consent = valueOrThrow(validConsent(args.input, today));
       const fields = consent.agencies.map((agency) => `consent.${agency}`);
       const person = valueOrThrow(await personToChange(ctx, args.input.personnummer, fields));
+      valueOrThrow(withinLifetime(consent.validFrom, person.birth_date));
       await ctx.auditLog.changeWithRecords(ctx.caller,
         (trx: Db) => recordConsent(trx, { ...consent, personnummer: person.personnummer, recordedBy: ctx.caller.actorId }, new Date().toISOString()),
         (recorded) => [{

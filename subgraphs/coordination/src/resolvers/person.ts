@@ -3,7 +3,7 @@ import { todayIso } from '../../../shared/src/dates.ts';
 import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
 import type { ConsentEvidence } from '../../../shared/src/consent.ts';
 import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
-import { isProtected } from '../access.ts';
+import { isProtected, personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
 import { computeSignals, type SectorFacts } from '../signals.ts';
@@ -35,14 +35,17 @@ async function personFromPlan(ref: PersonParent, ctx: CoordinationContext, info:
     ctx.audit.record({ personnummer: ref.personnummer, fields, decision: 'REFUSED', reason, protectedIdentity: false });
     return valueOrThrow(failure('FORBIDDEN', reason === 'NOT_IN_CASELOAD' ? 'The person is not in your caseload.' : 'Only a coordinator can read a person.', { reason }));
   }
-  ctx.audit.record({ personnummer: ref.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity: isProtected(row) });
+  ctx.audit.record(personReadEntry(row, fields, ''));
   return { ...ref, row };
 }
 
 /** The basis coordination signs for one agency (shared/src/release-basis.ts); the release itself is logged where the person was reached. */
 const releaseBasisFor = (agency: string) => async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.releaseBasisFor(agency, await rowOf(p, ctx));
 
-/** Name and address of a person with protected identity never leave this subgraph. */
+/**
+ * Name and address of a person with protected identity never leave this subgraph; the read's audit
+ * record lists them as withheld, not released (personReadEntry in access.ts).
+ */
 async function unlessProtected(person: PersonParent, ctx: CoordinationContext, value: (row: PersonRow) => string | null) {
   const row = await rowOf(person, ctx);
   if (isProtected(row)) {

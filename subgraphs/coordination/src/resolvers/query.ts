@@ -13,14 +13,23 @@ interface AuditTrailArgs {
   to?: string | null;
 }
 
+/**
+ * The extract asked for. A refusal for a valid personnummer is logged against that person, so the
+ * person's own log extract shows who tried to read their access log, whatever the reason.
+ */
 function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{ personnummer: string; from: string | null; to: string }> {
-  if (ctx.caller.role !== 'auditor') return failure('FORBIDDEN', 'Only an auditor may read the audit trail.');
   const parsed = parsePersonnummer(args.personnummer);
-  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`);
+  const refuse = (code: 'FORBIDDEN' | 'BAD_USER_INPUT', reason: string, message: string, argument?: string) => {
+    if (parsed.ok) ctx.audit.record({ personnummer: parsed.value, fields: ['auditTrail'], decision: 'REFUSED', reason, protectedIdentity: false });
+    return failure<never>(code, message, { reason, ...(argument ? { argument } : {}) });
+  };
+  if (ctx.caller.role !== 'auditor') return refuse('FORBIDDEN', 'ROLE_NOT_ALLOWED', 'Only an auditor may read the audit trail.');
+  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`, { argument: 'personnummer' });
   const from = args.from ?? null;
   const to = args.to ?? todayIso();
-  if ((from !== null && !isIsoDate(from)) || !isIsoDate(to)) return failure('BAD_USER_INPUT', 'from and to are dates written YYYY-MM-DD.');
-  if (from !== null && from > to) return failure('BAD_USER_INPUT', 'from is after to.');
+  if (from !== null && !isIsoDate(from)) return refuse('BAD_USER_INPUT', 'INVALID_PERIOD', 'from is a date written YYYY-MM-DD.', 'from');
+  if (!isIsoDate(to)) return refuse('BAD_USER_INPUT', 'INVALID_PERIOD', 'to is a date written YYYY-MM-DD.', 'to');
+  if (from !== null && from > to) return refuse('BAD_USER_INPUT', 'INVALID_PERIOD', 'from is after to.', 'from');
   return success({ personnummer: parsed.value, from, to });
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Role } from '../../src/caller.ts';
+import { defaultPurpose, type Role } from '../../src/caller.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../../src/gateway-token.ts';
 import { listen } from '../../src/http.ts';
 import { loadOrCreateCoordinationKey, signPersonBases } from '../../src/release-basis.ts';
@@ -36,7 +36,7 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
         headers: {
           'content-type': 'application/json',
           'x-request-id': requestId,
-          authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION' }, built.name)}`,
+          authorization: `Bearer ${await signGatewayToken(gatewayKey, { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: defaultPurpose(caller.role ?? 'coordinator') }, built.name)}`,
         },
         body: JSON.stringify({ query, variables }),
       });
