@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordHash, type AuditDb, type AuditRow } from '../../subgraphs/shared/src/audit.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
+import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { startGraph, type TestGraph } from '../support/graph.ts';
+
+const root = path.join(import.meta.dirname, '../..');
+const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
+const STORES = [...SUBGRAPH_NAMES, 'gateway'] as const;
+type StoreName = (typeof STORES)[number];
+
+/** `npm run audit -- verify` as an operator runs it, against the graph's stores. */
+function verify(graph: TestGraph): { status: number; out: string } {
+  const env = { ...process.env, ...graph.storeEnv };
+  try {
+    return { status: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/audit-cli.ts', 'verify'], { cwd: root, env, stdio: 'pipe' }).toString() };
+  } catch (error) {
+    const e = error as { status: number; stdout: Buffer; stderr: Buffer };
+    return { status: e.status, out: `${e.stdout}${e.stderr}` };
+  }
+}
+
+/** Traffic that leaves records in every store: the gateway's, coordination's and each agency's. */
+async function someTraffic(graph: TestGraph): Promise<void> {
+  const coordinator = await graph.token('coordinator', 'coordinator-1');
+  for (const personnummer of [FIXTURE_PERSONS.allConsent, FIXTURE_PERSONS.lacksCare, FIXTURE_PERSONS.day180Approaching]) {
+    for (let i = 0; i < 4; i++) expect((await graph.query(coordinator, PERSON_OVERVIEW, { personnummer })).status).toBe(200);
+  }
+}
+
+/** A connection with the owner's rights, as the intruder has (graph.store opens SQLite read-only). */
+const ownerConnection = (graph: TestGraph, store: StoreName): Kysely<AuditDb> => (graph.dialect === 'sqlite'
+  ? new Kysely<AuditDb>({ dialect: new SqliteDialect({ database: new Database(path.join(graph.dataDir, `${store}.sqlite`)) }) })
+  : graph.store(store));
+
+const newest = async (graph: TestGraph, store: StoreName) => {
+  const db = graph.store(store);
+  try {
+    return Number((await db.selectFrom('audit_log').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirstOrThrow()).seq);
+  } finally {
+    await db.destroy();
+  }
+};
+
+describe('anchored audit chains: a store\'s tail cannot be removed or rewritten unnoticed', () => {
+  describe('removed tails', () => {
+    let graph: TestGraph;
+    beforeAll(async () => {
+      graph = await startGraph({ persons: 300 });
+      await someTraffic(graph);
+      await graph.checkpointAuditChains();
+    });
+    afterAll(() => graph?.close());
+
+    it('an untouched graph verifies, every chain anchored outside its store', async () => {
+      const result = verify(graph);
+      expect(result.status, result.out).toBe(0);
+      for (const store of STORES) expect(result.out).toMatch(new RegExp(`^${store}: \\d+ records, chain intact`, 'm'));
+    });
+
+    it('deleting the newest records of any store (guard dropped) makes verify exit 1 naming that store', async () => {
+      const tampered: StoreName[] = [];
+      for (const store of STORES) {
+        const head = await newest(graph, store);
+        expect(head, store).toBeGreaterThan(0);
+        await graph.dropAuditGuard(store);
+        const db = ownerConnection(graph, store);
+        // As in the report: the newest 50 records (or all, in a store that has fewer).
+        const removed = await db.deleteFrom('audit_log').where('seq', '>', Math.max(0, head - 50)).executeTakeFirst();
+        await db.destroy();
+        expect(Number(removed.numDeletedRows), store).toBe(Math.min(50, head));
+        tampered.push(store);
+
+        const result = verify(graph);
+        expect(result.status, `${store}: ${result.out}`).toBe(1);
+        for (const name of STORES) {
+          if (tampered.includes(name)) expect(result.out, name).toMatch(new RegExp(`^${name}: BROKEN`, 'm'));
+          else expect(result.out, name).toMatch(new RegExp(`^${name}: \\d+ records, chain intact`, 'm'));
+        }
+      }
+    });
+  });
+
+  describe('rewritten tails', () => {
+    let graph: TestGraph;
+    beforeAll(async () => {
+      graph = await startGraph({ persons: 300 });
+      await someTraffic(graph);
+      await graph.checkpointAuditChains();
+    });
+    afterAll(() => graph?.close());
+
+    it('a record changed and every hash after it recomputed (the chain itself still fits) makes verify exit 1 naming the store', async () => {
+      for (const store of ['care', 'gateway'] as const) {
+        const head = await newest(graph, store);
+        await graph.dropAuditGuard(store);
+        const db = ownerConnection(graph, store);
+        const tail = (await db.selectFrom('audit_log').selectAll().where('seq', '>', Math.max(0, head - 5)).orderBy('seq').execute()) as AuditRow[];
+        let previous = tail[0]!.prev_hash;
+        for (const [i, raw] of tail.entries()) {
+          const { hash: _old, ...row } = { ...raw, seq: Number(raw.seq), protected_identity: Number(raw.protected_identity), prev_hash: previous };
+          if (i === 0) row.actor = 'someone-else';
+          const hash = recordHash(row);
+          await db.updateTable('audit_log').set({ actor: row.actor, prev_hash: row.prev_hash, hash }).where('seq', '=', row.seq).execute();
+          previous = hash;
+        }
+        await db.destroy();
+        const result = verify(graph);
+        expect(result.status, result.out).toBe(1);
+        expect(result.out).toMatch(new RegExp(`^${store}: BROKEN at record ${tail[tail.length - 1]!.seq}`, 'm'));
+      }
+    });
+  });
+
+  describe('a subgraph that is down at checkpoint time', () => {
+    let graph: TestGraph;
+    const logLines: string[] = [];
+    beforeAll(async () => {
+      graph = await startGraph({ persons: 300, logLines });
+    });
+    afterAll(() => graph?.close());
+
+    it('is logged and tried again at the next checkpoint; the gateway keeps serving', async () => {
+      const down: SubgraphName = 'employment';
+      await graph.stopSubgraph(down);
+      try {
+        const round = (await graph.checkpointAuditChains()) as { stores: { store: string; ok: boolean }[] };
+        expect(round.stores.filter((s) => !s.ok).map((s) => s.store)).toEqual([down]);
+        const coordinator = await graph.token('coordinator', 'coordinator-1');
+        const answer = await graph.query(coordinator, PERSON_OVERVIEW, { personnummer: FIXTURE_PERSONS.allConsent });
+        expect(answer.status).toBe(200);
+        expect(answer.body.data!.person.care).not.toBeNull();
+      } finally {
+        await graph.restartSubgraph(down);
+      }
+      const warning = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.msg === 'audit checkpoint failed; tried again at the next one');
+      expect(warning).toMatchObject({ store: down });
+      const again = (await graph.checkpointAuditChains()) as { stores: { store: string; ok: boolean }[] };
+      expect(again.stores.every((s) => s.ok)).toBe(true);
+      expect(verify(graph).status).toBe(0);
+    });
+  });
+});
