@@ -63,8 +63,7 @@ export class AuditCheckpoints {
       try {
         const head = await this.headOf(store, url, await signCheckpoint(key, own, store, true));
         const seen: Checkpoint = { store, ...head, at };
-        await this.warnIfRewound(seen);
-        await keepCheckpoint(db, seen, await signCheckpoint(key, seen, 'gateway'));
+        if (await this.isNew(seen)) await keepCheckpoint(db, seen, await signCheckpoint(key, seen, 'gateway'));
         return { store, ok: true, seq: head.seq };
       } catch (error) {
         logger.warn({ store, err: (error as Error).message }, 'audit checkpoint failed; tried again at the next one');
@@ -88,12 +87,18 @@ export class AuditCheckpoints {
     return { seq: answer.seq, hash: answer.hash };
   }
 
-  /** A head behind, or changed at, the last one witnessed is tampering (or a store replaced): said at once, not only at the next verify. */
-  private async warnIfRewound(seen: Checkpoint): Promise<void> {
+  /**
+   * Whether the head is worth a new checkpoint: not when it is the one witnessed last (an idle
+   * store adds no rows). A head behind, or changed at, the last one witnessed is tampering (or a
+   * store replaced): said at once, not only at the next verify, and witnessed as well.
+   */
+  private async isNew(seen: Checkpoint): Promise<boolean> {
     const before = await latestCheckpointOf(this.options.db, seen.store);
-    if (!before) return;
-    if (seen.seq < before.seq || (seen.seq === before.seq && seen.hash !== before.hash)) {
+    if (!before) return true;
+    if (seen.seq === before.seq && seen.hash === before.hash) return false;
+    if (seen.seq <= before.seq) {
       this.options.logger.error({ store: seen.store, seq: seen.seq, witnessedSeq: before.seq, witnessedAt: before.at }, 'audit chain head is behind or differs from the one witnessed before: records were removed or rewritten');
     }
+    return true;
   }
 }

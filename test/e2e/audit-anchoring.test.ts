@@ -147,5 +147,18 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
       expect(again.stores.every((s) => s.ok)).toBe(true);
       expect(verify(graph).status).toBe(0);
     });
+
+    it('a head that went back since the last checkpoint is logged as an error at the next one, before any verify', async () => {
+      const store: SubgraphName = 'social-services';
+      const head = await newest(graph, store);
+      expect(head).toBeGreaterThan(0);
+      await graph.dropAuditGuard(store);
+      const db = ownerConnection(graph, store);
+      await db.deleteFrom('audit_log').where('seq', '=', head).execute();
+      await db.destroy();
+      await graph.checkpointAuditChains();
+      const alarm = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((l) => l.level === 50 && l.store === store);
+      expect(alarm).toMatchObject({ seq: head - 1, witnessedSeq: head, msg: expect.stringMatching(/records were removed or rewritten/) });
+    });
   });
 });

@@ -96,7 +96,8 @@ export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditD
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(request.headers.authorization ?? '');
     const handed = match ? await handedCheckpoint(match[1]!, options.store, options.keys) : null;
     if (!handed) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway hands this store checkpoints.' });
-    await keepCheckpoint(options.db, handed, match![1]!);
+    const before = await latestCheckpointOf(options.db, 'gateway');
+    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(options.db, handed, match![1]!);
     const head = await chainHead(options.db);
     options.logger.debug({ gatewaySeq: handed.seq, seq: head.seq }, 'audit checkpoint exchanged');
     sendJson(response, 200, { store: options.store, seq: head.seq, hash: head.hash });
