@@ -2,10 +2,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { SignJWT } from 'jose';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordHash, type AuditDb, type AuditRow } from '../../subgraphs/shared/src/audit.ts';
+import { CHECKPOINT_PATH, CHECKPOINT_TYPE, signCheckpoint } from '../../subgraphs/shared/src/audit-checkpoint.ts';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
+import { GATEWAY_ISSUER, loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
@@ -146,6 +149,39 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
       const again = await graph.checkpointAuditChains();
       expect(again.stores.every((s) => s.ok)).toBe(true);
       expect(verify(graph).status).toBe(0);
+    });
+
+    it('a subgraph takes only the gateway\'s fresh checkpoint addressed to it, and keeps nothing else', async () => {
+      const key = await loadOrCreateGatewayKey(graph.dataDir);
+      const kept = async () => {
+        const db = graph.store('care');
+        try {
+          return (await db.selectFrom('audit_checkpoint').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n;
+        } finally {
+          await db.destroy();
+        }
+      };
+      const before = await kept();
+      const head = { store: 'gateway', seq: 1, hash: 'a'.repeat(64), at: new Date().toISOString() };
+      const post = (authorization?: string) => fetch(new URL(CHECKPOINT_PATH, graph.subgraphUrl('care')), { method: 'POST', headers: authorization ? { authorization } : {} });
+      const refused = [
+        await post(),
+        // A gateway token for care is not a checkpoint.
+        await post(`Bearer ${await signGatewayToken(key, { actorId: 'gateway', role: 'auditor', purpose: 'AUDIT' }, 'care')}`),
+        // A checkpoint for another store.
+        await post(`Bearer ${await signCheckpoint(key, head, 'employment', true)}`),
+        // One kept by the gateway (no expiry), replayed.
+        await post(`Bearer ${await signCheckpoint(key, head, 'care')}`),
+        // One signed two minutes ago.
+        await post(`Bearer ${await new SignJWT({ seq: 1, hash: head.hash, at: head.at }).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: CHECKPOINT_TYPE })
+          .setIssuer(GATEWAY_ISSUER).setSubject('gateway').setAudience('care').setIssuedAt(Math.floor(Date.now() / 1000) - 120).setExpirationTime('1h').sign(key.privateKey)}`),
+      ];
+      expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+      expect((await fetch(new URL(CHECKPOINT_PATH, graph.subgraphUrl('care')))).status).toBe(405);
+      expect(await kept()).toEqual(before);
+      const taken = await post(`Bearer ${await signCheckpoint(key, head, 'care', true)}`);
+      expect(taken.status).toBe(200);
+      expect(await taken.json()).toMatchObject({ store: 'care', seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     });
 
     it('a head that went back since the last checkpoint is logged as an error at the next one, before any verify', async () => {
