@@ -24,7 +24,7 @@ const fileOf = (dataDir: string) => path.join(dataDir, 'dev-issuer-key.json');
 export async function loadOrCreateDevIssuer(dataDir: string): Promise<DevIssuerFile> {
   const file = fileOf(dataDir);
   if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as DevIssuerFile;
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const { privateKey, publicKey } = await generateKeyPair(DEV_ALGORITHM, { extractable: true });
   const kid = `dev-${Date.now().toString(36)}`;
   const created: DevIssuerFile = {

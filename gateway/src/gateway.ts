@@ -5,7 +5,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
 import { AuditLog, auditMigrations, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
-import { databaseUrlFor, openDatabase } from '../../subgraphs/shared/src/database.ts';
+import { databaseUrlFor, openDatabase, privateDirectory } from '../../subgraphs/shared/src/database.ts';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { GatewayTokens, loadOrCreateGatewayKey } from '../../subgraphs/shared/src/gateway-token.ts';
 import { createGraphQLHttpHandler, sendJson } from '../../subgraphs/shared/src/http.ts';
@@ -16,6 +16,7 @@ import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
+import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
 import { requestAuditPlugin } from './request-audit.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
@@ -74,6 +75,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const logger = options.logger ?? createLogger('gateway');
   const metrics = createProcessMetrics('gateway');
   const directory = options.dataDir ?? dataDir(env);
+  privateDirectory(directory);
   const authenticate = await createAuthenticator(env, directory);
   const signingKey = await loadOrCreateGatewayKey(directory);
   const store = await openDatabase<AuditDb>({
@@ -94,6 +96,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
     }),
     logger,
   });
+  const checkpoints = new AuditCheckpoints({ db: store.auditDb, key: signingKey, urls, connections, timeoutMs: intFromEnv('SUBGRAPH_TIMEOUT_MS', 2000, env), logger });
+  await checkpoints.take();
+  checkpoints.every(auditCheckpointIntervalMs(env));
   const protection = armor();
   const apollo = createApolloServer<GatewayContext>({
     gateway,
@@ -139,8 +144,11 @@ export async function buildGateway(options: GatewayOptions = {}) {
 
   return {
     handler, metrics, logger, urls,
+    /** Witnesses every store's audit chain head now, as at each interval (docs/audit-anchoring.md). */
+    checkpointAuditChains: () => checkpoints.take(),
     async stop() {
       await apollo.stop();
+      await checkpoints.stop();
       await connections.close();
       await store.close();
     },

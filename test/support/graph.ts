@@ -50,7 +50,8 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
   const servers: Record<string, RunningServer> = {};
   for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1');
-  const gatewayEnv: NodeJS.ProcessEnv = { ...env, ...options.gatewayEnv };
+  // Checkpoints of the audit chains only at start, at stop and when a test asks (checkpointAuditChains).
+  const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', ...env, ...options.gatewayEnv };
   const storeLocation = (store: SubgraphName | 'gateway') => {
     const url = env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`];
     return url ? { databaseUrl: url } : { file: path.join(dataDir, `${store}.sqlite`) };
@@ -81,6 +82,8 @@ export async function startGraph(options: { persons?: number; seed?: number; env
       });
       return { status: response.status, body: await response.json() };
     },
+    /** Has the gateway witness every store's audit chain head now, as it does at its interval. */
+    checkpointAuditChains: () => gateway.checkpointAuditChains(),
     dialect: postgres ? 'postgres' as const : 'sqlite' as const,
     /** Where the stores are, as the `npm run audit` command reads it. */
     storeEnv: { ...env, DATA_DIR: dataDir } as NodeJS.ProcessEnv,
@@ -88,8 +91,8 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     store: (store: SubgraphName | 'gateway'): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
     dropAuditGuard: (store: SubgraphName | 'gateway') => asOwner(storeLocation(store), {
-      sqlite: ['DROP TRIGGER audit_log_no_update'],
-      postgres: ['DROP TRIGGER audit_log_no_update ON audit_log'],
+      sqlite: ['DROP TRIGGER audit_log_no_update', 'DROP TRIGGER audit_log_no_delete'],
+      postgres: ['DROP TRIGGER audit_log_no_update ON audit_log', 'DROP TRIGGER audit_log_no_delete ON audit_log'],
     }),
     /**
      * Makes every append to a store's audit log fail, as a full disk or a lost connection would,

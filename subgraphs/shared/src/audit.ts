@@ -92,9 +92,25 @@ export interface ReleasedMemberSetRow {
   members: string;
 }
 
+/**
+ * A chain head of ANOTHER store, witnessed here (audit-checkpoint.ts): the gateway keeps every
+ * subgraph's, each subgraph keeps the gateway's. `signature` is the gateway's signed statement
+ * of the other columns.
+ */
+export interface AuditCheckpointRow {
+  /** Whose chain: a subgraph's name, or `gateway`. */
+  store: string;
+  seq: number;
+  hash: string;
+  /** When the gateway read the head (ISO time). */
+  at: string;
+  signature: string;
+}
+
 export interface AuditDb {
   audit_log: AuditRow;
   released_member_set: ReleasedMemberSetRow;
+  audit_checkpoint: AuditCheckpointRow;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -156,7 +172,26 @@ export const auditMigrations = (dialect: Dialect): Migrations => ({
       await db.schema.alterTable('audit_log').addColumn('withheld_fields', 'text').execute();
     },
   },
+  // Other stores' chain heads, kept here so that no store can cut or rewrite its own tail unseen.
+  '0007_audit_checkpoint': {
+    async up(db) {
+      await db.schema.createTable('audit_checkpoint')
+        .addColumn('store', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_checkpoint_store').on('audit_checkpoint').columns(['store', 'seq']).execute();
+    },
+  },
 });
+
+/** The newest record's sequence number and hash (0 and the genesis hash for an empty log). */
+export function chainHead(db: Kysely<AuditDb>): Promise<{ seq: number; hash: string }> {
+  return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+    .then((row) => (row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH }));
+}
 
 /** The hash of a record: SHA-256 over the previous hash and every column but the hash itself. */
 export function recordHash(row: Omit<AuditRow, 'hash'>): string {
@@ -199,8 +234,7 @@ export class AuditLog {
   ) {}
 
   private readHead(db: Kysely<AuditDb>) {
-    return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
-      .then((row) => (row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH }));
+    return chainHead(db);
   }
 
   /**
@@ -363,8 +397,27 @@ export class RequestAudit {
 
 export type ChainCheck = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; problem: string };
 
-/** Recomputes every hash of a store's chain; the first record that does not fit is named. */
-export async function verifyChain(db: Kysely<AuditDb>): Promise<ChainCheck> {
+/** A record another store witnessed (a verified checkpoint): it must still be in the chain, unchanged. */
+export interface ChainAnchor {
+  seq: number;
+  hash: string;
+  /** Which store holds the checkpoint, and when it was taken: named when the anchor does not hold. */
+  witness: string;
+  at: string;
+}
+
+/**
+ * Recomputes every hash of a store's chain; the first record that does not fit is named. With
+ * anchors, each witnessed record must still be there with the hash the witness saw: a tail
+ * removed, cut short or rewritten (every hash after the change recomputed) no longer fits one.
+ */
+export async function verifyChain(db: Kysely<AuditDb>, anchors: readonly ChainAnchor[] = []): Promise<ChainCheck> {
+  const anchored = new Map<number, ChainAnchor[]>();
+  for (const anchor of anchors) anchored.set(anchor.seq, [...(anchored.get(anchor.seq) ?? []), anchor]);
+  const misfit = (seq: number, hash: string) => anchored.get(seq)?.find((anchor) => anchor.hash !== hash);
+  const describe = (anchor: ChainAnchor) => `the checkpoint held by ${anchor.witness} (taken ${anchor.at})`;
+  const genesisMisfit = misfit(0, GENESIS_HASH);
+  if (genesisMisfit) return { ok: false, records: 0, brokenAt: 0, problem: `${describe(genesisMisfit)} saw an empty log; this one was replaced` };
   let previous = GENESIS_HASH;
   let expectedSeq = 1;
   let count = 0;
@@ -378,11 +431,17 @@ export async function verifyChain(db: Kysely<AuditDb>): Promise<ChainCheck> {
       if (row.prev_hash !== previous) return { ok: false, records: count, brokenAt: row.seq, problem: 'does not point to the hash of the record before it' };
       const { hash, ...rest } = row;
       if (recordHash(rest) !== hash) return { ok: false, records: count, brokenAt: row.seq, problem: 'its content does not match its hash (it was changed)' };
+      const witnessed = misfit(row.seq, hash);
+      if (witnessed) return { ok: false, records: count, brokenAt: row.seq, problem: `${describe(witnessed)} saw another hash here (this record or one before it was rewritten)` };
       previous = hash;
       expectedSeq++;
     }
     if (rows.length < pageSize) break;
     after = Number(rows[rows.length - 1]!.seq);
+  }
+  const beyond = anchors.filter((anchor) => anchor.seq >= expectedSeq).sort((a, b) => b.seq - a.seq)[0];
+  if (beyond) {
+    return { ok: false, records: count, brokenAt: expectedSeq, problem: `${describe(beyond)} saw records up to ${beyond.seq}; the log ends at ${expectedSeq - 1} (its tail was removed)` };
   }
   return { ok: true, records: count };
 }

@@ -56,7 +56,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
   const db = new Kysely<DB>({
     dialect: options.databaseUrl ? new PostgresDialect({ pool: postgresPool(options.databaseUrl, 10, options.logger) }) : sqliteDialect(options),
     log(event) {
-      options.onStatement(event.query.sql.includes('audit_log') ? 'audit' : 'data');
+      options.onStatement(/audit_log|audit_checkpoint/.test(event.query.sql) ? 'audit' : 'data');
       if (event.level === 'error') {
         // The SQL text only: parameters may hold a personnummer.
         options.logger.error({ sql: event.query.sql, err: (event.error as Error)?.message }, 'database statement failed');
@@ -91,9 +91,31 @@ function postgresPool(connectionString: string, max: number, logger: Logger): pg
 
 const sqliteFile = (options: DatabaseOptions) => path.join(options.dataDir, `${options.store}.sqlite`);
 
+/**
+ * DATA_DIR holds persons' data and the keys: only the service's own user may enter it (0700),
+ * and every file in it is 0600, those left by an older version included. SQLite creates a
+ * store's -wal and -shm files with the mode of the store's file, so that file is made 0600
+ * before SQLite opens it.
+ */
+export function privateDirectory(directory: string): void {
+  fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+  fs.chmodSync(directory, 0o700);
+  for (const entry of fs.readdirSync(directory, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    try {
+      fs.chmodSync(path.join(directory, entry.name), 0o600);
+    } catch (error) {
+      // Another process of the graph may remove its -shm file meanwhile.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
 function sqliteDialect(options: DatabaseOptions): SqliteDialect {
-  fs.mkdirSync(options.dataDir, { recursive: true });
-  const sqlite = new SQLite(sqliteFile(options));
+  privateDirectory(options.dataDir);
+  const file = sqliteFile(options);
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   // FULL: a write the store acknowledged (consent, audit) survives a power cut.
   sqlite.pragma('synchronous = FULL');

@@ -47,7 +47,7 @@ export async function loadOrCreateGatewayKey(dataDir: string): Promise<GatewaySi
     }
   }
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { kid: string; privateJwk: JWK; publicJwk: JWK };
-  fs.writeFileSync(gatewayKeySetFile(dataDir), JSON.stringify({ keys: [stored.publicJwk] }));
+  fs.writeFileSync(gatewayKeySetFile(dataDir), JSON.stringify({ keys: [stored.publicJwk] }), { mode: 0o600 });
   return { kid: stored.kid, privateKey: await importJWK(stored.privateJwk, GATEWAY_TOKEN_ALGORITHM) as CryptoKey | KeyObject, publicJwk: stored.publicJwk };
 }
 

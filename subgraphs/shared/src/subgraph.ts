@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb } from './audit.ts';
+import { CHECKPOINT_PATH, auditCheckpointRoute, gatewayPublicKeys } from './audit-checkpoint.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
 import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
@@ -141,7 +142,11 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       await sql`select 1`.execute(db);
       return true;
     },
-    routes: definition.routes,
+    routes: {
+      ...definition.routes,
+      // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
+      [CHECKPOINT_PATH]: auditCheckpointRoute({ store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, keys: gatewayPublicKeys(env, directory), logger }),
+    },
   });
 
   return {

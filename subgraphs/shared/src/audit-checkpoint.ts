@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { compactVerify, createLocalJWKSet, createRemoteJWKSet, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { Kysely } from 'kysely';
+import { type AuditDb, type ChainAnchor, chainHead } from './audit.ts';
+import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, gatewayKeySetFile, type GatewaySigningKey } from './gateway-token.ts';
+import { sendError, sendJson } from './http.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * Anchors for the audit chains (docs/audit-anchoring.md). A store's hash chain shows that no
+ * record inside it was changed, but not that its newest records are still there: whoever can
+ * drop the append-only trigger can cut the tail, or rewrite it and recompute every hash after.
+ * So each store's chain head is witnessed by another store: the gateway signs a checkpoint
+ * (store, sequence number, hash, time) of every subgraph's head and keeps it in its own store,
+ * and hands each subgraph a signed checkpoint of its own head, which the subgraph keeps.
+ * `npm run audit -- verify` then holds every chain to the checkpoints the OTHER stores keep.
+ */
+export interface Checkpoint {
+  /** Whose chain: a subgraph's name, or `gateway`. */
+  store: string;
+  seq: number;
+  hash: string;
+  /** When the gateway read the head (ISO time). */
+  at: string;
+}
+
+/** Its own JWS type, so that a checkpoint is never taken for a gateway token, nor a token for a checkpoint. */
+export const CHECKPOINT_TYPE = 'audit-checkpoint+jwt';
+/** Where a subgraph takes the gateway's checkpoint and answers with its own chain head. */
+export const CHECKPOINT_PATH = '/audit/checkpoint';
+/** A checkpoint handed to a subgraph is taken only this long after it was signed: a replay later is refused. */
+const HANDOVER_SECONDS = 60;
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * The gateway's signed statement that `checkpoint.store`'s chain had this head at that time,
+ * addressed to the store that keeps it (`witness`). One handed to a subgraph expires, as it
+ * authenticates the request that carries it; the checkpoint itself stays verifiable for good.
+ */
+export function signCheckpoint(key: GatewaySigningKey, checkpoint: Checkpoint, witness: string, handover = false): Promise<string> {
+  const jwt = new SignJWT({ seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at })
+    .setProtectedHeader({ alg: GATEWAY_TOKEN_ALGORITHM, kid: key.kid, typ: CHECKPOINT_TYPE })
+    .setIssuer(GATEWAY_ISSUER)
+    .setSubject(checkpoint.store)
+    .setAudience(witness)
+    .setIssuedAt();
+  if (handover) jwt.setExpirationTime(`${HANDOVER_SECONDS}s`);
+  return jwt.sign(key.privateKey);
+}
+
+export function keepCheckpoint(db: Kysely<AuditDb>, checkpoint: Checkpoint, signature: string): Promise<unknown> {
+  return db.insertInto('audit_checkpoint').values({ ...checkpoint, signature }).execute();
+}
+
+/** The newest checkpoint of a store held here, by sequence number (a chain never goes back). */
+export function latestCheckpointOf(db: Kysely<AuditDb>, store: string): Promise<Checkpoint | undefined> {
+  return db.selectFrom('audit_checkpoint').select(['store', 'seq', 'hash', 'at']).where('store', '=', store)
+    .orderBy('seq', 'desc').orderBy('at', 'desc').limit(1).executeTakeFirst()
+    .then((row) => (row ? { ...row, seq: Number(row.seq) } : undefined));
+}
+
+export const isChainHead = (value: unknown): value is { seq: number; hash: string } => {
+  const head = value as { seq?: unknown; hash?: unknown } | null;
+  return !!head && Number.isInteger(head.seq) && (head.seq as number) >= 0 && typeof head.hash === 'string' && HASH.test(head.hash);
+};
+
+/**
+ * The gateway's public keys, as a subgraph verifies its tokens with them: GATEWAY_JWKS_URL, or
+ * on one machine the key set file the gateway writes in DATA_DIR (re-read when it changes).
+ */
+export function gatewayPublicKeys(env: NodeJS.ProcessEnv, dataDir: string): JWTVerifyGetKey {
+  if (env.GATEWAY_JWKS_URL) return createRemoteJWKSet(new URL(env.GATEWAY_JWKS_URL));
+  const file = gatewayKeySetFile(dataDir);
+  let loaded: { mtime: number; keys: JWTVerifyGetKey } | null = null;
+  return (header, token) => {
+    const mtime = fs.statSync(file).mtimeMs;
+    if (loaded?.mtime !== mtime) loaded = { mtime, keys: createLocalJWKSet(JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] }) };
+    return loaded.keys(header, token);
+  };
+}
+
+/**
+ * A subgraph's side: POST /audit/checkpoint with the gateway's checkpoint of its own head as the
+ * bearer credential. The checkpoint is the authentication (signed by the gateway for this store,
+ * fresh); no body is read. The subgraph keeps it and answers with its own chain head, which the
+ * gateway signs and keeps. The head is two numbers about the log, no personal data.
+ */
+export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditDb>; keys: JWTVerifyGetKey; logger: Logger }) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    request.resume();
+    if (request.method !== 'POST') {
+      response.setHeader('allow', 'POST');
+      return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use POST.' });
+    }
+    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(request.headers.authorization ?? '');
+    const handed = match ? await handedCheckpoint(match[1]!, options.store, options.keys) : null;
+    if (!handed) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway hands this store checkpoints.' });
+    const before = await latestCheckpointOf(options.db, 'gateway');
+    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(options.db, handed, match![1]!);
+    const head = await chainHead(options.db);
+    options.logger.debug({ gatewaySeq: handed.seq, seq: head.seq }, 'audit checkpoint exchanged');
+    sendJson(response, 200, { store: options.store, seq: head.seq, hash: head.hash });
+  };
+}
+
+async function handedCheckpoint(token: string, witness: string, keys: JWTVerifyGetKey): Promise<Checkpoint | null> {
+  try {
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: GATEWAY_ISSUER, audience: witness, subject: 'gateway', typ: CHECKPOINT_TYPE, algorithms: [GATEWAY_TOKEN_ALGORITHM],
+      maxTokenAge: `${HANDOVER_SECONDS}s`, clockTolerance: 5, requiredClaims: ['exp'],
+    });
+    const at = payload.at;
+    if (!isChainHead(payload) || typeof at !== 'string') return null;
+    return { store: 'gateway', seq: payload.seq, hash: payload.hash, at };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The checkpoints one store (`witness`) holds of the others, each signature checked against the
+ * gateway's public keys: those that verify become anchors of the chain they name; one that does
+ * not is a problem of the witness's store (changed or planted there).
+ */
+export async function heldCheckpoints(db: Kysely<AuditDb>, witness: string, keys: JWTVerifyGetKey): Promise<{ anchors: (ChainAnchor & { store: string })[]; problems: string[] }> {
+  const anchors: (ChainAnchor & { store: string })[] = [];
+  const problems: string[] = [];
+  let rows;
+  try {
+    rows = await db.selectFrom('audit_checkpoint').selectAll().orderBy('store').orderBy('seq').execute();
+  } catch (error) {
+    // A store from before checkpoints (not migrated since) holds none.
+    if (/no such table|does not exist/.test((error as Error).message)) return { anchors, problems };
+    throw error;
+  }
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    try {
+      const { payload, protectedHeader } = await compactVerify(row.signature, keys, { algorithms: [GATEWAY_TOKEN_ALGORITHM] });
+      const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+      const fits = protectedHeader.typ === CHECKPOINT_TYPE && claims.iss === GATEWAY_ISSUER && claims.aud === witness
+        && claims.sub === row.store && claims.seq === seq && claims.hash === row.hash && claims.at === row.at;
+      if (!fits) throw new Error('its signed content differs from the row');
+      anchors.push({ store: row.store, seq, hash: row.hash, at: row.at, witness });
+    } catch (error) {
+      problems.push(`the checkpoint of ${row.store} at record ${seq} (taken ${row.at}) is not one the gateway signed: ${(error as Error).message}`);
+    }
+  }
+  return { anchors, problems };
+}
