@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { buildGateway } from '../../gateway/src/gateway.ts';
@@ -9,15 +10,17 @@ import { buildCoordination } from '../../subgraphs/coordination/src/subgraph.ts'
 import { buildEmployment } from '../../subgraphs/employment/src/subgraph.ts';
 import type { Role } from '../../subgraphs/shared/src/caller.ts';
 import { envPrefix, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { listen, type RunningServer } from '../../subgraphs/shared/src/http.ts';
+import { listen, sendJson, type RunningServer } from '../../subgraphs/shared/src/http.ts';
 import { createLogger } from '../../subgraphs/shared/src/logger.ts';
 import type { AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { openExisting } from '../../subgraphs/shared/src/database.ts';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { inject } from 'vitest';
 import { buildSicknessInsurance } from '../../subgraphs/sickness-insurance/src/subgraph.ts';
 import { buildSocialServices } from '../../subgraphs/social-services/src/subgraph.ts';
+import { testCertificates } from './tls-certificates.ts';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -35,19 +38,35 @@ export const BUILDERS = {
 /**
  * The whole graph for a test: the five real subgraphs, each on its own SQLite file and its own
  * loopback port, and the real gateway calling them over HTTP. Nothing is mocked.
+ *
+ * With `tls` (or FINSAM_TEST_TLS=1 for every graph of the run) the subgraphs serve HTTPS with a
+ * certificate from a CA the test makes, the gateway calls them and the subgraphs fetch its key
+ * set over HTTPS trusting that CA alone (TLS_CA_FILE). The gateway then listens twice: over HTTPS
+ * (where the subgraphs fetch its key set) and over plain HTTP on loopback for the tests' own
+ * requests, so `query()`, `url` and `gatewayUrl` stay as they are in every test.
  */
-export async function startGraph(options: { persons?: number; seed?: number; env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[] } = {}) {
+export async function startGraph(options: { persons?: number; seed?: number; env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[]; tls?: boolean } = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
   const names = Object.keys(BUILDERS) as SubgraphName[];
+  const certificates = (options.tls ?? process.env.FINSAM_TEST_TLS === '1') ? testCertificates().graph : null;
+  // What every server of the graph presents (read by listen()); empty: plain HTTP.
+  const serverTls: NodeJS.ProcessEnv = certificates ? { TLS_CERT_FILE: certificates.certFile, TLS_KEY_FILE: certificates.keyFile } : {};
+  // The gateway's HTTPS listener exists before the gateway does, so that the subgraphs can be
+  // told where its key set is; they fetch it at the first token, when the gateway is up.
+  let gatewayHandler: ((request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>) | null = null;
+  const gatewayTlsServer = certificates
+    ? await listen(async (request, response) => gatewayHandler ? gatewayHandler(request, response) : sendJson(response, 503, { status: 'not ready' }), 0, '127.0.0.1', serverTls)
+    : null;
+  const clientTls: NodeJS.ProcessEnv = certificates ? { TLS_CA_FILE: certificates.caFile, GATEWAY_JWKS_URL: `${gatewayTlsServer!.url}/.well-known/jwks.json` } : {};
   // options.env: extra environment for the subgraphs (and the gateway), e.g. ANALYST_QUERY_BUDGET.
-  const env: NodeJS.ProcessEnv = { ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
+  const env: NodeJS.ProcessEnv = { ...clientTls, ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const postgres = await postgresStores(names);
   Object.assign(env, postgres?.env);
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
   const servers: Record<string, RunningServer> = {};
-  for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1');
+  for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1', serverTls);
   const gatewayEnv: NodeJS.ProcessEnv = { ...env, ...options.gatewayEnv };
   const storeLocation = (store: SubgraphName | 'gateway') => {
     const url = env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`];
@@ -55,7 +74,11 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   };
   for (const name of names) gatewayEnv[`${envPrefix(name)}_URL`] = `${servers[name]!.url}/graphql`;
   const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
-  const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1');
+  gatewayHandler = gateway.handler;
+  const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1', {});
+  // The tests' own requests to a subgraph (its /metrics) trust what the gateway trusts.
+  const testClient = certificates ? new Agent({ connect: { ca: fs.readFileSync(certificates.caFile) } }) : undefined;
+  const testFetch = (url: string) => undiciFetch(url, { dispatcher: testClient });
 
   return {
     dataDir,
@@ -104,21 +127,25 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     async stopSubgraph(name: SubgraphName) {
       await servers[name]!.close();
     },
-    /** Brings it back on the same port. */
-    async restartSubgraph(name: SubgraphName) {
-      servers[name] = await listen(built[names.indexOf(name)]!.handler, servers[name]!.port, '127.0.0.1');
+    /** Brings it back on the same port; `tls` replaces the certificate it presents (TLS_CERT_FILE, TLS_KEY_FILE). */
+    async restartSubgraph(name: SubgraphName, tls: NodeJS.ProcessEnv = serverTls) {
+      servers[name] = await listen(built[names.indexOf(name)]!.handler, servers[name]!.port, '127.0.0.1', tls);
     },
+    /** The environment a further gateway of the test needs to reach these subgraphs (the CA it trusts). */
+    clientTls,
     /** db_statements_total of a subgraph for one kind, read from its /metrics over HTTP as Prometheus would. */
     async statements(name: SubgraphName, kind: 'data' | 'audit' = 'data'): Promise<number> {
-      const text = await (await fetch(`${servers[name]!.url}/metrics`)).text();
+      const text = await (await testFetch(`${servers[name]!.url}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith('db_statements_total{') && l.includes(`kind="${kind}"`));
       return line ? Number(line.split(' ').pop()) : 0;
     },
     async close() {
       await gatewayServer.close();
+      await gatewayTlsServer?.close();
       await gateway.stop();
       for (const name of names) await servers[name]!.close().catch(() => undefined);
       for (const b of built) await b.stop();
+      await testClient?.close();
       await postgres?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
