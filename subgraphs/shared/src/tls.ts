@@ -53,7 +53,9 @@ export function remoteKeySet(url: string | URL, env: NodeJS.ProcessEnv = process
   const connections = internalAgent(env);
   return createRemoteJWKSet(new URL(url), {
     ...options,
-    [customFetch]: async (resource, init) => (await undiciFetch(resource, { ...init, dispatcher: connections })) as unknown as Response,
+    [customFetch]: async (resource, init) => (await undiciFetch(resource, {
+      ...init, headers: Object.fromEntries(init.headers.entries()), dispatcher: connections,
+    })) as unknown as Response,
   });
 }
 
