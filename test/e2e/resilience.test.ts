@@ -55,7 +55,7 @@ describe('partial results when a subgraph is slower than its timeout', () => {
     graph = await startGraph({ persons: 200 });
     // The real employment subgraph behind a proxy that holds every request 1.5 s; its timeout is 500 ms.
     const slow = await slowProxy(graph.subgraphUrl('employment'), 1500);
-    const env: NodeJS.ProcessEnv = { EMPLOYMENT_TIMEOUT_MS: '500', EMPLOYMENT_URL: `${slow.url}/graphql` };
+    const env: NodeJS.ProcessEnv = { ...graph.clientTls, EMPLOYMENT_TIMEOUT_MS: '500', EMPLOYMENT_URL: `${slow.url}/graphql` };
     for (const name of ['coordination', 'sickness-insurance', 'social-services', 'care'] as const) env[`${envPrefix(name)}_URL`] = graph.subgraphUrl(name);
     const gateway = await buildGateway({ env, dataDir: graph.dataDir });
     const server = await listen(gateway.handler, 0, '127.0.0.1');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { buildGateway } from '../../gateway/src/gateway.ts';
@@ -16,7 +17,7 @@ import type { AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { openExisting } from '../../subgraphs/shared/src/database.ts';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { inject } from 'vitest';
 import { buildSicknessInsurance } from '../../subgraphs/sickness-insurance/src/subgraph.ts';
 import { buildSocialServices } from '../../subgraphs/social-services/src/subgraph.ts';
@@ -51,6 +52,7 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
   const names = Object.keys(BUILDERS) as SubgraphName[];
   const certificates = (options.tls ?? process.env.FINSAM_TEST_TLS === '1') ? testCertificates().graph : null;
+  if (certificates) trustTestCaInTests();
   // What every server of the graph presents (read by listen()); empty: plain HTTP.
   const serverTls: NodeJS.ProcessEnv = certificates ? { TLS_CERT_FILE: certificates.certFile, TLS_KEY_FILE: certificates.keyFile } : {};
   // The gateway's HTTPS listener exists before the gateway does, so that the subgraphs can be
@@ -76,10 +78,6 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
   gatewayHandler = gateway.handler;
   const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1', {});
-  // The tests' own requests to a subgraph (its /metrics) trust what the gateway trusts.
-  const testClient = certificates ? new Agent({ connect: { ca: fs.readFileSync(certificates.caFile) } }) : undefined;
-  const testFetch = (url: string) => undiciFetch(url, { dispatcher: testClient });
-
   return {
     dataDir,
     url: `${gatewayServer.url}/graphql`,
@@ -135,7 +133,7 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     clientTls,
     /** db_statements_total of a subgraph for one kind, read from its /metrics over HTTP as Prometheus would. */
     async statements(name: SubgraphName, kind: 'data' | 'audit' = 'data'): Promise<number> {
-      const text = await (await testFetch(`${servers[name]!.url}/metrics`)).text();
+      const text = await (await fetch(`${servers[name]!.url}/metrics`)).text();
       const line = text.split('\n').find((l) => l.startsWith('db_statements_total{') && l.includes(`kind="${kind}"`));
       return line ? Number(line.split(' ').pop()) : 0;
     },
@@ -145,7 +143,6 @@ export async function startGraph(options: { persons?: number; seed?: number; env
       await gateway.stop();
       for (const name of names) await servers[name]!.close().catch(() => undefined);
       for (const b of built) await b.stop();
-      await testClient?.close();
       await postgres?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
@@ -153,6 +150,20 @@ export async function startGraph(options: { persons?: number; seed?: number; env
 }
 
 export type TestGraph = Awaited<ReturnType<typeof startGraph>>;
+
+let testCaTrusted = false;
+
+/**
+ * The tests' own `fetch` calls (a test posting to a subgraph directly, as an intruder would)
+ * trust the test CA besides the system's, so that they reach HTTPS subgraphs unchanged. Only
+ * the test process's global fetch: the gateway and subgraphs use their own connections, which
+ * trust TLS_CA_FILE alone.
+ */
+function trustTestCaInTests() {
+  if (testCaTrusted) return;
+  testCaTrusted = true;
+  setGlobalDispatcher(new Agent({ connect: { ca: [...tls.rootCertificates, fs.readFileSync(testCertificates().graph.caFile, 'utf8')] } }));
+}
 
 /**
  * In the PostgreSQL run of the end-to-end suite (vitest.postgres.config.ts), every store of
