@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,6 +11,7 @@ const root = path.join(import.meta.dirname, '..');
 
 interface Service {
   build?: string;
+  secrets?: string[];
   image?: string;
   command?: string[];
   ports?: string[];
@@ -22,8 +26,9 @@ interface Service {
  * service, port, command and environment variable must be one the code has.
  */
 describe('docker-compose.yml', () => {
-  const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+  const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service>; secrets?: Record<string, { file: string }> };
   const services = compose.services;
+  const graphServices = ['gateway', ...SUBGRAPH_NAMES];
   const packageScripts = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const source = [...walk(path.join(root, 'gateway/src')), ...walk(path.join(root, 'subgraphs'))].map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 
@@ -47,7 +52,7 @@ describe('docker-compose.yml', () => {
       expect(database.hostname).toBe(`${name}-db`);
       expect(database.pathname.slice(1)).toBe(services[`${name}-db`]!.environment!.POSTGRES_DB);
       expect(service.depends_on?.[`${name}-db`]?.condition).toBe('service_healthy');
-      expect(service.environment?.GATEWAY_JWKS_URL).toBe('http://gateway:4000/.well-known/jwks.json');
+      expect(service.environment?.GATEWAY_JWKS_URL).toBe('https://gateway:4000/.well-known/jwks.json');
       expect(source).toContain("'/.well-known/jwks.json'");
     }
   });
@@ -58,9 +63,56 @@ describe('docker-compose.yml', () => {
     expect(packageScripts['start:gateway']).toBeDefined();
     expect(gateway.ports).toContain(`${gateway.environment!.PORT}:${gateway.environment!.PORT}`);
     for (const name of SUBGRAPH_NAMES) {
-      expect(gateway.environment?.[`${envPrefix(name)}_URL`]).toBe(`http://${name}:${services[name]!.environment!.PORT}/graphql`);
+      expect(gateway.environment?.[`${envPrefix(name)}_URL`]).toBe(`https://${name}:${services[name]!.environment!.PORT}/graphql`);
     }
     expect(new URL(gateway.environment!.GATEWAY_DATABASE_URL!).hostname).toBe('gateway-db');
+  });
+
+  it('calls between the services only over HTTPS, each service with its own certificate and key, every one trusting the CA', () => {
+    const secretFile = (service: string, variable: string) => {
+      const location = services[service]!.environment?.[variable];
+      const secret = /^\/run\/secrets\/([a-z-]+)$/.exec(location ?? '')?.[1];
+      expect(secret, `${service}: ${variable} is a compose secret`).toBeDefined();
+      expect(services[service]!.secrets, `${service} mounts ${secret}`).toContain(secret);
+      return compose.secrets?.[secret!]?.file;
+    };
+    for (const name of graphServices) {
+      expect(secretFile(name, 'TLS_CERT_FILE')).toBe(`./certs/${name}.pem`);
+      expect(secretFile(name, 'TLS_KEY_FILE')).toBe(`./certs/${name}.key`);
+      expect(secretFile(name, 'TLS_CA_FILE')).toBe('./certs/ca.pem');
+      // The health check speaks HTTPS to the process and trusts the same CA.
+      const check = services[name]!.healthcheck!.test.join(' ');
+      expect(check).toContain(`https://127.0.0.1:${services[name]!.environment!.PORT}/`);
+      expect(check).toContain('TLS_CA_FILE');
+      expect(check).not.toMatch(/rejectUnauthorized|NODE_TLS_REJECT_UNAUTHORIZED/);
+    }
+    // Every URL by which one service of the graph reaches another.
+    const internal = graphServices.flatMap((name) => Object.entries(services[name]!.environment ?? {})
+      .filter(([, value]) => graphServices.some((target) => String(value).includes(`://${target}:`)))
+      .map(([variable, value]) => `${name}: ${variable}=${value}`));
+    // At least the gateway's five subgraph URLs and each subgraph's GATEWAY_JWKS_URL.
+    expect(internal.length).toBeGreaterThanOrEqual(SUBGRAPH_NAMES.length * 2);
+    for (const entry of internal) expect(entry).toMatch(/=https:\/\//);
+    expect(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/NODE_TLS_REJECT_UNAUTHORIZED/);
+  });
+
+  it('certs/make-certificates.sh makes for each service a certificate for its host name, signed by the CA', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-certs-'));
+    try {
+      execFileSync('sh', [path.join(root, 'certs/make-certificates.sh'), dir], { stdio: 'ignore' });
+      const ca = new X509Certificate(fs.readFileSync(path.join(dir, 'ca.pem')));
+      for (const name of graphServices) {
+        const certificate = new X509Certificate(fs.readFileSync(path.join(dir, `${name}.pem`)));
+        expect(certificate.checkIssued(ca) && certificate.verify(ca.publicKey), name).toBe(true);
+        expect(certificate.checkHost(name), name).toBe(name);
+        expect(certificate.checkIP('127.0.0.1'), name).toBe('127.0.0.1');
+        expect(certificate.ca, name).toBe(false);
+        expect(createPrivateKey(fs.readFileSync(path.join(dir, `${name}.key`))).asymmetricKeyType).toBe(certificate.publicKey.asymmetricKeyType);
+        expect(fs.statSync(path.join(dir, `${name}.key`)).mode & 0o077, `${name}.key is private`).toBe(0);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('uses only environment variables the code reads', () => {

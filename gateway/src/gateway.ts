@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { request, type Dispatcher } from 'undici';
 import { createApolloServer } from '../../subgraphs/shared/src/apollo.ts';
 import { AuditLog, auditMigrations, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { databaseUrlFor, openDatabase, privateDirectory } from '../../subgraphs/shared/src/database.ts';
@@ -50,10 +51,12 @@ export function cachedReadiness(check: () => Promise<boolean>, maxAgeMs = READY_
   };
 }
 
-async function allSubgraphsReady(graphqlUrls: string[]): Promise<boolean> {
+/** Each subgraph's /ready, over the gateway's own connections to it (and so its TLS trust). */
+async function allSubgraphsReady(graphqlUrls: string[], connections: Dispatcher): Promise<boolean> {
   const checks = graphqlUrls.map(async (url) => {
-    const response = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) });
-    return response.ok;
+    const response = await request(new URL('/ready', url), { dispatcher: connections, signal: AbortSignal.timeout(2000) });
+    await response.body.dump();
+    return response.statusCode >= 200 && response.statusCode < 300;
   });
   return (await Promise.all(checks.map((c) => c.catch(() => false)))).every(Boolean);
 }
@@ -86,13 +89,13 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
   const tokens = new GatewayTokens(signingKey);
-  const connections = subgraphConnections();
+  const connections = subgraphConnections(env);
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
     buildService: ({ name, url }) => new SubgraphSource({
       name, url: urls[name] ?? url!, tokens, connections, timeoutMs: subgraphTimeoutMs(name as SubgraphName, env),
       analystTimeoutMs: intFromEnv('ANALYST_SUBGRAPH_TIMEOUT_MS', 30_000, env),
-      onFailure: (subgraph, code) => metrics.subgraphFailures.inc({ subgraph, code }),
+      onFailure: (subgraph, code) => metrics.subgraphFailures.inc({ subgraph, code }), logger,
     }),
     logger,
   });
@@ -131,7 +134,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
       return { ok: true, context: { user: result.value, requestId } };
     },
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
-    ready: cachedReadiness(() => allSubgraphsReady(Object.values(urls))),
+    ready: cachedReadiness(() => allSubgraphsReady(Object.values(urls), connections)),
     metricsToken: env.METRICS_TOKEN || undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     browserPage: serveGraphiQL,

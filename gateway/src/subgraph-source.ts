@@ -1,8 +1,10 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { GatewayTokens } from '../../subgraphs/shared/src/gateway-token.ts';
+import type { Logger } from '../../subgraphs/shared/src/logger.ts';
+import { connectionFailure, internalAgent } from '../../subgraphs/shared/src/tls.ts';
 import { callerOf, type GatewayContext } from './context.ts';
 
 export interface SubgraphSourceOptions {
@@ -21,12 +23,14 @@ export interface SubgraphSourceOptions {
   analystTimeoutMs: number;
   /** Told of every failed call, for the metrics. */
   onFailure?: (subgraph: string, code: SubgraphFailureCode) => void;
+  /** Where a failed call's reason goes (a certificate the CA did not sign, say); the response only names the subgraph. */
+  logger?: Logger;
 }
 
 export type SubgraphFailureCode = 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE';
 
 /**
- * A subgraph as the gateway calls it: over HTTP with undici's `request` on a keep-alive agent,
+ * A subgraph as the gateway calls it: over HTTP(S) with undici's `request` on a keep-alive agent,
  * with a token signed for this subgraph that carries the end user. The stock path (a node-fetch
  * Request per call, then `fetch` with web streams and a timeout signal) cost the gateway more
  * CPU than its query planning and merging (docs/performance.md). A subgraph that is down,
@@ -50,6 +54,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     const answer = await postToSubgraph({ ...this.options, timeoutMs: analyst ? this.options.analystTimeoutMs : this.options.timeoutMs }, headers, body);
     if (!answer.ok) {
       this.options.onFailure?.(this.options.name, answer.code);
+      this.options.logger?.warn({ requestId: headers['x-request-id'], subgraph: this.options.name, code: answer.code, reason: answer.reason }, 'subgraph call failed');
       throw subgraphError(this.options.name, answer.code, answer.message);
     }
     return answer.body as GatewayGraphQLResponse;
@@ -60,10 +65,14 @@ function subgraphError(name: string, code: SubgraphFailureCode, message: string)
   return new GraphQLError(message, { extensions: { code, serviceName: name } });
 }
 
-/** Keep-alive connections to the subgraphs, one pool per gateway, closed when it stops. */
-export const subgraphConnections = () => new Agent({ keepAliveTimeout: 10_000 });
+/**
+ * Keep-alive connections to the subgraphs, one pool per gateway, closed when it stops; over
+ * HTTPS they trust the CA in TLS_CA_FILE (tls.ts).
+ */
+export const subgraphConnections = (env: NodeJS.ProcessEnv = process.env) => internalAgent(env, { keepAliveTimeout: 10_000 });
 
-export type SubgraphAnswer = { ok: true; status: number; body: unknown } | { ok: false; code: SubgraphFailureCode; message: string };
+/** A failure's `message` goes to the client; its `reason` only to the gateway's log. */
+export type SubgraphAnswer = { ok: true; status: number; body: unknown } | { ok: false; code: SubgraphFailureCode; message: string; reason: string };
 
 /**
  * One POST of a GraphQL request to a subgraph, abandoned after `timeoutMs`. A refusal (HTTP
@@ -78,17 +87,17 @@ export async function postToSubgraph(
     const response = await request(target.url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body, dispatcher: target.connections, signal: abort.signal });
     if (response.statusCode >= 300) {
       await response.body.dump();
-      return { ok: false, code: 'SUBGRAPH_UNAVAILABLE', message: `The ${target.name} subgraph refused the request (HTTP ${response.statusCode}).` };
+      return { ok: false, code: 'SUBGRAPH_UNAVAILABLE', message: `The ${target.name} subgraph refused the request (HTTP ${response.statusCode}).`, reason: `HTTP ${response.statusCode}` };
     }
     const parsed: unknown = await response.body.json();
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      return { ok: false, code: 'SUBGRAPH_UNAVAILABLE', message: `The ${target.name} subgraph did not answer with a GraphQL response.` };
+      return { ok: false, code: 'SUBGRAPH_UNAVAILABLE', message: `The ${target.name} subgraph did not answer with a GraphQL response.`, reason: 'not a GraphQL response' };
     }
     return { ok: true, status: response.statusCode, body: parsed };
-  } catch {
+  } catch (error) {
     return abort.signal.aborted
-      ? { ok: false, code: 'SUBGRAPH_TIMEOUT', message: `The ${target.name} subgraph did not answer within ${target.timeoutMs} ms.` }
-      : { ok: false, code: 'SUBGRAPH_UNAVAILABLE', message: `The ${target.name} subgraph is not reachable.` };
+      ? { ok: false, code: 'SUBGRAPH_TIMEOUT', message: `The ${target.name} subgraph did not answer within ${target.timeoutMs} ms.`, reason: `no answer within ${target.timeoutMs} ms` }
+      : { ok: false, code: 'SUBGRAPH_UNAVAILABLE', message: `The ${target.name} subgraph is not reachable.`, reason: connectionFailure(error) };
   } finally {
     clearTimeout(timer);
   }

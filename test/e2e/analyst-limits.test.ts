@@ -141,7 +141,7 @@ describe('per-analyst rate limit at the gateway', () => {
 
   it('answers a third request in flight and a bucket overflow with 429 RATE_LIMITED, while another analyst and a coordinator are served', async () => {
     const proxy = await gatedProxy(graph.subgraphUrl('coordination'), 2);
-    const env: NodeJS.ProcessEnv = { ANALYST_REQUESTS_PER_MINUTE: '4', ANALYST_CONCURRENT_REQUESTS: '2', ANALYST_CONCURRENT_REQUESTS_TOTAL: '3' };
+    const env: NodeJS.ProcessEnv = { ...graph.clientTls, ANALYST_REQUESTS_PER_MINUTE: '4', ANALYST_CONCURRENT_REQUESTS: '2', ANALYST_CONCURRENT_REQUESTS_TOTAL: '3' };
     for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = name === 'coordination' ? proxy.url : graph.subgraphUrl(name);
     const gateway = await buildGateway({ env, dataDir: graph.dataDir });
     const server = await listen(gateway.handler, 0, '127.0.0.1');

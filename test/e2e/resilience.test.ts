@@ -59,7 +59,7 @@ describe('partial results when a subgraph is slower than its timeout', () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => { release = resolve; });
     const slow = await proxy(graph.subgraphUrl('employment'), () => held);
-    const env: NodeJS.ProcessEnv = { EMPLOYMENT_TIMEOUT_MS: '500', EMPLOYMENT_URL: `${slow.url}/graphql` };
+    const env: NodeJS.ProcessEnv = { ...graph.clientTls, EMPLOYMENT_TIMEOUT_MS: '500', EMPLOYMENT_URL: `${slow.url}/graphql` };
     for (const name of ['coordination', 'sickness-insurance', 'social-services', 'care'] as const) env[`${envPrefix(name)}_URL`] = graph.subgraphUrl(name);
     const gateway = await buildGateway({ env, dataDir: graph.dataDir });
     const server = await listen(gateway.handler, 0, '127.0.0.1');

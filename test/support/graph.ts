@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import type http from 'node:http';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { buildGateway } from '../../gateway/src/gateway.ts';
@@ -9,15 +11,17 @@ import { buildCoordination } from '../../subgraphs/coordination/src/subgraph.ts'
 import { buildEmployment } from '../../subgraphs/employment/src/subgraph.ts';
 import type { Role } from '../../subgraphs/shared/src/caller.ts';
 import { envPrefix, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { listen, type RunningServer } from '../../subgraphs/shared/src/http.ts';
+import { listen, sendJson, type RunningServer } from '../../subgraphs/shared/src/http.ts';
 import { createLogger } from '../../subgraphs/shared/src/logger.ts';
 import type { AuditDb } from '../../subgraphs/shared/src/audit.ts';
 import { openExisting } from '../../subgraphs/shared/src/database.ts';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { inject } from 'vitest';
 import { buildSicknessInsurance } from '../../subgraphs/sickness-insurance/src/subgraph.ts';
 import { buildSocialServices } from '../../subgraphs/social-services/src/subgraph.ts';
+import { testCertificates } from './tls-certificates.ts';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -35,21 +39,38 @@ export const BUILDERS = {
 /**
  * The whole graph for a test: the five real subgraphs, each on its own SQLite file and its own
  * loopback port, and the real gateway calling them over HTTP. Nothing is mocked.
+ *
+ * With `tls` (or FINSAM_TEST_TLS=1 for every graph of the run) the subgraphs serve HTTPS with a
+ * certificate from a CA the test makes, the gateway calls them and the subgraphs fetch its key
+ * set over HTTPS trusting that CA alone (TLS_CA_FILE). The gateway then listens twice: over HTTPS
+ * (where the subgraphs fetch its key set) and over plain HTTP on loopback for the tests' own
+ * requests, so `query()`, `url` and `gatewayUrl` stay as they are in every test.
  */
-export async function startGraph(options: { persons?: number; seed?: number; env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[] } = {}) {
+export async function startGraph(options: { persons?: number; seed?: number; env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[]; tls?: boolean } = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
   const names = Object.keys(BUILDERS) as SubgraphName[];
+  const certificates = (options.tls ?? process.env.FINSAM_TEST_TLS === '1') ? testCertificates().graph : null;
+  if (certificates) trustTestCaInTests();
+  // What every server of the graph presents (read by listen()); empty: plain HTTP.
+  const serverTls: NodeJS.ProcessEnv = certificates ? { TLS_CERT_FILE: certificates.certFile, TLS_KEY_FILE: certificates.keyFile } : {};
+  // The gateway's HTTPS listener exists before the gateway does, so that the subgraphs can be
+  // told where its key set is; they fetch it at the first token, when the gateway is up.
+  let gatewayHandler: ((request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>) | null = null;
+  const gatewayTlsServer = certificates
+    ? await listen(async (request, response) => gatewayHandler ? gatewayHandler(request, response) : sendJson(response, 503, { status: 'not ready' }), 0, '127.0.0.1', serverTls)
+    : null;
+  const clientTls: NodeJS.ProcessEnv = certificates ? { TLS_CA_FILE: certificates.caFile, GATEWAY_JWKS_URL: `${gatewayTlsServer!.url}/.well-known/jwks.json` } : {};
   // options.env: extra environment for the subgraphs (and the gateway), e.g. ANALYST_QUERY_BUDGET.
   // /metrics answers only with METRICS_TOKEN; every test graph has one of its own.
   const metricsToken = randomBytes(16).toString('hex');
-  const env: NodeJS.ProcessEnv = { METRICS_TOKEN: metricsToken, ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
+  const env: NodeJS.ProcessEnv = { METRICS_TOKEN: metricsToken, ...clientTls, ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const postgres = await postgresStores(names);
   Object.assign(env, postgres?.env);
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
   const servers: Record<string, RunningServer> = {};
-  for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1');
+  for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1', serverTls);
   // Checkpoints of the audit chains only at start, at stop and when a test asks (checkpointAuditChains).
   const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', ...env, ...options.gatewayEnv };
   const storeLocation = (store: SubgraphName | 'gateway') => {
@@ -58,7 +79,8 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   };
   for (const name of names) gatewayEnv[`${envPrefix(name)}_URL`] = `${servers[name]!.url}/graphql`;
   const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
-  const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1');
+  gatewayHandler = gateway.handler;
+  const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1', {});
 
   const readMetrics = async (name: SubgraphName | 'gateway'): Promise<string> => {
     const base = name === 'gateway' ? gatewayServer.url : servers[name]!.url;
@@ -116,10 +138,12 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     async stopSubgraph(name: SubgraphName) {
       await servers[name]!.close();
     },
-    /** Brings it back on the same port. */
-    async restartSubgraph(name: SubgraphName) {
-      servers[name] = await listen(built[names.indexOf(name)]!.handler, servers[name]!.port, '127.0.0.1');
+    /** Brings it back on the same port; `tls` replaces the certificate it presents (TLS_CERT_FILE, TLS_KEY_FILE). */
+    async restartSubgraph(name: SubgraphName, tls: NodeJS.ProcessEnv = serverTls) {
+      servers[name] = await listen(built[names.indexOf(name)]!.handler, servers[name]!.port, '127.0.0.1', tls);
     },
+    /** The environment a further gateway of the test needs to reach these subgraphs (the CA it trusts). */
+    clientTls,
     /** The bearer token /metrics answers to on every process of this graph. */
     metricsToken,
     /** A process's /metrics text, read over HTTP with the token as Prometheus would. */
@@ -132,6 +156,7 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     },
     async close() {
       await gatewayServer.close();
+      await gatewayTlsServer?.close();
       await gateway.stop();
       for (const name of names) await servers[name]!.close().catch(() => undefined);
       for (const b of built) await b.stop();
@@ -142,6 +167,20 @@ export async function startGraph(options: { persons?: number; seed?: number; env
 }
 
 export type TestGraph = Awaited<ReturnType<typeof startGraph>>;
+
+let testCaTrusted = false;
+
+/**
+ * The tests' own `fetch` calls (a test posting to a subgraph directly, as an intruder would)
+ * trust the test CA besides the system's, so that they reach HTTPS subgraphs unchanged. Only
+ * the test process's global fetch: the gateway and subgraphs use their own connections, which
+ * trust TLS_CA_FILE alone.
+ */
+function trustTestCaInTests() {
+  if (testCaTrusted) return;
+  testCaTrusted = true;
+  setGlobalDispatcher(new Agent({ connect: { ca: [...tls.rootCertificates, fs.readFileSync(testCertificates().graph.caFile, 'utf8')] } }));
+}
 
 /**
  * In the PostgreSQL run of the end-to-end suite (vitest.postgres.config.ts), every store of

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-  createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT,
+  createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT,
   type CryptoKey, type JWK, type JWTVerifyGetKey, type KeyObject,
 } from 'jose';
 import { isPurposeOf, isRole, type Caller } from './caller.ts';
 import { ExpiringCache } from './expiring-cache.ts';
+import { remoteKeySet } from './tls.ts';
 
 /**
  * Subgraphs trust only the gateway. For every subgraph request the gateway signs a short-lived
@@ -104,7 +105,7 @@ export type GatewayTokenVerifier = (headers: IncomingHttpHeaders, requestId: str
  * verified once is remembered, by its exact text, until it expires: the gateway reuses tokens.
  */
 export function createGatewayTokenVerifier(audience: string, env: NodeJS.ProcessEnv, dataDir: string, now: () => number = Date.now): GatewayTokenVerifier {
-  const keys: JWTVerifyGetKey = env.GATEWAY_JWKS_URL ? createRemoteJWKSet(new URL(env.GATEWAY_JWKS_URL)) : localKeySet(gatewayKeySetFile(dataDir));
+  const keys: JWTVerifyGetKey = env.GATEWAY_JWKS_URL ? remoteKeySet(env.GATEWAY_JWKS_URL, env) : localKeySet(gatewayKeySetFile(dataDir));
   const verified = new ExpiringCache<TokenSubject>(now);
   return async (headers, requestId) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(headers.authorization ?? '');

@@ -1,5 +1,7 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { serverCertificate } from './tls.ts';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -243,11 +245,19 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Listens on loopback by default; port 0 picks a free port (tests). */
+/**
+ * Listens on loopback by default; port 0 picks a free port (tests). With TLS_CERT_FILE and
+ * TLS_KEY_FILE (PEM) in `env` it serves HTTPS only: the calls between the gateway and the
+ * subgraphs carry tokens and personal data, and a port that also spoke plain HTTP would be one
+ * misconfigured URL away from sending them in clear (docs/tls.md).
+ */
 export async function listen(
   handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>, port: number, host: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunningServer> {
-  const server = http.createServer((request, response) => void handler(request, response));
+  const certificate = serverCertificate(env);
+  const serve = (request: IncomingMessage, response: ServerResponse) => void handler(request, response);
+  const server = certificate ? https.createServer(certificate, serve) : http.createServer(serve);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -256,7 +266,7 @@ export async function listen(
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    url: `${certificate ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
     port: actualPort,
     // Stops accepting, lets requests in flight finish (closing each kept-alive connection as it
     // falls idle), then resolves; connections still busy after the grace period are cut.
