@@ -9,7 +9,9 @@ COPY gateway gateway
 COPY subgraphs subgraphs
 COPY schema schema
 COPY tsconfig.json ./
-ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true
+ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true DATA_DIR=/data
+# Each process keeps its keys (and, on the embedded default, its stores) here, private to the user it runs as.
+RUN mkdir -p /data && chown node:node /data && chmod 0700 /data
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
 CMD ["npm", "run", "start:gateway"]

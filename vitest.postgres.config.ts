@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The end-to-end suite once more, every store on a real PostgreSQL server (production mode).
+ * The end-to-end suite once more as production runs: every store on a real PostgreSQL server,
+ * and TLS between the gateway and the subgraphs (certificates the run makes, docs/tls.md).
  * `npm start` and the embedded default are covered by the main run.
  */
 export default defineConfig({
@@ -12,6 +13,6 @@ export default defineConfig({
     globalSetup: ['test/support/postgres-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { LOG_LEVEL: 'silent', FINSAM_TEST_DATABASE: 'postgres' },
+    env: { LOG_LEVEL: 'silent', FINSAM_TEST_DATABASE: 'postgres', FINSAM_TEST_TLS: '1' },
   },
 });

@@ -54,6 +54,11 @@ describe('docker-compose.yml', () => {
       expect(service.depends_on?.[`${name}-db`]?.condition).toBe('service_healthy');
       expect(service.environment?.GATEWAY_JWKS_URL).toBe('https://gateway:4000/.well-known/jwks.json');
       expect(source).toContain("'/.well-known/jwks.json'");
+      // Agencies verify the release bases coordination signs with the key coordination publishes.
+      const coordinationSource = fs.readFileSync(path.join(root, 'subgraphs/coordination/src/subgraph.ts'), 'utf8');
+      if (name === 'coordination') expect(service.environment?.COORDINATION_JWKS_URL).toBeUndefined();
+      else expect(service.environment?.COORDINATION_JWKS_URL).toBe(`https://coordination:${services.coordination!.environment!.PORT}/.well-known/jwks.json`);
+      expect(coordinationSource).toContain("'/.well-known/jwks.json'");
     }
   });
 

@@ -10,7 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { verifyChain, type AuditDb, type ChainAnchor } from '../../subgraphs/shared/src/audit.ts';
-import { gatewayPublicKeys, heldCheckpoints } from '../../subgraphs/shared/src/audit-checkpoint.ts';
+import { heldCheckpoints } from '../../subgraphs/shared/src/audit-checkpoint.ts';
+import { gatewayPublicKeys } from '../../subgraphs/shared/src/gateway-token.ts';
 import { SUBGRAPH_NAMES, dataDir } from '../../subgraphs/shared/src/config.ts';
 import { databaseUrlFor, openExisting } from '../../subgraphs/shared/src/database.ts';
 

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compactVerify, createLocalJWKSet, createRemoteJWKSet, jwtVerify, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import { compactVerify, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import { type AuditDb, type ChainAnchor, chainHead } from './audit.ts';
-import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, gatewayKeySetFile, type GatewaySigningKey } from './gateway-token.ts';
+import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, type GatewaySigningKey } from './gateway-token.ts';
 import { sendError, sendJson } from './http.ts';
 import type { Logger } from './logger.ts';
 
@@ -64,21 +63,6 @@ export const isChainHead = (value: unknown): value is { seq: number; hash: strin
   const head = value as { seq?: unknown; hash?: unknown } | null;
   return !!head && Number.isInteger(head.seq) && (head.seq as number) >= 0 && typeof head.hash === 'string' && HASH.test(head.hash);
 };
-
-/**
- * The gateway's public keys, as a subgraph verifies its tokens with them: GATEWAY_JWKS_URL, or
- * on one machine the key set file the gateway writes in DATA_DIR (re-read when it changes).
- */
-export function gatewayPublicKeys(env: NodeJS.ProcessEnv, dataDir: string): JWTVerifyGetKey {
-  if (env.GATEWAY_JWKS_URL) return createRemoteJWKSet(new URL(env.GATEWAY_JWKS_URL));
-  const file = gatewayKeySetFile(dataDir);
-  let loaded: { mtime: number; keys: JWTVerifyGetKey } | null = null;
-  return (header, token) => {
-    const mtime = fs.statSync(file).mtimeMs;
-    if (loaded?.mtime !== mtime) loaded = { mtime, keys: createLocalJWKSet(JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] }) };
-    return loaded.keys(header, token);
-  };
-}
 
 /**
  * A subgraph's side: POST /audit/checkpoint with the gateway's checkpoint of its own head as the

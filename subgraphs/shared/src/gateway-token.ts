@@ -1,13 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT,
-  type CryptoKey, type JWK, type JWTVerifyGetKey, type KeyObject,
-} from 'jose';
+import { jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { isPurposeOf, isRole, type Caller } from './caller.ts';
 import { ExpiringCache } from './expiring-cache.ts';
-import { remoteKeySet } from './tls.ts';
+import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey } from './signing-key.ts';
 
 /**
  * Subgraphs trust only the gateway. For every subgraph request the gateway signs a short-lived
@@ -16,41 +11,24 @@ import { remoteKeySet } from './tls.ts';
  * is useless at another, and useless a minute later.
  */
 export const GATEWAY_ISSUER = 'finsam-gateway';
-export const GATEWAY_TOKEN_ALGORITHM = 'EdDSA';
+export const GATEWAY_TOKEN_ALGORITHM = SIGNING_ALGORITHM;
 export const GATEWAY_TOKEN_LIFETIME_SECONDS = 60;
 
-const privateKeyFile = (dataDir: string) => path.join(dataDir, 'gateway-signing-key.json');
 /** The public half, for subgraphs on the same machine (the embedded default). */
-export const gatewayKeySetFile = (dataDir: string) => path.join(dataDir, 'gateway-jwks.json');
+export const gatewayKeySetFile = (dataDir: string) => keySetFile(dataDir, 'gateway');
 
-export interface GatewaySigningKey {
-  kid: string;
-  privateKey: CryptoKey | KeyObject;
-  publicJwk: JWK;
-}
+export type GatewaySigningKey = SigningKey;
 
 /** The gateway's signing key, created at first start; its public key set is written beside it. */
-export async function loadOrCreateGatewayKey(dataDir: string): Promise<GatewaySigningKey> {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const file = privateKeyFile(dataDir);
-  if (!fs.existsSync(file)) {
-    const { privateKey, publicKey } = await generateKeyPair(GATEWAY_TOKEN_ALGORITHM, { crv: 'Ed25519', extractable: true });
-    const kid = `gateway-${Date.now().toString(36)}`;
-    const stored = {
-      kid,
-      privateJwk: { ...(await exportJWK(privateKey)), kid, alg: GATEWAY_TOKEN_ALGORITHM },
-      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: GATEWAY_TOKEN_ALGORITHM, use: 'sig' },
-    };
-    try {
-      fs.writeFileSync(file, JSON.stringify(stored), { flag: 'wx', mode: 0o600 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-  }
-  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { kid: string; privateJwk: JWK; publicJwk: JWK };
-  fs.writeFileSync(gatewayKeySetFile(dataDir), JSON.stringify({ keys: [stored.publicJwk] }), { mode: 0o600 });
-  return { kid: stored.kid, privateKey: await importJWK(stored.privateJwk, GATEWAY_TOKEN_ALGORITHM) as CryptoKey | KeyObject, publicJwk: stored.publicJwk };
-}
+export const loadOrCreateGatewayKey = (dataDir: string): Promise<GatewaySigningKey> => loadOrCreateSigningKey(dataDir, 'gateway');
+
+/**
+ * The gateway's public keys, for whatever checks what the gateway signed (its tokens at the
+ * subgraphs, its audit checkpoints): GATEWAY_JWKS_URL (the gateway's /.well-known/jwks.json,
+ * fetched with the configured CA), or on one machine the key set file in DATA_DIR.
+ */
+export const gatewayPublicKeys = (env: NodeJS.ProcessEnv, dataDir: string): JWTVerifyGetKey =>
+  publishedKeySet(env.GATEWAY_JWKS_URL, gatewayKeySetFile(dataDir), env);
 
 /**
  * Whom a gateway token speaks for: the end user, in a role, for a purpose. The request id
@@ -105,7 +83,7 @@ export type GatewayTokenVerifier = (headers: IncomingHttpHeaders, requestId: str
  * verified once is remembered, by its exact text, until it expires: the gateway reuses tokens.
  */
 export function createGatewayTokenVerifier(audience: string, env: NodeJS.ProcessEnv, dataDir: string, now: () => number = Date.now): GatewayTokenVerifier {
-  const keys: JWTVerifyGetKey = env.GATEWAY_JWKS_URL ? remoteKeySet(env.GATEWAY_JWKS_URL, env) : localKeySet(gatewayKeySetFile(dataDir));
+  const keys = gatewayPublicKeys(env, dataDir);
   const verified = new ExpiringCache<TokenSubject>(now);
   return async (headers, requestId) => {
     const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(headers.authorization ?? '');
@@ -125,23 +103,5 @@ export function createGatewayTokenVerifier(audience: string, env: NodeJS.Process
     } catch {
       return null;
     }
-  };
-}
-
-function localKeySet(file: string): JWTVerifyGetKey {
-  let loadedAt = 0;
-  let keySet: JWTVerifyGetKey | null = null;
-  const load = () => {
-    const mtime = fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0;
-    if (mtime !== loadedAt) {
-      keySet = mtime === 0 ? null : createLocalJWKSet(JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] });
-      loadedAt = mtime;
-    }
-    return keySet;
-  };
-  return async (header, token) => {
-    const current = load();
-    if (!current) throw new Error('no gateway key set yet');
-    return current(header, token);
   };
 }

@@ -152,7 +152,7 @@ export function createReleaseBasisVerifier(
   env: NodeJS.ProcessEnv, dataDir: string, options: { onSignatureCheck?: () => void; now?: () => number } = {},
 ): ReleaseBasisVerifier {
   const now = options.now ?? Date.now;
-  const keys: JWTVerifyGetKey = publishedKeySet(env.COORDINATION_JWKS_URL, keySetFile(dataDir, SIGNER));
+  const keys: JWTVerifyGetKey = publishedKeySet(env.COORDINATION_JWKS_URL, keySetFile(dataDir, SIGNER), env);
   const verified = new ExpiringCache<Claims>(now);
 
   /** The persons of one call arrive together with the same signed claims: they wait for one check, and so go on together (their DataLoaders batch). */

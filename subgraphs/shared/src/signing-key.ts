@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  createLocalJWKSet, createRemoteJWKSet, exportJWK, generateKeyPair, importJWK,
+  createLocalJWKSet, exportJWK, generateKeyPair, importJWK,
   type CryptoKey, type JWK, type JWTVerifyGetKey, type KeyObject,
 } from 'jose';
+import { remoteKeySet } from './tls.ts';
 
 /**
  * The Ed25519 keys the graph's parts sign with: the gateway its tokens to subgraphs, coordination
@@ -47,11 +48,11 @@ export async function loadOrCreateSigningKey(dataDir: string, owner: string): Pr
 
 /**
  * Where a verifier finds the signer's public keys: the signer's `/.well-known/jwks.json` when a URL
- * is configured, else the key set file in DATA_DIR, read again when a token names a key id the
- * loaded set lacks (the signer rotated its key, or started after the verifier).
+ * is configured (fetched trusting TLS_CA_FILE, tls.ts), else the key set file in DATA_DIR, read
+ * again when it changes (the signer rotated its key, or started after the verifier).
  */
-export function publishedKeySet(url: string | undefined, file: string): JWTVerifyGetKey {
-  return url ? createRemoteJWKSet(new URL(url)) : localKeySet(file);
+export function publishedKeySet(url: string | undefined, file: string, env: NodeJS.ProcessEnv): JWTVerifyGetKey {
+  return url ? remoteKeySet(url, env) : localKeySet(file);
 }
 
 function localKeySet(file: string): JWTVerifyGetKey {
