@@ -52,14 +52,18 @@ const newest = async (graph: TestGraph, store: StoreName) => {
   }
 };
 
+/** A graph with some traffic in every store, and every chain head checkpointed. */
+async function anchoredGraph(): Promise<TestGraph> {
+  const graph = await startGraph({ persons: 300 });
+  await someTraffic(graph);
+  await graph.checkpointAuditChains();
+  return graph;
+}
+
 describe('anchored audit chains: a store\'s tail cannot be removed or rewritten unnoticed', () => {
   describe('removed tails', () => {
     let graph: TestGraph;
-    beforeAll(async () => {
-      graph = await startGraph({ persons: 300 });
-      await someTraffic(graph);
-      await graph.checkpointAuditChains();
-    });
+    beforeAll(async () => { graph = await anchoredGraph(); });
     afterAll(() => graph?.close());
 
     it('an untouched graph verifies, every chain anchored outside its store', async () => {
@@ -94,11 +98,7 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
 
   describe('rewritten tails', () => {
     let graph: TestGraph;
-    beforeAll(async () => {
-      graph = await startGraph({ persons: 300 });
-      await someTraffic(graph);
-      await graph.checkpointAuditChains();
-    });
+    beforeAll(async () => { graph = await anchoredGraph(); });
     afterAll(() => graph?.close());
 
     it('a record changed and every hash after it recomputed (the chain itself still fits) makes verify exit 1 naming the store', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../subgraphs/shared/src/caller.ts';
+import { defaultPurpose, type Role } from '../../subgraphs/shared/src/caller.ts';
 import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
@@ -37,7 +37,7 @@ describe('agencies verify the release basis, they do not trust it', () => {
 
   const callSubgraph = async (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}) => {
     const token = await signGatewayToken(await loadOrCreateGatewayKey(graph.dataDir),
-      { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: 'COORDINATION' }, name);
+      { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: defaultPurpose(caller.role ?? 'coordinator') }, name);
     const response = await fetch(graph.subgraphUrl(name), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': caller.requestId },

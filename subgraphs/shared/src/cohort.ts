@@ -131,7 +131,8 @@ export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
 ) {
   return async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext): Promise<TFigures> => {
     if (ctx.caller.role !== 'analyst') {
-      valueOrThrow(failure('FORBIDDEN', 'Cohort figures are for the analyst role.'));
+      ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
+      valueOrThrow(failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' }));
     }
     const basis = await ctx.releaseBases.cohort(agency, cohort[`${field}Members`], ctx.caller);
     if (!basis.ok) {

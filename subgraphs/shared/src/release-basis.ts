@@ -85,7 +85,7 @@ function rootOf(entry: string, proof: readonly string[]): Buffer {
   let hash = leafHash(entry);
   for (const step of proof) {
     const sibling = Buffer.from(step.slice(1), 'base64url');
-    hash = step[0] === 'L' ? nodeHash(sibling, hash) : nodeHash(hash, sibling);
+    hash = step.startsWith('L') ? nodeHash(sibling, hash) : nodeHash(hash, sibling);
   }
   return hash;
 }
@@ -141,6 +141,27 @@ export interface ReleaseBasisVerifier {
   cohort(agency: string, wire: unknown, caller: Caller): Promise<Verified<{ list: string }>>;
 }
 
+const PROOF_STEP = /^[LR][A-Za-z0-9_-]{43}$/;
+const MAX_PROOF_STEPS = 32;
+
+/**
+ * A person's basis exactly in the form coordination writes it, or null: three keys, a proof of
+ * at most 32 steps (2^32 persons), each L or R and a 32-byte hash. One signed basis has one wire
+ * form, so the digest an agency logs names it unambiguously.
+ */
+function personBasisWire(wire: string): PersonBasisWire | null {
+  try {
+    const parsed = JSON.parse(wire) as Record<string, unknown>;
+    const { basis, entry, proof } = parsed;
+    if (Object.keys(parsed).length !== 3 || typeof basis !== 'string' || typeof entry !== 'string') return null;
+    if (!Array.isArray(proof) || proof.length > MAX_PROOF_STEPS || !proof.every((step) => typeof step === 'string' && PROOF_STEP.test(step))) return null;
+    if (JSON.stringify({ basis, entry, proof }) !== wire) return null;
+    return { basis, entry, proof: proof as string[] };
+  } catch {
+    return null;
+  }
+}
+
 type Claims = JWTPayload & { kind?: unknown; root?: unknown; digest?: unknown; rid?: unknown };
 
 /**
@@ -193,13 +214,8 @@ export function createReleaseBasisVerifier(
   return {
     async person(agency, personnummer, wire, caller) {
       if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
-      let parsed: PersonBasisWire;
-      try {
-        parsed = JSON.parse(wire) as PersonBasisWire;
-        if (typeof parsed.basis !== 'string' || typeof parsed.entry !== 'string' || !Array.isArray(parsed.proof) || !parsed.proof.every((s) => typeof s === 'string')) throw new Error('shape');
-      } catch {
-        return { ok: false, reason: 'BASIS_INVALID' };
-      }
+      const parsed = personBasisWire(wire);
+      if (!parsed) return { ok: false, reason: 'BASIS_INVALID' };
       const checked = await claimsOf(parsed.basis, 'persons', agency, caller);
       if (!checked.ok) return checked;
       if (rootOf(parsed.entry, parsed.proof).toString('base64url') !== checked.claims.root) return { ok: false, reason: 'BASIS_INVALID' };

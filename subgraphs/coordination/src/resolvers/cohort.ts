@@ -5,7 +5,8 @@ import type { Agency } from '../../../shared/src/population/types.ts';
 import { signCohortBasis } from '../../../shared/src/release-basis.ts';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
-import { cohortDefinition, cohortMembers, matchingParticipations, reportGroups } from './follow-up.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import { admitCohort, admittedCohorts, cohortDefinition, cohortMembers, matchingParticipations, reportGroups } from './follow-up.ts';
 
 const AGENCIES: Record<keyof HandedOverLists, Agency> = {
   sicknessInsurance: 'SICKNESS_INSURANCE', employment: 'EMPLOYMENT', socialServices: 'SOCIAL_SERVICES', care: 'CARE',
@@ -60,7 +61,13 @@ const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.
  */
 function membersFor(field: keyof HandedOverLists) {
   return async (cohort: { id: string; members: string[] }, _args: unknown, ctx: CoordinationContext): Promise<string> => {
-    if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
+    const refuse = (reason: string, message: string) => {
+      ctx.audit.record({ personnummer: null, fields: [`cohort.${field}Members`], decision: 'REFUSED', reason, protectedIdentity: false });
+      return valueOrThrow(failure('FORBIDDEN', message, { reason }));
+    };
+    if (ctx.caller.role !== 'analyst') return refuse('ROLE_NOT_ALLOWED', 'Cohorts are for the analyst role.');
+    // Only with `cohort` itself, never for a cohort written into an `_entities` representation.
+    if (!admittedCohorts.has(cohort)) return refuse('NOT_ADMITTED', 'Member lists are handed over only with the cohort query itself.');
     let lists = listsOfRequest.get(cohort.members);
     if (!lists) {
       lists = handedOverLists(cohort.members, ctx);
@@ -80,9 +87,13 @@ export const cohortResolvers = {
     socialServicesMembers: membersFor('socialServices'),
     careMembers: membersFor('care'),
     /** Combines the agencies' yes/no answers (cohort-signals.ts), each read against the list the agency was handed. */
-    async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext) {
+    async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
       const { rows, register, definition } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
+      const key = recentKey(ctx, cohort.id);
+      const handedOver = recentHandOvers.get(key)?.lists;
+      // Not handed over in this request here (a hand-made call, another replica, evicted): the cohort passes the analysts' controls again.
+      if (!handedOver) await admitCohort(ctx, info, definition, rows);
       // Breakdowns list every municipality and every intervention that ran, 0 where nobody is.
       const categories = {
         municipalities: (await reportGroups(ctx, register, 'MUNICIPALITY', definition)).map((g) => g.key),
@@ -90,8 +101,7 @@ export const cohortResolvers = {
       };
       // The same members as Query.cohort handed over.
       const members = cohortMembers(rows);
-      const key = recentKey(ctx, cohort.id);
-      const lists = recentHandOvers.get(key)?.lists ?? await handedOverLists(members, ctx);
+      const lists = handedOver ?? await handedOverLists(members, ctx);
       // One record for the whole count, with the set of members whose participation it counted.
       ctx.audit.record({ personnummer: null, fields: ['cohort.signals'], decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(members) });
       return cohortSignalFigures(rows, cohort, lists, ctx.recordKeys, categories);

@@ -166,14 +166,32 @@ export const followUpResolvers = {
      */
     async cohort(_root: unknown, args: CohortDefinition, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const { definition, rows } = await matchingParticipations(ctx, args);
-      const members = cohortMembers(rows);
-      const described = JSON.stringify(definition);
-      await admitStatisticsQuery(ctx, info, { kind: 'cohort', definition: described, memberCount: members.length });
-      guardAgainstDifferencing(ctx, `cohort ${described}`, [{ label: 'members', persons: new Set(members) }, ...await consentingMembers(ctx, members)]);
-      return { id: cohortId(definition), size: protectedCount(ctx.recordKeys, members), members };
+      const members = await admitCohort(ctx, info, definition, rows);
+      const cohort = { id: cohortId(definition), size: protectedCount(ctx.recordKeys, members), members };
+      admittedCohorts.add(cohort);
+      return cohort;
     },
   },
 };
+
+/**
+ * The analysts' controls on a cohort (query budget, work bound, overlap control), however the
+ * cohort is reached: by `cohort`, or again by its id through the query plan. Returns its members.
+ */
+export async function admitCohort(ctx: CoordinationContext, info: GraphQLResolveInfo, definition: CohortDefinition, rows: readonly FollowUpRow[]): Promise<string[]> {
+  const members = cohortMembers(rows);
+  const described = JSON.stringify(definition);
+  await admitStatisticsQuery(ctx, info, { kind: 'cohort', definition: described, memberCount: members.length });
+  guardAgainstDifferencing(ctx, `cohort ${described}`, [{ label: 'members', persons: new Set(members) }, ...await consentingMembers(ctx, members)]);
+  return members;
+}
+
+/**
+ * The cohorts `cohort` made in this process: only their members are handed to agencies. A cohort
+ * reached through `_entities` carries whatever the caller wrote in its representation, so its
+ * `members` are never used.
+ */
+export const admittedCohorts = new WeakSet<object>();
 
 /** A cohort's members: each person of its participations once, sorted (the order every list handed over keeps). */
 export const cohortMembers = (rows: readonly FollowUpRow[]): string[] => [...new Set(rows.map((r) => r.personnummer))].sort();
