@@ -16,6 +16,7 @@ interface Service {
   command?: string[];
   ports?: string[];
   expose?: string[];
+  volumes?: string[];
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
@@ -57,7 +58,13 @@ describe('docker-compose.yml', () => {
       // Agencies verify the release bases coordination signs with the key coordination publishes.
       const coordinationSource = fs.readFileSync(path.join(root, 'subgraphs/coordination/src/subgraph.ts'), 'utf8');
       if (name === 'coordination') expect(service.environment?.COORDINATION_JWKS_URL).toBeUndefined();
-      else expect(service.environment?.COORDINATION_JWKS_URL).toBe(`https://coordination:${services.coordination!.environment!.PORT}/.well-known/jwks.json`);
+      else {
+        expect(service.environment?.COORDINATION_JWKS_URL).toBe(`https://coordination:${services.coordination!.environment!.PORT}/.well-known/jwks.json`);
+        // Coordination seals each agency's member lists to the key the agency publishes, kept in its volume.
+        expect(services.coordination!.environment?.[`${envPrefix(name)}_JWKS_URL`]).toBe(`https://${name}:${port}/.well-known/jwks.json`);
+        expect(service.environment?.DATA_DIR).toBe('/data');
+        expect(service.volumes).toContain(`${name}-data:/data`);
+      }
       expect(coordinationSource).toContain("'/.well-known/jwks.json'");
     }
   });

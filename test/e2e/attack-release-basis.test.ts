@@ -305,6 +305,18 @@ describe('red team: release basis', () => {
       expect((await rows('coordination', requestId)).some((r) => r.decision === 'REFUSED'), 'refusal logged at coordination').toBe(true);
     });
 
+    it('an analyst holding a coordination token reads no member list (personnummer and consent dates) of a real cohort: each list is sealed to its agency', async () => {
+      const requestId = `list-${randomUUID()}`;
+      const a = await call('coordination', { requestId, role: 'analyst', actorId: 'analyst-2' },
+        '{ cohort(from: "2020-01-01", to: "2030-12-31") { id sicknessInsuranceMembers employmentMembers socialServicesMembers careMembers } }');
+      expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+      for (const field of ['sicknessInsuranceMembers', 'employmentMembers', 'socialServicesMembers', 'careMembers']) {
+        const list: string = a.data.cohort[field];
+        expect(list.length, field).toBeGreaterThan(1000);
+        expect(list, field).not.toMatch(/\d{12}|\d{4}-\d{2}-\d{2}/);
+      }
+    });
+
     it('FINDING candidate: an analyst cannot make coordination sign a member list of persons of its own choosing (_entities Cohort with members)', async () => {
       const requestId = `chosen-${randomUUID()}`;
       const strangers = outside.filter((p) => p.covers.has('CARE')).slice(0, 3).map((p) => p.personnummer);

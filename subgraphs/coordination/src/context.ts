@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { consentsInForceOf, WHOLE_TABLE_FROM, type ConsentInForce } from '../../shared/src/cohort.ts';
 import { todayIso } from '../../shared/src/dates.ts';
 import { signPersonBases } from '../../shared/src/release-basis.ts';
-import type { SigningKey } from '../../shared/src/signing-key.ts';
+import type { RecipientKey, SigningKey } from '../../shared/src/signing-key.ts';
 import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
 import { isProtected } from './access.ts';
 import type { AnalystAllowance } from './analyst-allowance.ts';
@@ -16,7 +16,10 @@ import { consentEvidence } from './resolvers/person.ts';
 
 export type CoordinationContext = ReturnType<typeof createContext>;
 
-export function createContext(db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance, signingKey: SigningKey) {
+export function createContext(
+  db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance, signingKey: SigningKey,
+  recipientKey: (agency: string) => Promise<RecipientKey>,
+) {
   const loaders = {
     coordinator: singleLoader((ids: readonly string[]) => coordinatorsById(db, ids), (row) => row.id),
     // Persons reached through the query plan load only if in the caller's caseload today.
@@ -60,8 +63,9 @@ export function createContext(db: Kysely<CoordinationDb>, request: SubgraphReque
       if (!loader) releaseBases.set(agency, (loader = releaseBasisLoader(agency)));
       return loader.load(row);
     },
-    /** Coordination's key, for the member lists handed to agencies. */
+    /** Coordination's key, for the member lists handed to agencies; and each agency's, to seal its list to. */
     signingKey,
+    recipientKey,
     async consentsInForceOf(members: readonly string[]): Promise<ConsentInForce[]> {
       if (members.length >= WHOLE_TABLE_FROM) return (everyonesInForce ??= consentsInForce(db, todayIso()));
       const today = todayIso();

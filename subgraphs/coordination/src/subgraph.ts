@@ -2,6 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { dataDir } from '../../shared/src/config.ts';
 import { sendJson } from '../../shared/src/http.ts';
 import { loadOrCreateCoordinationKey } from '../../shared/src/release-basis.ts';
+import { recipientKeys } from '../../shared/src/signing-key.ts';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
 import { AnalystAllowance, allowanceSettings } from './analyst-allowance.ts';
 import { createContext, type CoordinationContext } from './context.ts';
@@ -29,13 +30,19 @@ export const coordination = {
  * Built with the options' env: the analysts' allowance (ANALYST_QUERY_BUDGET, …) is read from it
  * once. The key that signs release bases is coordination's own, in its DATA_DIR; agencies verify
  * with its public half, published at /.well-known/jwks.json (COORDINATION_JWKS_URL) and beside it.
+ * Member lists are sealed to the agencies' published keys (<NAME>_JWKS_URL).
  */
 export async function buildCoordination(options?: SubgraphOptions) {
   const allowance = new AnalystAllowance(allowanceSettings(options?.env ?? process.env));
-  const signingKey = await loadOrCreateCoordinationKey(options?.dataDir ?? dataDir(options?.env ?? process.env));
+  const env = options?.env ?? process.env;
+  const directory = options?.dataDir ?? dataDir(env);
+  const signingKey = await loadOrCreateCoordinationKey(directory);
+  // Each agency's published key, to seal its cohort member lists to (<NAME>_JWKS_URL, else its key set file in DATA_DIR).
+  const agencyKeys = recipientKeys(env, directory);
+  const recipientKey = (agency: string) => agencyKeys(agency.toLowerCase().replace(/_/g, '-'), env[`${agency}_JWKS_URL`]);
   return buildSubgraph({
     ...coordination,
-    createContext: (db, request) => createContext(db, request, allowance, signingKey),
+    createContext: (db, request) => createContext(db, request, allowance, signingKey, recipientKey),
     routes: { '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }) },
   }, options);
 }

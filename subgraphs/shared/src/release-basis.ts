@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { CompactEncrypt, compactDecrypt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Caller } from './caller.ts';
 import type { ConsentEvidence } from './consent.ts';
 import { ExpiringCache } from './expiring-cache.ts';
-import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey } from './signing-key.ts';
+import {
+  CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM,
+  type DecryptionKey, type RecipientKey, type SigningKey,
+} from './signing-key.ts';
 
 /**
  * The release basis (underlag för utlämnande): what coordination, which alone knows caseloads
@@ -14,7 +17,9 @@ import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM,
  *   signed claims hold the root of a Merkle tree over the persons' evidence, and each person's
  *   basis carries its evidence and the path to the root. A caseload page of 50 costs one
  *   signature per agency, yet each basis can be checked on its own.
- * - For a cohort: the member list handed to the agency, signed once over its digest.
+ * - For a cohort: the member list handed to the agency, encrypted to that agency's published key
+ *   (JWE, ECDH-ES with X25519, A256GCM) so that only it can read who takes part, and signed once
+ *   over the digest of the ciphertext.
  *
  * Both are bound to the agency (aud), the end user (sub), the gateway's request id (rid) and a
  * short expiry, so a basis taken from one request is worth nothing in another, at another
@@ -112,10 +117,18 @@ export async function signPersonBases(
   return written.map((entry, i) => JSON.stringify({ basis, entry, proof: tree.proofs[i]! } satisfies PersonBasisWire));
 }
 
-/** Coordination's side, for a cohort: the member list as handed over, after one line of signed claims over its digest. */
-export async function signCohortBasis(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, list: string, now = Date.now()): Promise<string> {
-  const basis = await signClaims(key, agency, binding, { kind: 'cohort', digest: sha256(list).toString('base64url') }, now);
-  return `${basis}\n${list}`;
+/**
+ * Coordination's side, for a cohort: the member list encrypted to the agency, after one line of
+ * signed claims over the digest of the ciphertext.
+ */
+export async function signCohortBasis(
+  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, list: string, recipient: RecipientKey, now = Date.now(),
+): Promise<string> {
+  const sealed = await new CompactEncrypt(new TextEncoder().encode(list))
+    .setProtectedHeader({ alg: KEY_AGREEMENT_ALGORITHM, enc: CONTENT_ENCRYPTION, kid: recipient.kid })
+    .encrypt(recipient.key);
+  const basis = await signClaims(key, agency, binding, { kind: 'cohort', digest: sha256(sealed).toString('base64url') }, now);
+  return `${basis}\n${sealed}`;
 }
 
 export type BasisRefusal =
@@ -170,7 +183,8 @@ type Claims = JWTPayload & { kind?: unknown; root?: unknown; digest?: unknown; r
  * and this request is checked on every use.
  */
 export function createReleaseBasisVerifier(
-  env: NodeJS.ProcessEnv, dataDir: string, options: { onSignatureCheck?: () => void; now?: () => number } = {},
+  env: NodeJS.ProcessEnv, dataDir: string,
+  options: { onSignatureCheck?: () => void; now?: () => number; /** The agency's own key, for the member lists sealed to it. */ decryptionKey?: DecryptionKey } = {},
 ): ReleaseBasisVerifier {
   const now = options.now ?? Date.now;
   const keys: JWTVerifyGetKey = publishedKeySet(env.COORDINATION_JWKS_URL, keySetFile(dataDir, SIGNER), env);
@@ -230,10 +244,16 @@ export function createReleaseBasisVerifier(
       if (newline < 0) return { ok: false, reason: 'BASIS_INVALID' };
       const checked = await claimsOf(wire.slice(0, newline), 'cohort', agency, caller);
       if (!checked.ok) return checked;
-      const list = wire.slice(newline + 1);
-      const digest = sha256(list);
-      if (digest.toString('base64url') !== checked.claims.digest) return { ok: false, reason: 'BASIS_INVALID' };
-      return { ok: true, digest: digest.toString('hex'), list };
+      const sealed = wire.slice(newline + 1);
+      const digest = sha256(sealed);
+      if (digest.toString('base64url') !== checked.claims.digest || !options.decryptionKey) return { ok: false, reason: 'BASIS_INVALID' };
+      try {
+        const { plaintext } = await compactDecrypt(sealed, options.decryptionKey.privateKey, { keyManagementAlgorithms: [KEY_AGREEMENT_ALGORITHM], contentEncryptionAlgorithms: [CONTENT_ENCRYPTION] });
+        return { ok: true, digest: digest.toString('hex'), list: new TextDecoder().decode(plaintext) };
+      } catch {
+        // Sealed to another key (another agency's, or one this agency has since replaced).
+        return { ok: false, reason: 'BASIS_INVALID' };
+      }
     },
   };
 }

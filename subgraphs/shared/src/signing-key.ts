@@ -4,14 +4,21 @@ import {
   createLocalJWKSet, exportJWK, generateKeyPair, importJWK,
   type CryptoKey, type JWK, type JWTVerifyGetKey, type KeyObject,
 } from 'jose';
-import { remoteKeySet } from './tls.ts';
+import { fetch as undiciFetch } from 'undici';
+import { internalAgent, remoteKeySet } from './tls.ts';
 
 /**
- * The Ed25519 keys the graph's parts sign with: the gateway its tokens to subgraphs, coordination
- * the release bases it hands agencies. Each part keeps its private key in its own DATA_DIR and
- * publishes the public half (a JWK set) beside it and at `/.well-known/jwks.json`.
+ * The keys of the graph's parts, each kept in the part's own DATA_DIR (0600) with its public half
+ * published beside it (a JWK set file) and at `/.well-known/jwks.json`:
+ * - Ed25519 signing keys: the gateway signs its tokens to subgraphs and its audit checkpoints,
+ *   coordination the release bases it hands agencies;
+ * - X25519 encryption keys of the agencies: coordination encrypts a cohort's member list to the
+ *   one agency it is for, so that nobody on the way (the gateway, whoever holds a gateway token)
+ *   reads who takes part in an intervention.
  */
 export const SIGNING_ALGORITHM = 'EdDSA';
+export const KEY_AGREEMENT_ALGORITHM = 'ECDH-ES';
+export const CONTENT_ENCRYPTION = 'A256GCM';
 
 export interface SigningKey {
   kid: string;
@@ -19,21 +26,31 @@ export interface SigningKey {
   publicJwk: JWK;
 }
 
-const privateKeyFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-signing-key.json`);
-/** The public half, for the parts on the same machine (the embedded default). */
-export const keySetFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-jwks.json`);
+/** An agency's key pair for member lists: coordination encrypts to the public half. */
+export type DecryptionKey = SigningKey;
 
-/** The owner's signing key, created at first start (by whichever process gets there first); its public key set is written beside it. */
-export async function loadOrCreateSigningKey(dataDir: string, owner: string): Promise<SigningKey> {
+const KINDS = {
+  signing: { alg: SIGNING_ALGORITHM, crv: 'Ed25519', use: 'sig', privateSuffix: 'signing-key', publicSuffix: 'jwks' },
+  encryption: { alg: KEY_AGREEMENT_ALGORITHM, crv: 'X25519', use: 'enc', privateSuffix: 'encryption-key', publicSuffix: 'encryption-jwks' },
+} as const;
+
+/** The public half of an owner's signing key, for the parts on the same machine (the embedded default). */
+export const keySetFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.signing.publicSuffix}.json`);
+/** The public half of an agency's encryption key, likewise. */
+export const encryptionKeySetFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.encryption.publicSuffix}.json`);
+
+/** The owner's key of a kind, created at first start (by whichever process gets there first); its public key set is written beside it. */
+async function loadOrCreateKey(dataDir: string, owner: string, kind: keyof typeof KINDS): Promise<SigningKey> {
+  const { alg, crv, use, privateSuffix, publicSuffix } = KINDS[kind];
   fs.mkdirSync(dataDir, { recursive: true });
-  const file = privateKeyFile(dataDir, owner);
+  const file = path.join(dataDir, `${owner}-${privateSuffix}.json`);
   if (!fs.existsSync(file)) {
-    const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALGORITHM, { crv: 'Ed25519', extractable: true });
-    const kid = `${owner}-${Date.now().toString(36)}`;
+    const { privateKey, publicKey } = await generateKeyPair(alg, { crv, extractable: true });
+    const kid = `${owner}-${use}-${Date.now().toString(36)}`;
     const stored = {
       kid,
-      privateJwk: { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALGORITHM },
-      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: SIGNING_ALGORITHM, use: 'sig' },
+      privateJwk: { ...(await exportJWK(privateKey)), kid, alg },
+      publicJwk: { ...(await exportJWK(publicKey)), kid, alg, use },
     };
     try {
       fs.writeFileSync(file, JSON.stringify(stored), { flag: 'wx', mode: 0o600 });
@@ -42,9 +59,12 @@ export async function loadOrCreateSigningKey(dataDir: string, owner: string): Pr
     }
   }
   const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { kid: string; privateJwk: JWK; publicJwk: JWK };
-  fs.writeFileSync(keySetFile(dataDir, owner), JSON.stringify({ keys: [stored.publicJwk] }), { mode: 0o600 });
-  return { kid: stored.kid, privateKey: await importJWK(stored.privateJwk, SIGNING_ALGORITHM) as CryptoKey | KeyObject, publicJwk: stored.publicJwk };
+  fs.writeFileSync(path.join(dataDir, `${owner}-${publicSuffix}.json`), JSON.stringify({ keys: [stored.publicJwk] }), { mode: 0o600 });
+  return { kid: stored.kid, privateKey: await importJWK(stored.privateJwk, alg) as CryptoKey | KeyObject, publicJwk: stored.publicJwk };
 }
+
+export const loadOrCreateSigningKey = (dataDir: string, owner: string): Promise<SigningKey> => loadOrCreateKey(dataDir, owner, 'signing');
+export const loadOrCreateEncryptionKey = (dataDir: string, owner: string): Promise<DecryptionKey> => loadOrCreateKey(dataDir, owner, 'encryption');
 
 /**
  * Where a verifier finds the signer's public keys: the signer's `/.well-known/jwks.json` when a URL
@@ -70,5 +90,38 @@ function localKeySet(file: string): JWTVerifyGetKey {
     const current = load();
     if (!current) throw new Error(`no key set yet at ${path.basename(file)}`);
     return current(header, token);
+  };
+}
+
+export interface RecipientKey {
+  kid: string;
+  key: CryptoKey | KeyObject | Uint8Array;
+}
+
+const RECIPIENT_KEY_MS = 5 * 60_000;
+
+/**
+ * The encryption keys agencies publish, as coordination finds them: at the agency's
+ * `/.well-known/jwks.json` when `url` is given (fetched trusting TLS_CA_FILE), else in the key
+ * set file the agency writes in DATA_DIR. Kept five minutes, so a rotated key is picked up.
+ */
+export function recipientKeys(env: NodeJS.ProcessEnv, dataDir: string) {
+  const known = new Map<string, { at: number; key: Promise<RecipientKey> }>();
+  let connections: ReturnType<typeof internalAgent> | undefined;
+  const load = async (owner: string, url: string | undefined): Promise<RecipientKey> => {
+    const set = url
+      ? await (await undiciFetch(url, { dispatcher: (connections ??= internalAgent(env)), signal: AbortSignal.timeout(5000) })).json() as { keys?: JWK[] }
+      : JSON.parse(fs.readFileSync(encryptionKeySetFile(dataDir, owner), 'utf8')) as { keys?: JWK[] };
+    const jwk = set.keys?.find((k) => k.use === 'enc' && k.alg === KEY_AGREEMENT_ALGORITHM);
+    if (!jwk?.kid) throw new Error(`${owner} publishes no encryption key`);
+    return { kid: jwk.kid, key: await importJWK(jwk, KEY_AGREEMENT_ALGORITHM) };
+  };
+  return (owner: string, url: string | undefined): Promise<RecipientKey> => {
+    const cached = known.get(owner);
+    if (cached && Date.now() - cached.at < RECIPIENT_KEY_MS) return cached.key;
+    const key = load(owner, url);
+    known.set(owner, { at: Date.now(), key });
+    key.catch(() => known.delete(owner));
+    return key;
   };
 }

@@ -15,7 +15,8 @@ import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure
 import { databaseUrlFor, openDatabase, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, gatewayPublicKeys } from './gateway-token.ts';
-import { createGraphQLHttpHandler, listen, type RunningServer } from './http.ts';
+import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
+import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
@@ -108,7 +109,9 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const metrics = createProcessMetrics(definition.name);
   const directory = options.dataDir ?? dataDir(env);
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
-  const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc() });
+  // An agency's own key, to which coordination seals the cohort member lists meant for it (release-basis.ts).
+  const decryptionKey = definition.agency === 'COORDINATION' ? undefined : await loadOrCreateEncryptionKey(directory, definition.name);
+  const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey });
   const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
   const { db } = store;
   const recordKeys = await loadRecordKeys(db);
@@ -143,6 +146,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       return true;
     },
     routes: {
+      ...(decryptionKey ? { '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [decryptionKey.publicJwk] }) } : {}),
       ...definition.routes,
       // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
       [CHECKPOINT_PATH]: auditCheckpointRoute({ store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, keys: gatewayPublicKeys(env, directory), logger }),

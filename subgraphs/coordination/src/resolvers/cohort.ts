@@ -75,7 +75,7 @@ function membersFor(field: keyof HandedOverLists) {
       void lists.then((l) => keep(recentKey(ctx, cohort.id), l), () => undefined);
     }
     ctx.metrics.releaseBasisSignatures.inc({ agency: AGENCIES[field] });
-    return signCohortBasis(ctx.signingKey, AGENCIES[field], ctx.caller, (await lists)[field]);
+    return signCohortBasis(ctx.signingKey, AGENCIES[field], ctx.caller, (await lists)[field], await ctx.recipientKey(AGENCIES[field]));
   };
 }
 
