@@ -5,6 +5,8 @@ import { buildGateway } from './gateway.ts';
 const gateway = await buildGateway();
 const server = await listen(gateway.handler, intFromEnv('PORT', 4000), listenHost());
 gateway.logger.info({ url: `${server.url}/graphql`, subgraphs: gateway.urls }, 'gateway listening');
+// The first exchange of audit chain heads, now that subgraphs can fetch the key it is signed with.
+await gateway.checkpointAuditChains();
 
 const shutdown = async (signal: string) => {
   gateway.logger.info({ signal }, 'shutting down');

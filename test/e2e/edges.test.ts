@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
@@ -32,11 +33,13 @@ function sample(text: string, name: string, labels: Record<string, string>): num
  * a server that reads the body before it answers never answers, one that checks the token
  * first answers at once. Resolves with the answer and once the server has closed the connection.
  */
-function postWithoutFinishing(url: string, headers: Record<string, string>, declaredBytes: number, sentBytes: number) {
+function postWithoutFinishing(url: string, headers: Record<string, string>, declaredBytes: number, sentBytes: number, ca?: Buffer) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
     const target = new URL(url);
-    const request = http.request({
-      host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: false,
+    // A subgraph serves HTTPS when the run is over TLS (FINSAM_TEST_TLS).
+    const transport = target.protocol === 'https:' ? https : http;
+    const request = transport.request({
+      host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: false, ca,
       headers: { 'content-type': 'application/json', 'content-length': String(declaredBytes), ...headers },
     });
     request.on('error', reject);
@@ -90,7 +93,8 @@ describe('the request path\'s edges', () => {
   describe('authentication before the body', () => {
     it('answers an anonymous 1 MB body with 401 before the client has sent it, and closes the connection', async () => {
       for (const url of [graph.url, graph.subgraphUrl('care')]) {
-        const answer = await postWithoutFinishing(url, {}, 1_000_000, 16_384);
+        const ca = graph.clientTls.TLS_CA_FILE ? fs.readFileSync(graph.clientTls.TLS_CA_FILE) : undefined;
+        const answer = await postWithoutFinishing(url, {}, 1_000_000, 16_384, ca);
         expect(answer.status, url).toBe(401);
         expect(JSON.parse(answer.body).errors[0].extensions.code, url).toBe('UNAUTHENTICATED');
         expect(answer.headers.connection, url).toBe('close');

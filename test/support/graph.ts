@@ -81,6 +81,8 @@ export async function startGraph(options: { persons?: number; seed?: number; env
   const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
   gatewayHandler = gateway.handler;
   const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1', {});
+  // As main.ts does once the gateway listens.
+  await gateway.checkpointAuditChains();
 
   const readMetrics = async (name: SubgraphName | 'gateway'): Promise<string> => {
     const base = name === 'gateway' ? gatewayServer.url : servers[name]!.url;
@@ -108,7 +110,8 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     checkpointAuditChains: () => gateway.checkpointAuditChains(),
     dialect: postgres ? 'postgres' as const : 'sqlite' as const,
     /** Where the stores are, as the `npm run audit` command reads it. */
-    storeEnv: { ...env, DATA_DIR: dataDir } as NodeJS.ProcessEnv,
+    // The audit CLI reads the gateway's key set file there (the test process cannot answer its fetch while it waits for the CLI).
+    storeEnv: { ...env, GATEWAY_JWKS_URL: undefined, DATA_DIR: dataDir } as NodeJS.ProcessEnv,
     /** A second connection to a store, as an operator (or an intruder) with database access would have. */
     store: (store: SubgraphName | 'gateway'): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
