@@ -169,7 +169,9 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
     postTo(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep(selection.slice(0, selection.indexOf(' '))) })));
   const merged = Object.assign({ __typename: 'Person', personnummer: person.personnummer }, ...sectors.map((s) => s.body.data?._entities?.[0] ?? {}));
   const signals = await postTo('coordination', tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
-  return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200 && !s.body.errors) && signals.status === 200 };
+  // A sector refused for want of consent is an answer; one refused for its release basis means this path is not the gateway's.
+  const basisRefused = (s: { body: { errors?: unknown[] } }) => (s.body.errors ?? []).some((e) => String((e as { extensions?: { reason?: string } }).extensions?.reason).startsWith('BASIS_'));
+  return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200 && !basisRefused(s)) && signals.status === 200 };
 }
 
 async function load(run: (work: Work, i: number) => Promise<Outcome>, works: Work[], seconds: number, midway?: () => void) {
