@@ -3,9 +3,8 @@ import { decodeJwt, decodeProtectedHeader, generateKeyPair, exportJWK, SignJWT, 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../subgraphs/shared/src/caller.ts';
 import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
+import { callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
 
 /**
  * Red-team attacks on the release basis (docs/release-basis.md). Each test asserts the SAFE
@@ -13,9 +12,8 @@ import { startGraph, type TestGraph } from '../support/graph.ts';
  * (any user, any role) and calls that subgraph directly with any headers and body.
  */
 
-type Answer = { status: number; data?: any; errors?: { message: string; path?: unknown[]; extensions?: Record<string, any> }[] };
-interface Caller { actorId?: string; role?: Role; requestId: string }
-const PURPOSE: Record<Role, string> = { coordinator: 'COORDINATION', analyst: 'FOLLOW_UP', auditor: 'AUDIT' } as Record<Role, string>;
+type Answer = SubgraphAnswer;
+type Caller = SubgraphCaller;
 
 const sha = (...parts: (string | Buffer)[]) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest(); };
 const leafHash = (entry: string) => sha('\x00', entry);
@@ -29,20 +27,8 @@ describe('red team: release basis', () => {
   let inCaseload: { personnummer: string; covers: Set<string> }[] = [];
   let outside: { personnummer: string; covers: Set<string> }[] = [];
 
-  const call = async (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}, rawBody?: string): Promise<Answer> => {
-    const role = caller.role ?? 'coordinator';
-    const token = await signGatewayToken(await loadOrCreateGatewayKey(graph.dataDir),
-      { actorId: caller.actorId ?? 'coordinator-1', role, purpose: PURPOSE[role] as any }, name);
-    const response = await fetch(graph.subgraphUrl(name), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': caller.requestId },
-      body: rawBody ?? JSON.stringify({ query, variables }),
-    });
-    const text = await response.text();
-    let body: any;
-    try { body = JSON.parse(text); } catch { body = { errors: [{ message: text }] }; }
-    return { status: response.status, ...body };
-  };
+  const call = (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}, rawBody?: string): Promise<Answer> =>
+    callSubgraph(graph, name, caller, query, variables, rawBody);
   const rows = async (name: SubgraphName, requestId: string) =>
     graph.store(name).selectFrom('audit_log').select(['personnummer', 'decision', 'reason']).where('request_id', '=', requestId).execute();
   const noStack = (a: Answer) => {
@@ -68,17 +54,8 @@ describe('red team: release basis', () => {
 
   beforeAll(async () => {
     graph = await startGraph({ persons: 1000 });
-    const today = todayIso();
-    const caseloadOf = async (sub: string) => {
-      const { body } = await graph.query(await graph.token('coordinator', sub),
-        '{ me { caseload(first: 100) { nodes { personnummer consents { agency validFrom validTo revokedAt } } } } }');
-      return (body.data!.me.caseload.nodes as any[]).map((n) => ({
-        personnummer: n.personnummer as string,
-        covers: new Set<string>(n.consents.filter((c: any) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo).map((c: any) => c.agency)),
-      }));
-    };
-    inCaseload = await caseloadOf('coordinator-1');
-    outside = await caseloadOf('coordinator-2');
+    inCaseload = await caseloadWithConsents(graph, 'coordinator-1');
+    outside = await caseloadWithConsents(graph, 'coordinator-2');
   }, 120_000);
   afterAll(() => graph?.close());
 

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultPurpose, type Role } from '../../subgraphs/shared/src/caller.ts';
 import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
-import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
 import { loadOrCreateCoordinationKey, signPersonBases, type PersonEvidence } from '../../subgraphs/shared/src/release-basis.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
+import { callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
 
 /**
  * An attacker who holds a valid gateway token for an agency (one leaked secret or one
@@ -28,48 +27,29 @@ const MADE_UP_CONSENTS = {
   protectedIdentity: false,
 };
 
-interface Caller { actorId?: string; role?: Role; requestId: string }
+type Caller = SubgraphCaller;
 
 describe('agencies verify the release basis, they do not trust it', () => {
   let graph: TestGraph;
   let inCaseload: { personnummer: string; covers: Set<string> }[] = [];
   let outside: { personnummer: string; covers: Set<string> }[] = [];
 
-  const callSubgraph = async (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}) => {
-    const token = await signGatewayToken(await loadOrCreateGatewayKey(graph.dataDir),
-      { actorId: caller.actorId ?? 'coordinator-1', role: caller.role ?? 'coordinator', purpose: defaultPurpose(caller.role ?? 'coordinator') }, name);
-    const response = await fetch(graph.subgraphUrl(name), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': caller.requestId },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data?: any; errors?: { message: string; path?: unknown[]; extensions?: Record<string, any> }[] };
-  };
+  const call = (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}) => callSubgraph(graph, name, caller, query, variables);
   const entities = (selection: string) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer ${selection} } } }`;
   const refusalsIn = async (name: SubgraphName, requestId: string) =>
     graph.store(name).selectFrom('audit_log').select(['personnummer', 'decision', 'reason']).where('request_id', '=', requestId).execute();
 
   /** A basis as coordination hands it to the agency for one person (through the query plan). */
   const genuineBasis = async (personnummer: string, field: string, caller: Caller): Promise<string> => {
-    const answer = await callSubgraph('coordination', caller, `query($p: String!) { person(personnummer: $p) { ${field}ReleaseBasis } }`, { p: personnummer });
+    const answer = await call('coordination', caller, `query($p: String!) { person(personnummer: $p) { ${field}ReleaseBasis } }`, { p: personnummer });
     expect(answer.errors, JSON.stringify(answer.errors)).toBeUndefined();
     return answer.data.person[`${field}ReleaseBasis`] as string;
   };
 
   beforeAll(async () => {
     graph = await startGraph({ persons: 1000 });
-    const today = todayIso();
-    const caseloadOf = async (sub: string) => {
-      const { body } = await graph.query(await graph.token('coordinator', sub),
-        '{ me { caseload(first: 100) { nodes { personnummer consents { agency validFrom validTo revokedAt } } } } }');
-      return (body.data!.me.caseload.nodes as { personnummer: string; consents: { agency: string; validFrom: string; validTo: string; revokedAt: string | null }[] }[])
-        .map((n) => ({
-          personnummer: n.personnummer,
-          covers: new Set(n.consents.filter((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo).map((c) => c.agency)),
-        }));
-    };
-    inCaseload = (await caseloadOf('coordinator-1')).slice(0, 25);
-    outside = (await caseloadOf('coordinator-2')).slice(0, 25);
+    inCaseload = (await caseloadWithConsents(graph, 'coordinator-1')).slice(0, 25);
+    outside = (await caseloadWithConsents(graph, 'coordinator-2')).slice(0, 25);
     expect(inCaseload.length).toBe(25);
     expect(outside.length).toBe(25);
   });
@@ -95,7 +75,7 @@ describe('agencies verify the release basis, they do not trust it', () => {
       for (const [name, forge] of Object.entries(forgeries)) {
         const requestId = `attack-${randomUUID()}`;
         const representations = persons.map((personnummer, i) => ({ __typename: 'Person', personnummer, ...forge(personnummer, i) }));
-        const answer = await callSubgraph(subgraph, { requestId }, entities(selection), { r: representations });
+        const answer = await call(subgraph, { requestId }, entities(selection), { r: representations });
         const got = (answer.data?._entities ?? []).filter((e: Record<string, unknown> | null) => e?.[field] != null).length;
         released[agency] += got;
         // Every refusal is in the agency's own log, against the person, under this request.
@@ -117,10 +97,10 @@ describe('agencies verify the release basis, they do not trust it', () => {
     const requestId = `genuine-${randomUUID()}`;
     const basis = await genuineBasis(target.personnummer, 'care', { requestId });
     const careEntities = entities('care { certificates { issuedOn } }');
-    const released = (answer: Awaited<ReturnType<typeof callSubgraph>>) => answer.data?._entities?.[0]?.care != null;
+    const released = (answer: SubgraphAnswer) => answer.data?._entities?.[0]?.care != null;
 
     // The control: the same call as the gateway makes, released.
-    const genuine = await callSubgraph('care', { requestId }, careEntities, { r: [{ __typename: 'Person', personnummer: target.personnummer, careReleaseBasis: basis }] });
+    const genuine = await call('care', { requestId }, careEntities, { r: [{ __typename: 'Person', personnummer: target.personnummer, careReleaseBasis: basis }] });
     expect(genuine.errors).toBeUndefined();
     expect(released(genuine)).toBe(true);
 
@@ -139,7 +119,7 @@ describe('agencies verify the release basis, they do not trust it', () => {
     ];
     for (const replay of replays) {
       const selection = replay.subgraph === 'care' ? 'care { certificates { issuedOn } }' : 'employment { registrations { registeredOn } }';
-      const answer = await callSubgraph(replay.subgraph, replay.caller, entities(selection), { r: [{ __typename: 'Person', ...replay.representation }] });
+      const answer = await call(replay.subgraph, replay.caller, entities(selection), { r: [{ __typename: 'Person', ...replay.representation }] });
       const sector = replay.subgraph === 'care' ? 'care' : 'employment';
       expect(answer.data?._entities?.[0]?.[sector] ?? null, replay.name).toBeNull();
       expect(answer.errors?.[0]?.extensions, replay.name).toMatchObject({ code: 'FORBIDDEN', reason: replay.reason });
@@ -172,7 +152,7 @@ describe('agencies verify the release basis, they do not trust it', () => {
     const member = inCaseload.find((p) => p.covers.has('CARE'))!.personnummer;
     const madeUp = JSON.stringify({ agency: 'CARE', memberCount: 1, members: `${member} 2020-01-01 2099-12-31` });
     const requestId = `cohort-${randomUUID()}`;
-    const answer = await callSubgraph('care', { requestId, role: 'analyst', actorId: 'analyst-1' },
+    const answer = await call('care', { requestId, role: 'analyst', actorId: 'analyst-1' },
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careSignalFacts care { certificatesByChapter { category } } } } }',
       { r: [{ __typename: 'Cohort', id: 'made-up', careMembers: madeUp }] });
     expect(answer.data?._entities?.[0]?.careSignalFacts ?? null).toBeNull();
@@ -183,14 +163,14 @@ describe('agencies verify the release basis, they do not trust it', () => {
   it('coordination releases nothing about a person outside the caseload through _entities, and logs it', async () => {
     const stranger = outside[0]!.personnummer;
     const requestId = `coordination-${randomUUID()}`;
-    const answer = await callSubgraph('coordination', { requestId },
+    const answer = await call('coordination', { requestId },
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer consents { agency } participations { registeredIn } } } }',
       { r: [{ __typename: 'Person', personnummer: stranger }] });
     const person = answer.data?._entities?.[0];
     expect(person?.consents ?? null).toBeNull();
     expect(person?.participations ?? null).toBeNull();
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_IN_CASELOAD' });
-    const basis = await callSubgraph('coordination', { requestId },
+    const basis = await call('coordination', { requestId },
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { careReleaseBasis } } }', { r: [{ __typename: 'Person', personnummer: stranger }] });
     expect(basis.data?._entities?.[0]?.careReleaseBasis ?? null).toBeNull();
     expect(basis.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_IN_CASELOAD' });

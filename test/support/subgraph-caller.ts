@@ -1,0 +1,42 @@
+import { defaultPurpose, type Role } from '../../subgraphs/shared/src/caller.ts';
+import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
+import type { TestGraph } from './graph.ts';
+
+/**
+ * Calls a subgraph directly, as whoever holds a valid gateway token for it would: the attacker of
+ * the release-basis tests (one leaked secret or one compromised gateway away).
+ */
+export interface SubgraphCaller { actorId?: string; role?: Role; requestId: string }
+export type SubgraphAnswer = { status: number; data?: any; errors?: { message: string; path?: unknown[]; extensions?: Record<string, any> }[] };
+
+export async function callSubgraph(
+  graph: TestGraph, name: SubgraphName, caller: SubgraphCaller, query: string, variables: Record<string, unknown> = {}, rawBody?: string,
+): Promise<SubgraphAnswer> {
+  const role = caller.role ?? 'coordinator';
+  const token = await signGatewayToken(await loadOrCreateGatewayKey(graph.dataDir), { actorId: caller.actorId ?? 'coordinator-1', role, purpose: defaultPurpose(role) }, name);
+  const response = await fetch(graph.subgraphUrl(name), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': caller.requestId },
+    body: rawBody ?? JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  try {
+    return { status: response.status, ...(JSON.parse(text) as object) };
+  } catch {
+    return { status: response.status, errors: [{ message: text }] };
+  }
+}
+
+/** A coordinator's caseload (first 100) with the agencies each person's consent covers today, read through the gateway. */
+export async function caseloadWithConsents(graph: TestGraph, sub: string): Promise<{ personnummer: string; covers: Set<string> }[]> {
+  const today = todayIso();
+  const { body } = await graph.query(await graph.token('coordinator', sub),
+    '{ me { caseload(first: 100) { nodes { personnummer consents { agency validFrom validTo revokedAt } } } } }');
+  return (body.data!.me.caseload.nodes as { personnummer: string; consents: { agency: string; validFrom: string; validTo: string; revokedAt: string | null }[] }[])
+    .map((n) => ({
+      personnummer: n.personnummer,
+      covers: new Set(n.consents.filter((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo).map((c) => c.agency)),
+    }));
+}
