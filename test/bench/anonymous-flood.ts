@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- anonymous-flood`: 20 anonymous clients (ANONYMOUS_CLIENTS) send 1 MB bodies
  * of nested JSON to the gateway as fast as it answers them, for BENCH_SECONDS (30 in this mode),
- * while 4 coordinators (FLOOD_COORDINATORS) query PersonOverview one request after another.
+ * while 4 coordinators (FLOOD_COORDINATORS) query PersonOverview one request after another
+ * (FLOOD_OPERATION=Caseload: a caseload page of 20 instead, the lighter request).
  * Reports the coordinators' p50/p95, first alone and then under the flood, and the gateway
  * process's resident memory (sampled from /proc every 250 ms, and its peak from VmHWM).
  * Half the anonymous clients send no token, half a forged one. Issue 12's target: p50 under
@@ -18,6 +19,7 @@ export interface FloodTarget {
   gateway: string;
   gatewayPid: number;
   personOverview: string;
+  caseload: string;
   coordinators: { token: string; persons: string[] }[];
   post: (url: string, authorization: string, query: string, variables: Record<string, unknown>) => Promise<{ status: number; body: { data?: any; errors?: unknown[] } }>;
 }
@@ -45,6 +47,8 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+const caseloadPages = process.env.FLOOD_OPERATION === 'Caseload';
+
 async function coordinatorsFor(target: FloodTarget, seconds: number) {
   const times: number[] = [];
   let failed = 0;
@@ -52,8 +56,11 @@ async function coordinatorsFor(target: FloodTarget, seconds: number) {
   await Promise.all(target.coordinators.map(async (work, client) => {
     for (let i = client; Date.now() < deadline; i++) {
       const started = performance.now();
-      const answer = await target.post(`${target.gateway}/graphql`, `Bearer ${work.token}`, target.personOverview, { personnummer: work.persons[i % work.persons.length] }).catch(() => null);
-      if (answer?.status === 200 && (answer.body.data as { person?: unknown } | undefined)?.person) times.push(performance.now() - started);
+      const answer = await (caseloadPages
+        ? target.post(`${target.gateway}/graphql`, `Bearer ${work.token}`, target.caseload, { first: 20 })
+        : target.post(`${target.gateway}/graphql`, `Bearer ${work.token}`, target.personOverview, { personnummer: work.persons[i % work.persons.length] })).catch(() => null);
+      const data = answer?.body.data as { person?: unknown; me?: unknown } | undefined;
+      if (answer?.status === 200 && (caseloadPages ? data?.me : data?.person)) times.push(performance.now() - started);
       else failed += 1;
     }
   }));
@@ -101,7 +108,7 @@ export async function anonymousFloodLoad(target: FloodTarget): Promise<void> {
   const seconds = intFromEnv('BENCH_SECONDS', 30);
   const clients = intFromEnv('ANONYMOUS_CLIENTS', 20);
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
-  console.log(`\nAnonymous flood: ${clients} anonymous clients with ${nestedBody().length} byte nested JSON bodies, ${target.coordinators.length} coordinators, ${seconds} s, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
+  console.log(`\nAnonymous flood: ${clients} anonymous clients with ${nestedBody().length} byte nested JSON bodies, ${target.coordinators.length} coordinators (${caseloadPages ? 'Caseload pages of 20' : 'PersonOverview'}), ${seconds} s, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
   await coordinatorsFor(target, 5);
   const quiet = await coordinatorsFor(target, 10);
   const rssQuiet = residentMb(target.gatewayPid);

@@ -263,7 +263,7 @@ const graph = await startGraph();
 try {
   if (MODE === 'anonymous-flood') {
     await anonymousFloodLoad({
-      gateway: graph.gateway, gatewayPid: graph.processes.gateway!.pid!, personOverview: PERSON_OVERVIEW, post,
+      gateway: graph.gateway, gatewayPid: graph.processes.gateway!.pid!, personOverview: PERSON_OVERVIEW, caseload: CASELOAD, post,
       coordinators: (await workload(graph.dataDir)).slice(0, intFromEnv('FLOOD_COORDINATORS', 4)),
     });
   } else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir) });

@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, exportJWK, SignJWT, type JWTHeaderParameters } from 'jose';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../subgraphs/shared/src/caller.ts';
 import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
-import { callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
+import { auditRowsOfRequest, callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
 
 /**
  * Red-team attacks on the release basis (docs/release-basis.md). Each test asserts the SAFE
@@ -30,7 +31,7 @@ describe('red team: release basis', () => {
   const call = (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}, rawBody?: string): Promise<Answer> =>
     callSubgraph(graph, name, caller, query, variables, rawBody);
   const rows = async (name: SubgraphName, requestId: string) =>
-    graph.store(name).selectFrom('audit_log').select(['personnummer', 'decision', 'reason']).where('request_id', '=', requestId).execute();
+    auditRowsOfRequest(graph, name, requestId);
   const noStack = (a: Answer) => {
     expect(a.status, JSON.stringify(a).slice(0, 400)).toBeLessThan(500);
     expect(JSON.stringify(a)).not.toMatch(/stacktrace|    at .*\.ts:\d+/);
@@ -316,7 +317,14 @@ describe('red team: release basis', () => {
     it('Cohort.signals through _entities does not skip the analyst controls: a definition never asked with `cohort` is admitted (counted in the budget) first', async () => {
       const requestId = `sig-${randomUUID()}`;
       const id = Buffer.from(JSON.stringify(['2024-01-01', '2024-01-31', { sex: 'FEMALE' }])).toString('base64url');
-      const budget = () => graph.store('coordination' as SubgraphName).selectFrom('analyst_query' as any).select('definition_digest' as any).where('analyst' as any, '=', 'analyst-6').execute();
+      const budget = async () => {
+        const db = graph.store('coordination') as unknown as Kysely<{ analyst_query: { analyst: string; definition_digest: string } }>;
+        try {
+          return await db.selectFrom('analyst_query').select('definition_digest').where('analyst', '=', 'analyst-6').execute();
+        } finally {
+          await db.destroy();
+        }
+      };
       expect(await budget()).toHaveLength(0);
       const a = await call('coordination', { requestId, role: 'analyst', actorId: 'analyst-6' },
         'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { signals { byCode { code } } } } }', { r: [{ __typename: 'Cohort', id }] });

@@ -6,7 +6,7 @@ import { todayIso } from '../../subgraphs/shared/src/dates.ts';
 import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
 import { loadOrCreateCoordinationKey, signPersonBases, type PersonEvidence } from '../../subgraphs/shared/src/release-basis.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
-import { callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
+import { auditRowsOfRequest, callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
 
 /**
  * An attacker who holds a valid gateway token for an agency (one leaked secret or one
@@ -37,7 +37,7 @@ describe('agencies verify the release basis, they do not trust it', () => {
   const call = (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}) => callSubgraph(graph, name, caller, query, variables);
   const entities = (selection: string) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer ${selection} } } }`;
   const refusalsIn = async (name: SubgraphName, requestId: string) =>
-    graph.store(name).selectFrom('audit_log').select(['personnummer', 'decision', 'reason']).where('request_id', '=', requestId).execute();
+    auditRowsOfRequest(graph, name, requestId);
 
   /** A basis as coordination hands it to the agency for one person (through the query plan). */
   const genuineBasis = async (personnummer: string, field: string, caller: Caller): Promise<string> => {

@@ -40,3 +40,13 @@ export async function caseloadWithConsents(graph: TestGraph, sub: string): Promi
       covers: new Set(n.consents.filter((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo).map((c) => c.agency)),
     }));
 }
+
+/** A store's audit records of one request, read as an operator would (the connection closed after). */
+export async function auditRowsOfRequest(graph: TestGraph, store: SubgraphName, requestId: string) {
+  const db = graph.store(store);
+  try {
+    return await db.selectFrom('audit_log').select(['personnummer', 'decision', 'reason']).where('request_id', '=', requestId).execute();
+  } finally {
+    await db.destroy();
+  }
+}
