@@ -1,7 +1,7 @@
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { publish, publishWithin, type ProtectedCount, type RecordKeys } from './disclosure.ts';
-import { failure, valueOrThrow } from './errors.ts';
+import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { BASIS_REFUSAL_TEXT } from './release-basis.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
@@ -123,6 +123,24 @@ export function rowsOfMembers<T extends { personnummer: string }>(rows: readonly
 }
 
 /**
+ * The member list an agency may count for an analyst's cohort: only for the analyst role, and only
+ * a list coordination signed and sealed to this agency for this analyst and request
+ * (release-basis.ts). A refusal is logged (no personnummer) and returned as FORBIDDEN with its reason.
+ */
+export async function memberListForAnalyst(
+  agency: string, wire: unknown, ctx: SubgraphRequest, fields: string[],
+): Promise<Result<{ list: string; digest: string }>> {
+  const refuse = (reason: string, why: string) => {
+    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason, protectedIdentity: false });
+    return failure<{ list: string; digest: string }>('FORBIDDEN', `Nothing is released on this member list: ${why}.`, { agency, reason });
+  };
+  if (ctx.caller.role !== 'analyst') return refuse('ROLE_NOT_ALLOWED', 'cohort figures are for the analyst role');
+  const basis = await ctx.releaseBases.cohort(agency, wire, ctx.caller);
+  if (!basis.ok) return refuse(basis.reason, BASIS_REFUSAL_TEXT[basis.reason]);
+  return success({ list: basis.list, digest: basis.digest });
+}
+
+/**
  * An agency's aggregates over a cohort, for analysts only, over the members whose consent covers
  * the agency. The read is logged without any personnummer: only counts leave the agency.
  */
@@ -130,17 +148,10 @@ export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
   agency: string, field: string, compute: (members: readonly string[], ctx: TContext) => Promise<TFigures>,
 ) {
   return async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext): Promise<TFigures> => {
-    if (ctx.caller.role !== 'analyst') {
-      ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
-      valueOrThrow(failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' }));
-    }
-    const basis = await ctx.releaseBases.cohort(agency, cohort[`${field}Members`], ctx.caller);
-    if (!basis.ok) {
-      ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'REFUSED', reason: basis.reason, protectedIdentity: false });
-      return valueOrThrow(failure('FORBIDDEN', `No figures on this member list: ${BASIS_REFUSAL_TEXT[basis.reason]}.`, { agency, reason: basis.reason }));
-    }
-    const covered = coveredMembers(agency, basis.list);
-    ctx.audit.record({ personnummer: null, fields: [`cohort.${field}`], decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false, basisDigest: basis.digest });
+    const fields = [`cohort.${field}`];
+    const { list, digest } = valueOrThrow(await memberListForAnalyst(agency, cohort[`${field}Members`], ctx, fields));
+    const covered = coveredMembers(agency, list);
+    ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false, basisDigest: digest });
     return compute(covered.members, ctx);
   };
 }

@@ -166,8 +166,9 @@ function personBasisWire(wire: string): PersonBasisWire | null {
   try {
     const parsed = JSON.parse(wire) as Record<string, unknown>;
     const { basis, entry, proof } = parsed;
-    if (Object.keys(parsed).length !== 3 || typeof basis !== 'string' || typeof entry !== 'string') return null;
+    if (typeof basis !== 'string' || typeof entry !== 'string') return null;
     if (!Array.isArray(proof) || proof.length > MAX_PROOF_STEPS || !proof.every((step) => typeof step === 'string' && PROOF_STEP.test(step))) return null;
+    // Written back, it must be the very text received: no other keys, order or spacing.
     if (JSON.stringify({ basis, entry, proof }) !== wire) return null;
     return { basis, entry, proof: proof as string[] };
   } catch {

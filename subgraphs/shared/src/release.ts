@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { auditRecordsForAuditor } from './audit-trail.ts';
 import { releasedSet, type RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
-import { readHandedOver } from './cohort.ts';
+import { memberListForAnalyst, readHandedOver } from './cohort.ts';
 import { consentCovers } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
@@ -71,26 +71,19 @@ export async function releaseSector(
  * it is released; null when nothing was handed over.
  */
 export async function releaseForStatistics(
-  agency: string, handedOver: unknown, ctx: ReleaseContext, info: GraphQLResolveInfo,
+  agency: string, handedOver: unknown, ctx: SubgraphRequest, info: GraphQLResolveInfo,
 ): Promise<Result<{ list: string; members: { personnummer: string; covered: boolean }[] } | null>> {
   const fields = selectedFieldPaths(info);
-  if (ctx.caller.role !== 'analyst') {
-    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
-    return failure('FORBIDDEN', 'Cohort figures are for the analyst role.', { agency, reason: 'ROLE_NOT_ALLOWED' });
-  }
-  if (handedOver === null || handedOver === undefined) {
+  if (ctx.caller.role === 'analyst' && (handedOver === null || handedOver === undefined)) {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'NO_MEMBERS_HANDED_OVER', protectedIdentity: false });
     return success(null);
   }
-  const basis = await ctx.releaseBases.cohort(agency, handedOver, ctx.caller);
-  if (!basis.ok) {
-    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: basis.reason, protectedIdentity: false });
-    return failure('FORBIDDEN', `${AGENCY_NAMES[agency] ?? agency} releases nothing on this member list: ${BASIS_REFUSAL_TEXT[basis.reason]}.`, { agency, reason: basis.reason });
-  }
-  const { members } = readHandedOver(agency, basis.list);
+  const basis = await memberListForAnalyst(agency, handedOver, ctx, fields);
+  if (!basis.ok) return basis;
+  const { members } = readHandedOver(agency, basis.value.list);
   const released = members.filter((m) => m.covered).map((m) => m.personnummer);
-  ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(released), basisDigest: basis.digest });
-  return success({ list: basis.list, members });
+  ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(released), basisDigest: basis.value.digest });
+  return success({ list: basis.value.list, members });
 }
 
 export interface AgencySubgraphEntry<TContext, TSector> {
