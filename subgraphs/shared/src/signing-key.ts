@@ -42,7 +42,7 @@ export const encryptionKeySetFile = (dataDir: string, owner: string) => path.joi
 /** The owner's key of a kind, created at first start (by whichever process gets there first); its public key set is written beside it. */
 async function loadOrCreateKey(dataDir: string, owner: string, kind: keyof typeof KINDS): Promise<SigningKey> {
   const { alg, crv, use, privateSuffix, publicSuffix } = KINDS[kind];
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, `${owner}-${privateSuffix}.json`);
   if (!fs.existsSync(file)) {
     const { privateKey, publicKey } = await generateKeyPair(alg, { crv, extractable: true });

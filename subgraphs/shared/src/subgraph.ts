@@ -12,7 +12,7 @@ import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
 import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
-import { databaseUrlFor, openDatabase, type Migrations } from './database.ts';
+import { databaseUrlFor, openDatabase, privateDirectory, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, gatewayPublicKeys } from './gateway-token.ts';
 import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
@@ -108,6 +108,8 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const logger = options.logger ?? createLogger(definition.name);
   const metrics = createProcessMetrics(definition.name);
   const directory = options.dataDir ?? dataDir(env);
+  // Keys live here in PostgreSQL mode too, where no SQLite file is opened to make it private.
+  privateDirectory(directory);
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
   // An agency's own key, to which coordination seals the cohort member lists meant for it (release-basis.ts).
   const decryptionKey = definition.agency === 'COORDINATION' ? undefined : await loadOrCreateEncryptionKey(directory, definition.name);
