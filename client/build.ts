@@ -1,0 +1,165 @@
+/**
+ * `npm run build:client`: the coordinator web client, from npm packages only.
+ *
+ * 1. Operation types: graphql-codegen's client preset over the API schema of the committed
+ *    supergraph and the client contract (schema/operations/*.graphql, not analyst/), written to
+ *    client/src/gql/ (committed, so that `tsc` passes on a fresh clone; a test holds it fresh).
+ *    Driven from here through @graphql-codegen/core: the codegen CLI's loaders want Node 22.
+ * 2. The registered operations the client sends (client/src/gql/registered-operations.json):
+ *    schema/operations/manifest.json when it exists, else the same shape made from the files.
+ * 3. The bundle: esbuild, minified, content-hashed names, into client/dist/ (not committed).
+ *
+ * `--check` writes nothing and exits 1 when client/src/gql/ is not what the build would write.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { Supergraph } from '@apollo/federation-internals';
+import { codegen } from '@graphql-codegen/core';
+import { preset } from '@graphql-codegen/client-preset';
+import type { Types } from '@graphql-codegen/plugin-helpers';
+import * as esbuild from 'esbuild';
+import { parse, print, printSchema, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const CLIENT_DIR = path.join(root, 'client');
+export const DIST_DIR = path.join(CLIENT_DIR, 'dist');
+const GENERATED_DIR = path.join(CLIENT_DIR, 'src/gql');
+const OPERATIONS_DIR = path.join(root, 'schema/operations');
+const MANIFEST_FILE = path.join(OPERATIONS_DIR, 'manifest.json');
+
+export interface RegisteredOperation { id: string; name: string; type: 'query' | 'mutation' | 'subscription'; body: string }
+interface OperationManifest { format: 'apollo-persisted-query-manifest'; version: 1; operations: RegisteredOperation[] }
+
+/** The schema clients see: the supergraph without federation's joins and @inaccessible fields. */
+export function apiSchemaSdl(): string {
+  const supergraph = fs.readFileSync(path.join(root, 'schema/supergraph.graphql'), 'utf8');
+  return printSchema(Supergraph.build(supergraph).apiSchema().toGraphQLJSSchema());
+}
+
+function operationFiles(): { location: string; text: string }[] {
+  return fs.readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql')).sort()
+    .map((f) => ({ location: path.join(OPERATIONS_DIR, f), text: fs.readFileSync(path.join(OPERATIONS_DIR, f), 'utf8') }));
+}
+
+/**
+ * What the client sends for each operation. The manifest of the registered operations is the
+ * source when there is one (TODO(merge): helper "trusted" generates schema/operations/manifest.json;
+ * until it is on this branch the same shape is made here, body = the printed file, id = its sha256).
+ */
+function registeredOperations(): OperationManifest {
+  if (fs.existsSync(MANIFEST_FILE)) return JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as OperationManifest;
+  const operations = operationFiles().map(({ text }) => {
+    const body = print(parse(text));
+    const definition = parse(text).definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
+    return { id: createHash('sha256').update(body).digest('hex'), name: definition.name!.value, type: definition.operation, body };
+  });
+  return { format: 'apollo-persisted-query-manifest', version: 1, operations };
+}
+
+/** The files of client/src/gql/ as the build would write them, by name. */
+export async function generatedFiles(): Promise<Record<string, string>> {
+  const schemaSdl = apiSchemaSdl();
+  const schema: DocumentNode = parse(schemaSdl);
+  const documents: Types.DocumentFile[] = operationFiles().map(({ location, text }) => ({ location: path.relative(root, location), document: parse(text), rawSDL: text }));
+  const config = { useTypeImports: true, enumsAsTypes: true, avoidOptionals: false, skipTypename: false };
+  const sections = await preset.buildGeneratesSection({
+    baseOutputDir: 'client/src/gql/',
+    schema,
+    schemaAst: (await import('graphql')).buildASTSchema(schema),
+    documents,
+    plugins: [],
+    pluginMap: {},
+    config,
+    presetConfig: { fragmentMasking: false },
+    pluginContext: {},
+  } as Types.PresetFnArgs<any>);
+  const files: Record<string, string> = {};
+  for (const section of sections) {
+    const output = await codegen({ ...section, config: { ...config, ...section.config } } as Types.GenerateOptions);
+    files[path.basename(section.filename)] = output;
+  }
+  files['registered-operations.json'] = `${JSON.stringify(registeredOperations(), null, 2)}\n`;
+  return files;
+}
+
+function differences(files: Record<string, string>): string[] {
+  const present = fs.existsSync(GENERATED_DIR) ? fs.readdirSync(GENERATED_DIR) : [];
+  const stale = Object.entries(files).filter(([name, text]) => !fs.existsSync(path.join(GENERATED_DIR, name)) || fs.readFileSync(path.join(GENERATED_DIR, name), 'utf8') !== text).map(([name]) => name);
+  return [...stale, ...present.filter((name) => !(name in files))];
+}
+
+export async function generate(): Promise<void> {
+  const files = await generatedFiles();
+  fs.mkdirSync(GENERATED_DIR, { recursive: true });
+  for (const name of fs.readdirSync(GENERATED_DIR)) if (!(name in files)) fs.rmSync(path.join(GENERATED_DIR, name));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(GENERATED_DIR, name), text);
+}
+
+export interface BundleReport { files: string[]; javascriptBytes: number; javascriptGzipBytes: number }
+
+/** Bundles client/src/main.tsx and its stylesheet into client/dist/ with index.html. */
+export async function bundle(): Promise<BundleReport> {
+  fs.rmSync(DIST_DIR, { recursive: true, force: true });
+  const result = await esbuild.build({
+    entryPoints: { app: path.join(CLIENT_DIR, 'src/main.tsx'), style: path.join(CLIENT_DIR, 'src/style.css') },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    target: ['es2022'],
+    platform: 'browser',
+    jsx: 'automatic',
+    outdir: path.join(DIST_DIR, 'assets'),
+    entryNames: '[name]-[hash]',
+    metafile: true,
+    legalComments: 'none',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'warning',
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((file) => path.relative(DIST_DIR, path.resolve(file)));
+  const script = outputs.find((f) => f.endsWith('.js'))!;
+  const style = outputs.find((f) => f.endsWith('.css'))!;
+  // No inline script or style: the Content-Security-Policy allows files from this origin only.
+  fs.writeFileSync(path.join(DIST_DIR, 'index.html'), `<!doctype html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Finsam – samordnare</title>
+<link rel="stylesheet" href="/${style}">
+<script type="module" src="/${script}"></script>
+</head>
+<body>
+<div id="root"><p>Laddar…</p></div>
+<noscript>Klienten behöver JavaScript.</noscript>
+</body>
+</html>
+`);
+  const javascript = outputs.filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(DIST_DIR, f)));
+  return {
+    files: ['index.html', ...outputs],
+    javascriptBytes: javascript.reduce((sum, b) => sum + b.length, 0),
+    javascriptGzipBytes: javascript.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0),
+  };
+}
+
+export async function buildClient(): Promise<BundleReport> {
+  await generate();
+  return bundle();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (process.argv.includes('--check')) {
+    const stale = differences(await generatedFiles());
+    if (stale.length) {
+      console.error(`client/src/gql/ is out of date (${stale.join(', ')}): run npm run build:client and commit it.`);
+      process.exit(1);
+    }
+  } else {
+    const report = await buildClient();
+    console.log(`client/dist: ${report.files.join(', ')}; JavaScript ${(report.javascriptBytes / 1024).toFixed(0)} KB, ${(report.javascriptGzipBytes / 1024).toFixed(0)} KB gzipped`);
+  }
+}

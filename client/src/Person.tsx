@@ -1,0 +1,155 @@
+import { useQuery } from '@apollo/client/react';
+import { PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCheckpoint } from './gql/graphql';
+import { ConsentPanel } from './Consents';
+import { formatPersonnummer } from './Caseload';
+import { errorMessages, formatDate, today } from './format';
+import { SECTORS, sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
+import { byUrgency, signalInfo } from './signals';
+
+type Person = NonNullable<PersonOverviewQuery['person']>;
+
+const CHECKPOINTS: Record<RehabilitationCheckpoint, string> = {
+  OWN_OR_OTHER_WORK_AT_EMPLOYER: 'dag 1–90: eget eller annat arbete hos arbetsgivaren',
+  ANY_WORK_AT_EMPLOYER: 'dag 91–180: allt arbete hos arbetsgivaren',
+  LABOUR_MARKET_UNLESS_RETURN_LIKELY: 'dag 181–365: arbetsmarknaden, om inte återgång är trolig',
+  WHOLE_LABOUR_MARKET: 'från dag 366: hela arbetsmarknaden',
+};
+
+export function PersonScreen({ id }: { id: string }) {
+  const { data, error, loading } = useQuery(PersonOverviewDocument, { variables: { id }, errorPolicy: 'all' });
+  const errors = errorMessages(error);
+  const person = data?.person;
+  if (loading && !person) return <><h1 tabIndex={-1}>Person</h1><p role="status">Hämtar personen…</p></>;
+  if (!person) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Person</h1>
+        <p role="alert" className="error">Personen kunde inte visas: {errors[0]?.message ?? 'okänt fel'}</p>
+        <p><a href="#/">Tillbaka till ärendelistan</a></p>
+      </>
+    );
+  }
+  const isProtected = person.identityProtection !== 'NONE';
+  return (
+    <>
+      <p><a href="#/">← Ärendelistan</a></p>
+      <h1 tabIndex={-1}>{isProtected ? 'Person med skyddad identitet' : person.name ?? 'Person'}</h1>
+      <dl className="identity">
+        <dt>Personnummer</dt><dd>{formatPersonnummer(person.personnummer)}</dd>
+        <dt>Ålder</dt><dd>{person.age} år</dd>
+        <dt>Kommun</dt><dd>{person.homeMunicipality.name}</dd>
+        {!isProtected && <><dt>Adress</dt><dd>{person.address ?? '–'}</dd></>}
+      </dl>
+      {isProtected && <p className="notice" role="note">Skyddade personuppgifter: namn och adress visas inte.</p>}
+
+      <Signals signals={person.signals} />
+
+      <h2>Myndigheterna</h2>
+      <div className="sectors">
+        {SECTORS.map((sector) => {
+          const refusal = person[sector.field] ? null : sectorRefusal(sector, errors as ErrorItem[]);
+          return (
+            <section key={sector.field} className="card sector" aria-labelledby={`sector-${sector.field}`}>
+              <h3 id={`sector-${sector.field}`}>{sector.title}</h3>
+              {refusal
+                ? <p className="refusal"><strong>Visas inte:</strong> {refusal}.</p>
+                : person[sector.field] === null
+                  ? <p className="muted">Inga uppgifter.</p>
+                  : <SectorDetails field={sector.field} person={person} />}
+            </section>
+          );
+        })}
+      </div>
+
+      <ConsentPanel person={person} />
+    </>
+  );
+}
+
+function Signals({ signals }: { signals: Person['signals'] }) {
+  return (
+    <section aria-labelledby="signals-heading">
+      <h2 id="signals-heading">Signaler</h2>
+      {signals == null && <p className="muted">Signalerna kan inte beräknas just nu: en myndighet svarar inte.</p>}
+      {signals?.length === 0 && <p>Inga signaler.</p>}
+      {signals && signals.length > 0 && (
+        <ul className="signals">
+          {byUrgency(signals).map((signal) => (
+            <li key={signal.code} className="card signal">
+              <h3>{signalInfo(signal.code).label}</h3>
+              <p className="meaning">{signalInfo(signal.code).meaning}</p>
+              <p>{signal.summary} <span className="muted">(sedan {formatDate(signal.arose)})</span></p>
+              <ul className="facts">
+                {signal.facts.map((fact, i) => (
+                  <li key={i}>{AGENCY_NAMES[fact.agency]}: {fact.description}{fact.date ? ` (${formatDate(fact.date)})` : ''}</li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function SectorDetails({ field, person }: { field: (typeof SECTORS)[number]['field']; person: Person }) {
+  const now = today();
+  switch (field) {
+    case 'sicknessInsurance': {
+      const ongoing = person.sicknessInsurance!.ongoingSickLeave;
+      const latest = person.sicknessInsurance!.cases[0];
+      return (
+        <dl>
+          {ongoing ? <>
+            <dt>Pågående</dt><dd>{ongoing.benefit.toLowerCase()} sedan {formatDate(ongoing.startDate)}</dd>
+            <dt>Sjukskrivningsgrad</dt><dd>{ongoing.currentDegree != null ? `${ongoing.currentDegree} %` : '–'}</dd>
+            <dt>Dag i rehabiliteringskedjan</dt><dd>{ongoing.dayInRehabilitationChain ?? '–'}</dd>
+            <dt>Prövas mot</dt><dd>{ongoing.rehabilitationCheckpoint ? CHECKPOINTS[ongoing.rehabilitationCheckpoint] : '–'}</dd>
+            <dt>Avstämningsmöte</dt><dd>{formatDate(ongoing.reconciliationMeetingDate)}</dd>
+          </> : <><dt>Pågående</dt><dd>Ingen pågående sjukskrivning</dd></>}
+          {latest && latest !== undefined && !ongoing && <><dt>Senaste ärende</dt><dd>{latest.benefit.toLowerCase()}, {latest.status.toLowerCase()} {formatDate(latest.decisionDate ?? latest.endDate)}</dd></>}
+        </dl>
+      );
+    }
+    case 'employment': {
+      const employment = person.employment!;
+      const registration = employment.currentRegistration;
+      const programmes = employment.programmes.filter((p) => !p.endDate || p.endDate >= now);
+      return (
+        <dl>
+          <dt>Inskrivning</dt>
+          <dd>{registration ? `${registration.jobSeekerCategory.label} sedan ${formatDate(registration.registeredOn)}, ${registration.office}` : 'Inte inskriven'}</dd>
+          {registration && <><dt>Handlingsplan</dt><dd>{registration.hasPlan ? 'Finns' : 'Saknas'}</dd></>}
+          <dt>Program</dt>
+          <dd>{programmes.length ? programmes.map((p) => `${p.programme.toLowerCase().replace(/_/g, ' ')} sedan ${formatDate(p.startDate)}`).join('; ') : 'Inget pågående'}</dd>
+          {employment.longTermUnemployed && <><dt>Långtidsarbetslös</dt><dd>Ja</dd></>}
+        </dl>
+      );
+    }
+    case 'socialServices': {
+      const social = person.socialServices!;
+      const latest = social.assistanceMonths[0];
+      return (
+        <dl>
+          <dt>Ekonomiskt bistånd</dt><dd>{social.assistanceMonthsLast12} av de senaste 12 månaderna</dd>
+          {latest && <><dt>Senaste månad</dt><dd>{latest.month}: {latest.reasonForNeed.label}</dd></>}
+        </dl>
+      );
+    }
+    case 'care': {
+      const care = person.care!;
+      const inForce = care.certificates.filter((c) => c.workCapacitySteps.some((s) => s.from <= now && s.to >= now));
+      return (
+        <dl>
+          <dt>Läkarintyg i kraft</dt>
+          <dd>{inForce.length ? inForce.map((c) => {
+            const step = c.workCapacitySteps.find((s) => s.from <= now && s.to >= now)!;
+            return `${c.type.replace('_', '-')} ${formatDate(c.issuedOn)}: nedsatt ${step.reduction} % till ${formatDate(step.to)}`;
+          }).join('; ') : 'Inget'}</dd>
+          <dt>Rehabkoordinator</dt>
+          <dd>{care.rehabilitationCoordinator ? `${care.rehabilitationCoordinator.name}, ${care.rehabilitationCoordinator.careUnit}` : 'Ingen utsedd'}</dd>
+        </dl>
+      );
+    }
+  }
+}
