@@ -17,11 +17,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Supergraph } from '@apollo/federation-internals';
-import { codegen } from '@graphql-codegen/core';
-import { preset } from '@graphql-codegen/client-preset';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import * as esbuild from 'esbuild';
-import { parse, print, printSchema, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { buildASTSchema, parse, print, printSchema, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_DIR = path.join(root, 'client');
@@ -61,6 +59,9 @@ function registeredOperations(): OperationManifest {
 
 /** The files of client/src/gql/ as the build would write them, by name. */
 export async function generatedFiles(): Promise<Record<string, string>> {
+  // Development dependencies: an image built with --omit=dev bundles the committed client/src/gql/.
+  const { codegen } = await import('@graphql-codegen/core');
+  const { preset } = await import('@graphql-codegen/client-preset');
   const schemaSdl = apiSchemaSdl();
   const schema: DocumentNode = parse(schemaSdl);
   const documents: Types.DocumentFile[] = operationFiles().map(({ location, text }) => ({ location: path.relative(root, location), document: parse(text), rawSDL: text }));
@@ -68,7 +69,7 @@ export async function generatedFiles(): Promise<Record<string, string>> {
   const sections = await preset.buildGeneratesSection({
     baseOutputDir: 'client/src/gql/',
     schema,
-    schemaAst: (await import('graphql')).buildASTSchema(schema),
+    schemaAst: buildASTSchema(schema),
     documents,
     plugins: [],
     pluginMap: {},
@@ -147,7 +148,12 @@ export async function bundle(): Promise<BundleReport> {
 }
 
 export async function buildClient(): Promise<BundleReport> {
-  await generate();
+  try {
+    await generate();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    console.warn('graphql-codegen is not installed (npm ci --omit=dev): bundling the committed client/src/gql/.');
+  }
   return bundle();
 }
 

@@ -20,8 +20,8 @@ function useWholeCaseload() {
       let after: string | null | undefined = null;
       let coordinator: string | null = null;
       for (;;) {
-        const result = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all' });
-        const me = result.data?.me;
+        const result: Awaited<ReturnType<typeof client.query<CaseloadQuery>>> = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all' });
+        const me: CaseloadQuery['me'] | undefined = result.data?.me;
         if (!me) throw new Error(errorMessages(result.error)[0]?.message ?? 'Ärendelistan kunde inte hämtas.');
         coordinator = me.name;
         persons.push(...me.caseload.nodes);

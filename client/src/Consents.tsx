@@ -20,7 +20,7 @@ function status(consent: Consent): { text: string; inForce: boolean } {
  * overview is fetched again because what the agencies release follows the consents.
  */
 export function ConsentPanel({ person }: { person: { id: string; consents: readonly Consent[] } }) {
-  const refetch = { refetchQueries: [PersonOverviewDocument], awaitRefetchQueries: true } as const;
+  const refetch = { refetchQueries: [PersonOverviewDocument], awaitRefetchQueries: true };
   const [record, recording] = useMutation(RecordConsentDocument, refetch);
   const [revoke, revoking] = useMutation(RevokeConsentDocument, refetch);
   const [formError, setFormError] = useState<string | null>(null);

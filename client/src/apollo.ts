@@ -38,7 +38,7 @@ export function createClient(token: () => string | null): ApolloClient {
   });
   return new ApolloClient({
     link: ApolloLink.from([registeredOperation, authorization, http]),
+    // errorPolicy 'all' is set where partial answers are expected (the caseload, the person).
     cache: new InMemoryCache(),
-    defaultOptions: { watchQuery: { errorPolicy: 'all' }, query: { errorPolicy: 'all' }, mutate: { errorPolicy: 'none' } },
   });
 }

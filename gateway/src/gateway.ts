@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloGateway } from '@apollo/gateway';
@@ -13,6 +14,7 @@ import { createGraphQLHttpHandler, sendJson } from '../../subgraphs/shared/src/h
 import { createLogger, type Logger } from '../../subgraphs/shared/src/logger.ts';
 import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
+import { clientAppRoutes } from './client-app.ts';
 import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
@@ -139,11 +141,12 @@ export async function buildGateway(options: GatewayOptions = {}) {
     metricsToken: env.METRICS_TOKEN || undefined,
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     browserPage: serveGraphiQL,
-    routes: {
+    // The coordinator web client at / (client-app.ts): the same object, it adds a late-built bundle's assets.
+    routes: Object.assign(clientAppRoutes(env, directory), {
       ...graphiqlAssetRoutes(),
       // The public key subgraphs verify the gateway's tokens with (GATEWAY_JWKS_URL).
-      '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
-    },
+      '/.well-known/jwks.json': async (_request: IncomingMessage, response: ServerResponse) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
+    }),
   }));
 
   return {

@@ -63,6 +63,7 @@ const base = `http://127.0.0.1:${gatewayPort}`;
 if (await waitForGateway(`${base}/ready`, 180_000)) {
   console.log(`
 Finsam graph is up.
+  Coordinator app:  ${base}/
   GraphQL endpoint: ${base}/graphql
   A token:          npm run token -- --role coordinator --sub coordinator-1
   Try:              curl -s ${base}/graphql -H "authorization: Bearer $(npm run -s token | tail -n1)" \\

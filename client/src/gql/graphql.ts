@@ -1,0 +1,191 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** An agency that pools its work in the samordningsförbund. */
+export type Agency =
+  /** Försäkringskassan (sickness insurance). */
+  | 'SICKNESS_INSURANCE'
+  /** Arbetsförmedlingen (employment service). */
+  | 'EMPLOYMENT'
+  /** The municipality's social services (socialtjänsten). */
+  | 'SOCIAL_SERVICES'
+  /** The region's care (hälso- och sjukvården). */
+  | 'CARE';
+
+/** The benefit a case is about. */
+export type Benefit =
+  /** Sjukpenning: compensation when work capacity is reduced by at least a quarter. */
+  | 'SJUKPENNING'
+  /** Aktivitetsersättning: ages 19–29, on reduced work capacity or extended schooling. */
+  | 'AKTIVITETSERSATTNING'
+  /** Sjukersättning: permanently reduced work capacity, ages 19–65. */
+  | 'SJUKERSATTNING'
+  /** Rehabiliteringspenning: during planned work-oriented rehabilitation. */
+  | 'REHABILITERINGSPENNING';
+
+/** Where a case stands (ärendestatus). */
+export type CaseStatus =
+  /** Ansökan inkommen. */
+  | 'APPLICATION_RECEIVED'
+  /** Under utredning. */
+  | 'INVESTIGATION'
+  /** Beviljad. */
+  | 'GRANTED'
+  /** Avslag. */
+  | 'REFUSED'
+  /** Återkallad by the applicant. */
+  | 'WITHDRAWN'
+  /** Avslutad: the granted period is over. */
+  | 'ENDED';
+
+/** Certificate form in the region's certificate system. */
+export type CertificateType =
+  /** Läkarintyg för sjukpenning (FK 7804). */
+  | 'FK7804'
+  /** Läkarintyg för sjuklön to the employer (AG 7804). */
+  | 'AG7804'
+  /** Läkarintyg om arbetsförmåga, sjukskrivning dag 1–14 (AG1-14). */
+  | 'AG1_14'
+  /** Läkarintyg for Arbetsförmedlingen (AF 00251). */
+  | 'AF00251';
+
+/** The level of protected identity (skyddade personuppgifter). */
+export type IdentityProtection =
+  /** No protection. */
+  | 'NONE'
+  /** Sekretessmarkering: assess harm before any disclosure. */
+  | 'SEKRETESSMARKERING'
+  /** Skyddad folkbokföring: the real address is held by no other agency. */
+  | 'SKYDDAD_FOLKBOKFORING';
+
+/** A labour-market programme or support. */
+export type Programme =
+  /** Förberedande insatser. */
+  | 'FORBEREDANDE_INSATSER'
+  /** Arbetsträning. */
+  | 'ARBETSTRANING'
+  /** Jobb- och utvecklingsgarantin. */
+  | 'JOBB_OCH_UTVECKLINGSGARANTIN'
+  /** Jobbgarantin för ungdomar. */
+  | 'JOBBGARANTIN_FOR_UNGDOMAR'
+  /** Rusta och matcha. */
+  | 'RUSTA_OCH_MATCHA'
+  /** Arbetsmarknadsutbildning. */
+  | 'ARBETSMARKNADSUTBILDNING'
+  /** Introduktionsjobb. */
+  | 'INTRODUKTIONSJOBB'
+  /** Nystartsjobb. */
+  | 'NYSTARTSJOBB'
+  /** Lönebidrag. */
+  | 'LONEBIDRAG'
+  /** Skyddat arbete (Samhall). */
+  | 'SKYDDAT_ARBETE'
+  /** Supported employment (SIUS). */
+  | 'SIUS';
+
+/** What a participant is paid during a programme. */
+export type ProgrammePayment =
+  /** Aktivitetsstöd. */
+  | 'AKTIVITETSSTOD'
+  /** Utvecklingsersättning (under 25). */
+  | 'UTVECKLINGSERSATTNING'
+  /** Etableringsersättning. */
+  | 'ETABLERINGSERSATTNING'
+  /** No payment from Arbetsförmedlingen. */
+  | 'NONE';
+
+/** A signed consent form to record. */
+export type RecordConsentInput = {
+  /** The person's opaque id (Person.id); give this or personnummer. */
+  personId?: string | number | null | undefined;
+  /** Personnummer or samordningsnummer in any written form; give this or personId. */
+  personnummer?: string | null | undefined;
+  /** The agencies the person agreed may share their data; at least one. */
+  agencies: Array<Agency>;
+  /** First day of validity, ISO date. */
+  validFrom: string;
+  /** Last day of validity, ISO date; not before validFrom. */
+  validTo: string;
+  /** Reference to the signed form in the association's records. */
+  formReference: string;
+};
+
+/** Why a case was refused (avslagsgrund). */
+export type RefusalReason =
+  /** Försäkringskassan finds the work capacity not reduced by at least a quarter. */
+  | 'WORK_CAPACITY_NOT_REDUCED'
+  /** The medical basis (underlag) does not show reduced work capacity. */
+  | 'INSUFFICIENT_MEDICAL_BASIS'
+  /** Any other reason. */
+  | 'OTHER';
+
+/** What the work capacity is assessed against at a point in the rehabilitation chain (rehabiliteringskedjan). */
+export type RehabilitationCheckpoint =
+  /** Days 1–90: the person's own job or other work at the employer. */
+  | 'OWN_OR_OTHER_WORK_AT_EMPLOYER'
+  /** Days 91–180: any work at the employer. */
+  | 'ANY_WORK_AT_EMPLOYER'
+  /** Days 181–365: work normally found on the labour market, unless return to the employer is likely before day 366. */
+  | 'LABOUR_MARKET_UNLESS_RETURN_LIKELY'
+  /** From day 366, or from day 1 for the unemployed: the whole labour market. */
+  | 'WHOLE_LABOUR_MARKET';
+
+/** A cross-sector signal: a person falling between the chairs. */
+export type SignalCode =
+  /** Sjukpenning refused or withdrawn, and no employment-service registration within 25 days. */
+  | 'SICKNESS_BENEFIT_ENDED_NOT_REGISTERED'
+  /** Day 150–180 of sick leave with no reconciliation meeting or plan. */
+  | 'DAY_180_APPROACHING'
+  /** Left the sickness insurance, then ekonomiskt bistånd. */
+  | 'LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE'
+  /** Ekonomiskt bistånd at least 6 of the last 12 months, and no registration or programme. */
+  | 'LONG_ASSISTANCE_NO_ACTIVITY'
+  /** Reason for need is sick leave with a certificate, but no sickness benefit. */
+  | 'SICK_LISTED_WITHOUT_BENEFIT'
+  /** Aktivitetsersättning with no activity, or ending within 6 months with no new application. */
+  | 'ACTIVITY_COMPENSATION_NO_ACTIVITY'
+  /** Sick more than 7 days during a programme with no certificate. */
+  | 'SICK_IN_PROGRAMME_NO_CERTIFICATE'
+  /** One agency finds the person able to work while another finds them too ill. */
+  | 'CONFLICTING_ASSESSMENTS';
+
+export type CaseloadQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type CaseloadQuery = { me: { __typename: 'Coordinator', id: string, name: string, caseload: { __typename: 'PersonConnection', totalCount: number, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ __typename: 'Person', id: string, personnummer: string, name: string | null, identityProtection: IdentityProtection, signals: Array<{ __typename: 'Signal', code: SignalCode, arose: string }> | null }> } } | null };
+
+export type PersonOverviewQueryVariables = Exact<{
+  id?: string | number | null | undefined;
+  personnummer?: string | null | undefined;
+}>;
+
+
+export type PersonOverviewQuery = { person: { __typename: 'Person', id: string, personnummer: string, name: string | null, address: string | null, identityProtection: IdentityProtection, age: number, homeMunicipality: { __typename: 'Municipality', code: string, name: string }, consents: Array<{ __typename: 'Consent', id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string }>, sicknessInsurance: { __typename: 'SicknessInsurance', ongoingSickLeave: { __typename: 'SicknessBenefitCase', id: string, benefit: Benefit, status: CaseStatus, startDate: string, currentDegree: number | null, dayInRehabilitationChain: number | null, rehabilitationCheckpoint: RehabilitationCheckpoint | null, reconciliationMeetingDate: string | null, rehabilitationPlanDate: string | null } | null, cases: Array<{ __typename: 'SicknessBenefitCase', id: string, benefit: Benefit, status: CaseStatus, startDate: string, endDate: string | null, decisionDate: string | null, refusalReason: RefusalReason | null }> } | null, employment: { __typename: 'EmploymentService', longTermUnemployed: boolean, currentRegistration: { __typename: 'Registration', id: string, registeredOn: string, hasPlan: boolean, office: string, jobSeekerCategory: { __typename: 'JobSeekerCategory', code: string, label: string } } | null, programmes: Array<{ __typename: 'ProgrammeParticipation', id: string, programme: Programme, startDate: string, endDate: string | null, payment: ProgrammePayment }> } | null, socialServices: { __typename: 'SocialServices', assistanceMonthsLast12: number, assistanceMonths: Array<{ __typename: 'AssistanceMonth', month: string, reasonForNeed: { __typename: 'ReasonForNeed', label: string } }> } | null, care: { __typename: 'Care', certificates: Array<{ __typename: 'MedicalCertificate', id: string, type: CertificateType, issuedOn: string, careUnit: string, workCapacitySteps: Array<{ __typename: 'WorkCapacityStep', from: string, to: string, reduction: number }> }>, rehabilitationCoordinator: { __typename: 'RehabilitationCoordinator', name: string, careUnit: string, assignedOn: string } | null } | null, signals: Array<{ __typename: 'Signal', code: SignalCode, arose: string, summary: string, facts: Array<{ __typename: 'SignalFact', agency: Agency, description: string, date: string | null }> }> | null } | null };
+
+export type RecordConsentMutationVariables = Exact<{
+  input: RecordConsentInput;
+}>;
+
+
+export type RecordConsentMutation = { recordConsent: { __typename: 'ConsentRecording', consents: Array<{ __typename: 'Consent', id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string }>, person: { __typename: 'Person', id: string, consents: Array<{ __typename: 'Consent', id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string }> } } };
+
+export type RevokeConsentMutationVariables = Exact<{
+  personId?: string | number | null | undefined;
+  personnummer?: string | null | undefined;
+  agency: Agency;
+}>;
+
+
+export type RevokeConsentMutation = { revokeConsent: { __typename: 'ConsentRevocation', consent: { __typename: 'Consent', id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string }, person: { __typename: 'Person', id: string, consents: Array<{ __typename: 'Consent', id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string }> } } };
+
+
+export const CaseloadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Caseload"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"caseload"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"personnummer"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"identityProtection"}},{"kind":"Field","name":{"kind":"Name","value":"signals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"arose"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CaseloadQuery, CaseloadQueryVariables>;
+export const PersonOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PersonOverview"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"person"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"personnummer"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"personnummer"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"identityProtection"}},{"kind":"Field","name":{"kind":"Name","value":"age"}},{"kind":"Field","name":{"kind":"Name","value":"homeMunicipality"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}}]}},{"kind":"Field","name":{"kind":"Name","value":"sicknessInsurance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"ongoingSickLeave"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"benefit"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"currentDegree"}},{"kind":"Field","name":{"kind":"Name","value":"dayInRehabilitationChain"}},{"kind":"Field","name":{"kind":"Name","value":"rehabilitationCheckpoint"}},{"kind":"Field","name":{"kind":"Name","value":"reconciliationMeetingDate"}},{"kind":"Field","name":{"kind":"Name","value":"rehabilitationPlanDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"benefit"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"decisionDate"}},{"kind":"Field","name":{"kind":"Name","value":"refusalReason"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"employment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"currentRegistration"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOn"}},{"kind":"Field","name":{"kind":"Name","value":"jobSeekerCategory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"hasPlan"}},{"kind":"Field","name":{"kind":"Name","value":"office"}}]}},{"kind":"Field","name":{"kind":"Name","value":"programmes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"programme"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"payment"}}]}},{"kind":"Field","name":{"kind":"Name","value":"longTermUnemployed"}}]}},{"kind":"Field","name":{"kind":"Name","value":"socialServices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"assistanceMonthsLast12"}},{"kind":"Field","name":{"kind":"Name","value":"assistanceMonths"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"reasonForNeed"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"care"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"certificates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"issuedOn"}},{"kind":"Field","name":{"kind":"Name","value":"careUnit"}},{"kind":"Field","name":{"kind":"Name","value":"workCapacitySteps"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"reduction"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rehabilitationCoordinator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"careUnit"}},{"kind":"Field","name":{"kind":"Name","value":"assignedOn"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"signals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"arose"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"facts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"date"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PersonOverviewQuery, PersonOverviewQueryVariables>;
+export const RecordConsentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordConsent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordConsentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordConsent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}}]}}]}}]}}]}}]} as unknown as DocumentNode<RecordConsentMutation, RecordConsentMutationVariables>;
+export const RevokeConsentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeConsent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"agency"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Agency"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeConsent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"personId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personId"}}},{"kind":"Argument","name":{"kind":"Name","value":"personnummer"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}}},{"kind":"Argument","name":{"kind":"Name","value":"agency"},"value":{"kind":"Variable","name":{"kind":"Name","value":"agency"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"consent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}}]}}]}}]}}]}}]} as unknown as DocumentNode<RevokeConsentMutation, RevokeConsentMutationVariables>;
