@@ -16,10 +16,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { Supergraph } from '@apollo/federation-internals';
+import { Supergraph, printSchema as printFederationSchema } from '@apollo/federation-internals';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import * as esbuild from 'esbuild';
-import { buildASTSchema, parse, print, printSchema, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { buildASTSchema, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_DIR = path.join(root, 'client');
@@ -34,7 +34,8 @@ interface OperationManifest { format: 'apollo-persisted-query-manifest'; version
 /** The schema clients see: the supergraph without federation's joins and @inaccessible fields. */
 export function apiSchemaSdl(): string {
   const supergraph = fs.readFileSync(path.join(root, 'schema/supergraph.graphql'), 'utf8');
-  return printSchema(Supergraph.build(supergraph).apiSchema().toGraphQLJSSchema());
+  // Printed by federation-internals itself: under vitest its graphql and ours may be two module instances.
+  return printFederationSchema(Supergraph.build(supergraph).apiSchema());
 }
 
 function operationFiles(): { location: string; text: string }[] {
