@@ -16,7 +16,9 @@ const CHECKPOINTS: Record<RehabilitationCheckpoint, string> = {
 };
 
 export function PersonScreen({ id }: { id: string }) {
-  const { data, error, loading } = useQuery(PersonOverviewDocument, { variables: { id }, errorPolicy: 'all' });
+  // From the network each time: why a sector is missing comes in the errors, which no cache keeps,
+  // and consents and agency data change under the coordinator's feet.
+  const { data, error, loading } = useQuery(PersonOverviewDocument, { variables: { id }, errorPolicy: 'all', fetchPolicy: 'network-only' });
   const errors = errorMessages(error);
   const person = data?.person;
   if (loading && !person) return <><h1 tabIndex={-1}>Person</h1><p role="status">Hämtar personen…</p></>;

@@ -1,4 +1,5 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { Kind, type ASTNode } from 'graphql';
 import registered from './gql/registered-operations.json';
 
@@ -11,13 +12,16 @@ function operationName(node: ASTNode): string | undefined {
 }
 
 /**
- * Every operation goes out as a registered one: its hash from the manifest of the client's
- * operations, and the registered text itself (the gateway serves coordinators nothing else).
+ * Every operation goes out as a registered one: first by its hash in the manifest of the
+ * client's operations alone; with the registered text too when the gateway asks for it
+ * (PERSISTED_QUERY_NOT_FOUND), or as plain text when it takes no hashes at all.
  */
-const registeredOperation = new ApolloLink((operation, forward) => {
-  const entry = operation.operationName ? BY_NAME.get(operation.operationName) : undefined;
-  if (entry) operation.extensions = { ...operation.extensions, persistedQuery: { version: 1, sha256Hash: entry.id } };
-  return forward(operation);
+const registeredOperation = new PersistedQueryLink({
+  generateHash: (document) => {
+    const entry = BY_NAME.get(operationName(document) ?? '');
+    if (!entry) throw new Error(`Operation ${operationName(document) ?? '(anonymous)'} is not in schema/operations/.`);
+    return entry.id;
+  },
 });
 
 /**
@@ -28,7 +32,6 @@ export function createClient(token: () => string | null): ApolloClient {
   const http = new HttpLink({
     uri: '/graphql',
     credentials: 'omit',
-    includeExtensions: true,
     print: (node, original) => BY_NAME.get(operationName(node) ?? '')?.body ?? original(node),
   });
   const authorization = new ApolloLink((operation, forward) => {
@@ -37,7 +40,7 @@ export function createClient(token: () => string | null): ApolloClient {
     return forward(operation);
   });
   return new ApolloClient({
-    link: ApolloLink.from([registeredOperation, authorization, http]),
+    link: ApolloLink.from([authorization, registeredOperation, http]),
     // errorPolicy 'all' is set where partial answers are expected (the caseload, the person).
     cache: new InMemoryCache(),
   });
