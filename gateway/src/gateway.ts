@@ -15,7 +15,7 @@ import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
 import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
-import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
+import { analystCostLimit, armor, introspectionForAnalystsOnly, tokenLimit } from './limits.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
 import { requestAuditPlugin } from './request-audit.ts';
@@ -109,7 +109,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     // Introspection is answered by the schema for analysts; the plugin refuses it to everyone else.
     introspection: true,
     validationRules: protection.validationRules,
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger)],
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), tokenLimit(), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger)],
   }, logger);
   await apollo.start();
 

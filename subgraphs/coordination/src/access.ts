@@ -34,10 +34,10 @@ type Refusal = 'ROLE_NOT_ALLOWED' | 'NOT_IN_CASELOAD';
  * the personnummer asked for: a person's log extract shows who tried.
  */
 async function personInCaseload(
-  ctx: CoordinationContext, input: string, fields: string[], messages: Record<Refusal, string>,
+  ctx: CoordinationContext, input: string, fields: string[], messages: Record<Refusal, string>, argument: string,
 ): Promise<Result<PersonRow>> {
   const parsed = parsePersonnummer(input);
-  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`);
+  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`, { argument });
   const row = ctx.caller.role === 'coordinator' ? await ctx.loaders.person.load(parsed.value) : null;
   if (!row) {
     const reason: Refusal = ctx.caller.role === 'coordinator' ? 'NOT_IN_CASELOAD' : 'ROLE_NOT_ALLOWED';
@@ -53,13 +53,13 @@ export async function personForCaller(ctx: CoordinationContext, input: string, i
   const found = await personInCaseload(ctx, input, fields, {
     ROLE_NOT_ALLOWED: 'Only a coordinator can read a person, and only in their own caseload.',
     NOT_IN_CASELOAD: 'The person is not in your caseload.',
-  });
+  }, 'personnummer');
   if (found.ok) ctx.audit.record(personReadEntry(found.value, fields, 'person.'));
   return found;
 }
 
 /** The checked person for a change (consent); the change itself is logged with it. */
-export function personToChange(ctx: CoordinationContext, input: string, fields: string[]): Promise<Result<PersonRow>> {
+export function personToChange(ctx: CoordinationContext, input: string, fields: string[], argument = 'personnummer'): Promise<Result<PersonRow>> {
   const refusal = 'Only the person\'s own coordinator can change their consents.';
-  return personInCaseload(ctx, input, fields, { ROLE_NOT_ALLOWED: refusal, NOT_IN_CASELOAD: refusal });
+  return personInCaseload(ctx, input, fields, { ROLE_NOT_ALLOWED: refusal, NOT_IN_CASELOAD: refusal }, argument);
 }
