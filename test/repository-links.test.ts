@@ -29,7 +29,7 @@ const trackedDirectories = new Set(tracked.flatMap((file) => {
   return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }));
 
-const TEXT_EXTENSIONS = ['.md', '.ts', '.graphql', '.yml', '.json', '.sh', '.mjs', '.js'];
+const TEXT_EXTENSIONS = ['.md', '.ts', '.tsx', '.graphql', '.yml', '.json', '.sh', '.mjs', '.js', '.html', '.css'];
 const TEXT_NAMES = ['Dockerfile', '.ci/run'];
 const scanned = tracked.filter((file) =>
   file !== 'package-lock.json' && (TEXT_NAMES.includes(file) || TEXT_EXTENSIONS.some((ext) => file.endsWith(ext))));
@@ -56,6 +56,14 @@ function insideRepository(folder: string, target: string): string | null {
 }
 
 const exists = (repositoryPath: string) => repositoryPath === '' || trackedSet.has(repositoryPath) || trackedDirectories.has(repositoryPath);
+
+/** The anchors a Markdown viewer gives a file's headings: lower case, punctuation dropped, spaces as hyphens. */
+function headingAnchors(file: string): Set<string> {
+  return new Set(markdownProse(file)
+    .map((line) => /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line.text)?.[1])
+    .filter((heading): heading is string => heading !== undefined)
+    .map((heading) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-')));
+}
 
 const at = (line: Line, message: string) => `${line.file}:${line.number}: ${message}`;
 
@@ -102,11 +110,13 @@ describe('every reference in the repository stays in it', () => {
             if (!/^https?:/i.test(target)) hits.push(at(line, `link to ${target} leaves the repository`));
             continue;
           }
-          const filePart = decodeURIComponent(target.split('#')[0]!);
-          if (filePart === '') continue;
-          const resolved = insideRepository(path.dirname(file), filePart);
+          const [filePart, anchor] = decodeURIComponent(target).split('#') as [string, string | undefined];
+          const resolved = filePart === '' ? file : insideRepository(path.dirname(file), filePart);
           if (resolved === null) hits.push(at(line, `link to ${target} is outside the repository`));
           else if (!exists(resolved)) hits.push(at(line, `link to ${target}: ${resolved} is not a tracked file`));
+          else if (anchor && resolved.endsWith('.md') && !headingAnchors(resolved).has(anchor)) {
+            hits.push(at(line, `link to ${target}: ${resolved} has no heading #${anchor}`));
+          }
         }
       }
     }
