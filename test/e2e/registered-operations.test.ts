@@ -124,6 +124,17 @@ describe('registered operations for the coordinator role', () => {
     expect(answer.body.data ?? null).toBeNull();
   });
 
+  it('refuses a registered text with another operation beside it, a batch, and an ad hoc query over GET', async () => {
+    const before = await subgraphRequests();
+    const smuggled = await post(coordinator, { query: `${PERSON_OVERVIEW}\nquery Other { me { id name } }`, operationName: 'Other' });
+    expect(codeOf(smuggled)).toBe('OPERATION_NOT_REGISTERED');
+    const batch = await post(coordinator, [{ query: PERSON_OVERVIEW, variables: personOverviewVariables() }, { query: '{ me { id } }' }]);
+    expect(codeOf(batch)).toBe('OPERATION_NOT_REGISTERED');
+    const response = await fetch(`${graph.url}?${new URLSearchParams({ query: '{ me { id } }' })}`, { headers: { authorization: `Bearer ${coordinator}`, 'apollo-require-preflight': 'true' } });
+    expect(((await response.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_REGISTERED');
+    expect(await subgraphRequests()).toBe(before);
+  });
+
   it('answers an unknown hash with PERSISTED_QUERY_NOT_FOUND, the code Apollo\'s PersistedQueryLink retries on', async () => {
     const answer = await post(coordinator, byHash(sha256('{ me { id } }')));
     expect(codeOf(answer)).toBe('PERSISTED_QUERY_NOT_FOUND');
