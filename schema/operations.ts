@@ -6,7 +6,8 @@
  * (gateway/src/registered-operations.ts, docs/registered-operations.md). Exits non-zero, naming
  * the file, when an operation does not parse, does not validate against schema/supergraph.graphql,
  * or is not the one operation named as its file. `--check` writes nothing and fails when the
- * committed manifest is not what the files give.
+ * committed manifest is not what the files give. `--request <Name> ['<variables as JSON>']` prints
+ * the body of a request naming a registered operation by its hash, for curl.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -90,6 +91,19 @@ export function staleManifest(): string[] {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const requestAt = process.argv.indexOf('--request');
+  if (requestAt >= 0) {
+    const name = process.argv[requestAt + 1];
+    const manifest = JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as OperationManifest;
+    const operation = manifest.operations.find((o) => o.name === name);
+    if (!operation) {
+      console.error(`No registered operation named ${name ?? '(none given)'}; registered: ${manifest.operations.map((o) => o.name).join(', ')}`);
+      process.exit(2);
+    }
+    const variables = JSON.parse(process.argv[requestAt + 2] ?? '{}') as unknown;
+    console.log(JSON.stringify({ operationName: operation.name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } }));
+    process.exit(0);
+  }
   if (process.argv.includes('--check')) {
     const stale = staleManifest();
     for (const line of stale) console.error(`- ${line}`);
