@@ -41,8 +41,8 @@ export const queryResolvers = {
       if (ctx.caller.role !== 'coordinator') valueOrThrow(failure('FORBIDDEN', 'Only a coordinator has a caseload.', { reason: 'ROLE_NOT_ALLOWED' }));
       return ctx.loaders.coordinator.load(ctx.caller.actorId);
     },
-    async person(_root: unknown, args: { personnummer: string }, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
-      const row = valueOrThrow(await personForCaller(ctx, args.personnummer, info));
+    async person(_root: unknown, args: { id?: string | null; personnummer?: string | null }, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
+      const row = valueOrThrow(await personForCaller(ctx, args, info));
       return { personnummer: row.personnummer, row };
     },
     auditTrail(_root: unknown, args: AuditTrailArgs, ctx: CoordinationContext) {
