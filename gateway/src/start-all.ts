@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, intFromEnv, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
+import { readManifest } from './registered-operations.ts';
 
 if (process.env.DATABASE_URL) {
   // Five subgraphs and the gateway would share one database: each store needs its own.
@@ -60,13 +61,16 @@ process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
 const base = `http://127.0.0.1:${gatewayPort}`;
+// Coordinators are served registered operations only (docs/registered-operations.md): the example names Caseload by its hash.
+const caseload = readManifest().operations.find((o) => o.name === 'Caseload');
+const exampleBody = JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: caseload?.id } }, variables: { first: 5 } });
 if (await waitForGateway(`${base}/ready`, 180_000)) {
   console.log(`
 Finsam graph is up.
   GraphQL endpoint: ${base}/graphql
   A token:          npm run token -- --role coordinator --sub coordinator-1
   Try:              curl -s ${base}/graphql -H "authorization: Bearer $(npm run -s token | tail -n1)" \\
-                      -H 'content-type: application/json' -d '{"query":"{ me { id name caseload(first: 5) { totalCount nodes { personnummer } } } }"}'
+                      -H 'content-type: application/json' -d '${exampleBody}'
 Ctrl-C stops everything.
 `);
 } else if (!stopping) {
