@@ -18,6 +18,7 @@ import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { analystCostLimit, armor, introspectionForAnalystsOnly, tokenLimit } from './limits.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
+import { RegisteredOperations, registeredOperationsOnly } from './registered-operations.ts';
 import { requestAuditPlugin } from './request-audit.ts';
 import { requiresOf, selectedErrorsPlugin } from './selected-errors.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
@@ -66,6 +67,11 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   dataDir?: string;
   logger?: Logger;
+  /**
+   * Serve coordinators ad hoc queries as well as the registered operations (registered-operations.ts).
+   * For tests of the checks behind that one only; deliberately not read from the environment.
+   */
+  coordinatorAdHocQueries?: boolean;
 }
 
 /**
@@ -74,6 +80,8 @@ export interface GatewayOptions {
  */
 export async function buildGateway(options: GatewayOptions = {}) {
   const env = options.env ?? process.env;
+  // Read first: a gateway without its manifest does not start (`npm run operations` writes it).
+  const operations = options.coordinatorAdHocQueries ? null : RegisteredOperations.load();
   // Belt and braces with the plugins in createApolloServer: nothing is reported to Apollo.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const logger = options.logger ?? createLogger('gateway');
@@ -117,6 +125,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
   }, logger);
   await apollo.start();
 
+  const registered = operations ? registeredOperationsOnly({ operations, metrics, logger, auditLog }) : undefined;
   const rateLimit = new AnalystRateLimit(analystRateLimitSettings(env));
   const handler = rateLimit.releasing(createGraphQLHttpHandler<GatewayContext>({
     apollo,
@@ -138,6 +147,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
       }
       return { ok: true, context: { user: result.value, requestId } };
     },
+    // Coordinators: the client's registered operations only, refused before Apollo Server parses anything.
+    prepareRequest: registered,
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
     ready: cachedReadiness(() => allSubgraphsReady(Object.values(urls), connections)),
     metricsToken: env.METRICS_TOKEN || undefined,

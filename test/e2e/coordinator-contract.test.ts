@@ -92,6 +92,82 @@ describe('the coordinator client contract, end to end through the gateway', () =
     expect(JSON.stringify(response.body)).not.toContain('sicknessInsurance":{');
   });
 
+  describe('Person.id, the opaque id a client keeps instead of the personnummer', () => {
+    const idOf = async (personnummer: string, as = token) => {
+      const response = await graph.query(as, 'query($p: String!) { person(personnummer: $p) { id } }', { p: personnummer });
+      return response.body.data!.person.id as string;
+    };
+
+    it('finds the person by id, and the id is stable and says nothing of the personnummer', async () => {
+      const id = await idOf(FIXTURE_PERSONS.allConsent);
+      expect(id).toMatch(/^p_[A-Za-z0-9_-]{22}$/);
+      expect(await idOf(FIXTURE_PERSONS.allConsent)).toBe(id);
+      expect(id).not.toMatch(/850312|19850312|3823/);
+      const response = await graph.query(token, PERSON_OVERVIEW, { id });
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data!.person).toMatchObject({ id, personnummer: FIXTURE_PERSONS.allConsent });
+    });
+
+    it('answers another coordinator\'s person and an id nobody has alike, FORBIDDEN, and logs the first against the person', async () => {
+      const population = generatePopulation({ seed: 1, persons: 300, referenceDate: todayIso() });
+      const someoneElses = population.persons.find((p) => p.coordinatorId === 'coordinator-2')!.personnummer;
+      const theirId = await idOf(someoneElses, await graph.token('coordinator', 'coordinator-2'));
+      const answers = [];
+      for (const id of [theirId, 'p_AAAAAAAAAAAAAAAAAAAAAA']) {
+        const response = await graph.query(token, PERSON_OVERVIEW, { id });
+        expect(response.body.data?.person ?? null).toBeNull();
+        answers.push(response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason, e.message]));
+      }
+      expect(answers[0]).toEqual([['FORBIDDEN', 'NOT_IN_CASELOAD', expect.any(String)]]);
+      expect(answers[1]).toEqual(answers[0]);
+      const coordination = graph.store('coordination');
+      const refused = await coordination.selectFrom('audit_log').select(['actor', 'reason']).where('personnummer', '=', someoneElses).where('decision', '=', 'REFUSED').execute();
+      await coordination.destroy();
+      expect(refused).toContainEqual({ actor: 'coordinator-1', reason: 'NOT_IN_CASELOAD' });
+    });
+
+    it('refuses a malformed id, and both or neither of id and personnummer, naming the argument', async () => {
+      const cases: [Record<string, unknown>, string][] = [
+        [{ id: '198503123823' }, 'id'], [{ id: 'p_short' }, 'id'], [{}, 'id'],
+        [{ id: await idOf(FIXTURE_PERSONS.allConsent), personnummer: FIXTURE_PERSONS.allConsent }, 'id, personnummer'],
+      ];
+      for (const [variables, argument] of cases) {
+        const response = await graph.query(token, PERSON_OVERVIEW, variables);
+        expect(response.body.data?.person ?? null).toBeNull();
+        expect(response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.argument])).toEqual([['BAD_USER_INPUT', argument]]);
+      }
+    });
+
+    it('hands out cursors that carry no personnummer, in any encoding', async () => {
+      const response = await graph.query(token, CASELOAD, { first: 3 });
+      const { endCursor } = response.body.data!.me.caseload.pageInfo;
+      const last = response.body.data!.me.caseload.nodes[2];
+      expect(endCursor).toBe(last.id);
+      for (const text of [endCursor, Buffer.from(endCursor, 'base64url').toString('latin1')]) expect(text).not.toContain(last.personnummer.slice(2, 8));
+      const wellFormedButUnknown = await graph.query(token, CASELOAD, { first: 3, after: 'p_AAAAAAAAAAAAAAAAAAAAAA' });
+      expect(wellFormedButUnknown.body.errors?.map((e) => [e.extensions?.code, e.extensions?.argument])).toEqual([['BAD_USER_INPUT', 'after']]);
+    });
+
+    it('logs what a consent mutation shows of the person, as any read', async () => {
+      const id = await idOf(FIXTURE_PERSONS.lacksEmployment);
+      const recordsOfPerson = async () => {
+        const coordination = graph.store('coordination');
+        const rows = await coordination.selectFrom('audit_log').select(['seq', 'decision', 'fields']).where('personnummer', '=', FIXTURE_PERSONS.lacksEmployment).orderBy('seq').execute();
+        await coordination.destroy();
+        return rows;
+      };
+      const before = (await recordsOfPerson()).length;
+      const response = await graph.query(token, 'mutation($id: ID!) { revokeConsent(personId: $id, agency: CARE) { consent { agency revokedAt } person { id name consents { agency revokedAt } } } }', { id });
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data!.revokeConsent.person.consents.find((c: { agency: string }) => c.agency === 'CARE').revokedAt).toBeTruthy();
+      const rows = (await recordsOfPerson()).slice(before);
+      expect(rows.map((r) => r.decision).sort()).toEqual(['RELEASED', 'REVOKED']);
+      expect(rows.find((r) => r.decision === 'RELEASED')!.fields).toMatch(/name/);
+      const again = await graph.query(token, 'mutation($id: ID!) { revokeConsent(personId: $id, agency: CARE) { consent { id } } }', { id });
+      expect(again.body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['BAD_USER_INPUT', 'NOTHING_IN_FORCE']]);
+    });
+  });
+
   it('raises each signal for its fixture person in coordinator-1\'s caseload', async () => {
     for (const [code, personnummer] of Object.entries(SIGNAL_FIXTURES)) {
       const response = await graph.query(token, `query($p: String!) { person(personnummer: $p) { signals { code arose summary facts { agency description date } } } }`, { p: personnummer });

@@ -70,7 +70,7 @@ describe('hygiene: token rules, consent bounds, an audit trail that says what ha
   });
 
   describe('consent bounds', () => {
-    const MUTATION = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency validFrom validTo formReference } }';
+    const MUTATION = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consents { agency validFrom validTo formReference } } }';
     const person = FIXTURE_PERSONS.lacksCare;
     const today = todayIso();
     const good = { personnummer: person, agencies: ['CARE'], validFrom: today, validTo: addDays(today, 365), formReference: 'BOUNDS-1' };
@@ -105,7 +105,7 @@ describe('hygiene: token rules, consent bounds, an audit trail that says what ha
       const validTo = `${Number(y) + 3}-${m}-${d}`;
       const response = await graph.query(coordinator1, MUTATION, { i: { ...good, validFrom, validTo: validTo.endsWith('-02-29') ? addDays(validTo, -1) : validTo, formReference: 'BOUNDS-OK' } });
       expect(response.body.errors).toBeUndefined();
-      expect(response.body.data!.recordConsent).toContainEqual(expect.objectContaining({ agency: 'CARE', validFrom, formReference: 'BOUNDS-OK' }));
+      expect(response.body.data!.recordConsent.consents).toContainEqual(expect.objectContaining({ agency: 'CARE', validFrom, formReference: 'BOUNDS-OK' }));
     });
   });
 

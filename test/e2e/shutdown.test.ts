@@ -32,7 +32,7 @@ describe.skipIf(process.env.FINSAM_TEST_DATABASE === 'postgres')('graceful shutd
       const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
       return { status: response.status, body: await response.json() };
     };
-    const recorded = await call('mutation($i: RecordConsentInput!) { recordConsent(input: $i) { formReference } }', {
+    const recorded = await call('mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consents { formReference } } }', {
       i: { personnummer: FIXTURE_PERSONS.lacksCare, agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'SHUTDOWN-1' },
     });
     expect(recorded.status).toBe(200);

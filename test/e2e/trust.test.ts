@@ -111,9 +111,9 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     it('a revocation holds from the very next request', async () => {
       const person = FIXTURE_PERSONS.lacksSocialServices;
       expect((await overview(coordinator1, person)).body.data!.person.employment).not.toBeNull();
-      const revoked = await graph.query(coordinator1, 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: EMPLOYMENT) { agency revokedAt } }', { p: person });
+      const revoked = await graph.query(coordinator1, 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: EMPLOYMENT) { consent { agency revokedAt } } }', { p: person });
       expect(revoked.body.errors).toBeUndefined();
-      expect(revoked.body.data!.revokeConsent.find((c: { agency: string }) => c.agency === 'EMPLOYMENT').revokedAt).not.toBeNull();
+      expect(revoked.body.data!.revokeConsent.consent).toMatchObject({ agency: 'EMPLOYMENT', revokedAt: expect.any(String) });
       const after = await overview(coordinator1, person);
       expect(after.body.data!.person.employment).toBeNull();
       expect(after.body.errors!.find((e) => e.extensions?.agency === 'EMPLOYMENT')?.extensions?.reason).toBe('CONSENT_REVOKED');
@@ -122,12 +122,12 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
 
     it('records a consent once however often the same form is sent, and releases the sector at once', async () => {
       const input = { personnummer: '791102-2478', agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'SAMTYCKE-2026/17' };
-      const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency validFrom validTo formReference revokedAt } }';
+      const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consents { agency validFrom validTo formReference revokedAt } } }';
       const first = await graph.query(coordinator1, mutation, { i: input });
       const second = await graph.query(coordinator1, mutation, { i: input });
       expect(first.body.errors).toBeUndefined();
       expect(second.body.data!.recordConsent).toEqual(first.body.data!.recordConsent);
-      expect(first.body.data!.recordConsent.filter((c: { formReference: string }) => c.formReference === 'SAMTYCKE-2026/17')).toHaveLength(1);
+      expect(first.body.data!.recordConsent.consents.filter((c: { formReference: string }) => c.formReference === 'SAMTYCKE-2026/17')).toHaveLength(1);
       const response = await overview(coordinator1, FIXTURE_PERSONS.lacksCare);
       expect(response.body.errors).toBeUndefined();
       expect(response.body.data!.person.care).toEqual({ __typename: 'Care' });
@@ -135,8 +135,8 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
 
     it('writes a consent change and its audit record together or not at all', async () => {
       const person = FIXTURE_PERSONS.allConsent;
-      const record = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency formReference } }';
-      const revoke = 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { agency revokedAt } }';
+      const record = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consents { agency formReference } } }';
+      const revoke = 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { consent { agency revokedAt } } }';
       const input = { personnummer: person, agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'SAMTYCKE-ATOMIC-1' };
       const consentsNow = async () => (await overview(coordinator1, person)).body.data!.person.consents;
       const recordsOf = async () => {
@@ -164,7 +164,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
 
       const recorded = await graph.query(coordinator1, record, { i: input });
       expect(recorded.body.errors).toBeUndefined();
-      expect(recorded.body.data!.recordConsent.filter((c: { formReference: string }) => c.formReference === 'SAMTYCKE-ATOMIC-1')).toHaveLength(1);
+      expect(recorded.body.data!.recordConsent.consents.filter((c: { formReference: string }) => c.formReference === 'SAMTYCKE-ATOMIC-1')).toHaveLength(1);
       expect((await recordsOf()).length).toBe(before.records.length + 1);
       const db = graph.store('coordination');
       expect(await verifyChain(db)).toMatchObject({ ok: true });
@@ -172,7 +172,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     });
 
     it('refuses malformed consents with BAD_USER_INPUT and writes nothing', async () => {
-      const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { agency } }';
+      const mutation = 'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consents { agency } } }';
       const good = { personnummer: FIXTURE_PERSONS.allConsent, agencies: ['CARE'], validFrom: todayIso(), validTo: addDays(todayIso(), 365), formReference: 'F-1' };
       const before = (await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.consents;
       const cases = [
@@ -192,7 +192,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     it('lets only the person\'s own coordinator change consents', async () => {
       const others = [await graph.token('coordinator', 'coordinator-2'), await graph.token('analyst', 'analyst-1'), await graph.token('auditor', 'auditor-1')];
       for (const token of others) {
-        const response = await graph.query(token, 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { agency } }', { p: FIXTURE_PERSONS.allConsent });
+        const response = await graph.query(token, 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { consent { agency } } }', { p: FIXTURE_PERSONS.allConsent });
         expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       }
       expect((await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.care).not.toBeNull();

@@ -4,7 +4,8 @@ import { failure, success, type Result } from '../../shared/src/errors.ts';
 import { selectedFieldPaths } from '../../shared/src/field-paths.ts';
 import { parsePersonnummer } from '../../shared/src/personnummer.ts';
 import type { CoordinationContext } from './context.ts';
-import type { PersonRow } from './data.ts';
+import { personnummerOfId, type PersonRow } from './data.ts';
+import { PERSON_ID } from './migrations.ts';
 
 export const isProtected = (row: PersonRow) => row.identity_protection !== 'NONE';
 
@@ -27,6 +28,31 @@ export function personReadEntry(row: PersonRow, fields: string[], prefix: string
 
 type Refusal = 'ROLE_NOT_ALLOWED' | 'NOT_IN_CASELOAD';
 
+/** How a client names a person: by Person.id or by personnummer, exactly one (the argument names differ by field). */
+export interface PersonReference {
+  id?: string | null;
+  personnummer?: string | null;
+}
+
+/**
+ * The personnummer a reference names. An id nobody has gets the same refusal as a person outside
+ * the caseload (null here), so ids cannot be used to learn who is known to the association.
+ */
+async function personnummerOf(ctx: CoordinationContext, ref: PersonReference, idArgument: string): Promise<Result<string | null>> {
+  const byId = ref.id !== null && ref.id !== undefined;
+  const byNumber = ref.personnummer !== null && ref.personnummer !== undefined;
+  if (byId === byNumber) {
+    return failure('BAD_USER_INPUT', `Give exactly one of ${idArgument} and personnummer.`, { argument: byId ? `${idArgument}, personnummer` : idArgument });
+  }
+  if (byId) {
+    if (!PERSON_ID.test(ref.id!)) return failure('BAD_USER_INPUT', `${idArgument} is not a person id this API returned (Person.id).`, { argument: idArgument });
+    return success(await personnummerOfId(ctx.db, ref.id!));
+  }
+  const parsed = parsePersonnummer(ref.personnummer!);
+  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`, { argument: 'personnummer' });
+  return success(parsed.value);
+}
+
 /**
  * The entry check for person data: the caller is a coordinator and the person is assigned to
  * them today. Outside the caseload the answer is the same whether or not the person exists, so
@@ -34,32 +60,33 @@ type Refusal = 'ROLE_NOT_ALLOWED' | 'NOT_IN_CASELOAD';
  * the personnummer asked for: a person's log extract shows who tried.
  */
 async function personInCaseload(
-  ctx: CoordinationContext, input: string, fields: string[], messages: Record<Refusal, string>, argument: string,
+  ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[], messages: Record<Refusal, string>,
 ): Promise<Result<PersonRow>> {
-  const parsed = parsePersonnummer(input);
-  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`, { argument });
-  const row = ctx.caller.role === 'coordinator' ? await ctx.loaders.person.load(parsed.value) : null;
+  const personnummer = await personnummerOf(ctx, ref, idArgument);
+  if (!personnummer.ok) return personnummer;
+  const found = personnummer.value;
+  const row = ctx.caller.role === 'coordinator' && found !== null ? await ctx.loaders.person.load(found) : null;
   if (!row) {
     const reason: Refusal = ctx.caller.role === 'coordinator' ? 'NOT_IN_CASELOAD' : 'ROLE_NOT_ALLOWED';
-    ctx.audit.record({ personnummer: parsed.value, fields, decision: 'REFUSED', reason, protectedIdentity: false });
+    if (found !== null) ctx.audit.record({ personnummer: found, fields, decision: 'REFUSED', reason, protectedIdentity: false });
     return failure('FORBIDDEN', messages[reason], { reason });
   }
   return success(row);
 }
 
 /** A person to read, through `person`: the check above, and the release logged. */
-export async function personForCaller(ctx: CoordinationContext, input: string, info: GraphQLResolveInfo): Promise<Result<PersonRow>> {
+export async function personForCaller(ctx: CoordinationContext, ref: PersonReference, info: GraphQLResolveInfo): Promise<Result<PersonRow>> {
   const fields = selectedFieldPaths(info);
-  const found = await personInCaseload(ctx, input, fields, {
+  const found = await personInCaseload(ctx, ref, 'id', fields, {
     ROLE_NOT_ALLOWED: 'Only a coordinator can read a person, and only in their own caseload.',
     NOT_IN_CASELOAD: 'The person is not in your caseload.',
-  }, 'personnummer');
+  });
   if (found.ok) ctx.audit.record(personReadEntry(found.value, fields, 'person.'));
   return found;
 }
 
 /** The checked person for a change (consent); the change itself is logged with it. */
-export function personToChange(ctx: CoordinationContext, input: string, fields: string[], argument = 'personnummer'): Promise<Result<PersonRow>> {
+export function personToChange(ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[]): Promise<Result<PersonRow>> {
   const refusal = 'Only the person\'s own coordinator can change their consents.';
-  return personInCaseload(ctx, input, fields, { ROLE_NOT_ALLOWED: refusal, NOT_IN_CASELOAD: refusal }, argument);
+  return personInCaseload(ctx, ref, idArgument, fields, { ROLE_NOT_ALLOWED: refusal, NOT_IN_CASELOAD: refusal });
 }

@@ -8,6 +8,8 @@ export interface CoordinationDb {
   coordinator: { id: string; name: string; forbund_id: string };
   person: {
     personnummer: string;
+    /** Person.id: opaque and random (migrations.ts newPersonId). */
+    id: string;
     given_name: string;
     family_name: string;
     sex: string;
@@ -94,11 +96,12 @@ export function coordinatorsById(db: Db, ids: readonly string[]): Promise<Coordi
  * One page of a coordinator's caseload after a personnummer, with the caseload's total in the
  * same statement (a scalar subquery), so a page costs one statement.
  */
-export function caseloadPage(db: Db, coordinatorId: string, today: string, after: string | null, limit: number): Promise<CaseloadRow[]> {
+export function caseloadPage(db: Db, coordinatorId: string, today: string, afterId: string | null, limit: number): Promise<CaseloadRow[]> {
   let query = personQuery(db)
     .where('person.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer'))
     .select((eb) => currentAssignments(db, coordinatorId, today).select(eb.fn.countAll<number>().as('n')).as('total'));
-  if (after !== null) query = query.where('person.personnummer', '>', after);
+  // The cursor is the last person's id; its personnummer is found in the same statement.
+  if (afterId !== null) query = query.where('person.personnummer', '>', db.selectFrom('person as cursor').select('cursor.personnummer').where('cursor.id', '=', afterId));
   return query.orderBy('person.personnummer').limit(limit).execute() as Promise<CaseloadRow[]>;
 }
 
@@ -114,6 +117,12 @@ export function personsInCaseload(db: Db, coordinatorId: string, personnummer: r
     .where('person.personnummer', 'in', personnummer)
     .where('person.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer'))
     .execute();
+}
+
+/** The personnummer behind a Person.id, whoever's caseload the person is in; null for an unknown id. */
+export async function personnummerOfId(db: Db, id: string): Promise<string | null> {
+  const row = await db.selectFrom('person').select('personnummer').where('id', '=', id).executeTakeFirst();
+  return row?.personnummer ?? null;
 }
 
 export function consentsOfPersons(db: Db, personnummer: readonly string[]): Promise<ConsentRow[]> {
@@ -184,12 +193,24 @@ export async function recordConsent(trx: Db, consent: NewConsent, now: string): 
   return fresh;
 }
 
-/** Withdraws every consent of the person for the agency that is not already withdrawn; returns how many. */
-export async function revokeConsent(db: Db, personnummer: string, agency: string, now: string): Promise<number> {
-  const result = await db.updateTable('consent').set({ revoked_at: now })
+/** Withdraws every consent of the person for the agency that is not already withdrawn; returns their ids. */
+export async function revokeConsent(db: Db, personnummer: string, agency: string, now: string): Promise<string[]> {
+  const rows = await db.updateTable('consent').set({ revoked_at: now })
     .where('personnummer', '=', personnummer).where('agency', '=', agency).where('revoked_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning('id').execute();
+  return rows.map((row) => row.id);
+}
+
+/** The consent rows of one signed form, for the agencies named. */
+export function consentsOfForm(db: Db, consent: Omit<NewConsent, 'recordedBy'>): Promise<ConsentRow[]> {
+  return db.selectFrom('consent').selectAll()
+    .where('personnummer', '=', consent.personnummer).where('valid_from', '=', consent.validFrom)
+    .where('valid_to', '=', consent.validTo).where('form_reference', '=', consent.formReference)
+    .where('agency', 'in', consent.agencies).orderBy('agency').execute();
+}
+
+export function consentsById(db: Db, ids: readonly string[]): Promise<ConsentRow[]> {
+  return db.selectFrom('consent').selectAll().where('id', 'in', ids).orderBy('recorded_at', 'desc').execute();
 }
 
 /** A participation as the follow-up counts it, with what it is grouped and filtered by; JSON lists decoded. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Migrations } from '../../shared/src/database.ts';
 
 /** Versioned schema of the samordningsförbund's store; never edit an applied migration, add one. */
@@ -77,6 +78,18 @@ export const migrations: Migrations = {
       await db.schema.createIndex('consent_personnummer').on('consent').column('personnummer').execute();
     },
   },
+  '0008_person_id': {
+    async up(db) {
+      // Person.id: what a client may keep in a cache key or a URL, where a personnummer must not
+      // go. Random, so it says nothing about the person; stored, so it stays the same.
+      await db.schema.alterTable('person').addColumn('id', 'text').execute();
+      const persons = await db.selectFrom('person').select('personnummer').execute();
+      for (const { personnummer } of persons) {
+        await db.updateTable('person').set({ id: newPersonId() }).where('personnummer', '=', personnummer).execute();
+      }
+      await db.schema.createIndex('person_id').unique().on('person').column('id').execute();
+    },
+  },
   '0003_analyst_query_budget': {
     async up(db) {
       // Each analyst's distinct statistics definitions and when each was first asked (analyst-allowance.ts).
@@ -89,3 +102,11 @@ export const migrations: Migrations = {
     },
   },
 };
+
+/** A new Person.id: `p_` and 128 random bits, base64url. */
+export function newPersonId(): string {
+  return `p_${randomBytes(16).toString('base64url')}`;
+}
+
+/** The shape of a Person.id, checked before any statement. */
+export const PERSON_ID = /^p_[A-Za-z0-9_-]{22}$/;

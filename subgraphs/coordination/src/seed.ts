@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { insertInChunks } from '../../shared/src/database.ts';
 import type { Population } from '../../shared/src/population/types.ts';
 import type { CoordinationDb } from './data.ts';
+import { newPersonId } from './migrations.ts';
 
 /** Writes the samordningsförbund's part of the synthetic population. */
 export async function seedCoordination(db: Kysely<CoordinationDb>, population: Population): Promise<void> {
@@ -19,7 +20,7 @@ export async function seedCoordination(db: Kysely<CoordinationDb>, population: P
   const consents: CoordinationDb['consent'][] = [];
   for (const p of population.persons) {
     persons.push({
-      personnummer: p.personnummer, given_name: p.givenName, family_name: p.familyName, sex: p.sex, birth_date: p.birthDate,
+      personnummer: p.personnummer, id: newPersonId(), given_name: p.givenName, family_name: p.familyName, sex: p.sex, birth_date: p.birthDate,
       municipality_code: p.municipality.code, address: p.address, identity_protection: p.protectedIdentity,
       priority_groups: JSON.stringify(p.priorityGroups),
     });

@@ -20,6 +20,9 @@ export interface HttpRefusal {
 
 export type ContextResult<TContext> = { ok: true; context: TContext } | { ok: false; refusal: HttpRefusal };
 
+/** A GraphQL request's parameters as Apollo Server is to see them (`body` for POST, `search` for GET), or why it is refused. */
+export type PreparedRequest = { ok: true; body: unknown; search: string } | { ok: false; refusal: HttpRefusal };
+
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /**
@@ -47,6 +50,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   corsOrigins?: string[];
   /** A page for browsers at GET /graphql with Accept: text/html (the gateway's GraphiQL); none on subgraphs. */
   browserPage?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /**
+   * A last say over a GraphQL request once the caller is known and the body read, before Apollo
+   * Server parses anything: the parameters to serve (rewritten or as they came), or a refusal
+   * (the gateway's registered operations for coordinators). None: served as they came.
+   */
+  prepareRequest?: (request: { method: string; body: unknown; search: string }, context: TContext) => Promise<PreparedRequest>;
   /** Extra routes (the gateway's key set), matched on the path before GraphQL. */
   routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
 }
@@ -152,12 +161,19 @@ async function serveGraphQL<TContext extends BaseContext>(
     }
   }
 
+  let search = url.search;
+  if (options.prepareRequest) {
+    const prepared = await options.prepareRequest({ method: request.method, body, search }, context.context);
+    if (!prepared.ok) return sendError(response, prepared.refusal);
+    ({ body, search } = prepared);
+  }
+
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const result = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: request.method, headers, search: url.search, body },
+    httpGraphQLRequest: { method: request.method, headers, search, body },
     context: async () => context.context,
   });
   for (const [key, value] of result.headers) response.setHeader(key, value);

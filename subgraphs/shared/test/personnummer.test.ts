@@ -52,7 +52,7 @@ describe('makePersonnummer', () => {
     }
   });
 
-  it('follows the Luhn rule of DOMAIN.md on a worked example', () => {
+  it('follows the Luhn rule of docs/domain.md on a worked example', () => {
     // 811218-987: weights 2,1,2,… give 16→7, 1, 2, 2, 2, 8, 18→9, 8, 14→5 = 44; (10 - 4) % 10 = 6.
     expect(checkDigit('811218987')).toBe(6);
   });

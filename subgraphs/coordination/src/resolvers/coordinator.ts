@@ -4,22 +4,22 @@ import { failure, success, valueOrThrow, type Result } from '../../../shared/src
 import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
 import { personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import { caseloadPage, caseloadSize, type CoordinatorRow } from '../data.ts';
+import { caseloadPage, caseloadSize, personnummerOfId, type CoordinatorRow } from '../data.ts';
+import { PERSON_ID } from '../migrations.ts';
 import type { PersonParent } from './person.ts';
 
 const MAX_PAGE = 100;
-const CURSOR_PREFIX = 'pn:';
-
-export const encodeCursor = (personnummer: string) => Buffer.from(CURSOR_PREFIX + personnummer).toString('base64url');
-
+/**
+ * A page ends at a person; the cursor is that person's id (Person.id), so no cursor carries a
+ * personnummer, however thinly encoded.
+ */
 function decodeCursor(cursor: string | null | undefined): Result<string | null> {
   if (cursor === null || cursor === undefined) return success(null);
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!text.startsWith(CURSOR_PREFIX) || !/^\d{12}$/.test(text.slice(CURSOR_PREFIX.length))) {
-    return failure('BAD_USER_INPUT', 'The cursor `after` is not one this API returned; pass pageInfo.endCursor of the previous page.');
-  }
-  return success(text.slice(CURSOR_PREFIX.length));
+  if (!PERSON_ID.test(cursor)) return failure('BAD_USER_INPUT', CURSOR_NOT_OURS, { argument: 'after' });
+  return success(cursor);
 }
+
+const CURSOR_NOT_OURS = 'The cursor `after` is not one this API returned; pass pageInfo.endCursor of the previous page.';
 
 function pageSize(first: number | null | undefined): Result<number> {
   const size = first ?? 20;
@@ -40,6 +40,10 @@ export const coordinatorResolvers = {
       const after = valueOrThrow(decodeCursor(args.after));
       const today = todayIso();
       const rows = await caseloadPage(ctx.db, c.id, today, after, first + 1);
+      // An empty page after a well-formed cursor nobody was given must not pass for the end of the list.
+      if (rows.length === 0 && after !== null && (await personnummerOfId(ctx.db, after)) === null) {
+        valueOrThrow(failure('BAD_USER_INPUT', CURSOR_NOT_OURS, { argument: 'after' }));
+      }
       const page = rows.slice(0, first);
       const last = page[page.length - 1];
       const nodes: PersonParent[] = page.map((row) => ({ personnummer: row.personnummer, row }));
@@ -49,7 +53,7 @@ export const coordinatorResolvers = {
       }
       return {
         totalCount: rows[0] ? Number(rows[0].total) : await caseloadSize(ctx.db, c.id, today),
-        pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.personnummer) : null },
+        pageInfo: { hasNextPage: rows.length > first, endCursor: last ? last.id : null },
         nodes,
       };
     },

@@ -1,13 +1,16 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
 import { AGENCIES } from '../../../shared/src/population/types.ts';
 import { addDays, dateProblem, todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
-import { isProtected, personToChange } from '../access.ts';
+import { isProtected, personReadEntry, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import { consentsOfPersons, recordConsent, revokeConsent, type Db, type NewConsent } from '../data.ts';
-import { consentView } from './person.ts';
+import { consentsById, consentsOfForm, recordConsent, revokeConsent, type Db, type NewConsent, type PersonRow } from '../data.ts';
+import { consentView, type PersonParent } from './person.ts';
 
 interface RecordConsentInput {
-  personnummer: string;
+  personId?: string | null;
+  personnummer?: string | null;
   agencies: string[];
   validFrom: string;
   validTo: string;
@@ -60,17 +63,24 @@ export function withinLifetime(validFrom: string, birthDate: string): Result<voi
   return validFrom < birthDate ? refuse('input.validFrom', 'validFrom is before the person was born.') : success(undefined);
 }
 
-async function consentsAfter(ctx: CoordinationContext, personnummer: string) {
-  return (await consentsOfPersons(ctx.db, [personnummer])).map(consentView);
+/**
+ * Both mutations answer with the person as well as the consents changed: a client's normalized
+ * cache then shows the change on the person it already holds, without asking again.
+ */
+function personAfter(ctx: CoordinationContext, row: PersonRow, info: GraphQLResolveInfo): PersonParent {
+  // What the client reads of the person here is a release like any other, and logged as one.
+  const read = selectedFieldPaths(info, '').filter((f) => f.startsWith('.person.')).map((f) => f.slice('.person.'.length));
+  if (read.length > 0) ctx.audit.record(personReadEntry(row, read, ''));
+  return { personnummer: row.personnummer, row };
 }
 
 export const mutationResolvers = {
   Mutation: {
-    async recordConsent(_root: unknown, args: { input: RecordConsentInput }, ctx: CoordinationContext) {
+    async recordConsent(_root: unknown, args: { input: RecordConsentInput }, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const today = todayIso();
       const consent = valueOrThrow(validConsent(args.input, today));
       const fields = consent.agencies.map((agency) => `consent.${agency}`);
-      const person = valueOrThrow(await personToChange(ctx, args.input.personnummer, fields));
+      const person = valueOrThrow(await personToChange(ctx, { id: args.input.personId, personnummer: args.input.personnummer }, 'input.personId', fields));
       valueOrThrow(withinLifetime(consent.validFrom, person.birth_date));
       await ctx.auditLog.changeWithRecords(ctx.caller,
         (trx: Db) => recordConsent(trx, { ...consent, personnummer: person.personnummer, recordedBy: ctx.caller.actorId }, new Date().toISOString()),
@@ -78,19 +88,25 @@ export const mutationResolvers = {
           personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'RECORDED', protectedIdentity: isProtected(person),
           reason: recorded.length === consent.agencies.length ? null : `ALREADY_RECORDED: ${consent.agencies.filter((a) => !recorded.includes(a)).join(',')}`,
         }]);
-      return consentsAfter(ctx, person.personnummer);
+      const consents = await consentsOfForm(ctx.db, { ...consent, personnummer: person.personnummer });
+      return { consents: consents.map(consentView), person: personAfter(ctx, person, info) };
     },
-    async revokeConsent(_root: unknown, args: { personnummer: string; agency: string }, ctx: CoordinationContext) {
-      if (!(AGENCIES as readonly string[]).includes(args.agency)) valueOrThrow(failure('BAD_USER_INPUT', 'Unknown agency.'));
+    async revokeConsent(_root: unknown, args: { personId?: string | null; personnummer?: string | null; agency: string }, ctx: CoordinationContext, info: GraphQLResolveInfo) {
+      if (!(AGENCIES as readonly string[]).includes(args.agency)) valueOrThrow(failure('BAD_USER_INPUT', 'Unknown agency.', { argument: 'agency' }));
       const fields = [`consent.${args.agency}`];
-      const person = valueOrThrow(await personToChange(ctx, args.personnummer, fields));
-      await ctx.auditLog.changeWithRecords(ctx.caller,
+      const person = valueOrThrow(await personToChange(ctx, { id: args.personId, personnummer: args.personnummer }, 'personId', fields));
+      const revoked = await ctx.auditLog.changeWithRecords(ctx.caller,
         (trx: Db) => revokeConsent(trx, person.personnummer, args.agency, new Date().toISOString()),
-        (revoked) => [{
+        (ids) => [{
           personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'REVOKED', protectedIdentity: isProtected(person),
-          reason: revoked === 0 ? 'NOTHING_IN_FORCE' : null,
+          reason: ids.length === 0 ? 'NOTHING_IN_FORCE' : null,
         }]);
-      return consentsAfter(ctx, person.personnummer);
+      // The attempt is in the log; an answer without a consent would read as a withdrawal done.
+      if (revoked.length === 0) {
+        valueOrThrow(failure('BAD_USER_INPUT', `The person has no consent for ${args.agency} in force to withdraw.`, { argument: 'agency', reason: 'NOTHING_IN_FORCE' }));
+      }
+      const [newest] = await consentsById(ctx.db, revoked);
+      return { consent: consentView(newest!), person: personAfter(ctx, person, info) };
     },
   },
 };

@@ -57,6 +57,7 @@ async function unlessProtected(person: PersonParent, ctx: CoordinationContext, v
 export const personResolvers = {
   Person: {
     __resolveReference: personFromPlan,
+    id: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).id,
     name: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => unlessProtected(p, ctx, (row) => `${row.given_name} ${row.family_name}`),
     address: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => unlessProtected(p, ctx, (row) => row.address),
     identityProtection: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).identity_protection,

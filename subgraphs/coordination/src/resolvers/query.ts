@@ -48,8 +48,8 @@ export const queryResolvers = {
       }
       return coordinator;
     },
-    async person(_root: unknown, args: { personnummer: string }, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
-      const row = valueOrThrow(await personForCaller(ctx, args.personnummer, info));
+    async person(_root: unknown, args: { id?: string | null; personnummer?: string | null }, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
+      const row = valueOrThrow(await personForCaller(ctx, args, info));
       return { personnummer: row.personnummer, row };
     },
     auditTrail(_root: unknown, args: AuditTrailArgs, ctx: CoordinationContext) {
