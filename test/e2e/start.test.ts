@@ -64,12 +64,13 @@ describe('npm start', () => {
     child.stdout.on('data', (chunk) => { output += chunk; });
     child.stderr.on('data', (chunk) => { output += chunk; });
     let restarted: ReturnType<typeof spawn> | null = null;
-    const careOfFixture = async () => {
+    // The request `npm start` prints: the registered Caseload, which coordination answers.
+    const caseload = async () => {
       const minted = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts'], { cwd: root, env }).toString().trim().split('\n').pop()!;
       const response = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${minted}` },
-        body: JSON.stringify({ query: '{ me { caseload(first: 3) { nodes { care { __typename } } } } }' }),
+        body: /-d '(\{.*\})'/.exec(output)![1]!,
       });
       return (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
     };
@@ -78,19 +79,20 @@ describe('npm start', () => {
       while (!output.includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      // The care subgraph's process, a child of npm start, dies.
+      // The coordination subgraph's process, a child of npm start, dies.
       const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-      const care = children.find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('subgraphs/care/src/main.ts'))!;
-      process.kill(care, 'SIGKILL');
-      while (!/care stopped/.test(output) && Date.now() - started < 90_000) await new Promise((resolve) => setTimeout(resolve, 200));
+      const coordination = children.find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('subgraphs/coordination/src/main.ts'))!;
+      process.kill(coordination, 'SIGKILL');
+      while (!/coordination stopped/.test(output) && Date.now() - started < 90_000) await new Promise((resolve) => setTimeout(resolve, 200));
       const command = /Start it again with: (.*)/.exec(output)![1]!;
       expect(command).toContain(`DATA_DIR=${dataDir}`);
       expect(command).toContain('SEED_PERSONS=300');
-      expect((await careOfFixture()).errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+      expect((await caseload()).errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
 
       // Run as printed, from another directory and without the parent's environment.
       restarted = spawn('sh', ['-c', command], { cwd: os.tmpdir(), env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: 'ignore', detached: true });
-      await expect.poll(async () => (await careOfFixture()).errors ?? [], { timeout: 60_000, interval: 500 }).toEqual([]);
+      // Back in the same graph: its own database and the gateway's key, not a second seed that answers 401.
+      await expect.poll(async () => (await caseload()).errors ?? [], { timeout: 60_000, interval: 500 }).toEqual([]);
     } finally {
       if (restarted?.pid && restarted.exitCode === null) {
         const gone = new Promise((resolve) => restarted!.once('exit', resolve));
