@@ -122,8 +122,9 @@ function dependantsAt(level: readonly Level[], name: string, fragments: Map<stri
  * @requires) is not the client's:
  * - a refusal (FORBIDDEN) is dropped: the dependant field is computed from what was released,
  *   and a sector the signal rules could not see is unknown to them (docs/errors.md);
- * - any other failure (an agency not answering) moves to each selected field that depended on
- *   it, saying what was missing, so an answer computed without it is never silently taken as whole;
+ * - any other failure (an agency not answering) is also put at each selected field that
+ *   depended on it, saying what was missing, so an answer computed without it is never silently
+ *   taken as whole (and only there, when the client did not select the failed field itself);
  * - one that no selected field depended on is dropped (the gateway's log keeps it).
  * An error without a path is about the whole request and stays.
  */
@@ -145,18 +146,17 @@ export function errorsAtSelectedPaths(
       continue;
     }
     const where = walk(error.path, operation, fragments, schema);
-    if (where.selected) {
-      keep(error);
-      continue;
-    }
-    if (error.extensions?.code === 'FORBIDDEN') {
+    if (where.selected) keep(error);
+    else if (error.extensions?.code === 'FORBIDDEN') {
       dropped.push(error);
       continue;
     }
-    let moved = false;
-    for (let k = where.levels.length - 1; k >= 0 && !moved; k--) {
+    // Refusals aside, a selected field that read the failed one is incomplete too: `signals` is
+    // null when care did not answer, and says so whether or not the client also selected care.
+    let sent = where.selected;
+    for (let k = where.levels.length - 1, found = false; k >= 0 && !found && error.extensions?.code !== 'FORBIDDEN'; k--) {
       for (const dependant of dependantsAt(where.levels[k]!, where.names[k]!, fragments, requires)) {
-        moved = true;
+        sent = found = true;
         keep({
           ...error,
           message: `${dependant.node.name.value} could not be computed without ${where.names[k]}: ${error.message}`,
@@ -164,7 +164,7 @@ export function errorsAtSelectedPaths(
         });
       }
     }
-    if (!moved) dropped.push(error);
+    if (!sent) dropped.push(error);
   }
   return { kept, dropped };
 }

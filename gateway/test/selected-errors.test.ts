@@ -53,6 +53,10 @@ describe('errorsAtSelectedPaths', () => {
     expect(place('{ person(id: 1) { care { __typename } } }', [down(['person', 'careReleaseBasis'])]).kept.map((e) => e.path)).toEqual([['person', 'care']]);
     // Below a selected field, in what only signals read.
     expect(place('{ person(id: 1) { care { __typename } signals } }', [down(['person', 'care', 'certificates'])]).kept.map((e) => e.path)).toEqual([['person', 'signals']]);
+    // Selected itself, and read by a selected field: at both.
+    expect(place('{ person(id: 1) { care { __typename } signals } }', [down(['person', 'care'])]).kept.map((e) => e.path)).toEqual([['person', 'care'], ['person', 'signals']]);
+    // A refusal the client selected stays where it is; signals are computed without that sector.
+    expect(place('{ person(id: 1) { care { __typename } signals } }', [refused(['person', 'care'])]).kept).toEqual([refused(['person', 'care'])]);
     // Nothing selected needed it.
     expect(place('{ person(id: 1) { id } }', [down(['person', 'care'])]).kept).toEqual([]);
   });
