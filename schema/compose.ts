@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { SUBGRAPH_NAMES, subgraphUrl } from '../subgraphs/shared/src/config.ts';
+import { staleManifest } from './operations.ts';
 
 export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
@@ -40,4 +41,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   fs.writeFileSync(SUPERGRAPH_FILE, result.supergraphSdl);
   console.log(`Wrote ${path.relative(process.cwd(), SUPERGRAPH_FILE)} (${result.hints.length} composition hints)`);
   if (process.argv.includes('--hints')) for (const hint of result.hints) console.log(`hint: ${hint}`);
+  // The coordinator client's registered operations are checked against the supergraph just written.
+  const stale = staleManifest();
+  if (stale.length > 0) {
+    console.error('The registered operations (schema/operations/manifest.json) need attention:');
+    for (const line of stale) console.error(`- ${line}`);
+  }
 }

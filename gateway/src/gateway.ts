@@ -17,10 +17,12 @@ import { createAuthenticator } from './authentication.ts';
 import { clientAppRoutes } from './client-app.ts';
 import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
-import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
+import { analystCostLimit, armor, introspectionForAnalystsOnly, tokenLimit } from './limits.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
+import { RegisteredOperations, registeredOperationsOnly } from './registered-operations.ts';
 import { requestAuditPlugin } from './request-audit.ts';
+import { requiresOf, selectedErrorsPlugin } from './selected-errors.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
 export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
@@ -67,6 +69,11 @@ export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   dataDir?: string;
   logger?: Logger;
+  /**
+   * Serve coordinators ad hoc queries as well as the registered operations (registered-operations.ts).
+   * For tests of the checks behind that one only; deliberately not read from the environment.
+   */
+  coordinatorAdHocQueries?: boolean;
 }
 
 /**
@@ -75,6 +82,8 @@ export interface GatewayOptions {
  */
 export async function buildGateway(options: GatewayOptions = {}) {
   const env = options.env ?? process.env;
+  // Read first: a gateway without its manifest does not start (`npm run operations` writes it).
+  const operations = options.coordinatorAdHocQueries ? null : RegisteredOperations.load();
   // Belt and braces with the plugins in createApolloServer: nothing is reported to Apollo.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const logger = options.logger ?? createLogger('gateway');
@@ -92,8 +101,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
 
   const tokens = new GatewayTokens(signingKey);
   const connections = subgraphConnections(env);
+  const supergraphSdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource({
       name, url: urls[name] ?? url!, tokens, connections, timeoutMs: subgraphTimeoutMs(name as SubgraphName, env),
       analystTimeoutMs: intFromEnv('ANALYST_SUBGRAPH_TIMEOUT_MS', 30_000, env),
@@ -111,10 +121,13 @@ export async function buildGateway(options: GatewayOptions = {}) {
     // Introspection is answered by the schema for analysts; the plugin refuses it to everyone else.
     introspection: true,
     validationRules: protection.validationRules,
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger)],
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), tokenLimit(), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger),
+      // After the audit plugin, which records every error the subgraphs gave (its read comes first).
+      selectedErrorsPlugin(requiresOf(supergraphSdl), logger)],
   }, logger);
   await apollo.start();
 
+  const registered = operations ? registeredOperationsOnly({ operations, metrics, logger, auditLog }) : undefined;
   const rateLimit = new AnalystRateLimit(analystRateLimitSettings(env));
   const handler = rateLimit.releasing(createGraphQLHttpHandler<GatewayContext>({
     apollo,
@@ -136,6 +149,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
       }
       return { ok: true, context: { user: result.value, requestId } };
     },
+    // Coordinators: the client's registered operations only, refused before Apollo Server parses anything.
+    prepareRequest: registered,
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
     ready: cachedReadiness(() => allSubgraphsReady(Object.values(urls), connections)),
     metricsToken: env.METRICS_TOKEN || undefined,

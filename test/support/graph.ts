@@ -46,7 +46,14 @@ export const BUILDERS = {
  * (where the subgraphs fetch its key set) and over plain HTTP on loopback for the tests' own
  * requests, so `query()`, `url` and `gatewayUrl` stay as they are in every test.
  */
-export async function startGraph(options: { persons?: number; seed?: number; env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[]; tls?: boolean } = {}) {
+export async function startGraph(options: {
+  persons?: number; seed?: number; env?: NodeJS.ProcessEnv; gatewayEnv?: NodeJS.ProcessEnv; logLines?: string[]; tls?: boolean;
+  /**
+   * Serve coordinators only the registered operations, as a deployed gateway does. Off by default
+   * in tests: most send coordinators' ad hoc queries to exercise the checks behind that one.
+   */
+  registeredOperations?: boolean;
+} = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-test-'));
@@ -78,7 +85,7 @@ export async function startGraph(options: { persons?: number; seed?: number; env
     return url ? { databaseUrl: url } : { file: path.join(dataDir, `${store}.sqlite`) };
   };
   for (const name of names) gatewayEnv[`${envPrefix(name)}_URL`] = `${servers[name]!.url}/graphql`;
-  const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway') });
+  const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway'), coordinatorAdHocQueries: !options.registeredOperations });
   gatewayHandler = gateway.handler;
   const gatewayServer = await listen(gateway.handler, 0, '127.0.0.1', {});
   // As main.ts does once the gateway listens.

@@ -8,7 +8,7 @@ export interface Code {
 }
 
 /**
- * Loads a code list kept as a JSON data file, because DOMAIN.md marks these lists as best
+ * Loads a code list kept as a JSON data file, because docs/domain.md marks these lists as best
  * knowledge to be corrected without code. Unknown codes come back with the given label and group
  * rather than failing: an agency's register may hold a code the list has not learned yet.
  */

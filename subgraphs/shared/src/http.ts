@@ -12,11 +12,16 @@ export interface HttpRefusal {
   status: number;
   code: string;
   message: string;
+  /** Why, for a FORBIDDEN (extensions.reason, docs/errors.md). */
+  reason?: string;
   /** Extra response headers (`retry-after` on a 429). */
   headers?: Record<string, string>;
 }
 
 export type ContextResult<TContext> = { ok: true; context: TContext } | { ok: false; refusal: HttpRefusal };
+
+/** A GraphQL request's parameters as Apollo Server is to see them (`body` for POST, `search` for GET), or why it is refused. */
+export type PreparedRequest = { ok: true; body: unknown; search: string } | { ok: false; refusal: HttpRefusal };
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -45,6 +50,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   corsOrigins?: string[];
   /** A page for browsers at GET /graphql with Accept: text/html (the gateway's GraphiQL); none on subgraphs. */
   browserPage?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /**
+   * A last say over a GraphQL request once the caller is known and the body read, before Apollo
+   * Server parses anything: the parameters to serve (rewritten or as they came), or a refusal
+   * (the gateway's registered operations for coordinators). None: served as they came.
+   */
+  prepareRequest?: (request: { method: string; body: unknown; search: string }, context: TContext) => Promise<PreparedRequest>;
   /** Extra routes (the gateway's key set), matched on the path before GraphQL. */
   routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
 }
@@ -150,12 +161,19 @@ async function serveGraphQL<TContext extends BaseContext>(
     }
   }
 
+  let search = url.search;
+  if (options.prepareRequest) {
+    const prepared = await options.prepareRequest({ method: request.method, body, search }, context.context);
+    if (!prepared.ok) return sendError(response, prepared.refusal);
+    ({ body, search } = prepared);
+  }
+
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const result = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: request.method, headers, search: url.search, body },
+    httpGraphQLRequest: { method: request.method, headers, search, body },
     context: async () => context.context,
   });
   for (const [key, value] of result.headers) response.setHeader(key, value);
@@ -218,7 +236,7 @@ function bearerToken(request: IncomingMessage): string | null {
  */
 function metricsRefusal(request: IncomingMessage, metricsToken: string | undefined): HttpRefusal | null {
   if (!metricsToken) {
-    return { status: 403, code: 'FORBIDDEN', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
+    return { status: 403, code: 'FORBIDDEN', reason: 'METRICS_OFF', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
   }
   const presented = bearerToken(request);
   const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -236,7 +254,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /** A refusal in the GraphQL response shape, so clients read `errors[0].extensions.code` as always. */
 export function sendError(response: ServerResponse, refusal: HttpRefusal): void {
   for (const [name, value] of Object.entries(refusal.headers ?? {})) response.setHeader(name, value);
-  sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+  sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code, ...(refusal.reason ? { reason: refusal.reason } : {}) } }] });
 }
 
 export interface RunningServer {

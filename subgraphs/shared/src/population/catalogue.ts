@@ -93,7 +93,7 @@ export const HOUSEHOLD_TYPES: readonly (readonly [string, number])[] = [
 
 /**
  * Reasons for need (försörjningshinder) among adults on ekonomiskt bistånd: 48 % unemployment
- * and 9 % sick leave with a certificate (Socialstyrelsen 2013, DOMAIN.md).
+ * and 9 % sick leave with a certificate (Socialstyrelsen 2013; docs/domain.md).
  */
 export const REASONS_FOR_NEED: readonly (readonly [string, number])[] = [
   ['ARBETSLOS_VANTAR_ERSATTNING', 6],

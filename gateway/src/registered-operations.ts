@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } from 'graphql';
+import { Counter } from 'prom-client';
+import type { AuditLog } from '../../subgraphs/shared/src/audit.ts';
+import type { Role } from '../../subgraphs/shared/src/caller.ts';
+import type { HttpRefusal, PreparedRequest } from '../../subgraphs/shared/src/http.ts';
+import type { Logger } from '../../subgraphs/shared/src/logger.ts';
+import type { ProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
+import { callerOf, type GatewayContext } from './context.ts';
+import { LIMITS } from './limits.ts';
+
+/**
+ * Registered operations (trusted documents) for the coordinator role, docs/registered-operations.md.
+ * The coordinator client's operations are the files in schema/operations/; `npm run operations`
+ * writes their canonical text and its SHA-256 to schema/operations/manifest.json, in the format
+ * of Apollo's persisted query manifest. A coordinator's request is served only when it names a
+ * registered operation by hash or sends a text whose canonical form is registered; it then runs
+ * with the registered text. Anything else is refused here, before Apollo Server parses, plans or
+ * calls a subgraph.
+ */
+export const MANIFEST_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/operations/manifest.json');
+
+export interface RegisteredOperation {
+  /** SHA-256 (hex) of `body`: what Apollo's PersistedQueryLink sends as `sha256Hash`. */
+  id: string;
+  name: string;
+  type: OperationTypeNode;
+  body: string;
+}
+
+export interface OperationManifest {
+  format: 'apollo-persisted-query-manifest';
+  version: 1;
+  operations: RegisteredOperation[];
+}
+
+/** Roles whose users write their own queries. Any other role, today's and any added later, is served registered operations only. */
+const AD_HOC_ROLES: ReadonlySet<Role> = new Set<Role>(['analyst', 'auditor']);
+
+const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+
+export const operationId = (body: string): string => createHash('sha256').update(body).digest('hex');
+
+/**
+ * The text a standard client sends for a document: `__typename` added to every selection set
+ * but the operation's own, as Apollo Client's InMemoryCache does (the same rules: not where the
+ * set already has a `__`-field, not under an `@export` field), printed by graphql's `print`.
+ * A client's text with or without those `__typename`s, in any layout, with or without comments,
+ * comes out the same; the manifest holds this form, so its hash is the one Apollo Client sends.
+ * Throws graphql's syntax error; a text of more than LIMITS.maxTokens tokens is one.
+ */
+export function canonicalOperation(source: string): string {
+  const document = parse(source, { noLocation: true, maxTokens: LIMITS.maxTokens });
+  return print(visit(document, {
+    SelectionSet(node, _key, parent) {
+      if (!parent || Array.isArray(parent) || (parent as { kind?: string }).kind === Kind.OPERATION_DEFINITION) return undefined;
+      if (node.selections.some((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))) return undefined;
+      const field = parent as FieldNode;
+      if (field.kind === Kind.FIELD && field.directives?.some((d) => d.name.value === 'export')) return undefined;
+      return { ...node, selections: [...node.selections, TYPENAME] };
+    },
+  }));
+}
+
+export function readManifest(file: string = MANIFEST_FILE): OperationManifest {
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as OperationManifest;
+  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
+    throw new Error(`${file} is not an Apollo persisted query manifest (version 1): run \`npm run operations\``);
+  }
+  for (const operation of manifest.operations) {
+    // A manifest edited by hand, or a body changed without its id, would register text no one reviewed under a known hash.
+    if (operationId(operation.body) !== operation.id) throw new Error(`${file}: the id of ${operation.name} is not the SHA-256 of its body: run \`npm run operations\``);
+  }
+  return manifest;
+}
+
+/** Why a coordinator's request was refused, as counted on /metrics. */
+export type RefusalReason = 'not_registered' | 'unknown_hash' | 'hash_mismatch' | 'malformed';
+
+export type Resolution = { ok: true; operation: RegisteredOperation } | { ok: false; reason: RefusalReason; refusal: HttpRefusal };
+
+/** GraphQL request parameters as a client sends them (a POST body, or a GET's search parameters decoded). */
+export interface RequestParameters {
+  query?: unknown;
+  extensions?: unknown;
+}
+
+const NOT_REGISTERED = 'Coordinators may run only the coordinator client\'s registered operations (schema/operations/), sent by their hash or as their registered text.';
+
+function refusal(reason: RefusalReason, detail?: string): Resolution {
+  if (reason === 'unknown_hash') {
+    // Apollo's PersistedQueryLink then resends with the full text; the status and cache header are Apollo Server's for this code.
+    return { ok: false, reason, refusal: { status: 200, code: 'PERSISTED_QUERY_NOT_FOUND', message: 'PersistedQueryNotFound', headers: { 'cache-control': 'private, no-cache, must-revalidate' } } };
+  }
+  return { ok: false, reason, refusal: { status: 403, code: 'OPERATION_NOT_REGISTERED', message: detail ? `${NOT_REGISTERED} ${detail}` : NOT_REGISTERED } };
+}
+
+export class RegisteredOperations {
+  private readonly byId: Map<string, RegisteredOperation>;
+
+  constructor(readonly manifest: OperationManifest) {
+    this.byId = new Map(manifest.operations.map((o) => [o.id, o]));
+  }
+
+  static load(file: string = MANIFEST_FILE): RegisteredOperations {
+    return new RegisteredOperations(readManifest(file));
+  }
+
+  /** The registered operation a request names (by hash, by text, or both, agreeing), or why it names none. */
+  resolve(parameters: RequestParameters): Resolution {
+    const persisted = (parameters.extensions as { persistedQuery?: unknown } | undefined)?.persistedQuery;
+    const query = parameters.query;
+    if (query !== undefined && typeof query !== 'string') return refusal('malformed', '`query` must be a string.');
+    let hash: string | undefined;
+    if (persisted !== undefined) {
+      const { version, sha256Hash } = (persisted ?? {}) as { version?: unknown; sha256Hash?: unknown };
+      if (version !== 1 || typeof sha256Hash !== 'string') return refusal('malformed', 'extensions.persistedQuery must be { version: 1, sha256Hash }.');
+      hash = sha256Hash.toLowerCase();
+    }
+    if (query === undefined || query === '') {
+      if (hash === undefined) return refusal('malformed', 'The request names no operation.');
+      const operation = this.byId.get(hash);
+      return operation ? { ok: true, operation } : refusal('unknown_hash');
+    }
+    const operation = this.byText(query);
+    if (!operation) return refusal('not_registered');
+    if (hash !== undefined && hash !== operation.id) return refusal('hash_mismatch', 'The query sent is not the one its persistedQuery hash names.');
+    return { ok: true, operation };
+  }
+
+  private byText(query: string): RegisteredOperation | undefined {
+    // Apollo Client sends the registered text itself: found without parsing.
+    const exact = this.byId.get(operationId(query));
+    if (exact) return exact;
+    try {
+      return this.byId.get(operationId(canonicalOperation(query)));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The gateway's `prepareRequest` (http.ts): for a coordinator, the request's parameters with the
+ * registered text as `query` and no `persistedQuery` extension (Apollo Server's own persisted
+ * queries stay off, apollo.ts), or the refusal, logged by reason and request id (never the text:
+ * a query may carry a personnummer), counted, and written to the gateway's audit log as the
+ * refused requests inside Apollo Server are.
+ */
+export function registeredOperationsOnly(options: { operations: RegisteredOperations; metrics: ProcessMetrics; logger: Logger; auditLog: AuditLog }) {
+  const refusals = new Counter({
+    name: 'registered_operation_refusals_total',
+    help: 'Coordinator requests refused for not naming a registered operation, by reason',
+    labelNames: ['reason'] as const,
+    registers: [options.metrics.registry],
+  });
+
+  return async (request: { method: string; body: unknown; search: string }, context: GatewayContext): Promise<PreparedRequest> => {
+    if (AD_HOC_ROLES.has(context.user.role)) return { ok: true, body: request.body, search: request.search };
+    const get = request.method === 'GET';
+    const search = new URLSearchParams(request.search);
+    const parameters = get ? searchParameters(search) : request.body;
+    const resolution = parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)
+      ? options.operations.resolve(parameters as RequestParameters)
+      : refusal('malformed', 'Send one operation as a JSON object.');
+    if (!resolution.ok) {
+      refusals.inc({ reason: resolution.reason });
+      options.logger.info({ requestId: context.requestId, role: context.user.role, reason: resolution.reason }, 'request refused: operation not registered');
+      try {
+        await options.auditLog.append(callerOf(context), [{
+          personnummer: null, agency: 'GATEWAY', fields: [], decision: 'ERROR', reason: resolution.refusal.code, protectedIdentity: false, operation: null, operationHash: null,
+        }]);
+      } catch (error) {
+        // Nothing is released by a refusal, so it is still sent.
+        options.logger.error({ requestId: context.requestId, err: (error as Error).message }, 'gateway audit append failed for a refusal');
+      }
+      return { ok: false, refusal: resolution.refusal };
+    }
+    if (get) {
+      search.set('query', resolution.operation.body);
+      const extensions = withoutPersistedQuery(jsonParameter(search.get('extensions')));
+      if (extensions) search.set('extensions', JSON.stringify(extensions));
+      else search.delete('extensions');
+      return { ok: true, body: request.body, search: `?${search}` };
+    }
+    const body = parameters as Record<string, unknown>;
+    const extensions = withoutPersistedQuery(body.extensions);
+    const { extensions: _dropped, ...rest } = body;
+    return { ok: true, body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) }, search: request.search };
+  };
+}
+
+function searchParameters(search: URLSearchParams): RequestParameters | null {
+  const extensions = jsonParameter(search.get('extensions'));
+  if (extensions === INVALID_JSON) return null;
+  return { query: search.get('query') ?? undefined, extensions };
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function jsonParameter(value: string | null): unknown {
+  if (value === null) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return INVALID_JSON;
+  }
+}
+
+function withoutPersistedQuery(extensions: unknown): Record<string, unknown> | undefined {
+  if (extensions === null || typeof extensions !== 'object' || Array.isArray(extensions)) return undefined;
+  const { persistedQuery: _dropped, ...rest } = extensions as Record<string, unknown>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
