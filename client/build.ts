@@ -5,13 +5,12 @@
  *    supergraph and the client contract (schema/operations/*.graphql, not analyst/), written to
  *    client/src/gql/ (committed, so that `tsc` passes on a fresh clone; a test holds it fresh).
  *    Driven from here through @graphql-codegen/core: the codegen CLI's loaders want Node 22.
- * 2. The registered operations the client sends (client/src/gql/registered-operations.json):
- *    schema/operations/manifest.json when it exists, else the same shape made from the files.
- * 3. The bundle: esbuild, minified, content-hashed names, into client/dist/ (not committed).
+ * 2. The bundle: esbuild, minified, content-hashed names, into client/dist/ (not committed). It
+ *    carries schema/operations/manifest.json (`npm run operations`): the client sends each
+ *    operation by its registered hash.
  *
  * `--check` writes nothing and exits 1 when client/src/gql/ is not what the build would write.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,17 +18,13 @@ import { gzipSync } from 'node:zlib';
 import { Supergraph, printSchema as printFederationSchema } from '@apollo/federation-internals';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import * as esbuild from 'esbuild';
-import { buildASTSchema, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { buildASTSchema, parse, type DocumentNode } from 'graphql';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_DIR = path.join(root, 'client');
 export const DIST_DIR = path.join(CLIENT_DIR, 'dist');
 const GENERATED_DIR = path.join(CLIENT_DIR, 'src/gql');
 const OPERATIONS_DIR = path.join(root, 'schema/operations');
-const MANIFEST_FILE = path.join(OPERATIONS_DIR, 'manifest.json');
-
-export interface RegisteredOperation { id: string; name: string; type: 'query' | 'mutation' | 'subscription'; body: string }
-interface OperationManifest { format: 'apollo-persisted-query-manifest'; version: 1; operations: RegisteredOperation[] }
 
 /** The schema clients see: the supergraph without federation's joins and @inaccessible fields. */
 export function apiSchemaSdl(): string {
@@ -41,21 +36,6 @@ export function apiSchemaSdl(): string {
 function operationFiles(): { location: string; text: string }[] {
   return fs.readdirSync(OPERATIONS_DIR).filter((f) => f.endsWith('.graphql')).sort()
     .map((f) => ({ location: path.join(OPERATIONS_DIR, f), text: fs.readFileSync(path.join(OPERATIONS_DIR, f), 'utf8') }));
-}
-
-/**
- * What the client sends for each operation. The manifest of the registered operations is the
- * source when there is one (TODO(merge): helper "trusted" generates schema/operations/manifest.json;
- * until it is on this branch the same shape is made here, body = the printed file, id = its sha256).
- */
-function registeredOperations(): OperationManifest {
-  if (fs.existsSync(MANIFEST_FILE)) return JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as OperationManifest;
-  const operations = operationFiles().map(({ text }) => {
-    const body = print(parse(text));
-    const definition = parse(text).definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition')!;
-    return { id: createHash('sha256').update(body).digest('hex'), name: definition.name!.value, type: definition.operation, body };
-  });
-  return { format: 'apollo-persisted-query-manifest', version: 1, operations };
 }
 
 /** The files of client/src/gql/ as the build would write them, by name. */
@@ -83,7 +63,6 @@ export async function generatedFiles(): Promise<Record<string, string>> {
     const output = await codegen({ ...section, config: { ...config, ...section.config } } as Types.GenerateOptions);
     files[path.basename(section.filename)] = output;
   }
-  files['registered-operations.json'] = `${JSON.stringify(registeredOperations(), null, 2)}\n`;
   return files;
 }
 

@@ -1,7 +1,8 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { Kind, type ASTNode } from 'graphql';
-import registered from './gql/registered-operations.json';
+// The registered operations (npm run operations): the gateway serves coordinators these alone.
+import registered from '../../schema/operations/manifest.json';
 
 const BY_NAME = new Map(registered.operations.map((o) => [o.name, o]));
 

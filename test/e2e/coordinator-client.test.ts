@@ -46,6 +46,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
   let origin: string;
   const ids = new Map<string, string>();
   const requested: string[] = [];
+  const graphqlBodies: string[] = [];
   const visitedUrls: string[] = [];
   const titles: string[] = [];
   const problems: string[] = [];
@@ -76,11 +77,13 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
 
   beforeAll(async () => {
     await bundle();
-    graph = await startGraph({ persons: 300 });
+    // As npm start serves it: coordinators get the registered operations only.
+    graph = await startGraph({ persons: 300, registeredOperations: true });
     origin = new URL(graph.gatewayUrl).origin;
     const token = await graph.token('coordinator', 'coordinator-1');
+    const personOverview = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
     for (const personnummer of Object.values(FIXTURE_PERSONS)) {
-      const answer = await graph.query<{ person: { id: string } }>(token, 'query($p: String) { person(personnummer: $p) { id } }', { p: personnummer });
+      const answer = await graph.query<{ person: { id: string } }>(token, personOverview, { personnummer });
       ids.set(personnummer, answer.body.data!.person.id);
     }
     browser = await chromium.launch({
@@ -89,7 +92,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
-    page.on('request', (request) => requested.push(request.url()));
+    page.on('request', (request) => {
+      requested.push(request.url());
+      if (request.url().endsWith('/graphql') && request.method() === 'POST') graphqlBodies.push(request.postData() ?? '');
+    });
     page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) visitedUrls.push(frame.url()); });
     page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
     page.on('pageerror', (error) => problems.push(error.message));
@@ -246,6 +252,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
   it('sent every request to the gateway\'s origin and left no personnummer in a URL, title, history or storage', async () => {
     expect(requested.length).toBeGreaterThan(10);
     expect(requested.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
+    // Each GraphQL request names a registered operation by its hash (schema/operations/manifest.json).
+    const registered = new Set((JSON.parse(fs.readFileSync(path.join(root, 'schema/operations/manifest.json'), 'utf8')) as { operations: { id: string }[] }).operations.map((o) => o.id));
+    expect(graphqlBodies.length).toBeGreaterThan(10);
+    for (const body of graphqlBodies) expect(registered.has(JSON.parse(body).extensions?.persistedQuery?.sha256Hash), body.slice(0, 400)).toBe(true);
     const storage = await page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie, historyState: history.state }));
     const cookies = JSON.stringify(await context.cookies());
     for (const form of EVERY_WRITTEN_FORM) {
