@@ -34,8 +34,9 @@ export function PersonScreen({ id }: { id: string }) {
   const isProtected = person.identityProtection !== 'NONE';
   return (
     <>
-      <p><a href="#/">← Ärendelistan</a></p>
+      {/* First in the fragment, as while loading: the same element keeps the focus it got. */}
       <h1 tabIndex={-1}>{isProtected ? 'Person med skyddad identitet' : person.name ?? 'Person'}</h1>
+      <p><a href="#/">← Ärendelistan</a></p>
       <dl className="identity">
         <dt>Personnummer</dt><dd>{formatPersonnummer(person.personnummer)}</dd>
         <dt>Ålder</dt><dd>{person.age} år</dd>

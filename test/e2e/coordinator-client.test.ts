@@ -137,6 +137,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
     await page.keyboard.press('Enter');
     await page.locator('h2#consents-heading').waitFor();
     expect(page.url()).toMatch(/#\/person\/[A-Za-z0-9_-]+$/);
+    // The keyboard starts at the new screen's heading, not at the top of the page or nowhere.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
   });
 
   it('shows a person with consent for all four: every sector side by side, no signal', async () => {
