@@ -233,6 +233,16 @@ describe('attack: registered operations for coordinators (deployed gateway)', ()
     for (const form of [...writtenForms(FIXTURE_PERSONS.lacksCare), ...writtenForms(FIXTURE_PERSONS.lacksEmployment)]) expect(joined).not.toContain(form);
   });
 
+  it('a client\'s x-request-id that is a personnummer does not reach the logs', async () => {
+    const person = FIXTURE_PERSONS.day180Approaching;
+    for (const form of writtenForms(person)) {
+      await send(graph.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator}`, 'x-request-id': form }, body: JSON.stringify({ query: AD_HOC }) });
+      await send(graph.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${coordinator}`, 'x-request-id': form }, body: JSON.stringify(byHash(CASELOAD.id, { first: 1 })) });
+    }
+    const joined = lines.join('\n');
+    for (const form of writtenForms(person)) expect(joined).not.toContain(form);
+  });
+
   it('no refusal or error wrote a query text, hash or personnummer into the logs', () => {
     const joined = lines.join('\n');
     for (const form of ALL_FIXTURE_FORMS) expect(joined).not.toContain(form);
