@@ -61,6 +61,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Ten digits in a row, with or without the separator: a personnummer or samordningsnummer in any written form. */
+const PERSONNUMMER_LIKE = /\d{6}[-+]?\d{4}/;
 
 /**
  * One HTTP front for the gateway and every subgraph: `/graphql`, `/health`, `/ready`,
@@ -74,7 +76,8 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     const incomingId = request.headers['x-request-id'];
     const wellFormedId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : undefined;
     const requestId = options.trustIncomingRequestId && wellFormedId ? wellFormedId : randomUUID();
-    const clientRequestId = options.trustIncomingRequestId ? undefined : wellFormedId;
+    // A client's id is logged as it came, so one that could be a personnummer is not logged at all.
+    const clientRequestId = options.trustIncomingRequestId || (wellFormedId && PERSONNUMMER_LIKE.test(wellFormedId)) ? undefined : wellFormedId;
     response.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     response.once('finish', () => {
