@@ -527,6 +527,33 @@ describe('attack: consent mutation payloads past the registration (ad hoc, as so
     }
   });
 
+  it('two consent mutations in one request: the second one\'s person shows the consents after its own change, not a cached copy', async () => {
+    const personnummer = FIXTURE_PERSONS.sickListedWithoutBenefit;
+    const { id } = await idOf(personnummer);
+    const today = todayIso();
+    const answer = await mutate(`mutation($input: RecordConsentInput!, $id: ID) {
+        a: recordConsent(input: $input) { person { consents { id agency revokedAt } } }
+        b: revokeConsent(personId: $id, agency: CARE) { consent { id revokedAt } person { consents { id agency revokedAt } } }
+      }`, { id, input: { personId: id, agencies: ['CARE'], validFrom: today, validTo: today, formReference: 'attack-two' } });
+    expect(answer.body?.errors, answer.text).toBeUndefined();
+    const revoked = answer.body!.data!.b.consent;
+    const shown = answer.body!.data!.b.person.consents.find((c: { id: string }) => c.id === revoked.id);
+    expect(shown?.revokedAt ?? null, 'the revoked consent shows as in force in the payload meant to update the client\'s cache').not.toBeNull();
+  });
+
+  it('a consent revoked by the second mutation of a request releases nothing under it (no release basis signed before the revocation is reused)', async () => {
+    const personnummer = FIXTURE_PERSONS.allConsent;
+    const { id } = await idOf(personnummer);
+    const today = todayIso();
+    // The first mutation records a form for another agency and reads the person's care; the second withdraws care.
+    const answer = await mutate(`mutation($input: RecordConsentInput!, $id: ID) {
+        a: recordConsent(input: $input) { person { care { __typename } } }
+        b: revokeConsent(personId: $id, agency: CARE) { consent { revokedAt } person { care { __typename } } }
+      }`, { id, input: { personId: id, agencies: ['SOCIAL_SERVICES'], validFrom: today, validTo: today, formReference: 'attack-basis' } });
+    expect(answer.body?.data?.b?.consent?.revokedAt, answer.text).toBeTruthy();
+    expect(answer.body!.data!.b.person.care, 'care answered for the person after the request withdrew the care consent').toBeNull();
+  });
+
   it('a mutation whose payload selects nothing of the person but __typename still leaves no unlogged read, and consents selected twice under aliases are logged', async () => {
     const personnummer = FIXTURE_PERSONS.lacksEmployment;
     const { id } = await idOf(personnummer);
