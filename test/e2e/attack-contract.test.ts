@@ -366,14 +366,31 @@ describe('attack: Person.id, caseload cursors and consent mutations', () => {
     expect(strip(end)).toBe(strip(unknown));
   });
 
-  it('a foreign cursor, if it is used at all, is in that person\'s log (who probed them)', async () => {
+  it('a foreign cursor is refused and logged against the probed person (who probed them)', async () => {
     const { target } = inMyRange();
     const foreign = await asHash(one, CASELOAD, { first: 5, after: target.id });
     const rows = await auditOf('coordination', foreign.requestId);
-    const mentioned = rows.some((r) => r.personnummer === target.personnummer);
-    // Either refused outright without reading anyone (nodes null), or the probe of the foreign person is logged against them.
-    const served = (foreign.body?.data?.me?.caseload?.nodes?.length ?? 0) > 0;
-    if (served) expect(mentioned).toBe(true);
+    // The probe is in the probed person's log extract: who tried to page from them.
+    expect(rows.filter((r) => r.personnummer === target.personnummer)).toEqual([expect.objectContaining({ decision: 'REFUSED', reason: 'NOT_IN_CASELOAD', actor: 'coordinator-1' })]);
+  });
+
+  it('my own last person\'s id as cursor is still the end of the list, not a refusal', async () => {
+    const { sorted } = inMyRange();
+    const last = mine.find((p) => p.personnummer === sorted[sorted.length - 1]!.personnummer)!;
+    const end = await asHash(one, CASELOAD, { first: 100, after: last.id });
+    expect(end.body?.errors).toBeUndefined();
+    expect(end.body!.data!.me.caseload.nodes).toEqual([]);
+    expect(end.body!.data!.me.caseload.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('hardening: a GET that would put a personnummer in the URL (PersonOverview by hash with $personnummer) is refused', async () => {
+    const search = new URLSearchParams({
+      extensions: JSON.stringify(byHash(PERSON_OVERVIEW.id).extensions),
+      variables: JSON.stringify({ personnummer: FIXTURE_PERSONS.allConsent }),
+    });
+    const answer = await send(`${graph.url}?${search}`, { headers: { authorization: `Bearer ${one}`, 'apollo-require-preflight': 'true' } });
+    expect(answer.body?.data?.person ?? null, 'served: the personnummer sat in the request line, where proxies and access logs keep it').toBeNull();
+    expect(answer.status).toBeGreaterThanOrEqual(400);
   });
 
   it('RecordConsent / RevokeConsent for another coordinator\'s person (by id or personnummer) change nothing and answer as for nobody', async () => {
