@@ -15,11 +15,12 @@ import { createProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
 import { createAuthenticator } from './authentication.ts';
 import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
-import { analystCostLimit, armor, introspectionForAnalystsOnly } from './limits.ts';
+import { analystCostLimit, armor, introspectionForAnalystsOnly, tokenLimit } from './limits.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
 import { RegisteredOperations, registeredOperationsOnly } from './registered-operations.ts';
 import { requestAuditPlugin } from './request-audit.ts';
+import { requiresOf, selectedErrorsPlugin } from './selected-errors.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
 export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
@@ -98,8 +99,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
 
   const tokens = new GatewayTokens(signingKey);
   const connections = subgraphConnections(env);
+  const supergraphSdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: fs.readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    supergraphSdl,
     buildService: ({ name, url }) => new SubgraphSource({
       name, url: urls[name] ?? url!, tokens, connections, timeoutMs: subgraphTimeoutMs(name as SubgraphName, env),
       analystTimeoutMs: intFromEnv('ANALYST_SUBGRAPH_TIMEOUT_MS', 30_000, env),
@@ -117,7 +119,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
     // Introspection is answered by the schema for analysts; the plugin refuses it to everyone else.
     introspection: true,
     validationRules: protection.validationRules,
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger)],
+    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), tokenLimit(), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger),
+      // After the audit plugin, which records every error the subgraphs gave (its read comes first).
+      selectedErrorsPlugin(requiresOf(supergraphSdl), logger)],
   }, logger);
   await apollo.start();
 

@@ -2,7 +2,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { createRequire } from 'node:module';
-import { GraphQLError, visit, type DocumentNode } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind, visit, type DocumentNode } from 'graphql';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -39,10 +39,48 @@ export function armor() {
     maxDepth: { n: LIMITS.maxDepth, ...COST_RULE },
     maxAliases: { n: LIMITS.maxAliases },
     costLimit: { maxCost: LIMITS.maxCost, ...COST_RULE },
-    maxTokens: { n: LIMITS.maxTokens },
+    // Counted by tokenLimit() below: Armor's counter parses, and so reported every syntax error as
+    // a validation failure (and any unexpected error of a request with its message).
+    maxTokens: { enabled: false },
     maxDirectives: { n: LIMITS.maxDirectives },
     blockFieldSuggestion: { enabled: true },
   }).protect();
+}
+
+class TokenLimitExceeded extends Error {}
+
+/** True when `source` has more than `limit` tokens; a text the lexer cannot read is the parser's to refuse. */
+export function exceedsTokenLimit(source: string, limit: number): boolean {
+  const lexer = new Lexer(new Source(source));
+  try {
+    for (let count = 0; lexer.advance().kind !== TokenKind.EOF;) if (++count > limit) return true;
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+/**
+ * At most LIMITS.maxTokens tokens per document, counted before the parser builds anything. The
+ * refusal is a validation failure (the document may be well-formed, it is too big to accept); a
+ * document that is not GraphQL is left to the parser, which says GRAPHQL_PARSE_FAILED.
+ */
+export function tokenLimit(limit: number = LIMITS.maxTokens): ApolloServerPlugin<GatewayContext> {
+  return {
+    // A hook's throw ends the request as an unexpected error: this turns that one back into the client's refusal.
+    async unexpectedErrorProcessingRequest({ error }) {
+      if (error instanceof TokenLimitExceeded) {
+        throw new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+      }
+    },
+    async requestDidStart() {
+      return {
+        async parsingDidStart({ source }) {
+          if (source !== undefined && exceedsTokenLimit(source, limit)) throw new TokenLimitExceeded(`Token limit of ${limit} exceeded: the document has more tokens than the graph accepts.`);
+        },
+      };
+    },
+  };
 }
 
 function asksIntrospection(document: DocumentNode): boolean {
@@ -83,7 +121,7 @@ export function introspectionForAnalystsOnly(): ApolloServerPlugin<GatewayContex
       return {
         async didResolveOperation({ document, contextValue }) {
           if (contextValue.user.role !== 'analyst' && asksIntrospection(document)) {
-            throw new GraphQLError('Introspection is available to the analyst role only.', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+            throw new GraphQLError('Introspection is available to the analyst role only.', { extensions: { code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED', http: { status: 403 } } });
           }
         },
       };

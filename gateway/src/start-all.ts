@@ -5,8 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUBGRAPH_NAMES, intFromEnv, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
+import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
 import { readManifest } from './registered-operations.ts';
+import { restartCommand } from './restart-command.ts';
 
 if (process.env.DATABASE_URL) {
   // Five subgraphs and the gateway would share one database: each store needs its own.
@@ -28,7 +29,7 @@ function start(name: string, entry: string, port: number): void {
   child.on('exit', (code, signal) => {
     if (stopping) return;
     // The others keep running, as separate services would: the graph answers without this part.
-    const again = name === 'gateway' ? 'npm run start:gateway' : `PORT=${port} npm run start:subgraph -- ${name}`;
+    const again = restartCommand(name, port, root, process.env);
     console.error(`${name} stopped (${signal ?? `exit code ${code}`}); the rest keep running. Start it again with: ${again}`);
     if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) void stopAll(1);
   });
@@ -68,6 +69,7 @@ if (await waitForGateway(`${base}/ready`, 180_000)) {
   console.log(`
 Finsam graph is up.
   GraphQL endpoint: ${base}/graphql
+  DATA_DIR:         ${dataDir()}
   A token:          npm run token -- --role coordinator --sub coordinator-1
   Try:              curl -s ${base}/graphql -H "authorization: Bearer $(npm run -s token | tail -n1)" \\
                       -H 'content-type: application/json' -d '${exampleBody}'

@@ -1,6 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { request, type Dispatcher } from 'undici';
 import type { GatewayTokens } from '../../subgraphs/shared/src/gateway-token.ts';
 import type { Logger } from '../../subgraphs/shared/src/logger.ts';
@@ -41,7 +41,8 @@ export type SubgraphFailureCode = 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE';
 export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
   constructor(private readonly options: SubgraphSourceOptions) {}
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
     const headers: Record<string, string> = {};
     // Without a user (the gateway's own calls) no token goes, and the subgraph refuses.
     if ('user' in context && context.user) {
@@ -55,14 +56,52 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     if (!answer.ok) {
       this.options.onFailure?.(this.options.name, answer.code);
       this.options.logger?.warn({ requestId: headers['x-request-id'], subgraph: this.options.name, code: answer.code, reason: answer.reason }, 'subgraph call failed');
-      throw subgraphError(this.options.name, answer.code, answer.message);
+      const document = 'document' in options && options.document ? options.document : request.query ? parse(request.query) : null;
+      const errors = document ? failureAtFields(document, request.variables, this.options.name, answer.code, answer.message) : [];
+      // A fetch with no field to name (not one the planner makes) fails as a whole, without a path.
+      if (errors.length === 0) throw new GraphQLError(answer.message, { extensions: { code: answer.code, serviceName: this.options.name } });
+      return { errors } as GatewayGraphQLResponse;
     }
     return answer.body as GatewayGraphQLResponse;
   }
 }
 
-function subgraphError(name: string, code: SubgraphFailureCode, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, serviceName: name } });
+/**
+ * A failed call as the subgraph's own answer would have put it: one error at each field the
+ * fetch asked for (for an entity fetch, at each field of each representation), so the gateway
+ * gives each the path it has in the client's response, as it does the subgraph's own errors.
+ * Thrown instead, the failure reached the client without a path, and a client could not tell
+ * which of the fields it asked for were missing.
+ */
+export function failureAtFields(
+  document: DocumentNode, variables: Record<string, unknown> | undefined, serviceName: string, code: SubgraphFailureCode, message: string,
+): GraphQLFormattedError[] {
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  if (!operation) return [];
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  /** Response keys of a selection set's fields (but __typename), through fragments on `type` (any type when null). */
+  const keys = (selectionSet: SelectionSetNode, type: string | null): string[] => selectionSet.selections.flatMap((s) => {
+    if (s.kind === Kind.FIELD) return s.name.value === '__typename' ? [] : [s.alias?.value ?? s.name.value];
+    const condition = s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : fragments.get(s.name.value)?.typeCondition.name.value;
+    const inner = s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)?.selectionSet;
+    return inner && (type === null || condition === undefined || condition === type) ? keys(inner, type) : [];
+  });
+  const extensions = { code, serviceName };
+  const errors: GraphQLFormattedError[] = [];
+  for (const field of operation.selectionSet.selections) {
+    if (field.kind !== Kind.FIELD) continue;
+    const key = field.alias?.value ?? field.name.value;
+    const representations = variables?.representations;
+    if (field.name.value === '_entities' && field.selectionSet && Array.isArray(representations)) {
+      representations.forEach((representation, index) => {
+        const type = typeof representation?.__typename === 'string' ? representation.__typename as string : null;
+        for (const name of new Set(keys(field.selectionSet!, type))) errors.push({ message, path: [key, index, name], extensions });
+      });
+    } else if (field.name.value !== '__typename') {
+      errors.push({ message, path: [key], extensions });
+    }
+  }
+  return errors;
 }
 
 /**

@@ -73,7 +73,7 @@ describe('intervention follow-up for analysts', () => {
     const refusals: [Record<string, unknown>, string, RegExp][] = [
       [{ from: '2025-01-02', to: '2025-12-31' }, 'from', /first day of a month/],
       [{ from: '2025-01-01', to: '2025-12-30' }, 'to', /last day of a month/],
-      [{ from: '2025-02-30', to: '2025-12-31' }, 'from', /first day of a month/],
+      [{ from: '2025-02-30', to: '2025-12-31' }, 'from', /^from: the date 2025-02-30 does not exist/],
       [{ from: '2025-03-01', to: '2025-02-28' }, 'from', /after/],
       [{ from: '2025-01-01', to: '2025-12-31', filter: { municipalityCodes: ['1480', '1481'] } }, 'filter.municipalityCodes', /one value/],
       [{ from: '2025-01-01', to: '2025-12-31', filter: { municipalityCodes: ['9999'] } }, 'filter.municipalityCodes', /"9999" is not a known kommunkod/],

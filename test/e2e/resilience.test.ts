@@ -27,10 +27,13 @@ describe('partial results when a subgraph is down', () => {
     expect(partial.status).toBe(200);
     const person = partial.body.data!.person;
     expect(person.care).toBeNull();
+    expect(person.signals).toBeNull();
     expect(person.sicknessInsurance).not.toBeNull();
     expect(person.employment).not.toBeNull();
     expect(person.socialServices).not.toBeNull();
     expect(partial.body.errors?.some((e) => e.extensions?.serviceName === 'care' && e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+    // At the path of the field care owns, and at signals, which could not be computed without it (docs/errors.md).
+    expect(partial.body.errors?.map((e) => e.path)).toEqual(expect.arrayContaining([['person', 'care'], ['person', 'signals']]));
     expect(JSON.stringify(partial.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
     expect((await fetch(`${graph.gatewayUrl}/ready`)).status).toBe(503);
 
@@ -73,6 +76,8 @@ describe('partial results when a subgraph is slower than its timeout', () => {
       expect(body.data.person.employment).toBeNull();
       expect(body.data.person.care).toEqual({ __typename: 'Care' });
       expect(body.errors.some((e: { extensions: Record<string, string> }) => e.extensions.serviceName === 'employment' && e.extensions.code === 'SUBGRAPH_TIMEOUT')).toBe(true);
+      expect(body.errors.filter((e: { extensions: Record<string, string> }) => e.extensions.code === 'SUBGRAPH_TIMEOUT').map((e: { path?: unknown }) => e.path))
+        .toEqual(expect.arrayContaining([['person', 'employment']]));
     } finally {
       release();
       await server.close();

@@ -56,6 +56,55 @@ describe('npm start', () => {
     }
   }, 90_000);
 
+  it('prints, when a subgraph dies, a restart command that brings it back into the same graph', async () => {
+    env.PORT = String(await freePort());
+    for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = `http://127.0.0.1:${await freePort()}/graphql`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/start-all.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    let restarted: ReturnType<typeof spawn> | null = null;
+    // The request `npm start` prints: the registered Caseload, which coordination answers.
+    const caseload = async () => {
+      const minted = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts'], { cwd: root, env }).toString().trim().split('\n').pop()!;
+      const response = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${minted}` },
+        body: /-d '(\{.*\})'/.exec(output)![1]!,
+      });
+      return (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    };
+    try {
+      const started = Date.now();
+      while (!output.includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      // The coordination subgraph's process, a child of npm start, dies.
+      const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+      const coordination = children.find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('subgraphs/coordination/src/main.ts'))!;
+      process.kill(coordination, 'SIGKILL');
+      while (!/coordination stopped/.test(output) && Date.now() - started < 90_000) await new Promise((resolve) => setTimeout(resolve, 200));
+      const command = /Start it again with: (.*)/.exec(output)![1]!;
+      expect(command).toContain(`DATA_DIR=${dataDir}`);
+      expect(command).toContain('SEED_PERSONS=300');
+      expect((await caseload()).errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+
+      // Run as printed, from another directory and without the parent's environment.
+      restarted = spawn('sh', ['-c', command], { cwd: os.tmpdir(), env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: 'ignore', detached: true });
+      // Back in the same graph: its own database and the gateway's key, not a second seed that answers 401.
+      await expect.poll(async () => (await caseload()).errors ?? [], { timeout: 60_000, interval: 500 }).toEqual([]);
+    } finally {
+      if (restarted?.pid && restarted.exitCode === null) {
+        const gone = new Promise((resolve) => restarted!.once('exit', resolve));
+        process.kill(-restarted.pid, 'SIGTERM');
+        await gone;
+      }
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+  }, 150_000);
+
   it('token refuses an unknown role with a usage message', () => {
     let failure: { status?: number; stderr?: Buffer } = {};
     try {

@@ -41,15 +41,17 @@ export interface PersonReference {
 async function personnummerOf(ctx: CoordinationContext, ref: PersonReference, idArgument: string): Promise<Result<string | null>> {
   const byId = ref.id !== null && ref.id !== undefined;
   const byNumber = ref.personnummer !== null && ref.personnummer !== undefined;
+  // recordConsent names its fields under `input.`; `person` and `revokeConsent` at the top.
+  const numberArgument = idArgument.startsWith('input.') ? 'input.personnummer' : 'personnummer';
   if (byId === byNumber) {
-    return failure('BAD_USER_INPUT', `Give exactly one of ${idArgument} and personnummer.`, { argument: byId ? `${idArgument}, personnummer` : idArgument });
+    return failure('BAD_USER_INPUT', `Give exactly one of ${idArgument} and ${numberArgument}.`, { argument: byId ? `${idArgument}, ${numberArgument}` : idArgument });
   }
   if (byId) {
     if (!PERSON_ID.test(ref.id!)) return failure('BAD_USER_INPUT', `${idArgument} is not a person id this API returned (Person.id).`, { argument: idArgument });
     return success(await personnummerOfId(ctx.db, ref.id!));
   }
   const parsed = parsePersonnummer(ref.personnummer!);
-  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`, { argument: 'personnummer' });
+  if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`, { argument: numberArgument });
   return success(parsed.value);
 }
 

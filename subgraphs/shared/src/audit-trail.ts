@@ -41,7 +41,7 @@ export async function auditRecordsForAuditor(ctx: SubgraphRequest, id: string): 
   const key = valueOrThrow(decodeAuditTrailId(id));
   if (ctx.caller.role !== 'auditor') {
     ctx.audit.record({ personnummer: key.personnummer, fields: ['auditTrail'], decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
-    valueOrThrow(failure('FORBIDDEN', 'Only an auditor may read the audit trail.'));
+    valueOrThrow(failure('FORBIDDEN', 'Only an auditor may read the audit trail.', { reason: 'ROLE_NOT_ALLOWED' }));
   }
   const rows = await ctx.auditLog.recordsOf(key.personnummer, key.from, key.to);
   ctx.audit.record({ personnummer: key.personnummer, fields: ['auditTrail'], decision: 'RELEASED', reason: null, protectedIdentity: false });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The five subgraphs in the order of their default ports (4001 … 4005). */
 export const SUBGRAPH_NAMES = [
@@ -28,8 +29,17 @@ export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process
   return env[`${envPrefix(name)}_URL`] ?? `http://127.0.0.1:${defaultSubgraphPort(name)}/graphql`;
 }
 
+/**
+ * The repository's own `.data`, wherever a command is started from: `npm start`, a subgraph
+ * restarted by hand in another terminal and `npm run token` then share one folder without
+ * anyone setting DATA_DIR (a second folder meant a second seed and a second dev issuer key, and
+ * the gateway's calls answered with 401).
+ */
+export const DEFAULT_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.data');
+
+/** DATA_DIR made absolute (a relative one is the caller's, from their directory), else DEFAULT_DATA_DIR. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(env.DATA_DIR ?? '.data');
+  return env.DATA_DIR ? path.resolve(env.DATA_DIR) : DEFAULT_DATA_DIR;
 }
 
 export function intFromEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -62,6 +72,13 @@ export const ENVIRONMENT = [
   'AUDIT_CHECKPOINT_INTERVAL_MS',
   'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CA_FILE',
 ] as const;
+
+/** Every concrete name ENVIRONMENT stands for (`<NAME>` written out for each subgraph, and GATEWAY where it applies). */
+export function environmentVariableNames(): string[] {
+  const prefixes = [...SUBGRAPH_NAMES.map(envPrefix), 'GATEWAY'];
+  return ENVIRONMENT.flatMap((pattern) => pattern.includes('<NAME>') ? prefixes.map((p) => pattern.replace('<NAME>', p)) : [pattern])
+    .filter(isKnownEnvironmentVariable);
+}
 
 /** Whether a concrete variable name is one of ENVIRONMENT's. */
 export function isKnownEnvironmentVariable(name: string): boolean {

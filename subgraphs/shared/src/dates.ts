@@ -32,8 +32,22 @@ export function addMonths(month: string, months: number): string {
 }
 
 export function isIsoDate(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-    new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  return dateProblem('date', value) === null;
+}
+
+/**
+ * Why `value` is not a calendar date, in a sentence that starts with the argument's name, or null.
+ * A well-written day that does not exist (2025-02-30) is told apart from a wrong shape: the
+ * client wrote the format right and needs to hear that the calendar is the problem.
+ */
+export function dateProblem(argument: string, value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${argument} is a calendar date written YYYY-MM-DD.`;
+  const month = Number(value.slice(5, 7));
+  if (month < 1 || month > 12) return `${argument}: the date ${value} does not exist (there is no month ${value.slice(5, 7)}).`;
+  const days = new Date(Date.UTC(Number(value.slice(0, 4)), month, 0)).getUTCDate();
+  const day = Number(value.slice(8, 10));
+  if (day < 1 || day > days) return `${argument}: the date ${value} does not exist (${value.slice(0, 7)} has ${days} days).`;
+  return null;
 }
 
 /** True when [from, to] (to open-ended when null) contains `date`. */

@@ -17,10 +17,16 @@ export interface Failure {
 export type Result<T> = { ok: true; value: T } | { ok: false; failure: Failure };
 
 export const success = <T>(value: T): Result<T> => ({ ok: true, value });
-export const failure = <T = never>(code: FailureCode, message: string, details?: Record<string, string>): Result<T> => ({
-  ok: false,
-  failure: { code, message, details },
-});
+/**
+ * A refusal always says why (`extensions.reason`, docs/errors.md): a client shows a different
+ * thing for a missing consent than for a person outside the caseload, so FORBIDDEN takes a reason.
+ */
+export function failure<T = never>(code: 'FORBIDDEN', message: string, details: { reason: string } & Record<string, string>): Result<T>;
+export function failure<T = never>(code: Exclude<FailureCode, 'FORBIDDEN'>, message: string, details?: Record<string, string>): Result<T>;
+export function failure<T = never>(code: FailureCode, message: string, details: { reason: string } & Record<string, string>): Result<T>;
+export function failure<T = never>(code: FailureCode, message: string, details?: Record<string, string>): Result<T> {
+  return { ok: false, failure: { code, message, details } };
+}
 
 export function toGraphQLError(f: Failure): GraphQLError {
   return new GraphQLError(f.message, { extensions: { code: f.code, ...f.details } });

@@ -12,6 +12,8 @@ export interface HttpRefusal {
   status: number;
   code: string;
   message: string;
+  /** Why, for a FORBIDDEN (extensions.reason, docs/errors.md). */
+  reason?: string;
   /** Extra response headers (`retry-after` on a 429). */
   headers?: Record<string, string>;
 }
@@ -237,7 +239,7 @@ function bearerToken(request: IncomingMessage): string | null {
  */
 function metricsRefusal(request: IncomingMessage, metricsToken: string | undefined): HttpRefusal | null {
   if (!metricsToken) {
-    return { status: 403, code: 'FORBIDDEN', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
+    return { status: 403, code: 'FORBIDDEN', reason: 'METRICS_OFF', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
   }
   const presented = bearerToken(request);
   const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -255,7 +257,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 /** A refusal in the GraphQL response shape, so clients read `errors[0].extensions.code` as always. */
 export function sendError(response: ServerResponse, refusal: HttpRefusal): void {
   for (const [name, value] of Object.entries(refusal.headers ?? {})) response.setHeader(name, value);
-  sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] });
+  sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code, ...(refusal.reason ? { reason: refusal.reason } : {}) } }] });
 }
 
 export interface RunningServer {

@@ -1,4 +1,5 @@
 import personnummerPackage from 'personnummer';
+import { todayIso } from './dates.ts';
 
 // CommonJS whose typings declare an ES default export: at run time the default import is the class.
 const Personnummer = personnummerPackage as unknown as typeof personnummerPackage.default;
@@ -28,8 +29,17 @@ export function parsePersonnummer(input: string): PersonnummerResult {
         'A personnummer has 10 or 12 digits, written YYMMDD-NNNC, YYMMDDNNNC, YYYYMMDDNNNC or YYYYMMDD-NNNC (+ instead of - from the year the person turns 100).',
     };
   }
+  // The package refuses birth number 000 as it refuses a date that does not exist; they are different mistakes.
+  if (text.slice(-4, -1) === '000') {
+    return { ok: false, reason: 'The birth number (the three digits before the check digit) is 000, which is never given out.' };
+  }
   if (Personnummer.valid(text, OPTIONS)) {
-    return { ok: true, value: Personnummer.parse(text, OPTIONS).format(true) };
+    const parsed = Personnummer.parse(text, OPTIONS);
+    const day = Number(parsed.day) - (parsed.isCoordinationNumber() ? 60 : 0);
+    const birthDate = `${parsed.fullYear}-${parsed.month}-${String(day).padStart(2, '0')}`;
+    // The package checks the calendar, not the clock: nobody is born later than today.
+    if (birthDate > todayIso()) return { ok: false, reason: 'The date of birth in the personnummer is in the future.' };
+    return { ok: true, value: parsed.format(true) };
   }
   const withoutCheck = text.slice(0, -1);
   const someCheckDigitFits = [...'0123456789'].some((digit) => Personnummer.valid(withoutCheck + digit, OPTIONS));

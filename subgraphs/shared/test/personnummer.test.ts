@@ -66,3 +66,28 @@ describe('makePersonnummer', () => {
     expect(writtenForms('198112189876')).toEqual(['198112189876', '19811218-9876', '8112189876', '811218-9876']);
   });
 });
+
+describe('parsePersonnummer: mistakes that are not about the calendar', () => {
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  it('says birth number 000 is never given out, not that the date is wrong', () => {
+    for (const number of [makePersonnummer('1985-03-12', 0), makePersonnummer('1992-08-05', 0, true)]) {
+      for (const form of writtenForms(number)) {
+        const result = parsePersonnummer(form);
+        expect(result).toEqual({ ok: false, reason: expect.stringMatching(/000/) });
+        if (!result.ok) expect(result.reason).not.toMatch(/date/);
+      }
+    }
+  });
+
+  it('refuses a date of birth in the future, for a personnummer and a samordningsnummer', () => {
+    for (const number of [makePersonnummer(inDays(40), 382), makePersonnummer(inDays(40), 213, true), makePersonnummer(inDays(400), 382)]) {
+      expect(parsePersonnummer(number)).toEqual({ ok: false, reason: expect.stringMatching(/future/) });
+    }
+  });
+
+  it('accepts someone born today', () => {
+    const today = makePersonnummer(inDays(0), 382);
+    expect(parsePersonnummer(today)).toEqual({ ok: true, value: today });
+  });
+});

@@ -88,7 +88,7 @@ export const cohortResolvers = {
     careMembers: membersFor('care'),
     /** Combines the agencies' yes/no answers (cohort-signals.ts), each read against the list the agency was handed. */
     async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext, info: GraphQLResolveInfo) {
-      if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.'));
+      if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.', { reason: 'ROLE_NOT_ALLOWED' }));
       const { rows, register, definition } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
       const key = recentKey(ctx, cohort.id);
       const handedOver = recentHandOvers.get(key)?.lists;

@@ -34,7 +34,7 @@ export const coordinatorResolvers = {
     async caseload(c: CoordinatorRow, args: { first?: number | null; after?: string | null }, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       // A caseload is personal data of many persons: only its own coordinator sees it.
       if (ctx.caller.role !== 'coordinator' || ctx.caller.actorId !== c.id) {
-        valueOrThrow(failure('FORBIDDEN', 'Only the coordinator can read their own caseload.'));
+        valueOrThrow(failure('FORBIDDEN', 'Only the coordinator can read their own caseload.', { reason: 'NOT_OWN_CASELOAD' }));
       }
       const first = valueOrThrow(pageSize(args.first));
       const after = valueOrThrow(decodeCursor(args.after));

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { protectedCount } from '../../../shared/src/cohort.ts';
-import { addDays, isIsoDate } from '../../../shared/src/dates.ts';
+import { addDays, dateProblem } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
 import { AGENCIES, type Agency } from '../../../shared/src/population/types.ts';
 import { admitStatisticsQuery } from '../analyst-allowance.ts';
@@ -36,10 +36,14 @@ export const MIN_FILTER_POPULATION = 25;
 /** The analysts' query space is narrowed on purpose (docs/disclosure-control.md): whole months, one value per filter, known values. */
 function checkedDefinition(ctx: CoordinationContext, register: readonly FollowUpRow[], args: CohortDefinition): Result<Required<CohortDefinition>> {
   if (ctx.caller.role !== 'analyst') return failure('FORBIDDEN', 'Intervention follow-up and cohorts are for the analyst role.', { reason: 'ROLE_NOT_ALLOWED' });
-  if (!isIsoDate(args.from) || !args.from.endsWith('-01')) {
+  for (const argument of ['from', 'to'] as const) {
+    const problem = dateProblem(argument, args[argument]);
+    if (problem) return failure('BAD_USER_INPUT', `${problem} Periods are whole months.`, { argument });
+  }
+  if (!args.from.endsWith('-01')) {
     return failure('BAD_USER_INPUT', `from must be the first day of a month (YYYY-MM-01); got "${args.from}". Periods are whole months.`, { argument: 'from' });
   }
-  if (!isIsoDate(args.to) || addDays(args.to, 1).slice(8) !== '01') {
+  if (addDays(args.to, 1).slice(8) !== '01') {
     return failure('BAD_USER_INPUT', `to must be the last day of a month (e.g. 2025-06-30); got "${args.to}". Periods are whole months.`, { argument: 'to' });
   }
   if (args.from > args.to) return failure('BAD_USER_INPUT', `from (${args.from}) is after to (${args.to}).`, { argument: 'from' });

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
 import { AGENCIES } from '../../../shared/src/population/types.ts';
-import { addDays, isIsoDate, todayIso } from '../../../shared/src/dates.ts';
+import { addDays, dateProblem, todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
 import { isProtected, personReadEntry, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
@@ -40,7 +40,8 @@ function addYears(date: string, years: number): string {
 export function validConsent(input: RecordConsentInput, today: string): Result<Omit<NewConsent, 'personnummer' | 'recordedBy'>> {
   if (input.agencies.length === 0) return refuse('input.agencies', 'Name at least one agency the consent covers.');
   for (const argument of ['validFrom', 'validTo'] as const) {
-    if (!isIsoDate(input[argument])) return refuse(`input.${argument}`, `${argument} is a calendar date written YYYY-MM-DD.`);
+    const problem = dateProblem(argument, input[argument]);
+    if (problem) return refuse(`input.${argument}`, problem);
   }
   const { maxDaysBack, maxDaysAhead, maxYears } = CONSENT_BOUNDS;
   if (input.validFrom < addDays(today, -maxDaysBack)) {

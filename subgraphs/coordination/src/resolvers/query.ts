@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { encodeAuditTrailId } from '../../../shared/src/audit-trail.ts';
-import { isIsoDate, todayIso } from '../../../shared/src/dates.ts';
+import { dateProblem, todayIso } from '../../../shared/src/dates.ts';
 import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
 import { parsePersonnummer } from '../../../shared/src/personnummer.ts';
 import { personForCaller } from '../access.ts';
@@ -27,8 +27,10 @@ function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{
   if (!parsed.ok) return failure('BAD_USER_INPUT', `Invalid personnummer: ${parsed.reason}`, { argument: 'personnummer' });
   const from = args.from ?? null;
   const to = args.to ?? todayIso();
-  if (from !== null && !isIsoDate(from)) return refuse('BAD_USER_INPUT', 'INVALID_PERIOD', 'from is a date written YYYY-MM-DD.', 'from');
-  if (!isIsoDate(to)) return refuse('BAD_USER_INPUT', 'INVALID_PERIOD', 'to is a date written YYYY-MM-DD.', 'to');
+  for (const [argument, value] of [['from', from], ['to', to]] as const) {
+    const problem = value === null ? null : dateProblem(argument, value);
+    if (problem) return refuse('BAD_USER_INPUT', 'INVALID_PERIOD', problem, argument);
+  }
   if (from !== null && from > to) return refuse('BAD_USER_INPUT', 'INVALID_PERIOD', 'from is after to.', 'from');
   return success({ personnummer: parsed.value, from, to });
 }
@@ -36,10 +38,15 @@ function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{
 export const queryResolvers = {
   Query: {
     // A null `me` would let an analyst's caseload query look like an empty answer; it is a
-    // refusal, and says so.
-    me: (_root: unknown, _args: unknown, ctx: CoordinationContext) => {
+    // refusal, and says so. So is a coordinator's token for a user id the association does not
+    // know (a typo in --sub, an account not yet created): a null would read as "no such thing".
+    me: async (_root: unknown, _args: unknown, ctx: CoordinationContext) => {
       if (ctx.caller.role !== 'coordinator') valueOrThrow(failure('FORBIDDEN', 'Only a coordinator has a caseload.', { reason: 'ROLE_NOT_ALLOWED' }));
-      return ctx.loaders.coordinator.load(ctx.caller.actorId);
+      const coordinator = await ctx.loaders.coordinator.load(ctx.caller.actorId);
+      if (!coordinator) {
+        valueOrThrow(failure('FORBIDDEN', `No coordinator with user id "${ctx.caller.actorId}" is known to the association.`, { reason: 'UNKNOWN_COORDINATOR' }));
+      }
+      return coordinator;
     },
     async person(_root: unknown, args: { id?: string | null; personnummer?: string | null }, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
       const row = valueOrThrow(await personForCaller(ctx, args, info));

@@ -1,0 +1,194 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { createRequire } from 'node:module';
+import {
+  Kind, parse,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema,
+  type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
+import type { Logger } from '../../subgraphs/shared/src/logger.ts';
+import type { GatewayContext } from './context.ts';
+
+// Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's
+// type predicates do not recognise (as in limits.ts).
+const { getNamedType, isInterfaceType, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
+
+/**
+ * Which fields of a type read which other fields of it through @requires, from the supergraph:
+ * `Person.signals` reads `sicknessInsurance`, `employment`, `socialServices` and `care`;
+ * `Person.care` reads `careReleaseBasis`. Type name → field → the top-level fields it requires.
+ */
+export type RequiresMap = Map<string, Map<string, Set<string>>>;
+
+export function requiresOf(supergraphSdl: string): RequiresMap {
+  const map: RequiresMap = new Map();
+  for (const definition of parse(supergraphSdl).definitions) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION) continue;
+    for (const field of definition.fields ?? []) {
+      for (const directive of field.directives ?? []) {
+        if (directive.name.value !== 'join__field') continue;
+        const requires = directive.arguments?.find((a) => a.name.value === 'requires')?.value;
+        if (requires?.kind !== Kind.STRING) continue;
+        const selection = parse(`{ ${requires.value} }`).definitions[0] as OperationDefinitionNode;
+        const names = selection.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+        const fields = map.get(definition.name.value) ?? new Map<string, Set<string>>();
+        fields.set(field.name.value, new Set([...(fields.get(field.name.value) ?? []), ...names]));
+        map.set(definition.name.value, fields);
+      }
+    }
+  }
+  return map;
+}
+
+type Path = readonly (string | number)[];
+interface SelectedField { key: string; node: FieldNode; parentType: string }
+interface Level { selectionSet: SelectionSetNode; type: string }
+
+/** The fields of selection sets, through inline fragments and fragment spreads, each with the type it is selected on. */
+function fieldsOf(levels: readonly Level[], fragments: Map<string, FragmentDefinitionNode>): SelectedField[] {
+  const out: SelectedField[] = [];
+  const visit = (selectionSet: SelectionSetNode, type: string, seen: Set<string>) => {
+    for (const s of selectionSet.selections) {
+      if (s.kind === Kind.FIELD) out.push({ key: s.alias?.value ?? s.name.value, node: s, parentType: type });
+      else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet, s.typeCondition?.name.value ?? type, seen);
+      else if (!seen.has(s.name.value)) {
+        const fragment = fragments.get(s.name.value);
+        if (fragment) visit(fragment.selectionSet, fragment.typeCondition.name.value, new Set([...seen, s.name.value]));
+      }
+    }
+  };
+  for (const level of levels) visit(level.selectionSet, level.type, new Set());
+  return out;
+}
+
+function returnType(schema: GraphQLSchema, parentType: string, fieldName: string): string | null {
+  const type = schema.getType(parentType);
+  if (!isObjectType(type) && !isInterfaceType(type)) return null;
+  const field = type.getFields()[fieldName];
+  return field ? getNamedType(field.type).name : null;
+}
+
+/**
+ * Where an error's path leaves what the operation selected. `levels[k]` are the selections at
+ * the k-th field of the path (list indexes skipped), `prefixes[k]` the path up to there;
+ * `selected` is true when the whole path is a selected field.
+ */
+function walk(path: Path, operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, schema: GraphQLSchema) {
+  const root = schema.getRootType(operation.operation)?.name ?? 'Query';
+  let current: Level[] = [{ selectionSet: operation.selectionSet, type: root }];
+  const levels: Level[][] = [];
+  const prefixes: Path[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    if (typeof segment === 'number') continue;
+    levels.push(current);
+    prefixes.push(path.slice(0, i));
+    names.push(segment);
+    const matches = fieldsOf(current, fragments).filter((f) => f.key === segment);
+    if (matches.length === 0) return { selected: false, levels, prefixes, names };
+    current = matches.flatMap((m) => {
+      const type = m.node.selectionSet ? returnType(schema, m.parentType, m.node.name.value) : null;
+      return m.node.selectionSet && type ? [{ selectionSet: m.node.selectionSet, type }] : [];
+    });
+  }
+  return { selected: true, levels, prefixes, names };
+}
+
+/**
+ * The selected fields at a level that read `name` (directly, or through fields the client did
+ * not select, as `signals` reads `care`, which reads `careReleaseBasis`).
+ */
+function dependantsAt(level: readonly Level[], name: string, fragments: Map<string, FragmentDefinitionNode>, requires: RequiresMap): SelectedField[] {
+  const selected = fieldsOf(level, fragments);
+  const types = new Set(level.map((l) => l.type).concat(selected.map((f) => f.parentType)));
+  const unseen = new Set([name]);
+  for (let grown = true; grown;) {
+    grown = false;
+    for (const type of types) {
+      for (const [field, needs] of requires.get(type) ?? []) {
+        if (!unseen.has(field) && [...needs].some((n) => unseen.has(n)) && !selected.some((f) => f.node.name.value === field)) {
+          unseen.add(field);
+          grown = true;
+        }
+      }
+    }
+  }
+  return selected.filter((f) => f.node.name.value !== name && [...(requires.get(f.parentType)?.get(f.node.name.value) ?? [])].some((n) => unseen.has(n)));
+}
+
+/**
+ * The errors a client gets: those at fields its operation selected, unchanged. An error at a
+ * field the gateway fetched only to feed another one (a sector `signals` reads through
+ * @requires) is not the client's:
+ * - a refusal (FORBIDDEN) is dropped: the dependant field is computed from what was released,
+ *   and a sector the signal rules could not see is unknown to them (docs/errors.md);
+ * - any other failure (an agency not answering) is also put at each selected field that
+ *   depended on it, saying what was missing, so an answer computed without it is never silently
+ *   taken as whole (and only there, when the client did not select the failed field itself);
+ * - one that no selected field depended on is dropped (the gateway's log keeps it).
+ * An error without a path is about the whole request and stays.
+ */
+export function errorsAtSelectedPaths(
+  errors: readonly GraphQLFormattedError[], document: DocumentNode, operation: OperationDefinitionNode, schema: GraphQLSchema, requires: RequiresMap,
+): { kept: GraphQLFormattedError[]; dropped: GraphQLFormattedError[] } {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const kept: GraphQLFormattedError[] = [];
+  const dropped: GraphQLFormattedError[] = [];
+  const placed = new Set<string>();
+  const keep = (error: GraphQLFormattedError) => {
+    const key = JSON.stringify([error.path, error.extensions?.code, error.extensions?.serviceName, error.message]);
+    if (!placed.has(key)) kept.push(error);
+    placed.add(key);
+  };
+  for (const error of errors) {
+    if (!error.path) {
+      keep(error);
+      continue;
+    }
+    const where = walk(error.path, operation, fragments, schema);
+    if (where.selected) keep(error);
+    else if (error.extensions?.code === 'FORBIDDEN') {
+      dropped.push(error);
+      continue;
+    }
+    // Refusals aside, a selected field that read the failed one is incomplete too: `signals` is
+    // null when care did not answer, and says so whether or not the client also selected care.
+    let sent = where.selected;
+    for (let k = where.levels.length - 1, found = false; k >= 0 && !found && error.extensions?.code !== 'FORBIDDEN'; k--) {
+      for (const dependant of dependantsAt(where.levels[k]!, where.names[k]!, fragments, requires)) {
+        sent = found = true;
+        keep({
+          ...error,
+          message: `${dependant.node.name.value} could not be computed without ${where.names[k]}: ${error.message}`,
+          path: [...where.prefixes[k]!, dependant.key],
+        });
+      }
+    }
+    if (!sent) dropped.push(error);
+  }
+  return { kept, dropped };
+}
+
+/** The gateway's errors, placed as errorsAtSelectedPaths says, for every answer with data. */
+export function selectedErrorsPlugin(requires: RequiresMap, logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, document, operation, schema, contextValue }) {
+          if (response.body.kind !== 'single' || !document || !operation) return;
+          const result = response.body.singleResult;
+          if (!result.errors || result.data == null) return;
+          const { kept, dropped } = errorsAtSelectedPaths(result.errors, document, operation, schema, requires);
+          const unexpected = dropped.filter((e) => e.extensions?.code !== 'FORBIDDEN');
+          if (unexpected.length > 0) {
+            // Paths and codes only: field names and list positions, no values.
+            logger.warn({ requestId: contextValue.requestId, errors: unexpected.map((e) => ({ code: e.extensions?.code, service: e.extensions?.serviceName, path: e.path })) },
+              'errors at fields the operation did not select, and no selected field depended on');
+          }
+          if (kept.length === 0) delete (result as { errors?: unknown }).errors;
+          else (result as { errors?: readonly GraphQLFormattedError[] }).errors = kept;
+        },
+      };
+    },
+  };
+}
