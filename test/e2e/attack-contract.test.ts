@@ -243,6 +243,15 @@ describe('attack: registered operations for coordinators (deployed gateway)', ()
     for (const form of writtenForms(person)) expect(joined).not.toContain(form);
   });
 
+  it('personnummer error messages never quote the number sent (serial 000, future date, bad day, wrong check digit, odd separators)', async () => {
+    for (const personnummer of ['19850312-0008', '20990101-1234', '19850230-1234', '198503123824', '850312-3823X', '1985-03-12-3823']) {
+      const answer = await post(byHash(PERSON_OVERVIEW.id, { personnummer }));
+      expect(answer.body?.data?.person ?? null, personnummer).toBeNull();
+      const message = answer.body?.errors?.map((e) => e.message).join(' ') ?? '';
+      expect(message.replace(/\D/g, ''), `${personnummer}: ${message}`).not.toContain(personnummer.replace(/\D/g, '').slice(-10));
+    }
+  });
+
   it('no refusal or error wrote a query text, hash or personnummer into the logs', () => {
     const joined = lines.join('\n');
     for (const form of ALL_FIXTURE_FORMS) expect(joined).not.toContain(form);
