@@ -147,6 +147,9 @@ async function serveGraphQL<TContext extends BaseContext>(
     if (context.refusal.status === 401) options.metrics.unauthenticatedRequests.inc({ reason: bearerToken(request) === null ? 'missing_token' : 'rejected_token' });
     return sendRefusalBeforeBody(response, context.refusal);
   }
+  if (request.method === 'GET' && personnummerInSearch(url.searchParams)) {
+    return sendRefusalBeforeBody(response, { status: 400, code: 'BAD_REQUEST', message: 'A personnummer must not travel in a URL, where proxies and access logs keep it: send this request as a POST.' });
+  }
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > maxBodyBytes) {
     return sendRefusalBeforeBody(response, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${maxBodyBytes} bytes.` });
@@ -187,6 +190,14 @@ async function serveGraphQL<TContext extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+/**
+ * Whether a GET's query, variables or operation name hold what could be a personnummer. Not
+ * `extensions`: a SHA-256 in hex often has ten digits in a row.
+ */
+function personnummerInSearch(search: URLSearchParams): boolean {
+  return ['query', 'variables', 'operationName'].some((name) => search.getAll(name).some((value) => PERSONNUMMER_LIKE.test(value)));
 }
 
 /**
