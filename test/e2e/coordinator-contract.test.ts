@@ -168,6 +168,15 @@ describe('the coordinator client contract, end to end through the gateway', () =
     });
   });
 
+  it('lists a protected person\'s name and address as null, without an error a default client would throw on', async () => {
+    const response = await graph.query(token, '{ me { caseload(first: 100) { nodes { personnummer name address identityProtection } } } }');
+    expect(response.body.errors).toBeUndefined();
+    const nodes = response.body.data!.me.caseload.nodes as { personnummer: string; name: string | null; address: string | null; identityProtection: string }[];
+    const hidden = nodes.find((n) => n.personnummer === FIXTURE_PERSONS.protectedIdentity)!;
+    expect(hidden).toMatchObject({ name: null, address: null, identityProtection: 'SKYDDAD_FOLKBOKFORING' });
+    expect(nodes.filter((n) => n.identityProtection === 'NONE').every((n) => n.name !== null)).toBe(true);
+  });
+
   it('raises each signal for its fixture person in coordinator-1\'s caseload', async () => {
     for (const [code, personnummer] of Object.entries(SIGNAL_FIXTURES)) {
       const response = await graph.query(token, `query($p: String!) { person(personnummer: $p) { signals { code arose summary facts { agency description date } } } }`, { p: personnummer });

@@ -63,6 +63,14 @@ export function createContext(
       if (!loader) releaseBases.set(agency, (loader = releaseBasisLoader(agency)));
       return loader.load(row);
     },
+    /**
+     * After a consent change: what this request read or signed of the person's consents before it
+     * is stale. A second mutation of the same request, or its person, must not show it or release under it.
+     */
+    consentsChanged(row: PersonRow) {
+      loaders.consentsByPerson.clear(row.personnummer);
+      for (const loader of releaseBases.values()) loader.clear(row);
+    },
     /** Coordination's key, for the member lists handed to agencies; and each agency's, to seal its list to. */
     signingKey,
     recipientKey,

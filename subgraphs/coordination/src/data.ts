@@ -100,8 +100,12 @@ export function caseloadPage(db: Db, coordinatorId: string, today: string, after
   let query = personQuery(db)
     .where('person.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer'))
     .select((eb) => currentAssignments(db, coordinatorId, today).select(eb.fn.countAll<number>().as('n')).as('total'));
-  // The cursor is the last person's id; its personnummer is found in the same statement.
-  if (afterId !== null) query = query.where('person.personnummer', '>', db.selectFrom('person as cursor').select('cursor.personnummer').where('cursor.id', '=', afterId));
+  // The cursor is the last person's id; its personnummer is found in the same statement, and
+  // only in this caseload: another coordinator's person's id would place their personnummer among these.
+  if (afterId !== null) {
+    query = query.where('person.personnummer', '>', db.selectFrom('person as cursor').select('cursor.personnummer').where('cursor.id', '=', afterId)
+      .where('cursor.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer')));
+  }
   return query.orderBy('person.personnummer').limit(limit).execute() as Promise<CaseloadRow[]>;
 }
 
@@ -117,6 +121,13 @@ export function personsInCaseload(db: Db, coordinatorId: string, personnummer: r
     .where('person.personnummer', 'in', personnummer)
     .where('person.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer'))
     .execute();
+}
+
+/** The personnummer behind a Person.id if the person is in the coordinator's caseload today; null otherwise. */
+export async function caseloadPersonnummerOfId(db: Db, coordinatorId: string, id: string, today: string): Promise<string | null> {
+  const row = await db.selectFrom('person').select('personnummer').where('id', '=', id)
+    .where('personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer')).executeTakeFirst();
+  return row?.personnummer ?? null;
 }
 
 /** The personnummer behind a Person.id, whoever's caseload the person is in; null for an unknown id. */

@@ -63,6 +63,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/** Ten digits in a row, with or without the separator: a personnummer or samordningsnummer in any written form. */
+const PERSONNUMMER_LIKE = /\d{6}[-+]?\d{4}/;
 
 /**
  * One HTTP front for the gateway and every subgraph: `/graphql`, `/health`, `/ready`,
@@ -76,7 +78,8 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     const incomingId = request.headers['x-request-id'];
     const wellFormedId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : undefined;
     const requestId = options.trustIncomingRequestId && wellFormedId ? wellFormedId : randomUUID();
-    const clientRequestId = options.trustIncomingRequestId ? undefined : wellFormedId;
+    // A client's id is logged as it came, so one that could be a personnummer is not logged at all.
+    const clientRequestId = options.trustIncomingRequestId || (wellFormedId && PERSONNUMMER_LIKE.test(wellFormedId)) ? undefined : wellFormedId;
     response.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     response.once('finish', () => {
@@ -144,6 +147,9 @@ async function serveGraphQL<TContext extends BaseContext>(
     if (context.refusal.status === 401) options.metrics.unauthenticatedRequests.inc({ reason: bearerToken(request) === null ? 'missing_token' : 'rejected_token' });
     return sendRefusalBeforeBody(response, context.refusal);
   }
+  if (request.method === 'GET' && personnummerInSearch(url.searchParams)) {
+    return sendRefusalBeforeBody(response, { status: 400, code: 'BAD_REQUEST', message: 'A personnummer must not travel in a URL, where proxies and access logs keep it: send this request as a POST.' });
+  }
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > maxBodyBytes) {
     return sendRefusalBeforeBody(response, { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `Request bodies are limited to ${maxBodyBytes} bytes.` });
@@ -184,6 +190,14 @@ async function serveGraphQL<TContext extends BaseContext>(
   }
   for await (const chunk of result.body.asyncIterator) response.write(chunk);
   response.end();
+}
+
+/**
+ * Whether a GET's query, variables or operation name hold what could be a personnummer. Not
+ * `extensions`: a SHA-256 in hex often has ten digits in a row.
+ */
+function personnummerInSearch(search: URLSearchParams): boolean {
+  return ['query', 'variables', 'operationName'].some((name) => search.getAll(name).some((value) => PERSONNUMMER_LIKE.test(value)));
 }
 
 /**

@@ -4,7 +4,7 @@ import { failure, success, valueOrThrow, type Result } from '../../../shared/src
 import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
 import { personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import { caseloadPage, caseloadSize, personnummerOfId, type CoordinatorRow } from '../data.ts';
+import { caseloadPage, caseloadPersonnummerOfId, caseloadSize, personnummerOfId, type CoordinatorRow } from '../data.ts';
 import { PERSON_ID } from '../migrations.ts';
 import type { PersonParent } from './person.ts';
 
@@ -40,8 +40,12 @@ export const coordinatorResolvers = {
       const after = valueOrThrow(decodeCursor(args.after));
       const today = todayIso();
       const rows = await caseloadPage(ctx.db, c.id, today, after, first + 1);
-      // An empty page after a well-formed cursor nobody was given must not pass for the end of the list.
-      if (rows.length === 0 && after !== null && (await personnummerOfId(ctx.db, after)) === null) {
+      // An empty page after a cursor that is not a person of this caseload must not pass for the end of
+      // the list; an id nobody has and another coordinator's person's id get the same answer, and a
+      // probe with someone else's person is in that person's log.
+      if (rows.length === 0 && after !== null && (await caseloadPersonnummerOfId(ctx.db, c.id, after, today)) === null) {
+        const probed = await personnummerOfId(ctx.db, after);
+        if (probed !== null) ctx.audit.record({ personnummer: probed, fields: ['caseload.after'], decision: 'REFUSED', reason: 'NOT_IN_CASELOAD', protectedIdentity: false });
         valueOrThrow(failure('BAD_USER_INPUT', CURSOR_NOT_OURS, { argument: 'after' }));
       }
       const page = rows.slice(0, first);

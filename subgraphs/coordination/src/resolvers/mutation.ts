@@ -88,6 +88,7 @@ export const mutationResolvers = {
           personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'RECORDED', protectedIdentity: isProtected(person),
           reason: recorded.length === consent.agencies.length ? null : `ALREADY_RECORDED: ${consent.agencies.filter((a) => !recorded.includes(a)).join(',')}`,
         }]);
+      ctx.consentsChanged(person);
       const consents = await consentsOfForm(ctx.db, { ...consent, personnummer: person.personnummer });
       return { consents: consents.map(consentView), person: personAfter(ctx, person, info) };
     },
@@ -101,6 +102,7 @@ export const mutationResolvers = {
           personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'REVOKED', protectedIdentity: isProtected(person),
           reason: ids.length === 0 ? 'NOTHING_IN_FORCE' : null,
         }]);
+      ctx.consentsChanged(person);
       // The attempt is in the log; an answer without a consent would read as a withdrawal done.
       if (revoked.length === 0) {
         valueOrThrow(failure('BAD_USER_INPUT', `The person has no consent for ${args.agency} in force to withdraw.`, { argument: 'agency', reason: 'NOTHING_IN_FORCE' }));
