@@ -62,15 +62,13 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
       <table className="caseload">
         <caption className="visually-hidden">Personer i ärendelistan, sida {current + 1} av {pages}</caption>
         <thead>
-          <tr><th scope="col">Person</th><th scope="col">Signaler</th></tr>
+          <tr><th scope="col">Person</th><th scope="col">Personnummer</th><th scope="col">Signaler</th></tr>
         </thead>
         <tbody>
           {shown.map((person) => (
             <tr key={person.id}>
-              <th scope="row">
-                <a href={`#/person/${encodeURIComponent(person.id)}`}>{formatPersonnummer(person.personnummer)}</a>
-                {person.identityProtection !== 'NONE' && <span className="muted"> (skyddad identitet)</span>}
-              </th>
+              <th scope="row"><a href={`#/person/${encodeURIComponent(person.id)}`}>{displayName(person)}</a></th>
+              <td>{formatPersonnummer(person.personnummer)}</td>
               <td>{person.signals === null || person.signals === undefined
                 ? <span className="muted">Okänt just nu</span>
                 : <SignalBadges codes={person.signals.map((s) => s.code)} />}</td>
@@ -86,6 +84,11 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
       </nav>
     </>
   );
+}
+
+/** A person with protected identity is never named, here or anywhere, and the list says so. */
+export function displayName(person: { name?: string | null; identityProtection: string }): string {
+  return person.identityProtection === 'NONE' && person.name ? person.name : 'Skyddad identitet';
 }
 
 export function formatPersonnummer(canonical: string): string {

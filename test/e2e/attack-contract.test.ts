@@ -20,6 +20,11 @@ const CASELOAD = registered('Caseload');
 const PERSON_OVERVIEW = registered('PersonOverview');
 const RECORD_CONSENT = registered('RecordConsent');
 const REVOKE_CONSENT = registered('RevokeConsent');
+/** The fields of a caseload node in the registered Caseload: what an answer may hold, however the request was dressed. */
+const CASELOAD_NODE_FIELDS = (() => {
+  const nodes = /nodes \{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/.exec(CASELOAD.body)![1]!;
+  return [...nodes.replace(/\{[^{}]*\}/g, '').matchAll(/\b(\w+)\b/g)].map((m) => m[1]!).sort();
+})();
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const byHash = (id: string, variables: Record<string, unknown> = {}) => ({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } });
 const AD_HOC = '{ me { id name caseload(first: 100) { nodes { personnummer name address } } } }';
@@ -119,7 +124,7 @@ describe('attack: registered operations for coordinators (deployed gateway)', ()
   it('runs the registered text when the hash is sent in upper case, refuses a hash with another text, and survives a very long or odd hash', async () => {
     const upper = await post(byHash(CASELOAD.id.toUpperCase(), { first: 1 }));
     expect(upper.body?.errors).toBeUndefined();
-    expect(Object.keys(upper.body!.data!.me.caseload.nodes[0]).sort()).toEqual(['__typename', 'id', 'personnummer']);
+    expect(Object.keys(upper.body!.data!.me.caseload.nodes[0]).sort()).toEqual(CASELOAD_NODE_FIELDS);
     await expectNotExecuted(() => post({ query: AD_HOC, ...byHash(CASELOAD.id) }));
     await expectNotExecuted(() => post({ query: AD_HOC, ...byHash(CASELOAD.id.toUpperCase()) }));
     for (const hash of ['a'.repeat(200_000), `${CASELOAD.id}\u0000`, `${CASELOAD.id} `, 'ｃ'.repeat(64), '']) {
@@ -142,7 +147,7 @@ describe('attack: registered operations for coordinators (deployed gateway)', ()
     // Two `query` parameters: the registered one first, an ad hoc one second.
     const twice = await get(`query=${encodeURIComponent(CASELOAD.body)}&query=${encodeURIComponent(AD_HOC)}&variables=${encodeURIComponent('{"first":1}')}`);
     expect(twice.text).not.toMatch(/"address"/);
-    if (twice.body?.data) expect(Object.keys(twice.body.data.me.caseload.nodes[0]).sort()).toEqual(['__typename', 'id', 'personnummer']);
+    if (twice.body?.data) expect(Object.keys(twice.body.data.me.caseload.nodes[0]).sort()).toEqual(CASELOAD_NODE_FIELDS);
   });
 
   it('refuses introspection and directive-widened texts (@include, @defer, @skip) as a coordinator', async () => {
@@ -174,7 +179,7 @@ describe('attack: registered operations for coordinators (deployed gateway)', ()
   it('a POST with the registered text in the body ignores an ad hoc query in the URL', async () => {
     const answer = await send(`${graph.url}?query=${encodeURIComponent(AD_HOC)}`, { method: 'POST', headers: headersOf({ 'content-type': 'application/json' }), body: JSON.stringify({ query: CASELOAD.body, variables: { first: 1 } }) });
     expect(answer.body?.errors).toBeUndefined();
-    expect(Object.keys(answer.body!.data!.me.caseload.nodes[0]).sort()).toEqual(['__typename', 'id', 'personnummer']);
+    expect(Object.keys(answer.body!.data!.me.caseload.nodes[0]).sort()).toEqual(CASELOAD_NODE_FIELDS);
   });
 
   it('a JSON body with a duplicated query key or a __proto__ key runs nothing ad hoc', async () => {
@@ -183,7 +188,7 @@ describe('attack: registered operations for coordinators (deployed gateway)', ()
     const proto = `{"__proto__":{"query":${JSON.stringify(AD_HOC)}},"extensions":${JSON.stringify(byHash(CASELOAD.id).extensions)},"variables":{"first":1}}`;
     const answer = await post(proto);
     expect(answer.text).not.toMatch(/"address"/);
-    if (answer.body?.data) expect(Object.keys(answer.body.data.me.caseload.nodes[0]).sort()).toEqual(['__typename', 'id', 'personnummer']);
+    if (answer.body?.data) expect(Object.keys(answer.body.data.me.caseload.nodes[0]).sort()).toEqual(CASELOAD_NODE_FIELDS);
   });
 
   it('refuses a registered mutation over GET (no consent changed), and a registered text asked with a foreign operationName', async () => {
@@ -216,7 +221,7 @@ describe('attack: registered operations for coordinators (deployed gateway)', ()
   it('a unicode-decorated registered text runs the registered text and nothing more', async () => {
     for (const text of [`\uFEFF${CASELOAD.body}`, CASELOAD.body.replace(/\n/g, '\r\n'), CASELOAD.body.replace(/ {2}/g, '\t'), `# ${FIXTURE_PERSONS.allConsent}\n${CASELOAD.body}`]) {
       const answer = await post({ query: text, variables: { first: 1 } });
-      if (answer.body?.data) expect(Object.keys(answer.body.data.me.caseload.nodes[0]).sort()).toEqual(['__typename', 'id', 'personnummer']);
+      if (answer.body?.data) expect(Object.keys(answer.body.data.me.caseload.nodes[0]).sort()).toEqual(CASELOAD_NODE_FIELDS);
       else expect(answer.status).toBeLessThan(500);
     }
   });

@@ -126,8 +126,14 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
     expect(withSignals).toBeGreaterThanOrEqual(8);
     for (let i = 0; i < withSignals; i++) expect(await page.locator('table.caseload tbody tr').nth(i).locator('.badge').count()).toBeGreaterThan(0);
     await page.getByLabel('Har signaler').uncheck();
+    const protectedShown = `${FIXTURE_PERSONS.protectedIdentity.slice(0, 8)}-${FIXTURE_PERSONS.protectedIdentity.slice(8)}`;
+    const protectedRow = page.locator('table.caseload tbody tr').filter({ has: page.locator('td', { hasText: protectedShown }) });
+    const rowsOnPage1 = await protectedRow.count();
     await page.getByRole('button', { name: 'Nästa' }).click();
     expect(await page.getByText(/^Sida 2 av \d$/).count()).toBe(1);
+    // The protected person is in the list, unnamed, on one of the pages.
+    expect(rowsOnPage1 + await protectedRow.count()).toBe(1);
+    if (rowsOnPage1 === 0) expect(await protectedRow.locator('th').innerText()).toBe('Skyddad identitet');
     await page.getByRole('button', { name: 'Föregående' }).click();
 
     // Opening a person with the keyboard: Tab to the first person's link, Enter.
