@@ -93,14 +93,21 @@ export function clientAppRoutes(env: NodeJS.ProcessEnv, dataDir: string, dist = 
   return routes;
 }
 
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
+
 /**
  * The embedded default's sign-in for the client: a coordinator token from the dev issuer, as
  * `npm run token -- --role coordinator --sub coordinator-<n>` would mint. Absent (404) whenever
- * the gateway trusts an external issuer.
+ * the gateway trusts an external issuer, and refused to any peer but this machine: `npm run
+ * token` needs the key file, this needs only the network, and the embedded default may listen on
+ * one (HOST=0.0.0.0 in a container).
  */
 function devSignIn(dataDir: string): Route {
   return async (request, response) => {
     response.setHeader('cache-control', 'no-store');
+    if (!LOOPBACK.test(request.socket?.remoteAddress ?? '')) {
+      return sendError(response, { status: 403, code: 'FORBIDDEN', message: 'The dev sign-in answers only browsers on the gateway\'s own machine; elsewhere set JWKS_URL and sign in with your organisation.' });
+    }
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
       return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use POST with {"coordinator":"coordinator-<n>"}.' });

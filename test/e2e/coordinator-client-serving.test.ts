@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../client/build.ts';
 import { buildGateway } from '../../gateway/src/gateway.ts';
@@ -110,6 +111,38 @@ describe('the coordinator client served by the gateway', () => {
       expect(await answer.text()).toContain('npm run build:client');
     } finally {
       server.close();
+    }
+  });
+});
+
+describe('the dev sign-in from another machine', () => {
+  /** A POST /dev/sign-in as it reaches the route from a peer at `address` (the route reads only the socket's address, headers and body). */
+  async function signInFrom(address: string) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-dev-sign-in-'));
+    const routes = clientAppRoutes({}, dataDir, path.join(os.tmpdir(), 'finsam-no-client-here'));
+    const request = Object.assign(Readable.from([Buffer.from(JSON.stringify({ coordinator: 'coordinator-1' }))]), {
+      method: 'POST', url: '/dev/sign-in', headers: { 'content-type': 'application/json' }, socket: { remoteAddress: address },
+    }) as unknown as http.IncomingMessage;
+    let status = 0;
+    let body = '';
+    const response = {
+      setHeader() {}, writeHead(code: number) { status = code; return this; }, end(text?: string) { body = text ?? ''; }, headersSent: false,
+    } as unknown as http.ServerResponse;
+    try {
+      await routes['/dev/sign-in']!(request, response);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    return { status, body };
+  }
+
+  it('mints a token only for a browser on this machine: the embedded default listening on a network (HOST=0.0.0.0) hands no one a coordinator\'s token', async () => {
+    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect((await signInFrom(address)).status, address).toBe(200);
+    for (const address of ['192.0.2.10', '::ffff:192.0.2.10', '2001:db8::1', '']) {
+      const refused = await signInFrom(address);
+      expect(refused.status, address).toBe(403);
+      expect(refused.body).not.toContain('token"');
+      expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('FORBIDDEN');
     }
   });
 });
