@@ -33,6 +33,16 @@ describe('docker-compose.yml', () => {
   const packageScripts = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const source = [...walk(path.join(root, 'gateway/src')), ...walk(path.join(root, 'subgraphs'))].map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 
+  it('builds an image that holds what the gateway serves: the client folder, bundled at build time', () => {
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    for (const folder of ['gateway', 'subgraphs', 'schema', 'client']) expect(dockerfile, folder).toMatch(new RegExp(`^COPY ${folder} ${folder}$`, 'm'));
+    const steps = dockerfile.split('\n');
+    const build = steps.findIndex((line) => line === 'RUN npm run build:client');
+    expect(build, 'RUN npm run build:client').toBeGreaterThan(steps.indexOf('COPY client client'));
+    expect(build).toBeGreaterThan(steps.indexOf('COPY schema schema'));
+    expect(packageScripts['build:client']).toBeDefined();
+  });
+
   it('has the gateway, five subgraphs and one PostgreSQL per store, each with a health check', () => {
     const expected = ['gateway', ...SUBGRAPH_NAMES, ...[...SUBGRAPH_NAMES, 'gateway'].map((n) => `${n}-db`)];
     expect(Object.keys(services).sort()).toEqual(expected.sort());
