@@ -18,6 +18,9 @@
  * `npm run bench -- anonymous-flood`: 20 anonymous clients sending 1 MB bodies while 4
  * coordinators query PersonOverview, for BENCH_SECONDS (30 in this mode): the coordinators'
  * p50/p95 and the gateway's RSS; see anonymous-flood.ts.
+ *
+ * `npm run bench -- client`: the coordinator client in headless Chromium, for the largest
+ * caseload of the seed; see client-caseload.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +37,7 @@ import { generatePopulation } from '../../subgraphs/shared/src/population/genera
 import { freePort } from '../support/free-port.ts';
 import { analystLoad } from './analyst-load.ts';
 import { anonymousFloodLoad } from './anonymous-flood.ts';
+import { clientCaseload } from './client-caseload.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SECONDS = intFromEnv('BENCH_SECONDS', 20);
@@ -255,8 +259,8 @@ async function coordinatorLoad(graph: Graph) {
   console.log(`PersonOverview answers with each sector present: sicknessInsurance ${served('sicknessInsurance')}, employment ${served('employment')}, socialServices ${served('socialServices')}, care ${served('care')} of ${overviews.length}`);
 }
 
-if (MODE !== 'coordinator' && MODE !== 'analyst' && MODE !== 'analyst-load' && MODE !== 'anonymous-flood') {
-  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load|anonymous-flood]');
+if (!['coordinator', 'analyst', 'analyst-load', 'anonymous-flood', 'client'].includes(MODE)) {
+  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load|anonymous-flood|client]');
   process.exit(2);
 }
 const graph = await startGraph();
@@ -266,7 +270,8 @@ try {
       gateway: graph.gateway, gatewayPid: graph.processes.gateway!.pid!, personOverview: PERSON_OVERVIEW, caseload: CASELOAD, post,
       coordinators: (await workload(graph.dataDir)).slice(0, intFromEnv('FLOOD_COORDINATORS', 4)),
     });
-  } else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir) });
+  } else if (MODE === 'client') await clientCaseload({ gateway: graph.gateway, persons: PERSONS });
+  else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir) });
   else await (MODE === 'analyst' ? analystOperations(graph) : coordinatorLoad(graph));
 } finally {
   await connections.close();

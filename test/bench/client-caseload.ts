@@ -1,0 +1,63 @@
+/**
+ * `npm run bench -- client`: the coordinator client in headless Chromium against the graph as
+ * `npm start` runs it, for the coordinator with the largest caseload of the seed (60 at 2,000
+ * persons). BENCH_RUNS (5) rounds of: sign in until the first caseload row shows (every page of
+ * the caseload with its signals fetched), the "Har signaler" filter on and off, the next page,
+ * and one person opened until their four sectors show. Prints each step's median and worst.
+ */
+import { chromium } from 'playwright-core';
+import { buildClient } from '../../client/build.ts';
+import { intFromEnv } from '../../subgraphs/shared/src/config.ts';
+import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function clientCaseload(options: { gateway: string; persons: number }): Promise<void> {
+  const runs = intFromEnv('BENCH_RUNS', 5);
+  const bundle = await buildClient();
+  const population = generatePopulation({ seed: 1, persons: options.persons, referenceDate: todayIso() });
+  const sizes = new Map<string, number>();
+  for (const p of population.persons) sizes.set(p.coordinatorId, (sizes.get(p.coordinatorId) ?? 0) + 1);
+  const [coordinator, caseloadSize] = [...sizes].sort((a, b) => b[1] - a[1])[0]!;
+  console.log(`Client bundle: ${(bundle.javascriptGzipBytes / 1024).toFixed(0)} KB of JavaScript gzipped. ${coordinator}: ${caseloadSize} persons.`);
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const steps: Record<string, number[]> = { 'sign-in to caseload shown': [], 'filter on and off': [], 'next page': [], 'person with four sectors': [] };
+  try {
+    for (let run = 0; run < runs; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`${options.gateway}/`);
+      await page.locator('#coordinator-number').fill(coordinator.replace('coordinator-', ''));
+      const rows = page.locator('table.caseload tbody tr');
+      let started = performance.now();
+      await page.getByRole('button', { name: 'Logga in' }).click();
+      await rows.first().waitFor();
+      steps['sign-in to caseload shown']!.push(performance.now() - started);
+
+      started = performance.now();
+      await page.getByLabel('Har signaler').check();
+      await page.getByLabel('Har signaler').uncheck();
+      await rows.nth(19).waitFor();
+      steps['filter on and off']!.push(performance.now() - started);
+
+      started = performance.now();
+      await page.getByRole('button', { name: 'Nästa' }).click();
+      await page.getByText(/^Sida 2 av \d$/).waitFor();
+      steps['next page']!.push(performance.now() - started);
+
+      started = performance.now();
+      await rows.first().locator('a').first().click();
+      await page.locator('.sector').nth(3).waitFor();
+      steps['person with four sectors']!.push(performance.now() - started);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const [step, times] of Object.entries(steps)) {
+    console.log(`${step.padEnd(28)} median ${median(times).toFixed(0)} ms, worst ${Math.max(...times).toFixed(0)} ms (${times.length} runs)`);
+  }
+}
