@@ -18,20 +18,27 @@ describe('npm start', () => {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: '300', LOG_LEVEL: 'warn' };
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts the graph, prints the URL and token command, answers with a minted token, and stops on Ctrl-C', async () => {
+  /** `npm start` on free ports, and what it has printed so far. */
+  async function npmStart() {
     env.PORT = String(await freePort());
     for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = `http://127.0.0.1:${await freePort()}/graphql`;
     const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/start-all.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => { output += chunk; });
     child.stderr.on('data', (chunk) => { output += chunk; });
+    return { child, printed: () => output };
+  }
+
+  it('starts the graph, prints the URL and token command, answers with a minted token, and stops on Ctrl-C', async () => {
+    const { child, printed } = await npmStart();
     try {
       const started = Date.now();
-      while (!output.includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
+      while (!printed().includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      expect(output).toContain(`http://127.0.0.1:${env.PORT}/graphql`);
-      expect(output).toContain('npm run token -- --role coordinator');
+      expect(printed()).toContain(`http://127.0.0.1:${env.PORT}/graphql`);
+      expect(printed()).toMatch(new RegExp(`Coordinator app: +http://127\\.0\\.0\\.1:${env.PORT}/\\n`));
+      expect(printed()).toContain('npm run token -- --role coordinator');
 
       const token = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', '--role', 'coordinator', '--sub', 'coordinator-1'], { cwd: root, env })
         .toString().trim().split('\n').pop()!;
@@ -39,7 +46,7 @@ describe('npm start', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         // The request `npm start` prints (a coordinator is served the registered Caseload, by its hash).
-        body: /-d '(\{.*\})'/.exec(output)![1]!,
+        body: /-d '(\{.*\})'/.exec(printed())![1]!,
       });
       const body = await response.json();
       expect(body.errors).toBeUndefined();
@@ -57,12 +64,7 @@ describe('npm start', () => {
   }, 90_000);
 
   it('prints, when a subgraph dies, a restart command that brings it back into the same graph', async () => {
-    env.PORT = String(await freePort());
-    for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = `http://127.0.0.1:${await freePort()}/graphql`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/start-all.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => { output += chunk; });
-    child.stderr.on('data', (chunk) => { output += chunk; });
+    const { child, printed } = await npmStart();
     let restarted: ReturnType<typeof spawn> | null = null;
     // The request `npm start` prints: the registered Caseload, which coordination answers.
     const caseload = async () => {
@@ -70,21 +72,21 @@ describe('npm start', () => {
       const response = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${minted}` },
-        body: /-d '(\{.*\})'/.exec(output)![1]!,
+        body: /-d '(\{.*\})'/.exec(printed())![1]!,
       });
       return (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
     };
     try {
       const started = Date.now();
-      while (!output.includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
+      while (!printed().includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       // The coordination subgraph's process, a child of npm start, dies.
       const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
       const coordination = children.find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('subgraphs/coordination/src/main.ts'))!;
       process.kill(coordination, 'SIGKILL');
-      while (!/coordination stopped/.test(output) && Date.now() - started < 90_000) await new Promise((resolve) => setTimeout(resolve, 200));
-      const command = /Start it again with: (.*)/.exec(output)![1]!;
+      while (!/coordination stopped/.test(printed()) && Date.now() - started < 90_000) await new Promise((resolve) => setTimeout(resolve, 200));
+      const command = /Start it again with: (.*)/.exec(printed())![1]!;
       expect(command).toContain(`DATA_DIR=${dataDir}`);
       expect(command).toContain('SEED_PERSONS=300');
       expect((await caseload()).errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
