@@ -27,6 +27,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, print, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { request } from 'undici';
 import { mintDevToken } from '../../gateway/src/dev-issuer.ts';
 import { postToSubgraph, subgraphConnections } from '../../gateway/src/subgraph-source.ts';
@@ -142,6 +143,31 @@ async function throughGateway(graph: Graph, work: Work, i: number): Promise<Outc
  * user and subgraph (reused as the gateway reuses them), same HTTP client and timeout as the
  * gateway's (postToSubgraph).
  */
+/**
+ * A person's selection in a coordinator operation, split by the subgraph that answers it, so that
+ * the straight path asks each subgraph what the gateway's plan asks it, whatever fields the
+ * operations gain.
+ */
+function bySubgraph(fields: readonly FieldNode[]) {
+  const of = (name: string) => fields.filter((f) => f.name.value === name).map((f) => print(f)).join(' ');
+  const agencies = ['sicknessInsurance', 'employment', 'socialServices', 'care', 'signals'];
+  return {
+    coordination: fields.filter((f) => !agencies.includes(f.name.value)).map((f) => print(f)).join(' '),
+    sicknessInsurance: of('sicknessInsurance'), employment: of('employment'), socialServices: of('socialServices'), care: of('care'), signals: of('signals'),
+  };
+}
+
+/** The selection set under a path of fields in an operation (`person`, or `me.caseload.nodes`). */
+function selectionAt(operationText: string, fieldPath: string[]): FieldNode[] {
+  let selections = (parse(operationText).definitions[0] as OperationDefinitionNode).selectionSet.selections;
+  for (const name of fieldPath) selections = (selections.find((s) => s.kind === 'Field' && s.name.value === name) as FieldNode).selectionSet!.selections;
+  return selections as FieldNode[];
+}
+
+const OVERVIEW_FIELDS = bySubgraph(selectionAt(PERSON_OVERVIEW, ['person']));
+const CASELOAD_FIELDS = bySubgraph(selectionAt(CASELOAD, ['me', 'caseload', 'nodes']));
+const BASES = 'sicknessInsuranceReleaseBasis employmentReleaseBasis socialServicesReleaseBasis careReleaseBasis';
+
 async function direct(graph: Graph, work: Work, i: number, gatewayTokens: GatewayTokens): Promise<Outcome> {
   const started = performance.now();
   const subject = { actorId: work.coordinator, role: 'coordinator' as const, purpose: 'COORDINATION' };
@@ -152,30 +178,34 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
     type Body = { data?: any; errors?: unknown[] };
     return answer.ok ? { status: answer.status, body: answer.body as Body } : { status: 0, body: {} as Body };
   };
-  if (i % 5 === 4) {
-    const { status, body } = await postTo('coordination', tokens.coordination, CASELOAD, { first: 20 });
-    return { ms: performance.now() - started, ok: status === 200 && !body.errors };
-  }
-  const first = await postTo('coordination', tokens.coordination,
-    'query($p: String!) { person(personnummer: $p) { personnummer consents { agency validFrom validTo revokedAt } sicknessInsuranceReleaseBasis employmentReleaseBasis socialServicesReleaseBasis careReleaseBasis } }',
-    { p: work.persons[i % work.persons.length] });
-  const person = first.body.data?.person;
-  if (!person) return { ms: performance.now() - started, ok: false };
+  // As the plan: coordination first (with the bases it signs), then the four agencies in parallel, then coordination for the signals.
+  const caseload = i % 5 === 4;
+  const fields = caseload ? CASELOAD_FIELDS : OVERVIEW_FIELDS;
+  const first = caseload
+    ? await postTo('coordination', tokens.coordination,
+      `query($first: Int) { me { id name caseload(first: $first) { totalCount pageInfo { hasNextPage endCursor } nodes { personnummer ${fields.coordination} ${BASES} } } } }`, { first: 20 })
+    : await postTo('coordination', tokens.coordination,
+      `query($p: String!) { person(personnummer: $p) { personnummer ${fields.coordination} ${BASES} } }`, { p: work.persons[i % work.persons.length] });
+  const persons: Record<string, unknown>[] = (caseload ? first.body.data?.me?.caseload?.nodes : [first.body.data?.person].filter(Boolean)) ?? [];
+  if (persons.length === 0) return { ms: performance.now() - started, ok: false };
   // Each agency gets the basis coordination signed for it, as the gateway's plan hands it on.
-  const rep = (field: string) => [{ __typename: 'Person', personnummer: person.personnummer, [`${field}ReleaseBasis`]: person[`${field}ReleaseBasis`] }];
-  const sectorQueries: [SubgraphName, string][] = [
-    ['sickness-insurance', 'sicknessInsurance { cases { benefit status startDate endDate decisionDate refusalReason reconciliationMeetingDate rehabilitationPlanDate dayInRehabilitationChain } }'],
-    ['employment', 'employment { registrations { registeredOn deregisteredOn } programmes { startDate endDate reportedSickFrom reportedSickTo } }'],
-    ['social-services', 'socialServices { assistanceMonths { month reasonForNeed { group } } }'],
-    ['care', 'care { certificates { issuedOn workCapacitySteps { from to reduction } } }'],
+  const reps = (field: string) => persons.map((p) => ({ __typename: 'Person', personnummer: p.personnummer, [`${field}ReleaseBasis`]: p[`${field}ReleaseBasis`] }));
+  // What the operation asks of each sector and what signals require of it (GraphQL merges the two).
+  const sectorQueries: [SubgraphName, string, string][] = [
+    ['sickness-insurance', 'sicknessInsurance', `${fields.sicknessInsurance} sicknessInsurance { cases { benefit status startDate endDate decisionDate refusalReason reconciliationMeetingDate rehabilitationPlanDate dayInRehabilitationChain } }`],
+    ['employment', 'employment', `${fields.employment} employment { registrations { registeredOn deregisteredOn } programmes { startDate endDate reportedSickFrom reportedSickTo } }`],
+    ['social-services', 'socialServices', `${fields.socialServices} socialServices { assistanceMonths { month reasonForNeed { group } } }`],
+    ['care', 'care', `${fields.care} care { certificates { issuedOn workCapacitySteps { from to reduction } } }`],
   ];
-  const sectors = await Promise.all(sectorQueries.map(([name, selection]) =>
-    postTo(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: rep(selection.slice(0, selection.indexOf(' '))) })));
-  const merged = Object.assign({ __typename: 'Person', personnummer: person.personnummer }, ...sectors.map((s) => s.body.data?._entities?.[0] ?? {}));
-  const signals = await postTo('coordination', tokens.coordination, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } } } }', { r: [merged] });
+  const sectors = await Promise.all(sectorQueries.map(([name, field, selection]) =>
+    postTo(name, tokens[name], `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`, { r: reps(field) })));
+  const merged = persons.map((p, k) => Object.assign({ __typename: 'Person', personnummer: p.personnummer }, ...sectors.map((s) => s.body.data?._entities?.[k] ?? {})));
+  const signals = fields.signals
+    ? await postTo('coordination', tokens.coordination, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${fields.signals} } } }`, { r: merged })
+    : { status: 200 };
   // A sector refused for want of consent is an answer; one refused for its release basis means this path is not the gateway's.
   const basisRefused = (s: { body: { errors?: unknown[] } }) => (s.body.errors ?? []).some((e) => String((e as { extensions?: { reason?: string } }).extensions?.reason).startsWith('BASIS_'));
-  return { ms: performance.now() - started, ok: sectors.every((s) => s.status === 200 && !basisRefused(s)) && signals.status === 200 };
+  return { ms: performance.now() - started, ok: first.status === 200 && sectors.every((s) => s.status === 200 && !basisRefused(s)) && signals.status === 200 };
 }
 
 async function load(run: (work: Work, i: number) => Promise<Outcome>, works: Work[], seconds: number, midway?: () => void) {
