@@ -1,0 +1,113 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkSchemas, workingTreeSubgraphs } from '../schema/check.ts';
+
+/**
+ * `npm run check` (issue 14): a schema change that breaks a registered operation fails before
+ * any end-to-end test happens to, naming the operation and the field; an additive change passes.
+ * Each case is a copy of today's subgraph SDLs with one edit, checked against the registered
+ * operations in schema/operations/.
+ */
+
+const root = path.join(import.meta.dirname, '..');
+const operationsDir = path.join(root, 'schema/operations');
+const today = workingTreeSubgraphs(path.join(root, 'schema'));
+const ONGOING = '  ongoingSickLeave: SicknessBenefitCase\n';
+/** The field with its description: a description left alone before `}` does not parse. */
+const withoutOngoing = (sdl: string) => sdl.replace(/ *"[^"\n]*"\n(?=  ongoingSickLeave:)/, '').replace(ONGOING, '');
+
+function withSicknessInsurance(edit: (sdl: string) => string): Record<string, string> {
+  const sdl = today['sickness-insurance']!;
+  const edited = edit(sdl);
+  expect(edited).not.toBe(sdl);
+  return { ...today, 'sickness-insurance': edited };
+}
+
+describe('npm run check', () => {
+  it('fails when a field PersonOverview selects is removed, naming the operation and the field', async () => {
+    const result = await checkSchemas({
+      baseSubgraphs: today,
+      workingSubgraphs: withSicknessInsurance(withoutOngoing),
+      operationsDir,
+    });
+    expect(result.ok).toBe(false);
+    const removal = result.changes.find((c) => c.coordinate === 'SicknessInsurance.ongoingSickLeave');
+    expect(removal).toMatchObject({ criticality: 'BREAKING', usedBy: ['PersonOverview'], allowed: false });
+    expect(result.invalidOperations).toContainEqual(expect.objectContaining({
+      operation: 'PersonOverview', file: 'schema/operations/PersonOverview.graphql',
+      message: expect.stringContaining('ongoingSickLeave'),
+    }));
+    expect(result.report).toMatch(/PersonOverview/);
+    expect(result.report).toMatch(/SicknessInsurance\.ongoingSickLeave/);
+  });
+
+  it('passes an additive change, listing it as safe', async () => {
+    const result = await checkSchemas({
+      baseSubgraphs: today,
+      workingSubgraphs: withSicknessInsurance((sdl) => sdl.replace(ONGOING, `${ONGOING}  "When the person's latest case was decided."\n  latestDecisionDate: String\n`)),
+      operationsDir,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.changes).toContainEqual(expect.objectContaining({ coordinate: 'SicknessInsurance.latestDecisionDate', criticality: 'SAFE' }));
+    expect(result.invalidOperations).toEqual([]);
+    expect(result.report).toMatch(/SAFE.*latestDecisionDate/);
+  });
+
+  it('lists a breaking change to a field no registered operation uses, and passes', async () => {
+    // The base has a field today's schema lacks; no operation can select it (checked first).
+    const base = await checkSchemas({ baseSubgraphs: today, workingSubgraphs: today, operationsDir });
+    expect(base.usedCoordinates).not.toContain('SicknessBenefitCase.decisionLetterReference');
+    const result = await checkSchemas({
+      baseSubgraphs: withSicknessInsurance((sdl) => sdl.replace(/type SicknessBenefitCase[^{]*\{\n/, (opening) => `${opening}  decisionLetterReference: String\n`)),
+      workingSubgraphs: today,
+      operationsDir,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.changes).toContainEqual(expect.objectContaining({
+      coordinate: 'SicknessBenefitCase.decisionLetterReference', criticality: 'BREAKING', usedBy: [],
+    }));
+    expect(result.report).toContain('breaking, but no registered operation uses it');
+  });
+
+  it('allows removing a field that was @deprecated on the base even though an operation uses it, and reports it', async () => {
+    const result = await checkSchemas({
+      baseSubgraphs: withSicknessInsurance((sdl) => sdl.replace(ONGOING, '  ongoingSickLeave: SicknessBenefitCase @deprecated(reason: "Use cases.")\n')),
+      workingSubgraphs: withSicknessInsurance(withoutOngoing),
+      operationsDir,
+    });
+    expect(result.ok).toBe(true);
+    expect(result.changes).toContainEqual(expect.objectContaining({
+      coordinate: 'SicknessInsurance.ongoingSickLeave', criticality: 'BREAKING', usedBy: ['PersonOverview'], allowed: true,
+    }));
+    expect(result.report).toMatch(/deprecated on the base/);
+    expect(result.report).toMatch(/PersonOverview/);
+  });
+
+  it('lists every composition error and fails', async () => {
+    const result = await checkSchemas({
+      baseSubgraphs: today,
+      workingSubgraphs: withSicknessInsurance((sdl) => sdl.replace('ongoingSickLeave: SicknessBenefitCase', 'ongoingSickLeave: NoSuchType')),
+      operationsDir,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.compositionErrors.join('\n')).toContain('NoSuchType');
+  });
+
+  it('from the command line, against HEAD on an unchanged tree, says there are no changes and exits 0', () => {
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'schema'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', '--base', 'HEAD'], { cwd: root, encoding: 'utf8' });
+    if (dirty.trim() === '') {
+      expect(run.stdout).toContain('No changes to the API schema');
+      expect(run.status).toBe(0);
+    } else {
+      expect([0, 1]).toContain(run.status);
+    }
+  });
+
+  it('from the command line, names a base that does not exist and exits 2', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', '--base', 'no-such-ref-anywhere'], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('no-such-ref-anywhere');
+  });
+});
