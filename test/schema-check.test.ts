@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkSchemas, workingTreeSubgraphs } from '../schema/check.ts';
@@ -109,5 +111,29 @@ describe('npm run check', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', '--base', 'no-such-ref-anywhere'], { cwd: root, encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('no-such-ref-anywhere');
+  });
+
+  it('on a clone whose working tree removes a field PersonOverview uses, exits 1 naming both; after an additive change, exits 0 listing it safe', () => {
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-check-'));
+    try {
+      execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone]);
+      fs.symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'));
+      const sdlFile = path.join(clone, 'schema/sickness-insurance.graphql');
+      const committed = fs.readFileSync(sdlFile, 'utf8');
+      const check = () => spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', '--base', 'HEAD'], { cwd: clone, encoding: 'utf8' });
+
+      fs.writeFileSync(sdlFile, withoutOngoing(committed));
+      const removal = check();
+      expect(removal.status).toBe(1);
+      expect(removal.stderr).toContain('used by PersonOverview');
+      expect(removal.stderr).toContain('SicknessInsurance.ongoingSickLeave');
+
+      fs.writeFileSync(sdlFile, committed.replace(ONGOING, `${ONGOING}  "When the person's latest case was decided."\n  latestDecisionDate: String\n`));
+      const addition = check();
+      expect(addition.status).toBe(0);
+      expect(addition.stdout).toMatch(/SAFE +SicknessInsurance\.latestDecisionDate/);
+    } finally {
+      fs.rmSync(clone, { recursive: true, force: true });
+    }
   });
 });
