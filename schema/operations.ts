@@ -14,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphQLError, Kind, buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import {
-  MANIFEST_FILE, canonicalOperation, operationId, type OperationManifest, type RegisteredOperation,
+  MANIFEST_FILE, canonicalOperation, operationId, readManifest, requestByHash, type OperationManifest, type RegisteredOperation,
 } from '../gateway/src/registered-operations.ts';
 
 export { MANIFEST_FILE };
@@ -94,14 +94,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const requestAt = process.argv.indexOf('--request');
   if (requestAt >= 0) {
     const name = process.argv[requestAt + 1];
-    const manifest = JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as OperationManifest;
+    const manifest = readManifest(MANIFEST_FILE);
     const operation = manifest.operations.find((o) => o.name === name);
     if (!operation) {
       console.error(`No registered operation named ${name ?? '(none given)'}; registered: ${manifest.operations.map((o) => o.name).join(', ')}`);
       process.exit(2);
     }
     const variables = JSON.parse(process.argv[requestAt + 2] ?? '{}') as unknown;
-    console.log(JSON.stringify({ operationName: operation.name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } }));
+    console.log(JSON.stringify(requestByHash(operation, variables)));
     process.exit(0);
   }
   if (process.argv.includes('--check')) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sendError, sendJson } from '../../subgraphs/shared/src/http.ts';
+import { readBody, sendError, sendJson } from '../../subgraphs/shared/src/http.ts';
 import { mintDevToken } from './dev-issuer.ts';
 
 /**
@@ -115,7 +115,7 @@ function devSignIn(dataDir: string): Route {
     if (!(request.headers['content-type'] ?? '').includes('application/json')) {
       return sendError(response, { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send JSON: {"coordinator":"coordinator-<n>"}.' });
     }
-    const body = await readSmallBody(request, MAX_SIGN_IN_BODY);
+    const body = await readBody(request, MAX_SIGN_IN_BODY);
     let coordinator: unknown;
     try {
       coordinator = body === null ? undefined : (JSON.parse(body) as { coordinator?: unknown })?.coordinator;
@@ -128,17 +128,4 @@ function devSignIn(dataDir: string): Route {
     const token = await mintDevToken(dataDir, { sub: coordinator, role: 'coordinator' });
     sendJson(response, 200, { token });
   };
-}
-
-function readSmallBody(request: IncomingMessage, limit: number): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }

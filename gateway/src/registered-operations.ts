@@ -77,6 +77,11 @@ export function readManifest(file: string = MANIFEST_FILE): OperationManifest {
   return manifest;
 }
 
+/** The body of a request naming a registered operation by its hash alone, as Apollo's PersistedQueryLink sends it. */
+export function requestByHash(operation: RegisteredOperation, variables: unknown) {
+  return { operationName: operation.name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } };
+}
+
 /** Why a coordinator's request was refused, as counted on /metrics. */
 export type RefusalReason = 'not_registered' | 'unknown_hash' | 'hash_mismatch' | 'malformed';
 

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
-import { readManifest } from './registered-operations.ts';
+import { readManifest, requestByHash } from './registered-operations.ts';
 import { restartCommand } from './restart-command.ts';
 
 if (process.env.DATABASE_URL) {
@@ -63,8 +63,8 @@ process.once('SIGTERM', () => void stopAll(0));
 
 const base = `http://127.0.0.1:${gatewayPort}`;
 // Coordinators are served registered operations only (docs/registered-operations.md): the example names Caseload by its hash.
-const caseload = readManifest().operations.find((o) => o.name === 'Caseload');
-const exampleBody = JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: caseload?.id } }, variables: { first: 5 } });
+const caseload = readManifest().operations.find((o) => o.name === 'Caseload')!;
+const exampleBody = JSON.stringify(requestByHash(caseload, { first: 5 }));
 if (await waitForGateway(`${base}/ready`, 180_000)) {
   console.log(`
 Finsam graph is up.

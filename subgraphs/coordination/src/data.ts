@@ -123,13 +123,6 @@ export function personsInCaseload(db: Db, coordinatorId: string, personnummer: r
     .execute();
 }
 
-/** The personnummer behind a Person.id if the person is in the coordinator's caseload today; null otherwise. */
-export async function caseloadPersonnummerOfId(db: Db, coordinatorId: string, id: string, today: string): Promise<string | null> {
-  const row = await db.selectFrom('person').select('personnummer').where('id', '=', id)
-    .where('personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer')).executeTakeFirst();
-  return row?.personnummer ?? null;
-}
-
 /** The personnummer behind a Person.id, whoever's caseload the person is in; null for an unknown id. */
 export async function personnummerOfId(db: Db, id: string): Promise<string | null> {
   const row = await db.selectFrom('person').select('personnummer').where('id', '=', id).executeTakeFirst();

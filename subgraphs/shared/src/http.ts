@@ -6,6 +6,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { ProcessMetrics } from './metrics.ts';
+import { mayHoldPersonnummer } from './personnummer.ts';
 
 /** Why a request is turned away before GraphQL sees it. */
 export interface HttpRefusal {
@@ -63,8 +64,6 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
 const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json']);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-/** Ten digits in a row, with or without the separator: a personnummer or samordningsnummer in any written form. */
-const PERSONNUMMER_LIKE = /\d{6}[-+]?\d{4}/;
 
 /**
  * One HTTP front for the gateway and every subgraph: `/graphql`, `/health`, `/ready`,
@@ -79,7 +78,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     const wellFormedId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : undefined;
     const requestId = options.trustIncomingRequestId && wellFormedId ? wellFormedId : randomUUID();
     // A client's id is logged as it came, so one that could be a personnummer is not logged at all.
-    const clientRequestId = options.trustIncomingRequestId || (wellFormedId && PERSONNUMMER_LIKE.test(wellFormedId)) ? undefined : wellFormedId;
+    const clientRequestId = options.trustIncomingRequestId || (wellFormedId && mayHoldPersonnummer(wellFormedId)) ? undefined : wellFormedId;
     response.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     response.once('finish', () => {
@@ -197,7 +196,7 @@ async function serveGraphQL<TContext extends BaseContext>(
  * `extensions`: a SHA-256 in hex often has ten digits in a row.
  */
 function personnummerInSearch(search: URLSearchParams): boolean {
-  return ['query', 'variables', 'operationName'].some((name) => search.getAll(name).some((value) => PERSONNUMMER_LIKE.test(value)));
+  return ['query', 'variables', 'operationName'].some((name) => search.getAll(name).some(mayHoldPersonnummer));
 }
 
 /**
@@ -215,7 +214,7 @@ function onlyClientErrors(body: string): boolean {
 }
 
 /** The body as text, or null when it exceeds the limit (the rest is drained, not buffered). */
-function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
+export function readBody(request: IncomingMessage, limit: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

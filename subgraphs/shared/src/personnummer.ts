@@ -13,6 +13,11 @@ export type PersonnummerResult =
 
 const OPTIONS = { allowCoordinationNumber: true, allowInterimNumber: false };
 const WRITTEN_FORMS = /^(\d{2})?\d{6}[-+]?\d{4}$/;
+/** Ten digits in a row, with or without the separator: any written form of a personnummer, inside other text. */
+const WITHIN_TEXT = /\d{6}[-+]?\d{4}/;
+
+/** Whether text may hold a personnummer or samordningsnummer (to keep it out of logs and URLs). */
+export const mayHoldPersonnummer = (text: string): boolean => WITHIN_TEXT.test(text);
 
 /**
  * Accepts every written form (YYMMDD-NNNC, YYMMDD+NNNC, YYMMDDNNNC, YYYYMMDDNNNC,

@@ -4,7 +4,7 @@ import { failure, success, valueOrThrow, type Result } from '../../../shared/src
 import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
 import { personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import { caseloadPage, caseloadPersonnummerOfId, caseloadSize, personnummerOfId, type CoordinatorRow } from '../data.ts';
+import { caseloadPage, caseloadSize, personnummerOfId, type CoordinatorRow } from '../data.ts';
 import { PERSON_ID } from '../migrations.ts';
 import type { PersonParent } from './person.ts';
 
@@ -43,10 +43,14 @@ export const coordinatorResolvers = {
       // An empty page after a cursor that is not a person of this caseload must not pass for the end of
       // the list; an id nobody has and another coordinator's person's id get the same answer, and a
       // probe with someone else's person is in that person's log.
-      if (rows.length === 0 && after !== null && (await caseloadPersonnummerOfId(ctx.db, c.id, after, today)) === null) {
+      if (rows.length === 0 && after !== null) {
         const probed = await personnummerOfId(ctx.db, after);
-        if (probed !== null) ctx.audit.record({ personnummer: probed, fields: ['caseload.after'], decision: 'REFUSED', reason: 'NOT_IN_CASELOAD', protectedIdentity: false });
-        valueOrThrow(failure('BAD_USER_INPUT', CURSOR_NOT_OURS, { argument: 'after' }));
+        // ctx.loaders.person answers only for a person in the caller's caseload today.
+        const inCaseload = probed !== null && (await ctx.loaders.person.load(probed)) !== null;
+        if (!inCaseload) {
+          if (probed !== null) ctx.audit.record({ personnummer: probed, fields: ['caseload.after'], decision: 'REFUSED', reason: 'NOT_IN_CASELOAD', protectedIdentity: false });
+          valueOrThrow(failure('BAD_USER_INPUT', CURSOR_NOT_OURS, { argument: 'after' }));
+        }
       }
       const page = rows.slice(0, first);
       const last = page[page.length - 1];
