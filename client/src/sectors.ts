@@ -9,12 +9,8 @@ export const SECTORS: readonly { field: SectorField; agency: Agency; service: st
   { field: 'care', agency: 'CARE', service: 'care', title: 'Hälso- och sjukvården', authority: 'Regionens vård' },
 ];
 
-export const AGENCY_NAMES: Record<Agency, string> = {
-  SICKNESS_INSURANCE: 'Försäkringskassan',
-  EMPLOYMENT: 'Arbetsförmedlingen',
-  SOCIAL_SERVICES: 'Socialtjänsten',
-  CARE: 'Hälso- och sjukvården',
-};
+/** Each agency's name as its sector's heading shows it. */
+export const AGENCY_NAMES = Object.fromEntries(SECTORS.map((s) => [s.agency, s.title])) as Record<Agency, string>;
 
 export interface ErrorItem { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }
 
