@@ -4,9 +4,11 @@ FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev
-COPY gateway gateway
+# The kit, the subgraphs and the gateway are npm workspaces: npm ci links them by name, so
+# their package.json files (here with their sources) must be in place first.
 COPY subgraphs subgraphs
+COPY gateway gateway
+RUN npm ci --omit=dev
 COPY schema schema
 COPY client client
 COPY tsconfig.json ./

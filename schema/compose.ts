@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { SUBGRAPH_NAMES, isSubgraphName, subgraphUrl } from '../subgraphs/shared/src/config.ts';
+import { SUBGRAPH_NAMES, isSubgraphName, subgraphUrl } from '@finsam/kit/config';
 import { staleManifest } from './operations.ts';
 
 export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url));

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { GraphQLError, Kind, buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
 import {
   MANIFEST_FILE, canonicalOperation, operationId, readManifest, requestByHash, type OperationManifest, type RegisteredOperation,
-} from '../gateway/src/registered-operations.ts';
+} from '@finsam/gateway/registered-operations';
 
 export { MANIFEST_FILE };
 export const OPERATIONS_DIR = path.dirname(MANIFEST_FILE);

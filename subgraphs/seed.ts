@@ -4,10 +4,10 @@
  * `<NAME>_DATABASE_URL` (or `DATABASE_URL` for one subgraph). A database that already holds a
  * population is left as it is.
  */
-import { SUBGRAPH_NAMES, dataDir, isSubgraphName } from './shared/src/config.ts';
-import { createLogger } from './shared/src/logger.ts';
-import { createProcessMetrics } from './shared/src/metrics.ts';
-import { prepareStore, type SubgraphDefinition, type SubgraphRequest } from './shared/src/subgraph.ts';
+import { SUBGRAPH_NAMES, dataDir, isSubgraphName } from '@finsam/kit/config';
+import { createLogger } from '@finsam/kit/logger';
+import { createProcessMetrics } from '@finsam/kit/metrics';
+import { prepareStore, type SubgraphDefinition, type SubgraphRequest } from '@finsam/kit/subgraph';
 
 const target = process.argv[2] ?? '';
 if (target !== 'all' && !isSubgraphName(target)) {
@@ -15,7 +15,7 @@ if (target !== 'all' && !isSubgraphName(target)) {
   process.exit(2);
 }
 for (const name of target === 'all' ? SUBGRAPH_NAMES : [target]) {
-  const module = (await import(`./${name}/src/subgraph.ts`)) as Record<string, unknown>;
+  const module = (await import(`@finsam/${name}`)) as Record<string, unknown>;
   const definition = Object.values(module).find((v) => typeof v === 'object' && v !== null && (v as { name?: string }).name === name) as SubgraphDefinition<unknown, SubgraphRequest>;
   const store = await prepareStore(definition, { env: process.env, dataDir: dataDir(), logger: createLogger(name), metrics: createProcessMetrics(name) });
   await store.close();

@@ -1,9 +1,9 @@
 /** `npm run start:subgraph -- <name>`: starts one subgraph (its own main.ts) in this process. */
-import { SUBGRAPH_NAMES, isSubgraphName } from './shared/src/config.ts';
+import { SUBGRAPH_NAMES, isSubgraphName } from '@finsam/kit/config';
 
 const name = process.argv[2] ?? '';
 if (!isSubgraphName(name)) {
   console.error(`Usage: npm run start:subgraph -- <${SUBGRAPH_NAMES.join('|')}>`);
   process.exit(2);
 }
-await import(`./${name}/src/main.ts`);
+await import(`@finsam/${name}/main`);

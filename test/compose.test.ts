@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENT, SUBGRAPH_NAMES, defaultSubgraphPort, envPrefix, isKnownEnvironmentVariable } from '../subgraphs/shared/src/config.ts';
+import { ENVIRONMENT, SUBGRAPH_NAMES, defaultSubgraphPort, envPrefix, isKnownEnvironmentVariable } from '@finsam/kit/config';
 
 const root = path.join(import.meta.dirname, '..');
 
@@ -41,6 +41,17 @@ describe('docker-compose.yml', () => {
     expect(build, 'RUN npm run build:client').toBeGreaterThan(steps.indexOf('COPY client client'));
     expect(build).toBeGreaterThan(steps.indexOf('COPY schema schema'));
     expect(packageScripts['build:client']).toBeDefined();
+  });
+
+  it('copies every workspace before npm ci, which links them by name (the kit, the subgraphs, the gateway)', () => {
+    const steps = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8').split('\n');
+    const install = steps.findIndex((line) => line.startsWith('RUN npm ci'));
+    const workspaces = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+    for (const workspace of workspaces) {
+      const copied = steps.findIndex((line) => line === `COPY ${workspace.split('/')[0]} ${workspace.split('/')[0]}`);
+      expect(copied, workspace).toBeGreaterThan(-1);
+      expect(copied, workspace).toBeLessThan(install);
+    }
   });
 
   it('has the gateway, five subgraphs and one PostgreSQL per store, each with a health check', () => {

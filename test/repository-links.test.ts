@@ -76,7 +76,7 @@ describe('every reference in the repository stays in it', () => {
     for (const file of scanned) {
       for (const line of linesOf(file)) {
         // Relative paths that climb to a `shared` folder: the subgraphs' imports of
-        // subgraphs/shared/ lead to tracked files; one that climbs out of the repository, or to
+        // subgraphs/kit/ lead to tracked files; one that climbs out of the repository, or to
         // nothing in it, does not.
         for (const match of line.text.matchAll(/(?:\.\.\/)+shared\b[^\s'"`)\]>]*/g)) {
           const named = match[0].replace(/[.,;:]+$/, '');

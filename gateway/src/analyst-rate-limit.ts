@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { intFromEnv } from '../../subgraphs/shared/src/config.ts';
-import type { HttpRefusal } from '../../subgraphs/shared/src/http.ts';
+import { intFromEnv } from '@finsam/kit/config';
+import type { HttpRefusal } from '@finsam/kit/http';
 import type { AuthenticatedUser } from './authentication.ts';
 
 /**

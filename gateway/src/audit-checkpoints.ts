@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { request, type Dispatcher } from 'undici';
-import { chainHead, type AuditDb } from '../../subgraphs/shared/src/audit.ts';
+import { chainHead, type AuditDb } from '@finsam/kit/audit';
 import {
   CHECKPOINT_PATH, isChainHead, keepCheckpoint, latestCheckpointOf, signCheckpoint, type Checkpoint,
-} from '../../subgraphs/shared/src/audit-checkpoint.ts';
-import { intFromEnv } from '../../subgraphs/shared/src/config.ts';
-import type { GatewaySigningKey } from '../../subgraphs/shared/src/gateway-token.ts';
-import type { Logger } from '../../subgraphs/shared/src/logger.ts';
+} from '@finsam/kit/audit-checkpoint';
+import { intFromEnv } from '@finsam/kit/config';
+import type { GatewaySigningKey } from '@finsam/kit/gateway-token';
+import type { Logger } from '@finsam/kit/logger';
 
 /** `AUDIT_CHECKPOINT_INTERVAL_MS`, 60 s by default; 0 leaves only the checkpoints at start and at a clean stop. */
 export const auditCheckpointIntervalMs = (env: NodeJS.ProcessEnv) => intFromEnv('AUDIT_CHECKPOINT_INTERVAL_MS', 60_000, env);
@@ -18,7 +18,7 @@ export interface CheckpointRound {
 }
 
 /**
- * The gateway's part of anchoring the audit chains (subgraphs/shared/src/audit-checkpoint.ts):
+ * The gateway's part of anchoring the audit chains (subgraphs/kit/src/audit-checkpoint.ts):
  * at start, every interval and at a clean stop, it exchanges chain heads with each subgraph.
  * A subgraph that does not answer is logged and asked again next time; serving goes on.
  */

@@ -9,11 +9,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { verifyChain, type AuditDb, type ChainAnchor } from '../../subgraphs/shared/src/audit.ts';
-import { heldCheckpoints } from '../../subgraphs/shared/src/audit-checkpoint.ts';
-import { gatewayPublicKeys } from '../../subgraphs/shared/src/gateway-token.ts';
-import { SUBGRAPH_NAMES, dataDir } from '../../subgraphs/shared/src/config.ts';
-import { databaseUrlFor, openExisting } from '../../subgraphs/shared/src/database.ts';
+import { verifyChain, type AuditDb, type ChainAnchor } from '@finsam/kit/audit';
+import { heldCheckpoints } from '@finsam/kit/audit-checkpoint';
+import { gatewayPublicKeys } from '@finsam/kit/gateway-token';
+import { SUBGRAPH_NAMES, dataDir } from '@finsam/kit/config';
+import { databaseUrlFor, openExisting } from '@finsam/kit/database';
 
 const [command] = process.argv.slice(2);
 if (command !== 'verify') {

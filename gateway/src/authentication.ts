@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { isRole, type Purpose, type Role } from '../../subgraphs/shared/src/caller.ts';
-import { failure, success, type Result } from '../../subgraphs/shared/src/errors.ts';
-import { ExpiringCache } from '../../subgraphs/shared/src/expiring-cache.ts';
+import { isRole, type Purpose, type Role } from '@finsam/kit/caller';
+import { failure, success, type Result } from '@finsam/kit/errors';
+import { ExpiringCache } from '@finsam/kit/expiring-cache';
 import { DEFAULT_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, loadOrCreateDevIssuer } from './dev-issuer.ts';
 import { checkTokenTimes, purposeOfToken, USER_TOKEN_CLOCK_TOLERANCE_SECONDS } from './token-rules.ts';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readBody, sendError, sendJson } from '../../subgraphs/shared/src/http.ts';
+import { readBody, sendError, sendJson } from '@finsam/kit/http';
 import { mintDevToken } from './dev-issuer.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Caller } from '../../subgraphs/shared/src/caller.ts';
+import type { Caller } from '@finsam/kit/caller';
 import type { AuthenticatedUser } from './authentication.ts';
 
 /** Per request at the gateway: who asks, and the id that follows the request into every subgraph and log. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import type { Role } from '../../subgraphs/shared/src/caller.ts';
+import type { Role } from '@finsam/kit/caller';
 import { checkTokenTimes, purposeOfToken } from './token-rules.ts';
 
 /**

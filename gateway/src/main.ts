@@ -1,5 +1,5 @@
-import { intFromEnv, listenHost } from '../../subgraphs/shared/src/config.ts';
-import { listen } from '../../subgraphs/shared/src/http.ts';
+import { intFromEnv, listenHost } from '@finsam/kit/config';
+import { listen } from '@finsam/kit/http';
 import { buildGateway } from './gateway.ts';
 
 const gateway = await buildGateway();

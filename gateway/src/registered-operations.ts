@@ -4,11 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } from 'graphql';
 import { Counter } from 'prom-client';
-import type { AuditLog } from '../../subgraphs/shared/src/audit.ts';
-import type { Role } from '../../subgraphs/shared/src/caller.ts';
-import type { HttpRefusal, PreparedRequest } from '../../subgraphs/shared/src/http.ts';
-import type { Logger } from '../../subgraphs/shared/src/logger.ts';
-import type { ProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
+import type { AuditLog } from '@finsam/kit/audit';
+import type { Role } from '@finsam/kit/caller';
+import type { HttpRefusal, PreparedRequest } from '@finsam/kit/http';
+import type { Logger } from '@finsam/kit/logger';
+import type { ProcessMetrics } from '@finsam/kit/metrics';
 import { callerOf, type GatewayContext } from './context.ts';
 import { LIMITS } from './limits.ts';
 

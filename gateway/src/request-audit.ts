@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import { AuditLog, type AuditDecision } from '../../subgraphs/shared/src/audit.ts';
-import type { Logger } from '../../subgraphs/shared/src/logger.ts';
+import { AuditLog, type AuditDecision } from '@finsam/kit/audit';
+import type { Logger } from '@finsam/kit/logger';
 import { callerOf, type GatewayContext } from './context.ts';
 
 /**

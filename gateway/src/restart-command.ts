@@ -1,4 +1,4 @@
-import { dataDir, environmentVariableNames } from '../../subgraphs/shared/src/config.ts';
+import { dataDir, environmentVariableNames } from '@finsam/kit/config';
 
 /** Variables whose value is a secret (a token, a database password in a URL): named, never printed. */
 const SECRET = /^METRICS_TOKEN$|DATABASE_URL$/;

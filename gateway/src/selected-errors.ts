@@ -5,7 +5,7 @@ import {
   type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
-import type { Logger } from '../../subgraphs/shared/src/logger.ts';
+import type { Logger } from '@finsam/kit/logger';
 import type { GatewayContext } from './context.ts';
 
 // Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's

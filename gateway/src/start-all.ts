@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl } from '../../subgraphs/shared/src/config.ts';
+import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl } from '@finsam/kit/config';
 import { readManifest, requestByHash } from './registered-operations.ts';
 import { restartCommand } from './restart-command.ts';
 

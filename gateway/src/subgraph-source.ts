@@ -2,9 +2,9 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { request, type Dispatcher } from 'undici';
-import type { GatewayTokens } from '../../subgraphs/shared/src/gateway-token.ts';
-import type { Logger } from '../../subgraphs/shared/src/logger.ts';
-import { connectionFailure, internalAgent } from '../../subgraphs/shared/src/tls.ts';
+import type { GatewayTokens } from '@finsam/kit/gateway-token';
+import type { Logger } from '@finsam/kit/logger';
+import { connectionFailure, internalAgent } from '@finsam/kit/tls';
 import { callerOf, type GatewayContext } from './context.ts';
 
 export interface SubgraphSourceOptions {

@@ -6,8 +6,8 @@
  * The gateway's rules hold here too (token-rules.ts): a purpose of the role, at most 12 h.
  */
 import { parseArgs } from 'node:util';
-import { PURPOSES_BY_ROLE, ROLES, isRole } from '../../subgraphs/shared/src/caller.ts';
-import { dataDir } from '../../subgraphs/shared/src/config.ts';
+import { PURPOSES_BY_ROLE, ROLES, isRole } from '@finsam/kit/caller';
+import { dataDir } from '@finsam/kit/config';
 import { mintDevToken } from './dev-issuer.ts';
 
 const purposes = ROLES.map((role) => `${role}: ${PURPOSES_BY_ROLE[role].join('|')}`).join('; ');

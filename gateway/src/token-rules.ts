@@ -1,5 +1,5 @@
-import { PURPOSES_BY_ROLE, defaultPurpose, isPurposeOf, type Purpose, type Role } from '../../subgraphs/shared/src/caller.ts';
-import { failure, success, type Result } from '../../subgraphs/shared/src/errors.ts';
+import { PURPOSES_BY_ROLE, defaultPurpose, isPurposeOf, type Purpose, type Role } from '@finsam/kit/caller';
+import { failure, success, type Result } from '@finsam/kit/errors';
 
 /**
  * What the gateway requires of a user token beyond its signature (docs/tokens-and-consent.md).

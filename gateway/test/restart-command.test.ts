@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DATA_DIR, dataDir } from '../../subgraphs/shared/src/config.ts';
+import { DEFAULT_DATA_DIR, dataDir } from '@finsam/kit/config';
 import { restartCommand } from '../src/restart-command.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -17,7 +17,7 @@ describe('DATA_DIR', () => {
   });
 
   it('is the same folder for a command started in another directory', () => {
-    const config = pathToFileURL(path.join(ROOT, 'subgraphs/shared/src/config.ts')).href;
+    const config = pathToFileURL(path.join(ROOT, 'subgraphs/kit/src/config.ts')).href;
     const printed = execFileSync(process.execPath, ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e',
       `const { dataDir } = await import(${JSON.stringify(config)}); console.log(dataDir({}));`], { cwd: os.tmpdir(), encoding: 'utf8' });
     expect(printed.trim()).toBe(path.join(ROOT, '.data'));

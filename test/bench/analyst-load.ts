@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { mintDevToken } from '../../gateway/src/dev-issuer.ts';
-import { SUBGRAPH_NAMES, intFromEnv } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+import { mintDevToken } from '@finsam/gateway/dev-issuer';
+import { SUBGRAPH_NAMES, intFromEnv } from '@finsam/kit/config';
+import { todayIso } from '@finsam/kit/dates';
+import { generatePopulation } from '@finsam/kit/population/generate';
 
 type Post = (url: string, authorization: string, query: string, variables: Record<string, unknown>) =>
   Promise<{ status: number; body: { data?: any; errors?: { message?: string; extensions?: Record<string, unknown> }[] } }>;

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request, type Dispatcher } from 'undici';
-import { intFromEnv } from '../../subgraphs/shared/src/config.ts';
+import { intFromEnv } from '@finsam/kit/config';
 
 export interface FloodTarget {
   gateway: string;

@@ -7,9 +7,9 @@
  */
 import { chromium } from 'playwright-core';
 import { buildClient } from '../../client/build.ts';
-import { intFromEnv } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+import { intFromEnv } from '@finsam/kit/config';
+import { todayIso } from '@finsam/kit/dates';
+import { generatePopulation } from '@finsam/kit/population/generate';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway } from '../../gateway/src/gateway.ts';
-import { SUBGRAPH_NAMES, envPrefix, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
-import { listen } from '../../subgraphs/shared/src/http.ts';
+import { buildGateway } from '@finsam/gateway';
+import { SUBGRAPH_NAMES, envPrefix, type SubgraphName } from '@finsam/kit/config';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { listen } from '@finsam/kit/http';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 import { proxy } from '../support/slow-proxy.ts';
 

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
-import { addDays, todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { writtenForms } from '../../subgraphs/shared/src/personnummer.ts';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { addDays, todayIso } from '@finsam/kit/dates';
+import { writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const OPERATIONS_DIR = path.join(import.meta.dirname, '../../schema/operations');

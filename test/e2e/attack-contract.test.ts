@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
-import { makePersonnummer, writtenForms } from '../../subgraphs/shared/src/personnummer.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
+import { todayIso } from '@finsam/kit/dates';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { makePersonnummer, writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 /**

@@ -2,8 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, exportJWK, SignJWT, type JWTHeaderParameters } from 'jose';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../subgraphs/shared/src/caller.ts';
-import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
+import type { Role } from '@finsam/kit/caller';
+import type { SubgraphName } from '@finsam/kit/config';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 import { auditRowsOfRequest, callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
 

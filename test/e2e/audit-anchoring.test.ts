@@ -5,11 +5,11 @@ import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordHash, type AuditDb, type AuditRow } from '../../subgraphs/shared/src/audit.ts';
-import { CHECKPOINT_PATH, CHECKPOINT_TYPE, signCheckpoint } from '../../subgraphs/shared/src/audit-checkpoint.ts';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { GATEWAY_ISSUER, loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { recordHash, type AuditDb, type AuditRow } from '@finsam/kit/audit';
+import { CHECKPOINT_PATH, CHECKPOINT_TYPE, signCheckpoint } from '@finsam/kit/audit-checkpoint';
+import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
+import { GATEWAY_ISSUER, loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const root = path.join(import.meta.dirname, '../..');

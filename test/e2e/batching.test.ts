@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBGRAPH_NAMES } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
+import { SUBGRAPH_NAMES } from '@finsam/kit/config';
+import { todayIso } from '@finsam/kit/dates';
+import { generatePopulation } from '@finsam/kit/population/generate';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 /** Every sector field and the signals, for a page of a caseload: the widest thing a coordinator asks. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { todayIso } from '@finsam/kit/dates';
 import { countCells } from '../support/counts.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeAuditTrailId } from '../../subgraphs/shared/src/audit-trail.ts';
-import { addDays, todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { makePersonnummer } from '../../subgraphs/shared/src/personnummer.ts';
-import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { encodeAuditTrailId } from '@finsam/kit/audit-trail';
+import { addDays, todayIso } from '@finsam/kit/dates';
+import { makePersonnummer } from '@finsam/kit/personnummer';
+import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/kit/population/fixtures';
 import { startGraph, type GraphQLResponse, type TestGraph } from '../support/graph.ts';
 import { callSubgraph } from '../support/subgraph-caller.ts';
 

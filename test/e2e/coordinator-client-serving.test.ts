@@ -6,10 +6,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../client/build.ts';
-import { buildGateway } from '../../gateway/src/gateway.ts';
-import { clientAppRoutes } from '../../gateway/src/client-app.ts';
-import { SUBGRAPH_NAMES, envPrefix } from '../../subgraphs/shared/src/config.ts';
-import { listen, type RunningServer } from '../../subgraphs/shared/src/http.ts';
+import { buildGateway } from '@finsam/gateway';
+import { clientAppRoutes } from '@finsam/gateway/client-app';
+import { SUBGRAPH_NAMES, envPrefix } from '@finsam/kit/config';
+import { listen, type RunningServer } from '@finsam/kit/http';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const root = path.join(import.meta.dirname, '../..');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../client/build.ts';
-import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '../../subgraphs/shared/src/population/fixtures.ts';
-import { writtenForms } from '../../subgraphs/shared/src/personnummer.ts';
+import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/kit/population/fixtures';
+import { writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 /** Debian's chromium (installed by .ci/run); without it the browser test is skipped outside CI. */

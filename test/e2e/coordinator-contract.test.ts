@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '../../subgraphs/shared/src/population/fixtures.ts';
-import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
-import { writtenForms } from '../../subgraphs/shared/src/personnummer.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
+import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/kit/population/fixtures';
+import { generatePopulation } from '@finsam/kit/population/generate';
+import { writtenForms } from '@finsam/kit/personnummer';
+import { todayIso } from '@finsam/kit/dates';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const operation = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../../schema/operations', `${name}.graphql`), 'utf8');

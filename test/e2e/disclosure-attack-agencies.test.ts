@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, covers, monthOf, todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { icd10Chapter } from '../../subgraphs/shared/src/icd10.ts';
-import { SeededRandom } from '../../subgraphs/shared/src/random.ts';
+import { addMonths, covers, monthOf, todayIso } from '@finsam/kit/dates';
+import { icd10Chapter } from '@finsam/kit/icd10';
+import { SeededRandom } from '@finsam/kit/random';
 import { binomialBound, conditionsOf, filterOf, has, matches, subsets, NO_ALLOWANCE_LIMITS, readRegister, type Condition, type Participation } from '../support/attacker.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../subgraphs/shared/src/random.ts';
+import { SeededRandom } from '@finsam/kit/random';
 import { binomialBound, conditionsOf, filterOf, has, matches, subsets, NO_ALLOWANCE_LIMITS, readRegister, type Attribute, type Condition, type Participation } from '../support/attacker.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 

@@ -4,8 +4,8 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const PERSON_OVERVIEW = fs.readFileSync(path.join(import.meta.dirname, '../../schema/operations/PersonOverview.graphql'), 'utf8');

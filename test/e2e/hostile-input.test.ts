@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBGRAPH_NAMES } from '../../subgraphs/shared/src/config.ts';
-import { addDays, todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { SUBGRAPH_NAMES } from '@finsam/kit/config';
+import { addDays, todayIso } from '@finsam/kit/dates';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 interface HostileRequest {

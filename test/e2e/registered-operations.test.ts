@@ -6,8 +6,8 @@ import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { addTypenameToDocument, print } from '@apollo/client/utilities';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
-import { SUBGRAPH_NAMES } from '../../subgraphs/shared/src/config.ts';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 /**

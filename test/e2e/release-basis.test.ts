@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { generatePopulation } from '../../subgraphs/shared/src/population/generate.ts';
-import { loadOrCreateCoordinationKey, signPersonBases, type PersonEvidence } from '../../subgraphs/shared/src/release-basis.ts';
+import type { SubgraphName } from '@finsam/kit/config';
+import { todayIso } from '@finsam/kit/dates';
+import { generatePopulation } from '@finsam/kit/population/generate';
+import { loadOrCreateCoordinationKey, signPersonBases, type PersonEvidence } from '@finsam/kit/release-basis';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 import { auditRowsOfRequest, callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../support/subgraph-caller.ts';
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway } from '../../gateway/src/gateway.ts';
-import { envPrefix } from '../../subgraphs/shared/src/config.ts';
-import { listen } from '../../subgraphs/shared/src/http.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { buildGateway } from '@finsam/gateway';
+import { envPrefix } from '@finsam/kit/config';
+import { listen } from '@finsam/kit/http';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 import { proxy } from '../support/slow-proxy.ts';
 

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addDays, todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { addDays, todayIso } from '@finsam/kit/dates';
+import { loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { freePort } from '../support/free-port.ts';
 
 const root = path.join(import.meta.dirname, '../..');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SUBGRAPH_NAMES, envPrefix } from '../../subgraphs/shared/src/config.ts';
+import { SUBGRAPH_NAMES, envPrefix } from '@finsam/kit/config';
 import { freePort } from '../support/free-port.ts';
 
 const root = path.join(import.meta.dirname, '../..');

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway } from '../../gateway/src/gateway.ts';
-import { SUBGRAPH_NAMES, envPrefix } from '../../subgraphs/shared/src/config.ts';
-import { gatewayKeySetFile } from '../../subgraphs/shared/src/gateway-token.ts';
-import { listen } from '../../subgraphs/shared/src/http.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { buildGateway } from '@finsam/gateway';
+import { SUBGRAPH_NAMES, envPrefix } from '@finsam/kit/config';
+import { gatewayKeySetFile } from '@finsam/kit/gateway-token';
+import { listen } from '@finsam/kit/http';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { startGraph, type GraphQLResponse, type TestGraph } from '../support/graph.ts';
-import { testCertificates } from '../support/tls-certificates.ts';
+import { testCertificates } from '@finsam/kit/testing/tls-certificates';
 
 const PERSON_OVERVIEW = fs.readFileSync(path.join(import.meta.dirname, '../../schema/operations/PersonOverview.graphql'), 'utf8');
 const SECTORS = ['sicknessInsurance', 'employment', 'socialServices', 'care'] as const;

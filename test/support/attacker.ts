@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { ageBand } from '../../subgraphs/coordination/src/follow-up.ts';
+import { ageBand } from '@finsam/coordination/follow-up';
 
 /**
  * What the attacker tests (test/e2e/disclosure-attack*.test.ts) share: the analyst's knowledge of

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { listen } from '../../subgraphs/shared/src/http.ts';
-import { testCertificates } from './tls-certificates.ts';
+import { listen } from '@finsam/kit/http';
+import { testCertificates } from '@finsam/kit/testing/tls-certificates';
 
 /**
  * A loopback HTTP proxy in front of a real subgraph that waits for `beforeForwarding` before

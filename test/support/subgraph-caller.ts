@@ -1,7 +1,7 @@
-import { defaultPurpose, type Role } from '../../subgraphs/shared/src/caller.ts';
-import type { SubgraphName } from '../../subgraphs/shared/src/config.ts';
-import { todayIso } from '../../subgraphs/shared/src/dates.ts';
-import { loadOrCreateGatewayKey, signGatewayToken } from '../../subgraphs/shared/src/gateway-token.ts';
+import { defaultPurpose, type Role } from '@finsam/kit/caller';
+import type { SubgraphName } from '@finsam/kit/config';
+import { todayIso } from '@finsam/kit/dates';
+import { loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
 import type { TestGraph } from './graph.ts';
 
 /**

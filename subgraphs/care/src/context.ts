@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
-import { listLoader, singleLoader } from '../../shared/src/loaders.ts';
+import type { SubgraphRequest } from '@finsam/kit/subgraph';
+import { listLoader, singleLoader } from '@finsam/kit/loaders';
 import { certificatesOfPersons, contactsOfPersons, rehabilitationCoordinatorsOfPersons, type CareDb } from './data.ts';
 
 export type CareContext = ReturnType<typeof createContext>;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { insertInChunks } from '../../shared/src/database.ts';
-import type { Population } from '../../shared/src/population/types.ts';
+import { insertInChunks } from '@finsam/kit/database';
+import type { Population } from '@finsam/kit/population/types';
 import type { CareDb } from './data.ts';
 
 /** Writes the region's part of the synthetic population. */

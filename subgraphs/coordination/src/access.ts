@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AuditEntry } from '../../shared/src/audit.ts';
-import { failure, success, type Result } from '../../shared/src/errors.ts';
-import { selectedFieldPaths } from '../../shared/src/field-paths.ts';
-import { parsePersonnummer } from '../../shared/src/personnummer.ts';
+import type { AuditEntry } from '@finsam/kit/audit';
+import { failure, success, type Result } from '@finsam/kit/errors';
+import { selectedFieldPaths } from '@finsam/kit/field-paths';
+import { parsePersonnummer } from '@finsam/kit/personnummer';
 import type { CoordinationContext } from './context.ts';
 import { personnummerOfId, type PersonRow } from './data.ts';
 import { PERSON_ID } from './migrations.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Kysely } from 'kysely';
-import { intFromEnv } from '../../shared/src/config.ts';
+import { intFromEnv } from '@finsam/kit/config';
 import type { CoordinationContext } from './context.ts';
 import type { CoordinationDb } from './data.ts';
 

@@ -1,8 +1,8 @@
-import type { CategoryCount, MembersForAgency } from '../../shared/src/cohort.ts';
-import { publish, publishWithin, type ProtectedCount, type RecordKeys, type Tally } from '../../shared/src/disclosure.ts';
+import type { CategoryCount, MembersForAgency } from '@finsam/kit/cohort';
+import { publish, publishWithin, type ProtectedCount, type RecordKeys, type Tally } from '@finsam/kit/disclosure';
 import {
   CARE_ANSWERS, decodeAnswers, EMPLOYMENT_ANSWERS, SICKNESS_INSURANCE_ANSWERS, SOCIAL_SERVICES_ANSWERS, SPELL_MONTHS, type Answers,
-} from '../../shared/src/signal-statistics.ts';
+} from '@finsam/kit/signal-statistics';
 import type { FollowUpRow } from './data.ts';
 import { SIGNAL_RULES, type SignalCode } from './signals.ts';
 

@@ -1,13 +1,13 @@
 import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import { consentsInForceOf, WHOLE_TABLE_FROM, type ConsentInForce } from '../../shared/src/cohort.ts';
-import { todayIso } from '../../shared/src/dates.ts';
-import { signPersonBases } from '../../shared/src/release-basis.ts';
-import type { RecipientKey, SigningKey } from '../../shared/src/signing-key.ts';
-import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
+import { consentsInForceOf, WHOLE_TABLE_FROM, type ConsentInForce } from '@finsam/kit/cohort';
+import { todayIso } from '@finsam/kit/dates';
+import { signPersonBases } from '@finsam/kit/release-basis';
+import type { RecipientKey, SigningKey } from '@finsam/kit/signing-key';
+import type { SubgraphRequest } from '@finsam/kit/subgraph';
 import { isProtected } from './access.ts';
 import type { AnalystAllowance } from './analyst-allowance.ts';
-import { listLoader, loadEach, singleLoader } from '../../shared/src/loaders.ts';
+import { listLoader, loadEach, singleLoader } from '@finsam/kit/loaders';
 import {
   consentsInForce, consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
   type CoordinationDb, type PersonRow,
@@ -54,7 +54,7 @@ export function createContext(
     loaders,
     /**
      * The consents in force today of a cohort's members, in the hand-over's form
-     * (shared/src/cohort.ts): by key for a small cohort; for a large one everyone's, in one
+     * (kit/src/cohort.ts): by key for a small cohort; for a large one everyone's, in one
      * statement read once per request (the overlap control and the hand-over both ask).
      */
     /** The basis coordination signs for an agency to release a person's data under (the person already checked to be in the caseload). */

@@ -1,7 +1,7 @@
-import { daysBetween } from '../../shared/src/dates.ts';
+import { daysBetween } from '@finsam/kit/dates';
 import {
   addContributor, DEFAULT_THRESHOLD, emptyTally, protectedMedian, protectedShare, publish, publishWithin, type ProtectedCount, type RecordKeys, type Tally,
-} from '../../shared/src/disclosure.ts';
+} from '@finsam/kit/disclosure';
 import type { FollowUpRow } from './data.ts';
 import { ageOn } from './resolvers/person.ts';
 

@@ -1,4 +1,4 @@
-import { startSubgraph } from '../../shared/src/subgraph.ts';
+import { startSubgraph } from '@finsam/kit/subgraph';
 import { buildCoordination } from './subgraph.ts';
 
 await startSubgraph(buildCoordination);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Migrations } from '../../shared/src/database.ts';
+import type { Migrations } from '@finsam/kit/database';
 
 /** Versioned schema of the samordningsförbund's store; never edit an applied migration, add one. */
 export const migrations: Migrations = {

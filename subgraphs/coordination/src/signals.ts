@@ -1,9 +1,9 @@
-import { addDays, addMonths, covers, daysBetween, monthOf, overlaps, type IsoDate } from '../../shared/src/dates.ts';
-import type { Agency } from '../../shared/src/population/types.ts';
+import { addDays, addMonths, covers, daysBetween, monthOf, overlaps, type IsoDate } from '@finsam/kit/dates';
+import type { Agency } from '@finsam/kit/population/types';
 import {
   LOOKBACK_DAYS, REGISTRATION_WINDOW_DAYS,
   type CareFacts, type EmploymentFacts, type SicknessCaseFacts, type SicknessInsuranceFacts, type SocialServicesFacts,
-} from '../../shared/src/signal-statistics.ts';
+} from '@finsam/kit/signal-statistics';
 
 /**
  * Signals that a person is falling between the chairs. Each rule reads more than one sector,

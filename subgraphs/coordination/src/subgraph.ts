@@ -1,9 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { dataDir } from '../../shared/src/config.ts';
-import { sendJson } from '../../shared/src/http.ts';
-import { loadOrCreateCoordinationKey } from '../../shared/src/release-basis.ts';
-import { recipientKeys } from '../../shared/src/signing-key.ts';
-import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '../../shared/src/subgraph.ts';
+import { dataDir } from '@finsam/kit/config';
+import { sendJson } from '@finsam/kit/http';
+import { loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
+import { recipientKeys } from '@finsam/kit/signing-key';
+import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { AnalystAllowance, allowanceSettings } from './analyst-allowance.ts';
 import { createContext, type CoordinationContext } from './context.ts';
 import { followUpSnapshot, type CoordinationDb } from './data.ts';

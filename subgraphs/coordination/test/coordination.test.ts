@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
-import { serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { serveSubgraph } from '@finsam/kit/testing/subgraph-client';
 import { buildCoordination } from '../src/subgraph.ts';
 
 describe('coordination subgraph', () => {

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { consentsInForceOf, handOverAll, readHandedOver } from '../../shared/src/cohort.ts';
-import type { ConsentEvidence } from '../../shared/src/consent.ts';
-import { todayIso } from '../../shared/src/dates.ts';
-import { generatePopulation } from '../../shared/src/population/generate.ts';
-import type { PersonProfile } from '../../shared/src/population/types.ts';
+import { consentsInForceOf, handOverAll, readHandedOver } from '@finsam/kit/cohort';
+import type { ConsentEvidence } from '@finsam/kit/consent';
+import { todayIso } from '@finsam/kit/dates';
+import { generatePopulation } from '@finsam/kit/population/generate';
+import type { PersonProfile } from '@finsam/kit/population/types';
 import {
   Answers, answerCare, answerEmployment, answerSicknessInsurance, answerSocialServices,
   CARE_ANSWERS, EMPLOYMENT_ANSWERS, SICKNESS_INSURANCE_ANSWERS, SOCIAL_SERVICES_ANSWERS,
   type CareFacts, type EmploymentFacts, type SicknessInsuranceFacts, type SocialServicesFacts,
-} from '../../shared/src/signal-statistics.ts';
-import { dayInRehabilitationChain } from '../../sickness-insurance/src/resolvers/sickness-benefit-case.ts';
-import { reasonForNeed } from '../../social-services/src/reasons-for-need.ts';
+} from '@finsam/kit/signal-statistics';
+import { dayInRehabilitationChain } from '@finsam/sickness-insurance/rehabilitation-chain';
+import { reasonForNeed } from '@finsam/social-services/reasons-for-need';
 import { SIGNAL_CODES, STATISTICS_RULES } from '../src/cohort-signals.ts';
 import { computeSignals, type SignalCode } from '../src/signals.ts';
 

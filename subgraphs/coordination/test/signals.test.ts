@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { SIGNAL_FIXTURES, FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
-import { generatePopulation } from '../../shared/src/population/generate.ts';
-import type { PersonProfile } from '../../shared/src/population/types.ts';
-import { dayInRehabilitationChain } from '../../sickness-insurance/src/resolvers/sickness-benefit-case.ts';
-import reasons from '../../social-services/src/reasons-for-need.json' with { type: 'json' };
+import { SIGNAL_FIXTURES, FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { generatePopulation } from '@finsam/kit/population/generate';
+import type { PersonProfile } from '@finsam/kit/population/types';
+import { dayInRehabilitationChain } from '@finsam/sickness-insurance/rehabilitation-chain';
+import reasons from '@finsam/social-services/reasons-for-need.json' with { type: 'json' };
 import { computeSignals, type SectorFacts, type SicknessCaseFacts } from '../src/signals.ts';
 
 const today = '2026-06-15';

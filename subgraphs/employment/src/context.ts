@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
-import { addMonths, monthOf, todayIso } from '../../shared/src/dates.ts';
-import { listLoader } from '../../shared/src/loaders.ts';
+import type { SubgraphRequest } from '@finsam/kit/subgraph';
+import { addMonths, monthOf, todayIso } from '@finsam/kit/dates';
+import { listLoader } from '@finsam/kit/loaders';
 import { activityReportsOfPersons, programmesOfPersons, registrationsOfPersons, type EmploymentDb } from './data.ts';
 
 /** Activity reports are shown for the last six months. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '../../shared/src/population/fixtures.ts';
-import { personEntities, serveSubgraph } from '../../shared/test/support/subgraph-client.ts';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { personEntities, serveSubgraph } from '@finsam/kit/testing/subgraph-client';
 import { buildEmployment } from '../src/subgraph.ts';
 
 const EMPLOYMENT = personEntities(`employment {

@@ -1,4 +1,4 @@
-import { startSubgraph } from '../../shared/src/subgraph.ts';
+import { startSubgraph } from '@finsam/kit/subgraph';
 import { buildSicknessInsurance } from './subgraph.ts';
 
 await startSubgraph(buildSicknessInsurance);

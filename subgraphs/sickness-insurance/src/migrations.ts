@@ -1,4 +1,4 @@
-import type { Migrations } from '../../shared/src/database.ts';
+import type { Migrations } from '@finsam/kit/database';
 
 /** Versioned schema of Försäkringskassan's store; never edit an applied migration, add one. */
 export const migrations: Migrations = {

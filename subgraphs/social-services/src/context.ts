@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { SubgraphRequest } from '../../shared/src/subgraph.ts';
-import { listLoader } from '../../shared/src/loaders.ts';
+import type { SubgraphRequest } from '@finsam/kit/subgraph';
+import { listLoader } from '@finsam/kit/loaders';
 import { assistanceMonthsOfPersons, measuresOfPersons, type SocialServicesDb } from './data.ts';
 
 export type SocialServicesContext = ReturnType<typeof createContext>;

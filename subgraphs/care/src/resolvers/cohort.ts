@@ -1,9 +1,9 @@
-import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
-import { covers, todayIso } from '../../../shared/src/dates.ts';
-import { ICD10_CHAPTER_NAMES, icd10Chapter, UNKNOWN_CHAPTER } from '../../../shared/src/icd10.ts';
-import type { CertificateProfile } from '../../../shared/src/population/types.ts';
-import { loadEach } from '../../../shared/src/loaders.ts';
-import { Answers, answerCare, CARE_ANSWERS } from '../../../shared/src/signal-statistics.ts';
+import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
+import { covers, todayIso } from '@finsam/kit/dates';
+import { ICD10_CHAPTER_NAMES, icd10Chapter, UNKNOWN_CHAPTER } from '@finsam/kit/icd10';
+import type { CertificateProfile } from '@finsam/kit/population/types';
+import { loadEach } from '@finsam/kit/loaders';
+import { Answers, answerCare, CARE_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { CareContext } from '../context.ts';
 
 export const cohortResolvers = {

@@ -1,5 +1,5 @@
-import { icd10Chapter } from '../../../shared/src/icd10.ts';
-import type { CertificateProfile } from '../../../shared/src/population/types.ts';
+import { icd10Chapter } from '@finsam/kit/icd10';
+import type { CertificateProfile } from '@finsam/kit/population/types';
 import type { CertificateRow } from '../data.ts';
 
 export const medicalCertificateResolvers = {

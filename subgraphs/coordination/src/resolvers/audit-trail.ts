@@ -1,5 +1,5 @@
-import { auditRecordsForAuditor, decodeAuditTrailId, type AuditRecordView } from '../../../shared/src/audit-trail.ts';
-import { valueOrThrow } from '../../../shared/src/errors.ts';
+import { auditRecordsForAuditor, decodeAuditTrailId, type AuditRecordView } from '@finsam/kit/audit-trail';
+import { valueOrThrow } from '@finsam/kit/errors';
 import type { CoordinationContext } from '../context.ts';
 
 /** The extract as the query plan hands it back, with each agency's records it required. */

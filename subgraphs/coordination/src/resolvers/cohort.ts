@@ -1,8 +1,8 @@
-import { releasedSet } from '../../../shared/src/audit.ts';
-import { handOverAll } from '../../../shared/src/cohort.ts';
-import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
-import type { Agency } from '../../../shared/src/population/types.ts';
-import { signCohortBasis } from '../../../shared/src/release-basis.ts';
+import { releasedSet } from '@finsam/kit/audit';
+import { handOverAll } from '@finsam/kit/cohort';
+import { failure, valueOrThrow } from '@finsam/kit/errors';
+import type { Agency } from '@finsam/kit/population/types';
+import { signCohortBasis } from '@finsam/kit/release-basis';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -14,7 +14,7 @@ const AGENCIES: Record<keyof HandedOverLists, Agency> = {
 
 /**
  * The four lists for a cohort's members, made once per request however many agencies are asked:
- * each agency's consenting members with the one consent that covers it (shared/src/cohort.ts).
+ * each agency's consenting members with the one consent that covers it (kit/src/cohort.ts).
  */
 async function handedOverLists(members: readonly string[], ctx: CoordinationContext): Promise<HandedOverLists> {
   const lists = handOverAll(Object.values(AGENCIES), members, await ctx.consentsInForceOf(members));
@@ -57,7 +57,7 @@ const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.
  * covers it: that a person takes part in an intervention (under a priority group such as mental
  * ill health) is itself coordination's data about the person, and leaves it only under consent,
  * as a person's data does. The list goes signed for that agency, this analyst and this request
- * (shared/src/release-basis.ts): an agency counts no list coordination did not make.
+ * (kit/src/release-basis.ts): an agency counts no list coordination did not make.
  */
 function membersFor(field: keyof HandedOverLists) {
   return async (cohort: { id: string; members: string[] }, _args: unknown, ctx: CoordinationContext): Promise<string> => {

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { todayIso } from '../../../shared/src/dates.ts';
-import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
-import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
+import { todayIso } from '@finsam/kit/dates';
+import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
+import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import { caseloadPage, caseloadSize, personnummerOfId, type CoordinatorRow } from '../data.ts';

@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { protectedCount } from '../../../shared/src/cohort.ts';
-import { addDays, dateProblem } from '../../../shared/src/dates.ts';
-import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
-import { AGENCIES, type Agency } from '../../../shared/src/population/types.ts';
+import { protectedCount } from '@finsam/kit/cohort';
+import { addDays, dateProblem } from '@finsam/kit/dates';
+import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
+import { AGENCIES, type Agency } from '@finsam/kit/population/types';
 import { admitStatisticsQuery } from '../analyst-allowance.ts';
 import type { CoordinationContext } from '../context.ts';
 import { followUpSnapshot, interventionsRunning, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';

@@ -1,4 +1,4 @@
-import { mergeResolverMaps } from '../../../shared/src/subgraph.ts';
+import { mergeResolverMaps } from '@finsam/kit/subgraph';
 import { auditTrailResolvers } from './audit-trail.ts';
 import { cohortResolvers } from './cohort.ts';
 import { coordinatorResolvers } from './coordinator.ts';

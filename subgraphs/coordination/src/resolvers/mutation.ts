@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
-import { AGENCIES } from '../../../shared/src/population/types.ts';
-import { addDays, dateProblem, todayIso } from '../../../shared/src/dates.ts';
-import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
+import { selectedFieldPaths } from '@finsam/kit/field-paths';
+import { AGENCIES } from '@finsam/kit/population/types';
+import { addDays, dateProblem, todayIso } from '@finsam/kit/dates';
+import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
 import { isProtected, personReadEntry, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import { consentsById, consentsOfForm, recordConsent, revokeConsent, type Db, type NewConsent, type PersonRow } from '../data.ts';

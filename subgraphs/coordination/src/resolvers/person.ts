@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { todayIso } from '../../../shared/src/dates.ts';
-import { failure, valueOrThrow } from '../../../shared/src/errors.ts';
-import type { ConsentEvidence } from '../../../shared/src/consent.ts';
-import { selectedFieldPaths } from '../../../shared/src/field-paths.ts';
+import { todayIso } from '@finsam/kit/dates';
+import { failure, valueOrThrow } from '@finsam/kit/errors';
+import type { ConsentEvidence } from '@finsam/kit/consent';
+import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { isProtected, personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
@@ -39,7 +39,7 @@ async function personFromPlan(ref: PersonParent, ctx: CoordinationContext, info:
   return { ...ref, row };
 }
 
-/** The basis coordination signs for one agency (shared/src/release-basis.ts); the release itself is logged where the person was reached. */
+/** The basis coordination signs for one agency (kit/src/release-basis.ts); the release itself is logged where the person was reached. */
 const releaseBasisFor = (agency: string) => async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.releaseBasisFor(agency, await rowOf(p, ctx));
 
 /**

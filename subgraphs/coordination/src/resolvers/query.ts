@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { encodeAuditTrailId } from '../../../shared/src/audit-trail.ts';
-import { dateProblem, todayIso } from '../../../shared/src/dates.ts';
-import { failure, success, valueOrThrow, type Result } from '../../../shared/src/errors.ts';
-import { parsePersonnummer } from '../../../shared/src/personnummer.ts';
+import { encodeAuditTrailId } from '@finsam/kit/audit-trail';
+import { dateProblem, todayIso } from '@finsam/kit/dates';
+import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
+import { parsePersonnummer } from '@finsam/kit/personnummer';
 import { personForCaller } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { PersonParent } from './person.ts';

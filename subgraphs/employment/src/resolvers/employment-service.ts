@@ -1,4 +1,4 @@
-import { daysBetween, todayIso } from '../../../shared/src/dates.ts';
+import { daysBetween, todayIso } from '@finsam/kit/dates';
 import type { EmploymentContext } from '../context.ts';
 import type { RegistrationRow } from '../data.ts';
 import { jobSeekerCategory } from '../job-seeker-categories.ts';

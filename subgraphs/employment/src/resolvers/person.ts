@@ -1,5 +1,5 @@
 import { employmentSignalFacts } from './cohort.ts';
-import { agencyEntryResolvers } from '../../../shared/src/release.ts';
+import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { EmploymentContext } from '../context.ts';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */

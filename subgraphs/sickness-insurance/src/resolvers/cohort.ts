@@ -1,7 +1,7 @@
-import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
-import { covers, todayIso } from '../../../shared/src/dates.ts';
-import { loadEach } from '../../../shared/src/loaders.ts';
-import { Answers, answerSicknessInsurance, SICKNESS_INSURANCE_ANSWERS } from '../../../shared/src/signal-statistics.ts';
+import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
+import { covers, todayIso } from '@finsam/kit/dates';
+import { loadEach } from '@finsam/kit/loaders';
+import { Answers, answerSicknessInsurance, SICKNESS_INSURANCE_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { SicknessInsuranceContext } from '../context.ts';
 import { dayInRehabilitationChain, degreeOn } from './sickness-benefit-case.ts';
 

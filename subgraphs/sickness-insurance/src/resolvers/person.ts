@@ -1,5 +1,5 @@
 import { sicknessInsuranceSignalFacts } from './cohort.ts';
-import { agencyEntryResolvers } from '../../../shared/src/release.ts';
+import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow } from '../data.ts';
 

@@ -1,5 +1,5 @@
-import { covers, daysBetween, todayIso } from '../../../shared/src/dates.ts';
-import { icd10Chapter } from '../../../shared/src/icd10.ts';
+import { covers, daysBetween, todayIso } from '@finsam/kit/dates';
+import { icd10Chapter } from '@finsam/kit/icd10';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow, DegreeStepRow } from '../data.ts';
 

@@ -1,7 +1,7 @@
-import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '../../../shared/src/cohort.ts';
-import { addMonths, monthOf, todayIso } from '../../../shared/src/dates.ts';
-import { loadEach } from '../../../shared/src/loaders.ts';
-import { Answers, answerSocialServices, SOCIAL_SERVICES_ANSWERS } from '../../../shared/src/signal-statistics.ts';
+import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
+import { addMonths, monthOf, todayIso } from '@finsam/kit/dates';
+import { loadEach } from '@finsam/kit/loaders';
+import { Answers, answerSocialServices, SOCIAL_SERVICES_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { SocialServicesContext } from '../context.ts';
 import { reasonForNeed } from '../reasons-for-need.ts';
 import { monthsInLastYear } from './social-services.ts';

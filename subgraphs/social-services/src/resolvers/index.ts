@@ -1,4 +1,4 @@
-import { mergeResolverMaps } from '../../../shared/src/subgraph.ts';
+import { mergeResolverMaps } from '@finsam/kit/subgraph';
 import { cohortResolvers } from './cohort.ts';
 import { personResolvers } from './person.ts';
 import { socialServicesResolvers } from './social-services.ts';

@@ -1,5 +1,5 @@
 import { socialServicesSignalFacts } from './cohort.ts';
-import { agencyEntryResolvers } from '../../../shared/src/release.ts';
+import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SocialServicesContext } from '../context.ts';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */

@@ -1,4 +1,4 @@
-import { addMonths, monthOf, todayIso } from '../../../shared/src/dates.ts';
+import { addMonths, monthOf, todayIso } from '@finsam/kit/dates';
 import type { SocialServicesContext } from '../context.ts';
 import type { AssistanceMonthRow, MeasureRow } from '../data.ts';
 import { reasonForNeed } from '../reasons-for-need.ts';

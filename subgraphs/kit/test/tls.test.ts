@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testCertificates } from '../../../test/support/tls-certificates.ts';
+import { testCertificates } from '../src/testing/tls-certificates.ts';
 import { GATEWAY_ISSUER, loadOrCreateGatewayKey, signGatewayToken } from '../src/gateway-token.ts';
 import { listen, sendJson, type RunningServer } from '../src/http.ts';
 import { remoteKeySet, serverCertificate, trustedCa } from '../src/tls.ts';

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultPurpose, type Role } from '../../src/caller.ts';
-import { loadOrCreateGatewayKey, signGatewayToken } from '../../src/gateway-token.ts';
-import { listen } from '../../src/http.ts';
-import { loadOrCreateCoordinationKey, signPersonBases } from '../../src/release-basis.ts';
-import type { BuiltSubgraph, SubgraphOptions } from '../../src/subgraph.ts';
+import { defaultPurpose, type Role } from '../caller.ts';
+import { loadOrCreateGatewayKey, signGatewayToken } from '../gateway-token.ts';
+import { listen } from '../http.ts';
+import { loadOrCreateCoordinationKey, signPersonBases } from '../release-basis.ts';
+import type { BuiltSubgraph, SubgraphOptions } from '../subgraph.ts';
 
 /**
  * One subgraph on a loopback port with a fresh seeded database, called as the gateway would

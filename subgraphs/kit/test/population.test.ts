@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import personnummerPackage from 'personnummer';
-import jobSeekerCategories from '../../employment/src/job-seeker-categories.json' with { type: 'json' };
-import reasonsForNeed from '../../social-services/src/reasons-for-need.json' with { type: 'json' };
+import jobSeekerCategories from '@finsam/employment/job-seeker-categories.json' with { type: 'json' };
+import reasonsForNeed from '@finsam/social-services/reasons-for-need.json' with { type: 'json' };
 import { generatePopulation } from '../src/population/generate.ts';
 import { FIXTURE_PERSONS } from '../src/population/fixtures.ts';
 

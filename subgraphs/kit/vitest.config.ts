@@ -1,0 +1,3 @@
+import { packageTestConfig } from './vitest.package.mjs';
+
+export default packageTestConfig;

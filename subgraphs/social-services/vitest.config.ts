@@ -1,0 +1,3 @@
+import { packageTestConfig } from '@finsam/kit/vitest-config';
+
+export default packageTestConfig;

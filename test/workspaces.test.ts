@@ -1,0 +1,88 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The kit and every subgraph and the gateway are npm workspaces (docs/agency-developers.md): an
+ * agency depends on `@finsam/kit` by name and builds, tests and starts its subgraph alone. That
+ * holds only while no file reaches into another package by a relative path, and each package
+ * declares what it imports.
+ */
+const root = path.join(import.meta.dirname, '..');
+const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as {
+  name: string; workspaces?: string[]; exports?: Record<string, string>; scripts?: Record<string, string>;
+  dependencies?: Record<string, string>; devDependencies?: Record<string, string>;
+};
+const workspaces = manifest('.').workspaces ?? [];
+const packageOf = (file: string) => workspaces.find((w) => file === w || file.startsWith(`${w}/`)) ?? '.';
+const sources = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
+  .split('\n').filter((f) => /\.(ts|tsx|mts|mjs)$/.test(f) && fs.existsSync(path.join(root, f)));
+/** Static and dynamic imports with a literal (or template-literal prefix) specifier. */
+const STATIC_IMPORT = /^\s*(?:(?:import|export)\b[^;'"`]*?\bfrom|import)\s*(['"])([^'"]+)\1/gm;
+const DYNAMIC_IMPORT = /\bimport\(\s*(['"`])([^'"`$]+)/g;
+const importsOf = (file: string) => {
+  const text = fs.readFileSync(path.join(root, file), 'utf8');
+  return [...text.matchAll(STATIC_IMPORT), ...text.matchAll(DYNAMIC_IMPORT)].map((m) => m[2]!);
+};
+const packageName = (specifier: string) => specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+
+describe('workspaces', () => {
+  it('the kit, the five subgraphs and the gateway are workspaces, each with its own test and typecheck', () => {
+    expect(workspaces).toEqual(expect.arrayContaining(['subgraphs/kit', 'subgraphs/care', 'subgraphs/coordination', 'subgraphs/employment',
+      'subgraphs/sickness-insurance', 'subgraphs/social-services', 'gateway']));
+    for (const w of workspaces) {
+      const m = manifest(w);
+      expect(m.name, w).toMatch(/^@finsam\//);
+      expect(Object.keys(m.scripts ?? {}), w).toEqual(expect.arrayContaining(['test', 'typecheck']));
+      for (const [entry, target] of Object.entries(m.exports ?? {})) expect(fs.existsSync(path.join(root, w, target)), `${w} exports ${entry} → ${target}`).toBe(true);
+    }
+  });
+
+  it('one subgraph is type-checked and tested alone: npm -w subgraphs/care test', () => {
+    const run = spawnSync('npm', ['-w', 'subgraphs/care', 'test'], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: 120_000 });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    const printed = stripVTControlCharacters(run.stdout);
+    expect(printed).toMatch(/Test Files\s+\d+ passed/);
+    expect(printed).toContain('care.test.ts');
+  }, 150_000);
+
+  it('no relative import crosses a package', () => {
+    const crossing = sources.flatMap((file) => importsOf(file)
+      .filter((s) => s.startsWith('.'))
+      .map((s) => ({ s, target: path.relative(root, path.resolve(root, path.dirname(file), s)) }))
+      .filter(({ target }) => packageOf(target) !== packageOf(file))
+      .map(({ s, target }) => `${file} imports ${s} (${packageOf(target)})`));
+    expect(crossing).toEqual([]);
+  });
+
+  it('a package is reached only through what it exports, never its src/', () => {
+    const names = new Map(workspaces.map((w) => [manifest(w).name, w]));
+    const wrong = sources.flatMap((file) => importsOf(file).filter((s) => names.has(packageName(s))).flatMap((s) => {
+      const exported = Object.keys(manifest(names.get(packageName(s))!).exports ?? {});
+      const entry = s === packageName(s) ? '.' : `./${s.slice(packageName(s).length + 1)}`;
+      return exported.includes(entry) && !entry.startsWith('./src') ? [] : [`${file} imports ${s}`];
+    }));
+    expect(wrong).toEqual([]);
+  });
+
+  it('each workspace declares every package it imports, at the version the lockfile holds for the whole repository', () => {
+    const builtins = new Set(builtinModules);
+    const top = manifest('.');
+    const rootVersions = { ...top.dependencies, ...top.devDependencies };
+    const problems: string[] = [];
+    for (const w of workspaces) {
+      const m = manifest(w);
+      const declared = { ...m.dependencies, ...m.devDependencies };
+      const used = new Set(sources.filter((f) => packageOf(f) === w).flatMap(importsOf)
+        .filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !builtins.has(packageName(s))).map(packageName));
+      for (const name of used) if (name !== m.name && !declared[name]) problems.push(`${w} imports ${name} without declaring it`);
+      for (const [name, version] of Object.entries(declared)) {
+        if (rootVersions[name] && rootVersions[name] !== version) problems.push(`${w} wants ${name}@${version}, the repository ${rootVersions[name]}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
