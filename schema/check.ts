@@ -260,16 +260,27 @@ function commitOf(ref: string): string | null {
   }
 }
 
-/** The base commit: the one named, or `main`; on a clone without a local `main`, origin/main, else HEAD's first parent. */
+/**
+ * The base commit: the one named; else where this branch left `main` (the merge base of HEAD
+ * and `main`, or `origin/main` on a clone without a local `main`), so that a branch is checked
+ * against what it started from and not against changes landed on main since; else HEAD's first
+ * parent. On main itself the merge base is HEAD: the working tree against the last commit.
+ */
 function resolveBase(named: string | undefined): { ref: string; commit: string } | { error: string } {
   if (named !== undefined) {
     const commit = commitOf(named);
     return commit ? { ref: named, commit } : { error: `--base ${named}: no such commit in this repository` };
   }
-  for (const ref of ['main', 'origin/main', 'HEAD^1']) {
-    const commit = commitOf(ref);
-    if (commit) return { ref, commit };
+  for (const ref of ['main', 'origin/main']) {
+    if (!commitOf(ref)) continue;
+    try {
+      return { ref: `merge base with ${ref}`, commit: git('merge-base', 'HEAD', ref).trim() };
+    } catch {
+      // Unrelated histories: try the next.
+    }
   }
+  const parent = commitOf('HEAD^1');
+  if (parent) return { ref: 'HEAD^1', commit: parent };
   return { error: 'no base to compare with: no `main`, no `origin/main` and HEAD has no parent; name one with --base <ref>' };
 }
 
