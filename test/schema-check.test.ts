@@ -136,4 +136,31 @@ describe('npm run check', () => {
       fs.rmSync(clone, { recursive: true, force: true });
     }
   });
+
+  it('checks a branch against where it left main: a field main added since is not a removal on the branch', () => {
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-check-'));
+    try {
+      execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone]);
+      fs.symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'));
+      const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...args], { cwd: clone, encoding: 'utf8' });
+      git('checkout', '--quiet', '-B', 'main');
+      git('branch', 'feature');
+      // Main moves on: a field added and composed into the committed supergraph.
+      const sdlFile = path.join(clone, 'schema/sickness-insurance.graphql');
+      fs.writeFileSync(sdlFile, fs.readFileSync(sdlFile, 'utf8').replace(ONGOING, `${ONGOING}  "When the person's latest case was decided."\n  latestDecisionDate: String\n`));
+      execFileSync(process.execPath, ['--import', 'tsx', 'schema/compose.ts'], { cwd: clone, encoding: 'utf8' });
+      git('commit', '--quiet', '-am', 'main adds a field');
+      git('checkout', '--quiet', 'feature');
+      const check = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', ...args], { cwd: clone, encoding: 'utf8' });
+
+      const fromMergeBase = check();
+      expect(fromMergeBase.status).toBe(0);
+      expect(fromMergeBase.stdout).toContain('merge base with main');
+      expect(fromMergeBase.stdout).toContain('No changes to the API schema');
+      // Against main's tip, the branch would seem to remove the field.
+      expect(check('--base', 'main').stdout).toMatch(/BREAKING +SicknessInsurance\.latestDecisionDate/);
+    } finally {
+      fs.rmSync(clone, { recursive: true, force: true });
+    }
+  });
 });
