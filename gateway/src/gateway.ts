@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
 import { createAuthenticator } from './authentication.ts';
 import { clientAppRoutes } from './client-app.ts';
+import { fieldUsagePlugin } from './field-usage.ts';
 import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { analystCostLimit, armor, introspectionForAnalystsOnly, tokenLimit } from './limits.ts';
@@ -123,7 +124,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
     validationRules: protection.validationRules,
     plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), tokenLimit(), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger),
       // After the audit plugin, which records every error the subgraphs gave (its read comes first).
-      selectedErrorsPlugin(requiresOf(supergraphSdl), logger)],
+      selectedErrorsPlugin(requiresOf(supergraphSdl), logger),
+      // Last: it counts at executionDidStart, which no request refused by the plugins above reaches.
+      fieldUsagePlugin({ metrics, manifest: operations?.manifest ?? null })],
   }, logger);
   await apollo.start();
 

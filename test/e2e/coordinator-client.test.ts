@@ -257,6 +257,12 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
     expect(await page.locator('h2#consents-heading').count()).toBe(0);
   });
 
+  it('names itself to the gateway: the fields it used are counted under finsam-coordinator (npm run usage)', async () => {
+    const metrics = await graph.metrics('gateway');
+    expect(metrics).toMatch(/^graphql_field_usage_total\{coordinate="Person\.name",operation="Caseload",client="finsam-coordinator"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^graphql_field_usage_total\{coordinate="Query\.person",operation="PersonOverview",client="finsam-coordinator"[^}]*\} [1-9]/m);
+  });
+
   it('sent every request to the gateway\'s origin and left no personnummer in a URL, title, history or storage', async () => {
     expect(requested.length).toBeGreaterThan(10);
     expect(requested.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
