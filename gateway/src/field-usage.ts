@@ -2,8 +2,8 @@ import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import { createRequire } from 'node:module';
 import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { Counter } from 'prom-client';
-import type { ProcessMetrics } from '../../subgraphs/shared/src/metrics.ts';
-import { mayHoldPersonnummer } from '../../subgraphs/shared/src/personnummer.ts';
+import type { ProcessMetrics } from '@finsam/kit/metrics';
+import { mayHoldPersonnummer } from '@finsam/kit/personnummer';
 import type { GatewayContext } from './context.ts';
 import type { OperationManifest } from './registered-operations.ts';
 
@@ -32,6 +32,9 @@ export const MAX_CLIENT_NAMES = 50;
 
 const CLIENT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The client names of this repository's own clients (client/src/apollo.ts). */
+export const RESERVED_CLIENT_NAMES = ['finsam-coordinator'];
+
 /**
  * The client label of a request. The header is the caller's to write, so it is bounded before it
  * becomes a label: a name out of charset or length (which could break out of the exposition
@@ -40,9 +43,16 @@ const CLIENT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
  * the metric without bound. The first names seen keep their label for the process's life.
  */
 export class ClientNames {
-  private readonly known = new Set<string>();
+  private readonly known: Set<string>;
 
-  constructor(private readonly max: number = MAX_CLIENT_NAMES) {}
+  /**
+   * The graph's own clients are known from the start, so that whoever holds a token cannot fill
+   * the free slots with made-up names first and have the coordinator client counted as `other`.
+   */
+  constructor(private readonly max: number = MAX_CLIENT_NAMES, reserved: readonly string[] = RESERVED_CLIENT_NAMES) {
+    this.known = new Set(reserved);
+    this.max = max + this.known.size;
+  }
 
   label(header: string | null | undefined): string {
     if (header === null || header === undefined || header === '') return CLIENT_LABELS.missing;

@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readManifest, requestByHash } from '../../gateway/src/registered-operations.ts';
-import { FIXTURE_PERSONS } from '../../subgraphs/shared/src/population/fixtures.ts';
+import { RESERVED_CLIENT_NAMES } from '@finsam/gateway/field-usage';
+import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { freePort } from '../support/free-port.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
@@ -49,7 +50,7 @@ describe('field usage: npm run usage after the coordinator operations', () => {
   /** `npm run usage` as a developer runs it, against this graph's gateway. */
   async function usage(args: string[], env: NodeJS.ProcessEnv = { METRICS_TOKEN: graph.metricsToken }) {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'gateway/src/usage-cli.ts', ...args], { cwd: root, env: { ...process.env, ...env } });
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'schema/usage.ts', ...args], { cwd: root, env: { ...process.env, ...env } });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code: number; stdout: string; stderr: string };
@@ -156,7 +157,8 @@ describe('field usage: npm run usage after the coordinator operations', () => {
     expect(metrics).not.toContain('Evil');
     expect(clients.has('invalid')).toBe(true);
     expect(clients.has('other')).toBe(true);
-    expect(clients.size).toBeLessThanOrEqual(50 + 3);
+    // 50 free names, the reserved coordinator client, and unknown/invalid/other.
+    expect(clients.size).toBeLessThanOrEqual(50 + RESERVED_CLIENT_NAMES.length + 3);
     // Those requests are counted all the same, under the shared labels.
     const report = await usageJson();
     expect(count(report, 'Query.me', 'Caseload', 'invalid')).toBe(hostile.length);

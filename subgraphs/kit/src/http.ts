@@ -93,7 +93,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     if (origin && options.corsOrigins?.includes(origin)) {
       response.setHeader('access-control-allow-origin', origin);
       response.setHeader('vary', 'Origin');
-      response.setHeader('access-control-allow-headers', 'authorization, content-type, x-request-id, apollo-require-preflight');
+      response.setHeader('access-control-allow-headers', 'authorization, content-type, x-request-id, apollo-require-preflight, apollographql-client-name, apollographql-client-version');
       response.setHeader('access-control-allow-methods', 'GET, POST');
       response.setHeader('access-control-max-age', '600');
     }

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { OperationDefinitionNode } from 'graphql';
-import { ClientNames, CLIENT_LABELS, coordinatesUsed } from '../src/field-usage.ts';
-import { formatUsage, parseFieldUsage, usageReport } from '../src/usage-cli.ts';
+import { ClientNames, CLIENT_LABELS, coordinatesUsed } from '@finsam/gateway/field-usage';
+import { formatUsage, parseFieldUsage, usageReport } from '../schema/usage.ts';
 
 // The schema and documents as the gateway's plugin gets them: graphql's CommonJS build (field-usage.ts).
 const { Kind, buildSchema, parse } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -85,6 +85,13 @@ describe('ClientNames', () => {
     expect(names.label('d')).toBe(CLIENT_LABELS.overflow);
     expect(names.label('b')).toBe('b');
     expect(names.label(undefined)).toBe(CLIENT_LABELS.missing);
+  });
+
+  it('keeps the coordinator client its own label after a caller has filled every free slot with made-up names', () => {
+    const names = new ClientNames(3);
+    for (const made of ['x1', 'x2', 'x3', 'x4']) names.label(made);
+    expect(names.label('x5')).toBe(CLIENT_LABELS.overflow);
+    expect(names.label('finsam-coordinator')).toBe('finsam-coordinator');
   });
 });
 

@@ -13,9 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { GraphQLSchema } from 'graphql';
-import { apiSchema } from '../../schema/check.ts';
-import { SUPERGRAPH_FILE } from '../../schema/compose.ts';
-import { FIELD_USAGE_METRIC } from './field-usage.ts';
+import { apiSchema } from './check.ts';
+import { SUPERGRAPH_FILE } from './compose.ts';
+import { FIELD_USAGE_METRIC } from '@finsam/gateway/field-usage';
 
 // The schema apiSchema() builds is graphql's CommonJS build's (schema/check.ts): its predicates.
 const { isInterfaceType, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
