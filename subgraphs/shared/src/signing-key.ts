@@ -36,6 +36,8 @@ const KINDS = {
 
 /** The public half of an owner's signing key, for the parts on the same machine (the embedded default). */
 export const keySetFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.signing.publicSuffix}.json`);
+/** Where an owner's signing key (private half) is kept: what an operator hands a tool that must sign as that owner (the conformance kit). */
+export const signingKeyFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.signing.privateSuffix}.json`);
 /** The public half of an agency's encryption key, likewise. */
 export const encryptionKeySetFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.encryption.publicSuffix}.json`);
 
