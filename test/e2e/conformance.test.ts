@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { care } from '../../subgraphs/care/src/subgraph.ts';
 import type { CareContext } from '../../subgraphs/care/src/context.ts';
 import { SUBGRAPH_NAMES } from '../../subgraphs/shared/src/config.ts';
+import { failure, valueOrThrow } from '../../subgraphs/shared/src/errors.ts';
 import { selectedFieldPaths } from '../../subgraphs/shared/src/field-paths.ts';
 import { listen, type RunningServer } from '../../subgraphs/shared/src/http.ts';
 import { buildSubgraph, mergeResolverMaps, type BuiltSubgraph, type SubgraphDefinition } from '../../subgraphs/shared/src/subgraph.ts';
@@ -31,46 +32,71 @@ async function conformance(args: string[]): Promise<{ code: number; stdout: stri
   }
 }
 
-/**
- * A region's own care subgraph in which the release under a basis was "simplified" away: it logs
- * a release and hands the sector over whatever basis came with the person. Everything else (the
- * token check, the schema, the audit log, the data) is the reference's.
- */
-const careWithoutConsentCheck: SubgraphDefinition<any, CareContext> = {
+/** A region's own care subgraph, the reference's in all but how it releases a person's care. */
+const careReleasing = (release: (person: { personnummer: string; careReleaseBasis?: unknown }, ctx: CareContext, fields: string[]) => Promise<void>): SubgraphDefinition<any, CareContext> => ({
   ...care,
   resolvers: mergeResolverMaps(care.resolvers as Record<string, object>, {
     Person: {
-      care(person: { personnummer: string }, _args: unknown, ctx: CareContext, info: GraphQLResolveInfo) {
-        ctx.audit.record({ personnummer: person.personnummer, fields: selectedFieldPaths(info), decision: 'RELEASED', reason: null, protectedIdentity: false });
+      async care(person: { personnummer: string }, _args: unknown, ctx: CareContext, info: GraphQLResolveInfo) {
+        await release(person, ctx, selectedFieldPaths(info));
         return { personnummer: person.personnummer };
       },
     },
   }) as SubgraphDefinition<any, CareContext>['resolvers'],
-};
+});
+
+/**
+ * Two ways a region's developers could "simplify" the release. Everything else (the token check,
+ * the schema, the audit log, the data) is the reference's.
+ */
+const BROKEN_COPIES = {
+  // Logs a release and hands the sector over, whatever basis came with the person.
+  'releases without checking the basis': careReleasing(async (person, ctx, fields) => {
+    ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity: false });
+  }),
+  // Verifies coordination's signature and binding as the reference does, but the consent check is gone.
+  'verifies the basis but no longer checks the consent': careReleasing(async (person, ctx, fields) => {
+    const basis = ctx.caller.role === 'coordinator'
+      ? await ctx.releaseBases.person('CARE', person.personnummer, person.careReleaseBasis, ctx.caller)
+      : { ok: false as const, reason: 'ROLE_NOT_ALLOWED' };
+    if (!basis.ok) {
+      ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'REFUSED', reason: basis.reason, protectedIdentity: false });
+      valueOrThrow(failure('FORBIDDEN', 'The region releases no data for this person.', { reason: basis.reason }));
+      return;
+    }
+    ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity: false, basisDigest: basis.digest });
+  }),
+} as const;
+type BrokenCopy = keyof typeof BROKEN_COPIES;
 
 describe('npm run conformance', () => {
   let graph: TestGraph;
-  let broken: { built: BuiltSubgraph<unknown>; server: RunningServer; dataDir: string };
+  const broken = new Map<BrokenCopy, { built: BuiltSubgraph<unknown>; server: RunningServer; dataDir: string }>();
+  const brokenUrl = (copy: BrokenCopy) => `${broken.get(copy)!.server.url}/graphql`;
 
   beforeAll(async () => {
     graph = await startGraph({ persons: 300 });
-    // Deployed on its own, as a region would: its own DATA_DIR and store, trusting the test
-    // deployment's gateway and coordination through their published key sets.
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-broken-care-'));
-    const built = await buildSubgraph(careWithoutConsentCheck, {
-      dataDir,
-      env: {
-        SEED: '1', SEED_PERSONS: '300',
-        GATEWAY_JWKS_URL: `${graph.gatewayUrl}/.well-known/jwks.json`,
-        COORDINATION_JWKS_URL: graph.subgraphUrl('coordination').replace(/\/graphql$/, '/.well-known/jwks.json'),
-      },
-    });
-    broken = { built, server: await listen(built.handler, 0, '127.0.0.1', {}), dataDir };
+    // Each deployed on its own, as a region would: its own DATA_DIR and store, trusting the
+    // test deployment's gateway and coordination through their published key sets.
+    for (const [copy, definition] of Object.entries(BROKEN_COPIES) as [BrokenCopy, SubgraphDefinition<any, CareContext>][]) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-broken-care-'));
+      const built = await buildSubgraph(definition, {
+        dataDir,
+        env: {
+          SEED: '1', SEED_PERSONS: '300',
+          GATEWAY_JWKS_URL: `${graph.gatewayUrl}/.well-known/jwks.json`,
+          COORDINATION_JWKS_URL: graph.subgraphUrl('coordination').replace(/\/graphql$/, '/.well-known/jwks.json'),
+        },
+      });
+      broken.set(copy, { built, server: await listen(built.handler, 0, '127.0.0.1', {}), dataDir });
+    }
   });
   afterAll(async () => {
-    await broken?.server.close();
-    await broken?.built.stop();
-    if (broken) fs.rmSync(broken.dataDir, { recursive: true, force: true });
+    for (const { server, built, dataDir } of broken.values()) {
+      await server.close();
+      await built.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
     await graph?.close();
   });
 
@@ -83,30 +109,38 @@ describe('npm run conformance', () => {
       const checks = lines.map((l) => l.split(' ')[1]!.replace(/:$/, ''));
       expect(checks).toEqual(name === 'coordination'
         ? ['token', 'composition', 'caseload', 'release-basis-signed', 'audit']
-        : ['token', 'composition', 'release-basis', 'release', 'audit', 'revocation']);
+        : ['token', 'composition', 'consent', 'release', 'audit', 'revocation']);
       expect(result.code).toBe(0);
     });
   }
 
-  it('fails, naming the release-basis check, for a care subgraph that releases without a valid basis', async () => {
-    const result = await conformance(['care', '--url', `${broken.server.url}/graphql`, '--data-dir', graph.dataDir]);
-    const line = (check: string) => result.stdout.split('\n').find((l) => l.split(' ')[1]?.replace(/:$/, '') === check) ?? '';
-    // The implementation is reached and composes: what fails is what it releases.
-    expect(line('token')).toMatch(/^PASS /);
-    expect(line('composition')).toMatch(/^PASS /);
-    expect(line('release')).toMatch(/^PASS /);
-    expect(line('release-basis')).toMatch(/^FAIL release-basis: /);
-    expect(line('release-basis')).toMatch(/another agency/);
-    expect(line('revocation')).toMatch(/^FAIL revocation: /);
-    expect(result.code).toBe(1);
-  });
+  const FAILS_ON: Record<BrokenCopy, { finding: RegExp; audit: 'PASS' | 'FAIL' }> = {
+    'releases without checking the basis': { finding: /released the person's care under a basis for another agency/, audit: 'FAIL' },
+    'verifies the basis but no longer checks the consent': { finding: /released the person's care under a genuine basis without a consent/, audit: 'FAIL' },
+  };
+  for (const [copy, expected] of Object.entries(FAILS_ON) as [BrokenCopy, (typeof FAILS_ON)[BrokenCopy]][]) {
+    it(`fails, naming the consent check, for a care subgraph that ${copy}`, async () => {
+      const result = await conformance(['care', '--url', brokenUrl(copy), '--data-dir', graph.dataDir]);
+      const line = (check: string) => result.stdout.split('\n').find((l) => l.split(' ')[1]?.replace(/:$/, '') === check) ?? '';
+      // The implementation is reached, composes and releases under a valid basis: what fails is what it releases without one.
+      expect(line('token')).toMatch(/^PASS /);
+      expect(line('composition')).toMatch(/^PASS /);
+      expect(line('release')).toMatch(/^PASS /);
+      expect(line('consent')).toMatch(/^FAIL consent: /);
+      expect(line('consent')).toMatch(expected.finding);
+      expect(line('revocation')).toMatch(/^FAIL revocation: .*withdrawn/);
+      // It logged a release where it should have refused.
+      expect(line('audit')).toMatch(new RegExp(`^${expected.audit} audit: `));
+      expect(result.code).toBe(1);
+    });
+  }
 
   it('--json gives the same verdicts as data', async () => {
-    const result = await conformance(['care', '--url', `${broken.server.url}/graphql`, '--data-dir', graph.dataDir, '--json']);
+    const result = await conformance(['care', '--url', brokenUrl('verifies the basis but no longer checks the consent'), '--data-dir', graph.dataDir, '--json']);
     const report = JSON.parse(result.stdout) as { sector: string; passed: boolean; checks: { name: string; passed: boolean; detail: string }[] };
     expect(report.sector).toBe('care');
     expect(report.passed).toBe(false);
-    expect(report.checks.find((c) => c.name === 'release-basis')?.passed).toBe(false);
+    expect(report.checks.find((c) => c.name === 'consent')?.passed).toBe(false);
     expect(result.code).toBe(1);
   });
 

@@ -4,8 +4,8 @@ import { basisSignedCheck } from './basis-signed.ts';
 import { caseloadCheck } from './caseload.ts';
 import type { Check, ConformanceRun, Verdict } from './check.ts';
 import { compositionCheck } from './composition.ts';
+import { consentCheck } from './consent.ts';
 import { Implementation, sectorNamed, type DeploymentKeys } from './implementation.ts';
-import { releaseBasisCheck } from './release-basis.ts';
 import { releaseCheck } from './release.ts';
 import { revocationCheck } from './revocation.ts';
 import { tokenCheck } from './token.ts';
@@ -17,7 +17,7 @@ import { tokenCheck } from './token.ts';
 export function checksOf(name: SubgraphName): Check[] {
   return name === 'coordination'
     ? [tokenCheck, compositionCheck, caseloadCheck, basisSignedCheck, auditCheck]
-    : [tokenCheck, compositionCheck, releaseBasisCheck, releaseCheck, auditCheck, revocationCheck];
+    : [tokenCheck, compositionCheck, consentCheck, releaseCheck, auditCheck, revocationCheck];
 }
 
 export interface ConformanceOptions {

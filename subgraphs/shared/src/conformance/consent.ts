@@ -59,19 +59,20 @@ export const ATTEMPTS: readonly Attempt[] = [
 ];
 
 /**
- * Check 3: `_entities` for the person without a valid signed release basis for this agency
- * releases nothing, and says why (FORBIDDEN with the reason). Every attempt is an access the
- * audit check then looks for, refused with that reason.
+ * Check 3, the consent check: `_entities` releases nothing about the person unless a consent
+ * covering today is proven by a release basis coordination signed for this agency, user,
+ * request and person; and it says why (FORBIDDEN with the reason). Every attempt is an access
+ * the audit check then looks for, refused with that reason.
  */
-export const releaseBasisCheck: Check = {
-  name: 'release-basis',
-  title: '_entities without a valid signed release basis releases nothing and says why',
+export const consentCheck: Check = {
+  name: 'consent',
+  title: '_entities releases nothing without a consent proven by a valid signed release basis, and says why',
   async run(run) {
     const failures: string[] = [];
     for (const attempt of ATTEMPTS) {
       const requestId = Implementation.requestId();
       const { answer, released } = await askPerson(run, { requestId, speaker: attempt.speaker ?? coordinatorOf(run), basis: await attempt.basis(run, requestId) });
-      run.accesses.push({ check: 'release-basis', what: attempt.what, requestId, decision: 'REFUSED', reason: attempt.reason });
+      run.accesses.push({ check: 'consent', what: attempt.what, requestId, decision: 'REFUSED', reason: attempt.reason });
       const { code, reason } = refusalOf(answer);
       if (released) failures.push(`released the person's ${run.implementation.sector.field} under ${attempt.what}`);
       else if (code !== 'FORBIDDEN' || reason !== attempt.reason) failures.push(`refused ${attempt.what} without saying why: expected FORBIDDEN ${attempt.reason}, got ${describeAnswer(answer)}`);
