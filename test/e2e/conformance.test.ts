@@ -22,9 +22,9 @@ import { freePort } from '../support/free-port.ts';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const run = promisify(execFile);
 
-async function conformance(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function conformance(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'subgraphs/shared/src/conformance/cli.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'subgraphs/shared/src/conformance/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -72,6 +72,8 @@ type BrokenCopy = keyof typeof BROKEN_COPIES;
 describe('npm run conformance', () => {
   let graph: TestGraph;
   const broken = new Map<BrokenCopy, { built: BuiltSubgraph<unknown>; server: RunningServer; dataDir: string }>();
+  // When the graph serves HTTPS (FINSAM_TEST_TLS=1), the kit is configured as its processes are.
+  const trustGraphCa = (): NodeJS.ProcessEnv => (graph.clientTls.TLS_CA_FILE ? { TLS_CA_FILE: graph.clientTls.TLS_CA_FILE } : {});
   const brokenUrl = (copy: BrokenCopy) => `${broken.get(copy)!.server.url}/graphql`;
 
   beforeAll(async () => {
@@ -83,7 +85,7 @@ describe('npm run conformance', () => {
       const built = await buildSubgraph(definition, {
         dataDir,
         env: {
-          SEED: '1', SEED_PERSONS: '300',
+          ...graph.clientTls, SEED: '1', SEED_PERSONS: '300',
           GATEWAY_JWKS_URL: `${graph.gatewayUrl}/.well-known/jwks.json`,
           COORDINATION_JWKS_URL: graph.subgraphUrl('coordination').replace(/\/graphql$/, '/.well-known/jwks.json'),
         },
@@ -102,7 +104,7 @@ describe('npm run conformance', () => {
 
   for (const name of SUBGRAPH_NAMES) {
     it(`passes for the reference ${name} subgraph`, async () => {
-      const result = await conformance([name, '--url', graph.subgraphUrl(name), '--data-dir', graph.dataDir]);
+      const result = await conformance([name, '--url', graph.subgraphUrl(name), '--data-dir', graph.dataDir], trustGraphCa());
       expect(result.stderr).toBe('');
       const lines = result.stdout.trim().split('\n');
       expect(lines.filter((l) => !l.startsWith('PASS ')), result.stdout).toEqual([]);
@@ -157,7 +159,7 @@ describe('npm run conformance', () => {
     expect(unknownSector.stderr).toMatch(/care/);
 
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-no-keys-'));
-    const noKeys = await conformance(['care', '--url', graph.subgraphUrl('care'), '--data-dir', empty]);
+    const noKeys = await conformance(['care', '--url', graph.subgraphUrl('care'), '--data-dir', empty], trustGraphCa());
     fs.rmSync(empty, { recursive: true, force: true });
     expect(noKeys.code).toBe(2);
     expect(noKeys.stderr).toMatch(/gateway-signing-key\.json/);

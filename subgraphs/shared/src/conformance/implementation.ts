@@ -6,7 +6,8 @@ import { failure, success, type Result } from '../errors.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../gateway-token.ts';
 import { loadOrCreateCoordinationKey } from '../release-basis.ts';
 import { signingKeyFile, type SigningKey } from '../signing-key.ts';
-import { connectionFailure } from '../tls.ts';
+import { fetch as undiciFetch, type Agent } from 'undici';
+import { connectionFailure, internalAgent } from '../tls.ts';
 
 /**
  * What the conformance kit holds of the implementation under test: where it answers, which
@@ -83,7 +84,12 @@ export class Unreachable extends Error {
 const REQUEST_TIMEOUT_MS = 15_000;
 
 export class Implementation {
-  constructor(readonly url: string, readonly sector: Sector, readonly keys: DeploymentKeys) {}
+  /** Connections trusting TLS_CA_FILE when set, as the gateway's calls to the subgraphs do. */
+  private readonly connections: Agent;
+
+  constructor(readonly url: string, readonly sector: Sector, readonly keys: DeploymentKeys, env: NodeJS.ProcessEnv = process.env) {
+    this.connections = internalAgent(env);
+  }
 
   /** A gateway token for this implementation's audience, as the gateway signs them. */
   token(speaker: Speaker, audience: string = this.sector.name): Promise<string> {
@@ -97,9 +103,10 @@ export class Implementation {
 
   /** One GraphQL request, with the headers the gateway sends (a null token: none at all). */
   async post(token: string | null, requestId: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
-    let response: Response;
+    let response: Awaited<ReturnType<typeof undiciFetch>>;
     try {
-      response = await fetch(this.url, {
+      response = await undiciFetch(this.url, {
+        dispatcher: this.connections,
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
