@@ -1,6 +1,6 @@
 import { defaultPurpose } from '../caller.ts';
 import { createReleaseBasisVerifier } from '../release-basis.ts';
-import { verdictOf, type Check } from './check.ts';
+import { fail, verdictOf, type Check } from './check.ts';
 import { AGENCY_SECTORS, describeAnswer, Implementation } from './implementation.ts';
 import { askPerson, coordinatorOf } from './person.ts';
 
@@ -19,7 +19,7 @@ export const basisSignedCheck: Check = {
     const { answer } = await askPerson(run, { requestId, speaker });
     run.accesses.push({ check: 'release-basis-signed', what: 'the person read by their coordinator', requestId, decision: 'RELEASED', reason: null });
     const entity = (answer.data?._entities?.[0] ?? null) as Record<string, unknown> | null;
-    if (!entity?.consents) return verdictOf([`gave the person's coordinator no consents (${describeAnswer(answer)}); is the person in --user's caseload?`], '');
+    if (!entity?.consents) return fail(`gave the person's coordinator no consents (${describeAnswer(answer)}); is the person in --user's caseload?`);
     const verifier = createReleaseBasisVerifier({}, run.implementation.keys.dataDir);
     const caller = { ...speaker, purpose: defaultPurpose(speaker.role), requestId };
     const failures: string[] = [];

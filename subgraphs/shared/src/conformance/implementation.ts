@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fetch as undiciFetch, type Agent } from 'undici';
 import { defaultPurpose, type Role } from '../caller.ts';
 import { envPrefix, SUBGRAPH_NAMES, type SubgraphName } from '../config.ts';
 import { failure, success, type Result } from '../errors.ts';
-import { loadOrCreateGatewayKey, signGatewayToken } from '../gateway-token.ts';
-import { loadOrCreateCoordinationKey } from '../release-basis.ts';
-import { signingKeyFile, type SigningKey } from '../signing-key.ts';
-import { fetch as undiciFetch, type Agent } from 'undici';
+import { signGatewayToken } from '../gateway-token.ts';
+import { readSigningKey, signingKeyFile, type SigningKey } from '../signing-key.ts';
 import { connectionFailure, internalAgent } from '../tls.ts';
 
 /**
@@ -56,16 +55,18 @@ export interface DeploymentKeys {
 }
 
 /**
- * The keys in a DATA_DIR as `npm start` leaves them. Never created here: a key the kit made up
- * would be one the implementation does not trust, and every check would fail for that alone.
+ * The keys in a DATA_DIR as `npm start` leaves them, read only. Never created here: a key the kit
+ * made up would be one the implementation does not trust, and every check would fail for that
+ * alone. Nothing is written either, so a deployment reading its key set files is undisturbed.
  */
 export async function deploymentKeys(dataDir: string): Promise<Result<DeploymentKeys>> {
-  const missing = ['gateway', 'coordination'].map((owner) => signingKeyFile(dataDir, owner)).filter((file) => !fs.existsSync(file));
-  if (missing.length > 0) {
-    return failure('BAD_USER_INPUT', `--data-dir ${dataDir} holds no ${missing.map((f) => f.slice(dataDir.length + 1)).join(' or ')}: `
+  const [gateway, coordination] = await Promise.all([readSigningKey(dataDir, 'gateway'), readSigningKey(dataDir, 'coordination')]);
+  if (!gateway || !coordination) {
+    const missing = [gateway ? null : 'gateway', coordination ? null : 'coordination'].filter((o) => o !== null).map((owner) => path.basename(signingKeyFile(dataDir, owner)));
+    return failure('BAD_USER_INPUT', `--data-dir ${dataDir} holds no ${missing.join(' or ')}: `
       + 'give the DATA_DIR of a test deployment (start it once with `npm start`, which creates the keys there).', { argument: 'data-dir' });
   }
-  return success({ dataDir, gateway: await loadOrCreateGatewayKey(dataDir), coordination: await loadOrCreateCoordinationKey(dataDir) });
+  return success({ dataDir, gateway, coordination });
 }
 
 export interface GraphQLError { message: string; extensions?: Record<string, unknown> }

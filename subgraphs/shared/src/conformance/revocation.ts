@@ -1,4 +1,4 @@
-import { verdictOf, type Check } from './check.ts';
+import { fail, verdictOf, type Check } from './check.ts';
 import { describeAnswer, Implementation, refusalOf } from './implementation.ts';
 import { askPerson, basisFor, consentCoveringToday } from './person.ts';
 
@@ -16,7 +16,7 @@ export const revocationCheck: Check = {
     const before = Implementation.requestId();
     const first = await askPerson(run, { requestId: before, basis: await basisFor(run, { actorId: run.user, requestId: before, consents: [consent] }) });
     run.accesses.push({ check: 'revocation', what: 'a consent before its withdrawal', requestId: before, decision: 'RELEASED', reason: null });
-    if (!first.released) return verdictOf([`released nothing under the consent before it was withdrawn, so a withdrawal cannot be told apart (${describeAnswer(first.answer)})`], '');
+    if (!first.released) return fail(`released nothing under the consent before it was withdrawn, so a withdrawal cannot be told apart (${describeAnswer(first.answer)})`);
 
     const after = Implementation.requestId();
     const withdrawn = [{ ...consent, revokedAt: new Date().toISOString() }];
