@@ -1,9 +1,8 @@
 import { generateKeyPair, SignJWT } from 'jose';
 import { defaultPurpose } from '../caller.ts';
-import { SUBGRAPH_NAMES } from '../config.ts';
 import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, signGatewayToken } from '../gateway-token.ts';
 import { verdictOf, type Check } from './check.ts';
-import { describeAnswer, Implementation } from './implementation.ts';
+import { AGENCY_SECTORS, describeAnswer, Implementation } from './implementation.ts';
 import { askPerson, basisFor, coordinatorOf } from './person.ts';
 
 /**
@@ -17,13 +16,14 @@ export const tokenCheck: Check = {
   async run(run) {
     const impl = run.implementation;
     const speaker = coordinatorOf(run);
-    const otherAudience = SUBGRAPH_NAMES.find((n) => n !== impl.sector.name)!;
+    // Another agency's: what whoever reads one agency's traffic would replay at this one.
+    const otherAudience = AGENCY_SECTORS.find((s) => s.name !== impl.sector.name)!.name;
     const { privateKey: strangerKey } = await generateKeyPair(GATEWAY_TOKEN_ALGORITHM, { crv: 'Ed25519' });
     const subject = { actorId: speaker.actorId, role: speaker.role, purpose: defaultPurpose(speaker.role) };
     const longAgo = Math.floor(Date.now() / 1000) - 600;
     const tokens: [string, () => Promise<string | null>][] = [
       ['no token', async () => null],
-      [`a token for another audience (${otherAudience})`, () => impl.token(speaker, otherAudience)],
+      [`a token for another agency's audience (${otherAudience})`, () => impl.token(speaker, otherAudience)],
       // The gateway's key id, another key: a verifier that trusts the kid alone would take it.
       ['a token signed with another key', () => signGatewayToken({ ...impl.keys.gateway, privateKey: strangerKey }, subject, impl.sector.name)],
       ['an expired token', () => new SignJWT({ role: subject.role, purpose: subject.purpose })
