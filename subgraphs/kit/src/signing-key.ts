@@ -36,6 +36,8 @@ const KINDS = {
 
 /** The public half of an owner's signing key, for the parts on the same machine (the embedded default). */
 export const keySetFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.signing.publicSuffix}.json`);
+/** Where an owner's signing key (private half) is kept: what an operator hands a tool that must sign as that owner (the conformance kit). */
+export const signingKeyFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.signing.privateSuffix}.json`);
 /** The public half of an agency's encryption key, likewise. */
 export const encryptionKeySetFile = (dataDir: string, owner: string) => path.join(dataDir, `${owner}-${KINDS.encryption.publicSuffix}.json`);
 
@@ -58,9 +60,24 @@ async function loadOrCreateKey(dataDir: string, owner: string, kind: keyof typeo
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
-  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { kid: string; privateJwk: JWK; publicJwk: JWK };
+  const stored = await readStoredKey(file, alg);
   fs.writeFileSync(path.join(dataDir, `${owner}-${publicSuffix}.json`), JSON.stringify({ keys: [stored.publicJwk] }), { mode: 0o600 });
+  return stored;
+}
+
+async function readStoredKey(file: string, alg: string): Promise<SigningKey> {
+  const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { kid: string; privateJwk: JWK; publicJwk: JWK };
   return { kid: stored.kid, privateKey: await importJWK(stored.privateJwk, alg) as CryptoKey | KeyObject, publicJwk: stored.publicJwk };
+}
+
+/**
+ * An owner's existing signing key, or null: read only, nothing created or written, for a tool
+ * that signs as that owner beside running processes that read its published key set (the
+ * conformance kit).
+ */
+export async function readSigningKey(dataDir: string, owner: string): Promise<SigningKey | null> {
+  const file = signingKeyFile(dataDir, owner);
+  return fs.existsSync(file) ? readStoredKey(file, SIGNING_ALGORITHM) : null;
 }
 
 export const loadOrCreateSigningKey = (dataDir: string, owner: string): Promise<SigningKey> => loadOrCreateKey(dataDir, owner, 'signing');

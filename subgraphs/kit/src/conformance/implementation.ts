@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fetch as undiciFetch, type Agent } from 'undici';
+import { defaultPurpose, type Role } from '../caller.ts';
+import { envPrefix, SUBGRAPH_NAMES, type SubgraphName } from '../config.ts';
+import { failure, success, type Result } from '../errors.ts';
+import { signGatewayToken } from '../gateway-token.ts';
+import { readSigningKey, signingKeyFile, type SigningKey } from '../signing-key.ts';
+import { connectionFailure, internalAgent } from '../tls.ts';
+
+/**
+ * What the conformance kit holds of the implementation under test: where it answers, which
+ * sector it claims to be, and the two keys it must trust (the test deployment's gateway and
+ * coordination). The kit speaks to it over HTTP only, as the gateway does.
+ */
+
+/** A sector subgraph's names in the graph, all derived from the subgraph's name. */
+export interface Sector {
+  name: SubgraphName;
+  /** Whose audit log records its accesses: `CARE`, …, or `COORDINATION`. */
+  agency: string;
+  /** The field it adds to Person (`care`, `sicknessInsurance`, …); absent for coordination. */
+  field: string;
+  /** The Person field coordination signs the basis into (`careReleaseBasis`, …). */
+  basisField: string;
+  /** Its audit records on AuditTrail (`careRecords`, …). */
+  recordsField: string;
+  /** What the kit reads of the person there: a field released only under the graph's rules. */
+  personRead: { fields: string[]; selection: string };
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+export function sectorOf(name: SubgraphName): Sector {
+  const field = camel(name);
+  return { name, agency: envPrefix(name), field, basisField: `${field}ReleaseBasis`, recordsField: `${field}Records`, personRead: { fields: [field], selection: `${field} { __typename }` } };
+}
+
+export const AGENCY_SECTORS: readonly Sector[] = SUBGRAPH_NAMES.filter((n) => n !== 'coordination').map(sectorOf);
+
+/** Coordination's person data: its consent records, and the release bases it signs for the agencies. */
+export const COORDINATION: Sector = (() => {
+  const fields = ['consents', ...AGENCY_SECTORS.map((s) => s.basisField)];
+  return { ...sectorOf('coordination'), personRead: { fields, selection: `consents { agency } ${fields.slice(1).join(' ')}` } };
+})();
+
+export const sectorNamed = (name: SubgraphName): Sector => (name === 'coordination' ? COORDINATION : sectorOf(name));
+
+/** The test deployment's private keys: the kit signs as its gateway and as its coordination. */
+export interface DeploymentKeys {
+  /** Where they are: the public halves beside them are what the implementation trusts. */
+  dataDir: string;
+  gateway: SigningKey;
+  coordination: SigningKey;
+}
+
+/**
+ * The keys in a DATA_DIR as `npm start` leaves them, read only. Never created here: a key the kit
+ * made up would be one the implementation does not trust, and every check would fail for that
+ * alone. Nothing is written either, so a deployment reading its key set files is undisturbed.
+ */
+export async function deploymentKeys(dataDir: string): Promise<Result<DeploymentKeys>> {
+  const [gateway, coordination] = await Promise.all([readSigningKey(dataDir, 'gateway'), readSigningKey(dataDir, 'coordination')]);
+  if (!gateway || !coordination) {
+    const missing = [gateway ? null : 'gateway', coordination ? null : 'coordination'].filter((o) => o !== null).map((owner) => path.basename(signingKeyFile(dataDir, owner)));
+    return failure('BAD_USER_INPUT', `--data-dir ${dataDir} holds no ${missing.join(' or ')}: `
+      + 'give the DATA_DIR of a test deployment (start it once with `npm start`, which creates the keys there).', { argument: 'data-dir' });
+  }
+  return success({ dataDir, gateway, coordination });
+}
+
+export interface GraphQLError { message: string; extensions?: Record<string, unknown> }
+export interface Answer { status: number; data?: Record<string, any> | null; errors?: GraphQLError[] }
+
+/** Whoever the kit calls as: the end user of a gateway token. */
+export interface Speaker { actorId: string; role: Role }
+
+/** Nothing answered at the URL: not a finding about the implementation, but no run at all. */
+export class Unreachable extends Error {
+  constructor(readonly url: string, cause: unknown) {
+    super(`Cannot reach ${url}: ${connectionFailure(cause)}`);
+  }
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export class Implementation {
+  /** Connections trusting TLS_CA_FILE when set, as the gateway's calls to the subgraphs do. */
+  private readonly connections: Agent;
+
+  constructor(readonly url: string, readonly sector: Sector, readonly keys: DeploymentKeys, env: NodeJS.ProcessEnv = process.env) {
+    this.connections = internalAgent(env);
+  }
+
+  /** A gateway token for this implementation's audience, as the gateway signs them. */
+  token(speaker: Speaker, audience: string = this.sector.name): Promise<string> {
+    return signGatewayToken(this.keys.gateway, { actorId: speaker.actorId, role: speaker.role, purpose: defaultPurpose(speaker.role) }, audience);
+  }
+
+  /** A fresh gateway request id (`x-request-id`, at most 64 characters as the gateway's are): a basis is bound to one. */
+  static requestId(): string {
+    return `conformance-${randomUUID()}`;
+  }
+
+  /** One GraphQL request, with the headers the gateway sends (a null token: none at all). */
+  async post(token: string | null, requestId: string, query: string, variables: Record<string, unknown> = {}): Promise<Answer> {
+    let response: Awaited<ReturnType<typeof undiciFetch>>;
+    try {
+      response = await undiciFetch(this.url, {
+        dispatcher: this.connections,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new Unreachable(this.url, error);
+    }
+    const text = await response.text();
+    try {
+      const body = JSON.parse(text) as { data?: Record<string, any> | null; errors?: GraphQLError[] };
+      return { status: response.status, data: body.data, errors: Array.isArray(body.errors) ? body.errors : undefined };
+    } catch {
+      return { status: response.status, errors: [{ message: `not a GraphQL response (HTTP ${response.status}): ${text.slice(0, 120)}` }] };
+    }
+  }
+}
+
+/** The first error's code and reason, as a refusal shows them. */
+export const refusalOf = (answer: Answer): { code?: unknown; reason?: unknown } => {
+  const error = answer.errors?.find((e) => e.extensions?.code) ?? answer.errors?.[0];
+  return { code: error?.extensions?.code, reason: error?.extensions?.reason };
+};
+
+/** How an answer reads in a verdict: status, code and reason, never the data. */
+export function describeAnswer(answer: Answer): string {
+  const { code, reason } = refusalOf(answer);
+  const parts = [`HTTP ${answer.status}`];
+  if (code) parts.push(String(code));
+  if (reason) parts.push(String(reason));
+  if (!code && answer.errors?.[0]) parts.push(`"${answer.errors[0].message.slice(0, 100)}"`);
+  return parts.join(' ');
+}
