@@ -35,8 +35,6 @@ const packageName = (specifier: string) => specifier.startsWith('@') ? specifier
 
 describe('workspaces', () => {
   it('the kit, the five subgraphs and the gateway are workspaces, each with its own test and typecheck', () => {
-    const listed = JSON.parse(execFileSync('npm', ['query', '.workspace'], { cwd: root, encoding: 'utf8' })) as { location: string }[];
-    expect(listed.map((w) => w.location).sort()).toEqual([...workspaces].sort());
     expect(workspaces).toEqual(expect.arrayContaining(['subgraphs/kit', 'subgraphs/care', 'subgraphs/coordination', 'subgraphs/employment',
       'subgraphs/sickness-insurance', 'subgraphs/social-services', 'gateway']));
     for (const w of workspaces) {

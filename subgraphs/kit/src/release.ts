@@ -7,6 +7,7 @@ import { consentCovers } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
+import type { Agency } from './population/types.ts';
 import { BASIS_REFUSAL_TEXT, type ReleaseBasisVerifier } from './release-basis.ts';
 import { Answers, encodeAnswers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
@@ -17,13 +18,12 @@ import type { SubgraphRequest } from './subgraph.ts';
  * agency, the first one and any added later (`npm run new-subgraph`), releases under its
  * agency's basis, which it declares `@external` and `@requires`.
  */
-export const RELEASE_BASIS_FIELDS = {
+export const RELEASE_BASIS_FIELDS: Readonly<Record<Agency, string>> = {
   SICKNESS_INSURANCE: 'sicknessInsuranceReleaseBasis',
   EMPLOYMENT: 'employmentReleaseBasis',
   SOCIAL_SERVICES: 'socialServicesReleaseBasis',
   CARE: 'careReleaseBasis',
-} as const;
-export type Agency = keyof typeof RELEASE_BASIS_FIELDS;
+};
 
 export function isAgency(value: string): value is Agency {
   return Object.hasOwn(RELEASE_BASIS_FIELDS, value);
