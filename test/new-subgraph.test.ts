@@ -13,12 +13,11 @@ import { afterAll, describe, expect, it } from 'vitest';
  */
 const root = path.join(import.meta.dirname, '..');
 const CLI = 'subgraphs/kit/src/scaffold/cli.ts';
-const tsx = path.join(root, 'node_modules/.bin/tsx');
 const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
 const dir = path.join(root, 'subgraphs', `.scaffold-test-${randomBytes(4).toString('hex')}`);
 const run = (command: string, args: string[], cwd = root) =>
   spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', INIT_CWD: cwd }, timeout: 120_000 });
-const newSubgraph = (...args: string[]) => run(tsx, [CLI, ...args]);
+const newSubgraph = (...args: string[]) => run(bin('tsx'), [CLI, ...args]);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

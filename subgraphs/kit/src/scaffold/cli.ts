@@ -32,9 +32,11 @@ if (!plan.ok) usageError(plan.failure.message);
 writeSubgraph(plan.value);
 
 const where = path.relative(from, plan.value.dir) || '.';
+// npm takes subgraphs/* as workspaces, a hidden folder excepted.
+const isWorkspace = path.dirname(plan.value.dir) === path.join(REPOSITORY, 'subgraphs') && !path.basename(plan.value.dir).startsWith('.');
 const workspace = path.relative(REPOSITORY, plan.value.dir);
 console.log(`Wrote ${plan.value.files.length} files to ${where}. Next:`);
-console.log(workspace.startsWith('subgraphs/') && !workspace.slice('subgraphs/'.length).startsWith('.') && !workspace.includes('/', 'subgraphs/'.length)
-  ? `  npm install                    (links the new workspace)\n  npm -w ${workspace} test       (its type check and tests pass as written)`
-  : `  cd ${where} && npm test        (outside subgraphs/* it is not a workspace of the repository)`);
+console.log(isWorkspace
+  ? `  npm install                 (links the new workspace)\n  npm -w ${workspace} test    (its type check and tests pass as written)`
+  : `  cd ${where} && npm test     (not a workspace of the repository there)`);
 console.log(`  ${path.join(where, 'README.md')} says how it joins the served graph.`);
