@@ -16,7 +16,11 @@ const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(root, dir
   name: string; workspaces?: string[]; exports?: Record<string, string>; scripts?: Record<string, string>;
   dependencies?: Record<string, string>; devDependencies?: Record<string, string>;
 };
-const workspaces = manifest('.').workspaces ?? [];
+/** The workspace folders: `subgraphs/*` covers every subgraph folder, a new one (`npm run new-subgraph`) too; npm skips hidden folders. */
+const workspaces = (manifest('.').workspaces ?? []).flatMap((pattern) => !pattern.endsWith('/*') ? [pattern]
+  : fs.readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && fs.existsSync(path.join(root, pattern.slice(0, -2), d.name, 'package.json')))
+    .map((d) => `${pattern.slice(0, -2)}/${d.name}`));
 const packageOf = (file: string) => workspaces.find((w) => file === w || file.startsWith(`${w}/`)) ?? '.';
 const sources = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
   .split('\n').filter((f) => /\.(ts|tsx|mts|mjs)$/.test(f) && fs.existsSync(path.join(root, f)));

@@ -3,7 +3,6 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
 import pg from 'pg';
-import type { SubgraphName } from './config.ts';
 import type { Logger } from './logger.ts';
 import { SqliteWriterThread, type BackgroundWriter } from './sqlite-writer.ts';
 
@@ -17,7 +16,7 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export interface DatabaseOptions {
   /** The store's name: a subgraph, or `gateway`; the embedded file is `<store>.sqlite`. */
-  store: SubgraphName | 'gateway';
+  store: string;
   dataDir: string;
   /** PostgreSQL (production mode) when set; otherwise the embedded SQLite file. */
   databaseUrl?: string;

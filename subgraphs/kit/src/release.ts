@@ -7,13 +7,31 @@ import { consentCovers } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
+import type { Agency } from './population/types.ts';
 import { BASIS_REFUSAL_TEXT, type ReleaseBasisVerifier } from './release-basis.ts';
 import { Answers, encodeAnswers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
- * A person as the query plan hands it to an agency: the personnummer and, under
- * `<sectorField>ReleaseBasis`, the basis coordination signed for this agency (release-basis.ts).
+ * The Person field under which coordination hands each agency the basis it signed for it
+ * (coordination.graphql). Coordination signs for these four agencies only: every subgraph of an
+ * agency, the first one and any added later (`npm run new-subgraph`), releases under its
+ * agency's basis, which it declares `@external` and `@requires`.
+ */
+export const RELEASE_BASIS_FIELDS: Readonly<Record<Agency, string>> = {
+  SICKNESS_INSURANCE: 'sicknessInsuranceReleaseBasis',
+  EMPLOYMENT: 'employmentReleaseBasis',
+  SOCIAL_SERVICES: 'socialServicesReleaseBasis',
+  CARE: 'careReleaseBasis',
+};
+
+export function isAgency(value: string): value is Agency {
+  return Object.hasOwn(RELEASE_BASIS_FIELDS, value);
+}
+
+/**
+ * A person as the query plan hands it to an agency: the personnummer and, under the agency's
+ * field in RELEASE_BASIS_FIELDS, the basis coordination signed for this agency (release-basis.ts).
  */
 export type PersonWithBasis = { personnummer: string } & Record<string, unknown>;
 
@@ -51,7 +69,8 @@ export async function releaseSector(
     return failure<void>('FORBIDDEN', `${AGENCY_NAMES[agency] ?? agency} releases no data for this person: ${REASON_TEXT[reason] ?? reason}.`, { agency, reason });
   };
   if (ctx.caller.role !== 'coordinator') return refuse('ROLE_NOT_ALLOWED');
-  const basis = await ctx.releaseBases.person(agency, person.personnummer, person[`${sectorField}ReleaseBasis`], ctx.caller);
+  const basisField = isAgency(agency) ? RELEASE_BASIS_FIELDS[agency] : `${sectorField}ReleaseBasis`;
+  const basis = await ctx.releaseBases.person(agency, person.personnummer, person[basisField], ctx.caller);
   if (!basis.ok) return refuse(basis.reason);
   const { protectedIdentity, consents } = basis.evidence;
   const decision = consentCovers(consents, agency, todayIso());
@@ -96,9 +115,10 @@ export interface AgencySubgraphEntry<TContext, TSector> {
   sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
   /**
    * The agency's answers to the signal questions (signal-statistics.ts) for each released cohort
-   * member, in the order given: yes/no bits, never the facts behind them.
+   * member, in the order given: yes/no bits, never the facts behind them. Given by the agency's
+   * first subgraph only: coordination asks one subgraph per agency (`<sectorField>SignalFacts`).
    */
-  signalFacts: (members: readonly string[], ctx: TContext) => Promise<Answers<string>>;
+  signalFacts?: (members: readonly string[], ctx: TContext) => Promise<Answers<string>>;
 }
 
 /**
@@ -107,6 +127,7 @@ export interface AgencySubgraphEntry<TContext, TSector> {
  * coordination's signal counts (`<sectorField>SignalFacts`); and its audit records for an auditor.
  */
 export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(entry: AgencySubgraphEntry<TContext, TSector>) {
+  const { signalFacts } = entry;
   return {
     Person: {
       __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
@@ -115,13 +136,13 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
         return entry.sector(person, ctx);
       },
     },
-    Cohort: {
+    ...(signalFacts ? { Cohort: {
       [`${entry.sectorField}SignalFacts`]: async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
         const handedOver = valueOrThrow(await releaseForStatistics(entry.agency, cohort[`${entry.sectorField}Members`], ctx, info));
         if (handedOver === null) return null;
         const { list, members } = handedOver;
         const released = members.flatMap((m, i) => (m.covered ? [i] : []));
-        const answered = await entry.signalFacts(released.map((i) => members[i]!.personnummer), ctx);
+        const answered = await signalFacts(released.map((i) => members[i]!.personnummer), ctx);
         // Placed in the handed-over order; a member not released stays all zeros (its "released" bit too).
         const answers = Answers.empty(answered.layout, members.length);
         const width = answered.layout.bytes;
@@ -129,7 +150,7 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
         // The digest is of the list as coordination made it, so that coordination can match the answers to it.
         return encodeAnswers(list, answers);
       },
-    },
+    } } : {}),
     AuditTrail: {
       [entry.recordsField]: (trail: { id: string }, _args: unknown, ctx: TContext) => auditRecordsForAuditor(ctx, trail.id),
     },

@@ -10,7 +10,7 @@ import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import type { Caller } from './caller.ts';
-import { dataDir, defaultSubgraphPort, intFromEnv, listenHost, type SubgraphName } from './config.ts';
+import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
 import { databaseUrlFor, openDatabase, privateDirectory, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
@@ -40,7 +40,8 @@ export interface SubgraphRequest {
 
 /** What a subgraph folder provides; the shared module does the rest the same way for all five. */
 export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
-  name: SubgraphName;
+  /** One of the five served subgraphs (config.ts SUBGRAPH_NAMES), or a new one (`npm run new-subgraph`) not yet in the graph. */
+  name: string;
   /** Whose log the audit records are in: the agency, or COORDINATION. */
   agency: string;
   resolvers: GraphQLResolverMap<TContext>;
@@ -53,6 +54,10 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   warmUp?: (db: Kysely<DB>) => Promise<void>;
   /** Extra HTTP routes (coordination's published key set). */
   routes?: Parameters<typeof createGraphQLHttpHandler>[0]['routes'];
+  /** Its SDL file; by default `schema/<name>.graphql` at the top of the repository, where `npm run compose` reads the served ones. */
+  schemaFile?: string;
+  /** Port when PORT is not set; a served subgraph's comes from its place in SUBGRAPH_NAMES. */
+  defaultPort?: number;
 }
 
 export interface SubgraphOptions {
@@ -62,7 +67,11 @@ export interface SubgraphOptions {
 }
 
 export interface BuiltSubgraph<DB> {
-  name: SubgraphName;
+  name: string;
+  /** Whose release basis it releases under, and whose log its records are in. */
+  agency: string;
+  /** Where it listens when PORT is not set (undefined: PORT must be set). */
+  defaultPort: number | undefined;
   db: Kysely<DB>;
   metrics: ProcessMetrics;
   logger: Logger;
@@ -119,7 +128,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const recordKeys = await loadRecordKeys(db);
   await definition.warmUp?.(db);
 
-  const typeDefs = parse(fs.readFileSync(path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
+  const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
   const apollo = createApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
@@ -156,7 +165,8 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   });
 
   return {
-    name: definition.name, db, metrics, logger, handler,
+    name: definition.name, agency: definition.agency, db, metrics, logger, handler,
+    defaultPort: definition.defaultPort ?? (isSubgraphName(definition.name) ? defaultSubgraphPort(definition.name) : undefined),
     async stop() {
       await apollo.stop();
       await store.close();
@@ -233,7 +243,8 @@ async function seedOnFirstStart<DB>(
 /** The entry every subgraph's main.ts calls with its build function: build, listen on PORT, stop cleanly on a signal. */
 export async function startSubgraph<DB>(build: (options?: SubgraphOptions) => Promise<BuiltSubgraph<DB>>): Promise<RunningServer> {
   const built = await build();
-  const port = intFromEnv('PORT', defaultSubgraphPort(built.name));
+  const port = intFromEnv('PORT', built.defaultPort ?? Number.NaN);
+  if (Number.isNaN(port)) throw new Error(`${built.name} has no default port: set PORT`);
   const server = await listen(built.handler, port, listenHost());
   built.logger.info({ url: `${server.url}/graphql` }, 'subgraph listening');
   const shutdown = async (signal: string) => {

@@ -5,6 +5,7 @@ import { defaultPurpose, type Role } from '../caller.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../gateway-token.ts';
 import { listen } from '../http.ts';
 import { loadOrCreateCoordinationKey, signPersonBases } from '../release-basis.ts';
+import { RELEASE_BASIS_FIELDS, isAgency } from '../release.ts';
 import type { BuiltSubgraph, SubgraphOptions } from '../subgraph.ts';
 
 /**
@@ -24,11 +25,11 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
     url: `${server.url}/graphql`,
     /** `_entities` representations of persons, each with a basis for this agency carrying the given consents (a consent for every agency by default). */
     async personRefs(numbers: string[], consents = FULL_CONSENT.consents, protectedIdentity = false) {
-      const sector = SECTORS[built.name];
-      if (!sector) throw new Error(`${built.name} is not an agency subgraph`);
-      const bases = await signPersonBases(coordinationKey, sector.agency, { actorId: 'coordinator-1', requestId },
-        numbers.map((personnummer) => ({ personnummer, consents: consents.filter((c) => c.agency === sector.agency), protectedIdentity })));
-      return { r: numbers.map((personnummer, i) => ({ __typename: 'Person', personnummer, [`${sector.field}ReleaseBasis`]: bases[i] })) };
+      const { agency } = built;
+      if (!isAgency(agency)) throw new Error(`${built.name} is not an agency subgraph`);
+      const bases = await signPersonBases(coordinationKey, agency, { actorId: 'coordinator-1', requestId },
+        numbers.map((personnummer) => ({ personnummer, consents: consents.filter((c) => c.agency === agency), protectedIdentity })));
+      return { r: numbers.map((personnummer, i) => ({ __typename: 'Person', personnummer, [RELEASE_BASIS_FIELDS[agency]]: bases[i] })) };
     },
     async query(query: string, variables: Record<string, unknown> = {}, caller: { actorId?: string; role?: Role } = {}) {
       const response = await fetch(`${server.url}/graphql`, {
@@ -57,13 +58,6 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
 export function personEntities(selection: string): string {
   return `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer ${selection} } } }`;
 }
-
-const SECTORS: Record<string, { agency: string; field: string }> = {
-  'sickness-insurance': { agency: 'SICKNESS_INSURANCE', field: 'sicknessInsurance' },
-  employment: { agency: 'EMPLOYMENT', field: 'employment' },
-  'social-services': { agency: 'SOCIAL_SERVICES', field: 'socialServices' },
-  care: { agency: 'CARE', field: 'care' },
-};
 
 /** What coordination vouches for with a person: here, a consent for all four agencies valid today. */
 export const FULL_CONSENT = {

@@ -1,0 +1,42 @@
+/**
+ * `npm run new-subgraph -- <name> --agency <AGENCY> [--dir <path>]`: writes a sector subgraph in
+ * the house layout (scaffold.ts). Exit 2 on a usage error, writing nothing.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { planSubgraph, REPOSITORY, writeSubgraph } from './scaffold.ts';
+
+const USAGE = 'usage: npm run new-subgraph -- <name> --agency <SICKNESS_INSURANCE|EMPLOYMENT|SOCIAL_SERVICES|CARE> [--dir <path>]';
+
+function usageError(message: string): never {
+  console.error(`new-subgraph: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({ allowPositionals: true, options: { agency: { type: 'string' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+} catch (error) {
+  usageError((error as Error).message);
+}
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (parsed.positionals.length !== 1) usageError(parsed.positionals.length === 0 ? 'the name of the subgraph is missing' : `one name expected, got ${parsed.positionals.length}`);
+
+// npm runs a script from the repository; a relative --dir is meant from where the command was typed.
+const from = process.env.INIT_CWD ?? process.cwd();
+const plan = planSubgraph({ name: parsed.positionals[0]!, agency: parsed.values.agency, dir: parsed.values.dir === undefined ? undefined : path.resolve(from, parsed.values.dir) });
+if (!plan.ok) usageError(plan.failure.message);
+writeSubgraph(plan.value);
+
+const where = path.relative(from, plan.value.dir) || '.';
+// npm takes subgraphs/* as workspaces, a hidden folder excepted.
+const isWorkspace = path.dirname(plan.value.dir) === path.join(REPOSITORY, 'subgraphs') && !path.basename(plan.value.dir).startsWith('.');
+const workspace = path.relative(REPOSITORY, plan.value.dir);
+console.log(`Wrote ${plan.value.files.length} files to ${where}. Next:`);
+console.log(isWorkspace
+  ? `  npm install                 (links the new workspace)\n  npm -w ${workspace} test    (its type check and tests pass as written)`
+  : `  cd ${where} && npm test     (not a workspace of the repository there)`);
+console.log(`  ${path.join(where, 'README.md')} says how it joins the served graph.`);

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * `npm run new-subgraph -- <name> --agency <AGENCY>` (issue 14 item 6): what it writes
+ * type-checks and passes its own tests untouched, and a usage error writes nothing (exit 2).
+ * Written inside the repository (a hidden folder under subgraphs/, gitignored and outside the
+ * workspaces) so that node finds @finsam/kit as it would for subgraphs/<name>.
+ */
+const root = path.join(import.meta.dirname, '..');
+const CLI = 'subgraphs/kit/src/scaffold/cli.ts';
+const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
+const dir = path.join(root, 'subgraphs', `.scaffold-test-${randomBytes(4).toString('hex')}`);
+const run = (command: string, args: string[], cwd = root) =>
+  spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', INIT_CWD: cwd }, timeout: 120_000 });
+const newSubgraph = (...args: string[]) => run(bin('tsx'), [CLI, ...args]);
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('npm run new-subgraph', () => {
+  it('writes a subgraph of an existing agency that type-checks and passes its own tests as written', () => {
+    const written = newSubgraph('rehabilitation', '--agency', 'CARE', '--dir', dir);
+    expect(written.status, written.stderr).toBe(0);
+    for (const file of ['package.json', 'tsconfig.json', 'vitest.config.ts', 'README.md', 'schema/rehabilitation.graphql', 'src/subgraph.ts', 'src/main.ts',
+      'src/context.ts', 'src/data.ts', 'src/migrations.ts', 'src/seed.ts', 'src/resolvers/index.ts', 'src/resolvers/person.ts',
+      'src/resolvers/rehabilitation.ts', 'test/rehabilitation.test.ts']) {
+      expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
+    }
+    // Released under the basis coordination already signs for the region.
+    expect(fs.readFileSync(path.join(dir, 'schema/rehabilitation.graphql'), 'utf8'))
+      .toMatch(/rehabilitation: Rehabilitation @requires\(fields: "careReleaseBasis"\)\s+.*\n\s+careReleaseBasis: String @external/);
+
+    const typecheck = run(bin('tsc'), ['--noEmit', '-p', dir]);
+    expect(typecheck.status, typecheck.stdout + typecheck.stderr).toBe(0);
+    const tests = run(bin('vitest'), ['run', '--root', dir]);
+    const printed = stripVTControlCharacters(tests.stdout);
+    expect(tests.status, printed + tests.stderr).toBe(0);
+    expect(printed).toMatch(/Tests\s+6 passed/);
+  }, 120_000);
+
+  it.each([
+    ['a name not in kebab-case', ['Rehab_Plan', '--agency', 'CARE'], /kebab-case/],
+    ['the name of a served subgraph', ['care', '--agency', 'CARE'], /"care" is taken/],
+    ['the kit', ['kit', '--agency', 'CARE'], /"kit" is taken/],
+    ['a name whose type the graph already has', ['care-contact', '--agency', 'CARE'], /type CareContact/],
+    ['no agency', ['rehab-plan'], /--agency is required/],
+    ['an agency coordination does not sign for', ['rehab-plan', '--agency', 'HOUSING'], /not one coordination signs release bases for/],
+  ])('refuses %s with exit 2, writing nothing', (_, args, message) => {
+    const target = `${dir}-refused`;
+    const refused = newSubgraph(...args, '--dir', target);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(message);
+    expect(refused.stderr).toContain('usage: npm run new-subgraph');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(target)).toBe(false);
+  });
+
+  it('refuses to write into a folder that is not empty', () => {
+    const target = `${dir}-occupied`;
+    fs.mkdirSync(target);
+    fs.writeFileSync(path.join(target, 'keep.txt'), 'mine');
+    try {
+      const refused = newSubgraph('rehab-plan', '--agency', 'CARE', '--dir', target);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/not empty: nothing is overwritten/);
+      expect(fs.readdirSync(target)).toEqual(['keep.txt']);
+    } finally {
+      fs.rmSync(target, { recursive: true, force: true });
+    }
+  });
+});
