@@ -7,6 +7,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR, isSubgraphName, SUBGRAPH_NAMES } from '../config.ts';
+import { AGENCIES } from '../population/types.ts';
+import { isAgency } from '../release.ts';
 import { parsePersonnummer } from '../personnummer.ts';
 import { FIXTURE_PERSONS } from '../population/fixtures.ts';
 import { deploymentKeys, Unreachable } from './implementation.ts';
@@ -14,8 +16,10 @@ import { runConformance, type CheckResult } from './run.ts';
 
 const USAGE = `Usage: npm run conformance -- <sector> --url <url> [options]
 
-  <sector>               ${SUBGRAPH_NAMES.join(', ')}
+  <sector>               ${SUBGRAPH_NAMES.join(', ')}, or a new subgraph's name with --agency
   --url <url>            the implementation's GraphQL endpoint, e.g. http://127.0.0.1:4005/graphql
+  --agency <agency>      for a subgraph outside those five (npm run new-subgraph): the agency it
+                         releases for, ${AGENCIES.join(', ')}
   --data-dir <dir>       the test deployment's DATA_DIR holding gateway-signing-key.json and
                          coordination-signing-key.json (default: ${path.relative(process.cwd(), DEFAULT_DATA_DIR) || '.'}, npm start's)
   --person <number>      a person of the deployment's population with data in the sector
@@ -40,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       args: argv, allowPositionals: true,
       options: {
         url: { type: 'string' }, 'data-dir': { type: 'string' }, person: { type: 'string' }, 'other-person': { type: 'string' },
-        user: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        user: { type: 'string' }, agency: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
@@ -54,7 +58,13 @@ async function main(argv: string[]): Promise<number> {
   const [sector, ...extra] = positionals;
   if (!sector) throw new UsageError('Name the sector to check.');
   if (extra.length > 0) throw new UsageError(`One sector at a time: "${extra.join(' ')}" is extra.`);
-  if (!isSubgraphName(sector)) throw new UsageError(`"${sector}" is not a sector of the graph: give one of ${SUBGRAPH_NAMES.join(', ')}.`);
+  const agency = values.agency;
+  if (agency !== undefined && !isAgency(agency)) throw new UsageError(`--agency: "${agency}" is not an agency coordination signs for: give one of ${AGENCIES.join(', ')}.`);
+  if (agency !== undefined && isSubgraphName(sector)) throw new UsageError(`--agency is for a subgraph outside the served five; "${sector}" is one of them.`);
+  if (!isSubgraphName(sector) && agency === undefined) {
+    throw new UsageError(`"${sector}" is not a sector of the graph: give one of ${SUBGRAPH_NAMES.join(', ')}, or name its agency with --agency for a new subgraph.`);
+  }
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(sector)) throw new UsageError(`"${sector}" is not a subgraph name (kebab-case).`);
   if (!values.url) throw new UsageError('--url: give the implementation\'s GraphQL endpoint.');
   try {
     if (!/^https?:$/.test(new URL(values.url).protocol)) throw new Error();
@@ -67,7 +77,7 @@ async function main(argv: string[]): Promise<number> {
   const keys = await deploymentKeys(path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR));
   if (!keys.ok) throw new UsageError(keys.failure.message);
 
-  const results = await runConformance({ sector, url: values.url, keys: keys.value, person, otherPerson, user: values.user ?? 'coordinator-1' });
+  const results = await runConformance({ sector, agency, url: values.url, keys: keys.value, person, otherPerson, user: values.user ?? 'coordinator-1' });
   const passed = results.every((r) => r.passed);
   if (values.json) console.log(JSON.stringify({ sector, url: values.url, passed, checks: results }, null, 2));
   else for (const result of results) console.log(line(result));

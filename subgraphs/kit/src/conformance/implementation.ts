@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { defaultPurpose, type Role } from '../caller.ts';
 import { envPrefix, SUBGRAPH_NAMES, type SubgraphName } from '../config.ts';
+import type { Agency } from '../population/types.ts';
+import { RELEASE_BASIS_FIELDS } from '../release.ts';
 import { failure, success, type Result } from '../errors.ts';
 import { signGatewayToken } from '../gateway-token.ts';
 import { readSigningKey, signingKeyFile, type SigningKey } from '../signing-key.ts';
@@ -16,7 +18,8 @@ import { connectionFailure, internalAgent } from '../tls.ts';
 
 /** A sector subgraph's names in the graph, all derived from the subgraph's name. */
 export interface Sector {
-  name: SubgraphName;
+  /** One of the five served subgraphs, or a new subgraph of an existing agency (npm run new-subgraph). */
+  name: string;
   /** Whose audit log records its accesses: `CARE`, …, or `COORDINATION`. */
   agency: string;
   /** The field it adds to Person (`care`, `sicknessInsurance`, …); absent for coordination. */
@@ -31,12 +34,20 @@ export interface Sector {
 
 const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
 
-export function sectorOf(name: SubgraphName): Sector {
+/**
+ * A sector subgraph's names. A subgraph outside the served five is one more subgraph of an
+ * existing agency (`agency`): it releases under the basis coordination signs for that agency.
+ */
+export function sectorOf(name: string, agency?: Agency): Sector {
   const field = camel(name);
-  return { name, agency: envPrefix(name), field, basisField: `${field}ReleaseBasis`, recordsField: `${field}Records`, personRead: { fields: [field], selection: `${field} { __typename }` } };
+  return {
+    name, agency: agency ?? envPrefix(name as SubgraphName), field,
+    basisField: agency ? RELEASE_BASIS_FIELDS[agency] : `${field}ReleaseBasis`, recordsField: `${field}Records`,
+    personRead: { fields: [field], selection: `${field} { __typename }` },
+  };
 }
 
-export const AGENCY_SECTORS: readonly Sector[] = SUBGRAPH_NAMES.filter((n) => n !== 'coordination').map(sectorOf);
+export const AGENCY_SECTORS: readonly Sector[] = SUBGRAPH_NAMES.filter((n) => n !== 'coordination').map((name) => sectorOf(name));
 
 /** Coordination's person data: its consent records, and the release bases it signs for the agencies. */
 export const COORDINATION: Sector = (() => {
@@ -44,7 +55,7 @@ export const COORDINATION: Sector = (() => {
   return { ...sectorOf('coordination'), personRead: { fields, selection: `consents { agency } ${fields.slice(1).join(' ')}` } };
 })();
 
-export const sectorNamed = (name: SubgraphName): Sector => (name === 'coordination' ? COORDINATION : sectorOf(name));
+export const sectorNamed = (name: string, agency?: Agency): Sector => (name === 'coordination' ? COORDINATION : sectorOf(name, agency));
 
 /** The test deployment's private keys: the kit signs as its gateway and as its coordination. */
 export interface DeploymentKeys {

@@ -1,4 +1,4 @@
-import type { SubgraphName } from '../config.ts';
+import type { Agency } from '../population/types.ts';
 import { auditCheck } from './audit.ts';
 import { basisSignedCheck } from './basis-signed.ts';
 import { caseloadCheck } from './caseload.ts';
@@ -14,14 +14,16 @@ import { tokenCheck } from './token.ts';
  * The checks of a sector, in the order they are reported. The audit check is reported fifth
  * but runs last, so that it looks up every access the others made, the revocation's too.
  */
-export function checksOf(name: SubgraphName): Check[] {
+export function checksOf(name: string): Check[] {
   return name === 'coordination'
     ? [tokenCheck, compositionCheck, caseloadCheck, basisSignedCheck, auditCheck]
     : [tokenCheck, compositionCheck, consentCheck, releaseCheck, auditCheck, revocationCheck];
 }
 
 export interface ConformanceOptions {
-  sector: SubgraphName;
+  sector: string;
+  /** For a subgraph outside the served five: the agency whose basis it releases under. */
+  agency?: Agency;
   url: string;
   keys: DeploymentKeys;
   person: string;
@@ -37,7 +39,7 @@ export interface CheckResult extends Verdict {
 /** Runs a sector's checks against the implementation at the URL. Throws Unreachable when nothing answers there. */
 export async function runConformance(options: ConformanceOptions): Promise<CheckResult[]> {
   const run: ConformanceRun = {
-    implementation: new Implementation(options.url, sectorNamed(options.sector), options.keys),
+    implementation: new Implementation(options.url, sectorNamed(options.sector, options.agency), options.keys),
     person: options.person, otherPerson: options.otherPerson, user: options.user, accesses: [],
   };
   const checks = checksOf(options.sector);
