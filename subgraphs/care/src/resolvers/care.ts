@@ -1,8 +1,9 @@
 import type { CareContext } from '../context.ts';
 import type { ContactRow, RehabilitationCoordinatorRow } from '../data.ts';
 import type { PersonRef } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const careResolvers = {
+export const careResolvers: Resolvers = {
   Care: {
     certificates: (p: PersonRef, _a: unknown, ctx: CareContext) => ctx.loaders.certificatesByPerson.load(p.personnummer),
     contacts: (p: PersonRef, _a: unknown, ctx: CareContext) => ctx.loaders.contactsByPerson.load(p.personnummer),

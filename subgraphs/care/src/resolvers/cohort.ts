@@ -5,10 +5,11 @@ import type { CertificateProfile } from '../../../shared/src/population/types.ts
 import { loadEach } from '../../../shared/src/loaders.ts';
 import { Answers, answerCare, CARE_ANSWERS } from '../../../shared/src/signal-statistics.ts';
 import type { CareContext } from '../context.ts';
+import type { CareCohort, Resolvers } from '../generated/resolvers-types.ts';
 
-export const cohortResolvers = {
+export const cohortResolvers: Resolvers = {
   Cohort: {
-    care: cohortFigures<CareContext, unknown>('CARE', 'care', async (members, ctx) => {
+    care: cohortFigures<CareContext, CareCohort>('CARE', 'care', async (members, ctx) => {
       const today = todayIso();
       // Every chapter is listed, 0 where nobody is: a chapter listed only when someone has it would tell.
       const chapters: Record<string, Set<string>> = Object.fromEntries([...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER].map((name) => [name, new Set<string>()]));

@@ -1,8 +1,9 @@
 import { icd10Chapter } from '../../../shared/src/icd10.ts';
 import type { CertificateProfile } from '../../../shared/src/population/types.ts';
 import type { CertificateRow } from '../data.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const medicalCertificateResolvers = {
+export const medicalCertificateResolvers: Resolvers = {
   MedicalCertificate: {
     issuedOn: (c: CertificateRow) => c.issued_on,
     basis: (c: CertificateRow) => JSON.parse(c.basis_json) as CertificateProfile['basis'],

@@ -5,10 +5,11 @@ import { Answers, answerEmployment, EMPLOYMENT_ANSWERS } from '../../../shared/s
 import type { EmploymentContext } from '../context.ts';
 import { programmeCodes } from '../data.ts';
 import { currentRegistration } from './employment-service.ts';
+import type { EmploymentCohort, Resolvers } from '../generated/resolvers-types.ts';
 
-export const cohortResolvers = {
+export const cohortResolvers: Resolvers = {
   Cohort: {
-    employment: cohortFigures<EmploymentContext, unknown>('EMPLOYMENT', 'employment', async (members, ctx) => {
+    employment: cohortFigures<EmploymentContext, EmploymentCohort>('EMPLOYMENT', 'employment', async (members, ctx) => {
       const today = todayIso();
       const registrations = await loadEach(ctx.loaders.registrationsByPerson, members);
       const registered = members.filter((_, i) => currentRegistration(registrations[i]!, today) !== null);

@@ -3,6 +3,7 @@ import type { EmploymentContext } from '../context.ts';
 import type { RegistrationRow } from '../data.ts';
 import { jobSeekerCategory } from '../job-seeker-categories.ts';
 import type { PersonRef } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** Long-term unemployed: at least six months openly unemployed or in a programme. */
 const LONG_TERM_DAYS = 183;
@@ -11,7 +12,7 @@ export function currentRegistration(rows: RegistrationRow[], today: string): Reg
   return rows.find((r) => r.registered_on <= today && (r.deregistered_on === null || r.deregistered_on > today)) ?? null;
 }
 
-export const employmentServiceResolvers = {
+export const employmentServiceResolvers: Resolvers = {
   EmploymentService: {
     currentRegistration: async (p: PersonRef, _a: unknown, ctx: EmploymentContext) =>
       currentRegistration(await ctx.loaders.registrationsByPerson.load(p.personnummer), todayIso()),

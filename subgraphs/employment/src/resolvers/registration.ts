@@ -1,7 +1,8 @@
 import type { ActivityReportRow, ProgrammeRow, RegistrationRow } from '../data.ts';
 import { jobSeekerCategory } from '../job-seeker-categories.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const registrationResolvers = {
+export const registrationResolvers: Resolvers = {
   Registration: {
     registeredOn: (r: RegistrationRow) => r.registered_on,
     jobSeekerCategory: (r: RegistrationRow) => jobSeekerCategory(r.job_seeker_category),

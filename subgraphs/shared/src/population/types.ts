@@ -111,10 +111,14 @@ export interface ActivityReportProfile {
   submittedOn: IsoDate | null;
 }
 
+/** The social services' household types (schema/social-services.graphql `HouseholdType`). */
+export type HouseholdType = 'ONLY_CHILDREN' | 'SINGLE_MAN_NO_CHILDREN' | 'SINGLE_MAN_WITH_CHILDREN' | 'SINGLE_WOMAN_NO_CHILDREN'
+  | 'SINGLE_WOMAN_WITH_CHILDREN' | 'COUPLE_NO_CHILDREN' | 'COUPLE_WITH_CHILDREN' | 'UNKNOWN';
+
 export interface AssistanceMonthProfile {
   month: string;
   amountSek: number;
-  householdType: string;
+  householdType: HouseholdType;
   reasonForNeed: string;
 }
 

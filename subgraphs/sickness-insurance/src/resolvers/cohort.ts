@@ -4,10 +4,11 @@ import { loadEach } from '../../../shared/src/loaders.ts';
 import { Answers, answerSicknessInsurance, SICKNESS_INSURANCE_ANSWERS } from '../../../shared/src/signal-statistics.ts';
 import type { SicknessInsuranceContext } from '../context.ts';
 import { dayInRehabilitationChain, degreeOn } from './sickness-benefit-case.ts';
+import type { SicknessInsuranceCohort, Resolvers } from '../generated/resolvers-types.ts';
 
-export const cohortResolvers = {
+export const cohortResolvers: Resolvers = {
   Cohort: {
-    sicknessInsurance: cohortFigures<SicknessInsuranceContext, unknown>('SICKNESS_INSURANCE', 'sicknessInsurance', async (members, ctx) => {
+    sicknessInsurance: cohortFigures<SicknessInsuranceContext, SicknessInsuranceCohort>('SICKNESS_INSURANCE', 'sicknessInsurance', async (members, ctx) => {
       const today = todayIso();
       const cases = (await loadEach(ctx.loaders.casesByPerson, members)).flat()
         .filter((c) => c.status === 'GRANTED' && covers(c.start_date, c.end_date, today));

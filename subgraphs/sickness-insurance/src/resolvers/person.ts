@@ -2,18 +2,20 @@ import { sicknessInsuranceSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '../../../shared/src/release.ts';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow } from '../data.ts';
+import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
+import type { PersonWithBasis } from '../../../shared/src/release.ts';
 
 /** What `Person.sicknessInsurance` hands to the SicknessInsurance fields. */
 export interface SicknessInsuranceParent {
   cases: BenefitCaseRow[];
 }
 
-export const personResolvers = {
-  ...agencyEntryResolvers<SicknessInsuranceContext, SicknessInsuranceParent>({
+export const personResolvers: Resolvers = {
+  ...agencyEntryResolvers({
     agency: 'SICKNESS_INSURANCE',
-    sectorField: 'sicknessInsurance',
-    recordsField: 'sicknessInsuranceRecords',
-    sector: async (person, ctx) => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
+    sectorField: 'sicknessInsurance' satisfies keyof PersonResolvers,
+    recordsField: 'sicknessInsuranceRecords' satisfies keyof AuditTrailResolvers,
+    sector: async (person: PersonWithBasis, ctx: SicknessInsuranceContext): Promise<SicknessInsuranceParent> => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
     signalFacts: sicknessInsuranceSignalFacts,
   }),
   SicknessInsurance: {

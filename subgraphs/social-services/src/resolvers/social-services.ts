@@ -3,6 +3,7 @@ import type { SocialServicesContext } from '../context.ts';
 import type { AssistanceMonthRow, MeasureRow } from '../data.ts';
 import { reasonForNeed } from '../reasons-for-need.ts';
 import type { PersonRef } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** Months with assistance among the twelve ending with the current month. */
 export function monthsInLastYear(rows: AssistanceMonthRow[], today: string): number {
@@ -11,7 +12,7 @@ export function monthsInLastYear(rows: AssistanceMonthRow[], today: string): num
   return rows.filter((r) => r.month >= first && r.month <= current).length;
 }
 
-export const socialServicesResolvers = {
+export const socialServicesResolvers: Resolvers = {
   SocialServices: {
     assistanceMonths: (p: PersonRef, _a: unknown, ctx: SocialServicesContext) => ctx.loaders.assistanceByPerson.load(p.personnummer),
     assistanceMonthsLast12: async (p: PersonRef, _a: unknown, ctx: SocialServicesContext) =>
