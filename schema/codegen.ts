@@ -48,6 +48,18 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
       RehabilitationCoordinator: 'data.ts#RehabilitationCoordinatorRow',
     },
   },
+  coordination: {
+    context: 'context.ts#CoordinationContext',
+    mappers: {
+      Person: 'resolvers/person.ts#PersonParent',
+      Coordinator: 'data.ts#CoordinatorRow',
+      Forbund: 'data.ts#ForbundRow',
+      Intervention: 'resolvers/intervention.ts#InterventionParent',
+      Participation: 'data.ts#ParticipationRow',
+      AuditTrail: 'resolvers/audit-trail.ts#AuditTrailParent',
+      Cohort: 'resolvers/cohort.ts#CohortParent',
+    },
+  },
   employment: {
     context: 'context.ts#EmploymentContext',
     mappers: {
@@ -100,8 +112,9 @@ export async function generateResolverTypes(subgraph: string, sdl = fs.readFileS
     contextType: fromGenerated(types.context),
     mappers: Object.fromEntries(Object.entries(types.mappers).map(([type, target]) => [type, fromGenerated(target)])),
     scalars: { ID: 'string' },
-    // A resolver map names only the fields it resolves; the rest resolve by name from the parent.
-    avoidOptionals: false,
+    // Nullable output fields are present (null, not left out), as the query plan hands them over; a
+    // resolver map still names only the fields it resolves (the rest resolve by name from the parent).
+    avoidOptionals: { field: true },
   };
   const output = await codegen({
     filename: generatedFileOf(subgraph),

@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { dataDir } from '../../shared/src/config.ts';
 import { sendJson } from '../../shared/src/http.ts';
 import { loadOrCreateCoordinationKey } from '../../shared/src/release-basis.ts';
@@ -19,7 +18,7 @@ import { seedCoordination } from './seed.ts';
 export const coordination = {
   name: 'coordination',
   agency: 'COORDINATION',
-  resolvers: resolvers as GraphQLResolverMap<CoordinationContext>,
+  resolvers,
   migrations,
   seed: seedCoordination,
   // The analysts' snapshot of participations: seconds to take at 100,000 persons.

@@ -21,9 +21,9 @@ export type Person = {
   /** Personnummer or samordningsnummer, canonical 12 digits (YYYYMMDDNNNC). */
   personnummer: Scalars['String']['output'];
   /** The person in the region's care. Null when it cannot be released. */
-  care?: Maybe<Care>;
+  care: Maybe<Care>;
   /** Owned by coordination: the release basis it signed for this agency, verified here before anything is released. */
-  careReleaseBasis?: Maybe<Scalars['String']['output']>;
+  careReleaseBasis: Maybe<Scalars['String']['output']>;
 };
 
 /** The person's situation in the region's care. */
@@ -34,7 +34,7 @@ export type Care = {
   /** Care contacts (vårdkontakter), newest first. */
   contacts: Array<CareContact>;
   /** The rehabilitation coordinator (rehabkoordinator, lag 2019:1297), if one is assigned. */
-  rehabilitationCoordinator?: Maybe<RehabilitationCoordinator>;
+  rehabilitationCoordinator: Maybe<RehabilitationCoordinator>;
 };
 
 /** Certificate form in the region's certificate system. */
@@ -90,13 +90,13 @@ export type MedicalCertificate = {
   /** Aktivitetsbegränsning. */
   activityLimitation: Scalars['String']['output'];
   /** Pågående behandling. */
-  treatment?: Maybe<Scalars['String']['output']>;
+  treatment: Maybe<Scalars['String']['output']>;
   /** Nedsatt arbetsförmåga per period: 25, 50, 75 or 100 %. */
   workCapacitySteps: Array<WorkCapacityStep>;
   /** Prognos. */
   prognosis: Scalars['String']['output'];
   /** Förslag på åtgärder. */
-  suggestedMeasures?: Maybe<Scalars['String']['output']>;
+  suggestedMeasures: Maybe<Scalars['String']['output']>;
   /** The care unit (vårdenhet) that issued it. */
   careUnit: Scalars['String']['output'];
 };
@@ -153,7 +153,7 @@ export type AuditTrail = {
   __typename?: 'AuditTrail';
   id: Scalars['ID']['output'];
   /** The region's audit records about the person in the period. */
-  careRecords?: Maybe<Array<AuditRecord>>;
+  careRecords: Maybe<Array<AuditRecord>>;
 };
 
 export type AuditRecord = {
@@ -164,7 +164,7 @@ export type AuditRecord = {
   purpose: Scalars['String']['output'];
   agency: Scalars['String']['output'];
   decision: Scalars['String']['output'];
-  reason?: Maybe<Scalars['String']['output']>;
+  reason: Maybe<Scalars['String']['output']>;
   fields: Array<Scalars['String']['output']>;
   requestId: Scalars['String']['output'];
   withheldFields: Array<Scalars['String']['output']>;
@@ -175,7 +175,7 @@ export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
   /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  careMembers?: Maybe<Scalars['String']['output']>;
+  careMembers: Maybe<Scalars['String']['output']>;
   /**
    * The agency's yes/no answers to the signal questions on each member handed over, for
    * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
@@ -183,12 +183,12 @@ export type Cohort = {
    * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
    * The release is logged as one record with the digest of the members' set.
    */
-  careSignalFacts?: Maybe<Scalars['String']['output']>;
+  careSignalFacts: Maybe<Scalars['String']['output']>;
   /**
    * The region's aggregates over the cohort's members whose consent (samtycke) covers it;
    * counts from 1 to 4 suppressed.
    */
-  care?: Maybe<CareCohort>;
+  care: Maybe<CareCohort>;
 };
 
 /** The region's figures for a cohort. */
@@ -206,7 +206,7 @@ export type CategoryCount = {
 
 export type CountCell = {
   __typename?: 'CountCell';
-  value?: Maybe<Scalars['Int']['output']>;
+  value: Maybe<Scalars['Int']['output']>;
   suppressed: Scalars['Boolean']['output'];
 };
 

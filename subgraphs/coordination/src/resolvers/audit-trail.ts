@@ -1,9 +1,10 @@
 import { auditRecordsForAuditor, decodeAuditTrailId, type AuditRecordView } from '../../../shared/src/audit-trail.ts';
 import { valueOrThrow } from '../../../shared/src/errors.ts';
 import type { CoordinationContext } from '../context.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** The extract as the query plan hands it back, with each agency's records it required. */
-interface AuditTrailParent {
+export interface AuditTrailParent {
   id: string;
   sicknessInsuranceRecords?: AuditRecordView[] | null;
   employmentRecords?: AuditRecordView[] | null;
@@ -11,7 +12,7 @@ interface AuditTrailParent {
   careRecords?: AuditRecordView[] | null;
 }
 
-export const auditTrailResolvers = {
+export const auditTrailResolvers: Resolvers = {
   AuditTrail: {
     __resolveReference: (ref: AuditTrailParent) => ({ ...valueOrThrow(decodeAuditTrailId(ref.id)), ...ref }),
     /** Every agency's records merged in time order, the association's own among them. */

@@ -8,6 +8,7 @@ import type { CoordinationContext } from '../context.ts';
 import { followUpSnapshot, interventionsRunning, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';
 import { DifferencingGuard, type BaseSet } from '../differencing-guard.ts';
 import { ageBand, followUpReport, groupKeysOf, groupsOf, type Dimension } from '../follow-up.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 export interface FollowUpFilter {
   interventionIds?: string[] | null;
@@ -154,7 +155,7 @@ function reportSets(rows: readonly FollowUpRow[], groupBy: Dimension): BaseSet[]
     .map((set) => ({ ...set, sameFiguresAs: 'report' }));
 }
 
-export const followUpResolvers = {
+export const followUpResolvers: Resolvers = {
   Query: {
     async interventionFollowUp(_root: unknown, args: FollowUpArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const { definition, register, rows } = await matchingParticipations(ctx, args);

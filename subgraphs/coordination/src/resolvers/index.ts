@@ -7,7 +7,8 @@ import { interventionResolvers } from './intervention.ts';
 import { mutationResolvers } from './mutation.ts';
 import { personResolvers } from './person.ts';
 import { queryResolvers } from './query.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers = mergeResolverMaps(
+export const resolvers: Resolvers = mergeResolverMaps(
   queryResolvers, followUpResolvers, mutationResolvers, coordinatorResolvers, personResolvers, interventionResolvers, auditTrailResolvers, cohortResolvers,
 );

@@ -6,6 +6,7 @@ import { parsePersonnummer } from '../../../shared/src/personnummer.ts';
 import { personForCaller } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { PersonParent } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 interface AuditTrailArgs {
   personnummer: string;
@@ -35,7 +36,7 @@ function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{
   return success({ personnummer: parsed.value, from, to });
 }
 
-export const queryResolvers = {
+export const queryResolvers: Resolvers = {
   Query: {
     // A null `me` would let an analyst's caseload query look like an empty answer; it is a
     // refusal, and says so. So is a coordinator's token for a user id the association does not

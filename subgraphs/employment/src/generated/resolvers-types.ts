@@ -21,16 +21,16 @@ export type Person = {
   /** Personnummer or samordningsnummer, canonical 12 digits (YYYYMMDDNNNC). */
   personnummer: Scalars['String']['output'];
   /** The person at Arbetsförmedlingen. Null when it cannot be released. */
-  employment?: Maybe<EmploymentService>;
+  employment: Maybe<EmploymentService>;
   /** Owned by coordination: the release basis it signed for this agency, verified here before anything is released. */
-  employmentReleaseBasis?: Maybe<Scalars['String']['output']>;
+  employmentReleaseBasis: Maybe<Scalars['String']['output']>;
 };
 
 /** The person's situation at Arbetsförmedlingen. */
 export type EmploymentService = {
   __typename?: 'EmploymentService';
   /** The current registration (inskrivning), or null when not registered today. */
-  currentRegistration?: Maybe<Registration>;
+  currentRegistration: Maybe<Registration>;
   /** All registrations, newest first. */
   registrations: Array<Registration>;
   /** Labour-market programmes and support, newest first. */
@@ -53,9 +53,9 @@ export type Registration = {
   /** Whether there is an action plan (handlingsplan). */
   hasPlan: Scalars['Boolean']['output'];
   /** Date of deregistration (avaktualisering), ISO date. */
-  deregisteredOn?: Maybe<Scalars['String']['output']>;
+  deregisteredOn: Maybe<Scalars['String']['output']>;
   /** Why the registration ended (avaktualiseringsorsak), e.g. ARBETE, STUDIER. */
-  deregistrationReason?: Maybe<Scalars['String']['output']>;
+  deregistrationReason: Maybe<Scalars['String']['output']>;
   /** The employment-service office. */
   office: Scalars['String']['output'];
 };
@@ -117,13 +117,13 @@ export type ProgrammeParticipation = {
   /** First day, ISO date. */
   startDate: Scalars['String']['output'];
   /** Last day; null while ongoing, ISO date. */
-  endDate?: Maybe<Scalars['String']['output']>;
+  endDate: Maybe<Scalars['String']['output']>;
   /** The payment during the programme. */
   payment: ProgrammePayment;
   /** First day of a reported sickness absence (sjukanmälan) during the programme, ISO date. */
-  reportedSickFrom?: Maybe<Scalars['String']['output']>;
+  reportedSickFrom: Maybe<Scalars['String']['output']>;
   /** Last day of that absence; null while ongoing, ISO date. */
-  reportedSickTo?: Maybe<Scalars['String']['output']>;
+  reportedSickTo: Maybe<Scalars['String']['output']>;
 };
 
 /** A monthly activity report (aktivitetsrapport); a missing one can stop payments. */
@@ -132,14 +132,14 @@ export type ActivityReport = {
   /** The month reported on, YYYY-MM. */
   month: Scalars['String']['output'];
   /** When it was submitted; null when missing, ISO date. */
-  submittedOn?: Maybe<Scalars['String']['output']>;
+  submittedOn: Maybe<Scalars['String']['output']>;
 };
 
 export type AuditTrail = {
   __typename?: 'AuditTrail';
   id: Scalars['ID']['output'];
   /** Arbetsförmedlingen's audit records about the person in the period. */
-  employmentRecords?: Maybe<Array<AuditRecord>>;
+  employmentRecords: Maybe<Array<AuditRecord>>;
 };
 
 export type AuditRecord = {
@@ -150,7 +150,7 @@ export type AuditRecord = {
   purpose: Scalars['String']['output'];
   agency: Scalars['String']['output'];
   decision: Scalars['String']['output'];
-  reason?: Maybe<Scalars['String']['output']>;
+  reason: Maybe<Scalars['String']['output']>;
   fields: Array<Scalars['String']['output']>;
   requestId: Scalars['String']['output'];
   withheldFields: Array<Scalars['String']['output']>;
@@ -161,7 +161,7 @@ export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
   /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  employmentMembers?: Maybe<Scalars['String']['output']>;
+  employmentMembers: Maybe<Scalars['String']['output']>;
   /**
    * The agency's yes/no answers to the signal questions on each member handed over, for
    * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
@@ -169,12 +169,12 @@ export type Cohort = {
    * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
    * The release is logged as one record with the digest of the members' set.
    */
-  employmentSignalFacts?: Maybe<Scalars['String']['output']>;
+  employmentSignalFacts: Maybe<Scalars['String']['output']>;
   /**
    * Arbetsförmedlingen's aggregates over the cohort's members whose consent (samtycke) covers it;
    * counts from 1 to 4 suppressed.
    */
-  employment?: Maybe<EmploymentCohort>;
+  employment: Maybe<EmploymentCohort>;
 };
 
 /** Arbetsförmedlingen's figures for a cohort. */
@@ -194,7 +194,7 @@ export type CategoryCount = {
 
 export type CountCell = {
   __typename?: 'CountCell';
-  value?: Maybe<Scalars['Int']['output']>;
+  value: Maybe<Scalars['Int']['output']>;
   suppressed: Scalars['Boolean']['output'];
 };
 

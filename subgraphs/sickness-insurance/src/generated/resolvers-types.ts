@@ -21,9 +21,9 @@ export type Person = {
   /** Personnummer or samordningsnummer, canonical 12 digits (YYYYMMDDNNNC). */
   personnummer: Scalars['String']['output'];
   /** The person's benefits at Försäkringskassan (sjukförsäkringen). Null when it cannot be released. */
-  sicknessInsurance?: Maybe<SicknessInsurance>;
+  sicknessInsurance: Maybe<SicknessInsurance>;
   /** Owned by coordination: the release basis it signed for this agency, verified here before anything is released. */
-  sicknessInsuranceReleaseBasis?: Maybe<Scalars['String']['output']>;
+  sicknessInsuranceReleaseBasis: Maybe<Scalars['String']['output']>;
 };
 
 /** The person's situation in the sickness insurance (sjukförsäkringen) at Försäkringskassan. */
@@ -32,7 +32,7 @@ export type SicknessInsurance = {
   /** All benefit cases (ärenden), newest first. */
   cases: Array<SicknessBenefitCase>;
   /** The sjukpenning case that is granted and ongoing today, if any. */
-  ongoingSickLeave?: Maybe<SicknessBenefitCase>;
+  ongoingSickLeave: Maybe<SicknessBenefitCase>;
 };
 
 /** The benefit a case is about. */
@@ -100,31 +100,31 @@ export type SicknessBenefitCase = {
   /** First day of the period (for sjukpenning, day 1 of the sick leave), ISO date. */
   startDate: Scalars['String']['output'];
   /** Last day of the period; null while open-ended, ISO date. */
-  endDate?: Maybe<Scalars['String']['output']>;
+  endDate: Maybe<Scalars['String']['output']>;
   /** Whether the person had an employer at the start (decides the rehabilitation chain). */
   employed: Scalars['Boolean']['output'];
   /** Benefit degree (omfattning) over time: 25, 50, 75 or 100 %. */
   degreeSteps: Array<DegreeStep>;
   /** The degree in force today, if the case is paying today. */
-  currentDegree?: Maybe<Scalars['Int']['output']>;
+  currentDegree: Maybe<Scalars['Int']['output']>;
   /** Day of the rehabilitation chain today (sjukpenning only; counted from the first day of sick leave, or to the end date). */
-  dayInRehabilitationChain?: Maybe<Scalars['Int']['output']>;
+  dayInRehabilitationChain: Maybe<Scalars['Int']['output']>;
   /** What the work capacity is assessed against at that day. */
-  rehabilitationCheckpoint?: Maybe<RehabilitationCheckpoint>;
+  rehabilitationCheckpoint: Maybe<RehabilitationCheckpoint>;
   /** ICD-10-SE diagnosis code from the medical certificate. */
-  diagnosisCode?: Maybe<Scalars['String']['output']>;
+  diagnosisCode: Maybe<Scalars['String']['output']>;
   /** ICD-10 chapter of the diagnosis (diagnosgrupp), e.g. F00-F99 Psykiska sjukdomar och syndrom. */
-  diagnosisGroup?: Maybe<Scalars['String']['output']>;
+  diagnosisGroup: Maybe<Scalars['String']['output']>;
   /** Date of the decision (beslut), ISO date. */
-  decisionDate?: Maybe<Scalars['String']['output']>;
+  decisionDate: Maybe<Scalars['String']['output']>;
   /** Why the case was refused, when it was. */
-  refusalReason?: Maybe<RefusalReason>;
+  refusalReason: Maybe<RefusalReason>;
   /** Date of the reconciliation meeting (avstämningsmöte), if held, ISO date. */
-  reconciliationMeetingDate?: Maybe<Scalars['String']['output']>;
+  reconciliationMeetingDate: Maybe<Scalars['String']['output']>;
   /** Date of the plan for return to work (plan för återgång i arbete), if made, ISO date. */
-  rehabilitationPlanDate?: Maybe<Scalars['String']['output']>;
+  rehabilitationPlanDate: Maybe<Scalars['String']['output']>;
   /** Ground for aktivitetsersättning. */
-  activityCompensationGround?: Maybe<ActivityCompensationGround>;
+  activityCompensationGround: Maybe<ActivityCompensationGround>;
   /** The case officer (handläggare) and office. */
   caseOfficer: CaseOfficer;
 };
@@ -135,7 +135,7 @@ export type DegreeStep = {
   /** First day, ISO date. */
   from: Scalars['String']['output'];
   /** Last day; null while open-ended, ISO date. */
-  to?: Maybe<Scalars['String']['output']>;
+  to: Maybe<Scalars['String']['output']>;
   /** Omfattning in percent: 25, 50, 75 or 100. */
   degree: Scalars['Int']['output'];
 };
@@ -153,7 +153,7 @@ export type AuditTrail = {
   __typename?: 'AuditTrail';
   id: Scalars['ID']['output'];
   /** Försäkringskassan's audit records about the person in the period. */
-  sicknessInsuranceRecords?: Maybe<Array<AuditRecord>>;
+  sicknessInsuranceRecords: Maybe<Array<AuditRecord>>;
 };
 
 export type AuditRecord = {
@@ -164,7 +164,7 @@ export type AuditRecord = {
   purpose: Scalars['String']['output'];
   agency: Scalars['String']['output'];
   decision: Scalars['String']['output'];
-  reason?: Maybe<Scalars['String']['output']>;
+  reason: Maybe<Scalars['String']['output']>;
   fields: Array<Scalars['String']['output']>;
   requestId: Scalars['String']['output'];
   withheldFields: Array<Scalars['String']['output']>;
@@ -175,7 +175,7 @@ export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
   /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  sicknessInsuranceMembers?: Maybe<Scalars['String']['output']>;
+  sicknessInsuranceMembers: Maybe<Scalars['String']['output']>;
   /**
    * The agency's yes/no answers to the signal questions on each member handed over, for
    * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
@@ -183,12 +183,12 @@ export type Cohort = {
    * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
    * The release is logged as one record with the digest of the members' set.
    */
-  sicknessInsuranceSignalFacts?: Maybe<Scalars['String']['output']>;
+  sicknessInsuranceSignalFacts: Maybe<Scalars['String']['output']>;
   /**
    * Försäkringskassan's aggregates over the cohort's members whose consent (samtycke) covers it;
    * counts from 1 to 4 suppressed.
    */
-  sicknessInsurance?: Maybe<SicknessInsuranceCohort>;
+  sicknessInsurance: Maybe<SicknessInsuranceCohort>;
 };
 
 /** Försäkringskassan's figures for a cohort. */
@@ -208,7 +208,7 @@ export type CategoryCount = {
 
 export type CountCell = {
   __typename?: 'CountCell';
-  value?: Maybe<Scalars['Int']['output']>;
+  value: Maybe<Scalars['Int']['output']>;
   suppressed: Scalars['Boolean']['output'];
 };
 

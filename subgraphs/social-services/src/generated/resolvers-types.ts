@@ -21,9 +21,9 @@ export type Person = {
   /** Personnummer or samordningsnummer, canonical 12 digits (YYYYMMDDNNNC). */
   personnummer: Scalars['String']['output'];
   /** The person at the social services. Null when it cannot be released. */
-  socialServices?: Maybe<SocialServices>;
+  socialServices: Maybe<SocialServices>;
   /** Owned by coordination: the release basis it signed for this agency, verified here before anything is released. */
-  socialServicesReleaseBasis?: Maybe<Scalars['String']['output']>;
+  socialServicesReleaseBasis: Maybe<Scalars['String']['output']>;
 };
 
 /** The person's situation at the municipality's social services. */
@@ -105,14 +105,14 @@ export type SocialServicesMeasure = {
   /** First day, ISO date. */
   startDate: Scalars['String']['output'];
   /** Last day; null while ongoing, ISO date. */
-  endDate?: Maybe<Scalars['String']['output']>;
+  endDate: Maybe<Scalars['String']['output']>;
 };
 
 export type AuditTrail = {
   __typename?: 'AuditTrail';
   id: Scalars['ID']['output'];
   /** The social services's audit records about the person in the period. */
-  socialServicesRecords?: Maybe<Array<AuditRecord>>;
+  socialServicesRecords: Maybe<Array<AuditRecord>>;
 };
 
 export type AuditRecord = {
@@ -123,7 +123,7 @@ export type AuditRecord = {
   purpose: Scalars['String']['output'];
   agency: Scalars['String']['output'];
   decision: Scalars['String']['output'];
-  reason?: Maybe<Scalars['String']['output']>;
+  reason: Maybe<Scalars['String']['output']>;
   fields: Array<Scalars['String']['output']>;
   requestId: Scalars['String']['output'];
   withheldFields: Array<Scalars['String']['output']>;
@@ -134,7 +134,7 @@ export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
   /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  socialServicesMembers?: Maybe<Scalars['String']['output']>;
+  socialServicesMembers: Maybe<Scalars['String']['output']>;
   /**
    * The agency's yes/no answers to the signal questions on each member handed over, for
    * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
@@ -142,12 +142,12 @@ export type Cohort = {
    * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
    * The release is logged as one record with the digest of the members' set.
    */
-  socialServicesSignalFacts?: Maybe<Scalars['String']['output']>;
+  socialServicesSignalFacts: Maybe<Scalars['String']['output']>;
   /**
    * The social services' aggregates over the cohort's members whose consent (samtycke) covers it;
    * counts from 1 to 4 suppressed.
    */
-  socialServices?: Maybe<SocialServicesCohort>;
+  socialServices: Maybe<SocialServicesCohort>;
 };
 
 /** The social services' figures for a cohort. */
@@ -165,7 +165,7 @@ export type CategoryCount = {
 
 export type CountCell = {
   __typename?: 'CountCell';
-  value?: Maybe<Scalars['Int']['output']>;
+  value: Maybe<Scalars['Int']['output']>;
   suppressed: Scalars['Boolean']['output'];
 };
 
