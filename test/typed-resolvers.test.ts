@@ -60,6 +60,14 @@ describe('typed resolvers (npm run codegen)', () => {
     expect(errors.some((e) => e.startsWith('subgraphs/care/src/resolvers/person.ts(') && e.includes('"care"'))).toBe(true);
   });
 
+  it('fails the type check naming the field when a field resolved by name from its row is renamed', async () => {
+    // No resolver of its own: Apollo reads the row's `prognosis`, which a renamed field would never find.
+    const renamed = careSchema.replace(/^ {2}prognosis: String!$/m, '  prognosisText: String!');
+    expect(renamed).not.toBe(careSchema);
+    const errors = check(await generateResolverTypes('care', renamed));
+    expect(errors.some((e) => e.startsWith('subgraphs/care/src/resolvers/index.ts(') && e.includes("'prognosisText' is missing"))).toBe(true);
+  });
+
   it('fails the type check when a resolver returns what the schema does not say', async () => {
     const retyped = careSchema.replace(/^ {2}issuedOn: String!$/m, '  issuedOn: Int!');
     const errors = check(await generateResolverTypes('care', retyped));

@@ -255,11 +255,14 @@ export async function startSubgraph<DB>(build: (options?: SubgraphOptions) => Pr
 }
 
 /** A subgraph's resolver modules merged type by type, as several modules add fields to one type (Cohort, Person). */
-export function mergeResolverMaps<TResolvers extends object>(...maps: TResolvers[]): TResolvers {
+export function mergeResolverMaps<TMaps extends object[]>(...maps: TMaps): AllOf<TMaps[number]> {
   const merged: Record<string, object> = {};
   for (const map of maps) {
     for (const [type, fields] of Object.entries(map) as [string, object][]) merged[type] = { ...merged[type], ...fields };
   }
-  // Each map was checked against the subgraph's generated Resolvers; merging type by type keeps every field's resolver.
-  return merged as TResolvers;
+  // Merged type by type, the map holds every module's fields: what the intersection of their types says.
+  return merged as AllOf<TMaps[number]>;
 }
+
+/** The intersection of a union's members: the merged map has every module's types and fields. */
+type AllOf<TUnion> = (TUnion extends unknown ? (map: TUnion) => void : never) extends (map: infer TAll) => void ? TAll : never;

@@ -3,7 +3,7 @@ import type { ContactRow, RehabilitationCoordinatorRow } from '../data.ts';
 import type { PersonRef } from './person.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const careResolvers: Resolvers = {
+export const careResolvers = {
   Care: {
     certificates: (p: PersonRef, _a: unknown, ctx: CareContext) => ctx.loaders.certificatesByPerson.load(p.personnummer),
     contacts: (p: PersonRef, _a: unknown, ctx: CareContext) => ctx.loaders.contactsByPerson.load(p.personnummer),
@@ -16,4 +16,4 @@ export const careResolvers: Resolvers = {
     careUnit: (r: RehabilitationCoordinatorRow) => r.care_unit,
     assignedOn: (r: RehabilitationCoordinatorRow) => r.assigned_on,
   },
-};
+} satisfies Resolvers;

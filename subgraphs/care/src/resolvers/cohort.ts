@@ -7,7 +7,7 @@ import { Answers, answerCare, CARE_ANSWERS } from '../../../shared/src/signal-st
 import type { CareContext } from '../context.ts';
 import type { CareCohort, Resolvers } from '../generated/resolvers-types.ts';
 
-export const cohortResolvers: Resolvers = {
+export const cohortResolvers = {
   Cohort: {
     care: cohortFigures<CareContext, CareCohort>('CARE', 'care', async (members, ctx) => {
       const today = todayIso();
@@ -23,7 +23,7 @@ export const cohortResolvers: Resolvers = {
       return { certificatesByChapter: categoryCounts(ctx.recordKeys, members, chapters) };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * The region's answers to the signal questions for each member (signal-statistics.ts): per

@@ -3,7 +3,7 @@ import type { CertificateProfile } from '../../../shared/src/population/types.ts
 import type { CertificateRow } from '../data.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const medicalCertificateResolvers: Resolvers = {
+export const medicalCertificateResolvers = {
   MedicalCertificate: {
     issuedOn: (c: CertificateRow) => c.issued_on,
     basis: (c: CertificateRow) => JSON.parse(c.basis_json) as CertificateProfile['basis'],
@@ -16,4 +16,4 @@ export const medicalCertificateResolvers: Resolvers = {
     suggestedMeasures: (c: CertificateRow) => c.suggested_measures,
     careUnit: (c: CertificateRow) => c.care_unit,
   },
-};
+} satisfies Resolvers;

@@ -9,10 +9,10 @@ export interface PersonRef {
   personnummer: string;
 }
 
-export const personResolvers: Resolvers = agencyEntryResolvers({
+export const personResolvers = agencyEntryResolvers({
   agency: 'CARE',
   sectorField: 'care' satisfies keyof PersonResolvers,
   recordsField: 'careRecords' satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: CareContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: careSignalFacts,
-});
+}) satisfies Resolvers;

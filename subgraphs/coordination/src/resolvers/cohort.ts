@@ -88,7 +88,7 @@ function membersFor(field: keyof HandedOverLists) {
   };
 }
 
-export const cohortResolvers: Resolvers = {
+export const cohortResolvers = {
   Cohort: {
     __resolveReference: (ref: { id: string }) => ref,
     sicknessInsuranceMembers: membersFor('sicknessInsurance'),
@@ -116,4 +116,4 @@ export const cohortResolvers: Resolvers = {
       return cohortSignalFigures(rows, cohort, lists, ctx.recordKeys, categories);
     },
   },
-};
+} satisfies Resolvers;

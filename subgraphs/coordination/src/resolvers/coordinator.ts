@@ -39,7 +39,7 @@ export async function forbundOf(ctx: CoordinationContext, forbundId: string) {
   return forbund;
 }
 
-export const coordinatorResolvers: Resolvers = {
+export const coordinatorResolvers = {
   Coordinator: {
     __resolveReference: (ref: { id: string }, ctx: CoordinationContext) => ctx.loaders.coordinator.load(ref.id),
     forbund: (c: CoordinatorRow, _args: unknown, ctx: CoordinationContext) => forbundOf(ctx, c.forbund_id),
@@ -81,4 +81,4 @@ export const coordinatorResolvers: Resolvers = {
   Forbund: {
     municipalities: (f: { id: string }, _args: unknown, ctx: CoordinationContext) => ctx.loaders.municipalitiesByForbund.load(f.id),
   },
-};
+} satisfies Resolvers;

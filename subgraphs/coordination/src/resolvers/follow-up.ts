@@ -155,7 +155,7 @@ function reportSets(rows: readonly FollowUpRow[], groupBy: Dimension): BaseSet[]
     .map((set) => ({ ...set, sameFiguresAs: 'report' }));
 }
 
-export const followUpResolvers: Resolvers = {
+export const followUpResolvers = {
   Query: {
     async interventionFollowUp(_root: unknown, args: FollowUpArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const { definition, register, rows } = await matchingParticipations(ctx, args);
@@ -177,7 +177,7 @@ export const followUpResolvers: Resolvers = {
       return cohort;
     },
   },
-};
+} satisfies Resolvers;
 
 /**
  * The analysts' controls on a cohort (query budget, work bound, overlap control), however the

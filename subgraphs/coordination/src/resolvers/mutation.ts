@@ -66,7 +66,7 @@ function personAfter(ctx: CoordinationContext, row: PersonRow, info: GraphQLReso
   return { personnummer: row.personnummer, row };
 }
 
-export const mutationResolvers: Resolvers = {
+export const mutationResolvers = {
   Mutation: {
     async recordConsent(_root: unknown, args: MutationRecordConsentArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const today = todayIso();
@@ -103,4 +103,4 @@ export const mutationResolvers: Resolvers = {
       return { consent: consentView(newest!), person: personAfter(ctx, person, info) };
     },
   },
-};
+} satisfies Resolvers;

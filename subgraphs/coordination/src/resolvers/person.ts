@@ -54,7 +54,7 @@ async function unlessProtected(person: PersonParent, ctx: CoordinationContext, v
   return isProtected(row) ? null : value(row);
 }
 
-export const personResolvers: Resolvers = {
+export const personResolvers = {
   Person: {
     __resolveReference: personFromPlan,
     id: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => (await rowOf(p, ctx)).id,
@@ -98,7 +98,7 @@ export const personResolvers: Resolvers = {
       incomeSources: x.income_sources_after === null ? [] : (JSON.parse(x.income_sources_after) as IncomeSource[]),
     },
   },
-};
+} satisfies Resolvers;
 
 /** What an agency needs of a consent to decide a release (its release basis): no form reference, no id. */
 export function consentEvidence(row: ConsentRow): ConsentEvidence {

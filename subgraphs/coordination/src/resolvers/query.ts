@@ -36,7 +36,7 @@ function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{
   return success({ personnummer: parsed.value, from, to });
 }
 
-export const queryResolvers: Resolvers = {
+export const queryResolvers = {
   Query: {
     // A null `me` would let an analyst's caseload query look like an empty answer; it is a
     // refusal, and says so. So is a coordinator's token for a user id the association does not
@@ -58,4 +58,4 @@ export const queryResolvers: Resolvers = {
       return { id: encodeAuditTrailId(key), ...key };
     },
   },
-};
+} satisfies Resolvers;

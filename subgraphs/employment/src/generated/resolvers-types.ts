@@ -448,3 +448,19 @@ export type Resolvers<ContextType = EmploymentContext> = {
   CountCell?: CountCellResolvers<ContextType>;
 };
 
+
+/** Fields of a GraphQL type that its parent (the mapper) does not hold under the field's name. */
+type FieldsNotInParent<TGraphQL, TParent> = Exclude<keyof TGraphQL, keyof TParent | '__typename'>;
+
+/** For a mapped type: a resolver required for each field its parent does not hold. */
+type ResolversNeeded<TType extends keyof Resolvers & keyof ResolversParentTypes, TGraphQL> =
+  [FieldsNotInParent<TGraphQL, ResolversParentTypes[TType]>] extends [never] ? unknown
+    : { [K in TType]-?: Required<Pick<NonNullable<Resolvers[K]>, FieldsNotInParent<TGraphQL, ResolversParentTypes[TType]> & keyof NonNullable<Resolvers[K]>>> };
+
+/** The subgraph's whole resolver map: every field resolves, by a resolver or by name from its parent. */
+export type CompleteResolvers = Resolvers
+  & ResolversNeeded<'Person', Person>
+  & ResolversNeeded<'EmploymentService', EmploymentService>
+  & ResolversNeeded<'Registration', Registration>
+  & ResolversNeeded<'ProgrammeParticipation', ProgrammeParticipation>
+  & ResolversNeeded<'ActivityReport', ActivityReport>;

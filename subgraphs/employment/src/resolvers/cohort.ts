@@ -7,7 +7,7 @@ import { programmeCodes } from '../data.ts';
 import { currentRegistration } from './employment-service.ts';
 import type { EmploymentCohort, Resolvers } from '../generated/resolvers-types.ts';
 
-export const cohortResolvers: Resolvers = {
+export const cohortResolvers = {
   Cohort: {
     employment: cohortFigures<EmploymentContext, EmploymentCohort>('EMPLOYMENT', 'employment', async (members, ctx) => {
       const today = todayIso();
@@ -24,7 +24,7 @@ export const cohortResolvers: Resolvers = {
       };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * Arbetsförmedlingen's answers to the signal questions for each member (signal-statistics.ts):

@@ -12,7 +12,7 @@ export function currentRegistration(rows: RegistrationRow[], today: string): Reg
   return rows.find((r) => r.registered_on <= today && (r.deregistered_on === null || r.deregistered_on > today)) ?? null;
 }
 
-export const employmentServiceResolvers: Resolvers = {
+export const employmentServiceResolvers = {
   EmploymentService: {
     currentRegistration: async (p: PersonRef, _a: unknown, ctx: EmploymentContext) =>
       currentRegistration(await ctx.loaders.registrationsByPerson.load(p.personnummer), todayIso()),
@@ -27,4 +27,4 @@ export const employmentServiceResolvers: Resolvers = {
       return (group === 'OPENLY_UNEMPLOYED' || group === 'IN_PROGRAMME') && daysBetween(current.registered_on, today) >= LONG_TERM_DAYS;
     },
   },
-};
+} satisfies Resolvers;

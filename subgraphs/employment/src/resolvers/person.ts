@@ -9,10 +9,10 @@ export interface PersonRef {
   personnummer: string;
 }
 
-export const personResolvers: Resolvers = agencyEntryResolvers({
+export const personResolvers = agencyEntryResolvers({
   agency: 'EMPLOYMENT',
   sectorField: 'employment' satisfies keyof PersonResolvers,
   recordsField: 'employmentRecords' satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: EmploymentContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: employmentSignalFacts,
-});
+}) satisfies Resolvers;

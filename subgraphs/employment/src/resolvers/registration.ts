@@ -2,7 +2,7 @@ import type { ActivityReportRow, ProgrammeRow, RegistrationRow } from '../data.t
 import { jobSeekerCategory } from '../job-seeker-categories.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const registrationResolvers: Resolvers = {
+export const registrationResolvers = {
   Registration: {
     registeredOn: (r: RegistrationRow) => r.registered_on,
     jobSeekerCategory: (r: RegistrationRow) => jobSeekerCategory(r.job_seeker_category),
@@ -19,4 +19,4 @@ export const registrationResolvers: Resolvers = {
   ActivityReport: {
     submittedOn: (a: ActivityReportRow) => a.submitted_on,
   },
-};
+} satisfies Resolvers;

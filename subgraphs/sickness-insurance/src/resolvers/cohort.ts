@@ -6,7 +6,7 @@ import type { SicknessInsuranceContext } from '../context.ts';
 import { dayInRehabilitationChain, degreeOn } from './sickness-benefit-case.ts';
 import type { SicknessInsuranceCohort, Resolvers } from '../generated/resolvers-types.ts';
 
-export const cohortResolvers: Resolvers = {
+export const cohortResolvers = {
   Cohort: {
     sicknessInsurance: cohortFigures<SicknessInsuranceContext, SicknessInsuranceCohort>('SICKNESS_INSURANCE', 'sicknessInsurance', async (members, ctx) => {
       const today = todayIso();
@@ -28,7 +28,7 @@ export const cohortResolvers: Resolvers = {
       };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * Försäkringskassan's answers to the signal questions for each member (signal-statistics.ts),

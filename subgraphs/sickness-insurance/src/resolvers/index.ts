@@ -2,6 +2,6 @@ import { mergeResolverMaps } from '../../../shared/src/subgraph.ts';
 import { cohortResolvers } from './cohort.ts';
 import { personResolvers } from './person.ts';
 import { sicknessBenefitCaseResolvers } from './sickness-benefit-case.ts';
-import type { Resolvers } from '../generated/resolvers-types.ts';
+import type { CompleteResolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers: Resolvers = mergeResolverMaps(cohortResolvers, personResolvers, sicknessBenefitCaseResolvers);
+export const resolvers: CompleteResolvers = mergeResolverMaps(cohortResolvers, personResolvers, sicknessBenefitCaseResolvers);

@@ -10,7 +10,7 @@ export interface SicknessInsuranceParent {
   cases: BenefitCaseRow[];
 }
 
-export const personResolvers: Resolvers = {
+export const personResolvers = {
   ...agencyEntryResolvers({
     agency: 'SICKNESS_INSURANCE',
     sectorField: 'sicknessInsurance' satisfies keyof PersonResolvers,
@@ -23,4 +23,4 @@ export const personResolvers: Resolvers = {
     ongoingSickLeave: (parent: SicknessInsuranceParent) =>
       parent.cases.find((c) => c.benefit === 'SJUKPENNING' && c.status === 'GRANTED' && c.end_date === null) ?? null,
   },
-};
+} satisfies Resolvers;

@@ -28,7 +28,7 @@ export function rehabilitationCheckpoint(day: number | null, employed: boolean):
   return 'LABOUR_MARKET_UNLESS_RETURN_LIKELY';
 }
 
-export const sicknessBenefitCaseResolvers: Resolvers = {
+export const sicknessBenefitCaseResolvers = {
   SicknessBenefitCase: {
     startDate: (row: BenefitCaseRow) => row.start_date,
     endDate: (row: BenefitCaseRow) => row.end_date,
@@ -52,4 +52,4 @@ export const sicknessBenefitCaseResolvers: Resolvers = {
     activityCompensationGround: (row: BenefitCaseRow) => row.activity_compensation_ground,
     caseOfficer: (row: BenefitCaseRow) => ({ name: row.case_officer, office: row.office }),
   },
-};
+} satisfies Resolvers;

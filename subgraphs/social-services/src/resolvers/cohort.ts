@@ -9,7 +9,7 @@ import type { SocialServicesCohort, Resolvers } from '../generated/resolvers-typ
 
 const band = (months: number) => (months === 0 ? 'NONE' : months <= 5 ? '1_5' : months <= 9 ? '6_9' : '10_12');
 
-export const cohortResolvers: Resolvers = {
+export const cohortResolvers = {
   Cohort: {
     socialServices: cohortFigures<SocialServicesContext, SocialServicesCohort>('SOCIAL_SERVICES', 'socialServices', async (members, ctx) => {
       const today = todayIso();
@@ -19,7 +19,7 @@ export const cohortResolvers: Resolvers = {
       return { assistanceMonthsLast12: categoryCounts(ctx.recordKeys, members, bands) };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * The social services' answers to the signal questions for each member (signal-statistics.ts):

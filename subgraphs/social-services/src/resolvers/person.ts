@@ -9,10 +9,10 @@ export interface PersonRef {
   personnummer: string;
 }
 
-export const personResolvers: Resolvers = agencyEntryResolvers({
+export const personResolvers = agencyEntryResolvers({
   agency: 'SOCIAL_SERVICES',
   sectorField: 'socialServices' satisfies keyof PersonResolvers,
   recordsField: 'socialServicesRecords' satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: SocialServicesContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: socialServicesSignalFacts,
-});
+}) satisfies Resolvers;

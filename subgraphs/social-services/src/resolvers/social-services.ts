@@ -12,7 +12,7 @@ export function monthsInLastYear(rows: AssistanceMonthRow[], today: string): num
   return rows.filter((r) => r.month >= first && r.month <= current).length;
 }
 
-export const socialServicesResolvers: Resolvers = {
+export const socialServicesResolvers = {
   SocialServices: {
     assistanceMonths: (p: PersonRef, _a: unknown, ctx: SocialServicesContext) => ctx.loaders.assistanceByPerson.load(p.personnummer),
     assistanceMonthsLast12: async (p: PersonRef, _a: unknown, ctx: SocialServicesContext) =>
@@ -28,4 +28,4 @@ export const socialServicesResolvers: Resolvers = {
     startDate: (m: MeasureRow) => m.start_date,
     endDate: (m: MeasureRow) => m.end_date,
   },
-};
+} satisfies Resolvers;
