@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -85,6 +86,10 @@ describe('typed resolvers (npm run codegen)', () => {
     });
     const mentioning = walk(path.join(root, 'subgraphs')).filter((f) => fs.readFileSync(f, 'utf8').includes('GraphQLResolverMap'));
     expect(mentioning.map((f) => path.relative(root, f))).toEqual([]);
+  });
+
+  it('npm run codegen -- --check passes on the committed files', () => {
+    expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'schema/codegen.ts', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
   });
 
   it('has the committed generated files as the generator writes them, one for every subgraph', async () => {
