@@ -30,18 +30,22 @@ export function generatedFileOf(subgraph: string): string {
 
 /**
  * What each subgraph's resolvers receive as the parent of a type's fields, where that is not
- * the GraphQL type itself, and its context type. Paths are relative to the subgraph's `src/`.
+ * the GraphQL type itself, and its context type. Paths are relative to the subgraph's `src/`,
+ * or to the repository when they start with `subgraphs/` (the shared mechanisms).
  */
 interface SubgraphTypes {
   context: string;
   mappers: Record<string, string>;
 }
 
+/** The shared mechanisms' folder: a sector's Person is the person with the release basis handed over (release.ts). */
+const KIT = 'subgraphs/shared/src';
+
 export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
   care: {
     context: 'context.ts#CareContext',
     mappers: {
-      Person: '../../shared/src/release.ts#PersonWithBasis',
+      Person: `${KIT}/release.ts#PersonWithBasis`,
       Care: 'resolvers/person.ts#PersonRef',
       MedicalCertificate: 'data.ts#CertificateRow',
       CareContact: 'data.ts#ContactRow',
@@ -63,7 +67,7 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
   employment: {
     context: 'context.ts#EmploymentContext',
     mappers: {
-      Person: '../../shared/src/release.ts#PersonWithBasis',
+      Person: `${KIT}/release.ts#PersonWithBasis`,
       EmploymentService: 'resolvers/person.ts#PersonRef',
       Registration: 'data.ts#RegistrationRow',
       ProgrammeParticipation: 'data.ts#ProgrammeRow',
@@ -73,7 +77,7 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
   'social-services': {
     context: 'context.ts#SocialServicesContext',
     mappers: {
-      Person: '../../shared/src/release.ts#PersonWithBasis',
+      Person: `${KIT}/release.ts#PersonWithBasis`,
       SocialServices: 'resolvers/person.ts#PersonRef',
       AssistanceMonth: 'data.ts#AssistanceMonthRow',
       SocialServicesMeasure: 'data.ts#MeasureRow',
@@ -82,7 +86,7 @@ export const SUBGRAPH_TYPES: Record<string, SubgraphTypes> = {
   'sickness-insurance': {
     context: 'context.ts#SicknessInsuranceContext',
     mappers: {
-      Person: '../../shared/src/release.ts#PersonWithBasis',
+      Person: `${KIT}/release.ts#PersonWithBasis`,
       SicknessInsurance: 'resolvers/person.ts#SicknessInsuranceParent',
       SicknessBenefitCase: 'data.ts#BenefitCaseRow',
     },
@@ -113,7 +117,8 @@ export async function generateResolverTypes(subgraph: string, sdl = fs.readFileS
   const typescript = await import('@graphql-codegen/typescript');
   const typescriptResolvers = await import('@graphql-codegen/typescript-resolvers');
   // Imports in the generated file are relative to it: generated/ sits in src/.
-  const fromGenerated = (target: string) => `../${target}`;
+  const generatedDir = path.dirname(path.join(root, generatedFileOf(subgraph)));
+  const fromGenerated = (target: string) => (target.startsWith('subgraphs/') ? path.relative(generatedDir, path.join(root, target)) : `../${target}`);
   const config = {
     federation: true,
     useTypeImports: true,
