@@ -31,7 +31,7 @@ export function generatedFileOf(subgraph: string): string {
 /**
  * What each subgraph's resolvers receive as the parent of a type's fields, where that is not
  * the GraphQL type itself, and its context type. Paths are relative to the subgraph's `src/`,
- * or to the repository when they start with `subgraphs/` (the shared mechanisms).
+ * or to the repository when they start with `subgraphs/`; a package's (`@scope/name#Type`) is kept.
  */
 interface SubgraphTypes {
   context: string;
@@ -118,7 +118,8 @@ export async function generateResolverTypes(subgraph: string, sdl = fs.readFileS
   const typescriptResolvers = await import('@graphql-codegen/typescript-resolvers');
   // Imports in the generated file are relative to it: generated/ sits in src/.
   const generatedDir = path.dirname(path.join(root, generatedFileOf(subgraph)));
-  const fromGenerated = (target: string) => (target.startsWith('subgraphs/') ? path.relative(generatedDir, path.join(root, target)) : `../${target}`);
+  const fromGenerated = (target: string) => (target.startsWith('@') ? target
+    : target.startsWith('subgraphs/') ? path.relative(generatedDir, path.join(root, target)) : `../${target}`);
   const config = {
     federation: true,
     useTypeImports: true,
