@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type CareContext } from './context.ts';
 import type { CareDb } from './data.ts';
@@ -10,7 +9,7 @@ import { seedCare } from './seed.ts';
 export const care: SubgraphDefinition<CareDb, CareContext> = {
   name: 'care',
   agency: 'CARE',
-  resolvers: resolvers as GraphQLResolverMap<CareContext>,
+  resolvers,
   migrations,
   seed: seedCare,
   createContext,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import type { Agency, EducationLevel, EndReason, IdentityProtection, InterventionKind, Occupation, Sex } from './generated/resolvers-types.ts';
 
 /** The samordningsförbund's store. All SQL of the coordination subgraph is here. */
 export interface CoordinationDb {
@@ -12,16 +13,16 @@ export interface CoordinationDb {
     id: string;
     given_name: string;
     family_name: string;
-    sex: string;
+    sex: Sex;
     birth_date: string;
     municipality_code: string;
     address: string | null;
-    identity_protection: string;
+    identity_protection: IdentityProtection;
     /** JSON array of PriorityGroup names. */
     priority_groups: string;
   };
   caseload_assignment: { coordinator_id: string; personnummer: string; assigned_from: string; assigned_to: string | null };
-  intervention: { id: string; name: string; kind: string; forbund_id: string; start_date: string; end_date: string | null };
+  intervention: { id: string; name: string; kind: InterventionKind; forbund_id: string; start_date: string; end_date: string | null };
   participation: {
     id: string;
     personnummer: string;
@@ -30,18 +31,18 @@ export interface CoordinationDb {
     registered_out: string | null;
     /** JSON array of IncomeSource names. */
     income_sources_before: string;
-    occupation_before: string;
+    occupation_before: Occupation;
     occupation_share_before: number;
-    education_level: string;
+    education_level: EducationLevel;
     years_on_public_support: number;
-    end_reason: string | null;
-    occupation_after: string | null;
+    end_reason: EndReason | null;
+    occupation_after: Occupation | null;
     income_sources_after: string | null;
   };
   consent: {
     id: string;
     personnummer: string;
-    agency: string;
+    agency: Agency;
     valid_from: string;
     valid_to: string;
     revoked_at: string | null;
@@ -59,10 +60,11 @@ export type Db = Kysely<CoordinationDb>;
 export type PersonRow = Selectable<CoordinationDb['person']> & { municipality_name: string; county: string };
 export type CaseloadRow = PersonRow & { total: number };
 export type CoordinatorRow = Selectable<CoordinationDb['coordinator']>;
+export type ForbundRow = Selectable<CoordinationDb['forbund']>;
 export type ConsentRow = Selectable<CoordinationDb['consent']>;
 export type ParticipationRow = Selectable<CoordinationDb['participation']> & {
   intervention_name: string;
-  intervention_kind: string;
+  intervention_kind: InterventionKind;
   intervention_forbund_id: string;
   intervention_start_date: string;
   intervention_end_date: string | null;
@@ -168,7 +170,7 @@ export function interventionsById(db: Db, ids: readonly string[]) {
 
 export interface NewConsent {
   personnummer: string;
-  agencies: string[];
+  agencies: Agency[];
   validFrom: string;
   validTo: string;
   formReference: string;
@@ -198,7 +200,7 @@ export async function recordConsent(trx: Db, consent: NewConsent, now: string): 
 }
 
 /** Withdraws every consent of the person for the agency that is not already withdrawn; returns their ids. */
-export async function revokeConsent(db: Db, personnummer: string, agency: string, now: string): Promise<string[]> {
+export async function revokeConsent(db: Db, personnummer: string, agency: Agency, now: string): Promise<string[]> {
   const rows = await db.updateTable('consent').set({ revoked_at: now })
     .where('personnummer', '=', personnummer).where('agency', '=', agency).where('revoked_at', 'is', null)
     .returning('id').execute();

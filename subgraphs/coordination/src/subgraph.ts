@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { dataDir } from '@finsam/kit/config';
 import { sendJson } from '@finsam/kit/http';
 import { loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
@@ -19,7 +18,7 @@ import { seedCoordination } from './seed.ts';
 export const coordination = {
   name: 'coordination',
   agency: 'COORDINATION',
-  resolvers: resolvers as GraphQLResolverMap<CoordinationContext>,
+  resolvers,
   migrations,
   seed: seedCoordination,
   // The analysts' snapshot of participations: seconds to take at 100,000 persons.

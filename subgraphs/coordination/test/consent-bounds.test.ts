@@ -3,7 +3,7 @@ import { validConsent, withinLifetime } from '../src/resolvers/mutation.ts';
 
 describe('the bounds of a consent\'s validity', () => {
   const today = '2026-12-02';
-  const form = { personnummer: '198503123823', agencies: ['CARE'], formReference: 'F-1' };
+  const form = { personnummer: '198503123823', agencies: ['CARE' as const], formReference: 'F-1' };
   const argumentOf = (validFrom: string, validTo: string) => {
     const result = validConsent({ ...form, validFrom, validTo }, today);
     return result.ok ? 'accepted' : result.failure.details?.argument;

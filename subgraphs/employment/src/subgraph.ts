@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type EmploymentContext } from './context.ts';
 import type { EmploymentDb } from './data.ts';
@@ -10,7 +9,7 @@ import { seedEmployment } from './seed.ts';
 export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
   name: 'employment',
   agency: 'EMPLOYMENT',
-  resolvers: resolvers as GraphQLResolverMap<EmploymentContext>,
+  resolvers,
   migrations,
   seed: seedEmployment,
   createContext,

@@ -105,12 +105,12 @@ export async function releaseForStatistics(
   return success({ list: basis.value.list, members });
 }
 
-export interface AgencySubgraphEntry<TContext, TSector> {
+export interface AgencySubgraphEntry<TContext, TSector, TSectorField extends string = string, TRecordsField extends string = string> {
   agency: string;
   /** The field the agency adds to Person (`care`, `employment`, …). */
-  sectorField: string;
+  sectorField: TSectorField;
   /** The agency's audit records on AuditTrail (`careRecords`, …). */
-  recordsField: string;
+  recordsField: TRecordsField;
   /** The sector object handed to the sector's own resolvers, once release is decided. */
   sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
   /**
@@ -126,18 +126,20 @@ export interface AgencySubgraphEntry<TContext, TSector> {
  * under consent to a coordinator; its yes/no answers on each consenting cohort member, for
  * coordination's signal counts (`<sectorField>SignalFacts`); and its audit records for an auditor.
  */
-export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(entry: AgencySubgraphEntry<TContext, TSector>) {
+export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, TSectorField extends string, TRecordsField extends string>(
+  entry: AgencySubgraphEntry<TContext, TSector, TSectorField, TRecordsField>,
+) {
   const { signalFacts } = entry;
   return {
     Person: {
       __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
-      [entry.sectorField]: async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
+      ...field(entry.sectorField, async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
         valueOrThrow(await releaseSector(entry.agency, entry.sectorField, person, ctx, info));
         return entry.sector(person, ctx);
-      },
+      }),
     },
     ...(signalFacts ? { Cohort: {
-      [`${entry.sectorField}SignalFacts`]: async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo) => {
+      ...field(`${entry.sectorField}SignalFacts` as const, async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<string | null> => {
         const handedOver = valueOrThrow(await releaseForStatistics(entry.agency, cohort[`${entry.sectorField}Members`], ctx, info));
         if (handedOver === null) return null;
         const { list, members } = handedOver;
@@ -149,10 +151,18 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector>(
         released.forEach((at, j) => answered.buffer.copy(answers.buffer, at * width, j * width, (j + 1) * width));
         // The digest is of the list as coordination made it, so that coordination can match the answers to it.
         return encodeAnswers(list, answers);
-      },
+      }),
     } } : {}),
     AuditTrail: {
-      [entry.recordsField]: (trail: { id: string }, _args: unknown, ctx: TContext) => auditRecordsForAuditor(ctx, trail.id),
+      ...field(entry.recordsField, (trail: { id: string }, _args: unknown, ctx: TContext) => auditRecordsForAuditor(ctx, trail.id)),
     },
   };
+}
+
+/**
+ * One resolver under a field name given at run time, typed with that name, so that a subgraph's
+ * generated resolver types check the name against its schema (a computed key would type as any string).
+ */
+function field<TName extends string, TResolver>(name: TName, resolver: TResolver): { [K in TName]: TResolver } {
+  return { [name]: resolver } as { [K in TName]: TResolver };
 }

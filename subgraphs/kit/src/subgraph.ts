@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { parse } from 'graphql';
+import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
@@ -38,13 +37,21 @@ export interface SubgraphRequest {
   metrics: ProcessMetrics;
 }
 
+/** What Apollo's buildSubgraphSchema takes as a resolver map. */
+export type SubgraphResolvers = NonNullable<Exclude<Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number], DocumentNode>['resolvers']>;
+
 /** What a subgraph folder provides; the shared module does the rest the same way for all five. */
 export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   /** One of the five served subgraphs (config.ts SUBGRAPH_NAMES), or a new one (`npm run new-subgraph`) not yet in the graph. */
   name: string;
   /** Whose log the audit records are in: the agency, or COORDINATION. */
   agency: string;
-  resolvers: GraphQLResolverMap<TContext>;
+  /**
+   * The subgraph's resolvers, typed in the subgraph by the `Resolvers` type `npm run codegen`
+   * generates from its schema (schema/codegen.ts): fields, parents, results and context are
+   * checked there. Apollo's own map type cannot say more than "resolvers with any context".
+   */
+  resolvers: SubgraphResolvers;
   migrations: Migrations;
   /** Writes this sector's part of the synthetic population (called once, in a transaction). */
   seed: (db: Kysely<DB>, population: Population) => Promise<void>;
@@ -131,7 +138,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
   const apollo = createApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }]),
     plugins: [auditBeforeAnswer<TContext>(auditLog, logger)],
   }, logger);
   await apollo.start();
@@ -259,10 +266,14 @@ export async function startSubgraph<DB>(build: (options?: SubgraphOptions) => Pr
 }
 
 /** A subgraph's resolver modules merged type by type, as several modules add fields to one type (Cohort, Person). */
-export function mergeResolverMaps(...maps: Record<string, object>[]): Record<string, object> {
+export function mergeResolverMaps<TMaps extends object[]>(...maps: TMaps): AllOf<TMaps[number]> {
   const merged: Record<string, object> = {};
   for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) merged[type] = { ...merged[type], ...fields };
+    for (const [type, fields] of Object.entries(map) as [string, object][]) merged[type] = { ...merged[type], ...fields };
   }
-  return merged;
+  // Merged type by type, the map holds every module's fields: what the intersection of their types says.
+  return merged as AllOf<TMaps[number]>;
 }
+
+/** The intersection of a union's members: the merged map has every module's types and fields. */
+type AllOf<TUnion> = (TUnion extends unknown ? (map: TUnion) => void : never) extends (map: infer TAll) => void ? TAll : never;

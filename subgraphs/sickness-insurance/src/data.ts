@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { ActivityCompensationGround, RefusalReason } from './generated/resolvers-types.ts';
 
 /** Försäkringskassan's store: benefit cases and their degree steps. All SQL of this subgraph is here. */
 export interface SicknessInsuranceDb {
@@ -12,10 +13,10 @@ export interface SicknessInsuranceDb {
     employed: number;
     diagnosis_code: string | null;
     decision_date: string | null;
-    refusal_reason: string | null;
+    refusal_reason: RefusalReason | null;
     reconciliation_meeting_date: string | null;
     rehabilitation_plan_date: string | null;
-    activity_compensation_ground: string | null;
+    activity_compensation_ground: ActivityCompensationGround | null;
     case_officer: string;
     office: string;
   };

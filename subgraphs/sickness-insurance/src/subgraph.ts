@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type SicknessInsuranceContext } from './context.ts';
 import type { SicknessInsuranceDb } from './data.ts';
@@ -10,7 +9,7 @@ import { seedSicknessInsurance } from './seed.ts';
 export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, SicknessInsuranceContext> = {
   name: 'sickness-insurance',
   agency: 'SICKNESS_INSURANCE',
-  resolvers: resolvers as GraphQLResolverMap<SicknessInsuranceContext>,
+  resolvers,
   migrations,
   seed: seedSicknessInsurance,
   createContext,

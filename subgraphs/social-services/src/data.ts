@@ -1,8 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { HouseholdType } from './generated/resolvers-types.ts';
 
 /** The social services' store: ekonomiskt bistånd per month and other measures. All SQL of this subgraph is here. */
 export interface SocialServicesDb {
-  assistance_month: { personnummer: string; month: string; amount_sek: number; household_type: string; reason_for_need: string };
+  assistance_month: { personnummer: string; month: string; amount_sek: number; household_type: HouseholdType; reason_for_need: string };
   social_measure: { id: string; personnummer: string; kind: string; start_date: string; end_date: string | null };
 }
 

@@ -1,4 +1,3 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type SocialServicesContext } from './context.ts';
 import type { SocialServicesDb } from './data.ts';
@@ -10,7 +9,7 @@ import { seedSocialServices } from './seed.ts';
 export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServicesContext> = {
   name: 'social-services',
   agency: 'SOCIAL_SERVICES',
-  resolvers: resolvers as GraphQLResolverMap<SocialServicesContext>,
+  resolvers,
   migrations,
   seed: seedSocialServices,
   createContext,

@@ -1,6 +1,7 @@
 import type { CareContext } from '../context.ts';
 import type { ContactRow, RehabilitationCoordinatorRow } from '../data.ts';
 import type { PersonRef } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 export const careResolvers = {
   Care: {
@@ -15,4 +16,4 @@ export const careResolvers = {
     careUnit: (r: RehabilitationCoordinatorRow) => r.care_unit,
     assignedOn: (r: RehabilitationCoordinatorRow) => r.assigned_on,
   },
-};
+} satisfies Resolvers;

@@ -5,10 +5,11 @@ import type { CertificateProfile } from '@finsam/kit/population/types';
 import { loadEach } from '@finsam/kit/loaders';
 import { Answers, answerCare, CARE_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { CareContext } from '../context.ts';
+import type { CareCohort, Resolvers } from '../generated/resolvers-types.ts';
 
 export const cohortResolvers = {
   Cohort: {
-    care: cohortFigures<CareContext, unknown>('CARE', 'care', async (members, ctx) => {
+    care: cohortFigures<CareContext, CareCohort>('CARE', 'care', async (members, ctx) => {
       const today = todayIso();
       // Every chapter is listed, 0 where nobody is: a chapter listed only when someone has it would tell.
       const chapters: Record<string, Set<string>> = Object.fromEntries([...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER].map((name) => [name, new Set<string>()]));
@@ -22,7 +23,7 @@ export const cohortResolvers = {
       return { certificatesByChapter: categoryCounts(ctx.recordKeys, members, chapters) };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * The region's answers to the signal questions for each member (signal-statistics.ts): per

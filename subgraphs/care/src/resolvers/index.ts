@@ -3,5 +3,6 @@ import { cohortResolvers } from './cohort.ts';
 import { careResolvers } from './care.ts';
 import { medicalCertificateResolvers } from './medical-certificate.ts';
 import { personResolvers } from './person.ts';
+import type { CompleteResolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers = mergeResolverMaps(cohortResolvers, personResolvers, careResolvers, medicalCertificateResolvers);
+export const resolvers: CompleteResolvers = mergeResolverMaps(cohortResolvers, personResolvers, careResolvers, medicalCertificateResolvers);

@@ -1,6 +1,7 @@
 import { icd10Chapter } from '@finsam/kit/icd10';
 import type { CertificateProfile } from '@finsam/kit/population/types';
 import type { CertificateRow } from '../data.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 export const medicalCertificateResolvers = {
   MedicalCertificate: {
@@ -15,4 +16,4 @@ export const medicalCertificateResolvers = {
     suggestedMeasures: (c: CertificateRow) => c.suggested_measures,
     careUnit: (c: CertificateRow) => c.care_unit,
   },
-};
+} satisfies Resolvers;

@@ -1,9 +1,10 @@
 import { auditRecordsForAuditor, decodeAuditTrailId, type AuditRecordView } from '@finsam/kit/audit-trail';
 import { valueOrThrow } from '@finsam/kit/errors';
 import type { CoordinationContext } from '../context.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** The extract as the query plan hands it back, with each agency's records it required. */
-interface AuditTrailParent {
+interface AuditTrailReference {
   id: string;
   sicknessInsuranceRecords?: AuditRecordView[] | null;
   employmentRecords?: AuditRecordView[] | null;
@@ -11,9 +12,12 @@ interface AuditTrailParent {
   careRecords?: AuditRecordView[] | null;
 }
 
+/** The extract as its fields see it: the reference with what its id says (whose log, which period). */
+export type AuditTrailParent = AuditTrailReference & { personnummer: string; from: string | null; to: string };
+
 export const auditTrailResolvers = {
   AuditTrail: {
-    __resolveReference: (ref: AuditTrailParent) => ({ ...valueOrThrow(decodeAuditTrailId(ref.id)), ...ref }),
+    __resolveReference: (ref: AuditTrailReference): AuditTrailParent => ({ ...valueOrThrow(decodeAuditTrailId(ref.id)), ...ref }),
     /** Every agency's records merged in time order, the association's own among them. */
     async records(trail: AuditTrailParent, _args: unknown, ctx: CoordinationContext): Promise<AuditRecordView[]> {
       const own = await auditRecordsForAuditor(ctx, trail.id);
@@ -22,4 +26,4 @@ export const auditTrailResolvers = {
         .sort((a, b) => (a.at === b.at ? a.agency.localeCompare(b.agency) : a.at < b.at ? -1 : 1));
     },
   },
-};
+} satisfies Resolvers;

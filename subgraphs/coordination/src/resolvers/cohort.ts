@@ -7,6 +7,8 @@ import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from 
 import type { CoordinationContext } from '../context.ts';
 import type { GraphQLResolveInfo } from 'graphql';
 import { admitCohort, admittedCohorts, cohortDefinition, cohortMembers, matchingParticipations, reportGroups } from './follow-up.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
+import type { ProtectedCount } from '@finsam/kit/disclosure';
 
 const AGENCIES: Record<keyof HandedOverLists, Agency> = {
   sicknessInsurance: 'SICKNESS_INSURANCE', employment: 'EMPLOYMENT', socialServices: 'SOCIAL_SERVICES', care: 'CARE',
@@ -20,6 +22,13 @@ async function handedOverLists(members: readonly string[], ctx: CoordinationCont
   const lists = handOverAll(Object.values(AGENCIES), members, await ctx.consentsInForceOf(members));
   return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, lists[agency]!])) as unknown as HandedOverLists;
 }
+
+/**
+ * A Cohort as its resolvers see it: from `cohort`, with its size and members; from the query plan
+ * (`_entities`), with only its id and the agencies' answers its `signals` requires. Only a cohort
+ * `cohort` made (admittedCohorts) has its members used.
+ */
+export type CohortParent = { id: string; size?: ProtectedCount; members?: string[] } & ReleasedSectors;
 
 const listsOfRequest = new WeakMap<readonly string[], Promise<HandedOverLists>>();
 
@@ -60,14 +69,14 @@ const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.
  * (kit/src/release-basis.ts): an agency counts no list coordination did not make.
  */
 function membersFor(field: keyof HandedOverLists) {
-  return async (cohort: { id: string; members: string[] }, _args: unknown, ctx: CoordinationContext): Promise<string> => {
+  return async (cohort: CohortParent, _args: unknown, ctx: CoordinationContext): Promise<string> => {
     const refuse = (reason: string, message: string) => {
       ctx.audit.record({ personnummer: null, fields: [`cohort.${field}Members`], decision: 'REFUSED', reason, protectedIdentity: false });
       return valueOrThrow(failure('FORBIDDEN', message, { reason }));
     };
     if (ctx.caller.role !== 'analyst') return refuse('ROLE_NOT_ALLOWED', 'Cohorts are for the analyst role.');
     // Only with `cohort` itself, never for a cohort written into an `_entities` representation.
-    if (!admittedCohorts.has(cohort)) return refuse('NOT_ADMITTED', 'Member lists are handed over only with the cohort query itself.');
+    if (!admittedCohorts.has(cohort) || !cohort.members) return refuse('NOT_ADMITTED', 'Member lists are handed over only with the cohort query itself.');
     let lists = listsOfRequest.get(cohort.members);
     if (!lists) {
       lists = handedOverLists(cohort.members, ctx);
@@ -87,7 +96,7 @@ export const cohortResolvers = {
     socialServicesMembers: membersFor('socialServices'),
     careMembers: membersFor('care'),
     /** Combines the agencies' yes/no answers (cohort-signals.ts), each read against the list the agency was handed. */
-    async signals(cohort: { id: string } & ReleasedSectors, _args: unknown, ctx: CoordinationContext, info: GraphQLResolveInfo) {
+    async signals(cohort: CohortParent, _args: unknown, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.', { reason: 'ROLE_NOT_ALLOWED' }));
       const { rows, register, definition } = await matchingParticipations(ctx, valueOrThrow(cohortDefinition(cohort.id)));
       const key = recentKey(ctx, cohort.id);
@@ -107,4 +116,4 @@ export const cohortResolvers = {
       return cohortSignalFigures(rows, cohort, lists, ctx.recordKeys, categories);
     },
   },
-};
+} satisfies Resolvers;

@@ -7,6 +7,7 @@ import type { CoordinationContext } from '../context.ts';
 import { caseloadPage, caseloadSize, personnummerOfId, type CoordinatorRow } from '../data.ts';
 import { PERSON_ID } from '../migrations.ts';
 import type { PersonParent } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 const MAX_PAGE = 100;
 /**
@@ -27,10 +28,21 @@ function pageSize(first: number | null | undefined): Result<number> {
   return success(size);
 }
 
+/**
+ * The förbund a coordinator or an intervention belongs to. The schema promises one (`Forbund!`) and
+ * the store's foreign key keeps it; a row without one is a broken store, said as such rather than
+ * as a null in a non-null field.
+ */
+export async function forbundOf(ctx: CoordinationContext, forbundId: string) {
+  const forbund = await ctx.loaders.forbund.load(forbundId);
+  if (!forbund) throw new Error(`The store has no förbund ${forbundId}, which a coordinator or an intervention refers to.`);
+  return forbund;
+}
+
 export const coordinatorResolvers = {
   Coordinator: {
     __resolveReference: (ref: { id: string }, ctx: CoordinationContext) => ctx.loaders.coordinator.load(ref.id),
-    forbund: (c: CoordinatorRow, _args: unknown, ctx: CoordinationContext) => ctx.loaders.forbund.load(c.forbund_id),
+    forbund: (c: CoordinatorRow, _args: unknown, ctx: CoordinationContext) => forbundOf(ctx, c.forbund_id),
     async caseload(c: CoordinatorRow, args: { first?: number | null; after?: string | null }, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       // A caseload is personal data of many persons: only its own coordinator sees it.
       if (ctx.caller.role !== 'coordinator' || ctx.caller.actorId !== c.id) {
@@ -69,4 +81,4 @@ export const coordinatorResolvers = {
   Forbund: {
     municipalities: (f: { id: string }, _args: unknown, ctx: CoordinationContext) => ctx.loaders.municipalitiesByForbund.load(f.id),
   },
-};
+} satisfies Resolvers;

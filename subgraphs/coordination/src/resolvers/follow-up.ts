@@ -8,6 +8,7 @@ import type { CoordinationContext } from '../context.ts';
 import { followUpSnapshot, interventionsRunning, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';
 import { DifferencingGuard, type BaseSet } from '../differencing-guard.ts';
 import { ageBand, followUpReport, groupKeysOf, groupsOf, type Dimension } from '../follow-up.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 export interface FollowUpFilter {
   interventionIds?: string[] | null;
@@ -176,7 +177,7 @@ export const followUpResolvers = {
       return cohort;
     },
   },
-};
+} satisfies Resolvers;
 
 /**
  * The analysts' controls on a cohort (query budget, work bound, overlap control), however the

@@ -7,7 +7,8 @@ import { interventionResolvers } from './intervention.ts';
 import { mutationResolvers } from './mutation.ts';
 import { personResolvers } from './person.ts';
 import { queryResolvers } from './query.ts';
+import type { CompleteResolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers = mergeResolverMaps(
+export const resolvers: CompleteResolvers = mergeResolverMaps(
   queryResolvers, followUpResolvers, mutationResolvers, coordinatorResolvers, personResolvers, interventionResolvers, auditTrailResolvers, cohortResolvers,
 );

@@ -7,15 +7,7 @@ import { isProtected, personReadEntry, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import { consentsById, consentsOfForm, recordConsent, revokeConsent, type Db, type NewConsent, type PersonRow } from '../data.ts';
 import { consentView, type PersonParent } from './person.ts';
-
-interface RecordConsentInput {
-  personId?: string | null;
-  personnummer?: string | null;
-  agencies: string[];
-  validFrom: string;
-  validTo: string;
-  formReference: string;
-}
+import type { MutationRecordConsentArgs, MutationRevokeConsentArgs, RecordConsentInput, Resolvers } from '../generated/resolvers-types.ts';
 
 const FORM_REFERENCE = /^[\p{L}\p{N} ._\/-]{1,100}$/u;
 
@@ -76,7 +68,7 @@ function personAfter(ctx: CoordinationContext, row: PersonRow, info: GraphQLReso
 
 export const mutationResolvers = {
   Mutation: {
-    async recordConsent(_root: unknown, args: { input: RecordConsentInput }, ctx: CoordinationContext, info: GraphQLResolveInfo) {
+    async recordConsent(_root: unknown, args: MutationRecordConsentArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const today = todayIso();
       const consent = valueOrThrow(validConsent(args.input, today));
       const fields = consent.agencies.map((agency) => `consent.${agency}`);
@@ -92,7 +84,7 @@ export const mutationResolvers = {
       const consents = await consentsOfForm(ctx.db, { ...consent, personnummer: person.personnummer });
       return { consents: consents.map(consentView), person: personAfter(ctx, person, info) };
     },
-    async revokeConsent(_root: unknown, args: { personId?: string | null; personnummer?: string | null; agency: string }, ctx: CoordinationContext, info: GraphQLResolveInfo) {
+    async revokeConsent(_root: unknown, args: MutationRevokeConsentArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       if (!(AGENCIES as readonly string[]).includes(args.agency)) valueOrThrow(failure('BAD_USER_INPUT', 'Unknown agency.', { argument: 'agency' }));
       const fields = [`consent.${args.agency}`];
       const person = valueOrThrow(await personToChange(ctx, { id: args.personId, personnummer: args.personnummer }, 'personId', fields));
@@ -111,4 +103,4 @@ export const mutationResolvers = {
       return { consent: consentView(newest!), person: personAfter(ctx, person, info) };
     },
   },
-};
+} satisfies Resolvers;

@@ -7,6 +7,7 @@ import { isProtected, personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
 import { computeSignals, type SectorFacts } from '../signals.ts';
+import type { IncomeSource, PriorityGroup, Resolvers } from '../generated/resolvers-types.ts';
 
 /**
  * A Person as the resolvers see it: from a caseload page or `person` it carries its row; from
@@ -67,7 +68,7 @@ export const personResolvers = {
       const row = await rowOf(p, ctx);
       return { code: row.municipality_code, name: row.municipality_name, county: row.county };
     },
-    priorityGroups: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => JSON.parse((await rowOf(p, ctx)).priority_groups) as string[],
+    priorityGroups: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => JSON.parse((await rowOf(p, ctx)).priority_groups) as PriorityGroup[],
     consents: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) =>
       (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentView),
     participations: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.participationsByPerson.load(p.personnummer),
@@ -88,15 +89,16 @@ export const personResolvers = {
     registeredIn: (x: ParticipationRow) => x.registered_in,
     registeredOut: (x: ParticipationRow) => x.registered_out,
     atStart: (x: ParticipationRow) => ({
-      incomeSources: JSON.parse(x.income_sources_before) as string[], occupation: x.occupation_before,
+      incomeSources: JSON.parse(x.income_sources_before) as IncomeSource[], occupation: x.occupation_before,
       occupationShareOfFullTime: x.occupation_share_before, educationLevel: x.education_level, yearsOnPublicSupport: x.years_on_public_support,
     }),
-    atEnd: (x: ParticipationRow) => x.registered_out === null || x.end_reason === null ? null : {
+    // An exit without its reason or occupation after is no exit snapshot (the schema promises both).
+    atEnd: (x: ParticipationRow) => x.registered_out === null || x.end_reason === null || x.occupation_after === null ? null : {
       reason: x.end_reason, occupation: x.occupation_after,
-      incomeSources: x.income_sources_after === null ? [] : (JSON.parse(x.income_sources_after) as string[]),
+      incomeSources: x.income_sources_after === null ? [] : (JSON.parse(x.income_sources_after) as IncomeSource[]),
     },
   },
-};
+} satisfies Resolvers;
 
 /** What an agency needs of a consent to decide a release (its release basis): no form reference, no id. */
 export function consentEvidence(row: ConsentRow): ConsentEvidence {

@@ -6,6 +6,7 @@ import { parsePersonnummer } from '@finsam/kit/personnummer';
 import { personForCaller } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { PersonParent } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 interface AuditTrailArgs {
   personnummer: string;
@@ -57,4 +58,4 @@ export const queryResolvers = {
       return { id: encodeAuditTrailId(key), ...key };
     },
   },
-};
+} satisfies Resolvers;

@@ -5,10 +5,11 @@ import { Answers, answerEmployment, EMPLOYMENT_ANSWERS } from '@finsam/kit/signa
 import type { EmploymentContext } from '../context.ts';
 import { programmeCodes } from '../data.ts';
 import { currentRegistration } from './employment-service.ts';
+import type { EmploymentCohort, Resolvers } from '../generated/resolvers-types.ts';
 
 export const cohortResolvers = {
   Cohort: {
-    employment: cohortFigures<EmploymentContext, unknown>('EMPLOYMENT', 'employment', async (members, ctx) => {
+    employment: cohortFigures<EmploymentContext, EmploymentCohort>('EMPLOYMENT', 'employment', async (members, ctx) => {
       const today = todayIso();
       const registrations = await loadEach(ctx.loaders.registrationsByPerson, members);
       const registered = members.filter((_, i) => currentRegistration(registrations[i]!, today) !== null);
@@ -23,7 +24,7 @@ export const cohortResolvers = {
       };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * Arbetsförmedlingen's answers to the signal questions for each member (signal-statistics.ts):

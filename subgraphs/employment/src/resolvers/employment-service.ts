@@ -3,6 +3,7 @@ import type { EmploymentContext } from '../context.ts';
 import type { RegistrationRow } from '../data.ts';
 import { jobSeekerCategory } from '../job-seeker-categories.ts';
 import type { PersonRef } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** Long-term unemployed: at least six months openly unemployed or in a programme. */
 const LONG_TERM_DAYS = 183;
@@ -26,4 +27,4 @@ export const employmentServiceResolvers = {
       return (group === 'OPENLY_UNEMPLOYED' || group === 'IN_PROGRAMME') && daysBetween(current.registered_on, today) >= LONG_TERM_DAYS;
     },
   },
-};
+} satisfies Resolvers;

@@ -3,5 +3,6 @@ import { cohortResolvers } from './cohort.ts';
 import { employmentServiceResolvers } from './employment-service.ts';
 import { personResolvers } from './person.ts';
 import { registrationResolvers } from './registration.ts';
+import type { CompleteResolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers = mergeResolverMaps(cohortResolvers, personResolvers, employmentServiceResolvers, registrationResolvers);
+export const resolvers: CompleteResolvers = mergeResolverMaps(cohortResolvers, personResolvers, employmentServiceResolvers, registrationResolvers);

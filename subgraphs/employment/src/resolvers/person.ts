@@ -1,16 +1,18 @@
 import { employmentSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { EmploymentContext } from '../context.ts';
+import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
+import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */
 export interface PersonRef {
   personnummer: string;
 }
 
-export const personResolvers = agencyEntryResolvers<EmploymentContext, PersonRef>({
+export const personResolvers = agencyEntryResolvers({
   agency: 'EMPLOYMENT',
-  sectorField: 'employment',
-  recordsField: 'employmentRecords',
-  sector: (person) => ({ personnummer: person.personnummer }),
+  sectorField: 'employment' satisfies keyof PersonResolvers,
+  recordsField: 'employmentRecords' satisfies keyof AuditTrailResolvers,
+  sector: (person: PersonWithBasis, _ctx: EmploymentContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: employmentSignalFacts,
-});
+}) satisfies Resolvers;

@@ -1,5 +1,6 @@
 import type { ActivityReportRow, ProgrammeRow, RegistrationRow } from '../data.ts';
 import { jobSeekerCategory } from '../job-seeker-categories.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 export const registrationResolvers = {
   Registration: {
@@ -18,4 +19,4 @@ export const registrationResolvers = {
   ActivityReport: {
     submittedOn: (a: ActivityReportRow) => a.submitted_on,
   },
-};
+} satisfies Resolvers;

@@ -1,4 +1,5 @@
 import type { Forbund } from './types.ts';
+import type { HouseholdType } from './types.ts';
 
 /** Reference data for the synthetic population: places, names, diagnoses, programmes. */
 
@@ -81,7 +82,7 @@ export const PROGRAMMES = [
   'SIUS',
 ] as const;
 
-export const HOUSEHOLD_TYPES: readonly (readonly [string, number])[] = [
+export const HOUSEHOLD_TYPES: readonly (readonly [HouseholdType, number])[] = [
   ['SINGLE_MAN_NO_CHILDREN', 34],
   ['SINGLE_MAN_WITH_CHILDREN', 3],
   ['SINGLE_WOMAN_NO_CHILDREN', 22],

@@ -1,4 +1,5 @@
 import type { IsoDate } from '../dates.ts';
+import type { INCOME_SOURCES } from './catalogue.ts';
 
 /**
  * The synthetic population, one profile per person across all four sectors. Every
@@ -47,18 +48,24 @@ export interface ConsentProfile {
   formReference: string;
 }
 
+/** The follow-up register's codes (schema/coordination.graphql `Occupation`, `EducationLevel`, `EndReason`, `IncomeSource`). */
+export type Occupation = 'FORVARVSARBETE' | 'STUDIER' | 'AKTIVT_ARBETSSOKANDE' | 'OVRIGT';
+export type EducationLevel = 'FORGYMNASIAL' | 'GYMNASIAL' | 'EFTERGYMNASIAL' | 'OKAND';
+export type EndReason = 'PLANNED_END' | 'MOVED_ON_EARLY' | 'ILL_HEALTH' | 'NO_CONTACT' | 'REGISTERED_IN_ERROR';
+export type IncomeSource = (typeof INCOME_SOURCES)[number];
+
 export interface ParticipationProfile {
   interventionId: string;
   registeredIn: IsoDate;
   registeredOut: IsoDate | null;
-  incomeSourcesBefore: string[];
-  occupationBefore: string;
+  incomeSourcesBefore: IncomeSource[];
+  occupationBefore: Occupation;
   occupationShareBefore: number;
-  educationLevel: string;
+  educationLevel: EducationLevel;
   yearsOnPublicSupport: number;
-  endReason: string | null;
-  occupationAfter: string | null;
-  incomeSourcesAfter: string[] | null;
+  endReason: EndReason | null;
+  occupationAfter: Occupation | null;
+  incomeSourcesAfter: IncomeSource[] | null;
 }
 
 export type Benefit = 'SJUKPENNING' | 'AKTIVITETSERSATTNING' | 'SJUKERSATTNING' | 'REHABILITERINGSPENNING';
@@ -111,10 +118,14 @@ export interface ActivityReportProfile {
   submittedOn: IsoDate | null;
 }
 
+/** The social services' household types (schema/social-services.graphql `HouseholdType`). */
+export type HouseholdType = 'ONLY_CHILDREN' | 'SINGLE_MAN_NO_CHILDREN' | 'SINGLE_MAN_WITH_CHILDREN' | 'SINGLE_WOMAN_NO_CHILDREN'
+  | 'SINGLE_WOMAN_WITH_CHILDREN' | 'COUPLE_NO_CHILDREN' | 'COUPLE_WITH_CHILDREN' | 'UNKNOWN';
+
 export interface AssistanceMonthProfile {
   month: string;
   amountSek: number;
-  householdType: string;
+  householdType: HouseholdType;
   reasonForNeed: string;
 }
 

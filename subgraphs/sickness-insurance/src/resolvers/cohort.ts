@@ -4,10 +4,11 @@ import { loadEach } from '@finsam/kit/loaders';
 import { Answers, answerSicknessInsurance, SICKNESS_INSURANCE_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { SicknessInsuranceContext } from '../context.ts';
 import { dayInRehabilitationChain, degreeOn } from './sickness-benefit-case.ts';
+import type { SicknessInsuranceCohort, Resolvers } from '../generated/resolvers-types.ts';
 
 export const cohortResolvers = {
   Cohort: {
-    sicknessInsurance: cohortFigures<SicknessInsuranceContext, unknown>('SICKNESS_INSURANCE', 'sicknessInsurance', async (members, ctx) => {
+    sicknessInsurance: cohortFigures<SicknessInsuranceContext, SicknessInsuranceCohort>('SICKNESS_INSURANCE', 'sicknessInsurance', async (members, ctx) => {
       const today = todayIso();
       const cases = (await loadEach(ctx.loaders.casesByPerson, members)).flat()
         .filter((c) => c.status === 'GRANTED' && covers(c.start_date, c.end_date, today));
@@ -27,7 +28,7 @@ export const cohortResolvers = {
       };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * Försäkringskassan's answers to the signal questions for each member (signal-statistics.ts),

@@ -2,5 +2,6 @@ import { mergeResolverMaps } from '@finsam/kit/subgraph';
 import { cohortResolvers } from './cohort.ts';
 import { personResolvers } from './person.ts';
 import { sicknessBenefitCaseResolvers } from './sickness-benefit-case.ts';
+import type { CompleteResolvers } from '../generated/resolvers-types.ts';
 
-export const resolvers = mergeResolverMaps(cohortResolvers, personResolvers, sicknessBenefitCaseResolvers);
+export const resolvers: CompleteResolvers = mergeResolverMaps(cohortResolvers, personResolvers, sicknessBenefitCaseResolvers);

@@ -2,6 +2,8 @@ import { sicknessInsuranceSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow } from '../data.ts';
+import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
+import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What `Person.sicknessInsurance` hands to the SicknessInsurance fields. */
 export interface SicknessInsuranceParent {
@@ -9,11 +11,11 @@ export interface SicknessInsuranceParent {
 }
 
 export const personResolvers = {
-  ...agencyEntryResolvers<SicknessInsuranceContext, SicknessInsuranceParent>({
+  ...agencyEntryResolvers({
     agency: 'SICKNESS_INSURANCE',
-    sectorField: 'sicknessInsurance',
-    recordsField: 'sicknessInsuranceRecords',
-    sector: async (person, ctx) => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
+    sectorField: 'sicknessInsurance' satisfies keyof PersonResolvers,
+    recordsField: 'sicknessInsuranceRecords' satisfies keyof AuditTrailResolvers,
+    sector: async (person: PersonWithBasis, ctx: SicknessInsuranceContext): Promise<SicknessInsuranceParent> => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
     signalFacts: sicknessInsuranceSignalFacts,
   }),
   SicknessInsurance: {
@@ -21,4 +23,4 @@ export const personResolvers = {
     ongoingSickLeave: (parent: SicknessInsuranceParent) =>
       parent.cases.find((c) => c.benefit === 'SJUKPENNING' && c.status === 'GRANTED' && c.end_date === null) ?? null,
   },
-};
+} satisfies Resolvers;

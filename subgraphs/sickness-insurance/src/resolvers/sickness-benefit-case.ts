@@ -2,6 +2,7 @@ import { covers, daysBetween, todayIso } from '@finsam/kit/dates';
 import { icd10Chapter } from '@finsam/kit/icd10';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow, DegreeStepRow } from '../data.ts';
+import type { RehabilitationCheckpoint, Resolvers } from '../generated/resolvers-types.ts';
 
 /** Statuses under which the person has been on sick leave, so the chain has a day. */
 const CHAIN_STATUSES = new Set(['GRANTED', 'ENDED', 'REFUSED']);
@@ -19,7 +20,7 @@ export function degreeOn(steps: DegreeStepRow[], day: string): number | null {
 }
 
 /** Rehabiliteringskedjan: what work capacity is assessed against on a given day. */
-export function rehabilitationCheckpoint(day: number | null, employed: boolean): string | null {
+export function rehabilitationCheckpoint(day: number | null, employed: boolean): RehabilitationCheckpoint | null {
   if (day === null) return null;
   if (!employed || day > 365) return 'WHOLE_LABOUR_MARKET';
   if (day <= 90) return 'OWN_OR_OTHER_WORK_AT_EMPLOYER';
@@ -51,4 +52,4 @@ export const sicknessBenefitCaseResolvers = {
     activityCompensationGround: (row: BenefitCaseRow) => row.activity_compensation_ground,
     caseOfficer: (row: BenefitCaseRow) => ({ name: row.case_officer, office: row.office }),
   },
-};
+} satisfies Resolvers;

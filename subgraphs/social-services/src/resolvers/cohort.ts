@@ -5,12 +5,13 @@ import { Answers, answerSocialServices, SOCIAL_SERVICES_ANSWERS } from '@finsam/
 import type { SocialServicesContext } from '../context.ts';
 import { reasonForNeed } from '../reasons-for-need.ts';
 import { monthsInLastYear } from './social-services.ts';
+import type { SocialServicesCohort, Resolvers } from '../generated/resolvers-types.ts';
 
 const band = (months: number) => (months === 0 ? 'NONE' : months <= 5 ? '1_5' : months <= 9 ? '6_9' : '10_12');
 
 export const cohortResolvers = {
   Cohort: {
-    socialServices: cohortFigures<SocialServicesContext, unknown>('SOCIAL_SERVICES', 'socialServices', async (members, ctx) => {
+    socialServices: cohortFigures<SocialServicesContext, SocialServicesCohort>('SOCIAL_SERVICES', 'socialServices', async (members, ctx) => {
       const today = todayIso();
       const bands: Record<string, string[]> = { NONE: [], '1_5': [], '6_9': [], '10_12': [] };
       const assistance = await loadEach(ctx.loaders.assistanceByPerson, members);
@@ -18,7 +19,7 @@ export const cohortResolvers = {
       return { assistanceMonthsLast12: categoryCounts(ctx.recordKeys, members, bands) };
     }),
   },
-};
+} satisfies Resolvers;
 
 /**
  * The social services' answers to the signal questions for each member (signal-statistics.ts):

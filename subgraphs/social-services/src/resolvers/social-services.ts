@@ -3,6 +3,7 @@ import type { SocialServicesContext } from '../context.ts';
 import type { AssistanceMonthRow, MeasureRow } from '../data.ts';
 import { reasonForNeed } from '../reasons-for-need.ts';
 import type { PersonRef } from './person.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** Months with assistance among the twelve ending with the current month. */
 export function monthsInLastYear(rows: AssistanceMonthRow[], today: string): number {
@@ -27,4 +28,4 @@ export const socialServicesResolvers = {
     startDate: (m: MeasureRow) => m.start_date,
     endDate: (m: MeasureRow) => m.end_date,
   },
-};
+} satisfies Resolvers;
