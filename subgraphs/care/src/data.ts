@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { CareProfession } from './generated/resolvers-types.ts';
 
 /** The region's store: medical certificates, care contacts, rehabilitation coordinators. All SQL of this subgraph is here. */
 export interface CareDb {
@@ -19,7 +20,7 @@ export interface CareDb {
     suggested_measures: string | null;
     care_unit: string;
   };
-  care_contact: { id: string; personnummer: string; kind: string; date: string; care_unit: string };
+  care_contact: { id: string; personnummer: string; kind: string; date: string; care_unit: string; profession: CareProfession | null };
   rehabilitation_coordinator: { personnummer: string; name: string; care_unit: string; assigned_on: string };
 }
 

@@ -39,4 +39,10 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0002_care_contact_profession': {
+    async up(db) {
+      // Nullable: contacts recorded before the region kept the profession have none.
+      await db.schema.alterTable('care_contact').addColumn('profession', 'text').execute();
+    },
+  },
 };

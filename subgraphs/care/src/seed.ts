@@ -2,6 +2,24 @@ import type { Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
 import type { Population } from '@finsam/kit/population/types';
 import type { CareDb } from './data.ts';
+import type { CareProfession } from './generated/resolvers-types.ts';
+
+/**
+ * Whom a contact of each kind is with, in turn: the profession is the care subgraph's own detail,
+ * so it is derived here from the contact rather than drawn from the shared population (a new draw
+ * there would change every other sector's synthetic data for the same SEED).
+ */
+const PROFESSIONS_BY_KIND: Record<string, readonly CareProfession[]> = {
+  PRIMARY_CARE: ['PHYSICIAN', 'NURSE', 'PHYSIOTHERAPIST'],
+  PSYCHIATRY: ['PHYSICIAN', 'PSYCHOLOGIST', 'COUNSELLOR'],
+  ADDICTION_CARE: ['PHYSICIAN', 'COUNSELLOR'],
+  HABILITATION: ['OCCUPATIONAL_THERAPIST', 'PHYSIOTHERAPIST', 'PSYCHOLOGIST'],
+  OTHER_SPECIALIST: ['PHYSICIAN', 'NURSE'],
+};
+const professionOf = (kind: string, n: number): CareProfession => {
+  const professions = PROFESSIONS_BY_KIND[kind] ?? ['PHYSICIAN'];
+  return professions[n % professions.length]!;
+};
 
 /** Writes the region's part of the synthetic population. */
 export async function seedCare(db: Kysely<CareDb>, population: Population): Promise<void> {
@@ -19,7 +37,10 @@ export async function seedCare(db: Kysely<CareDb>, population: Population): Prom
       });
     }
     for (const c of p.careContacts) {
-      contacts.push({ id: `REG-K-${String(contacts.length + 1).padStart(7, '0')}`, personnummer: p.personnummer, kind: c.kind, date: c.date, care_unit: c.careUnit });
+      contacts.push({
+        id: `REG-K-${String(contacts.length + 1).padStart(7, '0')}`, personnummer: p.personnummer, kind: c.kind, date: c.date, care_unit: c.careUnit,
+        profession: professionOf(c.kind, contacts.length),
+      });
     }
     const rc = p.rehabilitationCoordinator;
     if (rc) coordinators.push({ personnummer: p.personnummer, name: rc.name, care_unit: rc.careUnit, assigned_on: rc.assignedOn });

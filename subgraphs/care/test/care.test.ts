@@ -5,7 +5,7 @@ import { buildCare } from '../src/subgraph.ts';
 
 const CARE = personEntities(`care {
   certificates { id type issuedOn basis { kind date } diagnosisCode diagnosisText diagnosisGroup workCapacitySteps { from to reduction } prognosis careUnit }
-  contacts { id kind date careUnit }
+  contacts { id kind date careUnit profession }
   rehabilitationCoordinator { name careUnit assignedOn }
 }`);
 
@@ -23,6 +23,9 @@ describe('care subgraph', () => {
     expect(care.certificates[0].diagnosisGroup).toMatch(/^F00-F99/);
     expect(care.certificates[0].workCapacitySteps.map((s: { reduction: number }) => s.reduction)).toEqual([100, 50]);
     expect(care.contacts.map((c: { kind: string }) => c.kind)).toEqual(['PSYCHIATRY', 'PRIMARY_CARE']);
+    // Each contact says whom the person met, from the professions of its kind of care.
+    expect(care.contacts[0].profession).toMatch(/^(PHYSICIAN|PSYCHOLOGIST|COUNSELLOR)$/);
+    expect(care.contacts[1].profession).toMatch(/^(PHYSICIAN|NURSE|PHYSIOTHERAPIST)$/);
     expect(care.rehabilitationCoordinator.name).toMatch(/Rehabkoordinator/);
   });
 

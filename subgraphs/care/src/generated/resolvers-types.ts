@@ -136,7 +136,24 @@ export type CareContact = {
   date: Scalars['String']['output'];
   /** The care unit. */
   careUnit: Scalars['String']['output'];
+  /** Whom the person met (yrkeskategori). Null for a contact recorded before the region kept it. */
+  profession: Maybe<CareProfession>;
 };
+
+/** Yrkeskategori: the profession of whom the person met at a care contact. */
+export type CareProfession =
+  /** Läkare. */
+  | 'PHYSICIAN'
+  /** Sjuksköterska. */
+  | 'NURSE'
+  /** Psykolog. */
+  | 'PSYCHOLOGIST'
+  /** Kurator. */
+  | 'COUNSELLOR'
+  /** Fysioterapeut. */
+  | 'PHYSIOTHERAPIST'
+  /** Arbetsterapeut. */
+  | 'OCCUPATIONAL_THERAPIST';
 
 /** The rehabilitation coordinator at the care unit (lag 2019:1297). */
 export type RehabilitationCoordinator = {
@@ -330,6 +347,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CareContactKind: CareContactKind;
   CareContact: ResolverTypeWrapper<ContactRow>;
+  CareProfession: CareProfession;
   RehabilitationCoordinator: ResolverTypeWrapper<RehabilitationCoordinatorRow>;
   AuditTrail: ResolverTypeWrapper<AuditTrail>;
   AuditRecord: ResolverTypeWrapper<AuditRecord>;
@@ -407,6 +425,7 @@ export type CareContactResolvers<ContextType = CareContext, ParentType extends R
   kind?: Resolver<ResolversTypes['CareContactKind'], ParentType, ContextType>;
   date?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   careUnit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  profession?: Resolver<Maybe<ResolversTypes['CareProfession']>, ParentType, ContextType>;
 };
 
 export type RehabilitationCoordinatorResolvers<ContextType = CareContext, ParentType extends ResolversParentTypes['RehabilitationCoordinator'] = ResolversParentTypes['RehabilitationCoordinator']> = {
