@@ -5,17 +5,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeSubgraphs, servedSubgraphSdl, type CompositionResult } from '@finsam/kit/composition';
+import { composeSubgraphs, type CompositionResult } from '@finsam/kit/composition';
+import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 import { staleManifest } from './operations.ts';
 
 export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
 
 // Composition itself is the kit's, so a subgraph's own test composes its SDL with the served ones the same way.
-export { composeSubgraphs, subgraphSdl, type CompositionResult } from '@finsam/kit/composition';
+export { composeSubgraphs, type CompositionResult } from '@finsam/kit/composition';
+
+/** A served subgraph's SDL in this folder: the schema files beside this script, whichever checkout it runs in. */
+export function subgraphSdl(name: string): string {
+  return fs.readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
+}
 
 export function composeSupergraph(): CompositionResult {
-  return composeSubgraphs(servedSubgraphSdl());
+  return composeSubgraphs(Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphSdl(name)])));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
