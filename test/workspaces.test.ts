@@ -1,9 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.ts';
 
 /**
  * The kit and every subgraph and the gateway are npm workspaces (docs/agency-developers.md): an
@@ -51,6 +53,29 @@ describe('workspaces', () => {
     const printed = stripVTControlCharacters(run.stdout);
     expect(printed).toMatch(/Test Files\s+\d+ passed/);
     expect(printed).toContain('care.test.ts');
+  }, 150_000);
+
+  it('one subgraph starts alone from its package: npm -w subgraphs/care start', async () => {
+    const port = await freePort();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-care-alone-'));
+    const child = spawn('npm', ['-w', 'subgraphs/care', 'start'], {
+      cwd: root, detached: true, stdio: 'ignore',
+      env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, SEED_PERSONS: '200', LOG_LEVEL: 'silent' },
+    });
+    try {
+      let ready: Response | null = null;
+      for (let i = 0; i < 240 && !ready?.ok; i++) {
+        ready = await fetch(`http://127.0.0.1:${port}/ready`).catch(() => null);
+        if (!ready?.ok) await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(ready?.status).toBe(200);
+      // It is the care subgraph, and it wants the gateway's token like any other.
+      const refused = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ _service { sdl } }"}' });
+      expect(refused.status).toBe(401);
+    } finally {
+      try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 150_000);
 
   it('no relative import crosses a package', () => {
