@@ -87,7 +87,10 @@ async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  // Cleanup only: a process that ignores SIGTERM must not hold the run.
+  const stubborn = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
+  clearTimeout(stubborn);
 }
 
 describe(`a subgraph written by npm run new-subgraph (${NAME} --agency ${AGENCY})`, () => {
