@@ -11,9 +11,10 @@ const root = path.join(import.meta.dirname, '..');
 const careDir = path.join(root, 'subgraphs/care');
 const careSchema = fs.readFileSync(path.join(root, 'schema/care.graphql'), 'utf8');
 const careGenerated = path.join(careDir, GENERATED_FILE);
-/** The kit's bin, as a package's scripts and the repository's `npm run codegen` run it. */
-const codegenBin = (args: string[], cwd = root) =>
-  spawnSync(path.join(root, 'node_modules/.bin/finsam-codegen'), args, { cwd, encoding: 'utf8', timeout: 60_000 });
+/** The kit's bin, as a package's scripts and the repository's `npm run codegen` run it (npm puts node_modules/.bin, tsx's too, on PATH). */
+const bin = path.join(root, 'node_modules/.bin');
+const codegenBin = (args: string[], cwd = root) => spawnSync(path.join(bin, 'finsam-codegen'), args,
+  { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` }, timeout: 60_000 });
 
 /**
  * What `npm test` does after a schema edit, without touching the working tree: the generator

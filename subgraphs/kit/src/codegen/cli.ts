@@ -28,12 +28,13 @@ if (parsed.values.help) {
   process.exit(0);
 }
 const check = parsed.values.check ?? false;
-const packages = parsed.values.workspaces
-  ? workspacesWithCodegen(process.cwd()).map((w) => path.resolve(w))
-  : parsed.positionals.length > 0 ? parsed.positionals.map((p) => path.resolve(p)) : [process.cwd()];
+const { workspaces } = parsed.values;
+const { positionals } = parsed;
 
 const runs: CodegenRun[] = [];
 try {
+  const packages = workspaces ? workspacesWithCodegen(process.cwd()).map((w) => path.resolve(w))
+    : positionals.length > 0 ? positionals.map((p) => path.resolve(p)) : [process.cwd()];
   for (const dir of packages) runs.push(await runCodegen(dir, { check }));
 } catch (error) {
   if (error instanceof CodegenError) fail(error.message, 1);
