@@ -27,7 +27,7 @@ describe('npm run new-subgraph', () => {
     expect(written.status, written.stderr).toBe(0);
     for (const file of ['package.json', 'tsconfig.json', 'vitest.config.ts', 'README.md', 'schema/rehabilitation.graphql', 'src/subgraph.ts', 'src/main.ts',
       'src/context.ts', 'src/data.ts', 'src/migrations.ts', 'src/seed.ts', 'src/resolvers/index.ts', 'src/resolvers/person.ts',
-      'src/resolvers/rehabilitation.ts', 'test/rehabilitation.test.ts']) {
+      'src/resolvers/rehabilitation.ts', 'src/generated/resolvers-types.ts', 'test/rehabilitation.test.ts']) {
       expect(fs.existsSync(path.join(dir, file)), file).toBe(true);
     }
     // Released under the basis coordination already signs for the region.
@@ -40,6 +40,32 @@ describe('npm run new-subgraph', () => {
     const printed = stripVTControlCharacters(tests.stdout);
     expect(tests.status, printed + tests.stderr).toBe(0);
     expect(printed).toMatch(/Tests\s+6 passed/);
+  }, 120_000);
+
+  it('types its resolvers by the types generated from its own SDL, so a field renamed there fails its type check naming the resolver', () => {
+    const written = (at: string): string[] => fs.readdirSync(at, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? (e.name === 'node_modules' ? [] : written(path.join(at, e.name))) : [path.join(at, e.name)]);
+    const files = written(dir);
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.filter((f) => /GraphQLResolverMap|resolvers as /.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(dir, f))).toEqual([]);
+    expect(fs.readFileSync(path.join(dir, 'src/resolvers/index.ts'), 'utf8')).toMatch(/export const resolvers: CompleteResolvers = /);
+
+    // Its own script, as `npm -w subgraphs/<name> run typecheck` runs it: the types written again from the SDL, then tsc.
+    const asWritten = run('npm', ['run', '-s', 'typecheck'], dir);
+    expect(asWritten.status, asWritten.stdout + asWritten.stderr).toBe(0);
+    const sdlFile = path.join(dir, 'schema/rehabilitation.graphql');
+    const sdl = fs.readFileSync(sdlFile, 'utf8');
+    const renamed = sdl.replace(/^ {2}entries: /m, '  records: ');
+    expect(renamed).not.toBe(sdl);
+    fs.writeFileSync(sdlFile, renamed);
+    try {
+      const typecheck = run('npm', ['run', '-s', 'typecheck'], dir);
+      const printed = stripVTControlCharacters(typecheck.stdout + typecheck.stderr);
+      expect(typecheck.status, printed).not.toBe(0);
+      expect(printed).toMatch(/src\/resolvers\/rehabilitation\.ts\(\d+,\d+\): error TS\d+: .*'entries'/);
+    } finally {
+      fs.writeFileSync(sdlFile, sdl);
+    }
   }, 120_000);
 
   it.each([

@@ -1,14 +1,20 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { GENERATED_FILE, generateResolverTypes, workspacesWithCodegen } from '@finsam/kit/codegen';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
-import { generatedFileOf, generatedFiles, generateResolverTypes } from '../schema/codegen.ts';
 
 const root = path.join(import.meta.dirname, '..');
+const careDir = path.join(root, 'subgraphs/care');
 const careSchema = fs.readFileSync(path.join(root, 'schema/care.graphql'), 'utf8');
-const careGenerated = path.join(root, generatedFileOf('care'));
+const careGenerated = path.join(careDir, GENERATED_FILE);
+/** The kit's bin, as a package's scripts and the repository's `npm run codegen` run it (npm puts node_modules/.bin, tsx's too, on PATH). */
+const bin = path.join(root, 'node_modules/.bin');
+const codegenBin = (args: string[], cwd = root) => spawnSync(path.join(bin, 'finsam-codegen'), args,
+  { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` }, timeout: 60_000 });
 
 /**
  * What `npm test` does after a schema edit, without touching the working tree: the generator
@@ -40,24 +46,24 @@ function typeCheckCare(): (generated: string) => string[] {
   };
 }
 
-describe('typed resolvers (npm run codegen)', () => {
+describe('typed resolvers (finsam-codegen, @finsam/kit/codegen)', () => {
   const check = typeCheckCare();
 
   it('type-checks the care subgraph against its schema as it is', async () => {
-    expect(check(await generateResolverTypes('care', careSchema))).toEqual([]);
+    expect(check(await generateResolverTypes(careDir, careSchema))).toEqual([]);
   });
 
   it('fails the type check naming the resolver when a field it resolves is renamed in schema/care.graphql', async () => {
     const renamed = careSchema.replace(/^ {2}issuedOn: String!$/m, '  signedOn: String!');
     expect(renamed).not.toBe(careSchema);
-    const errors = check(await generateResolverTypes('care', renamed));
+    const errors = check(await generateResolverTypes(careDir, renamed));
     expect(errors.some((e) => e.startsWith('subgraphs/care/src/resolvers/medical-certificate.ts(') && e.includes("'issuedOn'"))).toBe(true);
   });
 
   it('fails the type check naming the resolver when the sector field the release resolver serves is renamed', async () => {
     const renamed = careSchema.replace(/^ {2}care: Care @requires/m, '  regionCare: Care @requires');
     expect(renamed).not.toBe(careSchema);
-    const errors = check(await generateResolverTypes('care', renamed));
+    const errors = check(await generateResolverTypes(careDir, renamed));
     expect(errors.some((e) => e.startsWith('subgraphs/care/src/resolvers/person.ts(') && e.includes('"care"'))).toBe(true);
   });
 
@@ -65,13 +71,13 @@ describe('typed resolvers (npm run codegen)', () => {
     // No resolver of its own: Apollo reads the row's `prognosis`, which a renamed field would never find.
     const renamed = careSchema.replace(/^ {2}prognosis: String!$/m, '  prognosisText: String!');
     expect(renamed).not.toBe(careSchema);
-    const errors = check(await generateResolverTypes('care', renamed));
+    const errors = check(await generateResolverTypes(careDir, renamed));
     expect(errors.some((e) => e.startsWith('subgraphs/care/src/resolvers/index.ts(') && e.includes("'prognosisText' is missing"))).toBe(true);
   });
 
   it('fails the type check when a resolver returns what the schema does not say', async () => {
     const retyped = careSchema.replace(/^ {2}issuedOn: String!$/m, '  issuedOn: Int!');
-    const errors = check(await generateResolverTypes('care', retyped));
+    const errors = check(await generateResolverTypes(careDir, retyped));
     // tsc's message names the types; its position is the resolver's line.
     const resolver = 'subgraphs/care/src/resolvers/medical-certificate.ts';
     const line = fs.readFileSync(path.join(root, resolver), 'utf8').split('\n').findIndex((l) => l.trim().startsWith('issuedOn:')) + 1;
@@ -88,13 +94,42 @@ describe('typed resolvers (npm run codegen)', () => {
     expect(mentioning.map((f) => path.relative(root, f))).toEqual([]);
   });
 
-  it('npm run codegen -- --check passes on the committed files', () => {
-    expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'schema/codegen.ts', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+  it('npm run codegen -- --check passes on the committed files, and so does one package\'s own codegen', () => {
+    const all = codegenBin(['--workspaces', '--check']);
+    expect(all.status, all.stderr).toBe(0);
+    const care = codegenBin(['--check'], careDir);
+    expect(care.status, care.stderr).toBe(0);
   });
 
   it('has the committed generated files as the generator writes them, one for every subgraph', async () => {
-    const files = await generatedFiles();
-    expect(Object.keys(files).sort()).toEqual(SUBGRAPH_NAMES.map(generatedFileOf).sort());
-    for (const [file, text] of Object.entries(files)) expect(fs.readFileSync(path.join(root, file), 'utf8'), `${file}: run npm run codegen`).toBe(text);
+    const packages = workspacesWithCodegen(root);
+    expect(packages).toEqual(SUBGRAPH_NAMES.map((name) => `subgraphs/${name}`).sort());
+    for (const dir of packages) {
+      const file = path.join(dir, GENERATED_FILE);
+      expect(fs.readFileSync(path.join(root, file), 'utf8'), `${file}: run npm run codegen`).toBe(await generateResolverTypes(path.join(root, dir)));
+    }
+  });
+
+  it('has each subgraph package regenerate its own types before its type check, from the settings in its package.json', () => {
+    for (const dir of workspacesWithCodegen(root)) {
+      const { scripts } = JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+      expect(scripts.codegen, dir).toBe('finsam-codegen');
+      for (const script of ['typecheck', 'test']) expect(scripts[script], `${dir} ${script}`).toMatch(/^finsam-codegen && tsc /);
+    }
+  });
+
+  it('names the schema file and the reason when the schema cannot be read, exit 1 without a stack trace', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-codegen-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ codegen: { schema: 'broken.graphql', context: 'src/context.ts#Context', mappers: {} } }));
+      fs.writeFileSync(path.join(dir, 'broken.graphql'), 'type Broken {\n  field: Missing!\n}\n');
+      const run = codegenBin([], dir);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(/^finsam-codegen: broken\.graphql: .*Missing/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(fs.existsSync(path.join(dir, GENERATED_FILE))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

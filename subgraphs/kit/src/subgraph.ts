@@ -47,8 +47,8 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   /** Whose log the audit records are in: the agency, or COORDINATION. */
   agency: string;
   /**
-   * The subgraph's resolvers, typed in the subgraph by the `Resolvers` type `npm run codegen`
-   * generates from its schema (schema/codegen.ts): fields, parents, results and context are
+   * The subgraph's resolvers, typed in the subgraph by the `Resolvers` type its `codegen` script
+   * generates from its schema (`@finsam/kit/codegen`): fields, parents, results and context are
    * checked there. Apollo's own map type cannot say more than "resolvers with any context".
    */
   resolvers: SubgraphResolvers;

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CodegenError, GENERATED_FILE, runCodegen } from '../codegen/codegen.ts';
 import { planSubgraph, REPOSITORY, writeSubgraph } from './scaffold.ts';
 
 const USAGE = 'usage: npm run new-subgraph -- <name> --agency <SICKNESS_INSURANCE|EMPLOYMENT|SOCIAL_SERVICES|CARE> [--dir <path>]';
@@ -30,12 +31,25 @@ const from = process.env.INIT_CWD ?? process.cwd();
 const plan = planSubgraph({ name: parsed.positionals[0]!, agency: parsed.values.agency, dir: parsed.values.dir === undefined ? undefined : path.resolve(from, parsed.values.dir) });
 if (!plan.ok) usageError(plan.failure.message);
 writeSubgraph(plan.value);
+// Its resolver maps are typed by the types generated from its SDL: written now, it type-checks as it is.
+let typesWritten = true;
+try {
+  await runCodegen(plan.value.dir);
+} catch (error) {
+  if (error instanceof CodegenError) {
+    console.error(`new-subgraph: ${error.message}`);
+    process.exit(1);
+  }
+  if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  typesWritten = false;
+}
 
 const where = path.relative(from, plan.value.dir) || '.';
 // npm takes subgraphs/* as workspaces, a hidden folder excepted.
 const isWorkspace = path.dirname(plan.value.dir) === path.join(REPOSITORY, 'subgraphs') && !path.basename(plan.value.dir).startsWith('.');
 const workspace = path.relative(REPOSITORY, plan.value.dir);
-console.log(`Wrote ${plan.value.files.length} files to ${where}. Next:`);
+console.log(`Wrote ${plan.value.files.length} files to ${where}${typesWritten ? ` and its resolver types (${GENERATED_FILE})` : ''}. Next:`);
+if (!typesWritten) console.log('  graphql-codegen is not installed (an install with --omit=dev): npm run codegen there writes its resolver types.');
 console.log(isWorkspace
   ? `  npm install                 (links the new workspace)\n  npm -w ${workspace} test    (its type check and tests pass as written)`
   : `  cd ${where} && npm test     (not a workspace of the repository there)`);
