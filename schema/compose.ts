@@ -5,8 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { composeSubgraphs, type CompositionResult } from '@finsam/kit/composition';
-import { SUBGRAPH_NAMES } from '@finsam/kit/config';
+import { composeSubgraphs, servedSubgraphSdl, type CompositionResult } from '@finsam/kit/composition';
 import { staleManifest } from './operations.ts';
 
 export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -15,13 +14,9 @@ export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
 // Composition itself is the kit's, so a subgraph's own test composes its SDL with the served ones the same way.
 export { composeSubgraphs, type CompositionResult } from '@finsam/kit/composition';
 
-/** A served subgraph's SDL in this folder: the schema files beside this script, whichever checkout it runs in. */
-export function subgraphSdl(name: string): string {
-  return fs.readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
-}
-
+/** Composes the schema files beside this script, whichever checkout it runs in (not the kit's idea of the repository). */
 export function composeSupergraph(): CompositionResult {
-  return composeSubgraphs(Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphSdl(name)])));
+  return composeSubgraphs(servedSubgraphSdl(SCHEMA_DIR));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -1,23 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
-import { SUBGRAPH_NAMES, isSubgraphName, subgraphUrl } from './config.ts';
+import { GRAPH_SCHEMA_DIR, SUBGRAPH_NAMES, isSubgraphName, subgraphUrl } from './config.ts';
 
-/** The repository's schema folder: the SDL of every served subgraph, which `npm run compose` composes. */
-export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../schema');
 
 export type CompositionResult = { ok: true; supergraphSdl: string; hints: string[] } | { ok: false; errors: string[] };
 
-/** The SDL of a served subgraph, as the working tree holds it. */
-export function subgraphSdl(name: string): string {
-  return fs.readFileSync(path.join(SCHEMA_DIR, `${name}.graphql`), 'utf8');
+/** The SDL of a served subgraph, as the working tree holds it (in this repository's schema folder, or the one given). */
+export function subgraphSdl(name: string, schemaDir: string = GRAPH_SCHEMA_DIR): string {
+  return fs.readFileSync(path.join(schemaDir, `${name}.graphql`), 'utf8');
 }
 
 /** The SDL of the five served subgraphs by name. */
-export function servedSubgraphSdl(): Record<string, string> {
-  return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphSdl(name)]));
+export function servedSubgraphSdl(schemaDir: string = GRAPH_SCHEMA_DIR): Record<string, string> {
+  return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphSdl(name, schemaDir)]));
 }
 
 /**

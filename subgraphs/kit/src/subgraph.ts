@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
@@ -9,7 +8,7 @@ import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import type { Caller } from './caller.ts';
-import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
+import { GRAPH_SCHEMA_DIR, dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
 import { databaseUrlFor, openDatabase, privateDirectory, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
@@ -22,7 +21,6 @@ import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
 import { generatePopulation } from './population/generate.ts';
 import type { Population } from './population/types.ts';
 
-const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../schema');
 
 /** What every subgraph's request context holds: the verified caller and the request's audit entries. */
 export interface SubgraphRequest {
@@ -135,7 +133,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const recordKeys = await loadRecordKeys(db);
   await definition.warmUp?.(db);
 
-  const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? path.join(SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
+  const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? path.join(GRAPH_SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
   const apollo = createApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }]),

@@ -1,4 +1,4 @@
-import { composeSubgraphs, subgraphSdl } from '../composition.ts';
+import { composeSubgraphs, servedSubgraphSdl } from '../composition.ts';
 import { SUBGRAPH_NAMES } from '../config.ts';
 import { fail, pass, type Check } from './check.ts';
 import { describeAnswer, Implementation } from './implementation.ts';
@@ -17,7 +17,7 @@ export const compositionCheck: Check = {
     const sdl = answer.data?._service?.sdl;
     if (typeof sdl !== 'string' || sdl.trim() === '') return fail(`served no _service { sdl } to a valid gateway token (${describeAnswer(answer)})`);
     // A subgraph outside the served five (a new one of an agency's) composes beside all five.
-    const schemas = { ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphSdl(name)])), [impl.sector.name]: sdl };
+    const schemas = { ...servedSubgraphSdl(), [impl.sector.name]: sdl };
     const composed = composeSubgraphs(schemas);
     if (!composed.ok) return fail(`its SDL does not compose with the other subgraphs: ${composed.errors.slice(0, 3).join(' | ')}${composed.errors.length > 3 ? ` (and ${composed.errors.length - 3} more)` : ''}`);
     return pass(`its SDL composes with ${SUBGRAPH_NAMES.filter((n) => n !== impl.sector.name).join(', ')}`);
