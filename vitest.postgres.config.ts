@@ -1,15 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The end-to-end suite once more as production runs: every store on a real PostgreSQL server,
- * and TLS between the gateway and the subgraphs (certificates the run makes, docs/tls.md).
- * `npm start` and the embedded default are covered by the main run.
+ * The end-to-end scenarios that storage and transport change, once more as production runs them:
+ * every store on a real PostgreSQL server and TLS between the gateway and the subgraphs
+ * (certificates the run makes, docs/tls.md). What does not depend on the store or the wire
+ * (token rules, the gateway's limits and error contract, the browser client, disclosure rules
+ * over figures the stores computed) runs once, in the main run.
  */
+export const STORAGE_AND_TRANSPORT_SCENARIOS = [
+  // Every sector's data access and the consent writes, as PersonOverview and the mutations use them.
+  'test/e2e/coordinator-contract.test.ts',
+  // Analysts' SQL: follow-up, cohorts, statistics and their figures.
+  'test/e2e/analyst-operations.test.ts',
+  'test/e2e/follow-up.test.ts',
+  'test/e2e/cohort.test.ts',
+  'test/e2e/disclosure-utility.test.ts',
+  // The audit stores: append-only guards, chains and their anchors, trails read across stores.
+  'test/e2e/audit-anchoring.test.ts',
+  'test/e2e/hygiene.test.ts',
+  'test/e2e/resilience.test.ts',
+  'test/e2e/batching.test.ts',
+  'test/e2e/data-dir-permissions.test.ts',
+  // Release bases signed over consents read from coordination's store.
+  'test/e2e/release-basis.test.ts',
+  // The wire: TLS, key sets fetched over HTTPS, request ids and readiness across processes.
+  'test/e2e/tls.test.ts',
+  'test/e2e/trust.test.ts',
+  'test/e2e/edges.test.ts',
+  // A new subgraph with its own store, checked by the conformance kit over HTTPS.
+  'test/e2e/scaffold-conformance.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts'],
-    exclude: ['test/e2e/start.test.ts'],
+    include: STORAGE_AND_TRANSPORT_SCENARIOS,
     environment: 'node',
+    isolate: false,
     globalSetup: ['test/support/postgres-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

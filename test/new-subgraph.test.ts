@@ -50,9 +50,8 @@ describe('npm run new-subgraph', () => {
     expect(files.filter((f) => /GraphQLResolverMap|resolvers as /.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(dir, f))).toEqual([]);
     expect(fs.readFileSync(path.join(dir, 'src/resolvers/index.ts'), 'utf8')).toMatch(/export const resolvers: CompleteResolvers = /);
 
-    // Its own script, as `npm -w subgraphs/<name> run typecheck` runs it: the types written again from the SDL, then tsc.
-    const asWritten = run('npm', ['run', '-s', 'typecheck'], dir);
-    expect(asWritten.status, asWritten.stdout + asWritten.stderr).toBe(0);
+    // Its own script, as `npm -w subgraphs/<name> run typecheck` runs it (the types written again from
+    // the SDL, then tsc), passed on the package as written in the test above (bare tsc there).
     const sdlFile = path.join(dir, 'schema/rehabilitation.graphql');
     const sdl = fs.readFileSync(sdlFile, 'utf8');
     const renamed = sdl.replace(/^ {2}entries: /m, '  records: ');
@@ -68,34 +67,15 @@ describe('npm run new-subgraph', () => {
     }
   }, 120_000);
 
-  it.each([
-    ['a name not in kebab-case', ['Rehab_Plan', '--agency', 'CARE'], /kebab-case/],
-    ['the name of a served subgraph', ['care', '--agency', 'CARE'], /"care" is taken/],
-    ['the kit', ['kit', '--agency', 'CARE'], /"kit" is taken/],
-    ['a name whose type the graph already has', ['care-contact', '--agency', 'CARE'], /type CareContact/],
-    ['no agency', ['rehab-plan'], /--agency is required/],
-    ['an agency coordination does not sign for', ['rehab-plan', '--agency', 'HOUSING'], /not one coordination signs release bases for/],
-  ])('refuses %s with exit 2, writing nothing', (_, args, message) => {
+  // Each refusal's reason is decided in planSubgraph (subgraphs/kit/test/scaffold.test.ts); here the
+  // command as a user runs it turns one into exit 2 with its usage line, writing nothing.
+  it('refuses a usage error with exit 2 and its usage line, no stack trace, writing nothing', () => {
     const target = `${dir}-refused`;
-    const refused = newSubgraph(...args, '--dir', target);
+    const refused = newSubgraph('rehab-plan', '--agency', 'HOUSING', '--dir', target);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toMatch(message);
+    expect(refused.stderr).toMatch(/not one coordination signs release bases for/);
     expect(refused.stderr).toContain('usage: npm run new-subgraph');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(target)).toBe(false);
-  });
-
-  it('refuses to write into a folder that is not empty', () => {
-    const target = `${dir}-occupied`;
-    fs.mkdirSync(target);
-    fs.writeFileSync(path.join(target, 'keep.txt'), 'mine');
-    try {
-      const refused = newSubgraph('rehab-plan', '--agency', 'CARE', '--dir', target);
-      expect(refused.status).toBe(2);
-      expect(refused.stderr).toMatch(/not empty: nothing is overwritten/);
-      expect(fs.readdirSync(target)).toEqual(['keep.txt']);
-    } finally {
-      fs.rmSync(target, { recursive: true, force: true });
-    }
   });
 });

@@ -29,8 +29,21 @@ describe('npm start', () => {
     return { child, printed: () => output };
   }
 
-  it('starts the graph, prints the URL and token command, answers with a minted token, and stops on Ctrl-C', async () => {
+  // One `npm start` for both: six processes and a first seed cost more than the rest of the file.
+  it('starts the graph, prints the URL and token command, answers with a minted token; when a subgraph dies, prints a restart command that brings it back into the same graph; stops on Ctrl-C', async () => {
     const { child, printed } = await npmStart();
+    let restarted: ReturnType<typeof spawn> | null = null;
+    const mint = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', ...args], { cwd: root, env })
+      .toString().trim().split('\n').pop()!;
+    // The request `npm start` prints: the registered Caseload, which coordination answers.
+    const caseload = async (token: string) => {
+      const response = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: /-d '(\{.*\})'/.exec(printed())![1]!,
+      });
+      return (await response.json()) as { data?: { me: { caseload: { nodes: unknown[] } } }; errors?: { extensions?: { code?: string } }[] };
+    };
     try {
       const started = Date.now();
       while (!printed().includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
@@ -40,47 +53,11 @@ describe('npm start', () => {
       expect(printed()).toContain(`Coordinator app:  http://127.0.0.1:${env.PORT}/\n`);
       expect(printed()).toContain('npm run token -- --role coordinator');
 
-      const token = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts', '--role', 'coordinator', '--sub', 'coordinator-1'], { cwd: root, env })
-        .toString().trim().split('\n').pop()!;
-      const response = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        // The request `npm start` prints (a coordinator is served the registered Caseload, by its hash).
-        body: /-d '(\{.*\})'/.exec(printed())![1]!,
-      });
-      const body = await response.json();
+      const body = await caseload(mint('--role', 'coordinator', '--sub', 'coordinator-1'));
       expect(body.errors).toBeUndefined();
-      expect(body.data.me.caseload.nodes).toHaveLength(5);
+      expect(body.data!.me.caseload.nodes).toHaveLength(5);
       expect((await fetch(`http://127.0.0.1:${env.PORT}/health`)).status).toBe(200);
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGINT');
-      await exited;
-    }
-    // Nothing is left listening on any of the six ports.
-    for (const url of [`http://127.0.0.1:${env.PORT}/health`, ...SUBGRAPH_NAMES.map((n) => env[`${envPrefix(n)}_URL`]!.replace('/graphql', '/health'))]) {
-      await expect(fetch(url)).rejects.toThrow();
-    }
-  }, 90_000);
 
-  it('prints, when a subgraph dies, a restart command that brings it back into the same graph', async () => {
-    const { child, printed } = await npmStart();
-    let restarted: ReturnType<typeof spawn> | null = null;
-    // The request `npm start` prints: the registered Caseload, which coordination answers.
-    const caseload = async () => {
-      const minted = execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/token-cli.ts'], { cwd: root, env }).toString().trim().split('\n').pop()!;
-      const response = await fetch(`http://127.0.0.1:${env.PORT}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${minted}` },
-        body: /-d '(\{.*\})'/.exec(printed())![1]!,
-      });
-      return (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
-    };
-    try {
-      const started = Date.now();
-      while (!printed().includes('Finsam graph is up') && Date.now() - started < 60_000 && child.exitCode === null) {
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
       // The coordination subgraph's process, a child of npm start, dies.
       const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
       const coordination = children.find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('subgraphs/coordination/src/main.ts'))!;
@@ -89,12 +66,12 @@ describe('npm start', () => {
       const command = /Start it again with: (.*)/.exec(printed())![1]!;
       expect(command).toContain(`DATA_DIR=${dataDir}`);
       expect(command).toContain('SEED_PERSONS=300');
-      expect((await caseload()).errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+      expect((await caseload(mint())).errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
 
       // Run as printed, from another directory and without the parent's environment.
       restarted = spawn('sh', ['-c', command], { cwd: os.tmpdir(), env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: 'ignore', detached: true });
       // Back in the same graph: its own database and the gateway's key, not a second seed that answers 401.
-      await expect.poll(async () => (await caseload()).errors ?? [], { timeout: 60_000, interval: 500 }).toEqual([]);
+      await expect.poll(async () => (await caseload(mint())).errors ?? [], { timeout: 60_000, interval: 500 }).toEqual([]);
     } finally {
       if (restarted?.pid && restarted.exitCode === null) {
         const gone = new Promise((resolve) => restarted!.once('exit', resolve));
@@ -105,7 +82,11 @@ describe('npm start', () => {
       child.kill('SIGINT');
       await exited;
     }
-  }, 150_000);
+    // Nothing is left listening on any of the six ports.
+    for (const url of [`http://127.0.0.1:${env.PORT}/health`, ...SUBGRAPH_NAMES.map((n) => env[`${envPrefix(n)}_URL`]!.replace('/graphql', '/health'))]) {
+      await expect(fetch(url)).rejects.toThrow();
+    }
+  }, 180_000);
 
   it('token refuses an unknown role with a usage message', () => {
     let failure: { status?: number; stderr?: Buffer } = {};
