@@ -7,6 +7,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { care } from '@finsam/care';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
+import { conformanceCommand } from '@finsam/kit/conformance';
 import { failure, valueOrThrow } from '@finsam/kit/errors';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { listen, type RunningServer } from '@finsam/kit/http';
@@ -18,15 +19,24 @@ import { freePort } from '../support/free-port.ts';
 type CareContext = typeof care extends SubgraphDefinition<any, infer C> ? C : never;
 
 /**
- * `npm run conformance` as an agency developer runs it: a separate process that reaches the
- * implementation over HTTP only, with the keys of a test deployment (the graph's DATA_DIR).
+ * `npm run conformance` as an agency developer runs it: reaching the implementation over HTTP
+ * only, with the keys of a test deployment (the graph's DATA_DIR). The command runs in the test's
+ * process (the same code the bin runs; a process per run was most of this file's time), and once
+ * as the bin, for its exit code and output as a process.
  */
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const run = promisify(execFile);
 
 async function conformance(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await conformanceCommand(args, { ...process.env, ...env }, { out: (l) => stdout.push(`${l}\n`), err: (l) => stderr.push(`${l}\n`) });
+  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+}
+
+async function conformanceProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'subgraphs/kit/src/conformance/cli.ts', ...args], { cwd: root, env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'subgraphs/kit/src/conformance/cli.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent' } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -150,7 +160,7 @@ describe('npm run conformance', () => {
 
   it('exits 2 naming the URL when nothing answers there, and on a usage error', async () => {
     const url = `http://127.0.0.1:${await freePort()}/graphql`;
-    const unreachable = await conformance(['care', '--url', url, '--data-dir', graph.dataDir]);
+    const unreachable = await conformanceProcess(['care', '--url', url, '--data-dir', graph.dataDir]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(url);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);

@@ -29,6 +29,8 @@ export interface ConformanceOptions {
   person: string;
   otherPerson: string;
   user: string;
+  /** Where TLS_CA_FILE is read (the process's environment unless given). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CheckResult extends Verdict {
@@ -39,7 +41,7 @@ export interface CheckResult extends Verdict {
 /** Runs a sector's checks against the implementation at the URL. Throws Unreachable when nothing answers there. */
 export async function runConformance(options: ConformanceOptions): Promise<CheckResult[]> {
   const run: ConformanceRun = {
-    implementation: new Implementation(options.url, sectorNamed(options.sector, options.agency), options.keys),
+    implementation: new Implementation(options.url, sectorNamed(options.sector, options.agency), options.keys, options.env),
     person: options.person, otherPerson: options.otherPerson, user: options.user, accesses: [],
   };
   const checks = checksOf(options.sector);
