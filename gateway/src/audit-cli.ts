@@ -1,73 +1,13 @@
 /**
- * `npm run audit -- verify`: checks the hash chain of every store's audit log (the five
- * subgraphs and the gateway): on PostgreSQL where `<STORE>_DATABASE_URL` says so, else the
- * SQLite files under DATA_DIR. Each chain is also held to the checkpoints of it that the OTHER
- * stores keep (docs/audit-anchoring.md), their signatures checked against the gateway's public
- * keys (GATEWAY_JWKS_URL, else the key set file in DATA_DIR): a tail removed, cut short or
- * rewritten before the last checkpoint is found. Exits 1 naming the store, 2 when there is
- * nothing to check.
+ * `npm run audit -- verify`: checks every store's audit chain against the checkpoints the other
+ * stores hold of it (audit-verify.ts, docs/audit-anchoring.md). Exits 1 naming the store, 2 when
+ * there is nothing to check or on a usage error.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { verifyChain, type AuditDb, type ChainAnchor } from '@finsam/kit/audit';
-import { heldCheckpoints } from '@finsam/kit/audit-checkpoint';
-import { gatewayPublicKeys } from '@finsam/kit/gateway-token';
-import { SUBGRAPH_NAMES, dataDir } from '@finsam/kit/config';
-import { databaseUrlFor, openExisting } from '@finsam/kit/database';
+import { verifyAuditChains } from './audit-verify.ts';
 
 const [command] = process.argv.slice(2);
 if (command !== 'verify') {
   console.error('Usage: npm run audit -- verify   (checks every audit chain under DATA_DIR)');
   process.exit(2);
 }
-
-const directory = dataDir();
-type Located = { store: string; location: { file: string } | { databaseUrl: string } };
-const stores = [...SUBGRAPH_NAMES, 'gateway'].flatMap((store): Located[] => {
-  const databaseUrl = databaseUrlFor(store, process.env);
-  const file = path.join(directory, `${store}.sqlite`);
-  if (databaseUrl) return [{ store, location: { databaseUrl } }];
-  return fs.existsSync(file) ? [{ store, location: { file } }] : [];
-});
-if (stores.length === 0) {
-  console.error(`No stores in ${directory} and no <STORE>_DATABASE_URL: start the graph once, or set DATA_DIR.`);
-  process.exit(2);
-}
-
-async function withStore<T>(location: Located['location'], use: (db: ReturnType<typeof openExisting<AuditDb>>) => Promise<T>): Promise<T> {
-  const db = openExisting<AuditDb>(location);
-  try {
-    return await use(db);
-  } finally {
-    await db.destroy();
-  }
-}
-
-let broken = false;
-// First what every store witnessed of the others, then each chain against what the others witnessed of it.
-const keys = gatewayPublicKeys(process.env, directory);
-const anchors = new Map<string, ChainAnchor[]>();
-for (const { store, location } of stores) {
-  const held = await withStore(location, (db) => heldCheckpoints(db, store, keys));
-  for (const anchor of held.anchors) {
-    if (anchor.store !== store) anchors.set(anchor.store, [...(anchors.get(anchor.store) ?? []), anchor]);
-  }
-  for (const problem of held.problems) {
-    console.error(`${store}: BROKEN: ${problem}`);
-    broken = true;
-  }
-}
-
-for (const { store, location } of stores) {
-  const witnessed = anchors.get(store) ?? [];
-  const check = await withStore(location, (db) => verifyChain(db, witnessed));
-  if (check.ok) {
-    const newest = witnessed.reduce((max, anchor) => Math.max(max, anchor.seq), 0);
-    const witnesses = [...new Set(witnessed.map((anchor) => anchor.witness))].join(', ');
-    console.log(`${store}: ${check.records} records, chain intact, ${witnessed.length > 0 ? `anchored up to record ${newest} by ${witnesses}` : 'NOT anchored: no checkpoint of it is held elsewhere'}`);
-  } else {
-    console.error(`${store}: BROKEN at record ${check.brokenAt}: ${check.problem}`);
-    broken = true;
-  }
-}
-process.exit(broken ? 1 : 0);
+process.exitCode = await verifyAuditChains();

@@ -17,8 +17,8 @@ const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/Perso
 const STORES = [...SUBGRAPH_NAMES, 'gateway'] as const;
 type StoreName = (typeof STORES)[number];
 
-/** `npm run audit -- verify` as an operator runs it, against the graph's stores. */
-function verify(graph: TestGraph): { status: number; out: string } {
+/** `npm run audit -- verify` as an operator runs it, against the graph's stores: the bin, as a process. */
+function verifyProcess(graph: TestGraph): { status: number; out: string } {
   const env = { ...process.env, ...graph.storeEnv };
   try {
     return { status: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/audit-cli.ts', 'verify'], { cwd: root, env, stdio: 'pipe' }).toString() };
@@ -67,7 +67,7 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
     afterAll(() => graph?.close());
 
     it('an untouched graph verifies, every chain anchored outside its store', async () => {
-      const result = verify(graph);
+      const result = verifyProcess(graph);
       expect(result.status, result.out).toBe(0);
       for (const store of STORES) expect(result.out).toMatch(new RegExp(`^${store}: \\d+ records, chain intact`, 'm'));
     });
@@ -85,7 +85,7 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
         expect(Number(removed.numDeletedRows), store).toBe(50);
         tampered.push(store);
 
-        const result = verify(graph);
+        const result = await graph.verifyAudit();
         expect(result.status, `${store}: ${result.out}`).toBe(1);
         expect(result.out).toMatch(new RegExp(`^${store}: BROKEN at record ${head - 49}: .*its tail was removed`, 'm'));
         for (const name of STORES) {
@@ -116,7 +116,7 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
           previous = hash;
         }
         await db.destroy();
-        const result = verify(graph);
+        const result = await graph.verifyAudit();
         expect(result.status, result.out).toBe(1);
         expect(result.out).toMatch(new RegExp(`^${store}: BROKEN at record ${tail[tail.length - 1]!.seq}`, 'm'));
       }
@@ -149,7 +149,7 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
       expect(warning).toMatchObject({ store: down });
       const again = await graph.checkpointAuditChains();
       expect(again.stores.every((s) => s.ok)).toBe(true);
-      expect(verify(graph).status).toBe(0);
+      expect((await graph.verifyAudit()).status).toBe(0);
     });
 
     it('a subgraph takes only the gateway\'s fresh checkpoint addressed to it, and keeps nothing else', async () => {

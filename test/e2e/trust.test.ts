@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT, generateKeyPair } from 'jose';
@@ -307,16 +306,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     });
 
     it('keeps records append-only, and `npm run audit -- verify` names the first record changed behind its back', async () => {
-      const env = { ...process.env, ...graph.storeEnv };
-      const verify = () => {
-        try {
-          return { status: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/audit-cli.ts', 'verify'], { cwd: root, env, stdio: 'pipe' }).toString() };
-        } catch (error) {
-          const e = error as { status: number; stdout: Buffer; stderr: Buffer };
-          return { status: e.status, out: `${e.stdout}${e.stderr}` };
-        }
-      };
-      const intact = verify();
+      const intact = await graph.verifyAudit();
       expect(intact.status).toBe(0);
       expect(intact.out).toMatch(/gateway: \d+ records, chain intact/);
       expect(intact.out).toMatch(/care: \d+ records, chain intact/);
@@ -330,7 +320,7 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       await graph.dropAuditGuard('care');
       await writer.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 2).execute();
       await writer.destroy();
-      const tampered = verify();
+      const tampered = await graph.verifyAudit();
       expect(tampered.status).toBe(1);
       expect(tampered.out).toMatch(/care: BROKEN at record 2/);
       expect(tampered.out).toMatch(/coordination: \d+ records, chain intact/);

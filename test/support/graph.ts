@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { buildGateway } from '@finsam/gateway';
+import { verifyAuditChains } from '@finsam/gateway/audit-verify';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { buildCare } from '@finsam/care';
 import { buildCoordination } from '@finsam/coordination';
@@ -91,6 +92,10 @@ export async function startGraph(options: {
   // As main.ts does once the gateway listens.
   await gateway.checkpointAuditChains();
 
+  // Where the stores are, as the `npm run audit` command reads it. It reads the gateway's key set
+  // file there: a test waiting on the command as a process cannot answer its fetch.
+  const storeEnv = { ...env, GATEWAY_JWKS_URL: undefined, DATA_DIR: dataDir } as NodeJS.ProcessEnv;
+
   const readMetrics = async (name: SubgraphName | 'gateway'): Promise<string> => {
     const base = name === 'gateway' ? gatewayServer.url : servers[name]!.url;
     const response = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } });
@@ -117,8 +122,17 @@ export async function startGraph(options: {
     checkpointAuditChains: () => gateway.checkpointAuditChains(),
     dialect: postgres ? 'postgres' as const : 'sqlite' as const,
     /** Where the stores are, as the `npm run audit` command reads it. */
-    // The audit CLI reads the gateway's key set file there (the test process cannot answer its fetch while it waits for the CLI).
-    storeEnv: { ...env, GATEWAY_JWKS_URL: undefined, DATA_DIR: dataDir } as NodeJS.ProcessEnv,
+    storeEnv,
+    /**
+     * What `npm run audit -- verify` reports on these stores (the bin's own code, in this process):
+     * its exit status and its lines, stdout's and stderr's in the order written.
+     */
+    async verifyAudit(): Promise<{ status: number; out: string }> {
+      const lines: string[] = [];
+      const print = (line: string) => { lines.push(`${line}\n`); };
+      const status = await verifyAuditChains({ ...process.env, ...storeEnv }, { out: print, err: print });
+      return { status, out: lines.join('') };
+    },
     /** A second connection to a store, as an operator (or an intruder) with database access would have. */
     store: (store: SubgraphName | 'gateway'): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
