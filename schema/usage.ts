@@ -16,6 +16,7 @@ import type { GraphQLSchema } from 'graphql';
 import { apiSchema } from './check.ts';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { FIELD_USAGE_METRIC } from '@finsam/gateway/field-usage';
+import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 
 // The schema apiSchema() builds is graphql's CommonJS build's (schema/check.ts): its predicates.
 const { isInterfaceType, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
@@ -158,7 +159,7 @@ export async function readGatewayMetrics(gatewayUrl: URL, token: string | undefi
 
 const USAGE = 'Usage: npm run usage -- [--url http://127.0.0.1:4000] [--token <METRICS_TOKEN>, default $METRICS_TOKEN] [--unused] [--json]';
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, print: CommandOutput = consoleOutput): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -171,30 +172,30 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       },
     }));
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    print.err(`${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   let gatewayUrl: URL;
   try {
     gatewayUrl = new URL(values.url);
   } catch {
-    console.error(`--url ${values.url} is not a URL, e.g. http://127.0.0.1:4000\n${USAGE}`);
+    print.err(`--url ${values.url} is not a URL, e.g. http://127.0.0.1:4000\n${USAGE}`);
     return 2;
   }
   const read = await readGatewayMetrics(gatewayUrl, values.token || env.METRICS_TOKEN || undefined);
   if (!read.ok) {
-    console.error(read.message);
+    print.err(read.message);
     return 2;
   }
   const schema = apiSchema(fs.readFileSync(SUPERGRAPH_FILE, 'utf8'));
   const report = usageReport(schema, parseFieldUsage(read.text), { source: new URL('/metrics', gatewayUrl).toString(), unused: values.unused });
-  console.log(values.json ? JSON.stringify(report, null, 2) : formatUsage(report));
+  print.out(values.json ? JSON.stringify(report, null, 2) : formatUsage(report));
   return 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    console.error(`npm run usage: ${(error as Error).message}`);
+    consoleOutput.err(`npm run usage: ${(error as Error).message}`);
     process.exitCode = 2;
   });
 }

@@ -11,11 +11,9 @@ import path from 'node:path';
 import { verifyChain, type AuditDb, type ChainAnchor } from '@finsam/kit/audit';
 import { heldCheckpoints } from '@finsam/kit/audit-checkpoint';
 import { gatewayPublicKeys } from '@finsam/kit/gateway-token';
+import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { SUBGRAPH_NAMES, dataDir } from '@finsam/kit/config';
 import { databaseUrlFor, openExisting } from '@finsam/kit/database';
-
-/** Where the report goes: one call per line. */
-export interface Output { out(line: string): void; err(line: string): void }
 
 type Located = { store: string; location: { file: string } | { databaseUrl: string } };
 
@@ -29,7 +27,7 @@ async function withStore<T>(location: Located['location'], use: (db: ReturnType<
 }
 
 /** Verifies every store's chain; 0 when all hold, 1 naming each broken store, 2 when there is nothing to check. */
-export async function verifyAuditChains(env: NodeJS.ProcessEnv = process.env, print: Output = { out: console.log, err: console.error }): Promise<number> {
+export async function verifyAuditChains(env: NodeJS.ProcessEnv = process.env, print: CommandOutput = consoleOutput): Promise<number> {
   const directory = dataDir(env);
   const stores = [...SUBGRAPH_NAMES, 'gateway'].flatMap((store): Located[] => {
     const databaseUrl = databaseUrlFor(store, env);

@@ -7,6 +7,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { care } from '@finsam/care';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
+import { capturedOutput } from '@finsam/kit/command-output';
 import { conformanceCommand } from '@finsam/kit/conformance';
 import { failure, valueOrThrow } from '@finsam/kit/errors';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
@@ -28,10 +29,9 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../.
 const run = promisify(execFile);
 
 async function conformance(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await conformanceCommand(args, { ...process.env, ...env }, { out: (l) => stdout.push(`${l}\n`), err: (l) => stderr.push(`${l}\n`) });
-  return { code, stdout: stdout.join(''), stderr: stderr.join('') };
+  const output = capturedOutput();
+  const code = await conformanceCommand(args, { ...process.env, ...env }, output);
+  return { code, stdout: output.stdout(), stderr: output.stderr() };
 }
 
 async function conformanceProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

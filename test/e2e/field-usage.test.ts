@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capturedOutput } from '@finsam/kit/command-output';
+import { main as usageCommand } from '../../schema/usage.ts';
 import { RESERVED_CLIENT_NAMES } from '@finsam/gateway/field-usage';
 import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
 import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
@@ -47,8 +49,15 @@ describe('field usage: npm run usage after the coordinator operations', () => {
     return { status: response.status, body: await response.json() as { data?: any; errors?: { extensions?: { code?: string } }[] } };
   }
 
-  /** `npm run usage` as a developer runs it, against this graph's gateway. */
+  /** `npm run usage` as a developer runs it, against this graph's gateway: its code, in this process. */
   async function usage(args: string[], env: NodeJS.ProcessEnv = { METRICS_TOKEN: graph.metricsToken }) {
+    const output = capturedOutput();
+    const code = await usageCommand(args, { ...process.env, ...env }, output);
+    return { code, stdout: output.stdout(), stderr: output.stderr() };
+  }
+
+  /** The bin itself, as a process: once, for its exit code and output. */
+  async function usageProcess(args: string[], env: NodeJS.ProcessEnv) {
     try {
       const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'schema/usage.ts', ...args], { cwd: root, env: { ...process.env, ...env } });
       return { code: 0, stdout, stderr };
@@ -167,7 +176,7 @@ describe('field usage: npm run usage after the coordinator operations', () => {
 
   it('exits 2 naming the URL when no gateway answers there, and naming METRICS_TOKEN when /metrics refuses', async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
-    const unreachable = await usage(['--url', nowhere]);
+    const unreachable = await usageProcess(['--url', nowhere], {});
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(nowhere);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);

@@ -11,6 +11,7 @@ import { buildCare } from '@finsam/care';
 import { buildCoordination } from '@finsam/coordination';
 import { buildEmployment } from '@finsam/employment';
 import type { Role } from '@finsam/kit/caller';
+import { capturedOutput } from '@finsam/kit/command-output';
 import { envPrefix, type SubgraphName } from '@finsam/kit/config';
 import { listen, sendJson, type RunningServer } from '@finsam/kit/http';
 import { createLogger } from '@finsam/kit/logger';
@@ -128,10 +129,9 @@ export async function startGraph(options: {
      * its exit status and its lines, stdout's and stderr's in the order written.
      */
     async verifyAudit(): Promise<{ status: number; out: string }> {
-      const lines: string[] = [];
-      const print = (line: string) => { lines.push(`${line}\n`); };
-      const status = await verifyAuditChains({ ...process.env, ...storeEnv }, { out: print, err: print });
-      return { status, out: lines.join('') };
+      const output = capturedOutput();
+      const status = await verifyAuditChains({ ...process.env, ...storeEnv }, output);
+      return { status, out: output.all() };
     },
     /** A second connection to a store, as an operator (or an intruder) with database access would have. */
     store: (store: SubgraphName | 'gateway'): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { consoleOutput, type CommandOutput } from '../command-output.ts';
 import { DEFAULT_DATA_DIR, isSubgraphName, SUBGRAPH_NAMES } from '../config.ts';
 import { AGENCIES } from '../population/types.ts';
 import { isAgency } from '../release.ts';
@@ -36,7 +37,7 @@ function personArgument(name: string, value: string | undefined, fallback: strin
   return parsed.value;
 }
 
-async function checkAndPrint(argv: string[], env: NodeJS.ProcessEnv, print: Output): Promise<number> {
+async function checkAndPrint(argv: string[], env: NodeJS.ProcessEnv, print: CommandOutput): Promise<number> {
   let options;
   try {
     options = parseArgs({
@@ -85,11 +86,8 @@ async function checkAndPrint(argv: string[], env: NodeJS.ProcessEnv, print: Outp
 
 const line = (result: CheckResult) => `${result.passed ? 'PASS' : 'FAIL'} ${result.name}: ${result.title}: ${result.detail}`;
 
-/** Where the command writes: one call per line, without its newline. */
-export interface Output { out(line: string): void; err(line: string): void }
-
 /** Runs the command; exit 0 when every check passes, 1 when any fails, 2 on a usage error or nothing answering. */
-export async function conformanceCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, print: Output = { out: console.log, err: console.error }): Promise<number> {
+export async function conformanceCommand(argv: string[], env: NodeJS.ProcessEnv = process.env, print: CommandOutput = consoleOutput): Promise<number> {
   try {
     return await checkAndPrint(argv, env, print);
   } catch (error) {
