@@ -355,10 +355,17 @@ export class AuditLog {
     return query.orderBy('seq').execute();
   }
 
-  /** The persons a statistics release counted, from its record's member_set_digest; null when the set is not kept here. */
+  /**
+   * The persons a statistics release counted, from its record's member_set_digest; null when the
+   * set is not kept here. The side table is not in the hash chain: the set is given back only if
+   * it still hashes to the digest the chained record holds, so a set changed since throws.
+   */
   async releasedMembers(digest: string): Promise<string[] | null> {
     const row = await this.db.selectFrom('released_member_set').select('members').where('digest', '=', digest).executeTakeFirst();
-    return row ? inflateRawSync(Buffer.from(row.members, 'base64')).toString('utf8').split('\n').filter((p) => p !== '') : null;
+    if (!row) return null;
+    const list = inflateRawSync(Buffer.from(row.members, 'base64')).toString('utf8');
+    if (createHash('sha256').update(list).digest('hex') !== digest) throw new Error(`the released set ${digest} does not match its digest (it was changed)`);
+    return list.split('\n').filter((p) => p !== '');
   }
 }
 

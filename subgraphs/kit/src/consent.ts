@@ -20,9 +20,13 @@ export type ConsentDecision = { covered: true } | { covered: false; reason: Cons
 export function consentCovers(consents: readonly ConsentEvidence[] | null | undefined, agency: string, today: IsoDate): ConsentDecision {
   const forAgency = (consents ?? []).filter((c) => c.agency === agency);
   if (forAgency.some((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)) return { covered: true };
-  const latest = [...forAgency].sort((a, b) => (a.validFrom < b.validFrom ? 1 : -1))[0];
+  // Most recent first: by start, then by end, then a withdrawn one; so the reason does not depend on the records' order.
+  const latest = [...forAgency].sort((a, b) => descending(a.validFrom, b.validFrom) || descending(a.validTo, b.validTo)
+    || Number(b.revokedAt !== null) - Number(a.revokedAt !== null))[0];
   if (!latest) return { covered: false, reason: 'NO_CONSENT' };
   if (latest.revokedAt !== null) return { covered: false, reason: 'CONSENT_REVOKED' };
   if (latest.validTo < today) return { covered: false, reason: 'CONSENT_EXPIRED' };
   return { covered: false, reason: 'NO_CONSENT' };
 }
+
+const descending = (a: IsoDate, b: IsoDate): number => (a < b ? 1 : a > b ? -1 : 0);

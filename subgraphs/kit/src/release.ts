@@ -4,7 +4,7 @@ import { releasedSet, type RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { memberListForAnalyst, readHandedOver } from './cohort.ts';
 import { consentCovers } from './consent.ts';
-import { todayIso } from './dates.ts';
+import { todayIso, type IsoDate } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
 import type { Agency } from './population/types.ts';
@@ -59,9 +59,10 @@ const REASON_TEXT: Record<string, string> = {
  * person, this agency, this user and this request (release-basis.ts), never on what the caller
  * merely claims. Consent is re-checked here, on every request, so a withdrawal holds from the
  * very next request. The record of a release keeps the digest of the basis it was made under.
+ * `today` is the day consent is judged on: today, unless a test fixes it.
  */
 export async function releaseSector(
-  agency: string, sectorField: string, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo,
+  agency: string, sectorField: string, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo, today: IsoDate = todayIso(),
 ): Promise<Result<void>> {
   const fields = selectedFieldPaths(info);
   const refuse = (reason: string, protectedIdentity = false) => {
@@ -73,7 +74,7 @@ export async function releaseSector(
   const basis = await ctx.releaseBases.person(agency, person.personnummer, person[basisField], ctx.caller);
   if (!basis.ok) return refuse(basis.reason);
   const { protectedIdentity, consents } = basis.evidence;
-  const decision = consentCovers(consents, agency, todayIso());
+  const decision = consentCovers(consents, agency, today);
   if (!decision.covered) return refuse(decision.reason, protectedIdentity);
   ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity, basisDigest: basis.digest });
   return success(undefined);

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import {
-  MAX_NOISE, NOISE_PROBABILITIES, RecordKeys, addContributor, emptyTally, noiseFor, protectedMedian, protectedShare, publish, publishWithin,
-  suppressionThreshold, type Tally,
+  MAX_NOISE, NOISE_PROBABILITIES, RecordKeys, addContributor, cellKeyMigrations, emptyTally, loadRecordKeys, noiseFor,
+  protectedMedian, protectedShare, publish, publishWithin, suppressionThreshold, type Tally,
 } from '../src/disclosure.ts';
 import { SeededRandom } from '../src/random.ts';
 
@@ -124,5 +126,83 @@ describe('suppressionThreshold', () => {
     expect(() => suppressionThreshold({ SUPPRESSION_THRESHOLD: 'four' })).toThrow(/whole number/);
     // A threshold of 9 hides what 4 would publish.
     expect(publish({ count: 7, key: 0 }, 9).suppressed).toBe(true);
+  });
+});
+
+describe('the edges of what is published', () => {
+  /** The first table of n persons (over successive groups of persons) whose published size is exactly `size`. */
+  const tableOfPublishedSize = (size: number): string[] => {
+    for (let start = 0; start < 100_000; start += 100) {
+      for (let n = size - MAX_NOISE; n <= size + MAX_NOISE; n++) {
+        const people = persons(start, n);
+        if (publish(keys.tally(people)).value === size) return people;
+      }
+    }
+    throw new Error(`no table published at ${size}`);
+  };
+
+  it('shows the categories of a table published at 10, and none of one published at 9', () => {
+    const ten = tableOfPublishedSize(10);
+    const shown = publishWithin(keys.tally(ten), [keys.tally(ten), emptyTally()]);
+    expect(shown[1]).toEqual({ value: 0, suppressed: false });
+    const nine = tableOfPublishedSize(9);
+    expect(publishWithin(keys.tally(nine), [keys.tally(nine), emptyTally()])).toEqual([{ value: null, suppressed: true }, { value: null, suppressed: true }]);
+  });
+
+  it('never publishes a category as 1 to the threshold, however large its table, and applies a raised threshold to categories too', () => {
+    const table = keys.tally(persons(0, 400));
+    let suppressed = 0;
+    for (let n = 1; n <= 8; n++) {
+      for (let start = 0; start < 5000; start += 100) {
+        const [cell] = publishWithin(table, [keys.tally(persons(start, n))]);
+        if (cell!.suppressed) suppressed += 1;
+        else expect(cell!.value! > 4 && Math.abs(cell!.value! - n) <= MAX_NOISE).toBe(true);
+        const [raised] = publishWithin(table, [keys.tally(persons(start, n + 8))], 12);
+        expect(raised!.suppressed || raised!.value! > 12).toBe(true);
+      }
+    }
+    // A true 1 is always withheld (1 + 3 is still 4); the table is not withholding everything.
+    expect(suppressed).toBeGreaterThan(50);
+    expect(suppressed).toBeLessThan(8 * 50);
+  });
+
+  it('gives no share over a withheld or empty whole, and none above 1', () => {
+    expect(protectedShare({ value: 10, suppressed: false }, { value: null, suppressed: true })).toBeNull();
+    expect(protectedShare({ value: 0, suppressed: false }, { value: 0, suppressed: false })).toBeNull();
+    // Noise may publish the part above the whole: the share says all, not more.
+    expect(protectedShare({ value: 12, suppressed: false }, { value: 11, suppressed: false })).toBe(1);
+  });
+
+  it('takes the median over exactly ten', () => {
+    expect(protectedMedian([10, 20, 30, 40, 50, 60, 70, 80, 90, 100])).toBe(60);
+  });
+});
+
+describe('a store\'s record keys', () => {
+  const memoryStore = async () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => cellKeyMigrations } }).migrateToLatest();
+    if (error) throw error;
+    return db;
+  };
+
+  it('are the same at every start of the store (asking again after a restart teaches nothing), and another store\'s differ', async () => {
+    const store = await memoryStore();
+    const people = persons(0, 50);
+    const first = await loadRecordKeys(store);
+    const again = await loadRecordKeys(store);
+    expect(people.map((p) => again.of(p))).toEqual(people.map((p) => first.of(p)));
+    expect(publish(again.tally(people))).toEqual(publish(first.tally(people)));
+    const other = await loadRecordKeys(await memoryStore());
+    expect(people.filter((p) => other.of(p) === first.of(p))).toEqual([]);
+    await store.destroy();
+  });
+
+  it('are one secret when two processes start on an empty store at once', async () => {
+    const store = await memoryStore();
+    const [a, b] = await Promise.all([loadRecordKeys(store), loadRecordKeys(store)]);
+    expect(b.of('198001011001')).toBe(a.of('198001011001'));
+    expect((await store.selectFrom('cell_key_secret').selectAll().execute()).length).toBe(1);
+    await store.destroy();
   });
 });
