@@ -19,6 +19,7 @@ import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import type {
   ASTNode, DocumentNode, GraphQLSchema, OperationDefinitionNode,
 } from 'graphql';
+import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { composeSubgraphs } from './compose.ts';
 
 // graphql is taken the way @graphql-inspector/core takes it (Node's resolution, its CommonJS
@@ -90,7 +91,8 @@ function registeredDocuments(operationsDir: string): RegisteredDocument[] {
   const folders = [operationsDir, path.join(operationsDir, 'analyst')].filter((d) => fs.existsSync(d));
   return folders.flatMap((folder) => fs.readdirSync(folder).filter((f) => f.endsWith('.graphql')).sort().map((f) => {
     const location = path.join(folder, f);
-    const relative = path.relative(REPOSITORY, location);
+    // Named from the repository the operations belong to (<repository>/schema/operations).
+    const relative = path.relative(path.resolve(operationsDir, '../..'), location);
     const file = relative.startsWith('..') ? location : relative;
     try {
       const document = parse(fs.readFileSync(location, 'utf8'));
@@ -250,9 +252,10 @@ export async function checkSchemas(input: CheckInput): Promise<CheckResult> {
   };
 }
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: REPOSITORY, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+type Git = (...args: string[]) => string;
+const gitIn = (repository: string): Git => (...args) => execFileSync('git', args, { cwd: repository, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-function commitOf(ref: string): string | null {
+function commitOf(git: Git, ref: string): string | null {
   try {
     return git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`).trim();
   } catch {
@@ -266,33 +269,39 @@ function commitOf(ref: string): string | null {
  * against what it started from and not against changes landed on main since; else HEAD's first
  * parent. On main itself the merge base is HEAD: the working tree against the last commit.
  */
-function resolveBase(named: string | undefined): { ref: string; commit: string } | { error: string } {
+function resolveBase(git: Git, named: string | undefined): { ref: string; commit: string } | { error: string } {
   if (named !== undefined) {
-    const commit = commitOf(named);
+    const commit = commitOf(git, named);
     return commit ? { ref: named, commit } : { error: `--base ${named}: no such commit in this repository` };
   }
   for (const ref of ['main', 'origin/main']) {
-    if (!commitOf(ref)) continue;
+    if (!commitOf(git, ref)) continue;
     try {
       return { ref: `merge base with ${ref}`, commit: git('merge-base', 'HEAD', ref).trim() };
     } catch {
       // Unrelated histories: try the next.
     }
   }
-  const parent = commitOf('HEAD^1');
+  const parent = commitOf(git, 'HEAD^1');
   if (parent) return { ref: 'HEAD^1', commit: parent };
   return { error: 'no base to compare with: no `main`, no `origin/main` and HEAD has no parent; name one with --base <ref>' };
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * `npm run check [-- --base <ref>]` on a repository (this one unless given): 0 when the check
+ * passes, 1 when it fails, 2 when there is no base to compare with.
+ */
+export async function checkCommand(argv: string[], { repository = REPOSITORY, print = consoleOutput }: { repository?: string; print?: CommandOutput } = {}): Promise<number> {
+  const git = gitIn(repository);
+  const schemaDir = path.join(repository, 'schema');
   const at = argv.indexOf('--base');
   if (at >= 0 && !argv[at + 1]) {
-    console.error('--base needs a git ref, e.g. --base main');
+    print.err('--base needs a git ref, e.g. --base main');
     return 2;
   }
-  const base = resolveBase(at >= 0 ? argv[at + 1] : undefined);
+  const base = resolveBase(git, at >= 0 ? argv[at + 1] : undefined);
   if ('error' in base) {
-    console.error(base.error);
+    print.err(base.error);
     return 2;
   }
   // The base is the supergraph committed at the base ref: test/composition.test.ts holds it equal to
@@ -301,22 +310,22 @@ async function main(argv: string[]): Promise<number> {
   try {
     baseSupergraph = git('show', `${base.commit}:schema/${SUPERGRAPH}`);
   } catch {
-    console.error(`--base ${base.ref}: that revision has no schema/${SUPERGRAPH}`);
+    print.err(`--base ${base.ref}: that revision has no schema/${SUPERGRAPH}`);
     return 2;
   }
   const result = await checkSchemas({
     baseSupergraph,
-    workingSubgraphs: workingTreeSubgraphs(),
-    operationsDir: path.join(SCHEMA_DIR, 'operations'),
+    workingSubgraphs: workingTreeSubgraphs(schemaDir),
+    operationsDir: path.join(schemaDir, 'operations'),
     baseLabel: `${base.ref} (${base.commit.slice(0, 10)})`,
   });
-  (result.ok ? console.log : console.error)(result.report);
+  (result.ok ? print.out : print.err)(result.report);
   return result.ok ? 0 : 1;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    console.error(`npm run check: ${(error as Error).message}`);
+  checkCommand(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
+    consoleOutput.err(`npm run check: ${(error as Error).message}`);
     process.exitCode = 2;
   });
 }

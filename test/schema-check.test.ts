@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSchemas, workingTreeSubgraphs } from '../schema/check.ts';
+import { capturedOutput } from '@finsam/kit/command-output';
+import { checkCommand, checkSchemas, workingTreeSubgraphs } from '../schema/check.ts';
 
 /**
  * `npm run check` (issue 14): a schema change that breaks a registered operation fails before
@@ -24,6 +25,13 @@ function withSicknessInsurance(edit: (sdl: string) => string): Record<string, st
   const edited = edit(sdl);
   expect(edited).not.toBe(sdl);
   return { ...today, 'sickness-insurance': edited };
+}
+
+/** `npm run check` on a repository, its code in this process (the bin runs once as a process, below). */
+async function check(repository: string, ...argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const output = capturedOutput();
+  const status = await checkCommand(argv, { repository, print: output });
+  return { status, stdout: output.stdout(), stderr: output.stderr() };
 }
 
 describe('npm run check', () => {
@@ -96,9 +104,9 @@ describe('npm run check', () => {
     expect(result.compositionErrors.join('\n')).toContain('NoSuchType');
   });
 
-  it('from the command line, against HEAD on an unchanged tree, says there are no changes and exits 0', () => {
+  it('against HEAD on an unchanged tree, says there are no changes and exits 0', async () => {
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'schema'], { cwd: root, encoding: 'utf8' });
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', '--base', 'HEAD'], { cwd: root, encoding: 'utf8' });
+    const run = await check(root, '--base', 'HEAD');
     if (dirty.trim() === '') {
       expect(run.stdout).toContain('No changes to the API schema');
       expect(run.status).toBe(0);
@@ -113,23 +121,22 @@ describe('npm run check', () => {
     expect(run.stderr).toContain('no-such-ref-anywhere');
   });
 
-  it('on a clone whose working tree removes a field PersonOverview uses, exits 1 naming both; after an additive change, exits 0 listing it safe', () => {
+  it('on a clone whose working tree removes a field PersonOverview uses, exits 1 naming both; after an additive change, exits 0 listing it safe', async () => {
     const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-check-'));
     try {
       execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone]);
       fs.symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'));
       const sdlFile = path.join(clone, 'schema/sickness-insurance.graphql');
       const committed = fs.readFileSync(sdlFile, 'utf8');
-      const check = () => spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', '--base', 'HEAD'], { cwd: clone, encoding: 'utf8' });
 
       fs.writeFileSync(sdlFile, withoutOngoing(committed));
-      const removal = check();
+      const removal = await check(clone, '--base', 'HEAD');
       expect(removal.status).toBe(1);
       expect(removal.stderr).toContain('used by PersonOverview');
       expect(removal.stderr).toContain('SicknessInsurance.ongoingSickLeave');
 
       fs.writeFileSync(sdlFile, committed.replace(ONGOING, `${ONGOING}  "When the person's latest case was decided."\n  latestDecisionDate: String\n`));
-      const addition = check();
+      const addition = await check(clone, '--base', 'HEAD');
       expect(addition.status).toBe(0);
       expect(addition.stdout).toMatch(/SAFE +SicknessInsurance\.latestDecisionDate/);
     } finally {
@@ -137,7 +144,7 @@ describe('npm run check', () => {
     }
   });
 
-  it('checks a branch against where it left main: a field main added since is not a removal on the branch', () => {
+  it('checks a branch against where it left main: a field main added since is not a removal on the branch', async () => {
     const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-check-'));
     try {
       execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone]);
@@ -151,14 +158,13 @@ describe('npm run check', () => {
       execFileSync(process.execPath, ['--import', 'tsx', 'schema/compose.ts'], { cwd: clone, encoding: 'utf8' });
       git('commit', '--quiet', '-am', 'main adds a field');
       git('checkout', '--quiet', 'feature');
-      const check = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'schema/check.ts', ...args], { cwd: clone, encoding: 'utf8' });
 
-      const fromMergeBase = check();
+      const fromMergeBase = await check(clone);
       expect(fromMergeBase.status).toBe(0);
       expect(fromMergeBase.stdout).toContain('merge base with main');
       expect(fromMergeBase.stdout).toContain('No changes to the API schema');
       // Against main's tip, the branch would seem to remove the field.
-      expect(check('--base', 'main').stdout).toMatch(/BREAKING +SicknessInsurance\.latestDecisionDate/);
+      expect((await check(clone, '--base', 'main')).stdout).toMatch(/BREAKING +SicknessInsurance\.latestDecisionDate/);
     } finally {
       fs.rmSync(clone, { recursive: true, force: true });
     }
