@@ -15,7 +15,8 @@ describe('intervention follow-up for analysts', () => {
   let graph: TestGraph;
   let analyst: string;
   beforeAll(async () => {
-    graph = await startGraph({ persons: 2000 });
+    // The follow-up is coordination's register alone.
+    graph = await startGraph({ persons: 2000, subgraphs: ['coordination'] });
     analyst = await graph.token('analyst', 'analyst-1');
   });
   afterAll(() => graph?.close());
