@@ -1,7 +1,7 @@
 import { employmentSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { EmploymentContext } from '../context.ts';
-import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */
@@ -11,8 +11,6 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'EMPLOYMENT',
-  sectorField: 'employment' satisfies keyof PersonResolvers,
-  recordsField: 'employmentRecords' satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: EmploymentContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: employmentSignalFacts,
 }) satisfies Resolvers;

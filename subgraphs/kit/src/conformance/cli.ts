@@ -7,8 +7,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR, isSubgraphName, SUBGRAPH_NAMES } from '../config.ts';
-import { AGENCIES } from '../population/types.ts';
-import { isAgency } from '../release.ts';
+import { AGENCIES, isAgency } from '../agencies.ts';
 import { parsePersonnummer } from '../personnummer.ts';
 import { FIXTURE_PERSONS } from '../population/fixtures.ts';
 import { deploymentKeys, Unreachable } from './implementation.ts';

@@ -2,7 +2,7 @@ import { sicknessInsuranceSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow } from '../data.ts';
-import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What `Person.sicknessInsurance` hands to the SicknessInsurance fields. */
@@ -13,8 +13,6 @@ export interface SicknessInsuranceParent {
 export const personResolvers = {
   ...agencyEntryResolvers({
     agency: 'SICKNESS_INSURANCE',
-    sectorField: 'sicknessInsurance' satisfies keyof PersonResolvers,
-    recordsField: 'sicknessInsuranceRecords' satisfies keyof AuditTrailResolvers,
     sector: async (person: PersonWithBasis, ctx: SicknessInsuranceContext): Promise<SicknessInsuranceParent> => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
     signalFacts: sicknessInsuranceSignalFacts,
   }),

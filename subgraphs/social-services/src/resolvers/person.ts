@@ -1,7 +1,7 @@
 import { socialServicesSignalFacts } from './cohort.ts';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SocialServicesContext } from '../context.ts';
-import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */
@@ -11,8 +11,6 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'SOCIAL_SERVICES',
-  sectorField: 'socialServices' satisfies keyof PersonResolvers,
-  recordsField: 'socialServicesRecords' satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: SocialServicesContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: socialServicesSignalFacts,
 }) satisfies Resolvers;
