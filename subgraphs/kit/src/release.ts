@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { AGENCY_TABLE, agencyRow, type Agency, type AgencyRow } from './agencies.ts';
-import { auditRecordsForAuditor, type AuditRecordView } from './audit-trail.ts';
+import { auditRecordsForAuditor } from './audit-trail.ts';
 import { releasedSet, type RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
 import { memberListForAnalyst, readHandedOver } from './cohort.ts';
@@ -86,12 +86,13 @@ export async function releaseForStatistics(
 export interface AgencySubgraphEntry<TContext, TSector, TAgency extends Agency, TSectorField extends string, TRecordsField extends string> {
   agency: TAgency;
   /**
-   * The field this subgraph adds to Person: the agency's `sectorField` (agencies.ts) unless given.
-   * A further subgraph of the agency (`npm run new-subgraph`) gives its own.
+   * The field this subgraph adds to Person: the agency's first subgraph reads it from the agency's
+   * row (agencies.ts); a further one (`npm run new-subgraph`) names its own. Given here, not
+   * defaulted, so that the subgraph checks it against its schema (`satisfies keyof PersonResolvers`).
    */
-  sectorField?: TSectorField;
-  /** Its audit records on AuditTrail: the agency's `recordsField` unless given, as sectorField. */
-  recordsField?: TRecordsField;
+  sectorField: TSectorField;
+  /** Its audit records on AuditTrail (`careRecords`, …), as sectorField. */
+  recordsField: TRecordsField;
   /** The sector object handed to the sector's own resolvers, once release is decided. */
   sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
   /**
@@ -103,31 +104,15 @@ export interface AgencySubgraphEntry<TContext, TSector, TAgency extends Agency, 
 }
 
 /**
- * The resolvers agencyEntryResolvers gives, under the names of the fields, so that a subgraph's
- * generated resolver types check those names against its schema.
- */
-export type AgencyEntryResolvers<TContext, TSector, TSectorField extends string, TRecordsField extends string, TSignalFactsField extends string> = {
-  Person: { __resolveReference: (ref: PersonWithBasis) => PersonWithBasis }
-    & { [K in TSectorField]: (person: PersonWithBasis, args: unknown, ctx: TContext, info: GraphQLResolveInfo) => Promise<TSector> };
-  /** Only with `signalFacts`. */
-  Cohort?: { [K in TSignalFactsField]: (cohort: Record<string, unknown>, args: unknown, ctx: TContext, info: GraphQLResolveInfo) => Promise<string | null> };
-  AuditTrail: { [K in TRecordsField]: (trail: { id: string }, args: unknown, ctx: TContext) => Promise<AuditRecordView[]> };
-};
-
-/**
  * The three ways into an agency subgraph, the same for all four: its sector of a Person, released
  * under consent to a coordinator; its yes/no answers on each consenting cohort member, for
- * coordination's signal counts; and its audit records for an auditor. The fields are the agency's
- * row's (agencies.ts) unless the entry names its own.
+ * coordination's signal counts; and its audit records for an auditor.
  */
-export function agencyEntryResolvers<
-  TContext extends SubgraphRequest, TSector, TAgency extends Agency,
-  TSectorField extends string = AgencyRow<TAgency>['sectorField'], TRecordsField extends string = AgencyRow<TAgency>['recordsField'],
->(entry: AgencySubgraphEntry<TContext, TSector, TAgency, TSectorField, TRecordsField>): NoInfer<AgencyEntryResolvers<TContext, TSector, TSectorField, TRecordsField, AgencyRow<TAgency>['signalFactsField']>> {
-  const { agency, signalFacts } = entry;
+export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, TAgency extends Agency, TSectorField extends string, TRecordsField extends string>(
+  entry: AgencySubgraphEntry<TContext, TSector, TAgency, TSectorField, TRecordsField>,
+) {
+  const { agency, sectorField, recordsField, signalFacts } = entry;
   const row: AgencyRow<TAgency> = agencyRow(agency);
-  const sectorField = entry.sectorField ?? (row.sectorField as TSectorField);
-  const recordsField = entry.recordsField ?? (row.recordsField as TRecordsField);
   return {
     Person: {
       __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,

@@ -1,7 +1,8 @@
 import { careSignalFacts } from './cohort.ts';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { CareContext } from '../context.ts';
-import type { Resolvers } from '../generated/resolvers-types.ts';
+import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
 import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */
@@ -11,6 +12,8 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'CARE',
+  sectorField: AGENCY_TABLE.CARE.sectorField satisfies keyof PersonResolvers,
+  recordsField: AGENCY_TABLE.CARE.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: CareContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: careSignalFacts,
 }) satisfies Resolvers;

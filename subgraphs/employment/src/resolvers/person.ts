@@ -1,7 +1,8 @@
 import { employmentSignalFacts } from './cohort.ts';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { EmploymentContext } from '../context.ts';
-import type { Resolvers } from '../generated/resolvers-types.ts';
+import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
 import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */
@@ -11,6 +12,8 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'EMPLOYMENT',
+  sectorField: AGENCY_TABLE.EMPLOYMENT.sectorField satisfies keyof PersonResolvers,
+  recordsField: AGENCY_TABLE.EMPLOYMENT.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: EmploymentContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: employmentSignalFacts,
 }) satisfies Resolvers;

@@ -1,7 +1,8 @@
 import { socialServicesSignalFacts } from './cohort.ts';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SocialServicesContext } from '../context.ts';
-import type { Resolvers } from '../generated/resolvers-types.ts';
+import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
 import type { PersonWithBasis } from '@finsam/kit/release';
 
 /** What the sector's resolvers receive: the person; the lists load lazily through the request's loaders. */
@@ -11,6 +12,8 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'SOCIAL_SERVICES',
+  sectorField: AGENCY_TABLE.SOCIAL_SERVICES.sectorField satisfies keyof PersonResolvers,
+  recordsField: AGENCY_TABLE.SOCIAL_SERVICES.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: SocialServicesContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: socialServicesSignalFacts,
 }) satisfies Resolvers;
