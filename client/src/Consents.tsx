@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { PersonOverviewDocument, RecordConsentDocument, RevokeConsentDocument, type Agency, type PersonOverviewQuery } from './gql/graphql';
-import { AGENCY_NAMES, SECTORS } from './sectors';
+import { AGENCIES } from '@finsam/kit/agencies';
+import { AGENCY_NAMES } from './sectors';
 import { errorMessages, formatDate, today } from './format';
 
 type Consent = NonNullable<PersonOverviewQuery['person']>['consents'][number];
@@ -89,7 +90,7 @@ export function ConsentPanel({ person }: { person: { id: string; consents: reado
         <h3>Registrera undertecknat samtycke</h3>
         <fieldset>
           <legend>Myndigheter som får lämna ut uppgifter</legend>
-          {SECTORS.map(({ agency }) => (
+          {AGENCIES.map((agency) => (
             <div key={agency} className="check">
               <input id={`agency-${agency}`} type="checkbox" checked={agencies.includes(agency)}
                 onChange={(e) => setAgencies(e.target.checked ? [...agencies, agency] : agencies.filter((a) => a !== agency))} />

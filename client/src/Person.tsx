@@ -3,7 +3,8 @@ import { PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCh
 import { ConsentPanel } from './Consents';
 import { formatPersonnummer } from './Caseload';
 import { errorMessages, formatDate, today } from './format';
-import { SECTORS, sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
+import { AGENCY_ROWS, type AgencyRow } from '@finsam/kit/agencies';
+import { sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
 import { byUrgency, signalInfo } from './signals';
 
 type Person = NonNullable<PersonOverviewQuery['person']>;
@@ -49,16 +50,16 @@ export function PersonScreen({ id }: { id: string }) {
 
       <h2>Myndigheterna</h2>
       <div className="sectors">
-        {SECTORS.map((sector) => {
-          const refusal = person[sector.field] ? null : sectorRefusal(sector, errors as ErrorItem[]);
+        {AGENCY_ROWS.map((sector) => {
+          const refusal = person[sector.sectorField] ? null : sectorRefusal(sector, errors as ErrorItem[]);
           return (
-            <section key={sector.field} className="card sector" aria-labelledby={`sector-${sector.field}`}>
-              <h3 id={`sector-${sector.field}`}>{sector.title}</h3>
+            <section key={sector.sectorField} className="card sector" aria-labelledby={`sector-${sector.sectorField}`}>
+              <h3 id={`sector-${sector.sectorField}`}>{sector.swedish.title}</h3>
               {refusal
                 ? <p className="refusal"><strong>Visas inte:</strong> {refusal}.</p>
-                : person[sector.field] === null
+                : person[sector.sectorField] === null
                   ? <p className="muted">Inga uppgifter.</p>
-                  : <SectorDetails field={sector.field} person={person} />}
+                  : <SectorDetails field={sector.sectorField} person={person} />}
             </section>
           );
         })}
@@ -95,7 +96,7 @@ function Signals({ signals }: { signals: Person['signals'] }) {
   );
 }
 
-function SectorDetails({ field, person }: { field: (typeof SECTORS)[number]['field']; person: Person }) {
+function SectorDetails({ field, person }: { field: AgencyRow['sectorField']; person: Person }) {
   const now = today();
   switch (field) {
     case 'sicknessInsurance': {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPurpose } from '@finsam/kit/caller';
 import { signGatewayToken } from '@finsam/kit/gateway-token';
 import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
-import { RELEASE_BASIS_FIELDS } from '@finsam/kit/release';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { signPersonBases } from '@finsam/kit/release-basis';
 import { readSigningKey } from '@finsam/kit/signing-key';
 import { personEntities } from '@finsam/kit/testing/subgraph-client';
@@ -133,7 +133,7 @@ describe(`a subgraph written by npm run new-subgraph (${NAME} --agency ${AGENCY}
     const response = await fetch(`${subgraph!.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': requestId, authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: personEntities(`${NAME} { entries { id } }`), variables: { r: [{ __typename: 'Person', personnummer: person, [RELEASE_BASIS_FIELDS[AGENCY]]: basis }] } }),
+      body: JSON.stringify({ query: personEntities(`${NAME} { entries { id } }`), variables: { r: [{ __typename: 'Person', personnummer: person, [AGENCY_TABLE[AGENCY].releaseBasisField]: basis }] } }),
     });
     const body = await response.json() as { data?: { _entities: { rehabilitation: { entries: unknown[] } | null }[] }; errors?: unknown[] };
     expect(body.errors).toBeUndefined();

@@ -1,3 +1,4 @@
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type CareContext } from './context.ts';
 import type { CareDb } from './data.ts';
@@ -7,7 +8,7 @@ import { seedCare } from './seed.ts';
 
 /** The region's subgraph: medical certificates, care contacts, rehabilitation coordinators. */
 export const care: SubgraphDefinition<CareDb, CareContext> = {
-  name: 'care',
+  name: AGENCY_TABLE.CARE.subgraph,
   agency: 'CARE',
   resolvers,
   migrations,

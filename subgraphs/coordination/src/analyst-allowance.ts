@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Kysely } from 'kysely';
+import { AGENCY_ROWS } from '@finsam/kit/agencies';
 import { intFromEnv } from '@finsam/kit/config';
 import type { CoordinationContext } from './context.ts';
 import type { CoordinationDb } from './data.ts';
@@ -62,7 +63,7 @@ export const BUDGET_WINDOW_MS = 30 * 24 * 60 * 60 * 1000;
 export const WORK_WINDOW_MS = 60 * 1000;
 
 /** The fields by which the gateway's query plan hands a cohort's members to an agency. */
-const AGENCY_MEMBER_FIELDS = new Set(['sicknessInsuranceMembers', 'employmentMembers', 'socialServicesMembers', 'careMembers']);
+const AGENCY_MEMBER_FIELDS = new Set<string>(AGENCY_ROWS.map((row) => row.membersField));
 
 export function allowanceSettings(env: NodeJS.ProcessEnv = process.env): AllowanceSettings {
   return {
@@ -74,7 +75,7 @@ export function allowanceSettings(env: NodeJS.ProcessEnv = process.env): Allowan
 
 /**
  * How many times a field's members are worked through: once here, and once at each agency whose
- * `<agency>Members` the request selects under the field. The gateway asks coordination for those
+ * members field (agencies.ts) the request selects under the field. The gateway asks coordination for those
  * exactly when that agency's figures are selected, and for all four when `signals` is (the signal
  * facts come from every agency; `signals` itself is fetched afterwards). `signals` selected
  * directly under the field (a call not planned by the gateway) counts once more. Aliases and

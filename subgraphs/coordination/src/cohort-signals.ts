@@ -1,3 +1,4 @@
+import { AGENCY_TABLE, type Agency, type AgencyRow } from '@finsam/kit/agencies';
 import type { CategoryCount, MembersForAgency } from '@finsam/kit/cohort';
 import { publish, publishWithin, type ProtectedCount, type RecordKeys, type Tally } from '@finsam/kit/disclosure';
 import {
@@ -6,21 +7,11 @@ import {
 import type { FollowUpRow } from './data.ts';
 import { SIGNAL_RULES, type SignalCode } from './signals.ts';
 
-/** What each agency released for the cohort through the query plan: its answers (signal-statistics.ts). */
-export interface ReleasedSectors {
-  sicknessInsuranceSignalFacts?: string | null;
-  employmentSignalFacts?: string | null;
-  socialServicesSignalFacts?: string | null;
-  careSignalFacts?: string | null;
-}
+/** What each agency released for the cohort through the query plan, under its `signalFactsField`: its answers (signal-statistics.ts). */
+export type ReleasedSectors = { [A in Agency as AgencyRow<A>['signalFactsField']]?: string | null };
 
-/** The member list coordination handed each agency (`Cohort.<sector>Members`), as it handed it over. */
-export interface HandedOverLists {
-  sicknessInsurance: string;
-  employment: string;
-  socialServices: string;
-  care: string;
-}
+/** The member list coordination handed each agency (under its `membersField`), as it handed it over. */
+export type HandedOverLists = Record<Agency, string>;
 
 export interface CohortSignalFigures {
   byCode: { code: SignalCode; count: ProtectedCount }[];
@@ -130,10 +121,11 @@ export function cohortSignalFigures(
   members: readonly FollowUpRow[], released: ReleasedSectors, handedOver: HandedOverLists, keys: RecordKeys,
   listed: { municipalities: readonly string[]; interventions: readonly string[] } = { municipalities: [], interventions: [] },
 ): CohortSignalFigures {
-  const fk = answersOf(released.sicknessInsuranceSignalFacts, SICKNESS_INSURANCE_ANSWERS, handedOver.sicknessInsurance);
-  const af = answersOf(released.employmentSignalFacts, EMPLOYMENT_ANSWERS, handedOver.employment);
-  const ss = answersOf(released.socialServicesSignalFacts, SOCIAL_SERVICES_ANSWERS, handedOver.socialServices);
-  const care = answersOf(released.careSignalFacts, CARE_ANSWERS, handedOver.care);
+  const releasedBy = (agency: Agency) => released[AGENCY_TABLE[agency].signalFactsField];
+  const fk = answersOf(releasedBy('SICKNESS_INSURANCE'), SICKNESS_INSURANCE_ANSWERS, handedOver.SICKNESS_INSURANCE);
+  const af = answersOf(releasedBy('EMPLOYMENT'), EMPLOYMENT_ANSWERS, handedOver.EMPLOYMENT);
+  const ss = answersOf(releasedBy('SOCIAL_SERVICES'), SOCIAL_SERVICES_ANSWERS, handedOver.SOCIAL_SERVICES);
+  const care = answersOf(releasedBy('CARE'), CARE_ANSWERS, handedOver.CARE);
 
   // One member may take part in several interventions in the period: one person, several rows.
   const persons = new Map<string, { municipality: string; interventions: Set<string> }>();

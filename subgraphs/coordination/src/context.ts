@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { Agency } from '@finsam/kit/agencies';
 import type { Kysely } from 'kysely';
 import { consentsInForceOf, WHOLE_TABLE_FROM, type ConsentInForce } from '@finsam/kit/cohort';
 import { todayIso } from '@finsam/kit/dates';
@@ -18,7 +19,7 @@ export type CoordinationContext = ReturnType<typeof createContext>;
 
 export function createContext(
   db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance, signingKey: SigningKey,
-  recipientKey: (agency: string) => Promise<RecipientKey>,
+  recipientKey: (agency: Agency) => Promise<RecipientKey>,
 ) {
   const loaders = {
     coordinator: singleLoader((ids: readonly string[]) => coordinatorsById(db, ids), (row) => row.id),
@@ -35,8 +36,8 @@ export function createContext(
    * One loader per agency: the persons of a request whose basis that agency needs are signed
    * together, one signature per agency call however many persons (release-basis.ts).
    */
-  const releaseBases = new Map<string, DataLoader<PersonRow, string, string>>();
-  const releaseBasisLoader = (agency: string) => new DataLoader<PersonRow, string, string>(async (rows) => {
+  const releaseBases = new Map<Agency, DataLoader<PersonRow, string, string>>();
+  const releaseBasisLoader = (agency: Agency) => new DataLoader<PersonRow, string, string>(async (rows) => {
     const consents = await loadEach(loaders.consentsByPerson, rows.map((row) => row.personnummer));
     const entries = rows.map((row, i) => ({
       personnummer: row.personnummer,
@@ -58,7 +59,7 @@ export function createContext(
      * statement read once per request (the overlap control and the hand-over both ask).
      */
     /** The basis coordination signs for an agency to release a person's data under (the person already checked to be in the caseload). */
-    releaseBasisFor(agency: string, row: PersonRow): Promise<string> {
+    releaseBasisFor(agency: Agency, row: PersonRow): Promise<string> {
       let loader = releaseBases.get(agency);
       if (!loader) releaseBases.set(agency, (loader = releaseBasisLoader(agency)));
       return loader.load(row);

@@ -1,5 +1,5 @@
 import { addDays, addMonths, covers, daysBetween, monthOf, overlaps, type IsoDate } from '@finsam/kit/dates';
-import type { Agency } from '@finsam/kit/population/types';
+import type { Agency } from '@finsam/kit/agencies';
 import {
   LOOKBACK_DAYS, REGISTRATION_WINDOW_DAYS,
   type CareFacts, type EmploymentFacts, type SicknessCaseFacts, type SicknessInsuranceFacts, type SocialServicesFacts,

@@ -1,4 +1,5 @@
-import { dataDir } from '@finsam/kit/config';
+import { AGENCY_TABLE, type Agency } from '@finsam/kit/agencies';
+import { dataDir, envPrefix } from '@finsam/kit/config';
 import { sendJson } from '@finsam/kit/http';
 import { loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
 import { recipientKeys } from '@finsam/kit/signing-key';
@@ -38,7 +39,10 @@ export async function buildCoordination(options?: SubgraphOptions) {
   const signingKey = await loadOrCreateCoordinationKey(directory);
   // Each agency's published key, to seal its cohort member lists to (<NAME>_JWKS_URL, else its key set file in DATA_DIR).
   const agencyKeys = recipientKeys(env, directory);
-  const recipientKey = (agency: string) => agencyKeys(agency.toLowerCase().replace(/_/g, '-'), env[`${agency}_JWKS_URL`]);
+  const recipientKey = (agency: Agency) => {
+    const { subgraph } = AGENCY_TABLE[agency];
+    return agencyKeys(subgraph, env[`${envPrefix(subgraph)}_JWKS_URL`]);
+  };
   return buildSubgraph({
     ...coordination,
     createContext: (db, request) => createContext(db, request, allowance, signingKey, recipientKey),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AGENCIES } from '@finsam/kit/agencies';
 import { consentsInForceOf, handOverAll, readHandedOver } from '@finsam/kit/cohort';
 import type { ConsentEvidence } from '@finsam/kit/consent';
 import { todayIso } from '@finsam/kit/dates';
@@ -96,13 +97,13 @@ describe('signal statistics from the agencies\' yes/no answers', () => {
     const today = todayIso();
     const population = generatePopulation({ seed: 1, persons: 500, referenceDate: today });
     const members = population.persons.map((p) => p.personnummer).sort().filter((_, i) => i % 5 !== 0);
-    const consents = population.persons.flatMap((p) => p.consents.flatMap((c) => c.agencies.map((agency) => ({ personnummer: p.personnummer, agency: agency as string, validFrom: c.validFrom, validTo: c.validTo, revokedAt: c.revokedAt }))));
+    const consents = population.persons.flatMap((p) => p.consents.flatMap((c) => c.agencies.map((agency) => ({ personnummer: p.personnummer, agency, validFrom: c.validFrom, validTo: c.validTo, revokedAt: c.revokedAt }))));
     const byPerson = new Map<string, ConsentEvidence[]>();
     for (const c of consents) byPerson.set(c.personnummer, [...(byPerson.get(c.personnummer) ?? []), c]);
     const inForce = consents.filter((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)
       .map((c) => ({ agency: c.agency, valid_to: c.validTo, record: `${c.personnummer} ${c.validFrom} ${c.validTo}` }));
-    const all = handOverAll(['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'], members, inForce);
-    for (const agency of ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE']) {
+    const all = handOverAll(AGENCIES, members, inForce);
+    for (const agency of AGENCIES) {
       // A small cohort's consents come member by member (consentsInForceOf), a large one's from the statement.
       const one = handOverAll([agency], members, members.flatMap((personnummer) => consentsInForceOf(personnummer, byPerson.get(personnummer) ?? [], today)))[agency]!;
       expect(all[agency]).toBe(one);

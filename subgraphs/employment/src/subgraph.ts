@@ -1,3 +1,4 @@
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type EmploymentContext } from './context.ts';
 import type { EmploymentDb } from './data.ts';
@@ -7,7 +8,7 @@ import { seedEmployment } from './seed.ts';
 
 /** Arbetsförmedlingen's subgraph: registrations, programmes, activity reports. */
 export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
-  name: 'employment',
+  name: AGENCY_TABLE.EMPLOYMENT.subgraph,
   agency: 'EMPLOYMENT',
   resolvers,
   migrations,

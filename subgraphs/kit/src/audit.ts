@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import type { Agency } from './agencies.ts';
 import { insertInChunks, type Dialect, type Migrations } from './database.ts';
 import { addDays } from './dates.ts';
 import type { BackgroundWriter } from './sqlite-writer.ts';
@@ -14,10 +15,12 @@ import type { BackgroundWriter } from './sqlite-writer.ts';
  */
 export type AuditDecision = 'RELEASED' | 'REFUSED' | 'RECORDED' | 'REVOKED' | 'OK' | 'PARTIAL' | 'ERROR' | 'UNAUTHENTICATED';
 
+/** Whose log a record is in: an agency's, coordination's or the gateway's. */
+export type AuditLogOwner = Agency | 'COORDINATION' | 'GATEWAY';
+
 export interface AuditEntry {
   personnummer: string | null;
-  /** Whose log: SICKNESS_INSURANCE, EMPLOYMENT, SOCIAL_SERVICES, CARE, COORDINATION or GATEWAY. */
-  agency: string;
+  agency: AuditLogOwner;
   fields: string[];
   decision: AuditDecision;
   reason: string | null;
@@ -378,9 +381,9 @@ export class RequestAudit {
   private readonly entries = new Map<string, AuditEntry>();
 
   /** Whose log the records go to. */
-  constructor(readonly agency: string) {}
+  constructor(readonly agency: AuditLogOwner) {}
 
-  record(entry: Omit<AuditEntry, 'agency'> & { agency?: string }): void {
+  record(entry: Omit<AuditEntry, 'agency'> & { agency?: AuditLogOwner }): void {
     const agency = entry.agency ?? this.agency;
     const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}|${entry.basisDigest ?? ''}`;
     const existing = this.entries.get(key);

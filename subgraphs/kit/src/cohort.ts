@@ -1,3 +1,4 @@
+import { AGENCY_TABLE, type Agency } from './agencies.ts';
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { publish, publishWithin, type ProtectedCount, type RecordKeys } from './disclosure.ts';
@@ -6,7 +7,7 @@ import { BASIS_REFUSAL_TEXT } from './release-basis.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
- * What coordination hands one agency about a cohort (`<sectorField>Members`, JSON, through
+ * What coordination hands one agency about a cohort (under its `membersField`, JSON, through
  * `@requires`): how many members the cohort has, and only those whose consent (samtycke) covers
  * that agency, each with the one consent that covers it today, for the agency's own check. An
  * agency never learns that a person without such consent takes part in an intervention, nor
@@ -16,14 +17,14 @@ import type { SubgraphRequest } from './subgraph.ts';
  * `<personnummer> <consent valid from> <consent valid to>`: about 35 bytes a member.
  */
 export interface MembersForAgency {
-  agency: string;
+  agency: Agency;
   memberCount: number;
   members: string;
 }
 
 /** A consent in force today as the hand-over reads it: its agency, its last day and its record `<personnummer> <valid from> <valid to>`. */
 export interface ConsentInForce {
-  agency: string;
+  agency: Agency;
   valid_to: string;
   record: string;
 }
@@ -39,8 +40,8 @@ export function consentsInForceOf(personnummer: string, consents: readonly Conse
  * consent, read once for all agencies). Each member gets, of the agency's consents, the one that
  * runs longest: the only evidence the agency needs.
  */
-export function handOverAll(agencies: readonly string[], members: readonly string[], consents: Iterable<ConsentInForce>): Record<string, string> {
-  const best = new Map(agencies.map((a) => [a, new Map<string, { record: string; validTo: string }>()]));
+export function handOverAll<A extends Agency>(agencies: readonly A[], members: readonly string[], consents: Iterable<ConsentInForce>): Record<A, string> {
+  const best = new Map<Agency, Map<string, { record: string; validTo: string }>>(agencies.map((a) => [a, new Map()]));
   for (const c of consents) {
     const byPerson = best.get(c.agency);
     if (!byPerson) continue;
@@ -56,14 +57,14 @@ export function handOverAll(agencies: readonly string[], members: readonly strin
       if (found) records.push(found.record);
     }
     return [agency, JSON.stringify({ agency, memberCount: members.length, members: records.join(',') } satisfies MembersForAgency)];
-  }));
+  })) as Record<A, string>;
 }
 
 /**
  * The agency's side: every member handed over, in order, and whether the agency finds today that
  * the consent covers it. The agency, not coordination, decides what it releases.
  */
-export function readHandedOver(agency: string, handedOver: string): { memberCount: number; members: { personnummer: string; covered: boolean }[] } {
+export function readHandedOver(agency: Agency, handedOver: string): { memberCount: number; members: { personnummer: string; covered: boolean }[] } {
   const parsed = JSON.parse(handedOver) as MembersForAgency;
   const today = todayIso();
   const members = (parsed.members === '' ? [] : parsed.members.split(',')).map((record) => {
@@ -75,7 +76,7 @@ export function readHandedOver(agency: string, handedOver: string): { memberCoun
 }
 
 /** The members an agency may count: those on the list coordination signed whose consent it finds covers it today. */
-export function coveredMembers(agency: string, list: string): { memberCount: number; members: string[] } {
+export function coveredMembers(agency: Agency, list: string): { memberCount: number; members: string[] } {
   const { memberCount, members } = readHandedOver(agency, list);
   return { memberCount, members: members.filter((m) => m.covered).map((m) => m.personnummer) };
 }
@@ -128,7 +129,7 @@ export function rowsOfMembers<T extends { personnummer: string }>(rows: readonly
  * (release-basis.ts). A refusal is logged (no personnummer) and returned as FORBIDDEN with its reason.
  */
 export async function memberListForAnalyst(
-  agency: string, wire: unknown, ctx: SubgraphRequest, fields: string[],
+  agency: Agency, wire: unknown, ctx: SubgraphRequest, fields: string[],
 ): Promise<Result<{ list: string; digest: string }>> {
   const refuse = (reason: string, why: string) => {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason, protectedIdentity: false });
@@ -141,15 +142,17 @@ export async function memberListForAnalyst(
 }
 
 /**
- * An agency's aggregates over a cohort, for analysts only, over the members whose consent covers
- * the agency. The read is logged without any personnummer: only counts leave the agency.
+ * An agency's aggregates over a cohort (`Cohort.<its sectorField>`), for analysts only, over the
+ * members whose consent covers the agency. The read is logged without any personnummer: only
+ * counts leave the agency.
  */
 export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
-  agency: string, field: string, compute: (members: readonly string[], ctx: TContext) => Promise<TFigures>,
+  agency: Agency, compute: (members: readonly string[], ctx: TContext) => Promise<TFigures>,
 ) {
+  const { sectorField, membersField } = AGENCY_TABLE[agency];
   return async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext): Promise<TFigures> => {
-    const fields = [`cohort.${field}`];
-    const { list, digest } = valueOrThrow(await memberListForAnalyst(agency, cohort[`${field}Members`], ctx, fields));
+    const fields = [`cohort.${sectorField}`];
+    const { list, digest } = valueOrThrow(await memberListForAnalyst(agency, cohort[membersField], ctx, fields));
     const covered = coveredMembers(agency, list);
     ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false, basisDigest: digest });
     return compute(covered.members, ctx);

@@ -1,14 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AGENCY_ROWS, type AgencyRow } from './agencies.ts';
 
-/** The five subgraphs in the order of their default ports (4001 … 4005). */
-export const SUBGRAPH_NAMES = [
-  'coordination',
-  'sickness-insurance',
-  'employment',
-  'social-services',
-  'care',
-] as const;
+/**
+ * The served subgraphs in the order of their default ports (4001 …): coordination, then each
+ * agency's subgraph in the agency table's order (agencies.ts).
+ */
+export const SUBGRAPH_NAMES = ['coordination', ...AGENCY_ROWS.map((row): AgencyRow['subgraph'] => row.subgraph)] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export function isSubgraphName(value: string): value is SubgraphName {

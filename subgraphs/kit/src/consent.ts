@@ -1,8 +1,9 @@
+import type { Agency } from './agencies.ts';
 import type { IsoDate } from './dates.ts';
 
 /** A consent record as it reaches an agency subgraph through the query plan. */
 export interface ConsentEvidence {
-  agency: string;
+  agency: Agency;
   validFrom: IsoDate;
   validTo: IsoDate;
   revokedAt: string | null;
@@ -17,7 +18,7 @@ export type ConsentDecision = { covered: true } | { covered: false; reason: Cons
  * checked here, at the moment of release. When no record covers today, the most recent record
  * for the agency says why (withdrawn, expired, or none at all).
  */
-export function consentCovers(consents: readonly ConsentEvidence[] | null | undefined, agency: string, today: IsoDate): ConsentDecision {
+export function consentCovers(consents: readonly ConsentEvidence[] | null | undefined, agency: Agency, today: IsoDate): ConsentDecision {
   const forAgency = (consents ?? []).filter((c) => c.agency === agency);
   if (forAgency.some((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)) return { covered: true };
   // Most recent first: by start, then by end, then a withdrawn one; so the reason does not depend on the records' order.

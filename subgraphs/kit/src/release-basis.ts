@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Agency } from './agencies.ts';
 import type { Caller } from './caller.ts';
 import type { ConsentEvidence } from './consent.ts';
 import { ExpiringCache } from './expiring-cache.ts';
@@ -95,7 +96,7 @@ function rootOf(entry: string, proof: readonly string[]): Buffer {
   return hash;
 }
 
-function signClaims(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, claims: Record<string, unknown>, now: number): Promise<string> {
+function signClaims(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, binding: BasisBinding, claims: Record<string, unknown>, now: number): Promise<string> {
   const issuedAt = Math.floor(now / 1000);
   return new SignJWT({ ...claims, rid: binding.requestId })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: BASIS_TYPE })
@@ -109,7 +110,7 @@ function signClaims(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string,
 
 /** Coordination's side, for persons: one signature for all the entries, one basis string per entry, in order. */
 export async function signPersonBases(
-  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, entries: readonly PersonEvidence[], now = Date.now(),
+  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, binding: BasisBinding, entries: readonly PersonEvidence[], now = Date.now(),
 ): Promise<string[]> {
   const written = entries.map((entry) => JSON.stringify(entry));
   const tree = merkleTree(written.map(leafHash));
@@ -122,7 +123,7 @@ export async function signPersonBases(
  * signed claims over the digest of the ciphertext.
  */
 export async function signCohortBasis(
-  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: string, binding: BasisBinding, list: string, recipient: RecipientKey, now = Date.now(),
+  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, binding: BasisBinding, list: string, recipient: RecipientKey, now = Date.now(),
 ): Promise<string> {
   const sealed = await new CompactEncrypt(new TextEncoder().encode(list))
     .setProtectedHeader({ alg: KEY_AGREEMENT_ALGORITHM, enc: CONTENT_ENCRYPTION, kid: recipient.kid })
@@ -149,9 +150,9 @@ export type Verified<T> = ({ ok: true; digest: string } & T) | { ok: false; reas
 
 export interface ReleaseBasisVerifier {
   /** A person's basis at an agency: the evidence it may decide on, or why it may not decide at all. */
-  person(agency: string, personnummer: string, wire: unknown, caller: Caller): Promise<Verified<{ evidence: PersonEvidence }>>;
+  person(agency: Agency, personnummer: string, wire: unknown, caller: Caller): Promise<Verified<{ evidence: PersonEvidence }>>;
   /** A cohort's member list at an agency: the list as coordination signed it. */
-  cohort(agency: string, wire: unknown, caller: Caller): Promise<Verified<{ list: string }>>;
+  cohort(agency: Agency, wire: unknown, caller: Caller): Promise<Verified<{ list: string }>>;
 }
 
 const PROOF_STEP = /^[LR][A-Za-z0-9_-]{43}$/;
@@ -212,7 +213,7 @@ export function createReleaseBasisVerifier(
     return pending;
   }
 
-  async function claimsOf(basis: string, kind: string, agency: string, caller: Caller): Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }> {
+  async function claimsOf(basis: string, kind: string, agency: Agency, caller: Caller): Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }> {
     let claims = verified.get(basis);
     if (!claims) {
       const checked = await signatureOf(basis);

@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
+import { AGENCY_TABLE, agencyRow, type Agency, type AgencyRow } from './agencies.ts';
 import { auditRecordsForAuditor } from './audit-trail.ts';
 import { releasedSet, type RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
@@ -7,43 +8,21 @@ import { consentCovers } from './consent.ts';
 import { todayIso, type IsoDate } from './dates.ts';
 import { failure, success, valueOrThrow, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
-import type { Agency } from './population/types.ts';
 import { BASIS_REFUSAL_TEXT, type ReleaseBasisVerifier } from './release-basis.ts';
 import { Answers, encodeAnswers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
- * The Person field under which coordination hands each agency the basis it signed for it
- * (coordination.graphql). Coordination signs for these four agencies only: every subgraph of an
- * agency, the first one and any added later (`npm run new-subgraph`), releases under its
- * agency's basis, which it declares `@external` and `@requires`.
- */
-export const RELEASE_BASIS_FIELDS: Readonly<Record<Agency, string>> = {
-  SICKNESS_INSURANCE: 'sicknessInsuranceReleaseBasis',
-  EMPLOYMENT: 'employmentReleaseBasis',
-  SOCIAL_SERVICES: 'socialServicesReleaseBasis',
-  CARE: 'careReleaseBasis',
-};
-
-export function isAgency(value: string): value is Agency {
-  return Object.hasOwn(RELEASE_BASIS_FIELDS, value);
-}
-
-/**
  * A person as the query plan hands it to an agency: the personnummer and, under the agency's
- * field in RELEASE_BASIS_FIELDS, the basis coordination signed for this agency (release-basis.ts).
+ * `releaseBasisField` (agencies.ts), the basis coordination signed for this agency
+ * (release-basis.ts). Coordination signs for the agencies of the table only: every subgraph of an
+ * agency, the first one and any added later (`npm run new-subgraph`), releases under its agency's
+ * basis, which it declares `@external` and `@requires`.
  */
 export type PersonWithBasis = { personnummer: string } & Record<string, unknown>;
 
 /** What a release decision needs of the request: who asks, where to log, how to check a basis. */
 type ReleaseContext = { caller: Caller; audit: RequestAudit; releaseBases: ReleaseBasisVerifier };
-
-const AGENCY_NAMES: Record<string, string> = {
-  SICKNESS_INSURANCE: 'Försäkringskassan',
-  EMPLOYMENT: 'Arbetsförmedlingen',
-  SOCIAL_SERVICES: 'The social services',
-  CARE: 'The region',
-};
 
 const REASON_TEXT: Record<string, string> = {
   ...BASIS_REFUSAL_TEXT,
@@ -62,16 +41,15 @@ const REASON_TEXT: Record<string, string> = {
  * `today` is the day consent is judged on: today, unless a test fixes it.
  */
 export async function releaseSector(
-  agency: string, sectorField: string, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo, today: IsoDate = todayIso(),
+  agency: Agency, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo, today: IsoDate = todayIso(),
 ): Promise<Result<void>> {
   const fields = selectedFieldPaths(info);
   const refuse = (reason: string, protectedIdentity = false) => {
     ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'REFUSED', reason, protectedIdentity });
-    return failure<void>('FORBIDDEN', `${AGENCY_NAMES[agency] ?? agency} releases no data for this person: ${REASON_TEXT[reason] ?? reason}.`, { agency, reason });
+    return failure<void>('FORBIDDEN', `${AGENCY_TABLE[agency].english.name} releases no data for this person: ${REASON_TEXT[reason] ?? reason}.`, { agency, reason });
   };
   if (ctx.caller.role !== 'coordinator') return refuse('ROLE_NOT_ALLOWED');
-  const basisField = isAgency(agency) ? RELEASE_BASIS_FIELDS[agency] : `${sectorField}ReleaseBasis`;
-  const basis = await ctx.releaseBases.person(agency, person.personnummer, person[basisField], ctx.caller);
+  const basis = await ctx.releaseBases.person(agency, person.personnummer, person[AGENCY_TABLE[agency].releaseBasisField], ctx.caller);
   if (!basis.ok) return refuse(basis.reason);
   const { protectedIdentity, consents } = basis.evidence;
   const decision = consentCovers(consents, agency, today);
@@ -91,7 +69,7 @@ export async function releaseSector(
  * it is released; null when nothing was handed over.
  */
 export async function releaseForStatistics(
-  agency: string, handedOver: unknown, ctx: SubgraphRequest, info: GraphQLResolveInfo,
+  agency: Agency, handedOver: unknown, ctx: SubgraphRequest, info: GraphQLResolveInfo,
 ): Promise<Result<{ list: string; members: { personnummer: string; covered: boolean }[] } | null>> {
   const fields = selectedFieldPaths(info);
   if (ctx.caller.role === 'analyst' && (handedOver === null || handedOver === undefined)) {
@@ -106,18 +84,22 @@ export async function releaseForStatistics(
   return success({ list: basis.value.list, members });
 }
 
-export interface AgencySubgraphEntry<TContext, TSector, TSectorField extends string = string, TRecordsField extends string = string> {
-  agency: string;
-  /** The field the agency adds to Person (`care`, `employment`, …). */
+export interface AgencySubgraphEntry<TContext, TSector, TAgency extends Agency, TSectorField extends string, TRecordsField extends string> {
+  agency: TAgency;
+  /**
+   * The field this subgraph adds to Person: the agency's first subgraph reads it from the agency's
+   * row (agencies.ts); a further one (`npm run new-subgraph`) names its own. Given here, not
+   * defaulted, so that the subgraph checks it against its schema (`satisfies keyof PersonResolvers`).
+   */
   sectorField: TSectorField;
-  /** The agency's audit records on AuditTrail (`careRecords`, …). */
+  /** Its audit records on AuditTrail (`careRecords`, …), as sectorField. */
   recordsField: TRecordsField;
   /** The sector object handed to the sector's own resolvers, once release is decided. */
   sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
   /**
    * The agency's answers to the signal questions (signal-statistics.ts) for each released cohort
    * member, in the order given: yes/no bits, never the facts behind them. Given by the agency's
-   * first subgraph only: coordination asks one subgraph per agency (`<sectorField>SignalFacts`).
+   * first subgraph only: coordination asks one subgraph per agency (its `signalFactsField`).
    */
   signalFacts?: (members: readonly string[], ctx: TContext) => Promise<Answers<string>>;
 }
@@ -125,23 +107,24 @@ export interface AgencySubgraphEntry<TContext, TSector, TSectorField extends str
 /**
  * The three ways into an agency subgraph, the same for all four: its sector of a Person, released
  * under consent to a coordinator; its yes/no answers on each consenting cohort member, for
- * coordination's signal counts (`<sectorField>SignalFacts`); and its audit records for an auditor.
+ * coordination's signal counts; and its audit records for an auditor.
  */
-export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, TSectorField extends string, TRecordsField extends string>(
-  entry: AgencySubgraphEntry<TContext, TSector, TSectorField, TRecordsField>,
+export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, TAgency extends Agency, TSectorField extends string, TRecordsField extends string>(
+  entry: AgencySubgraphEntry<TContext, TSector, TAgency, TSectorField, TRecordsField>,
 ) {
-  const { signalFacts } = entry;
+  const { agency, sectorField, recordsField, signalFacts } = entry;
+  const row: AgencyRow<TAgency> = agencyRow(agency);
   return {
     Person: {
       __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
-      ...field(entry.sectorField, async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
-        valueOrThrow(await releaseSector(entry.agency, entry.sectorField, person, ctx, info));
+      ...field(sectorField, async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
+        valueOrThrow(await releaseSector(agency, person, ctx, info));
         return entry.sector(person, ctx);
       }),
     },
     ...(signalFacts ? { Cohort: {
-      ...field(`${entry.sectorField}SignalFacts` as const, async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<string | null> => {
-        const handedOver = valueOrThrow(await releaseForStatistics(entry.agency, cohort[`${entry.sectorField}Members`], ctx, info));
+      ...field(row.signalFactsField, async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<string | null> => {
+        const handedOver = valueOrThrow(await releaseForStatistics(agency, cohort[row.membersField], ctx, info));
         if (handedOver === null) return null;
         const { list, members } = handedOver;
         const released = members.flatMap((m, i) => (m.covered ? [i] : []));
@@ -155,7 +138,7 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, 
       }),
     } } : {}),
     AuditTrail: {
-      ...field(entry.recordsField, (trail: { id: string }, _args: unknown, ctx: TContext) => auditRecordsForAuditor(ctx, trail.id)),
+      ...field(recordsField, (trail: { id: string }, _args: unknown, ctx: TContext) => auditRecordsForAuditor(ctx, trail.id)),
     },
   };
 }

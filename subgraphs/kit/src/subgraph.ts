@@ -5,7 +5,7 @@ import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
-import { AuditLog, RequestAudit, auditMigrations, type AuditDb } from './audit.ts';
+import { AuditLog, RequestAudit, auditMigrations, type AuditDb, type AuditLogOwner } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import type { Caller } from './caller.ts';
 import { GRAPH_SCHEMA_DIR, dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
@@ -43,7 +43,7 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   /** One of the five served subgraphs (config.ts SUBGRAPH_NAMES), or a new one (`npm run new-subgraph`) not yet in the graph. */
   name: string;
   /** Whose log the audit records are in: the agency, or COORDINATION. */
-  agency: string;
+  agency: Exclude<AuditLogOwner, 'GATEWAY'>;
   /**
    * The subgraph's resolvers, typed in the subgraph by the `Resolvers` type its `codegen` script
    * generates from its schema (`@finsam/kit/codegen`): fields, parents, results and context are
@@ -74,7 +74,7 @@ export interface SubgraphOptions {
 export interface BuiltSubgraph<DB> {
   name: string;
   /** Whose release basis it releases under, and whose log its records are in. */
-  agency: string;
+  agency: Exclude<AuditLogOwner, 'GATEWAY'>;
   /** Where it listens when PORT is not set (undefined: PORT must be set). */
   defaultPort: number | undefined;
   db: Kysely<DB>;

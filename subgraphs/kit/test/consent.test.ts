@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { consentCovers, type ConsentDecision, type ConsentEvidence } from '../src/consent.ts';
+import type { Agency } from '../src/agencies.ts';
 
 /**
  * The agency's own decision whether a person's consent covers it today (consent.ts): the rule
@@ -22,7 +23,7 @@ describe('consentCovers', () => {
     { name: 'no consent records sent (null)', consents: null, expected: refused('NO_CONSENT') },
     { name: 'no consent records sent (undefined)', consents: undefined, expected: refused('NO_CONSENT') },
     { name: 'a valid consent for another agency only', consents: [consent({ agency: 'EMPLOYMENT' })], expected: refused('NO_CONSENT') },
-    { name: 'a consent whose agency differs only in case', consents: [consent({ agency: 'care' })], expected: refused('NO_CONSENT') },
+    { name: 'a consent whose agency differs only in case', consents: [consent({ agency: 'care' as Agency })], expected: refused('NO_CONSENT') },
     { name: 'withdrawn before today', consents: [consent({ revokedAt: '2026-02-01T09:00:00.000Z' })], expected: refused('CONSENT_REVOKED') },
     { name: 'withdrawn earlier today', consents: [consent({ revokedAt: `${TODAY}T08:00:00.000Z` })], expected: refused('CONSENT_REVOKED') },
     // A withdrawal stamped after today (coordination's clock ahead of the agency's) still holds: withdrawn is withdrawn.

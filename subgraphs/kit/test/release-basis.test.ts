@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReleaseBasisVerifier, signCohortBasis, type PersonEvidence } from '../src/release-basis.ts';
 import { KEY_AGREEMENT_ALGORITHM, loadOrCreateEncryptionKey, type DecryptionKey, type RecipientKey } from '../src/signing-key.ts';
 import { NOW, PERSON, coordinationAndAgency, coordinator, sha256Hex, validConsent } from './support/release-fixtures.ts';
+import type { Agency } from '../src/agencies.ts';
 
 /**
  * The release basis as an agency verifies it (release-basis.ts): the persons of one call share
@@ -115,7 +116,7 @@ describe('cohort bases: a member list sealed to one agency', () => {
   const LIST = [personnummer(1), personnummer(2), personnummer(3)].join('\n');
   const careVerifier = (decryptionKey: DecryptionKey | null = careKey) =>
     createReleaseBasisVerifier({}, parties.dataDir, { now: () => NOW, ...(decryptionKey ? { decryptionKey } : {}) });
-  const sealFor = async (agency: string, key: DecryptionKey, binding = { actorId: coordinator.actorId, requestId: coordinator.requestId }) =>
+  const sealFor = async (agency: Agency, key: DecryptionKey, binding = { actorId: coordinator.actorId, requestId: coordinator.requestId }) =>
     signCohortBasis(parties.key, agency, binding, LIST, await recipient(key), NOW);
 
   beforeAll(async () => {

@@ -39,7 +39,7 @@ describe('releaseSector', () => {
   /** The agency's decision on one person, its records written to the log as a subgraph writes them before answering. */
   async function release(person: PersonWithBasis, caller: Caller = coordinator) {
     const audit = new RequestAudit(CARE);
-    const result = await releaseSector(CARE, 'care', person, { caller, audit, releaseBases: parties.verifier }, INFO, TODAY);
+    const result = await releaseSector(CARE, person, { caller, audit, releaseBases: parties.verifier }, INFO, TODAY);
     await store.log.append(caller, audit.drain());
     return { result, rows: await store.rows() };
   }
@@ -161,8 +161,8 @@ describe('releaseSector', () => {
     const [basis] = await parties.sign(CARE, [evidence({ consents: [validConsent(CARE, { validTo: TODAY })] })]);
     const audit = new RequestAudit(CARE);
     const ctx = { caller: coordinator, audit, releaseBases: parties.verifier };
-    expect((await releaseSector(CARE, 'care', withBasis(basis), ctx, INFO, TODAY)).ok).toBe(true);
-    expect(await releaseSector(CARE, 'care', withBasis(basis), ctx, INFO, '2026-03-11'))
+    expect((await releaseSector(CARE, withBasis(basis), ctx, INFO, TODAY)).ok).toBe(true);
+    expect(await releaseSector(CARE, withBasis(basis), ctx, INFO, '2026-03-11'))
       .toMatchObject({ ok: false, failure: { details: { reason: 'CONSENT_EXPIRED' } } });
   });
 });

@@ -1,3 +1,4 @@
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type SicknessInsuranceContext } from './context.ts';
 import type { SicknessInsuranceDb } from './data.ts';
@@ -7,7 +8,7 @@ import { seedSicknessInsurance } from './seed.ts';
 
 /** Försäkringskassan's subgraph: sjukpenning, aktivitetsersättning, sjukersättning, rehabiliteringspenning. */
 export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, SicknessInsuranceContext> = {
-  name: 'sickness-insurance',
+  name: AGENCY_TABLE.SICKNESS_INSURANCE.subgraph,
   agency: 'SICKNESS_INSURANCE',
   resolvers,
   migrations,

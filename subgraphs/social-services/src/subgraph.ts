@@ -1,3 +1,4 @@
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type SocialServicesContext } from './context.ts';
 import type { SocialServicesDb } from './data.ts';
@@ -7,7 +8,7 @@ import { seedSocialServices } from './seed.ts';
 
 /** The municipality's subgraph: ekonomiskt bistånd month by month and other social-services measures. */
 export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServicesContext> = {
-  name: 'social-services',
+  name: AGENCY_TABLE.SOCIAL_SERVICES.subgraph,
   agency: 'SOCIAL_SERVICES',
   resolvers,
   migrations,

@@ -9,7 +9,7 @@ import type { CareCohort, Resolvers } from '../generated/resolvers-types.ts';
 
 export const cohortResolvers = {
   Cohort: {
-    care: cohortFigures<CareContext, CareCohort>('CARE', 'care', async (members, ctx) => {
+    care: cohortFigures<CareContext, CareCohort>('CARE', async (members, ctx) => {
       const today = todayIso();
       // Every chapter is listed, 0 where nobody is: a chapter listed only when someone has it would tell.
       const chapters: Record<string, Set<string>> = Object.fromEntries([...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER].map((name) => [name, new Set<string>()]));

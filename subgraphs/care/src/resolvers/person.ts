@@ -1,4 +1,5 @@
 import { careSignalFacts } from './cohort.ts';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { CareContext } from '../context.ts';
 import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
@@ -11,8 +12,8 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'CARE',
-  sectorField: 'care' satisfies keyof PersonResolvers,
-  recordsField: 'careRecords' satisfies keyof AuditTrailResolvers,
+  sectorField: AGENCY_TABLE.CARE.sectorField satisfies keyof PersonResolvers,
+  recordsField: AGENCY_TABLE.CARE.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: CareContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: careSignalFacts,
 }) satisfies Resolvers;

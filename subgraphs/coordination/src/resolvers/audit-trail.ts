@@ -1,16 +1,11 @@
+import { AGENCY_ROWS, type Agency, type AgencyRow } from '@finsam/kit/agencies';
 import { auditRecordsForAuditor, decodeAuditTrailId, type AuditRecordView } from '@finsam/kit/audit-trail';
 import { valueOrThrow } from '@finsam/kit/errors';
 import type { CoordinationContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** The extract as the query plan hands it back, with each agency's records it required. */
-interface AuditTrailReference {
-  id: string;
-  sicknessInsuranceRecords?: AuditRecordView[] | null;
-  employmentRecords?: AuditRecordView[] | null;
-  socialServicesRecords?: AuditRecordView[] | null;
-  careRecords?: AuditRecordView[] | null;
-}
+type AuditTrailReference = { id: string } & { [A in Agency as AgencyRow<A>['recordsField']]?: AuditRecordView[] | null };
 
 /** The extract as its fields see it: the reference with what its id says (whose log, which period). */
 export type AuditTrailParent = AuditTrailReference & { personnummer: string; from: string | null; to: string };
@@ -21,7 +16,7 @@ export const auditTrailResolvers = {
     /** Every agency's records merged in time order, the association's own among them. */
     async records(trail: AuditTrailParent, _args: unknown, ctx: CoordinationContext): Promise<AuditRecordView[]> {
       const own = await auditRecordsForAuditor(ctx, trail.id);
-      const agencies = [trail.sicknessInsuranceRecords, trail.employmentRecords, trail.socialServicesRecords, trail.careRecords];
+      const agencies = AGENCY_ROWS.map((row) => trail[row.recordsField]);
       return [...own, ...agencies.flatMap((records) => records ?? [])]
         .sort((a, b) => (a.at === b.at ? a.agency.localeCompare(b.agency) : a.at < b.at ? -1 : 1));
     },

@@ -1,7 +1,7 @@
 import { releasedSet } from '@finsam/kit/audit';
 import { handOverAll } from '@finsam/kit/cohort';
 import { failure, valueOrThrow } from '@finsam/kit/errors';
-import type { Agency } from '@finsam/kit/population/types';
+import { AGENCIES, AGENCY_TABLE, byAgencyField, type Agency } from '@finsam/kit/agencies';
 import { signCohortBasis } from '@finsam/kit/release-basis';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
@@ -10,17 +10,12 @@ import { admitCohort, admittedCohorts, cohortDefinition, cohortMembers, matching
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { ProtectedCount } from '@finsam/kit/disclosure';
 
-const AGENCIES: Record<keyof HandedOverLists, Agency> = {
-  sicknessInsurance: 'SICKNESS_INSURANCE', employment: 'EMPLOYMENT', socialServices: 'SOCIAL_SERVICES', care: 'CARE',
-};
-
 /**
  * The four lists for a cohort's members, made once per request however many agencies are asked:
  * each agency's consenting members with the one consent that covers it (kit/src/cohort.ts).
  */
 async function handedOverLists(members: readonly string[], ctx: CoordinationContext): Promise<HandedOverLists> {
-  const lists = handOverAll(Object.values(AGENCIES), members, await ctx.consentsInForceOf(members));
-  return Object.fromEntries(Object.entries(AGENCIES).map(([field, agency]) => [field, lists[agency]!])) as unknown as HandedOverLists;
+  return handOverAll(AGENCIES, members, await ctx.consentsInForceOf(members));
 }
 
 /**
@@ -68,10 +63,10 @@ const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.
  * as a person's data does. The list goes signed for that agency, this analyst and this request
  * (kit/src/release-basis.ts): an agency counts no list coordination did not make.
  */
-function membersFor(field: keyof HandedOverLists) {
+function membersFor(agency: Agency) {
   return async (cohort: CohortParent, _args: unknown, ctx: CoordinationContext): Promise<string> => {
     const refuse = (reason: string, message: string) => {
-      ctx.audit.record({ personnummer: null, fields: [`cohort.${field}Members`], decision: 'REFUSED', reason, protectedIdentity: false });
+      ctx.audit.record({ personnummer: null, fields: [`cohort.${AGENCY_TABLE[agency].membersField}`], decision: 'REFUSED', reason, protectedIdentity: false });
       return valueOrThrow(failure('FORBIDDEN', message, { reason }));
     };
     if (ctx.caller.role !== 'analyst') return refuse('ROLE_NOT_ALLOWED', 'Cohorts are for the analyst role.');
@@ -83,18 +78,15 @@ function membersFor(field: keyof HandedOverLists) {
       listsOfRequest.set(cohort.members, lists);
       void lists.then((l) => keep(recentKey(ctx, cohort.id), l), () => undefined);
     }
-    ctx.metrics.releaseBasisSignatures.inc({ agency: AGENCIES[field] });
-    return signCohortBasis(ctx.signingKey, AGENCIES[field], ctx.caller, (await lists)[field], await ctx.recipientKey(AGENCIES[field]));
+    ctx.metrics.releaseBasisSignatures.inc({ agency });
+    return signCohortBasis(ctx.signingKey, agency, ctx.caller, (await lists)[agency], await ctx.recipientKey(agency));
   };
 }
 
 export const cohortResolvers = {
   Cohort: {
     __resolveReference: (ref: { id: string }) => ref,
-    sicknessInsuranceMembers: membersFor('sicknessInsurance'),
-    employmentMembers: membersFor('employment'),
-    socialServicesMembers: membersFor('socialServices'),
-    careMembers: membersFor('care'),
+    ...byAgencyField('membersField', membersFor),
     /** Combines the agencies' yes/no answers (cohort-signals.ts), each read against the list the agency was handed. */
     async signals(cohort: CohortParent, _args: unknown, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       if (ctx.caller.role !== 'analyst') valueOrThrow(failure('FORBIDDEN', 'Cohorts are for the analyst role.', { reason: 'ROLE_NOT_ALLOWED' }));

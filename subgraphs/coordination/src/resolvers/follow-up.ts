@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { protectedCount } from '@finsam/kit/cohort';
 import { addDays, dateProblem } from '@finsam/kit/dates';
 import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
-import { AGENCIES, type Agency } from '@finsam/kit/population/types';
+import { AGENCIES, type Agency } from '@finsam/kit/agencies';
 import { admitStatisticsQuery } from '../analyst-allowance.ts';
 import type { CoordinationContext } from '../context.ts';
 import { followUpSnapshot, interventionsRunning, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
-import { AGENCIES } from '@finsam/kit/population/types';
+import { isAgency } from '@finsam/kit/agencies';
 import { addDays, dateProblem, todayIso } from '@finsam/kit/dates';
 import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
 import { isProtected, personReadEntry, personToChange } from '../access.ts';
@@ -85,7 +85,7 @@ export const mutationResolvers = {
       return { consents: consents.map(consentView), person: personAfter(ctx, person, info) };
     },
     async revokeConsent(_root: unknown, args: MutationRevokeConsentArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
-      if (!(AGENCIES as readonly string[]).includes(args.agency)) valueOrThrow(failure('BAD_USER_INPUT', 'Unknown agency.', { argument: 'agency' }));
+      if (!isAgency(args.agency)) valueOrThrow(failure('BAD_USER_INPUT', 'Unknown agency.', { argument: 'agency' }));
       const fields = [`consent.${args.agency}`];
       const person = valueOrThrow(await personToChange(ctx, { id: args.personId, personnummer: args.personnummer }, 'personId', fields));
       const revoked = await ctx.auditLog.changeWithRecords(ctx.caller,

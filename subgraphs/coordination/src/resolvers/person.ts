@@ -1,3 +1,4 @@
+import { byAgencyField, type Agency } from '@finsam/kit/agencies';
 import type { GraphQLResolveInfo } from 'graphql';
 import { todayIso } from '@finsam/kit/dates';
 import { failure, valueOrThrow } from '@finsam/kit/errors';
@@ -41,7 +42,7 @@ async function personFromPlan(ref: PersonParent, ctx: CoordinationContext, info:
 }
 
 /** The basis coordination signs for one agency (kit/src/release-basis.ts); the release itself is logged where the person was reached. */
-const releaseBasisFor = (agency: string) => async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.releaseBasisFor(agency, await rowOf(p, ctx));
+const releaseBasisFor = (agency: Agency) => async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.releaseBasisFor(agency, await rowOf(p, ctx));
 
 /**
  * Name and address of a person with protected identity never leave this subgraph; the read's audit
@@ -72,10 +73,7 @@ export const personResolvers = {
     consents: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) =>
       (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentView),
     participations: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.participationsByPerson.load(p.personnummer),
-    sicknessInsuranceReleaseBasis: releaseBasisFor('SICKNESS_INSURANCE'),
-    employmentReleaseBasis: releaseBasisFor('EMPLOYMENT'),
-    socialServicesReleaseBasis: releaseBasisFor('SOCIAL_SERVICES'),
-    careReleaseBasis: releaseBasisFor('CARE'),
+    ...byAgencyField('releaseBasisField', releaseBasisFor),
     // Computed only from what the agencies released to this caller in this request; reached only through the plan, which logs the read.
     signals(p: PersonParent) {
       return computeSignals(p, todayIso());

@@ -9,7 +9,7 @@ import type { EmploymentCohort, Resolvers } from '../generated/resolvers-types.t
 
 export const cohortResolvers = {
   Cohort: {
-    employment: cohortFigures<EmploymentContext, EmploymentCohort>('EMPLOYMENT', 'employment', async (members, ctx) => {
+    employment: cohortFigures<EmploymentContext, EmploymentCohort>('EMPLOYMENT', async (members, ctx) => {
       const today = todayIso();
       const registrations = await loadEach(ctx.loaders.registrationsByPerson, members);
       const registered = members.filter((_, i) => currentRegistration(registrations[i]!, today) !== null);

@@ -1,4 +1,5 @@
 import { employmentSignalFacts } from './cohort.ts';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { EmploymentContext } from '../context.ts';
 import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
@@ -11,8 +12,8 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'EMPLOYMENT',
-  sectorField: 'employment' satisfies keyof PersonResolvers,
-  recordsField: 'employmentRecords' satisfies keyof AuditTrailResolvers,
+  sectorField: AGENCY_TABLE.EMPLOYMENT.sectorField satisfies keyof PersonResolvers,
+  recordsField: AGENCY_TABLE.EMPLOYMENT.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: EmploymentContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: employmentSignalFacts,
 }) satisfies Resolvers;

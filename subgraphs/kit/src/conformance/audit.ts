@@ -17,15 +17,16 @@ async function recordsOf(run: ConformanceRun): Promise<{ answer: Answer; records
   const token = await impl.token({ actorId: 'conformance-auditor', role: 'auditor' });
   // To tomorrow: a run that crosses midnight (UTC) still finds its first records.
   const to = addDays(todayIso(), 1);
-  if (impl.sector.name === 'coordination') {
+  const { sector } = impl;
+  if (sector.agency === 'COORDINATION') {
     const answer = await impl.post(token, Implementation.requestId(), `query($p: String!, $to: String) { auditTrail(personnummer: $p, to: $to) { records { ${RECORD} } } }`, { p: run.person, to });
     const records = answer.data?.auditTrail?.records;
     return { answer, records: Array.isArray(records) ? records : null };
   }
   const id = encodeAuditTrailId({ personnummer: run.person, from: null, to });
   const answer = await impl.post(token, Implementation.requestId(),
-    `query($r: [_Any!]!) { _entities(representations: $r) { ... on AuditTrail { ${impl.sector.recordsField} { ${RECORD} } } } }`, { r: [{ __typename: 'AuditTrail', id }] });
-  const records = answer.data?._entities?.[0]?.[impl.sector.recordsField];
+    `query($r: [_Any!]!) { _entities(representations: $r) { ... on AuditTrail { ${sector.recordsField} { ${RECORD} } } } }`, { r: [{ __typename: 'AuditTrail', id }] });
+  const records = answer.data?._entities?.[0]?.[sector.recordsField];
   return { answer, records: Array.isArray(records) ? records : null };
 }
 

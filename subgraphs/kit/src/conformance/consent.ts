@@ -2,7 +2,7 @@ import { generateKeyPair } from 'jose';
 import type { PersonEvidence } from '../release-basis.ts';
 import { SIGNING_ALGORITHM } from '../signing-key.ts';
 import { verdictOf, type Check, type ConformanceRun } from './check.ts';
-import { AGENCY_SECTORS, describeAnswer, Implementation, refusalOf, type Speaker } from './implementation.ts';
+import { AGENCY_SECTORS, agencySector, describeAnswer, Implementation, refusalOf, type Speaker } from './implementation.ts';
 import { askPerson, basisFor, consentCoveringToday, coordinatorOf } from './person.ts';
 
 /** One way a call can come without a valid basis, and the reason the reference agencies give (docs/release-basis.md). */
@@ -36,12 +36,12 @@ export const ATTEMPTS: readonly Attempt[] = [
     async basis(run, requestId) {
       const wire = JSON.parse(await basisFor(run, { actorId: run.user, requestId, consents: [] })) as { entry: string };
       const entry = JSON.parse(wire.entry) as PersonEvidence;
-      return JSON.stringify({ ...wire, entry: JSON.stringify({ ...entry, consents: [consentCoveringToday(run.implementation.sector.agency)] }) });
+      return JSON.stringify({ ...wire, entry: JSON.stringify({ ...entry, consents: [consentCoveringToday(agencySector(run.implementation.sector).agency)] }) });
     },
   },
   {
     what: 'a basis for another agency', reason: 'BASIS_OTHER_AGENCY',
-    basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, agency: AGENCY_SECTORS.find((s) => s.agency !== run.implementation.sector.agency)!.agency }),
+    basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, agency: AGENCY_SECTORS.find((s) => s.agency !== agencySector(run.implementation.sector).agency)!.agency }),
   },
   { what: 'a basis for another person', reason: 'BASIS_OTHER_PERSON', basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, personnummer: run.otherPerson }) },
   { what: 'a basis for another user', reason: 'BASIS_OTHER_USER', basis: (run, requestId) => basisFor(run, { actorId: OTHER_USER, requestId }) },
@@ -50,7 +50,7 @@ export const ATTEMPTS: readonly Attempt[] = [
   { what: 'a genuine basis without a consent', reason: 'NO_CONSENT', basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, consents: [] }) },
   {
     what: 'a genuine basis with a consent that has expired', reason: 'CONSENT_EXPIRED',
-    basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, consents: [{ ...consentCoveringToday(run.implementation.sector.agency), validFrom: '2020-01-01', validTo: '2020-12-31' }] }),
+    basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, consents: [{ ...consentCoveringToday(agencySector(run.implementation.sector).agency), validFrom: '2020-01-01', validTo: '2020-12-31' }] }),
   },
   {
     what: 'a genuine basis, asked by an analyst', reason: 'ROLE_NOT_ALLOWED', speaker: { actorId: 'conformance-analyst', role: 'analyst' },
@@ -74,7 +74,7 @@ export const consentCheck: Check = {
       const { answer, released } = await askPerson(run, { requestId, speaker: attempt.speaker ?? coordinatorOf(run), basis: await attempt.basis(run, requestId) });
       run.accesses.push({ check: 'consent', what: attempt.what, requestId, decision: 'REFUSED', reason: attempt.reason });
       const { code, reason } = refusalOf(answer);
-      if (released) failures.push(`released the person's ${run.implementation.sector.field} under ${attempt.what}`);
+      if (released) failures.push(`released the person's ${agencySector(run.implementation.sector).field} under ${attempt.what}`);
       else if (code !== 'FORBIDDEN' || reason !== attempt.reason) failures.push(`refused ${attempt.what} without saying why: expected FORBIDDEN ${attempt.reason}, got ${describeAnswer(answer)}`);
     }
     return verdictOf(failures, `refused, with the reason, ${ATTEMPTS.length} calls without a valid basis (${ATTEMPTS.map((a) => a.reason).join(', ')})`);

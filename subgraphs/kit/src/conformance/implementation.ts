@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fetch as undiciFetch, type Agent } from 'undici';
 import { defaultPurpose, type Role } from '../caller.ts';
-import { envPrefix, SUBGRAPH_NAMES, type SubgraphName } from '../config.ts';
-import type { Agency } from '../population/types.ts';
-import { RELEASE_BASIS_FIELDS } from '../release.ts';
+import { AGENCY_ROWS, AGENCY_TABLE, agencyOfSubgraph, type Agency } from '../agencies.ts';
+import { scaffoldedFields } from '../scaffold/scaffold.ts';
 import { failure, success, type Result } from '../errors.ts';
 import { signGatewayToken } from '../gateway-token.ts';
 import { readSigningKey, signingKeyFile, type SigningKey } from '../signing-key.ts';
@@ -16,46 +15,68 @@ import { connectionFailure, internalAgent } from '../tls.ts';
  * coordination). The kit speaks to it over HTTP only, as the gateway does.
  */
 
-/** A sector subgraph's names in the graph, all derived from the subgraph's name. */
-export interface Sector {
-  /** One of the five served subgraphs, or a new subgraph of an existing agency (npm run new-subgraph). */
+/** What the kit reads of the person at a sector: a field released only under the graph's rules. */
+interface PersonRead {
+  personRead: { fields: string[]; selection: string };
+}
+
+/** An agency's subgraph as the kit speaks to it. */
+export interface AgencySector extends PersonRead {
+  /** One of the served subgraphs, or a further subgraph of an existing agency (npm run new-subgraph). */
   name: string;
-  /** Whose audit log records its accesses: `CARE`, …, or `COORDINATION`. */
-  agency: string;
-  /** The field it adds to Person (`care`, `sicknessInsurance`, …); absent for coordination. */
+  /** Whose basis it releases under, and whose audit log records its accesses. */
+  agency: Agency;
+  /** The field it adds to Person (`care`, `sicknessInsurance`, …). */
   field: string;
   /** The Person field coordination signs the basis into (`careReleaseBasis`, …). */
   basisField: string;
   /** Its audit records on AuditTrail (`careRecords`, …). */
   recordsField: string;
-  /** What the kit reads of the person there: a field released only under the graph's rules. */
-  personRead: { fields: string[]; selection: string };
 }
 
-const camel = (name: string) => name.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+/** Coordination as the kit speaks to it: it signs the bases, it releases under none. */
+export interface CoordinationSector extends PersonRead {
+  name: 'coordination';
+  agency: 'COORDINATION';
+}
+
+export type Sector = AgencySector | CoordinationSector;
 
 /**
- * A sector subgraph's names. A subgraph outside the served five is one more subgraph of an
- * existing agency (`agency`): it releases under the basis coordination signs for that agency.
+ * An agency subgraph's names: a served one's from its agency's row (agencies.ts). A subgraph
+ * outside the served ones is one more subgraph of an existing agency (`agency`): it releases under
+ * that agency's basis and names its own fields as `npm run new-subgraph` writes them.
  */
-export function sectorOf(name: string, agency?: Agency): Sector {
-  const field = camel(name);
+export function sectorOf(name: string, agency?: Agency): AgencySector {
+  const served = agencyOfSubgraph(name);
+  const fields = served
+    ? { agency: served, field: AGENCY_TABLE[served].sectorField, recordsField: AGENCY_TABLE[served].recordsField }
+    : { agency: agency ?? unknownSector(name), ...scaffoldedFields(name) };
   return {
-    name, agency: agency ?? envPrefix(name as SubgraphName), field,
-    basisField: agency ? RELEASE_BASIS_FIELDS[agency] : `${field}ReleaseBasis`, recordsField: `${field}Records`,
-    personRead: { fields: [field], selection: `${field} { __typename }` },
+    name, ...fields, basisField: AGENCY_TABLE[fields.agency].releaseBasisField,
+    personRead: { fields: [fields.field], selection: `${fields.field} { __typename }` },
   };
 }
 
-export const AGENCY_SECTORS: readonly Sector[] = SUBGRAPH_NAMES.filter((n) => n !== 'coordination').map((name) => sectorOf(name));
+function unknownSector(name: string): never {
+  throw new Error(`"${name}" is no agency's subgraph: name the agency it releases for`);
+}
+
+export const AGENCY_SECTORS: readonly AgencySector[] = AGENCY_ROWS.map((row) => sectorOf(row.subgraph));
 
 /** Coordination's person data: its consent records, and the release bases it signs for the agencies. */
-export const COORDINATION: Sector = (() => {
-  const fields = ['consents', ...AGENCY_SECTORS.map((s) => s.basisField)];
-  return { ...sectorOf('coordination'), personRead: { fields, selection: `consents { agency } ${fields.slice(1).join(' ')}` } };
+export const COORDINATION: CoordinationSector = (() => {
+  const fields = ['consents', ...AGENCY_ROWS.map((row) => row.releaseBasisField)];
+  return { name: 'coordination', agency: 'COORDINATION', personRead: { fields, selection: `consents { agency } ${fields.slice(1).join(' ')}` } };
 })();
 
 export const sectorNamed = (name: string, agency?: Agency): Sector => (name === 'coordination' ? COORDINATION : sectorOf(name, agency));
+
+/** The sector under test as an agency's: the checks that ask this never run against coordination (run.ts checksOf). */
+export function agencySector(sector: Sector): AgencySector {
+  if (sector.agency === 'COORDINATION') throw new Error('coordination releases under no basis: this check is for agency subgraphs');
+  return sector;
+}
 
 /** The test deployment's private keys: the kit signs as its gateway and as its coordination. */
 export interface DeploymentKeys {

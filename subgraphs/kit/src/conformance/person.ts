@@ -1,9 +1,10 @@
+import type { Agency } from '../agencies.ts';
 import type { ConsentEvidence } from '../consent.ts';
 import { addDays, todayIso } from '../dates.ts';
 import { signPersonBases, type PersonEvidence } from '../release-basis.ts';
 import type { SigningKey } from '../signing-key.ts';
 import type { ConformanceRun } from './check.ts';
-import type { Answer, Speaker } from './implementation.ts';
+import { agencySector, type Answer, type Speaker } from './implementation.ts';
 
 /**
  * Reading the person at the implementation as the query plan does (`_entities` with the person's
@@ -14,7 +15,7 @@ import type { Answer, Speaker } from './implementation.ts';
 export const coordinatorOf = (run: ConformanceRun): Speaker => ({ actorId: run.user, role: 'coordinator' });
 
 /** A consent for the agency that covers today, as coordination records one. */
-export const consentCoveringToday = (agency: string): ConsentEvidence =>
+export const consentCoveringToday = (agency: Agency): ConsentEvidence =>
   ({ agency, validFrom: addDays(todayIso(), -30), validTo: addDays(todayIso(), 365), revokedAt: null });
 
 export interface BasisSpec {
@@ -22,7 +23,7 @@ export interface BasisSpec {
   actorId: string;
   requestId: string;
   /** The agency it is made out to (default: the implementation's). */
-  agency?: string;
+  agency?: Agency;
   /** The person in its evidence (default: the run's person). */
   personnummer?: string;
   /** The agency's consent records in its evidence (default: one that covers today). */
@@ -35,7 +36,7 @@ export interface BasisSpec {
 
 /** A basis for one person, in the wire form coordination hands an agency. */
 export async function basisFor(run: ConformanceRun, spec: BasisSpec): Promise<string> {
-  const agency = spec.agency ?? run.implementation.sector.agency;
+  const agency = spec.agency ?? agencySector(run.implementation.sector).agency;
   const evidence: PersonEvidence = {
     personnummer: spec.personnummer ?? run.person,
     consents: spec.consents ?? [consentCoveringToday(agency)],
@@ -69,7 +70,7 @@ export async function askPerson(run: ConformanceRun, ask: PersonAsk): Promise<Pe
   const speaker = ask.speaker ?? coordinatorOf(run);
   const token = ask.token === undefined ? await run.implementation.token(speaker) : ask.token;
   const representation: Record<string, unknown> = { __typename: 'Person', personnummer: run.person };
-  if (ask.basis !== undefined) representation[sector.basisField] = ask.basis;
+  if (ask.basis !== undefined) representation[agencySector(sector).basisField] = ask.basis;
   const query = `query($r: [_Any!]!) { ${ask.withService ? '_service { sdl } ' : ''}_entities(representations: $r) { ... on Person { personnummer ${sector.personRead.selection} } } }`;
   const answer = await run.implementation.post(token, ask.requestId, query, { r: [representation] });
   const entity = Array.isArray(answer.data?._entities) ? answer.data._entities[0] as Record<string, unknown> | null : null;

@@ -1,5 +1,5 @@
 import { fail, pass, type Check } from './check.ts';
-import { describeAnswer, Implementation } from './implementation.ts';
+import { agencySector, describeAnswer, Implementation } from './implementation.ts';
 import { askPerson, basisFor } from './person.ts';
 
 /**
@@ -14,7 +14,7 @@ export const releaseCheck: Check = {
     const requestId = Implementation.requestId();
     const { answer, released } = await askPerson(run, { requestId, basis: await basisFor(run, { actorId: run.user, requestId }) });
     run.accesses.push({ check: 'release', what: 'a valid basis', requestId, decision: 'RELEASED', reason: null });
-    const field = run.implementation.sector.field;
+    const { field } = agencySector(run.implementation.sector);
     return released ? pass(`released the person's ${field} under a valid basis`) : fail(`released no ${field} under a valid basis (${describeAnswer(answer)})`);
   },
 };

@@ -1,5 +1,5 @@
 import { fail, verdictOf, type Check } from './check.ts';
-import { describeAnswer, Implementation, refusalOf } from './implementation.ts';
+import { agencySector, describeAnswer, Implementation, refusalOf } from './implementation.ts';
 import { askPerson, basisFor, consentCoveringToday } from './person.ts';
 
 /**
@@ -11,7 +11,7 @@ export const revocationCheck: Check = {
   name: 'revocation',
   title: 'a revocation holds on the next request',
   async run(run) {
-    const agency = run.implementation.sector.agency;
+    const { agency, field } = agencySector(run.implementation.sector);
     const consent = consentCoveringToday(agency);
     const before = Implementation.requestId();
     const first = await askPerson(run, { requestId: before, basis: await basisFor(run, { actorId: run.user, requestId: before, consents: [consent] }) });
@@ -24,7 +24,7 @@ export const revocationCheck: Check = {
     run.accesses.push({ check: 'revocation', what: 'the consent withdrawn', requestId: after, decision: 'REFUSED', reason: 'CONSENT_REVOKED' });
     const { code, reason } = refusalOf(next.answer);
     const failures: string[] = [];
-    if (next.released) failures.push(`released the person's ${run.implementation.sector.field} on the request after the consent was withdrawn`);
+    if (next.released) failures.push(`released the person's ${field} on the request after the consent was withdrawn`);
     else if (code !== 'FORBIDDEN' || reason !== 'CONSENT_REVOKED') failures.push(`refused after the withdrawal without saying so: expected FORBIDDEN CONSENT_REVOKED, got ${describeAnswer(next.answer)}`);
     return verdictOf(failures, 'released under the consent, then refused the next request, CONSENT_REVOKED, once it was withdrawn');
   },

@@ -1,4 +1,4 @@
-import type { Agency } from '../population/types.ts';
+import type { Agency } from '../agencies.ts';
 import { auditCheck } from './audit.ts';
 import { basisSignedCheck } from './basis-signed.ts';
 import { caseloadCheck } from './caseload.ts';

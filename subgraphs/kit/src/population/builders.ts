@@ -1,7 +1,8 @@
 import { addDays, type IsoDate } from '../dates.ts';
 import type { SeededRandom } from '../random.ts';
 import { CARE_UNITS, diagnosisText } from './catalogue.ts';
-import { AGENCIES, type CertificateProfile, type InterventionProfile, type ParticipationProfile, type PersonProfile } from './types.ts';
+import { AGENCIES } from '../agencies.ts';
+import type { CertificateProfile, InterventionProfile, ParticipationProfile, PersonProfile } from './types.ts';
 
 /** Building blocks shared by the random population and the fixtures. */
 

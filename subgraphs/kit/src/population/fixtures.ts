@@ -3,7 +3,8 @@ import { makePersonnummer, sexOf } from '../personnummer.ts';
 import { SeededRandom } from '../random.ts';
 import { FORBUND } from './catalogue.ts';
 import { certificate, emptyPerson } from './builders.ts';
-import { AGENCIES, type Agency, type PersonProfile } from './types.ts';
+import { AGENCIES, type Agency } from '../agencies.ts';
+import type { PersonProfile } from './types.ts';
 
 /**
  * Fixed persons in `coordinator-1`'s caseload that tests and docs name. Their personnummer

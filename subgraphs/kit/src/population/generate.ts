@@ -7,8 +7,9 @@ import {
 } from './catalogue.ts';
 import { certificate, emptyPerson, participation } from './builders.ts';
 import { buildFixturePersons } from './fixtures.ts';
+import { AGENCIES } from '../agencies.ts';
 import {
-  AGENCIES, type CertificateProfile, type ConsentProfile, type CoordinatorProfile, type InterventionProfile,
+  type CertificateProfile, type ConsentProfile, type CoordinatorProfile, type InterventionProfile,
   type Municipality, type ParticipationProfile, type PersonProfile, type Population, type SicknessCaseProfile,
 } from './types.ts';
 

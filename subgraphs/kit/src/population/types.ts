@@ -1,3 +1,4 @@
+import type { Agency } from '../agencies.ts';
 import type { IsoDate } from '../dates.ts';
 import type { INCOME_SOURCES } from './catalogue.ts';
 
@@ -7,9 +8,6 @@ import type { INCOME_SOURCES } from './catalogue.ts';
  * agree about a person (a refused sjukpenning case and the social assistance that followed
  * it) the way real agencies' registers would. Nothing here is a real person's data.
  */
-export type Agency = 'SICKNESS_INSURANCE' | 'EMPLOYMENT' | 'SOCIAL_SERVICES' | 'CARE';
-export const AGENCIES: readonly Agency[] = ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'];
-
 export type ProtectedIdentity = 'NONE' | 'SEKRETESSMARKERING' | 'SKYDDAD_FOLKBOKFORING';
 
 export interface Municipality {

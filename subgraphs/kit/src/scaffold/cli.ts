@@ -4,10 +4,11 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { AGENCIES } from '../agencies.ts';
 import { CodegenError, GENERATED_FILE, runCodegen } from '../codegen/codegen.ts';
 import { planSubgraph, REPOSITORY, writeSubgraph } from './scaffold.ts';
 
-const USAGE = 'usage: npm run new-subgraph -- <name> --agency <SICKNESS_INSURANCE|EMPLOYMENT|SOCIAL_SERVICES|CARE> [--dir <path>]';
+const USAGE = `usage: npm run new-subgraph -- <name> --agency <${AGENCIES.join('|')}> [--dir <path>]`;
 
 function usageError(message: string): never {
   console.error(`new-subgraph: ${message}\n${USAGE}`);

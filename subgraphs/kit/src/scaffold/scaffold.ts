@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, Kind } from 'graphql';
+import { AGENCIES, AGENCY_TABLE, isAgency } from '../agencies.ts';
 import { SUBGRAPH_NAMES } from '../config.ts';
 import { failure, success, type Result } from '../errors.ts';
-import { RELEASE_BASIS_FIELDS, isAgency } from '../release.ts';
-import type { Agency } from '../population/types.ts';
 
 /**
  * `npm run new-subgraph -- <name> --agency <AGENCY>`: a sector subgraph in the house layout
@@ -20,14 +19,6 @@ export const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Folder names that are not a sector: the kit, the gateway, and the old name of the kit. */
 const RESERVED = new Set(['kit', 'gateway', 'shared', 'client', 'schema']);
-
-/** How each agency is named in the generated text: at the start of a sentence, and inside one. */
-const AGENCY_NAMES: Record<Agency, [string, string]> = {
-  SICKNESS_INSURANCE: ['Försäkringskassan', 'Försäkringskassan'],
-  EMPLOYMENT: ['Arbetsförmedlingen', 'Arbetsförmedlingen'],
-  SOCIAL_SERVICES: ['The social services', 'the social services'],
-  CARE: ['The region', 'the region'],
-};
 
 export interface ScaffoldRequest {
   name: string;
@@ -44,6 +35,15 @@ export interface ScaffoldPlan {
 
 const camel = (kebab: string) => kebab.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const pascal = (kebab: string) => camel(kebab).replace(/^[a-z]/, (c) => c.toUpperCase());
+
+/**
+ * The fields a written subgraph declares: Person.<name in camelCase> and its audit records on
+ * AuditTrail. Its own, not its agency's (the agency's first subgraph has those, agencies.ts).
+ */
+export function scaffoldedFields(name: string): { field: string; recordsField: string } {
+  const field = camel(name);
+  return { field, recordsField: `${field}Records` };
+}
 
 /** Every type name and every Person field the served subgraphs declare: a new one must not take one. */
 function namesInGraph(schemaDir: string): { types: Set<string>; personFields: Set<string> } {
@@ -84,12 +84,12 @@ export function planSubgraph(request: ScaffoldRequest): Result<ScaffoldPlan> {
   }
   const agency = request.agency;
   if (agency === undefined) {
-    return failure('BAD_USER_INPUT', `--agency is required: the agency whose signed release basis the subgraph releases under, one of ${Object.keys(RELEASE_BASIS_FIELDS).join(', ')}`, { argument: 'agency' });
+    return failure('BAD_USER_INPUT', `--agency is required: the agency whose signed release basis the subgraph releases under, one of ${AGENCIES.join(', ')}`, { argument: 'agency' });
   }
   if (!isAgency(agency)) {
-    return failure('BAD_USER_INPUT', `--agency "${agency}" is not one coordination signs release bases for: one of ${Object.keys(RELEASE_BASIS_FIELDS).join(', ')} (a new agency needs coordination to sign for it first)`, { argument: 'agency' });
+    return failure('BAD_USER_INPUT', `--agency "${agency}" is not one coordination signs release bases for: one of ${AGENCIES.join(', ')} (a new agency needs coordination to sign for it first)`, { argument: 'agency' });
   }
-  const field = camel(name);
+  const { field, recordsField } = scaffoldedFields(name);
   const Type = pascal(name);
   const taken = namesInGraph(path.join(repository, 'schema'));
   const clash = [...[Type, `${Type}Entry`].filter((t) => taken.types.has(t)).map((t) => `type ${t}`), ...(taken.personFields.has(field) ? [`Person.${field}`] : [])];
@@ -103,8 +103,9 @@ export function planSubgraph(request: ScaffoldRequest): Result<ScaffoldPlan> {
 
   const versions = versionsFrom(repository);
   const values: Record<string, string> = {
-    name, field, Type, AGENCY: agency, table: name.replace(/-/g, '_'), idPrefix: name.replace(/-/g, '_').toUpperCase(),
-    basisField: RELEASE_BASIS_FIELDS[agency], Agency: AGENCY_NAMES[agency][0], agencyName: AGENCY_NAMES[agency][1],
+    name, field, recordsField, Type, AGENCY: agency, table: name.replace(/-/g, '_'), idPrefix: name.replace(/-/g, '_').toUpperCase(),
+    // The agency named in the generated text: at the start of a sentence, and inside one.
+    basisField: AGENCY_TABLE[agency].releaseBasisField, Agency: AGENCY_TABLE[agency].english.name, agencyName: AGENCY_TABLE[agency].english.inSentence,
     // The next port after the served five; PORT overrides it.
     port: String(4001 + SUBGRAPH_NAMES.length),
   };

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { AGENCIES, AGENCY_TABLE, isAgency } from '../agencies.ts';
 import { defaultPurpose, type Role } from '../caller.ts';
 import { loadOrCreateGatewayKey, signGatewayToken } from '../gateway-token.ts';
 import { listen } from '../http.ts';
 import { loadOrCreateCoordinationKey, signPersonBases } from '../release-basis.ts';
-import { RELEASE_BASIS_FIELDS, isAgency } from '../release.ts';
 import type { BuiltSubgraph, SubgraphOptions } from '../subgraph.ts';
 
 /**
@@ -29,7 +29,7 @@ export async function serveSubgraph<DB>(build: (options: SubgraphOptions) => Pro
       if (!isAgency(agency)) throw new Error(`${built.name} is not an agency subgraph`);
       const bases = await signPersonBases(coordinationKey, agency, { actorId: 'coordinator-1', requestId },
         numbers.map((personnummer) => ({ personnummer, consents: consents.filter((c) => c.agency === agency), protectedIdentity })));
-      return { r: numbers.map((personnummer, i) => ({ __typename: 'Person', personnummer, [RELEASE_BASIS_FIELDS[agency]]: bases[i] })) };
+      return { r: numbers.map((personnummer, i) => ({ __typename: 'Person', personnummer, [AGENCY_TABLE[agency].releaseBasisField]: bases[i] })) };
     },
     async query(query: string, variables: Record<string, unknown> = {}, caller: { actorId?: string; role?: Role } = {}) {
       const response = await fetch(`${server.url}/graphql`, {
@@ -61,6 +61,6 @@ export function personEntities(selection: string): string {
 
 /** What coordination vouches for with a person: here, a consent for all four agencies valid today. */
 export const FULL_CONSENT = {
-  consents: ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'].map((agency) => ({ agency, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null })),
+  consents: AGENCIES.map((agency) => ({ agency, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null })),
   protectedIdentity: false,
 };

@@ -7,6 +7,7 @@ import type { Caller } from '../../src/caller.ts';
 import type { ConsentEvidence } from '../../src/consent.ts';
 import { createReleaseBasisVerifier, loadOrCreateCoordinationKey, signPersonBases, type PersonEvidence } from '../../src/release-basis.ts';
 import type { SigningKey } from '../../src/signing-key.ts';
+import type { Agency } from '../../src/agencies.ts';
 
 /** The moment the tests run at, fixed: bases are signed and checked against it, consent judged on its day. */
 export const NOW = Date.UTC(2026, 2, 10, 12, 0, 0);
@@ -17,7 +18,7 @@ export const OTHER_PERSON = '197702280394';
 
 export const coordinator: Caller = { actorId: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION', requestId: 'request-1' };
 
-export const validConsent = (agency: string, over: Partial<ConsentEvidence> = {}): ConsentEvidence =>
+export const validConsent = (agency: Agency, over: Partial<ConsentEvidence> = {}): ConsentEvidence =>
   ({ agency, validFrom: '2026-01-01', validTo: '2026-12-31', revokedAt: null, ...over });
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -40,7 +41,7 @@ export async function coordinationAndAgency() {
     verifier,
     signatureChecks: () => signatureChecks,
     /** Bases for the entries, bound to an agency, a user and a request, signed at a moment (NOW unless given). */
-    sign(agency: string, entries: PersonEvidence[], binding: { actorId?: string; requestId?: string; signedAt?: number; key?: Pick<SigningKey, 'kid' | 'privateKey'> } = {}) {
+    sign(agency: Agency, entries: PersonEvidence[], binding: { actorId?: string; requestId?: string; signedAt?: number; key?: Pick<SigningKey, 'kid' | 'privateKey'> } = {}) {
       return signPersonBases(binding.key ?? key, agency, { actorId: binding.actorId ?? coordinator.actorId, requestId: binding.requestId ?? coordinator.requestId },
         entries, binding.signedAt ?? NOW);
     },

@@ -8,7 +8,7 @@ import type { SicknessInsuranceCohort, Resolvers } from '../generated/resolvers-
 
 export const cohortResolvers = {
   Cohort: {
-    sicknessInsurance: cohortFigures<SicknessInsuranceContext, SicknessInsuranceCohort>('SICKNESS_INSURANCE', 'sicknessInsurance', async (members, ctx) => {
+    sicknessInsurance: cohortFigures<SicknessInsuranceContext, SicknessInsuranceCohort>('SICKNESS_INSURANCE', async (members, ctx) => {
       const today = todayIso();
       const cases = (await loadEach(ctx.loaders.casesByPerson, members)).flat()
         .filter((c) => c.status === 'GRANTED' && covers(c.start_date, c.end_date, today));

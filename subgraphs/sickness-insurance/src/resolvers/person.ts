@@ -1,4 +1,5 @@
 import { sicknessInsuranceSignalFacts } from './cohort.ts';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SicknessInsuranceContext } from '../context.ts';
 import type { BenefitCaseRow } from '../data.ts';
@@ -13,8 +14,8 @@ export interface SicknessInsuranceParent {
 export const personResolvers = {
   ...agencyEntryResolvers({
     agency: 'SICKNESS_INSURANCE',
-    sectorField: 'sicknessInsurance' satisfies keyof PersonResolvers,
-    recordsField: 'sicknessInsuranceRecords' satisfies keyof AuditTrailResolvers,
+    sectorField: AGENCY_TABLE.SICKNESS_INSURANCE.sectorField satisfies keyof PersonResolvers,
+    recordsField: AGENCY_TABLE.SICKNESS_INSURANCE.recordsField satisfies keyof AuditTrailResolvers,
     sector: async (person: PersonWithBasis, ctx: SicknessInsuranceContext): Promise<SicknessInsuranceParent> => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
     signalFacts: sicknessInsuranceSignalFacts,
   }),

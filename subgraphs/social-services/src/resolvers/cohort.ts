@@ -11,7 +11,7 @@ const band = (months: number) => (months === 0 ? 'NONE' : months <= 5 ? '1_5' : 
 
 export const cohortResolvers = {
   Cohort: {
-    socialServices: cohortFigures<SocialServicesContext, SocialServicesCohort>('SOCIAL_SERVICES', 'socialServices', async (members, ctx) => {
+    socialServices: cohortFigures<SocialServicesContext, SocialServicesCohort>('SOCIAL_SERVICES', async (members, ctx) => {
       const today = todayIso();
       const bands: Record<string, string[]> = { NONE: [], '1_5': [], '6_9': [], '10_12': [] };
       const assistance = await loadEach(ctx.loaders.assistanceByPerson, members);

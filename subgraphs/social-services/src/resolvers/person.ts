@@ -1,4 +1,5 @@
 import { socialServicesSignalFacts } from './cohort.ts';
+import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SocialServicesContext } from '../context.ts';
 import type { AuditTrailResolvers, PersonResolvers, Resolvers } from '../generated/resolvers-types.ts';
@@ -11,8 +12,8 @@ export interface PersonRef {
 
 export const personResolvers = agencyEntryResolvers({
   agency: 'SOCIAL_SERVICES',
-  sectorField: 'socialServices' satisfies keyof PersonResolvers,
-  recordsField: 'socialServicesRecords' satisfies keyof AuditTrailResolvers,
+  sectorField: AGENCY_TABLE.SOCIAL_SERVICES.sectorField satisfies keyof PersonResolvers,
+  recordsField: AGENCY_TABLE.SOCIAL_SERVICES.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: SocialServicesContext): PersonRef => ({ personnummer: person.personnummer }),
   signalFacts: socialServicesSignalFacts,
 }) satisfies Resolvers;
