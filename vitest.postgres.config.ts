@@ -21,6 +21,8 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   'test/e2e/resilience.test.ts',
   'test/e2e/batching.test.ts',
   'test/e2e/data-dir-permissions.test.ts',
+  // Migrations on a store seeded before: the kit's and a package's own, apart.
+  'test/e2e/store-migrations.test.ts',
   // Release bases signed over consents read from coordination's store.
   'test/e2e/release-basis.test.ts',
   // The wire: TLS, key sets fetched over HTTPS, request ids and readiness across processes.

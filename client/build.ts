@@ -10,24 +10,30 @@
  *    operation by its registered hash.
  *
  * `--check` writes nothing and exits 1 when client/src/gql/ is not what the build would write.
+ * Run from the command line (`npm start`'s prestart), it builds only when the client's sources,
+ * the schema or the operations differ from what client/dist/ was built from (a stamp of their
+ * digest beside it); `--force` builds regardless.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { Supergraph, printSchema as printFederationSchema } from '@apollo/federation-internals';
 import type { Types } from '@graphql-codegen/plugin-helpers';
-import * as esbuild from 'esbuild';
 import { buildASTSchema, parse, type DocumentNode } from 'graphql';
+import { filesUnder, isFresh, writeStamp, type Inputs } from '@finsam/kit/codegen/stamp';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_DIR = path.join(root, 'client');
 export const DIST_DIR = path.join(CLIENT_DIR, 'dist');
 const GENERATED_DIR = path.join(CLIENT_DIR, 'src/gql');
 const OPERATIONS_DIR = path.join(root, 'schema/operations');
+/** What client/dist/ (and client/src/gql/) were made from (stamp.ts). */
+export const STAMP_FILE = path.join(DIST_DIR, '.stamp.json');
 
 /** The schema clients see: the supergraph without federation's joins and @inaccessible fields. */
-export function apiSchemaSdl(): string {
+export async function apiSchemaSdl(): Promise<string> {
+  // Imported when building, as esbuild is: a start that finds the client built does not load them.
+  const { Supergraph, printSchema: printFederationSchema } = await import('@apollo/federation-internals');
   const supergraph = fs.readFileSync(path.join(root, 'schema/supergraph.graphql'), 'utf8');
   // Printed by federation-internals itself: under vitest its graphql and ours may be two module instances.
   return printFederationSchema(Supergraph.build(supergraph).apiSchema());
@@ -43,7 +49,7 @@ export async function generatedFiles(): Promise<Record<string, string>> {
   // Development dependencies: an image built with --omit=dev bundles the committed client/src/gql/.
   const { codegen } = await import('@graphql-codegen/core');
   const { preset } = await import('@graphql-codegen/client-preset');
-  const schemaSdl = apiSchemaSdl();
+  const schemaSdl = await apiSchemaSdl();
   const schema: DocumentNode = parse(schemaSdl);
   const documents: Types.DocumentFile[] = operationFiles().map(({ location, text }) => ({ location: path.relative(root, location), document: parse(text), rawSDL: text }));
   const config = { useTypeImports: true, enumsAsTypes: true, avoidOptionals: false, skipTypename: false };
@@ -85,6 +91,7 @@ export interface BundleReport { files: string[]; javascriptBytes: number; javasc
 /** Bundles client/src/main.tsx and its stylesheet into client/dist/ with index.html. */
 export async function bundle(): Promise<BundleReport> {
   fs.rmSync(DIST_DIR, { recursive: true, force: true });
+  const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: { app: path.join(CLIENT_DIR, 'src/main.tsx'), style: path.join(CLIENT_DIR, 'src/style.css') },
     bundle: true,
@@ -128,6 +135,20 @@ export async function bundle(): Promise<BundleReport> {
   };
 }
 
+/**
+ * What the build reads: the client's sources (client/src/gql/ with them: the bundle is made from
+ * it), its tsconfig (esbuild reads the JSX settings there), the supergraph and the operations
+ * with their manifest, this script, and the lockfile for the versions of esbuild, React and codegen.
+ */
+export function clientInputs(): Inputs {
+  const file = (relative: string) => ({ name: relative, content: fs.readFileSync(path.join(root, relative)) });
+  return [
+    ...filesUnder(path.join(CLIENT_DIR, 'src'), root),
+    ...filesUnder(OPERATIONS_DIR, root),
+    file('client/tsconfig.json'), file('client/build.ts'), file('schema/supergraph.graphql'), file('package-lock.json'),
+  ];
+}
+
 export async function buildClient(): Promise<BundleReport> {
   try {
     await generate();
@@ -135,7 +156,11 @@ export async function buildClient(): Promise<BundleReport> {
     if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
     console.warn('graphql-codegen is not installed (npm ci --omit=dev): bundling the committed client/src/gql/.');
   }
-  return bundle();
+  // Taken after generating: client/src/gql/ as the bundle reads it.
+  const inputs = clientInputs();
+  const report = await bundle();
+  writeStamp(STAMP_FILE, inputs, [...report.files.map((f) => path.join(DIST_DIR, f)), ...fs.readdirSync(GENERATED_DIR).map((f) => path.join(GENERATED_DIR, f))]);
+  return report;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -145,6 +170,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       console.error(`client/src/gql/ is out of date (${stale.join(', ')}): run npm run build:client and commit it.`);
       process.exit(1);
     }
+  } else if (!process.argv.includes('--force') && isFresh(STAMP_FILE, clientInputs())) {
+    console.log('client/dist: unchanged since built (client sources, schema, operations), not rebuilt; --force rebuilds');
   } else {
     const report = await buildClient();
     console.log(`client/dist: ${report.files.join(', ')}; JavaScript ${(report.javascriptBytes / 1024).toFixed(0)} KB, ${(report.javascriptGzipBytes / 1024).toFixed(0)} KB gzipped`);

@@ -94,7 +94,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const authenticate = await createAuthenticator(env, directory);
   const signingKey = await loadOrCreateGatewayKey(directory);
   const store = await openDatabase<AuditDb>({
-    store: 'gateway', dataDir: directory, databaseUrl: databaseUrlFor('gateway', env), migrations: auditMigrations, logger,
+    store: 'gateway', dataDir: directory, databaseUrl: databaseUrlFor('gateway', env), kitMigrations: auditMigrations, migrations: {}, logger,
     onStatement: (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }),
   });
   const auditLog = new AuditLog(store.auditDb, store.dialect, store.auditWriter);

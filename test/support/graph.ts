@@ -221,33 +221,39 @@ function trustTestCaInTests() {
  * the graph gets a fresh database on that server, dropped again at the end.
  */
 async function postgresStores(names: SubgraphName[]) {
+  const stores = [...names, 'gateway'] as const;
+  const env: NodeJS.ProcessEnv = {};
+  const databases: { drop(): Promise<void> }[] = [];
+  for (const store of stores) {
+    const database = await testPostgresDatabase(store);
+    if (!database) return null;
+    databases.push(database);
+    env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`] = database.url;
+  }
+  return { env, async drop() { for (const database of databases) await database.drop(); } };
+}
+
+/**
+ * A fresh, empty database for one store on the PostgreSQL run's server; null in the SQLite run.
+ * `drop` removes it, with any connection still open to it.
+ */
+export async function testPostgresDatabase(store: string): Promise<{ url: string; drop(): Promise<void> } | null> {
   const adminUrl = process.env.FINSAM_TEST_DATABASE === 'postgres' ? inject('postgresUrl') : '';
   if (!adminUrl) return null;
-  const suffix = randomBytes(4).toString('hex');
-  const stores = [...names, 'gateway'] as const;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const env: NodeJS.ProcessEnv = {};
-  try {
-    for (const store of stores) {
-      const database = `finsam_${store.replace(/-/g, '_')}_${suffix}`;
-      await admin.query(`CREATE DATABASE ${database}`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${database}`;
-      env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`] = url.toString();
-    }
-  } finally {
-    await admin.end();
-  }
-  return {
-    env,
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      for (const store of stores) await client.query(`DROP DATABASE IF EXISTS finsam_${store.replace(/-/g, '_')}_${suffix} WITH (FORCE)`);
+  const database = `finsam_${store.replace(/-/g, '_')}_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
       await client.end();
-    },
+    }
   };
+  await admin(`CREATE DATABASE ${database}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
 }
 
 /** Runs statements on a store with the owner's rights, from outside the subgraph that serves it. */

@@ -1,6 +1,9 @@
 import type { Migrations } from '@finsam/kit/database';
 
-/** Versioned schema of the region's store; never edit an applied migration, add one. */
+/**
+ * Versioned schema of the region's store; never edit an applied migration, add one named after the
+ * last one here. The kit's tables (audit log, seed, record key) migrate apart (kit/src/database.ts).
+ */
 export const migrations: Migrations = {
   '0001_certificates_and_contacts': {
     async up(db) {

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 import { SqliteWriterThread, type BackgroundWriter } from './sqlite-writer.ts';
 
 export type Migrations = Record<string, Migration>;
+
+/** Migrations, or a function giving them when some SQL differs between the two databases. */
+export type MigrationsFor = Migrations | ((dialect: Dialect) => Migrations);
 
 /** `audit`: writes and reads of the access log; `data`: everything else. Counted apart so the
  * per-request read budget stays visible next to the one append every request makes. */
@@ -20,8 +23,16 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL (production mode) when set; otherwise the embedded SQLite file. */
   databaseUrl?: string;
-  /** Versioned migrations; a function when some SQL differs between the two databases. */
-  migrations: Migrations | ((dialect: Dialect) => Migrations);
+  /**
+   * The kit's tables in this store (audit log, seed bookkeeping, record key): a sequence of their
+   * own, recorded in `kit_migration`, so that the kit can add one without a package seeing it.
+   */
+  kitMigrations: MigrationsFor;
+  /**
+   * The package's own versioned migrations, recorded in `package_migration`: named after the
+   * last one in its `migrations.ts`, whatever the kit's are called.
+   */
+  migrations: MigrationsFor;
   /** Called once for each statement sent to the database (the db_statements_total counter). */
   onStatement: (kind: StatementKind) => void;
   logger: Logger;
@@ -62,8 +73,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
       }
     },
   });
-  const migrations = typeof options.migrations === 'function' ? options.migrations(dialect) : options.migrations;
-  await migrate(db, migrations, options.logger);
+  await migrate(db, dialect, resolve(options.kitMigrations, dialect), resolve(options.migrations, dialect), options.logger);
   const auditDb = options.databaseUrl
     ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(options.databaseUrl, 2, options.logger) }), log: () => options.onStatement('audit') })
     : db;
@@ -122,15 +132,61 @@ function sqliteDialect(options: DatabaseOptions): SqliteDialect {
   return new SqliteDialect({ database: sqlite });
 }
 
+const resolve = (migrations: MigrationsFor, dialect: Dialect) => (typeof migrations === 'function' ? migrations(dialect) : migrations);
+
+/** Where each sequence records what it has run; Kysely's own lock table beside each. */
+export const MIGRATION_TABLES = { kit: 'kit_migration', package: 'package_migration' } as const;
+
+/** Serialises the one-time split on PostgreSQL when replicas of a store start together (any constant of ours). */
+const SPLIT_LOCK_ID = 7_204_611_021;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-async function migrate(db: Kysely<any>, migrations: Migrations, logger: Logger): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
-  const { error, results } = await migrator.migrateToLatest();
-  for (const result of results ?? []) {
-    if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'migration applied');
-    if (result.status === 'Error') logger.error({ migration: result.migrationName }, 'migration failed');
+async function migrate(db: Kysely<any>, dialect: Dialect, kit: Migrations, own: Migrations, logger: Logger): Promise<void> {
+  await splitSharedHistory(db, dialect, kit, logger);
+  // The kit's first: a package's migration may read the kit's tables, never the other way round.
+  for (const [sequence, migrations] of [['kit', kit], ['package', own]] as const) {
+    const migrator = new Migrator({
+      db, provider: { getMigrations: async () => migrations },
+      migrationTableName: MIGRATION_TABLES[sequence], migrationLockTableName: `${MIGRATION_TABLES[sequence]}_lock`,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    for (const result of results ?? []) {
+      if (result.status === 'Success') logger.info({ migration: result.migrationName, sequence }, 'migration applied');
+      if (result.status === 'Error') logger.error({ migration: result.migrationName, sequence }, 'migration failed');
+    }
+    if (error) throw error instanceof Error ? error : new Error(String(error));
   }
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Stores made before the kit's and the package's migrations were kept apart hold both in Kysely's
+ * default table, in one sequence sorted by name. Once, before either migrator reads its table,
+ * those rows are copied by name into the two tables, so that nothing runs twice. The old table is
+ * left as it was (a record of what ran before, read by nothing after this).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bookkeeping tables are in no store's DB type
+async function splitSharedHistory(db: Kysely<any>, dialect: Dialect, kit: Migrations, logger: Logger): Promise<void> {
+  const tables = async (trx: Kysely<any>) => new Set((await trx.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name));
+  const existing = await tables(db);
+  if (!existing.has(DEFAULT_MIGRATION_TABLE) || existing.has(MIGRATION_TABLES.kit)) return;
+  await db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SPLIT_LOCK_ID})`.execute(trx);
+    // Another replica may have split it while this one waited for the lock.
+    if ((await tables(trx)).has(MIGRATION_TABLES.kit)) return;
+    const rows = await trx.selectFrom(DEFAULT_MIGRATION_TABLE).select(['name', 'timestamp']).execute() as { name: string; timestamp: string }[];
+    const counts = { kit: 0, package: 0 };
+    for (const sequence of ['kit', 'package'] as const) {
+      // The columns Kysely's Migrator makes its table with, so that it takes this one as its own.
+      await trx.schema.createTable(MIGRATION_TABLES[sequence]).ifNotExists()
+        .addColumn('name', 'varchar(255)', (c) => c.notNull().primaryKey())
+        .addColumn('timestamp', 'varchar(255)', (c) => c.notNull())
+        .execute();
+      const mine = rows.filter((row) => (row.name in kit) === (sequence === 'kit'));
+      if (mine.length > 0) await trx.insertInto(MIGRATION_TABLES[sequence]).values(mine).execute();
+      counts[sequence] = mine.length;
+    }
+    logger.info({ kit: counts.kit, package: counts.package, from: DEFAULT_MIGRATION_TABLE }, 'migration history split into the kit\'s and the package\'s');
+  });
 }
 
 /** Opens an existing store without migrating, read-only where the database allows: for checks such as `npm run audit -- verify`. */

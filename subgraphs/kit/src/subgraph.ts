@@ -10,7 +10,7 @@ import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import type { Caller } from './caller.ts';
 import { GRAPH_SCHEMA_DIR, dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
-import { databaseUrlFor, openDatabase, privateDirectory, type Migrations } from './database.ts';
+import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, gatewayPublicKeys } from './gateway-token.ts';
 import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
@@ -50,6 +50,10 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
    * checked there. Apollo's own map type cannot say more than "resolvers with any context".
    */
   resolvers: SubgraphResolvers;
+  /**
+   * The subgraph's own versioned store, a sequence apart from the kit's tables (audit log, seed
+   * bookkeeping, record key): the next one is named after the last one here.
+   */
   migrations: Migrations;
   /** Writes this sector's part of the synthetic population (called once, in a transaction). */
   seed: (db: Kysely<DB>, population: Population) => Promise<void>;
@@ -110,6 +114,9 @@ const SEED_MIGRATIONS: Migrations = {
     },
   },
 };
+
+/** The kit's tables in every subgraph's store, migrated apart from the subgraph's own (database.ts). */
+export const subgraphKitMigrations = (dialect: Dialect): Migrations => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...cellKeyMigrations });
 
 /**
  * Builds a subgraph without listening: opens and migrates its database, seeds it on first
@@ -191,7 +198,8 @@ export async function prepareStore<DB>(
     store: definition.name,
     dataDir: options.dataDir,
     databaseUrl: databaseUrlFor(definition.name, options.env),
-    migrations: (dialect) => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...cellKeyMigrations, ...definition.migrations }),
+    kitMigrations: subgraphKitMigrations,
+    migrations: definition.migrations,
     onStatement: (kind) => options.metrics.dbStatements.inc({ subgraph: definition.name, kind }),
     logger: options.logger,
   });

@@ -12,10 +12,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Kind, parse, type DocumentNode } from 'graphql';
+import { isFresh, writeStamp, type Inputs } from './stamp.ts';
 
 /** Where a package's generated resolver types go, relative to the package. */
 export const GENERATED_FILE = 'src/generated/resolvers-types.ts';
+/** Beside it, what it was made from (stamp.ts); committed with it, so a fresh clone need not generate. */
+export const STAMP_FILE = 'src/generated/resolvers-types.stamp.json';
 
 /**
  * The `codegen` section of a package's package.json. Paths are relative to the package; a type is
@@ -159,18 +163,46 @@ export interface CodegenRun {
   file: string;
   /** True when the file on disk was already what the generator writes. */
   fresh: boolean;
+  /** True when it was not generated at all: its stamp says its inputs have not changed since. */
+  skipped: boolean;
 }
 
-/** Writes the package's generated file where it is not what the generator writes; with `check`, writes nothing. */
-export async function runCodegen(packageDir: string, { check = false }: { check?: boolean } = {}): Promise<CodegenRun> {
-  const text = await generateResolverTypes(packageDir);
+/**
+ * What a package's generated file is made from: its SDL, its package.json (the codegen settings,
+ * and the generator versions it installs) and the generator's own source.
+ */
+function codegenInputs(packageDir: string): Inputs | null {
+  const settings = codegenSettingsOf(packageDir);
+  const schemaFile = settings && path.resolve(packageDir, settings.schema);
+  if (!schemaFile || !fs.existsSync(schemaFile)) return null;
+  return [
+    { name: 'schema', content: fs.readFileSync(schemaFile) },
+    { name: 'package.json', content: fs.readFileSync(path.join(packageDir, 'package.json')) },
+    { name: 'generator', content: fs.readFileSync(fileURLToPath(import.meta.url)) },
+  ];
+}
+
+/**
+ * Writes the package's generated file where it is not what the generator writes; with `check`,
+ * writes nothing. Skips generating when the stamp beside the file says its inputs are unchanged
+ * (not with `check` or `force`).
+ */
+export async function runCodegen(packageDir: string, { check = false, force = false }: { check?: boolean; force?: boolean } = {}): Promise<CodegenRun> {
   const target = path.join(packageDir, GENERATED_FILE);
+  const file = path.relative(process.cwd(), target) || target;
+  const stampFile = path.join(packageDir, STAMP_FILE);
+  const inputs = codegenInputs(packageDir);
+  if (!check && !force && inputs && isFresh(stampFile, inputs)) return { file, fresh: true, skipped: true };
+  const text = await generateResolverTypes(packageDir);
   const fresh = fs.existsSync(target) && fs.readFileSync(target, 'utf8') === text;
-  if (!fresh && !check) {
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, text);
+  if (!check) {
+    if (!fresh) {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, text);
+    }
+    if (inputs) writeStamp(stampFile, inputs, [target]);
   }
-  return { file: path.relative(process.cwd(), target) || target, fresh };
+  return { file, fresh, skipped: false };
 }
 
 /**
