@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { intFromEnv } from '@finsam/kit/config';
-import type { HttpRefusal } from '@finsam/kit/http';
+import type { Refusal } from '@finsam/kit/errors';
 import type { AuthenticatedUser } from './authentication.ts';
 
 /**
@@ -44,7 +44,7 @@ interface AnalystState {
   inFlight: number;
 }
 
-export type Admission = { ok: true } | { ok: false; refusal: HttpRefusal };
+export type Admission = { ok: true } | { ok: false; refusal: Refusal };
 
 export class AnalystRateLimit {
   private readonly analysts = new Map<string, AnalystState>();

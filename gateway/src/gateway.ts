@@ -141,8 +141,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
       if (!result.ok) {
         // No audit record: nothing was released and there is no one to name; an anonymous flood
         // would otherwise write one row per request. Counted in unauthenticated_requests_total.
-        logger.debug({ requestId, reason: result.failure.message }, 'request refused: not authenticated');
-        return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
+        logger.debug({ requestId, reason: result.refusal.message }, 'request refused: not authenticated');
+        return { ok: false, refusal: result.refusal };
       }
       // Per-analyst rate limit, before any parsing, planning or subgraph call (analyst-rate-limit.ts).
       const admission = rateLimit.admit(request, result.value);

@@ -1,4 +1,5 @@
 import type { IsoDate } from './dates.ts';
+import type { ConsentRefusal } from './error-catalogue.ts';
 
 /** A consent record as it reaches an agency subgraph through the query plan. */
 export interface ConsentEvidence {
@@ -8,7 +9,6 @@ export interface ConsentEvidence {
   revokedAt: string | null;
 }
 
-export type ConsentRefusal = 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_EXPIRED';
 export type ConsentDecision = { covered: true } | { covered: false; reason: ConsentRefusal };
 
 /**

@@ -1,6 +1,6 @@
 import { releasedSet } from '@finsam/kit/audit';
 import { handOverAll } from '@finsam/kit/cohort';
-import { failure, valueOrThrow } from '@finsam/kit/errors';
+import { failure, valueOrThrow, type ReasonOf } from '@finsam/kit/errors';
 import type { Agency } from '@finsam/kit/population/types';
 import { signCohortBasis } from '@finsam/kit/release-basis';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
@@ -70,7 +70,7 @@ const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.
  */
 function membersFor(field: keyof HandedOverLists) {
   return async (cohort: CohortParent, _args: unknown, ctx: CoordinationContext): Promise<string> => {
-    const refuse = (reason: string, message: string) => {
+    const refuse = (reason: ReasonOf<'FORBIDDEN'>, message: string) => {
       ctx.audit.record({ personnummer: null, fields: [`cohort.${field}Members`], decision: 'REFUSED', reason, protectedIdentity: false });
       return valueOrThrow(failure('FORBIDDEN', message, { reason }));
     };
