@@ -6,7 +6,7 @@ import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } fro
 import { Counter } from 'prom-client';
 import type { AuditLog } from '@finsam/kit/audit';
 import type { Role } from '@finsam/kit/caller';
-import type { Refusal } from '@finsam/kit/errors';
+import { success, type Refusal } from '@finsam/kit/errors';
 import type { PreparedRequest } from '@finsam/kit/http';
 import type { Logger } from '@finsam/kit/logger';
 import type { ProcessMetrics } from '@finsam/kit/metrics';
@@ -165,7 +165,7 @@ export function registeredOperationsOnly(options: { operations: RegisteredOperat
   });
 
   return async (request: { method: string; body: unknown; search: string }, context: GatewayContext): Promise<PreparedRequest> => {
-    if (AD_HOC_ROLES.has(context.user.role)) return { ok: true, body: request.body, search: request.search };
+    if (AD_HOC_ROLES.has(context.user.role)) return success({ body: request.body, search: request.search });
     const get = request.method === 'GET';
     const search = new URLSearchParams(request.search);
     const parameters = get ? searchParameters(search) : request.body;
@@ -190,12 +190,12 @@ export function registeredOperationsOnly(options: { operations: RegisteredOperat
       const extensions = withoutPersistedQuery(jsonParameter(search.get('extensions')));
       if (extensions) search.set('extensions', JSON.stringify(extensions));
       else search.delete('extensions');
-      return { ok: true, body: request.body, search: `?${search}` };
+      return success({ body: request.body, search: `?${search}` });
     }
     const body = parameters as Record<string, unknown>;
     const extensions = withoutPersistedQuery(body.extensions);
     const { extensions: _dropped, ...rest } = body;
-    return { ok: true, body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) }, search: request.search };
+    return success({ body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) }, search: request.search });
   };
 }
 

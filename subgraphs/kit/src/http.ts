@@ -3,15 +3,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { serverCertificate } from './tls.ts';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { CLIENT_ERROR_CODES, type Refusal } from './errors.ts';
+import { CLIENT_ERROR_CODES, type Refusal, type Result } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { ProcessMetrics } from './metrics.ts';
 import { mayHoldPersonnummer } from './personnummer.ts';
 
-export type ContextResult<TContext> = { ok: true; context: TContext } | { ok: false; refusal: Refusal };
-
 /** A GraphQL request's parameters as Apollo Server is to see them (`body` for POST, `search` for GET), or why it is refused. */
-export type PreparedRequest = { ok: true; body: unknown; search: string } | { ok: false; refusal: Refusal };
+export type PreparedRequest = Result<{ body: unknown; search: string }>;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -20,7 +18,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * headers alone: it runs before any of the body is read, so an anonymous caller costs no
    * body buffering or JSON parsing, however large a body it sends.
    */
-  context: (request: IncomingMessage, requestId: string) => Promise<ContextResult<TContext>>;
+  context: (request: IncomingMessage, requestId: string) => Promise<Result<TContext>>;
   /**
    * Whether a well-formed `x-request-id` from the caller becomes this request's id. Subgraphs:
    * yes, their only caller is the gateway, whose id joins their audit records to its own. The
@@ -157,9 +155,9 @@ async function serveGraphQL<TContext extends BaseContext>(
 
   let search = url.search;
   if (options.prepareRequest) {
-    const prepared = await options.prepareRequest({ method: request.method, body, search }, context.context);
+    const prepared = await options.prepareRequest({ method: request.method, body, search }, context.value);
     if (!prepared.ok) return sendError(response, prepared.refusal);
-    ({ body, search } = prepared);
+    ({ body, search } = prepared.value);
   }
 
   const headers = new HeaderMap();
@@ -168,7 +166,7 @@ async function serveGraphQL<TContext extends BaseContext>(
   }
   const result = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method, headers, search, body },
-    context: async () => context.context,
+    context: async () => context.value,
   });
   for (const [key, value] of result.headers) response.setHeader(key, value);
   response.statusCode = result.status ?? 200;
