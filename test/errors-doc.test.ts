@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, REFUSAL_REASONS, codeEntry, reasonEntry, type ErrorCode, type RefusalReason } from '@finsam/kit/error-catalogue';
+import { CLIENT_EXTENSIONS, ERROR_CODES, REFUSAL_REASONS, codeEntry, reasonEntry, type ErrorCode, type RefusalReason } from '@finsam/kit/error-catalogue';
 import { CLIENT_ERROR_CODES } from '@finsam/kit/errors';
 import { ERRORS_DOC, renderErrorsDoc } from '../docs/generate-errors.ts';
 
@@ -69,6 +69,13 @@ describe('the error catalogue and docs/errors.md', () => {
   it('documents every code and reason in its tables', () => {
     const rows = new Set([...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!));
     expect([...catalogued].filter((name) => !rows.has(name))).toEqual([]);
+  });
+
+  it('names every extension that leaves the graph, and no other', () => {
+    const opening = doc.slice(0, doc.indexOf('\n## '));
+    const named = opening.slice(opening.indexOf('only these extensions leave'));
+    for (const extension of CLIENT_EXTENSIONS) expect(named, extension).toContain(`\`${extension}\``);
+    expect([...named.split('.')[0]!.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort()).toEqual([...CLIENT_EXTENSIONS].sort());
   });
 
   it('the source finds what it scans for (a scan that matched nothing would pass on anything)', () => {

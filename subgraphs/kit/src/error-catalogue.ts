@@ -14,15 +14,23 @@ export interface ErrorCodeEntry {
   extensions: string;
   /** What the coordinator client shows for this code (Swedish); `{authority}` is the agency's name. */
   shown?: string;
+  /**
+   * A GraphQL error with this code keeps its message on its way to the client (apollo.ts); any
+   * other code is masked as INTERNAL_SERVER_ERROR "Internal error.", unless it names a subgraph
+   * (`serviceName`), as SUBGRAPH_UNAVAILABLE does. Its message is written for a client and quotes no data.
+   */
+  unmasked?: true;
 }
 
 export const ERROR_CODES = {
   UNAUTHENTICATED: {
+    unmasked: true,
     status: 401,
     when: 'no token, a token that is not valid, expired, lives longer than 12 h, or gives a purpose its role may not',
     extensions: '—',
   },
   FORBIDDEN: {
+    unmasked: true,
     status: 200,
     http: '200 (403 for introspection, `/metrics` and the dev sign-in)',
     when: 'a refusal; always with `reason` (below), but for the dev sign-in asked from another machine than the gateway\'s',
@@ -30,21 +38,25 @@ export const ERROR_CODES = {
     shown: 'Uppgifterna får inte lämnas ut',
   },
   BAD_USER_INPUT: {
+    unmasked: true,
     status: 200,
     when: 'an argument is wrong: the message begins with its name and says what is wrong (a date that does not exist, a personnummer\'s check digit, birth number 000 or a birth date in the future, …)',
     extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`',
   },
   GRAPHQL_PARSE_FAILED: {
+    unmasked: true,
     status: 400,
     when: 'the document is not GraphQL (a syntax error)',
     extensions: '—',
   },
   GRAPHQL_VALIDATION_FAILED: {
+    unmasked: true,
     status: 400,
     when: 'the document does not fit the schema, or is over a limit: depth 12, 20 aliases, cost 5,000 (700 for analysts), 2,000 tokens, 20 directives',
     extensions: '—',
   },
   OPERATION_RESOLUTION_FAILURE: {
+    unmasked: true,
     status: 400,
     when: 'the document has no operation of the name in `operationName`, or several operations and no `operationName`',
     extensions: '—',
@@ -55,16 +67,19 @@ export const ERROR_CODES = {
     extensions: '—',
   },
   PERSISTED_QUERY_NOT_FOUND: {
+    unmasked: true,
     status: 200,
     when: 'a hash the gateway does not know; Apollo\'s persisted-query link then sends the full text',
     extensions: '—',
   },
   PERSISTED_QUERY_NOT_SUPPORTED: {
+    unmasked: true,
     status: 200,
     when: 'a request by hash from a role without registered operations (analysts and auditors send the text): automatic persisted queries are off, their one cache for all users would tell one user what another asked',
     extensions: '—',
   },
   BAD_REQUEST: {
+    unmasked: true,
     status: 400,
     when: 'the body is not JSON, or not a GraphQL request; a GET whose `query`, `variables` or `operationName` holds what could be a personnummer (ten digits in a row: send it as a POST, a URL is kept by proxies and access logs)',
     extensions: '—',
@@ -102,11 +117,13 @@ export const ERROR_CODES = {
     shown: '{authority} svarar inte just nu',
   },
   INVALID_GRAPHQL: {
+    unmasked: true,
     status: 200,
     when: 'a subgraph\'s answer that does not fit the schema (a null for a field that is never null, an unknown `__typename`), at that path: a fault between the parts, not the client\'s',
     extensions: '—',
   },
   NOT_FOUND: {
+    unmasked: true,
     status: 404,
     when: 'a path other than the served ones',
     extensions: '—',
@@ -120,6 +137,9 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The extensions besides `code` that may leave the graph (apollo.ts drops the rest); docs/errors.md names each. */
+export const CLIENT_EXTENSIONS = ['serviceName', 'agency', 'reason', 'argument'] as const;
 
 export interface RefusalReasonEntry {
   /** The code the reason comes with. */

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ERROR_CODES, type ErrorCode, type ReasonOf, type RefusalReason } from './error-catalogue.ts';
+import { ERROR_CODES, codeEntry, type ErrorCode, type ReasonOf, type RefusalReason } from './error-catalogue.ts';
 
 export type { ErrorCode, ReasonOf, RefusalReason } from './error-catalogue.ts';
 
@@ -66,9 +66,5 @@ export function valueOrThrow<T>(result: Result<T>): T {
   return result.value;
 }
 
-/** Error codes a client may see with their own message; anything else is masked as internal. */
-export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'INVALID_GRAPHQL',
-]);
+/** Error codes a client may see with their own message; anything else is masked as internal (the catalogue's `unmasked`). */
+export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set((Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => codeEntry(code).unmasked));
