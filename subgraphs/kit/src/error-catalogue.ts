@@ -249,7 +249,7 @@ export type RefusalReason = keyof typeof REFUSAL_REASONS;
 /** The reasons that come with a code: `ReasonOf<'FORBIDDEN'>`. */
 export type ReasonOf<C extends ErrorCode> = { [R in RefusalReason]: (typeof REFUSAL_REASONS)[R]['code'] extends C ? R : never }[RefusalReason];
 
-export type ConsentRefusal = 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_EXPIRED';
+export type ConsentRefusal = Extract<RefusalReason, 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_EXPIRED'>;
 export type BasisRefusal = Extract<RefusalReason, `BASIS_${string}`>;
 
 export function isErrorCode(value: unknown): value is ErrorCode {
