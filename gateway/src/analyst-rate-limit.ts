@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { intFromEnv } from '@finsam/kit/config';
-import type { HttpRefusal } from '@finsam/kit/http';
+import { refusal, success, type Result } from '@finsam/kit/errors';
 import type { AuthenticatedUser } from './authentication.ts';
 
 /**
@@ -44,7 +44,7 @@ interface AnalystState {
   inFlight: number;
 }
 
-export type Admission = { ok: true } | { ok: false; refusal: HttpRefusal };
+export type Admission = Result<void>;
 
 export class AnalystRateLimit {
   private readonly analysts = new Map<string, AnalystState>();
@@ -59,7 +59,7 @@ export class AnalystRateLimit {
 
   /** Admits the request (counted in flight until the wrapped handler finishes), or says why not. */
   admit(request: IncomingMessage, user: AuthenticatedUser): Admission {
-    if (user.role !== 'analyst') return { ok: true };
+    if (user.role !== 'analyst') return success(undefined);
     const { requestsPerMinute, concurrentRequests, concurrentRequestsTotal } = this.settings;
     const now = this.now();
     const state = this.analysts.get(user.id) ?? { tokens: requestsPerMinute, refilledAt: now, inFlight: 0 };
@@ -88,7 +88,7 @@ export class AnalystRateLimit {
       // Forget an analyst whose bucket is full again and who has nothing in flight.
       if (state.inFlight === 0 && state.tokens + ((this.now() - state.refilledAt) / 60_000) * requestsPerMinute >= requestsPerMinute) this.analysts.delete(user.id);
     });
-    return { ok: true };
+    return success(undefined);
   }
 
   /** The HTTP handler with each admitted request released once the handler has answered it. */
@@ -110,5 +110,5 @@ export class AnalystRateLimit {
 }
 
 function refused(retryAfterSeconds: number, message: string): Admission {
-  return { ok: false, refusal: { status: 429, code: 'RATE_LIMITED', message, headers: { 'retry-after': String(retryAfterSeconds) } } };
+  return { ok: false, refusal: refusal({ code: 'RATE_LIMITED', message, headers: { 'retry-after': String(retryAfterSeconds) } }) };
 }

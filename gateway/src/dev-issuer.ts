@@ -55,7 +55,7 @@ export interface DevTokenRequest {
  */
 export async function mintDevToken(dataDir: string, request: DevTokenRequest): Promise<string> {
   const purpose = purposeOfToken(request.role, request.purpose);
-  if (!purpose.ok) throw new Error(purpose.failure.message);
+  if (!purpose.ok) throw new Error(purpose.refusal.message);
   const issuer = await loadOrCreateDevIssuer(dataDir);
   const key = await importJWK(issuer.privateJwk, DEV_ALGORITHM);
   const token = await new SignJWT({ role: request.role, ...(request.purpose ? { purpose: request.purpose } : {}) })
@@ -68,6 +68,6 @@ export async function mintDevToken(dataDir: string, request: DevTokenRequest): P
     .sign(key);
   // `expiresIn` is jose's duration text ("8h", "90m", "100y"): checked on what it came to.
   const times = checkTokenTimes(decodeJwt(token), Math.floor(Date.now() / 1000));
-  if (!times.ok) throw new Error(times.failure.message);
+  if (!times.ok) throw new Error(times.refusal.message);
   return token;
 }

@@ -10,6 +10,7 @@ import { AuditLog, auditMigrations, type AuditDb } from '@finsam/kit/audit';
 import { databaseUrlFor, openDatabase, privateDirectory } from '@finsam/kit/database';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '@finsam/kit/config';
 import { GatewayTokens, loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
+import { success } from '@finsam/kit/errors';
 import { createGraphQLHttpHandler, sendJson } from '@finsam/kit/http';
 import { createLogger, type Logger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
@@ -141,16 +142,16 @@ export async function buildGateway(options: GatewayOptions = {}) {
       if (!result.ok) {
         // No audit record: nothing was released and there is no one to name; an anonymous flood
         // would otherwise write one row per request. Counted in unauthenticated_requests_total.
-        logger.debug({ requestId, reason: result.failure.message }, 'request refused: not authenticated');
-        return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: result.failure.message } };
+        logger.debug({ requestId, reason: result.refusal.message }, 'request refused: not authenticated');
+        return result;
       }
       // Per-analyst rate limit, before any parsing, planning or subgraph call (analyst-rate-limit.ts).
       const admission = rateLimit.admit(request, result.value);
       if (!admission.ok) {
         logger.info({ requestId, reason: admission.refusal.message }, 'request refused: analyst rate limit');
-        return { ok: false, refusal: admission.refusal };
+        return admission;
       }
-      return { ok: true, context: { user: result.value, requestId } };
+      return success({ user: result.value, requestId });
     },
     // Coordinators: the client's registered operations only, refused before Apollo Server parses anything.
     prepareRequest: registered,

@@ -2,7 +2,8 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { createRequire } from 'node:module';
-import { GraphQLError, Lexer, Source, TokenKind, visit, type DocumentNode } from 'graphql';
+import { Lexer, Source, TokenKind, visit, type DocumentNode } from 'graphql';
+import { toGraphQLError } from '@finsam/kit/errors';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -70,7 +71,7 @@ export function tokenLimit(limit: number = LIMITS.maxTokens): ApolloServerPlugin
     // A hook's throw ends the request as an unexpected error: this turns that one back into the client's refusal.
     async unexpectedErrorProcessingRequest({ error }) {
       if (error instanceof TokenLimitExceeded) {
-        throw new GraphQLError(error.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+        throw toGraphQLError({ code: 'GRAPHQL_VALIDATION_FAILED', message: error.message }, { http: { status: 400 } });
       }
     },
     async requestDidStart() {
@@ -106,7 +107,7 @@ export function analystCostLimit(): ApolloServerPlugin<GatewayContext> {
           } catch (error) {
             // The rule throws its refusal; it becomes the same client error as the general limit.
             if (!(error instanceof Error) || !/cost limit/i.test(error.message)) throw error;
-            throw new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+            throw toGraphQLError({ code: 'GRAPHQL_VALIDATION_FAILED', message: error.message.replace(/^Syntax Error: /, '') }, { http: { status: 400 } });
           }
         },
       };
@@ -121,7 +122,7 @@ export function introspectionForAnalystsOnly(): ApolloServerPlugin<GatewayContex
       return {
         async didResolveOperation({ document, contextValue }) {
           if (contextValue.user.role !== 'analyst' && asksIntrospection(document)) {
-            throw new GraphQLError('Introspection is available to the analyst role only.', { extensions: { code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED', http: { status: 403 } } });
+            throw toGraphQLError({ code: 'FORBIDDEN', reason: 'ROLE_NOT_ALLOWED', message: 'Introspection is available to the analyst role only.' }, { http: { status: 403 } });
           }
         },
       };

@@ -6,7 +6,8 @@ import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } fro
 import { Counter } from 'prom-client';
 import type { AuditLog } from '@finsam/kit/audit';
 import type { Role } from '@finsam/kit/caller';
-import type { HttpRefusal, PreparedRequest } from '@finsam/kit/http';
+import { success, type Refusal } from '@finsam/kit/errors';
+import type { PreparedRequest } from '@finsam/kit/http';
 import type { Logger } from '@finsam/kit/logger';
 import type { ProcessMetrics } from '@finsam/kit/metrics';
 import { callerOf, type GatewayContext } from './context.ts';
@@ -82,10 +83,10 @@ export function requestByHash(operation: RegisteredOperation, variables: unknown
   return { operationName: operation.name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } };
 }
 
-/** Why a coordinator's request was refused, as counted on /metrics. */
-export type RefusalReason = 'not_registered' | 'unknown_hash' | 'hash_mismatch' | 'malformed';
+/** Why a coordinator's request was refused, as a /metrics label (its client error is OPERATION_NOT_REGISTERED or PERSISTED_QUERY_NOT_FOUND). */
+export type RefusalLabel = 'not_registered' | 'unknown_hash' | 'hash_mismatch' | 'malformed';
 
-export type Resolution = { ok: true; operation: RegisteredOperation } | { ok: false; reason: RefusalReason; refusal: HttpRefusal };
+export type Resolution = { ok: true; operation: RegisteredOperation } | { ok: false; reason: RefusalLabel; refusal: Refusal };
 
 /** GraphQL request parameters as a client sends them (a POST body, or a GET's search parameters decoded). */
 export interface RequestParameters {
@@ -95,7 +96,7 @@ export interface RequestParameters {
 
 const NOT_REGISTERED = 'Coordinators may run only the coordinator client\'s registered operations (schema/operations/), sent by their hash or as their registered text.';
 
-function refusal(reason: RefusalReason, detail?: string): Resolution {
+function refusal(reason: RefusalLabel, detail?: string): Resolution {
   if (reason === 'unknown_hash') {
     // Apollo's PersistedQueryLink then resends with the full text; the status and cache header are Apollo Server's for this code.
     return { ok: false, reason, refusal: { status: 200, code: 'PERSISTED_QUERY_NOT_FOUND', message: 'PersistedQueryNotFound', headers: { 'cache-control': 'private, no-cache, must-revalidate' } } };
@@ -164,7 +165,7 @@ export function registeredOperationsOnly(options: { operations: RegisteredOperat
   });
 
   return async (request: { method: string; body: unknown; search: string }, context: GatewayContext): Promise<PreparedRequest> => {
-    if (AD_HOC_ROLES.has(context.user.role)) return { ok: true, body: request.body, search: request.search };
+    if (AD_HOC_ROLES.has(context.user.role)) return success({ body: request.body, search: request.search });
     const get = request.method === 'GET';
     const search = new URLSearchParams(request.search);
     const parameters = get ? searchParameters(search) : request.body;
@@ -189,12 +190,12 @@ export function registeredOperationsOnly(options: { operations: RegisteredOperat
       const extensions = withoutPersistedQuery(jsonParameter(search.get('extensions')));
       if (extensions) search.set('extensions', JSON.stringify(extensions));
       else search.delete('extensions');
-      return { ok: true, body: request.body, search: `?${search}` };
+      return success({ body: request.body, search: `?${search}` });
     }
     const body = parameters as Record<string, unknown>;
     const extensions = withoutPersistedQuery(body.extensions);
     const { extensions: _dropped, ...rest } = body;
-    return { ok: true, body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) }, search: request.search };
+    return success({ body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) }, search: request.search });
   };
 }
 

@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { request, type Dispatcher } from 'undici';
+import type { ErrorCode } from '@finsam/kit/errors';
 import type { GatewayTokens } from '@finsam/kit/gateway-token';
 import type { Logger } from '@finsam/kit/logger';
 import { connectionFailure, internalAgent } from '@finsam/kit/tls';
@@ -27,7 +28,7 @@ export interface SubgraphSourceOptions {
   logger?: Logger;
 }
 
-export type SubgraphFailureCode = 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE';
+export type SubgraphFailureCode = Extract<ErrorCode, 'SUBGRAPH_TIMEOUT' | 'SUBGRAPH_UNAVAILABLE'>;
 
 /**
  * A subgraph as the gateway calls it: over HTTP(S) with undici's `request` on a keep-alive agent,

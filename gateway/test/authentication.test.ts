@@ -24,7 +24,7 @@ describe('the gateway\'s check of user tokens', () => {
     expect(await authenticate(headers)).toEqual({ ok: true, value: user });
     // Past expiry plus the 30 s tolerance for clocks that differ.
     clock += 45_000;
-    expect(await authenticate(headers)).toMatchObject({ ok: false, failure: { code: 'UNAUTHENTICATED', message: 'The token has expired.' } });
+    expect(await authenticate(headers)).toMatchObject({ ok: false, refusal: { code: 'UNAUTHENTICATED', message: 'The token has expired.' } });
   });
 
   it('refuses a token that never expires', async () => {
@@ -34,7 +34,7 @@ describe('the gateway\'s check of user tokens', () => {
       .setIssuer(DEV_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('coordinator-1').setIssuedAt()
       .sign(await importJWK(issuer.privateJwk, DEV_ALGORITHM));
     const result = await (await createAuthenticator({}, dataDir))({ authorization: `Bearer ${eternal}` });
-    expect(result).toMatchObject({ ok: false, failure: { code: 'UNAUTHENTICATED' } });
+    expect(result).toMatchObject({ ok: false, refusal: { code: 'UNAUTHENTICATED' } });
   });
 });
 
@@ -80,10 +80,10 @@ describe('the gateway\'s rules for a user token\'s times and purpose', () => {
     ['gives another role\'s purpose (a coordinator claiming AUDIT)', { purpose: 'AUDIT' }, {}, /purpose/],
   ])('refuses a token that %s, saying which rule, echoing nothing of it', async (_what, claims, times, rule) => {
     const result = await check(await signed(claims, times));
-    expect(result).toMatchObject({ ok: false, failure: { code: 'UNAUTHENTICATED' } });
+    expect(result).toMatchObject({ ok: false, refusal: { code: 'UNAUTHENTICATED' } });
     if (result.ok) return;
-    expect(result.failure.message).toMatch(rule);
-    expect(result.failure.message).not.toMatch(/CURIOSITY|XXXX|why/);
+    expect(result.refusal.message).toMatch(rule);
+    expect(result.refusal.message).not.toMatch(/CURIOSITY|XXXX|why/);
   });
 
   it('the dev issuer mints nothing the gateway would refuse', async () => {

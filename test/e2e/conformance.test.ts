@@ -70,7 +70,7 @@ const BROKEN_COPIES = {
   'verifies the basis but no longer checks the consent': careReleasing(async (person, ctx, fields) => {
     const basis = ctx.caller.role === 'coordinator'
       ? await ctx.releaseBases.person('CARE', person.personnummer, person.careReleaseBasis, ctx.caller)
-      : { ok: false as const, reason: 'ROLE_NOT_ALLOWED' };
+      : { ok: false as const, reason: 'ROLE_NOT_ALLOWED' as const };
     if (!basis.ok) {
       ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'REFUSED', reason: basis.reason, protectedIdentity: false });
       valueOrThrow(failure('FORBIDDEN', 'The region releases no data for this person.', { reason: basis.reason }));

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { AuditEntry } from '@finsam/kit/audit';
-import { failure, success, type Result } from '@finsam/kit/errors';
+import { failure, success, type RefusalReason, type Result } from '@finsam/kit/errors';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { parsePersonnummer } from '@finsam/kit/personnummer';
 import type { CoordinationContext } from './context.ts';
@@ -26,7 +26,8 @@ export function personReadEntry(row: PersonRow, fields: string[], prefix: string
   };
 }
 
-type Refusal = 'ROLE_NOT_ALLOWED' | 'NOT_IN_CASELOAD';
+/** Why a person is not read: the same for a person outside the caseload and one nobody has. */
+type NotReadable = Extract<RefusalReason, 'ROLE_NOT_ALLOWED' | 'NOT_IN_CASELOAD'>;
 
 /** How a client names a person: by Person.id or by personnummer, exactly one (the argument names differ by field). */
 export interface PersonReference {
@@ -62,14 +63,14 @@ async function personnummerOf(ctx: CoordinationContext, ref: PersonReference, id
  * the personnummer asked for: a person's log extract shows who tried.
  */
 async function personInCaseload(
-  ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[], messages: Record<Refusal, string>,
+  ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[], messages: Record<NotReadable, string>,
 ): Promise<Result<PersonRow>> {
   const personnummer = await personnummerOf(ctx, ref, idArgument);
   if (!personnummer.ok) return personnummer;
   const found = personnummer.value;
   const row = ctx.caller.role === 'coordinator' && found !== null ? await ctx.loaders.person.load(found) : null;
   if (!row) {
-    const reason: Refusal = ctx.caller.role === 'coordinator' ? 'NOT_IN_CASELOAD' : 'ROLE_NOT_ALLOWED';
+    const reason: NotReadable = ctx.caller.role === 'coordinator' ? 'NOT_IN_CASELOAD' : 'ROLE_NOT_ALLOWED';
     if (found !== null) ctx.audit.record({ personnummer: found, fields, decision: 'REFUSED', reason, protectedIdentity: false });
     return failure('FORBIDDEN', messages[reason], { reason });
   }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { GraphQLError, Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Kind, type GraphQLError, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { Kysely } from 'kysely';
 import { AGENCY_ROWS } from '@finsam/kit/agencies';
 import { intFromEnv } from '@finsam/kit/config';
+import { toGraphQLError, type ReasonOf } from '@finsam/kit/errors';
 import type { CoordinationContext } from './context.ts';
 import type { CoordinationDb } from './data.ts';
 
@@ -105,8 +106,8 @@ type LedgerDb = Kysely<Pick<CoordinationDb, 'analyst_query'>>;
 
 const fmt = (n: number) => n.toLocaleString('en-GB');
 
-function refusal(reason: 'QUERY_BUDGET_SPENT' | 'ANALYST_WORK_LIMIT', message: string, details: Record<string, unknown>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', reason, ...details } });
+function refusal(reason: Extract<ReasonOf<'FORBIDDEN'>, 'QUERY_BUDGET_SPENT' | 'ANALYST_WORK_LIMIT'>, message: string, details: Record<string, unknown>): GraphQLError {
+  return toGraphQLError({ code: 'FORBIDDEN', reason, message }, details);
 }
 
 /**

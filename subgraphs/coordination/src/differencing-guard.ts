@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { toGraphQLError } from '@finsam/kit/errors';
 
 /**
  * Query-set overlap control: an analyst is not answered a statistic over a set of persons that
@@ -111,11 +111,11 @@ export class DifferencingGuard {
       const close = [...earlier, ...sameAnswer].find((e) => e.common > 0 && e.difference > 0 && e.difference < this.minDifference);
       if (close) {
         const other = earlier.includes(close) ? `the persons of your earlier query (${close.known.description})` : `this query's ${close.known.description.split(', ').pop()}`;
-        throw new GraphQLError(
-          `This query's ${set.label} differs from ${other} by fewer than ${this.minDifference} persons; `
-          + 'two such statistics side by side could describe those few persons. Widen the period or drop a filter.',
-          { extensions: { code: 'FORBIDDEN', reason: 'QUERY_TOO_CLOSE' } },
-        );
+        throw toGraphQLError({
+          code: 'FORBIDDEN', reason: 'QUERY_TOO_CLOSE',
+          message: `This query's ${set.label} differs from ${other} by fewer than ${this.minDifference} persons; `
+            + 'two such statistics side by side could describe those few persons. Widen the period or drop a filter.',
+        });
       }
       toRemember.push(set.known);
     }

@@ -6,7 +6,7 @@ describe('the bounds of a consent\'s validity', () => {
   const form = { personnummer: '198503123823', agencies: ['CARE' as const], formReference: 'F-1' };
   const argumentOf = (validFrom: string, validTo: string) => {
     const result = validConsent({ ...form, validFrom, validTo }, today);
-    return result.ok ? 'accepted' : result.failure.details?.argument;
+    return result.ok ? 'accepted' : result.refusal.details?.argument;
   };
 
   it('accepts from 30 days back to 30 days ahead, for up to 3 years to the day', () => {
@@ -24,7 +24,7 @@ describe('the bounds of a consent\'s validity', () => {
   });
 
   it('refuses a validFrom before the person was born', () => {
-    expect(withinLifetime('2026-11-20', '2026-11-25')).toMatchObject({ ok: false, failure: { code: 'BAD_USER_INPUT', details: { argument: 'input.validFrom' } } });
+    expect(withinLifetime('2026-11-20', '2026-11-25')).toMatchObject({ ok: false, refusal: { code: 'BAD_USER_INPUT', details: { argument: 'input.validFrom' } } });
     expect(withinLifetime('2026-11-25', '2026-11-25').ok).toBe(true);
   });
 });

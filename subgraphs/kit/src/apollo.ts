@@ -4,11 +4,9 @@ import {
   ApolloServerPluginInlineTraceDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
+import { CLIENT_EXTENSIONS } from './error-catalogue.ts';
 import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
-
-/** Extensions that may pass to a client besides `code`. */
-const PASSED_EXTENSIONS = ['serviceName', 'agency', 'reason', 'argument'];
 
 /**
  * Apollo Server as every process here runs it: nothing sent to Apollo, no landing page from a
@@ -40,7 +38,7 @@ export function maskError(formatted: GraphQLFormattedError, logger: Logger): Gra
   const extensions = formatted.extensions ?? {};
   const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
   const kept: Record<string, unknown> = { code };
-  for (const key of PASSED_EXTENSIONS) if (extensions[key] !== undefined) kept[key] = extensions[key];
+  for (const key of CLIENT_EXTENSIONS) if (extensions[key] !== undefined) kept[key] = extensions[key];
   if (CLIENT_ERROR_CODES.has(code) || typeof extensions.serviceName === 'string') {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: kept };
   }

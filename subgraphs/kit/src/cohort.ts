@@ -2,8 +2,8 @@ import { AGENCY_TABLE, type Agency } from './agencies.ts';
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
 import { publish, publishWithin, type ProtectedCount, type RecordKeys } from './disclosure.ts';
-import { failure, success, valueOrThrow, type Result } from './errors.ts';
-import { BASIS_REFUSAL_TEXT } from './release-basis.ts';
+import { REFUSAL_REASONS } from './error-catalogue.ts';
+import { failure, success, valueOrThrow, type ReasonOf, type Result } from './errors.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
@@ -131,13 +131,13 @@ export function rowsOfMembers<T extends { personnummer: string }>(rows: readonly
 export async function memberListForAnalyst(
   agency: Agency, wire: unknown, ctx: SubgraphRequest, fields: string[],
 ): Promise<Result<{ list: string; digest: string }>> {
-  const refuse = (reason: string, why: string) => {
+  const refuse = (reason: ReasonOf<'FORBIDDEN'>, why: string) => {
     ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason, protectedIdentity: false });
     return failure<{ list: string; digest: string }>('FORBIDDEN', `Nothing is released on this member list: ${why}.`, { agency, reason });
   };
   if (ctx.caller.role !== 'analyst') return refuse('ROLE_NOT_ALLOWED', 'cohort figures are for the analyst role');
   const basis = await ctx.releaseBases.cohort(agency, wire, ctx.caller);
-  if (!basis.ok) return refuse(basis.reason, BASIS_REFUSAL_TEXT[basis.reason]);
+  if (!basis.ok) return refuse(basis.reason, REFUSAL_REASONS[basis.reason].because);
   return success({ list: basis.list, digest: basis.digest });
 }
 

@@ -1,5 +1,6 @@
 import type { Agency } from './agencies.ts';
 import type { IsoDate } from './dates.ts';
+import type { ConsentRefusal } from './error-catalogue.ts';
 
 /** A consent record as it reaches an agency subgraph through the query plan. */
 export interface ConsentEvidence {
@@ -9,7 +10,6 @@ export interface ConsentEvidence {
   revokedAt: string | null;
 }
 
-export type ConsentRefusal = 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_EXPIRED';
 export type ConsentDecision = { covered: true } | { covered: false; reason: ConsentRefusal };
 
 /**

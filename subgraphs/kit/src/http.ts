@@ -3,26 +3,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { serverCertificate } from './tls.ts';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { CLIENT_ERROR_CODES } from './errors.ts';
+import { CLIENT_ERROR_CODES, type Refusal, type Result } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { ProcessMetrics } from './metrics.ts';
 import { mayHoldPersonnummer } from './personnummer.ts';
 
-/** Why a request is turned away before GraphQL sees it. */
-export interface HttpRefusal {
-  status: number;
-  code: string;
-  message: string;
-  /** Why, for a FORBIDDEN (extensions.reason, docs/errors.md). */
-  reason?: string;
-  /** Extra response headers (`retry-after` on a 429). */
-  headers?: Record<string, string>;
-}
-
-export type ContextResult<TContext> = { ok: true; context: TContext } | { ok: false; refusal: HttpRefusal };
-
 /** A GraphQL request's parameters as Apollo Server is to see them (`body` for POST, `search` for GET), or why it is refused. */
-export type PreparedRequest = { ok: true; body: unknown; search: string } | { ok: false; refusal: HttpRefusal };
+export type PreparedRequest = Result<{ body: unknown; search: string }>;
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -31,7 +18,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * headers alone: it runs before any of the body is read, so an anonymous caller costs no
    * body buffering or JSON parsing, however large a body it sends.
    */
-  context: (request: IncomingMessage, requestId: string) => Promise<ContextResult<TContext>>;
+  context: (request: IncomingMessage, requestId: string) => Promise<Result<TContext>>;
   /**
    * Whether a well-formed `x-request-id` from the caller becomes this request's id. Subgraphs:
    * yes, their only caller is the gateway, whose id joins their audit records to its own. The
@@ -168,9 +155,9 @@ async function serveGraphQL<TContext extends BaseContext>(
 
   let search = url.search;
   if (options.prepareRequest) {
-    const prepared = await options.prepareRequest({ method: request.method, body, search }, context.context);
+    const prepared = await options.prepareRequest({ method: request.method, body, search }, context.value);
     if (!prepared.ok) return sendError(response, prepared.refusal);
-    ({ body, search } = prepared);
+    ({ body, search } = prepared.value);
   }
 
   const headers = new HeaderMap();
@@ -179,7 +166,7 @@ async function serveGraphQL<TContext extends BaseContext>(
   }
   const result = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: request.method, headers, search, body },
-    context: async () => context.context,
+    context: async () => context.value,
   });
   for (const [key, value] of result.headers) response.setHeader(key, value);
   response.statusCode = result.status ?? 200;
@@ -233,7 +220,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<strin
  * A refusal sent without reading the request's body: the connection is closed after the
  * answer, so the unread rest is neither buffered nor left to hold a kept-alive connection.
  */
-function sendRefusalBeforeBody(response: ServerResponse, refusal: HttpRefusal): void {
+function sendRefusalBeforeBody(response: ServerResponse, refusal: Refusal): void {
   response.setHeader('connection', 'close');
   sendError(response, refusal);
 }
@@ -247,7 +234,7 @@ function bearerToken(request: IncomingMessage): string | null {
  * `/metrics` tells how busy each route is and how many refusals there were: for the operator's
  * Prometheus, which sends METRICS_TOKEN as a bearer token, not for anyone who can reach the port.
  */
-function metricsRefusal(request: IncomingMessage, metricsToken: string | undefined): HttpRefusal | null {
+function metricsRefusal(request: IncomingMessage, metricsToken: string | undefined): Refusal | null {
   if (!metricsToken) {
     return { status: 403, code: 'FORBIDDEN', reason: 'METRICS_OFF', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
   }
@@ -265,9 +252,9 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 }
 
 /** A refusal in the GraphQL response shape, so clients read `errors[0].extensions.code` as always. */
-export function sendError(response: ServerResponse, refusal: HttpRefusal): void {
+export function sendError(response: ServerResponse, refusal: Refusal): void {
   for (const [name, value] of Object.entries(refusal.headers ?? {})) response.setHeader(name, value);
-  sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code, ...(refusal.reason ? { reason: refusal.reason } : {}) } }] });
+  sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code, ...(refusal.reason ? { reason: refusal.reason } : {}), ...refusal.details } }] });
 }
 
 export interface RunningServer {

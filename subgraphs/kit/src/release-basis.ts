@@ -3,6 +3,7 @@ import { CompactEncrypt, compactDecrypt, errors as joseErrors, jwtVerify, SignJW
 import type { Agency } from './agencies.ts';
 import type { Caller } from './caller.ts';
 import type { ConsentEvidence } from './consent.ts';
+import type { BasisRefusal } from './error-catalogue.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import {
   CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM,
@@ -131,20 +132,6 @@ export async function signCohortBasis(
   const basis = await signClaims(key, agency, binding, { kind: 'cohort', digest: sha256(sealed).toString('base64url') }, now);
   return `${basis}\n${sealed}`;
 }
-
-export type BasisRefusal =
-  | 'BASIS_MISSING' | 'BASIS_INVALID' | 'BASIS_EXPIRED'
-  | 'BASIS_OTHER_PERSON' | 'BASIS_OTHER_AGENCY' | 'BASIS_OTHER_USER' | 'BASIS_OTHER_REQUEST';
-
-export const BASIS_REFUSAL_TEXT: Record<BasisRefusal, string> = {
-  BASIS_MISSING: 'coordination sent no release basis',
-  BASIS_INVALID: 'the release basis is not signed by coordination or was altered',
-  BASIS_EXPIRED: 'the release basis has expired',
-  BASIS_OTHER_PERSON: 'the release basis is for another person',
-  BASIS_OTHER_AGENCY: 'the release basis is for another agency',
-  BASIS_OTHER_USER: 'the release basis is for another user',
-  BASIS_OTHER_REQUEST: 'the release basis is for another request',
-};
 
 export type Verified<T> = ({ ok: true; digest: string } & T) | { ok: false; reason: BasisRefusal };
 

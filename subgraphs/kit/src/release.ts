@@ -6,9 +6,10 @@ import type { Caller } from './caller.ts';
 import { memberListForAnalyst, readHandedOver } from './cohort.ts';
 import { consentCovers } from './consent.ts';
 import { todayIso, type IsoDate } from './dates.ts';
-import { failure, success, valueOrThrow, type Result } from './errors.ts';
+import { reasonEntry } from './error-catalogue.ts';
+import { failure, success, valueOrThrow, type ReasonOf, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
-import { BASIS_REFUSAL_TEXT, type ReleaseBasisVerifier } from './release-basis.ts';
+import type { ReleaseBasisVerifier } from './release-basis.ts';
 import { Answers, encodeAnswers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
@@ -24,13 +25,10 @@ export type PersonWithBasis = { personnummer: string } & Record<string, unknown>
 /** What a release decision needs of the request: who asks, where to log, how to check a basis. */
 type ReleaseContext = { caller: Caller; audit: RequestAudit; releaseBases: ReleaseBasisVerifier };
 
-const REASON_TEXT: Record<string, string> = {
-  ...BASIS_REFUSAL_TEXT,
-  ROLE_NOT_ALLOWED: 'only a coordinator may read a person\'s data',
-  NO_CONSENT: 'there is no consent (samtycke) that covers this agency',
-  CONSENT_REVOKED: 'the person has withdrawn the consent for this agency',
-  CONSENT_EXPIRED: 'the consent for this agency has expired',
-};
+/** The end of a refusal's message; the catalogue has it for the consent and basis reasons. */
+const because = (reason: ReasonOf<'FORBIDDEN'>): string => reason === 'ROLE_NOT_ALLOWED'
+  ? 'only a coordinator may read a person\'s data'
+  : reasonEntry(reason).because ?? reason;
 
 /**
  * An agency's decision to release its sector of a person's data to the caller, logged either
@@ -44,9 +42,9 @@ export async function releaseSector(
   agency: Agency, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo, today: IsoDate = todayIso(),
 ): Promise<Result<void>> {
   const fields = selectedFieldPaths(info);
-  const refuse = (reason: string, protectedIdentity = false) => {
+  const refuse = (reason: ReasonOf<'FORBIDDEN'>, protectedIdentity = false) => {
     ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'REFUSED', reason, protectedIdentity });
-    return failure<void>('FORBIDDEN', `${AGENCY_TABLE[agency].english.name} releases no data for this person: ${REASON_TEXT[reason] ?? reason}.`, { agency, reason });
+    return failure<void>('FORBIDDEN', `${AGENCY_TABLE[agency].english.name} releases no data for this person: ${because(reason)}.`, { agency, reason });
   };
   if (ctx.caller.role !== 'coordinator') return refuse('ROLE_NOT_ALLOWED');
   const basis = await ctx.releaseBases.person(agency, person.personnummer, person[AGENCY_TABLE[agency].releaseBasisField], ctx.caller);

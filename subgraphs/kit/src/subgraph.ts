@@ -14,6 +14,7 @@ import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migr
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, gatewayPublicKeys } from './gateway-token.ts';
 import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
+import { failure, success } from './errors.ts';
 import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -160,9 +161,9 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     async context(request, requestId) {
       const caller = await verifyGatewayToken(request.headers, requestId);
       if (!caller) {
-        return { ok: false, refusal: { status: 401, code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' } };
+        return failure('UNAUTHENTICATED', 'This subgraph answers only the gateway.');
       }
-      return { ok: true, context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys, releaseBases, metrics }) };
+      return success(definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys, releaseBases, metrics }));
     },
     async ready() {
       await sql`select 1`.execute(db);

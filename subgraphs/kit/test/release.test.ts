@@ -113,11 +113,12 @@ describe('releaseSector', () => {
     const { result, rows } = await release(await person(), caller);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.failure.code).toBe('FORBIDDEN');
-    expect(result.failure.details).toEqual({ agency: CARE, reason });
+    expect(result.refusal.code).toBe('FORBIDDEN');
+    expect(result.refusal.reason).toBe(reason);
+    expect(result.refusal.details).toEqual({ agency: CARE });
     // The coordinator is told why in words, never shown the reason code alone.
-    expect(result.failure.message).toMatch(/^The region releases no data for this person: .+\.$/);
-    expect(result.failure.message).not.toContain(reason);
+    expect(result.refusal.message).toMatch(/^The region releases no data for this person: .+\.$/);
+    expect(result.refusal.message).not.toContain(reason);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       personnummer: PERSON, agency: CARE, decision: 'REFUSED', reason, basis_digest: null,
@@ -132,9 +133,9 @@ describe('releaseSector', () => {
     const checks = parties.signatureChecks();
     // The signature is now remembered; what it is bound to is checked again.
     const later = await release(withBasis(basis), { ...coordinator, requestId: 'request-2' });
-    expect(later.result).toMatchObject({ ok: false, failure: { details: { reason: 'BASIS_OTHER_REQUEST' } } });
+    expect(later.result).toMatchObject({ ok: false, refusal: { reason: 'BASIS_OTHER_REQUEST' } });
     const otherUser = await release(withBasis(basis), { ...coordinator, actorId: 'coordinator-2' });
-    expect(otherUser.result).toMatchObject({ ok: false, failure: { details: { reason: 'BASIS_OTHER_USER' } } });
+    expect(otherUser.result).toMatchObject({ ok: false, refusal: { reason: 'BASIS_OTHER_USER' } });
     const atEmployment = await parties.verifier.person('EMPLOYMENT', PERSON, basis, coordinator);
     expect(atEmployment).toEqual({ ok: false, reason: 'BASIS_OTHER_AGENCY' });
     expect(parties.signatureChecks()).toBe(checks);
@@ -153,7 +154,7 @@ describe('releaseSector', () => {
     expect((await release(withBasis(basis))).result.ok).toBe(true);
     parties.clock.now = NOW + 66_000;
     const { result, rows } = await release(withBasis(basis));
-    expect(result).toMatchObject({ ok: false, failure: { details: { reason: 'BASIS_EXPIRED' } } });
+    expect(result).toMatchObject({ ok: false, refusal: { reason: 'BASIS_EXPIRED' } });
     expect(rows.at(-1)).toMatchObject({ decision: 'REFUSED', reason: 'BASIS_EXPIRED' });
   });
 
@@ -163,6 +164,6 @@ describe('releaseSector', () => {
     const ctx = { caller: coordinator, audit, releaseBases: parties.verifier };
     expect((await releaseSector(CARE, withBasis(basis), ctx, INFO, TODAY)).ok).toBe(true);
     expect(await releaseSector(CARE, withBasis(basis), ctx, INFO, '2026-03-11'))
-      .toMatchObject({ ok: false, failure: { details: { reason: 'CONSENT_EXPIRED' } } });
+      .toMatchObject({ ok: false, refusal: { reason: 'CONSENT_EXPIRED' } });
   });
 });

@@ -22,9 +22,9 @@ describe('planSubgraph refuses, naming the argument, and writes nothing', () => 
     const plan = planSubgraph({ ...request, dir: target });
     expect(plan.ok).toBe(false);
     if (plan.ok) return;
-    expect(plan.failure.code).toBe('BAD_USER_INPUT');
-    expect(plan.failure.message).toMatch(message);
-    expect(plan.failure.details?.argument).toBe(argument);
+    expect(plan.refusal.code).toBe('BAD_USER_INPUT');
+    expect(plan.refusal.message).toMatch(message);
+    expect(plan.refusal.details?.argument).toBe(argument);
     expect(fs.existsSync(target)).toBe(false);
   });
 
@@ -34,7 +34,7 @@ describe('planSubgraph refuses, naming the argument, and writes nothing', () => 
     try {
       const plan = planSubgraph({ name: 'rehab-plan', agency: 'CARE', dir: target });
       expect(plan.ok).toBe(false);
-      expect(plan.ok ? '' : plan.failure.message).toMatch(/not empty: nothing is overwritten/);
+      expect(plan.ok ? '' : plan.refusal.message).toMatch(/not empty: nothing is overwritten/);
       expect(fs.readdirSync(target)).toEqual(['keep.txt']);
     } finally {
       fs.rmSync(target, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { releasedSet } from '@finsam/kit/audit';
 import { handOverAll } from '@finsam/kit/cohort';
-import { failure, valueOrThrow } from '@finsam/kit/errors';
+import { failure, valueOrThrow, type ReasonOf } from '@finsam/kit/errors';
 import { AGENCIES, AGENCY_TABLE, byAgencyField, type Agency } from '@finsam/kit/agencies';
 import { signCohortBasis } from '@finsam/kit/release-basis';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
@@ -65,7 +65,7 @@ const recentKey = (ctx: CoordinationContext, cohortId: string) => `${ctx.caller.
  */
 function membersFor(agency: Agency) {
   return async (cohort: CohortParent, _args: unknown, ctx: CoordinationContext): Promise<string> => {
-    const refuse = (reason: string, message: string) => {
+    const refuse = (reason: ReasonOf<'FORBIDDEN'>, message: string) => {
       ctx.audit.record({ personnummer: null, fields: [`cohort.${AGENCY_TABLE[agency].membersField}`], decision: 'REFUSED', reason, protectedIdentity: false });
       return valueOrThrow(failure('FORBIDDEN', message, { reason }));
     };

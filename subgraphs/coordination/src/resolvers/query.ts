@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { encodeAuditTrailId } from '@finsam/kit/audit-trail';
 import { dateProblem, todayIso } from '@finsam/kit/dates';
-import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
+import { failure, success, valueOrThrow, type RefusalReason, type Result } from '@finsam/kit/errors';
 import { parsePersonnummer } from '@finsam/kit/personnummer';
 import { personForCaller } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
@@ -20,7 +20,7 @@ interface AuditTrailArgs {
  */
 function auditTrailKey(ctx: CoordinationContext, args: AuditTrailArgs): Result<{ personnummer: string; from: string | null; to: string }> {
   const parsed = parsePersonnummer(args.personnummer);
-  const refuse = (code: 'FORBIDDEN' | 'BAD_USER_INPUT', reason: string, message: string, argument?: string) => {
+  const refuse = (code: 'FORBIDDEN' | 'BAD_USER_INPUT', reason: RefusalReason, message: string, argument?: string) => {
     if (parsed.ok) ctx.audit.record({ personnummer: parsed.value, fields: ['auditTrail'], decision: 'REFUSED', reason, protectedIdentity: false });
     return failure<never>(code, message, { reason, ...(argument ? { argument } : {}) });
   };

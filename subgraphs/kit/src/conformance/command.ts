@@ -74,7 +74,7 @@ async function checkAndPrint(argv: string[], env: NodeJS.ProcessEnv, print: Comm
   const otherPerson = personArgument('other-person', values['other-person'], FIXTURE_PERSONS.lacksCare);
   if (otherPerson === person) throw new UsageError('--other-person must differ from --person.');
   const keys = await deploymentKeys(path.resolve(values['data-dir'] ?? DEFAULT_DATA_DIR));
-  if (!keys.ok) throw new UsageError(keys.failure.message);
+  if (!keys.ok) throw new UsageError(keys.refusal.message);
 
   const results = await runConformance({ sector, agency, url: values.url, keys: keys.value, person, otherPerson, user: values.user ?? 'coordinator-1', env });
   const passed = results.every((r) => r.passed);

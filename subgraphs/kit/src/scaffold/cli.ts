@@ -30,7 +30,7 @@ if (parsed.positionals.length !== 1) usageError(parsed.positionals.length === 0 
 // npm runs a script from the repository; a relative --dir is meant from where the command was typed.
 const from = process.env.INIT_CWD ?? process.cwd();
 const plan = planSubgraph({ name: parsed.positionals[0]!, agency: parsed.values.agency, dir: parsed.values.dir === undefined ? undefined : path.resolve(from, parsed.values.dir) });
-if (!plan.ok) usageError(plan.failure.message);
+if (!plan.ok) usageError(plan.refusal.message);
 writeSubgraph(plan.value);
 // Its resolver maps are typed by the types generated from its SDL: written now, it type-checks as it is.
 let typesWritten = true;

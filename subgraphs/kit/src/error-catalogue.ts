@@ -1,0 +1,265 @@
+/**
+ * Every error code a client of the graph can get and every reason a refusal gives, in one place:
+ * the types below are derived from it, so a code or reason the source sends must be here to
+ * compile; docs/errors.md's tables are generated from it (`npm run docs:errors`); the coordinator
+ * client takes its Swedish texts from it. No imports, so the browser bundle can carry it.
+ */
+
+export interface ErrorCodeEntry {
+  /** The HTTP status a response with this code usually has (a refusal may give another: see `http`). */
+  status: number;
+  /** The HTTP column of docs/errors.md, where it says more than `status`. */
+  http?: string;
+  when: string;
+  extensions: string;
+  /** What the coordinator client shows for this code (Swedish); `{authority}` is the agency's name. */
+  shown?: string;
+  /**
+   * A GraphQL error with this code keeps its message on its way to the client (apollo.ts); any
+   * other code is masked as INTERNAL_SERVER_ERROR "Internal error.", unless it names a subgraph
+   * (`serviceName`), as SUBGRAPH_UNAVAILABLE does. Its message is written for a client and quotes no data.
+   */
+  unmasked?: true;
+}
+
+export const ERROR_CODES = {
+  UNAUTHENTICATED: {
+    unmasked: true,
+    status: 401,
+    when: 'no token, a token that is not valid, expired, lives longer than 12 h, or gives a purpose its role may not',
+    extensions: '—',
+  },
+  FORBIDDEN: {
+    unmasked: true,
+    status: 200,
+    http: '200 (403 for introspection, `/metrics` and the dev sign-in)',
+    when: 'a refusal; always with `reason` (below), but for the dev sign-in asked from another machine than the gateway\'s',
+    extensions: '`reason`; `agency`, `serviceName` for an agency\'s refusal',
+    shown: 'Uppgifterna får inte lämnas ut',
+  },
+  BAD_USER_INPUT: {
+    unmasked: true,
+    status: 200,
+    when: 'an argument is wrong: the message begins with its name and says what is wrong (a date that does not exist, a personnummer\'s check digit, birth number 000 or a birth date in the future, …)',
+    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`',
+  },
+  GRAPHQL_PARSE_FAILED: {
+    unmasked: true,
+    status: 400,
+    when: 'the document is not GraphQL (a syntax error)',
+    extensions: '—',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    unmasked: true,
+    status: 400,
+    when: 'the document does not fit the schema, or is over a limit: depth 12, 20 aliases, cost 5,000 (700 for analysts), 2,000 tokens, 20 directives',
+    extensions: '—',
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    unmasked: true,
+    status: 400,
+    when: 'the document has no operation of the name in `operationName`, or several operations and no `operationName`',
+    extensions: '—',
+  },
+  OPERATION_NOT_REGISTERED: {
+    status: 403,
+    when: 'a coordinator\'s request that is not one of the client\'s registered operations (`docs/registered-operations.md`)',
+    extensions: '—',
+  },
+  PERSISTED_QUERY_NOT_FOUND: {
+    unmasked: true,
+    status: 200,
+    when: 'a hash the gateway does not know; Apollo\'s persisted-query link then sends the full text',
+    extensions: '—',
+  },
+  PERSISTED_QUERY_NOT_SUPPORTED: {
+    unmasked: true,
+    status: 200,
+    when: 'a request by hash from a role without registered operations (analysts and auditors send the text): automatic persisted queries are off, their one cache for all users would tell one user what another asked',
+    extensions: '—',
+  },
+  BAD_REQUEST: {
+    unmasked: true,
+    status: 400,
+    when: 'the body is not JSON, or not a GraphQL request; a GET whose `query`, `variables` or `operationName` holds what could be a personnummer (ten digits in a row: send it as a POST, a URL is kept by proxies and access logs)',
+    extensions: '—',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    when: 'a body over 1 MB',
+    extensions: '—',
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    when: 'not GET or POST (the client\'s files: not GET or HEAD; the dev sign-in: not POST)',
+    extensions: '—',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    when: 'the dev sign-in (`/dev/sign-in`) with a body that is not `application/json`',
+    extensions: '—',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    when: 'an analyst over their requests per minute or requests in flight (`docs/analyst-limits.md`); `retry-after` header',
+    extensions: '—',
+  },
+  SUBGRAPH_UNAVAILABLE: {
+    status: 200,
+    when: 'a subgraph is not reachable or refused the gateway\'s call: at the path of each field it owns (for a caseload page, at each person\'s field), and at the selected fields that depended on them',
+    extensions: '`serviceName`',
+    shown: '{authority} svarar inte just nu',
+  },
+  SUBGRAPH_TIMEOUT: {
+    status: 200,
+    when: 'the same, for a subgraph slower than its timeout (`<NAME>_TIMEOUT_MS`)',
+    extensions: '`serviceName`',
+    shown: '{authority} svarar inte just nu',
+  },
+  INVALID_GRAPHQL: {
+    unmasked: true,
+    status: 200,
+    when: 'a subgraph\'s answer that does not fit the schema (a null for a field that is never null, an unknown `__typename`), at that path: a fault between the parts, not the client\'s',
+    extensions: '—',
+  },
+  NOT_FOUND: {
+    unmasked: true,
+    status: 404,
+    when: 'a path other than the served ones',
+    extensions: '—',
+  },
+  INTERNAL_SERVER_ERROR: {
+    status: 200,
+    http: '200 or 500',
+    when: 'anything unexpected: the message is only "Internal error." (the log has the rest); 500 when the gateway could not write its audit record and so released nothing',
+    extensions: '—',
+  },
+} as const satisfies Record<string, ErrorCodeEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The extensions besides `code` that may leave the graph (apollo.ts drops the rest); docs/errors.md names each. */
+export const CLIENT_EXTENSIONS = ['serviceName', 'agency', 'reason', 'argument'] as const;
+
+export interface RefusalReasonEntry {
+  /** The code the reason comes with. */
+  code: ErrorCode;
+  meaning: string;
+  /** What a client shows, as guidance to a client's author (English). */
+  show: string;
+  /** The coordinator client's text for it (Swedish), where it has its own. */
+  shown?: string;
+  /** The end of the message an agency's refusal gives, after "… releases no data for this person: ". */
+  because?: string;
+}
+
+/** The agency did not accept the basis coordination signed (release-basis.ts): a client sees these only if something between the parts is wrong. */
+const BASIS = {
+  code: 'FORBIDDEN',
+  show: 'the agency could not verify the request: try again, and report it if it stays',
+} as const;
+
+export const REFUSAL_REASONS = {
+  ROLE_NOT_ALLOWED: {
+    code: 'FORBIDDEN',
+    meaning: 'the caller\'s role may not ask this (a person for an analyst, cohorts for a coordinator, the audit trail for anyone but an auditor, introspection for anyone but an analyst)',
+    show: 'not available to your role',
+  },
+  UNKNOWN_COORDINATOR: {
+    code: 'FORBIDDEN',
+    meaning: '`me` for a coordinator user id the association does not know',
+    show: 'the account is not a known coordinator: ask the association\'s administrator',
+  },
+  NOT_IN_CASELOAD: {
+    code: 'FORBIDDEN',
+    meaning: 'the person is not in the caller\'s caseload today (the same whether or not the person exists)',
+    show: 'not in your caseload',
+  },
+  NOT_OWN_CASELOAD: {
+    code: 'FORBIDDEN',
+    meaning: 'a caseload other than the caller\'s own',
+    show: 'as `NOT_IN_CASELOAD`',
+  },
+  NO_CONSENT: {
+    code: 'FORBIDDEN',
+    meaning: 'the agency (`agency`) releases nothing: no consent covers it',
+    show: 'no consent for that agency, with the way to record one',
+    shown: 'Samtycke saknas',
+    because: 'there is no consent (samtycke) that covers this agency',
+  },
+  CONSENT_REVOKED: {
+    code: 'FORBIDDEN',
+    meaning: 'the agency (`agency`) releases nothing: the person withdrew the consent that covered it',
+    show: 'consent revoked for that agency, with the way to record a new one',
+    shown: 'Samtycket är återkallat',
+    because: 'the person has withdrawn the consent for this agency',
+  },
+  CONSENT_EXPIRED: {
+    code: 'FORBIDDEN',
+    meaning: 'the agency (`agency`) releases nothing: the consent that covered it has expired',
+    show: 'consent expired for that agency, with the way to record a new one',
+    shown: 'Samtycket har gått ut',
+    because: 'the consent for this agency has expired',
+  },
+  BASIS_MISSING: { ...BASIS, meaning: 'coordination sent the agency no release basis (`docs/release-basis.md`; a client sees the `BASIS_` reasons only if something between the parts is wrong)', because: 'coordination sent no release basis' },
+  BASIS_INVALID: { ...BASIS, meaning: 'the release basis is not signed by coordination or was altered', because: 'the release basis is not signed by coordination or was altered' },
+  BASIS_EXPIRED: { ...BASIS, meaning: 'the release basis has expired', because: 'the release basis has expired' },
+  BASIS_OTHER_PERSON: { ...BASIS, meaning: 'the release basis is for another person', because: 'the release basis is for another person' },
+  BASIS_OTHER_AGENCY: { ...BASIS, meaning: 'the release basis is for another agency', because: 'the release basis is for another agency' },
+  BASIS_OTHER_USER: { ...BASIS, meaning: 'the release basis is for another user', because: 'the release basis is for another user' },
+  BASIS_OTHER_REQUEST: { ...BASIS, meaning: 'the release basis is for another request', because: 'the release basis is for another request' },
+  NOT_ADMITTED: {
+    code: 'FORBIDDEN',
+    meaning: 'an agency\'s member list asked for outside the `cohort` query',
+    show: '(not reached by a client of the gateway)',
+  },
+  QUERY_TOO_CLOSE: {
+    code: 'FORBIDDEN',
+    meaning: 'an analyst\'s statistic whose persons differ from an earlier one\'s by too few (`docs/disclosure-control.md`)',
+    show: 'the message: widen the period or drop a filter',
+  },
+  QUERY_BUDGET_SPENT: {
+    code: 'FORBIDDEN',
+    meaning: 'an analyst\'s query budget is spent (`docs/analyst-limits.md`)',
+    show: 'the message, which says when there is room again',
+  },
+  ANALYST_WORK_LIMIT: {
+    code: 'FORBIDDEN',
+    meaning: 'an analyst\'s work per minute is spent (`docs/analyst-limits.md`)',
+    show: 'the message, which says when there is room again',
+  },
+  METRICS_OFF: {
+    code: 'FORBIDDEN',
+    meaning: '`/metrics` on a process without `METRICS_TOKEN` (HTTP 403)',
+    show: '(for operators)',
+  },
+  INVALID_PERIOD: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`auditTrail`\'s `from` or `to` is not a date, or `from` is after `to` (`argument` says which)',
+    show: 'the message, at the date field it names',
+  },
+  NOTHING_IN_FORCE: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`revokeConsent` for an agency the person has no consent in force for',
+    show: 'that there is nothing to withdraw',
+  },
+} as const satisfies Record<string, RefusalReasonEntry>;
+
+export type RefusalReason = keyof typeof REFUSAL_REASONS;
+/** The reasons that come with a code: `ReasonOf<'FORBIDDEN'>`. */
+export type ReasonOf<C extends ErrorCode> = { [R in RefusalReason]: (typeof REFUSAL_REASONS)[R]['code'] extends C ? R : never }[RefusalReason];
+
+export type ConsentRefusal = Extract<RefusalReason, 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_EXPIRED'>;
+export type BasisRefusal = Extract<RefusalReason, `BASIS_${string}`>;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+export function isRefusalReason(value: unknown): value is RefusalReason {
+  return typeof value === 'string' && Object.hasOwn(REFUSAL_REASONS, value);
+}
+
+/** An entry widened to its interface, to read a field only some entries have (`shown`, `because`). */
+export const codeEntry = (code: ErrorCode): ErrorCodeEntry => ERROR_CODES[code];
+export const reasonEntry = (reason: RefusalReason): RefusalReasonEntry => REFUSAL_REASONS[reason];
