@@ -5,14 +5,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_EXTENSIONS, ERROR_CODES, REFUSAL_REASONS, codeEntry, reasonEntry, type ErrorCode, type RefusalReason } from '@finsam/kit/error-catalogue';
 import { CLIENT_ERROR_CODES } from '@finsam/kit/errors';
+import { agencyRow, type AgencyRow } from '@finsam/kit/agencies';
 import { ERRORS_DOC, renderErrorsDoc } from '../docs/generate-errors.ts';
 
 /** The client's own module, loaded by vite: the root type check would hold the browser code to Node's import rules (it has `tsc -p client`). */
 const CLIENT_SECTORS: string = '../client/src/sectors.ts';
-type Sector = { field: string; service: string; authority: string };
 type ErrorItem = { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> };
-const { SECTORS, sectorRefusal } = await import(CLIENT_SECTORS) as {
-  SECTORS: readonly Sector[]; sectorRefusal: (sector: Sector, errors: readonly ErrorItem[]) => string | null;
+const { sectorRefusal } = await import(CLIENT_SECTORS) as {
+  sectorRefusal: (sector: AgencyRow, errors: readonly ErrorItem[]) => string | null;
 };
 
 /**
@@ -85,7 +85,7 @@ describe('the error catalogue and docs/errors.md', () => {
 });
 
 describe('the coordinator client\'s error texts', () => {
-  const care = SECTORS.find((s) => s.field === 'care')!;
+  const care = agencyRow('CARE');
   const clientFiles = sources.filter((f) => f.startsWith('client/'));
 
   it('are the catalogue\'s: each reason and code with a text shows it, any other error the general one', () => {
@@ -93,10 +93,10 @@ describe('the coordinator client\'s error texts', () => {
     for (const reason of Object.keys(REFUSAL_REASONS) as RefusalReason[]) {
       const entry = reasonEntry(reason);
       const fallback = codeEntry(entry.code).shown ?? 'Uppgifterna kunde inte hämtas';
-      expect(at({ code: entry.code, reason }), reason).toBe((entry.shown ?? fallback).replaceAll('{authority}', care.authority));
+      expect(at({ code: entry.code, reason }), reason).toBe((entry.shown ?? fallback).replaceAll('{authority}', care.swedish.authority));
     }
     for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
-      expect(at({ code }), code).toBe((codeEntry(code).shown ?? 'Uppgifterna kunde inte hämtas').replaceAll('{authority}', care.authority));
+      expect(at({ code }), code).toBe((codeEntry(code).shown ?? 'Uppgifterna kunde inte hämtas').replaceAll('{authority}', care.swedish.authority));
     }
     expect(at({ code: 'SUBGRAPH_TIMEOUT' })).toBe('Regionens vård svarar inte just nu');
     expect(at({ code: 'FORBIDDEN', reason: 'CONSENT_REVOKED' })).toBe('Samtycket är återkallat');
