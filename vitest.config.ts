@@ -6,8 +6,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
  *
  * Test files share their worker's module cache (`isolate: false`): each end-to-end file builds
  * its own graph with its own stores, keys and metrics registry, so nothing a test can see is
- * shared, and a fresh import of Apollo, graphql and the five subgraphs per file was a third of
- * the run (366 s → 271 s on a 2-core machine).
+ * shared, and a fresh import of Apollo, graphql and the five subgraphs per file was a quarter of
+ * the run (366 s → 271 s on a 2-core machine, one worker).
  */
 export default defineConfig({
   test: {
@@ -16,6 +16,8 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'subgraphs/.scaffold-*/**'],
     environment: 'node',
     isolate: false,
+    // Vitest's default on two cores is one worker: the second core then only ran spawned tools.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Logs are checked by tests that capture them; the rest of the suite runs quiet.

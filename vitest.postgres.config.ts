@@ -38,6 +38,8 @@ export default defineConfig({
     include: STORAGE_AND_TRANSPORT_SCENARIOS,
     environment: 'node',
     isolate: false,
+    // Vitest's default on two cores is one worker: the second core then only ran spawned tools.
+    maxWorkers: 2,
     globalSetup: ['test/support/postgres-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -15,7 +15,8 @@ const root = path.join(import.meta.dirname, '../..');
  */
 describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-start-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: '300', LOG_LEVEL: 'warn' };
+  // Six processes on a machine shared with another test file: 20 s before a subgraph counts as not answering, not 2.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: '300', LOG_LEVEL: 'warn', SUBGRAPH_TIMEOUT_MS: '20000' };
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   /** `npm start` on free ports, and what it has printed so far. */

@@ -88,7 +88,10 @@ export async function startGraph(options: {
   const servers: Record<string, RunningServer> = {};
   for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1', serverTls);
   // Checkpoints of the audit chains only at start, at stop and when a test asks (checkpointAuditChains).
-  const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', ...env, ...options.gatewayEnv };
+  // The subgraphs share the test's process and its two cores with a second test file: a busy moment
+  // there is not a slow agency, so the gateway waits 20 s rather than its deployed 2 s (a test of
+  // timeouts sets its own, as resilience.test.ts does).
+  const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', SUBGRAPH_TIMEOUT_MS: '20000', ...env, ...options.gatewayEnv };
   const storeLocation = (store: SubgraphName | 'gateway') => {
     const url = env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`];
     return url ? { databaseUrl: url } : { file: path.join(dataDir, `${store}.sqlite`) };
