@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,22 +10,13 @@ import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
 import { GATEWAY_ISSUER, loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
 import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { startGraph, type TestGraph } from '../support/graph.ts';
+import { runTool } from '../support/run-tool.ts';
 
 const root = path.join(import.meta.dirname, '../..');
 const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
 const STORES = [...SUBGRAPH_NAMES, 'gateway'] as const;
 type StoreName = (typeof STORES)[number];
 
-/** `npm run audit -- verify` as an operator runs it, against the graph's stores: the bin, as a process. */
-function verifyProcess(graph: TestGraph): { status: number; out: string } {
-  const env = { ...process.env, ...graph.storeEnv };
-  try {
-    return { status: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'gateway/src/audit-cli.ts', 'verify'], { cwd: root, env, stdio: 'pipe' }).toString() };
-  } catch (error) {
-    const e = error as { status: number; stdout: Buffer; stderr: Buffer };
-    return { status: e.status, out: `${e.stdout}${e.stderr}` };
-  }
-}
 
 /** Traffic that leaves more than 50 records in every store: the gateway's, coordination's and each agency's. */
 async function someTraffic(graph: TestGraph): Promise<void> {
@@ -67,9 +57,10 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
     afterAll(() => graph?.close());
 
     it('an untouched graph verifies, every chain anchored outside its store', async () => {
-      const result = verifyProcess(graph);
-      expect(result.status, result.out).toBe(0);
-      for (const store of STORES) expect(result.out).toMatch(new RegExp(`^${store}: \\d+ records, chain intact`, 'm'));
+      // `npm run audit -- verify` as an operator runs it: the bin, as a process (the other cases run its code in this one).
+      const result = await runTool('gateway/src/audit-cli.ts', ['verify'], graph.storeEnv);
+      expect(result.code, result.stdout + result.stderr).toBe(0);
+      for (const store of STORES) expect(result.stdout).toMatch(new RegExp(`^${store}: \\d+ records, chain intact`, 'm'));
     });
 
     it('deleting the newest records of any store (guard dropped) makes verify exit 1 naming that store', async () => {

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { GraphQLResolveInfo } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { care } from '@finsam/care';
@@ -14,6 +12,7 @@ import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { listen, type RunningServer } from '@finsam/kit/http';
 import { buildSubgraph, mergeResolverMaps, type BuiltSubgraph, type SubgraphDefinition } from '@finsam/kit/subgraph';
 import { startGraph, type TestGraph } from '../support/graph.ts';
+import { runTool } from '../support/run-tool.ts';
 import { freePort } from '../support/free-port.ts';
 
 /** Care's request context, as its definition declares it. */
@@ -25,8 +24,6 @@ type CareContext = typeof care extends SubgraphDefinition<any, infer C> ? C : ne
  * process (the same code the bin runs; a process per run was most of this file's time), and once
  * as the bin, for its exit code and output as a process.
  */
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const run = promisify(execFile);
 
 async function conformance(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   const output = capturedOutput();
@@ -34,15 +31,6 @@ async function conformance(args: string[], env: NodeJS.ProcessEnv = {}): Promise
   return { code, stdout: output.stdout(), stderr: output.stderr() };
 }
 
-async function conformanceProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'subgraphs/kit/src/conformance/cli.ts', ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'silent' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
 
 /** A region's own care subgraph, the reference's in all but how it releases a person's care. */
 const careReleasing = (release: (person: { personnummer: string; careReleaseBasis?: unknown }, ctx: CareContext, fields: string[]) => Promise<void>): SubgraphDefinition<any, CareContext> => ({
@@ -160,7 +148,7 @@ describe('npm run conformance', () => {
 
   it('exits 2 naming the URL when nothing answers there, and on a usage error', async () => {
     const url = `http://127.0.0.1:${await freePort()}/graphql`;
-    const unreachable = await conformanceProcess(['care', '--url', url, '--data-dir', graph.dataDir]);
+    const unreachable = await runTool('subgraphs/kit/src/conformance/cli.ts', ['care', '--url', url, '--data-dir', graph.dataDir]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(url);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);

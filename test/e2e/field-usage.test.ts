@@ -1,6 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedOutput } from '@finsam/kit/command-output';
 import { main as usageCommand } from '../../schema/usage.ts';
@@ -9,6 +6,7 @@ import { readManifest, requestByHash } from '@finsam/gateway/registered-operatio
 import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
 import { freePort } from '../support/free-port.ts';
 import { startGraph, type TestGraph } from '../support/graph.ts';
+import { runTool } from '../support/run-tool.ts';
 
 /**
  * Field usage (issue 14 item 4): the gateway counts, per executed request, each schema
@@ -17,8 +15,6 @@ import { startGraph, type TestGraph } from '../support/graph.ts';
  * can end. The coordinator operations are sent as the coordinator web client sends them (by
  * hash, with Apollo Client's client-name header), and the command is run as a developer runs it.
  */
-const root = path.join(import.meta.dirname, '../..');
-const run = promisify(execFile);
 const manifest = readManifest();
 const registered = (name: string) => manifest.operations.find((o) => o.name === name)!;
 const CLIENT = 'finsam-coordinator';
@@ -56,16 +52,6 @@ describe('field usage: npm run usage after the coordinator operations', () => {
     return { code, stdout: output.stdout(), stderr: output.stderr() };
   }
 
-  /** The bin itself, as a process: once, for its exit code and output. */
-  async function usageProcess(args: string[], env: NodeJS.ProcessEnv) {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'schema/usage.ts', ...args], { cwd: root, env: { ...process.env, ...env } });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-    }
-  }
 
   async function usageJson(extra: string[] = []): Promise<UsageJson> {
     const result = await usage(['--url', graph.gatewayUrl, '--json', ...extra]);
@@ -176,7 +162,7 @@ describe('field usage: npm run usage after the coordinator operations', () => {
 
   it('exits 2 naming the URL when no gateway answers there, and naming METRICS_TOKEN when /metrics refuses', async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
-    const unreachable = await usageProcess(['--url', nowhere], {});
+    const unreachable = await runTool('schema/usage.ts', ['--url', nowhere]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(nowhere);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);
