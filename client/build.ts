@@ -142,11 +142,24 @@ export async function bundle(): Promise<BundleReport> {
  */
 export function clientInputs(): Inputs {
   const file = (relative: string) => ({ name: relative, content: fs.readFileSync(path.join(root, relative)) });
+  const sources = filesUnder(path.join(CLIENT_DIR, 'src'), root);
   return [
-    ...filesUnder(path.join(CLIENT_DIR, 'src'), root),
+    ...sources,
+    ...kitModulesImported(sources).map(file),
     ...filesUnder(OPERATIONS_DIR, root),
     file('client/tsconfig.json'), file('client/build.ts'), file('schema/supergraph.graphql'), file('package-lock.json'),
   ];
+}
+
+/**
+ * The kit's modules the client bundles (the agency table, the error catalogue: its Swedish texts),
+ * found through the kit's exports as the bundler finds them. They are pure (test/generated-files
+ * holds that each is an input); a kit module the client imports that imported others would need
+ * those named here too.
+ */
+function kitModulesImported(sources: Inputs): string[] {
+  const entries = new Set(sources.flatMap((source) => [...String(source.content).matchAll(/from '@finsam\/kit\/([^']+)'/g)].map((m) => m[1]!)));
+  return [...entries].sort().map((entry) => path.relative(root, fs.realpathSync(fileURLToPath(import.meta.resolve(`@finsam/kit/${entry}`)))));
 }
 
 export async function buildClient(): Promise<BundleReport> {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
@@ -73,4 +73,19 @@ describe('generated files are made when their sources change', () => {
     expect(run([build], tree)).toMatch(/^client\/dist: index.html/);
     expect(unwritten(index)).toBe(false);
   }, 300_000);
+
+  it('counts among the client build\'s inputs every kit module the client imports, so a changed Swedish text or agency row rebuilds it', async () => {
+    const { clientInputs } = await import('../client/build.ts');
+    const names = new Set(clientInputs().map((input) => input.name));
+    const imported = new Set<string>();
+    for (const input of clientInputs().filter((i) => i.name.startsWith('client/src/'))) {
+      for (const match of String(input.content).matchAll(/from '@finsam\/kit\/([^']+)'/g)) imported.add(match[1]!);
+    }
+    expect([...imported].sort()).toEqual(expect.arrayContaining(['agencies', 'error-catalogue']));
+    for (const entry of imported) {
+      const file = path.relative(root, fs.realpathSync(fileURLToPath(import.meta.resolve(`@finsam/kit/${entry}`))));
+      expect(names, `${entry} (${file})`).toContain(file);
+    }
+  });
 });
+

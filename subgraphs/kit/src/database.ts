@@ -142,6 +142,9 @@ const SPLIT_LOCK_ID = 7_204_611_021;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 async function migrate(db: Kysely<any>, dialect: Dialect, kit: Migrations, own: Migrations, logger: Logger): Promise<void> {
+  // The split files an old row by its name: a name in both sequences could not be told apart.
+  const clash = Object.keys(own).filter((name) => Object.hasOwn(kit, name));
+  if (clash.length > 0) throw new Error(`migration ${clash.join(', ')}: the kit has a migration of that name; give the package's another`);
   await splitSharedHistory(db, dialect, kit, logger);
   // The kit's first: a package's migration may read the kit's tables, never the other way round.
   for (const [sequence, migrations] of [['kit', kit], ['package', own]] as const) {
@@ -169,9 +172,8 @@ async function splitSharedHistory(db: Kysely<any>, dialect: Dialect, kit: Migrat
   const tables = async (trx: Kysely<any>) => new Set((await trx.introspection.getTables({ withInternalKyselyTables: true })).map((t) => t.name));
   const existing = await tables(db);
   if (!existing.has(DEFAULT_MIGRATION_TABLE) || existing.has(MIGRATION_TABLES.kit)) return;
-  await db.transaction().execute(async (trx) => {
-    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SPLIT_LOCK_ID})`.execute(trx);
-    // Another replica may have split it while this one waited for the lock.
+  await exclusively(db, dialect, async (trx) => {
+    // Another process may have split it while this one waited for the lock.
     if ((await tables(trx)).has(MIGRATION_TABLES.kit)) return;
     const rows = await trx.selectFrom(DEFAULT_MIGRATION_TABLE).select(['name', 'timestamp']).execute() as { name: string; timestamp: string }[];
     const counts = { kit: 0, package: 0 };
@@ -186,6 +188,33 @@ async function splitSharedHistory(db: Kysely<any>, dialect: Dialect, kit: Migrat
       counts[sequence] = mine.length;
     }
     logger.info({ kit: counts.kit, package: counts.package, from: DEFAULT_MIGRATION_TABLE }, 'migration history split into the kit\'s and the package\'s');
+  });
+}
+
+/**
+ * One transaction that no other process of the same store runs beside: on PostgreSQL under an
+ * advisory lock (replicas starting together); on SQLite begun IMMEDIATE, so a second process
+ * waits for the write lock before it reads anything, instead of reading, then failing on a stale
+ * snapshot (SQLITE_BUSY_SNAPSHOT) when it writes.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bookkeeping tables are in no store's DB type
+async function exclusively(db: Kysely<any>, dialect: Dialect, work: (trx: Kysely<any>) => Promise<void>): Promise<void> {
+  if (dialect === 'postgres') {
+    await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${SPLIT_LOCK_ID})`.execute(trx);
+      await work(trx);
+    });
+    return;
+  }
+  await db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      await work(connection);
+      await sql`commit`.execute(connection);
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
   });
 }
 

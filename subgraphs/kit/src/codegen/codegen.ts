@@ -11,6 +11,7 @@
  * Driven through @graphql-codegen/core, as client/build.ts is: the codegen CLI wants Node 22.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, type DocumentNode } from 'graphql';
@@ -167,6 +168,18 @@ export interface CodegenRun {
   skipped: boolean;
 }
 
+const GENERATOR_PACKAGES = ['@graphql-codegen/core', '@graphql-codegen/typescript', '@graphql-codegen/typescript-resolvers', '@graphql-codegen/plugin-helpers', 'graphql'];
+const require = createRequire(import.meta.url);
+
+/** The version of a package as installed for the kit; "absent" where it is not (an install with --omit=dev). */
+function installedVersion(name: string): string {
+  try {
+    return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+}
+
 /**
  * What a package's generated file is made from: its SDL, its package.json (the codegen settings,
  * and the generator versions it installs) and the generator's own source.
@@ -179,6 +192,8 @@ function codegenInputs(packageDir: string): Inputs | null {
     { name: 'schema', content: fs.readFileSync(schemaFile) },
     { name: 'package.json', content: fs.readFileSync(path.join(packageDir, 'package.json')) },
     { name: 'generator', content: fs.readFileSync(fileURLToPath(import.meta.url)) },
+    // The installed generator and graphql versions, which a lockfile update can change under an unchanged package.json.
+    { name: 'generator versions', content: GENERATOR_PACKAGES.map((name) => `${name}@${installedVersion(name)}`).join('\n') },
   ];
 }
 
