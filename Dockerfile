@@ -14,7 +14,7 @@ COPY client client
 COPY tsconfig.json ./
 # The coordinator client the gateway serves at /: bundled here from the committed sources and
 # operation types (codegen is a development dependency; client/build.ts bundles without it).
-RUN npm run build:client -- --force
+RUN npm run build:client
 ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=true DATA_DIR=/data
 # Each process keeps its keys (and, on the embedded default, its stores) here, private to the user it runs as.
 RUN mkdir -p /data && chown node:node /data && chmod 0700 /data
