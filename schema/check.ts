@@ -1,6 +1,6 @@
 /**
  * `npm run check [-- --base <ref>]`: what a schema change in the working tree does to the graph's
- * clients, offline. Composes the working tree's subgraph SDLs (schema/*.graphql), diffs the API
+ * clients, offline. Composes the working tree's subgraph SDLs (each package's subgraphs/<name>/schema/<name>.graphql), diffs the API
  * schema against the base's with @graphql-inspector/core (each change BREAKING, DANGEROUS or
  * SAFE), and validates every registered operation (schema/operations/*.graphql and analyst/)
  * against the new API schema. Exits 1 when the working tree does not compose, when an operation
@@ -20,6 +20,7 @@ import type {
   ASTNode, DocumentNode, GraphQLSchema, OperationDefinitionNode,
 } from 'graphql';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
+import { servedSubgraphSdl } from '@finsam/kit/composition';
 import { composeSubgraphs } from './compose.ts';
 
 // graphql is taken the way @graphql-inspector/core takes it (Node's resolution, its CommonJS
@@ -73,10 +74,9 @@ export type CheckInput = ({ baseSubgraphs: Record<string, string> } | { baseSupe
   baseLabel?: string;
 };
 
-/** The subgraph SDL files of a schema folder, by subgraph name (the file's name). */
-export function workingTreeSubgraphs(schemaDir: string = SCHEMA_DIR): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(schemaDir).filter((f) => f.endsWith('.graphql') && f !== SUPERGRAPH).sort()
-    .map((f) => [path.basename(f, '.graphql'), fs.readFileSync(path.join(schemaDir, f), 'utf8')]));
+/** The served subgraphs' SDL as a repository's working tree holds it, each in its own package (`@finsam/<name>/schema.graphql`), by subgraph name. */
+export function workingTreeSubgraphs(repository: string = REPOSITORY): Record<string, string> {
+  return servedSubgraphSdl(repository);
 }
 
 /** The schema clients see: the supergraph without federation's joins and @inaccessible fields, as a graphql-js schema. */
@@ -315,7 +315,7 @@ export async function checkCommand(argv: string[], { repository = REPOSITORY, pr
   }
   const result = await checkSchemas({
     baseSupergraph,
-    workingSubgraphs: workingTreeSubgraphs(schemaDir),
+    workingSubgraphs: workingTreeSubgraphs(repository),
     operationsDir: path.join(schemaDir, 'operations'),
     baseLabel: `${base.ref} (${base.commit.slice(0, 10)})`,
   });

@@ -1,5 +1,5 @@
 /**
- * `npm run compose`: composes the five subgraph SDL files into schema/supergraph.graphql, or
+ * `npm run compose`: composes the five subgraph SDL files (each in its package, `subgraphs/<name>/schema/<name>.graphql`) into schema/supergraph.graphql, or
  * exits non-zero listing every composition error. Runs offline.
  */
 import fs from 'node:fs';
@@ -14,9 +14,12 @@ export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
 // Composition itself is the kit's, so a subgraph's own test composes its SDL with the served ones the same way.
 export { composeSubgraphs, type CompositionResult } from '@finsam/kit/composition';
 
-/** Composes the schema files beside this script, whichever checkout it runs in (not the kit's idea of the repository). */
+/** The checkout this script is in, an npm workspace root. */
+const REPOSITORY = path.dirname(SCHEMA_DIR);
+
+/** Composes the served subgraphs' SDL, each from its package in the checkout this script runs in (not the installed packages', which a clone may share). */
 export function composeSupergraph(): CompositionResult {
-  return composeSubgraphs(servedSubgraphSdl(SCHEMA_DIR));
+  return composeSubgraphs(servedSubgraphSdl(REPOSITORY));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -33,9 +33,6 @@ export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process
  * anyone setting DATA_DIR (a second folder meant a second seed and a second dev issuer key, and
  * the gateway's calls answered with 401).
  */
-/** The repository's schema folder: the SDL of every served subgraph, which `npm run compose` composes. */
-export const GRAPH_SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../schema');
-
 export const DEFAULT_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.data');
 
 /** DATA_DIR made absolute (a relative one is the caller's, from their directory), else DEFAULT_DATA_DIR. */
