@@ -4,12 +4,12 @@ FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The kit, the subgraphs and the gateway are npm workspaces: npm ci links them by name, so
-# their package.json files (here with their sources) must be in place first.
+# The kit, the subgraphs, the gateway and the schema are npm workspaces: npm ci links them by
+# name, so their package.json files (here with their sources) must be in place first.
 COPY subgraphs subgraphs
 COPY gateway gateway
-RUN npm ci --omit=dev
 COPY schema schema
+RUN npm ci --omit=dev
 COPY client client
 COPY tsconfig.json ./
 # The coordinator client the gateway serves at /: bundled here from the committed sources and

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capturedOutput } from '@finsam/kit/command-output';
-import { checkCommand, checkSchemas, workingTreeSubgraphs } from '../schema/check.ts';
+import { checkCommand, checkSchemas, workingTreeSubgraphs } from '@finsam/schema/check';
 
 /**
  * `npm run check` (issue 14): a schema change that breaks a registered operation fails before

@@ -124,8 +124,8 @@ describe('workspaces', () => {
  */
 describe('packages own their files', () => {
   const isTest = (f: string) => f.startsWith('test/') || /(^|\/)test\//.test(f) || /\.test\.tsx?$/.test(f);
-  /** A run of relative literals given one after another (`'..', '..'` or `'../../schema'`), outside comments and imports. */
-  const RELATIVE_ARGS = /(?:(['"`])\.\.(?:\/[^'"`$]*)?\1\s*,\s*)*(['"`])\.\.(?:\/[^'"`$]*)?\2/g;
+  /** A run of relative literals given one after another (`'..', '..'` or `'../../schema'`), outside comments, imports and comparisons (`relative.startsWith('..')`). */
+  const RELATIVE_ARGS = /(?<!(?:startsWith\(|[!=]==)\s*)(?:(['"`])\.\.(?:\/[^'"`$]*)?\1\s*,\s*)*(['"`])\.\.(?:\/[^'"`$]*)?\2/g;
   const leaving = (file: string, text: string) => text.split('\n')
     .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line) && !/^\s*(import|export)\b.*\bfrom\b/.test(line) && !/\bimport\(/.test(line))
     .flatMap((line) => [...line.matchAll(RELATIVE_ARGS)].map((m) => m[0]))
@@ -136,10 +136,7 @@ describe('packages own their files', () => {
   /** What still reaches out, until the later steps of issue 21 item 2 move it; the list only shrinks. */
   const NOT_YET: string[] = [
     "gateway/src/client-app.ts: '../../client/dist' → client/dist",
-    "gateway/src/gateway.ts: '../../schema/supergraph.graphql' → schema/supergraph.graphql",
-    "gateway/src/registered-operations.ts: '../../schema/operations/manifest.json' → schema/operations/manifest.json",
     "gateway/src/start-all.ts: '../..' → ",
-    "schema/check.ts: '../..' → ..",
     "subgraphs/kit/src/config.ts: '../../../.data' → .data",
     "subgraphs/kit/src/scaffold/scaffold.ts: '../../../..' → ",
   ];
