@@ -136,7 +136,6 @@ describe('packages own their files', () => {
   /** What still reaches out, until the later steps of issue 21 item 2 move it; the list only shrinks. */
   const NOT_YET: string[] = [
     "gateway/src/client-app.ts: '../../client/dist' → client/dist",
-    "gateway/src/start-all.ts: '../..' → ",
     "subgraphs/kit/src/config.ts: '../../../.data' → .data",
     "subgraphs/kit/src/scaffold/scaffold.ts: '../../../..' → ",
   ];

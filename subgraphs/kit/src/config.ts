@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AGENCY_ROWS, type AgencyRow } from './agencies.ts';
@@ -34,6 +35,21 @@ export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process
  * the gateway's calls answered with 401).
  */
 export const DEFAULT_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.data');
+
+/**
+ * The npm workspace root a command runs in: the nearest folder, from where it started up, whose
+ * package.json names workspaces (npm runs root scripts there, and `npm -w` too); else `from`.
+ * Computed from where the command runs, not from the kit's place, so that a clone sharing another
+ * checkout's node_modules composes and checks its own files.
+ */
+export function workspaceRoot(from: string = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+    } catch { /* no package.json here */ }
+    if (path.dirname(dir) === dir) return path.resolve(from);
+  }
+}
 
 /** DATA_DIR made absolute (a relative one is the caller's, from their directory), else DEFAULT_DATA_DIR. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
