@@ -133,17 +133,21 @@ describe('packages own their files', () => {
     .filter(({ target }) => target.startsWith('..') || packageOf(target) !== packageOf(file))
     .map(({ run, target }) => `${file}: ${run} → ${target}`);
 
-  /** What still reaches out, until the later steps of issue 21 item 2 move it; the list only shrinks. */
+  /**
+   * The one exception, documented at DEFAULT_DATA_DIR: the repository's `.data`, which `npm start`, a
+   * subgraph started again by hand from any directory and `npm run token` share without DATA_DIR set
+   * (gateway/test/restart-command.test.ts). Found from where a command runs it would differ between them.
+   */
+  const EXCEPTIONS = ["subgraphs/kit/src/config.ts: '../../../.data' → .data"];
+  /** What still reaches out, until the client is a package of its own (issue 21 item 2, step 3); the list only shrinks. */
   const NOT_YET: string[] = [
     "gateway/src/client-app.ts: '../../client/dist' → client/dist",
-    "subgraphs/kit/src/config.ts: '../../../.data' → .data",
-    "subgraphs/kit/src/scaffold/scaffold.ts: '../../../..' → ",
   ];
 
   it('no source file outside the tests computes a path that leaves its package', () => {
     const found = sources.filter((f) => !isTest(f) && !f.includes('/generated/'))
       .flatMap((f) => leaving(f, fs.readFileSync(path.join(root, f), 'utf8')));
-    expect(found).toEqual(NOT_YET);
+    expect(found.filter((f) => !EXCEPTIONS.includes(f))).toEqual(NOT_YET);
   });
 
   it("each subgraph's codegen reads the SDL in its own package", () => {

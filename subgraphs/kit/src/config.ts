@@ -32,7 +32,9 @@ export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process
  * The repository's own `.data`, wherever a command is started from: `npm start`, a subgraph
  * restarted by hand in another terminal and `npm run token` then share one folder without
  * anyone setting DATA_DIR (a second folder meant a second seed and a second dev issuer key, and
- * the gateway's calls answered with 401).
+ * the gateway's calls answered with 401). The one path in the packages' sources that leaves its
+ * package (test/workspaces.test.ts lists it as the exception): found from where a command runs
+ * (workspaceRoot) it would be another folder for a subgraph started by hand outside the repository.
  */
 export const DEFAULT_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.data');
 

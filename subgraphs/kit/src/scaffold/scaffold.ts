@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, Kind } from 'graphql';
 import { AGENCIES, AGENCY_TABLE, isAgency } from '../agencies.ts';
 import { subgraphSdl } from '../composition.ts';
-import { SUBGRAPH_NAMES } from '../config.ts';
+import { SUBGRAPH_NAMES, workspaceRoot } from '../config.ts';
 import { failure, success, type Result } from '../errors.ts';
 
 /**
@@ -14,8 +14,8 @@ import { failure, success, type Result } from '../errors.ts';
  * coordination signs for the four agencies only (README.md of a generated package says why).
  */
 const TEMPLATES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
-/** The repository: the kit is subgraphs/kit. */
-export const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The repository `npm run new-subgraph` runs in: the workspace root from where it started, not a path from the kit's place. */
+export const REPOSITORY = workspaceRoot();
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Folder names that are not a sector: the kit, the gateway, and the old name of the kit. */
