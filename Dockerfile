@@ -4,13 +4,13 @@ FROM node:20-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The kit, the subgraphs and the gateway are npm workspaces: npm ci links them by name, so
-# their package.json files (here with their sources) must be in place first.
+# The kit, the subgraphs, the gateway, the schema and the client are npm workspaces: npm ci
+# links them by name, so their package.json files (here with their sources) must be in place first.
 COPY subgraphs subgraphs
 COPY gateway gateway
-RUN npm ci --omit=dev
 COPY schema schema
 COPY client client
+RUN npm ci --omit=dev
 COPY tsconfig.json ./
 # The coordinator client the gateway serves at /: bundled here from the committed sources and
 # operation types (codegen is a development dependency; client/build.ts bundles without it).

@@ -21,12 +21,15 @@ import { gzipSync } from 'node:zlib';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import { buildASTSchema, parse, type DocumentNode } from 'graphql';
 import { filesUnder, isFresh, writeStamp, type Inputs } from '@finsam/kit/codegen/stamp';
+import { workspaceRoot } from '@finsam/kit/config';
+import { OPERATIONS_DIR, SCHEMA_DIR, SUPERGRAPH_FILE } from '@finsam/schema/files';
+import { CLIENT_DIST } from './dist.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CLIENT_DIR = path.join(root, 'client');
-export const DIST_DIR = path.join(CLIENT_DIR, 'dist');
+/** The repository the build runs in (the lockfile's, and where its files are named from): the workspace root from where it started. */
+const root = workspaceRoot();
+export const CLIENT_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const DIST_DIR = CLIENT_DIST;
 const GENERATED_DIR = path.join(CLIENT_DIR, 'src/gql');
-const OPERATIONS_DIR = path.join(root, 'schema/operations');
 /** What client/dist/ (and client/src/gql/) were made from (stamp.ts). */
 export const STAMP_FILE = path.join(DIST_DIR, '.stamp.json');
 
@@ -34,7 +37,7 @@ export const STAMP_FILE = path.join(DIST_DIR, '.stamp.json');
 export async function apiSchemaSdl(): Promise<string> {
   // Imported when building, as esbuild is: a start that finds the client built does not load them.
   const { Supergraph, printSchema: printFederationSchema } = await import('@apollo/federation-internals');
-  const supergraph = fs.readFileSync(path.join(root, 'schema/supergraph.graphql'), 'utf8');
+  const supergraph = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   // Printed by federation-internals itself: under vitest its graphql and ours may be two module instances.
   return printFederationSchema(Supergraph.build(supergraph).apiSchema());
 }
@@ -141,13 +144,15 @@ export async function bundle(): Promise<BundleReport> {
  * with their manifest, this script, and the lockfile for the versions of esbuild, React and codegen.
  */
 export function clientInputs(): Inputs {
-  const file = (relative: string) => ({ name: relative, content: fs.readFileSync(path.join(root, relative)) });
+  const file = (location: string, name: string) => ({ name, content: fs.readFileSync(location) });
   const sources = filesUnder(path.join(CLIENT_DIR, 'src'), root);
   return [
     ...sources,
-    ...kitModulesImported(sources).map(file),
-    ...filesUnder(OPERATIONS_DIR, root),
-    file('client/tsconfig.json'), file('client/build.ts'), file('schema/supergraph.graphql'), file('package-lock.json'),
+    ...kitModulesImported(sources).map((relative) => file(path.join(root, relative), relative)),
+    // The supergraph and operations as @finsam/schema holds them, named within that package.
+    ...filesUnder(OPERATIONS_DIR, SCHEMA_DIR).map((f) => ({ ...f, name: `@finsam/schema/${f.name}` })),
+    file(path.join(CLIENT_DIR, 'tsconfig.json'), 'client/tsconfig.json'), file(fileURLToPath(import.meta.url), 'client/build.ts'),
+    file(SUPERGRAPH_FILE, '@finsam/schema/supergraph.graphql'), file(path.join(root, 'package-lock.json'), 'package-lock.json'),
   ];
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run check [-- --base <ref>]`: what a schema change in the working tree does to the graph's
- * clients, offline. Composes the working tree's subgraph SDLs (schema/*.graphql), diffs the API
+ * clients, offline. Composes the working tree's subgraph SDLs (each package's subgraphs/<name>/schema/<name>.graphql), diffs the API
  * schema against the base's with @graphql-inspector/core (each change BREAKING, DANGEROUS or
  * SAFE), and validates every registered operation (schema/operations/*.graphql and analyst/)
  * against the new API schema. Exits 1 when the working tree does not compose, when an operation
@@ -20,15 +20,16 @@ import type {
   ASTNode, DocumentNode, GraphQLSchema, OperationDefinitionNode,
 } from 'graphql';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
+import { servedSubgraphSdl } from '@finsam/kit/composition';
 import { composeSubgraphs } from './compose.ts';
+import { repositoryRoot } from './files.ts';
 
 // graphql is taken the way @graphql-inspector/core takes it (Node's resolution, its CommonJS
 // build): under vitest an `import` of graphql can be a second module instance, and graphql-js
 // refuses a schema built by another instance ("from another module or realm").
 const { Kind, TypeInfo, buildSchema, parse, validate, visit, visitWithTypeInfo } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
-const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url));
-const REPOSITORY = path.resolve(SCHEMA_DIR, '..');
+const REPOSITORY = repositoryRoot();
 const SUPERGRAPH = 'supergraph.graphql';
 
 export type Criticality = 'BREAKING' | 'DANGEROUS' | 'SAFE';
@@ -69,14 +70,15 @@ export type CheckResult = {
 export type CheckInput = ({ baseSubgraphs: Record<string, string> } | { baseSupergraph: string }) & {
   workingSubgraphs: Record<string, string>;
   operationsDir: string;
+  /** The repository the operations' file names are given from (default: the one the command runs in). */
+  repository?: string;
   /** How the report names the base, e.g. "main (3f2a1c0)". */
   baseLabel?: string;
 };
 
-/** The subgraph SDL files of a schema folder, by subgraph name (the file's name). */
-export function workingTreeSubgraphs(schemaDir: string = SCHEMA_DIR): Record<string, string> {
-  return Object.fromEntries(fs.readdirSync(schemaDir).filter((f) => f.endsWith('.graphql') && f !== SUPERGRAPH).sort()
-    .map((f) => [path.basename(f, '.graphql'), fs.readFileSync(path.join(schemaDir, f), 'utf8')]));
+/** The served subgraphs' SDL as a repository's working tree holds it, each in its own package (`@finsam/<name>/schema.graphql`), by subgraph name. */
+export function workingTreeSubgraphs(repository: string = REPOSITORY): Record<string, string> {
+  return servedSubgraphSdl(repository);
 }
 
 /** The schema clients see: the supergraph without federation's joins and @inaccessible fields, as a graphql-js schema. */
@@ -87,12 +89,12 @@ export function apiSchema(supergraphSdl: string): GraphQLSchema {
 
 type RegisteredDocument = { file: string; document: DocumentNode | null; parseError?: string; operations: OperationDefinitionNode[] };
 
-function registeredDocuments(operationsDir: string): RegisteredDocument[] {
+function registeredDocuments(operationsDir: string, repository: string = REPOSITORY): RegisteredDocument[] {
   const folders = [operationsDir, path.join(operationsDir, 'analyst')].filter((d) => fs.existsSync(d));
   return folders.flatMap((folder) => fs.readdirSync(folder).filter((f) => f.endsWith('.graphql')).sort().map((f) => {
     const location = path.join(folder, f);
-    // Named from the repository the operations belong to (<repository>/schema/operations).
-    const relative = path.relative(path.resolve(operationsDir, '../..'), location);
+    // Named from the repository the operations belong to.
+    const relative = path.relative(repository, location);
     const file = relative.startsWith('..') ? location : relative;
     try {
       const document = parse(fs.readFileSync(location, 'utf8'));
@@ -178,7 +180,7 @@ function deprecatedOnBase(schema: GraphQLSchema, coordinate: string): boolean {
 
 export async function checkSchemas(input: CheckInput): Promise<CheckResult> {
   const baseLabel = input.baseLabel ?? 'the base';
-  const documents = registeredDocuments(input.operationsDir);
+  const documents = registeredDocuments(input.operationsDir, input.repository);
   const working = composeSubgraphs(input.workingSubgraphs);
   if (!working.ok) {
     const report = [`The working tree's subgraphs do not compose (${working.errors.length} error(s)):`, ...working.errors.map((e) => `- ${e}`)].join('\n');
@@ -315,8 +317,9 @@ export async function checkCommand(argv: string[], { repository = REPOSITORY, pr
   }
   const result = await checkSchemas({
     baseSupergraph,
-    workingSubgraphs: workingTreeSubgraphs(schemaDir),
+    workingSubgraphs: workingTreeSubgraphs(repository),
     operationsDir: path.join(schemaDir, 'operations'),
+    repository,
     baseLabel: `${base.ref} (${base.commit.slice(0, 10)})`,
   });
   (result.ok ? print.out : print.err)(result.report);

@@ -1,5 +1,5 @@
 /**
- * `npm run compose`: composes the five subgraph SDL files into schema/supergraph.graphql, or
+ * `npm run compose`: composes the five subgraph SDL files (each in its package, `subgraphs/<name>/schema/<name>.graphql`) into schema/supergraph.graphql, or
  * exits non-zero listing every composition error. Runs offline.
  */
 import fs from 'node:fs';
@@ -8,15 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { composeSubgraphs, servedSubgraphSdl, type CompositionResult } from '@finsam/kit/composition';
 import { staleManifest } from './operations.ts';
 
-export const SCHEMA_DIR = path.dirname(fileURLToPath(import.meta.url));
-export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql');
+import { SCHEMA_DIR, SUPERGRAPH_FILE, repositoryRoot } from './files.ts';
+
+export { SCHEMA_DIR, SUPERGRAPH_FILE };
 
 // Composition itself is the kit's, so a subgraph's own test composes its SDL with the served ones the same way.
 export { composeSubgraphs, type CompositionResult } from '@finsam/kit/composition';
 
-/** Composes the schema files beside this script, whichever checkout it runs in (not the kit's idea of the repository). */
-export function composeSupergraph(): CompositionResult {
-  return composeSubgraphs(servedSubgraphSdl(SCHEMA_DIR));
+/** Composes the served subgraphs' SDL, each from its package in the repository the command runs in (not the installed packages', which a clone may share). */
+export function composeSupergraph(repository: string = repositoryRoot()): CompositionResult {
+  return composeSubgraphs(servedSubgraphSdl(repository));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -13,14 +13,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GraphQLError, Kind, buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
+import { MANIFEST_FILE, OPERATIONS_DIR, SUPERGRAPH_FILE, repositoryRoot } from './files.ts';
 import {
-  MANIFEST_FILE, canonicalOperation, operationId, readManifest, requestByHash, type OperationManifest, type RegisteredOperation,
+  canonicalOperation, operationId, readManifest, requestByHash, type OperationManifest, type RegisteredOperation,
 } from '@finsam/gateway/registered-operations';
 
-export { MANIFEST_FILE };
-export const OPERATIONS_DIR = path.dirname(MANIFEST_FILE);
-const SUPERGRAPH_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supergraph.graphql');
-const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { MANIFEST_FILE, OPERATIONS_DIR };
+const REPOSITORY = repositoryRoot();
 const RUN = 'run `npm run operations`';
 
 export type ManifestResult = { ok: true; manifest: OperationManifest; text: string } | { ok: false; errors: string[] };

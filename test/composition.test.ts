@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_FILE, composeSupergraph } from '../schema/compose.ts';
+import { SUPERGRAPH_FILE, composeSupergraph } from '@finsam/schema/compose';
 
 describe('composition', () => {
   const result = composeSupergraph();

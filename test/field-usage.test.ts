@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { OperationDefinitionNode } from 'graphql';
 import { ClientNames, CLIENT_LABELS, coordinatesUsed } from '@finsam/gateway/field-usage';
-import { formatUsage, parseFieldUsage, usageReport } from '../schema/usage.ts';
+import { formatUsage, parseFieldUsage, usageReport } from '@finsam/schema/usage';
 
 // The schema and documents as the gateway's plugin gets them: graphql's CommonJS build (field-usage.ts).
 const { Kind, buildSchema, parse } = createRequire(import.meta.url)('graphql') as typeof import('graphql');

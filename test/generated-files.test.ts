@@ -55,9 +55,10 @@ describe('generated files are made when their sources change', () => {
   }, 200_000);
 
   it('the client build skips when its sources, schema and operations are unchanged, and builds again after a change', () => {
-    // The client's build reads client/, schema/ and the lockfile at the top of the tree it sits in.
+    // The client's build reads its own package, the supergraph and operations through @finsam/schema,
+    // and the lockfile at the top of the tree (the workspace root) it runs in.
     const tree = path.join(scratch, 'tree');
-    for (const part of ['client/src', 'client/build.ts', 'client/tsconfig.json', 'schema/supergraph.graphql', 'schema/operations', 'package.json', 'package-lock.json']) {
+    for (const part of ['client/src', 'client/build.ts', 'client/dist.ts', 'client/package.json', 'client/tsconfig.json', 'schema/supergraph.graphql', 'schema/operations', 'package.json', 'package-lock.json']) {
       fs.cpSync(path.join(root, part), path.join(tree, part), { recursive: true });
     }
     fs.symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'));

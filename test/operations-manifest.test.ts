@@ -4,7 +4,7 @@ import path from 'node:path';
 import { addTypenameToDocument, print } from '@apollo/client/utilities';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_FILE, OPERATIONS_DIR, generateManifest, manifestDifferences } from '../schema/operations.ts';
+import { MANIFEST_FILE, OPERATIONS_DIR, generateManifest, manifestDifferences } from '@finsam/schema/operations';
 import { canonicalOperation, type OperationManifest } from '@finsam/gateway/registered-operations';
 
 const committed = () => JSON.parse(fs.readFileSync(MANIFEST_FILE, 'utf8')) as OperationManifest;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capturedOutput } from '@finsam/kit/command-output';
-import { checkCommand, checkSchemas, workingTreeSubgraphs } from '../schema/check.ts';
+import { checkCommand, checkSchemas, workingTreeSubgraphs } from '@finsam/schema/check';
 
 /**
  * `npm run check` (issue 14): a schema change that breaks a registered operation fails before
@@ -15,7 +15,7 @@ import { checkCommand, checkSchemas, workingTreeSubgraphs } from '../schema/chec
 
 const root = path.join(import.meta.dirname, '..');
 const operationsDir = path.join(root, 'schema/operations');
-const today = workingTreeSubgraphs(path.join(root, 'schema'));
+const today = workingTreeSubgraphs(root);
 const ONGOING = '  ongoingSickLeave: SicknessBenefitCase\n';
 /** The field with its description: a description left alone before `}` does not parse. */
 const withoutOngoing = (sdl: string) => sdl.replace(/ *"[^"\n]*"\n(?=  ongoingSickLeave:)/, '').replace(ONGOING, '');
@@ -126,7 +126,7 @@ describe('npm run check', () => {
     try {
       execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone]);
       fs.symlinkSync(path.join(root, 'node_modules'), path.join(clone, 'node_modules'));
-      const sdlFile = path.join(clone, 'schema/sickness-insurance.graphql');
+      const sdlFile = path.join(clone, 'subgraphs/sickness-insurance/schema/sickness-insurance.graphql');
       const committed = fs.readFileSync(sdlFile, 'utf8');
 
       fs.writeFileSync(sdlFile, withoutOngoing(committed));
@@ -153,7 +153,7 @@ describe('npm run check', () => {
       git('checkout', '--quiet', '-B', 'main');
       git('branch', 'feature');
       // Main moves on: a field added and composed into the committed supergraph.
-      const sdlFile = path.join(clone, 'schema/sickness-insurance.graphql');
+      const sdlFile = path.join(clone, 'subgraphs/sickness-insurance/schema/sickness-insurance.graphql');
       fs.writeFileSync(sdlFile, fs.readFileSync(sdlFile, 'utf8').replace(ONGOING, `${ONGOING}  "When the person's latest case was decided."\n  latestDecisionDate: String\n`));
       execFileSync(process.execPath, ['--import', 'tsx', 'schema/compose.ts'], { cwd: clone, encoding: 'utf8' });
       git('commit', '--quiet', '-am', 'main adds a field');

@@ -5,11 +5,13 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_FILE, generateResolverTypes, workspacesWithCodegen } from '@finsam/kit/codegen';
+import { subgraphSdlFile } from '@finsam/kit/composition';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 
 const root = path.join(import.meta.dirname, '..');
 const careDir = path.join(root, 'subgraphs/care');
-const careSchema = fs.readFileSync(path.join(root, 'schema/care.graphql'), 'utf8');
+/** The SDL the care package exports, resolved through the package. */
+const careSchema = fs.readFileSync(subgraphSdlFile('care'), 'utf8');
 const careGenerated = path.join(careDir, GENERATED_FILE);
 /** The kit's bin, as a package's scripts and the repository's `npm run codegen` run it (npm puts node_modules/.bin, tsx's too, on PATH). */
 const bin = path.join(root, 'node_modules/.bin');
@@ -18,7 +20,7 @@ const codegenBin = (args: string[], cwd = root) => spawnSync(path.join(bin, 'fin
 
 /**
  * What `npm test` does after a schema edit, without touching the working tree: the generator
- * run on the edited schema/care.graphql, then the type check of the care subgraph with the
+ * run on the edited subgraphs/care/schema/care.graphql, then the type check of the care subgraph with the
  * generated file it would write. Returns tsc's messages about the care subgraph, as tsc prints them.
  */
 function typeCheckCare(): (generated: string) => string[] {
@@ -53,7 +55,7 @@ describe('typed resolvers (finsam-codegen, @finsam/kit/codegen)', () => {
     expect(check(await generateResolverTypes(careDir, careSchema))).toEqual([]);
   });
 
-  it('fails the type check naming the resolver when a field it resolves is renamed in schema/care.graphql', async () => {
+  it('fails the type check naming the resolver when a field it resolves is renamed in subgraphs/care/schema/care.graphql', async () => {
     const renamed = careSchema.replace(/^ {2}issuedOn: String!$/m, '  signedOn: String!');
     expect(renamed).not.toBe(careSchema);
     const errors = check(await generateResolverTypes(careDir, renamed));

@@ -2,7 +2,7 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/clien
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { Kind, type ASTNode } from 'graphql';
 // The registered operations (npm run operations): the gateway serves coordinators these alone.
-import registered from '../../schema/operations/manifest.json';
+import registered from '@finsam/schema/operations/manifest.json';
 
 const BY_NAME = new Map(registered.operations.map((o) => [o.name, o]));
 

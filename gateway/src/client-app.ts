@@ -2,16 +2,17 @@ import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLIENT_DIST } from '@finsam/client/dist';
 import { readBody, sendError, sendJson } from '@finsam/kit/http';
 import { mintDevToken } from './dev-issuer.ts';
 
 /**
- * The coordinator web client (client/), served at `/` from its build in client/dist
+ * The coordinator web client (client/), served at `/` from its build, `@finsam/client/dist` (client/dist)
  * (`npm run build:client`, run by `npm start`). Everything the page loads comes from this
  * origin, and the Content-Security-Policy lets the browser load and connect to nothing else
  * (the OIDC issuer's origin aside, for its discovery document and token endpoint).
  */
-export const CLIENT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../client/dist');
+export { CLIENT_DIST };
 
 type Route = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 

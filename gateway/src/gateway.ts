@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +28,8 @@ import { requestAuditPlugin } from './request-audit.ts';
 import { requiresOf, selectedErrorsPlugin } from './selected-errors.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
-export const SUPERGRAPH_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/supergraph.graphql');
+/** The composed supergraph, as the @finsam/schema package exports it. */
+export const SUPERGRAPH_FILE = createRequire(import.meta.url).resolve('@finsam/schema/supergraph.graphql');
 
 /** `<NAME>_TIMEOUT_MS`, else `SUBGRAPH_TIMEOUT_MS`, else 2 s. */
 export function subgraphTimeoutMs(name: SubgraphName, env: NodeJS.ProcessEnv): number {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } from 'graphql';
@@ -22,7 +23,8 @@ import { LIMITS } from './limits.ts';
  * with the registered text. Anything else is refused here, before Apollo Server parses, plans or
  * calls a subgraph.
  */
-export const MANIFEST_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schema/operations/manifest.json');
+/** The coordinator client's registered operations, as the @finsam/schema package exports them. */
+export const MANIFEST_FILE = createRequire(import.meta.url).resolve('@finsam/schema/operations/manifest.json');
 
 export interface RegisteredOperation {
   /** SHA-256 (hex) of `body`: what Apollo's PersistedQueryLink sends as `sha256Hash`. */

@@ -3,9 +3,9 @@
  * gateway as separate processes, like in production. Ctrl-C stops them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl } from '@finsam/kit/config';
+import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl, workspaceRoot } from '@finsam/kit/config';
 import { readManifest, requestByHash } from './registered-operations.ts';
 import { restartCommand } from './restart-command.ts';
 
@@ -15,13 +15,16 @@ if (process.env.DATABASE_URL) {
   process.exit(2);
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository npm start runs in, where a part is started again by hand (restartCommand). */
+const root = workspaceRoot();
+/** Each part's entry, resolved through its package (`@finsam/care/main`); the gateway's is beside this file. */
+const resolveEntry = createRequire(import.meta.url).resolve;
 const gatewayPort = intFromEnv('PORT', 4000);
 const children: ChildProcess[] = [];
 let stopping = false;
 
 function start(name: string, entry: string, port: number): void {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: process.cwd(),
     env: { ...process.env, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -56,8 +59,8 @@ async function waitForGateway(url: string, timeoutMs: number): Promise<boolean> 
 }
 
 // Each subgraph listens on the port of the URL the gateway will call it on (<NAME>_URL).
-for (const name of SUBGRAPH_NAMES) start(name, `subgraphs/${name}/src/main.ts`, Number(new URL(subgraphUrl(name)).port));
-start('gateway', 'gateway/src/main.ts', gatewayPort);
+for (const name of SUBGRAPH_NAMES) start(name, resolveEntry(`@finsam/${name}/main`), Number(new URL(subgraphUrl(name)).port));
+start('gateway', fileURLToPath(new URL('./main.ts', import.meta.url)), gatewayPort);
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 

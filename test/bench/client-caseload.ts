@@ -6,7 +6,7 @@
  * and one person opened until their four sectors show. Prints each step's median and worst.
  */
 import { chromium } from 'playwright-core';
-import { buildClient } from '../../client/build.ts';
+import { buildClient } from '@finsam/client/build';
 import { intFromEnv } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
 import { generatePopulation } from '@finsam/kit/population/generate';

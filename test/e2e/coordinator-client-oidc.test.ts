@@ -4,7 +4,7 @@ import http from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../client/build.ts';
+import { bundle } from '@finsam/client/build';
 import { startGraph, type TestGraph } from '../support/graph.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

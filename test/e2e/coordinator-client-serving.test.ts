@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../client/build.ts';
+import { bundle } from '@finsam/client/build';
 import { buildGateway } from '@finsam/gateway';
 import { clientAppRoutes } from '@finsam/gateway/client-app';
 import { SUBGRAPH_NAMES, envPrefix } from '@finsam/kit/config';

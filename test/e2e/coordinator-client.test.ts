@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../client/build.ts';
+import { bundle } from '@finsam/client/build';
 import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/kit/population/fixtures';
 import { writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../support/graph.ts';

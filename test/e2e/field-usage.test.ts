@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedOutput } from '@finsam/kit/command-output';
-import { main as usageCommand } from '../../schema/usage.ts';
+import { main as usageCommand } from '@finsam/schema/usage';
 import { RESERVED_CLIENT_NAMES } from '@finsam/gateway/field-usage';
 import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
 import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';

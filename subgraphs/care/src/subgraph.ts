@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type CareContext } from './context.ts';
@@ -9,6 +10,8 @@ import { seedCare } from './seed.ts';
 /** The region's subgraph: medical certificates, care contacts, rehabilitation coordinators. */
 export const care: SubgraphDefinition<CareDb, CareContext> = {
   name: AGENCY_TABLE.CARE.subgraph,
+  /** Its SDL, in this package (exported as @finsam/care/schema.graphql for those who compose). */
+  schemaFile: fileURLToPath(new URL('../schema/care.graphql', import.meta.url)),
   agency: 'CARE',
   resolvers,
   migrations,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { AGENCY_TABLE, type Agency } from '@finsam/kit/agencies';
 import { dataDir, envPrefix } from '@finsam/kit/config';
 import { sendJson } from '@finsam/kit/http';
@@ -18,6 +19,8 @@ import { seedCoordination } from './seed.ts';
  */
 export const coordination = {
   name: 'coordination',
+  /** Its SDL, in this package (exported as @finsam/coordination/schema.graphql for those who compose). */
+  schemaFile: fileURLToPath(new URL('../schema/coordination.graphql', import.meta.url)),
   agency: 'COORDINATION',
   resolvers,
   migrations,

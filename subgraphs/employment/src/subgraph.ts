@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type EmploymentContext } from './context.ts';
@@ -9,6 +10,8 @@ import { seedEmployment } from './seed.ts';
 /** Arbetsförmedlingen's subgraph: registrations, programmes, activity reports. */
 export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
   name: AGENCY_TABLE.EMPLOYMENT.subgraph,
+  /** Its SDL, in this package (exported as @finsam/employment/schema.graphql for those who compose). */
+  schemaFile: fileURLToPath(new URL('../schema/employment.graphql', import.meta.url)),
   agency: 'EMPLOYMENT',
   resolvers,
   migrations,

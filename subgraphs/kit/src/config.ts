@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AGENCY_ROWS, type AgencyRow } from './agencies.ts';
@@ -31,12 +32,26 @@ export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process
  * The repository's own `.data`, wherever a command is started from: `npm start`, a subgraph
  * restarted by hand in another terminal and `npm run token` then share one folder without
  * anyone setting DATA_DIR (a second folder meant a second seed and a second dev issuer key, and
- * the gateway's calls answered with 401).
+ * the gateway's calls answered with 401). The one path in the packages' sources that leaves its
+ * package (test/workspaces.test.ts lists it as the exception): found from where a command runs
+ * (workspaceRoot) it would be another folder for a subgraph started by hand outside the repository.
  */
-/** The repository's schema folder: the SDL of every served subgraph, which `npm run compose` composes. */
-export const GRAPH_SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../schema');
-
 export const DEFAULT_DATA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../.data');
+
+/**
+ * The npm workspace root a command runs in: the nearest folder, from where it started up, whose
+ * package.json names workspaces (npm runs root scripts there, and `npm -w` too); else `from`.
+ * Computed from where the command runs, not from the kit's place, so that a clone sharing another
+ * checkout's node_modules composes and checks its own files.
+ */
+export function workspaceRoot(from: string = process.cwd()): string {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces) return dir;
+    } catch { /* no package.json here */ }
+    if (path.dirname(dir) === dir) return path.resolve(from);
+  }
+}
 
 /** DATA_DIR made absolute (a relative one is the caller's, from their directory), else DEFAULT_DATA_DIR. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -8,7 +8,8 @@ import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb, type AuditLogOwner } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import type { Caller } from './caller.ts';
-import { GRAPH_SCHEMA_DIR, dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
+import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
+import { subgraphSdlFile } from './composition.ts';
 import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
 import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
@@ -64,7 +65,7 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   warmUp?: (db: Kysely<DB>) => Promise<void>;
   /** Extra HTTP routes (coordination's published key set). */
   routes?: Parameters<typeof createGraphQLHttpHandler>[0]['routes'];
-  /** Its SDL file; by default `schema/<name>.graphql` at the top of the repository, where `npm run compose` reads the served ones. */
+  /** Its SDL file, in its own package (`fileURLToPath(new URL('../schema/<name>.graphql', import.meta.url))`); by default the one its package `@finsam/<name>` exports as `./schema.graphql`. */
   schemaFile?: string;
   /** Port when PORT is not set; a served subgraph's comes from its place in SUBGRAPH_NAMES. */
   defaultPort?: number;
@@ -141,7 +142,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const recordKeys = await loadRecordKeys(db);
   await definition.warmUp?.(db);
 
-  const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? path.join(GRAPH_SCHEMA_DIR, `${definition.name}.graphql`), 'utf8'));
+  const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? subgraphSdlFile(definition.name), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
   const apollo = createApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }]),

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type SicknessInsuranceContext } from './context.ts';
@@ -9,6 +10,8 @@ import { seedSicknessInsurance } from './seed.ts';
 /** Försäkringskassan's subgraph: sjukpenning, aktivitetsersättning, sjukersättning, rehabiliteringspenning. */
 export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, SicknessInsuranceContext> = {
   name: AGENCY_TABLE.SICKNESS_INSURANCE.subgraph,
+  /** Its SDL, in this package (exported as @finsam/sickness-insurance/schema.graphql for those who compose). */
+  schemaFile: fileURLToPath(new URL('../schema/sickness-insurance.graphql', import.meta.url)),
   agency: 'SICKNESS_INSURANCE',
   resolvers,
   migrations,

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type SocialServicesContext } from './context.ts';
@@ -9,6 +10,8 @@ import { seedSocialServices } from './seed.ts';
 /** The municipality's subgraph: ekonomiskt bistånd month by month and other social-services measures. */
 export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServicesContext> = {
   name: AGENCY_TABLE.SOCIAL_SERVICES.subgraph,
+  /** Its SDL, in this package (exported as @finsam/social-services/schema.graphql for those who compose). */
+  schemaFile: fileURLToPath(new URL('../schema/social-services.graphql', import.meta.url)),
   agency: 'SOCIAL_SERVICES',
   resolvers,
   migrations,

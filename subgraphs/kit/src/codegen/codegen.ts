@@ -27,7 +27,7 @@ export const STAMP_FILE = 'src/generated/resolvers-types.stamp.json';
  * `<file>#<Type>`, or `<@scope/name/entry>#<Type>` for a type another package exports.
  */
 export interface CodegenSettings {
-  /** The package's SDL (`../../schema/care.graphql` for a served subgraph, `schema/<name>.graphql` for a new one). */
+  /** The package's SDL, in the package: `schema/<name>.graphql` (`schema/care.graphql` for care). */
   schema: string;
   /** The resolvers' context type: `src/context.ts#CareContext`. */
   context: string;

@@ -46,7 +46,7 @@ export interface ConsentProfile {
   formReference: string;
 }
 
-/** The follow-up register's codes (schema/coordination.graphql `Occupation`, `EducationLevel`, `EndReason`, `IncomeSource`). */
+/** The follow-up register's codes (subgraphs/coordination/schema/coordination.graphql `Occupation`, `EducationLevel`, `EndReason`, `IncomeSource`). */
 export type Occupation = 'FORVARVSARBETE' | 'STUDIER' | 'AKTIVT_ARBETSSOKANDE' | 'OVRIGT';
 export type EducationLevel = 'FORGYMNASIAL' | 'GYMNASIAL' | 'EFTERGYMNASIAL' | 'OKAND';
 export type EndReason = 'PLANNED_END' | 'MOVED_ON_EARLY' | 'ILL_HEALTH' | 'NO_CONTACT' | 'REGISTERED_IN_ERROR';
@@ -116,7 +116,7 @@ export interface ActivityReportProfile {
   submittedOn: IsoDate | null;
 }
 
-/** The social services' household types (schema/social-services.graphql `HouseholdType`). */
+/** The social services' household types (subgraphs/social-services/schema/social-services.graphql `HouseholdType`). */
 export type HouseholdType = 'ONLY_CHILDREN' | 'SINGLE_MAN_NO_CHILDREN' | 'SINGLE_MAN_WITH_CHILDREN' | 'SINGLE_WOMAN_NO_CHILDREN'
   | 'SINGLE_WOMAN_WITH_CHILDREN' | 'COUPLE_NO_CHILDREN' | 'COUPLE_WITH_CHILDREN' | 'UNKNOWN';
 

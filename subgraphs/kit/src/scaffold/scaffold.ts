@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, Kind } from 'graphql';
 import { AGENCIES, AGENCY_TABLE, isAgency } from '../agencies.ts';
-import { SUBGRAPH_NAMES } from '../config.ts';
+import { subgraphSdl } from '../composition.ts';
+import { SUBGRAPH_NAMES, workspaceRoot } from '../config.ts';
 import { failure, success, type Result } from '../errors.ts';
 
 /**
@@ -13,8 +14,8 @@ import { failure, success, type Result } from '../errors.ts';
  * coordination signs for the four agencies only (README.md of a generated package says why).
  */
 const TEMPLATES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'templates');
-/** The repository: the kit is subgraphs/kit. */
-export const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The repository `npm run new-subgraph` runs in: the workspace root from where it started, not a path from the kit's place. */
+export const REPOSITORY = workspaceRoot();
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Folder names that are not a sector: the kit, the gateway, and the old name of the kit. */
@@ -46,11 +47,11 @@ export function scaffoldedFields(name: string): { field: string; recordsField: s
 }
 
 /** Every type name and every Person field the served subgraphs declare: a new one must not take one. */
-function namesInGraph(schemaDir: string): { types: Set<string>; personFields: Set<string> } {
+function namesInGraph(repository: string): { types: Set<string>; personFields: Set<string> } {
   const types = new Set<string>();
   const personFields = new Set<string>();
   for (const name of SUBGRAPH_NAMES) {
-    for (const definition of parse(fs.readFileSync(path.join(schemaDir, `${name}.graphql`), 'utf8')).definitions) {
+    for (const definition of parse(subgraphSdl(name, repository)).definitions) {
       if (!('name' in definition) || !definition.name) continue;
       types.add(definition.name.value);
       if (definition.name.value === 'Person' && (definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION)) {
@@ -91,7 +92,7 @@ export function planSubgraph(request: ScaffoldRequest): Result<ScaffoldPlan> {
   }
   const { field, recordsField } = scaffoldedFields(name);
   const Type = pascal(name);
-  const taken = namesInGraph(path.join(repository, 'schema'));
+  const taken = namesInGraph(repository);
   const clash = [...[Type, `${Type}Entry`].filter((t) => taken.types.has(t)).map((t) => `type ${t}`), ...(taken.personFields.has(field) ? [`Person.${field}`] : [])];
   if (clash.length > 0) {
     return failure('BAD_USER_INPUT', `name "${name}" would declare ${clash.join(' and ')}, which the graph already has: choose another name`, { argument: 'name' });
