@@ -76,7 +76,7 @@ describe('generated files are made when their sources change', () => {
   }, 300_000);
 
   it('counts among the client build\'s inputs every kit module the client imports, so a changed Swedish text or agency row rebuilds it', async () => {
-    const { clientInputs } = await import('../client/build.ts');
+    const { clientInputs } = await import('@finsam/client/build');
     const names = new Set(clientInputs().map((input) => input.name));
     const imported = new Set<string>();
     for (const input of clientInputs().filter((i) => i.name.startsWith('client/src/'))) {
