@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CLIENT_DIST } from '@finsam/client/dist';
 import { readBody, sendError, sendJson } from '@finsam/kit/http';
 import { mintDevToken } from './dev-issuer.ts';

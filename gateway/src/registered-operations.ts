@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } from 'graphql';
 import { Counter } from 'prom-client';
 import type { AuditLog } from '@finsam/kit/audit';

@@ -17,7 +17,6 @@ const root = path.join(import.meta.dirname, '../..');
 const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
 const ENTITIES = '{ _entities(representations: [{ __typename: "Person", personnummer: "198503123823" }]) { ... on Person { personnummer } } }';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const SECTORS = ['sicknessInsurance', 'employment', 'socialServices', 'care'] as const;
 
 describe('trust: tokens, consent, caseload, protected identity, audit', () => {
   let graph: TestGraph;

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
