@@ -9,28 +9,28 @@ import { defineConfig } from 'vitest/config';
  */
 export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   // Every sector's data access and the consent writes, as PersonOverview and the mutations use them.
-  'test/e2e/coordinator-contract.test.ts',
+  'test/e2e/coordinator/coordinator-contract.test.ts',
   // Analysts' SQL: follow-up, cohorts, statistics and their figures.
-  'test/e2e/analyst-operations.test.ts',
-  'test/e2e/follow-up.test.ts',
-  'test/e2e/cohort.test.ts',
-  'test/e2e/disclosure-utility.test.ts',
+  'test/e2e/analyst/analyst-operations.test.ts',
+  'test/e2e/analyst/follow-up.test.ts',
+  'test/e2e/analyst/cohort.test.ts',
+  'test/e2e/analyst/disclosure-utility.test.ts',
   // The audit stores: append-only guards, chains and their anchors, trails read across stores.
-  'test/e2e/audit-anchoring.test.ts',
-  'test/e2e/hygiene.test.ts',
-  'test/e2e/resilience.test.ts',
-  'test/e2e/batching.test.ts',
-  'test/e2e/data-dir-permissions.test.ts',
+  'test/e2e/audit/audit-anchoring.test.ts',
+  'test/e2e/audit/hygiene.test.ts',
+  'test/e2e/operations/resilience.test.ts',
+  'test/e2e/coordinator/batching.test.ts',
+  'test/e2e/operations/data-dir-permissions.test.ts',
   // Migrations on a store seeded before: the kit's and a package's own, apart.
-  'test/e2e/store-migrations.test.ts',
+  'test/e2e/operations/store-migrations.test.ts',
   // Release bases signed over consents read from coordination's store.
-  'test/e2e/release-basis.test.ts',
+  'test/e2e/trust/release-basis.test.ts',
   // The wire: TLS, key sets fetched over HTTPS, request ids and readiness across processes.
-  'test/e2e/tls.test.ts',
-  'test/e2e/trust.test.ts',
-  'test/e2e/edges.test.ts',
+  'test/e2e/trust/tls.test.ts',
+  'test/e2e/trust/trust.test.ts',
+  'test/e2e/coordinator/edges.test.ts',
   // A new subgraph with its own store, checked by the conformance kit over HTTPS.
-  'test/e2e/scaffold-conformance.test.ts',
+  'test/e2e/agency-kit/scaffold-conformance.test.ts',
 ];
 
 export default defineConfig({

@@ -18,16 +18,16 @@ const RUN_BY: Record<string, { file: string; holds?: string; why?: string }> = {
   'npm run check': { file: 'test/schema-check.test.ts' },
   'npm run compose': { file: 'test/schema-check.test.ts' },
   'npm run codegen': { file: 'package.json', holds: 'npm run -s codegen && tsc --noEmit' },
-  'npm run usage': { file: 'test/e2e/field-usage.test.ts' },
-  'npm run conformance': { file: 'test/e2e/conformance.test.ts' },
+  'npm run usage': { file: 'test/e2e/coordinator/field-usage.test.ts' },
+  'npm run conformance': { file: 'test/e2e/agency-kit/conformance.test.ts' },
   'npm run new-subgraph': { file: 'test/new-subgraph.test.ts' },
   'npm -w subgraphs/care test': { file: 'test/workspaces.test.ts', holds: "['-w', 'subgraphs/care', 'test']" },
   'npm -w subgraphs/care start': { file: 'test/workspaces.test.ts', holds: "['-w', 'subgraphs/care', 'start']" },
   // The written package's own test script, run in its folder as npm -w would.
   'npm -w subgraphs/rehabilitation test': { file: 'test/new-subgraph.test.ts', holds: "bin('vitest'), ['run', '--root', dir]" },
   // The written package's start script (tsx src/main.ts), run in its folder.
-  'npm -w subgraphs/rehabilitation start': { file: 'test/e2e/scaffold-conformance.test.ts', holds: "['--import', 'tsx', 'src/main.ts']" },
-  'npm start': { file: 'test/e2e/start.test.ts', holds: scriptEntry('start') },
+  'npm -w subgraphs/rehabilitation start': { file: 'test/e2e/agency-kit/scaffold-conformance.test.ts', holds: "['--import', 'tsx', 'src/main.ts']" },
+  'npm start': { file: 'test/e2e/operations/start.test.ts', holds: scriptEntry('start') },
   'npm test': { file: '.ci/run', holds: 'npm test' },
   // Linking a new workspace is npm's own install; CI installs from the lockfile the same way.
   'npm install': { file: '.ci/run', holds: 'npm ci' },

@@ -10,7 +10,7 @@ import type { GatewayContext } from './context.ts';
  * Limits on what one operation may ask, so that an ad hoc query cannot starve the agencies'
  * systems. The cost is GraphQL Armor's (2 per object, 1 per scalar, ×1.5 per level of depth).
  * Measured on the documented operations: Caseload 29, PersonOverview 42, the widest caseload
- * page a coordinator client can ask (every sector field, test/e2e/batching) 858, and the analyst
+ * page a coordinator client can ask (every sector field, test/e2e/coordinator/batching) 858, and the analyst
  * operations 77 (FollowUpByIntervention) to 274 (CohortAcrossSectors).
  *
  * Analysts write ad hoc queries, so their limit is tight: 700 admits each analyst operation with

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { ageBand } from '@finsam/coordination/follow-up';
 
 /**
- * What the attacker tests (test/e2e/disclosure-attack*.test.ts) share: the analyst's knowledge of
+ * What the attacker tests (test/e2e/attacks/disclosure-attack*.test.ts) share: the analyst's knowledge of
  * its targets, read from the coordination store as the worst case, and the filters it asks with.
  */
 

@@ -17,7 +17,7 @@ interface Attempt {
 const OTHER_USER = 'conformance-other-user';
 
 /**
- * The attacks of test/e2e/release-basis.test.ts and attack-release-basis.test.ts, made by the
+ * The attacks of test/e2e/trust/release-basis.test.ts and attack-release-basis.test.ts, made by the
  * kit with the test deployment's keys: each is a call an attacker holding a valid gateway token
  * could make, and each must release nothing and say why.
  */

@@ -1,0 +1,376 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, exportJWK, SignJWT, type JWTHeaderParameters } from 'jose';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '@finsam/kit/caller';
+import type { SubgraphName } from '@finsam/kit/config';
+import { startGraph, type TestGraph } from '../../support/graph.ts';
+import { auditRowsOfRequest, callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../../support/subgraph-caller.ts';
+
+/**
+ * Red-team attacks on the release basis (docs/release-basis.md). Each test asserts the SAFE
+ * behaviour: a failing test is a finding. The attacker holds a gateway token for ONE subgraph
+ * (any user, any role) and calls that subgraph directly with any headers and body.
+ */
+
+type Answer = SubgraphAnswer;
+type Caller = SubgraphCaller;
+
+const sha = (...parts: (string | Buffer)[]) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest(); };
+const leafHash = (entry: string) => sha('\x00', entry);
+const nodeHash = (l: Buffer, r: Buffer) => sha('\x01', l, r);
+const b64 = (b: Buffer) => b.toString('base64url');
+const CARE_PERSON = 'personnummer care { certificates { issuedOn } }';
+const entities = (selection: string) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`;
+
+describe('red team: release basis', () => {
+  let graph: TestGraph;
+  let inCaseload: { personnummer: string; covers: Set<string> }[] = [];
+  let outside: { personnummer: string; covers: Set<string> }[] = [];
+
+  const call = (name: SubgraphName, caller: Caller, query: string, variables: Record<string, unknown> = {}, rawBody?: string): Promise<Answer> =>
+    callSubgraph(graph, name, caller, query, variables, rawBody);
+  const rows = async (name: SubgraphName, requestId: string) =>
+    auditRowsOfRequest(graph, name, requestId);
+  const noStack = (a: Answer) => {
+    expect(a.status, JSON.stringify(a).slice(0, 400)).toBeLessThan(500);
+    expect(JSON.stringify(a)).not.toMatch(/stacktrace|    at .*\.ts:\d+/);
+  };
+
+  /** Genuine bases for several persons in ONE coordination call (one Merkle tree), bound to rid. */
+  const basesFor = async (persons: string[], field: string, caller: Caller): Promise<string[]> => {
+    const a = await call('coordination', caller, entities(`personnummer ${field}ReleaseBasis`), { r: persons.map((personnummer) => ({ __typename: 'Person', personnummer })) });
+    expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+    return a.data._entities.map((e: any) => e[`${field}ReleaseBasis`]);
+  };
+
+  /** Calls care for one person with a wire basis; returns whether released, the reason, and whether a REFUSED row was added. */
+  const tryCare = async (requestId: string, personnummer: unknown, wire: unknown, caller: Partial<Caller> = {}) => {
+    const before = (await rows('care', requestId)).filter((r) => r.decision === 'REFUSED').length;
+    const a = await call('care', { requestId, ...caller }, entities(CARE_PERSON), { r: [{ __typename: 'Person', personnummer, careReleaseBasis: wire }] });
+    const after = (await rows('care', requestId)).filter((r) => r.decision === 'REFUSED');
+    noStack(a);
+    return { released: a.data?._entities?.[0]?.care != null, reason: a.errors?.[0]?.extensions?.reason, logged: after.length > before, last: after.at(-1), answer: a };
+  };
+
+  beforeAll(async () => {
+    graph = await startGraph({ persons: 1000 });
+    inCaseload = await caseloadWithConsents(graph, 'coordinator-1');
+    outside = await caseloadWithConsents(graph, 'coordinator-2');
+  }, 120_000);
+  afterAll(() => graph?.close());
+
+  describe('Merkle tree / entry tricks at an agency (same request, same tree)', () => {
+    let rid: string;
+    let A: string; let B: string; let C: string;
+    let wires: string[];
+    let parsed: { basis: string; entry: string; proof: string[] }[];
+
+    beforeAll(async () => {
+      const covering = inCaseload.filter((p) => p.covers.has('CARE'));
+      expect(covering.length).toBeGreaterThanOrEqual(3);
+      [A, B, C] = covering.slice(0, 3).map((p) => p.personnummer) as [string, string, string];
+      rid = `merkle-${randomUUID()}`;
+      wires = await basesFor([A, B, C], 'care', { requestId: rid });
+      parsed = wires.map((w) => JSON.parse(w));
+      // One tree: the three share one signature; C is the promoted odd leaf.
+      expect(new Set(parsed.map((p) => p.basis)).size).toBe(1);
+      expect(parsed[2]!.proof.length).toBe(1);
+    });
+
+    it('control: the genuine basis releases', async () => {
+      expect((await tryCare(rid, A, wires[0])).released).toBe(true);
+    });
+
+    it('a genuine entry carries only this agency\'s consents', () => {
+      for (const p of parsed) expect(JSON.parse(p.entry).consents.every((c: any) => c.agency === 'CARE')).toBe(true);
+    });
+
+    const attacks: [string, () => { personnummer: string; wire: string }][] = [
+      ['A basis for B', () => ({ personnummer: B, wire: wires[0]! })],
+      ['B entry with A proof', () => ({ personnummer: B, wire: JSON.stringify({ ...parsed[0], entry: parsed[1]!.entry }) })],
+      ['odd leaf C with empty proof', () => ({ personnummer: C, wire: JSON.stringify({ ...parsed[2], proof: [] }) })],
+      ['odd leaf C with A\'s proof', () => ({ personnummer: C, wire: JSON.stringify({ ...parsed[2], proof: parsed[0]!.proof }) })],
+      ['C entry duplicated as its own sibling', () => ({ personnummer: C, wire: JSON.stringify({ ...parsed[2], proof: [`R${b64(leafHash(parsed[2]!.entry))}`, ...parsed[2]!.proof] }) })],
+      ['inner node (leafA||leafB) as entry', () => ({ personnummer: B, wire: JSON.stringify({ basis: parsed[0]!.basis, entry: Buffer.concat([leafHash(parsed[0]!.entry), leafHash(parsed[1]!.entry)]).toString('latin1'), proof: parsed[0]!.proof.slice(1) }) })],
+      ['two siblings concatenated in one step', () => ({ personnummer: A, wire: JSON.stringify({ ...parsed[0], proof: [`R${b64(Buffer.concat(parsed[0]!.proof.map((s) => Buffer.from(s.slice(1), 'base64url'))))}`] }) })],
+      ['B proof with L steps relabelled R', () => ({ personnummer: B, wire: JSON.stringify({ ...parsed[1], proof: parsed[1]!.proof.map((s) => `R${s.slice(1)}`) }) })],
+      ['LOW (malleability, no leak): proof step prefix other than L/R is rejected', () => ({ personnummer: A, wire: JSON.stringify({ ...parsed[0], proof: parsed[0]!.proof.map((s) => `X${s.slice(1)}`) }) })],
+      ['duplicate personnummer key in entry', () => ({ personnummer: B, wire: JSON.stringify({ ...parsed[0], entry: parsed[0]!.entry.replace(/}$/, `,"personnummer":"${B}"}`) }) })],
+      ['extra consents for other agencies in entry', () => ({ personnummer: A, wire: JSON.stringify({ ...parsed[0], entry: parsed[0]!.entry.replace('"consents":[', '"consents":[{"agency":"CARE","validFrom":"2000-01-01","validTo":"2099-12-31","revokedAt":null},') }) })],
+      ['protectedIdentity flipped', () => ({ personnummer: A, wire: JSON.stringify({ ...parsed[0], entry: parsed[0]!.entry.replace(/"protectedIdentity":(true|false)/, (_m, v) => `"protectedIdentity":${v === 'true' ? 'false' : 'true'}`) }) })],
+      ['entry with trailing whitespace', () => ({ personnummer: A, wire: JSON.stringify({ ...parsed[0], entry: `${parsed[0]!.entry} ` }) })],
+      ['proof with an extra step', () => ({ personnummer: A, wire: JSON.stringify({ ...parsed[0], proof: [...parsed[0]!.proof, `R${b64(sha('x'))}`] }) })],
+    ];
+    for (const [name, make] of attacks) {
+      it(`refuses and logs: ${name}`, async () => {
+        const { personnummer, wire } = make();
+        const got = await tryCare(rid, personnummer, wire);
+        expect(got.released, name).toBe(false);
+        expect(got.logged, name).toBe(true);
+        expect(got.last?.personnummer).toBe(personnummer);
+      });
+    }
+
+    it('refuses the basis replayed, same rid, at another agency (employment), and logs it', async () => {
+      const before = (await rows('employment', rid)).length;
+      const a = await call('employment', { requestId: rid }, entities('employment { registrations { registeredOn } }'), { r: [{ __typename: 'Person', personnummer: A, employmentReleaseBasis: wires[0] }] });
+      noStack(a);
+      expect(a.data?._entities?.[0]?.employment ?? null).toBeNull();
+      expect(a.errors?.[0]?.extensions?.reason).toBe('BASIS_OTHER_AGENCY');
+      expect((await rows('employment', rid)).length).toBeGreaterThan(before);
+    });
+
+    it('refuses the basis under the same rid but another user / a non-coordinator role', async () => {
+      expect((await tryCare(rid, A, wires[0], { actorId: 'coordinator-2' })).released).toBe(false);
+      const analyst = await tryCare(rid, A, wires[0], { role: 'analyst', actorId: 'coordinator-1' });
+      expect(analyst.released).toBe(false);
+      expect(analyst.reason).toBe('ROLE_NOT_ALLOWED');
+      expect(analyst.logged).toBe(true);
+    });
+
+    describe('JWT header tricks (claims copied from the genuine basis)', () => {
+      const claims = () => decodeJwt(parsed[0]!.basis);
+      const header = () => decodeProtectedHeader(parsed[0]!.basis);
+      const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const tricks: [string, () => Promise<string>][] = [
+        ['alg none', async () => `${enc({ ...header(), alg: 'none' })}.${enc(claims())}.`],
+        ['alg HS256 keyed with the public key x', async () => {
+          const { readFileSync } = await import('node:fs');
+          const jwks = JSON.parse(readFileSync(`${graph.dataDir}/coordination-jwks.json`, 'utf8'));
+          const secret = Buffer.from(jwks.keys[0].x, 'base64url');
+          return new SignJWT(claims()).setProtectedHeader({ ...header(), alg: 'HS256' }).sign(secret);
+        }],
+        ['embedded jwk of an attacker key, same kid', async () => {
+          const { privateKey, publicKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+          return new SignJWT(claims()).setProtectedHeader({ ...header(), jwk: await exportJWK(publicKey) } as any).sign(privateKey);
+        }],
+        ['attacker key, unknown kid', async () => {
+          const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
+          return new SignJWT(claims()).setProtectedHeader({ ...header(), kid: `coordination-${Date.now().toString(36)}` } as JWTHeaderParameters).sign(privateKey);
+        }],
+        ['genuine signature, header typ changed', async () => {
+          const [, p, s] = parsed[0]!.basis.split('.');
+          return `${enc({ ...header(), typ: 'JWT' })}.${p}.${s}`;
+        }],
+        ['genuine signature, payload altered (rid kept, sub changed)', async () => {
+          const [h, , s] = parsed[0]!.basis.split('.');
+          return `${h}.${enc({ ...claims(), sub: 'coordinator-2' })}.${s}`;
+        }],
+        ['crit header', async () => {
+          const [, p, s] = parsed[0]!.basis.split('.');
+          return `${enc({ ...header(), crit: ['b64'], b64: false })}.${p}.${s}`;
+        }],
+      ];
+      for (const [name, make] of tricks) {
+        it(`refuses and logs: ${name}`, async () => {
+          const basis = await make();
+          const got = await tryCare(rid, A, JSON.stringify({ ...parsed[0], basis }));
+          expect(got.released, name).toBe(false);
+          expect(got.logged, name).toBe(true);
+        });
+      }
+    });
+
+    describe('garbage inputs: no crash, no 500/stack, refusal logged', () => {
+      const inputs: [string, () => unknown][] = [
+        ['wire is JSON null', () => 'null'],
+        ['wire is a number', () => 12345],
+        ['wire is an object (not a string)', () => ({ basis: parsed[0]!.basis, entry: parsed[0]!.entry, proof: parsed[0]!.proof })],
+        ['proof is a string', () => JSON.stringify({ ...parsed[0], proof: 'R' })],
+        ['proof has a null step', () => JSON.stringify({ ...parsed[0], proof: [null] })],
+        ['proof of 200k steps', () => JSON.stringify({ ...parsed[0], proof: Array.from({ length: 200_000 }, () => `R${b64(sha('x'))}`) })],
+        ['basis of 2 MB', () => JSON.stringify({ ...parsed[0], basis: 'a'.repeat(2_000_000) })],
+        ['deeply nested JSON wire', () => `${'['.repeat(200_000)}${']'.repeat(200_000)}`],
+        ['basis/entry/proof only under an own __proto__ key', () => `{"__proto__":${JSON.stringify(parsed[0])}}`],
+        ['basis that is a cohort-shaped string', () => `${parsed[0]!.basis}\n{"agency":"CARE","memberCount":1,"members":""}`],
+      ];
+      for (const [name, make] of inputs) {
+        it(name, async () => {
+          const t0 = Date.now();
+          const got = await tryCare(rid, A, make());
+          expect(got.released, name).toBe(false);
+          expect(got.logged, name).toBe(true);
+          expect(Date.now() - t0).toBeLessThan(10_000);
+        }, 30_000);
+      }
+
+      it('personnummer not a string / missing / huge in the representation', async () => {
+        for (const personnummer of [12345, null, 'x'.repeat(100_000), { $ne: 1 }]) {
+          const requestId = `pn-${randomUUID()}`;
+          const a = await call('care', { requestId }, entities(CARE_PERSON), { r: [{ __typename: 'Person', personnummer, careReleaseBasis: wires[0] }] });
+          noStack(a);
+          expect(a.data?._entities?.[0]?.care ?? null).toBeNull();
+        }
+      });
+    });
+  });
+
+  describe('cohort basis vs person basis', () => {
+    let cohortId: string;
+    let careList: string;
+    let rid: string;
+
+    beforeAll(async () => {
+      rid = `cohort-${randomUUID()}`;
+      const a = await call('coordination', { requestId: rid, role: 'analyst', actorId: 'analyst-1' }, '{ cohort(from: "2020-01-01", to: "2030-12-31") { id } }');
+      expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+      cohortId = a.data.cohort.id;
+      const b = await call('coordination', { requestId: rid, role: 'analyst', actorId: 'analyst-1' },
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careMembers } } }', { r: [{ __typename: 'Cohort', id: cohortId, members: [inCaseload[0]!.personnummer] }] });
+      careList = b.data?._entities?.[0]?.careMembers ?? '';
+    });
+
+    it('a cohort basis line is not accepted as a person basis (same sub, same rid)', async () => {
+      const line = careList.slice(0, careList.indexOf('\n'));
+      if (!line) return; // no list obtained (the analyst could not get one): nothing to replay
+      const entry = JSON.stringify({ personnummer: inCaseload[0]!.personnummer, consents: [{ agency: 'CARE', validFrom: '2000-01-01', validTo: '2099-12-31', revokedAt: null }], protectedIdentity: false });
+      const got = await tryCare(rid, inCaseload[0]!.personnummer, JSON.stringify({ basis: line, entry, proof: [] }), { actorId: 'analyst-1' });
+      expect(got.released).toBe(false);
+      expect(got.logged).toBe(true);
+    });
+
+    it('a person basis JWT is not accepted as a cohort line', async () => {
+      const prid = `p2c-${randomUUID()}`;
+      const [wire] = await basesFor([inCaseload.find((p) => p.covers.has('CARE'))!.personnummer], 'care', { requestId: prid, actorId: 'coordinator-1' });
+      const { basis } = JSON.parse(wire!);
+      const list = JSON.stringify({ agency: 'CARE', memberCount: 1, members: `${outside[0]!.personnummer} 2000-01-01 2099-12-31` });
+      for (const careMembers of [`${basis}\n${list}`, `${basis}\n`]) {
+        const a = await call('care', { requestId: prid, role: 'analyst', actorId: 'coordinator-1' },
+          'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careSignalFacts care { certificatesByChapter { category } } } } }',
+          { r: [{ __typename: 'Cohort', id: 'x', careMembers }] });
+        noStack(a);
+        expect(a.data?._entities?.[0]?.careSignalFacts ?? null).toBeNull();
+        expect(a.data?._entities?.[0]?.care ?? null).toBeNull();
+      }
+    });
+  });
+
+  describe('coordination as the source of bases and lists', () => {
+    it('an analyst (any actorId) gets no person basis through _entities, and the refusal is logged against the person', async () => {
+      for (const role of ['analyst', 'auditor'] as Role[]) {
+        const requestId = `role-${randomUUID()}`;
+        const p = inCaseload[0]!.personnummer;
+        const a = await call('coordination', { requestId, role, actorId: 'coordinator-1' }, entities('careReleaseBasis consents { agency }'), { r: [{ __typename: 'Person', personnummer: p }] });
+        noStack(a);
+        expect(a.data?._entities?.[0]?.careReleaseBasis ?? null).toBeNull();
+        expect(a.errors?.[0]?.extensions?.reason).toBe('ROLE_NOT_ALLOWED');
+        expect(await rows('coordination', requestId)).toContainEqual({ personnummer: p, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED' });
+      }
+    });
+
+    it('a coordinator gets no basis for a person outside the caseload (_entities and person), and it is logged', async () => {
+      const p = outside[0]!.personnummer;
+      const requestId = `out-${randomUUID()}`;
+      const a = await call('coordination', { requestId }, entities('careReleaseBasis'), { r: [{ __typename: 'Person', personnummer: p }] });
+      expect(a.data?._entities?.[0]?.careReleaseBasis ?? null).toBeNull();
+      const b = await call('coordination', { requestId }, 'query($p: String!) { person(personnummer: $p) { careReleaseBasis } }', { p });
+      expect(b.data?.person?.careReleaseBasis ?? null).toBeNull();
+      // a representation that smuggles a row
+      const c = await call('coordination', { requestId }, entities('careReleaseBasis name'), { r: [{ __typename: 'Person', personnummer: p, row: { personnummer: p, identity_protection: 'NONE' } }] });
+      expect(c.data?._entities?.[0]?.careReleaseBasis ?? null).toBeNull();
+      const logged = (await rows('coordination', requestId)).filter((r) => r.personnummer === p && r.decision === 'REFUSED');
+      expect(logged.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('a coordinator gets no cohort member list, and the refusal is logged', async () => {
+      const requestId = `coord-cohort-${randomUUID()}`;
+      const id = Buffer.from(JSON.stringify(['2020-01-01', '2030-12-31', null])).toString('base64url');
+      const a = await call('coordination', { requestId }, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careMembers } } }',
+        { r: [{ __typename: 'Cohort', id, members: [inCaseload[0]!.personnummer] }] });
+      noStack(a);
+      expect(a.data?._entities?.[0]?.careMembers ?? null).toBeNull();
+      expect((await rows('coordination', requestId)).some((r) => r.decision === 'REFUSED'), 'refusal logged at coordination').toBe(true);
+    });
+
+    it('an analyst holding a coordination token reads no member list (personnummer and consent dates) of a real cohort: each list is sealed to its agency', async () => {
+      const requestId = `list-${randomUUID()}`;
+      const a = await call('coordination', { requestId, role: 'analyst', actorId: 'analyst-2' },
+        '{ cohort(from: "2020-01-01", to: "2030-12-31") { id sicknessInsuranceMembers employmentMembers socialServicesMembers careMembers } }');
+      expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+      for (const field of ['sicknessInsuranceMembers', 'employmentMembers', 'socialServicesMembers', 'careMembers']) {
+        const list: string = a.data.cohort[field];
+        expect(list.length, field).toBeGreaterThan(1000);
+        expect(list, field).not.toMatch(/\d{12}|\d{4}-\d{2}-\d{2}/);
+      }
+    });
+
+    it('FINDING candidate: an analyst cannot make coordination sign a member list of persons of its own choosing (_entities Cohort with members)', async () => {
+      const requestId = `chosen-${randomUUID()}`;
+      const strangers = outside.filter((p) => p.covers.has('CARE')).slice(0, 3).map((p) => p.personnummer);
+      const id = Buffer.from(JSON.stringify(['2020-01-01', '2030-12-31', null])).toString('base64url');
+      const a = await call('coordination', { requestId, role: 'analyst', actorId: 'analyst-3' },
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careMembers employmentMembers } } }',
+        { r: [{ __typename: 'Cohort', id, members: strangers }] });
+      const list: string = a.data?._entities?.[0]?.careMembers ?? '';
+      if (list) console.log('LEAK (attacker-chosen list signed):', list.slice(list.indexOf('\n') + 1));
+      for (const s of strangers) expect(list.includes(s), `consent dates of ${s} handed to analyst`).toBe(false);
+    });
+
+    it('an ordinary analyst at the gateway cannot select the @inaccessible member lists or bases', async () => {
+      const { body } = await graph.query(await graph.token('analyst', 'analyst-5'), '{ cohort(from: "2020-01-01", to: "2030-12-31") { careMembers } }');
+      expect(body.data?.cohort?.careMembers ?? null).toBeNull();
+      const b = await graph.query(await graph.token('coordinator', 'coordinator-1'), `{ person(personnummer: "${inCaseload[0]!.personnummer}") { careReleaseBasis } }`);
+      expect(b.body.data?.person?.careReleaseBasis ?? null).toBeNull();
+    });
+
+    it('Cohort.signals through _entities does not skip the analyst controls: a definition never asked with `cohort` is admitted (counted in the budget) first', async () => {
+      const requestId = `sig-${randomUUID()}`;
+      const id = Buffer.from(JSON.stringify(['2024-01-01', '2024-01-31', { sex: 'FEMALE' }])).toString('base64url');
+      const budget = async () => {
+        const db = graph.store('coordination') as unknown as Kysely<{ analyst_query: { analyst: string; definition_digest: string } }>;
+        try {
+          return await db.selectFrom('analyst_query').select('definition_digest').where('analyst', '=', 'analyst-6').execute();
+        } finally {
+          await db.destroy();
+        }
+      };
+      expect(await budget()).toHaveLength(0);
+      const a = await call('coordination', { requestId, role: 'analyst', actorId: 'analyst-6' },
+        'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { signals { byCode { code } } } } }', { r: [{ __typename: 'Cohort', id }] });
+      noStack(a);
+      expect(await budget()).toHaveLength(1);
+    });
+
+    it('CRASH: cohort representation without members / with odd members: no 500, no stack, no unhandled rejection', async () => {
+      // Subgraphs run in this process in tests; in production (Node 20 default) an unhandled rejection ends the process.
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', onUnhandled);
+      const id = Buffer.from(JSON.stringify(['2020-01-01', '2030-12-31', null])).toString('base64url');
+      for (const members of [undefined, 'abc', [1, null, {}], Array.from({ length: 50_000 }, (_, i) => `19${String(i).padStart(10, '0')}`)]) {
+        const a = await call('coordination', { requestId: `odd-${randomUUID()}`, role: 'analyst', actorId: 'analyst-4' },
+          'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careMembers } } }',
+          { r: [{ __typename: 'Cohort', id, ...(members === undefined ? {} : { members }) }] });
+        noStack(a);
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      process.off('unhandledRejection', onUnhandled);
+      expect(unhandled.map(String), 'unhandled rejections in coordination (process crash in production)').toEqual([]);
+    }, 60_000);
+  });
+
+  describe('agency cohort paths', () => {
+    it('a coordinator asking an agency for cohort figures is refused AND logged in the agency log', async () => {
+      const requestId = `fig-${randomUUID()}`;
+      const a = await call('care', { requestId }, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { care { certificatesByChapter { category } } } } }',
+        { r: [{ __typename: 'Cohort', id: 'x', careMembers: 'garbage' }] });
+      noStack(a);
+      expect(a.data?._entities?.[0]?.care ?? null).toBeNull();
+      expect((await rows('care', requestId)).some((r) => r.decision === 'REFUSED'), 'refusal in care audit log').toBe(true);
+    });
+
+    it('garbage member lists to an analyst: refused and logged, no 500', async () => {
+      for (const careMembers of [{ a: 1 }, 42, '\n', `x\n${'y'.repeat(3_000_000)}`, 'a.b.c\n{}']) {
+        const requestId = `garb-${randomUUID()}`;
+        const a = await call('care', { requestId, role: 'analyst', actorId: 'analyst-1' },
+          'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careSignalFacts care { certificatesByChapter { category } } } } }',
+          { r: [{ __typename: 'Cohort', id: 'x', careMembers }] });
+        noStack(a);
+        expect(a.data?._entities?.[0]?.careSignalFacts ?? null).toBeNull();
+        const logged = await rows('care', requestId);
+        expect(logged.filter((r) => r.decision === 'REFUSED').length, JSON.stringify(careMembers).slice(0, 30)).toBeGreaterThanOrEqual(1);
+      }
+    }, 60_000);
+  });
+});

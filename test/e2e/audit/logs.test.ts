@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { todayIso } from '@finsam/kit/dates';
+import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { generatePopulation } from '@finsam/kit/population/generate';
+import { writtenForms } from '@finsam/kit/personnummer';
+import { startGraph, type TestGraph } from '../../support/graph.ts';
+
+const PERSON_OVERVIEW = fs.readFileSync(path.join(import.meta.dirname, '../../../schema/operations/PersonOverview.graphql'), 'utf8');
+
+describe('logs and metrics', () => {
+  const lines: string[] = [];
+  let graph: TestGraph;
+  beforeAll(async () => {
+    graph = await startGraph({ persons: 200, logLines: lines });
+  });
+  afterAll(() => graph?.close());
+
+  it('log JSON lines with the request id in every process, and never a personnummer or a name', async () => {
+    const token = await graph.token();
+    const population = generatePopulation({ seed: 1, persons: 200, referenceDate: todayIso() });
+    const mine = population.persons.filter((p) => p.coordinatorId === 'coordinator-1');
+    const first = await fetch(graph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: PERSON_OVERVIEW, variables: { personnummer: FIXTURE_PERSONS.allConsent } }),
+    });
+    // The gateway's id for the request, which it hands on to every subgraph.
+    const requestId = first.headers.get('x-request-id')!;
+    for (const person of mine) await graph.query(token, `${PERSON_OVERVIEW}`, { personnummer: person.personnummer });
+    await graph.query(token, '{ me { caseload(first: 40) { nodes { personnummer name address } } } }');
+    // Refusals and bad input are logged too, and must not echo what was sent.
+    await graph.query(token, PERSON_OVERVIEW, { personnummer: '850312-3824' });
+    await graph.query(token, PERSON_OVERVIEW, { personnummer: population.persons.find((p) => p.coordinatorId !== 'coordinator-1')!.personnummer });
+    await graph.query('garbage', PERSON_OVERVIEW, { personnummer: FIXTURE_PERSONS.allConsent });
+
+    expect(lines.length).toBeGreaterThan(50);
+    const parsed = lines.map((line) => JSON.parse(line) as { service: string; requestId?: string });
+    const services = new Set(parsed.filter((l) => l.requestId === requestId).map((l) => l.service));
+    expect(services).toEqual(new Set(['gateway', 'coordination', 'sickness-insurance', 'employment', 'social-services', 'care']));
+
+    const text = lines.join('\n');
+    const secrets = mine.flatMap((p) => [...writtenForms(p.personnummer), `${p.givenName} ${p.familyName}`, p.address]);
+    for (const secret of [...secrets, '850312-3824', '8503123824']) expect(text).not.toContain(secret);
+  });
+
+  it('expose request counts, latency histograms and statement counters on /metrics', async () => {
+    const gateway = await graph.metrics('gateway');
+    expect(gateway).toMatch(/http_requests_total\{route="\/graphql",status="200"[^}]*\} [1-9]/);
+    expect(gateway).toMatch(/http_request_duration_seconds_bucket\{le="0.5",[^}]*route="\/graphql"/);
+    const care = await graph.metrics('care');
+    expect(care).toMatch(/db_statements_total\{subgraph="care",kind="data"[^}]*\} [1-9]/);
+    expect(care).toMatch(/db_statements_total\{subgraph="care",kind="audit"[^}]*\} [1-9]/);
+  });
+});

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { care } from '@finsam/care';
+import { MIGRATION_TABLES } from '@finsam/kit/database';
+import { createLogger } from '@finsam/kit/logger';
+import { createProcessMetrics } from '@finsam/kit/metrics';
+import { generatePopulation } from '@finsam/kit/population/generate';
+import { prepareStore, seedSettings, subgraphKitMigrations } from '@finsam/kit/subgraph';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testPostgresDatabase } from '../../support/graph.ts';
+
+/**
+ * docs/agency-developers.md step 3: a package adds a migration to its own `src/migrations.ts`,
+ * numbered after the last one it sees there, and stores seeded before get it at their next
+ * start. Run on SQLite, and on PostgreSQL in the PostgreSQL run.
+ */
+const NEXT_MIGRATION = {
+  '0003_care_contact_note': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('care_contact').addColumn('note', 'text').execute();
+    },
+  },
+};
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function careStoreLocation() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-migrations-'));
+  cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  const database = await testPostgresDatabase('care');
+  if (database) cleanups.push(() => database.drop());
+  const env: NodeJS.ProcessEnv = { SEED_PERSONS: '60', SEED: '3', ...(database ? { CARE_DATABASE_URL: database.url } : {}) };
+  return { env, dataDir, logger: createLogger('care', { level: 'silent' }), metrics: createProcessMetrics('care') };
+}
+
+/**
+ * The store as the code before the split left it, what `.data` and production databases hold:
+ * the kit's and care's migrations in one sequence sorted by name, recorded in Kysely's default
+ * table; then seeded and given its record key, as the first start did.
+ */
+async function seedAsBeforeTheSplit(options: Awaited<ReturnType<typeof careStoreLocation>>) {
+  const url = options.env.CARE_DATABASE_URL;
+  const db = new Kysely<any>({
+    dialect: url ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
+      : new SqliteDialect({ database: new SQLite(path.join(options.dataDir, 'care.sqlite')) }),
+  });
+  try {
+    const migrations = { ...subgraphKitMigrations(url ? 'postgres' : 'sqlite'), ...care.migrations };
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+    if (error) throw error;
+    const settings = seedSettings(options.env);
+    await db.transaction().execute(async (trx) => {
+      await care.seed(trx as never, generatePopulation(settings));
+      await trx.insertInto('seed_run').values({ seed: settings.seed, persons: settings.persons, reference_date: settings.referenceDate, seeded_at: new Date().toISOString() }).execute();
+      await trx.insertInto('cell_key_secret').values({ id: 1, secret: 'a-secret' }).execute();
+    });
+    return { contents: await contents(db), history: await history(db, DEFAULT_MIGRATION_TABLE) };
+  } finally {
+    await db.destroy();
+  }
+}
+
+const history = async (db: Kysely<any>, table: string) =>
+  (await db.selectFrom(table).select(['name', 'timestamp']).orderBy('name').execute()) as { name: string; timestamp: string }[];
+
+/** Rows a later start must keep: the seeded sector data, the seed's bookkeeping and the record key. */
+async function contents(db: Kysely<any>) {
+  const count = async (table: string) => Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
+  return {
+    contacts: await count('care_contact'),
+    certificates: await count('medical_certificate'),
+    seedRuns: await db.selectFrom('seed_run').selectAll().execute(),
+    recordKey: await db.selectFrom('cell_key_secret').selectAll().execute(),
+  };
+}
+
+describe('a package migration added to a store seeded before', () => {
+  it('applies to a store made by the code before the split, whose history is split once and kept', async () => {
+    const options = await careStoreLocation();
+    const before = await seedAsBeforeTheSplit(options);
+    const next = await prepareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
+    try {
+      expect(await contents(next.db)).toEqual(before.contents);
+      const columns = (await next.db.introspection.getTables()).find((t) => t.name === 'care_contact')!.columns.map((c) => c.name);
+      expect(columns).toContain('note');
+      // Each row of the shared history went to its own sequence, with the time it ran; the old table is untouched.
+      const kit = await history(next.db, MIGRATION_TABLES.kit);
+      const own = await history(next.db, MIGRATION_TABLES.package);
+      expect(kit.map((m) => m.name)).toEqual(Object.keys(subgraphKitMigrations('sqlite')).sort());
+      expect(own.map((m) => m.name)).toEqual([...Object.keys(care.migrations), ...Object.keys(NEXT_MIGRATION)].sort());
+      expect([...kit, ...own.filter((m) => m.name in care.migrations)].sort((a, b) => a.name.localeCompare(b.name))).toEqual(before.history);
+      expect(await history(next.db, DEFAULT_MIGRATION_TABLE)).toEqual(before.history);
+    } finally {
+      await next.close();
+    }
+    // And the start after that finds nothing to do.
+    const again = await prepareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
+    try {
+      expect(await contents(again.db)).toEqual(before.contents);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('applies to a store this code seeded, and keeps the data', async () => {
+    const options = await careStoreLocation();
+    const seeded = await prepareStore(care, options);
+    await seeded.db.insertInto('cell_key_secret' as never).values({ id: 1, secret: 'a-secret' } as never).execute();
+    const before = await contents(seeded.db);
+    expect(before.contacts).toBeGreaterThan(0);
+    await seeded.close();
+
+    const next = await prepareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
+    try {
+      expect(await contents(next.db)).toEqual(before);
+      const columns = (await next.db.introspection.getTables()).find((t) => t.name === 'care_contact')!.columns.map((c) => c.name);
+      expect(columns).toContain('note');
+    } finally {
+      await next.close();
+    }
+  });
+});
