@@ -4,9 +4,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATA_DIR, dataDir } from '@finsam/kit/config';
-import { restartCommand } from '../src/restart-command.ts';
+import { restartCommand } from '../scripts/restart-command.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 
 describe('DATA_DIR', () => {
   it('defaults to the repository\'s .data, not the current directory\'s', () => {

@@ -4,9 +4,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl, workspaceRoot } from '@finsam/kit/config';
-import { readManifest, requestByHash } from './registered-operations.ts';
+import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
 import { restartCommand } from './restart-command.ts';
 
 if (process.env.DATABASE_URL) {
@@ -17,7 +16,7 @@ if (process.env.DATABASE_URL) {
 
 /** The repository npm start runs in, where a part is started again by hand (restartCommand). */
 const root = workspaceRoot();
-/** Each part's entry, resolved through its package (`@finsam/care/main`); the gateway's is beside this file. */
+/** Each part's entry, resolved through its package (`@finsam/care/main`, `@finsam/gateway/main`). */
 const resolveEntry = createRequire(import.meta.url).resolve;
 const gatewayPort = intFromEnv('PORT', 4000);
 const children: ChildProcess[] = [];
@@ -60,7 +59,7 @@ async function waitForGateway(url: string, timeoutMs: number): Promise<boolean> 
 
 // Each subgraph listens on the port of the URL the gateway will call it on (<NAME>_URL).
 for (const name of SUBGRAPH_NAMES) start(name, resolveEntry(`@finsam/${name}/main`), Number(new URL(subgraphUrl(name)).port));
-start('gateway', fileURLToPath(new URL('./main.ts', import.meta.url)), gatewayPort);
+start('gateway', resolveEntry('@finsam/gateway/main'), gatewayPort);
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
