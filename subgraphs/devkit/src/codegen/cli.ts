@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 /**
- * `finsam-codegen [--check] [--force] [--workspaces] [<package dir>...]`: the kit's bin, which a subgraph
+ * `finsam-codegen [--check] [--force] [--workspaces] [<package dir>...]`: the devkit's bin, which a subgraph
  * package's `codegen`, `typecheck` and `test` scripts run (codegen.ts). Without a folder it
  * generates for the package it runs in (npm runs a script in the package's folder);
  * `--workspaces` (the repository's `npm run codegen`) for every workspace with codegen settings.

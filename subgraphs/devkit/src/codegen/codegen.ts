@@ -43,7 +43,7 @@ export class CodegenError extends Error {}
 
 const TYPE_REFERENCE = /^[^#\s]+#[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The package's settings, or null when its package.json has no `codegen` section (the kit, the gateway). */
+/** The package's settings, or null when its package.json has no `codegen` section (the kit, the devkit, the gateway). */
 export function codegenSettingsOf(packageDir: string): CodegenSettings | null {
   const manifestFile = path.join(packageDir, 'package.json');
   let manifest: { codegen?: unknown };
@@ -171,7 +171,7 @@ export interface CodegenRun {
 const GENERATOR_PACKAGES = ['@graphql-codegen/core', '@graphql-codegen/typescript', '@graphql-codegen/typescript-resolvers', '@graphql-codegen/plugin-helpers', 'graphql'];
 const require = createRequire(import.meta.url);
 
-/** The version of a package as installed for the kit; "absent" where it is not (an install with --omit=dev). */
+/** The version of a package as installed for the devkit; "absent" where it is not (an install with --omit=dev). */
 function installedVersion(name: string): string {
   try {
     return (JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
