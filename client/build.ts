@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Types } from '@graphql-codegen/plugin-helpers';
 import { buildASTSchema, parse, type DocumentNode } from 'graphql';
-import { filesUnder, isFresh, writeStamp, type Inputs } from '@finsam/kit/codegen/stamp';
+import { filesUnder, isFresh, writeStamp, type Inputs } from '@finsam/devkit/codegen/stamp';
 import { workspaceRoot } from '@finsam/kit/config';
 import { OPERATIONS_DIR, SCHEMA_DIR, SUPERGRAPH_FILE } from '@finsam/schema/files';
 import { CLIENT_DIST } from './dist.ts';

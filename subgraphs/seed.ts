@@ -2,12 +2,12 @@
  * `npm run seed -- <name|all>`: creates, migrates and seeds a subgraph's database without
  * starting it: for production mode, where each subgraph's PostgreSQL comes from
  * `<NAME>_DATABASE_URL` (or `DATABASE_URL` for one subgraph). A database that already holds a
- * population is left as it is.
+ * population is left as it is; with SEED=none the store is created and migrated only.
  */
 import { SUBGRAPH_NAMES, dataDir, isSubgraphName } from '@finsam/kit/config';
 import { createLogger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
-import { prepareStore, type SubgraphDefinition, type SubgraphRequest } from '@finsam/kit/subgraph';
+import { prepareStore, SeedUnavailableError, type SubgraphDefinition, type SubgraphRequest } from '@finsam/kit/subgraph';
 
 const target = process.argv[2] ?? '';
 if (target !== 'all' && !isSubgraphName(target)) {
@@ -17,7 +17,12 @@ if (target !== 'all' && !isSubgraphName(target)) {
 for (const name of target === 'all' ? SUBGRAPH_NAMES : [target]) {
   const module = (await import(`@finsam/${name}`)) as Record<string, unknown>;
   const definition = Object.values(module).find((v) => typeof v === 'object' && v !== null && (v as { name?: string }).name === name) as SubgraphDefinition<unknown, SubgraphRequest>;
-  const store = await prepareStore(definition, { env: process.env, dataDir: dataDir(), logger: createLogger(name), metrics: createProcessMetrics(name) });
+  const store = await prepareStore(definition, { env: process.env, dataDir: dataDir(), logger: createLogger(name), metrics: createProcessMetrics(name) }).catch((error: unknown) => {
+    // The one line that says what to do (SEED=none: migrate only), not the import's stack.
+    if (!(error instanceof SeedUnavailableError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  });
   await store.close();
   console.log(`${name}: ready (${store.dialect})`);
 }

@@ -37,7 +37,7 @@ describe('generated files are made when their sources change', () => {
       name: 'trial', codegen: { schema: 'trial.graphql', context: 'src/context.ts#TrialContext', mappers: {} },
     }));
     fs.writeFileSync(path.join(dir, 'trial.graphql'), 'type Query {\n  entry: String\n}\n');
-    const cli = path.join(root, 'subgraphs/kit/src/codegen/cli.ts');
+    const cli = path.join(root, 'subgraphs/devkit/src/codegen/cli.ts');
     const generated = path.join(dir, 'src/generated/resolvers-types.ts');
 
     expect(run([cli], dir)).toContain('wrote src/generated/resolvers-types.ts');

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
  * workspaces) so that node finds @finsam/kit as it would for subgraphs/<name>.
  */
 const root = path.join(import.meta.dirname, '..');
-const CLI = 'subgraphs/kit/src/scaffold/cli.ts';
+const CLI = 'subgraphs/devkit/src/scaffold/cli.ts';
 const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
 const dir = path.join(root, 'subgraphs', `.scaffold-test-${randomBytes(4).toString('hex')}`);
 const run = (command: string, args: string[], cwd = root) =>
@@ -67,7 +67,7 @@ describe('npm run new-subgraph', () => {
     }
   }, 120_000);
 
-  // Each refusal's reason is decided in planSubgraph (subgraphs/kit/test/scaffold.test.ts); here the
+  // Each refusal's reason is decided in planSubgraph (subgraphs/devkit/test/scaffold.test.ts); here the
   // command as a user runs it turns one into exit 2 with its usage line, writing nothing.
   it('refuses a usage error with exit 2 and its usage line, no stack trace, writing nothing', () => {
     const target = `${dir}-refused`;

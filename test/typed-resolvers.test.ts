@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_FILE, generateResolverTypes, workspacesWithCodegen } from '@finsam/kit/codegen';
+import { GENERATED_FILE, generateResolverTypes, workspacesWithCodegen } from '@finsam/devkit/codegen';
 import { subgraphSdlFile } from '@finsam/kit/composition';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 
@@ -48,7 +48,7 @@ function typeCheckCare(): (generated: string) => string[] {
   };
 }
 
-describe('typed resolvers (finsam-codegen, @finsam/kit/codegen)', () => {
+describe('typed resolvers (finsam-codegen, @finsam/devkit/codegen)', () => {
   const check = typeCheckCare();
 
   it('type-checks the care subgraph against its schema as it is', async () => {

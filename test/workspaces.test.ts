@@ -136,7 +136,7 @@ describe('packages own their files', () => {
   /**
    * The one exception, documented at DEFAULT_DATA_DIR: the repository's `.data`, which `npm start`, a
    * subgraph started again by hand from any directory and `npm run token` share without DATA_DIR set
-   * (gateway/test/restart-command.test.ts). Found from where a command runs it would differ between them.
+   * (test/restart-command.test.ts). Found from where a command runs it would differ between them.
    */
   const EXCEPTIONS = ["subgraphs/kit/src/config.ts: '../../../.data' → .data"];
 

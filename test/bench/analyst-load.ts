@@ -13,7 +13,7 @@ import SQLite from 'better-sqlite3';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { SUBGRAPH_NAMES, intFromEnv } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
-import { generatePopulation } from '@finsam/kit/population/generate';
+import { generatePopulation } from '@finsam/devkit/population/generate';
 
 type Post = (url: string, authorization: string, query: string, variables: Record<string, unknown>) =>
   Promise<{ status: number; body: { data?: any; errors?: { message?: string; extensions?: Record<string, unknown> }[] } }>;

@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import { buildClient } from '@finsam/client/build';
 import { intFromEnv } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
-import { generatePopulation } from '@finsam/kit/population/generate';
+import { generatePopulation } from '@finsam/devkit/population/generate';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

@@ -34,7 +34,7 @@ import { postToSubgraph, subgraphConnections } from '@finsam/gateway/subgraph-so
 import { SUBGRAPH_NAMES, envPrefix, intFromEnv, type SubgraphName } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
 import { GatewayTokens, loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
-import { generatePopulation } from '@finsam/kit/population/generate';
+import { generatePopulation } from '@finsam/devkit/population/generate';
 import { freePort } from '../support/free-port.ts';
 import { analystLoad } from './analyst-load.ts';
 import { anonymousFloodLoad } from './anonymous-flood.ts';

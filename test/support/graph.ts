@@ -23,7 +23,7 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { inject } from 'vitest';
 import { buildSicknessInsurance } from '@finsam/sickness-insurance';
 import { buildSocialServices } from '@finsam/social-services';
-import { testCertificates } from '@finsam/kit/testing/tls-certificates';
+import { testCertificates } from '@finsam/devkit/testing/tls-certificates';
 import { freePort } from './free-port.ts';
 
 export interface GraphQLResponse<T = Record<string, any>> {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { listen } from '@finsam/kit/http';
-import { testCertificates } from '@finsam/kit/testing/tls-certificates';
+import { testCertificates } from '@finsam/devkit/testing/tls-certificates';
 
 /**
  * A loopback HTTP proxy in front of a real subgraph that waits for `beforeForwarding` before

@@ -25,6 +25,11 @@ export interface CareDb {
 }
 
 export type CertificateRow = Selectable<CareDb['medical_certificate']>;
+
+/** What a certificate's `basis_json` holds: what the assessment rests on (an examination, a call, records) and when. */
+export type CertificateBasis = { kind: 'EXAMINATION' | 'PHONE' | 'RECORDS'; date: string }[];
+/** What a certificate's `work_capacity_steps_json` holds: the periods of reduced capacity, each by its reduction in percent. */
+export type WorkCapacitySteps = { from: string; to: string; reduction: 25 | 50 | 75 | 100 }[];
 export type ContactRow = Selectable<CareDb['care_contact']>;
 export type RehabilitationCoordinatorRow = Selectable<CareDb['rehabilitation_coordinator']>;
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
-import type { Population } from '@finsam/kit/population/types';
+import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { SeedSettings } from '@finsam/kit/subgraph';
 import type { CareDb } from './data.ts';
 import type { CareProfession } from './generated/resolvers-types.ts';
 
@@ -21,8 +22,9 @@ const professionOf = (kind: string, n: number): CareProfession => {
   return professions[n % professions.length]!;
 };
 
-/** Writes the region's part of the synthetic population. */
-export async function seedCare(db: Kysely<CareDb>, population: Population): Promise<void> {
+/** Writes the region's part of the synthetic population these settings make (the kit calls it once, in a transaction, for an empty store). */
+export async function seedCare(db: Kysely<CareDb>, settings: SeedSettings): Promise<void> {
+  const population = generatePopulation(settings);
   const certificates: CareDb['medical_certificate'][] = [];
   const contacts: CareDb['care_contact'][] = [];
   const coordinators: CareDb['rehabilitation_coordinator'][] = [];

@@ -5,7 +5,6 @@ import { createContext, type CareContext } from './context.ts';
 import type { CareDb } from './data.ts';
 import { migrations } from './migrations.ts';
 import { resolvers } from './resolvers/index.ts';
-import { seedCare } from './seed.ts';
 
 /** The region's subgraph: medical certificates, care contacts, rehabilitation coordinators. */
 export const care: SubgraphDefinition<CareDb, CareContext> = {
@@ -15,7 +14,8 @@ export const care: SubgraphDefinition<CareDb, CareContext> = {
   agency: 'CARE',
   resolvers,
   migrations,
-  seed: seedCare,
+  // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
+  seed: async () => (await import('./seed.ts')).seedCare,
   createContext,
 };
 

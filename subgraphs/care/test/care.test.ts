@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
-import { personEntities, serveSubgraph } from '@finsam/kit/testing/subgraph-client';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
+import { personEntities, serveSubgraph } from '@finsam/devkit/testing/subgraph-client';
 import { buildCare } from '../src/subgraph.ts';
 
 const CARE = personEntities(`care {

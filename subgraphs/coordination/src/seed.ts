@@ -1,11 +1,13 @@
 import type { Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
-import type { Population } from '@finsam/kit/population/types';
+import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { SeedSettings } from '@finsam/kit/subgraph';
 import type { CoordinationDb } from './data.ts';
 import { newPersonId } from './migrations.ts';
 
-/** Writes the samordningsförbund's part of the synthetic population. */
-export async function seedCoordination(db: Kysely<CoordinationDb>, population: Population): Promise<void> {
+/** Writes the samordningsförbund's part of the synthetic population these settings make (the kit calls it once, in a transaction, for an empty store). */
+export async function seedCoordination(db: Kysely<CoordinationDb>, settings: SeedSettings): Promise<void> {
+  const population = generatePopulation(settings);
   await insertInChunks((rows) => db.insertInto('forbund').values(rows).execute(), population.forbund.map((f) => ({ id: f.id, name: f.name })));
   await insertInChunks((rows) => db.insertInto('municipality').values(rows).execute(),
     population.forbund.flatMap((f) => f.municipalities.map((m) => ({ code: m.code, name: m.name, county: m.county, forbund_id: f.id }))));

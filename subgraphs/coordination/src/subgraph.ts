@@ -10,7 +10,6 @@ import { createContext, type CoordinationContext } from './context.ts';
 import { followUpSnapshot, type CoordinationDb } from './data.ts';
 import { migrations } from './migrations.ts';
 import { resolvers } from './resolvers/index.ts';
-import { seedCoordination } from './seed.ts';
 
 /**
  * The samordningsförbund's subgraph: the graph's entry points, caseloads, interventions, consents,
@@ -24,7 +23,8 @@ export const coordination = {
   agency: 'COORDINATION',
   resolvers,
   migrations,
-  seed: seedCoordination,
+  // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
+  seed: async () => (await import('./seed.ts')).seedCoordination,
   // The analysts' snapshot of participations: seconds to take at 100,000 persons.
   warmUp: async (db) => void (await followUpSnapshot(db)),
 } satisfies Omit<SubgraphDefinition<CoordinationDb, CoordinationContext>, 'createContext'>;

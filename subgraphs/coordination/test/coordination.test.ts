@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
-import { serveSubgraph } from '@finsam/kit/testing/subgraph-client';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
+import { serveSubgraph } from '@finsam/devkit/testing/subgraph-client';
 import { buildCoordination } from '../src/subgraph.ts';
 
 describe('coordination subgraph', () => {

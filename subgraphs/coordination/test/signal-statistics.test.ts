@@ -3,8 +3,8 @@ import { AGENCIES } from '@finsam/kit/agencies';
 import { consentsInForceOf, handOverAll, readHandedOver } from '@finsam/kit/cohort';
 import type { ConsentEvidence } from '@finsam/kit/consent';
 import { todayIso } from '@finsam/kit/dates';
-import { generatePopulation } from '@finsam/kit/population/generate';
-import type { PersonProfile } from '@finsam/kit/population/types';
+import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { PersonProfile } from '@finsam/devkit/population/types';
 import {
   Answers, answerCare, answerEmployment, answerSicknessInsurance, answerSocialServices,
   CARE_ANSWERS, EMPLOYMENT_ANSWERS, SICKNESS_INSURANCE_ANSWERS, SOCIAL_SERVICES_ANSWERS,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SIGNAL_FIXTURES, FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
-import { generatePopulation } from '@finsam/kit/population/generate';
-import type { PersonProfile } from '@finsam/kit/population/types';
+import { SIGNAL_FIXTURES, FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
+import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { PersonProfile } from '@finsam/devkit/population/types';
 import { dayInRehabilitationChain } from '@finsam/sickness-insurance/rehabilitation-chain';
 import reasons from '@finsam/social-services/reasons-for-need.json' with { type: 'json' };
 import { computeSignals, type SectorFacts, type SicknessCaseFacts } from '../src/signals.ts';

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
-import type { Population } from '@finsam/kit/population/types';
+import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { SeedSettings } from '@finsam/kit/subgraph';
 import type { EmploymentDb } from './data.ts';
 
-/** Writes Arbetsförmedlingen's part of the synthetic population. */
-export async function seedEmployment(db: Kysely<EmploymentDb>, population: Population): Promise<void> {
+/** Writes Arbetsförmedlingen's part of the synthetic population these settings make (the kit calls it once, in a transaction, for an empty store). */
+export async function seedEmployment(db: Kysely<EmploymentDb>, settings: SeedSettings): Promise<void> {
+  const population = generatePopulation(settings);
   const registrations: EmploymentDb['registration'][] = [];
   const programmes: EmploymentDb['programme_participation'][] = [];
   const reports: EmploymentDb['activity_report'][] = [];

@@ -5,7 +5,6 @@ import { createContext, type EmploymentContext } from './context.ts';
 import type { EmploymentDb } from './data.ts';
 import { migrations } from './migrations.ts';
 import { resolvers } from './resolvers/index.ts';
-import { seedEmployment } from './seed.ts';
 
 /** Arbetsförmedlingen's subgraph: registrations, programmes, activity reports. */
 export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
@@ -15,7 +14,8 @@ export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
   agency: 'EMPLOYMENT',
   resolvers,
   migrations,
-  seed: seedEmployment,
+  // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
+  seed: async () => (await import('./seed.ts')).seedEmployment,
   createContext,
 };
 

@@ -19,8 +19,6 @@ import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
-import { generatePopulation } from './population/generate.ts';
-import type { Population } from './population/types.ts';
 
 
 /** What every subgraph's request context holds: the verified caller and the request's audit entries. */
@@ -47,7 +45,7 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   agency: Exclude<AuditLogOwner, 'GATEWAY'>;
   /**
    * The subgraph's resolvers, typed in the subgraph by the `Resolvers` type its `codegen` script
-   * generates from its schema (`@finsam/kit/codegen`): fields, parents, results and context are
+   * generates from its schema (`@finsam/devkit/codegen`): fields, parents, results and context are
    * checked there. Apollo's own map type cannot say more than "resolvers with any context".
    */
   resolvers: SubgraphResolvers;
@@ -56,8 +54,12 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
    * bookkeeping, record key): the next one is named after the last one here.
    */
   migrations: Migrations;
-  /** Writes this sector's part of the synthetic population (called once, in a transaction). */
-  seed: (db: Kysely<DB>, population: Population) => Promise<void>;
+  /**
+   * Loads the subgraph's seed (`async () => (await import('./seed.ts')).seedCare`), which the kit
+   * calls once, for an empty store with seeding on. Loaded only then, because a seed draws the
+   * synthetic population from @finsam/devkit, which a production install (SEED=none) lacks.
+   */
+  seed: () => Promise<SeedWriter<DB>>;
   /** Per-request context: the request's caller and audit, plus fresh DataLoaders. */
   createContext: (db: Kysely<DB>, request: SubgraphRequest) => TContext;
   /** Work done once before the subgraph serves, so that the first request does not wait for it. */
@@ -96,7 +98,15 @@ export interface SeedSettings {
   referenceDate: string;
 }
 
-export function seedSettings(env: NodeJS.ProcessEnv = process.env): SeedSettings {
+/**
+ * Writes a sector's part of the synthetic population these settings make, into the transaction it
+ * is given; the kit records the settings in `seed_run` in the same transaction.
+ */
+export type SeedWriter<DB> = (db: Kysely<DB>, settings: SeedSettings) => Promise<void>;
+
+/** The population an empty store is seeded with (SEED, SEED_PERSONS, SEED_DATE), or null for SEED=none: a deployment's store, filled by its agency, not seeded. */
+export function seedSettings(env: NodeJS.ProcessEnv = process.env): SeedSettings | null {
+  if (env.SEED === 'none') return null;
   const referenceDate = env.SEED_DATE ?? todayIso();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(referenceDate)) throw new Error(`SEED_DATE must be YYYY-MM-DD, got "${referenceDate}"`);
   return { seed: intFromEnv('SEED', 1, env), persons: intFromEnv('SEED_PERSONS', 2000, env), referenceDate };
@@ -204,7 +214,12 @@ export async function prepareStore<DB>(
     onStatement: (kind) => options.metrics.dbStatements.inc({ subgraph: definition.name, kind }),
     logger: options.logger,
   });
-  await seedOnFirstStart(store.db, definition, seedSettings(options.env), options.logger);
+  try {
+    await seedOnFirstStart(store.db, definition, seedSettings(options.env), options.logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return store;
 }
 
@@ -230,9 +245,18 @@ function auditBeforeAnswer<TContext extends SubgraphRequest>(auditLog: AuditLog,
   };
 }
 
+/** An empty store that is to be seeded where the devkit, which makes the population, is not installed. */
+export class SeedUnavailableError extends Error {}
+
+/** True for the error an import gives when @finsam/devkit (or one of its entries) cannot be resolved. */
+const isDevkitMissing = (error: unknown) => (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND'
+  && /@finsam\/devkit/.test((error as Error).message);
+
 async function seedOnFirstStart<DB>(
-  db: Kysely<DB>, definition: Pick<SubgraphDefinition<DB, never>, 'seed'>, settings: SeedSettings, logger: Logger,
+  db: Kysely<DB>, definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'seed'>, settings: SeedSettings | null, logger: Logger,
 ): Promise<void> {
+  // SEED=none: the store is used as it is, empty or filled; nothing is drawn or compared.
+  if (!settings) return;
   // Untyped view of the shared bookkeeping table, which no subgraph's DB type declares.
   const raw = db as unknown as Kysely<{ seed_run: { seed: number; persons: number; reference_date: string; seeded_at: string } }>;
   const existing = await raw.selectFrom('seed_run').selectAll().executeTakeFirst();
@@ -243,20 +267,34 @@ async function seedOnFirstStart<DB>(
     return;
   }
   const started = Date.now();
-  const population = generatePopulation(settings);
+  let write: SeedWriter<DB>;
+  try {
+    write = await definition.seed();
+  } catch (error) {
+    if (!isDevkitMissing(error)) throw error;
+    throw new SeedUnavailableError(`${definition.name}: the store is empty and seeding is on, but @finsam/devkit, which makes the synthetic population, is not installed; set SEED=none to start without seeding.`);
+  }
   // One transaction: a seed interrupted half-way leaves an empty database, seeded again next start.
   await db.transaction().execute(async (trx) => {
-    await definition.seed(trx, population);
+    await write(trx, settings);
     await (trx as unknown as typeof raw).insertInto('seed_run')
       .values({ seed: settings.seed, persons: settings.persons, reference_date: settings.referenceDate, seeded_at: new Date().toISOString() })
       .execute();
   });
-  logger.info({ persons: population.persons.length, seed: settings.seed, ms: Date.now() - started }, 'database seeded');
+  logger.info({ persons: settings.persons, seed: settings.seed, ms: Date.now() - started }, 'database seeded');
 }
 
 /** The entry every subgraph's main.ts calls with its build function: build, listen on PORT, stop cleanly on a signal. */
 export async function startSubgraph<DB>(build: (options?: SubgraphOptions) => Promise<BuiltSubgraph<DB>>): Promise<RunningServer> {
-  const built = await build();
+  let built: BuiltSubgraph<DB>;
+  try {
+    built = await build();
+  } catch (error) {
+    // Said in one line, what to do included: a stack trace from the import would bury it.
+    if (!(error instanceof SeedUnavailableError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
   const port = intFromEnv('PORT', built.defaultPort ?? Number.NaN);
   if (Number.isNaN(port)) throw new Error(`${built.name} has no default port: set PORT`);
   const server = await listen(built.handler, port, listenHost());

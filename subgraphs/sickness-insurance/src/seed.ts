@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
-import type { Population } from '@finsam/kit/population/types';
+import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { SeedSettings } from '@finsam/kit/subgraph';
 import type { SicknessInsuranceDb } from './data.ts';
 
-/** Writes Försäkringskassan's part of the synthetic population. */
-export async function seedSicknessInsurance(db: Kysely<SicknessInsuranceDb>, population: Population): Promise<void> {
+/** Writes Försäkringskassan's part of the synthetic population these settings make (the kit calls it once, in a transaction, for an empty store). */
+export async function seedSicknessInsurance(db: Kysely<SicknessInsuranceDb>, settings: SeedSettings): Promise<void> {
+  const population = generatePopulation(settings);
   const cases: SicknessInsuranceDb['benefit_case'][] = [];
   const steps: SicknessInsuranceDb['degree_step'][] = [];
   for (const person of population.persons) {

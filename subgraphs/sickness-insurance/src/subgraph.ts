@@ -5,7 +5,6 @@ import { createContext, type SicknessInsuranceContext } from './context.ts';
 import type { SicknessInsuranceDb } from './data.ts';
 import { migrations } from './migrations.ts';
 import { resolvers } from './resolvers/index.ts';
-import { seedSicknessInsurance } from './seed.ts';
 
 /** Försäkringskassan's subgraph: sjukpenning, aktivitetsersättning, sjukersättning, rehabiliteringspenning. */
 export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, SicknessInsuranceContext> = {
@@ -15,7 +14,8 @@ export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, Sickness
   agency: 'SICKNESS_INSURANCE',
   resolvers,
   migrations,
-  seed: seedSicknessInsurance,
+  // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
+  seed: async () => (await import('./seed.ts')).seedSicknessInsurance,
   createContext,
 };
 

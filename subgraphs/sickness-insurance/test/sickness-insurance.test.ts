@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIso } from '@finsam/kit/dates';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
-import { personEntities, serveSubgraph } from '@finsam/kit/testing/subgraph-client';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
+import { personEntities, serveSubgraph } from '@finsam/devkit/testing/subgraph-client';
 import { dayInRehabilitationChain, rehabilitationCheckpoint } from '../src/resolvers/sickness-benefit-case.ts';
 import { buildSicknessInsurance } from '../src/subgraph.ts';
 

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
-import type { Population } from '@finsam/kit/population/types';
+import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { SeedSettings } from '@finsam/kit/subgraph';
 import type { SocialServicesDb } from './data.ts';
 
-/** Writes the social services' part of the synthetic population. */
-export async function seedSocialServices(db: Kysely<SocialServicesDb>, population: Population): Promise<void> {
+/** Writes the social services' part of the synthetic population these settings make (the kit calls it once, in a transaction, for an empty store). */
+export async function seedSocialServices(db: Kysely<SocialServicesDb>, settings: SeedSettings): Promise<void> {
+  const population = generatePopulation(settings);
   const months: SocialServicesDb['assistance_month'][] = [];
   const measures: SocialServicesDb['social_measure'][] = [];
   for (const p of population.persons) {

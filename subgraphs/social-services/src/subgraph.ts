@@ -5,7 +5,6 @@ import { createContext, type SocialServicesContext } from './context.ts';
 import type { SocialServicesDb } from './data.ts';
 import { migrations } from './migrations.ts';
 import { resolvers } from './resolvers/index.ts';
-import { seedSocialServices } from './seed.ts';
 
 /** The municipality's subgraph: ekonomiskt bistånd month by month and other social-services measures. */
 export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServicesContext> = {
@@ -15,7 +14,8 @@ export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServices
   agency: 'SOCIAL_SERVICES',
   resolvers,
   migrations,
-  seed: seedSocialServices,
+  // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
+  seed: async () => (await import('./seed.ts')).seedSocialServices,
   createContext,
 };
 

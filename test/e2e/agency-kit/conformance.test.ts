@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { care } from '@finsam/care';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 import { capturedOutput } from '@finsam/kit/command-output';
-import { conformanceCommand } from '@finsam/kit/conformance';
+import { conformanceCommand } from '@finsam/devkit/conformance';
 import { failure, valueOrThrow } from '@finsam/kit/errors';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { listen, type RunningServer } from '@finsam/kit/http';
@@ -148,7 +148,7 @@ describe('npm run conformance', () => {
 
   it('exits 2 naming the URL when nothing answers there, and on a usage error', async () => {
     const url = `http://127.0.0.1:${await freePort()}/graphql`;
-    const unreachable = await runTool('subgraphs/kit/src/conformance/cli.ts', ['care', '--url', url, '--data-dir', graph.dataDir]);
+    const unreachable = await runTool('subgraphs/devkit/src/conformance/cli.ts', ['care', '--url', url, '--data-dir', graph.dataDir]);
     expect(unreachable.code).toBe(2);
     expect(unreachable.stderr).toContain(url);
     expect(unreachable.stderr).not.toMatch(/\n\s+at /);

@@ -7,11 +7,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPurpose } from '@finsam/kit/caller';
 import { signGatewayToken } from '@finsam/kit/gateway-token';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { signPersonBases } from '@finsam/kit/release-basis';
 import { readSigningKey } from '@finsam/kit/signing-key';
-import { personEntities } from '@finsam/kit/testing/subgraph-client';
+import { personEntities } from '@finsam/devkit/testing/subgraph-client';
 import { freePort } from '../../support/free-port.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
@@ -104,7 +104,7 @@ describe(`a subgraph written by npm run new-subgraph (${NAME} --agency ${AGENCY}
   beforeAll(async () => {
     graph = await startGraph({ persons: 300 });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `finsam-${NAME}-`));
-    const written = await command('subgraphs/kit/src/scaffold/cli.ts', [NAME, '--agency', AGENCY, '--dir', dir]);
+    const written = await command('subgraphs/devkit/src/scaffold/cli.ts', [NAME, '--agency', AGENCY, '--dir', dir]);
     if (written.code !== 0) throw new Error(`npm run new-subgraph failed (${written.code}):\n${written.stderr}`);
     subgraph = startWritten(dir, await freePort(), {
       ...graph.clientTls,
@@ -141,7 +141,7 @@ describe(`a subgraph written by npm run new-subgraph (${NAME} --agency ${AGENCY}
   });
 
   it(`passes npm run conformance -- ${NAME} --agency ${AGENCY} untouched: every check`, async () => {
-    const result = await command('subgraphs/kit/src/conformance/cli.ts',
+    const result = await command('subgraphs/devkit/src/conformance/cli.ts',
       [NAME, '--agency', AGENCY, '--url', `${subgraph!.url}/graphql`, '--data-dir', graph.dataDir], trustGraphCa());
     expect(result.stderr).toBe('');
     const lines = result.stdout.trim().split('\n');

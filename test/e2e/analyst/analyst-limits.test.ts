@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '@finsam/gateway';
 import { SUBGRAPH_NAMES, envPrefix, type SubgraphName } from '@finsam/kit/config';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { listen } from '@finsam/kit/http';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { proxy } from '../../support/slow-proxy.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { makePersonnummer, writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 import { addDays, todayIso } from '@finsam/kit/dates';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 interface HostileRequest {

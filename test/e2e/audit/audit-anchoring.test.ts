@@ -8,7 +8,7 @@ import { recordHash, type AuditDb, type AuditRow } from '@finsam/kit/audit';
 import { CHECKPOINT_PATH, CHECKPOINT_TYPE, signCheckpoint } from '@finsam/kit/audit-checkpoint';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
 import { GATEWAY_ISSUER, loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { runTool } from '../../support/run-tool.ts';
 

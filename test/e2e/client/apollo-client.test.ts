@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { addDays, todayIso } from '@finsam/kit/dates';
 import { writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../../support/graph.ts';

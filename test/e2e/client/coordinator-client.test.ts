@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '@finsam/client/build';
-import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/devkit/population/fixtures';
 import { writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 

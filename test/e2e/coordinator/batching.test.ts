@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
-import { generatePopulation } from '@finsam/kit/population/generate';
+import { generatePopulation } from '@finsam/devkit/population/generate';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 /** Every sector field and the signals, for a page of a caseload: the widest thing a coordinator asks. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAuditTrailId } from '@finsam/kit/audit-trail';
 import { addDays, todayIso } from '@finsam/kit/dates';
 import { makePersonnummer } from '@finsam/kit/personnummer';
-import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/devkit/population/fixtures';
 import { startGraph, type GraphQLResponse, type TestGraph } from '../../support/graph.ts';
 import { callSubgraph } from '../../support/subgraph-caller.ts';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/kit/population/fixtures';
-import { generatePopulation } from '@finsam/kit/population/generate';
+import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/devkit/population/fixtures';
+import { generatePopulation } from '@finsam/devkit/population/generate';
 import { writtenForms } from '@finsam/kit/personnummer';
 import { todayIso } from '@finsam/kit/dates';
 import { startGraph, type TestGraph } from '../../support/graph.ts';

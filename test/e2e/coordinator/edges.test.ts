@@ -5,7 +5,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 const PERSON_OVERVIEW = fs.readFileSync(path.join(import.meta.dirname, '../../../schema/operations/PersonOverview.graphql'), 'utf8');

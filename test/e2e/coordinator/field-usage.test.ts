@@ -3,7 +3,7 @@ import { capturedOutput } from '@finsam/kit/command-output';
 import { main as usageCommand } from '@finsam/schema/usage';
 import { RESERVED_CLIENT_NAMES } from '@finsam/gateway/field-usage';
 import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { freePort } from '../../support/free-port.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { runTool } from '../../support/run-tool.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGateway } from '@finsam/gateway';
 import { envPrefix } from '@finsam/kit/config';
 import { listen } from '@finsam/kit/http';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { proxy } from '../../support/slow-proxy.ts';
 

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { addDays, todayIso } from '@finsam/kit/dates';
 import { loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { freePort } from '../../support/free-port.ts';
 
 const root = path.join(import.meta.dirname, '../../..');

@@ -23,7 +23,7 @@ describe('npm start', () => {
   async function npmStart() {
     env.PORT = String(await freePort());
     for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = `http://127.0.0.1:${await freePort()}/graphql`;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/src/start-all.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start-all.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => { output += chunk; });
     child.stderr.on('data', (chunk) => { output += chunk; });

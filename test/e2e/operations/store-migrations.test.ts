@@ -6,7 +6,6 @@ import { care } from '@finsam/care';
 import { MIGRATION_TABLES } from '@finsam/kit/database';
 import { createLogger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
-import { generatePopulation } from '@finsam/kit/population/generate';
 import { prepareStore, seedSettings, subgraphKitMigrations } from '@finsam/kit/subgraph';
 import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -55,9 +54,10 @@ async function seedAsBeforeTheSplit(options: Awaited<ReturnType<typeof careStore
     const migrations = { ...subgraphKitMigrations(url ? 'postgres' : 'sqlite'), ...care.migrations };
     const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
     if (error) throw error;
-    const settings = seedSettings(options.env);
+    const settings = seedSettings(options.env)!;
+    const seedCare = await care.seed();
     await db.transaction().execute(async (trx) => {
-      await care.seed(trx as never, generatePopulation(settings));
+      await seedCare(trx as never, settings);
       await trx.insertInto('seed_run').values({ seed: settings.seed, persons: settings.persons, reference_date: settings.referenceDate, seeded_at: new Date().toISOString() }).execute();
       await trx.insertInto('cell_key_secret').values({ id: 1, secret: 'a-secret' }).execute();
     });

@@ -3,7 +3,7 @@ import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubgraphName } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
-import { generatePopulation } from '@finsam/kit/population/generate';
+import { generatePopulation } from '@finsam/devkit/population/generate';
 import { loadOrCreateCoordinationKey, signPersonBases, type PersonEvidence } from '@finsam/kit/release-basis';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { auditRowsOfRequest, callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../../support/subgraph-caller.ts';

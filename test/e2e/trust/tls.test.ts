@@ -5,9 +5,9 @@ import { buildGateway } from '@finsam/gateway';
 import { SUBGRAPH_NAMES, envPrefix } from '@finsam/kit/config';
 import { gatewayKeySetFile } from '@finsam/kit/gateway-token';
 import { listen } from '@finsam/kit/http';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { startGraph, type GraphQLResponse, type TestGraph } from '../../support/graph.ts';
-import { testCertificates } from '@finsam/kit/testing/tls-certificates';
+import { testCertificates } from '@finsam/devkit/testing/tls-certificates';
 
 const PERSON_OVERVIEW = fs.readFileSync(path.join(import.meta.dirname, '../../../schema/operations/PersonOverview.graphql'), 'utf8');
 const SECTORS = ['sicknessInsurance', 'employment', 'socialServices', 'care'] as const;

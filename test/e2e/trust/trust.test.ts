@@ -9,8 +9,8 @@ import { verifyChain, type AuditDb } from '@finsam/kit/audit';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
 import { addDays, todayIso } from '@finsam/kit/dates';
 import { loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
-import { FIXTURE_PERSONS } from '@finsam/kit/population/fixtures';
-import { generatePopulation } from '@finsam/kit/population/generate';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
+import { generatePopulation } from '@finsam/devkit/population/generate';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 const root = path.join(import.meta.dirname, '../../..');

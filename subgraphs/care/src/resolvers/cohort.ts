@@ -1,7 +1,7 @@
 import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
 import { covers, todayIso } from '@finsam/kit/dates';
 import { ICD10_CHAPTER_NAMES, icd10Chapter, UNKNOWN_CHAPTER } from '@finsam/kit/icd10';
-import type { CertificateProfile } from '@finsam/kit/population/types';
+import type { WorkCapacitySteps } from '../data.ts';
 import { loadEach } from '@finsam/kit/loaders';
 import { Answers, answerCare, CARE_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { CareContext } from '../context.ts';
@@ -15,7 +15,7 @@ export const cohortResolvers = {
       const chapters: Record<string, Set<string>> = Object.fromEntries([...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER].map((name) => [name, new Set<string>()]));
       for (const rows of await loadEach(ctx.loaders.certificatesByPerson, members)) {
         for (const c of rows) {
-          const steps = JSON.parse(c.work_capacity_steps_json) as CertificateProfile['workCapacitySteps'];
+          const steps = JSON.parse(c.work_capacity_steps_json) as WorkCapacitySteps;
           if (!steps.some((s) => covers(s.from, s.to, today))) continue;
           (chapters[icd10Chapter(c.diagnosis_code) ?? UNKNOWN_CHAPTER] ??= new Set()).add(c.personnummer);
         }
@@ -37,7 +37,7 @@ export async function careSignalFacts(members: readonly string[], ctx: CareConte
     : await loadEach(ctx.loaders.certificatesByPerson, members);
   const answers = Answers.empty(CARE_ANSWERS, members.length);
   members.forEach((_, i) => answerCare(answers, i, {
-    certificates: lists[i]!.map((c) => ({ issuedOn: c.issued_on, workCapacitySteps: JSON.parse(c.work_capacity_steps_json) as CertificateProfile['workCapacitySteps'] })),
+    certificates: lists[i]!.map((c) => ({ issuedOn: c.issued_on, workCapacitySteps: JSON.parse(c.work_capacity_steps_json) as WorkCapacitySteps })),
   }, today));
   return answers;
 }
