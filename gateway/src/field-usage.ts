@@ -5,7 +5,7 @@ import { Counter } from 'prom-client';
 import type { ProcessMetrics } from '@finsam/kit/metrics';
 import { mayHoldPersonnummer } from '@finsam/kit/personnummer';
 import type { GatewayContext } from './context.ts';
-import type { OperationManifest } from './registered-operations.ts';
+import { FIELD_USAGE_METRIC, type OperationManifest } from '@finsam/kit/operations';
 
 // Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's
 // TypeInfo does not recognise (as in limits.ts): the walk uses the CommonJS one.
@@ -16,7 +16,7 @@ const { Kind, TypeInfo, visit, visitWithTypeInfo } = createRequire(import.meta.u
  * each schema coordinate (`Type.field` of the API schema), by registered operation and client,
  * so that the owner of a deprecated field can tell when no one asks for it any more.
  */
-export const FIELD_USAGE_METRIC = 'graphql_field_usage_total';
+export { FIELD_USAGE_METRIC };
 /** The header Apollo Client sends its `clientAwareness.name` in. */
 export const CLIENT_NAME_HEADER = 'apollographql-client-name';
 /**

@@ -4,6 +4,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { createRequire } from 'node:module';
 import { Lexer, Source, TokenKind, visit, type DocumentNode } from 'graphql';
 import { toGraphQLError } from '@finsam/kit/errors';
+import { MAX_OPERATION_TOKENS } from '@finsam/kit/operations';
 import type { GatewayContext } from './context.ts';
 
 /**
@@ -23,7 +24,7 @@ export const LIMITS = {
   maxAliases: 20,
   maxCost: 5000,
   maxAnalystCost: 700,
-  maxTokens: 2000,
+  maxTokens: MAX_OPERATION_TOKENS,
   maxDirectives: 20,
 } as const;
 

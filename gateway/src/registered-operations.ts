@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } from 'graphql';
 import { Counter } from 'prom-client';
 import type { AuditLog } from '@finsam/kit/audit';
 import type { Role } from '@finsam/kit/caller';
@@ -9,8 +6,10 @@ import { success, type Refusal } from '@finsam/kit/errors';
 import type { PreparedRequest } from '@finsam/kit/http';
 import type { Logger } from '@finsam/kit/logger';
 import type { ProcessMetrics } from '@finsam/kit/metrics';
+import {
+  canonicalOperation, operationId, readManifest as readKitManifest, requestByHash, type OperationManifest, type RegisteredOperation,
+} from '@finsam/kit/operations';
 import { callerOf, type GatewayContext } from './context.ts';
-import { LIMITS } from './limits.ts';
 
 /**
  * Registered operations (trusted documents) for the coordinator role, docs/registered-operations.md.
@@ -24,64 +23,14 @@ import { LIMITS } from './limits.ts';
 /** The coordinator client's registered operations, as the @finsam/schema package exports them. */
 export const MANIFEST_FILE = createRequire(import.meta.url).resolve('@finsam/schema/operations/manifest.json');
 
-export interface RegisteredOperation {
-  /** SHA-256 (hex) of `body`: what Apollo's PersistedQueryLink sends as `sha256Hash`. */
-  id: string;
-  name: string;
-  type: OperationTypeNode;
-  body: string;
-}
-
-export interface OperationManifest {
-  format: 'apollo-persisted-query-manifest';
-  version: 1;
-  operations: RegisteredOperation[];
-}
-
 /** Roles whose users write their own queries. Any other role, today's and any added later, is served registered operations only. */
 const AD_HOC_ROLES: ReadonlySet<Role> = new Set<Role>(['analyst', 'auditor']);
 
-const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+// The manifest's pure pieces live in the kit (@finsam/kit/operations), which @finsam/schema's tools share;
+// served from here too, for the gateway's callers, and with this package's manifest by default.
+export { canonicalOperation, operationId, requestByHash, type OperationManifest, type RegisteredOperation };
 
-export const operationId = (body: string): string => createHash('sha256').update(body).digest('hex');
-
-/**
- * The text a standard client sends for a document: `__typename` added to every selection set
- * but the operation's own, as Apollo Client's InMemoryCache does (the same rules: not where the
- * set already has a `__`-field, not under an `@export` field), printed by graphql's `print`.
- * A client's text with or without those `__typename`s, in any layout, with or without comments,
- * comes out the same; the manifest holds this form, so its hash is the one Apollo Client sends.
- * Throws graphql's syntax error; a text of more than LIMITS.maxTokens tokens is one.
- */
-export function canonicalOperation(source: string): string {
-  const document = parse(source, { noLocation: true, maxTokens: LIMITS.maxTokens });
-  return print(visit(document, {
-    SelectionSet(node, _key, parent) {
-      if (!parent || Array.isArray(parent) || (parent as { kind?: string }).kind === Kind.OPERATION_DEFINITION) return undefined;
-      if (node.selections.some((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))) return undefined;
-      const field = parent as FieldNode;
-      if (field.kind === Kind.FIELD && field.directives?.some((d) => d.name.value === 'export')) return undefined;
-      return { ...node, selections: [...node.selections, TYPENAME] };
-    },
-  }));
-}
-
-export function readManifest(file: string = MANIFEST_FILE): OperationManifest {
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as OperationManifest;
-  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
-    throw new Error(`${file} is not an Apollo persisted query manifest (version 1): run \`npm run operations\``);
-  }
-  for (const operation of manifest.operations) {
-    // A manifest edited by hand, or a body changed without its id, would register text no one reviewed under a known hash.
-    if (operationId(operation.body) !== operation.id) throw new Error(`${file}: the id of ${operation.name} is not the SHA-256 of its body: run \`npm run operations\``);
-  }
-  return manifest;
-}
-
-/** The body of a request naming a registered operation by its hash alone, as Apollo's PersistedQueryLink sends it. */
-export function requestByHash(operation: RegisteredOperation, variables: unknown) {
-  return { operationName: operation.name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } };
-}
+export const readManifest = (file: string = MANIFEST_FILE): OperationManifest => readKitManifest(file);
 
 /** Why a coordinator's request was refused, as a /metrics label (its client error is OPERATION_NOT_REGISTERED or PERSISTED_QUERY_NOT_FOUND). */
 export type RefusalLabel = 'not_registered' | 'unknown_hash' | 'hash_mismatch' | 'malformed';
