@@ -2,6 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { serverCertificate } from './tls.ts';
+import { bearerToken } from './bearer.ts';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { CLIENT_ERROR_CODES, type Refusal, type Result } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -130,7 +131,7 @@ async function serveGraphQL<TContext extends BaseContext>(
   // The token first, from the headers: until it is verified not a byte of the body is read.
   const context = await options.context(request, requestId);
   if (!context.ok) {
-    if (context.refusal.status === 401) options.metrics.unauthenticatedRequests.inc({ reason: bearerToken(request) === null ? 'missing_token' : 'rejected_token' });
+    if (context.refusal.status === 401) options.metrics.unauthenticatedRequests.inc({ reason: bearerToken(request.headers.authorization) === null ? 'missing_token' : 'rejected_token' });
     return sendRefusalBeforeBody(response, context.refusal);
   }
   if (request.method === 'GET' && personnummerInSearch(url.searchParams)) {
@@ -225,11 +226,6 @@ function sendRefusalBeforeBody(response: ServerResponse, refusal: Refusal): void
   sendError(response, refusal);
 }
 
-function bearerToken(request: IncomingMessage): string | null {
-  const match = /^Bearer (\S+)$/.exec(request.headers.authorization?.trim() ?? '');
-  return match ? match[1]! : null;
-}
-
 /**
  * `/metrics` tells how busy each route is and how many refusals there were: for the operator's
  * Prometheus, which sends METRICS_TOKEN as a bearer token, not for anyone who can reach the port.
@@ -238,7 +234,7 @@ function metricsRefusal(request: IncomingMessage, metricsToken: string | undefin
   if (!metricsToken) {
     return { status: 403, code: 'FORBIDDEN', reason: 'METRICS_OFF', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
   }
-  const presented = bearerToken(request);
+  const presented = bearerToken(request.headers.authorization);
   const digest = (text: string) => createHash('sha256').update(text).digest();
   if (presented === null || !timingSafeEqual(digest(presented), digest(metricsToken))) {
     return { status: 401, code: 'UNAUTHENTICATED', message: '/metrics answers only with Authorization: Bearer <METRICS_TOKEN>.', headers: { 'www-authenticate': 'Bearer' } };
