@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb, type AuditLogOwner } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
+import { auditedAnswer } from './audited-answer.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { subgraphSdlFile } from './composition.ts';
@@ -145,7 +145,11 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
   const apollo = createApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }]),
-    plugins: [auditBeforeAnswer<TContext>(auditLog, logger)],
+    // The access records this request's resolvers gathered, written before the answer leaves.
+    plugins: [auditedAnswer<TContext>({
+      auditLog, logger, records: ({ contextValue }) => ({ caller: contextValue.caller, entries: contextValue.audit.drain() }),
+      withheldMessage: 'The access could not be logged, so no data is released.',
+    })],
   }, logger);
   await apollo.start();
 
@@ -206,28 +210,6 @@ export async function prepareStore<DB>(
   });
   await seedOnFirstStart(store.db, definition, seedSettings(options.env), options.logger);
   return store;
-}
-
-/**
- * Writes the request's audit entries before the response leaves. If they cannot be written,
- * the data does not leave either: the answer is replaced by an error.
- */
-function auditBeforeAnswer<TContext extends SubgraphRequest>(auditLog: AuditLog, logger: Logger): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          try {
-            await auditLog.append(contextValue.caller, contextValue.audit.drain());
-          } catch (error) {
-            logger.error({ requestId: contextValue.caller.requestId, err: (error as Error).message }, 'audit append failed; answer withheld');
-            response.http.status = 500;
-            response.body = { kind: 'single', singleResult: { errors: [{ message: 'The access could not be logged, so no data is released.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
-          }
-        },
-      };
-    },
-  };
 }
 
 async function seedOnFirstStart<DB>(
