@@ -1,15 +1,10 @@
 import { createRequire } from 'node:module';
-import { Counter } from 'prom-client';
-import type { AuditLog } from '@finsam/kit/audit';
 import type { Role } from '@finsam/kit/caller';
-import { success, type Refusal } from '@finsam/kit/errors';
-import type { PreparedRequest } from '@finsam/kit/http';
-import type { Logger } from '@finsam/kit/logger';
-import type { ProcessMetrics } from '@finsam/kit/metrics';
+import type { Refusal } from '@finsam/kit/errors';
 import {
   canonicalOperation, operationId, readManifest as readKitManifest, requestByHash, type OperationManifest, type RegisteredOperation,
 } from '@finsam/kit/operations';
-import { callerOf, type GatewayContext } from './context.ts';
+import type { GraphQLParams } from '@finsam/kit/request-plugin';
 
 /**
  * Registered operations (trusted documents) for the coordinator role, docs/registered-operations.md.
@@ -24,7 +19,7 @@ import { callerOf, type GatewayContext } from './context.ts';
 export const MANIFEST_FILE = createRequire(import.meta.url).resolve('@finsam/schema/operations/manifest.json');
 
 /** Roles whose users write their own queries. Any other role, today's and any added later, is served registered operations only. */
-const AD_HOC_ROLES: ReadonlySet<Role> = new Set<Role>(['analyst', 'auditor']);
+export const AD_HOC_ROLES: ReadonlySet<Role> = new Set<Role>(['analyst', 'auditor']);
 
 // The manifest's pure pieces live in the kit (@finsam/kit/operations), which @finsam/schema's tools share;
 // served from here too, for the gateway's callers, and with this package's manifest by default.
@@ -99,53 +94,29 @@ export class RegisteredOperations {
 }
 
 /**
- * The gateway's `prepareRequest` (http.ts): for a coordinator, the request's parameters with the
- * registered text as `query` and no `persistedQuery` extension (Apollo Server's own persisted
- * queries stay off, apollo.ts), or the refusal, logged by reason and request id (never the text:
- * a query may carry a personnummer), counted, and written to the gateway's audit log as the
- * refused requests inside Apollo Server are.
+ * A coordinator's request as it is to run: its parameters with the registered text as `query`
+ * and no `persistedQuery` extension (Apollo Server's own persisted queries stay off, apollo.ts),
+ * or why it names no registered operation.
  */
-export function registeredOperationsOnly(options: { operations: RegisteredOperations; metrics: ProcessMetrics; logger: Logger; auditLog: AuditLog }) {
-  const refusals = new Counter({
-    name: 'registered_operation_refusals_total',
-    help: 'Coordinator requests refused for not naming a registered operation, by reason',
-    labelNames: ['reason'] as const,
-    registers: [options.metrics.registry],
-  });
-
-  return async (request: { method: string; body: unknown; search: string }, context: GatewayContext): Promise<PreparedRequest> => {
-    if (AD_HOC_ROLES.has(context.user.role)) return success({ body: request.body, search: request.search });
-    const get = request.method === 'GET';
-    const search = new URLSearchParams(request.search);
-    const parameters = get ? searchParameters(search) : request.body;
-    const resolution = parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)
-      ? options.operations.resolve(parameters as RequestParameters)
-      : refusal('malformed', 'Send one operation as a JSON object.');
-    if (!resolution.ok) {
-      refusals.inc({ reason: resolution.reason });
-      options.logger.info({ requestId: context.requestId, role: context.user.role, reason: resolution.reason }, 'request refused: operation not registered');
-      try {
-        await options.auditLog.append(callerOf(context), [{
-          personnummer: null, agency: 'GATEWAY', fields: [], decision: 'ERROR', reason: resolution.refusal.code, protectedIdentity: false, operation: null, operationHash: null,
-        }]);
-      } catch (error) {
-        // Nothing is released by a refusal, so it is still sent.
-        options.logger.error({ requestId: context.requestId, err: (error as Error).message }, 'gateway audit append failed for a refusal');
-      }
-      return { ok: false, refusal: resolution.refusal };
-    }
-    if (get) {
-      search.set('query', resolution.operation.body);
-      const extensions = withoutPersistedQuery(jsonParameter(search.get('extensions')));
-      if (extensions) search.set('extensions', JSON.stringify(extensions));
-      else search.delete('extensions');
-      return success({ body: request.body, search: `?${search}` });
-    }
-    const body = parameters as Record<string, unknown>;
-    const extensions = withoutPersistedQuery(body.extensions);
-    const { extensions: _dropped, ...rest } = body;
-    return success({ body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) }, search: request.search });
-  };
+export function asRegistered(operations: RegisteredOperations, request: GraphQLParams): { ok: true; value: GraphQLParams } | { ok: false; reason: RefusalLabel; refusal: Refusal } {
+  const get = request.method === 'GET';
+  const search = new URLSearchParams(request.search);
+  const parameters = get ? searchParameters(search) : request.body;
+  const resolution = parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)
+    ? operations.resolve(parameters as RequestParameters)
+    : refusal('malformed', 'Send one operation as a JSON object.');
+  if (!resolution.ok) return { ok: false, reason: resolution.reason, refusal: resolution.refusal };
+  if (get) {
+    search.set('query', resolution.operation.body);
+    const extensions = withoutPersistedQuery(jsonParameter(search.get('extensions')));
+    if (extensions) search.set('extensions', JSON.stringify(extensions));
+    else search.delete('extensions');
+    return { ok: true, value: { ...request, search: `?${search}` } };
+  }
+  const body = parameters as Record<string, unknown>;
+  const extensions = withoutPersistedQuery(body.extensions);
+  const { extensions: _dropped, ...rest } = body;
+  return { ok: true, value: { ...request, body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) } } };
 }
 
 function searchParameters(search: URLSearchParams): RequestParameters | null {

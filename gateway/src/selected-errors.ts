@@ -1,13 +1,10 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { createRequire } from 'node:module';
 import {
   Kind, parse,
   type DocumentNode, type GraphQLFormattedError, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
-import type { Logger } from '@finsam/kit/logger';
 import { directFieldNames, fragmentsOf, selectedFields, type Fragments, type TypedSelectedField } from '@finsam/kit/selection';
-import type { GatewayContext } from './context.ts';
 
 // Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's
 // type predicates do not recognise (as in limits.ts).
@@ -154,28 +151,4 @@ export function errorsAtSelectedPaths(
     if (!sent) dropped.push(error);
   }
   return { kept, dropped };
-}
-
-/** The gateway's errors, placed as errorsAtSelectedPaths says, for every answer with data. */
-export function selectedErrorsPlugin(requires: RequiresMap, logger: Logger): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response, document, operation, schema, contextValue }) {
-          if (response.body.kind !== 'single' || !document || !operation) return;
-          const result = response.body.singleResult;
-          if (!result.errors || result.data == null) return;
-          const { kept, dropped } = errorsAtSelectedPaths(result.errors, document, operation, schema, requires);
-          const unexpected = dropped.filter((e) => e.extensions?.code !== 'FORBIDDEN');
-          if (unexpected.length > 0) {
-            // Paths and codes only: field names and list positions, no values.
-            logger.warn({ requestId: contextValue.requestId, errors: unexpected.map((e) => ({ code: e.extensions?.code, service: e.extensions?.serviceName, path: e.path })) },
-              'errors at fields the operation did not select, and no selected field depended on');
-          }
-          if (kept.length === 0) delete (result as { errors?: unknown }).errors;
-          else (result as { errors?: readonly GraphQLFormattedError[] }).errors = kept;
-        },
-      };
-    },
-  };
 }
