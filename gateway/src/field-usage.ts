@@ -4,7 +4,7 @@ import { FIELD_USAGE_METRIC } from '@finsam/kit/operations';
 import { mayHoldPersonnummer } from '@finsam/kit/personnummer';
 
 // Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's
-// TypeInfo does not recognise (as in limits.ts): the walk uses the CommonJS one.
+// TypeInfo does not recognise (as in plugins/use-analyst-cost-limit.ts): the walk uses the CommonJS one.
 const { Kind, TypeInfo, visit, visitWithTypeInfo } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**

@@ -7,7 +7,7 @@ import {
 import { directFieldNames, fragmentsOf, selectedFields, type Fragments, type TypedSelectedField } from '@finsam/kit/selection';
 
 // Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's
-// type predicates do not recognise (as in limits.ts).
+// type predicates do not recognise (as in plugins/use-analyst-cost-limit.ts).
 const { getNamedType, isInterfaceType, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
