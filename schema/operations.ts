@@ -16,7 +16,7 @@ import { GraphQLError, Kind, buildSchema, parse, validate, type OperationDefinit
 import { MANIFEST_FILE, OPERATIONS_DIR, SUPERGRAPH_FILE, repositoryRoot } from './files.ts';
 import {
   canonicalOperation, operationId, readManifest, requestByHash, type OperationManifest, type RegisteredOperation,
-} from '@finsam/gateway/registered-operations';
+} from '@finsam/kit/operations';
 
 export { MANIFEST_FILE, OPERATIONS_DIR };
 const REPOSITORY = repositoryRoot();

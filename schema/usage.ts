@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { GraphQLSchema } from 'graphql';
 import { apiSchema } from './check.ts';
 import { SUPERGRAPH_FILE } from './compose.ts';
-import { FIELD_USAGE_METRIC } from '@finsam/gateway/field-usage';
+import { FIELD_USAGE_METRIC } from '@finsam/kit/operations';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 
 // The schema apiSchema() builds is graphql's CommonJS build's (schema/check.ts): its predicates.

@@ -97,6 +97,28 @@ describe('workspaces', () => {
     expect(wrong).toEqual([]);
   });
 
+  /**
+   * A cycle makes two packages one in all but name: neither builds, tests or changes alone, and
+   * npm links them in an order it has to guess.
+   */
+  it('no cycle between workspace packages (dependencies + devDependencies)', () => {
+    const byName = new Map(workspaces.map((w) => [manifest(w).name, w]));
+    const edges = (name: string) => {
+      const m = manifest(byName.get(name)!);
+      return Object.keys({ ...m.dependencies, ...m.devDependencies }).filter((d) => byName.has(d) && d !== name);
+    };
+    const cycles = new Set<string>();
+    const visit = (name: string, path: string[]) => {
+      for (const next of edges(name)) {
+        if (next === path[0]) cycles.add([...path, next].join(' → '));
+        else if (!path.includes(next) && next > path[0]!) visit(next, [...path, next]);
+      }
+    };
+    // Each cycle once, from its alphabetically first package.
+    for (const name of [...byName.keys()].sort()) visit(name, [name]);
+    expect([...cycles]).toEqual([]);
+  });
+
   it('each workspace declares every package it imports, at the version the lockfile holds for the whole repository', () => {
     const builtins = new Set(builtinModules);
     const top = manifest('.');

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { intFromEnv } from '@finsam/kit/config';
 import { refusal, success, type Result } from '@finsam/kit/errors';
 import type { AuthenticatedUser } from './authentication.ts';
@@ -44,12 +43,13 @@ interface AnalystState {
   inFlight: number;
 }
 
-export type Admission = Result<void>;
+/** Admitted, with the release to call once the request is answered (at most once counts), or why not. */
+export type Admission = Result<() => void>;
+
+const NOTHING_TAKEN = () => {};
 
 export class AnalystRateLimit {
   private readonly analysts = new Map<string, AnalystState>();
-  /** The requests admitted and not yet answered, released when the handler is done with them. */
-  private readonly releases = new WeakMap<IncomingMessage, () => void>();
   private readonly now: () => number;
   private inFlightTotal = 0;
 
@@ -57,9 +57,9 @@ export class AnalystRateLimit {
     this.now = options.now ?? Date.now;
   }
 
-  /** Admits the request (counted in flight until the wrapped handler finishes), or says why not. */
-  admit(request: IncomingMessage, user: AuthenticatedUser): Admission {
-    if (user.role !== 'analyst') return success(undefined);
+  /** Admits the request (counted in flight until its release is called), or says why not. */
+  admit(user: AuthenticatedUser): Admission {
+    if (user.role !== 'analyst') return success(NOTHING_TAKEN);
     const { requestsPerMinute, concurrentRequests, concurrentRequestsTotal } = this.settings;
     const now = this.now();
     const state = this.analysts.get(user.id) ?? { tokens: requestsPerMinute, refilledAt: now, inFlight: 0 };
@@ -80,7 +80,7 @@ export class AnalystRateLimit {
     state.inFlight += 1;
     this.inFlightTotal += 1;
     let released = false;
-    this.releases.set(request, () => {
+    return success(() => {
       if (released) return;
       released = true;
       state.inFlight -= 1;
@@ -88,19 +88,6 @@ export class AnalystRateLimit {
       // Forget an analyst whose bucket is full again and who has nothing in flight.
       if (state.inFlight === 0 && state.tokens + ((this.now() - state.refilledAt) / 60_000) * requestsPerMinute >= requestsPerMinute) this.analysts.delete(user.id);
     });
-    return success(undefined);
-  }
-
-  /** The HTTP handler with each admitted request released once the handler has answered it. */
-  releasing(handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>) {
-    return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-      try {
-        await handler(request, response);
-      } finally {
-        this.releases.get(request)?.();
-        this.releases.delete(request);
-      }
-    };
   }
 
   /** Analysts with requests in flight or a bucket not yet full (for tests and metrics). */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { bearerToken } from '@finsam/kit/bearer';
 import { isRole, type Purpose, type Role } from '@finsam/kit/caller';
 import { failure, success, type Result } from '@finsam/kit/errors';
 import { ExpiringCache } from '@finsam/kit/expiring-cache';
@@ -48,13 +49,12 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: strin
   // once, and the token is remembered by its exact text until its expiry (without the tolerance).
   const verified = new ExpiringCache<AuthenticatedUser>(now);
   return async (headers) => {
-    const header = headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header.trim()) : null;
-    if (!match) return failure('UNAUTHENTICATED', 'A bearer token is required: Authorization: Bearer <token>.');
-    const known = verified.get(match[1]!);
+    const token = bearerToken(headers.authorization);
+    if (token === null) return failure('UNAUTHENTICATED', 'A bearer token is required: Authorization: Bearer <token>.');
+    const known = verified.get(token);
     if (known) return success(known);
     try {
-      const { payload } = await jwtVerify(match[1]!, settings.keys, {
+      const { payload } = await jwtVerify(token, settings.keys, {
         issuer: settings.issuer, audience: settings.audience, algorithms: settings.algorithms, clockTolerance: USER_TOKEN_CLOCK_TOLERANCE_SECONDS,
         requiredClaims: ['exp', 'iat'], currentDate: new Date(now()),
       });
@@ -66,7 +66,7 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: strin
       const purpose = purposeOfToken(role, payload.purpose);
       if (!purpose.ok) return purpose;
       const user = { id: payload.sub, role, purpose: purpose.value };
-      verified.set(match[1]!, user, payload.exp! * 1000);
+      verified.set(token, user, payload.exp! * 1000);
       return success(user);
     } catch (error) {
       return failure('UNAUTHENTICATED', describe(error));

@@ -2,28 +2,25 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { request, type Dispatcher } from 'undici';
 import { createApolloServer } from '@finsam/kit/apollo';
 import { AuditLog, auditMigrations, type AuditDb } from '@finsam/kit/audit';
 import { databaseUrlFor, openDatabase, privateDirectory } from '@finsam/kit/database';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '@finsam/kit/config';
 import { GatewayTokens, loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
-import { success } from '@finsam/kit/errors';
 import { createGraphQLHttpHandler, sendJson } from '@finsam/kit/http';
 import { createLogger, type Logger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
+import { apolloOptionsOf } from '@finsam/kit/request-plugin';
 import { createAuthenticator } from './authentication.ts';
 import { clientAppRoutes } from './client-app.ts';
-import { fieldUsagePlugin } from './field-usage.ts';
 import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
-import { analystCostLimit, armor, introspectionForAnalystsOnly, tokenLimit } from './limits.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
-import { RegisteredOperations, registeredOperationsOnly } from './registered-operations.ts';
-import { requestAuditPlugin } from './request-audit.ts';
-import { requiresOf, selectedErrorsPlugin } from './selected-errors.ts';
+import { gatewayPlugins } from './plugins/index.ts';
+import { RegisteredOperations } from './registered-operations.ts';
+import { requiresOf } from './selected-errors.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
 /** The composed supergraph, as the @finsam/schema package exports it. */
@@ -117,44 +114,23 @@ export async function buildGateway(options: GatewayOptions = {}) {
   // The first exchange is the caller's, once the gateway listens (main.ts): subgraphs on other
   // hosts check its checkpoints with the key it publishes on its own listener.
   checkpoints.every(auditCheckpointIntervalMs(env));
-  const protection = armor();
+  // The request path, in the order it runs (plugins/index.ts); the front runs their hooks, Apollo Server their stages.
+  const plugins = gatewayPlugins({
+    authenticate, rateLimit: new AnalystRateLimit(analystRateLimitSettings(env)), operations, auditLog, requires: requiresOf(supergraphSdl), metrics, logger,
+  });
   const apollo = createApolloServer<GatewayContext>({
     gateway,
-    // Introspection is answered by the schema for analysts; the plugin refuses it to everyone else.
+    // Introspection is answered by the schema for analysts; use-introspection-for-analysts refuses it to everyone else.
     introspection: true,
-    validationRules: protection.validationRules,
-    plugins: [...(protection.plugins as ApolloServerPlugin<GatewayContext>[]), tokenLimit(), introspectionForAnalystsOnly(), analystCostLimit(), requestAuditPlugin(auditLog, logger),
-      // After the audit plugin, which records every error the subgraphs gave (its read comes first).
-      selectedErrorsPlugin(requiresOf(supergraphSdl), logger),
-      // Last: it counts at executionDidStart, which no request refused by the plugins above reaches.
-      fieldUsagePlugin({ metrics, manifest: operations?.manifest ?? null })],
+    ...apolloOptionsOf(plugins),
   }, logger);
   await apollo.start();
 
-  const registered = operations ? registeredOperationsOnly({ operations, metrics, logger, auditLog }) : undefined;
-  const rateLimit = new AnalystRateLimit(analystRateLimitSettings(env));
-  const handler = rateLimit.releasing(createGraphQLHttpHandler<GatewayContext>({
+  const handler = createGraphQLHttpHandler<GatewayContext>({
     apollo,
     metrics,
     logger,
-    async context(request, requestId) {
-      const result = await authenticate(request.headers);
-      if (!result.ok) {
-        // No audit record: nothing was released and there is no one to name; an anonymous flood
-        // would otherwise write one row per request. Counted in unauthenticated_requests_total.
-        logger.debug({ requestId, reason: result.refusal.message }, 'request refused: not authenticated');
-        return result;
-      }
-      // Per-analyst rate limit, before any parsing, planning or subgraph call (analyst-rate-limit.ts).
-      const admission = rateLimit.admit(request, result.value);
-      if (!admission.ok) {
-        logger.info({ requestId, reason: admission.refusal.message }, 'request refused: analyst rate limit');
-        return admission;
-      }
-      return success({ user: result.value, requestId });
-    },
-    // Coordinators: the client's registered operations only, refused before Apollo Server parses anything.
-    prepareRequest: registered,
+    plugins,
     // Ready when every subgraph is: the graph answers whole only then (and `npm start` waits for it).
     ready: cachedReadiness(() => allSubgraphsReady(Object.values(urls), connections)),
     metricsToken: env.METRICS_TOKEN || undefined,
@@ -166,7 +142,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
       // The public key subgraphs verify the gateway's tokens with (GATEWAY_JWKS_URL).
       '/.well-known/jwks.json': async (_request: IncomingMessage, response: ServerResponse) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
     }),
-  }));
+  });
 
   return {
     handler, metrics, logger, urls,

@@ -1,16 +1,10 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { Kind, parse, print, visit, type FieldNode, type OperationTypeNode } from 'graphql';
-import { Counter } from 'prom-client';
-import type { AuditLog } from '@finsam/kit/audit';
 import type { Role } from '@finsam/kit/caller';
-import { success, type Refusal } from '@finsam/kit/errors';
-import type { PreparedRequest } from '@finsam/kit/http';
-import type { Logger } from '@finsam/kit/logger';
-import type { ProcessMetrics } from '@finsam/kit/metrics';
-import { callerOf, type GatewayContext } from './context.ts';
-import { LIMITS } from './limits.ts';
+import type { Refusal } from '@finsam/kit/errors';
+import {
+  canonicalOperation, operationId, readManifest as readKitManifest, requestByHash, type OperationManifest, type RegisteredOperation,
+} from '@finsam/kit/operations';
+import type { GraphQLParams } from '@finsam/kit/request-plugin';
 
 /**
  * Registered operations (trusted documents) for the coordinator role, docs/registered-operations.md.
@@ -24,64 +18,14 @@ import { LIMITS } from './limits.ts';
 /** The coordinator client's registered operations, as the @finsam/schema package exports them. */
 export const MANIFEST_FILE = createRequire(import.meta.url).resolve('@finsam/schema/operations/manifest.json');
 
-export interface RegisteredOperation {
-  /** SHA-256 (hex) of `body`: what Apollo's PersistedQueryLink sends as `sha256Hash`. */
-  id: string;
-  name: string;
-  type: OperationTypeNode;
-  body: string;
-}
-
-export interface OperationManifest {
-  format: 'apollo-persisted-query-manifest';
-  version: 1;
-  operations: RegisteredOperation[];
-}
-
 /** Roles whose users write their own queries. Any other role, today's and any added later, is served registered operations only. */
-const AD_HOC_ROLES: ReadonlySet<Role> = new Set<Role>(['analyst', 'auditor']);
+export const AD_HOC_ROLES: ReadonlySet<Role> = new Set<Role>(['analyst', 'auditor']);
 
-const TYPENAME: FieldNode = { kind: Kind.FIELD, name: { kind: Kind.NAME, value: '__typename' } };
+// The manifest's pure pieces live in the kit (@finsam/kit/operations), which @finsam/schema's tools share;
+// served from here too, for the gateway's callers, and with this package's manifest by default.
+export { canonicalOperation, operationId, requestByHash, type OperationManifest, type RegisteredOperation };
 
-export const operationId = (body: string): string => createHash('sha256').update(body).digest('hex');
-
-/**
- * The text a standard client sends for a document: `__typename` added to every selection set
- * but the operation's own, as Apollo Client's InMemoryCache does (the same rules: not where the
- * set already has a `__`-field, not under an `@export` field), printed by graphql's `print`.
- * A client's text with or without those `__typename`s, in any layout, with or without comments,
- * comes out the same; the manifest holds this form, so its hash is the one Apollo Client sends.
- * Throws graphql's syntax error; a text of more than LIMITS.maxTokens tokens is one.
- */
-export function canonicalOperation(source: string): string {
-  const document = parse(source, { noLocation: true, maxTokens: LIMITS.maxTokens });
-  return print(visit(document, {
-    SelectionSet(node, _key, parent) {
-      if (!parent || Array.isArray(parent) || (parent as { kind?: string }).kind === Kind.OPERATION_DEFINITION) return undefined;
-      if (node.selections.some((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'))) return undefined;
-      const field = parent as FieldNode;
-      if (field.kind === Kind.FIELD && field.directives?.some((d) => d.name.value === 'export')) return undefined;
-      return { ...node, selections: [...node.selections, TYPENAME] };
-    },
-  }));
-}
-
-export function readManifest(file: string = MANIFEST_FILE): OperationManifest {
-  const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as OperationManifest;
-  if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1 || !Array.isArray(manifest.operations)) {
-    throw new Error(`${file} is not an Apollo persisted query manifest (version 1): run \`npm run operations\``);
-  }
-  for (const operation of manifest.operations) {
-    // A manifest edited by hand, or a body changed without its id, would register text no one reviewed under a known hash.
-    if (operationId(operation.body) !== operation.id) throw new Error(`${file}: the id of ${operation.name} is not the SHA-256 of its body: run \`npm run operations\``);
-  }
-  return manifest;
-}
-
-/** The body of a request naming a registered operation by its hash alone, as Apollo's PersistedQueryLink sends it. */
-export function requestByHash(operation: RegisteredOperation, variables: unknown) {
-  return { operationName: operation.name, variables, extensions: { persistedQuery: { version: 1, sha256Hash: operation.id } } };
-}
+export const readManifest = (file: string = MANIFEST_FILE): OperationManifest => readKitManifest(file);
 
 /** Why a coordinator's request was refused, as a /metrics label (its client error is OPERATION_NOT_REGISTERED or PERSISTED_QUERY_NOT_FOUND). */
 export type RefusalLabel = 'not_registered' | 'unknown_hash' | 'hash_mismatch' | 'malformed';
@@ -150,53 +94,29 @@ export class RegisteredOperations {
 }
 
 /**
- * The gateway's `prepareRequest` (http.ts): for a coordinator, the request's parameters with the
- * registered text as `query` and no `persistedQuery` extension (Apollo Server's own persisted
- * queries stay off, apollo.ts), or the refusal, logged by reason and request id (never the text:
- * a query may carry a personnummer), counted, and written to the gateway's audit log as the
- * refused requests inside Apollo Server are.
+ * A coordinator's request as it is to run: its parameters with the registered text as `query`
+ * and no `persistedQuery` extension (Apollo Server's own persisted queries stay off, apollo.ts),
+ * or why it names no registered operation.
  */
-export function registeredOperationsOnly(options: { operations: RegisteredOperations; metrics: ProcessMetrics; logger: Logger; auditLog: AuditLog }) {
-  const refusals = new Counter({
-    name: 'registered_operation_refusals_total',
-    help: 'Coordinator requests refused for not naming a registered operation, by reason',
-    labelNames: ['reason'] as const,
-    registers: [options.metrics.registry],
-  });
-
-  return async (request: { method: string; body: unknown; search: string }, context: GatewayContext): Promise<PreparedRequest> => {
-    if (AD_HOC_ROLES.has(context.user.role)) return success({ body: request.body, search: request.search });
-    const get = request.method === 'GET';
-    const search = new URLSearchParams(request.search);
-    const parameters = get ? searchParameters(search) : request.body;
-    const resolution = parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)
-      ? options.operations.resolve(parameters as RequestParameters)
-      : refusal('malformed', 'Send one operation as a JSON object.');
-    if (!resolution.ok) {
-      refusals.inc({ reason: resolution.reason });
-      options.logger.info({ requestId: context.requestId, role: context.user.role, reason: resolution.reason }, 'request refused: operation not registered');
-      try {
-        await options.auditLog.append(callerOf(context), [{
-          personnummer: null, agency: 'GATEWAY', fields: [], decision: 'ERROR', reason: resolution.refusal.code, protectedIdentity: false, operation: null, operationHash: null,
-        }]);
-      } catch (error) {
-        // Nothing is released by a refusal, so it is still sent.
-        options.logger.error({ requestId: context.requestId, err: (error as Error).message }, 'gateway audit append failed for a refusal');
-      }
-      return { ok: false, refusal: resolution.refusal };
-    }
-    if (get) {
-      search.set('query', resolution.operation.body);
-      const extensions = withoutPersistedQuery(jsonParameter(search.get('extensions')));
-      if (extensions) search.set('extensions', JSON.stringify(extensions));
-      else search.delete('extensions');
-      return success({ body: request.body, search: `?${search}` });
-    }
-    const body = parameters as Record<string, unknown>;
-    const extensions = withoutPersistedQuery(body.extensions);
-    const { extensions: _dropped, ...rest } = body;
-    return success({ body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) }, search: request.search });
-  };
+export function asRegistered(operations: RegisteredOperations, request: GraphQLParams): { ok: true; value: GraphQLParams } | { ok: false; reason: RefusalLabel; refusal: Refusal } {
+  const get = request.method === 'GET';
+  const search = new URLSearchParams(request.search);
+  const parameters = get ? searchParameters(search) : request.body;
+  const resolution = parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)
+    ? operations.resolve(parameters as RequestParameters)
+    : refusal('malformed', 'Send one operation as a JSON object.');
+  if (!resolution.ok) return { ok: false, reason: resolution.reason, refusal: resolution.refusal };
+  if (get) {
+    search.set('query', resolution.operation.body);
+    const extensions = withoutPersistedQuery(jsonParameter(search.get('extensions')));
+    if (extensions) search.set('extensions', JSON.stringify(extensions));
+    else search.delete('extensions');
+    return { ok: true, value: { ...request, search: `?${search}` } };
+  }
+  const body = parameters as Record<string, unknown>;
+  const extensions = withoutPersistedQuery(body.extensions);
+  const { extensions: _dropped, ...rest } = body;
+  return { ok: true, value: { ...request, body: { ...rest, query: resolution.operation.body, ...(extensions ? { extensions } : {}) } } };
 }
 
 function searchParameters(search: URLSearchParams): RequestParameters | null {

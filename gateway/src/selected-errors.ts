@@ -1,15 +1,13 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { createRequire } from 'node:module';
 import {
   Kind, parse,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLSchema,
+  type DocumentNode, type GraphQLFormattedError, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
-import type { Logger } from '@finsam/kit/logger';
-import type { GatewayContext } from './context.ts';
+import { directFieldNames, fragmentsOf, selectedFields, type Fragments, type TypedSelectedField } from '@finsam/kit/selection';
 
 // Apollo Server hands plugins a schema built by graphql's CommonJS build, which the ESM build's
-// type predicates do not recognise (as in limits.ts).
+// type predicates do not recognise (as in plugins/use-analyst-cost-limit.ts).
 const { getNamedType, isInterfaceType, isObjectType } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 /**
@@ -29,7 +27,7 @@ export function requiresOf(supergraphSdl: string): RequiresMap {
         const requires = directive.arguments?.find((a) => a.name.value === 'requires')?.value;
         if (requires?.kind !== Kind.STRING) continue;
         const selection = parse(`{ ${requires.value} }`).definitions[0] as OperationDefinitionNode;
-        const names = selection.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []));
+        const names = directFieldNames(selection.selectionSet);
         const fields = map.get(definition.name.value) ?? new Map<string, Set<string>>();
         fields.set(field.name.value, new Set([...(fields.get(field.name.value) ?? []), ...names]));
         map.set(definition.name.value, fields);
@@ -40,25 +38,11 @@ export function requiresOf(supergraphSdl: string): RequiresMap {
 }
 
 type Path = readonly (string | number)[];
-interface SelectedField { key: string; node: FieldNode; parentType: string }
 interface Level { selectionSet: SelectionSetNode; type: string }
 
 /** The fields of selection sets, through inline fragments and fragment spreads, each with the type it is selected on. */
-function fieldsOf(levels: readonly Level[], fragments: Map<string, FragmentDefinitionNode>): SelectedField[] {
-  const out: SelectedField[] = [];
-  const visit = (selectionSet: SelectionSetNode, type: string, seen: Set<string>) => {
-    for (const s of selectionSet.selections) {
-      if (s.kind === Kind.FIELD) out.push({ key: s.alias?.value ?? s.name.value, node: s, parentType: type });
-      else if (s.kind === Kind.INLINE_FRAGMENT) visit(s.selectionSet, s.typeCondition?.name.value ?? type, seen);
-      else if (!seen.has(s.name.value)) {
-        const fragment = fragments.get(s.name.value);
-        if (fragment) visit(fragment.selectionSet, fragment.typeCondition.name.value, new Set([...seen, s.name.value]));
-      }
-    }
-  };
-  for (const level of levels) visit(level.selectionSet, level.type, new Set());
-  return out;
-}
+const fieldsOf = (levels: readonly Level[], fragments: Fragments): TypedSelectedField[] =>
+  levels.flatMap((level) => selectedFields(level.selectionSet, fragments, level.type));
 
 function returnType(schema: GraphQLSchema, parentType: string, fieldName: string): string | null {
   const type = schema.getType(parentType);
@@ -72,7 +56,7 @@ function returnType(schema: GraphQLSchema, parentType: string, fieldName: string
  * the k-th field of the path (list indexes skipped), `prefixes[k]` the path up to there;
  * `selected` is true when the whole path is a selected field.
  */
-function walk(path: Path, operation: OperationDefinitionNode, fragments: Map<string, FragmentDefinitionNode>, schema: GraphQLSchema) {
+function walk(path: Path, operation: OperationDefinitionNode, fragments: Fragments, schema: GraphQLSchema) {
   const root = schema.getRootType(operation.operation)?.name ?? 'Query';
   let current: Level[] = [{ selectionSet: operation.selectionSet, type: root }];
   const levels: Level[][] = [];
@@ -98,7 +82,7 @@ function walk(path: Path, operation: OperationDefinitionNode, fragments: Map<str
  * The selected fields at a level that read `name` (directly, or through fields the client did
  * not select, as `signals` reads `care`, which reads `careReleaseBasis`).
  */
-function dependantsAt(level: readonly Level[], name: string, fragments: Map<string, FragmentDefinitionNode>, requires: RequiresMap): SelectedField[] {
+function dependantsAt(level: readonly Level[], name: string, fragments: Fragments, requires: RequiresMap): TypedSelectedField[] {
   const selected = fieldsOf(level, fragments);
   const types = new Set(level.map((l) => l.type).concat(selected.map((f) => f.parentType)));
   const unseen = new Set([name]);
@@ -131,7 +115,7 @@ function dependantsAt(level: readonly Level[], name: string, fragments: Map<stri
 export function errorsAtSelectedPaths(
   errors: readonly GraphQLFormattedError[], document: DocumentNode, operation: OperationDefinitionNode, schema: GraphQLSchema, requires: RequiresMap,
 ): { kept: GraphQLFormattedError[]; dropped: GraphQLFormattedError[] } {
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const fragments = fragmentsOf(document);
   const kept: GraphQLFormattedError[] = [];
   const dropped: GraphQLFormattedError[] = [];
   const placed = new Set<string>();
@@ -167,28 +151,4 @@ export function errorsAtSelectedPaths(
     if (!sent) dropped.push(error);
   }
   return { kept, dropped };
-}
-
-/** The gateway's errors, placed as errorsAtSelectedPaths says, for every answer with data. */
-export function selectedErrorsPlugin(requires: RequiresMap, logger: Logger): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response, document, operation, schema, contextValue }) {
-          if (response.body.kind !== 'single' || !document || !operation) return;
-          const result = response.body.singleResult;
-          if (!result.errors || result.data == null) return;
-          const { kept, dropped } = errorsAtSelectedPaths(result.errors, document, operation, schema, requires);
-          const unexpected = dropped.filter((e) => e.extensions?.code !== 'FORBIDDEN');
-          if (unexpected.length > 0) {
-            // Paths and codes only: field names and list positions, no values.
-            logger.warn({ requestId: contextValue.requestId, errors: unexpected.map((e) => ({ code: e.extensions?.code, service: e.extensions?.serviceName, path: e.path })) },
-              'errors at fields the operation did not select, and no selected field depended on');
-          }
-          if (kept.length === 0) delete (result as { errors?: unknown }).errors;
-          else (result as { errors?: readonly GraphQLFormattedError[] }).errors = kept;
-        },
-      };
-    },
-  };
 }

@@ -5,6 +5,7 @@ import { request, type Dispatcher } from 'undici';
 import type { ErrorCode } from '@finsam/kit/errors';
 import type { GatewayTokens } from '@finsam/kit/gateway-token';
 import type { Logger } from '@finsam/kit/logger';
+import { fragmentsOf, selectedFields } from '@finsam/kit/selection';
 import { connectionFailure, internalAgent } from '@finsam/kit/tls';
 import { callerOf, type GatewayContext } from './context.ts';
 
@@ -79,19 +80,15 @@ export function failureAtFields(
 ): GraphQLFormattedError[] {
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return [];
-  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const fragments = fragmentsOf(document);
   /** Response keys of a selection set's fields (but __typename), through fragments on `type` (any type when null). */
-  const keys = (selectionSet: SelectionSetNode, type: string | null): string[] => selectionSet.selections.flatMap((s) => {
-    if (s.kind === Kind.FIELD) return s.name.value === '__typename' ? [] : [s.alias?.value ?? s.name.value];
-    const condition = s.kind === Kind.INLINE_FRAGMENT ? s.typeCondition?.name.value : fragments.get(s.name.value)?.typeCondition.name.value;
-    const inner = s.kind === Kind.INLINE_FRAGMENT ? s.selectionSet : fragments.get(s.name.value)?.selectionSet;
-    return inner && (type === null || condition === undefined || condition === type) ? keys(inner, type) : [];
-  });
+  const keys = (selectionSet: SelectionSetNode, type: string | null): string[] =>
+    selectedFields(selectionSet, fragments, null, (condition) => type === null || condition === undefined || condition === type)
+      .flatMap((f) => (f.node.name.value === '__typename' ? [] : [f.key]));
   const extensions = { code, serviceName };
   const errors: GraphQLFormattedError[] = [];
-  for (const field of operation.selectionSet.selections) {
-    if (field.kind !== Kind.FIELD) continue;
-    const key = field.alias?.value ?? field.name.value;
+  // The fields written in the fetch's own selection set: the planner spreads no fragment there.
+  for (const { key, node: field } of selectedFields(operation.selectionSet, fragments, null, () => false)) {
     const representations = variables?.representations;
     if (field.name.value === '_entities' && field.selectionSet && Array.isArray(representations)) {
       representations.forEach((representation, index) => {

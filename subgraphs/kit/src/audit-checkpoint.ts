@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compactVerify, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import { type AuditDb, type ChainAnchor, chainHead } from './audit.ts';
+import { bearerToken } from './bearer.ts';
 import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, type GatewaySigningKey } from './gateway-token.ts';
 import { sendError, sendJson } from './http.ts';
 import type { Logger } from './logger.ts';
@@ -77,11 +78,11 @@ export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditD
       response.setHeader('allow', 'POST');
       return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use POST.' });
     }
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(request.headers.authorization ?? '');
-    const handed = match ? await handedCheckpoint(match[1]!, options.store, options.keys) : null;
+    const token = bearerToken(request.headers.authorization);
+    const handed = token !== null ? await handedCheckpoint(token, options.store, options.keys) : null;
     if (!handed) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway hands this store checkpoints.' });
     const before = await latestCheckpointOf(options.db, 'gateway');
-    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(options.db, handed, match![1]!);
+    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(options.db, handed, token!);
     const head = await chainHead(options.db);
     options.logger.debug({ gatewaySeq: handed.seq, seq: head.seq }, 'audit checkpoint exchanged');
     sendJson(response, 200, { store: options.store, seq: head.seq, hash: head.hash });

@@ -1,4 +1,5 @@
-import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { selectedFields } from './selection.ts';
 
 /**
  * The leaf fields asked for under the current field, as dotted paths (`cases.status`): what the
@@ -6,21 +7,15 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
  */
 export function selectedFieldPaths(info: GraphQLResolveInfo, prefix = info.fieldName): string[] {
   const paths = new Set<string>();
-  const walk = (selectionSet: SelectionSetNode | undefined, path: string, depth: number) => {
-    if (!selectionSet || depth > 10) return;
-    for (const selection of selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === '__typename') continue;
-        const next = `${path}.${selection.name.value}`;
-        if (selection.selectionSet) walk(selection.selectionSet, next, depth + 1);
-        else paths.add(next);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet, path, depth + 1);
-      } else {
-        walk(info.fragments[selection.name.value]?.selectionSet, path, depth + 1);
-      }
+  const walk = (selectionSet: SelectionSetNode, path: string, depth: number) => {
+    if (depth > 10) return;
+    for (const { node } of selectedFields(selectionSet, info.fragments)) {
+      if (node.name.value === '__typename') continue;
+      const next = `${path}.${node.name.value}`;
+      if (node.selectionSet) walk(node.selectionSet, next, depth + 1);
+      else paths.add(next);
     }
   };
-  for (const node of info.fieldNodes as readonly FieldNode[]) walk(node.selectionSet, prefix, 0);
+  for (const node of info.fieldNodes as readonly FieldNode[]) if (node.selectionSet) walk(node.selectionSet, prefix, 0);
   return paths.size > 0 ? [...paths].sort() : [prefix];
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { bearerToken } from './bearer.ts';
 import { isPurposeOf, isRole, type Caller } from './caller.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey } from './signing-key.ts';
@@ -86,9 +87,8 @@ export function createGatewayTokenVerifier(audience: string, env: NodeJS.Process
   const keys = gatewayPublicKeys(env, dataDir);
   const verified = new ExpiringCache<TokenSubject>(now);
   return async (headers, requestId) => {
-    const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(headers.authorization ?? '');
-    if (!match) return null;
-    const token = match[1]!;
+    const token = bearerToken(headers.authorization);
+    if (token === null) return null;
     const known = verified.get(token);
     if (known) return { ...known, requestId };
     try {

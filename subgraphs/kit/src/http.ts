@@ -2,23 +2,24 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import { serverCertificate } from './tls.ts';
+import { bearerToken } from './bearer.ts';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { CLIENT_ERROR_CODES, type Refusal, type Result } from './errors.ts';
+import { CLIENT_ERROR_CODES, type Refusal } from './errors.ts';
 import type { Logger } from './logger.ts';
 import type { ProcessMetrics } from './metrics.ts';
 import { mayHoldPersonnummer } from './personnummer.ts';
-
-/** A GraphQL request's parameters as Apollo Server is to see them (`body` for POST, `search` for GET), or why it is refused. */
-export type PreparedRequest = Result<{ body: unknown; search: string }>;
+import { runOnParams, runOnRequest, type RequestPlugin } from './request-plugin.ts';
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  /** Built with the plugins' Apollo Server parts (apolloOptionsOf(plugins)). */
   apollo: ApolloServer<TContext>;
   /**
-   * Authenticates the caller and builds the per-request context (loaders, caller), from the
-   * headers alone: it runs before any of the body is read, so an anonymous caller costs no
-   * body buffering or JSON parsing, however large a body it sends.
+   * The request path, in the order it runs (request-plugin.ts): the hooks that authenticate the
+   * caller and build the per-request context (loaders, caller) run on the headers alone, before
+   * any of the body is read, so an anonymous caller costs no body buffering or JSON parsing,
+   * however large a body it sends.
    */
-  context: (request: IncomingMessage, requestId: string) => Promise<Result<TContext>>;
+  plugins: readonly RequestPlugin<TContext>[];
   /**
    * Whether a well-formed `x-request-id` from the caller becomes this request's id. Subgraphs:
    * yes, their only caller is the gateway, whose id joins their audit records to its own. The
@@ -38,12 +39,6 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   corsOrigins?: string[];
   /** A page for browsers at GET /graphql with Accept: text/html (the gateway's GraphiQL); none on subgraphs. */
   browserPage?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-  /**
-   * A last say over a GraphQL request once the caller is known and the body read, before Apollo
-   * Server parses anything: the parameters to serve (rewritten or as they came), or a refusal
-   * (the gateway's registered operations for coordinators). None: served as they came.
-   */
-  prepareRequest?: (request: { method: string; body: unknown; search: string }, context: TContext) => Promise<PreparedRequest>;
   /** Extra routes (the gateway's key set), matched on the path before GraphQL. */
   routes?: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
 }
@@ -123,17 +118,31 @@ async function serveGraphQL<TContext extends BaseContext>(
   options: GraphQLHttpOptions<TContext>, request: IncomingMessage, response: ServerResponse, url: URL,
   requestId: string, maxBodyBytes: number,
 ): Promise<void> {
-  if (request.method !== 'GET' && request.method !== 'POST') {
+  const method = request.method;
+  if (method !== 'GET' && method !== 'POST') {
     response.setHeader('allow', 'GET, POST');
     return sendRefusalBeforeBody(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use GET or POST.' });
   }
+  // What the plugins took (an analyst's place in the rate limit) is given back once the request is answered, however it ends.
+  const afters: (() => void)[] = [];
+  try {
+    return await servePlugins(options, method, request, response, url, requestId, maxBodyBytes, afters);
+  } finally {
+    for (const after of afters.reverse()) after();
+  }
+}
+
+async function servePlugins<TContext extends BaseContext>(
+  options: GraphQLHttpOptions<TContext>, method: 'GET' | 'POST', request: IncomingMessage, response: ServerResponse, url: URL,
+  requestId: string, maxBodyBytes: number, afters: (() => void)[],
+): Promise<void> {
   // The token first, from the headers: until it is verified not a byte of the body is read.
-  const context = await options.context(request, requestId);
+  const context = await runOnRequest(options.plugins, request, requestId, afters);
   if (!context.ok) {
-    if (context.refusal.status === 401) options.metrics.unauthenticatedRequests.inc({ reason: bearerToken(request) === null ? 'missing_token' : 'rejected_token' });
+    if (context.refusal.status === 401) options.metrics.unauthenticatedRequests.inc({ reason: bearerToken(request.headers.authorization) === null ? 'missing_token' : 'rejected_token' });
     return sendRefusalBeforeBody(response, context.refusal);
   }
-  if (request.method === 'GET' && personnummerInSearch(url.searchParams)) {
+  if (method === 'GET' && personnummerInSearch(url.searchParams)) {
     return sendRefusalBeforeBody(response, { status: 400, code: 'BAD_REQUEST', message: 'A personnummer must not travel in a URL, where proxies and access logs keep it: send this request as a POST.' });
   }
   const declared = Number(request.headers['content-length'] ?? 0);
@@ -145,7 +154,7 @@ async function serveGraphQL<TContext extends BaseContext>(
 
   let body: unknown = raw;
   const contentType = request.headers['content-type'] ?? '';
-  if (request.method === 'POST' && contentType.includes('application/json')) {
+  if (method === 'POST' && contentType.includes('application/json')) {
     try {
       body = JSON.parse(raw);
     } catch {
@@ -153,19 +162,17 @@ async function serveGraphQL<TContext extends BaseContext>(
     }
   }
 
-  let search = url.search;
-  if (options.prepareRequest) {
-    const prepared = await options.prepareRequest({ method: request.method, body, search }, context.value);
-    if (!prepared.ok) return sendError(response, prepared.refusal);
-    ({ body, search } = prepared.value);
-  }
+  const params = await runOnParams(options.plugins, { method, body, search: url.search }, context.value);
+  if (!params.ok) return sendError(response, params.refusal);
+  const { search } = params.value;
+  body = params.value.body;
 
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const result = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: request.method, headers, search, body },
+    httpGraphQLRequest: { method: params.value.method, headers, search, body },
     context: async () => context.value,
   });
   for (const [key, value] of result.headers) response.setHeader(key, value);
@@ -225,11 +232,6 @@ function sendRefusalBeforeBody(response: ServerResponse, refusal: Refusal): void
   sendError(response, refusal);
 }
 
-function bearerToken(request: IncomingMessage): string | null {
-  const match = /^Bearer (\S+)$/.exec(request.headers.authorization?.trim() ?? '');
-  return match ? match[1]! : null;
-}
-
 /**
  * `/metrics` tells how busy each route is and how many refusals there were: for the operator's
  * Prometheus, which sends METRICS_TOKEN as a bearer token, not for anyone who can reach the port.
@@ -238,7 +240,7 @@ function metricsRefusal(request: IncomingMessage, metricsToken: string | undefin
   if (!metricsToken) {
     return { status: 403, code: 'FORBIDDEN', reason: 'METRICS_OFF', message: '/metrics is off on this process: set METRICS_TOKEN and send it as Authorization: Bearer <METRICS_TOKEN>.' };
   }
-  const presented = bearerToken(request);
+  const presented = bearerToken(request.headers.authorization);
   const digest = (text: string) => createHash('sha256').update(text).digest();
   if (presented === null || !timingSafeEqual(digest(presented), digest(metricsToken))) {
     return { status: 401, code: 'UNAUTHENTICATED', message: '/metrics answers only with Authorization: Bearer <METRICS_TOKEN>.', headers: { 'www-authenticate': 'Bearer' } };

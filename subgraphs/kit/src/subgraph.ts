@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb, type AuditLogOwner } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
+import { auditedAnswer } from './audited-answer.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { subgraphSdlFile } from './composition.ts';
@@ -14,7 +14,8 @@ import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migr
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, gatewayPublicKeys } from './gateway-token.ts';
 import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
-import { failure, success } from './errors.ts';
+import { refusal } from './errors.ts';
+import { apolloOptionsOf, type RequestPlugin } from './request-plugin.ts';
 import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -153,10 +154,27 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
 
   const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? subgraphSdlFile(definition.name), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
-  const apollo = createApolloServer<TContext>({
-    schema: buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }]),
-    plugins: [auditBeforeAnswer<TContext>(auditLog, logger)],
-  }, logger);
+  // A subgraph's request path, in order: the gateway's token (its context built from it), then
+  // the access records its resolvers gathered, written before the answer leaves.
+  const plugins: RequestPlugin<TContext>[] = [
+    {
+      name: 'use-gateway-token',
+      async onRequest({ request, requestId }) {
+        const caller = await verifyGatewayToken(request.headers, requestId);
+        if (!caller) return { refuse: refusal({ code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' }) };
+        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys, releaseBases, metrics }) };
+      },
+    },
+    {
+      name: 'use-audited-answer',
+      apollo: [auditedAnswer<TContext>({
+        auditLog, logger, records: ({ contextValue }) => ({ caller: contextValue.caller, entries: contextValue.audit.drain() }),
+        withheldMessage: 'The access could not be logged, so no data is released.',
+      })],
+    },
+  ];
+  const { plugins: apolloPlugins } = apolloOptionsOf(plugins);
+  const apollo = createApolloServer<TContext>({ schema: buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }]), plugins: apolloPlugins }, logger);
   await apollo.start();
 
   const handler = createGraphQLHttpHandler<TContext>({
@@ -168,13 +186,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     // The gateway's request id, so that this store's records join the gateway's.
     trustIncomingRequestId: true,
     metricsToken: env.METRICS_TOKEN || undefined,
-    async context(request, requestId) {
-      const caller = await verifyGatewayToken(request.headers, requestId);
-      if (!caller) {
-        return failure('UNAUTHENTICATED', 'This subgraph answers only the gateway.');
-      }
-      return success(definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys, releaseBases, metrics }));
-    },
+    plugins,
     async ready() {
       await sql`select 1`.execute(db);
       return true;
@@ -221,28 +233,6 @@ export async function prepareStore<DB>(
     throw error;
   }
   return store;
-}
-
-/**
- * Writes the request's audit entries before the response leaves. If they cannot be written,
- * the data does not leave either: the answer is replaced by an error.
- */
-function auditBeforeAnswer<TContext extends SubgraphRequest>(auditLog: AuditLog, logger: Logger): ApolloServerPlugin<TContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ contextValue, response }) {
-          try {
-            await auditLog.append(contextValue.caller, contextValue.audit.drain());
-          } catch (error) {
-            logger.error({ requestId: contextValue.caller.requestId, err: (error as Error).message }, 'audit append failed; answer withheld');
-            response.http.status = 500;
-            response.body = { kind: 'single', singleResult: { errors: [{ message: 'The access could not be logged, so no data is released.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] } };
-          }
-        },
-      };
-    },
-  };
 }
 
 /** An empty store that is to be seeded where the devkit, which makes the population, is not installed. */
