@@ -1,10 +1,12 @@
 /**
  * The token of an `Authorization: Bearer <token>` header, or null when there is none. One parser
  * for every place that takes one (the gateway's user tokens, the subgraphs' gateway tokens, the
- * audit checkpoints handed to a subgraph, `/metrics`): a token is a JWS in compact form, so only
- * its characters (base64url and dots) are taken, and nothing else reaches a verifier or a cache key.
+ * audit checkpoints handed to a subgraph, `/metrics`): one credential of RFC 6750's b64token
+ * characters, so nothing else reaches a verifier or a cache key. That is wider than a JWS needs
+ * (base64url and dots) because `/metrics` takes the operator's METRICS_TOKEN, which is often
+ * made in standard base64 (`+`, `/`, `=`); a JWS verifier refuses those characters anyway.
  */
-const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
 
 export function bearerToken(header: string | string[] | undefined): string | null {
   const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
