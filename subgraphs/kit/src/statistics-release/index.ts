@@ -8,7 +8,7 @@ export {
   bernoulliExp, cryptoRandom, discreteGaussian, discreteLaplace, integerSqrt, seededRandom, type RandomSource, type Rational,
 } from './discrete-gaussian.ts';
 export {
-  DEFAULT_DELTA, RELEASES_PER_YEAR, SIGMA_SQUARED_DENOMINATOR, epsilonFromRho, noiseForRho, privacyStatement, splitRho, type PrivacyStatement,
+  DEFAULT_DELTA, DEFAULT_RHO_PER_RELEASE, RELEASES_PER_YEAR, SIGMA_SQUARED_DENOMINATOR, epsilonFromRho, noiseForRho, privacyStatement, splitRho, type PrivacyStatement,
 } from './accounting.ts';
 export {
   DEFAULT_MEASURE, boundContributions, figure, protectTables,
