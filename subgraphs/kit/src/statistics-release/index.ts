@@ -1,0 +1,16 @@
+/**
+ * A differentially private statistics release (docs/statistics-release.md): protected tables of
+ * counts computed once per period from a stated workload of marginals, with discrete Gaussian
+ * noise and privacy loss accounted in zCDP. Not yet wired into the graph: analysts' operations are
+ * still answered by the cell key method (disclosure.ts).
+ */
+export {
+  bernoulliExp, cryptoRandom, discreteGaussian, discreteLaplace, integerSqrt, seededRandom, type RandomSource, type Rational,
+} from './discrete-gaussian.ts';
+export {
+  DEFAULT_DELTA, DEFAULT_RHO_PER_RELEASE, RELEASES_PER_YEAR, SIGMA_SQUARED_DENOMINATOR, epsilonFromRho, noiseForRho, privacyStatement, splitRho, type PrivacyStatement,
+} from './accounting.ts';
+export {
+  DEFAULT_MEASURE, boundContributions, figure, protectTables,
+  type Figure, type Marginal, type MeasureFilter, type ParticipationRow, type ProtectedCell, type ProtectedTable, type ReleaseOptions, type StatisticsRelease, type Workload,
+} from './tables.ts';
