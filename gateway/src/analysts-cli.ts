@@ -38,6 +38,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     print.err(`${command} takes ${arity === 1 ? 'one user id' : 'no user id'}.\n${USAGE}`);
     return 2;
   }
+  if (sub !== undefined && sub !== sub.trim()) {
+    // A token's sub never matches a padded copy: such a row would look right in the list and let nobody in.
+    print.err(`The user id "${sub}" begins or ends with a space; give the token's sub exactly.\n${USAGE}`);
+    return 2;
+  }
   if (name !== null && command !== 'add') {
     print.err(`--name goes with add only.\n${USAGE}`);
     return 2;

@@ -93,7 +93,7 @@ describe('known analysts: the gateway serves analyst tokens only for analysts on
 
     expect(await graph.analysts(['add', 'analyst-1'])).toEqual({ status: 0, out: expect.stringMatching(/analyst-1 was on the list of analysts already/) });
     expect(await graph.analysts(['remove', 'analyst-never-added'])).toEqual({ status: 1, out: expect.stringMatching(/analyst-never-added is not on the list.*nothing removed/) });
-    for (const args of [[], ['promote', 'analyst-1'], ['add'], ['add', 'a', 'b'], ['list', 'analyst-1'], ['remove', 'analyst-1', '--name', 'x'], ['add', 'a', '--colour', 'red']]) {
+    for (const args of [[], ['promote', 'analyst-1'], ['add'], ['add', 'a', 'b'], ['list', 'analyst-1'], ['remove', 'analyst-1', '--name', 'x'], ['add', 'a', '--colour', 'red'], ['add', ' analyst-9']]) {
       const refused = await graph.analysts(args);
       expect(refused.status, args.join(' ')).toBe(2);
       expect(refused.out, args.join(' ')).toMatch(/Usage: npm run analysts -- add <user id>/);
