@@ -13,6 +13,13 @@ export const DEV_ISSUER = 'finsam-dev-issuer';
 export const DEFAULT_AUDIENCE = 'finsam-graph';
 export const DEV_ALGORITHM = 'ES256';
 
+/**
+ * The fixture analysts, known to a gateway on the dev issuer from its first start
+ * (known-analysts.ts seedDevAnalysts), as the seeded coordinators are to coordination;
+ * `npm run token -- --role analyst` mints for the first.
+ */
+export const DEV_ANALYSTS = ['analyst-1', 'analyst-2', 'analyst-3'] as const;
+
 interface DevIssuerFile {
   kid: string;
   privateJwk: JWK;

@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { request, type Dispatcher } from 'undici';
 import { createApolloServer } from '@finsam/kit/apollo';
-import { AuditLog, auditMigrations, type AuditDb } from '@finsam/kit/audit';
-import { databaseUrlFor, openDatabase, privateDirectory } from '@finsam/kit/database';
+import { AuditLog } from '@finsam/kit/audit';
+import { privateDirectory } from '@finsam/kit/database';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '@finsam/kit/config';
 import { GatewayTokens, loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
 import { createGraphQLHttpHandler, sendJson } from '@finsam/kit/http';
@@ -18,6 +18,8 @@ import type { GatewayContext } from './context.ts';
 import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
+import { DEV_ANALYSTS } from './dev-issuer.ts';
+import { KnownAnalysts, knownAnalystDb, knownAnalystsMaxAgeMs, openGatewayStore, seedDevAnalysts } from './known-analysts.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import { RegisteredOperations } from './registered-operations.ts';
 import { requiresOf } from './selected-errors.ts';
@@ -91,10 +93,11 @@ export async function buildGateway(options: GatewayOptions = {}) {
   privateDirectory(directory);
   const authenticate = await createAuthenticator(env, directory);
   const signingKey = await loadOrCreateGatewayKey(directory);
-  const store = await openDatabase<AuditDb>({
-    store: 'gateway', dataDir: directory, databaseUrl: databaseUrlFor('gateway', env), kitMigrations: auditMigrations, migrations: {}, logger,
-    onStatement: (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }),
-  });
+  const store = await openGatewayStore(env, directory, logger, (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }));
+  const analystList = knownAnalystDb(store.db);
+  // The embedded dev issuer signs tokens for the fixture analysts: they are known from the start.
+  // A gateway trusting a real issuer (JWKS_URL) knows only whom `npm run analysts` added.
+  if (!env.JWKS_URL) await seedDevAnalysts(analystList, DEV_ANALYSTS);
   const auditLog = new AuditLog(store.auditDb, store.dialect, store.auditWriter);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
@@ -116,7 +119,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
   checkpoints.every(auditCheckpointIntervalMs(env));
   // The request path, in the order it runs (plugins/index.ts); the front runs their hooks, Apollo Server their stages.
   const plugins = gatewayPlugins({
-    authenticate, rateLimit: new AnalystRateLimit(analystRateLimitSettings(env)), operations, auditLog, requires: requiresOf(supergraphSdl), metrics, logger,
+    authenticate, knownAnalysts: new KnownAnalysts(analystList, knownAnalystsMaxAgeMs(env)),
+    rateLimit: new AnalystRateLimit(analystRateLimitSettings(env)), operations, auditLog, requires: requiresOf(supergraphSdl), metrics, logger,
   });
   const apollo = createApolloServer<GatewayContext>({
     gateway,

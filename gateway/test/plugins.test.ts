@@ -9,6 +9,7 @@ import type { RequestPlugin } from '@finsam/kit/request-plugin';
 import { AnalystRateLimit } from '../src/analyst-rate-limit.ts';
 import type { Authenticator, AuthenticatedUser } from '../src/authentication.ts';
 import type { GatewayContext } from '../src/context.ts';
+import type { KnownAnalysts } from '../src/known-analysts.ts';
 import { gatewayPlugins } from '../src/plugins/index.ts';
 import { useAnalystRateLimit } from '../src/plugins/use-analyst-rate-limit.ts';
 import { useAuthentication } from '../src/plugins/use-authentication.ts';
@@ -81,16 +82,16 @@ describe('the request path under one contract', () => {
     expect(seen).toEqual(['first.onRequest', 'second.onRequest', 'first.after']);
   });
 
-  it('states the gateway\'s order once: authentication, rate limit, registered operations, the limits, audit, errors, field usage last', () => {
+  it('states the gateway\'s order once: authentication, known analysts, rate limit, registered operations, the limits, audit, errors, field usage last', () => {
     const plugins = gatewayPlugins({
-      authenticate, rateLimit: new AnalystRateLimit(), operations: new RegisteredOperations({ format: 'apollo-persisted-query-manifest', version: 1, operations: [] }),
+      authenticate, knownAnalysts: {} as KnownAnalysts, rateLimit: new AnalystRateLimit(), operations: new RegisteredOperations({ format: 'apollo-persisted-query-manifest', version: 1, operations: [] }),
       auditLog: {} as AuditLog, requires: new Map(), metrics: createProcessMetrics('plugins-test'), logger,
     });
     expect(plugins.map((p) => p.name)).toEqual([
-      'use-authentication', 'use-analyst-rate-limit', 'use-registered-operations', 'use-armor', 'use-token-limit',
+      'use-authentication', 'use-known-analysts', 'use-analyst-rate-limit', 'use-registered-operations', 'use-armor', 'use-token-limit',
       'use-introspection-for-analysts', 'use-analyst-cost-limit', 'use-request-audit', 'use-selected-errors', 'use-field-usage',
     ]);
-    expect(plugins.filter((p) => p.onRequest).map((p) => p.name)).toEqual(['use-authentication', 'use-analyst-rate-limit']);
+    expect(plugins.filter((p) => p.onRequest).map((p) => p.name)).toEqual(['use-authentication', 'use-known-analysts', 'use-analyst-rate-limit']);
     expect(plugins.filter((p) => p.onParams).map((p) => p.name)).toEqual(['use-registered-operations']);
   });
 });

@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { main as analystsCommand } from '@finsam/gateway/analysts-cli';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
+import { capturedOutput } from '@finsam/kit/command-output';
 import { SUBGRAPH_NAMES, intFromEnv } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
 import { generatePopulation } from '@finsam/devkit/population/generate';
@@ -96,7 +98,15 @@ const mb = (bytes: number) => (bytes / 1_000_000).toFixed(2);
 export async function analystLoad(options: AnalystLoadOptions): Promise<void> {
   const population = generatePopulation({ seed: 1, persons: options.persons, referenceDate: todayIso() });
   const municipalities = population.forbund.flatMap((f) => f.municipalities.map((m) => m.code));
-  const analysts = await Promise.all(Array.from({ length: ANALYSTS }, (_, i) => mintDevToken(options.dataDir, { sub: `analyst-load-${i + 1}`, role: 'analyst', expiresIn: '1h' })));
+  const subs = Array.from({ length: ANALYSTS }, (_, i) => `analyst-load-${i + 1}`);
+  // On the förbund's list first (`npm run analysts -- add`), as an administrator would: the gateway refuses any other analyst.
+  for (const sub of subs) {
+    const output = capturedOutput();
+    if (await analystsCommand(['add', sub], { ...process.env, DATA_DIR: options.dataDir }, output) !== 0) throw new Error(output.all());
+  }
+  const analysts = await Promise.all(subs.map((sub) => mintDevToken(options.dataDir, { sub, role: 'analyst', expiresIn: '1h' })));
+  // The running gateway rereads the list every few seconds (KNOWN_ANALYSTS_MAX_AGE_MS): wait until it serves the last one added.
+  while ((await options.post(`${options.gateway}/graphql`, `Bearer ${analysts.at(-1)!}`, '{ __typename }', {})).status === 403) await new Promise((r) => setTimeout(r, 250));
   const coordinators = options.coordinators.slice(0, COORDINATORS);
   const url = `${options.gateway}/graphql`;
 

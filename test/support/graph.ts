@@ -5,6 +5,7 @@ import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { buildGateway } from '@finsam/gateway';
+import { main as analystsCommand } from '@finsam/gateway/analysts-cli';
 import { verifyAuditChains } from '@finsam/gateway/audit-verify';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { buildCare } from '@finsam/care';
@@ -62,6 +63,12 @@ export async function startGraph(options: {
    * when its process is down.
    */
   subgraphs?: readonly SubgraphName[];
+  /**
+   * Analysts (token `sub`s) put on the gateway's list with `npm run analysts -- add` before the
+   * test begins, besides the dev fixture analysts every graph on the dev issuer knows
+   * (`analyst-1` …). A token for any other analyst is refused UNKNOWN_ANALYST, as in production.
+   */
+  knownAnalysts?: readonly string[];
 } = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
@@ -109,6 +116,16 @@ export async function startGraph(options: {
   // Where the stores are, as the `npm run audit` command reads it. It reads the gateway's key set
   // file there: a test waiting on the command as a process cannot answer its fetch.
   const storeEnv = { ...env, GATEWAY_JWKS_URL: undefined, DATA_DIR: dataDir } as NodeJS.ProcessEnv;
+  /** `npm run analysts -- <args>` on this graph's gateway store (the bin's own code, in this process). */
+  const analysts = async (args: string[]): Promise<{ status: number; out: string }> => {
+    const output = capturedOutput();
+    const status = await analystsCommand(args, { ...process.env, ...storeEnv }, output);
+    return { status, out: output.all() };
+  };
+  for (const sub of options.knownAnalysts ?? []) {
+    const added = await analysts(['add', sub]);
+    if (added.status !== 0) throw new Error(`npm run analysts -- add ${sub}: ${added.out}`);
+  }
 
   const readMetrics = async (name: SubgraphName | 'gateway'): Promise<string> => {
     const base = name === 'gateway' ? gatewayServer.url : servers[name]!.url;
@@ -132,6 +149,7 @@ export async function startGraph(options: {
       });
       return { status: response.status, body: await response.json() };
     },
+    analysts,
     /** Has the gateway witness every store's audit chain head now, as it does at its interval. */
     checkpointAuditChains: () => gateway.checkpointAuditChains(),
     dialect: postgres ? 'postgres' as const : 'sqlite' as const,

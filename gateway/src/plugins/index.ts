@@ -6,6 +6,7 @@ import type { RequestPlugin } from '@finsam/kit/request-plugin';
 import type { AnalystRateLimit } from '../analyst-rate-limit.ts';
 import type { Authenticator } from '../authentication.ts';
 import type { GatewayContext } from '../context.ts';
+import type { KnownAnalysts } from '../known-analysts.ts';
 import type { RegisteredOperations } from '../registered-operations.ts';
 import type { RequiresMap } from '../selected-errors.ts';
 import { useAnalystCostLimit } from './use-analyst-cost-limit.ts';
@@ -14,6 +15,7 @@ import { useArmor } from './use-armor.ts';
 import { useAuthentication } from './use-authentication.ts';
 import { useFieldUsage } from './use-field-usage.ts';
 import { useIntrospectionForAnalysts } from './use-introspection-for-analysts.ts';
+import { useKnownAnalysts } from './use-known-analysts.ts';
 import { useRegisteredOperations } from './use-registered-operations.ts';
 import { useRequestAudit } from './use-request-audit.ts';
 import { useSelectedErrors } from './use-selected-errors.ts';
@@ -21,6 +23,8 @@ import { useTokenLimit } from './use-token-limit.ts';
 
 export interface GatewayPluginOptions {
   authenticate: Authenticator;
+  /** The förbund's list of analysts (known-analysts.ts). */
+  knownAnalysts: KnownAnalysts;
   rateLimit: AnalystRateLimit;
   /** Null: coordinators may send ad hoc queries too (tests of the checks behind the registered operations only). */
   operations: RegisteredOperations | null;
@@ -41,6 +45,9 @@ export function gatewayPlugins(options: GatewayPluginOptions): RequestPlugin<Gat
   return [
     // First: every other plugin reads the user it names, and an anonymous caller costs nothing more.
     useAuthentication(options.authenticate, logger),
+    // Right after the token: an analyst not on the förbund's list is refused before anything else
+    // is spent on them, a place in the rate limit included.
+    useKnownAnalysts({ analysts: options.knownAnalysts, auditLog: options.auditLog, logger }),
     // After authentication (it limits by user), before any parsing, planning or subgraph call.
     useAnalystRateLimit(options.rateLimit, logger),
     // Once the body is read and before Apollo Server parses: what a coordinator's request runs is the registered text.

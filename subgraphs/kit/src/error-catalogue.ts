@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   FORBIDDEN: {
     unmasked: true,
     status: 200,
-    http: '200 (403 for introspection, `/metrics` and the dev sign-in)',
+    http: '200 (403 for introspection, `/metrics`, the dev sign-in and an unknown analyst)',
     when: 'a refusal; always with `reason` (below), but for the dev sign-in asked from another machine than the gateway\'s',
     extensions: '`reason`; `agency`, `serviceName` for an agency\'s refusal',
     shown: 'Uppgifterna får inte lämnas ut',
@@ -169,6 +169,11 @@ export const REFUSAL_REASONS = {
     code: 'FORBIDDEN',
     meaning: '`me` for a coordinator user id the association does not know',
     show: 'the account is not a known coordinator: ask the association\'s administrator',
+  },
+  UNKNOWN_ANALYST: {
+    code: 'FORBIDDEN',
+    meaning: 'an analyst token for a user id not on the association\'s list of analysts (`npm run analysts`, `docs/analysts.md`); HTTP 403, refused by the gateway before anything is parsed',
+    show: 'the account is not a known analyst: ask the association\'s administrator',
   },
   NOT_IN_CASELOAD: {
     code: 'FORBIDDEN',

@@ -36,7 +36,12 @@ async function auditRows(graph: TestGraph, store: SubgraphName): Promise<number>
 describe('analyst limits at coordination: query budget and work bound', () => {
   let graph: TestGraph;
   beforeAll(async () => {
-    graph = await startGraph({ env: ENV });
+    // Each case's analysts, on the förbund's list before the first request (the gateway rereads it every few seconds).
+    const operations = fs.readdirSync(ANALYST_DIR).filter((f) => f.endsWith('.graphql')).map((_, i) => `analyst-operations-${i}`);
+    graph = await startGraph({
+      env: ENV,
+      knownAnalysts: ['analyst-budget', 'analyst-other', 'analyst-work', 'analyst-minute', 'analyst-minute-2', 'analyst-plan', 'analyst-plan-2', ...operations],
+    });
   });
   afterAll(() => graph?.close());
 
@@ -135,7 +140,7 @@ async function gatedProxy(targetUrl: string, hold: number) {
 describe('per-analyst rate limit at the gateway', () => {
   let graph: TestGraph;
   beforeAll(async () => {
-    graph = await startGraph({ persons: 200 });
+    graph = await startGraph({ persons: 200, knownAnalysts: ['analyst-a', 'analyst-b'] });
   });
   afterAll(() => graph?.close());
 

@@ -16,7 +16,7 @@ describe('intervention follow-up for analysts', () => {
   let analyst: string;
   beforeAll(async () => {
     // The follow-up is coordination's register alone.
-    graph = await startGraph({ persons: 2000, subgraphs: ['coordination'] });
+    graph = await startGraph({ persons: 2000, subgraphs: ['coordination'], knownAnalysts: ['analyst-differencing'] });
     analyst = await graph.token('analyst', 'analyst-1');
   });
   afterAll(() => graph?.close());

@@ -84,7 +84,7 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
   const refusals: Record<string, number> = {};
 
   beforeAll(async () => {
-    graph = await startGraph({ persons: 2000, env: NO_ALLOWANCE_LIMITS });
+    graph = await startGraph({ persons: 2000, env: NO_ALLOWANCE_LIMITS, knownAnalysts: ['analyst-agencies'] });
     analyst = await graph.token('analyst', 'analyst-agencies');
     const today = todayIso();
     const coordination = graph.store('coordination');

@@ -1,0 +1,146 @@
+import type { Kysely } from 'kysely';
+import { auditMigrations, type AuditDb } from '@finsam/kit/audit';
+import { intFromEnv } from '@finsam/kit/config';
+import { databaseUrlFor, openDatabase, type Migrations, type StatementKind } from '@finsam/kit/database';
+import type { Logger } from '@finsam/kit/logger';
+
+/**
+ * The förbund's list of analysts, in the gateway's own store (docs/analysts.md, "Who is an
+ * analyst"). A token proves who signed in; it does not say the förbund took that person on as
+ * an analyst. Coordination keeps each analyst's query budget and differencing memory by the
+ * token's `sub`, so while any `sub` was served, a second identity from the same issuer got a
+ * fresh budget and memory (two identities splitting each close pair: 0 refusals in 218
+ * queries). The gateway serves analyst tokens only for a `sub` on this list
+ * (plugins/use-known-analysts.ts); `npm run analysts` keeps it (analysts-cli.ts).
+ */
+export interface KnownAnalystTable {
+  /** The token's `sub`, as the förbund's issuer writes it. */
+  sub: string;
+  /** Who it is, for the administrator reading the list; never sent to a subgraph or logged. */
+  name: string | null;
+  added_at: string;
+  /**
+   * When the analyst was taken off the list, else null. The row stays: the list's history says
+   * who was an analyst when, beside the audit log's records of their requests, and a fixture
+   * analyst removed from a dev store is not added back at the next start (seedDevAnalysts).
+   */
+  removed_at: string | null;
+}
+
+export interface KnownAnalystDb {
+  known_analyst: KnownAnalystTable;
+}
+
+/** The gateway's own versioned migrations (the audit log's are the kit's); never edit an applied one, add one. */
+export const gatewayMigrations: Migrations = {
+  '0001_known_analyst': {
+    async up(db) {
+      await db.schema.createTable('known_analyst')
+        .addColumn('sub', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text')
+        .addColumn('added_at', 'text', (c) => c.notNull())
+        .addColumn('removed_at', 'text')
+        .execute();
+    },
+  },
+};
+
+/**
+ * The gateway's own store, migrated: its audit log (the kit's tables) and the förbund's list of
+ * analysts (known-analysts.ts); `npm run analysts` opens it the same way.
+ */
+export function openGatewayStore(env: NodeJS.ProcessEnv, directory: string, logger: Logger, onStatement: (kind: StatementKind) => void = () => {}) {
+  return openDatabase<AuditDb>({
+    store: 'gateway', dataDir: directory, databaseUrl: databaseUrlFor('gateway', env), kitMigrations: auditMigrations, migrations: gatewayMigrations, logger, onStatement,
+  });
+}
+
+/**
+ * The store's connection as the list's code sees it: the store is typed by its audit tables,
+ * which the kit's AuditLog takes, and Kysely's types give no second view of one connection.
+ */
+export const knownAnalystDb = (db: Kysely<AuditDb>) => db as unknown as Kysely<KnownAnalystDb>;
+
+/** How long a read of the list is used before it is read again: a removal holds from at most this much later. */
+export const KNOWN_ANALYSTS_MAX_AGE_MS = 5000;
+
+export function knownAnalystsMaxAgeMs(env: NodeJS.ProcessEnv = process.env): number {
+  return intFromEnv('KNOWN_ANALYSTS_MAX_AGE_MS', KNOWN_ANALYSTS_MAX_AGE_MS, env);
+}
+
+export interface KnownAnalyst { sub: string; name: string | null; addedAt: string }
+
+/** The analysts on the list now, by `sub`. */
+export async function listKnownAnalysts(db: Kysely<KnownAnalystDb>): Promise<KnownAnalyst[]> {
+  const rows = await db.selectFrom('known_analyst').select(['sub', 'name', 'added_at']).where('removed_at', 'is', null).orderBy('sub').execute();
+  return rows.map((row) => ({ sub: row.sub, name: row.name, addedAt: row.added_at }));
+}
+
+/** Puts `sub` on the list (back on it, if it was removed); a name given replaces the one held. Whether it was on the list already. */
+export async function addKnownAnalyst(db: Kysely<KnownAnalystDb>, sub: string, name: string | null, now = new Date()): Promise<'added' | 'already known'> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('known_analyst').select(['removed_at', 'name']).where('sub', '=', sub).executeTakeFirst();
+    if (!existing) {
+      await trx.insertInto('known_analyst').values({ sub, name, added_at: now.toISOString(), removed_at: null }).execute();
+      return 'added';
+    }
+    if (existing.removed_at === null) {
+      if (name !== null && name !== existing.name) await trx.updateTable('known_analyst').set({ name }).where('sub', '=', sub).execute();
+      return 'already known';
+    }
+    await trx.updateTable('known_analyst').set({ name: name ?? existing.name, added_at: now.toISOString(), removed_at: null }).where('sub', '=', sub).execute();
+    return 'added';
+  });
+}
+
+/** Takes `sub` off the list; whether it was on it. */
+export async function removeKnownAnalyst(db: Kysely<KnownAnalystDb>, sub: string, now = new Date()): Promise<boolean> {
+  const result = await db.updateTable('known_analyst').set({ removed_at: now.toISOString() }).where('sub', '=', sub).where('removed_at', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * The fixture analysts (`analyst-1` …, dev-issuer.ts) put on the list of a store that has never
+ * held them: called only where the embedded dev issuer signs the tokens, so that `npm start` and
+ * the tests serve `npm run token -- --role analyst` at once, while a gateway trusting a real
+ * issuer (JWKS_URL) serves no fixture name. A fixture analyst once removed stays removed.
+ */
+export async function seedDevAnalysts(db: Kysely<KnownAnalystDb>, subs: readonly string[], now = new Date()): Promise<void> {
+  if (subs.length === 0) return;
+  await db.insertInto('known_analyst')
+    .values(subs.map((sub) => ({ sub, name: `fixture analyst (dev issuer)`, added_at: now.toISOString(), removed_at: null })))
+    .onConflict((c) => c.column('sub').doNothing())
+    .execute();
+}
+
+/**
+ * Whether a `sub` is on the list, read as a whole set at most once per `maxAgeMs` (callers
+ * arriving while a read runs wait for that one). A flood of valid tokens for unknown subs thus
+ * costs the store one small read per interval, and a removal or an addition holds at most
+ * `maxAgeMs` later. A read that fails is not kept: the request it answers fails (500), the next
+ * one reads again; nobody is served on a list that could not be read.
+ */
+export class KnownAnalysts {
+  private last: { subs: ReadonlySet<string>; at: number } | null = null;
+  private inFlight: Promise<ReadonlySet<string>> | null = null;
+
+  constructor(private readonly db: Kysely<KnownAnalystDb>, readonly maxAgeMs = KNOWN_ANALYSTS_MAX_AGE_MS, private readonly now: () => number = Date.now) {}
+
+  async isKnown(sub: string): Promise<boolean> {
+    return (await this.current()).has(sub);
+  }
+
+  private current(): Promise<ReadonlySet<string>> {
+    if (this.last && this.now() - this.last.at < this.maxAgeMs) return Promise.resolve(this.last.subs);
+    // Dated from before the read: what it returns is at most that old.
+    const readAt = this.now();
+    this.inFlight ??= listKnownAnalysts(this.db)
+      .then((analysts) => {
+        const subs = new Set(analysts.map((a) => a.sub));
+        this.last = { subs, at: readAt };
+        return subs;
+      })
+      .finally(() => { this.inFlight = null; });
+    return this.inFlight;
+  }
+}

@@ -1,0 +1,43 @@
+import type { AuditLog } from '@finsam/kit/audit';
+import { refusal } from '@finsam/kit/errors';
+import type { Logger } from '@finsam/kit/logger';
+import type { RequestPlugin } from '@finsam/kit/request-plugin';
+import { callerOf, type GatewayContext } from '../context.ts';
+import type { KnownAnalysts } from '../known-analysts.ts';
+import { gatewayAuditEntry } from './use-request-audit.ts';
+
+const UNKNOWN_ANALYST = refusal({
+  code: 'FORBIDDEN', reason: 'UNKNOWN_ANALYST', status: 403,
+  message: 'This analyst account is not on the list of analysts of the association: ask the association\'s administrator to add it (npm run analysts -- add <user id>).',
+});
+
+/**
+ * An analyst's token is served only for a `sub` on the förbund's list (known-analysts.ts), from
+ * the headers, before the body is read, parsed or planned: otherwise 403 FORBIDDEN
+ * UNKNOWN_ANALYST. Before the analyst rate limit, so that an unknown `sub` takes no place in it
+ * (and cannot crowd the known analysts out of the places all analysts share). Other roles pass:
+ * coordinators are known by coordination's store (UNKNOWN_COORDINATOR), auditors by their role.
+ *
+ * The token itself was valid, so the refusal is a decision about a named user: one record in the
+ * gateway's audit log (actor, REFUSED, UNKNOWN_ANALYST). The log line carries the request id and
+ * the reason only, not the `sub`.
+ */
+export function useKnownAnalysts(options: { analysts: KnownAnalysts; auditLog: AuditLog; logger: Logger }): RequestPlugin<GatewayContext> {
+  return {
+    name: 'use-known-analysts',
+    async onRequest({ context, requestId }) {
+      if (!context.user) throw new Error('use-known-analysts runs after use-authentication, which names the user');
+      if (context.user.role !== 'analyst' || await options.analysts.isKnown(context.user.id)) return;
+      options.logger.info({ requestId, reason: 'UNKNOWN_ANALYST' }, 'request refused: analyst not on the list');
+      try {
+        await options.auditLog.append(callerOf({ user: context.user, requestId }), [
+          gatewayAuditEntry({ fields: [], decision: 'REFUSED', reason: 'UNKNOWN_ANALYST', operation: null, operationHash: null }),
+        ]);
+      } catch (error) {
+        // Nothing is released by a refusal, so it is still sent.
+        options.logger.error({ requestId, err: (error as Error).message }, 'gateway audit append failed for a refusal');
+      }
+      return { refuse: UNKNOWN_ANALYST };
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '@finsam/kit/logger';
+import { DEV_ANALYSTS } from '../src/dev-issuer.ts';
+import { KnownAnalysts, addKnownAnalyst, knownAnalystDb, listKnownAnalysts, openGatewayStore, removeKnownAnalyst, seedDevAnalysts } from '../src/known-analysts.ts';
+
+const logger = createLogger('known-analysts-test', { level: 'silent' });
+const opened: { close(): Promise<void>; dir: string }[] = [];
+afterEach(async () => {
+  for (const store of opened.splice(0)) {
+    await store.close();
+    fs.rmSync(store.dir, { recursive: true, force: true });
+  }
+});
+
+async function list() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-known-analysts-'));
+  let statements = 0;
+  const store = await openGatewayStore({}, dir, logger, () => { statements += 1; });
+  opened.push({ close: () => store.close(), dir });
+  return { db: knownAnalystDb(store.db), statements: () => statements };
+}
+
+describe('the förbund\'s list of analysts', () => {
+  it('holds a removal from at most maxAgeMs later, and reads the store once per interval however many subs ask', async () => {
+    const { db, statements } = await list();
+    await addKnownAnalyst(db, 'analyst-x', null);
+    let now = 0;
+    const analysts = new KnownAnalysts(db, 5000, () => now);
+    expect(await analysts.isKnown('analyst-x')).toBe(true);
+    const before = statements();
+    // A flood of unknown subs within the interval costs the store nothing more.
+    for (let i = 0; i < 50; i++) expect(await analysts.isKnown(`stranger-${i}`)).toBe(false);
+    expect(statements()).toBe(before);
+
+    await removeKnownAnalyst(db, 'analyst-x');
+    now = 4999;
+    expect(await analysts.isKnown('analyst-x')).toBe(true);
+    now = 5000;
+    expect(await analysts.isKnown('analyst-x')).toBe(false);
+  });
+
+  it('keeps a fixture analyst removed from a dev store removed when the gateway starts again', async () => {
+    const { db } = await list();
+    await seedDevAnalysts(db, DEV_ANALYSTS);
+    expect((await listKnownAnalysts(db)).map((a) => a.sub)).toEqual([...DEV_ANALYSTS]);
+    expect(await removeKnownAnalyst(db, 'analyst-2')).toBe(true);
+    await seedDevAnalysts(db, DEV_ANALYSTS);
+    expect((await listKnownAnalysts(db)).map((a) => a.sub)).toEqual(['analyst-1', 'analyst-3']);
+    // Added back by the administrator, with a name.
+    expect(await addKnownAnalyst(db, 'analyst-2', 'Second Analyst')).toBe('added');
+    expect(await listKnownAnalysts(db)).toContainEqual(expect.objectContaining({ sub: 'analyst-2', name: 'Second Analyst' }));
+  });
+});
