@@ -106,7 +106,7 @@ function devSignIn(dataDir: string): Route {
   return async (request, response) => {
     response.setHeader('cache-control', 'no-store');
     if (!LOOPBACK.test(request.socket?.remoteAddress ?? '')) {
-      return sendError(response, { status: 403, code: 'FORBIDDEN', message: 'The dev sign-in answers only browsers on the gateway\'s own machine; elsewhere set JWKS_URL and sign in with your organisation.' });
+      return sendError(response, { status: 403, code: 'FORBIDDEN', reason: 'DEV_SIGN_IN_LOCAL_ONLY', message: 'The dev sign-in answers only browsers on the gateway\'s own machine; elsewhere set JWKS_URL and sign in with your organisation.' });
     }
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');

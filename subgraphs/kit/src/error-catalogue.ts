@@ -33,7 +33,7 @@ export const ERROR_CODES = {
     unmasked: true,
     status: 200,
     http: '200 (403 for introspection, `/metrics`, the dev sign-in and an unknown analyst)',
-    when: 'a refusal; always with `reason` (below), but for the dev sign-in asked from another machine than the gateway\'s',
+    when: 'a refusal; always with `reason` (below)',
     extensions: '`reason`; `agency`, `serviceName` for an agency\'s refusal',
     shown: 'Uppgifterna får inte lämnas ut',
   },
@@ -169,6 +169,11 @@ export const REFUSAL_REASONS = {
     code: 'FORBIDDEN',
     meaning: '`me` for a coordinator user id the association does not know',
     show: 'the account is not a known coordinator: ask the association\'s administrator',
+  },
+  DEV_SIGN_IN_LOCAL_ONLY: {
+    code: 'FORBIDDEN',
+    meaning: 'the embedded default\'s dev sign-in (`/dev/sign-in`) asked from another machine than the gateway\'s; HTTP 403, no token minted',
+    show: 'sign in with your organisation: the test sign-in works only on the gateway\'s own machine',
   },
   UNKNOWN_ANALYST: {
     code: 'FORBIDDEN',

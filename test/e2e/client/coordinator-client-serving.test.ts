@@ -142,7 +142,8 @@ describe('the dev sign-in from another machine', () => {
       const refused = await signInFrom(address);
       expect(refused.status, address).toBe(403);
       expect(refused.body).not.toContain('token"');
-      expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('FORBIDDEN');
+      // A FORBIDDEN always says why (docs/errors.md), so the client and an operator can tell this one apart.
+      expect(JSON.parse(refused.body).errors[0].extensions).toEqual({ code: 'FORBIDDEN', reason: 'DEV_SIGN_IN_LOCAL_ONLY' });
     }
   });
 });
