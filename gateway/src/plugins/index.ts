@@ -1,7 +1,6 @@
 import type { AuditLog } from '@finsam/kit/audit';
 import type { Logger } from '@finsam/kit/logger';
 import type { ProcessMetrics } from '@finsam/kit/metrics';
-import type { OperationManifest } from '@finsam/kit/operations';
 import type { RequestPlugin } from '@finsam/kit/request-plugin';
 import type { AnalystRateLimit } from '../analyst-rate-limit.ts';
 import type { Authenticator } from '../authentication.ts';

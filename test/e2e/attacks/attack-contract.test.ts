@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +24,6 @@ const CASELOAD_NODE_FIELDS = (() => {
   const nodes = /nodes \{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/.exec(CASELOAD.body)![1]!;
   return [...nodes.replace(/\{[^{}]*\}/g, '').matchAll(/\b(\w+)\b/g)].map((m) => m[1]!).sort();
 })();
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const byHash = (id: string, variables: Record<string, unknown> = {}) => ({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } });
 const AD_HOC = '{ me { id name caseload(first: 100) { nodes { personnummer name address } } } }';
 const ALL_FIXTURE_FORMS = Object.values(FIXTURE_PERSONS).flatMap((p) => writtenForms(p as never));

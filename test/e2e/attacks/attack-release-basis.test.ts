@@ -18,7 +18,6 @@ type Caller = SubgraphCaller;
 
 const sha = (...parts: (string | Buffer)[]) => { const h = createHash('sha256'); for (const p of parts) h.update(p); return h.digest(); };
 const leafHash = (entry: string) => sha('\x00', entry);
-const nodeHash = (l: Buffer, r: Buffer) => sha('\x01', l, r);
 const b64 = (b: Buffer) => b.toString('base64url');
 const CARE_PERSON = 'personnummer care { certificates { issuedOn } }';
 const entities = (selection: string) => `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${selection} } } }`;

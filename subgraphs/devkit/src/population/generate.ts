@@ -3,14 +3,14 @@ import { makePersonnummer } from '@finsam/kit/personnummer';
 import { SeededRandom } from '@finsam/kit/random';
 import {
   AF_OFFICES, CARE_UNITS, DIAGNOSES, FAMILY_NAMES, FK_OFFICES, FORBUND, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE,
-  HOUSEHOLD_TYPES, INTERVENTION_NAMES, PROGRAMMES, REASONS_FOR_NEED, SOCIAL_MEASURES, STREETS, diagnosisText,
+  HOUSEHOLD_TYPES, INTERVENTION_NAMES, PROGRAMMES, REASONS_FOR_NEED, SOCIAL_MEASURES, STREETS,
 } from './catalogue.ts';
 import { certificate, emptyPerson, participation } from './builders.ts';
 import { buildFixturePersons } from './fixtures.ts';
 import { AGENCIES } from '@finsam/kit/agencies';
 import {
-  type CertificateProfile, type ConsentProfile, type CoordinatorProfile, type InterventionProfile,
-  type Municipality, type ParticipationProfile, type PersonProfile, type Population, type SicknessCaseProfile,
+  type ConsentProfile, type CoordinatorProfile, type InterventionProfile,
+  type Municipality, type PersonProfile, type Population, type SicknessCaseProfile,
 } from './types.ts';
 
 export interface PopulationOptions {
