@@ -364,11 +364,10 @@ export class AuditLog {
    * it still hashes to the digest the chained record holds, so a set changed since throws.
    */
   async releasedMembers(digest: string): Promise<string[] | null> {
-    const row = await this.db.selectFrom('released_member_set').select('members').where('digest', '=', digest).executeTakeFirst();
-    if (!row) return null;
-    const list = inflateRawSync(Buffer.from(row.members, 'base64')).toString('utf8');
-    if (createHash('sha256').update(list).digest('hex') !== digest) throw new Error(`the released set ${digest} does not match its digest (it was changed)`);
-    return list.split('\n').filter((p) => p !== '');
+    const kept = await readReleasedSet(this.db, digest);
+    if (kept === 'missing') return null;
+    if (kept === 'changed') throw new Error(`the released set ${digest} does not match its digest (it was changed)`);
+    return kept.split('\n').filter((p) => p !== '');
   }
 }
 
@@ -432,6 +431,9 @@ export async function verifyChain(db: Kysely<AuditDb>, anchors: readonly ChainAn
   let expectedSeq = 1;
   let count = 0;
   const pageSize = 5000;
+  // The first record of each released set: the set itself is kept beside the chain, so a chain
+  // intact says nothing of it until it is held to the digest the chained record carries.
+  const setRecords = new Map<string, number>();
   for (let after = 0; ; ) {
     const rows = await db.selectFrom('audit_log').selectAll().where('seq', '>', after).orderBy('seq').limit(pageSize).execute();
     for (const raw of rows) {
@@ -443,6 +445,7 @@ export async function verifyChain(db: Kysely<AuditDb>, anchors: readonly ChainAn
       if (recordHash(rest) !== hash) return { ok: false, records: count, brokenAt: row.seq, problem: 'its content does not match its hash (it was changed)' };
       const witnessed = misfit(row.seq, hash);
       if (witnessed) return { ok: false, records: count, brokenAt: row.seq, problem: `${describe(witnessed)} saw another hash here (this record or one before it was rewritten)` };
+      if (row.member_set_digest != null && !setRecords.has(row.member_set_digest)) setRecords.set(row.member_set_digest, row.seq);
       previous = hash;
       expectedSeq++;
     }
@@ -453,5 +456,33 @@ export async function verifyChain(db: Kysely<AuditDb>, anchors: readonly ChainAn
   if (beyond) {
     return { ok: false, records: count, brokenAt: expectedSeq, problem: `${describe(beyond)} saw records up to ${beyond.seq}; the log ends at ${expectedSeq - 1} (its tail was removed)` };
   }
+  for (const [digest, seq] of setRecords) {
+    const problem = await releasedSetProblem(db, digest);
+    if (problem) return { ok: false, records: count, brokenAt: seq, problem };
+  }
   return { ok: true, records: count };
+}
+
+/** Why the released set a record names no longer fits its digest, or null when it does. */
+async function releasedSetProblem(db: Kysely<AuditDb>, digest: string): Promise<string | null> {
+  const kept = await readReleasedSet(db, digest);
+  if (kept === 'missing') return 'the persons its statistics release counted are no longer kept beside the log (the set was removed)';
+  if (kept === 'changed') return 'the persons its statistics release counted, kept beside the log, no longer match its digest (the set was changed)';
+  return null;
+}
+
+/**
+ * A released set as kept beside the log (its members, one per line), only if it still hashes to
+ * the digest: the side table is not in the hash chain, so only the digest says it is unchanged.
+ */
+async function readReleasedSet(db: Kysely<AuditDb>, digest: string): Promise<string | 'missing' | 'changed'> {
+  const row = await db.selectFrom('released_member_set').select('members').where('digest', '=', digest).executeTakeFirst();
+  if (!row) return 'missing';
+  let list: string;
+  try {
+    list = inflateRawSync(Buffer.from(row.members, 'base64')).toString('utf8');
+  } catch {
+    return 'changed';
+  }
+  return createHash('sha256').update(list).digest('hex') === digest ? list : 'changed';
 }

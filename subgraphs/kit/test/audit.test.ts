@@ -254,6 +254,19 @@ describe('AuditLog and verifyChain', () => {
     store.sqlite.prepare('UPDATE released_member_set SET members = ? WHERE digest = ?').run(altered, digest);
     await expect(store.log.releasedMembers(digest)).rejects.toThrow(/does not match its digest/);
   });
+
+  it('verifyChain holds the released member sets to their records: a set changed or removed beside an intact chain is named', async () => {
+    await appendFive();
+    const digest = (await store.rows())[3]!.member_set_digest!;
+    const altered = releasedSet(['198001011001', '198001011003']).compressed.toString('base64');
+    const original = (store.sqlite.prepare('SELECT members FROM released_member_set WHERE digest = ?').get(digest) as { members: string }).members;
+    store.sqlite.prepare('UPDATE released_member_set SET members = ? WHERE digest = ?').run(altered, digest);
+    expect(await verifyChain(store.db)).toEqual({ ok: false, records: 5, brokenAt: 4, problem: 'the persons its statistics release counted, kept beside the log, no longer match its digest (the set was changed)' });
+    store.sqlite.prepare('DELETE FROM released_member_set WHERE digest = ?').run(digest);
+    expect(await verifyChain(store.db)).toEqual({ ok: false, records: 5, brokenAt: 4, problem: 'the persons its statistics release counted are no longer kept beside the log (the set was removed)' });
+    store.sqlite.prepare('INSERT INTO released_member_set (digest, member_count, members) VALUES (?, ?, ?)').run(digest, 3, original);
+    expect(await verifyChain(store.db)).toEqual({ ok: true, records: 5 });
+  });
 });
 
 describe('RequestAudit', () => {
