@@ -15,6 +15,8 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   'test/e2e/analyst/follow-up.test.ts',
   'test/e2e/analyst/cohort.test.ts',
   'test/e2e/analyst/disclosure-utility.test.ts',
+  // The monthly statistics releases: stored once per month, read back identical (about 15 s).
+  'test/e2e/analyst/statistics-release-job.test.ts',
   // The audit stores: append-only guards, chains and their anchors, trails read across stores.
   'test/e2e/audit/audit-anchoring.test.ts',
   'test/e2e/audit/hygiene.test.ts',
