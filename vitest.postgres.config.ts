@@ -17,6 +17,8 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   'test/e2e/analyst/disclosure-utility.test.ts',
   // The förbund's list of analysts in the gateway's store, read by the gateway and kept by npm run analysts.
   'test/e2e/analyst/known-analysts.test.ts',
+  // The monthly statistics releases: stored once per month, read back identical (about 15 s).
+  'test/e2e/analyst/statistics-release-job.test.ts',
   // The audit stores: append-only guards, chains and their anchors, trails read across stores.
   'test/e2e/audit/audit-anchoring.test.ts',
   'test/e2e/audit/hygiene.test.ts',

@@ -21,6 +21,8 @@ const resolveEntry = createRequire(import.meta.url).resolve;
 const gatewayPort = intFromEnv('PORT', 4000);
 const children: ChildProcess[] = [];
 let stopping = false;
+/** The statistics release job, run once when the graph is up (runReleaseJob); null before and after. */
+let releaseJob: ChildProcess | null = null;
 
 function start(name: string, entry: string, port: number): void {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
@@ -41,6 +43,7 @@ function start(name: string, entry: string, port: number): void {
 async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  releaseJob?.kill('SIGTERM');
   const exited = children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => c.once('exit', resolve)));
   for (const child of children) child.kill('SIGTERM');
   await Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 10_000))]);
@@ -55,6 +58,35 @@ async function waitForGateway(url: string, timeoutMs: number): Promise<boolean> 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return false;
+}
+
+/**
+ * The monthly statistics releases (docs/statistics-release.md) for every settled month the seed
+ * holds: `npm run statistics-release` in a process of its own once coordination has seeded its
+ * store and the graph is up, never on a request. It releases only the months not yet released,
+ * so a second `npm start` adds nothing but a month that has settled since. A deployment
+ * schedules the same command daily instead (a cron job or a Kubernetes CronJob).
+ */
+function runReleaseJob(): void {
+  const job = spawn(process.execPath, ['--import', 'tsx', resolveEntry('@finsam/coordination/statistics-release-cli')], {
+    cwd: process.cwd(), env: process.env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  releaseJob = job;
+  const prefix = (stream: NodeJS.ReadableStream, write: (line: string) => void) => {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) write(`statistics-release: ${line}`);
+    });
+  };
+  prefix(job.stdout!, (line) => console.log(line));
+  prefix(job.stderr!, (line) => console.error(line));
+  job.on('exit', (code) => {
+    releaseJob = null;
+    if (code !== 0 && !stopping) console.error(`statistics-release: exited with ${code}; analysts' figures are unaffected (still answered the old way). Run it again with: npm run statistics-release`);
+  });
 }
 
 // Each subgraph listens on the port of the URL the gateway will call it on (<NAME>_URL).
@@ -78,6 +110,7 @@ Finsam graph is up.
                       -H 'content-type: application/json' -d '${exampleBody}'
 Ctrl-C stops everything.
 `);
+  runReleaseJob();
 } else if (!stopping) {
   console.error('The gateway did not become ready within 180 s; stopping.');
   await stopAll(1);

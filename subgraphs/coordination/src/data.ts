@@ -52,6 +52,22 @@ export interface CoordinationDb {
   };
   /** The analysts' query budget ledger (analyst-allowance.ts): when each analyst first asked each definition. */
   analyst_query: { analyst: string; definition_digest: string; first_asked_at: string };
+  /** The monthly statistics releases (statistics-release-job.ts): one per period, never replaced. */
+  statistics_release: {
+    /** `YYYY-MM`. */
+    period: string;
+    /** `YYYY`: the ledger sums ρ by it. */
+    year: string;
+    made_at: string;
+    /** ρ spent (zCDP) and asked for; δ and ε of (ε, δ)-DP per release. */
+    rho: number;
+    rho_requested: number;
+    delta: number;
+    epsilon: number;
+    table_count: number;
+    /** The StatisticsRelease as JSON: tables, workload, domains and parameters. */
+    release: string;
+  };
 }
 
 export type Db = Kysely<CoordinationDb>;
@@ -333,4 +349,86 @@ export async function participationsForFollowUp(
   const inPeriod = rows.slice(firstOnOrAfter(rows, from), firstOnOrAfter(rows, `${to}\uffff`));
   return inPeriod.filter((row) => (!interventions || interventions.has(row.intervention_id))
     && (!municipalities || municipalities.has(row.municipality_code)) && (!filter.sex || row.sex === filter.sex));
+}
+
+/** A participation as the statistics release job reads it: registered in or out during a month, protected identities left out. */
+export interface ReleaseParticipationRow {
+  id: string;
+  personnummer: string;
+  intervention_id: string;
+  registered_in: string;
+  registered_out: string | null;
+  occupation_before: string;
+  occupation_after: string | null;
+  income_sources_before: string;
+  income_sources_after: string | null;
+  municipality_code: string;
+  sex: string;
+  birth_date: string;
+  priority_groups: string;
+}
+
+/**
+ * The participations registered in, or registered out, on a day of [from, to], of persons without
+ * protected identity (they count in no statistics, as in the follow-up), oldest registration first.
+ */
+export function participationsForRelease(db: Db, from: string, to: string): Promise<ReleaseParticipationRow[]> {
+  return db.selectFrom('participation')
+    .innerJoin('person', 'person.personnummer', 'participation.personnummer')
+    .select([
+      'participation.id', 'participation.personnummer', 'participation.intervention_id', 'participation.registered_in', 'participation.registered_out',
+      'participation.occupation_before', 'participation.occupation_after', 'participation.income_sources_before', 'participation.income_sources_after',
+      'person.municipality_code', 'person.sex', 'person.birth_date', 'person.priority_groups',
+    ])
+    .where('person.identity_protection', '=', 'NONE')
+    .where((eb) => eb.or([
+      eb.and([eb('participation.registered_in', '>=', from), eb('participation.registered_in', '<=', to)]),
+      eb.and([eb('participation.registered_out', '>=', from), eb('participation.registered_out', '<=', to)]),
+    ]))
+    .orderBy('participation.registered_in').orderBy('participation.id')
+    .execute();
+}
+
+/** The first day a participation was registered in, over the whole register; null when it holds none. */
+export async function firstRegistration(db: Db): Promise<string | null> {
+  const row = await db.selectFrom('participation').select((eb) => eb.fn.min<string>('registered_in').as('first')).executeTakeFirst();
+  return row?.first ?? null;
+}
+
+/** The release's domains: every intervention and municipality in the register, whether or not anyone took part. */
+export async function releaseDomains(db: Db): Promise<{ interventions: string[]; municipalities: string[] }> {
+  const interventions = await db.selectFrom('intervention').select('id').orderBy('id').execute();
+  const municipalities = await db.selectFrom('municipality').select('code').orderBy('code').execute();
+  return { interventions: interventions.map((r) => r.id), municipalities: municipalities.map((r) => r.code) };
+}
+
+export type StoredReleaseRow = Selectable<CoordinationDb['statistics_release']>;
+
+/** The periods released, in order. */
+export async function releasedPeriods(db: Db): Promise<string[]> {
+  return (await db.selectFrom('statistics_release').select('period').orderBy('period').execute()).map((r) => r.period);
+}
+
+/**
+ * Stores a month's release unless the month is released already (by another run meanwhile): true
+ * when stored. A release is never replaced: a second draw would spend the budget again.
+ */
+export async function storeRelease(db: Db, row: StoredReleaseRow): Promise<boolean> {
+  const result = await db.insertInto('statistics_release').values(row)
+    .onConflict((oc) => oc.column('period').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+/** The stored releases of the periods [from, to] (`YYYY-MM`), in order. */
+export function storedReleases(db: Db, from = '0000-00', to = '9999-99'): Promise<StoredReleaseRow[]> {
+  return db.selectFrom('statistics_release').selectAll().where('period', '>=', from).where('period', '<=', to).orderBy('period').execute();
+}
+
+/** The privacy ledger: ρ spent per calendar year, summed over the stored releases (zCDP composes by adding ρ). */
+export async function rhoSpentByYear(db: Db): Promise<{ year: string; releases: number; rho: number }[]> {
+  const rows = await db.selectFrom('statistics_release')
+    .select((eb) => ['year', eb.fn.countAll<number>().as('releases'), eb.fn.sum<number>('rho').as('rho')])
+    .groupBy('year').orderBy('year').execute();
+  return rows.map((r) => ({ year: r.year, releases: Number(r.releases), rho: Number(r.rho) }));
 }

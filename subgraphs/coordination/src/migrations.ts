@@ -101,6 +101,26 @@ export const migrations: Migrations = {
         .execute();
     },
   },
+  '0009_statistics_release': {
+    async up(db) {
+      // The monthly statistics releases (statistics-release-job.ts, docs/statistics-release.md):
+      // one row per month, never replaced, so a month's noise is drawn once. The privacy loss is
+      // in columns (the per-year ledger sums `rho` by `year`); the tables and every parameter
+      // are the release's JSON. `double precision` is SQLite's REAL and PostgreSQL's float8.
+      await db.schema.createTable('statistics_release')
+        .addColumn('period', 'text', (c) => c.primaryKey())
+        .addColumn('year', 'text', (c) => c.notNull())
+        .addColumn('made_at', 'text', (c) => c.notNull())
+        .addColumn('rho', 'double precision', (c) => c.notNull())
+        .addColumn('rho_requested', 'double precision', (c) => c.notNull())
+        .addColumn('delta', 'double precision', (c) => c.notNull())
+        .addColumn('epsilon', 'double precision', (c) => c.notNull())
+        .addColumn('table_count', 'integer', (c) => c.notNull())
+        .addColumn('release', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('statistics_release_year').on('statistics_release').column('year').execute();
+    },
+  },
 };
 
 /** A new Person.id: `p_` and 128 random bits, base64url. */

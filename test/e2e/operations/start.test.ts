@@ -58,6 +58,8 @@ describe('npm start', () => {
       expect(body.errors).toBeUndefined();
       expect(body.data!.me.caseload.nodes).toHaveLength(5);
       expect((await fetch(`http://127.0.0.1:${env.PORT}/health`)).status).toBe(200);
+      // Once up, the statistics release job runs in a process of its own and releases the seed's settled months.
+      await expect.poll(printed, { timeout: 60_000, interval: 500 }).toMatch(/statistics-release: [1-9]\d* released, 0 already released \(sqlite, /);
 
       // The coordination subgraph's process, a child of npm start, dies.
       const children = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);

@@ -2,7 +2,7 @@
  * A differentially private statistics release (docs/statistics-release.md): protected tables of
  * counts computed once per period from a stated workload of marginals, with discrete Gaussian
  * noise and privacy loss accounted in zCDP. Not yet wired into the graph: analysts' operations are
- * still answered by the cell key method (disclosure.ts).
+ * still answered by the cell key method (disclosure.ts); coordination's release job stores one release per month.
  */
 export {
   bernoulliExp, cryptoRandom, discreteGaussian, discreteLaplace, integerSqrt, seededRandom, type RandomSource, type Rational,

@@ -1,0 +1,71 @@
+/**
+ * `npm run statistics-release [-- --today YYYY-MM-DD] [--settle-days N]`: releases every settled
+ * month not released yet from coordination's store (DATA_DIR's coordination.sqlite, or
+ * COORDINATION_DATABASE_URL / DATABASE_URL as coordination itself resolves them) and prints the
+ * privacy ledger. Idempotent, so it is scheduled daily (docs/statistics-release.md). Runs in its
+ * own process; nothing on a request path calls it. Exit 0 when done, 1 on a failure, 2 on a usage error.
+ */
+import { dataDir } from '@finsam/kit/config';
+import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
+import { databaseUrlFor, openDatabase } from '@finsam/kit/database';
+import { todayIso } from '@finsam/kit/dates';
+import { createLogger } from '@finsam/kit/logger';
+import { subgraphKitMigrations } from '@finsam/kit/subgraph';
+import type { RandomSource } from '@finsam/kit/statistics-release';
+import { rhoSpentByYear, type CoordinationDb } from './data.ts';
+import { migrations } from './migrations.ts';
+import { SETTLE_DAYS, runStatisticsReleaseJob } from './statistics-release-job.ts';
+
+const USAGE = 'Usage: npm run statistics-release [-- --today YYYY-MM-DD] [--settle-days N]';
+
+function parseArgs(argv: readonly string[]): { today?: string; settleDays?: number } | string {
+  const parsed: { today?: string; settleDays?: number } = {};
+  for (let i = 0; i < argv.length; i += 2) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--today' && value && /^\d{4}-\d{2}-\d{2}$/.test(value)) parsed.today = value;
+    else if (flag === '--settle-days' && value && /^\d+$/.test(value)) parsed.settleDays = Number(value);
+    else return `${flag ?? ''}${value === undefined ? '' : ` ${value}`}: not understood.`;
+  }
+  return parsed;
+}
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+export async function statisticsReleaseCommand(
+  argv: readonly string[], env: NodeJS.ProcessEnv = process.env, print: CommandOutput = consoleOutput, random?: RandomSource,
+): Promise<number> {
+  const args = parseArgs(argv);
+  if (typeof args === 'string') {
+    print.err(`${args} ${USAGE}`);
+    return 2;
+  }
+  // The store's own log lines (migrations) go to stderr, so stdout is the command's report.
+  const logger = createLogger('statistics-release', { level: env.LOG_LEVEL ?? 'warn', destination: { write: (line) => print.err(line.trimEnd()) } });
+  const store = await openDatabase<CoordinationDb>({
+    store: 'coordination', dataDir: dataDir(env), databaseUrl: databaseUrlFor('coordination', env),
+    kitMigrations: subgraphKitMigrations, migrations, onStatement: () => undefined, logger,
+  });
+  try {
+    const today = args.today ?? todayIso();
+    const result = await runStatisticsReleaseJob(store.db, { today, settleDays: args.settleDays, random });
+    const settle = args.settleDays ?? SETTLE_DAYS;
+    if (result.released.length === 0 && result.alreadyReleased.length === 0) print.out(`No month to release: none has ended ${settle} days before ${today}, or the register holds no participation.`);
+    if (result.alreadyReleased.length > 0) {
+      const [first, last] = [result.alreadyReleased[0], result.alreadyReleased.at(-1)];
+      print.out(`${first === last ? first : `${first} … ${last}`}: already released (${result.alreadyReleased.length} ${result.alreadyReleased.length === 1 ? 'month' : 'months'}), left as stored: a month is never drawn twice.`);
+    }
+    for (const r of result.released) {
+      print.out(`${r.period}: released, ρ ${round(r.rho, 4)} (ε ${round(r.epsilon)} at δ 1e-10), ${r.tables} tables, ${r.cells} cells, ${r.ms} ms.`);
+    }
+    for (const year of await rhoSpentByYear(store.db)) {
+      print.out(`ledger ${year.year}: ${year.releases} ${year.releases === 1 ? 'release' : 'releases'}, ρ ${round(year.rho, 4)} spent.`);
+    }
+    print.out(`${result.released.length} released, ${result.alreadyReleased.length} already released (${store.dialect}, ${today}, settled after ${settle} days).`);
+    return 0;
+  } catch (error) {
+    print.err(`statistics release failed: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}

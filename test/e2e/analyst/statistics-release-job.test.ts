@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { coordination } from '@finsam/coordination';
+import { storedReleases, type CoordinationDb } from '@finsam/coordination/data';
+import { newPersonId } from '@finsam/coordination/migrations';
+import {
+  ENDED, STARTED, followUpWorkload, releasableMonths, releaseMonth, runStatisticsReleaseJob, type ReleaseJobResult,
+} from '@finsam/coordination/statistics-release-job';
+import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
+import { capturedOutput } from '@finsam/kit/command-output';
+import { createLogger } from '@finsam/kit/logger';
+import { createProcessMetrics } from '@finsam/kit/metrics';
+import { DEFAULT_DELTA, epsilonFromRho, seededRandom, type StatisticsRelease } from '@finsam/kit/statistics-release';
+import { prepareStore } from '@finsam/kit/subgraph';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPostgresDatabase } from '../../support/graph.ts';
+import { runTool } from '../../support/run-tool.ts';
+
+/**
+ * The monthly statistics release job (issue 20, docs/statistics-release.md) against coordination's
+ * own store, seeded small: SQLite here, PostgreSQL in the PostgreSQL run. The job draws from a
+ * seeded source, so every figure below is the same on every run.
+ */
+const TODAY = '2026-06-15';
+const env: NodeJS.ProcessEnv = { SEED: '7', SEED_PERSONS: '300', SEED_DATE: TODAY };
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-release-job-'));
+let database: Awaited<ReturnType<typeof testPostgresDatabase>> = null;
+let store: Awaited<ReturnType<typeof open>>;
+let first: ReleaseJobResult;
+let stored: Awaited<ReturnType<typeof storedReleases>>;
+
+function open() {
+  return prepareStore<CoordinationDb>(coordination, {
+    env, dataDir, logger: createLogger('coordination', { level: 'silent' }), metrics: createProcessMetrics('coordination'),
+  });
+}
+
+const db = () => store.db as Kysely<CoordinationDb>;
+const runJob = (seed: string) => runStatisticsReleaseJob(db(), { today: TODAY, random: seededRandom(seed), now: () => '2026-06-15T02:00:00.000Z' });
+
+beforeAll(async () => {
+  database = await testPostgresDatabase('coordination');
+  if (database) env.COORDINATION_DATABASE_URL = database.url;
+  store = await open();
+  first = await runJob('release-job-test');
+  stored = await storedReleases(db());
+});
+
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the statistics release job', () => {
+  it('stores one release per whole month ended at least 14 days ago, each with its parameters', async () => {
+    const firstDay = (await db().selectFrom('participation').select((eb) => eb.fn.min<string>('registered_in').as('d')).executeTakeFirstOrThrow()).d;
+    const months = releasableMonths(firstDay, TODAY);
+    expect(store.dialect).toBe(database ? 'postgres' : 'sqlite');
+    expect(months.at(-1)).toBe('2026-05');
+    expect(releasableMonths(firstDay, '2026-06-14').at(-1)).toBe('2026-04');
+    expect(first.released.map((r) => r.period)).toEqual(months);
+    expect(stored.map((r) => r.period)).toEqual(months);
+    for (const row of stored) {
+      const release = JSON.parse(row.release) as StatisticsRelease;
+      expect(release.period).toBe(row.period);
+      expect(row.year).toBe(row.period.slice(0, 4));
+      expect(row.rho_requested).toBe(1);
+      expect(row.rho).toBeLessThanOrEqual(1);
+      expect(row.rho).toBeGreaterThan(0.999);
+      expect(row.rho).toBe(release.rho);
+      expect(row.delta).toBe(DEFAULT_DELTA);
+      expect(row.epsilon).toBeCloseTo(epsilonFromRho(row.rho, DEFAULT_DELTA), 10);
+      expect(row.table_count).toBe(release.tables.length);
+      expect(release.tables.reduce((sum, t) => sum + t.rho, 0)).toBeCloseTo(row.rho, 12);
+    }
+  });
+
+  it('run again, it releases nothing, says so, and leaves every stored table as it was', async () => {
+    const again = await runJob('another-seed');
+    expect(again.released).toEqual([]);
+    expect(again.alreadyReleased).toEqual(stored.map((r) => r.period));
+    expect(await storedReleases(db())).toEqual(stored);
+    const output = capturedOutput();
+    expect(await statisticsReleaseCommand(['--today', TODAY], { ...env, DATA_DIR: dataDir }, output)).toBe(0);
+    expect(output.stdout()).toContain(`${stored[0]!.period} … 2026-05: already released (${stored.length} months)`);
+    expect(output.stdout()).toContain(`(${store.dialect}, ${TODAY},`);
+    expect(output.stdout()).toMatch(/ledger 2026: 5 releases, ρ [\d.]+ spent\./);
+    expect(await storedReleases(db())).toEqual(stored);
+  });
+
+  it('reads the releases back identical after coordination restarts', async () => {
+    await store.close();
+    store = await open();
+    expect(await storedReleases(db())).toEqual(stored);
+  });
+
+  it('lists every cell of every table, a non-negative integer, and publishes true zeros above zero too', async () => {
+    const workload = followUpWorkload({
+      interventions: (await db().selectFrom('intervention').select('id').orderBy('id').execute()).map((r) => r.id),
+      municipalities: (await db().selectFrom('municipality').select('code').orderBy('code').execute()).map((r) => r.code),
+    });
+    let trueZeros = 0;
+    let publishedAboveZero = 0;
+    for (const row of stored) {
+      const release = JSON.parse(row.release) as StatisticsRelease;
+      expect(release.workload).toEqual(workload);
+      // The truth: the same month through the same bounding with negligible noise (σ² of a few millionths).
+      const truth = await releaseMonth(db(), row.period, workload, 1e7, seededRandom('truth'), 'truth');
+      release.tables.forEach((table, i) => {
+        const size = table.dimensions.reduce((n, d) => n * workload.domains[d]!.length, 1);
+        expect(table.cells).toHaveLength(size);
+        table.cells.forEach((cell, j) => {
+          expect(Number.isInteger(cell.count) && cell.count >= 0).toBe(true);
+          if (truth.tables[i]!.cells[j]!.count === 0) {
+            trueZeros++;
+            if (cell.count > 0) publishedAboveZero++;
+          }
+        });
+      });
+    }
+    // σ ≈ 5 per cell: a true zero is published above 0 when its noise is positive, about 46 % of the time.
+    expect(trueZeros).toBeGreaterThan(1000);
+    expect(publishedAboveZero / trueZeros).toBeGreaterThan(0.3);
+    expect(publishedAboveZero / trueZeros).toBeLessThan(0.6);
+  });
+
+  it('counts a person with two participations in a month once per table, and a protected identity in none', async () => {
+    const period = '2026-05';
+    const workload = followUpWorkload({
+      interventions: (await db().selectFrom('intervention').select('id').orderBy('id').execute()).map((r) => r.id),
+      municipalities: (await db().selectFrom('municipality').select('code').orderBy('code').execute()).map((r) => r.code),
+    });
+    const truth = () => releaseMonth(db(), period, workload, 1e7, seededRandom('truth'), 'truth');
+    const before = await truth();
+    const [a, b] = (await db().selectFrom('intervention').select('id').orderBy('id').limit(2).execute()).map((r) => r.id) as [string, string];
+    const municipality = (await db().selectFrom('municipality').select('code').orderBy('code').executeTakeFirstOrThrow()).code;
+    const person = (personnummer: string, protection: CoordinationDb['person']['identity_protection']) => ({
+      personnummer, id: newPersonId(), given_name: 'Test', family_name: 'Testsson', sex: 'FEMALE' as const, birth_date: '1990-03-04',
+      municipality_code: municipality, address: null, identity_protection: protection, priority_groups: '["MENTAL_ILL_HEALTH"]',
+    });
+    const participation = (id: string, personnummer: string, intervention: string, day: string) => ({
+      id, personnummer, intervention_id: intervention, registered_in: day, registered_out: null, income_sources_before: '["SJUKPENNING","FORSORJNINGSSTOD"]',
+      occupation_before: 'OVRIGT' as const, occupation_share_before: 0, education_level: 'GYMNASIAL' as const, years_on_public_support: 2,
+      end_reason: null, occupation_after: null, income_sources_after: null,
+    });
+    await db().insertInto('person').values([person('199003042383', 'NONE'), person('199003042391', 'SKYDDAD_FOLKBOKFORING')]).execute();
+    await db().insertInto('participation').values([
+      participation('SF-T-0000002', '199003042383', b, '2026-05-20'),
+      participation('SF-T-0000001', '199003042383', a, '2026-05-06'),
+      participation('SF-T-0000003', '199003042391', a, '2026-05-07'),
+    ]).execute();
+    const after = await truth();
+    after.tables.forEach((table, i) => {
+      const added = table.cells.map((cell, j) => cell.count - before.tables[i]!.cells[j]!.count);
+      const expected = table.measure === ENDED || table.measure.startsWith('ended.')
+        || /incomeBefore\.(?!SJUKPENNING|FORSORJNINGSSTOD)|priorityGroup\.(?!MENTAL_ILL_HEALTH)/.test(table.measure) ? 0 : 1;
+      expect(added.reduce((s, x) => s + x, 0), `${table.measure} by [${table.dimensions.join(', ')}]`).toBe(expected);
+      expect(added.every((x) => x === 0 || x === 1)).toBe(true);
+      if (table.measure === STARTED && table.dimensions.join() === 'intervention') {
+        // The earliest participation is the one counted: intervention a, registered in on the 6th.
+        expect(table.cells.find((c, j) => added[j] === 1)!.values).toEqual({ intervention: a });
+      }
+    });
+  });
+
+  it('runs as `npm run statistics-release` in its own process against the store DATA_DIR names', async () => {
+    const run = await runTool('subgraphs/coordination/src/statistics-release-cli.ts', ['--today', TODAY], { ...env, DATA_DIR: dataDir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('0 released');
+    expect(run.stdout).toContain('already released');
+    const usage = await runTool('subgraphs/coordination/src/statistics-release-cli.ts', ['--today', 'yesterday'], { ...env, DATA_DIR: dataDir });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('Usage: npm run statistics-release');
+  });
+});
