@@ -31,44 +31,57 @@ export const NOT_RECORDED = 'NOT_RECORDED';
 /** What the release's measures count: participations registered in during the month, and those registered out during it. */
 export const STARTED = 'started';
 export const ENDED = 'ended';
-export const incomeBeforeMeasure = (source: string) => `started.incomeBefore.${source}`;
-export const incomeAfterMeasure = (source: string) => `ended.incomeAfter.${source}`;
 export const priorityGroupMeasure = (group: string) => `started.priorityGroup.${group}`;
+export const endedPriorityGroupMeasure = (group: string) => `ended.priorityGroup.${group}`;
 
 const BY = ['intervention', 'municipality', 'sex', 'ageBand'] as const;
 
+/** Weight of the tables whose cells are largest and that every report reads (2: σ ≈ 2.7 at ρ = 1); every other table weighs 1 (σ ≈ 3.9). */
+export const MAIN_TABLE_WEIGHT = 2;
+
 /**
- * The follow-up workload of one month. Every table counts persons (one participation each, the
- * earliest registered in; see boundContributions), so each has sensitivity 1:
+ * The follow-up workload of one month: the tables the analysts' operations read
+ * (schema/operations/analyst/, docs/analysts.md), and no others; which operation reads which
+ * table is listed in docs/statistics-release.md. Every table counts persons (one participation
+ * each, the earliest registered in; see boundContributions), so each has sensitivity 1:
  *
- * - started (registered in during the month): the total, by each of intervention, municipality,
- *   sex and age band, by occupation before, and occupation before by each of those four;
- * - ended (registered out during the month, whenever registered in): the same, with occupation after;
- * - income sources, which are multi-valued: one table per source, the persons with it (a yes/no
- *   measure, its total only), before among started and after among ended;
- * - priority groups, multi-valued too: one table per group (and NONE), its total only.
+ * - started (registered in during the month): the total and by each of intervention,
+ *   municipality, sex, age band and occupation before, weighing MAIN_TABLE_WEIGHT: the report's
+ *   totals and groups, the largest cells; occupation before by municipality;
+ * - ended (registered out during the month, whenever registered in): the total (weighing
+ *   MAIN_TABLE_WEIGHT), by each of intervention, municipality, sex, age band and occupation after,
+ *   and occupation after by intervention (in work or studies after, per intervention) and by
+ *   municipality;
+ * - priority groups, which are multi-valued: one yes/no measure per group (and NONE), its total
+ *   among started; mental ill health by municipality, young with activity compensation by sex and
+ *   its total among ended (the operations CohortAcrossSectors and
+ *   IncomeSourcesYoungWithActivityCompensation filter by them).
  *
+ * Income sources are in no table: the one operation that reads them needs them by priority group
+ * and sex, and twelve yes/no tables per measure for their totals alone spent half the budget.
  * Förbund figures are sums of their municipalities' cells, inWorkOrStudiesAfter the sum of two
  * occupation-after cells and the share a ratio of published counts: post-processing, no table.
- * Every table weighs the same: ρ / (number of tables) each.
  */
 export function followUpWorkload(domains: { interventions: readonly string[]; municipalities: readonly string[] }): Workload {
   const measures: Record<string, MeasureFilter> = { [STARTED]: { started: 'YES' }, [ENDED]: { ended: 'YES' } };
-  for (const source of INCOME_SOURCES) {
-    measures[incomeBeforeMeasure(source)] = { started: 'YES', [`incomeBefore.${source}`]: 'YES' };
-    measures[incomeAfterMeasure(source)] = { ended: 'YES', [`incomeAfter.${source}`]: 'YES' };
-  }
   for (const group of PRIORITY_GROUPS) measures[priorityGroupMeasure(group)] = { started: 'YES', [`priorityGroup.${group}`]: 'YES' };
-  const marginals: Marginal[] = [];
-  for (const [measure, occupation] of [[STARTED, 'occupationBefore'], [ENDED, 'occupationAfter']] as const) {
-    marginals.push({ measure, dimensions: [] });
-    for (const d of BY) marginals.push({ measure, dimensions: [d] });
-    marginals.push({ measure, dimensions: [occupation] });
-    for (const d of BY) marginals.push({ measure, dimensions: [occupation, d] });
-  }
-  for (const source of INCOME_SOURCES) marginals.push({ measure: incomeBeforeMeasure(source), dimensions: [] });
-  for (const source of INCOME_SOURCES) marginals.push({ measure: incomeAfterMeasure(source), dimensions: [] });
-  for (const group of PRIORITY_GROUPS) marginals.push({ measure: priorityGroupMeasure(group), dimensions: [] });
+  measures[endedPriorityGroupMeasure('YOUNG_WITH_ACTIVITY_COMPENSATION')] = { ended: 'YES', 'priorityGroup.YOUNG_WITH_ACTIVITY_COMPENSATION': 'YES' };
+  const main = MAIN_TABLE_WEIGHT;
+  const marginals: Marginal[] = [
+    { measure: STARTED, dimensions: [], weight: main },
+    ...BY.map((d) => ({ measure: STARTED, dimensions: [d], weight: main })),
+    { measure: STARTED, dimensions: ['occupationBefore'], weight: main },
+    { measure: STARTED, dimensions: ['occupationBefore', 'municipality'] },
+    { measure: ENDED, dimensions: [], weight: main },
+    ...BY.map((d) => ({ measure: ENDED, dimensions: [d] })),
+    { measure: ENDED, dimensions: ['occupationAfter'] },
+    { measure: ENDED, dimensions: ['occupationAfter', 'intervention'] },
+    { measure: ENDED, dimensions: ['occupationAfter', 'municipality'] },
+    ...PRIORITY_GROUPS.map((group) => ({ measure: priorityGroupMeasure(group), dimensions: [] })),
+    { measure: priorityGroupMeasure('MENTAL_ILL_HEALTH'), dimensions: ['municipality'] },
+    { measure: priorityGroupMeasure('YOUNG_WITH_ACTIVITY_COMPENSATION'), dimensions: ['sex'] },
+    { measure: endedPriorityGroupMeasure('YOUNG_WITH_ACTIVITY_COMPENSATION'), dimensions: [] },
+  ];
   return {
     domains: {
       intervention: [...domains.interventions],
