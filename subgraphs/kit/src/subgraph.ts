@@ -105,12 +105,19 @@ export interface SeedSettings {
  */
 export type SeedWriter<DB> = (db: Kysely<DB>, settings: SeedSettings) => Promise<void>;
 
-/** The population an empty store is seeded with (SEED, SEED_PERSONS, SEED_DATE), or null for SEED=none: a deployment's store, filled by its agency, not seeded. */
+/**
+ * The population an empty store is seeded with (SEED, SEED_PERSONS, SEED_DATE), or null for no
+ * seeding: SEED=none (a deployment's store, filled by its agency), and a production process
+ * (NODE_ENV=production) not told SEED at all — npm installs the devkit with every workspace even
+ * for production, so its presence cannot be what keeps synthetic persons out of a real register.
+ */
 export function seedSettings(env: NodeJS.ProcessEnv = process.env): SeedSettings | null {
-  if (env.SEED === 'none') return null;
+  const seed = env.SEED?.trim().toLowerCase();
+  if (seed === 'none') return null;
+  if (!seed && env.NODE_ENV === 'production') return null;
   const referenceDate = env.SEED_DATE ?? todayIso();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(referenceDate)) throw new Error(`SEED_DATE must be YYYY-MM-DD, got "${referenceDate}"`);
-  return { seed: intFromEnv('SEED', 1, env), persons: intFromEnv('SEED_PERSONS', 2000, env), referenceDate };
+  return { seed: seed ? intFromEnv('SEED', 1, { SEED: seed }) : 1, persons: intFromEnv('SEED_PERSONS', 2000, env), referenceDate };
 }
 
 /** The seed bookkeeping every subgraph database has: which population it holds. */
@@ -235,6 +242,9 @@ export async function prepareStore<DB>(
   return store;
 }
 
+/** seed_run's `seed` for a store first started without seeding: it is never seeded afterwards. */
+const UNSEEDED = -1;
+
 /** An empty store that is to be seeded where the devkit, which makes the population, is not installed. */
 export class SeedUnavailableError extends Error {}
 
@@ -245,11 +255,21 @@ const isDevkitMissing = (error: unknown) => (error as NodeJS.ErrnoException | un
 async function seedOnFirstStart<DB>(
   db: Kysely<DB>, definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'seed'>, settings: SeedSettings | null, logger: Logger,
 ): Promise<void> {
-  // SEED=none: the store is used as it is, empty or filled; nothing is drawn or compared.
-  if (!settings) return;
   // Untyped view of the shared bookkeeping table, which no subgraph's DB type declares.
   const raw = db as unknown as Kysely<{ seed_run: { seed: number; persons: number; reference_date: string; seeded_at: string } }>;
   const existing = await raw.selectFrom('seed_run').selectAll().executeTakeFirst();
+  if (!settings) {
+    // Not seeded: the store is used as it is. A first start says so in seed_run, so that a later
+    // start with seeding on never draws synthetic persons into what the agency has written since.
+    if (!existing) {
+      await raw.insertInto('seed_run').values({ seed: UNSEEDED, persons: 0, reference_date: todayIso(), seeded_at: new Date().toISOString() }).execute();
+    }
+    return;
+  }
+  if (existing?.seed === UNSEEDED) {
+    logger.warn({ asked: settings }, 'this store was first started without seeding (SEED=none or production); it is not seeded now');
+    return;
+  }
   if (existing) {
     if (existing.seed !== settings.seed || existing.persons !== settings.persons) {
       logger.warn({ seeded: { seed: existing.seed, persons: existing.persons }, asked: settings }, 'database was seeded with other settings; delete DATA_DIR to reseed');
