@@ -39,6 +39,12 @@ export async function statisticsReleaseCommand(
     print.err(`${args} ${USAGE}`);
     return 2;
   }
+  // A stored month is never drawn again: a month released before it has ended (or settled) would
+  // stay released without the participations still to come. Earlier dates are for reruns and tests.
+  if (args.today && args.today > todayIso()) {
+    print.err(`--today ${args.today} is after today (${todayIso()}): months are released only once they have ended. ${USAGE}`);
+    return 2;
+  }
   // The store's own log lines (migrations) go to stderr, so stdout is the command's report.
   const logger = createLogger('statistics-release', { level: env.LOG_LEVEL ?? 'warn', destination: { write: (line) => print.err(line.trimEnd()) } });
   const store = await openDatabase<CoordinationDb>({

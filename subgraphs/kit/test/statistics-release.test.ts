@@ -255,6 +255,15 @@ describe('figures read from the release', () => {
     expect(ended.ok && ended.value.cells).toEqual(release.tables[7]!.cells);
   });
 
+  it('takes the names of an object\'s built-in properties for what they are: no dimension of the release', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(figure(release, JSON.parse(`{"${name}": "x"}`) as Record<string, string>, []), `filter ${name}`)
+        .toMatchObject({ ok: false, refusal: { code: 'BAD_USER_INPUT', details: { argument: `filter.${name}` } } });
+      expect(figure(release, {}, name), `groupBy ${name}`)
+        .toMatchObject({ ok: false, refusal: { code: 'BAD_USER_INPUT', message: `groupBy: the statistics release has no dimension ${name}.` } });
+    }
+  });
+
   it('refuses a combination the release holds no table for, naming the argument', () => {
     expect(figure(release, { sex: 'MALE' }, 'intervention')).toMatchObject({ ok: false, refusal: { code: 'BAD_USER_INPUT', details: { argument: 'groupBy' } } });
     expect(figure(release, { sex: 'MALE', intervention: 'I1' }, [])).toMatchObject({ ok: false, refusal: { code: 'BAD_USER_INPUT', details: { argument: 'filter' } } });

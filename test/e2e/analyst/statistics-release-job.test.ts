@@ -10,6 +10,7 @@ import {
 } from '@finsam/coordination/statistics-release-job';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { capturedOutput } from '@finsam/kit/command-output';
+import { addDays, todayIso } from '@finsam/kit/dates';
 import { createLogger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
 import { DEFAULT_DELTA, epsilonFromRho, seededRandom, type StatisticsRelease } from '@finsam/kit/statistics-release';
@@ -175,6 +176,14 @@ describe('the statistics release job', () => {
     const usage = await runTool('subgraphs/coordination/src/statistics-release-cli.ts', ['--today', 'yesterday'], { ...env, DATA_DIR: dataDir });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Usage: npm run statistics-release');
+  });
+
+  it('refuses a --today after the real today: a month released before it has ended would be released empty for good', async () => {
+    const before = await db().selectFrom('statistics_release').select('period').orderBy('period').execute();
+    const output = capturedOutput();
+    expect(await statisticsReleaseCommand(['--today', addDays(todayIso(), 1)], { ...env, DATA_DIR: dataDir }, output)).toBe(2);
+    expect(output.stderr()).toMatch(/--today .* is after today/);
+    expect(await db().selectFrom('statistics_release').select('period').orderBy('period').execute()).toEqual(before);
   });
 });
 

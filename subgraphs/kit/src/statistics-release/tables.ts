@@ -218,13 +218,15 @@ export function figure(
 ): Result<Figure> {
   const grouping = groupBy == null ? [] : typeof groupBy === 'string' ? [groupBy] : [...groupBy];
   const { domains } = release.workload;
+  // Own properties only: a dimension named `constructor` or `toString` would otherwise be found on the prototype.
+  const isDimension = (d: string) => Object.hasOwn(domains, d);
   for (const [d, value] of Object.entries(filter)) {
-    if (!domains[d]) return failure('BAD_USER_INPUT', `filter.${d}: the statistics release has no dimension ${d}.`, { argument: `filter.${d}` });
-    if (!domains[d].includes(value)) return failure('BAD_USER_INPUT', `filter.${d}: ${value} is not a value of ${d} in the statistics release.`, { argument: `filter.${d}` });
+    if (!isDimension(d)) return failure('BAD_USER_INPUT', `filter.${d}: the statistics release has no dimension ${d}.`, { argument: `filter.${d}` });
+    if (!domains[d]!.includes(value)) return failure('BAD_USER_INPUT', `filter.${d}: ${value} is not a value of ${d} in the statistics release.`, { argument: `filter.${d}` });
   }
   for (const d of grouping) {
-    if (!domains[d]) return failure('BAD_USER_INPUT', `groupBy: the statistics release has no dimension ${d}.`, { argument: 'groupBy' });
-    if (d in filter) return failure('BAD_USER_INPUT', `groupBy: ${d} is also filtered on; group by another dimension or drop the filter.`, { argument: 'groupBy' });
+    if (!isDimension(d)) return failure('BAD_USER_INPUT', `groupBy: the statistics release has no dimension ${d}.`, { argument: 'groupBy' });
+    if (Object.hasOwn(filter, d)) return failure('BAD_USER_INPUT', `groupBy: ${d} is also filtered on; group by another dimension or drop the filter.`, { argument: 'groupBy' });
   }
   if (new Set(grouping).size !== grouping.length) return failure('BAD_USER_INPUT', 'groupBy names a dimension twice.', { argument: 'groupBy' });
   const ofMeasure = release.tables.filter((t) => t.measure === measure);
