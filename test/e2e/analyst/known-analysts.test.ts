@@ -54,6 +54,21 @@ describe('known analysts: the gateway serves analyst tokens only for analysts on
     ]);
   });
 
+  it('records a flood of refusals for one unknown sub once a minute, not once a request: a valid token cannot fill the gateway\'s audit chain', async () => {
+    const token = await graph.token('analyst', 'analyst-flooding');
+    for (let i = 0; i < 25; i++) expectUnknownAnalyst(await post(token, FOLLOW_UP, { groupBy: 'SEX' }));
+    const store = graph.store('gateway');
+    try {
+      const rows = await store.selectFrom('audit_log').select(['decision', 'reason']).where('actor', '=', 'analyst-flooding').execute();
+      // One per minute of the flood: 25 loopback requests take far less than a minute, two allow for a slow machine.
+      expect(rows.length).toBeGreaterThanOrEqual(1);
+      expect(rows.length).toBeLessThanOrEqual(2);
+      expect(rows[0]).toEqual({ decision: 'REFUSED', reason: 'UNKNOWN_ANALYST' });
+    } finally {
+      await store.destroy();
+    }
+  });
+
   it('serves a known analyst (the dev fixture analyst-1)', async () => {
     const answer = await post(await graph.token('analyst', 'analyst-1'), FOLLOW_UP, { groupBy: 'SEX' });
     expect(answer.status).toBe(200);
