@@ -3,9 +3,9 @@ import { refusal } from '@finsam/kit/errors';
 import { ExpiringCache } from '@finsam/kit/expiring-cache';
 import type { Logger } from '@finsam/kit/logger';
 import type { RequestPlugin } from '@finsam/kit/request-plugin';
-import { callerOf, type GatewayContext } from '../context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { KnownAnalysts } from '../known-analysts.ts';
-import { gatewayAuditEntry } from './use-request-audit.ts';
+import { recordRefusal } from './use-request-audit.ts';
 
 /** How often a refusal of the same unknown `sub` is written to the audit log. */
 const REFUSAL_RECORD_INTERVAL_MS = 60_000;
@@ -37,14 +37,7 @@ export function useKnownAnalysts(options: { analysts: KnownAnalysts; auditLog: A
       options.logger.info({ requestId, reason: 'UNKNOWN_ANALYST' }, 'request refused: analyst not on the list');
       if (recorded.get(context.user.id)) return { refuse: UNKNOWN_ANALYST };
       recorded.set(context.user.id, true, Date.now() + REFUSAL_RECORD_INTERVAL_MS);
-      try {
-        await options.auditLog.append(callerOf({ user: context.user, requestId }), [
-          gatewayAuditEntry({ fields: [], decision: 'REFUSED', reason: 'UNKNOWN_ANALYST', operation: null, operationHash: null }),
-        ]);
-      } catch (error) {
-        // Nothing is released by a refusal, so it is still sent.
-        options.logger.error({ requestId, err: (error as Error).message }, 'gateway audit append failed for a refusal');
-      }
+      await recordRefusal(options.auditLog, options.logger, { user: context.user, requestId }, { decision: 'REFUSED', reason: 'UNKNOWN_ANALYST' });
       return { refuse: UNKNOWN_ANALYST };
     },
   };

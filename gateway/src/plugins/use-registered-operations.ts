@@ -4,9 +4,9 @@ import { success } from '@finsam/kit/errors';
 import type { Logger } from '@finsam/kit/logger';
 import type { ProcessMetrics } from '@finsam/kit/metrics';
 import type { RequestPlugin } from '@finsam/kit/request-plugin';
-import { callerOf, type GatewayContext } from '../context.ts';
+import type { GatewayContext } from '../context.ts';
 import { AD_HOC_ROLES, asRegistered, type RegisteredOperations } from '../registered-operations.ts';
-import { gatewayAuditEntry } from './use-request-audit.ts';
+import { recordRefusal } from './use-request-audit.ts';
 
 /**
  * Coordinators are served the client's registered operations only (registered-operations.ts),
@@ -32,12 +32,7 @@ export function useRegisteredOperations(options: { operations: RegisteredOperati
       if (!resolution.ok) {
         refusals.inc({ reason: resolution.reason });
         options.logger.info({ requestId: context.requestId, role: context.user.role, reason: resolution.reason }, 'request refused: operation not registered');
-        try {
-          await options.auditLog.append(callerOf(context), [gatewayAuditEntry({ fields: [], decision: 'ERROR', reason: resolution.refusal.code, operation: null, operationHash: null })]);
-        } catch (error) {
-          // Nothing is released by a refusal, so it is still sent.
-          options.logger.error({ requestId: context.requestId, err: (error as Error).message }, 'gateway audit append failed for a refusal');
-        }
+        await recordRefusal(options.auditLog, options.logger, context, { decision: 'ERROR', reason: resolution.refusal.code });
         return { ok: false, refusal: resolution.refusal };
       }
       return resolution;

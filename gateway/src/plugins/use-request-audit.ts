@@ -8,10 +8,25 @@ import { callerOf, type GatewayContext } from '../context.ts';
 /**
  * The gateway's row of one request in its own log: operation name and document hash, the root
  * fields asked, outcome. The actor is the append's caller. Written for every request Apollo
- * Server answers (below) and for a coordinator's request refused before it (use-registered-operations.ts).
+ * Server answers (below) and for a request refused before it (recordRefusal).
  */
 export function gatewayAuditEntry(row: { fields: string[]; decision: AuditDecision; reason: string | null; operation: string | null; operationHash: string | null }): AuditEntry {
   return { personnummer: null, agency: 'GATEWAY', protectedIdentity: false, ...row };
+}
+
+/**
+ * The record of a request refused before Apollo Server saw it (an unregistered operation, an
+ * analyst not on the list). Nothing is released by a refusal, so it is sent even when the record
+ * cannot be written; that failure is logged.
+ */
+export async function recordRefusal(
+  auditLog: AuditLog, logger: Logger, context: GatewayContext, refused: { decision: AuditDecision; reason: string },
+): Promise<void> {
+  try {
+    await auditLog.append(callerOf(context), [gatewayAuditEntry({ fields: [], ...refused, operation: null, operationHash: null })]);
+  } catch (error) {
+    logger.error({ requestId: context.requestId, err: (error as Error).message }, 'gateway audit append failed for a refusal');
+  }
 }
 
 /**
