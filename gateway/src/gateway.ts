@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { request, type Dispatcher } from 'undici';
 import { createApolloServer } from '@finsam/kit/apollo';
+import { sharedRead } from '@finsam/kit/expiring-cache';
 import { AuditLog } from '@finsam/kit/audit';
 import { privateDirectory } from '@finsam/kit/database';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '@finsam/kit/config';
@@ -43,17 +44,8 @@ export const READY_CACHE_MS = 2000;
  * round of checks per `maxAgeMs`; a subgraph's fall or return shows that much later.
  */
 export function cachedReadiness(check: () => Promise<boolean>, maxAgeMs = READY_CACHE_MS, now: () => number = Date.now): () => Promise<boolean> {
-  let last: { ready: boolean; at: number } | null = null;
-  let inFlight: Promise<boolean> | null = null;
-  return () => {
-    if (last && now() - last.at < maxAgeMs) return Promise.resolve(last.ready);
-    inFlight ??= check().catch(() => false).then((ready) => {
-      last = { ready, at: now() };
-      inFlight = null;
-      return ready;
-    });
-    return inFlight;
-  };
+  // A failed check is an answer here (not ready), kept like any other.
+  return sharedRead(() => check().catch(() => false), maxAgeMs, now);
 }
 
 /** Each subgraph's /ready, over the gateway's own connections to it (and so its TLS trust). */

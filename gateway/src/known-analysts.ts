@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { auditMigrations, type AuditDb } from '@finsam/kit/audit';
 import { intFromEnv } from '@finsam/kit/config';
+import { sharedRead } from '@finsam/kit/expiring-cache';
 import { databaseUrlFor, openDatabase, type Migrations, type StatementKind } from '@finsam/kit/database';
 import type { Logger } from '@finsam/kit/logger';
 
@@ -121,26 +122,13 @@ export async function seedDevAnalysts(db: Kysely<KnownAnalystDb>, subs: readonly
  * one reads again; nobody is served on a list that could not be read.
  */
 export class KnownAnalysts {
-  private last: { subs: ReadonlySet<string>; at: number } | null = null;
-  private inFlight: Promise<ReadonlySet<string>> | null = null;
+  private readonly current: () => Promise<ReadonlySet<string>>;
 
-  constructor(private readonly db: Kysely<KnownAnalystDb>, readonly maxAgeMs = KNOWN_ANALYSTS_MAX_AGE_MS, private readonly now: () => number = Date.now) {}
+  constructor(db: Kysely<KnownAnalystDb>, readonly maxAgeMs = KNOWN_ANALYSTS_MAX_AGE_MS, now: () => number = Date.now) {
+    this.current = sharedRead(async () => new Set((await listKnownAnalysts(db)).map((a) => a.sub)), maxAgeMs, now);
+  }
 
   async isKnown(sub: string): Promise<boolean> {
     return (await this.current()).has(sub);
-  }
-
-  private current(): Promise<ReadonlySet<string>> {
-    if (this.last && this.now() - this.last.at < this.maxAgeMs) return Promise.resolve(this.last.subs);
-    // Dated from before the read: what it returns is at most that old.
-    const readAt = this.now();
-    this.inFlight ??= listKnownAnalysts(this.db)
-      .then((analysts) => {
-        const subs = new Set(analysts.map((a) => a.sub));
-        this.last = { subs, at: readAt };
-        return subs;
-      })
-      .finally(() => { this.inFlight = null; });
-    return this.inFlight;
   }
 }

@@ -30,3 +30,25 @@ export class ExpiringCache<T> {
     if (this.entries.get(key)?.value === value) this.entries.delete(key);
   }
 }
+
+/**
+ * A value read at most once per `maxAgeMs`: the last read is reused until it is that old (dated
+ * from when the read began, so what is returned is never older), and callers arriving while a
+ * read runs share it. A read that fails is not kept: its callers get the failure, the next caller
+ * reads again.
+ */
+export function sharedRead<T>(read: () => Promise<T>, maxAgeMs: number, now: () => number = Date.now): () => Promise<T> {
+  let last: { value: T; at: number } | null = null;
+  let inFlight: Promise<T> | null = null;
+  return () => {
+    if (last && now() - last.at < maxAgeMs) return Promise.resolve(last.value);
+    const startedAt = now();
+    inFlight ??= read()
+      .then((value) => {
+        last = { value, at: startedAt };
+        return value;
+      })
+      .finally(() => { inFlight = null; });
+    return inFlight;
+  };
+}
