@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 import { freePort } from './support/free-port.ts';
+import { REPOSITORY_ROOT, STATIC_IMPORT, WORKSPACE_DIRS, manifest } from './support/workspaces.ts';
 
 /**
  * What a deployment runs, the runtime (`@finsam/kit`, the gateway, each subgraph's server), is
@@ -13,21 +14,14 @@ import { freePort } from './support/free-port.ts';
  * test certificate maker and no fake population, and a change to those tools cannot change what
  * serves requests. Issue 21 item 3.
  */
-const root = path.join(import.meta.dirname, '..');
-interface Manifest { name: string; workspaces?: string[]; exports?: Record<string, string>; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
-const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as Manifest;
-const workspaceDirs = (manifest('.').workspaces ?? []).flatMap((pattern) => !pattern.endsWith('/*') ? [pattern]
-  : fs.readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && fs.existsSync(path.join(root, pattern.slice(0, -2), d.name, 'package.json')))
-    .map((d) => `${pattern.slice(0, -2)}/${d.name}`));
+const root = REPOSITORY_ROOT;
 /** Workspace package name → its folder. */
-const packages = new Map(workspaceDirs.map((dir) => [manifest(dir).name, dir]));
+const packages = new Map(WORKSPACE_DIRS.map((dir) => [manifest(dir).name, dir]));
 
 const DEVKIT = '@finsam/devkit';
 /** Where the development tools are (or were, before the split): a runtime module that reaches one of these carries it into production. */
 const DEVELOPMENT_MODULE = /^subgraphs\/(?:kit|devkit)\/src\/(?:codegen|scaffold|conformance|population|testing)\/|^subgraphs\/devkit\//;
 
-const STATIC_IMPORT = /^\s*(?:(?:import|export)\b[^;'"`]*?\bfrom|import)\s*(['"])([^'"]+)\1/gm;
 /** `import('x')` with a literal specifier; a computed one (`import(\`@finsam/${name}\`)`) cannot be followed. */
 const DYNAMIC_IMPORT = /\bimport\(\s*(['"`])([^'"`$]+)\1\s*[,)]/g;
 /** Block comments and whole-line comments: what they mention is not imported. */

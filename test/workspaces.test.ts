@@ -6,6 +6,7 @@ import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { freePort } from './support/free-port.ts';
+import { REPOSITORY_ROOT, STATIC_IMPORT, WORKSPACE_DIRS, manifest } from './support/workspaces.ts';
 
 /**
  * The kit and every subgraph and the gateway are npm workspaces (docs/agency-developers.md): an
@@ -13,21 +14,12 @@ import { freePort } from './support/free-port.ts';
  * holds only while no file reaches into another package by a relative path, and each package
  * declares what it imports.
  */
-const root = path.join(import.meta.dirname, '..');
-const manifest = (dir: string) => JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')) as {
-  name: string; workspaces?: string[]; exports?: Record<string, string>; scripts?: Record<string, string>;
-  dependencies?: Record<string, string>; devDependencies?: Record<string, string>;
-};
-/** The workspace folders: `subgraphs/*` covers every subgraph folder, a new one (`npm run new-subgraph`) too; npm skips hidden folders. */
-const workspaces = (manifest('.').workspaces ?? []).flatMap((pattern) => !pattern.endsWith('/*') ? [pattern]
-  : fs.readdirSync(path.join(root, pattern.slice(0, -2)), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && fs.existsSync(path.join(root, pattern.slice(0, -2), d.name, 'package.json')))
-    .map((d) => `${pattern.slice(0, -2)}/${d.name}`));
+const root = REPOSITORY_ROOT;
+const workspaces = WORKSPACE_DIRS;
 const packageOf = (file: string) => workspaces.find((w) => file === w || file.startsWith(`${w}/`)) ?? '.';
 const sources = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
   .split('\n').filter((f) => /\.(ts|tsx|mts|mjs)$/.test(f) && fs.existsSync(path.join(root, f)));
-/** Static and dynamic imports with a literal (or template-literal prefix) specifier. */
-const STATIC_IMPORT = /^\s*(?:(?:import|export)\b[^;'"`]*?\bfrom|import)\s*(['"])([^'"]+)\1/gm;
+/** Dynamic imports with a literal (or template-literal prefix) specifier, beside the static ones. */
 const DYNAMIC_IMPORT = /\bimport\(\s*(['"`])([^'"`$]+)/g;
 const importsOf = (file: string) => {
   const text = fs.readFileSync(path.join(root, file), 'utf8');
