@@ -139,7 +139,10 @@ export async function startGraph(options: {
     url: `${gatewayServer.url}/graphql`,
     gatewayUrl: gatewayServer.url,
     subgraphUrl: (name: SubgraphName) => `${servers[name]!.url}/graphql`,
-    subgraphs: Object.fromEntries(names.map((name, i) => [name, built[i]!])) as Record<SubgraphName, (typeof built)[number]>,
+    /** The running subgraphs as built (after `restartSubgraphProcess`, the new build). */
+    get subgraphs() {
+      return Object.fromEntries(names.map((name, i) => [name, built[i]!])) as Record<SubgraphName, (typeof built)[number]>;
+    },
     token: (role: Role = 'coordinator', sub = 'coordinator-1') => mintDevToken(dataDir, { sub, role }),
     async query<T = Record<string, any>>(token: string | null, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
       const response = await fetch(`${gatewayServer.url}/graphql`, {
@@ -196,6 +199,19 @@ export async function startGraph(options: {
     /** Brings it back on the same port; `tls` replaces the certificate it presents (TLS_CERT_FILE, TLS_KEY_FILE). */
     async restartSubgraph(name: SubgraphName, tls: NodeJS.ProcessEnv = serverTls) {
       servers[name] = await listen(built[names.indexOf(name)]!.handler, servers[name]!.port, '127.0.0.1', tls);
+    },
+    /**
+     * Restarts a subgraph as its process would be restarted: taken off the network and stopped,
+     * so that whatever it held in memory is gone (coordination's overlap memory, caches, snapshots),
+     * then built anew on the same store and DATA_DIR and brought back on the same port.
+     * `restartSubgraph` instead brings the same running build back on the network.
+     */
+    async restartSubgraphProcess(name: SubgraphName) {
+      const i = names.indexOf(name);
+      await servers[name]!.close().catch(() => undefined);
+      await built[i]!.stop();
+      built[i] = await BUILDERS[name]({ dataDir, env, logger: logger(name) });
+      servers[name] = await listen(built[i]!.handler, servers[name]!.port, '127.0.0.1', serverTls);
     },
     /** The environment a further gateway of the test needs to reach these subgraphs (the CA it trusts). */
     clientTls,
