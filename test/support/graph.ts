@@ -10,6 +10,7 @@ import { verifyAuditChains } from '@finsam/gateway/audit-verify';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { buildCare } from '@finsam/care';
 import { buildCoordination } from '@finsam/coordination';
+import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { buildEmployment } from '@finsam/employment';
 import type { Role } from '@finsam/kit/caller';
 import { capturedOutput } from '@finsam/kit/command-output';
@@ -69,6 +70,11 @@ export async function startGraph(options: {
    * (`analyst-1` …). A token for any other analyst is refused UNKNOWN_ANALYST, as in production.
    */
   knownAnalysts?: readonly string[];
+  /**
+   * Run the statistics release job once the graph is up, as `npm start` does (default: when
+   * coordination is started), so analysts' follow-ups have released months to answer from.
+   */
+  statisticsRelease?: boolean;
 } = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
@@ -122,6 +128,11 @@ export async function startGraph(options: {
     const status = await analystsCommand(args, { ...process.env, ...storeEnv }, output);
     return { status, out: output.all() };
   };
+  if (options.statisticsRelease ?? servers.coordination !== undefined) {
+    const output = capturedOutput();
+    const status = await statisticsReleaseCommand([], { ...process.env, ...storeEnv }, output);
+    if (status !== 0) throw new Error(`npm run statistics-release: ${output.all()}`);
+  }
   for (const sub of options.knownAnalysts ?? []) {
     const added = await analysts(['add', sub]);
     if (added.status !== 0) throw new Error(`npm run analysts -- add ${sub}: ${added.out}`);

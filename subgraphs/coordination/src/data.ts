@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Agency, EducationLevel, EndReason, IdentityProtection, InterventionKind, Occupation, Sex } from './generated/resolvers-types.ts';
+import { sharedRead } from '@finsam/kit/expiring-cache';
+import type { StatisticsRelease } from '@finsam/kit/statistics-release';
 
 /** The samordningsförbund's store. All SQL of the coordination subgraph is here. */
 export interface CoordinationDb {
@@ -431,4 +433,52 @@ export async function rhoSpentByYear(db: Db): Promise<{ year: string; releases: 
     .select((eb) => ['year', eb.fn.countAll<number>().as('releases'), eb.fn.sum<number>('rho').as('rho')])
     .groupBy('year').orderBy('year').execute();
   return rows.map((r) => ({ year: r.year, releases: Number(r.releases), rho: Number(r.rho) }));
+}
+
+/** The public catalogues an analyst's report is labelled from: interventions, municipalities (with their förbund) and förbund. */
+export async function followUpCatalogue(db: Db): Promise<{
+  interventions: { id: string; name: string }[];
+  municipalities: { code: string; name: string; forbund_id: string }[];
+  forbund: { id: string; name: string }[];
+}> {
+  const [interventions, municipalities, forbund] = await Promise.all([
+    db.selectFrom('intervention').select(['id', 'name']).orderBy('id').execute(),
+    db.selectFrom('municipality').select(['code', 'name', 'forbund_id']).orderBy('code').execute(),
+    db.selectFrom('forbund').select(['id', 'name']).orderBy('id').execute(),
+  ]);
+  return { interventions, municipalities, forbund };
+}
+
+/** How long the list of released months is reused before it is read again: a new release is served within this. */
+export const RELEASES_MAX_AGE_MS = 30_000;
+
+const catalogues = new WeakMap<Db, () => ReturnType<typeof followUpCatalogue>>();
+const releaseReaders = new WeakMap<Db, () => Promise<Map<string, StatisticsRelease>>>();
+
+/** The public catalogues, read at most once per RELEASES_MAX_AGE_MS. */
+export function followUpCatalogueOf(db: Db): ReturnType<typeof followUpCatalogue> {
+  let read = catalogues.get(db);
+  if (!read) catalogues.set(db, (read = sharedRead(() => followUpCatalogue(db), RELEASES_MAX_AGE_MS)));
+  return read();
+}
+
+/**
+ * Every stored release by month, parsed once: a release is never replaced, so only months not
+ * seen before are read and parsed again when the list is refreshed.
+ */
+export function releasesOf(db: Db): Promise<Map<string, StatisticsRelease>> {
+  let read = releaseReaders.get(db);
+  if (!read) {
+    const parsed = new Map<string, StatisticsRelease>();
+    read = sharedRead(async () => {
+      const periods = await releasedPeriods(db);
+      const missing = periods.filter((p) => !parsed.has(p));
+      if (missing.length > 0) {
+        for (const row of await storedReleases(db, missing[0], missing.at(-1))) parsed.set(row.period, JSON.parse(row.release) as StatisticsRelease);
+      }
+      return new Map([...parsed].sort(([a], [b]) => a.localeCompare(b)));
+    }, RELEASES_MAX_AGE_MS);
+    releaseReaders.set(db, read);
+  }
+  return read();
 }

@@ -38,13 +38,15 @@ export type Query = {
    */
   auditTrail: Maybe<AuditTrail>;
   /**
-   * Intervention follow-up (the SUS standard report) for analysts: participants registered in
-   * during the period, by one dimension, with occupation and income sources before and after,
-   * the share in work or studies after, and time in the intervention. Never one person: every
-   * count is perturbed by at most 3 (the same persons always give the same figure), a count of
-   * 4 or less comes back suppressed, and persons with protected identity are in no figure
-   * (docs/disclosure-control.md). FORBIDDEN with reason QUERY_TOO_CLOSE when its persons differ by
-   * 1 to 9 from those of one of the analyst's earlier statistics.
+   * Intervention follow-up (the SUS standard report) for analysts, answered from the monthly
+   * statistics releases (docs/analysts.md): participants registered in and registered out during
+   * the period, by one dimension, with occupation and income sources before and after, the share
+   * in work or studies after, and time in the intervention. Every count is the sum over the
+   * period's months of counts the release job protected once with differential privacy (one
+   * person counts once per table, persons with protected identity in none), so asking again or
+   * differently reveals nothing more; counts are never suppressed and parts need not add up to
+   * their totals. A period must end in a released month (BAD_USER_INPUT naming `to`); a filter
+   * and grouping the release holds no table for is BAD_USER_INPUT naming the argument.
    */
   interventionFollowUp: FollowUpReport;
   /**
@@ -188,9 +190,15 @@ export type AgeBand =
 
 /** Which participants a follow-up counts. */
 export type FollowUpFilter = {
-  /** Only this intervention (a list of at most one id, known, with at least 25 participants). */
+  /**
+   * Only these interventions (known ids). interventionFollowUp sums the released figures of every
+   * id listed; cohort takes at most one id, of an intervention with at least 25 participants.
+   */
   interventionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /** Only persons with this home municipality (a list of at most one kommunkod, known, with at least 25 participants). */
+  /**
+   * Only persons with these home municipalities (known kommunkoder). interventionFollowUp sums the
+   * released figures of every code listed; cohort takes at most one, with at least 25 participants.
+   */
   municipalityCodes?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only this sex. */
   sex?: InputMaybe<Sex>;
@@ -203,9 +211,13 @@ export type FollowUpFilter = {
 /** A count that may be suppressed for disclosure control. */
 export type CountCell = {
   __typename?: 'CountCell';
-  /** The count as published (perturbed by at most 3), or null when suppressed. */
+  /**
+   * The count as published, or null when suppressed: from the statistics release (follow-up) a
+   * non-negative count with noise of a few persons, never suppressed; in a cohort perturbed by at
+   * most 3.
+   */
   value: Maybe<Scalars['Int']['output']>;
-  /** True when the count is withheld: perturbed, it is 4 or less, or the table it belongs to is withheld or under 10. */
+  /** True when the count is withheld (cohorts only): perturbed, it is 4 or less, or the table it belongs to is withheld or under 10. */
   suppressed: Scalars['Boolean']['output'];
 };
 
@@ -225,23 +237,23 @@ export type FollowUpGroup = {
   key: Scalars['String']['output'];
   /** The group in words. */
   label: Scalars['String']['output'];
-  /** Participants registered in during the period. */
+  /** Persons registered in (inregistrerade) during the period, each counted once a month. */
   started: CountCell;
-  /** Of those, participants registered out by now. */
+  /** Persons registered out (utregistrerade) during the period, whenever they were registered in. */
   ended: CountCell;
   /** Occupation just before registration in, of those started. */
   occupationBefore: Array<CategoryCount>;
-  /** Occupation after registration out, of those ended. */
+  /** Occupation after registration out, of those ended in the period. */
   occupationAfter: Array<CategoryCount>;
-  /** Income sources before (a person may have several), of those started. */
+  /** Income sources before (a person may have several; at most three count), of those started. */
   incomeSourcesBefore: Array<CategoryCount>;
-  /** Income sources after (a person may have several), of those ended. */
+  /** Income sources after (a person may have several; at most three count), of those ended in the period. */
   incomeSourcesAfter: Array<CategoryCount>;
-  /** Of those ended, in work (förvärvsarbete) or studies after. */
+  /** Of those ended in the period, in work (förvärvsarbete) or studies after: the sum of the two occupation-after counts. */
   inWorkOrStudiesAfter: CountCell;
-  /** inWorkOrStudiesAfter / ended, both as published, 0–1; null when either is suppressed. */
+  /** inWorkOrStudiesAfter / ended, both as published, 0–1 (capped at 1); null when ended is 0. */
   shareInWorkOrStudiesAfter: Maybe<Scalars['Float']['output']>;
-  /** Median days from registration in to out, of those ended, rounded to 10 days; null when ended is suppressed or under 10. */
+  /** Median days from registration in to out of those ended in the period, from released counts by length band, rounded to 10 days; null when fewer than 10 are counted. */
   medianDaysInIntervention: Maybe<Scalars['Int']['output']>;
 };
 
@@ -254,11 +266,14 @@ export type FollowUpReport = {
   to: Scalars['String']['output'];
   /** What the groups are. */
   groupBy: FollowUpDimension;
-  /** Perturbed counts from 1 to this are suppressed. */
+  /**
+   * Always 0: the release's counts are never suppressed.
+   * @deprecated Figures come from the statistics release and are never suppressed.
+   */
   suppressionThreshold: Scalars['Int']['output'];
   /** One entry per group, largest first. */
   groups: Array<FollowUpGroup>;
-  /** All participants in the report, protected identities included. */
+  /** Everyone the report counts, from the release's own total tables (not the sum of the groups). */
   total: FollowUpGroup;
 };
 

@@ -3,11 +3,15 @@ import { protectedCount } from '@finsam/kit/cohort';
 import { addDays, dateProblem } from '@finsam/kit/dates';
 import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
 import { AGENCIES, type Agency } from '@finsam/kit/agencies';
+import { selectedFields } from '@finsam/kit/selection';
 import { admitStatisticsQuery } from '../analyst-allowance.ts';
 import type { CoordinationContext } from '../context.ts';
-import { followUpSnapshot, interventionsRunning, participationsForFollowUp, type Db, type FollowUpRow } from '../data.ts';
+import {
+  followUpCatalogueOf, followUpSnapshot, interventionsRunning, participationsForFollowUp, releasesOf, type Db, type FollowUpRow,
+} from '../data.ts';
 import { DifferencingGuard, type BaseSet } from '../differencing-guard.ts';
-import { ageBand, followUpReport, groupKeysOf, groupsOf, type Dimension } from '../follow-up.ts';
+import { ageBand, groupKeysOf, type Dimension } from '../follow-up.ts';
+import { releasedFilter, releasedReport, releasesForPeriod, type FollowUpFigure } from '../released-follow-up.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
 export interface FollowUpFilter {
@@ -34,9 +38,8 @@ type CohortDefinition = Pick<FollowUpArgs, 'from' | 'to' | 'filter'>;
  */
 export const MIN_FILTER_POPULATION = 25;
 
-/** The analysts' query space is narrowed on purpose (docs/disclosure-control.md): whole months, one value per filter, known values. */
-function checkedDefinition(ctx: CoordinationContext, register: readonly FollowUpRow[], args: CohortDefinition): Result<Required<CohortDefinition>> {
-  if (ctx.caller.role !== 'analyst') return failure('FORBIDDEN', 'Intervention follow-up and cohorts are for the analyst role.', { reason: 'ROLE_NOT_ALLOWED' });
+/** A period of whole months, or the argument that is not. */
+function checkedPeriod(args: Pick<FollowUpArgs, 'from' | 'to'>): Result<{ from: string; to: string }> {
   for (const argument of ['from', 'to'] as const) {
     const problem = dateProblem(argument, args[argument]);
     if (problem) return failure('BAD_USER_INPUT', `${problem} Periods are whole months.`, { argument });
@@ -48,6 +51,18 @@ function checkedDefinition(ctx: CoordinationContext, register: readonly FollowUp
     return failure('BAD_USER_INPUT', `to must be the last day of a month (e.g. 2025-06-30); got "${args.to}". Periods are whole months.`, { argument: 'to' });
   }
   if (args.from > args.to) return failure('BAD_USER_INPUT', `from (${args.from}) is after to (${args.to}).`, { argument: 'from' });
+  return success({ from: args.from, to: args.to });
+}
+
+const analystsOnly = (ctx: CoordinationContext): Result<true> => (ctx.caller.role === 'analyst'
+  ? success(true) : failure('FORBIDDEN', 'Intervention follow-up and cohorts are for the analyst role.', { reason: 'ROLE_NOT_ALLOWED' }));
+
+/** The cohort's query space is narrowed on purpose (docs/disclosure-control.md): whole months, one value per filter, known values. */
+function checkedDefinition(ctx: CoordinationContext, register: readonly FollowUpRow[], args: CohortDefinition): Result<Required<CohortDefinition>> {
+  const role = analystsOnly(ctx);
+  if (!role.ok) return role;
+  const period = checkedPeriod(args);
+  if (!period.ok) return period;
   const filter = args.filter ?? {};
   const populations = filterPopulations(register);
   for (const [argument, values, known, what] of [
@@ -147,23 +162,41 @@ async function consentingMembers(ctx: CoordinationContext, members: readonly str
   return AGENCIES.map((agency) => ({ label: `members whose consent covers ${agency}`, persons: covered.get(agency)! }));
 }
 
-/** The persons of each group of a report, and of its total. */
-function reportSets(rows: readonly FollowUpRow[], groupBy: Dimension): BaseSet[] {
-  const groups = new Map<string, Set<string>>();
-  for (const row of rows) for (const { key } of groupsOf(row, groupBy)) (groups.get(key) ?? groups.set(key, new Set()).get(key)!).add(row.personnummer);
-  return [{ label: 'participants', persons: new Set(rows.map((r) => r.personnummer)) }, ...[...groups].map(([key, persons]) => ({ label: `group ${key}`, persons }))]
-    .map((set) => ({ ...set, sameFiguresAs: 'report' }));
+const FIGURES = new Set<FollowUpFigure>([
+  'started', 'ended', 'occupationBefore', 'occupationAfter', 'incomeSourcesBefore', 'incomeSourcesAfter', 'inWorkOrStudiesAfter', 'shareInWorkOrStudiesAfter', 'medianDaysInIntervention',
+]);
+
+/** The figures a request selects of the report's groups and total: only their tables are read, so a figure not asked for cannot refuse the report. */
+function selectedFigures(info: GraphQLResolveInfo): Set<FollowUpFigure> {
+  const figures = new Set<FollowUpFigure>();
+  for (const node of info.fieldNodes) {
+    if (!node.selectionSet) continue;
+    for (const part of selectedFields(node.selectionSet, info.fragments)) {
+      if ((part.node.name.value !== 'groups' && part.node.name.value !== 'total') || !part.node.selectionSet) continue;
+      for (const field of selectedFields(part.node.selectionSet, info.fragments)) {
+        if (FIGURES.has(field.node.name.value as FollowUpFigure)) figures.add(field.node.name.value as FollowUpFigure);
+      }
+    }
+  }
+  return figures;
 }
 
 export const followUpResolvers = {
   Query: {
+    /**
+     * Answered from the stored monthly statistics releases only (released-follow-up.ts): no
+     * participation is read, so there is no per-analyst memory, budget or noise to keep.
+     */
     async interventionFollowUp(_root: unknown, args: FollowUpArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
-      const { definition, register, rows } = await matchingParticipations(ctx, args);
+      valueOrThrow(analystsOnly(ctx));
+      const period = valueOrThrow(checkedPeriod(args));
       const groupBy = args.groupBy ?? 'INTERVENTION';
-      const described = JSON.stringify([definition, groupBy]);
-      await admitStatisticsQuery(ctx, info, { kind: 'interventionFollowUp', definition: described, memberCount: rows.length });
-      guardAgainstDifferencing(ctx, `interventionFollowUp ${described}`, reportSets(rows, groupBy));
-      return { from: definition.from, to: definition.to, groupBy, ...followUpReport(rows, groupBy, ctx.recordKeys, await reportGroups(ctx, register, groupBy, definition)) };
+      const [catalogue, released] = await Promise.all([followUpCatalogueOf(ctx.db), releasesOf(ctx.db)]);
+      const filter = valueOrThrow(releasedFilter(args.filter, catalogue));
+      const question = { fromMonth: period.from.slice(0, 7), toMonth: period.to.slice(0, 7), groupBy, filter, figures: selectedFigures(info) };
+      const releases = valueOrThrow(releasesForPeriod(released, question.fromMonth, question.toMonth));
+      const report = valueOrThrow(releasedReport(question, releases, catalogue));
+      return { from: period.from, to: period.to, groupBy, suppressionThreshold: 0, ...report };
     },
     /**
      * A cohort's members go to the agencies through the query plan only, each agency getting

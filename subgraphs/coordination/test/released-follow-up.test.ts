@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import type { ProtectedTable, StatisticsRelease } from '@finsam/kit/statistics-release';
+import { releasedFilter, releasedReport, releasesForPeriod, monthsOf, type Catalogue, type ReleasedQuestion } from '../src/released-follow-up.ts';
+import { ENDED, STARTED, priorityGroupMeasure } from '../src/statistics-release-job.ts';
+
+/** Hand-made releases: the report is post-processing, so its rules are tested on tables whose every cell is known. */
+const catalogue: Catalogue = {
+  interventions: [{ id: 'i1', name: 'Steget' }, { id: 'i2', name: 'Vägen' }],
+  municipalities: [{ code: '1480', name: 'Göteborg', forbund_id: 'f1' }, { code: '1401', name: 'Härryda', forbund_id: 'f1' }, { code: '1441', name: 'Lerum', forbund_id: 'f2' }],
+  forbund: [{ id: 'f1', name: 'Väst' }, { id: 'f2', name: 'Öst' }],
+};
+const domains = {
+  intervention: ['i1', 'i2'], municipality: ['1401', '1441', '1480'], sex: ['FEMALE', 'MALE'],
+  occupationBefore: ['FORVARVSARBETE', 'STUDIER', 'AKTIVT_ARBETSSOKANDE', 'OVRIGT'], occupationAfter: ['FORVARVSARBETE', 'STUDIER', 'AKTIVT_ARBETSSOKANDE', 'OVRIGT', 'NOT_RECORDED'],
+};
+
+/** A table whose cell of index i (in the cross product's order) holds count(i). */
+function table(measure: string, dimensions: string[], count: (i: number) => number): ProtectedTable {
+  let cells: Record<string, string>[] = [{}];
+  for (const d of dimensions) cells = cells.flatMap((c) => domains[d as keyof typeof domains].map((v) => ({ ...c, [d]: v })));
+  return { measure, dimensions, rho: 0.1, sigmaSquared: '5/1', sigma: Math.sqrt(5), cells: cells.map((values, i) => ({ values, count: count(i) })) };
+}
+
+function release(period: string, scale: number): StatisticsRelease {
+  return {
+    period, computedAt: `${period}-20T02:00:00.000Z`, rhoRequested: 1, rho: 1, mechanism: 'discrete Gaussian, zCDP, one row per person per table',
+    privacy: {} as StatisticsRelease['privacy'],
+    workload: { domains, marginals: [] },
+    tables: [
+      table(STARTED, [], () => 100 * scale),
+      table(STARTED, ['intervention'], (i) => (40 + i) * scale),
+      table(STARTED, ['municipality'], (i) => (10 + i) * scale),
+      table(STARTED, ['sex'], (i) => (50 + i) * scale),
+      table(STARTED, ['occupationBefore', 'municipality'], (i) => i * scale),
+      table(ENDED, [], () => 30 * scale),
+      table(ENDED, ['intervention'], (i) => (14 + i) * scale),
+      table(ENDED, ['occupationAfter'], (i) => (5 + i) * scale),
+      table(ENDED, ['occupationAfter', 'intervention'], (i) => (i % 3) * scale),
+      table(priorityGroupMeasure('MENTAL_ILL_HEALTH'), [], () => 20 * scale),
+    ],
+  };
+}
+
+const released = new Map([['2025-01', release('2025-01', 1)], ['2025-02', release('2025-02', 2)], ['2025-03', release('2025-03', 3)]]);
+const question = (q: Partial<ReleasedQuestion>): ReleasedQuestion => ({ fromMonth: '2025-01', toMonth: '2025-03', groupBy: 'INTERVENTION', filter: {}, figures: new Set(['started']), ...q });
+const answer = (q: Partial<ReleasedQuestion>) => {
+  const full = question(q);
+  const releases = releasesForPeriod(released, full.fromMonth, full.toMonth);
+  if (!releases.ok) return releases;
+  return releasedReport(full, releases.value, catalogue);
+};
+const valueOf = <T>(result: { ok: true; value: T } | { ok: false }) => {
+  if (!result.ok) throw new Error(JSON.stringify(result));
+  return result.value;
+};
+
+describe('the follow-up read from the statistics releases', () => {
+  it('sums each figure over the months of the period', () => {
+    const report = valueOf(answer({ figures: new Set(['started', 'ended']) }));
+    expect(report.total.started.value).toBe(100 + 200 + 300);
+    expect(report.total.ended.value).toBe(30 * 6);
+    expect(report.groups.map((g) => [g.key, g.label, g.started.value])).toEqual([['i2', 'Vägen', 41 * 6], ['i1', 'Steget', 40 * 6]]);
+    expect(valueOf(answer({ fromMonth: '2025-02', toMonth: '2025-02' })).total.started.value).toBe(200);
+    expect(report.total.started.suppressed).toBe(false);
+  });
+
+  it('gives the same figure by two routes: a group of one report and the total of another filtered to it', () => {
+    const grouped = valueOf(answer({ groupBy: 'MUNICIPALITY' }));
+    for (const code of ['1401', '1441', '1480']) {
+      const filtered = valueOf(answer({ groupBy: 'MUNICIPALITY', filter: { municipality: [code] } }));
+      expect(filtered.total.started.value).toBe(grouped.groups.find((g) => g.key === code)!.started.value);
+      expect(filtered.groups.map((g) => g.key)).toEqual([code]);
+    }
+  });
+
+  it('sums the cells of every value a filter lists, and a förbund is the sum of its municipalities', () => {
+    const two = valueOf(answer({ groupBy: 'MUNICIPALITY', filter: { municipality: ['1401', '1480'] } }));
+    expect(two.total.started.value).toBe((10 + 12) * 6);
+    const forbund = valueOf(answer({ groupBy: 'FORBUND' }));
+    expect(forbund.groups.map((g) => [g.key, g.started.value])).toEqual([['f1', (10 + 12) * 6], ['f2', 11 * 6]]);
+  });
+
+  it('reads work or studies after and the share from the occupation-after cells and the ended count', () => {
+    const report = valueOf(answer({ figures: new Set(['ended', 'inWorkOrStudiesAfter', 'shareInWorkOrStudiesAfter', 'occupationAfter']) }));
+    const i1 = report.groups.find((g) => g.key === 'i1')!;
+    const after = Object.fromEntries(i1.occupationAfter.map((c) => [c.category, c.count.value]));
+    expect(i1.inWorkOrStudiesAfter.value).toBe(after.FORVARVSARBETE! + after.STUDIER!);
+    expect(i1.shareInWorkOrStudiesAfter).toBeCloseTo(i1.inWorkOrStudiesAfter.value! / i1.ended.value!, 12);
+  });
+
+  it('counts the months before the first release as empty, and refuses a month not yet released, naming to', () => {
+    expect(valueOf(answer({ fromMonth: '2024-06' })).total.started.value).toBe(600);
+    const late = answer({ toMonth: '2025-04' });
+    expect(late.ok).toBe(false);
+    expect(!late.ok && late.refusal).toMatchObject({ code: 'BAD_USER_INPUT', details: { argument: 'to' } });
+    expect(!late.ok && late.refusal.message).toContain('latest released month is 2025-03');
+    const none = releasesForPeriod(new Map(), '2025-01', '2025-01');
+    expect(!none.ok && none.refusal.details).toEqual({ argument: 'to' });
+  });
+
+  it('refuses a combination the release holds no table for, naming the argument and what it holds', () => {
+    const byGroup = answer({ groupBy: 'SEX', figures: new Set(['ended']) });
+    expect(!byGroup.ok && byGroup.refusal).toMatchObject({ code: 'BAD_USER_INPUT', details: { argument: 'groupBy' } });
+    // The filter alone is released (started by sex), not with the grouping.
+    const withGroup = answer({ groupBy: 'INTERVENTION', filter: { sex: 'MALE' } });
+    expect(!withGroup.ok && withGroup.refusal).toMatchObject({ code: 'BAD_USER_INPUT', details: { argument: 'groupBy' } });
+    expect(!withGroup.ok && withGroup.refusal.message).toMatch(/it holds them by \[\], \[intervention\], \[municipality\], \[sex\]/);
+    const byFilter = answer({ groupBy: 'INTERVENTION', filter: { sex: 'MALE' }, figures: new Set(['occupationBefore']) });
+    expect(!byFilter.ok && byFilter.refusal).toMatchObject({ code: 'BAD_USER_INPUT', details: { argument: 'filter' } });
+    const pg = answer({ groupBy: 'INTERVENTION', filter: { priorityGroup: 'YOUNG_WITH_DISABILITY' } });
+    expect(!pg.ok && pg.refusal.details).toEqual({ argument: 'filter.priorityGroup' });
+  });
+
+  it('sums a finer table over its other dimensions when no table has exactly the figure\'s, always the same one', () => {
+    // started by occupation before for one municipality: only [occupationBefore, municipality] holds it.
+    const one = valueOf(answer({ groupBy: 'MUNICIPALITY', filter: { municipality: ['1441'] }, figures: new Set(['occupationBefore']) }));
+    expect(one.total.occupationBefore.map((c) => c.count.value)).toEqual([1, 4, 7, 10].map((i) => i * 6));
+    // occupation after by intervention is exact; without grouping, [occupationAfter] is preferred to summing the finer table.
+    const total = valueOf(answer({ figures: new Set(['occupationAfter']) })).total.occupationAfter.map((c) => c.count.value);
+    expect(total).toEqual([5, 6, 7, 8].map((i) => i * 6));
+  });
+
+  it('reads only the figures asked for: a figure not selected cannot refuse the report', () => {
+    expect(answer({ groupBy: 'SEX', figures: new Set(['started']) }).ok).toBe(true);
+    expect(answer({ groupBy: 'SEX', figures: new Set(['started', 'occupationBefore']) }).ok).toBe(false);
+  });
+
+  it('checks filter values against the catalogues, naming the argument', () => {
+    const unknown = releasedFilter({ interventionIds: ['i1', 'nope'] }, catalogue);
+    expect(!unknown.ok && unknown.refusal).toMatchObject({ code: 'BAD_USER_INPUT', details: { argument: 'filter.interventionIds' } });
+    expect(valueOf(releasedFilter({ municipalityCodes: ['1480', '1401', '1480'], sex: 'MALE' }, catalogue))).toEqual({ municipality: ['1401', '1480'], sex: 'MALE' });
+    expect(monthsOf('2024-11', '2025-02')).toEqual(['2024-11', '2024-12', '2025-01', '2025-02']);
+  });
+});
