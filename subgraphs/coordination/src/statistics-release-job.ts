@@ -1,4 +1,4 @@
-import { addDays } from '@finsam/kit/dates';
+import { addDays, daysBetween } from '@finsam/kit/dates';
 import {
   DEFAULT_RHO_PER_RELEASE, cryptoRandom, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
 } from '@finsam/kit/statistics-release';
@@ -36,14 +36,78 @@ export const endedPriorityGroupMeasure = (group: string) => `ended.priorityGroup
 
 const BY = ['intervention', 'municipality', 'sex', 'ageBand'] as const;
 
-/** Weight of the tables whose cells are largest and that every report reads (2: σ ≈ 2.7 at ρ = 1); every other table weighs 1 (σ ≈ 3.9). */
+/**
+ * Weight of the tables whose cells are largest and that every report reads (2: σ ≈ 2.96 at ρ = 1);
+ * every other table weighs 1 (σ ≈ 4.18, and 7.25 for the income tables, k = 3).
+ */
 export const MAIN_TABLE_WEIGHT = 2;
+
+/**
+ * k of the multi-valued income sources (incomeBefore, incomeAfter): the most sources one person
+ * contributes to a table (the first 3 in INCOME_SOURCES' order). In the seed nobody has more than
+ * 3, so none is truncated: 93 % have one source and 7 % two (SJUKPENNING with FORSORJNINGSSTOD;
+ * subgraphs/devkit/src/population/builders.ts), 0 % more than 3. Three leaves room for the
+ * combinations real registers hold (lön, a-kassa and försörjningsstöd in one month) at σ √3 times
+ * a single-valued table's; a larger k would add noise to every cell for persons the seed has none of.
+ */
+export const INCOME_SOURCES_PER_PERSON = 3;
+
+/**
+ * Time in intervention, days from registered in to registered out, in bands: the domain of the
+ * dimension `daysBand` of participations registered out in the month. The last band is open.
+ */
+export const DAYS_BANDS = ['D0_29', 'D30_59', 'D60_89', 'D90_119', 'D120_179', 'D180_269', 'D270_364', 'D365_539', 'D540_'] as const;
+export type DaysBand = (typeof DAYS_BANDS)[number];
+/** The first day of each band; the band ends the day before the next begins, the last (open) is read as ending at 719 by medianDaysFromBands. */
+const DAYS_BAND_FROM = [0, 30, 60, 90, 120, 180, 270, 365, 540] as const;
+const OPEN_BAND_END = 720;
+/** The daysBand of a participation not registered out in the month: outside DAYS_BANDS, and never counted, as only ended rows are in the tables of daysBand. */
+export const NOT_ENDED_IN_MONTH = 'NOT_ENDED';
+
+/** The band of a time in intervention (a registration out dated before the registration in is read as 0 days). */
+export function daysBand(days: number): DaysBand {
+  let band = 0;
+  while (band + 1 < DAYS_BANDS.length && days >= DAYS_BAND_FROM[band + 1]!) band++;
+  return DAYS_BANDS[band]!;
+}
+
+/**
+ * The median time in intervention from protected counts of the daysBand table(s) (post-processing:
+ * no privacy spent): the band where the cumulative count reaches half of the counted total, and
+ * linear interpolation within it (the grouped median, L + (N/2 − F)/f · w), the open last band read
+ * as 540–719. Rounded to 10 days; null when fewer than 10 are counted (the noise would be most of
+ * the figure). Bands missing from `counts` count 0; a key that is no band throws (the wrong table).
+ */
+export function medianDaysFromBands(counts: ReadonlyMap<string, number> | Readonly<Record<string, number>>): number | null {
+  const entries = counts instanceof Map ? [...counts] : Object.entries(counts);
+  const byBand = new Map<string, number>();
+  for (const [band, count] of entries) {
+    if (!(DAYS_BANDS as readonly string[]).includes(band)) throw new RangeError(`${band} is not a band of DAYS_BANDS`);
+    if (!(count >= 0) || !Number.isFinite(count)) throw new RangeError(`the count of ${band} must be a finite number of 0 or more`);
+    byBand.set(band, count);
+  }
+  const total = DAYS_BANDS.reduce((sum, band) => sum + (byBand.get(band) ?? 0), 0);
+  if (total < 10) return null;
+  const half = total / 2;
+  let below = 0;
+  for (const [i, band] of DAYS_BANDS.entries()) {
+    const count = byBand.get(band) ?? 0;
+    if (count > 0 && below + count >= half) {
+      const from = DAYS_BAND_FROM[i]!;
+      const to = DAYS_BAND_FROM[i + 1] ?? OPEN_BAND_END;
+      return Math.round((from + ((half - below) / count) * (to - from)) / 10) * 10;
+    }
+    below += count;
+  }
+  return null; // unreachable: total ≥ 10 reaches half in some band
+}
 
 /**
  * The follow-up workload of one month: the tables the analysts' operations read
  * (schema/operations/analyst/, docs/analysts.md), and no others; which operation reads which
- * table is listed in docs/statistics-release.md. Every table counts persons (one participation
- * each, the earliest registered in; see boundContributions), so each has sensitivity 1:
+ * table is listed in docs/statistics-release.md. 28 tables; every table counts persons (one
+ * participation each, the earliest registered in; see boundContributions), so each has
+ * sensitivity 1, except the two grouped by income sources (√3, below):
  *
  * - started (registered in during the month): the total and by each of intervention,
  *   municipality, sex, age band and occupation before, weighing MAIN_TABLE_WEIGHT: the report's
@@ -52,21 +116,29 @@ export const MAIN_TABLE_WEIGHT = 2;
  *   MAIN_TABLE_WEIGHT), by each of intervention, municipality, sex, age band and occupation after,
  *   and occupation after by intervention (in work or studies after, per intervention) and by
  *   municipality;
+ * - time in intervention of the ended: by days band (DAYS_BANDS) and intervention, and by days band
+ *   alone for the total (a sum of 60 interventions' cells would carry √60 times the noise); the
+ *   median is post-processing of the band counts (medianDaysFromBands);
  * - priority groups, which are multi-valued: one yes/no measure per group (and NONE), its total
- *   among started; mental ill health by municipality, young with activity compensation by sex and
- *   its total among ended (the operations CohortAcrossSectors and
- *   IncomeSourcesYoungWithActivityCompensation filter by them).
+ *   among started; mental ill health by municipality; young with activity compensation by sex,
+ *   and by sex and income source before, among started, and its total, by sex and by sex and
+ *   income source after among ended (the operations CohortAcrossSectors and
+ *   IncomeSourcesYoungWithActivityCompensation filter by them);
+ * - income sources are the multi-valued dimensions incomeBefore and incomeAfter: a person is in
+ *   the cell of each of its sources, at most INCOME_SOURCES_PER_PERSON (k = 3) of them, so those
+ *   two tables have L2 sensitivity √3 and σ² = 3/(2ρ_table) (σ ≈ 7.25 at ρ = 1, weight 1).
  *
- * Income sources are in no table: the one operation that reads them needs them by priority group
- * and sex, and twelve yes/no tables per measure for their totals alone spent half the budget.
- * Förbund figures are sums of their municipalities' cells, inWorkOrStudiesAfter the sum of two
- * occupation-after cells and the share a ratio of published counts: post-processing, no table.
+ * Every table but the main ones weighs 1 (35 in all at ρ = 1: σ ≈ 2.96 for the main tables, 4.18
+ * for the others). Förbund figures are sums of their municipalities' cells, inWorkOrStudiesAfter
+ * the sum of two occupation-after cells and the share a ratio of published counts:
+ * post-processing, no table.
  */
 export function followUpWorkload(domains: { interventions: readonly string[]; municipalities: readonly string[] }): Workload {
   const measures: Record<string, MeasureFilter> = { [STARTED]: { started: 'YES' }, [ENDED]: { ended: 'YES' } };
   for (const group of PRIORITY_GROUPS) measures[priorityGroupMeasure(group)] = { started: 'YES', [`priorityGroup.${group}`]: 'YES' };
   measures[endedPriorityGroupMeasure('YOUNG_WITH_ACTIVITY_COMPENSATION')] = { ended: 'YES', 'priorityGroup.YOUNG_WITH_ACTIVITY_COMPENSATION': 'YES' };
   const main = MAIN_TABLE_WEIGHT;
+  const youngWithActivityCompensation = 'YOUNG_WITH_ACTIVITY_COMPENSATION';
   const marginals: Marginal[] = [
     { measure: STARTED, dimensions: [], weight: main },
     ...BY.map((d) => ({ measure: STARTED, dimensions: [d], weight: main })),
@@ -77,10 +149,15 @@ export function followUpWorkload(domains: { interventions: readonly string[]; mu
     { measure: ENDED, dimensions: ['occupationAfter'] },
     { measure: ENDED, dimensions: ['occupationAfter', 'intervention'] },
     { measure: ENDED, dimensions: ['occupationAfter', 'municipality'] },
+    { measure: ENDED, dimensions: ['daysBand', 'intervention'] },
+    { measure: ENDED, dimensions: ['daysBand'] },
     ...PRIORITY_GROUPS.map((group) => ({ measure: priorityGroupMeasure(group), dimensions: [] })),
     { measure: priorityGroupMeasure('MENTAL_ILL_HEALTH'), dimensions: ['municipality'] },
-    { measure: priorityGroupMeasure('YOUNG_WITH_ACTIVITY_COMPENSATION'), dimensions: ['sex'] },
-    { measure: endedPriorityGroupMeasure('YOUNG_WITH_ACTIVITY_COMPENSATION'), dimensions: [] },
+    { measure: priorityGroupMeasure(youngWithActivityCompensation), dimensions: ['sex'] },
+    { measure: priorityGroupMeasure(youngWithActivityCompensation), dimensions: ['sex', 'incomeBefore'] },
+    { measure: endedPriorityGroupMeasure(youngWithActivityCompensation), dimensions: [] },
+    { measure: endedPriorityGroupMeasure(youngWithActivityCompensation), dimensions: ['sex'] },
+    { measure: endedPriorityGroupMeasure(youngWithActivityCompensation), dimensions: ['sex', 'incomeAfter'] },
   ];
   return {
     domains: {
@@ -90,7 +167,11 @@ export function followUpWorkload(domains: { interventions: readonly string[]; mu
       ageBand: [...AGE_BANDS],
       occupationBefore: [...OCCUPATIONS],
       occupationAfter: [...OCCUPATIONS, NOT_RECORDED],
+      daysBand: [...DAYS_BANDS],
+      incomeBefore: [...INCOME_SOURCES],
+      incomeAfter: [...INCOME_SOURCES],
     },
+    multiValued: { incomeBefore: INCOME_SOURCES_PER_PERSON, incomeAfter: INCOME_SOURCES_PER_PERSON },
     measures,
     marginals,
   };
@@ -101,25 +182,24 @@ const yesNo = (yes: boolean) => (yes ? 'YES' : 'NO');
 /** A stored participation as a row of the release of [from, to]: who (never published), when, and its attributes. */
 export function releaseRow(row: ReleaseParticipationRow, from: string, to: string): ParticipationRow {
   const within = (day: string | null) => day !== null && day >= from && day <= to;
-  const before = new Set(JSON.parse(row.income_sources_before) as string[]);
-  const after = new Set(row.income_sources_after === null ? [] : (JSON.parse(row.income_sources_after) as string[]));
+  const before = JSON.parse(row.income_sources_before) as string[];
+  const after = row.income_sources_after === null ? [] : (JSON.parse(row.income_sources_after) as string[]);
+  const ended = within(row.registered_out);
   const groups = JSON.parse(row.priority_groups) as string[];
   const attributes: Record<string, string> = {
     started: yesNo(within(row.registered_in)),
-    ended: yesNo(within(row.registered_out)),
+    ended: yesNo(ended),
     intervention: row.intervention_id,
     municipality: row.municipality_code,
     sex: row.sex,
     ageBand: ageBand(row.birth_date, row.registered_in),
     occupationBefore: row.occupation_before,
     occupationAfter: row.occupation_after ?? NOT_RECORDED,
+    daysBand: ended ? daysBand(Math.max(0, daysBetween(row.registered_in, row.registered_out!))) : NOT_ENDED_IN_MONTH,
   };
-  for (const source of INCOME_SOURCES) {
-    attributes[`incomeBefore.${source}`] = yesNo(before.has(source));
-    attributes[`incomeAfter.${source}`] = yesNo(after.has(source));
-  }
   for (const group of PRIORITY_GROUPS) attributes[`priorityGroup.${group}`] = yesNo(group === 'NONE' ? groups.length === 0 : groups.includes(group));
-  return { person: row.personnummer, id: row.id, at: row.registered_in, attributes };
+  // Income sources are multi-valued: each table by them counts a person once per source, at most INCOME_SOURCES_PER_PERSON.
+  return { person: row.personnummer, id: row.id, at: row.registered_in, attributes, sets: { incomeBefore: before, incomeAfter: after } };
 }
 
 /** `YYYY-MM` → its first and last day. */

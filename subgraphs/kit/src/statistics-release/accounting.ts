@@ -9,6 +9,10 @@ import type { Rational } from './discrete-gaussian.ts';
  *   Discrete Gaussian noise N_Z(0, σ²) on each cell then gives ρ = 1/(2σ²)-zCDP for the table
  *   (Canonne, Kamath & Steinke 2020, Theorem 4; the other cells' noise does not depend on the
  *   person), so σ² = 1/(2ρ).
+ * - A table grouped by a multi-valued dimension (income sources) counts a person in up to k of its
+ *   cells, k the dimension's bound: one person changes up to k cells by 1 each, L2 sensitivity √k,
+ *   and N_Z(0, σ²) on each cell gives ρ = k/(2σ²) (the same theorem with sensitivity √k), so
+ *   σ² = k/(2ρ) for the same ρ.
  * - Tables of one release compose: their ρ add up. So do the releases of a year.
  * - zCDP converts to (ε, δ)-DP by ε = ρ + 2·√(ρ·ln(1/δ)) (Bun & Steinke 2016, Proposition 1.3), a
  *   simple bound that overstates ε somewhat; δ is stated with it.
@@ -41,15 +45,19 @@ export function epsilonFromRho(rho: number, delta: number = DEFAULT_DELTA): numb
 }
 
 /**
- * The noise variance for a table given ρ, as an exact rational rounded up: σ² = ⌈10⁶/(2ρ)⌉/10⁶
- * (one further millionth guards against the floating-point division), and the ρ it achieves,
- * 1/(2σ²) ≤ ρ. The release states the achieved ρ.
+ * The noise variance for a table given ρ and the most cells one person is in (k: 1 for a table of
+ * single-valued dimensions, the bound of its multi-valued dimension otherwise; L2 sensitivity √k),
+ * as an exact rational rounded up: σ² = ⌈10⁶·k/(2ρ)⌉/10⁶ (one further millionth guards against
+ * the floating-point division), and the ρ it achieves, k/(2σ²) ≤ ρ. The release states the
+ * achieved ρ.
  */
-export function noiseForRho(rho: number): { sigmaSquared: Rational; rho: number } {
+export function noiseForRho(rho: number, contributionsPerPerson = 1): { sigmaSquared: Rational; rho: number } {
   if (!(rho > 0) || !Number.isFinite(rho)) throw new RangeError('ρ of a table must be a finite number above 0 (ρ = 0 would need infinite noise)');
-  const num = BigInt(Math.ceil(Number(SIGMA_SQUARED_DENOMINATOR) / (2 * rho))) + 1n;
+  const k = contributionsPerPerson;
+  if (!Number.isSafeInteger(k) || k < 1) throw new RangeError('the cells one person may be in must be a whole number of 1 or more');
+  const num = BigInt(Math.ceil((Number(SIGMA_SQUARED_DENOMINATOR) * k) / (2 * rho))) + 1n;
   const sigmaSquared = { num, den: SIGMA_SQUARED_DENOMINATOR };
-  return { sigmaSquared, rho: Number(SIGMA_SQUARED_DENOMINATOR) / (2 * Number(num)) };
+  return { sigmaSquared, rho: (k * Number(SIGMA_SQUARED_DENOMINATOR)) / (2 * Number(num)) };
 }
 
 /** Splits a release's ρ over its tables in proportion to their weights (each above 0). */

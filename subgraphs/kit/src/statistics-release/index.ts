@@ -11,6 +11,6 @@ export {
   DEFAULT_DELTA, DEFAULT_RHO_PER_RELEASE, RELEASES_PER_YEAR, SIGMA_SQUARED_DENOMINATOR, epsilonFromRho, noiseForRho, privacyStatement, splitRho, type PrivacyStatement,
 } from './accounting.ts';
 export {
-  DEFAULT_MEASURE, boundContributions, figure, protectTables,
+  DEFAULT_MEASURE, boundContributions, boundValues, figure, protectTables,
   type Figure, type Marginal, type MeasureFilter, type ParticipationRow, type ProtectedCell, type ProtectedTable, type ReleaseOptions, type StatisticsRelease, type Workload,
 } from './tables.ts';

@@ -17,6 +17,12 @@ export interface ParticipationRow {
   at: string;
   /** The participation's value of each dimension (and of whatever a measure selects by). */
   attributes: Readonly<Record<string, string>>;
+  /**
+   * The participation's values of each multi-valued dimension (`Workload.multiValued`): a person
+   * with several income sources has them all here, in any order. `[]` is none: the person is then
+   * in no cell of that dimension's tables.
+   */
+  sets?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The rows a measure counts, by attribute values (`{ ended: 'YES' }`); no filter counts every row. */
@@ -40,6 +46,13 @@ export interface Workload {
   domains: Readonly<Record<string, readonly string[]>>;
   /** Measures other than DEFAULT_MEASURE, each the rows it counts. */
   measures?: Readonly<Record<string, MeasureFilter>>;
+  /**
+   * The multi-valued dimensions, each with k: the most of its values one person contributes (read
+   * from `ParticipationRow.sets`). A table grouped by one counts a person once in the cell of each
+   * of its values, at most k of them, so it has L2 sensitivity √k and σ² = k/(2ρ_table). A table
+   * groups by at most one multi-valued dimension.
+   */
+  multiValued?: Readonly<Record<string, number>>;
   marginals: readonly Marginal[];
 }
 
@@ -53,7 +66,13 @@ export interface ProtectedCell {
 export interface ProtectedTable {
   measure: string;
   dimensions: readonly string[];
-  /** The ρ this table spends (zCDP), after rounding σ² up. */
+  /**
+   * The most cells one person is in (k of its multi-valued dimension; 1 without one): its L2
+   * sensitivity is √k, and `rho` = k/(2σ²) exactly. Releases stored before multi-valued
+   * dimensions existed lack it: 1.
+   */
+  contributionsPerPerson: number;
+  /** The ρ this table spends (zCDP), after rounding σ² up: k/(2σ²). */
   rho: number;
   /** The exact noise variance as `num/den`, and σ for reading. */
   sigmaSquared: string;
@@ -84,6 +103,7 @@ export interface ReleaseOptions {
   releasesPerYear?: number;
 }
 
+const isMultiValued = (workload: Workload, dimension: string) => workload.multiValued !== undefined && Object.hasOwn(workload.multiValued, dimension);
 const measureOf = (marginal: Marginal) => marginal.measure ?? DEFAULT_MEASURE;
 const sameDimensions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((d) => b.includes(d));
 
@@ -93,11 +113,22 @@ function checkWorkload(workload: Workload): void {
     if (values.length === 0) throw new RangeError(`domain of ${dimension} is empty: its tables would have no cells`);
     if (new Set(values).size !== values.length) throw new RangeError(`domain of ${dimension} lists a value twice`);
   }
+  for (const [dimension, k] of Object.entries(workload.multiValued ?? {})) {
+    const size = workload.domains[dimension]?.length;
+    if (size === undefined) throw new RangeError(`multi-valued dimension ${dimension} has no domain`);
+    if (!Number.isSafeInteger(k) || k < 1 || k > size) {
+      throw new RangeError(`multi-valued dimension ${dimension}: k = ${k} must be a whole number from 1 to its ${size} values`);
+    }
+  }
   workload.marginals.forEach((marginal, i) => {
     const measure = measureOf(marginal);
     if (measure !== DEFAULT_MEASURE && !workload.measures?.[measure]) throw new RangeError(`marginal ${i} counts measure ${measure}, which the workload does not define`);
     if (new Set(marginal.dimensions).size !== marginal.dimensions.length) throw new RangeError(`marginal ${i} names a dimension twice`);
     for (const d of marginal.dimensions) if (!workload.domains[d]) throw new RangeError(`marginal ${i} groups by ${d}, which has no domain`);
+    const multiValued = marginal.dimensions.filter((d) => isMultiValued(workload, d));
+    if (multiValued.length > 1) {
+      throw new RangeError(`marginal ${i} groups by ${multiValued.join(' and ')}: a table groups by at most one multi-valued dimension (a person's cells would multiply)`);
+    }
     const twin = workload.marginals.findIndex((other, j) => j < i && measureOf(other) === measure && sameDimensions(other.dimensions, marginal.dimensions));
     if (twin >= 0) throw new RangeError(`marginals ${twin} and ${i} are the same table: a figure must have one source`);
   });
@@ -137,10 +168,25 @@ function cellsOf(dimensions: readonly string[], domains: Workload['domains']): R
 const cellKey = (dimensions: readonly string[], values: Readonly<Record<string, string>>) => JSON.stringify(dimensions.map((d) => values[d]));
 
 /**
+ * The values of a multi-valued dimension a person contributes: its values (each once), at most k,
+ * the first k in domain order. The choice depends on the person's own values and the public
+ * domain only, never on other persons' rows (not "the k rarest sources", say), so adding or
+ * removing one person changes that person's at most k cells and no one else's: L2 sensitivity √k
+ * holds. Domain order rather than a random choice keeps a release reproducible from its seed and
+ * needs no randomness of its own; the cost is a bias against the values late in the domain among
+ * persons with more than k values, which the release job keeps rare by its choice of k.
+ */
+export function boundValues(values: readonly string[], domain: readonly string[], k: number): string[] {
+  const held = new Set(values);
+  return domain.filter((value) => held.has(value)).slice(0, k);
+}
+
+/**
  * Protects every table of the workload with ρ (zCDP) for the whole release, split over the tables
  * by weight: for each table, one row per person (boundContributions), the true count of every cell
  * of its full cross product, plus discrete Gaussian noise with σ² = 1/(2ρ_table), then made a
- * non-negative integer.
+ * non-negative integer. A table grouped by a multi-valued dimension of bound k counts each of those
+ * persons in the cells of up to k of its values (boundValues), and its noise is σ² = k/(2ρ_table).
  *
  * Clamping at 0 is post-processing of the noisy count, so it costs no privacy. A published 0 is
  * therefore not an exact zero: a cell of true count 0, 1 or 3 is published as 0 whenever its noise
@@ -161,24 +207,38 @@ export function protectTables(
   const tables = workload.marginals.map((marginal, i): ProtectedTable => {
     const measure = measureOf(marginal);
     const { dimensions } = marginal;
+    const multi = dimensions.find((d) => isMultiValued(workload, d));
+    const k = multi === undefined ? 1 : workload.multiValued![multi]!;
     const truth = new Map<string, number>();
     for (const row of rowsOf(measure)) {
       for (const d of dimensions) {
+        if (d === multi) continue;
         const value = row.attributes[d];
         if (value === undefined || !workload.domains[d]!.includes(value)) {
           throw new RangeError(`participation ${row.id} has ${d} = ${value ?? '(none)'}, outside the domain: it would be dropped from the table silently`);
         }
       }
-      const key = cellKey(dimensions, row.attributes);
-      truth.set(key, (truth.get(key) ?? 0) + 1);
+      let cellsOfRow: Readonly<Record<string, string>>[] = [row.attributes];
+      if (multi !== undefined) {
+        const values = row.sets?.[multi];
+        const outside = values === undefined ? '(none)' : values.find((value) => !workload.domains[multi]!.includes(value));
+        if (outside !== undefined) {
+          throw new RangeError(`participation ${row.id} has ${multi} = ${outside}, outside the domain: it would be dropped from the table silently`);
+        }
+        cellsOfRow = boundValues(values!, workload.domains[multi]!, k).map((value) => ({ ...row.attributes, [multi]: value }));
+      }
+      for (const values of cellsOfRow) {
+        const key = cellKey(dimensions, values);
+        truth.set(key, (truth.get(key) ?? 0) + 1);
+      }
     }
-    const noise = noiseForRho(rhos[i]!);
+    const noise = noiseForRho(rhos[i]!, k);
     const cells = cellsOf(dimensions, workload.domains).map((values) => {
       const noisy = BigInt(truth.get(cellKey(dimensions, values)) ?? 0) + discreteGaussian(noise.sigmaSquared, random);
       return { values, count: noisy > 0n ? Number(noisy) : 0 };
     });
     return {
-      measure, dimensions: [...dimensions], rho: noise.rho,
+      measure, dimensions: [...dimensions], contributionsPerPerson: k, rho: noise.rho,
       sigmaSquared: `${noise.sigmaSquared.num}/${noise.sigmaSquared.den}`,
       sigma: Math.sqrt(Number(noise.sigmaSquared.num) / Number(noise.sigmaSquared.den)),
       cells,
