@@ -18,7 +18,7 @@ const domains = {
 function table(measure: string, dimensions: string[], count: (i: number) => number): ProtectedTable {
   let cells: Record<string, string>[] = [{}];
   for (const d of dimensions) cells = cells.flatMap((c) => domains[d as keyof typeof domains].map((v) => ({ ...c, [d]: v })));
-  return { measure, dimensions, rho: 0.1, sigmaSquared: '5/1', sigma: Math.sqrt(5), cells: cells.map((values, i) => ({ values, count: count(i) })) };
+  return { measure, dimensions, rho: 0.1, sigmaSquared: '5/1', sigma: Math.sqrt(5), contributionsPerPerson: 1, cells: cells.map((values, i) => ({ values, count: count(i) })) };
 }
 
 function release(period: string, scale: number): StatisticsRelease {
