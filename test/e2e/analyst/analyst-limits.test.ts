@@ -14,7 +14,8 @@ const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/Perso
 const ANALYST_DIR = path.join(root, 'schema/operations/analyst');
 // Every participation, by one dimension: distinct definitions whose groups are equal or far apart,
 // so that the differencing guard (differencing-guard.ts) has no pair to refuse.
-const FOLLOW_UP = 'query($groupBy: FollowUpDimension) { interventionFollowUp(from: "2020-01-01", to: "2030-12-31", groupBy: $groupBy) { total { started { value } } } }';
+const COHORT = 'query($filter: FollowUpFilter) { cohort(from: "2024-01-01", to: "2025-12-31", filter: $filter) { size { value } } }';
+const FOLLOW_UP = 'query($groupBy: FollowUpDimension) { interventionFollowUp(from: "2025-01-01", to: "2025-12-31", groupBy: $groupBy) { total { started { value } } } }';
 const WHOLE_POPULATION_SIGNALS = 'cohort(from: "2020-01-01", to: "2030-12-31") { size { value } signals { byCode { code } } }';
 const AGENCIES = ['sickness-insurance', 'employment', 'social-services', 'care'] as const;
 
@@ -45,21 +46,22 @@ describe('analyst limits at coordination: query budget and work bound', () => {
   });
   afterAll(() => graph?.close());
 
-  it('refuses the 4th distinct definition of a budget of 3 while a repeat is still answered', async () => {
+  it('refuses the 4th distinct cohort definition of a budget of 3 while a repeat is still answered; follow-ups from the release spend none', async () => {
     const analyst = await graph.token('analyst', 'analyst-budget');
-    for (const groupBy of ['SEX', 'FORBUND', 'MUNICIPALITY']) expect((await graph.query(analyst, FOLLOW_UP, { groupBy })).body.errors, groupBy).toBeUndefined();
-    const refused = await graph.query(analyst, FOLLOW_UP, { groupBy: 'INTERVENTION' });
+    const definitions = [{ sex: 'FEMALE' }, { sex: 'MALE' }, { ageBand: 'FROM_30_TO_44' }];
+    for (const filter of definitions) expect((await graph.query(analyst, COHORT, { filter })).body.errors, JSON.stringify(filter)).toBeUndefined();
+    const refused = await graph.query(analyst, COHORT, { filter: { ageBand: 'FROM_45_TO_64' } });
     expect(refused.body.data ?? null).toBeNull();
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'QUERY_BUDGET_SPENT' });
     expect(refused.body.errors?.[0]?.message).toMatch(/allows 3 distinct statistics queries per 30 days.*next unit frees up at \d{4}-\d{2}-\d{2}T/s);
     // Asked again: the same figures, free.
-    const repeat = await graph.query(analyst, FOLLOW_UP, { groupBy: 'SEX' });
+    const repeat = await graph.query(analyst, COHORT, { filter: definitions[0] });
     expect(repeat.body.errors).toBeUndefined();
-    expect(repeat.body.data?.interventionFollowUp.total.started).toBeDefined();
-    // A cohort is a query too.
-    expect((await graph.query(analyst, `{ ${WHOLE_POPULATION_SIGNALS} }`)).body.errors?.[0]?.extensions?.reason).toBe('QUERY_BUDGET_SPENT');
+    expect(repeat.body.data?.cohort.size).toBeDefined();
+    // A follow-up reads the statistics release, which no number of questions wears out: no budget is spent on it.
+    for (const groupBy of ['SEX', 'FORBUND', 'MUNICIPALITY', 'INTERVENTION']) expect((await graph.query(analyst, FOLLOW_UP, { groupBy })).body.errors, groupBy).toBeUndefined();
     // Another analyst has a budget of their own; the ledger is in coordination's store, the refused definition not in it.
-    expect((await graph.query(await graph.token('analyst', 'analyst-other'), FOLLOW_UP, { groupBy: 'INTERVENTION' })).body.errors).toBeUndefined();
+    expect((await graph.query(await graph.token('analyst', 'analyst-other'), COHORT, { filter: { ageBand: 'FROM_45_TO_64' } })).body.errors).toBeUndefined();
     const coordination = graph.store('coordination') as unknown as Kysely<{ analyst_query: { analyst: string; definition_digest: string } }>;
     try {
       const ledger = await coordination.selectFrom('analyst_query').select(['analyst']).execute();

@@ -3,7 +3,7 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { runTool } from '../../support/run-tool.ts';
 
 // A statistic only coordination answers: the scenario starts that subgraph alone.
-const FOLLOW_UP = 'query($groupBy: FollowUpDimension) { interventionFollowUp(from: "2020-01-01", to: "2030-12-31", groupBy: $groupBy) { total { started { value } } } }';
+const FOLLOW_UP = 'query($groupBy: FollowUpDimension) { interventionFollowUp(from: "2025-01-01", to: "2025-12-31", groupBy: $groupBy) { total { started { value } } } }';
 
 interface Answer { status: number; requestId: string | null; body: { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } }
 

@@ -88,11 +88,16 @@ describe('field usage: npm run usage after the coordinator operations', () => {
     expect(report.fields.some((f) => f.coordinate.includes('__'))).toBe(false);
     expect(row(report, 'Mutation.recordConsent')).toBeUndefined();
     expect(row(report, 'Query.auditTrail')).toBeUndefined();
-    // Nothing is deprecated in the graph today: no deprecated row, and none left unused.
-    expect(report.fields.every((f) => f.deprecated === null && f.inSchema)).toBe(true);
-    expect(report.unusedDeprecated).toEqual([]);
-    // Ordered by count when nothing is deprecated.
-    const totals = report.fields.map((f) => f.total);
+    // One field is deprecated (the follow-up's suppression threshold, since figures come from the
+    // statistics release): listed first, with its reason, and unused by these operations.
+    const deprecated = report.fields.filter((f) => f.deprecated !== null);
+    expect(deprecated.map((f) => f.coordinate)).toEqual(['FollowUpReport.suppressionThreshold']);
+    expect(report.fields[0]!.coordinate).toBe('FollowUpReport.suppressionThreshold');
+    expect(deprecated[0]!.deprecated).toMatch(/statistics release/);
+    expect(report.unusedDeprecated).toEqual(['FollowUpReport.suppressionThreshold']);
+    expect(report.fields.every((f) => f.inSchema)).toBe(true);
+    // Then ordered by count.
+    const totals = report.fields.filter((f) => f.deprecated === null).map((f) => f.total);
     expect(totals).toEqual([...totals].sort((a, b) => b - a));
   });
 
@@ -104,7 +109,7 @@ describe('field usage: npm run usage after the coordinator operations', () => {
     expect(line).toMatch(/\b3\b/);
     expect(result.stdout).toMatch(/PersonOverview \/ finsam-coordinator: 2/);
     expect(result.stdout).toMatch(/Caseload \/ finsam-coordinator: 1/);
-    expect(result.stdout).toMatch(/No field is deprecated/);
+    expect(result.stdout).toMatch(/Deprecated and not used since the gateway started \(1\): FollowUpReport.suppressionThreshold/);
   });
 
   it('lists with --unused the fields no request used, the mutations among them', async () => {
