@@ -85,7 +85,7 @@ function runReleaseJob(): void {
   prefix(job.stderr!, (line) => console.error(line));
   job.on('exit', (code) => {
     releaseJob = null;
-    if (code !== 0 && !stopping) console.error(`statistics-release: exited with ${code}; analysts' figures are unaffected (still answered the old way). Run it again with: npm run statistics-release`);
+    if (code !== 0 && !stopping) console.error(`statistics-release: exited with ${code}; follow-ups answer only the months released before. Run it again with: npm run statistics-release`);
   });
 }
 

@@ -37,12 +37,12 @@ const PERSON_OVERVIEW = fs.readFileSync(path.resolve(import.meta.dirname, '../..
 const COUNT = '{ value suppressed }';
 const DIMENSIONS = ['INTERVENTION', 'FORBUND', 'MUNICIPALITY', 'SEX', 'AGE_BAND', 'PRIORITY_GROUP'];
 const PRIORITY_GROUPS = ['LONG_TERM_SICK_LISTED', 'YOUNG_WITH_ACTIVITY_COMPENSATION', 'YOUNG_WITH_DISABILITY', 'MENTAL_ILL_HEALTH'];
-const PERIODS = [['2024-01-01', '2025-12-31'], ['2025-01-01', '2025-06-30'], ['2025-07-01', '2025-12-31'], ['2025-01-01', '2026-12-31'], ['2026-01-01', '2026-12-31'], ['2020-01-01', '2030-12-31']];
+const PERIODS = [['2024-01-01', '2025-12-31'], ['2025-01-01', '2025-06-30'], ['2025-07-01', '2025-12-31'], ['2025-01-01', '2025-12-31'], ['2024-01-01', '2024-12-31'], ['2020-01-01', '2025-12-31']];
 
 const FOLLOW_UP = `query($from: String!, $to: String!, $groupBy: FollowUpDimension, $filter: FollowUpFilter) {
   interventionFollowUp(from: $from, to: $to, groupBy: $groupBy, filter: $filter) {
-    groups { key started ${COUNT} ended ${COUNT} occupationBefore { category count ${COUNT} } occupationAfter { category count ${COUNT} } }
-    total { started ${COUNT} ended ${COUNT} shareInWorkOrStudiesAfter }
+    groups { key started ${COUNT} ended ${COUNT} }
+    total { started ${COUNT} ended ${COUNT} occupationBefore { category count ${COUNT} } shareInWorkOrStudiesAfter }
   }
 }`;
 const COHORT_FIELDS = `size ${COUNT}
@@ -64,7 +64,8 @@ function analystRequest(analyst: number, i: number, municipalities: string[]): R
   const [from, to] = pick(PERIODS, n);
   switch (i % 6) {
     case 0: case 3:
-      return { kind: 'interventionFollowUp', query: FOLLOW_UP, variables: { from, to, groupBy: pick(DIMENSIONS, n), filter: i % 2 ? { priorityGroup: pick(PRIORITY_GROUPS, n) } : null } };
+      // Read from the statistics release: every dimension released for started and ended (a priority-group filter is not).
+      return { kind: 'interventionFollowUp', query: FOLLOW_UP, variables: { from, to, groupBy: pick(DIMENSIONS.filter((d) => d !== 'PRIORITY_GROUP'), n), filter: null } };
     case 1: case 4:
       return { kind: 'cohort', query: COHORT, variables: { from, to, filter: { municipalityCodes: [pick(municipalities, n)], priorityGroup: i % 4 ? pick(PRIORITY_GROUPS, n) : null } } };
     case 2:

@@ -85,7 +85,24 @@ async function startGraph(): Promise<Graph> {
   processes.gateway = spawn(process.execPath, [...profile, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   for (let i = 0; i < 1200 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  if (MODE === 'analyst' || MODE === 'analyst-load') await releaseStatistics(env);
   return { gateway, subgraphs, processes, dataDir };
+}
+
+/**
+ * The monthly statistics releases analysts' follow-ups are read from, made as `npm start` makes
+ * them: the release job in its own process once the graph is up. Its wall time is the figure of
+ * "a release for SEED_PERSONS persons" (every settled month of the seed, each drawn once).
+ */
+async function releaseStatistics(env: NodeJS.ProcessEnv): Promise<void> {
+  const started = performance.now();
+  const job = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/coordination/src/statistics-release-cli.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  job.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  const code = await new Promise<number | null>((resolve) => job.on('exit', resolve));
+  if (code !== 0) throw new Error(`statistics release exited with ${code}: ${out}`);
+  const released = out.split('\n').filter((line) => / released, ρ /.test(line)).length;
+  console.log(`statistics release: ${released} months for ${PERSONS} persons in ${Math.round(performance.now() - started)} ms (the job's process, start to exit)`);
 }
 
 interface Work {

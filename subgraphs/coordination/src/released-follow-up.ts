@@ -136,8 +136,8 @@ function groupsOf(question: ReleasedQuestion, releases: readonly StatisticsRelea
   }
 }
 
-/** A table summed over the period's months: count by the JSON of its cell's values in `dimensions` order. */
-type SummedTable = Map<string, number>;
+/** A table summed over the period's months: each cell's values in `dimensions` order, and its count. */
+type SummedTable = { values: string[]; count: number }[];
 const keyOf = (dimensions: readonly string[], values: Readonly<Record<string, string>>) => JSON.stringify(dimensions.map((d) => values[d]));
 
 /**
@@ -162,7 +162,7 @@ function cellsOf(release: StatisticsRelease, measure: string, dimensions: readon
  * grouping), and what the release holds instead.
  */
 function summedTable(releases: readonly StatisticsRelease[], measure: string, dimensions: readonly string[], blame: () => { argument: string; what: string }): Result<SummedTable> {
-  const summed: SummedTable = new Map();
+  const summed = new Map<string, { values: string[]; count: number }>();
   for (const release of releases) {
     const cells = cellsOf(release, measure, dimensions);
     if (!cells) {
@@ -173,10 +173,12 @@ function summedTable(releases: readonly StatisticsRelease[], measure: string, di
     }
     for (const cell of cells) {
       const key = keyOf(dimensions, cell.values);
-      summed.set(key, (summed.get(key) ?? 0) + cell.count);
+      const held = summed.get(key);
+      if (held) held.count += cell.count;
+      else summed.set(key, { values: dimensions.map((d) => cell.values[d]!), count: cell.count });
     }
   }
-  return success(summed);
+  return success([...summed.values()]);
 }
 
 const cell = (count: number) => ({ value: count, suppressed: false });
@@ -225,9 +227,9 @@ export function releasedReport(question: ReleasedQuestion, releases: readonly St
       tables.set(tableKey, table);
     }
     const byValue = new Map<string, number>();
-    for (const [key, count] of table) {
-      const values = JSON.parse(key) as string[];
-      const value = (d: string) => values[dimensions.indexOf(d)]!;
+    const at = new Map(dimensions.map((d, i) => [d, i]));
+    for (const { values, count } of table) {
+      const value = (d: string) => values[at.get(d)!]!;
       if (!filterDimensions.every((d) => { const kept = filter[d]!; return typeof kept === 'string' ? value(d) === kept : kept.includes(value(d)); })) continue;
       if (group && groupDimension) {
         const groupValue = groupBy === 'FORBUND' ? forbundOf.get(value(groupDimension)) : value(groupDimension);

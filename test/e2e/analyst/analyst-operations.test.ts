@@ -44,13 +44,19 @@ describe('the documented analyst operations (schema/operations/analyst/)', () =>
       expect(error?.message).toMatch(/cost/i);
     });
 
-    it(`${file} answers without errors, shows no count from 1 to 4 and none negative, and the same figures when asked again`, async () => {
-      const response = await graph.query(analyst, fs.readFileSync(path.join(dir, file), 'utf8'));
+    it(`${file} answers without errors, no count negative, and the same figures when asked again`, async () => {
+      const text = fs.readFileSync(path.join(dir, file), 'utf8');
+      const response = await graph.query(analyst, text);
       expect(response.body.errors).toBeUndefined();
-      const values = countCells(response.body.data).flatMap((c) => (c.value === null ? [] : [c.value]));
+      const cells = countCells(response.body.data);
+      const values = cells.flatMap((c) => (c.value === null ? [] : [c.value]));
       expect(values.length).toBeGreaterThan(0);
-      expect(values.filter((v) => (v >= 1 && v <= 4) || v < 0)).toEqual([]);
-      const again = await graph.query(analyst, fs.readFileSync(path.join(dir, file), 'utf8'));
+      expect(values.filter((v) => v < 0)).toEqual([]);
+      // Follow-ups come from the statistics release: nothing suppressed, small counts shown as drawn.
+      // Cohorts keep the cell key method: no count from 1 to 4.
+      if (text.includes('interventionFollowUp')) expect(cells.filter((c) => c.suppressed || c.value === null)).toEqual([]);
+      else expect(values.filter((v) => v >= 1 && v <= 4)).toEqual([]);
+      const again = await graph.query(analyst, text);
       expect(again.body).toEqual(response.body);
     });
   }
