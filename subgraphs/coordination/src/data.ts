@@ -391,9 +391,16 @@ export function participationsForRelease(db: Db, from: string, to: string): Prom
     .execute();
 }
 
-/** The first day a participation was registered in, over the whole register; null when it holds none. */
+/**
+ * The first day an unprotected person's participation was registered in; null when there is none.
+ * The releases start at its month, so a person with protected identity (in no release) never
+ * dates the register.
+ */
 export async function firstRegistration(db: Db): Promise<string | null> {
-  const row = await db.selectFrom('participation').select((eb) => eb.fn.min<string>('registered_in').as('first')).executeTakeFirst();
+  const row = await db.selectFrom('participation')
+    .innerJoin('person', 'person.personnummer', 'participation.personnummer')
+    .where('person.identity_protection', '=', 'NONE')
+    .select((eb) => eb.fn.min<string>('participation.registered_in').as('first')).executeTakeFirst();
   return row?.first ?? null;
 }
 

@@ -5,6 +5,8 @@
  * privacy ledger. Idempotent, so it is scheduled daily (docs/statistics-release.md). Runs in its
  * own process; nothing on a request path calls it. Exit 0 when done, 1 on a failure, 2 on a usage error.
  */
+import type { Kysely } from 'kysely';
+import { AuditLog, type AuditDb } from '@finsam/kit/audit';
 import { dataDir } from '@finsam/kit/config';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { databaseUrlFor, openDatabase } from '@finsam/kit/database';
@@ -53,7 +55,8 @@ export async function statisticsReleaseCommand(
   });
   try {
     const today = args.today ?? todayIso();
-    const result = await runStatisticsReleaseJob(store.db, { today, settleDays: args.settleDays, random });
+    const audit = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
+    const result = await runStatisticsReleaseJob(store.db, { today, settleDays: args.settleDays, random, audit });
     const settle = args.settleDays ?? SETTLE_DAYS;
     if (result.released.length === 0 && result.alreadyReleased.length === 0) print.out(`No month to release: none has ended ${settle} days before ${today}, or the register holds no participation.`);
     if (result.alreadyReleased.length > 0) {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { releasedSet, type AuditLog } from '@finsam/kit/audit';
 import { addDays, daysBetween } from '@finsam/kit/dates';
 import {
   DEFAULT_RHO_PER_RELEASE, cryptoRandom, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
 } from '@finsam/kit/statistics-release';
 import {
-  firstRegistration, participationsForRelease, releaseDomains, releasedPeriods, storeRelease, type Db, type ReleaseParticipationRow,
+  firstRegistration, participationsForRelease, releaseDomains, releasedPeriods, storeRelease, type CoordinationDb, type Db, type ReleaseParticipationRow,
 } from './data.ts';
 import { INCOME_SOURCES, OCCUPATIONS, ageBand } from './follow-up.ts';
 
@@ -232,7 +234,15 @@ export interface ReleaseJobOptions {
   random?: RandomSource;
   /** When a release is made (its timestamp); the clock by default. */
   now?: () => string;
+  /**
+   * Coordination's audit log: each month's release is stored in one transaction with a record of
+   * the persons it read (the job reads personal data, so it is logged like any access).
+   */
+  audit: AuditLog;
 }
+
+/** Who the release job is in the audit log. */
+export const RELEASE_JOB_ACTOR = 'statistics-release-job';
 
 export interface ReleaseJobResult {
   /** The months released by this run, each with its ρ and how long it took. */
@@ -262,11 +272,18 @@ export async function runStatisticsReleaseJob(db: Db, options: ReleaseJobOptions
       continue;
     }
     const started = Date.now();
-    const release = await releaseMonth(db, period, workload, rho, random, now());
-    const stored = await storeRelease(db, {
+    const { release, persons } = await releaseMonthRead(db, period, workload, rho, random, now());
+    const row = {
       period, year: period.slice(0, 4), made_at: release.computedAt, rho: release.rho, rho_requested: release.rhoRequested,
       delta: release.privacy.delta, epsilon: release.privacy.epsilonPerRelease, table_count: release.tables.length, release: JSON.stringify(release),
-    });
+    };
+    // One record for the month, with the set of persons whose participations it read (kept once
+    // in released_member_set), so a person's log extract shows which releases counted them.
+    const actor = { actorId: RELEASE_JOB_ACTOR, role: 'job', purpose: 'STATISTICS_RELEASE', requestId: `statistics-release-${period}-${randomUUID()}` };
+    const stored = await options.audit.changeWithRecords<CoordinationDb, boolean>(actor, (trx) => storeRelease(trx, row), (done) => (done ? [{
+      personnummer: null, agency: 'COORDINATION', fields: [`statisticsRelease.${period}`], decision: 'RELEASED', reason: 'STATISTICS_RELEASE',
+      protectedIdentity: false, releasedSet: releasedSet(persons),
+    }] : []));
     // Another run stored the month meanwhile: this draw is discarded unpublished, so it spends nothing.
     if (!stored) {
       result.alreadyReleased.push(period);
@@ -282,7 +299,13 @@ export async function runStatisticsReleaseJob(db: Db, options: ReleaseJobOptions
 
 /** One month's release: its participations (protected identities left out) through the workload. */
 export async function releaseMonth(db: Db, period: string, workload: Workload, rho: number, random: RandomSource, computedAt: string): Promise<StatisticsRelease> {
+  return (await releaseMonthRead(db, period, workload, rho, random, computedAt)).release;
+}
+
+/** The month's release and the persons whose participations it read. */
+async function releaseMonthRead(db: Db, period: string, workload: Workload, rho: number, random: RandomSource, computedAt: string) {
   const { from, to } = monthBounds(period);
-  const rows = (await participationsForRelease(db, from, to)).map((row) => releaseRow(row, from, to));
-  return protectTables(rows, workload, rho, random, { period, computedAt });
+  const read = await participationsForRelease(db, from, to);
+  const release = protectTables(read.map((row) => releaseRow(row, from, to)), workload, rho, random, { period, computedAt });
+  return { release, persons: [...new Set(read.map((row) => row.personnummer))] };
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { coordination } from '@finsam/coordination';
-import { storedReleases, type CoordinationDb } from '@finsam/coordination/data';
+import { firstRegistration, participationsForRelease, storedReleases, type CoordinationDb } from '@finsam/coordination/data';
+import { AuditLog, verifyChain, type AuditDb } from '@finsam/kit/audit';
 import { INCOME_SOURCES, ageBand } from '@finsam/coordination/follow-up';
 import { newPersonId } from '@finsam/coordination/migrations';
 import {
@@ -40,7 +41,9 @@ function open() {
 }
 
 const db = () => store.db as Kysely<CoordinationDb>;
-const runJob = (seed: string) => runStatisticsReleaseJob(db(), { today: TODAY, random: seededRandom(seed), now: () => '2026-06-15T02:00:00.000Z' });
+/** The store's own audit log, as the command makes it. */
+const auditOf = (opened: Awaited<ReturnType<typeof open>>) => new AuditLog(opened.auditDb as unknown as Kysely<AuditDb>, opened.dialect, opened.auditWriter);
+const runJob = (seed: string) => runStatisticsReleaseJob(db(), { today: TODAY, random: seededRandom(seed), now: () => '2026-06-15T02:00:00.000Z', audit: auditOf(store) });
 
 beforeAll(async () => {
   database = await testPostgresDatabase('coordination');
@@ -91,6 +94,19 @@ describe('the statistics release job', () => {
     expect(output.stdout()).toContain(`(${store.dialect}, ${TODAY},`);
     expect(output.stdout()).toMatch(/ledger 2026: 5 releases, ρ [\d.]+ spent\./);
     expect(await storedReleases(db())).toEqual(stored);
+  });
+
+  it('leaves one record per released month in coordination\'s audit chain, naming the set of persons it read, and the chain verifies', async () => {
+    const records = await (db() as unknown as Kysely<AuditDb>).selectFrom('audit_log').selectAll().where('reason', '=', 'STATISTICS_RELEASE').orderBy('seq').execute();
+    expect(records.map((r) => r.fields)).toEqual(stored.map((r) => JSON.stringify([`statisticsRelease.${r.period}`])));
+    for (const [i, record] of records.entries()) {
+      const { from, to } = monthBounds(stored[i]!.period);
+      const persons = new Set((await participationsForRelease(db(), from, to)).map((r) => r.personnummer));
+      expect(record).toMatchObject({ actor: 'statistics-release-job', decision: 'RELEASED', personnummer: null, member_count: persons.size });
+      const set = await (db() as unknown as Kysely<AuditDb>).selectFrom('released_member_set').selectAll().where('digest', '=', record.member_set_digest!).executeTakeFirst();
+      expect(set?.member_count).toBe(persons.size);
+    }
+    expect(await verifyChain(db() as unknown as Kysely<AuditDb>)).toMatchObject({ ok: true });
   });
 
   it('reads the releases back identical after coordination restarts', async () => {
@@ -185,6 +201,23 @@ describe('the statistics release job', () => {
     expect(output.stderr()).toMatch(/--today .* is after today/);
     expect(await db().selectFrom('statistics_release').select('period').orderBy('period').execute()).toEqual(before);
   });
+  it('starts the releases at the first month an unprotected person registered in: a protected identity does not date the register', async () => {
+    const first = await firstRegistration(db());
+    const municipality = (await db().selectFrom('municipality').select('code').orderBy('code').executeTakeFirstOrThrow()).code;
+    const intervention = (await db().selectFrom('intervention').select('id').orderBy('id').executeTakeFirstOrThrow()).id;
+    await db().insertInto('person').values({
+      personnummer: '198001012388', id: newPersonId(), given_name: 'Skyddad', family_name: 'Person', sex: 'FEMALE', birth_date: '1980-01-01',
+      municipality_code: municipality, address: null, identity_protection: 'SKYDDAD_FOLKBOKFORING', priority_groups: '[]',
+    }).execute();
+    await db().insertInto('participation').values({
+      id: 'SF-T-0000009', personnummer: '198001012388', intervention_id: intervention, registered_in: '2015-03-10', registered_out: null,
+      income_sources_before: '["LON"]', occupation_before: 'OVRIGT', occupation_share_before: 0, education_level: 'GYMNASIAL',
+      years_on_public_support: 0, end_reason: null, occupation_after: null, income_sources_after: null,
+    }).execute();
+    expect(await firstRegistration(db())).toBe(first);
+    const again = await runJob('protected-first');
+    expect(again.released).toEqual([]);
+  });
 });
 
 /**
@@ -207,7 +240,7 @@ describe('the statistics release on the 2,000-person seed', () => {
     utilityStore = await prepareStore<CoordinationDb>(coordination, {
       env: utilityEnv, dataDir: utilityDir, logger: createLogger('coordination', { level: 'silent' }), metrics: createProcessMetrics('coordination'),
     });
-    await runStatisticsReleaseJob(udb(), { today: TODAY, random: seededRandom('utility'), now: () => '2026-06-15T02:00:00.000Z' });
+    await runStatisticsReleaseJob(udb(), { today: TODAY, random: seededRandom('utility'), now: () => '2026-06-15T02:00:00.000Z', audit: auditOf(utilityStore) });
   });
 
   afterAll(async () => {
