@@ -85,25 +85,36 @@ const nextMonth = (month: string) => {
 };
 
 /**
- * The releases a period is answered from. Months before the first release are months before the
- * register's first registration (the job releases every month from that one on), so they hold
- * nobody and add nothing. A month after the latest release is refused, naming `to`: a period is
- * never answered in part.
+ * The releases a period is answered from: each whole calendar year of the period by its own
+ * release when the year is released (less noise than its twelve months summed), every other
+ * month by the month's. The choice depends only on the period, so a period always gets the same
+ * figures. Months before the first monthly release are months before the register's first
+ * registration (the job releases every month from that one on), so they hold nobody and add
+ * nothing. A month after the latest release is refused, naming `to`: a period is never answered
+ * in part.
  */
 export function releasesForPeriod(released: ReadonlyMap<string, StatisticsRelease>, fromMonth: string, toMonth: string): Result<StatisticsRelease[]> {
-  const periods = [...released.keys()].sort();
-  const latest = periods.at(-1);
-  if (latest === undefined) {
+  const months = [...released.keys()].filter((p) => p.length === 7).sort();
+  const [first, latest] = [months[0], months.at(-1)];
+  if (first === undefined || latest === undefined) {
     return failure('BAD_USER_INPUT', 'to: no month is released yet. A month is released once it has ended and settled (docs/analysts.md).', { argument: 'to' });
   }
   if (toMonth > latest) {
     return failure('BAD_USER_INPUT', `to: ${toMonth} is not released yet; the latest released month is ${latest} (a month is released about two weeks after it ends, docs/analysts.md).`, { argument: 'to' });
   }
   const releases: StatisticsRelease[] = [];
-  for (const month of monthsOf(fromMonth < periods[0]! ? periods[0]! : fromMonth, toMonth)) {
+  for (let month = fromMonth; month <= toMonth;) {
+    const year = month.slice(0, 4);
+    const wholeYear = released.get(year);
+    if (month.endsWith('-01') && `${year}-12` <= toMonth && wholeYear) {
+      releases.push(wholeYear);
+      month = `${Number(year) + 1}-01`;
+      continue;
+    }
     const release = released.get(month);
-    if (!release) return failure('BAD_USER_INPUT', `from: ${month} is not released, so the period cannot be answered whole; ask from ${nextMonth(month)} on.`, { argument: 'from' });
-    releases.push(release);
+    if (release) releases.push(release);
+    else if (month > first) return failure('BAD_USER_INPUT', `from: ${month} is not released, so the period cannot be answered whole; ask from ${nextMonth(month)} on.`, { argument: 'from' });
+    month = nextMonth(month);
   }
   return success(releases);
 }

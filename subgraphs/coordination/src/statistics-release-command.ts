@@ -61,7 +61,7 @@ export async function statisticsReleaseCommand(
     if (result.released.length === 0 && result.alreadyReleased.length === 0) print.out(`No month to release: none has ended ${settle} days before ${today}, or the register holds no participation.`);
     if (result.alreadyReleased.length > 0) {
       const [first, last] = [result.alreadyReleased[0], result.alreadyReleased.at(-1)];
-      print.out(`${first === last ? first : `${first} … ${last}`}: already released (${result.alreadyReleased.length} ${result.alreadyReleased.length === 1 ? 'month' : 'months'}), left as stored: a month is never drawn twice.`);
+      print.out(`${first === last ? first : `${first} … ${last}`}: already released (${result.alreadyReleased.length} ${result.alreadyReleased.length === 1 ? 'period' : 'periods'}: months, then years), left as stored: a period is never drawn twice.`);
     }
     for (const r of result.released) {
       print.out(`${r.period}: released, ρ ${round(r.rho, 4)} (ε ${round(r.epsilon)} at δ 1e-10), ${r.tables} tables, ${r.cells} cells, ${r.ms} ms.`);

@@ -41,7 +41,12 @@ function release(period: string, scale: number): StatisticsRelease {
   };
 }
 
-const released = new Map([['2025-01', release('2025-01', 1)], ['2025-02', release('2025-02', 2)], ['2025-03', release('2025-03', 3)]]);
+/** January to March with counts × 1, 2 and 3, April to December × 1, and the year 2025 released on its own (× 50). */
+const released = new Map<string, StatisticsRelease>([
+  ['2025-01', release('2025-01', 1)], ['2025-02', release('2025-02', 2)], ['2025-03', release('2025-03', 3)],
+  ...monthsOf('2025-04', '2025-12').map((m) => [m, release(m, 1)] as [string, StatisticsRelease]),
+  ['2025', release('2025', 50)],
+]);
 const question = (q: Partial<ReleasedQuestion>): ReleasedQuestion => ({ fromMonth: '2025-01', toMonth: '2025-03', groupBy: 'INTERVENTION', filter: {}, figures: new Set(['started']), ...q });
 const answer = (q: Partial<ReleasedQuestion>) => {
   const full = question(q);
@@ -90,12 +95,20 @@ describe('the follow-up read from the statistics releases', () => {
 
   it('counts the months before the first release as empty, and refuses a month not yet released, naming to', () => {
     expect(valueOf(answer({ fromMonth: '2024-06' })).total.started.value).toBe(600);
-    const late = answer({ toMonth: '2025-04' });
+    const late = answer({ toMonth: '2026-01' });
     expect(late.ok).toBe(false);
     expect(!late.ok && late.refusal).toMatchObject({ code: 'BAD_USER_INPUT', details: { argument: 'to' } });
-    expect(!late.ok && late.refusal.message).toContain('latest released month is 2025-03');
+    expect(!late.ok && late.refusal.message).toContain('latest released month is 2025-12');
     const none = releasesForPeriod(new Map(), '2025-01', '2025-01');
     expect(!none.ok && none.refusal.details).toEqual({ argument: 'to' });
+  });
+
+  it('answers a whole calendar year from the year\'s own release, and any other stretch from its months', () => {
+    expect(valueOf(answer({ fromMonth: '2025-01', toMonth: '2025-12' })).total.started.value).toBe(100 * 50);
+    // The year before the register began holds nobody; the released year is read whole.
+    expect(valueOf(answer({ fromMonth: '2024-01', toMonth: '2025-12' })).total.started.value).toBe(100 * 50);
+    expect(valueOf(answer({ fromMonth: '2025-01', toMonth: '2025-11' })).total.started.value).toBe(100 * (1 + 2 + 3 + 8));
+    expect(valueOf(answer({ fromMonth: '2025-02', toMonth: '2025-12' })).total.started.value).toBe(100 * (2 + 3 + 9));
   });
 
   it('refuses a combination the release holds no table for, naming the argument and what it holds', () => {

@@ -33,7 +33,7 @@ describe('intervention follow-up for analysts, answered from the statistics rele
     graph = await startGraph({ persons: 2000, subgraphs: ['coordination'], env: { ANALYST_REQUESTS_PER_MINUTE: '1000' } });
     analyst = await graph.token('analyst', 'analyst-1');
     const store = graph.store('coordination');
-    const periods = (await sql<{ first: string; last: string }>`SELECT min(period) AS first, max(period) AS last FROM statistics_release`.execute(store).finally(() => store.destroy())).rows[0]!;
+    const periods = (await sql<{ first: string; last: string }>`SELECT min(period) AS first, max(period) AS last FROM statistics_release WHERE length(period) = 7`.execute(store).finally(() => store.destroy())).rows[0]!;
     latest = periods.last;
     from = `${periods.first}-01`;
     to = endOf(latest);

@@ -7,7 +7,7 @@ import { AuditLog, verifyChain, type AuditDb } from '@finsam/kit/audit';
 import { INCOME_SOURCES, ageBand } from '@finsam/coordination/follow-up';
 import { newPersonId } from '@finsam/coordination/migrations';
 import {
-  ENDED, NOT_RECORDED, PRIORITY_GROUPS, STARTED, followUpWorkload, medianDaysFromBands, monthBounds, releasableMonths, releaseMonth, runStatisticsReleaseJob, type ReleaseJobResult,
+  ENDED, NOT_RECORDED, PRIORITY_GROUPS, STARTED, followUpWorkload, medianDaysFromBands, monthBounds, periodBounds, releasableMonths, releasableYears, releaseMonth, RHO_PER_YEAR_RELEASE, runStatisticsReleaseJob, type ReleaseJobResult,
 } from '@finsam/coordination/statistics-release-job';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { capturedOutput } from '@finsam/kit/command-output';
@@ -60,21 +60,27 @@ afterAll(async () => {
 });
 
 describe('the statistics release job', () => {
-  it('stores one release per whole month ended at least 14 days ago, each with its parameters', async () => {
-    const firstDay = (await db().selectFrom('participation').select((eb) => eb.fn.min<string>('registered_in').as('d')).executeTakeFirstOrThrow()).d;
+  it('stores one release per whole month and per whole calendar year ended at least 14 days ago, each with its parameters', async () => {
+    const firstDay = (await firstRegistration(db()))!;
     const months = releasableMonths(firstDay, TODAY);
+    const years = releasableYears(firstDay, TODAY);
     expect(store.dialect).toBe(database ? 'postgres' : 'sqlite');
     expect(months.at(-1)).toBe('2026-05');
     expect(releasableMonths(firstDay, '2026-06-14').at(-1)).toBe('2026-04');
-    expect(first.released.map((r) => r.period)).toEqual(months);
-    expect(stored.map((r) => r.period)).toEqual(months);
+    expect(years.at(-1)).toBe('2025');
+    expect(releasableYears(firstDay, '2026-01-14')).not.toContain('2025');
+    expect(releasableYears(firstDay, '2026-01-15')).toContain('2025');
+    expect(first.released.map((r) => r.period)).toEqual([...months, ...years]);
+    expect(stored.map((r) => r.period)).toEqual([...months, ...years].sort());
     for (const row of stored) {
       const release = JSON.parse(row.release) as StatisticsRelease;
+      const asked = row.period.length === 4 ? RHO_PER_YEAR_RELEASE : 1;
       expect(release.period).toBe(row.period);
       expect(row.year).toBe(row.period.slice(0, 4));
-      expect(row.rho_requested).toBe(1);
-      expect(row.rho).toBeLessThanOrEqual(1);
-      expect(row.rho).toBeGreaterThan(0.999);
+      expect(row.rho_requested).toBe(asked);
+      expect(row.rho).toBeLessThanOrEqual(asked);
+      expect(row.rho).toBeGreaterThan(asked * 0.999);
+      expect(release.privacy.rhoPerYear).toBe(12 + RHO_PER_YEAR_RELEASE);
       expect(row.rho).toBe(release.rho);
       expect(row.delta).toBe(DEFAULT_DELTA);
       expect(row.epsilon).toBeCloseTo(epsilonFromRho(row.rho, DEFAULT_DELTA), 10);
@@ -86,11 +92,12 @@ describe('the statistics release job', () => {
   it('run again, it releases nothing, says so, and leaves every stored table as it was', async () => {
     const again = await runJob('another-seed');
     expect(again.released).toEqual([]);
-    expect(again.alreadyReleased).toEqual(stored.map((r) => r.period));
+    expect(again.alreadyReleased).toEqual(first.released.map((r) => r.period));
     expect(await storedReleases(db())).toEqual(stored);
     const output = capturedOutput();
     expect(await statisticsReleaseCommand(['--today', TODAY], { ...env, DATA_DIR: dataDir }, output)).toBe(0);
-    expect(output.stdout()).toContain(`${stored[0]!.period} … 2026-05: already released (${stored.length} months)`);
+    expect(output.stdout()).toContain(`${first.released[0]!.period} … 2025: already released (${stored.length} periods: months, then years)`);
+    expect(output.stdout()).toMatch(/ledger 2025: 13 releases, ρ 1[34](\.\d+)? spent\./);
     expect(output.stdout()).toContain(`(${store.dialect}, ${TODAY},`);
     expect(output.stdout()).toMatch(/ledger 2026: 5 releases, ρ [\d.]+ spent\./);
     expect(await storedReleases(db())).toEqual(stored);
@@ -98,9 +105,9 @@ describe('the statistics release job', () => {
 
   it('leaves one record per released month in coordination\'s audit chain, naming the set of persons it read, and the chain verifies', async () => {
     const records = await (db() as unknown as Kysely<AuditDb>).selectFrom('audit_log').selectAll().where('reason', '=', 'STATISTICS_RELEASE').orderBy('seq').execute();
-    expect(records.map((r) => r.fields)).toEqual(stored.map((r) => JSON.stringify([`statisticsRelease.${r.period}`])));
+    expect(records.map((r) => r.fields)).toEqual(first.released.map((r) => JSON.stringify([`statisticsRelease.${r.period}`])));
     for (const [i, record] of records.entries()) {
-      const { from, to } = monthBounds(stored[i]!.period);
+      const { from, to } = periodBounds(first.released[i]!.period);
       const persons = new Set((await participationsForRelease(db(), from, to)).map((r) => r.personnummer));
       expect(record).toMatchObject({ actor: 'statistics-release-job', decision: 'RELEASED', personnummer: null, member_count: persons.size });
       const set = await (db() as unknown as Kysely<AuditDb>).selectFrom('released_member_set').selectAll().where('digest', '=', record.member_set_digest!).executeTakeFirst();
@@ -265,7 +272,7 @@ describe('the statistics release on the 2,000-person seed', () => {
    * in the cell of each of the person's first three sources in INCOME_SOURCES' order.
    */
   function trueCounts(rows: Awaited<ReturnType<typeof participationRows>>, period: string, measure: Record<string, string>, dimensions: readonly string[]): Map<string, number> {
-    const { from, to } = monthBounds(period);
+    const { from, to } = periodBounds(period);
     const within = (day: string | null) => day !== null && day >= from && day <= to;
     const earliest = new Map<string, { at: string; id: string; attributes: Record<string, string>; sets: Record<'incomeBefore' | 'incomeAfter', string[]> }>();
     for (const row of rows) {
@@ -301,28 +308,35 @@ describe('the statistics release on the 2,000-person seed', () => {
     return counts;
   }
 
-  it('keeps the mean absolute relative error of monthly counts of 20 or more under 10 %', async () => {
+  it('keeps the mean absolute relative error of counts of 20 or more under 10 % in the monthly releases and in the yearly ones', async () => {
     const releases = (await storedReleases(udb())).map((row) => JSON.parse(row.release) as StatisticsRelease);
     const rows = await participationRows();
-    expect(releases.length).toBeGreaterThanOrEqual(20);
-    let cells = 0;
-    let error = 0;
-    for (const release of releases) {
-      for (const table of release.tables) {
-        const measure = release.workload.measures?.[table.measure] ?? {};
-        const truth = trueCounts(rows, release.period!, measure, table.dimensions);
-        for (const cell of table.cells) {
-          const count = truth.get(JSON.stringify(table.dimensions.map((d) => cell.values[d]))) ?? 0;
-          if (count < 20) continue;
-          cells++;
-          error += Math.abs(cell.count - count) / count;
+    const kinds = { months: releases.filter((r) => r.period!.length === 7), years: releases.filter((r) => r.period!.length === 4) };
+    expect(kinds.months.length).toBeGreaterThanOrEqual(20);
+    expect(kinds.years.length).toBeGreaterThanOrEqual(1);
+    const measured: Record<string, { cells: number; mare: number }> = {};
+    for (const [kind, list] of Object.entries(kinds)) {
+      let cells = 0;
+      let error = 0;
+      for (const release of list) {
+        for (const table of release.tables) {
+          const measure = release.workload.measures?.[table.measure] ?? {};
+          const truth = trueCounts(rows, release.period!, measure, table.dimensions);
+          for (const cell of table.cells) {
+            const count = truth.get(JSON.stringify(table.dimensions.map((d) => cell.values[d]))) ?? 0;
+            if (count < 20) continue;
+            cells++;
+            error += Math.abs(cell.count - count) / count;
+          }
         }
       }
+      measured[kind] = { cells, mare: error / cells };
     }
-    const mare = error / cells;
-    console.log(`statistics release utility: ${releases.length} months, ${releases[0]!.tables.length} tables, MARE ${(100 * mare).toFixed(1)} % over ${cells} cells of 20 or more`);
-    expect(cells).toBeGreaterThan(200);
-    expect(mare).toBeLessThan(0.1);
+    console.log(`statistics release utility: ${releases[0]!.tables.length} tables; ${kinds.months.length} months: MARE ${(100 * measured.months!.mare).toFixed(1)} % over ${measured.months!.cells} cells of 20 or more; ${kinds.years.length} years: MARE ${(100 * measured.years!.mare).toFixed(1)} % over ${measured.years!.cells} cells`);
+    expect(measured.months!.cells).toBeGreaterThan(200);
+    expect(measured.months!.mare).toBeLessThan(0.1);
+    expect(measured.years!.cells).toBeGreaterThan(100);
+    expect(measured.years!.mare).toBeLessThan(0.1);
   });
 
   /**
@@ -332,7 +346,7 @@ describe('the statistics release on the 2,000-person seed', () => {
    * year) the noise is most of the figure, and the test only prints it.
    */
   it('reads the median time in intervention of a year from the summed band counts within 40 days of the true bands\' median', async () => {
-    const releases = (await storedReleases(udb())).map((row) => JSON.parse(row.release) as StatisticsRelease).filter((r) => r.period!.startsWith('2025-'));
+    const releases = (await storedReleases(udb())).map((row) => JSON.parse(row.release) as StatisticsRelease).filter((r) => r.period!.startsWith('2025-') && r.period!.length === 7);
     const rows = await participationRows();
     expect(releases).toHaveLength(12);
     const published = new Map<string, number>();

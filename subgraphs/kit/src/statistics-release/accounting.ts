@@ -80,10 +80,11 @@ export interface PrivacyStatement {
 }
 
 /** The privacy loss per release and per year (the year's releases compose: ρ adds up) at δ. */
-export function privacyStatement(rhoPerRelease: number, options: { releasesPerYear?: number; delta?: number } = {}): PrivacyStatement {
+export function privacyStatement(rhoPerRelease: number, options: { releasesPerYear?: number; delta?: number; rhoPerYear?: number } = {}): PrivacyStatement {
   const releasesPerYear = options.releasesPerYear ?? RELEASES_PER_YEAR;
   const delta = options.delta ?? DEFAULT_DELTA;
-  const rhoPerYear = rhoPerRelease * releasesPerYear;
+  // A schedule of releases of different ρ (months and a year) states its own yearly sum.
+  const rhoPerYear = options.rhoPerYear ?? rhoPerRelease * releasesPerYear;
   return {
     rhoPerRelease, releasesPerYear, rhoPerYear, delta,
     epsilonPerRelease: epsilonFromRho(rhoPerRelease, delta),

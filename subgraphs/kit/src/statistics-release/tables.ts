@@ -101,6 +101,8 @@ export interface ReleaseOptions {
   computedAt?: string;
   delta?: number;
   releasesPerYear?: number;
+  /** The yearly ρ of the whole schedule this release belongs to, when its releases differ in ρ. */
+  rhoPerYear?: number;
 }
 
 const isMultiValued = (workload: Workload, dimension: string) => workload.multiValued !== undefined && Object.hasOwn(workload.multiValued, dimension);
@@ -250,7 +252,7 @@ export function protectTables(
     computedAt: options.computedAt ?? new Date().toISOString(),
     rhoRequested: rho,
     rho: spent,
-    privacy: privacyStatement(spent, { delta: options.delta ?? DEFAULT_DELTA, releasesPerYear: options.releasesPerYear }),
+    privacy: privacyStatement(spent, { delta: options.delta ?? DEFAULT_DELTA, releasesPerYear: options.releasesPerYear, rhoPerYear: options.rhoPerYear }),
     mechanism: 'discrete Gaussian, zCDP, one row per person per table',
     workload,
     tables,
