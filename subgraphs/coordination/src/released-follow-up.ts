@@ -207,7 +207,7 @@ export function releasedReport(question: ReleasedQuestion, releases: readonly St
   const forbundOf = new Map(catalogue.municipalities.map((m) => [m.code, m.forbund_id]));
   const groups = groupsOf(question, releases, catalogue);
   const wanted = new Set([...question.figures].flatMap((f) => READS[f]));
-  const tables = new Map<string, SummedTable>();
+  const indexes = new Map<string, Map<string, Map<string, number>>>();
 
   /** The measure a figure counts, for a priority group (the filter's, or the group's under PRIORITY_GROUP) or everyone. */
   const measureOf = (of: 'started' | 'ended', priorityGroup: string | undefined) =>
@@ -219,37 +219,37 @@ export function releasedReport(question: ReleasedQuestion, releases: readonly St
     const priorityGroup = groupBy === 'PRIORITY_GROUP' && group ? group.key : filter.priorityGroup;
     const measure = measureOf(of, priorityGroup);
     const dimensions = [...new Set([...filterDimensions, ...(group && groupDimension ? [groupDimension] : []), ...(by ? [by] : [])])];
-    const tableKey = JSON.stringify([measure, dimensions]);
-    let table = tables.get(tableKey);
-    if (!table) {
+    const grouped = group !== null && groupDimension !== null;
+    const indexKey = JSON.stringify([measure, dimensions, grouped]);
+    let index = indexes.get(indexKey);
+    if (!index) {
       const summed = summedTable(releases, measure, dimensions, () => {
         if (priorityGroup !== undefined && !releases.some((r) => r.tables.some((t) => t.measure === measure))) {
           return { argument: groupBy === 'PRIORITY_GROUP' && group ? 'groupBy' : 'filter.priorityGroup', what: `${name} for priority group ${priorityGroup}` };
         }
         const withoutGroup = [...filterDimensions, ...(by ? [by] : [])];
-        const groupIsTheReason = group !== null && groupDimension !== null
+        const groupIsTheReason = grouped
           && releases.some((r) => r.tables.some((t) => t.measure === measure && withoutGroup.every((d) => t.dimensions.includes(d))));
         return groupIsTheReason
           ? { argument: 'groupBy', what: `${name} by ${groupBy}${filterDimensions.length ? ` with the filter on ${filterDimensions.join(', ')}` : ''}` }
           : { argument: 'filter', what: `${name}${filterDimensions.length ? ` filtered on ${filterDimensions.join(', ')}` : ''}` };
       });
       if (!summed.ok) return summed;
-      table = summed.value;
-      tables.set(tableKey, table);
-    }
-    const byValue = new Map<string, number>();
-    const at = new Map(dimensions.map((d, i) => [d, i]));
-    for (const { values, count } of table) {
-      const value = (d: string) => values[at.get(d)!]!;
-      if (!filterDimensions.every((d) => { const kept = filter[d]!; return typeof kept === 'string' ? value(d) === kept : kept.includes(value(d)); })) continue;
-      if (group && groupDimension) {
-        const groupValue = groupBy === 'FORBUND' ? forbundOf.get(value(groupDimension)) : value(groupDimension);
-        if (groupValue !== group.key) continue;
+      // One pass over the summed cells: the filter kept, then by group ('' for the total) and by the figure's own category.
+      index = new Map();
+      const at = new Map(dimensions.map((d, i) => [d, i]));
+      for (const { values, count } of summed.value) {
+        const value = (d: string) => values[at.get(d)!]!;
+        if (!filterDimensions.every((d) => { const kept = filter[d]!; return typeof kept === 'string' ? value(d) === kept : kept.includes(value(d)); })) continue;
+        const groupValue = grouped ? (groupBy === 'FORBUND' ? forbundOf.get(value(groupDimension!)) : value(groupDimension!)) : '';
+        if (groupValue === undefined) continue;
+        const byCategory = index.get(groupValue) ?? index.set(groupValue, new Map()).get(groupValue)!;
+        const category = by ? value(by) : '';
+        byCategory.set(category, (byCategory.get(category) ?? 0) + count);
       }
-      const category = by ? value(by) : '';
-      byValue.set(category, (byValue.get(category) ?? 0) + count);
+      indexes.set(indexKey, index);
     }
-    return success(byValue);
+    return success(index.get(grouped ? group!.key : '') ?? new Map());
   };
 
   const figuresOf = (group: Group | null): Result<FollowUpGroupFigures> => {
