@@ -59,6 +59,10 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * errs for the graph). Exact zeros are scored on the claims alone against the exact one-sided
  * tail (0.135 %) of the number right if each claim were right with its category's share.
  *
+ * Power: each strategy also reads its own pairs with the true counts in place of the published
+ * ones, and must then name every target (exact zeros: claim at least half of them, rightly), so
+ * the pairs do difference the target and the test would fail a release without enough noise.
+ *
  * Any error other than a refusal fails the test; refusals are counted and must be none. Nothing
  * depends on timing; the population's seed is fixed, the noise is drawn afresh (crypto) each run.
  */
@@ -83,6 +87,8 @@ const MAX_TARGETS = { multiplicity: 110, subTables: 150, zeros: 150, twoAnalysts
 const MIN_TARGETS = { multiplicity: 100, subTables: 100, zeros: 100, twoAnalysts: 100, restart: 100 } as const;
 /** Exact zeros: at most this many pairs (tables) per target. */
 const ZERO_PAIRS_PER_TARGET = 2;
+/** The σ the power check reads true counts with: nearly no noise. */
+const NOISELESS_SIGMA = 0.2;
 /** Strategy 5 asks this many of its smaller queries again after the restart. */
 const ASKED_AGAIN = 20;
 
@@ -361,15 +367,37 @@ describe('disclosure control against the grown attacker, on the statistics relea
    * "the target is in category c" (its others' true counts plus 1 in c). No pair answered: the
    * margins' most common category.
    */
-  function read(read: Difference[], table: Table): { guess: Occupation; decided: boolean } {
+  function read(read: Difference[], table: Table, noiseless = false): { guess: Occupation; decided: boolean } {
     if (read.length === 0) return { guess: marginGuess(table), decided: false };
     const distinct = [...new Map(read.map((d) => [d.key, d])).values()];
     const score = Object.fromEntries(OCCUPATIONS.map((c) => [c, Math.log(Math.max(prior[table][c], 1e-6))])) as Record<Occupation, number>;
     for (const d of distinct) {
-      const s = sigma(d.source);
+      const s = noiseless ? NOISELESS_SIGMA : sigma(d.source);
       for (const c of OCCUPATIONS) for (const o of OCCUPATIONS) score[c] += logLikelihood(d.cells[o], d.others[o] + (o === c ? 1 : 0), s);
     }
     return { guess: [...OCCUPATIONS].sort((x, y) => score[y] - score[x])[0]!, decided: true };
+  }
+
+  /** A source's true counts over a window (protected identities left out, one participation per person and month). */
+  function trueCounts(source: Source, [a, b]: Window): Published {
+    const out = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Published;
+    for (const r of countedRows(source.table).slice(a, b + 1).flat()) {
+      const o = truthOf(r, source.table);
+      if (o !== null && inSource(r, source)) out[o] += 1;
+    }
+    return out;
+  }
+  /**
+   * The power check: the same pairs and reading with the true counts in place of the published
+   * ones (and a noise of nearly 0) name every target's category. So the pairs do difference the
+   * target (and the others the attacker subtracts), and the attack would win on a release without
+   * enough noise: the test can fail.
+   */
+  function noiselessRight(plans: Plan[], table: Table): number {
+    return plans.filter((plan) => {
+      const exact = plan.pairs.map((pair) => ({ smaller: trueCounts(pair.source, pair.smaller), larger: trueCounts(pair.source, pair.larger) }));
+      return read(differences(plan, exact), table, true).guess === truthOf(plan.target, table);
+    }).length;
   }
 
   /** The most right of n when each would be right with its own probability: the exact one-sided tail at 0.135 %. */
@@ -416,18 +444,20 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const p = Math.max(prior[table][margin], trueShare[table][margin], n ? baseline / n : 0);
     const bound = binomialBound(n, p);
     const answeredPairs = observations.flat().filter((o) => o.larger && o.smaller).length;
+    const noiseless = noiselessRight(plans, table);
     const summary = {
       table, targets: n, pairs: observations.flat().length, answeredPairs, monthTablesRead: readings.reduce((s, g) => s + g.tables, 0),
-      guessed: readings.filter((g) => g.decided).length, switched: readings.filter((g) => g.guess !== margin).length, right, baseline, bound, p: Number(p.toFixed(3)), marginGuess: margin,
+      guessed: readings.filter((g) => g.decided).length, switched: readings.filter((g) => g.guess !== margin).length, right, baseline, bound, p: Number(p.toFixed(3)), marginGuess: margin, noiselessRight: noiseless,
       queries: count.queries, answered: count.answered, refused: count.refused, ...repeats(plans, observations), ...extra,
     };
     results[strategy] = summary;
     console.log(`grown attack on the releases, ${strategy}: ${n} targets, right ${right}, baseline (margin guess ${margin}) ${baseline}, bound ${bound} (p = ${summary.p}), `
-      + `guesses off the margin ${summary.switched}; queries ${count.queries}, answered ${count.answered}, refused ${refusedOf(count)} ${JSON.stringify(count.refused)}; `
+      + `guesses off the margin ${summary.switched}, right without noise ${noiseless}; queries ${count.queries}, answered ${count.answered}, refused ${refusedOf(count)} ${JSON.stringify(count.refused)}; `
       + `answered pairs ${answeredPairs} of ${summary.pairs}, month tables read ${summary.monthTablesRead}, repeated cells ${summary.repeated} (differing ${summary.differing})`);
     expect(refusedOf(count), `${strategy}: every query asked reads released tables`).toBe(0);
     expect(summary.differing, `${strategy}: the same month's cells read twice differ`).toBe(0);
     expect(n, `${strategy}: targets (the seed's, at most ${n})`).toBeGreaterThanOrEqual(minimum);
+    expect(noiseless, `${strategy}: with the true counts the same reading names every target's category (the pairs difference the target)`).toBe(n);
     expect(right, `${strategy}: right ${right} of ${n} (${(100 * right / n).toFixed(1)} %), but guessing ${margin} from the margins is right with p = ${(100 * p).toFixed(1)} %, `
       + `so at most n·p + 3·sqrt(n·p·(1−p)) = ${bound} is allowed (one-sided binomial bound, 3 sigma)`).toBeLessThanOrEqual(bound);
   }
@@ -492,21 +522,31 @@ describe('disclosure control against the grown attacker, on the statistics relea
       return named.size === 1 ? [{ plan, guess: [...named][0]! }] : [];
     });
     const right = claims.filter((c) => truthOf(c.plan.target, c.plan.table) === c.guess).length;
+    // The power check: on the true counts every target is claimed, and rightly (the smaller table holds a true 0 in its category).
+    const noiseless = plans.filter((plan) => {
+      const named = new Set<Occupation>();
+      for (const pair of plan.pairs) {
+        const [l, s] = [trueCounts(pair.source, pair.larger), trueCounts(pair.source, pair.smaller)];
+        for (const c of OCCUPATIONS) if (s[c] === 0 && l[c] !== 0) named.add(c);
+      }
+      return named.size === 1 && [...named][0] === truthOf(plan.target, plan.table);
+    }).length;
     const share = (c: { plan: Plan; guess: Occupation }) => Math.max(prior[c.plan.table][c.guess], trueShare[c.plan.table][c.guess]);
     const bound = exactBound(claims.map(share));
     const baseline = claims.reduce((s, c) => s + share(c), 0);
     const summary = {
       targets: plans.length, pairs: observations.flat().length, answeredPairs: observations.flat().filter((o) => o.larger && o.smaller).length,
       smallerAllZero: plans.flatMap((p) => p.pairs).filter((p) => trueZeros(p.source, p.smaller) === OCCUPATIONS.length).length,
-      guessed: claims.length, right, baseline: Number(baseline.toFixed(1)), bound, queries: count.queries, answered: count.answered, refused: count.refused,
+      guessed: claims.length, right, baseline: Number(baseline.toFixed(1)), bound, noiselessClaimsRight: noiseless, queries: count.queries, answered: count.answered, refused: count.refused,
       byCategory: Object.fromEntries(OCCUPATIONS.map((o) => [o, `${claims.filter((c) => c.guess === o && truthOf(c.plan.target, c.plan.table) === o).length}/${claims.filter((c) => c.guess === o).length}`])),
     };
     results['3 exact zeros'] = summary;
     console.log(`grown attack on the releases, 3 exact zeros: ${plans.length} targets, claims ${claims.length}, right ${right}, baseline (expected right at the categories' shares) ${summary.baseline}, `
       + `bound ${bound} (exact one-sided tail, 0.135 %); queries ${count.queries}, answered ${count.answered}, refused ${refusedOf(count)} ${JSON.stringify(count.refused)}; `
-      + `pairs ${summary.pairs} (smaller table all true zeros: ${summary.smallerAllZero}), by category ${JSON.stringify(summary.byCategory)}`);
+      + `right without noise ${noiseless} of ${plans.length}; pairs ${summary.pairs} (smaller table all true zeros: ${summary.smallerAllZero}), by category ${JSON.stringify(summary.byCategory)}`);
     expect(refusedOf(count), 'exact zeros: every query asked reads released tables').toBe(0);
     expect(plans.length, 'exact zeros: targets').toBeGreaterThanOrEqual(MIN_TARGETS.zeros);
+    expect(noiseless, 'exact zeros: on the true counts, claims for at least half the targets would all be right').toBeGreaterThanOrEqual(plans.length / 2);
     expect(right, `exact zeros: ${claims.length} claims, right ${right}, but at the claimed categories' shares at most ${bound} is allowed (exact one-sided tail, 0.135 %)`).toBeLessThanOrEqual(bound);
   }, 120_000);
 
