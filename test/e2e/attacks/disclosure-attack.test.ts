@@ -40,6 +40,10 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * Gaussian count for every distinct month's cells it read (the others' true counts, plus 1 in the
  * category supposed), and guesses the category of highest posterior.
  *
+ * Power: strategies 1 to 3 also read their own pairs on the true counts (nearly no noise), and
+ * must then name every target: the pairs do difference the target, and the test would fail a
+ * release without enough noise.
+ *
  * On the per-query protection (before the releases) this attacker's strategies were the issue-11
  * red team's; the grown attacker of disclosure-attack-release.test.ts (issue 20) beat that one.
  *
@@ -72,6 +76,15 @@ type Strategy = keyof typeof WANTED;
 type Published = Record<Occupation, number> | null;
 type Counts = Record<Occupation, number>;
 type Window = [number, number];
+/** Two queries whose difference is the target's month's cells of one table: `cell` the municipality's (null: the total's). */
+interface QueryPair {
+  larger: { window: Window; municipalities: string[] | null };
+  smaller: { window: Window; municipalities: string[] | null };
+  cell: string | null;
+  groupBy?: string;
+}
+/** The σ the power check reads true counts with: nearly no noise. */
+const NOISELESS_SIGMA = 0.2;
 
 interface Guess {
   strategy: Strategy;
@@ -193,14 +206,14 @@ describe('disclosure control against a differencing analyst, on the statistics r
      * under "the target is in c" (the others' true counts, plus 1 in c), with the table's σ as
      * the release publishes it. The category of highest posterior; nothing answered: the margin guess.
      */
-    function posterior(pairs: { key: string; sigma: number; larger: Published; smaller: Published; others: Counts }[]): { guess: Occupation; decided: boolean } {
+    function posterior(pairs: { key: string; sigma: number; larger: Published; smaller: Published; others: Counts }[], noiseless = false): { guess: Occupation; decided: boolean } {
       const seen = new Map<string, { sigma: number; cells: Counts; others: Counts }>();
       for (const { key, sigma, larger, smaller, others } of pairs) {
         if (!larger || !smaller) continue;
         const cells = Object.fromEntries(OCCUPATIONS.map((o) => [o, larger[o] - smaller[o]])) as Counts;
         const known = seen.get(key);
-        if (known) repeated.push(JSON.stringify(known.cells) === JSON.stringify(cells));
-        else seen.set(key, { sigma, cells, others });
+        if (!known) seen.set(key, { sigma: noiseless ? NOISELESS_SIGMA : sigma, cells, others });
+        else if (!noiseless) repeated.push(JSON.stringify(known.cells) === JSON.stringify(cells));
       }
       if (seen.size === 0) return { guess: marginGuess, decided: false };
       const score = Object.fromEntries(OCCUPATIONS.map((c) => [c, Math.log(margin[c] / marginTotal)])) as Counts;
@@ -212,12 +225,42 @@ describe('disclosure control against a differencing analyst, on the statistics r
     }
     /** Whether each repeat of a table and month (the same cells) gave the same difference. */
     const repeated: boolean[] = [];
+    /** The true counts a query would publish without noise: the power check's reading (see attack()). */
+    const trueCounts = ([a, b]: Window, municipalities: readonly string[] | null): Counts => {
+      const out = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Counts;
+      for (const r of counted.slice(a, b + 1).flat()) if (municipalities === null || municipalities.includes(r.municipality)) out[r.occupationBefore as Occupation] += 1;
+      return out;
+    };
+    /** Per strategy: targets the same pairs and reading name rightly when read on the true counts. */
+    const noiselessRight: Partial<Record<Strategy, number>> = {};
+    /**
+     * One pair of a strategy: asked, and read on the true counts too (the power check: the pairs
+     * difference the target, and a release without enough noise would give it away).
+     */
+    async function attack(strategy: Strategy, t: Participation, pairs: QueryPair[]) {
+      const observations: Parameters<typeof posterior>[0] = [];
+      const exact: Parameters<typeof posterior>[0] = [];
+      for (const { larger, smaller, cell, groupBy } of pairs) {
+        const [l, s] = [await followUp(larger.window, larger.municipalities, groupBy), await followUp(smaller.window, smaller.municipalities, groupBy)];
+        observations.push({ ...source(cell), larger: l?.total ?? null, smaller: s?.total ?? null, others: others(t, t.month, cell) });
+        exact.push({ ...source(cell), larger: trueCounts(larger.window, larger.municipalities), smaller: trueCounts(smaller.window, smaller.municipalities), others: others(t, t.month, cell) });
+      }
+      if (posterior(exact, true).guess === t.occupationBefore) noiselessRight[strategy] = (noiselessRight[strategy] ?? 0) + 1;
+      guesses.push({ strategy, target: t, ...posterior(observations) });
+    }
     const source = (municipality: string | null) => ({ key: municipality ?? 'total', sigma: municipality === null ? sigmaTotal : sigmaMunicipality });
 
     /** The pair differing by the target's month alone: from the first released month (or, for the first month, to the last). */
     const periodPair = (t: Participation, other = false): { larger: Window; smaller: Window } => (t.month > 0 && !(other && t.month < last)
       ? { larger: [0, t.month], smaller: [0, t.month - 1] }
       : { larger: [t.month, last], smaller: [t.month + 1, last] });
+
+    /** The queries of a pair differing by the target's month in one municipality's cells (null: the total's). */
+    const periodQueries = (t: Participation, cell: string | null, other = false): QueryPair => {
+      const pair = periodPair(t, other);
+      const municipalities = cell === null ? null : [cell];
+      return { larger: { window: pair.larger, municipalities }, smaller: { window: pair.smaller, municipalities }, cell };
+    };
 
     const guesses: Guess[] = [];
     /** Strategy 4: targets whose filtered total and group differed (the same cells: none may). */
@@ -233,10 +276,7 @@ describe('disclosure control against a differencing analyst, on the statistics r
       if (!take('periods')) break;
       if (!free(t)) continue;
       used.add(t.personnummer);
-      const pair = periodPair(t);
-      const larger = await followUp(pair.larger, [t.municipality]);
-      const smaller = await followUp(pair.smaller, [t.municipality]);
-      guesses.push({ strategy: 'periods', target: t, ...posterior([{ ...source(t.municipality), larger: larger?.total ?? null, smaller: smaller?.total ?? null, others: others(t, t.month, t.municipality) }]) });
+      await attack('periods', t, [periodQueries(t, t.municipality)]);
     }
 
     // 2. Toggle: the target's month in its municipality and the month's largest other one, against that other one alone.
@@ -248,9 +288,8 @@ describe('disclosure control against a differencing analyst, on the statistics r
       const other = [...sizes].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0]?.[0];
       if (!other) continue;
       used.add(t.personnummer);
-      const larger = await followUp([t.month, t.month], [t.municipality, other]);
-      const smaller = await followUp([t.month, t.month], [other]);
-      guesses.push({ strategy: 'toggle', target: t, ...posterior([{ ...source(t.municipality), larger: larger?.total ?? null, smaller: smaller?.total ?? null, others: others(t, t.month, t.municipality) }]) });
+      const month: Window = [t.month, t.month];
+      await attack('toggle', t, [{ larger: { window: month, municipalities: [t.municipality, other] }, smaller: { window: month, municipalities: [other] }, cell: t.municipality }]);
     }
 
     // 3. Averaging: the same pair asked again and in other formulations, the other side of the month, and the total's table.
@@ -258,16 +297,11 @@ describe('disclosure control against a differencing analyst, on the statistics r
       if (!take('averaging')) break;
       if (!free(t)) continue;
       used.add(t.personnummer);
-      const observations: Parameters<typeof posterior>[0] = [];
-      for (const [pair, municipality] of [[periodPair(t), t.municipality], [periodPair(t, true), t.municipality], [periodPair(t), null]] as const) {
-        for (const groupBy of ['MUNICIPALITY', 'MUNICIPALITY', 'FORBUND']) {
-          const filter = municipality === null ? null : [municipality];
-          const larger = await followUp(pair.larger, filter, groupBy);
-          const smaller = await followUp(pair.smaller, filter, groupBy);
-          observations.push({ ...source(municipality), larger: larger?.total ?? null, smaller: smaller?.total ?? null, others: others(t, t.month, municipality) });
-        }
+      const pairs: QueryPair[] = [];
+      for (const [other, cell] of [[false, t.municipality], [true, t.municipality], [false, null]] as const) {
+        for (const groupBy of ['MUNICIPALITY', 'MUNICIPALITY', 'FORBUND']) pairs.push({ ...periodQueries(t, cell, other), groupBy });
       }
-      guesses.push({ strategy: 'averaging', target: t, ...posterior(observations) });
+      await attack('averaging', t, pairs);
     }
 
     // 4. Protected identity: a municipality's filtered total (which, in the old protection, counted persons with
@@ -303,15 +337,15 @@ describe('disclosure control against a differencing analyst, on the statistics r
     // Scoring. Under "no disclosure" each guess is right with the probability the margin gives its
     // category at best, p; the number right is then at most Binomial(n, p), and the attacker is
     // refused the win unless it beats n·p by more than 3 standard deviations (one-sided, ≈ 0.13 %).
-    const score = (list: Guess[]) => {
+    const score = (list: Guess[], strategy?: Strategy) => {
       const n = list.length;
       const right = list.filter((g) => g.guess === g.target.occupationBefore).length;
       const marginRight = list.filter((g) => marginGuess === g.target.occupationBefore).length;
       const p = Math.max(p0, n ? marginRight / n : 0);
-      return { n, right, accuracy: n ? right / n : 0, marginRight, p: Number(p.toFixed(3)), decided: list.filter((g) => g.decided).length, bound: binomialBound(n, p) };
+      return { n, right, noiselessRight: strategy ? noiselessRight[strategy] ?? 0 : undefined, accuracy: n ? right / n : 0, marginRight, p: Number(p.toFixed(3)), decided: list.filter((g) => g.decided).length, bound: binomialBound(n, p) };
     };
     const strategies = Object.keys(WANTED) as Strategy[];
-    const perStrategy = Object.fromEntries(strategies.map((s) => [s, score(guesses.filter((g) => g.strategy === s))]));
+    const perStrategy = Object.fromEntries(strategies.map((s) => [s, score(guesses.filter((g) => g.strategy === s), s)]));
     const overall = score(guesses);
     const report = {
       targets: used.size, p0: Number(p0.toFixed(3)), marginGuess, requests, answered, refusals, seconds: (Date.now() - started) / 1000,
@@ -325,6 +359,9 @@ describe('disclosure control against a differencing analyst, on the statistics r
     expect(differing, 'a filtered total and the same group of a broader report are the same cells').toBe(0);
     expect(used.size, 'the attack needs at least 100 target persons').toBeGreaterThanOrEqual(100);
     for (const s of strategies) expect(perStrategy[s]!.n, `targets for ${s}`).toBeGreaterThanOrEqual(10);
+    for (const s of ['periods', 'toggle', 'averaging'] as const) {
+      expect(noiselessRight[s], `${s}: on the true counts the same pairs and reading name every target's category`).toBe(perStrategy[s]!.n);
+    }
     const failures = [...strategies.map((s) => [s, perStrategy[s]!] as const), ['overall', overall] as const]
       .filter(([, r]) => r.right > r.bound)
       .map(([s, r]) => `${s}: right ${r.right}/${r.n} (${(100 * r.accuracy).toFixed(1)} %), but guessing ${marginGuess} from the margins is right with p = ${(100 * r.p).toFixed(1)} %, `
