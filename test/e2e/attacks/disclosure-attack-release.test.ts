@@ -59,6 +59,15 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * errs for the graph). Exact zeros are scored on the claims alone against the exact one-sided
  * tail (0.135 %) of the number right if each claim were right with its category's share.
  *
+ * Exact zeros are where the release concedes most: a published 0 is not an exact zero, but it is
+ * likelier for a true 0 than for a true 1 (about 0.55 against 0.45 at σ ≈ 3.9), so a claim is about
+ * 1.5 times likelier right than its category's share says. The test prints what the attacker's own
+ * posterior expects its claims to get right next to the bound; in the runs so far (60 to 71 claims)
+ * it was 18 to 25 right against bounds of 26 to 29: a few percent of runs may fail on it by chance
+ * alone, and more targets (the seed holds about 250 alone in their intervention's month) would
+ * fail more often. That is the criterion (no better than the margins) meeting a mechanism that
+ * bounds, not removes, what one cell tells: a finding to decide on, not to tune away here.
+ *
  * Power: each strategy also reads its own pairs with the true counts in place of the published
  * ones, and must then name every target (exact zeros: claim at least half of them, rightly), so
  * the pairs do difference the target and the test would fail a release without enough noise.
@@ -367,15 +376,19 @@ describe('disclosure control against the grown attacker, on the statistics relea
    * "the target is in category c" (its others' true counts plus 1 in c). No pair answered: the
    * margins' most common category.
    */
-  function read(read: Difference[], table: Table, noiseless = false): { guess: Occupation; decided: boolean } {
-    if (read.length === 0) return { guess: marginGuess(table), decided: false };
+  function read(read: Difference[], table: Table, noiseless = false): { guess: Occupation; decided: boolean; posterior: Record<Occupation, number> } {
+    if (read.length === 0) return { guess: marginGuess(table), decided: false, posterior: prior[table] };
     const distinct = [...new Map(read.map((d) => [d.key, d])).values()];
     const score = Object.fromEntries(OCCUPATIONS.map((c) => [c, Math.log(Math.max(prior[table][c], 1e-6))])) as Record<Occupation, number>;
     for (const d of distinct) {
       const s = noiseless ? NOISELESS_SIGMA : sigma(d.source);
       for (const c of OCCUPATIONS) for (const o of OCCUPATIONS) score[c] += logLikelihood(d.cells[o], d.others[o] + (o === c ? 1 : 0), s);
     }
-    return { guess: [...OCCUPATIONS].sort((x, y) => score[y] - score[x])[0]!, decided: true };
+    const top = Math.max(...Object.values(score));
+    const weight = (c: Occupation) => Math.exp(score[c] - top);
+    const sum = OCCUPATIONS.reduce((total, c) => total + weight(c), 0);
+    const posterior = Object.fromEntries(OCCUPATIONS.map((c) => [c, weight(c) / sum])) as Record<Occupation, number>;
+    return { guess: [...OCCUPATIONS].sort((x, y) => score[y] - score[x])[0]!, decided: true, posterior };
   }
 
   /** A source's true counts over a window (protected identities left out, one participation per person and month). */
@@ -534,15 +547,17 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const share = (c: { plan: Plan; guess: Occupation }) => Math.max(prior[c.plan.table][c.guess], trueShare[c.plan.table][c.guess]);
     const bound = exactBound(claims.map(share));
     const baseline = claims.reduce((s, c) => s + share(c), 0);
+    // What the mechanism lets a claim be worth: the attacker's own posterior of the claimed category, summed (printed, not checked).
+    const expected = claims.reduce((s, c) => s + read(differences(c.plan, observations[plans.indexOf(c.plan)]!), c.plan.table).posterior[c.guess], 0);
     const summary = {
       targets: plans.length, pairs: observations.flat().length, answeredPairs: observations.flat().filter((o) => o.larger && o.smaller).length,
       smallerAllZero: plans.flatMap((p) => p.pairs).filter((p) => trueZeros(p.source, p.smaller) === OCCUPATIONS.length).length,
-      guessed: claims.length, right, baseline: Number(baseline.toFixed(1)), bound, noiselessClaimsRight: noiseless, queries: count.queries, answered: count.answered, refused: count.refused,
+      guessed: claims.length, right, baseline: Number(baseline.toFixed(1)), bound, expectedByPosterior: Number(expected.toFixed(1)), noiselessClaimsRight: noiseless, queries: count.queries, answered: count.answered, refused: count.refused,
       byCategory: Object.fromEntries(OCCUPATIONS.map((o) => [o, `${claims.filter((c) => c.guess === o && truthOf(c.plan.target, c.plan.table) === o).length}/${claims.filter((c) => c.guess === o).length}`])),
     };
     results['3 exact zeros'] = summary;
     console.log(`grown attack on the releases, 3 exact zeros: ${plans.length} targets, claims ${claims.length}, right ${right}, baseline (expected right at the categories' shares) ${summary.baseline}, `
-      + `bound ${bound} (exact one-sided tail, 0.135 %); queries ${count.queries}, answered ${count.answered}, refused ${refusedOf(count)} ${JSON.stringify(count.refused)}; `
+      + `bound ${bound} (exact one-sided tail, 0.135 %), expected right by the attacker's posterior ${summary.expectedByPosterior}; queries ${count.queries}, answered ${count.answered}, refused ${refusedOf(count)} ${JSON.stringify(count.refused)}; `
       + `right without noise ${noiseless} of ${plans.length}; pairs ${summary.pairs} (smaller table all true zeros: ${summary.smallerAllZero}), by category ${JSON.stringify(summary.byCategory)}`);
     expect(refusedOf(count), 'exact zeros: every query asked reads released tables').toBe(0);
     expect(plans.length, 'exact zeros: targets').toBeGreaterThanOrEqual(MIN_TARGETS.zeros);
