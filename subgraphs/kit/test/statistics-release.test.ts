@@ -79,6 +79,18 @@ describe('discrete Gaussian sampler', () => {
     expect(Number.isInteger(Number(discreteGaussian({ num: 3n, den: 1n }, cryptoRandom)))).toBe(true);
   });
 
+  it('draws uniformly from the crypto source across its block refills, and a discrete Gaussian of the right spread from it', () => {
+    // 300,000 one-byte draws span several 64 KiB blocks of CSPRNG bytes.
+    const counts = new Array<number>(10).fill(0);
+    for (let i = 0; i < 300_000; i++) counts[Number(cryptoRandom.below(10n))]! += 1;
+    for (const c of counts) expect(Math.abs(c / 30_000 - 1)).toBeLessThan(0.04);
+    const big = 2n ** 70n + 3n;
+    for (let i = 0; i < 1000; i++) expect(cryptoRandom.below(big) < big).toBe(true);
+    const sample = draws({ num: 9n, den: 1n }, 20_000, cryptoRandom).map(Number);
+    const variance = sample.reduce((s, x) => s + x * x, 0) / sample.length;
+    expect(Math.abs(variance / 9 - 1)).toBeLessThan(0.06);
+  });
+
   it('takes the integer square root exactly', () => {
     for (const n of [0n, 1n, 2n, 3n, 4n, 24n, 25n, 26n, 10n ** 30n, 10n ** 30n - 1n]) {
       const r = integerSqrt(n);
