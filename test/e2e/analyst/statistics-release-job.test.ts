@@ -7,7 +7,7 @@ import { AuditLog, verifyChain, type AuditDb } from '@finsam/kit/audit';
 import { INCOME_SOURCES, ageBand } from '@finsam/coordination/follow-up';
 import { newPersonId } from '@finsam/coordination/migrations';
 import {
-  ENDED, NOT_RECORDED, PRIORITY_GROUPS, STARTED, followUpWorkload, medianDaysFromBands, monthBounds, periodBounds, releasableMonths, releasableYears, releaseMonth, RHO_PER_YEAR_RELEASE, runStatisticsReleaseJob, type ReleaseJobResult,
+  ENDED, NOT_RECORDED, PRIORITY_GROUPS, STARTED, followUpWorkload, medianDaysFromBands, periodBounds, releasableMonths, releasableYears, releaseMonth, RHO_PER_YEAR_RELEASE, runStatisticsReleaseJob, type ReleaseJobResult,
 } from '@finsam/coordination/statistics-release-job';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { capturedOutput } from '@finsam/kit/command-output';
