@@ -149,7 +149,6 @@ function groupsOf(question: ReleasedQuestion, releases: readonly StatisticsRelea
 
 /** A table summed over the period's months: each cell's values in `dimensions` order, and its count. */
 type SummedTable = { values: string[]; count: number }[];
-const keyOf = (dimensions: readonly string[], values: Readonly<Record<string, string>>) => JSON.stringify(dimensions.map((d) => values[d]));
 
 /**
  * The cells of `measure` by `dimensions` in one release: the table of exactly those dimensions,
@@ -163,8 +162,7 @@ function cellsOf(release: StatisticsRelease, measure: string, dimensions: readon
   const finer = release.tables
     .filter((t) => t.measure === measure && dimensions.every((d) => t.dimensions.includes(d)))
     .sort((a, b) => a.cells.length - b.cells.length)[0];
-  if (!finer) return null;
-  return finer.cells.map((c) => ({ values: Object.fromEntries(dimensions.map((d) => [d, c.values[d]!])), count: c.count }));
+  return finer ? finer.cells : null;
 }
 
 /**
@@ -183,10 +181,11 @@ function summedTable(releases: readonly StatisticsRelease[], measure: string, di
       return failure('BAD_USER_INPUT', `${argument}: ${what} is not in the statistics release (${measure} by [${dimensions.join(', ')}]; ${holds}). Ask for fewer dimensions together, or see docs/analysts.md for the released tables.`, { argument });
     }
     for (const cell of cells) {
-      const key = keyOf(dimensions, cell.values);
+      const values = dimensions.map((d) => cell.values[d]!);
+      const key = values.join('\u0000');
       const held = summed.get(key);
       if (held) held.count += cell.count;
-      else summed.set(key, { values: dimensions.map((d) => cell.values[d]!), count: cell.count });
+      else summed.set(key, { values, count: cell.count });
     }
   }
   return success([...summed.values()]);
@@ -260,7 +259,8 @@ export function releasedReport(question: ReleasedQuestion, releases: readonly St
       read_[name] = result.value;
     }
     const count = (name: keyof typeof SOURCE) => read_[name]?.get('') ?? 0;
-    const categories = (name: keyof typeof SOURCE, list: readonly string[]) => list.map((category) => ({ category, count: cell(read_[name]?.get(category) ?? 0) }));
+    // A figure not selected is never read by the schema: it is left empty rather than built for thousands of groups.
+    const categories = (name: keyof typeof SOURCE, list: readonly string[]) => (read_[name] ? list.map((category) => ({ category, count: cell(read_[name]!.get(category) ?? 0) })) : []);
     const ended = count('ended');
     const inWork = (read_.occupationAfter?.get('FORVARVSARBETE') ?? 0) + (read_.occupationAfter?.get('STUDIER') ?? 0);
     return success({
