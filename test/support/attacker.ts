@@ -105,3 +105,36 @@ export function filterOf(conditions: readonly Condition[]): Record<string, unkno
  * n·p plus 3 binomial standard deviations (one-sided, about 0.13 %).
  */
 export const binomialBound = (n: number, p: number) => Math.floor(n * p + 3 * Math.sqrt(n * p * (1 - p)));
+
+/**
+ * The releases a period of released months [a, b] is answered from, as the graph's
+ * releasesForPeriod (subgraphs/coordination/src/released-follow-up.ts) chooses them, which the
+ * docs publish: each whole calendar year of the period by the year's release when the year is
+ * released (`YYYY`), every other month by its own (`YYYY-MM`). `monthKeys[i]` is month i's
+ * `YYYY-MM`; `years` the released years.
+ */
+export function releasesOfWindow(monthKeys: readonly string[], years: ReadonlySet<string>, [a, b]: readonly [number, number]): string[] {
+  const out: string[] = [];
+  for (let m = a; m <= b;) {
+    const key = monthKeys[m]!;
+    const year = key.slice(0, 4);
+    const december = monthKeys.indexOf(`${year}-12`);
+    if (key.endsWith('-01') && years.has(year) && december !== -1 && december <= b) {
+      out.push(year);
+      m = december + 1;
+    } else {
+      out.push(key);
+      m += 1;
+    }
+  }
+  return out;
+}
+
+/** Whether the larger period's releases are exactly the smaller's and the one month `month` more: their difference is that month's cells. */
+export function differsByMonth(monthKeys: readonly string[], years: ReadonlySet<string>, smaller: readonly [number, number], larger: readonly [number, number], month: number): boolean {
+  const rest = releasesOfWindow(monthKeys, years, larger);
+  const at = rest.indexOf(monthKeys[month]!);
+  if (at === -1) return false;
+  rest.splice(at, 1);
+  return JSON.stringify([...rest].sort()) === JSON.stringify([...releasesOfWindow(monthKeys, years, smaller)].sort());
+}

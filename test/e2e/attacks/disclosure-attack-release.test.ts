@@ -1,18 +1,23 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@finsam/kit/random';
-import { binomialBound, NO_ALLOWANCE_LIMITS, readRegister, type Participation } from '../../support/attacker.ts';
+import { binomialBound, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, releasesOfWindow, type Participation } from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 /**
  * Issue 20 item 5: the attacker grown with the weaknesses a red team found in the per-query
  * protection (cell key noise, narrowed query space, per-analyst overlap memory), now played
- * against what answers interventionFollowUp: the stored monthly statistics releases
- * (docs/statistics-release.md, subgraphs/coordination/src/released-follow-up.ts). A period's
- * figure is the sum of its months' protected cells, so two periods that differ by one month
- * differ by exactly that month's published cells. Each strategy is scored against the truth read
- * from coordination's store and must do no better than the guess from the published margins,
- * within the stated statistical margin:
+ * against what answers interventionFollowUp: the stored statistics releases
+ * (docs/statistics-release.md, subgraphs/coordination/src/released-follow-up.ts), one per month
+ * (ρ 1) and one per whole calendar year (`YYYY`, ρ 2: the same tables, each person counted once
+ * per table and year). A period's figure is the sum of the protected cells of the year's release
+ * for every whole released calendar year it covers and of its other months' releases
+ * (releasesForPeriod; releasesOfWindow in test/support/attacker.ts models it), so two periods
+ * answered from the same releases but one month differ by exactly that month's published cells;
+ * the pairs are chosen so (a pair whose larger period alone covers a whole released year would
+ * read the year against eleven months, and is not used). Each strategy is scored against the
+ * truth read from coordination's store and must do no better than the guess from the published
+ * margins, within the stated statistical margin:
  *
  * 1. participation multiplicity: a person with two participations in different months; the
  *    periods [a, m2 − 1] and [a, m2] (a ≤ m1) hold the same persons and differ by the second
@@ -25,6 +30,17 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * 4. two known analysts splitting each pair (analyst-1 asks the smaller query, analyst-2 the larger);
  * 5. a restart of coordination between the two queries of each pair.
  *
+ * The year's read (strategies 1, 2, 4 and 5): when the target's year is released and the year's
+ * table counts the target (its person's earliest participation of the year among those the
+ * measure counts: registered in during the year for occupation before, registered out during it
+ * for occupation after), the attacker also asks exactly that calendar year, of each table and
+ * cell its pairs read (the total, the municipality's, the intervention's), subtracts the others
+ * counted the year's way, and reads it as a second, independent noisy count of the target's own
+ * 1 (σ of the year's table, ≈ 2.09 for the main tables, 2.96 for the others). Strategy 1's targets
+ * never have one: their first participation is in the same year (the seed's first year is the
+ * only one released), so the year's table counts that one, not the target. Strategy 3 claims from
+ * pairs of periods only (a year's cell has no smaller period to differ from).
+ *
  * On the per-query protection (cell key method, suppression, overlap memory) this attacker won:
  * multiplicity 83 of 110 right against a bound of 80, sub-tables 59/91 against 52, exact zeros 28
  * of 28 claims right against 9, two analysts 91/110 against 83, restart 90/110 against 80.
@@ -32,22 +48,24 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * What the attacker knows: each target's month of registration in (and out), intervention,
  * municipality, sex, age band and priority groups, and, as the worst case of differential
  * privacy, everyone else's answer: it reads the other persons' occupations from the store and
- * subtracts them from the differenced month's cells, so the only unknown left in a difference is
- * the target's own 1 (where the target is alone in its cell, as strategies 2 and 3 pick, there is
- * nothing to subtract). The seed has about 95 registrations a month over ten municipalities, so
+ * subtracts them from the differenced month's cells and from the year's cells (counted as each
+ * release counts them: one participation per person and month, or per person and year), so the
+ * only unknown left in a read is the target's own 1 (where the target is alone in its month's
+ * cell, as strategies 2 and 3 pick, there is nothing to subtract from the month's). The seed has about 95 registrations a month over ten municipalities, so
  * nobody is alone in a released occupation-before cell: without that knowledge strategies 1, 4
  * and 5 would read nothing. It also knows the mechanism (the docs publish it, and the release
- * stores each table's σ): it reads a difference with the exact likelihood of a clamped Gaussian
- * count (a published 0 is any true count pushed to 0 or below) and the margins as its prior, and
- * guesses the category of highest posterior.
+ * stores each table's σ, a month's release and a year's): it reads a difference, and the year's
+ * cells, with the exact likelihood of a clamped Gaussian count (a published 0 is any true count
+ * pushed to 0 or below) and the margins as its prior, and guesses the category of highest posterior.
  *
  * What it asks: only the released tables (an unreleased combination is BAD_USER_INPUT and would
  * teach nothing: an attacker asking only those would pass trivially, so every query here must be
  * answered, and the test checks so). Occupation before is released in total and by municipality,
  * occupation after in total, by intervention and by municipality; each table under attack is
  * asked in a query of its own (one refused figure would refuse the whole query). Periods are
- * whole released months (statistics_release in coordination's store), and each pair differs by
- * exactly one month: the month the target is counted in (registered in, or out). Several pairs of
+ * whole released months (statistics_release in coordination's store), and each pair's periods
+ * are answered from the same releases but one month: the month the target is counted in
+ * (registered in, or out); the year's read is a period of exactly the calendar year. Several pairs of
  * a target reading the same table and month read the same cells: strategy 1 asks each such pair
  * twice over (two anchors) and the test checks the two differences are equal; strategy 5 asks
  * queries again after the restart and checks they are answered as before. Each strategy asks as
@@ -67,9 +85,10 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * the margin guess (about 0.42 of them). The test prints both. This is what the release's ε allows
  * one cell to tell; it bounds, it does not remove, and docs/disclosure-control.md states it.
  *
- * Power: each strategy also reads its own pairs with the true counts in place of the published
- * ones, and must then name every target (exact zeros: claim at least half of them, rightly), so
- * the pairs do difference the target and the test would fail a release without enough noise.
+ * Power: each strategy also reads its own pairs (and year's reads) with the true counts in place
+ * of the published ones, and must then name every target (exact zeros: claim at least half of
+ * them, rightly); the year's reads alone must name every target they are made for. So the pairs
+ * and the year's reads do read the target and the test would fail a release without enough noise.
  *
  * Any error other than a refusal fails the test; refusals are counted and must be none. Nothing
  * depends on timing; the population's seed is fixed, the noise is drawn afresh (crypto) each run.
@@ -115,12 +134,18 @@ interface Source {
   /** The filter's value (municipality code or intervention id); null for the total. */
   value: string | null;
 }
+/**
+ * Two queries whose difference is one month's cells (larger − smaller), or one query of exactly a
+ * released calendar year (`year`; smaller null: read as it is published).
+ */
 interface Pair {
   source: Source;
-  smaller: Window;
+  smaller: Window | null;
   larger: Window;
-  /** The month larger − smaller is: the month the target is counted in. */
+  /** The month larger − smaller is: the month the target is counted in (its year's first month for a year's read). */
   month: number;
+  /** The released year the query is exactly (`YYYY`), for the year's read. */
+  year?: string;
 }
 interface Plan {
   target: Row;
@@ -145,8 +170,12 @@ describe('disclosure control against the grown attacker, on the statistics relea
   let plain: Row[];
   /** The released months, in order: index 0 is the register's first month (the first release). */
   let months: { from: string; to: string }[];
-  /** σ of each released table, by `measure|dimensions` (the release's own parameters: public). */
+  /** Month i's `YYYY-MM`, and the released calendar years (`YYYY`) with their months' indexes. */
+  let monthKeys: string[];
+  const years = new Map<string, number[]>();
+  /** σ of each released table, by `measure|dimensions` (the release's own parameters: public): of a month's release, and of a year's. */
   const sigmaOf = new Map<string, number>();
+  const yearSigmaOf = new Map<string, number>();
   const tokens = new Map<string, string>();
   /** The margins: each table's published categories over every released month, and the true shares. */
   const prior = {} as Record<Table, Record<Occupation, number>>;
@@ -163,14 +192,29 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const db = graph.store('coordination');
     try {
       const register = await readRegister(db);
-      const releases = (await sql<{ period: string; release: string }>`SELECT period, release FROM statistics_release ORDER BY period`.execute(db)).rows;
+      const stored = (await sql<{ period: string; release: string }>`SELECT period, release FROM statistics_release ORDER BY period`.execute(db)).rows;
+      // A month's release is `YYYY-MM`, a whole calendar year's `YYYY`.
+      const releases = stored.filter((r) => r.period.length === 7);
+      const yearly = stored.filter((r) => r.period.length === 4);
       expect(releases.length, 'months are released').toBeGreaterThan(12);
       expect(releases[0]!.period, 'the first release is the register\'s first month').toBe(register.months[0]!.from.slice(0, 7));
       months = register.months.slice(0, releases.length);
-      expect(months.map((m) => m.from.slice(0, 7)), 'the releases are consecutive months').toEqual(releases.map((r) => r.period));
-      for (const table of (JSON.parse(releases[0]!.release) as { tables: { measure: string; dimensions: string[]; sigma: number }[] }).tables) {
-        sigmaOf.set(`${table.measure}|${[...table.dimensions].sort().join()}`, table.sigma);
+      monthKeys = months.map((m) => m.from.slice(0, 7));
+      expect(monthKeys, 'the releases are consecutive months').toEqual(releases.map((r) => r.period));
+      expect(stored.length, 'every release is a month or a calendar year').toBe(releases.length + yearly.length);
+      expect(yearly.length, 'a whole calendar year is released (the attacker reads it)').toBeGreaterThan(0);
+      for (const { period } of yearly) {
+        const inYear = monthKeys.flatMap((k, i) => (k.startsWith(`${period}-`) ? [i] : []));
+        expect(inYear.length, `the twelve months of the released year ${period} are released`).toBe(12);
+        years.set(period, inYear);
       }
+      const sigmas = (release: string, into: Map<string, number>) => {
+        for (const table of (JSON.parse(release) as { tables: { measure: string; dimensions: string[]; sigma: number }[] }).tables) {
+          into.set(`${table.measure}|${[...table.dimensions].sort().join()}`, table.sigma);
+        }
+      };
+      sigmas(releases[0]!.release, sigmaOf);
+      sigmas(yearly[0]!.release, yearSigmaOf);
       const first = months[0]!.from;
       const index = (day: string) => (Number(day.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(day.slice(5, 7)) - Number(first.slice(5, 7));
       const outcome = new Map((await sql<{ id: string; registered_in: string; registered_out: string | null; occupation_after: string | null }>`
@@ -202,10 +246,11 @@ describe('disclosure control against the grown attacker, on the statistics relea
 
   const truthOf = (r: Row, table: Table): Occupation | null => (table === 'occupationBefore' ? r.occupationBefore as Occupation : r.occupationAfter);
   const marginGuess = (table: Table) => [...OCCUPATIONS].sort((x, y) => prior[table][y] - prior[table][x])[0]!;
-  const sigma = (source: Source) => {
+  /** σ of the table a source reads, in a month's release or (`year`) in a year's. */
+  const sigma = (source: Source, year?: string) => {
     const dimensions = [source.table, ...(source.by === 'all' ? [] : [source.by])].sort().join();
-    const value = sigmaOf.get(`${source.table === 'occupationBefore' ? 'started' : 'ended'}|${dimensions}`);
-    expect(value, `σ of ${JSON.stringify(source)}`).toBeDefined();
+    const value = (year ? yearSigmaOf : sigmaOf).get(`${source.table === 'occupationBefore' ? 'started' : 'ended'}|${dimensions}`);
+    expect(value, `σ of ${JSON.stringify(source)}${year ? ` in ${year}'s release` : ''}`).toBeDefined();
     return value!;
   };
 
@@ -214,7 +259,11 @@ describe('disclosure control against the grown attacker, on the statistics relea
     return tokens.get(analyst)!;
   }
 
-  /** One follow-up over whole released months [a, b], reading one table; its published categories, or null when refused. */
+  /**
+   * One follow-up over whole released months [a, b], reading one table; its published categories,
+   * or null when refused. The graph answers it from the releases releasesOfWindow names: a whole
+   * released calendar year from the year's release, every other month from the month's.
+   */
   async function ask(analyst: string, source: Source, [a, b]: Window, count: Tally): Promise<Published | null> {
     count.queries += 1;
     const filter = source.by === 'municipality' ? { municipalityCodes: [source.value] } : source.by === 'intervention' ? { interventionIds: [source.value] } : null;
@@ -262,6 +311,43 @@ describe('disclosure control against the grown attacker, on the statistics relea
     return byMonth;
   }
   const monthOf = (r: Row, table: Table) => (table === 'occupationBefore' ? r.month : r.endMonth!);
+  /** The released year of a month index, or null (months of a year not released). */
+  const yearOf = (month: number | null) => (month === null || month >= months.length ? null : [...years].find(([, ms]) => ms.includes(month))?.[0] ?? null);
+  /**
+   * The participations a year's table counts: per person one a year, the earliest registered in of
+   * those the measure counts in the year (registered in during it; registered out during it).
+   */
+  const countedInYear = new Map<string, Row[]>();
+  function countedYearRows(table: Table, year: string): Row[] {
+    const key = `${table}|${year}`;
+    let list = countedInYear.get(key);
+    if (!list) {
+      const chosen = new Map<string, Row>();
+      for (const r of countedRows(table).flat()) {
+        if (yearOf(monthOf(r, table)) !== year) continue;
+        const held = chosen.get(r.personnummer);
+        if (!held || r.registeredIn < held.registeredIn || (r.registeredIn === held.registeredIn && r.id < held.id)) chosen.set(r.personnummer, r);
+      }
+      list = [...chosen.values()];
+      countedInYear.set(key, list);
+    }
+    return list;
+  }
+  /** The released year whose table counts the target for its person (its own category), or null. */
+  const countedYear = (r: Row, table: Table) => {
+    const year = yearOf(table === 'occupationBefore' ? r.month : r.endMonth);
+    return year !== null && countedYearRows(table, year).some((c) => c.id === r.id) ? year : null;
+  };
+  /** The others' true counts in a released year's cells of a source, counted the year's way: what the attacker subtracts from the year's read. */
+  function othersInYear(source: Source, year: string, target: Row): Record<Occupation, number> {
+    const out = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Record<Occupation, number>;
+    for (const r of countedYearRows(source.table, year)) {
+      if (r.personnummer === target.personnummer || !inSource(r, source)) continue;
+      const o = truthOf(r, source.table);
+      if (o !== null) out[o] += 1;
+    }
+    return out;
+  }
   /** Whether the target is the participation its month's table counts for its person. */
   const isCounted = (r: Row, table: Table) => {
     const month = monthOf(r, table);
@@ -278,7 +364,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
     }
     return out;
   }
-  /** The true counts of a source's cells over a window (for the exact zeros' choice of smaller table). */
+  /** The categories of a source with nobody over a window (for the exact zeros' choice of smaller table; a year's release counts fewer, never another category). */
   function trueZeros(source: Source, [a, b]: Window): number {
     const present = new Set(countedRows(source.table).slice(a, b + 1).flat().filter((r) => inSource(r, source)).map((r) => truthOf(r, source.table)));
     return OCCUPATIONS.filter((o) => !present.has(o)).length;
@@ -286,12 +372,34 @@ describe('disclosure control against the grown attacker, on the statistics relea
   const sourcesOf = (t: Row, table: Table): Source[] => (table === 'occupationBefore'
     ? [{ table, by: 'all', value: null }, { table, by: 'municipality', value: t.municipality }]
     : [{ table, by: 'intervention', value: t.intervention }, { table, by: 'municipality', value: t.municipality }, { table, by: 'all', value: null }]);
-  /** The pair differing by month m alone, anchored at a (smaller [a, m − 1]) or, with m the first month, at b ([m + 1, b]). */
+  /** The pair of windows around month m, anchored at a < m (smaller [a, m − 1]) or at b > m (smaller [m + 1, b]). */
+  const windowsAt = (source: Source, m: number, anchor: number): Pair => (anchor < m
+    ? { source, smaller: [anchor, m - 1], larger: [anchor, m], month: m }
+    : { source, smaller: [m + 1, anchor], larger: [m, anchor], month: m });
+  /** Whether a pair's two periods are answered from the same releases but month m's: their difference is that month's cells. */
+  const differsByItsMonth = (pair: Pair) => pair.smaller !== null && differsByMonth(monthKeys, new Set(years.keys()), pair.smaller, pair.larger, pair.month);
+  /**
+   * The pair differing by month m alone, anchored at `anchor` (before m; with m the first month,
+   * after it) or, where that period would hold a whole released year the other does not (the
+   * larger then reads the year's release, not the sum of its months), at the nearest anchor whose
+   * periods differ by month m's release alone.
+   */
   function pairAt(source: Source, m: number, anchor: number): Pair {
-    return m > 0
-      ? { source, smaller: [anchor, m - 1], larger: [anchor, m], month: m }
-      : { source, smaller: [m + 1, anchor], larger: [m, anchor], month: m };
+    const last = months.length - 1;
+    const anchors = [anchor, ...Array.from({ length: months.length }, (_, i) => i).filter((a) => a !== anchor && a !== m)
+      .sort((x, y) => Math.abs(x - anchor) - Math.abs(y - anchor) || x - y)].filter((a) => a >= 0 && a <= last && a !== m);
+    const pair = anchors.map((a) => windowsAt(source, m, a)).find(differsByItsMonth);
+    expect(pair, `a pair of periods differing by month ${m} alone`).toBeDefined();
+    return pair!;
   }
+  /** The query of exactly the released year the target is counted in (by its own category), of each source its pairs read; none without one. */
+  const yearReads = (target: Row, table: Table, sources: readonly Source[]): Pair[] => {
+    const year = countedYear(target, table);
+    if (year === null) return [];
+    const ms = years.get(year)!;
+    const distinct = [...new Map(sources.map((source) => [JSON.stringify(source), source])).values()];
+    return distinct.map((source) => ({ source, smaller: null, larger: [ms[0]!, ms.at(-1)!] as Window, month: ms[0]!, year }));
+  };
   const seededOrder = <T>(list: readonly T[], seed: number) => {
     const random = new SeededRandom(seed);
     return list.map((x) => ({ x, k: random.next() })).sort((p, q) => p.k - q.k).map((p) => p.x);
@@ -314,8 +422,9 @@ describe('disclosure control against the grown attacker, on the statistics relea
       const p1 = personRows(target).find((r) => r.id !== target.id)!;
       // Two anchors a ≤ m1, so that both periods hold the person: the same cells, asked twice.
       const anchors = [...new Set([0, p1.month])];
-      const pairs = sourcesOf(target, 'occupationBefore').flatMap((source) => anchors.map((a) => pairAt(source, target.month, a)));
-      return { target, table: 'occupationBefore' as const, pairs };
+      const sources = sourcesOf(target, 'occupationBefore');
+      const pairs = [...new Map(sources.flatMap((source) => anchors.map((a) => pairAt(source, target.month, a))).map((pair) => [JSON.stringify(pair), pair])).values()];
+      return { target, table: 'occupationBefore' as const, pairs: [...pairs, ...yearReads(target, 'occupationBefore', sources)] };
     });
   }
 
@@ -326,11 +435,14 @@ describe('disclosure control against the grown attacker, on the statistics relea
     return seededOrder(candidates, 20202);
   }
   function subTablePlans(): Plan[] {
-    return subTableTargets().slice(0, MAX_TARGETS.subTables).map((target) => ({
-      target, table: 'occupationAfter' as const,
-      // From the register's first month: the started sets differ by every registration of the month, the registered-out sets by the target.
-      pairs: sourcesOf(target, 'occupationAfter').map((source) => pairAt(source, target.endMonth!, target.endMonth! > 0 ? 0 : months.length - 1)),
-    }));
+    return subTableTargets().slice(0, MAX_TARGETS.subTables).map((target) => {
+      const sources = sourcesOf(target, 'occupationAfter');
+      return {
+        target, table: 'occupationAfter' as const,
+        // From the register's first month: the started sets differ by every registration of the month, the registered-out sets by the target.
+        pairs: [...sources.map((source) => pairAt(source, target.endMonth!, target.endMonth! > 0 ? 0 : months.length - 1)), ...yearReads(target, 'occupationAfter', sources)],
+      };
+    });
   }
 
   /** Strategies 4 and 5: persons with one participation in a released month, in a fixed random order, alternately to each. */
@@ -338,9 +450,13 @@ describe('disclosure control against the grown attacker, on the statistics relea
   function splitPlans(): [Plan[], Plan[]] {
     if (!split) {
       const candidates = seededOrder(plain.filter((r) => personRows(r).length === 1 && r.month < months.length), 20205);
-      const plans = candidates.map((target) => ({
-        target, table: 'occupationBefore' as const, pairs: sourcesOf(target, 'occupationBefore').map((source) => pairAt(source, target.month, target.month > 0 ? 0 : months.length - 1)),
-      }));
+      const plans = candidates.map((target) => {
+        const sources = sourcesOf(target, 'occupationBefore');
+        return {
+          target, table: 'occupationBefore' as const,
+          pairs: [...sources.map((source) => pairAt(source, target.month, target.month > 0 ? 0 : months.length - 1)), ...yearReads(target, 'occupationBefore', sources)],
+        };
+      });
       split = [plans.filter((_, i) => i % 2 === 0).slice(0, MAX_TARGETS.twoAnalysts), plans.filter((_, i) => i % 2 === 1).slice(0, MAX_TARGETS.restart)];
     }
     return split;
@@ -358,29 +474,35 @@ describe('disclosure control against the grown attacker, on the statistics relea
   /** Log-probability of a published month cell v when its true count is μ: discrete Gaussian noise of σ, clamped at 0. */
   const logLikelihood = (v: number, mu: number, s: number) => (v <= 0 ? logNormalCdf((0.5 - mu) / s) : -((v - mu) ** 2) / (2 * s * s));
 
-  /** One answered pair, read: the published month cells (larger − smaller) and the others' true counts in them. */
-  interface Difference { key: string; source: Source; cells: Published; others: Record<Occupation, number> }
+  /**
+   * One answered pair, read: the published month cells (larger − smaller) and the others' true
+   * counts in them; or the year's read: the year's published cells and the others' true counts
+   * in them, counted the year's way (one participation per person and year).
+   */
+  interface Difference { key: string; source: Source; year?: string; cells: Published; others: Record<Occupation, number> }
   function differences(plan: Plan, observations: Observation[]): Difference[] {
     return observations.flatMap(({ larger, smaller }, j) => {
-      if (!larger || !smaller) return [];
       const pair = plan.pairs[j]!;
-      const cells = Object.fromEntries(OCCUPATIONS.map((o) => [o, larger[o] - smaller[o]])) as Published;
-      return [{ key: JSON.stringify([pair.source, pair.month]), source: pair.source, cells, others: othersIn(pair.source, pair.month, plan.target) }];
+      if (!larger || (pair.smaller !== null && !smaller)) return [];
+      const cells = Object.fromEntries(OCCUPATIONS.map((o) => [o, larger[o] - (smaller?.[o] ?? 0)])) as Published;
+      return pair.year
+        ? [{ key: JSON.stringify([pair.source, pair.year]), source: pair.source, year: pair.year, cells, others: othersInYear(pair.source, pair.year, plan.target) }]
+        : [{ key: JSON.stringify([pair.source, pair.month]), source: pair.source, cells, others: othersIn(pair.source, pair.month, plan.target) }];
     });
   }
 
   /**
    * The attacker's guess: the margins as prior, times the likelihood of every distinct month's
-   * cells it read (the same table and month read twice is the same cells: counted once) under
-   * "the target is in category c" (its others' true counts plus 1 in c). No pair answered: the
-   * margins' most common category.
+   * cells it read (the same table and month read twice is the same cells: counted once) and of
+   * the year's cells (independent noise, the year's σ) under "the target is in category c" (its
+   * others' true counts plus 1 in c). No pair answered: the margins' most common category.
    */
   function read(read: Difference[], table: Table, noiseless = false): { guess: Occupation; decided: boolean; posterior: Record<Occupation, number> } {
     if (read.length === 0) return { guess: marginGuess(table), decided: false, posterior: prior[table] };
     const distinct = [...new Map(read.map((d) => [d.key, d])).values()];
     const score = Object.fromEntries(OCCUPATIONS.map((c) => [c, Math.log(Math.max(prior[table][c], 1e-6))])) as Record<Occupation, number>;
     for (const d of distinct) {
-      const s = noiseless ? NOISELESS_SIGMA : sigma(d.source);
+      const s = noiseless ? NOISELESS_SIGMA : sigma(d.source, d.year);
       for (const c of OCCUPATIONS) for (const o of OCCUPATIONS) score[c] += logLikelihood(d.cells[o], d.others[o] + (o === c ? 1 : 0), s);
     }
     const top = Math.max(...Object.values(score));
@@ -390,12 +512,20 @@ describe('disclosure control against the grown attacker, on the statistics relea
     return { guess: [...OCCUPATIONS].sort((x, y) => score[y] - score[x])[0]!, decided: true, posterior };
   }
 
-  /** A source's true counts over a window (protected identities left out, one participation per person and month). */
-  function trueCounts(source: Source, [a, b]: Window): Published {
+  /**
+   * A source's true counts over a window, as the graph sums its releases (releasesOfWindow):
+   * protected identities left out, one participation per person and month from a month's release,
+   * one per person and year from a year's.
+   */
+  function trueCounts(source: Source, window: Window | null): Published {
     const out = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Published;
-    for (const r of countedRows(source.table).slice(a, b + 1).flat()) {
-      const o = truthOf(r, source.table);
-      if (o !== null && inSource(r, source)) out[o] += 1;
+    if (window === null) return out;
+    for (const period of releasesOfWindow(monthKeys, new Set(years.keys()), window)) {
+      const counted = period.length === 4 ? countedYearRows(source.table, period) : countedRows(source.table)[monthKeys.indexOf(period)]!;
+      for (const r of counted) {
+        const o = truthOf(r, source.table);
+        if (o !== null && inSource(r, source)) out[o] += 1;
+      }
     }
     return out;
   }
@@ -405,11 +535,13 @@ describe('disclosure control against the grown attacker, on the statistics relea
    * target (and the others the attacker subtracts), and the attack would win on a release without
    * enough noise: the test can fail.
    */
-  function noiselessRight(plans: Plan[], table: Table): number {
-    return plans.filter((plan) => {
-      const exact = plan.pairs.map((pair) => ({ smaller: trueCounts(pair.source, pair.smaller), larger: trueCounts(pair.source, pair.larger) }));
-      return read(differences(plan, exact), table, true).guess === truthOf(plan.target, table);
-    }).length;
+  function noiselessRight(plans: Plan[], table: Table): { right: number; yearTargets: number; yearAloneRight: number } {
+    const exactOf = (plan: Plan) => plan.pairs.map((pair) => ({ smaller: pair.smaller && trueCounts(pair.source, pair.smaller), larger: trueCounts(pair.source, pair.larger) }));
+    const right = plans.filter((plan) => read(differences(plan, exactOf(plan)), table, true).guess === truthOf(plan.target, table)).length;
+    // The year's reads alone, on the true counts, name every target that has one: they read the target's own 1.
+    const withYear = plans.filter((plan) => plan.pairs.some((pair) => pair.year));
+    const yearAloneRight = withYear.filter((plan) => read(differences(plan, exactOf(plan)).filter((d) => d.year), table, true).guess === truthOf(plan.target, table)).length;
+    return { right, yearTargets: withYear.length, yearAloneRight };
   }
 
   /** Same table and month read by several pairs: how many such repeats, and how many gave another difference (none may). */
@@ -432,7 +564,10 @@ describe('disclosure control against the grown attacker, on the statistics relea
   /** Scores a strategy's guesses (all targets), prints its line and fails when it beats the margins. */
   function scoreAndCheck(strategy: string, plans: Plan[], observations: Observation[][], count: Tally, minimum: number, extra: Record<string, unknown> = {}) {
     const table = plans[0]?.table ?? 'occupationBefore';
-    const readings = plans.map((plan, i) => ({ plan, tables: new Set(differences(plan, observations[i]!).map((d) => d.key)).size, ...read(differences(plan, observations[i]!), table) }));
+    const readings = plans.map((plan, i) => {
+      const read_ = differences(plan, observations[i]!);
+      return { plan, tables: new Set(read_.filter((d) => !d.year).map((d) => d.key)).size, years: read_.filter((d) => d.year).length, ...read(read_, table) };
+    });
     const n = readings.length;
     const right = readings.filter((g) => g.guess === truthOf(g.plan.target, table)).length;
     const margin = marginGuess(table);
@@ -440,20 +575,25 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const p = Math.max(prior[table][margin], trueShare[table][margin], n ? baseline / n : 0);
     const bound = binomialBound(n, p);
     const answeredPairs = observations.flat().filter((o) => o.larger && o.smaller).length;
-    const noiseless = noiselessRight(plans, table);
+    const { right: noiseless, yearTargets, yearAloneRight } = noiselessRight(plans, table);
+    const withYear = readings.filter((g) => g.years > 0);
     const summary = {
-      table, targets: n, pairs: observations.flat().length, answeredPairs, monthTablesRead: readings.reduce((s, g) => s + g.tables, 0),
-      guessed: readings.filter((g) => g.decided).length, switched: readings.filter((g) => g.guess !== margin).length, right, baseline, bound, p: Number(p.toFixed(3)), marginGuess: margin, noiselessRight: noiseless,
+      table, targets: n, pairs: plans.reduce((s, plan) => s + plan.pairs.filter((pair) => !pair.year).length, 0), answeredPairs, monthTablesRead: readings.reduce((s, g) => s + g.tables, 0),
+      yearTargets, yearTablesRead: readings.reduce((s, g) => s + g.years, 0), rightWithYear: withYear.filter((g) => g.guess === truthOf(g.plan.target, table)).length,
+      guessed: readings.filter((g) => g.decided).length, switched: readings.filter((g) => g.guess !== margin).length, right, baseline, bound, p: Number(p.toFixed(3)), marginGuess: margin, noiselessRight: noiseless, noiselessYearAloneRight: yearAloneRight,
       queries: count.queries, answered: count.answered, refused: count.refused, ...repeats(plans, observations), ...extra,
     };
     results[strategy] = summary;
     console.log(`grown attack on the releases, ${strategy}: ${n} targets, right ${right}, baseline (margin guess ${margin}) ${baseline}, bound ${bound} (p = ${summary.p}), `
       + `guesses off the margin ${summary.switched}, right without noise ${noiseless}; queries ${count.queries}, answered ${count.answered}, refused ${refusedOf(count)} ${JSON.stringify(count.refused)}; `
-      + `answered pairs ${answeredPairs} of ${summary.pairs}, month tables read ${summary.monthTablesRead}, repeated cells ${summary.repeated} (differing ${summary.differing})`);
+      + `answered pairs ${answeredPairs} of ${summary.pairs}, month tables read ${summary.monthTablesRead}; targets with their year read ${yearTargets} (right ${summary.rightWithYear}), year tables read ${summary.yearTablesRead}, `
+      + `the year's read alone right without noise ${yearAloneRight}; repeated cells ${summary.repeated} (differing ${summary.differing})`);
     expect(refusedOf(count), `${strategy}: every query asked reads released tables`).toBe(0);
     expect(summary.differing, `${strategy}: the same month's cells read twice differ`).toBe(0);
     expect(n, `${strategy}: targets (the seed's, at most ${n})`).toBeGreaterThanOrEqual(minimum);
     expect(noiseless, `${strategy}: with the true counts the same reading names every target's category (the pairs difference the target)`).toBe(n);
+    expect(yearAloneRight, `${strategy}: with the true counts the year's read alone names every target it is made for (it reads the target's own 1)`).toBe(yearTargets);
+    expect(yearTargets, `${strategy}: every target its released year's table counts has the year read`).toBe(plans.filter((plan) => countedYear(plan.target, table) !== null).length);
     expect(right, `${strategy}: right ${right} of ${n} (${(100 * right / n).toFixed(1)} %), but guessing ${margin} from the margins is right with p = ${(100 * p).toFixed(1)} %, `
       + `so at most n·p + 3·sqrt(n·p·(1−p)) = ${bound} is allowed (one-sided binomial bound, 3 sigma)`).toBeLessThanOrEqual(bound);
   }
@@ -464,7 +604,8 @@ describe('disclosure control against the grown attacker, on the statistics relea
     for (const plan of plans) {
       const mine: Observation[] = [];
       for (const pair of plan.pairs) {
-        const smaller = await ask(smallerBy, pair.source, pair.smaller, count);
+        // The year's read is one query, of exactly the year: nothing subtracted from it.
+        const smaller = pair.smaller === null ? null : await ask(smallerBy, pair.source, pair.smaller, count);
         const larger = await ask(largerBy, pair.source, pair.larger, count);
         mine.push({ smaller, larger });
       }
@@ -498,13 +639,15 @@ describe('disclosure control against the grown attacker, on the statistics relea
         .filter((source) => OCCUPATIONS.every((o) => othersIn(source, e, target)[o] === 0))
         .map((source) => {
           const windows: Pair[] = [];
-          for (let a = e - 1; a >= 0; a--) windows.push(pairAt(source, e, a));
-          for (let b = e + 1; b < months.length; b++) windows.push({ source, smaller: [e + 1, b], larger: [e, b], month: e });
+          // Every pair of periods around e differing by e's release alone (none holds a whole released year the other does not).
+          for (let a = e - 1; a >= 0; a--) windows.push(windowsAt(source, e, a));
+          for (let b = e + 1; b < months.length; b++) windows.push(windowsAt(source, e, b));
           const length = (w: Window) => w[1] - w[0];
-          return windows.sort((x, y) => trueZeros(source, y.smaller) - trueZeros(source, x.smaller) || length(x.smaller) - length(y.smaller))[0];
+          return windows.filter(differsByItsMonth)
+            .sort((x, y) => trueZeros(source, y.smaller!) - trueZeros(source, x.smaller!) || length(x.smaller!) - length(y.smaller!))[0];
         })
         .filter((p) => p !== undefined)
-        .sort((x, y) => trueZeros(y.source, y.smaller) - trueZeros(x.source, x.smaller))
+        .sort((x, y) => trueZeros(y.source, y.smaller!) - trueZeros(x.source, x.smaller!))
         .slice(0, ZERO_PAIRS_PER_TARGET);
       return { target, table: 'occupationAfter' as const, pairs };
     }).filter((p) => p.pairs.length > 0);
@@ -542,7 +685,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const expected = claims.reduce((s, c) => s + read(differences(c.plan, observations[plans.indexOf(c.plan)]!), c.plan.table).posterior[c.guess], 0);
     const summary = {
       targets: plans.length, pairs: observations.flat().length, answeredPairs: observations.flat().filter((o) => o.larger && o.smaller).length,
-      smallerAllZero: plans.flatMap((p) => p.pairs).filter((p) => trueZeros(p.source, p.smaller) === OCCUPATIONS.length).length,
+      smallerAllZero: plans.flatMap((p) => p.pairs).filter((p) => trueZeros(p.source, p.smaller!) === OCCUPATIONS.length).length,
       guessed: claims.length, right, baseline, marginGuess: margin, p: Number(p.toFixed(3)), bound, rightAtClaimedShares: Number(shareBaseline.toFixed(1)), expectedByPosterior: Number(expected.toFixed(1)), noiselessClaimsRight: noiseless, queries: count.queries, answered: count.answered, refused: count.refused,
       byCategory: Object.fromEntries(OCCUPATIONS.map((o) => [o, `${claims.filter((c) => c.guess === o && truthOf(c.plan.target, c.plan.table) === o).length}/${claims.filter((c) => c.guess === o).length}`])),
     };
@@ -570,7 +713,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const smaller: (Published | null)[][] = [];
     for (const plan of plans) {
       const answers: (Published | null)[] = [];
-      for (const pair of plan.pairs) answers.push(await ask(ANALYSTS.restart, pair.source, pair.smaller, count));
+      for (const pair of plan.pairs) answers.push(pair.smaller === null ? null : await ask(ANALYSTS.restart, pair.source, pair.smaller, count));
       smaller.push(answers);
     }
     // The restart: coordination's process stopped and started anew on the same store. Poll until it answers.
@@ -583,12 +726,14 @@ describe('disclosure control against the grown attacker, on the statistics relea
     expect(answering, 'coordination answers again after its restart').toBe(true);
     const observations: Observation[][] = [];
     for (const [i, plan] of plans.entries()) {
-      observations.push(await Promise.all(plan.pairs.map(async (pair, j) => ({ smaller: smaller[i]![j]!, larger: await ask(ANALYSTS.restart, pair.source, pair.larger, count) }))));
+      const mine: Observation[] = [];
+      for (const [j, pair] of plan.pairs.entries()) mine.push({ smaller: smaller[i]![j]!, larger: await ask(ANALYSTS.restart, pair.source, pair.larger, count) });
+      observations.push(mine);
     }
     // Some smaller queries asked again after the restart: answered as before (the same stored cells).
     const again = plans.slice(0, ASKED_AGAIN).map((plan) => plan.pairs[0]!);
     let same = 0;
-    for (const [i, pair] of again.entries()) if (JSON.stringify(await ask(ANALYSTS.restart, pair.source, pair.smaller, count)) === JSON.stringify(smaller[i]![0])) same += 1;
+    for (const [i, pair] of again.entries()) if (JSON.stringify(await ask(ANALYSTS.restart, pair.source, pair.smaller!, count)) === JSON.stringify(smaller[i]![0])) same += 1;
     expect(same, 'queries asked again after the restart are answered as before').toBe(again.length);
     scoreAndCheck('5 restart', plans, observations, count, MIN_TARGETS.restart, { askedAgainAfterRestart: again.length, answeredAsBefore: same });
   }, 120_000);

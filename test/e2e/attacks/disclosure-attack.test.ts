@@ -1,34 +1,46 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@finsam/kit/random';
-import { binomialBound, NO_ALLOWANCE_LIMITS, readRegister, type Participation } from '../../support/attacker.ts';
+import { binomialBound, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, releasesOfWindow, type Participation } from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 /**
  * Issue 11: an analyst must not re-identify anyone by differencing aggregates. This test plays
  * the analyst against the real graph, where interventionFollowUp is answered from the stored
- * monthly statistics releases (docs/statistics-release.md): a period's figure is the sum of its
- * months' protected cells, and occupation before is released in total and by municipality only.
+ * statistics releases (docs/statistics-release.md): one per month (ρ 1) and one per whole
+ * calendar year (`YYYY`, ρ 2, the same tables, each person counted once a year: its earliest
+ * participation registered in during the year). A period's figure is the sum of the protected
+ * cells of the year's release for every whole released calendar year it covers and of the months'
+ * for the rest (releasesForPeriod; releasesOfWindow in test/support/attacker.ts models it), and
+ * occupation before is released in total and by municipality only.
  *
  * What the attacker knows, as the worst case: each target's quasi-identifiers (month of
  * registration in, municipality, intervention, sex, age band, priority groups) and everyone
  * else's occupation before, all read from the coordination store. With about 95 registrations a
  * month over ten municipalities nobody is alone in a released occupation-before cell, so the
- * attacker subtracts the others' true counts from what it differences: what is left is the
- * target's own 1 and the noise. It asks only what the release answers (whole released months;
- * occupation before in total, or filtered or grouped by municipality, a list of municipalities
- * summing their cells), each query reading that one table; a refusal would teach nothing, and
- * every query here must be answered (checked), so the test cannot pass by being refused.
+ * attacker subtracts the others' true counts from what it reads (counted as the release counts
+ * them: per person and month in a month's cells, per person and year in a year's): what is left
+ * is the target's own 1 and the noise. It asks only what the release answers (whole released
+ * months; occupation before in total, or filtered or grouped by municipality, a list of
+ * municipalities summing their cells), each query reading that one table; a refusal would teach
+ * nothing, and every query here must be answered (checked), so the test cannot pass by being refused.
  *
  * Its strategies, each the issue-11 idea on the release:
  * 1. periods: [S..M] against [S..M−1] (or [M..E] against [M+1..E]) in the target's municipality,
- *    where M is the target's month: they differ by month M's cells;
+ *    where M is the target's month: they differ by month M's cells. Where one of the two would
+ *    cover a whole released year the other does not (it would be answered from the year's
+ *    release), S moves on (E back) until the two periods' releases differ by month M's alone;
  * 2. toggle: the target's month in two municipalities against the same month in the other one
  *    alone (a municipality list narrowed by one value);
  * 3. averaging: the same pair asked again, in other formulations (grouped by municipality or by
  *    förbund), the other side of the month, and the same month in the total's table: every
  *    difference averaged (the same cells read twice are the same number; the total's table has
  *    noise of its own);
+ *    and in 1 to 3, when the target's year is released and its table counts the target (the
+ *    person's earliest participation of the year): the year's cells too, a second read of the
+ *    target's own 1 with noise of its own (σ of the year's table): a query of exactly that
+ *    calendar year in the target's municipality (1), the toggle over the year (2), the
+ *    municipality's and the total's year cells in three formulations each (3);
  * 4. protected identity: a municipality's filtered total against the same municipality's group of
  *    a broader report, for a target with protected identity (who is in no release): where they
  *    differ, the category that grew (they are the same cells, and the test checks they never differ);
@@ -37,12 +49,14 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  *
  * How it reads a difference (1 to 3): it knows the mechanism (the docs publish it; the release
  * stores each table's σ), so it takes the margins as its prior, the exact likelihood of a clamped
- * Gaussian count for every distinct month's cells it read (the others' true counts, plus 1 in the
- * category supposed), and guesses the category of highest posterior.
+ * Gaussian count for every distinct month's cells and year's cells it read (the others' true
+ * counts, plus 1 in the category supposed; a month's σ or the year's), and guesses the category
+ * of highest posterior.
  *
  * Power: strategies 1 to 3 also read their own pairs on the true counts (nearly no noise), and
- * must then name every target: the pairs do difference the target, and the test would fail a
- * release without enough noise.
+ * must then name every target; the year's reads alone must name every target they are made for:
+ * the pairs and the year's reads do read the target, and the test would fail a release without
+ * enough noise.
  *
  * On the per-query protection (before the releases) this attacker's strategies were the issue-11
  * red team's; the grown attacker of disclosure-attack-release.test.ts (issue 20) beat that one.
@@ -76,12 +90,17 @@ type Strategy = keyof typeof WANTED;
 type Published = Record<Occupation, number> | null;
 type Counts = Record<Occupation, number>;
 type Window = [number, number];
-/** Two queries whose difference is the target's month's cells of one table: `cell` the municipality's (null: the total's). */
+/**
+ * Two queries whose difference is the target's month's cells of one table: `cell` the
+ * municipality's (null: the total's); or, with `year`, the released year's cells (a query of
+ * exactly the year, smaller null: read as published, or two differing by the cell's municipality).
+ */
 interface QueryPair {
   larger: { window: Window; municipalities: string[] | null };
-  smaller: { window: Window; municipalities: string[] | null };
+  smaller: { window: Window; municipalities: string[] | null } | null;
   cell: string | null;
   groupBy?: string;
+  year?: string;
 }
 /** The σ the power check reads true counts with: nearly no noise. */
 const NOISELESS_SIGMA = 0.2;
@@ -100,9 +119,14 @@ describe('disclosure control against a differencing analyst, on the statistics r
   let rows: (Participation & { registeredIn: string })[];
   /** The released months: index 0 is the register's first month (the first release). */
   let months: { from: string; to: string }[];
-  /** σ of the released occupation-before tables: in total, and by municipality. */
+  /** Month i's `YYYY-MM`, and the released calendar years (`YYYY`) with their months' indexes. */
+  let monthKeys: string[];
+  const years = new Map<string, number[]>();
+  /** σ of the released occupation-before tables: in total, and by municipality; in a month's release and in a year's. */
   let sigmaTotal = 0;
   let sigmaMunicipality = 0;
+  let yearSigmaTotal = 0;
+  let yearSigmaMunicipality = 0;
   let requests = 0;
   let answered = 0;
   const refusals: Record<string, number> = {};
@@ -113,15 +137,29 @@ describe('disclosure control against a differencing analyst, on the statistics r
     const db = graph.store('coordination');
     try {
       const register = await readRegister(db);
-      const releases = (await sql<{ period: string; release: string }>`SELECT period, release FROM statistics_release ORDER BY period`.execute(db)).rows;
+      const stored = (await sql<{ period: string; release: string }>`SELECT period, release FROM statistics_release ORDER BY period`.execute(db)).rows;
+      // A month's release is `YYYY-MM`, a whole calendar year's `YYYY`.
+      const releases = stored.filter((r) => r.period.length === 7);
+      const yearly = stored.filter((r) => r.period.length === 4);
       const periods = releases.map((r) => r.period);
       // σ of the two occupation-before tables: the release's own parameters (public: docs/statistics-release.md).
-      const tables = (JSON.parse(releases[0]!.release) as { tables: { measure: string; dimensions: string[]; sigma: number }[] }).tables.filter((x) => x.measure === 'started');
-      sigmaTotal = tables.find((x) => x.dimensions.join() === 'occupationBefore')!.sigma;
-      sigmaMunicipality = tables.find((x) => [...x.dimensions].sort().join() === 'municipality,occupationBefore')!.sigma;
+      const sigmas = (release: string) => {
+        const tables = (JSON.parse(release) as { tables: { measure: string; dimensions: string[]; sigma: number }[] }).tables.filter((x) => x.measure === 'started');
+        return [tables.find((x) => x.dimensions.join() === 'occupationBefore')!.sigma, tables.find((x) => [...x.dimensions].sort().join() === 'municipality,occupationBefore')!.sigma] as const;
+      };
+      [sigmaTotal, sigmaMunicipality] = sigmas(releases[0]!.release);
       expect(periods.length, 'months are released').toBeGreaterThan(12);
+      expect(stored.length, 'every release is a month or a calendar year').toBe(releases.length + yearly.length);
+      expect(yearly.length, 'a whole calendar year is released (the attacker reads it)').toBeGreaterThan(0);
+      [yearSigmaTotal, yearSigmaMunicipality] = sigmas(yearly[0]!.release);
       months = register.months.slice(0, periods.length);
-      expect(months.map((m) => m.from.slice(0, 7)), 'the releases are the register\'s months from its first on').toEqual(periods);
+      monthKeys = months.map((m) => m.from.slice(0, 7));
+      expect(monthKeys, 'the releases are the register\'s months from its first on').toEqual(periods);
+      for (const { period } of yearly) {
+        const inYear = monthKeys.flatMap((k, i) => (k.startsWith(`${period}-`) ? [i] : []));
+        expect(inYear.length, `the twelve months of the released year ${period} are released`).toBe(12);
+        years.set(period, inYear);
+      }
       const registeredIn = new Map((await sql<{ id: string; registered_in: string }>`SELECT id, registered_in FROM participation`.execute(db)).rows.map((r) => [r.id, r.registered_in]));
       rows = register.rows.map((r) => ({ ...r, registeredIn: registeredIn.get(r.id)! }));
     } finally {
@@ -130,7 +168,12 @@ describe('disclosure control against a differencing analyst, on the statistics r
   }, 120_000);
   afterAll(() => graph?.close());
 
-  /** One follow-up over whole released months [a, b], reading occupation before; the published counts of the total and of each group. */
+  /**
+   * One follow-up over whole released months [a, b], reading occupation before; the published
+   * counts of the total and of each group. The graph answers it from the releases
+   * releasesOfWindow names: a whole released calendar year from the year's release, every other
+   * month from the month's.
+   */
   async function followUp([a, b]: Window, municipalities: readonly string[] | null, groupBy = 'MUNICIPALITY') {
     requests += 1;
     const response = await graph.query(analyst, FOLLOW_UP, { from: months[a]!.from, to: months[b]!.to, groupBy, filter: municipalities ? { municipalityCodes: municipalities } : null });
@@ -182,6 +225,27 @@ describe('disclosure control against a differencing analyst, on the statistics r
     const counted = months.map((): Participation[] => []);
     for (const r of chosen.values()) counted[r.month]!.push(r);
     const isCounted = (t: Participation) => counted[t.month]!.some((r) => r.id === t.id);
+    /** The released year of a month, or null; the persons a year's table counts: per person the earliest participation registered in during the year. */
+    const yearOf = (month: number) => [...years].find(([, ms]) => ms.includes(month))?.[0] ?? null;
+    const countedYear = new Map([...years.keys()].map((year) => {
+      const first = new Map<string, Participation>();
+      for (const r of years.get(year)!.flatMap((m) => counted[m]!)) {
+        const held = first.get(r.personnummer);
+        if (!held || r.month < held.month) first.set(r.personnummer, r);
+      }
+      return [year, [...first.values()]] as const;
+    }));
+    /** The released year whose table counts the target (by its own category), or null. */
+    const yearCounting = (t: Participation) => {
+      const year = yearOf(t.month);
+      return year !== null && countedYear.get(year)!.some((r) => r.id === t.id) ? year : null;
+    };
+    /** Everyone else's true counts in a released year's cell, counted the year's way (one participation per person and year). */
+    function othersInYear(t: Participation, year: string, municipality: string | null): Counts {
+      const out = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Counts;
+      for (const r of countedYear.get(year)!) if (r.personnummer !== t.personnummer && (municipality === null || r.municipality === municipality)) out[r.occupationBefore as Occupation] += 1;
+      return out;
+    }
     /** Everyone else's true counts in one month's cell (a municipality's, or the total's): what the attacker subtracts. */
     function others(t: Participation, month: number, municipality: string | null): Counts {
       const out = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Counts;
@@ -203,10 +267,11 @@ describe('disclosure control against a differencing analyst, on the statistics r
      * The attacker's reading of pairs whose difference is one month's cells of one table (the
      * municipality's or the total's): the margins as prior, times the likelihood of each distinct
      * month's cells (a table and month read by several pairs are the same cells: counted once)
-     * under "the target is in c" (the others' true counts, plus 1 in c), with the table's σ as
-     * the release publishes it. The category of highest posterior; nothing answered: the margin guess.
+     * and of the year's cells (independent noise) under "the target is in c" (the others' true
+     * counts, plus 1 in c), with the table's σ as the release publishes it (a month's, or the
+     * year's). The category of highest posterior; nothing answered: the margin guess.
      */
-    function posterior(pairs: { key: string; sigma: number; larger: Published; smaller: Published; others: Counts }[], noiseless = false): { guess: Occupation; decided: boolean } {
+    function posterior(pairs: { key: string; sigma: number; year?: string; larger: Published; smaller: Published; others: Counts }[], noiseless = false): { guess: Occupation; decided: boolean } {
       const seen = new Map<string, { sigma: number; cells: Counts; others: Counts }>();
       for (const { key, sigma, larger, smaller, others } of pairs) {
         if (!larger || !smaller) continue;
@@ -225,14 +290,24 @@ describe('disclosure control against a differencing analyst, on the statistics r
     }
     /** Whether each repeat of a table and month (the same cells) gave the same difference. */
     const repeated: boolean[] = [];
-    /** The true counts a query would publish without noise: the power check's reading (see attack()). */
-    const trueCounts = ([a, b]: Window, municipalities: readonly string[] | null): Counts => {
+    /**
+     * The true counts a query would publish without noise, summed over the releases the graph
+     * answers it from (releasesOfWindow: a month's persons, or a year's, one participation per
+     * person): the power check's reading (see attack()).
+     */
+    const trueCounts = (window: Window, municipalities: readonly string[] | null): Counts => {
       const out = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Counts;
-      for (const r of counted.slice(a, b + 1).flat()) if (municipalities === null || municipalities.includes(r.municipality)) out[r.occupationBefore as Occupation] += 1;
+      for (const period of releasesOfWindow(monthKeys, new Set(years.keys()), window)) {
+        for (const r of period.length === 4 ? countedYear.get(period)! : counted[monthKeys.indexOf(period)]!) {
+          if (municipalities === null || municipalities.includes(r.municipality)) out[r.occupationBefore as Occupation] += 1;
+        }
+      }
       return out;
     };
-    /** Per strategy: targets the same pairs and reading name rightly when read on the true counts. */
+    const NOTHING = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Counts;
+    /** Per strategy: targets the same pairs and reading name rightly when read on the true counts; and those with a year's read, by it alone. */
     const noiselessRight: Partial<Record<Strategy, number>> = {};
+    const yearReads: Partial<Record<Strategy, { targets: number; right: number; noiselessAloneRight: number }>> = {};
     /**
      * One pair of a strategy: asked, and read on the true counts too (the power check: the pairs
      * difference the target, and a release without enough noise would give it away).
@@ -240,20 +315,49 @@ describe('disclosure control against a differencing analyst, on the statistics r
     async function attack(strategy: Strategy, t: Participation, pairs: QueryPair[]) {
       const observations: Parameters<typeof posterior>[0] = [];
       const exact: Parameters<typeof posterior>[0] = [];
-      for (const { larger, smaller, cell, groupBy } of pairs) {
-        const [l, s] = [await followUp(larger.window, larger.municipalities, groupBy), await followUp(smaller.window, smaller.municipalities, groupBy)];
-        observations.push({ ...source(cell), larger: l?.total ?? null, smaller: s?.total ?? null, others: others(t, t.month, cell) });
-        exact.push({ ...source(cell), larger: trueCounts(larger.window, larger.municipalities), smaller: trueCounts(smaller.window, smaller.municipalities), others: others(t, t.month, cell) });
+      for (const { larger, smaller, cell, groupBy, year } of pairs) {
+        const l = await followUp(larger.window, larger.municipalities, groupBy);
+        const s = smaller ? await followUp(smaller.window, smaller.municipalities, groupBy) : null;
+        const known = year ? othersInYear(t, year, cell) : others(t, t.month, cell);
+        observations.push({ ...source(cell, year), larger: l?.total ?? null, smaller: smaller ? s?.total ?? null : NOTHING, others: known });
+        exact.push({ ...source(cell, year), larger: trueCounts(larger.window, larger.municipalities), smaller: smaller ? trueCounts(smaller.window, smaller.municipalities) : NOTHING, others: known });
       }
       if (posterior(exact, true).guess === t.occupationBefore) noiselessRight[strategy] = (noiselessRight[strategy] ?? 0) + 1;
-      guesses.push({ strategy, target: t, ...posterior(observations) });
+      const guess = posterior(observations);
+      if (pairs.some((p) => p.year)) {
+        const held = yearReads[strategy] ?? (yearReads[strategy] = { targets: 0, right: 0, noiselessAloneRight: 0 });
+        held.targets += 1;
+        held.right += guess.guess === t.occupationBefore ? 1 : 0;
+        held.noiselessAloneRight += posterior(exact.filter((e) => e.year), true).guess === t.occupationBefore ? 1 : 0;
+      }
+      guesses.push({ strategy, target: t, ...guess });
     }
-    const source = (municipality: string | null) => ({ key: municipality ?? 'total', sigma: municipality === null ? sigmaTotal : sigmaMunicipality });
+    const source = (municipality: string | null, year?: string) => ({
+      key: `${municipality ?? 'total'}|${year ?? 'month'}`, year,
+      sigma: year ? (municipality === null ? yearSigmaTotal : yearSigmaMunicipality) : municipality === null ? sigmaTotal : sigmaMunicipality,
+    });
+    /** The target's released year as one query (`cell` the municipality's, null the total's), when the year's table counts the target; else nothing. */
+    const yearQueries = (t: Participation, cell: string | null, groupBy?: string): QueryPair[] => {
+      const year = yearCounting(t);
+      if (year === null) return [];
+      const ms = years.get(year)!;
+      return [{ larger: { window: [ms[0]!, ms.at(-1)!], municipalities: cell === null ? null : [cell] }, smaller: null, cell, groupBy, year }];
+    };
 
-    /** The pair differing by the target's month alone: from the first released month (or, for the first month, to the last). */
-    const periodPair = (t: Participation, other = false): { larger: Window; smaller: Window } => (t.month > 0 && !(other && t.month < last)
-      ? { larger: [0, t.month], smaller: [0, t.month - 1] }
-      : { larger: [t.month, last], smaller: [t.month + 1, last] });
+    /**
+     * The pair differing by the target's month alone: from the first released month (or, for the
+     * first month or `other`, to the last); where one period would hold a whole released year the
+     * other does not (answered from the year's release, not its months), from the next month on
+     * (to the month before) that makes the two periods' releases differ by the target's month alone.
+     */
+    const periodPair = (t: Participation, other = false): { larger: Window; smaller: Window } => {
+      const before = Array.from({ length: t.month }, (_, a) => ({ larger: [a, t.month] as Window, smaller: [a, t.month - 1] as Window }));
+      const after = Array.from({ length: last - t.month }, (_, i) => last - i).map((b) => ({ larger: [t.month, b] as Window, smaller: [t.month + 1, b] as Window }));
+      const ordered = t.month > 0 && !(other && t.month < last) ? [...before, ...after] : [...after, ...before];
+      const pair = ordered.find((p) => differsByMonth(monthKeys, new Set(years.keys()), p.smaller, p.larger, t.month));
+      expect(pair, `a pair of periods differing by month ${t.month} alone`).toBeDefined();
+      return pair!;
+    };
 
     /** The queries of a pair differing by the target's month in one municipality's cells (null: the total's). */
     const periodQueries = (t: Participation, cell: string | null, other = false): QueryPair => {
@@ -261,6 +365,10 @@ describe('disclosure control against a differencing analyst, on the statistics r
       const municipalities = cell === null ? null : [cell];
       return { larger: { window: pair.larger, municipalities }, smaller: { window: pair.smaller, municipalities }, cell };
     };
+    /** The toggle's queries: the cells of `municipalities` with the target's and without it, over a window (a month, or the released year). */
+    const toggleQueries = (t: Participation, window: Window, other: string, year?: string): QueryPair => ({
+      larger: { window, municipalities: [t.municipality, other] }, smaller: { window, municipalities: [other] }, cell: t.municipality, year,
+    });
 
     const guesses: Guess[] = [];
     /** Strategy 4: targets whose filtered total and group differed (the same cells: none may). */
@@ -276,7 +384,7 @@ describe('disclosure control against a differencing analyst, on the statistics r
       if (!take('periods')) break;
       if (!free(t)) continue;
       used.add(t.personnummer);
-      await attack('periods', t, [periodQueries(t, t.municipality)]);
+      await attack('periods', t, [periodQueries(t, t.municipality), ...yearQueries(t, t.municipality)]);
     }
 
     // 2. Toggle: the target's month in its municipality and the month's largest other one, against that other one alone.
@@ -288,8 +396,10 @@ describe('disclosure control against a differencing analyst, on the statistics r
       const other = [...sizes].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))[0]?.[0];
       if (!other) continue;
       used.add(t.personnummer);
-      const month: Window = [t.month, t.month];
-      await attack('toggle', t, [{ larger: { window: month, municipalities: [t.municipality, other] }, smaller: { window: month, municipalities: [other] }, cell: t.municipality }]);
+      // And the same toggle over the target's released year, when its table counts the target.
+      const year = yearCounting(t);
+      const ms = year === null ? null : years.get(year)!;
+      await attack('toggle', t, [toggleQueries(t, [t.month, t.month], other), ...(ms ? [toggleQueries(t, [ms[0]!, ms.at(-1)!], other, year!)] : [])]);
     }
 
     // 3. Averaging: the same pair asked again and in other formulations, the other side of the month, and the total's table.
@@ -301,6 +411,8 @@ describe('disclosure control against a differencing analyst, on the statistics r
       for (const [other, cell] of [[false, t.municipality], [true, t.municipality], [false, null]] as const) {
         for (const groupBy of ['MUNICIPALITY', 'MUNICIPALITY', 'FORBUND']) pairs.push({ ...periodQueries(t, cell, other), groupBy });
       }
+      // The year's cells, its municipality's and the total's, each asked in the same three formulations.
+      for (const cell of [t.municipality, null]) for (const groupBy of ['MUNICIPALITY', 'MUNICIPALITY', 'FORBUND']) pairs.push(...yearQueries(t, cell, groupBy));
       await attack('averaging', t, pairs);
     }
 
@@ -348,8 +460,8 @@ describe('disclosure control against a differencing analyst, on the statistics r
     const perStrategy = Object.fromEntries(strategies.map((s) => [s, score(guesses.filter((g) => g.strategy === s), s)]));
     const overall = score(guesses);
     const report = {
-      targets: used.size, p0: Number(p0.toFixed(3)), marginGuess, requests, answered, refusals, seconds: (Date.now() - started) / 1000,
-      sigma: { total: sigmaTotal, municipality: sigmaMunicipality }, repeatedCells: repeated.length, repeatedDiffering: repeated.filter((same) => !same).length, protectedDiffering: differing,
+      targets: used.size, p0: Number(p0.toFixed(3)), marginGuess, requests, answered, refusals, seconds: (Date.now() - started) / 1000, yearReads,
+      sigma: { total: sigmaTotal, municipality: sigmaMunicipality, yearTotal: yearSigmaTotal, yearMunicipality: yearSigmaMunicipality }, repeatedCells: repeated.length, repeatedDiffering: repeated.filter((same) => !same).length, protectedDiffering: differing,
       overall, perStrategy,
     };
     console.log(`disclosure attack on the releases: ${JSON.stringify(report, null, 1)}`);
@@ -361,6 +473,9 @@ describe('disclosure control against a differencing analyst, on the statistics r
     for (const s of strategies) expect(perStrategy[s]!.n, `targets for ${s}`).toBeGreaterThanOrEqual(10);
     for (const s of ['periods', 'toggle', 'averaging'] as const) {
       expect(noiselessRight[s], `${s}: on the true counts the same pairs and reading name every target's category`).toBe(perStrategy[s]!.n);
+      const withYear = guesses.filter((g) => g.strategy === s && yearCounting(g.target) !== null).length;
+      expect(yearReads[s]?.targets ?? 0, `${s}: every target its released year's table counts has the year read`).toBe(withYear);
+      expect(yearReads[s]?.noiselessAloneRight ?? 0, `${s}: on the true counts the year's read alone names every target it is made for`).toBe(withYear);
     }
     const failures = [...strategies.map((s) => [s, perStrategy[s]!] as const), ['overall', overall] as const]
       .filter(([, r]) => r.right > r.bound)
