@@ -138,3 +138,20 @@ export function differsByMonth(monthKeys: readonly string[], years: ReadonlySet<
   rest.splice(at, 1);
   return JSON.stringify([...rest].sort()) === JSON.stringify([...releasesOfWindow(monthKeys, years, smaller)].sort());
 }
+
+/** log Φ(x), by the complementary error function (Abramowitz–Stegun 7.1.26), in logs for the tails. */
+function logNormalCdf(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * z);
+  const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-z * z);
+  return x >= 0 ? Math.log(1 - erfc / 2) : Math.log(erfc / 2);
+}
+
+/**
+ * The log-likelihood (up to a constant) of a published release cell v when its true count is μ:
+ * Gaussian noise of σ (the discrete Gaussian, read as continuous), clamped at 0, so a published 0
+ * is any noisy count of 0 or below. What the attackers weigh differences with.
+ */
+export function clampedLogLikelihood(v: number, mu: number, sigma: number): number {
+  return v <= 0 ? logNormalCdf((0.5 - mu) / sigma) : -((v - mu) ** 2) / (2 * sigma * sigma);
+}

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@finsam/kit/random';
-import { binomialBound, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, releasesOfWindow, type Participation } from '../../support/attacker.ts';
+import { binomialBound, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, releasesOfWindow, type Participation, clampedLogLikelihood as logLikelihood } from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 /**
@@ -253,15 +253,6 @@ describe('disclosure control against a differencing analyst, on the statistics r
       return out;
     }
 
-    const logNormalCdf = (x: number) => {
-      // Φ(x) by the complementary error function (Abramowitz–Stegun 7.1.26), in logs for the tails.
-      const z = Math.abs(x) / Math.SQRT2;
-      const t = 1 / (1 + 0.3275911 * z);
-      const erfc = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-z * z);
-      return x >= 0 ? Math.log(1 - erfc / 2) : Math.log(erfc / 2);
-    };
-    /** Log-probability of a published month cell v of true count μ: discrete Gaussian noise of σ, clamped at 0. */
-    const logLikelihood = (v: number, mu: number, s: number) => (v <= 0 ? logNormalCdf((0.5 - mu) / s) : -((v - mu) ** 2) / (2 * s * s));
 
     /**
      * The attacker's reading of pairs whose difference is one month's cells of one table (the
