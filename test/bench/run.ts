@@ -102,7 +102,7 @@ async function releaseStatistics(env: NodeJS.ProcessEnv): Promise<void> {
   const code = await new Promise<number | null>((resolve) => job.on('exit', resolve));
   if (code !== 0) throw new Error(`statistics release exited with ${code}: ${out}`);
   const released = out.split('\n').filter((line) => / released, ρ /.test(line)).length;
-  console.log(`statistics release: ${released} months for ${PERSONS} persons in ${Math.round(performance.now() - started)} ms (the job's process, start to exit)`);
+  console.log(`statistics release: ${released} periods (months and years) for ${PERSONS} persons in ${Math.round(performance.now() - started)} ms (the job's process, start to exit)`);
 }
 
 interface Work {
