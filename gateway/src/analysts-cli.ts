@@ -7,13 +7,28 @@
  * A running gateway sees a change within KNOWN_ANALYSTS_MAX_AGE_MS (5 s). Exits 0 when done,
  * 1 when asked to remove someone not on the list, 2 on a usage error.
  */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { dataDir } from '@finsam/kit/config';
 import { createLogger } from '@finsam/kit/logger';
-import { addKnownAnalyst, knownAnalystDb, listKnownAnalysts, openGatewayStore, removeKnownAnalyst } from './known-analysts.ts';
+import { AuditLog, type AuditEntry } from '@finsam/kit/audit';
+import { addKnownAnalystIn, knownAnalystDb, listKnownAnalysts, openGatewayStore, removeKnownAnalyst, type KnownAnalystDb } from './known-analysts.ts';
+
+/**
+ * A change to the list in the gateway's audit chain, in one transaction with the change: who may
+ * read the förbund's statistics is itself on record. The actor is the operating-system account
+ * that ran the command (the list has no sign-in of its own).
+ */
+function listChange(sub: string, added: boolean): AuditEntry {
+  return {
+    personnummer: null, agency: 'GATEWAY', fields: [`knownAnalyst.${sub}`], decision: added ? 'RECORDED' : 'REVOKED',
+    reason: added ? 'ANALYST_ADDED' : 'ANALYST_REMOVED', protectedIdentity: false,
+  };
+}
 
 const USAGE = 'Usage: npm run analysts -- add <user id> [--name <name>] | remove <user id> | list\n' +
   '  <user id> is the sub of the analyst\'s tokens; the store is the gateway\'s (GATEWAY_DATABASE_URL, else DATA_DIR)';
@@ -51,15 +66,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   // Warnings only, to stderr: the store's migration lines would mix into the list.
   const store = await openGatewayStore(env, dataDir(env), createLogger('analysts', { level: 'warn', destination: { write: (line) => print.err(line.trimEnd()) } }));
   const db = knownAnalystDb(store.db);
+  const audit = new AuditLog(store.auditDb, store.dialect, store.auditWriter);
+  const actor = { actorId: os.userInfo().username, role: 'administrator', purpose: 'ANALYST_LIST', requestId: `analysts-${randomUUID()}` };
   try {
     switch (command) {
       case 'add': {
-        const result = await addKnownAnalyst(db, sub!, name);
+        const result = await audit.changeWithRecords<KnownAnalystDb, 'added' | 'already known'>(actor, (trx) => addKnownAnalystIn(trx, sub!, name), (r) => (r === 'added' ? [listChange(sub!, true)] : []));
         print.out(result === 'added' ? `${sub} is on the list of analysts.` : `${sub} was on the list of analysts already.`);
         return 0;
       }
       case 'remove': {
-        if (!(await removeKnownAnalyst(db, sub!))) {
+        if (!(await audit.changeWithRecords<KnownAnalystDb, boolean>(actor, (trx) => removeKnownAnalyst(trx, sub!), (removed) => (removed ? [listChange(sub!, false)] : [])))) {
           print.err(`${sub} is not on the list of analysts; nothing removed. npm run analysts -- list shows who is.`);
           return 1;
         }

@@ -79,7 +79,12 @@ export async function listKnownAnalysts(db: Kysely<KnownAnalystDb>): Promise<Kno
 
 /** Puts `sub` on the list (back on it, if it was removed); a name given replaces the one held. Whether it was on the list already. */
 export async function addKnownAnalyst(db: Kysely<KnownAnalystDb>, sub: string, name: string | null, now = new Date()): Promise<'added' | 'already known'> {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute((trx) => addKnownAnalystIn(trx, sub, name, now));
+}
+
+/** addKnownAnalyst inside a transaction the caller holds (the audit log's, so the change and its record are one). */
+export async function addKnownAnalystIn(trx: Kysely<KnownAnalystDb>, sub: string, name: string | null, now = new Date()): Promise<'added' | 'already known'> {
+  {
     const existing = await trx.selectFrom('known_analyst').select(['removed_at', 'name']).where('sub', '=', sub).executeTakeFirst();
     if (!existing) {
       await trx.insertInto('known_analyst').values({ sub, name, added_at: now.toISOString(), removed_at: null }).execute();
@@ -91,7 +96,7 @@ export async function addKnownAnalyst(db: Kysely<KnownAnalystDb>, sub: string, n
     }
     await trx.updateTable('known_analyst').set({ name: name ?? existing.name, added_at: now.toISOString(), removed_at: null }).where('sub', '=', sub).execute();
     return 'added';
-  });
+  }
 }
 
 /** Takes `sub` off the list; whether it was on it. */

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import { verifyChain } from '@finsam/kit/audit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { runTool } from '../../support/run-tool.ts';
@@ -97,6 +99,18 @@ describe('known analysts: the gateway serves analyst tokens only for analysts on
 
     expect((await graph.analysts(['add', 'analyst-leaving', '--name', 'Back again'])).status).toBe(0);
     await vi.waitFor(async () => expect((await post(leaving, '{ __typename }')).status).toBe(200), { timeout: 15_000, interval: 500 });
+
+    // Who may read the förbund's statistics is itself on record: each change to the list, in the gateway's chain, by whom.
+    const store = graph.store('gateway');
+    try {
+      const changes = await store.selectFrom('audit_log').select(['actor', 'role', 'purpose', 'fields', 'decision', 'reason', 'personnummer'])
+        .where('fields', '=', JSON.stringify(['knownAnalyst.analyst-leaving'])).orderBy('seq').execute();
+      expect(changes.map((c) => [c.decision, c.reason])).toEqual([['RECORDED', 'ANALYST_ADDED'], ['REVOKED', 'ANALYST_REMOVED'], ['RECORDED', 'ANALYST_ADDED']]);
+      for (const change of changes) expect(change).toMatchObject({ actor: os.userInfo().username, role: 'administrator', purpose: 'ANALYST_LIST', personnummer: null });
+      expect(await verifyChain(store)).toMatchObject({ ok: true });
+    } finally {
+      await store.destroy();
+    }
   });
 
   it('npm run analysts: lists the list as a process, and names what is wrong with a request for it', async () => {
