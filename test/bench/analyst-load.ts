@@ -122,6 +122,8 @@ export async function analystLoad(options: AnalystLoadOptions): Promise<void> {
     map.set(outcome, (map.get(outcome) ?? 0) + 1);
   };
   const analystTimes: number[] = [];
+  /** The first error message of each refusal, with its request's variables: what an analyst would read. */
+  const firstMessages = new Map<string, string>();
 
   console.log(`\nAnalyst load: ${ANALYSTS} analysts and ${COORDINATORS} coordinators for ${SECONDS} s, ${options.persons} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
   await Promise.all([
@@ -138,7 +140,9 @@ export async function analystLoad(options: AnalystLoadOptions): Promise<void> {
           count(request.kind, 'answered');
           analystTimes.push(performance.now() - started);
         } else {
-          count(request.kind, `HTTP ${answer.status} ${reasons.sort().join('+')}`);
+          const outcome = `HTTP ${answer.status} ${reasons.sort().join('+')}`;
+          count(request.kind, outcome);
+          if (!firstMessages.has(outcome)) firstMessages.set(outcome, `${(answer.body.errors?.[0] as { message?: string } | undefined)?.message ?? ''} (${JSON.stringify(request.variables)})`);
         }
       }
     }),
@@ -173,6 +177,7 @@ export async function analystLoad(options: AnalystLoadOptions): Promise<void> {
   console.log(`| answered: p50 / p95 ms | ${fmt(pct(aTimes, 50))} / ${fmt(pct(aTimes, 95))} |`);
   console.log('\n| analyst request kind | outcomes |\n| --- | --- |');
   for (const [kind, outcomes] of byKind) console.log(`| ${kind} | ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+  for (const [outcome, message] of firstMessages) console.log(`first ${outcome}: ${message.slice(0, 300)}`);
 
   console.log('\n| store | growth MB (file + WAL) | audit rows added |\n| --- | ---: | ---: |');
   for (const store of Object.keys(after)) {

@@ -41,8 +41,8 @@ export interface ReleasedQuestion {
   toMonth: string;
   groupBy: Dimension;
   filter: ReleasedFilter;
-  /** The figures the request selects, of the groups and of the total; only these are read. */
-  figures: ReadonlySet<FollowUpFigure>;
+  /** The figures the request selects of the groups, and of the total; only these are read, each where it is selected. */
+  figures: { groups: ReadonlySet<FollowUpFigure>; total: ReadonlySet<FollowUpFigure> };
 }
 
 /** Which table a figure is read from: people registered in (started) or out (ended), by one more dimension or none. */
@@ -205,7 +205,10 @@ export function releasedReport(question: ReleasedQuestion, releases: readonly St
   const groupDimension = groupBy === 'PRIORITY_GROUP' ? null : DIMENSION_OF[groupBy];
   const forbundOf = new Map(catalogue.municipalities.map((m) => [m.code, m.forbund_id]));
   const groups = groupsOf(question, releases, catalogue);
-  const wanted = new Set([...question.figures].flatMap((f) => READS[f]));
+  const wanted = {
+    groups: new Set([...question.figures.groups].flatMap((f) => READS[f])),
+    total: new Set([...question.figures.total].flatMap((f) => READS[f])),
+  };
   const indexes = new Map<string, Map<string, Map<string, number>>>();
 
   /** The measure a figure counts, for a priority group (the filter's, or the group's under PRIORITY_GROUP) or everyone. */
@@ -253,7 +256,7 @@ export function releasedReport(question: ReleasedQuestion, releases: readonly St
 
   const figuresOf = (group: Group | null): Result<FollowUpGroupFigures> => {
     const read_: Partial<Record<keyof typeof SOURCE, Map<string, number>>> = {};
-    for (const name of wanted) {
+    for (const name of group ? wanted.groups : wanted.total) {
       const result = read(name, group);
       if (!result.ok) return result;
       read_[name] = result.value;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProtectedTable, StatisticsRelease } from '@finsam/kit/statistics-release';
-import { releasedFilter, releasedReport, releasesForPeriod, monthsOf, type Catalogue, type ReleasedQuestion } from '../src/released-follow-up.ts';
+import { releasedFilter, releasedReport, releasesForPeriod, monthsOf, type Catalogue, type FollowUpFigure, type ReleasedQuestion } from '../src/released-follow-up.ts';
 import { ENDED, STARTED, priorityGroupMeasure } from '../src/statistics-release-job.ts';
 
 /** Hand-made releases: the report is post-processing, so its rules are tested on tables whose every cell is known. */
@@ -47,8 +47,12 @@ const released = new Map<string, StatisticsRelease>([
   ...monthsOf('2025-04', '2025-12').map((m) => [m, release(m, 1)] as [string, StatisticsRelease]),
   ['2025', release('2025', 50)],
 ]);
-const question = (q: Partial<ReleasedQuestion>): ReleasedQuestion => ({ fromMonth: '2025-01', toMonth: '2025-03', groupBy: 'INTERVENTION', filter: {}, figures: new Set(['started']), ...q });
-const answer = (q: Partial<ReleasedQuestion>) => {
+/** A question whose groups and total select the same figures (`figures`), unless `groupFigures` and `totalFigures` say otherwise. */
+const question = (q: Partial<Omit<ReleasedQuestion, 'figures'>> & { figures?: Set<FollowUpFigure>; groupFigures?: Set<FollowUpFigure>; totalFigures?: Set<FollowUpFigure> }): ReleasedQuestion => {
+  const { figures = new Set<FollowUpFigure>(['started']), groupFigures, totalFigures, ...rest } = q;
+  return { fromMonth: '2025-01', toMonth: '2025-03', groupBy: 'INTERVENTION', filter: {}, ...rest, figures: { groups: groupFigures ?? figures, total: totalFigures ?? figures } };
+};
+const answer = (q: Parameters<typeof question>[0]) => {
   const full = question(q);
   const releases = releasesForPeriod(released, full.fromMonth, full.toMonth);
   if (!releases.ok) return releases;
@@ -133,9 +137,13 @@ describe('the follow-up read from the statistics releases', () => {
     expect(total).toEqual([5, 6, 7, 8].map((i) => i * 6));
   });
 
-  it('reads only the figures asked for: a figure not selected cannot refuse the report', () => {
+  it('reads only the figures asked for, each where it is asked: a figure not selected cannot refuse the report', () => {
     expect(answer({ groupBy: 'SEX', figures: new Set(['started']) }).ok).toBe(true);
     expect(answer({ groupBy: 'SEX', figures: new Set(['started', 'occupationBefore']) }).ok).toBe(false);
+    // Occupation before is held in total (summed from [occupationBefore, municipality]), not by sex: asked of the total only, it answers.
+    const totalOnly = answer({ groupBy: 'SEX', groupFigures: new Set(['started']), totalFigures: new Set(['started', 'occupationBefore']) });
+    expect(valueOf(totalOnly).total.occupationBefore.map((c) => c.count.value)).toHaveLength(4);
+    expect(valueOf(totalOnly).groups[0]!.occupationBefore).toEqual([]);
   });
 
   it('checks filter values against the catalogues, naming the argument', () => {

@@ -85,6 +85,13 @@ describe('intervention follow-up for analysts, answered from the statistics rele
     expect(both.groups.map((g: { key: string }) => g.key).sort()).toEqual([a!.key, b!.key].sort());
   });
 
+  it('reads the groups\' figures and the total\'s each from their own selection: a figure asked of the total only is not read by group', async () => {
+    // Occupation before is released in total, not by intervention.
+    const response = await graph.query(analyst, followUp(`started ${COUNT}`, `started ${COUNT} occupationBefore ${CATEGORIES}`), { from, to, groupBy: 'INTERVENTION' });
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data!.interventionFollowUp.total.occupationBefore).toHaveLength(4);
+  });
+
   it('gives the same figures after coordination restarts: nothing depends on the process', async () => {
     const variables = { from, to, groupBy: 'INTERVENTION' };
     const query = followUp(RELEASED.INTERVENTION!);

@@ -166,15 +166,16 @@ const FIGURES = new Set<FollowUpFigure>([
   'started', 'ended', 'occupationBefore', 'occupationAfter', 'incomeSourcesBefore', 'incomeSourcesAfter', 'inWorkOrStudiesAfter', 'shareInWorkOrStudiesAfter', 'medianDaysInIntervention',
 ]);
 
-/** The figures a request selects of the report's groups and total: only their tables are read, so a figure not asked for cannot refuse the report. */
-function selectedFigures(info: GraphQLResolveInfo): Set<FollowUpFigure> {
-  const figures = new Set<FollowUpFigure>();
+/** The figures a request selects of the report's groups and of its total: only their tables are read, each where it is selected. */
+function selectedFigures(info: GraphQLResolveInfo): { groups: Set<FollowUpFigure>; total: Set<FollowUpFigure> } {
+  const figures = { groups: new Set<FollowUpFigure>(), total: new Set<FollowUpFigure>() };
   for (const node of info.fieldNodes) {
     if (!node.selectionSet) continue;
     for (const part of selectedFields(node.selectionSet, info.fragments)) {
-      if ((part.node.name.value !== 'groups' && part.node.name.value !== 'total') || !part.node.selectionSet) continue;
+      const name = part.node.name.value;
+      if ((name !== 'groups' && name !== 'total') || !part.node.selectionSet) continue;
       for (const field of selectedFields(part.node.selectionSet, info.fragments)) {
-        if (FIGURES.has(field.node.name.value as FollowUpFigure)) figures.add(field.node.name.value as FollowUpFigure);
+        if (FIGURES.has(field.node.name.value as FollowUpFigure)) figures[name].add(field.node.name.value as FollowUpFigure);
       }
     }
   }
