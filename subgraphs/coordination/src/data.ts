@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Agency, EducationLevel, EndReason, IdentityProtection, InterventionKind, Occupation, Sex } from './generated/resolvers-types.ts';
 import { sharedRead } from '@finsam/kit/expiring-cache';
-import type { StatisticsRelease } from '@finsam/kit/statistics-release';
+import { compactRelease, type CompactRelease, type StatisticsRelease } from '@finsam/kit/statistics-release';
 
 /** The samordningsförbund's store. All SQL of the coordination subgraph is here. */
 export interface CoordinationDb {
@@ -460,7 +460,7 @@ export async function followUpCatalogue(db: Db): Promise<{
 export const RELEASES_MAX_AGE_MS = 30_000;
 
 const catalogues = new WeakMap<Db, () => ReturnType<typeof followUpCatalogue>>();
-const releaseReaders = new WeakMap<Db, () => Promise<Map<string, StatisticsRelease>>>();
+const releaseReaders = new WeakMap<Db, () => Promise<Map<string, CompactRelease>>>();
 
 /** The public catalogues, read at most once per RELEASES_MAX_AGE_MS. */
 export function followUpCatalogueOf(db: Db): ReturnType<typeof followUpCatalogue> {
@@ -470,18 +470,18 @@ export function followUpCatalogueOf(db: Db): ReturnType<typeof followUpCatalogue
 }
 
 /**
- * Every stored release by month, parsed once: a release is never replaced, so only months not
- * seen before are read and parsed again when the list is refreshed.
+ * Every stored release by period (month or year), parsed and made compact once: a release is
+ * never replaced, so only periods not seen before are read when the list is refreshed.
  */
-export function releasesOf(db: Db): Promise<Map<string, StatisticsRelease>> {
+export function releasesOf(db: Db): Promise<Map<string, CompactRelease>> {
   let read = releaseReaders.get(db);
   if (!read) {
-    const parsed = new Map<string, StatisticsRelease>();
+    const parsed = new Map<string, CompactRelease>();
     read = sharedRead(async () => {
       const periods = await releasedPeriods(db);
       const missing = periods.filter((p) => !parsed.has(p));
       if (missing.length > 0) {
-        for (const row of await storedReleases(db, missing[0], missing.at(-1))) parsed.set(row.period, JSON.parse(row.release) as StatisticsRelease);
+        for (const row of await storedReleases(db, missing[0], missing.at(-1))) parsed.set(row.period, compactRelease(JSON.parse(row.release) as StatisticsRelease));
       }
       return new Map([...parsed].sort(([a], [b]) => a.localeCompare(b)));
     }, RELEASES_MAX_AGE_MS);

@@ -1,5 +1,5 @@
 import { failure, success, type Result } from '@finsam/kit/errors';
-import { figure, type StatisticsRelease } from '@finsam/kit/statistics-release';
+import type { CompactRelease } from '@finsam/kit/statistics-release';
 import { INCOME_SOURCES, OCCUPATIONS, ageBandLabel, type Dimension, type FollowUpGroupFigures } from './follow-up.ts';
 import {
   AGE_BANDS, ENDED, PRIORITY_GROUPS, SEXES, STARTED, endedPriorityGroupMeasure, medianDaysFromBands, monthBounds, priorityGroupMeasure,
@@ -93,7 +93,7 @@ const nextMonth = (month: string) => {
  * nothing. A month after the latest release is refused, naming `to`: a period is never answered
  * in part.
  */
-export function releasesForPeriod(released: ReadonlyMap<string, StatisticsRelease>, fromMonth: string, toMonth: string): Result<StatisticsRelease[]> {
+export function releasesForPeriod(released: ReadonlyMap<string, CompactRelease>, fromMonth: string, toMonth: string): Result<CompactRelease[]> {
   const months = [...released.keys()].filter((p) => p.length === 7).sort();
   const [first, latest] = [months[0], months.at(-1)];
   if (first === undefined || latest === undefined) {
@@ -102,7 +102,7 @@ export function releasesForPeriod(released: ReadonlyMap<string, StatisticsReleas
   if (toMonth > latest) {
     return failure('BAD_USER_INPUT', `to: ${toMonth} is not released yet; the latest released month is ${latest} (a month is released about two weeks after it ends, docs/analysts.md).`, { argument: 'to' });
   }
-  const releases: StatisticsRelease[] = [];
+  const releases: CompactRelease[] = [];
   for (let month = fromMonth; month <= toMonth;) {
     const year = month.slice(0, 4);
     const wholeYear = released.get(year);
@@ -122,9 +122,9 @@ export function releasesForPeriod(released: ReadonlyMap<string, StatisticsReleas
 interface Group { key: string; label: string }
 
 /** The groups of the report: every value the releases' domains hold (so a group's presence tells nothing), narrowed by the filter on it. */
-function groupsOf(question: ReleasedQuestion, releases: readonly StatisticsRelease[], catalogue: Catalogue): Group[] {
+function groupsOf(question: ReleasedQuestion, releases: readonly CompactRelease[], catalogue: Catalogue): Group[] {
   const { groupBy, filter } = question;
-  const domain = (d: string) => [...new Set(releases.flatMap((r) => r.workload.domains[d] ?? []))].sort();
+  const domain = (d: string) => [...new Set(releases.flatMap((r) => r.domains[d] ?? []))].sort();
   const only = (values: readonly string[], kept: readonly string[] | string | undefined) =>
     kept === undefined ? values : values.filter((v) => (typeof kept === 'string' ? v === kept : kept.includes(v)));
   switch (groupBy) {
@@ -156,13 +156,25 @@ type SummedTable = { values: string[]; count: number }[];
  * more noise, no more privacy loss). The choice depends only on the release's workload, so a
  * figure always comes from the same cells, whichever query reaches it. Null when no table holds them.
  */
-function cellsOf(release: StatisticsRelease, measure: string, dimensions: readonly string[]): { values: Record<string, string>; count: number }[] | null {
-  const exact = figure(release, {}, dimensions, measure);
-  if (exact.ok) return exact.value.cells;
-  const finer = release.tables
+function cellsOf(release: CompactRelease, measure: string, dimensions: readonly string[]): { values: string[]; count: number }[] | null {
+  const table = release.tables
     .filter((t) => t.measure === measure && dimensions.every((d) => t.dimensions.includes(d)))
-    .sort((a, b) => a.cells.length - b.cells.length)[0];
-  return finer ? finer.cells : null;
+    .sort((a, b) => a.dimensions.length - b.dimensions.length || a.counts.length - b.counts.length)[0];
+  if (!table) return null;
+  // Each cell's coordinate in every dimension of the table, the last dimension innermost; the values of `dimensions` read from them.
+  const sizes = table.dimensions.map((d) => release.domains[d]!.length);
+  const wanted = dimensions.map((d) => table.dimensions.indexOf(d));
+  const coordinate = new Array<number>(sizes.length).fill(0);
+  const cells: { values: string[]; count: number }[] = [];
+  for (let i = 0; i < table.counts.length; i++) {
+    let rest = i;
+    for (let j = sizes.length - 1; j >= 0; j--) {
+      coordinate[j] = rest % sizes[j]!;
+      rest = Math.floor(rest / sizes[j]!);
+    }
+    cells.push({ values: wanted.map((j) => release.domains[table.dimensions[j]!]![coordinate[j]!]!), count: table.counts[i]! });
+  }
+  return cells;
 }
 
 /**
@@ -170,7 +182,7 @@ function cellsOf(release: StatisticsRelease, measure: string, dimensions: readon
  * holds is refused with BAD_USER_INPUT naming the argument that asked for it (the filter or the
  * grouping), and what the release holds instead.
  */
-function summedTable(releases: readonly StatisticsRelease[], measure: string, dimensions: readonly string[], blame: () => { argument: string; what: string }): Result<SummedTable> {
+function summedTable(releases: readonly CompactRelease[], measure: string, dimensions: readonly string[], blame: () => { argument: string; what: string }): Result<SummedTable> {
   const summed = new Map<string, { values: string[]; count: number }>();
   for (const release of releases) {
     const cells = cellsOf(release, measure, dimensions);
@@ -180,12 +192,11 @@ function summedTable(releases: readonly StatisticsRelease[], measure: string, di
       const holds = held.length === 0 ? 'it holds no table of them' : `it holds them by ${held.join(', ')}`;
       return failure('BAD_USER_INPUT', `${argument}: ${what} is not in the statistics release (${measure} by [${dimensions.join(', ')}]; ${holds}). Ask for fewer dimensions together, or see docs/analysts.md for the released tables.`, { argument });
     }
-    for (const cell of cells) {
-      const values = dimensions.map((d) => cell.values[d]!);
+    for (const { values, count } of cells) {
       const key = values.join('\u0000');
       const held = summed.get(key);
-      if (held) held.count += cell.count;
-      else summed.set(key, { values, count: cell.count });
+      if (held) held.count += count;
+      else summed.set(key, { values, count });
     }
   }
   return success([...summed.values()]);
@@ -199,7 +210,7 @@ const cell = (count: number) => ({ value: count, suppressed: false });
  * total of another filtered to that group) is the same number, and no count is negative; parts
  * need not add up to their total (each table has its own noise).
  */
-export function releasedReport(question: ReleasedQuestion, releases: readonly StatisticsRelease[], catalogue: Catalogue): Result<{ groups: FollowUpGroupFigures[]; total: FollowUpGroupFigures }> {
+export function releasedReport(question: ReleasedQuestion, releases: readonly CompactRelease[], catalogue: Catalogue): Result<{ groups: FollowUpGroupFigures[]; total: FollowUpGroupFigures }> {
   const { groupBy, filter } = question;
   const filterDimensions = (['intervention', 'municipality', 'sex', 'ageBand'] as const).filter((d) => filter[d] !== undefined);
   const groupDimension = groupBy === 'PRIORITY_GROUP' ? null : DIMENSION_OF[groupBy];

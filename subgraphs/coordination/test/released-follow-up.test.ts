@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProtectedTable, StatisticsRelease } from '@finsam/kit/statistics-release';
+import { compactRelease, type CompactRelease, type ProtectedTable, type StatisticsRelease } from '@finsam/kit/statistics-release';
 import { releasedFilter, releasedReport, releasesForPeriod, monthsOf, type Catalogue, type FollowUpFigure, type ReleasedQuestion } from '../src/released-follow-up.ts';
 import { ENDED, STARTED, priorityGroupMeasure } from '../src/statistics-release-job.ts';
 
@@ -42,11 +42,11 @@ function release(period: string, scale: number): StatisticsRelease {
 }
 
 /** January to March with counts × 1, 2 and 3, April to December × 1, and the year 2025 released on its own (× 50). */
-const released = new Map<string, StatisticsRelease>([
+const released = new Map<string, CompactRelease>(([
   ['2025-01', release('2025-01', 1)], ['2025-02', release('2025-02', 2)], ['2025-03', release('2025-03', 3)],
   ...monthsOf('2025-04', '2025-12').map((m) => [m, release(m, 1)] as [string, StatisticsRelease]),
   ['2025', release('2025', 50)],
-]);
+] as [string, StatisticsRelease][]).map(([period, r]) => [period, compactRelease(r)]));
 /** A question whose groups and total select the same figures (`figures`), unless `groupFigures` and `totalFigures` say otherwise. */
 const question = (q: Partial<Omit<ReleasedQuestion, 'figures'>> & { figures?: Set<FollowUpFigure>; groupFigures?: Set<FollowUpFigure>; totalFigures?: Set<FollowUpFigure> }): ReleasedQuestion => {
   const { figures = new Set<FollowUpFigure>(['started']), groupFigures, totalFigures, ...rest } = q;
@@ -144,6 +144,14 @@ describe('the follow-up read from the statistics releases', () => {
     const totalOnly = answer({ groupBy: 'SEX', groupFigures: new Set(['started']), totalFigures: new Set(['started', 'occupationBefore']) });
     expect(valueOf(totalOnly).total.occupationBefore.map((c) => c.count.value)).toHaveLength(4);
     expect(valueOf(totalOnly).groups[0]!.occupationBefore).toEqual([]);
+  });
+
+  it('keeps a release compact without changing a cell, and refuses one whose cells are out of the cross product\'s order', () => {
+    const r = release('2025-01', 1);
+    const compact = compactRelease(r);
+    r.tables.forEach((t, i) => expect([...compact.tables[i]!.counts]).toEqual(t.cells.map((c) => c.count)));
+    const shuffled = { ...r, tables: [{ ...r.tables[1]!, cells: [...r.tables[1]!.cells].reverse() }] };
+    expect(() => compactRelease(shuffled)).toThrow(/not in the cross product's order/);
   });
 
   it('checks filter values against the catalogues, naming the argument', () => {

@@ -1,8 +1,8 @@
 /**
  * A differentially private statistics release (docs/statistics-release.md): protected tables of
  * counts computed once per period from a stated workload of marginals, with discrete Gaussian
- * noise and privacy loss accounted in zCDP. Not yet wired into the graph: analysts' operations are
- * still answered by the cell key method (disclosure.ts); coordination's release job stores one release per month.
+ * noise and privacy loss accounted in zCDP. Coordination's release job stores one release per month
+ * and per year; the intervention follow-up is answered from them (coordination's released-follow-up.ts).
  */
 export {
   bernoulliExp, cryptoRandom, discreteGaussian, discreteLaplace, integerSqrt, seededRandom, type RandomSource, type Rational,
@@ -14,3 +14,4 @@ export {
   DEFAULT_MEASURE, boundContributions, boundValues, figure, protectTables,
   type Figure, type Marginal, type MeasureFilter, type ParticipationRow, type ProtectedCell, type ProtectedTable, type ReleaseOptions, type StatisticsRelease, type Workload,
 } from './tables.ts';
+export { compactRelease, type CompactRelease } from './compact.ts';
