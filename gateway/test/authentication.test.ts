@@ -27,6 +27,16 @@ describe('the gateway\'s check of user tokens', () => {
     expect(await authenticate(headers)).toMatchObject({ ok: false, refusal: { code: 'UNAUTHENTICATED', message: 'The token has expired.' } });
   });
 
+  it('takes a token in one spelling only: padding or other characters appended to a valid token are refused, not verified again as a new token', async () => {
+    const authenticate = await createAuthenticator({}, dataDir);
+    const token = await mintDevToken(dataDir, { sub: 'coordinator-1', role: 'coordinator', expiresIn: '2m' });
+    expect(await authenticate({ authorization: `Bearer ${token}` })).toMatchObject({ ok: true });
+    for (const spelling of [`${token}=`, `${token}==`, `${token}=====`, `${token.replace(/\./, '.=')}`, token.replaceAll('-', '+')]) {
+      if (spelling === token) continue;
+      expect(await authenticate({ authorization: `Bearer ${spelling}` }), spelling.slice(-12)).toMatchObject({ ok: false, refusal: { code: 'UNAUTHENTICATED' } });
+    }
+  });
+
   it('refuses a token that never expires', async () => {
     const issuer = await loadOrCreateDevIssuer(dataDir);
     const eternal = await new SignJWT({ role: 'coordinator' })

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compactVerify, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import { type AuditDb, type ChainAnchor, chainHead } from './audit.ts';
-import { bearerToken } from './bearer.ts';
+import { jwsBearerToken } from './bearer.ts';
 import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, type GatewaySigningKey } from './gateway-token.ts';
 import { sendError, sendJson } from './http.ts';
 import type { Logger } from './logger.ts';
@@ -78,7 +78,7 @@ export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditD
       response.setHeader('allow', 'POST');
       return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use POST.' });
     }
-    const token = bearerToken(request.headers.authorization);
+    const token = jwsBearerToken(request.headers.authorization);
     const handed = token !== null ? await handedCheckpoint(token, options.store, options.keys) : null;
     if (!handed) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway hands this store checkpoints.' });
     const before = await latestCheckpointOf(options.db, 'gateway');

@@ -12,3 +12,18 @@ export function bearerToken(header: string | string[] | undefined): string | nul
   const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
   return match ? match[1]! : null;
 }
+
+/** A JWS in compact serialization: three base64url parts without padding (RFC 7515 §7.1). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
+
+/**
+ * The bearer token when it is a JWS in compact form, else null: for the callers that verify JWS
+ * (users' tokens at the gateway, the gateway's tokens and checkpoints at the subgraphs). A
+ * base64url decoder ignores padding, so `<token>==` would verify as the same token in another
+ * spelling: a miss in every cache keyed by the token's text, and a full verification per
+ * spelling for anyone holding one valid token.
+ */
+export function jwsBearerToken(header: string | string[] | undefined): string | null {
+  const token = bearerToken(header);
+  return token !== null && COMPACT_JWS.test(token) ? token : null;
+}

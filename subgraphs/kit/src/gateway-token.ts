@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
-import { bearerToken } from './bearer.ts';
+import { jwsBearerToken } from './bearer.ts';
 import { isPurposeOf, isRole, type Caller } from './caller.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey } from './signing-key.ts';
@@ -87,7 +87,7 @@ export function createGatewayTokenVerifier(audience: string, env: NodeJS.Process
   const keys = gatewayPublicKeys(env, dataDir);
   const verified = new ExpiringCache<TokenSubject>(now);
   return async (headers, requestId) => {
-    const token = bearerToken(headers.authorization);
+    const token = jwsBearerToken(headers.authorization);
     if (token === null) return null;
     const known = verified.get(token);
     if (known) return { ...known, requestId };

@@ -31,6 +31,13 @@ describe('gateway tokens reused per user and subgraph', () => {
     expect(await tokens.for(coordinator, 'care')).not.toBe(first);
   });
 
+  it('takes a gateway token in one spelling only: padding appended is refused, not verified as a second token', async () => {
+    const verify = createGatewayTokenVerifier('care', {}, dataDir);
+    const token = await new GatewayTokens(key).for(coordinator, 'care');
+    expect(await verify({ authorization: `Bearer ${token}` }, 'r')).not.toBeNull();
+    for (const spelling of [`${token}=`, `${token}==`]) expect(await verify({ authorization: `Bearer ${spelling}` }, 'r')).toBeNull();
+  });
+
   it('takes the request id from beside the token, and refuses a remembered token once it has expired', async () => {
     let clock = Date.now();
     const verify = createGatewayTokenVerifier('care', {}, dataDir, () => clock);
