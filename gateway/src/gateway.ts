@@ -20,7 +20,7 @@ import { graphiqlAssetRoutes, serveGraphiQL } from './graphiql.ts';
 import { AnalystRateLimit, analystRateLimitSettings } from './analyst-rate-limit.ts';
 import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints.ts';
 import { DEV_ANALYSTS } from './dev-issuer.ts';
-import { KnownAnalysts, knownAnalystDb, knownAnalystsMaxAgeMs, openGatewayStore, seedDevAnalysts } from './known-analysts.ts';
+import { KnownAnalysts, knownAnalystDb, knownAnalystsMaxAgeMs, openGatewayStore, retireDevAnalysts, seedDevAnalysts } from './known-analysts.ts';
 import { gatewayPlugins } from './plugins/index.ts';
 import { RegisteredOperations } from './registered-operations.ts';
 import { requiresOf } from './selected-errors.ts';
@@ -89,8 +89,9 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const analystList = knownAnalystDb(store.db);
   // The embedded dev issuer signs tokens for the fixture analysts: they are known from the start.
   // A gateway trusting a real issuer (JWKS_URL) knows only whom `npm run analysts` added.
-  if (!env.JWKS_URL) await seedDevAnalysts(analystList, DEV_ANALYSTS);
   const auditLog = new AuditLog(store.auditDb, store.dialect, store.auditWriter);
+  if (!env.JWKS_URL) await seedDevAnalysts(analystList, DEV_ANALYSTS);
+  else await retireDevAnalysts(auditLog, DEV_ANALYSTS);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
   const tokens = new GatewayTokens(signingKey);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { auditMigrations, type AuditDb } from '@finsam/kit/audit';
+import { auditMigrations, type AuditDb, type AuditLog } from '@finsam/kit/audit';
 import { intFromEnv } from '@finsam/kit/config';
 import { sharedRead } from '@finsam/kit/expiring-cache';
 import { databaseUrlFor, openDatabase, type Migrations, type StatementKind } from '@finsam/kit/database';
@@ -114,9 +114,33 @@ export async function removeKnownAnalyst(db: Kysely<KnownAnalystDb>, sub: string
 export async function seedDevAnalysts(db: Kysely<KnownAnalystDb>, subs: readonly string[], now = new Date()): Promise<void> {
   if (subs.length === 0) return;
   await db.insertInto('known_analyst')
-    .values(subs.map((sub) => ({ sub, name: `fixture analyst (dev issuer)`, added_at: now.toISOString(), removed_at: null })))
+    .values(subs.map((sub) => ({ sub, name: FIXTURE_ANALYST_NAME, added_at: now.toISOString(), removed_at: null })))
     .onConflict((c) => c.column('sub').doNothing())
     .execute();
+}
+
+/** The name a fixture analyst is put on the list with, which tells it from an analyst an administrator added. */
+export const FIXTURE_ANALYST_NAME = 'fixture analyst (dev issuer)';
+
+/**
+ * Takes the fixture analysts still on the list as fixtures off it, each with a record in the
+ * gateway's audit chain, in one transaction on the audit log's connection to the store: called where the gateway trusts a real issuer
+ * (JWKS_URL), which could sign `analyst-1` for anyone, so a store first used with the dev issuer
+ * does not keep serving those names. A fixture name the administrator gave a name of their own
+ * (`npm run analysts -- add analyst-1 --name …`) is theirs and stays. Returns the subs taken off.
+ */
+export async function retireDevAnalysts(audit: AuditLog, subs: readonly string[], now = new Date()): Promise<string[]> {
+  if (subs.length === 0) return [];
+  const actor = { actorId: 'gateway', role: 'system', purpose: 'ANALYST_LIST', requestId: `fixture-analysts-${now.toISOString()}` };
+  return audit.changeWithRecords<KnownAnalystDb, string[]>(actor, async (trx) => {
+    const fixtures = await trx.selectFrom('known_analyst').select('sub')
+      .where('sub', 'in', subs).where('name', '=', FIXTURE_ANALYST_NAME).where('removed_at', 'is', null).orderBy('sub').execute();
+    const retired = fixtures.map((row) => row.sub);
+    if (retired.length > 0) await trx.updateTable('known_analyst').set({ removed_at: now.toISOString() }).where('sub', 'in', retired).execute();
+    return retired;
+  }, (retired) => retired.map((sub) => ({
+    personnummer: null, agency: 'GATEWAY' as const, fields: [`knownAnalyst.${sub}`], decision: 'REVOKED' as const, reason: 'FIXTURE_ANALYST_RETIRED', protectedIdentity: false,
+  })));
 }
 
 /**

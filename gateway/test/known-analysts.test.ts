@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '@finsam/kit/logger';
 import { DEV_ANALYSTS } from '../src/dev-issuer.ts';
-import { KnownAnalysts, addKnownAnalyst, knownAnalystDb, listKnownAnalysts, openGatewayStore, removeKnownAnalyst, seedDevAnalysts } from '../src/known-analysts.ts';
+import { AuditLog } from '@finsam/kit/audit';
+import { KnownAnalysts, addKnownAnalyst, knownAnalystDb, listKnownAnalysts, openGatewayStore, removeKnownAnalyst, retireDevAnalysts, seedDevAnalysts } from '../src/known-analysts.ts';
 
 const logger = createLogger('known-analysts-test', { level: 'silent' });
 const opened: { close(): Promise<void>; dir: string }[] = [];
@@ -40,6 +41,22 @@ describe('the förbund\'s list of analysts', () => {
     expect(await analysts.isKnown('analyst-x')).toBe(true);
     now = 5000;
     expect(await analysts.isKnown('analyst-x')).toBe(false);
+  });
+
+  it('takes the fixture analysts off a list once the gateway trusts a real issuer, on record, but keeps one the administrator added with a name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-known-analysts-'));
+    const store = await openGatewayStore({}, dir, logger);
+    opened.push({ close: () => store.close(), dir });
+    const db = knownAnalystDb(store.db);
+    await seedDevAnalysts(db, DEV_ANALYSTS);
+    expect(await addKnownAnalyst(db, 'analyst-3', 'Anna Lind')).toBe('already known');
+    const audit = new AuditLog(store.auditDb, store.dialect, store.auditWriter);
+    expect(await retireDevAnalysts(audit, DEV_ANALYSTS)).toEqual(['analyst-1', 'analyst-2']);
+    expect((await listKnownAnalysts(db)).map((a) => a.sub)).toEqual(['analyst-3']);
+    const records = await store.db.selectFrom('audit_log').select(['fields', 'reason', 'decision', 'actor']).orderBy('seq').execute();
+    expect(records).toEqual(['analyst-1', 'analyst-2'].map((sub) => ({ fields: JSON.stringify([`knownAnalyst.${sub}`]), reason: 'FIXTURE_ANALYST_RETIRED', decision: 'REVOKED', actor: 'gateway' })));
+    // Nothing more to retire at the next start.
+    expect(await retireDevAnalysts(audit, DEV_ANALYSTS)).toEqual([]);
   });
 
   it('keeps a fixture analyst removed from a dev store removed when the gateway starts again', async () => {
