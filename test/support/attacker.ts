@@ -155,3 +155,11 @@ function logNormalCdf(x: number): number {
 export function clampedLogLikelihood(v: number, mu: number, sigma: number): number {
   return v <= 0 ? logNormalCdf((0.5 - mu) / sigma) : -((v - mu) ** 2) / (2 * sigma * sigma);
 }
+
+/** The stored releases as JSON text, by kind: a month's period is `YYYY-MM`, a whole calendar year's `YYYY`. */
+export async function readReleases(coordination: Kysely<any>): Promise<{ months: { period: string; release: string }[]; years: { period: string; release: string }[] }> {
+  const stored = (await sql<{ period: string; release: string }>`SELECT period, release FROM statistics_release ORDER BY period`.execute(coordination)).rows;
+  const other = stored.find((r) => !/^\d{4}(-\d{2})?$/.test(r.period));
+  if (other) throw new Error(`release ${other.period} is neither a month nor a calendar year`);
+  return { months: stored.filter((r) => r.period.length === 7), years: stored.filter((r) => r.period.length === 4) };
+}
