@@ -444,12 +444,12 @@ export async function rhoSpentByYear(db: Db): Promise<{ year: string; releases: 
 
 /** The public catalogues an analyst's report is labelled from: interventions, municipalities (with their förbund) and förbund. */
 export async function followUpCatalogue(db: Db): Promise<{
-  interventions: { id: string; name: string }[];
+  interventions: { id: string; name: string; start_date: string; end_date: string | null }[];
   municipalities: { code: string; name: string; forbund_id: string }[];
   forbund: { id: string; name: string }[];
 }> {
   const [interventions, municipalities, forbund] = await Promise.all([
-    db.selectFrom('intervention').select(['id', 'name']).orderBy('id').execute(),
+    db.selectFrom('intervention').select(['id', 'name', 'start_date', 'end_date']).orderBy('id').execute(),
     db.selectFrom('municipality').select(['code', 'name', 'forbund_id']).orderBy('code').execute(),
     db.selectFrom('forbund').select(['id', 'name']).orderBy('id').execute(),
   ]);

@@ -30,7 +30,8 @@ export interface ReleasedFilter {
 }
 
 export interface Catalogue {
-  interventions: readonly { id: string; name: string }[];
+  /** Every intervention, with the days it ran (an open end: still running). */
+  interventions: readonly { id: string; name: string; start_date: string; end_date: string | null }[];
   municipalities: readonly { code: string; name: string; forbund_id: string }[];
   forbund: readonly { id: string; name: string }[];
 }
@@ -129,8 +130,11 @@ function groupsOf(question: ReleasedQuestion, releases: readonly CompactRelease[
     kept === undefined ? values : values.filter((v) => (typeof kept === 'string' ? v === kept : kept.includes(v)));
   switch (groupBy) {
     case 'INTERVENTION': {
-      const names = new Map(catalogue.interventions.map((i) => [i.id, i.name]));
-      return only(domain('intervention'), filter.intervention).map((key) => ({ key, label: names.get(key) ?? key }));
+      // Those that ran on some day of the period (the catalogue is public; who took part is not):
+      // the others' cells are noise around 0, and listing them would read as activity.
+      const [first, last] = [`${question.fromMonth}-01`, monthBounds(question.toMonth).to];
+      const ran = new Map(catalogue.interventions.filter((i) => i.start_date <= last && (i.end_date === null || i.end_date >= first)).map((i) => [i.id, i.name]));
+      return only(domain('intervention'), filter.intervention).filter((key) => ran.has(key)).map((key) => ({ key, label: ran.get(key)! }));
     }
     case 'MUNICIPALITY': {
       const names = new Map(catalogue.municipalities.map((m) => [m.code, m.name]));

@@ -5,7 +5,7 @@ import { ENDED, STARTED, priorityGroupMeasure } from '../src/statistics-release-
 
 /** Hand-made releases: the report is post-processing, so its rules are tested on tables whose every cell is known. */
 const catalogue: Catalogue = {
-  interventions: [{ id: 'i1', name: 'Steget' }, { id: 'i2', name: 'Vägen' }],
+  interventions: [{ id: 'i1', name: 'Steget', start_date: '2020-01-01', end_date: null }, { id: 'i2', name: 'Vägen', start_date: '2024-06-01', end_date: '2025-01-31' }],
   municipalities: [{ code: '1480', name: 'Göteborg', forbund_id: 'f1' }, { code: '1401', name: 'Härryda', forbund_id: 'f1' }, { code: '1441', name: 'Lerum', forbund_id: 'f2' }],
   forbund: [{ id: 'f1', name: 'Väst' }, { id: 'f2', name: 'Öst' }],
 };
@@ -71,6 +71,12 @@ describe('the follow-up read from the statistics releases', () => {
     expect(report.groups.map((g) => [g.key, g.label, g.started.value])).toEqual([['i2', 'Vägen', 41 * 6], ['i1', 'Steget', 40 * 6]]);
     expect(valueOf(answer({ fromMonth: '2025-02', toMonth: '2025-02' })).total.started.value).toBe(200);
     expect(report.total.started.suppressed).toBe(false);
+  });
+
+  it('groups by the interventions that ran in the period; the total reads every cell', () => {
+    const later = valueOf(answer({ fromMonth: '2025-02', toMonth: '2025-03' }));
+    expect(later.groups.map((g) => g.key)).toEqual(['i1']);
+    expect(later.total.started.value).toBe(100 * (2 + 3));
   });
 
   it('gives the same figure by two routes: a group of one report and the total of another filtered to it', () => {

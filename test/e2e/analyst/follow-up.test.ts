@@ -85,6 +85,22 @@ describe('intervention follow-up for analysts, answered from the statistics rele
     expect(both.groups.map((g: { key: string }) => g.key).sort()).toEqual([a!.key, b!.key].sort());
   });
 
+  it('lists by intervention the interventions that ran on some day of the period (the public catalogue), not every one ever released', async () => {
+    const store = graph.store('coordination');
+    const ran = async (a: string, b: string) => (await sql<{ id: string }>`SELECT id FROM intervention WHERE start_date <= ${b} AND (end_date IS NULL OR end_date >= ${a}) ORDER BY id`
+      .execute(store)).rows.map((r) => r.id);
+    try {
+      for (const [a, b] of [[from, to], ['2025-01-01', '2025-03-31']] as const) {
+        const report = (await graph.query(analyst, followUp(`started ${COUNT}`), { from: a, to: b, groupBy: 'INTERVENTION' })).body.data!.interventionFollowUp;
+        expect(report.groups.map((g: { key: string }) => g.key).sort(), `${a} – ${b}`).toEqual(await ran(a, b));
+      }
+      const all = (await sql<{ n: number }>`SELECT count(*) AS n FROM intervention`.execute(store)).rows[0]!.n;
+      expect((await ran('2025-01-01', '2025-03-31')).length).toBeLessThan(Number(all));
+    } finally {
+      await store.destroy();
+    }
+  });
+
   it('reads the groups\' figures and the total\'s each from their own selection: a figure asked of the total only is not read by group', async () => {
     // Occupation before is released in total, not by intervention.
     const response = await graph.query(analyst, followUp(`started ${COUNT}`, `started ${COUNT} occupationBefore ${CATEGORIES}`), { from, to, groupBy: 'INTERVENTION' });
