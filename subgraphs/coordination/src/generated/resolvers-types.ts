@@ -233,7 +233,7 @@ export type CategoryCount = {
 /** One group of a follow-up report. */
 export type FollowUpGroup = {
   __typename?: 'FollowUpGroup';
-  /** The group's key (intervention id, municipality code, sex, …). Every value of the dimension is listed, 0 where nobody is. */
+  /** The group's key (intervention id, municipality code, sex, …). Every value of the dimension is listed (interventions: those that ran in the period), whether or not anyone is in it; a count where nobody is is noise around 0. */
   key: Scalars['String']['output'];
   /** The group in words. */
   label: Scalars['String']['output'];
