@@ -15,20 +15,10 @@ import { parseArgs } from 'node:util';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { dataDir } from '@finsam/kit/config';
 import { createLogger } from '@finsam/kit/logger';
-import { AuditLog, type AuditEntry } from '@finsam/kit/audit';
-import { addKnownAnalystIn, knownAnalystDb, listKnownAnalysts, openGatewayStore, removeKnownAnalyst, type KnownAnalystDb } from './known-analysts.ts';
-
-/**
- * A change to the list in the gateway's audit chain, in one transaction with the change: who may
- * read the förbund's statistics is itself on record. The actor is the operating-system account
- * that ran the command (the list has no sign-in of its own).
- */
-function listChange(sub: string, added: boolean): AuditEntry {
-  return {
-    personnummer: null, agency: 'GATEWAY', fields: [`knownAnalyst.${sub}`], decision: added ? 'RECORDED' : 'REVOKED',
-    reason: added ? 'ANALYST_ADDED' : 'ANALYST_REMOVED', protectedIdentity: false,
-  };
-}
+import { AuditLog } from '@finsam/kit/audit';
+import {
+  addKnownAnalystIn, analystListRecord, knownAnalystDb, listKnownAnalysts, openGatewayStore, removeKnownAnalyst, type KnownAnalystDb,
+} from './known-analysts.ts';
 
 const USAGE = 'Usage: npm run analysts -- add <user id> [--name <name>] | remove <user id> | list\n' +
   '  <user id> is the sub of the analyst\'s tokens; the store is the gateway\'s (GATEWAY_DATABASE_URL, else DATA_DIR)';
@@ -67,16 +57,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   const store = await openGatewayStore(env, dataDir(env), createLogger('analysts', { level: 'warn', destination: { write: (line) => print.err(line.trimEnd()) } }));
   const db = knownAnalystDb(store.db);
   const audit = new AuditLog(store.auditDb, store.dialect, store.auditWriter);
+  // The list has no sign-in of its own: the actor is the operating-system account that ran the command.
   const actor = { actorId: os.userInfo().username, role: 'administrator', purpose: 'ANALYST_LIST', requestId: `analysts-${randomUUID()}` };
   try {
     switch (command) {
       case 'add': {
-        const result = await audit.changeWithRecords<KnownAnalystDb, 'added' | 'already known'>(actor, (trx) => addKnownAnalystIn(trx, sub!, name), (r) => (r === 'added' ? [listChange(sub!, true)] : []));
+        const result = await audit.changeWithRecords<KnownAnalystDb, 'added' | 'already known'>(actor, (trx) => addKnownAnalystIn(trx, sub!, name), (r) => (r === 'added' ? [analystListRecord(sub!, 'ANALYST_ADDED')] : []));
         print.out(result === 'added' ? `${sub} is on the list of analysts.` : `${sub} was on the list of analysts already.`);
         return 0;
       }
       case 'remove': {
-        if (!(await audit.changeWithRecords<KnownAnalystDb, boolean>(actor, (trx) => removeKnownAnalyst(trx, sub!), (removed) => (removed ? [listChange(sub!, false)] : [])))) {
+        if (!(await audit.changeWithRecords<KnownAnalystDb, boolean>(actor, (trx) => removeKnownAnalyst(trx, sub!), (removed) => (removed ? [analystListRecord(sub!, 'ANALYST_REMOVED')] : [])))) {
           print.err(`${sub} is not on the list of analysts; nothing removed. npm run analysts -- list shows who is.`);
           return 1;
         }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { bearerToken, jwsBearerToken } from '@finsam/kit/bearer';
+import { bearerToken, isCompactJws } from '@finsam/kit/bearer';
 import { isRole, type Purpose, type Role } from '@finsam/kit/caller';
 import { failure, success, type Result } from '@finsam/kit/errors';
 import { ExpiringCache } from '@finsam/kit/expiring-cache';
@@ -49,9 +49,10 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: strin
   // once, and the token is remembered by its exact text until its expiry (without the tolerance).
   const verified = new ExpiringCache<AuthenticatedUser>(now);
   return async (headers) => {
-    if (bearerToken(headers.authorization) === null) return failure('UNAUTHENTICATED', 'A bearer token is required: Authorization: Bearer <token>.');
-    const token = jwsBearerToken(headers.authorization);
-    if (token === null) return failure('UNAUTHENTICATED', 'The bearer token is not a JWT in compact form (three base64url parts, no padding).');
+    // One JWS has one spelling (jwsBearerToken): anything else is refused before a cache or a verifier sees it.
+    const token = bearerToken(headers.authorization);
+    if (token === null) return failure('UNAUTHENTICATED', 'A bearer token is required: Authorization: Bearer <token>.');
+    if (!isCompactJws(token)) return failure('UNAUTHENTICATED', 'The bearer token is not a JWT in compact form (three base64url parts, no padding).');
     const known = verified.get(token);
     if (known) return success(known);
     try {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { auditMigrations, type AuditDb, type AuditLog } from '@finsam/kit/audit';
+import { auditMigrations, type AuditDb, type AuditEntry, type AuditLog } from '@finsam/kit/audit';
 import { intFromEnv } from '@finsam/kit/config';
 import { sharedRead } from '@finsam/kit/expiring-cache';
 import { databaseUrlFor, openDatabase, type Migrations, type StatementKind } from '@finsam/kit/database';
@@ -119,6 +119,16 @@ export async function seedDevAnalysts(db: Kysely<KnownAnalystDb>, subs: readonly
     .execute();
 }
 
+/**
+ * A change to the list as a record in the gateway's audit chain, written in one transaction with
+ * the change: who may read the förbund's statistics is itself on record.
+ */
+export function analystListRecord(sub: string, reason: 'ANALYST_ADDED' | 'ANALYST_REMOVED' | 'FIXTURE_ANALYST_RETIRED'): AuditEntry {
+  return {
+    personnummer: null, agency: 'GATEWAY', fields: [`knownAnalyst.${sub}`], decision: reason === 'ANALYST_ADDED' ? 'RECORDED' : 'REVOKED', reason, protectedIdentity: false,
+  };
+}
+
 /** The name a fixture analyst is put on the list with, which tells it from an analyst an administrator added. */
 export const FIXTURE_ANALYST_NAME = 'fixture analyst (dev issuer)';
 
@@ -138,9 +148,7 @@ export async function retireDevAnalysts(audit: AuditLog, subs: readonly string[]
     const retired = fixtures.map((row) => row.sub);
     if (retired.length > 0) await trx.updateTable('known_analyst').set({ removed_at: now.toISOString() }).where('sub', 'in', retired).execute();
     return retired;
-  }, (retired) => retired.map((sub) => ({
-    personnummer: null, agency: 'GATEWAY' as const, fields: [`knownAnalyst.${sub}`], decision: 'REVOKED' as const, reason: 'FIXTURE_ANALYST_RETIRED', protectedIdentity: false,
-  })));
+  }, (retired) => retired.map((sub) => analystListRecord(sub, 'FIXTURE_ANALYST_RETIRED')));
 }
 
 /**

@@ -23,6 +23,10 @@ export function ageBand(birthDate: string, on: string): string {
   return AGE_BANDS.find(([, min, max]) => age >= min && age <= max)?.[0] ?? 'FROM_16_TO_24';
 }
 
+export const sexLabel = (sex: string) => (sex === 'MALE' ? 'Män' : 'Kvinnor');
+/** A priority group's label; NONE is the group of persons in none. */
+export const priorityGroupLabel = (group: string) => (group === 'NONE' ? 'Ingen prioriterad grupp' : group);
+
 export const ageBandLabel = (band: string) => band.replace('FROM_', '').replace('_TO_', '–').replace('65', '65+');
 
 /** The groups a participation belongs to (several only for priority groups). */
@@ -31,14 +35,14 @@ export function groupsOf(row: FollowUpRow, dimension: Dimension): { key: string;
     case 'INTERVENTION': return [{ key: row.intervention_id, label: row.intervention_name }];
     case 'FORBUND': return [{ key: row.forbund_id, label: row.forbund_name }];
     case 'MUNICIPALITY': return [{ key: row.municipality_code, label: row.municipality_name }];
-    case 'SEX': return [{ key: row.sex, label: row.sex === 'MALE' ? 'Män' : 'Kvinnor' }];
+    case 'SEX': return [{ key: row.sex, label: sexLabel(row.sex) }];
     case 'AGE_BAND': {
       const band = ageBand(row.birth_date, row.registered_in);
       return [{ key: band, label: ageBandLabel(band) }];
     }
     case 'PRIORITY_GROUP': {
       const groups = row.priority_groups;
-      return groups.length === 0 ? [{ key: 'NONE', label: 'Ingen prioriterad grupp' }] : groups.map((g) => ({ key: g, label: g }));
+      return (groups.length === 0 ? ['NONE'] : groups).map((g) => ({ key: g, label: priorityGroupLabel(g) }));
     }
   }
 }
@@ -61,7 +65,7 @@ export interface FollowUpGroupFigures {
 export function groupKeysOf(register: readonly FollowUpRow[], dimension: Dimension): { key: string; label: string }[] {
   const keys = new Map<string, string>();
   if (dimension === 'AGE_BAND') for (const [band] of AGE_BANDS) keys.set(band, ageBandLabel(band));
-  if (dimension === 'SEX') for (const sex of ['FEMALE', 'MALE']) keys.set(sex, sex === 'MALE' ? 'Män' : 'Kvinnor');
+  if (dimension === 'SEX') for (const sex of ['FEMALE', 'MALE']) keys.set(sex, sexLabel(sex));
   for (const row of register) for (const { key, label } of groupsOf(row, dimension)) keys.set(key, label);
   return [...keys].map(([key, label]) => ({ key, label })).sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -1,6 +1,9 @@
+import { addDays } from '@finsam/kit/dates';
 import { failure, success, type Result } from '@finsam/kit/errors';
 import type { CompactRelease } from '@finsam/kit/statistics-release';
-import { INCOME_SOURCES, OCCUPATIONS, ageBandLabel, type Dimension, type FollowUpGroupFigures } from './follow-up.ts';
+import {
+  INCOME_SOURCES, OCCUPATIONS, ageBandLabel, priorityGroupLabel, sexLabel, type Dimension, type FollowUpGroupFigures,
+} from './follow-up.ts';
 import {
   AGE_BANDS, ENDED, PRIORITY_GROUPS, SEXES, STARTED, endedPriorityGroupMeasure, medianDaysFromBands, monthBounds, priorityGroupMeasure,
 } from './statistics-release-job.ts';
@@ -79,11 +82,7 @@ export function monthsOf(fromMonth: string, toMonth: string): string[] {
   return months;
 }
 
-const nextMonth = (month: string) => {
-  const { to } = monthBounds(month);
-  const [year, m, d] = to.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, m - 1, d + 1)).toISOString().slice(0, 7);
-};
+const nextMonth = (month: string) => addDays(monthBounds(month).to, 1).slice(0, 7);
 
 /**
  * The releases a period is answered from: each whole calendar year of the period by its own
@@ -145,9 +144,9 @@ function groupsOf(question: ReleasedQuestion, releases: readonly CompactRelease[
       const ids = new Set(only(domain('municipality'), filter.municipality).map((code) => forbundOf.get(code)).filter((id) => id !== undefined));
       return catalogue.forbund.filter((f) => ids.has(f.id)).map((f) => ({ key: f.id, label: f.name }));
     }
-    case 'SEX': return only(SEXES, filter.sex).map((key) => ({ key, label: key === 'MALE' ? 'Män' : 'Kvinnor' }));
+    case 'SEX': return only(SEXES, filter.sex).map((key) => ({ key, label: sexLabel(key) }));
     case 'AGE_BAND': return only(AGE_BANDS, filter.ageBand).map((key) => ({ key, label: ageBandLabel(key) }));
-    case 'PRIORITY_GROUP': return only(PRIORITY_GROUPS, filter.priorityGroup).map((key) => ({ key, label: key === 'NONE' ? 'Ingen prioriterad grupp' : key }));
+    case 'PRIORITY_GROUP': return only(PRIORITY_GROUPS, filter.priorityGroup).map((key) => ({ key, label: priorityGroupLabel(key) }));
   }
 }
 

@@ -10,10 +10,10 @@ import {
 import { INCOME_SOURCES, OCCUPATIONS, ageBand } from './follow-up.ts';
 
 /**
- * The monthly statistics release job (issue 20; docs/statistics-release.md): for each whole month
- * that has ended and settled, the follow-up workload's tables protected once with discrete
- * Gaussian noise (@finsam/kit/statistics-release) and stored. A month once released is never
- * computed again: a second draw would spend its budget a second time. Run by
+ * The statistics release job (issue 20; docs/statistics-release.md): for each whole month and each
+ * whole calendar year that has ended and settled, the follow-up workload's tables protected once
+ * with discrete Gaussian noise (@finsam/kit/statistics-release) and stored. A period once released
+ * is never computed again: a second draw would spend its budget a second time. Run by
  * `npm run statistics-release` in its own process, never on a request.
  */
 
@@ -275,10 +275,10 @@ export interface ReleaseJobResult {
 }
 
 /**
- * Releases every month from the register's first registration to the last settled month that is
- * not released yet, and stores each. Idempotent: run daily, it releases a month once, on the
- * first run at least SETTLE_DAYS after the month's end. Months without participations are
- * released too, so that a month's presence tells nothing.
+ * Releases every month (then every calendar year) from the register's first registration to the
+ * last settled one that is not released yet, and stores each. Idempotent: run daily, it releases a
+ * period once, on the first run at least SETTLE_DAYS after its end. Periods without participations
+ * are released too, so that a period's presence tells nothing.
  */
 export async function runStatisticsReleaseJob(db: Db, options: ReleaseJobOptions): Promise<ReleaseJobResult> {
   const random = options.random ?? cryptoRandom;
@@ -328,7 +328,7 @@ export async function runStatisticsReleaseJob(db: Db, options: ReleaseJobOptions
 }
 
 /** One period's release (a month or a year): its participations (protected identities left out) through the workload. */
-export async function releaseMonth(db: Db, period: string, workload: Workload, rho: number, random: RandomSource, computedAt: string): Promise<StatisticsRelease> {
+export async function releasePeriod(db: Db, period: string, workload: Workload, rho: number, random: RandomSource, computedAt: string): Promise<StatisticsRelease> {
   return (await releasePeriodRead(db, period, workload, rho, random, computedAt)).release;
 }
 

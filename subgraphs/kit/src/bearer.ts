@@ -25,5 +25,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/;
  */
 export function jwsBearerToken(header: string | string[] | undefined): string | null {
   const token = bearerToken(header);
-  return token !== null && COMPACT_JWS.test(token) ? token : null;
+  return token !== null && isCompactJws(token) ? token : null;
 }
+
+/** Whether a bearer credential is a JWS in compact form, for a caller that says which it lacks. */
+export const isCompactJws = (token: string): boolean => COMPACT_JWS.test(token);

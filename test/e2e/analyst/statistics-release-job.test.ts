@@ -7,7 +7,7 @@ import { AuditLog, verifyChain, type AuditDb } from '@finsam/kit/audit';
 import { INCOME_SOURCES, ageBand } from '@finsam/coordination/follow-up';
 import { newPersonId } from '@finsam/coordination/migrations';
 import {
-  ENDED, NOT_RECORDED, PRIORITY_GROUPS, STARTED, followUpWorkload, medianDaysFromBands, periodBounds, releasableMonths, releasableYears, releaseMonth, RHO_PER_YEAR_RELEASE, runStatisticsReleaseJob, type ReleaseJobResult,
+  ENDED, NOT_RECORDED, PRIORITY_GROUPS, STARTED, followUpWorkload, medianDaysFromBands, periodBounds, releasableMonths, releasableYears, releasePeriod, RHO_PER_YEAR_RELEASE, runStatisticsReleaseJob, type ReleaseJobResult,
 } from '@finsam/coordination/statistics-release-job';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { capturedOutput } from '@finsam/kit/command-output';
@@ -133,7 +133,7 @@ describe('the statistics release job', () => {
       const release = JSON.parse(row.release) as StatisticsRelease;
       expect(release.workload).toEqual(workload);
       // The truth: the same month through the same bounding with negligible noise (σ² of a few millionths).
-      const truth = await releaseMonth(db(), row.period, workload, 1e7, seededRandom('truth'), 'truth');
+      const truth = await releasePeriod(db(), row.period, workload, 1e7, seededRandom('truth'), 'truth');
       release.tables.forEach((table, i) => {
         const size = table.dimensions.reduce((n, d) => n * workload.domains[d]!.length, 1);
         expect(table.cells).toHaveLength(size);
@@ -158,7 +158,7 @@ describe('the statistics release job', () => {
       interventions: (await db().selectFrom('intervention').select('id').orderBy('id').execute()).map((r) => r.id),
       municipalities: (await db().selectFrom('municipality').select('code').orderBy('code').execute()).map((r) => r.code),
     });
-    const truth = () => releaseMonth(db(), period, workload, 1e7, seededRandom('truth'), 'truth');
+    const truth = () => releasePeriod(db(), period, workload, 1e7, seededRandom('truth'), 'truth');
     const before = await truth();
     const [a, b] = (await db().selectFrom('intervention').select('id').orderBy('id').limit(2).execute()).map((r) => r.id) as [string, string];
     const municipality = (await db().selectFrom('municipality').select('code').orderBy('code').executeTakeFirstOrThrow()).code;
