@@ -119,15 +119,17 @@ export async function seedDevAnalysts(db: Kysely<KnownAnalystDb>, subs: readonly
     .execute();
 }
 
+/** The audit decision of each change to the list: an analyst put on it is recorded, one taken off revoked. */
+const LIST_CHANGE_DECISION = { ANALYST_ADDED: 'RECORDED', ANALYST_REMOVED: 'REVOKED', FIXTURE_ANALYST_RETIRED: 'REVOKED' } as const;
+
 /**
  * A change to the list as a record in the gateway's audit chain, written in one transaction with
  * the change: who may read the förbund's statistics is itself on record.
  */
-export function analystListRecord(sub: string, reason: 'ANALYST_ADDED' | 'ANALYST_REMOVED' | 'FIXTURE_ANALYST_RETIRED'): AuditEntry {
-  return {
-    personnummer: null, agency: 'GATEWAY', fields: [`knownAnalyst.${sub}`], decision: reason === 'ANALYST_ADDED' ? 'RECORDED' : 'REVOKED', reason, protectedIdentity: false,
-  };
+export function analystListRecord(sub: string, reason: keyof typeof LIST_CHANGE_DECISION): AuditEntry {
+  return { personnummer: null, agency: 'GATEWAY', fields: [`knownAnalyst.${sub}`], decision: LIST_CHANGE_DECISION[reason], reason, protectedIdentity: false };
 }
+
 
 /** The name a fixture analyst is put on the list with, which tells it from an analyst an administrator added. */
 export const FIXTURE_ANALYST_NAME = 'fixture analyst (dev issuer)';
