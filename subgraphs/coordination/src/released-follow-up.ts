@@ -1,11 +1,10 @@
-import { addDays } from '@finsam/kit/dates';
 import { failure, success, type Result } from '@finsam/kit/errors';
-import type { CompactRelease } from '@finsam/kit/statistics-release';
+import { monthBounds, type CompactRelease } from '@finsam/kit/statistics-release';
 import {
   INCOME_SOURCES, OCCUPATIONS, ageBandLabel, priorityGroupLabel, sexLabel, type Dimension, type FollowUpGroupFigures,
 } from './follow-up.ts';
 import {
-  AGE_BANDS, ENDED, PRIORITY_GROUPS, SEXES, STARTED, endedPriorityGroupMeasure, medianDaysFromBands, monthBounds, priorityGroupMeasure,
+  AGE_BANDS, ENDED, PRIORITY_GROUPS, SEXES, STARTED, endedPriorityGroupMeasure, medianDaysFromBands, priorityGroupMeasure,
 } from './statistics-release-job.ts';
 
 /**
@@ -75,49 +74,7 @@ const FILTER_ARGUMENT: Record<keyof ReleasedFilter, string> = {
   intervention: 'filter.interventionIds', municipality: 'filter.municipalityCodes', sex: 'filter.sex', ageBand: 'filter.ageBand', priorityGroup: 'filter.priorityGroup',
 };
 
-/** The months of [fromMonth, toMonth], in order. */
-export function monthsOf(fromMonth: string, toMonth: string): string[] {
-  const months: string[] = [];
-  for (let month = fromMonth; month <= toMonth; month = nextMonth(month)) months.push(month);
-  return months;
-}
-
-const nextMonth = (month: string) => addDays(monthBounds(month).to, 1).slice(0, 7);
-
-/**
- * The releases a period is answered from: each whole calendar year of the period by its own
- * release when the year is released (less noise than its twelve months summed), every other
- * month by the month's. The choice depends only on the period, so a period always gets the same
- * figures. Months before the first monthly release are months before the register's first
- * registration (the job releases every month from that one on), so they hold nobody and add
- * nothing. A month after the latest release is refused, naming `to`: a period is never answered
- * in part.
- */
-export function releasesForPeriod(released: ReadonlyMap<string, CompactRelease>, fromMonth: string, toMonth: string): Result<CompactRelease[]> {
-  const months = [...released.keys()].filter((p) => p.length === 7).sort();
-  const [first, latest] = [months[0], months.at(-1)];
-  if (first === undefined || latest === undefined) {
-    return failure('BAD_USER_INPUT', 'to: no month is released yet. A month is released once it has ended and settled (docs/analysts.md).', { argument: 'to' });
-  }
-  if (toMonth > latest) {
-    return failure('BAD_USER_INPUT', `to: ${toMonth} is not released yet; the latest released month is ${latest} (a month is released about two weeks after it ends, docs/analysts.md).`, { argument: 'to' });
-  }
-  const releases: CompactRelease[] = [];
-  for (let month = fromMonth; month <= toMonth;) {
-    const year = month.slice(0, 4);
-    const wholeYear = released.get(year);
-    if (month.endsWith('-01') && `${year}-12` <= toMonth && wholeYear) {
-      releases.push(wholeYear);
-      month = `${Number(year) + 1}-01`;
-      continue;
-    }
-    const release = released.get(month);
-    if (release) releases.push(release);
-    else if (month > first) return failure('BAD_USER_INPUT', `from: ${month} is not released, so the period cannot be answered whole; ask from ${nextMonth(month)} on.`, { argument: 'from' });
-    month = nextMonth(month);
-  }
-  return success(releases);
-}
+export { monthsOf, releasesForPeriod } from '@finsam/kit/statistics-release';
 
 interface Group { key: string; label: string }
 

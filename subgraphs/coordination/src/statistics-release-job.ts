@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { releasedSet, type AuditLog } from '@finsam/kit/audit';
 import { addDays, daysBetween } from '@finsam/kit/dates';
 import {
-  DEFAULT_RHO_PER_RELEASE, cryptoRandom, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
+  DEFAULT_RHO_PER_RELEASE, cryptoRandom, monthBounds, periodBounds, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
 } from '@finsam/kit/statistics-release';
 import {
   firstRegistration, participationsForRelease, releaseDomains, releasedPeriods, storeRelease, type CoordinationDb, type Db, type ReleaseParticipationRow,
 } from './data.ts';
 import { INCOME_SOURCES, OCCUPATIONS, ageBand } from './follow-up.ts';
+
+/** Where periods' days are reckoned, shared with the agencies' releases. */
+export { monthBounds, periodBounds };
 
 /**
  * The statistics release job (issue 20; docs/statistics-release.md): for each whole month and each
@@ -202,19 +205,6 @@ export function releaseRow(row: ReleaseParticipationRow, from: string, to: strin
   for (const group of PRIORITY_GROUPS) attributes[`priorityGroup.${group}`] = yesNo(group === 'NONE' ? groups.length === 0 : groups.includes(group));
   // Income sources are multi-valued: each table by them counts a person once per source, at most INCOME_SOURCES_PER_PERSON.
   return { person: row.personnummer, id: row.id, at: row.registered_in, attributes, sets: { incomeBefore: before, incomeAfter: after } };
-}
-
-/** `YYYY` (a calendar year) or `YYYY-MM` → its first and last day. */
-export function periodBounds(period: string): { from: string; to: string } {
-  return /^\d{4}$/.test(period) ? { from: `${period}-01-01`, to: `${period}-12-31` } : monthBounds(period);
-}
-
-/** `YYYY-MM` → its first and last day. */
-export function monthBounds(period: string): { from: string; to: string } {
-  const from = `${period}-01`;
-  const [year, month] = period.split('-').map(Number) as [number, number];
-  const next = month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
-  return { from, to: addDays(next, -1) };
 }
 
 /** The calendar years from `first`'s to the last whose end is at least `settleDays` before `today`, in order. */

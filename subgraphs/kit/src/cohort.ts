@@ -158,3 +158,38 @@ export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
     return compute(covered.members, ctx);
   };
 }
+
+/** Which participants a cohort (and a follow-up) counts: the schema's FollowUpFilter. */
+export interface CohortFilter {
+  interventionIds?: string[] | null;
+  municipalityCodes?: string[] | null;
+  sex?: string | null;
+  ageBand?: string | null;
+  priorityGroup?: string | null;
+}
+
+/** A cohort: the participants registered in during [from, to] who match the filter. */
+export interface CohortDefinition {
+  from: string;
+  to: string;
+  filter?: CohortFilter | null;
+}
+
+/**
+ * A cohort's id is its definition, so every subgraph asked about it (through `_entities`) reads
+ * the same period and filter from it: coordination its size and signal counts, each agency its
+ * figures, all from their releases.
+ */
+export function cohortId(definition: CohortDefinition): string {
+  return Buffer.from(JSON.stringify([definition.from, definition.to, definition.filter ?? null])).toString('base64url');
+}
+
+export function cohortDefinition(id: string): Result<CohortDefinition> {
+  try {
+    const [from, to, filter] = JSON.parse(Buffer.from(id, 'base64url').toString('utf8')) as [string, string, CohortFilter | null];
+    if (typeof from === 'string' && typeof to === 'string' && (filter === null || typeof filter === 'object')) return success({ from, to, filter });
+  } catch {
+    // Falls through to the refusal below.
+  }
+  return failure('BAD_USER_INPUT', 'Not a cohort id.');
+}

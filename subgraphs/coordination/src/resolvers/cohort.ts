@@ -1,12 +1,12 @@
 import { releasedSet } from '@finsam/kit/audit';
-import { handOverAll } from '@finsam/kit/cohort';
+import { cohortDefinition, handOverAll } from '@finsam/kit/cohort';
 import { failure, valueOrThrow, type ReasonOf } from '@finsam/kit/errors';
 import { AGENCIES, AGENCY_TABLE, byAgencyField, type Agency } from '@finsam/kit/agencies';
 import { signCohortBasis } from '@finsam/kit/release-basis';
 import { cohortSignalFigures, type HandedOverLists, type ReleasedSectors } from '../cohort-signals.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { GraphQLResolveInfo } from 'graphql';
-import { admitCohort, admittedCohorts, cohortDefinition, cohortMembers, matchingParticipations, reportGroups } from './follow-up.ts';
+import { admitCohort, admittedCohorts, cohortMembers, matchingParticipations, reportGroups } from './follow-up.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { ProtectedCount } from '@finsam/kit/disclosure';
 

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { protectedCount } from '@finsam/kit/cohort';
+import { cohortId, protectedCount, type CohortDefinition, type CohortFilter } from '@finsam/kit/cohort';
 import { addDays, dateProblem } from '@finsam/kit/dates';
 import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
 import { AGENCIES, type Agency } from '@finsam/kit/agencies';
@@ -14,22 +14,14 @@ import { ageBand, groupKeysOf, type Dimension } from '../follow-up.ts';
 import { releasedFilter, releasedReport, releasesForPeriod, type FollowUpFigure } from '../released-follow-up.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export interface FollowUpFilter {
-  interventionIds?: string[] | null;
-  municipalityCodes?: string[] | null;
-  sex?: string | null;
-  ageBand?: string | null;
-  priorityGroup?: string | null;
-}
 
 export interface FollowUpArgs {
   from: string;
   to: string;
   groupBy?: Dimension | null;
-  filter?: FollowUpFilter | null;
+  filter?: CohortFilter | null;
 }
 
-type CohortDefinition = Pick<FollowUpArgs, 'from' | 'to' | 'filter'>;
 
 /**
  * A municipality or an intervention can be a filter value only if at least this many persons
@@ -80,7 +72,7 @@ function checkedDefinition(ctx: CoordinationContext, register: readonly FollowUp
     }
   }
   // One written form per definition, so that equal definitions are one query (budget, cohort id).
-  const normal: FollowUpFilter = {};
+  const normal: CohortFilter = {};
   if (filter.interventionIds?.length) normal.interventionIds = [...filter.interventionIds];
   if (filter.municipalityCodes?.length) normal.municipalityCodes = [...filter.municipalityCodes];
   if (filter.sex) normal.sex = filter.sex;
@@ -235,18 +227,4 @@ export const admittedCohorts = new WeakSet<object>();
 /** A cohort's members: each person of its participations once, sorted (the order every list handed over keeps). */
 export const cohortMembers = (rows: readonly FollowUpRow[]): string[] => [...new Set(rows.map((r) => r.personnummer))].sort();
 
-/** A cohort's id is its definition, so any subgraph call about it can find its members again. */
-function cohortId(definition: CohortDefinition): string {
-  return Buffer.from(JSON.stringify([definition.from, definition.to, definition.filter ?? null])).toString('base64url');
-}
-
-export function cohortDefinition(id: string): Result<CohortDefinition> {
-  try {
-    const [from, to, filter] = JSON.parse(Buffer.from(id, 'base64url').toString('utf8')) as [string, string, FollowUpArgs['filter']];
-    if (typeof from === 'string' && typeof to === 'string' && (filter === null || typeof filter === 'object')) return success({ from, to, filter });
-  } catch {
-    // Falls through to the refusal below.
-  }
-  return failure('BAD_USER_INPUT', 'Not a cohort id.');
-}
 

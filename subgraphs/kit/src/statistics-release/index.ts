@@ -15,3 +15,5 @@ export {
   type Figure, type Marginal, type MeasureFilter, type ParticipationRow, type ProtectedCell, type ProtectedTable, type ReleaseOptions, type StatisticsRelease, type Workload,
 } from './tables.ts';
 export { compactRelease, type CompactRelease } from './compact.ts';
+export { monthBounds, monthsOf, nextMonth, periodBounds, releasesForPeriod } from './periods.ts';
+export * from './agency-release.ts';
