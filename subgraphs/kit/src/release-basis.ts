@@ -4,6 +4,7 @@ import type { Agency } from './agencies.ts';
 import type { Caller } from './caller.ts';
 import type { ConsentEvidence } from './consent.ts';
 import type { BasisRefusal } from './error-catalogue.ts';
+import { STATISTICS_RELEASE_ACTOR, statisticsReleaseRequestId } from './statistics-release/agency-release.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import {
   CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM,
@@ -109,6 +110,11 @@ function signClaims(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency,
     .sign(key.privateKey);
 }
 
+/** A list only the recipient agency can read (JWE, ECDH-ES with X25519, A256GCM). */
+const seal = (list: string, recipient: RecipientKey) => new CompactEncrypt(new TextEncoder().encode(list))
+  .setProtectedHeader({ alg: KEY_AGREEMENT_ALGORITHM, enc: CONTENT_ENCRYPTION, kid: recipient.kid })
+  .encrypt(recipient.key);
+
 /** Coordination's side, for persons: one signature for all the entries, one basis string per entry, in order. */
 export async function signPersonBases(
   key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, binding: BasisBinding, entries: readonly PersonEvidence[], now = Date.now(),
@@ -126,10 +132,22 @@ export async function signPersonBases(
 export async function signCohortBasis(
   key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, binding: BasisBinding, list: string, recipient: RecipientKey, now = Date.now(),
 ): Promise<string> {
-  const sealed = await new CompactEncrypt(new TextEncoder().encode(list))
-    .setProtectedHeader({ alg: KEY_AGREEMENT_ALGORITHM, enc: CONTENT_ENCRYPTION, kid: recipient.kid })
-    .encrypt(recipient.key);
+  const sealed = await seal(list, recipient);
   const basis = await signClaims(key, agency, binding, { kind: 'cohort', digest: sha256(sealed).toString('base64url') }, now);
+  return `${basis}\n${sealed}`;
+}
+
+/**
+ * Coordination's release job's side: a period's member list for an agency's statistics release
+ * (statistics-release/agency-release.ts), sealed and signed as a cohort's is, for the job (sub)
+ * and the period (rid) rather than a person and a request, so it releases no other period.
+ */
+export async function signStatisticsBasis(
+  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, period: string, list: string, recipient: RecipientKey, now = Date.now(),
+): Promise<string> {
+  const sealed = await seal(list, recipient);
+  const binding = { actorId: STATISTICS_RELEASE_ACTOR, requestId: statisticsReleaseRequestId(period) };
+  const basis = await signClaims(key, agency, binding, { kind: 'statistics', digest: sha256(sealed).toString('base64url') }, now);
   return `${basis}\n${sealed}`;
 }
 
@@ -140,6 +158,8 @@ export interface ReleaseBasisVerifier {
   person(agency: Agency, personnummer: string, wire: unknown, caller: Caller): Promise<Verified<{ evidence: PersonEvidence }>>;
   /** A cohort's member list at an agency: the list as coordination signed it. */
   cohort(agency: Agency, wire: unknown, caller: Caller): Promise<Verified<{ list: string }>>;
+  /** A period's member list for the agency's statistics release, as coordination's release job signed it. */
+  statistics(agency: Agency, wire: unknown, period: string): Promise<Verified<{ list: string }>>;
 }
 
 const PROOF_STEP = /^[LR][A-Za-z0-9_-]{43}$/;
@@ -200,7 +220,7 @@ export function createReleaseBasisVerifier(
     return pending;
   }
 
-  async function claimsOf(basis: string, kind: string, agency: Agency, caller: Caller): Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }> {
+  async function claimsOf(basis: string, kind: string, agency: Agency, caller: Pick<Caller, 'actorId' | 'requestId'>): Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }> {
     let claims = verified.get(basis);
     if (!claims) {
       const checked = await signatureOf(basis);
@@ -227,22 +247,26 @@ export function createReleaseBasisVerifier(
       // Only this agency's records count, whatever else the entry might hold.
       return { ok: true, digest: sha256(wire).toString('hex'), evidence: { ...evidence, consents: evidence.consents.filter((c) => c.agency === agency) } };
     },
-    async cohort(agency, wire, caller) {
-      if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
-      const newline = wire.indexOf('\n');
-      if (newline < 0) return { ok: false, reason: 'BASIS_INVALID' };
-      const checked = await claimsOf(wire.slice(0, newline), 'cohort', agency, caller);
-      if (!checked.ok) return checked;
-      const sealed = wire.slice(newline + 1);
-      const digest = sha256(sealed);
-      if (digest.toString('base64url') !== checked.claims.digest || !options.decryptionKey) return { ok: false, reason: 'BASIS_INVALID' };
-      try {
-        const { plaintext } = await compactDecrypt(sealed, options.decryptionKey.privateKey, { keyManagementAlgorithms: [KEY_AGREEMENT_ALGORITHM], contentEncryptionAlgorithms: [CONTENT_ENCRYPTION] });
-        return { ok: true, digest: digest.toString('hex'), list: new TextDecoder().decode(plaintext) };
-      } catch {
-        // Sealed to another key (another agency's, or one this agency has since replaced).
-        return { ok: false, reason: 'BASIS_INVALID' };
-      }
-    },
+    cohort: (agency, wire, caller) => sealedList('cohort', agency, wire, caller),
+    statistics: (agency, wire, period) => sealedList('statistics', agency, wire, { actorId: STATISTICS_RELEASE_ACTOR, requestId: statisticsReleaseRequestId(period) }),
   };
+
+  /** A list sealed to this agency after one line of signed claims over the ciphertext's digest. */
+  async function sealedList(kind: 'cohort' | 'statistics', agency: Agency, wire: unknown, caller: Pick<Caller, 'actorId' | 'requestId'>): Promise<Verified<{ list: string }>> {
+    if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
+    const newline = wire.indexOf('\n');
+    if (newline < 0) return { ok: false, reason: 'BASIS_INVALID' };
+    const checked = await claimsOf(wire.slice(0, newline), kind, agency, caller);
+    if (!checked.ok) return checked;
+    const sealed = wire.slice(newline + 1);
+    const digest = sha256(sealed);
+    if (digest.toString('base64url') !== checked.claims.digest || !options.decryptionKey) return { ok: false, reason: 'BASIS_INVALID' };
+    try {
+      const { plaintext } = await compactDecrypt(sealed, options.decryptionKey.privateKey, { keyManagementAlgorithms: [KEY_AGREEMENT_ALGORITHM], contentEncryptionAlgorithms: [CONTENT_ENCRYPTION] });
+      return { ok: true, digest: digest.toString('hex'), list: new TextDecoder().decode(plaintext) };
+    } catch {
+      // Sealed to another key (another agency's, or one this agency has since replaced).
+      return { ok: false, reason: 'BASIS_INVALID' };
+    }
+  }
 }
