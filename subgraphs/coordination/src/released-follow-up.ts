@@ -1,5 +1,5 @@
 import { failure, success, type Result } from '@finsam/kit/errors';
-import { monthBounds, type CompactRelease } from '@finsam/kit/statistics-release';
+import { monthBounds, summedTable, type CompactRelease } from '@finsam/kit/statistics-release';
 import {
   INCOME_SOURCES, OCCUPATIONS, ageBandLabel, priorityGroupLabel, sexLabel, type Dimension, type FollowUpGroupFigures,
 } from './follow-up.ts';
@@ -105,72 +105,6 @@ function groupsOf(question: ReleasedQuestion, releases: readonly CompactRelease[
     case 'AGE_BAND': return only(AGE_BANDS, filter.ageBand).map((key) => ({ key, label: ageBandLabel(key) }));
     case 'PRIORITY_GROUP': return only(PRIORITY_GROUPS, filter.priorityGroup).map((key) => ({ key, label: priorityGroupLabel(key) }));
   }
-}
-
-/** A table summed over the period's months: each cell's values in `dimensions` order, and its count. */
-type SummedTable = { values: string[]; count: number }[];
-
-/**
- * The table that answers `measure` by `dimensions` in one release: the table of exactly those
- * dimensions, else the smallest that holds them all, to be summed over its other dimensions
- * (post-processing: more noise, no more privacy loss). The choice depends only on the release's
- * workload, so a figure always comes from the same cells, whichever query reaches it.
- */
-function tableFor(release: CompactRelease, measure: string, dimensions: readonly string[]) {
-  return release.tables
-    .filter((t) => t.measure === measure && dimensions.every((d) => t.dimensions.includes(d)))
-    .sort((a, b) => a.dimensions.length - b.dimensions.length || a.counts.length - b.counts.length)[0];
-}
-
-/**
- * Reads `measure` by `dimensions` from every release of the period and sums them, cell by cell
- * over the union of the releases' domains (an intervention added later is in the later months'
- * domains only). A combination no release holds is refused with BAD_USER_INPUT naming the
- * argument that asked for it (the filter or the grouping), and what the release holds instead.
- */
-function summedTable(releases: readonly CompactRelease[], measure: string, dimensions: readonly string[], blame: () => { argument: string; what: string }): Result<SummedTable> {
-  const union = dimensions.map((d) => [...new Set(releases.flatMap((r) => r.domains[d] ?? []))]);
-  const position = union.map((values) => new Map(values.map((v, i) => [v, i])));
-  const size = union.reduce((n, values) => n * values.length, 1);
-  const sums = new Float64Array(size);
-  for (const release of releases) {
-    const table = tableFor(release, measure, dimensions);
-    if (!table) {
-      const { argument, what } = blame();
-      const held = release.tables.filter((t) => t.measure === measure).map((t) => `[${t.dimensions.join(', ')}]`);
-      const holds = held.length === 0 ? 'it holds no table of them' : `it holds them by ${held.join(', ')}`;
-      return failure('BAD_USER_INPUT', `${argument}: ${what} is not in the statistics release (${measure} by [${dimensions.join(', ')}]; ${holds}). Ask for fewer dimensions together, or see docs/analysts.md for the released tables.`, { argument });
-    }
-    // For each of the table's dimensions: its size here, and where each of its values goes in the sum (its place among `dimensions`, and the union's index).
-    const sizes = table.dimensions.map((d) => release.domains[d]!.length);
-    const strides = dimensions.map((_, k) => union.slice(k + 1).reduce((n, values) => n * values.length, 1));
-    const target = table.dimensions.map((d) => {
-      const k = dimensions.indexOf(d);
-      return k < 0 ? null : release.domains[d]!.map((v) => position[k]!.get(v)! * strides[k]!);
-    });
-    for (let i = 0; i < table.counts.length; i++) {
-      let rest = i;
-      let at = 0;
-      for (let j = sizes.length - 1; j >= 0; j--) {
-        const coordinate = rest % sizes[j]!;
-        rest = (rest - coordinate) / sizes[j]!;
-        const offsets = target[j];
-        if (offsets) at += offsets[coordinate]!;
-      }
-      sums[at]! += table.counts[i]!;
-    }
-  }
-  const cells: SummedTable = [];
-  for (let at = 0; at < size; at++) {
-    let rest = at;
-    const values = new Array<string>(dimensions.length);
-    for (let k = dimensions.length - 1; k >= 0; k--) {
-      values[k] = union[k]![rest % union[k]!.length]!;
-      rest = Math.floor(rest / union[k]!.length);
-    }
-    cells.push({ values, count: sums[at]! });
-  }
-  return success(cells);
 }
 
 const cell = (count: number) => ({ value: count, suppressed: false });
