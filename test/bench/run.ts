@@ -64,13 +64,6 @@ async function startGraph(): Promise<Graph> {
   const dataDir = process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-bench-'));
   fs.mkdirSync(dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: String(PERSONS), LOG_LEVEL: 'warn' };
-  if (MODE === 'analyst') {
-    // The speed check times each operation on its own, repeated: the analysts' work limits
-    // (coordination's analyst-allowance.ts) would refuse the every-participant cohort at 100,000
-    // persons (98,515 members × 5), so they are lifted here unless set.
-    env.ANALYST_PERSONS_PER_REQUEST ??= '100000000';
-    env.ANALYST_PERSONS_PER_MINUTE ??= '100000000';
-  }
   const subgraphs = {} as Record<SubgraphName, string>;
   const processes: Record<string, ChildProcess> = {};
   for (const name of SUBGRAPH_NAMES) {

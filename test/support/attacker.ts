@@ -12,7 +12,6 @@ import { ageBand } from '@finsam/coordination/follow-up';
  * on its own, not the allowance, and nothing may depend on timing (a per-minute bucket would).
  */
 export const NO_ALLOWANCE_LIMITS: NodeJS.ProcessEnv = {
-  ANALYST_QUERY_BUDGET: '1000000', ANALYST_PERSONS_PER_REQUEST: '1000000000', ANALYST_PERSONS_PER_MINUTE: '1000000000',
   ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100',
 };
 

@@ -12,6 +12,7 @@ import { buildCare } from '@finsam/care';
 import { buildCoordination } from '@finsam/coordination';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { buildEmployment } from '@finsam/employment';
+import { AGENCIES, AGENCY_TABLE } from '@finsam/kit/agencies';
 import type { Role } from '@finsam/kit/caller';
 import { capturedOutput } from '@finsam/kit/command-output';
 import { envPrefix, type SubgraphName } from '@finsam/kit/config';
@@ -130,7 +131,10 @@ export async function startGraph(options: {
   };
   if (options.statisticsRelease ?? servers.coordination !== undefined) {
     const output = capturedOutput();
-    const status = await statisticsReleaseCommand([], { ...process.env, ...storeEnv }, output);
+    // The cohorts' releases ask the four agencies (at <NAME>_URL); a scenario without them releases the follow-up only.
+    const everyAgency = AGENCIES.every((agency) => servers[AGENCY_TABLE[agency].subgraph as SubgraphName] !== undefined);
+    const agencyUrls = Object.fromEntries(Object.entries(gatewayEnv).filter(([name]) => name.endsWith('_URL') && !name.includes('JWKS')));
+    const status = await statisticsReleaseCommand(everyAgency ? [] : ['--follow-up-only'], { ...process.env, ...storeEnv, ...agencyUrls }, output);
     if (status !== 0) throw new Error(`npm run statistics-release: ${output.all()}`);
   }
   for (const sub of options.knownAnalysts ?? []) {

@@ -1,16 +1,14 @@
 import DataLoader from 'dataloader';
 import type { Agency } from '@finsam/kit/agencies';
 import type { Kysely } from 'kysely';
-import { consentsInForceOf, WHOLE_TABLE_FROM, type ConsentInForce } from '@finsam/kit/cohort';
 import { todayIso } from '@finsam/kit/dates';
 import { signPersonBases } from '@finsam/kit/release-basis';
 import type { RecipientKey, SigningKey } from '@finsam/kit/signing-key';
 import type { SubgraphRequest } from '@finsam/kit/subgraph';
 import { isProtected } from './access.ts';
-import type { AnalystAllowance } from './analyst-allowance.ts';
 import { listLoader, loadEach, singleLoader } from '@finsam/kit/loaders';
 import {
-  consentsInForce, consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
+  consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
   type CoordinationDb, type PersonRow,
 } from './data.ts';
 import { consentEvidence } from './resolvers/person.ts';
@@ -18,7 +16,7 @@ import { consentEvidence } from './resolvers/person.ts';
 export type CoordinationContext = ReturnType<typeof createContext>;
 
 export function createContext(
-  db: Kysely<CoordinationDb>, request: SubgraphRequest, allowance: AnalystAllowance, signingKey: SigningKey,
+  db: Kysely<CoordinationDb>, request: SubgraphRequest, signingKey: SigningKey,
   recipientKey: (agency: Agency) => Promise<RecipientKey>,
 ) {
   const loaders = {
@@ -31,7 +29,6 @@ export function createContext(
     forbund: singleLoader((ids: readonly string[]) => forbundById(db, ids), (row) => row.id),
     municipalitiesByForbund: listLoader((ids: readonly string[]) => municipalitiesOfForbund(db, ids), (row) => row.forbund_id),
   };
-  let everyonesInForce: Promise<ConsentInForce[]> | undefined;
   /**
    * One loader per agency: the persons of a request whose basis that agency needs are signed
    * together, one signature per agency call however many persons (release-basis.ts).
@@ -50,14 +47,7 @@ export function createContext(
   return {
     db,
     ...request,
-    /** The analysts' query budget and work bound (analyst-allowance.ts), one per subgraph process. */
-    allowance,
     loaders,
-    /**
-     * The consents in force today of a cohort's members, in the hand-over's form
-     * (kit/src/cohort.ts): by key for a small cohort; for a large one everyone's, in one
-     * statement read once per request (the overlap control and the hand-over both ask).
-     */
     /** The basis coordination signs for an agency to release a person's data under (the person already checked to be in the caseload). */
     releaseBasisFor(agency: Agency, row: PersonRow): Promise<string> {
       let loader = releaseBases.get(agency);
@@ -75,11 +65,5 @@ export function createContext(
     /** Coordination's key, for the member lists handed to agencies; and each agency's, to seal its list to. */
     signingKey,
     recipientKey,
-    async consentsInForceOf(members: readonly string[]): Promise<ConsentInForce[]> {
-      if (members.length >= WHOLE_TABLE_FROM) return (everyonesInForce ??= consentsInForce(db, todayIso()));
-      const today = todayIso();
-      const consents = await loadEach(loaders.consentsByPerson, members);
-      return members.flatMap((personnummer, i) => consentsInForceOf(personnummer, consents[i]!.map(consentEvidence), today));
-    },
   };
 }

@@ -70,6 +70,8 @@ export interface CoordinationDb {
     /** The StatisticsRelease as JSON: tables, workload, domains and parameters. */
     release: string;
   };
+  /** The cohorts' signal counts per period (cohort-release-job.ts), in statistics_release's columns. */
+  signal_release: CoordinationDb['statistics_release'];
 }
 
 export type Db = Kysely<CoordinationDb>;
@@ -176,12 +178,6 @@ export function municipalitiesOfForbund(db: Db, forbundIds: readonly string[]) {
   return db.selectFrom('municipality').selectAll().where('forbund_id', 'in', forbundIds).orderBy('code').execute();
 }
 
-/** The interventions that ran on some day of [from, to]: the intervention catalogue is public, its participants are not. */
-export function interventionsRunning(db: Db, from: string, to: string) {
-  return db.selectFrom('intervention').select(['id', 'name']).where('start_date', '<=', to)
-    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', from)])).execute();
-}
-
 export function interventionsById(db: Db, ids: readonly string[]) {
   return db.selectFrom('intervention').selectAll().where('id', 'in', ids).execute();
 }
@@ -237,26 +233,6 @@ export function consentsById(db: Db, ids: readonly string[]): Promise<ConsentRow
   return db.selectFrom('consent').selectAll().where('id', 'in', ids).orderBy('recorded_at', 'desc').execute();
 }
 
-/** A participation as the follow-up counts it, with what it is grouped and filtered by; JSON lists decoded. */
-export interface FollowUpRow {
-  personnummer: string;
-  registered_in: string;
-  registered_out: string | null;
-  occupation_before: string;
-  occupation_after: string | null;
-  income_sources_before: string[];
-  income_sources_after: string[] | null;
-  intervention_id: string;
-  intervention_name: string;
-  forbund_id: string;
-  forbund_name: string;
-  municipality_code: string;
-  municipality_name: string;
-  sex: string;
-  birth_date: string;
-  priority_groups: string[];
-  identity_protection: string;
-}
 
 /**
  * The consents in force on `today`, everyone's, each as `personnummer validFrom validTo` (the
@@ -266,91 +242,6 @@ export function consentsInForce(db: Db, today: string): Promise<{ agency: Agency
   return db.selectFrom('consent')
     .select(['agency', 'valid_to', sql<string>`personnummer || ' ' || valid_from || ' ' || valid_to`.as('record')])
     .where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
-}
-
-/** Every participation with what the follow-up groups and filters by, oldest registration first. */
-function allParticipationsForFollowUp(db: Db): Promise<FollowUpRow[]> {
-  return db.selectFrom('participation')
-    .innerJoin('intervention', 'intervention.id', 'participation.intervention_id')
-    .innerJoin('forbund', 'forbund.id', 'intervention.forbund_id')
-    .innerJoin('person', 'person.personnummer', 'participation.personnummer')
-    .innerJoin('municipality', 'municipality.code', 'person.municipality_code')
-    .select([
-      'participation.personnummer', 'participation.registered_in', 'participation.registered_out', 'participation.occupation_before', 'participation.occupation_after',
-      'participation.income_sources_before', 'participation.income_sources_after', 'participation.intervention_id',
-      'intervention.name as intervention_name', 'forbund.id as forbund_id', 'forbund.name as forbund_name',
-      'person.municipality_code', 'municipality.name as municipality_name', 'person.sex', 'person.birth_date', 'person.priority_groups',
-      'person.identity_protection',
-    ])
-    .orderBy('participation.registered_in')
-    .orderBy('participation.id')
-    .execute()
-    .then((rows) => rows.map((row) => ({
-      ...row,
-      income_sources_before: JSON.parse(row.income_sources_before) as string[],
-      income_sources_after: row.income_sources_after === null ? null : (JSON.parse(row.income_sources_after) as string[]),
-      priority_groups: JSON.parse(row.priority_groups) as string[],
-    })));
-}
-
-/** How old the follow-up snapshot may grow before a request refreshes it (in the background). */
-export const FOLLOW_UP_SNAPSHOT_MS = 60_000;
-
-interface Snapshot {
-  rows: FollowUpRow[];
-  takenAt: number;
-}
-
-const snapshots = new WeakMap<Db, { current: Promise<Snapshot>; refreshing: boolean }>();
-
-/**
- * The analysts' reports read participations from a snapshot held in memory, not from SQL on
- * each request. Measured at 100,000 persons (docs/performance.md): a year holds 60,000
- * participations, and handing those rows over from SQLite takes about a second on our machines
- * whatever the indexes (a covering index was no faster: the time goes to building the rows). The
- * snapshot is taken when the subgraph starts and refreshed in the background once it is a minute old,
- * so a report is at most a minute behind the agencies' batch loads, and never waits for one.
- */
-export async function followUpSnapshot(db: Db, now = Date.now()): Promise<FollowUpRow[]> {
-  const take = (): Promise<Snapshot> => allParticipationsForFollowUp(db).then((rows) => ({ rows, takenAt: Date.now() }));
-  let entry = snapshots.get(db);
-  if (!entry) {
-    entry = { current: take(), refreshing: false };
-    snapshots.set(db, entry);
-    entry.current.catch(() => snapshots.delete(db));
-  }
-  const snapshot = await entry.current;
-  if (now - snapshot.takenAt > FOLLOW_UP_SNAPSHOT_MS && !entry.refreshing) {
-    entry.refreshing = true;
-    const refreshed = take();
-    const settled = entry;
-    refreshed.then(() => { settled.current = refreshed; }, () => undefined).finally(() => { settled.refreshing = false; });
-  }
-  return snapshot.rows;
-}
-
-/** Index of the first row registered in on or after `day` (rows are sorted by registered_in). */
-function firstOnOrAfter(rows: readonly FollowUpRow[], day: string): number {
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (rows[middle]!.registered_in < day) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
-
-/** Participations registered in during [from, to] that match the filters, from the snapshot. */
-export async function participationsForFollowUp(
-  db: Db, from: string, to: string, filter: { interventionIds?: readonly string[]; municipalityCodes?: readonly string[]; sex?: string },
-): Promise<FollowUpRow[]> {
-  const rows = await followUpSnapshot(db);
-  const interventions = filter.interventionIds?.length ? new Set(filter.interventionIds) : null;
-  const municipalities = filter.municipalityCodes?.length ? new Set(filter.municipalityCodes) : null;
-  const inPeriod = rows.slice(firstOnOrAfter(rows, from), firstOnOrAfter(rows, `${to}\uffff`));
-  return inPeriod.filter((row) => (!interventions || interventions.has(row.intervention_id))
-    && (!municipalities || municipalities.has(row.municipality_code)) && (!filter.sex || row.sex === filter.sex));
 }
 
 /** A participation as the statistics release job reads it: registered in or out during a month, protected identities left out. */
@@ -413,30 +304,36 @@ export async function releaseDomains(db: Db): Promise<{ interventions: string[];
 
 export type StoredReleaseRow = Selectable<CoordinationDb['statistics_release']>;
 
+/**
+ * Where releases are stored: the follow-up's tables (statistics_release) and the signal counts of
+ * the cohorts (signal_release), each one row per period, never replaced, in the same columns.
+ */
+export type ReleaseTable = 'statistics_release' | 'signal_release';
+
 /** The periods released, in order. */
-export async function releasedPeriods(db: Db): Promise<string[]> {
-  return (await db.selectFrom('statistics_release').select('period').orderBy('period').execute()).map((r) => r.period);
+export async function releasedPeriods(db: Db, table: ReleaseTable = 'statistics_release'): Promise<string[]> {
+  return (await db.selectFrom(table).select('period').orderBy('period').execute()).map((r) => r.period);
 }
 
 /**
- * Stores a month's release unless the month is released already (by another run meanwhile): true
- * when stored. A release is never replaced: a second draw would spend the budget again.
+ * Stores a period's release unless the period is released already (by another run meanwhile):
+ * true when stored. A release is never replaced: a second draw would spend the budget again.
  */
-export async function storeRelease(db: Db, row: StoredReleaseRow): Promise<boolean> {
-  const result = await db.insertInto('statistics_release').values(row)
+export async function storeRelease(db: Db, row: StoredReleaseRow, table: ReleaseTable = 'statistics_release'): Promise<boolean> {
+  const result = await db.insertInto(table).values(row)
     .onConflict((oc) => oc.column('period').doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 /** The stored releases of the periods [from, to] (`YYYY-MM`), in order. */
-export function storedReleases(db: Db, from = '0000-00', to = '9999-99'): Promise<StoredReleaseRow[]> {
-  return db.selectFrom('statistics_release').selectAll().where('period', '>=', from).where('period', '<=', to).orderBy('period').execute();
+export function storedReleases(db: Db, from = '0000-00', to = '9999-99', table: ReleaseTable = 'statistics_release'): Promise<StoredReleaseRow[]> {
+  return db.selectFrom(table).selectAll().where('period', '>=', from).where('period', '<=', to).orderBy('period').execute();
 }
 
 /** The privacy ledger: ρ spent per calendar year, summed over the stored releases (zCDP composes by adding ρ). */
-export async function rhoSpentByYear(db: Db): Promise<{ year: string; releases: number; rho: number }[]> {
-  const rows = await db.selectFrom('statistics_release')
+export async function rhoSpentByYear(db: Db, table: ReleaseTable = 'statistics_release'): Promise<{ year: string; releases: number; rho: number }[]> {
+  const rows = await db.selectFrom(table)
     .select((eb) => ['year', eb.fn.countAll<number>().as('releases'), eb.fn.sum<number>('rho').as('rho')])
     .groupBy('year').orderBy('year').execute();
   return rows.map((r) => ({ year: r.year, releases: Number(r.releases), rho: Number(r.rho) }));
@@ -460,7 +357,7 @@ export async function followUpCatalogue(db: Db): Promise<{
 export const RELEASES_MAX_AGE_MS = 30_000;
 
 const catalogues = new WeakMap<Db, () => ReturnType<typeof followUpCatalogue>>();
-const releaseReaders = new WeakMap<Db, () => Promise<Map<string, CompactRelease>>>();
+const releaseReaders = new Map<ReleaseTable, WeakMap<Db, () => Promise<Map<string, CompactRelease>>>>();
 
 /** The public catalogues, read at most once per RELEASES_MAX_AGE_MS. */
 export function followUpCatalogueOf(db: Db): ReturnType<typeof followUpCatalogue> {
@@ -470,22 +367,23 @@ export function followUpCatalogueOf(db: Db): ReturnType<typeof followUpCatalogue
 }
 
 /**
- * Every stored release by period (month or year), parsed and made compact once: a release is
- * never replaced, so only periods not seen before are read when the list is refreshed.
+ * Every stored release of `table` by period (month or year), parsed and made compact once: a
+ * release is never replaced, so only periods not seen before are read when the list is refreshed.
  */
-export function releasesOf(db: Db): Promise<Map<string, CompactRelease>> {
-  let read = releaseReaders.get(db);
+export function releasesOf(db: Db, table: ReleaseTable = 'statistics_release'): Promise<Map<string, CompactRelease>> {
+  const readers = releaseReaders.get(table) ?? releaseReaders.set(table, new WeakMap()).get(table)!;
+  let read = readers.get(db);
   if (!read) {
     const parsed = new Map<string, CompactRelease>();
     read = sharedRead(async () => {
-      const periods = await releasedPeriods(db);
+      const periods = await releasedPeriods(db, table);
       const missing = periods.filter((p) => !parsed.has(p));
       if (missing.length > 0) {
-        for (const row of await storedReleases(db, missing[0], missing.at(-1))) parsed.set(row.period, compactRelease(JSON.parse(row.release) as StatisticsRelease));
+        for (const row of await storedReleases(db, missing[0], missing.at(-1), table)) parsed.set(row.period, compactRelease(JSON.parse(row.release) as StatisticsRelease));
       }
       return new Map([...parsed].sort(([a], [b]) => a.localeCompare(b)));
     }, RELEASES_MAX_AGE_MS);
-    releaseReaders.set(db, read);
+    readers.set(db, read);
   }
   return read();
 }

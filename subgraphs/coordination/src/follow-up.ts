@@ -1,5 +1,4 @@
 import type { ProtectedCount } from '@finsam/kit/disclosure';
-import type { FollowUpRow } from './data.ts';
 import { ageOn } from './resolvers/person.ts';
 
 /**
@@ -29,24 +28,6 @@ export const priorityGroupLabel = (group: string) => (group === 'NONE' ? 'Ingen 
 
 export const ageBandLabel = (band: string) => band.replace('FROM_', '').replace('_TO_', '–').replace('65', '65+');
 
-/** The groups a participation belongs to (several only for priority groups). */
-export function groupsOf(row: FollowUpRow, dimension: Dimension): { key: string; label: string }[] {
-  switch (dimension) {
-    case 'INTERVENTION': return [{ key: row.intervention_id, label: row.intervention_name }];
-    case 'FORBUND': return [{ key: row.forbund_id, label: row.forbund_name }];
-    case 'MUNICIPALITY': return [{ key: row.municipality_code, label: row.municipality_name }];
-    case 'SEX': return [{ key: row.sex, label: sexLabel(row.sex) }];
-    case 'AGE_BAND': {
-      const band = ageBand(row.birth_date, row.registered_in);
-      return [{ key: band, label: ageBandLabel(band) }];
-    }
-    case 'PRIORITY_GROUP': {
-      const groups = row.priority_groups;
-      return (groups.length === 0 ? ['NONE'] : groups).map((g) => ({ key: g, label: priorityGroupLabel(g) }));
-    }
-  }
-}
-
 export interface FollowUpGroupFigures {
   key: string;
   label: string;
@@ -59,13 +40,4 @@ export interface FollowUpGroupFigures {
   inWorkOrStudiesAfter: ProtectedCount;
   shareInWorkOrStudiesAfter: number | null;
   medianDaysInIntervention: number | null;
-}
-
-/** Every group a dimension has in the register (the participations of everyone), so that empty groups show as 0. */
-export function groupKeysOf(register: readonly FollowUpRow[], dimension: Dimension): { key: string; label: string }[] {
-  const keys = new Map<string, string>();
-  if (dimension === 'AGE_BAND') for (const [band] of AGE_BANDS) keys.set(band, ageBandLabel(band));
-  if (dimension === 'SEX') for (const sex of ['FEMALE', 'MALE']) keys.set(sex, sexLabel(sex));
-  for (const row of register) for (const { key, label } of groupsOf(row, dimension)) keys.set(key, label);
-  return [...keys].map(([key, label]) => ({ key, label })).sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -121,6 +121,23 @@ export const migrations: Migrations = {
       await db.schema.createIndex('statistics_release_year').on('statistics_release').column('year').execute();
     },
   },
+  '0010_signal_release': {
+    async up(db) {
+      // The cohorts' signal counts (cohort-release-job.ts): combined from the four agencies'
+      // answers and protected here, one row per period as statistics_release, with a ledger of its own.
+      await db.schema.createTable('signal_release')
+        .addColumn('period', 'text', (c) => c.primaryKey())
+        .addColumn('year', 'text', (c) => c.notNull())
+        .addColumn('made_at', 'text', (c) => c.notNull())
+        .addColumn('rho', 'double precision', (c) => c.notNull())
+        .addColumn('rho_requested', 'double precision', (c) => c.notNull())
+        .addColumn('delta', 'double precision', (c) => c.notNull())
+        .addColumn('epsilon', 'double precision', (c) => c.notNull())
+        .addColumn('table_count', 'integer', (c) => c.notNull())
+        .addColumn('release', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /** A new Person.id: `p_` and 128 random bits, base64url. */

@@ -78,6 +78,12 @@ export { monthsOf, releasesForPeriod } from '@finsam/kit/statistics-release';
 
 interface Group { key: string; label: string }
 
+/** The interventions that ran on some day of the months [fromMonth, toMonth], by id with their names. */
+export function interventionsThatRan(catalogue: Catalogue, fromMonth: string, toMonth: string): Map<string, string> {
+  const [first, last] = [`${fromMonth}-01`, monthBounds(toMonth).to];
+  return new Map(catalogue.interventions.filter((i) => i.start_date <= last && (i.end_date === null || i.end_date >= first)).map((i) => [i.id, i.name]));
+}
+
 /** The groups of the report: every value the releases' domains hold (so a group's presence tells nothing), narrowed by the filter on it. */
 function groupsOf(question: ReleasedQuestion, releases: readonly CompactRelease[], catalogue: Catalogue): Group[] {
   const { groupBy, filter } = question;
@@ -88,8 +94,7 @@ function groupsOf(question: ReleasedQuestion, releases: readonly CompactRelease[
     case 'INTERVENTION': {
       // Those that ran on some day of the period (the catalogue is public; who took part is not):
       // the others' cells are noise around 0, and listing them would read as activity.
-      const [first, last] = [`${question.fromMonth}-01`, monthBounds(question.toMonth).to];
-      const ran = new Map(catalogue.interventions.filter((i) => i.start_date <= last && (i.end_date === null || i.end_date >= first)).map((i) => [i.id, i.name]));
+      const ran = interventionsThatRan(catalogue, question.fromMonth, question.toMonth);
       return only(domain('intervention'), filter.intervention).filter((key) => ran.has(key)).map((key) => ({ key, label: ran.get(key)! }));
     }
     case 'MUNICIPALITY': {

@@ -1,9 +1,12 @@
 /**
- * `npm run statistics-release [-- --today YYYY-MM-DD] [--settle-days N]`: releases every settled
- * month not released yet from coordination's store (DATA_DIR's coordination.sqlite, or
- * COORDINATION_DATABASE_URL / DATABASE_URL as coordination itself resolves them) and prints the
- * privacy ledger. Idempotent, so it is scheduled daily (docs/statistics-release.md). Runs in its
- * own process; nothing on a request path calls it. Exit 0 when done, 1 on a failure, 2 on a usage error.
+ * `npm run statistics-release [-- --today YYYY-MM-DD] [--settle-days N] [--follow-up-only]`:
+ * releases every settled month (and year) not released yet from coordination's store (DATA_DIR's
+ * coordination.sqlite, or COORDINATION_DATABASE_URL / DATABASE_URL as coordination itself
+ * resolves them), then hands each released period's cohort to the four agencies for their own
+ * releases and releases the signal counts from their answers (cohort-release-job.ts; the agencies
+ * at <NAME>_URL), and prints the privacy ledgers. Idempotent, so it is scheduled daily
+ * (docs/statistics-release.md). Runs in its own process; nothing on a request path calls it.
+ * Exit 0 when done, 1 on a failure (an agency that did not answer: run again), 2 on a usage error.
  */
 import type { Kysely } from 'kysely';
 import { AuditLog, type AuditDb } from '@finsam/kit/audit';
@@ -16,15 +19,40 @@ import { subgraphKitMigrations } from '@finsam/kit/subgraph';
 import type { RandomSource } from '@finsam/kit/statistics-release';
 import { rhoSpentByYear, type CoordinationDb } from './data.ts';
 import { migrations } from './migrations.ts';
-import { SETTLE_DAYS, runStatisticsReleaseJob } from './statistics-release-job.ts';
+import { SETTLE_DAYS, RHO_PER_YEAR_RELEASE, runStatisticsReleaseJob } from './statistics-release-job.ts';
+import { runCohortReleases } from './cohort-release-job.ts';
+import { releasedPeriods } from './data.ts';
+import { agencyRecipientKeys, loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
+import { cryptoRandom, DEFAULT_RHO_PER_RELEASE } from '@finsam/kit/statistics-release';
 
-const USAGE = 'Usage: npm run statistics-release [-- --today YYYY-MM-DD] [--settle-days N]';
+/**
+ * The cohorts of every period coordination has released whose signal counts are not stored yet,
+ * with coordination's key (DATA_DIR) and the agencies' published keys (<NAME>_JWKS_URL, else their
+ * key set files in DATA_DIR), as coordination's own process finds them.
+ */
+async function releaseCohortsOf(db: Kysely<CoordinationDb>, today: string, env: NodeJS.ProcessEnv, audit: AuditLog, random?: RandomSource) {
+  const directory = dataDir(env);
+  const signingKey = await loadOrCreateCoordinationKey(directory);
+  const recipientKey = agencyRecipientKeys(env, directory);
+  const done = new Set(await releasedPeriods(db, 'signal_release'));
+  // Months first, then years, as the follow-up is released.
+  const periods = (await releasedPeriods(db)).filter((p) => !done.has(p)).sort((a, b) => a.length - b.length || a.localeCompare(b));
+  return runCohortReleases(db, periods, {
+    today, random: random ?? cryptoRandom, now: () => new Date().toISOString(), audit, signingKey, recipientKey, env,
+    rhoOf: (period) => (period.length === 4 ? RHO_PER_YEAR_RELEASE : DEFAULT_RHO_PER_RELEASE), rhoPerYear: 12 * DEFAULT_RHO_PER_RELEASE + RHO_PER_YEAR_RELEASE,
+  });
+}
 
-function parseArgs(argv: readonly string[]): { today?: string; settleDays?: number } | string {
-  const parsed: { today?: string; settleDays?: number } = {};
+const USAGE = 'Usage: npm run statistics-release [-- --today YYYY-MM-DD] [--settle-days N] [--follow-up-only]';
+
+function parseArgs(argv: readonly string[]): { today?: string; settleDays?: number; followUpOnly?: boolean } | string {
+  const parsed: { today?: string; settleDays?: number; followUpOnly?: boolean } = {};
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
-    if (flag === '--today' && value && /^\d{4}-\d{2}-\d{2}$/.test(value)) parsed.today = value;
+    if (flag === '--follow-up-only') {
+      parsed.followUpOnly = true;
+      i--;
+    } else if (flag === '--today' && value && /^\d{4}-\d{2}-\d{2}$/.test(value)) parsed.today = value;
     else if (flag === '--settle-days' && value && /^\d+$/.test(value)) parsed.settleDays = Number(value);
     else return `${flag ?? ''}${value === undefined ? '' : ` ${value}`}: not understood.`;
   }
@@ -70,7 +98,19 @@ export async function statisticsReleaseCommand(
       print.out(`ledger ${year.year}: ${year.releases} ${year.releases === 1 ? 'release' : 'releases'}, ρ ${round(year.rho, 4)} spent.`);
     }
     print.out(`${result.released.length} released, ${result.alreadyReleased.length} already released (${store.dialect}, ${today}, settled after ${settle} days).`);
-    return 0;
+    if (args.followUpOnly) return 0;
+
+    const cohorts = await releaseCohortsOf(store.db, today, env, audit, random);
+    for (const r of cohorts.released) {
+      const counted = Object.entries(r.agencies).map(([agency, a]) => `${agency} ${a.counted}${a.alreadyReleased ? ' (stored before)' : ''}`).join(', ');
+      print.out(`${r.period}: signal counts released over ${r.members} members, ρ ${round(r.rho, 4)}, ${r.cells} cells, ${r.ms} ms; counted by ${counted}.`);
+    }
+    for (const year of await rhoSpentByYear(store.db, 'signal_release')) {
+      print.out(`signal ledger ${year.year}: ${year.releases} ${year.releases === 1 ? 'release' : 'releases'}, ρ ${round(year.rho, 4)} spent.`);
+    }
+    for (const f of cohorts.failed) print.err(`${f.period}: ${f.agency} did not release (${f.message}); its cohort is left for the next run.`);
+    print.out(`${cohorts.released.length} cohort ${cohorts.released.length === 1 ? 'period' : 'periods'} released, ${new Set(cohorts.failed.map((f) => f.period)).size} left for the next run.`);
+    return cohorts.failed.length === 0 ? 0 : 1;
   } catch (error) {
     print.err(`statistics release failed: ${(error as Error).message}`);
     return 1;

@@ -218,26 +218,6 @@ export const REFUSAL_REASONS = {
   BASIS_OTHER_AGENCY: { ...BASIS, meaning: 'the release basis is for another agency', because: 'the release basis is for another agency' },
   BASIS_OTHER_USER: { ...BASIS, meaning: 'the release basis is for another user', because: 'the release basis is for another user' },
   BASIS_OTHER_REQUEST: { ...BASIS, meaning: 'the release basis is for another request', because: 'the release basis is for another request' },
-  NOT_ADMITTED: {
-    code: 'FORBIDDEN',
-    meaning: 'an agency\'s member list asked for outside the `cohort` query',
-    show: '(not reached by a client of the gateway)',
-  },
-  QUERY_TOO_CLOSE: {
-    code: 'FORBIDDEN',
-    meaning: 'an analyst\'s statistic whose persons differ from an earlier one\'s by too few (`docs/disclosure-control.md`)',
-    show: 'the message: widen the period or drop a filter',
-  },
-  QUERY_BUDGET_SPENT: {
-    code: 'FORBIDDEN',
-    meaning: 'an analyst\'s query budget is spent (`docs/analyst-limits.md`)',
-    show: 'the message, which says when there is room again',
-  },
-  ANALYST_WORK_LIMIT: {
-    code: 'FORBIDDEN',
-    meaning: 'an analyst\'s work per minute is spent (`docs/analyst-limits.md`)',
-    show: 'the message, which says when there is room again',
-  },
   METRICS_OFF: {
     code: 'FORBIDDEN',
     meaning: '`/metrics` on a process without `METRICS_TOKEN` (HTTP 403)',

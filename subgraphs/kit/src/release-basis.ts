@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Agency } from './agencies.ts';
+import { AGENCY_TABLE, type Agency } from './agencies.ts';
+import { envPrefix } from './config.ts';
 import type { Caller } from './caller.ts';
 import type { ConsentEvidence } from './consent.ts';
 import type { BasisRefusal } from './error-catalogue.ts';
@@ -8,7 +9,7 @@ import { STATISTICS_RELEASE_ACTOR, statisticsReleaseRequestId } from './statisti
 import { ExpiringCache } from './expiring-cache.ts';
 import {
   CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM,
-  type DecryptionKey, type RecipientKey, type SigningKey,
+  recipientKeys, type DecryptionKey, type RecipientKey, type SigningKey,
 } from './signing-key.ts';
 
 /**
@@ -36,6 +37,18 @@ const SIGNER = 'coordination';
 const BASIS_TYPE = 'finsam-release-basis+jwt';
 
 export const loadOrCreateCoordinationKey = (dataDir: string): Promise<SigningKey> => loadOrCreateSigningKey(dataDir, SIGNER);
+
+/**
+ * Each agency's published encryption key, as coordination seals member lists to it: at
+ * <NAME>_JWKS_URL, else in the key set file the agency writes in DATA_DIR.
+ */
+export function agencyRecipientKeys(env: NodeJS.ProcessEnv, dataDir: string): (agency: Agency) => Promise<RecipientKey> {
+  const keys = recipientKeys(env, dataDir);
+  return (agency) => {
+    const { subgraph } = AGENCY_TABLE[agency];
+    return keys(subgraph, env[`${envPrefix(subgraph)}_JWKS_URL`]);
+  };
+}
 
 /** One person's evidence for one agency, as coordination signs it. */
 export interface PersonEvidence {

@@ -4,7 +4,7 @@ import type { PersonParent } from '../resolvers/person.ts';
 import type { CoordinatorRow, ForbundRow, ParticipationRow } from '../data.ts';
 import type { InterventionParent } from '../resolvers/intervention.ts';
 import type { AuditTrailParent } from '../resolvers/audit-trail.ts';
-import type { CohortParent } from '../resolvers/cohort.ts';
+import type { CohortParent, CohortSignalsParent } from '../resolvers/cohort.ts';
 import type { CoordinationContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -51,10 +51,12 @@ export type Query = {
   interventionFollowUp: FollowUpReport;
   /**
    * A cross-sector cohort for analysts: the participants registered in during the period that
-   * match the filter. Each agency adds aggregates over the members whose consent (samtycke)
-   * covers it, and learns of no other member; the members themselves never leave the graph.
-   * Every count is perturbed by at most 3 and a count of 4 or less is suppressed
-   * (docs/disclosure-control.md).
+   * match the filter, each counted once per month (or whole year) of the period, by their earliest
+   * registration in it. Its size and signal counts come from coordination's statistics releases,
+   * each agency's figures from that agency's own release of the same period (docs/analysts.md):
+   * sums of counts protected once with differential privacy, so asking again or differently
+   * reveals nothing more. A period must end in a released month (BAD_USER_INPUT naming `to`); a
+   * filter the releases hold no table for is BAD_USER_INPUT naming `filter`.
    */
   cohort: Cohort;
 };
@@ -96,37 +98,15 @@ export type Cohort = {
   __typename?: 'Cohort';
   /** Identifies the cohort's definition. */
   id: Scalars['ID']['output'];
-  /** Number of persons in the cohort, perturbed (persons with protected identity are in no figure). */
+  /** Number of persons in the cohort: the follow-up's `started` by the same filter (protected identities are in no figure). */
   size: CountCell;
   /**
-   * For Försäkringskassan, through the query plan only: the members whose consent (samtycke)
-   * covers it, each with the one consent that covers it today, and the cohort's member count
-   * (JSON), after one line of claims coordination signed over it for this agency, user and
-   * request. The other agencies get their own list; no agency learns of a member who has not
-   * consented to it.
-   */
-  sicknessInsuranceMembers: Maybe<Scalars['String']['output']>;
-  /** For Arbetsförmedlingen: its consenting members (as sicknessInsuranceMembers). */
-  employmentMembers: Maybe<Scalars['String']['output']>;
-  /** For the social services: their consenting members (as sicknessInsuranceMembers). */
-  socialServicesMembers: Maybe<Scalars['String']['output']>;
-  /** For the region's care: its consenting members (as sicknessInsuranceMembers). */
-  careMembers: Maybe<Scalars['String']['output']>;
-  /** Försäkringskassan's yes/no answers to the signal questions on its consenting members (docs/signal-statistics.md). */
-  sicknessInsuranceSignalFacts: Maybe<Scalars['String']['output']>;
-  /** Arbetsförmedlingen's yes/no answers to the signal questions on its consenting members (docs/signal-statistics.md). */
-  employmentSignalFacts: Maybe<Scalars['String']['output']>;
-  /** The social services' yes/no answers to the signal questions on its consenting members (docs/signal-statistics.md). */
-  socialServicesSignalFacts: Maybe<Scalars['String']['output']>;
-  /** The region's yes/no answers to the signal questions on its consenting members (docs/signal-statistics.md). */
-  careSignalFacts: Maybe<Scalars['String']['output']>;
-  /**
    * Signs that members are falling between the chairs (the signals of Person.signals), counted
-   * by signal, home municipality and intervention, for a cohort of any size. Each agency answers
-   * a few yes/no questions per member and coordination combines them; three rules that compare
-   * dates across agencies are month-resolution approximations (docs/signal-statistics.md). An
-   * agency's answers count only for members whose consent (samtycke) covers it, so the counts are
-   * a floor; counts are perturbed, and from 1 to 4 suppressed.
+   * by signal, home municipality and intervention, from the signal releases: for each period the
+   * release job asks each agency a few yes/no questions per member whose consent (samtycke)
+   * covers it, combines the answers and protects the counts (docs/signal-statistics.md). The
+   * agencies' answers count only for members whose consent covered them on the release day, so
+   * the counts are a floor.
    */
   signals: Maybe<CohortSignals>;
 };
@@ -138,7 +118,7 @@ export type CohortSignals = {
   byCode: Array<SignalCount>;
   /** Members with each signal, by home municipality (kommunkod). */
   byMunicipality: Array<SignalBreakdown>;
-  /** Members with each signal, by intervention id; a member of two interventions counts in both. */
+  /** Members with each signal, by intervention id (the intervention of the member's earliest registration in the month or year). */
   byIntervention: Array<SignalBreakdown>;
 };
 
@@ -190,15 +170,9 @@ export type AgeBand =
 
 /** Which participants a follow-up counts. */
 export type FollowUpFilter = {
-  /**
-   * Only these interventions (known ids). interventionFollowUp sums the released figures of every
-   * id listed; cohort takes at most one id, of an intervention with at least 25 participants.
-   */
+  /** Only these interventions (known ids): the released figures of every id listed are summed. */
   interventionIds?: InputMaybe<Array<Scalars['ID']['input']>>;
-  /**
-   * Only persons with these home municipalities (known kommunkoder). interventionFollowUp sums the
-   * released figures of every code listed; cohort takes at most one, with at least 25 participants.
-   */
+  /** Only persons with these home municipalities (known kommunkoder): the released figures of every code listed are summed. */
   municipalityCodes?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Only this sex. */
   sex?: InputMaybe<Sex>;
@@ -208,16 +182,12 @@ export type FollowUpFilter = {
   priorityGroup?: InputMaybe<PriorityGroup>;
 };
 
-/** A count that may be suppressed for disclosure control. */
+/** A count from a statistics release. */
 export type CountCell = {
   __typename?: 'CountCell';
-  /**
-   * The count as published, or null when suppressed: from the statistics release (follow-up) a
-   * non-negative count with noise of a few persons, never suppressed; in a cohort perturbed by at
-   * most 3.
-   */
+  /** The count as published: a sum of protected counts, non-negative, with noise of a few persons (docs/disclosure-control.md). */
   value: Maybe<Scalars['Int']['output']>;
-  /** True when the count is withheld (cohorts only): perturbed, it is 4 or less, or the table it belongs to is withheld or under 10. */
+  /** Always false: released counts are never suppressed (kept for clients written when cohort counts could be). */
   suppressed: Scalars['Boolean']['output'];
 };
 
@@ -936,9 +906,7 @@ export type FederationTypes = {
 export type FederationReferenceTypes = {
   Cohort:
     ( { __typename: 'Cohort' }
-    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"sicknessInsuranceSignalFacts":true,"employmentSignalFacts":true,"socialServicesSignalFacts":true,"careSignalFacts":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}> );
   Coordinator:
     ( { __typename: 'Coordinator' }
     & GraphQLRecursivePick<FederationTypes['Coordinator'], {"id":true}> );
@@ -965,7 +933,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Cohort: ResolverTypeWrapper<CohortParent>;
-  CohortSignals: ResolverTypeWrapper<CohortSignals>;
+  CohortSignals: ResolverTypeWrapper<CohortSignalsParent>;
   SignalCount: ResolverTypeWrapper<SignalCount>;
   SignalBreakdown: ResolverTypeWrapper<SignalBreakdown>;
   FollowUpDimension: FollowUpDimension;
@@ -1029,7 +997,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Cohort: CohortParent;
-  CohortSignals: CohortSignals;
+  CohortSignals: CohortSignalsParent;
   SignalCount: SignalCount;
   SignalBreakdown: SignalBreakdown;
   FollowUpFilter: FollowUpFilter;
@@ -1084,10 +1052,6 @@ export type CohortResolvers<ContextType = CoordinationContext, ParentType extend
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cohort']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   size?: Resolver<ResolversTypes['CountCell'], ParentType, ContextType>;
-  sicknessInsuranceMembers?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  employmentMembers?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  socialServicesMembers?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  careMembers?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   signals?: Resolver<Maybe<ResolversTypes['CohortSignals']>, ParentType, ContextType>;
 };
 
@@ -1332,4 +1296,5 @@ export type CompleteResolvers = Resolvers
   & ResolversNeeded<'Intervention', Intervention>
   & ResolversNeeded<'Participation', Participation>
   & ResolversNeeded<'AuditTrail', AuditTrail>
-  & ResolversNeeded<'Cohort', Cohort>;
+  & ResolversNeeded<'Cohort', Cohort>
+  & ResolversNeeded<'CohortSignals', CohortSignals>;

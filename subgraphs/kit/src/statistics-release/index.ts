@@ -17,4 +17,4 @@ export {
 export { compactRelease, type CompactRelease } from './compact.ts';
 export { monthBounds, monthsOf, nextMonth, periodBounds, releasesForPeriod } from './periods.ts';
 export * from './agency-release.ts';
-export { filteredCounts, summedTable, tableFor, type ReleaseFilter, type SummedTable } from './read.ts';
+export { filteredCounts, groupKey, summedTable, tableFor, type ReleaseFilter, type SummedTable } from './read.ts';

@@ -77,16 +77,19 @@ export function summedTable(releases: readonly CompactRelease[], measure: string
 /** A filter in a release's terms: each dimension with the value kept, or the values summed. */
 export type ReleaseFilter = Readonly<Record<string, string | readonly string[]>>;
 
+/** The key of a cell of `filteredCounts` grouped by several dimensions: their values joined in `by`'s order. */
+export const groupKey = (...values: readonly string[]) => values.join('\u0000');
+
 /**
- * `measure` summed over the period's releases for the cells that match `filter`, by `by`'s value
- * ('' for the total when `by` is null). `blame` names the argument when no table holds the
- * filter's and `by`'s dimensions together.
+ * `measure` summed over the period's releases for the cells that match `filter`, by the values of
+ * the dimensions `by` (groupKey of them; '' for the total when `by` is empty). `blame` names the
+ * argument when no table holds the filter's and `by`'s dimensions together.
  */
 export function filteredCounts(
-  releases: readonly CompactRelease[], measure: string, filter: ReleaseFilter, by: string | null, blame: () => { argument: string; what: string },
+  releases: readonly CompactRelease[], measure: string, filter: ReleaseFilter, by: readonly string[], blame: () => { argument: string; what: string },
 ): Result<Map<string, number>> {
   const filterDimensions = Object.keys(filter).sort();
-  const dimensions = [...new Set([...filterDimensions, ...(by ? [by] : [])])];
+  const dimensions = [...new Set([...filterDimensions, ...by])];
   const summed = summedTable(releases, measure, dimensions, blame);
   if (!summed.ok) return summed;
   const at = new Map(dimensions.map((d, i) => [d, i]));
@@ -98,7 +101,7 @@ export function filteredCounts(
       return typeof wanted === 'string' ? value === wanted : wanted.includes(value);
     });
     if (!kept) continue;
-    const key = by ? values[at.get(by)!]! : '';
+    const key = groupKey(...by.map((d) => values[at.get(d)!]!));
     counts.set(key, (counts.get(key) ?? 0) + count);
   }
   return success(counts);
