@@ -37,7 +37,8 @@ const PERSON_OVERVIEW = fs.readFileSync(path.resolve(import.meta.dirname, '../..
 const COUNT = '{ value suppressed }';
 const DIMENSIONS = ['INTERVENTION', 'FORBUND', 'MUNICIPALITY', 'SEX', 'AGE_BAND', 'PRIORITY_GROUP'];
 const PRIORITY_GROUPS = ['LONG_TERM_SICK_LISTED', 'YOUNG_WITH_ACTIVITY_COMPENSATION', 'YOUNG_WITH_DISABILITY', 'MENTAL_ILL_HEALTH'];
-const PERIODS = [['2024-01-01', '2025-12-31'], ['2025-01-01', '2025-06-30'], ['2025-07-01', '2025-12-31'], ['2025-01-01', '2025-12-31'], ['2024-01-01', '2024-12-31'], ['2020-01-01', '2025-12-31']];
+/** Periods of released months (the seed's registrations begin in 2025; a month is released two weeks after it ends). */
+const PERIODS = [['2025-01-01', '2025-12-31'], ['2025-01-01', '2025-06-30'], ['2025-07-01', '2025-12-31'], ['2025-04-01', '2025-09-30'], ['2025-01-01', '2025-03-31'], ['2025-10-01', '2025-12-31']];
 
 const FOLLOW_UP = `query($from: String!, $to: String!, $groupBy: FollowUpDimension, $filter: FollowUpFilter) {
   interventionFollowUp(from: $from, to: $to, groupBy: $groupBy, filter: $filter) {
@@ -50,10 +51,10 @@ const COHORT_FIELDS = `size ${COUNT}
     employment { registeredNow ${COUNT} inProgrammeNow { category count ${COUNT} } }
     socialServices { assistanceMonthsLast12 { category count ${COUNT} } }
     care { certificatesByChapter { category count ${COUNT} } }
-    signals { byCode { code count ${COUNT} } byMunicipality { code counts { category count ${COUNT} } } }`;
+    signals { byCode { code count ${COUNT} } }`;
 const COHORT = `query($from: String!, $to: String!, $filter: FollowUpFilter) { cohort(from: $from, to: $to, filter: $filter) { ${COHORT_FIELDS} } }`;
 /** The attacker's request: 20 aliased cohorts with signals in one document. */
-const ALIASED_SIGNAL_COHORTS = (filters: string[]) => `{ ${filters.map((f, i) => `c${i}: cohort(from: "2020-01-01", to: "2030-12-31"${f ? `, filter: ${f}` : ''}) { size { value } signals { byCode { code } } }`).join('\n')} }`;
+const ALIASED_SIGNAL_COHORTS = (filters: string[]) => `{ ${filters.map((f, i) => `c${i}: cohort(from: "2025-01-01", to: "2025-12-31"${f ? `, filter: ${f}` : ''}) { size { value } signals { byCode { code } } }`).join('\n')} }`;
 
 interface Request { kind: string; query: string; variables: Record<string, unknown> }
 
@@ -66,10 +67,13 @@ function analystRequest(analyst: number, i: number, municipalities: string[]): R
     case 0: case 3:
       // Read from the statistics release: every dimension released for started and ended (a priority-group filter is not).
       return { kind: 'interventionFollowUp', query: FOLLOW_UP, variables: { from, to, groupBy: pick(DIMENSIONS.filter((d) => d !== 'PRIORITY_GROUP'), n), filter: null } };
-    case 1: case 4:
-      return { kind: 'cohort', query: COHORT, variables: { from, to, filter: { municipalityCodes: [pick(municipalities, n)], priorityGroup: i % 4 ? pick(PRIORITY_GROUPS, n) : null } } };
+    case 1:
+      return { kind: 'cohort', query: COHORT, variables: { from, to, filter: { municipalityCodes: [pick(municipalities, n)] } } };
+    case 4:
+      // The releases hold the cohort tables by one filter dimension, or a priority group (mental ill health also by municipality).
+      return { kind: 'cohort', query: COHORT, variables: { from, to, filter: { priorityGroup: pick(PRIORITY_GROUPS, n) } } };
     case 2:
-      return { kind: 'cohort (whole population, all agencies)', query: COHORT, variables: { from: '2020-01-01', to: '2030-12-31', filter: null } };
+      return { kind: 'cohort (whole population, all agencies)', query: COHORT, variables: { from: '2025-01-01', to: '2025-12-31', filter: null } };
     default:
       return { kind: '20 aliased signal cohorts', query: ALIASED_SIGNAL_COHORTS(Array.from({ length: 20 }, (_, k) => (k === 0 ? '' : `{ municipalityCodes: ["${pick(municipalities, k + analyst)}"] }`))), variables: {} };
   }
