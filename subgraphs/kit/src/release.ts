@@ -10,7 +10,7 @@ import { reasonEntry } from './error-catalogue.ts';
 import { failure, success, valueOrThrow, type ReasonOf, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
 import type { ReleaseBasisVerifier } from './release-basis.ts';
-import { Answers, encodeAnswers } from './signal-statistics.ts';
+import { answersInListOrder, encodeAnswers, type Answers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
@@ -125,14 +125,9 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, 
         const handedOver = valueOrThrow(await releaseForStatistics(agency, cohort[row.membersField], ctx, info));
         if (handedOver === null) return null;
         const { list, members } = handedOver;
-        const released = members.flatMap((m, i) => (m.covered ? [i] : []));
-        const answered = await signalFacts(released.map((i) => members[i]!.personnummer), ctx);
-        // Placed in the handed-over order; a member not released stays all zeros (its "released" bit too).
-        const answers = Answers.empty(answered.layout, members.length);
-        const width = answered.layout.bytes;
-        released.forEach((at, j) => answered.buffer.copy(answers.buffer, at * width, j * width, (j + 1) * width));
+        const answered = await signalFacts(members.filter((m) => m.covered).map((m) => m.personnummer), ctx);
         // The digest is of the list as coordination made it, so that coordination can match the answers to it.
-        return encodeAnswers(list, answers);
+        return encodeAnswers(list, answersInListOrder(members.map((m) => m.covered), answered));
       }),
     } } : {}),
     AuditTrail: {
