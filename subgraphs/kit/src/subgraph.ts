@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
+import { isAgency } from './agencies.ts';
+import { agencyReleaseMigrations, statisticsReleaseRoute, type AgencyStatisticsRelease } from './agency-statistics-release.ts';
 import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb, type AuditLogOwner } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
@@ -20,6 +22,7 @@ import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
+import { STATISTICS_RELEASE_ACTOR, STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
 
 
 /** What every subgraph's request context holds: the verified caller and the request's audit entries. */
@@ -67,6 +70,13 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   warmUp?: (db: Kysely<DB>) => Promise<void>;
   /** Extra HTTP routes (coordination's published key set). */
   routes?: Parameters<typeof createGraphQLHttpHandler>[0]['routes'];
+  /**
+   * An agency's statistics release (agency-statistics-release.ts, docs/statistics-release.md): its
+   * kinds of category, each member's categories and its signal answers. Given, the kit serves
+   * STATISTICS_RELEASE_PATH, where coordination's release job hands the agency a period's cohort.
+   * Coordination has none: it releases its own figures itself.
+   */
+  statisticsRelease?: AgencyStatisticsRelease<TContext>;
   /** Its SDL file, in its own package (`fileURLToPath(new URL('../schema/<name>.graphql', import.meta.url))`); by default the one its package `@finsam/<name>` exports as `./schema.graphql`. */
   schemaFile?: string;
   /** Port when PORT is not set; a served subgraph's comes from its place in SUBGRAPH_NAMES. */
@@ -135,7 +145,7 @@ const SEED_MIGRATIONS: Migrations = {
 };
 
 /** The kit's tables in every subgraph's store, migrated apart from the subgraph's own (database.ts). */
-export const subgraphKitMigrations = (dialect: Dialect): Migrations => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...cellKeyMigrations });
+export const subgraphKitMigrations = (dialect: Dialect): Migrations => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...cellKeyMigrations, ...agencyReleaseMigrations });
 
 /**
  * Builds a subgraph without listening: opens and migrates its database, seeds it on first
@@ -161,6 +171,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
 
   const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? subgraphSdlFile(definition.name), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
+  const statisticsRelease = statisticsReleaseOf(definition);
   // A subgraph's request path, in order: the gateway's token (its context built from it), then
   // the access records its resolvers gathered, written before the answer leaves.
   const plugins: RequestPlugin<TContext>[] = [
@@ -200,6 +211,17 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     },
     routes: {
       ...(decryptionKey ? { '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [decryptionKey.publicJwk] }) } : {}),
+      ...(statisticsRelease ? {
+        [STATISTICS_RELEASE_PATH]: statisticsReleaseRoute({
+          agency: statisticsRelease.agency, db, auditLog, releaseBases, logger, release: statisticsRelease.release,
+          // The job's reads run on the agency's own context (its DataLoaders). It acts for no person:
+          // the caller is the job, with the purpose the release serves, and writes its own records.
+          context: (requestId) => definition.createContext(db, {
+            caller: { actorId: STATISTICS_RELEASE_ACTOR, role: 'analyst', purpose: 'STATISTICS', requestId },
+            audit: new RequestAudit(statisticsRelease.agency), auditLog, recordKeys, releaseBases, metrics,
+          }),
+        }),
+      } : {}),
       ...definition.routes,
       // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
       [CHECKPOINT_PATH]: auditCheckpointRoute({ store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, keys: gatewayPublicKeys(env, directory), logger }),
@@ -214,6 +236,14 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       await store.close();
     },
   };
+}
+
+/** The definition's statistics release with its agency; a release given to coordination is a mistake, said at start. */
+function statisticsReleaseOf<DB, TContext extends SubgraphRequest>(definition: SubgraphDefinition<DB, TContext>) {
+  if (!definition.statisticsRelease) return null;
+  const { agency } = definition;
+  if (!isAgency(agency)) throw new Error(`${definition.name}: only an agency's subgraph makes a statistics release of its categories (coordination releases its own figures)`);
+  return { agency, release: definition.statisticsRelease };
 }
 
 /**
