@@ -202,8 +202,13 @@ export type Cohort = {
    */
   careSignalFacts: Maybe<Scalars['String']['output']>;
   /**
-   * The region's aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * The region's figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered the region on the day the period
+   * was released, with their categories as of that day. Each count is a sum of protected cells:
+   * noise of a few persons, never suppressed. One filter is answered at a time (interventionIds,
+   * municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also with
+   * municipalityCodes); another combination is refused, naming filter.
    */
   care: Maybe<CareCohort>;
 };
@@ -211,7 +216,7 @@ export type Cohort = {
 /** The region's figures for a cohort. */
 export type CareCohort = {
   __typename?: 'CareCohort';
-  /** Members with a medical certificate in force today, by ICD-10 chapter. */
+  /** Members with a medical certificate in force on the release day, by ICD-10 chapter (every chapter, and the unknown). */
   certificatesByChapter: Array<CategoryCount>;
 };
 
@@ -326,8 +331,6 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Cohort' }
     & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"careMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"careMembers":true}>
         | GraphQLRecursivePick<FederationTypes['Cohort'], {"careMembers":true}> ) );
 };
 

@@ -171,8 +171,13 @@ export type Cohort = {
    */
   employmentSignalFacts: Maybe<Scalars['String']['output']>;
   /**
-   * Arbetsförmedlingen's aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * Arbetsförmedlingen's figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered Arbetsförmedlingen on the day the
+   * period was released, with their categories as of that day. Each count is a sum of protected
+   * cells: noise of a few persons, never suppressed. One filter is answered at a time
+   * (interventionIds, municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also
+   * with municipalityCodes); another combination is refused, naming filter.
    */
   employment: Maybe<EmploymentCohort>;
 };
@@ -180,9 +185,9 @@ export type Cohort = {
 /** Arbetsförmedlingen's figures for a cohort. */
 export type EmploymentCohort = {
   __typename?: 'EmploymentCohort';
-  /** Members registered as job seekers today. */
+  /** Members registered as job seekers on the release day. */
   registeredNow: CountCell;
-  /** Members in a programme today, by programme. */
+  /** Members in a programme on the release day, by programme (every programme code the agency knows). */
   inProgrammeNow: Array<CategoryCount>;
 };
 
@@ -297,8 +302,6 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Cohort' }
     & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"employmentMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"employmentMembers":true}>
         | GraphQLRecursivePick<FederationTypes['Cohort'], {"employmentMembers":true}> ) );
 };
 

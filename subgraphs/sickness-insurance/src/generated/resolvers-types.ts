@@ -185,8 +185,13 @@ export type Cohort = {
    */
   sicknessInsuranceSignalFacts: Maybe<Scalars['String']['output']>;
   /**
-   * Försäkringskassan's aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * Försäkringskassan's figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered Försäkringskassan on the day the
+   * period was released, with their categories as of that day. Each count is a sum of protected
+   * cells: noise of a few persons, never suppressed. One filter is answered at a time
+   * (interventionIds, municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also
+   * with municipalityCodes); another combination is refused, naming filter.
    */
   sicknessInsurance: Maybe<SicknessInsuranceCohort>;
 };
@@ -194,9 +199,9 @@ export type Cohort = {
 /** Försäkringskassan's figures for a cohort. */
 export type SicknessInsuranceCohort = {
   __typename?: 'SicknessInsuranceCohort';
-  /** Members with a sickness benefit granted and paying today, by benefit. */
+  /** Members with a sickness benefit granted and paying on the release day, by benefit (a member paid two is in both). */
   benefitsNow: Array<CategoryCount>;
-  /** Members on sjukpenning today, by degree (25, 50, 75, 100). */
+  /** Members on sjukpenning on the release day, by degree (25, 50, 75, 100). */
   sickLeaveByDegree: Array<CategoryCount>;
 };
 
@@ -311,8 +316,6 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Cohort' }
     & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"sicknessInsuranceMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"sicknessInsuranceMembers":true}>
         | GraphQLRecursivePick<FederationTypes['Cohort'], {"sicknessInsuranceMembers":true}> ) );
 };
 

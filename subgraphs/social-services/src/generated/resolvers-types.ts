@@ -144,8 +144,13 @@ export type Cohort = {
    */
   socialServicesSignalFacts: Maybe<Scalars['String']['output']>;
   /**
-   * The social services' aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * The social services' figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered the social services on the day the
+   * period was released, with their categories as of that day. Each count is a sum of protected
+   * cells: noise of a few persons, never suppressed. One filter is answered at a time
+   * (interventionIds, municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also
+   * with municipalityCodes); another combination is refused, naming filter.
    */
   socialServices: Maybe<SocialServicesCohort>;
 };
@@ -153,7 +158,7 @@ export type Cohort = {
 /** The social services' figures for a cohort. */
 export type SocialServicesCohort = {
   __typename?: 'SocialServicesCohort';
-  /** Members by months with ekonomiskt bistånd among the last twelve: NONE, 1_5, 6_9, 10_12. */
+  /** Members by months with ekonomiskt bistånd among the twelve ending with the release day's month: NONE, 1_5, 6_9, 10_12. */
   assistanceMonthsLast12: Array<CategoryCount>;
 };
 
@@ -268,8 +273,6 @@ export type FederationReferenceTypes = {
     ( { __typename: 'Cohort' }
     & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"socialServicesMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"socialServicesMembers":true}>
         | GraphQLRecursivePick<FederationTypes['Cohort'], {"socialServicesMembers":true}> ) );
 };
 
