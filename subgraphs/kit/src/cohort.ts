@@ -1,14 +1,14 @@
-import { AGENCY_TABLE, type Agency } from './agencies.ts';
+import type { Agency } from './agencies.ts';
 import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso } from './dates.ts';
-import { publish, publishWithin, type ProtectedCount, type RecordKeys } from './disclosure.ts';
+import { publish, type ProtectedCount, type RecordKeys } from './disclosure.ts';
 import { REFUSAL_REASONS } from './error-catalogue.ts';
-import { failure, success, valueOrThrow, type ReasonOf, type Result } from './errors.ts';
+import { failure, success, type ReasonOf, type Result } from './errors.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
- * What coordination hands one agency about a cohort (under its `membersField`, JSON, through
- * `@requires`): how many members the cohort has, and only those whose consent (samtycke) covers
+ * What coordination hands one agency about a cohort for its answers to the signal questions
+ * (under its `membersField`, JSON, through `@requires`): how many members the cohort has, and only those whose consent (samtycke) covers
  * that agency, each with the one consent that covers it today, for the agency's own check. An
  * agency never learns that a person without such consent takes part in an intervention, nor
  * anything of a person's consents to the other agencies.
@@ -75,26 +75,10 @@ export function readHandedOver(agency: Agency, handedOver: string): { memberCoun
   return { memberCount: parsed.memberCount, members };
 }
 
-/** The members an agency may count: those on the list coordination signed whose consent it finds covers it today. */
-export function coveredMembers(agency: Agency, list: string): { memberCount: number; members: string[] } {
-  const { memberCount, members } = readHandedOver(agency, list);
-  return { memberCount, members: members.filter((m) => m.covered).map((m) => m.personnummer) };
-}
-
+/** A category with its count, as the schema's CategoryCount: an agency's cohort figures (from its releases) and the signal counts. */
 export interface CategoryCount {
   category: string;
   count: ProtectedCount;
-}
-
-/**
- * Categories with the persons in each, among the members an agency counted, as published: each
- * count perturbed with the store's own record keys and the members' (disclosure.ts
- * `publishWithin`), the same persons always giving the same figure.
- */
-export function categoryCounts(keys: RecordKeys, members: readonly string[], persons: Record<string, Iterable<string>>): CategoryCount[] {
-  const categories = Object.keys(persons).sort();
-  const counts = publishWithin(keys.tally(members), categories.map((c) => keys.tally(persons[c]!)));
-  return categories.map((category, i) => ({ category, count: counts[i]! }));
 }
 
 /** One count of persons on its own, protected. */
@@ -139,24 +123,6 @@ export async function memberListForAnalyst(
   const basis = await ctx.releaseBases.cohort(agency, wire, ctx.caller);
   if (!basis.ok) return refuse(basis.reason, REFUSAL_REASONS[basis.reason].because);
   return success({ list: basis.list, digest: basis.digest });
-}
-
-/**
- * An agency's aggregates over a cohort (`Cohort.<its sectorField>`), for analysts only, over the
- * members whose consent covers the agency. The read is logged without any personnummer: only
- * counts leave the agency.
- */
-export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
-  agency: Agency, compute: (members: readonly string[], ctx: TContext) => Promise<TFigures>,
-) {
-  const { sectorField, membersField } = AGENCY_TABLE[agency];
-  return async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext): Promise<TFigures> => {
-    const fields = [`cohort.${sectorField}`];
-    const { list, digest } = valueOrThrow(await memberListForAnalyst(agency, cohort[membersField], ctx, fields));
-    const covered = coveredMembers(agency, list);
-    ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false, basisDigest: digest });
-    return compute(covered.members, ctx);
-  };
 }
 
 /** Which participants a cohort (and a follow-up) counts: the schema's FollowUpFilter. */
