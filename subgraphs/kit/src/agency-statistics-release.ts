@@ -31,10 +31,14 @@ import { connectionFailure, internalAgent } from './tls.ts';
  */
 
 /** One kind of category an agency releases: its name (the field of its Cohort figures), its categories and k. */
-export interface ReleaseKind<TContext, K extends string = string> {
+export interface ReleaseKind<K extends string = string> {
   name: K;
-  /** Every category of the kind, in the order the figures list them: fixed, or read from the agency's store when the release is drawn. */
-  domain: readonly string[] | ((ctx: TContext) => Promise<readonly string[]>);
+  /**
+   * Every category of the kind, in the order the figures list them, whoever the register holds:
+   * a category listed only when someone has it would tell, and a domain read from the register
+   * could be empty.
+   */
+  domain: readonly string[];
   /**
    * k: the most categories of this kind one member is counted in (the first k in the domain's
    * order); its tables' noise is σ² = k/(2ρ). Chosen from the seed's figures, said where it is set.
@@ -44,7 +48,7 @@ export interface ReleaseKind<TContext, K extends string = string> {
 
 /** What an agency subgraph provides for its statistics release (`SubgraphDefinition.statisticsRelease`). */
 export interface AgencyStatisticsRelease<TContext, K extends string = string> {
-  kinds: readonly ReleaseKind<TContext, K>[];
+  kinds: readonly ReleaseKind<K>[];
   /**
    * Each member's categories of each kind as of `asOf` (`[kind][i]` for `members[i]`; [] for
    * none), from the agency's own register. The same rules as everything else the agency says of
@@ -150,8 +154,8 @@ async function storeAgencyRelease(db: Kysely<any>, row: AgencyReleaseDb['agency_
 }
 
 /**
- * The largest request body taken: a period's list of 100,000 members is about 30 MB signed and
- * sealed (statistics-release test); a year of a larger association fits in twice that.
+ * The largest request body taken: a period's list of 100,000 members is about 32 MB signed and
+ * sealed (kit test agency-release.test.ts); a year of an association twice that size fits.
  */
 export const MAX_RELEASE_REQUEST_BYTES = 64_000_000;
 
@@ -308,11 +312,8 @@ async function release<TContext>(options: StatisticsReleaseRouteOptions<TContext
 async function drawRelease<TContext>(
   release: AgencyStatisticsRelease<TContext>, list: ReleaseMemberList, members: ReleaseMemberList['members'], ctx: TContext, random: RandomSource,
 ): Promise<StatisticsRelease> {
-  const kinds = await Promise.all(release.kinds.map(async (kind) => ({
-    name: kind.name, valuesPerPerson: kind.valuesPerPerson, domain: typeof kind.domain === 'function' ? await kind.domain(ctx) : kind.domain,
-  })));
   const categories = await release.categories(members.map((m) => m.personnummer), list.asOf, ctx);
-  const workload = agencyReleaseWorkload(kinds, list.domains);
+  const workload = agencyReleaseWorkload(release.kinds, list.domains);
   return protectTables(agencyReleaseRows(members, categories, list.asOf), workload, rhoOfPeriod(list.period), random, {
     period: list.period, releasesPerYear: RELEASES_PER_YEAR_WITH_YEAR, rhoPerYear: RHO_PER_YEAR_OF_SCHEDULE,
   });
