@@ -342,7 +342,7 @@ export function releasedCohortFigures<TContext extends SubgraphRequest & { db: K
     const definition = valueOrThrow(cohortDefinition(String(cohort.id)));
     const { fromMonth, toMonth } = valueOrThrow(wholeMonths(definition.from, definition.to));
     const released = await agencyReleasesOf(ctx.db);
-    const releases = valueOrThrow(releasesForPeriod(released, fromMonth, toMonth, `month of ${english.inSentence}'s statistics release`));
+    const releases = valueOrThrow(releasesForPeriod(released, fromMonth, toMonth, `month of the statistics release of ${english.inSentence}`));
     const figures = valueOrThrow(agencyFigures(releases, [...released.values()], kinds, definition.filter));
     ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: 'FROM_STATISTICS_RELEASE', protectedIdentity: false });
     return Object.fromEntries(kinds.map((kind) => [kind, figures[kind].map(({ category, count }) => ({ category, count: { value: count, suppressed: false } }))])) as Record<K, CategoryCount[]>;

@@ -166,7 +166,7 @@ describe('the release\'s answers and address', () => {
 
   it('is the agency\'s GraphQL URL with /graphql replaced', () => {
     expect(agencyReleaseUrl('http://127.0.0.1:4005/graphql')).toBe(`http://127.0.0.1:4005${STATISTICS_RELEASE_PATH}`);
-    expect(agencyReleaseUrl('https://care.example/region/graphql?x=1')).toBe(`https://care.example/region${STATISTICS_RELEASE_PATH}`);
+    expect(agencyReleaseUrl('https://127.0.0.1:8443/region/graphql?x=1')).toBe(`https://127.0.0.1:8443/region${STATISTICS_RELEASE_PATH}`);
   });
 });
 
