@@ -10,8 +10,10 @@ import { verifyAuditChains } from '@finsam/gateway/audit-verify';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { buildCare } from '@finsam/care';
 import { buildCoordination } from '@finsam/coordination';
+import type { CoordinationDb } from '@finsam/coordination/data';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { buildEmployment } from '@finsam/employment';
+import { AGENCIES, AGENCY_TABLE } from '@finsam/kit/agencies';
 import type { Role } from '@finsam/kit/caller';
 import { capturedOutput } from '@finsam/kit/command-output';
 import { envPrefix, type SubgraphName } from '@finsam/kit/config';
@@ -26,6 +28,7 @@ import { inject } from 'vitest';
 import { buildSicknessInsurance } from '@finsam/sickness-insurance';
 import { buildSocialServices } from '@finsam/social-services';
 import { testCertificates } from '@finsam/devkit/testing/tls-certificates';
+import { releaseToAgencies } from './agency-releases.ts';
 import { freePort } from './free-port.ts';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -75,6 +78,13 @@ export async function startGraph(options: {
    * coordination is started), so analysts' follow-ups have released months to answer from.
    */
   statisticsRelease?: boolean;
+  /**
+   * Then hand each agency every released period's cohort, as coordination's release job is to
+   * (test/support/agency-releases.ts, standing in for the job's step until it takes it), so that
+   * the agencies' Cohort figures have releases to answer from. Off by default: it takes a few
+   * seconds, and only the tests of those figures need it.
+   */
+  agencyReleases?: boolean;
 } = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
@@ -132,6 +142,16 @@ export async function startGraph(options: {
     const output = capturedOutput();
     const status = await statisticsReleaseCommand([], { ...process.env, ...storeEnv }, output);
     if (status !== 0) throw new Error(`npm run statistics-release: ${output.all()}`);
+  }
+  if (options.agencyReleases) {
+    const coordination = openExisting<CoordinationDb>(storeLocation('coordination'));
+    try {
+      await releaseToAgencies(coordination, {
+        dataDir, env, agencies: AGENCIES.filter((agency) => servers[AGENCY_TABLE[agency].subgraph]), graphqlUrl: (agency) => `${servers[AGENCY_TABLE[agency].subgraph]!.url}/graphql`,
+      });
+    } finally {
+      await coordination.destroy();
+    }
   }
   for (const sub of options.knownAnalysts ?? []) {
     const added = await analysts(['add', sub]);
