@@ -100,6 +100,9 @@ describe('a cohort\'s figures from an agency\'s releases', () => {
     expect(refusal(figures({ priorityGroup: 'YOUNG_WITH_DISABILITY', municipalityCodes: ['1280'] }))).toMatchObject({ argument: 'filter' });
     expect(refusal(figures({ municipalityCodes: ['9999'] }))).toMatchObject({ argument: 'filter.municipalityCodes' });
     expect(refusal(figures({ priorityGroup: 'EVERYONE' }))).toMatchObject({ argument: 'filter.priorityGroup' });
+    // A cohort id is anyone's to write through _entities: a filter of the wrong shape is refused, not thrown.
+    expect(refusal(figures({ municipalityCodes: '1280' as unknown as string[] }))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.municipalityCodes' });
+    expect(refusal(figures({ sex: ['MALE'] as unknown as string }))).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'filter.sex' });
   });
 
   it('lists a category a later release added, 0 in the periods before it', () => {

@@ -190,6 +190,14 @@ export function agencyFigures<K extends string>(
     for (const release of [...all].reverse()) for (const v of release.domains[dimension] ?? []) if (!values.includes(v)) values.push(v);
     return values;
   };
+  // A cohort's id can be written by whoever calls `_entities`: its filter is checked as untrusted input.
+  for (const [argument, value, list] of [
+    ['filter.interventionIds', filter?.interventionIds, true], ['filter.municipalityCodes', filter?.municipalityCodes, true],
+    ['filter.sex', filter?.sex, false], ['filter.ageBand', filter?.ageBand, false], ['filter.priorityGroup', filter?.priorityGroup, false],
+  ] as const) {
+    const fits = value == null || (list ? Array.isArray(value) && value.every((v) => typeof v === 'string') : typeof value === 'string');
+    if (!fits) return failure('BAD_USER_INPUT', `${argument}: not ${list ? 'a list of values' : 'a value'} of the filter.`, { argument });
+  }
   const selections: { dimension: string; values: ReadonlySet<string> }[] = [];
   const selected = [
     ['intervention', filter?.interventionIds, 'filter.interventionIds'],
