@@ -42,6 +42,12 @@ describe('an agency release\'s workload', () => {
     expect(workload.domains.municipality).toEqual(DOMAINS.municipality);
   });
 
+  it('refuses a category outside its kind\'s domain without naming the member', () => {
+    const draw = () => exactRelease('2026-01', [member(7)], { benefitsNow: [['ARBETSLOSHETSERSATTNING']], sickLeaveByDegree: [[]] });
+    expect(draw).toThrow(/member 0 has benefitsNow = ARBETSLOSHETSERSATTNING, outside the domain/);
+    expect(draw).not.toThrow(new RegExp(member(7).personnummer));
+  });
+
   it('refuses a kind named like a member dimension', () => {
     expect(() => agencyReleaseWorkload([{ name: 'sex', domain: ['A'], valuesPerPerson: 1 }], DOMAINS)).toThrow(/named like a dimension/);
   });

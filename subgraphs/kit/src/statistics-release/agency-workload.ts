@@ -89,7 +89,9 @@ export function agencyReleaseWorkload(kinds: readonly ReleaseKindDomain[], domai
 /**
  * One row per counted member: the member's dimensions from the list, a yes or no per priority
  * group, and its categories of each kind (`categories[kind][i]` for `members[i]`). The
- * personnummer keys the row inside the release only; it is in no cell.
+ * personnummer keys the row inside the release only; it is in no cell. The row's id is the
+ * member's place in the list, which is what protectTables names when it refuses a row (a
+ * category outside its domain), so that no personnummer reaches an error or a log line.
  */
 export function agencyReleaseRows(members: readonly ReleaseMember[], categories: Readonly<Record<string, readonly (readonly string[])[]>>, asOf: string): ParticipationRow[] {
   return members.map((member, i) => {
@@ -99,7 +101,7 @@ export function agencyReleaseRows(members: readonly ReleaseMember[], categories:
       attributes[priorityGroupAttribute(group)] = inGroup ? 'YES' : 'NO';
     }
     const sets = Object.fromEntries(Object.entries(categories).map(([kind, values]) => [kind, values[i] ?? []]));
-    return { person: member.personnummer, id: member.personnummer, at: asOf, attributes, sets };
+    return { person: member.personnummer, id: `member ${i}`, at: asOf, attributes, sets };
   });
 }
 
