@@ -4,6 +4,7 @@ import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@f
 import { createContext, type CareContext } from './context.ts';
 import type { CareDb } from './data.ts';
 import { migrations } from './migrations.ts';
+import { careStatisticsRelease } from './resolvers/cohort.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /** The region's subgraph: medical certificates, care contacts, rehabilitation coordinators. */
@@ -17,6 +18,8 @@ export const care: SubgraphDefinition<CareDb, CareContext> = {
   // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
   seed: async () => (await import('./seed.ts')).seedCare,
   createContext,
+  // Its categories over each period's cohort, released once per period (docs/statistics-release.md).
+  statisticsRelease: careStatisticsRelease,
 };
 
 export const buildCare = (options?: SubgraphOptions) => buildSubgraph(care, options);

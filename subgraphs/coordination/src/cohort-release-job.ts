@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { fetch as undiciFetch } from 'undici';
 import { AGENCIES, AGENCY_TABLE, type Agency } from '@finsam/kit/agencies';
+import { requestAgencyRelease } from '@finsam/kit/agency-statistics-release';
 import { releasedSet, type AuditLog } from '@finsam/kit/audit';
+import { failure, type Result } from '@finsam/kit/errors';
 import { subgraphUrl } from '@finsam/kit/config';
 import { signStatisticsBasis } from '@finsam/kit/release-basis';
 import {
@@ -9,16 +10,15 @@ import {
 } from '@finsam/kit/signal-statistics';
 import type { RecipientKey, SigningKey } from '@finsam/kit/signing-key';
 import {
-  periodBounds, protectTables, STATISTICS_RELEASE_PATH,
-  type AgencyReleaseAnswer, type AgencyReleaseRequest, type Marginal, type ParticipationRow, type RandomSource, type ReleaseMember, type ReleaseMemberList, type Workload,
+  periodBounds, protectTables, RELEASE_AGE_BANDS, RELEASE_PRIORITY_GROUPS, RELEASE_SEXES,
+  type AgencyReleaseAnswer, type Marginal, type ParticipationRow, type RandomSource, type ReleaseMember, type ReleaseMemberList, type Workload,
 } from '@finsam/kit/statistics-release';
-import { internalAgent } from '@finsam/kit/tls';
 import { STATISTICS_RULES, SIGNAL_CODES } from './cohort-signals.ts';
 import {
   consentsInForce, participationsForRelease, releaseDomains, storeRelease, type CoordinationDb, type Db, type ReleaseParticipationRow,
 } from './data.ts';
 import { ageBand } from './follow-up.ts';
-import { AGE_BANDS, PRIORITY_GROUPS, RELEASE_JOB_ACTOR, SEXES } from './statistics-release-job.ts';
+import { RELEASE_JOB_ACTOR } from './statistics-release-job.ts';
 
 /**
  * The cohort part of the statistics release (issue 20; docs/statistics-release.md): for each
@@ -52,11 +52,11 @@ const BY = ['municipality', 'intervention', 'sex', 'ageBand'] as const;
  */
 export function signalWorkload(domains: { interventions: readonly string[]; municipalities: readonly string[] }): Workload {
   const measures: Record<string, Record<string, string>> = {};
-  for (const group of PRIORITY_GROUPS) measures[memberPriorityGroupMeasure(group)] = { [`priorityGroup.${group}`]: 'YES' };
+  for (const group of RELEASE_PRIORITY_GROUPS) measures[memberPriorityGroupMeasure(group)] = { [`priorityGroup.${group}`]: 'YES' };
   const marginals: Marginal[] = [
     { measure: MEMBERS, dimensions: ['signal'] },
     ...BY.map((d) => ({ measure: MEMBERS, dimensions: ['signal', d] })),
-    ...PRIORITY_GROUPS.map((group) => ({ measure: memberPriorityGroupMeasure(group), dimensions: ['signal'] })),
+    ...RELEASE_PRIORITY_GROUPS.map((group) => ({ measure: memberPriorityGroupMeasure(group), dimensions: ['signal'] })),
     { measure: memberPriorityGroupMeasure('MENTAL_ILL_HEALTH'), dimensions: ['signal', 'municipality'] },
   ];
   return {
@@ -64,8 +64,8 @@ export function signalWorkload(domains: { interventions: readonly string[]; muni
       signal: [...SIGNAL_CODES],
       intervention: [...domains.interventions],
       municipality: [...domains.municipalities],
-      sex: [...SEXES],
-      ageBand: [...AGE_BANDS],
+      sex: [...RELEASE_SEXES],
+      ageBand: [...RELEASE_AGE_BANDS],
     },
     multiValued: { signal: SIGNALS_PER_PERSON },
     measures: { [MEMBERS]: {}, ...measures },
@@ -150,7 +150,7 @@ export function signalRows(members: readonly PeriodMember[], answers: Record<Age
     // The rules are typed per agency's questions; the answers here are read by the same layouts.
     const signals = rules.filter(([, rule]) => (rule as (...a: unknown[]) => boolean)(...facts)).map(([code]) => code);
     const attributes: Record<string, string> = { intervention: m.intervention, municipality: m.municipality, sex: m.sex, ageBand: m.ageBand };
-    for (const group of PRIORITY_GROUPS) attributes[`priorityGroup.${group}`] = (group === 'NONE' ? m.priorityGroups.length === 0 : m.priorityGroups.includes(group)) ? 'YES' : 'NO';
+    for (const group of RELEASE_PRIORITY_GROUPS) attributes[`priorityGroup.${group}`] = (group === 'NONE' ? m.priorityGroups.length === 0 : m.priorityGroups.includes(group)) ? 'YES' : 'NO';
     return { person: m.personnummer, id: m.participationId, at: m.registeredIn, attributes, sets: { signal: signals } };
   });
 }
@@ -177,32 +177,10 @@ export interface CohortReleaseResult {
   failed: { period: string; agency: Agency; message: string }[];
 }
 
-/** Where an agency takes a release: its GraphQL URL (<NAME>_URL) with the path replaced. */
-export function agencyReleaseUrl(agency: Agency, env: NodeJS.ProcessEnv): string {
-  const url = new URL(subgraphUrl(AGENCY_TABLE[agency].subgraph, env));
-  url.pathname = STATISTICS_RELEASE_PATH;
-  url.search = '';
-  return url.toString();
-}
-
-/** Hands one agency its list for a period; its answer, or why not (never the agency's error text verbatim beyond its code and message). */
-async function askAgency(agency: Agency, period: string, listText: string, options: CohortReleaseOptions, dispatcher: ReturnType<typeof internalAgent>): Promise<{ ok: true; answer: AgencyReleaseAnswer } | { ok: false; message: string }> {
-  try {
-    const basis = await signStatisticsBasis(options.signingKey, agency, period, listText, await options.recipientKey(agency));
-    const response = await undiciFetch(agencyReleaseUrl(agency, options.env), {
-      method: 'POST', dispatcher, headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ basis, period } satisfies AgencyReleaseRequest & { period: string }),
-      signal: AbortSignal.timeout(300_000),
-    });
-    const body = await response.json().catch(() => null) as (AgencyReleaseAnswer & { error?: { code?: string; reason?: string; message?: string } }) | null;
-    if (!response.ok || !body || typeof body.signalFacts !== 'string') {
-      const error = body?.error;
-      return { ok: false, message: `HTTP ${response.status}${error ? ` ${error.code ?? ''} ${error.reason ?? ''}: ${error.message ?? ''}` : ''}`.trim() };
-    }
-    return { ok: true, answer: body };
-  } catch (error) {
-    return { ok: false, message: (error as Error).message };
-  }
+/** Hands one agency its list for a period, signed and sealed to it; its answer, or why not. */
+async function askAgency(agency: Agency, period: string, listText: string, options: CohortReleaseOptions): Promise<Result<AgencyReleaseAnswer>> {
+  const basis = await signStatisticsBasis(options.signingKey, agency, period, listText, await options.recipientKey(agency));
+  return requestAgencyRelease(subgraphUrl(AGENCY_TABLE[agency].subgraph, options.env), { basis, period }, options.env);
 }
 
 /**
@@ -217,53 +195,48 @@ export async function runCohortReleases(db: Db, periods: readonly string[], opti
   const domains = await releaseDomains(db);
   const workload = signalWorkload(domains);
   const consents = await consentsInForce(db, options.today);
-  const dispatcher = internalAgent(options.env);
-  try {
-    for (const period of periods) {
-      const started = Date.now();
-      const { from, to } = periodBounds(period);
-      const members = periodMembers(await participationsForRelease(db, from, to), from, to);
-      const lists = agencyLists(members, consents);
-      const answers = {} as Record<Agency, AnswersOf>;
-      const agencies = {} as CohortReleaseResult['released'][number]['agencies'];
-      let complete = true;
-      for (const agency of AGENCIES) {
-        const list: ReleaseMemberList = {
-          agency, period, from, to, asOf: options.today,
-          domains: { intervention: domains.interventions, municipality: domains.municipalities }, members: lists[agency],
-        };
-        const listText = JSON.stringify(list);
-        const asked = await askAgency(agency, period, listText, options, dispatcher);
-        const read = asked.ok ? answersOf(agency, asked.answer.signalFacts, listText, lists[agency]) : null;
-        if (!asked.ok || !read) {
-          complete = false;
-          result.failed.push({ period, agency, message: asked.ok ? 'its signal answers do not fit the list it was handed' : asked.message });
-          continue;
-        }
-        answers[agency] = read;
-        agencies[agency] = { counted: asked.answer.counted, alreadyReleased: asked.answer.alreadyReleased };
-      }
-      if (!complete) continue;
-      const release = protectTables(signalRows(members, answers), workload, options.rhoOf(period), options.random, {
-        period, computedAt: options.now(), releasesPerYear: 13, rhoPerYear: options.rhoPerYear,
-      });
-      const row = {
-        period, year: period.slice(0, 4), made_at: release.computedAt, rho: release.rho, rho_requested: release.rhoRequested,
-        delta: release.privacy.delta, epsilon: release.privacy.epsilonPerRelease, table_count: release.tables.length, release: JSON.stringify(release),
+  for (const period of periods) {
+    const started = Date.now();
+    const { from, to } = periodBounds(period);
+    const members = periodMembers(await participationsForRelease(db, from, to), from, to);
+    const lists = agencyLists(members, consents);
+    const answers = {} as Record<Agency, AnswersOf>;
+    const agencies = {} as CohortReleaseResult['released'][number]['agencies'];
+    let complete = true;
+    for (const agency of AGENCIES) {
+      const list: ReleaseMemberList = {
+        agency, period, from, to, asOf: options.today,
+        domains: { intervention: domains.interventions, municipality: domains.municipalities }, members: lists[agency],
       };
-      const actor = { actorId: RELEASE_JOB_ACTOR, role: 'job', purpose: 'STATISTICS_RELEASE', requestId: `signal-release-${period}-${randomUUID()}` };
-      const stored = await options.audit.changeWithRecords<CoordinationDb, boolean>(actor, (trx) => storeRelease(trx, row, 'signal_release'), (done) => (done ? [{
-        personnummer: null, agency: 'COORDINATION', fields: [`signalRelease.${period}`], decision: 'RELEASED', reason: 'STATISTICS_RELEASE',
-        protectedIdentity: false, releasedSet: releasedSet(members.map((m) => m.personnummer)),
-      }] : []));
-      if (stored) {
-        result.released.push({
-          period, rho: release.rho, members: members.length, cells: release.tables.reduce((n, t) => n + t.cells.length, 0), ms: Date.now() - started, agencies,
-        });
+      const listText = JSON.stringify(list);
+      const asked = await askAgency(agency, period, listText, options).catch((error: unknown) => failure<AgencyReleaseAnswer>('SUBGRAPH_UNAVAILABLE', (error as Error).message));
+      const read = asked.ok ? answersOf(agency, asked.value.signalFacts, listText, lists[agency]) : null;
+      if (!asked.ok || !read) {
+        complete = false;
+        result.failed.push({ period, agency, message: asked.ok ? 'its signal answers do not fit the list it was handed' : `${asked.refusal.code}${asked.refusal.reason ? ` ${asked.refusal.reason}` : ''}: ${asked.refusal.message}` });
+        continue;
       }
+      answers[agency] = read;
+      agencies[agency] = { counted: asked.value.counted, alreadyReleased: asked.value.alreadyReleased };
     }
-  } finally {
-    await dispatcher.close();
+    if (!complete) continue;
+    const release = protectTables(signalRows(members, answers), workload, options.rhoOf(period), options.random, {
+      period, computedAt: options.now(), releasesPerYear: 13, rhoPerYear: options.rhoPerYear,
+    });
+    const row = {
+      period, year: period.slice(0, 4), made_at: release.computedAt, rho: release.rho, rho_requested: release.rhoRequested,
+      delta: release.privacy.delta, epsilon: release.privacy.epsilonPerRelease, table_count: release.tables.length, release: JSON.stringify(release),
+    };
+    const actor = { actorId: RELEASE_JOB_ACTOR, role: 'job', purpose: 'STATISTICS_RELEASE', requestId: `signal-release-${period}-${randomUUID()}` };
+    const stored = await options.audit.changeWithRecords<CoordinationDb, boolean>(actor, (trx) => storeRelease(trx, row, 'signal_release'), (done) => (done ? [{
+      personnummer: null, agency: 'COORDINATION', fields: [`signalRelease.${period}`], decision: 'RELEASED', reason: 'STATISTICS_RELEASE',
+      protectedIdentity: false, releasedSet: releasedSet(members.map((m) => m.personnummer)),
+    }] : []));
+    if (stored) {
+      result.released.push({
+        period, rho: release.rho, members: members.length, cells: release.tables.reduce((n, t) => n + t.cells.length, 0), ms: Date.now() - started, agencies,
+      });
+    }
   }
   return result;
 }

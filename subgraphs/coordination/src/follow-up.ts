@@ -1,4 +1,4 @@
-import type { ProtectedCount } from '@finsam/kit/disclosure';
+import type { CountCell } from '@finsam/kit/cohort';
 import { ageOn } from './resolvers/person.ts';
 
 /**
@@ -31,13 +31,13 @@ export const ageBandLabel = (band: string) => band.replace('FROM_', '').replace(
 export interface FollowUpGroupFigures {
   key: string;
   label: string;
-  started: ProtectedCount;
-  ended: ProtectedCount;
-  occupationBefore: { category: string; count: ProtectedCount }[];
-  occupationAfter: { category: string; count: ProtectedCount }[];
-  incomeSourcesBefore: { category: string; count: ProtectedCount }[];
-  incomeSourcesAfter: { category: string; count: ProtectedCount }[];
-  inWorkOrStudiesAfter: ProtectedCount;
+  started: CountCell;
+  ended: CountCell;
+  occupationBefore: { category: string; count: CountCell }[];
+  occupationAfter: { category: string; count: CountCell }[];
+  incomeSourcesBefore: { category: string; count: CountCell }[];
+  incomeSourcesAfter: { category: string; count: CountCell }[];
+  inWorkOrStudiesAfter: CountCell;
   shareInWorkOrStudiesAfter: number | null;
   medianDaysInIntervention: number | null;
 }

@@ -4,6 +4,7 @@ import { MEMBERS, memberPriorityGroupMeasure } from './cohort-release-job.ts';
 import { SIGNAL_CODES } from './cohort-signals.ts';
 import { interventionsThatRan, type Catalogue, type ReleasedFilter } from './released-follow-up.ts';
 import { STARTED, priorityGroupMeasure } from './statistics-release-job.ts';
+import type { CountCell } from '@finsam/kit/cohort';
 import type { SignalCode } from './signals.ts';
 
 /**
@@ -14,7 +15,6 @@ import type { SignalCode } from './signals.ts';
  * agencies answer their own figures of the cohort from their own releases.
  */
 
-export interface CountCell { value: number; suppressed: false }
 const cell = (count: number): CountCell => ({ value: count, suppressed: false });
 
 /** The dimensions a filter narrows the cells by; its priority group is the measure instead. */

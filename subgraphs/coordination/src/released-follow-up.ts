@@ -112,7 +112,7 @@ function groupsOf(question: ReleasedQuestion, releases: readonly CompactRelease[
   }
 }
 
-const cell = (count: number) => ({ value: count, suppressed: false });
+const cell = (count: number) => ({ value: count, suppressed: false as const });
 
 /**
  * The report from the releases: for each group and the total, the figures asked for. Every count

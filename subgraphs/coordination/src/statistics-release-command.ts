@@ -19,11 +19,11 @@ import { subgraphKitMigrations } from '@finsam/kit/subgraph';
 import type { RandomSource } from '@finsam/kit/statistics-release';
 import { rhoSpentByYear, type CoordinationDb } from './data.ts';
 import { migrations } from './migrations.ts';
-import { SETTLE_DAYS, RHO_PER_YEAR_RELEASE, runStatisticsReleaseJob } from './statistics-release-job.ts';
+import { SETTLE_DAYS, runStatisticsReleaseJob } from './statistics-release-job.ts';
 import { runCohortReleases } from './cohort-release-job.ts';
 import { releasedPeriods } from './data.ts';
 import { agencyRecipientKeys, loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
-import { cryptoRandom, DEFAULT_RHO_PER_RELEASE } from '@finsam/kit/statistics-release';
+import { cryptoRandom, RHO_PER_YEAR_OF_SCHEDULE, rhoOfPeriod } from '@finsam/kit/statistics-release';
 
 /**
  * The cohorts of every period coordination has released whose signal counts are not stored yet,
@@ -39,7 +39,7 @@ async function releaseCohortsOf(db: Kysely<CoordinationDb>, today: string, env: 
   const periods = (await releasedPeriods(db)).filter((p) => !done.has(p)).sort((a, b) => a.length - b.length || a.localeCompare(b));
   return runCohortReleases(db, periods, {
     today, random: random ?? cryptoRandom, now: () => new Date().toISOString(), audit, signingKey, recipientKey, env,
-    rhoOf: (period) => (period.length === 4 ? RHO_PER_YEAR_RELEASE : DEFAULT_RHO_PER_RELEASE), rhoPerYear: 12 * DEFAULT_RHO_PER_RELEASE + RHO_PER_YEAR_RELEASE,
+    rhoOf: rhoOfPeriod, rhoPerYear: RHO_PER_YEAR_OF_SCHEDULE,
   });
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { releasedSet, type AuditLog } from '@finsam/kit/audit';
 import { addDays, daysBetween } from '@finsam/kit/dates';
 import {
-  DEFAULT_RHO_PER_RELEASE, cryptoRandom, monthBounds, periodBounds, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
+  DEFAULT_RHO_PER_RELEASE, RHO_PER_YEAR_RELEASE, cryptoRandom, monthBounds, periodBounds, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
 } from '@finsam/kit/statistics-release';
 import {
   firstRegistration, participationsForRelease, releaseDomains, releasedPeriods, storeRelease, type CoordinationDb, type Db, type ReleaseParticipationRow,
@@ -252,7 +252,7 @@ export interface ReleaseJobOptions {
  * 2,000-person seed. A year released on its own, with twice a month's ρ, has a month's noise
  * divided by √2 (σ ≈ 2.1 persons for the main tables). The year then spends 12 × 1 + 2 = 14.
  */
-export const RHO_PER_YEAR_RELEASE = 2;
+export { RHO_PER_YEAR_RELEASE };
 
 /** Who the release job is in the audit log. */
 export const RELEASE_JOB_ACTOR = 'statistics-release-job';

@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { AGENCIES } from '@finsam/kit/agencies';
-import { consentsInForceOf, handOverAll, readHandedOver } from '@finsam/kit/cohort';
-import type { ConsentEvidence } from '@finsam/kit/consent';
 import { todayIso } from '@finsam/kit/dates';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { PersonProfile } from '@finsam/devkit/population/types';
@@ -90,28 +87,6 @@ describe('signal statistics from the agencies\' yes/no answers', () => {
     const { result } = compare(1000, (sector, i) => (i + sector.length) % 3 !== 0);
     for (const code of ['DAY_180_APPROACHING', 'LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE', 'LONG_ASSISTANCE_NO_ACTIVITY', 'SICK_LISTED_WITHOUT_BENEFIT', 'ACTIVITY_COMPENSATION_NO_ACTIVITY'] as const) {
       expect(result[code].differ, code).toBe(0);
-    }
-  });
-
-  it('hand each agency the same list from the consents in force (large cohorts) as from each member\'s consents', () => {
-    const today = todayIso();
-    const population = generatePopulation({ seed: 1, persons: 500, referenceDate: today });
-    const members = population.persons.map((p) => p.personnummer).sort().filter((_, i) => i % 5 !== 0);
-    const consents = population.persons.flatMap((p) => p.consents.flatMap((c) => c.agencies.map((agency) => ({ personnummer: p.personnummer, agency, validFrom: c.validFrom, validTo: c.validTo, revokedAt: c.revokedAt }))));
-    const byPerson = new Map<string, ConsentEvidence[]>();
-    for (const c of consents) byPerson.set(c.personnummer, [...(byPerson.get(c.personnummer) ?? []), c]);
-    const inForce = consents.filter((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)
-      .map((c) => ({ agency: c.agency, valid_to: c.validTo, record: `${c.personnummer} ${c.validFrom} ${c.validTo}` }));
-    const all = handOverAll(AGENCIES, members, inForce);
-    for (const agency of AGENCIES) {
-      // A small cohort's consents come member by member (consentsInForceOf), a large one's from the statement.
-      const one = handOverAll([agency], members, members.flatMap((personnummer) => consentsInForceOf(personnummer, byPerson.get(personnummer) ?? [], today)))[agency]!;
-      expect(all[agency]).toBe(one);
-      const read = readHandedOver(agency, one);
-      expect(read.members.length).toBeGreaterThan(0);
-      expect(read.members.every((m) => m.covered)).toBe(true);
-      // Another agency's list proves nothing to this one.
-      expect(readHandedOver(agency === 'CARE' ? 'EMPLOYMENT' : 'CARE', one).members.some((m) => m.covered)).toBe(false);
     }
   });
 

@@ -35,11 +35,6 @@ export function registrationsOfPersons(db: Db, personnummer: readonly string[]):
   return db.selectFrom('registration').selectAll().where('personnummer', 'in', personnummer).orderBy('registered_on', 'desc').orderBy('id').execute();
 }
 
-/** Every programme code the store knows: statistics list them all, 0 where nobody is. */
-export async function programmeCodes(db: Db): Promise<string[]> {
-  return (await db.selectFrom('programme_participation').select('programme').distinct().orderBy('programme').execute()).map((r) => r.programme);
-}
-
 export function programmesOfPersons(db: Db, personnummer: readonly string[]): Promise<ProgrammeRow[]> {
   return db.selectFrom('programme_participation').selectAll().where('personnummer', 'in', personnummer).orderBy('start_date', 'desc').orderBy('id').execute();
 }

@@ -4,6 +4,7 @@ import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@f
 import { createContext, type EmploymentContext } from './context.ts';
 import type { EmploymentDb } from './data.ts';
 import { migrations } from './migrations.ts';
+import { employmentStatisticsRelease } from './resolvers/cohort.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /** Arbetsförmedlingen's subgraph: registrations, programmes, activity reports. */
@@ -17,6 +18,8 @@ export const employment: SubgraphDefinition<EmploymentDb, EmploymentContext> = {
   // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
   seed: async () => (await import('./seed.ts')).seedEmployment,
   createContext,
+  // Its categories over each period's cohort, released once per period (docs/statistics-release.md).
+  statisticsRelease: employmentStatisticsRelease,
 };
 
 export const buildEmployment = (options?: SubgraphOptions) => buildSubgraph(employment, options);

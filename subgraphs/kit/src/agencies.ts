@@ -32,12 +32,8 @@ export interface AgencyFacts {
   readonly sectorField: string;
   /** The Person field under which coordination hands it the basis it signed for it (release-basis.ts). */
   readonly releaseBasisField: string;
-  /** The Cohort field under which coordination hands it a cohort's consenting members (cohort.ts). */
-  readonly membersField: string;
   /** The AuditTrail field with its audit records about a person, which coordination merges. */
   readonly recordsField: string;
-  /** The Cohort field with its yes/no answers to the signal questions (signal-statistics.ts). */
-  readonly signalFactsField: string;
   /** As the coordinator client names it, in Swedish. */
   readonly swedish: {
     /** Its sector's heading, and its name in the consent list and beside a signal's facts. */
@@ -66,9 +62,7 @@ export const AGENCY_TABLE = {
     subgraph: 'sickness-insurance',
     sectorField: 'sicknessInsurance',
     releaseBasisField: 'sicknessInsuranceReleaseBasis',
-    membersField: 'sicknessInsuranceMembers',
     recordsField: 'sicknessInsuranceRecords',
-    signalFactsField: 'sicknessInsuranceSignalFacts',
     swedish: { title: 'Försäkringskassan', authority: 'Försäkringskassan' },
     english: { name: 'Försäkringskassan', inSentence: 'Försäkringskassan' },
   },
@@ -76,9 +70,7 @@ export const AGENCY_TABLE = {
     subgraph: 'employment',
     sectorField: 'employment',
     releaseBasisField: 'employmentReleaseBasis',
-    membersField: 'employmentMembers',
     recordsField: 'employmentRecords',
-    signalFactsField: 'employmentSignalFacts',
     swedish: { title: 'Arbetsförmedlingen', authority: 'Arbetsförmedlingen' },
     english: { name: 'Arbetsförmedlingen', inSentence: 'Arbetsförmedlingen' },
   },
@@ -86,9 +78,7 @@ export const AGENCY_TABLE = {
     subgraph: 'social-services',
     sectorField: 'socialServices',
     releaseBasisField: 'socialServicesReleaseBasis',
-    membersField: 'socialServicesMembers',
     recordsField: 'socialServicesRecords',
-    signalFactsField: 'socialServicesSignalFacts',
     swedish: { title: 'Socialtjänsten', authority: 'Socialtjänsten' },
     english: { name: 'The social services', inSentence: 'the social services' },
   },
@@ -96,9 +86,7 @@ export const AGENCY_TABLE = {
     subgraph: 'care',
     sectorField: 'care',
     releaseBasisField: 'careReleaseBasis',
-    membersField: 'careMembers',
     recordsField: 'careRecords',
-    signalFactsField: 'careSignalFacts',
     swedish: { title: 'Hälso- och sjukvården', authority: 'Regionens vård' },
     english: { name: 'The region', inSentence: 'the region' },
   },
@@ -110,7 +98,7 @@ export type Agency = keyof typeof AGENCY_TABLE;
 export type AgencyRow<A extends Agency = Agency> = A extends Agency ? { readonly agency: A } & (typeof AGENCY_TABLE)[A] : never;
 
 /** The columns that name a GraphQL field. */
-export type AgencyFieldColumn = 'sectorField' | 'releaseBasisField' | 'membersField' | 'recordsField' | 'signalFactsField';
+export type AgencyFieldColumn = 'sectorField' | 'releaseBasisField' | 'recordsField';
 
 /** Every agency, in the table's (port) order. */
 export const AGENCIES = Object.keys(AGENCY_TABLE) as Agency[];

@@ -1,112 +1,16 @@
-import { AGENCY_TABLE, type Agency } from './agencies.ts';
-import { consentCovers, type ConsentEvidence } from './consent.ts';
-import { todayIso } from './dates.ts';
-import { publish, publishWithin, type ProtectedCount, type RecordKeys } from './disclosure.ts';
-import { REFUSAL_REASONS } from './error-catalogue.ts';
-import { failure, success, valueOrThrow, type ReasonOf, type Result } from './errors.ts';
-import type { SubgraphRequest } from './subgraph.ts';
+import { failure, success, type Result } from './errors.ts';
 
-/**
- * What coordination hands one agency about a cohort (under its `membersField`, JSON, through
- * `@requires`): how many members the cohort has, and only those whose consent (samtycke) covers
- * that agency, each with the one consent that covers it today, for the agency's own check. An
- * agency never learns that a person without such consent takes part in an intervention, nor
- * anything of a person's consents to the other agencies.
- *
- * `members` is one string, sorted by personnummer, a record per member separated by ",":
- * `<personnummer> <consent valid from> <consent valid to>`: about 35 bytes a member.
- */
-export interface MembersForAgency {
-  agency: Agency;
-  memberCount: number;
-  members: string;
+/** A count as the schema's CountCell carries it: from a statistics release, never suppressed. */
+export interface CountCell {
+  value: number;
+  /** Always false; kept in the schema for clients written when cohort counts could be suppressed. */
+  suppressed: false;
 }
 
-/** A consent in force today as the hand-over reads it: its agency, its last day and its record `<personnummer> <valid from> <valid to>`. */
-export interface ConsentInForce {
-  agency: Agency;
-  valid_to: string;
-  record: string;
-}
-
-/** A person's consents in force today, in the form the consent statement gives them for a large cohort. */
-export function consentsInForceOf(personnummer: string, consents: readonly ConsentEvidence[], today: string): ConsentInForce[] {
-  return consents.filter((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)
-    .map((c) => ({ agency: c.agency, valid_to: c.validTo, record: `${personnummer} ${c.validFrom} ${c.validTo}` }));
-}
-
-/**
- * Coordination's side: the agencies' lists at once, from the consents in force today (one row per
- * consent, read once for all agencies). Each member gets, of the agency's consents, the one that
- * runs longest: the only evidence the agency needs.
- */
-export function handOverAll<A extends Agency>(agencies: readonly A[], members: readonly string[], consents: Iterable<ConsentInForce>): Record<A, string> {
-  const best = new Map<Agency, Map<string, { record: string; validTo: string }>>(agencies.map((a) => [a, new Map()]));
-  for (const c of consents) {
-    const byPerson = best.get(c.agency);
-    if (!byPerson) continue;
-    const personnummer = c.record.slice(0, c.record.indexOf(' '));
-    const current = byPerson.get(personnummer);
-    if (!current || c.valid_to > current.validTo) byPerson.set(personnummer, { record: c.record, validTo: c.valid_to });
-  }
-  return Object.fromEntries(agencies.map((agency) => {
-    const byPerson = best.get(agency)!;
-    const records: string[] = [];
-    for (const personnummer of members) {
-      const found = byPerson.get(personnummer);
-      if (found) records.push(found.record);
-    }
-    return [agency, JSON.stringify({ agency, memberCount: members.length, members: records.join(',') } satisfies MembersForAgency)];
-  })) as Record<A, string>;
-}
-
-/**
- * The agency's side: every member handed over, in order, and whether the agency finds today that
- * the consent covers it. The agency, not coordination, decides what it releases.
- */
-export function readHandedOver(agency: Agency, handedOver: string): { memberCount: number; members: { personnummer: string; covered: boolean }[] } {
-  const parsed = JSON.parse(handedOver) as MembersForAgency;
-  const today = todayIso();
-  const members = (parsed.members === '' ? [] : parsed.members.split(',')).map((record) => {
-    const [personnummer, validFrom, validTo] = record.split(' ') as [string, string, string];
-    const evidence: ConsentEvidence = { agency: parsed.agency, validFrom, validTo, revokedAt: null };
-    return { personnummer, covered: consentCovers([evidence], agency, today).covered };
-  });
-  return { memberCount: parsed.memberCount, members };
-}
-
-/** The members an agency may count: those on the list coordination signed whose consent it finds covers it today. */
-export function coveredMembers(agency: Agency, list: string): { memberCount: number; members: string[] } {
-  const { memberCount, members } = readHandedOver(agency, list);
-  return { memberCount, members: members.filter((m) => m.covered).map((m) => m.personnummer) };
-}
-
+/** A category with its count, as the schema's CategoryCount: an agency's cohort figures (from its releases). */
 export interface CategoryCount {
   category: string;
-  count: ProtectedCount;
-}
-
-/**
- * Categories with the persons in each, among the members an agency counted, as published: each
- * count perturbed with the store's own record keys and the members' (disclosure.ts
- * `publishWithin`), the same persons always giving the same figure.
- */
-export function categoryCounts(keys: RecordKeys, members: readonly string[], persons: Record<string, Iterable<string>>): CategoryCount[] {
-  const categories = Object.keys(persons).sort();
-  const counts = publishWithin(keys.tally(members), categories.map((c) => keys.tally(persons[c]!)));
-  return categories.map((category, i) => ({ category, count: counts[i]! }));
-}
-
-/** One count of persons on its own, protected. */
-export function protectedCount(keys: RecordKeys, persons: Iterable<string>): ProtectedCount {
-  return publish(keys.tally(persons));
-}
-
-/** Runs a batched look-up over a long member list in pieces that fit any database's parameter limit. */
-export async function inChunks<T>(keys: readonly string[], fetch: (chunk: readonly string[]) => Promise<T[]>, size = 5000): Promise<T[]> {
-  const results: T[] = [];
-  for (let i = 0; i < keys.length; i += size) results.push(...(await fetch(keys.slice(i, i + size))));
-  return results;
+  count: CountCell;
 }
 
 /** From this many members on, an agency reads a whole table once for signal statistics rather than the members' rows by key (3× faster at 100,000 persons). */
@@ -121,42 +25,6 @@ export function rowsOfMembers<T extends { personnummer: string }>(rows: readonly
     if (i !== undefined) lists[i]!.push(row);
   }
   return lists;
-}
-
-/**
- * The member list an agency may count for an analyst's cohort: only for the analyst role, and only
- * a list coordination signed and sealed to this agency for this analyst and request
- * (release-basis.ts). A refusal is logged (no personnummer) and returned as FORBIDDEN with its reason.
- */
-export async function memberListForAnalyst(
-  agency: Agency, wire: unknown, ctx: SubgraphRequest, fields: string[],
-): Promise<Result<{ list: string; digest: string }>> {
-  const refuse = (reason: ReasonOf<'FORBIDDEN'>, why: string) => {
-    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason, protectedIdentity: false });
-    return failure<{ list: string; digest: string }>('FORBIDDEN', `Nothing is released on this member list: ${why}.`, { agency, reason });
-  };
-  if (ctx.caller.role !== 'analyst') return refuse('ROLE_NOT_ALLOWED', 'cohort figures are for the analyst role');
-  const basis = await ctx.releaseBases.cohort(agency, wire, ctx.caller);
-  if (!basis.ok) return refuse(basis.reason, REFUSAL_REASONS[basis.reason].because);
-  return success({ list: basis.list, digest: basis.digest });
-}
-
-/**
- * An agency's aggregates over a cohort (`Cohort.<its sectorField>`), for analysts only, over the
- * members whose consent covers the agency. The read is logged without any personnummer: only
- * counts leave the agency.
- */
-export function cohortFigures<TContext extends SubgraphRequest, TFigures>(
-  agency: Agency, compute: (members: readonly string[], ctx: TContext) => Promise<TFigures>,
-) {
-  const { sectorField, membersField } = AGENCY_TABLE[agency];
-  return async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext): Promise<TFigures> => {
-    const fields = [`cohort.${sectorField}`];
-    const { list, digest } = valueOrThrow(await memberListForAnalyst(agency, cohort[membersField], ctx, fields));
-    const covered = coveredMembers(agency, list);
-    ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: `AGGREGATE_OF_${covered.members.length}`, protectedIdentity: false, basisDigest: digest });
-    return compute(covered.members, ctx);
-  };
 }
 
 /** Which participants a cohort (and a follow-up) counts: the schema's FollowUpFilter. */

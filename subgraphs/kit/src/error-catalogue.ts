@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   FORBIDDEN: {
     unmasked: true,
     status: 200,
-    http: '200 (403 for introspection, `/metrics`, the dev sign-in and an unknown analyst)',
+    http: '200 (403 for introspection, `/metrics`, the dev sign-in, an unknown analyst and a release basis an agency\'s `/statistics-release` refuses)',
     when: 'a refusal; always with `reason` (below)',
     extensions: '`reason`; `agency`, `serviceName` for an agency\'s refusal',
     shown: 'Uppgifterna får inte lämnas ut',
@@ -81,17 +81,17 @@ export const ERROR_CODES = {
   BAD_REQUEST: {
     unmasked: true,
     status: 400,
-    when: 'the body is not JSON, or not a GraphQL request; a GET whose `query`, `variables` or `operationName` holds what could be a personnummer (ten digits in a row: send it as a POST, a URL is kept by proxies and access logs)',
+    when: 'the body is not JSON, or not a GraphQL request; a GET whose `query`, `variables` or `operationName` holds what could be a personnummer (ten digits in a row: send it as a POST, a URL is kept by proxies and access logs); at an agency\'s `/statistics-release`, a body that is not `{ basis, period }` or a member list the contract does not allow (`docs/statistics-release.md`)',
     extensions: '—',
   },
   PAYLOAD_TOO_LARGE: {
     status: 413,
-    when: 'a body over 1 MB',
+    when: 'a body over 1 MB (64 MB at an agency\'s `/statistics-release`, where coordination\'s release job hands it a period\'s cohort)',
     extensions: '—',
   },
   METHOD_NOT_ALLOWED: {
     status: 405,
-    when: 'not GET or POST (the client\'s files: not GET or HEAD; the dev sign-in: not POST)',
+    when: 'not GET or POST (the client\'s files: not GET or HEAD; the dev sign-in and an agency\'s `/statistics-release`: not POST)',
     extensions: '—',
   },
   UNSUPPORTED_MEDIA_TYPE: {

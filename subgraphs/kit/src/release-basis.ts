@@ -21,14 +21,15 @@ import {
  *   signed claims hold the root of a Merkle tree over the persons' evidence, and each person's
  *   basis carries its evidence and the path to the root. A caseload page of 50 costs one
  *   signature per agency, yet each basis can be checked on its own.
- * - For a cohort: the member list handed to the agency, encrypted to that agency's published key
- *   (JWE, ECDH-ES with X25519, A256GCM) so that only it can read who takes part, and signed once
- *   over the digest of the ciphertext.
+ * - For a statistics release: a period's member list for the agency's own release, encrypted to
+ *   that agency's published key (JWE, ECDH-ES with X25519, A256GCM) so that only it can read who
+ *   takes part, and signed once over the digest of the ciphertext.
  *
- * Both are bound to the agency (aud), the end user (sub), the gateway's request id (rid) and a
- * short expiry, so a basis taken from one request is worth nothing in another, at another
- * agency, for another user, or a minute later. A gateway token alone (one leaked secret or a
- * compromised gateway) therefore releases nothing.
+ * Both are bound to the agency (aud) and a short expiry; a person's basis to the end user (sub)
+ * and the gateway's request id (rid), a statistics basis to the release job and the period. So a
+ * basis taken from one request is worth nothing in another, at another agency, for another user
+ * or period, or a minute later. A gateway token alone (one leaked secret or a compromised
+ * gateway) therefore releases nothing.
  */
 export const COORDINATION_ISSUER = 'finsam-coordination';
 export const RELEASE_BASIS_LIFETIME_SECONDS = 60;
@@ -139,20 +140,8 @@ export async function signPersonBases(
 }
 
 /**
- * Coordination's side, for a cohort: the member list encrypted to the agency, after one line of
- * signed claims over the digest of the ciphertext.
- */
-export async function signCohortBasis(
-  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, binding: BasisBinding, list: string, recipient: RecipientKey, now = Date.now(),
-): Promise<string> {
-  const sealed = await seal(list, recipient);
-  const basis = await signClaims(key, agency, binding, { kind: 'cohort', digest: sha256(sealed).toString('base64url') }, now);
-  return `${basis}\n${sealed}`;
-}
-
-/**
  * Coordination's release job's side: a period's member list for an agency's statistics release
- * (statistics-release/agency-release.ts), sealed and signed as a cohort's is, for the job (sub)
+ * (statistics-release/agency-release.ts), sealed to the agency and signed, for the job (sub)
  * and the period (rid) rather than a person and a request, so it releases no other period.
  */
 export async function signStatisticsBasis(
@@ -169,8 +158,6 @@ export type Verified<T> = ({ ok: true; digest: string } & T) | { ok: false; reas
 export interface ReleaseBasisVerifier {
   /** A person's basis at an agency: the evidence it may decide on, or why it may not decide at all. */
   person(agency: Agency, personnummer: string, wire: unknown, caller: Caller): Promise<Verified<{ evidence: PersonEvidence }>>;
-  /** A cohort's member list at an agency: the list as coordination signed it. */
-  cohort(agency: Agency, wire: unknown, caller: Caller): Promise<Verified<{ list: string }>>;
   /** A period's member list for the agency's statistics release, as coordination's release job signed it. */
   statistics(agency: Agency, wire: unknown, period: string): Promise<Verified<{ list: string }>>;
 }
@@ -260,12 +247,11 @@ export function createReleaseBasisVerifier(
       // Only this agency's records count, whatever else the entry might hold.
       return { ok: true, digest: sha256(wire).toString('hex'), evidence: { ...evidence, consents: evidence.consents.filter((c) => c.agency === agency) } };
     },
-    cohort: (agency, wire, caller) => sealedList('cohort', agency, wire, caller),
     statistics: (agency, wire, period) => sealedList('statistics', agency, wire, { actorId: STATISTICS_RELEASE_ACTOR, requestId: statisticsReleaseRequestId(period) }),
   };
 
   /** A list sealed to this agency after one line of signed claims over the ciphertext's digest. */
-  async function sealedList(kind: 'cohort' | 'statistics', agency: Agency, wire: unknown, caller: Pick<Caller, 'actorId' | 'requestId'>): Promise<Verified<{ list: string }>> {
+  async function sealedList(kind: 'statistics', agency: Agency, wire: unknown, caller: Pick<Caller, 'actorId' | 'requestId'>): Promise<Verified<{ list: string }>> {
     if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
     const newline = wire.indexOf('\n');
     if (newline < 0) return { ok: false, reason: 'BASIS_INVALID' };

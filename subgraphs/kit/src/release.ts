@@ -1,16 +1,14 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { AGENCY_TABLE, agencyRow, type Agency, type AgencyRow } from './agencies.ts';
+import { AGENCY_TABLE, type Agency } from './agencies.ts';
 import { auditRecordsForAuditor } from './audit-trail.ts';
-import { releasedSet, type RequestAudit } from './audit.ts';
+import type { RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
-import { memberListForAnalyst, readHandedOver } from './cohort.ts';
 import { consentCovers } from './consent.ts';
 import { todayIso, type IsoDate } from './dates.ts';
 import { reasonEntry } from './error-catalogue.ts';
 import { failure, success, valueOrThrow, type ReasonOf, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
 import type { ReleaseBasisVerifier } from './release-basis.ts';
-import { Answers, encodeAnswers } from './signal-statistics.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 
 /**
@@ -56,32 +54,6 @@ export async function releaseSector(
   return success(undefined);
 }
 
-/**
- * An agency's decision to release, for signal statistics, its answers on the cohort members
- * coordination handed over (only those whose consent covers the agency). The agency checks each
- * member's consent again: the same consent that lets a coordinator read the person lets the
- * person's answers count in the association's statistics. The release is logged as ONE record
- * (reason SIGNAL_STATISTICS) with the number of persons and the digest of their set; the set
- * itself goes once to the side table released_member_set (audit.ts), so an auditor can still
- * show whether a person's data counted. Returns every handed-over member in order, with whether
- * it is released; null when nothing was handed over.
- */
-export async function releaseForStatistics(
-  agency: Agency, handedOver: unknown, ctx: SubgraphRequest, info: GraphQLResolveInfo,
-): Promise<Result<{ list: string; members: { personnummer: string; covered: boolean }[] } | null>> {
-  const fields = selectedFieldPaths(info);
-  if (ctx.caller.role === 'analyst' && (handedOver === null || handedOver === undefined)) {
-    ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'NO_MEMBERS_HANDED_OVER', protectedIdentity: false });
-    return success(null);
-  }
-  const basis = await memberListForAnalyst(agency, handedOver, ctx, fields);
-  if (!basis.ok) return basis;
-  const { members } = readHandedOver(agency, basis.value.list);
-  const released = members.filter((m) => m.covered).map((m) => m.personnummer);
-  ctx.audit.record({ personnummer: null, fields, decision: 'RELEASED', reason: 'SIGNAL_STATISTICS', protectedIdentity: false, releasedSet: releasedSet(released), basisDigest: basis.value.digest });
-  return success({ list: basis.value.list, members });
-}
-
 export interface AgencySubgraphEntry<TContext, TSector, TAgency extends Agency, TSectorField extends string, TRecordsField extends string> {
   agency: TAgency;
   /**
@@ -94,24 +66,17 @@ export interface AgencySubgraphEntry<TContext, TSector, TAgency extends Agency, 
   recordsField: TRecordsField;
   /** The sector object handed to the sector's own resolvers, once release is decided. */
   sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
-  /**
-   * The agency's answers to the signal questions (signal-statistics.ts) for each released cohort
-   * member, in the order given: yes/no bits, never the facts behind them. Given by the agency's
-   * first subgraph only: coordination asks one subgraph per agency (its `signalFactsField`).
-   */
-  signalFacts?: (members: readonly string[], ctx: TContext) => Promise<Answers<string>>;
 }
 
 /**
- * The three ways into an agency subgraph, the same for all four: its sector of a Person, released
- * under consent to a coordinator; its yes/no answers on each consenting cohort member, for
- * coordination's signal counts; and its audit records for an auditor.
+ * The two ways into an agency subgraph through the graph, the same for all four: its sector of a
+ * Person, released under consent to a coordinator, and its audit records for an auditor. (Its
+ * statistics reach analysts only through its releases: agency-statistics-release.ts.)
  */
 export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, TAgency extends Agency, TSectorField extends string, TRecordsField extends string>(
   entry: AgencySubgraphEntry<TContext, TSector, TAgency, TSectorField, TRecordsField>,
 ) {
-  const { agency, sectorField, recordsField, signalFacts } = entry;
-  const row: AgencyRow<TAgency> = agencyRow(agency);
+  const { agency, sectorField, recordsField } = entry;
   return {
     Person: {
       __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
@@ -120,21 +85,6 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, 
         return entry.sector(person, ctx);
       }),
     },
-    ...(signalFacts ? { Cohort: {
-      ...field(row.signalFactsField, async (cohort: Record<string, unknown>, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<string | null> => {
-        const handedOver = valueOrThrow(await releaseForStatistics(agency, cohort[row.membersField], ctx, info));
-        if (handedOver === null) return null;
-        const { list, members } = handedOver;
-        const released = members.flatMap((m, i) => (m.covered ? [i] : []));
-        const answered = await signalFacts(released.map((i) => members[i]!.personnummer), ctx);
-        // Placed in the handed-over order; a member not released stays all zeros (its "released" bit too).
-        const answers = Answers.empty(answered.layout, members.length);
-        const width = answered.layout.bytes;
-        released.forEach((at, j) => answered.buffer.copy(answers.buffer, at * width, j * width, (j + 1) * width));
-        // The digest is of the list as coordination made it, so that coordination can match the answers to it.
-        return encodeAnswers(list, answers);
-      }),
-    } } : {}),
     AuditTrail: {
       ...field(recordsField, (trail: { id: string }, _args: unknown, ctx: TContext) => auditRecordsForAuditor(ctx, trail.id)),
     },

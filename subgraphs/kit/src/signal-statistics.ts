@@ -248,7 +248,25 @@ export function answerCare(a: Answers<string>, i: number, facts: CareFacts, toda
 }
 
 /**
- * The wire format of an agency's answers (`Cohort.<sector>SignalFacts`): JSON with the digest of
+ * An agency's answers on the members it counted (`answered`, in their order), placed at their
+ * places in the whole list handed over (`counted[i]`: whether the list's member i was counted): a
+ * member not counted stays all zeros, its `released` bit too, so coordination tells "not
+ * released" from "no" per member while the list's order still lines the answers up.
+ */
+export function answersInListOrder<Q extends string>(counted: readonly boolean[], answered: Answers<Q>): Answers<Q> {
+  const answers = Answers.empty(answered.layout, counted.length);
+  const width = answered.layout.bytes;
+  let j = 0;
+  counted.forEach((isCounted, at) => {
+    if (!isCounted) return;
+    answered.buffer.copy(answers.buffer, at * width, j * width, (j + 1) * width);
+    j++;
+  });
+  return answers;
+}
+
+/**
+ * The wire format of an agency's answers (AgencyReleaseAnswer.signalFacts): JSON with the digest of
  * the member list it answers for (so coordination can check the alignment) and the answers as
  * one base64 string, `bytes` per member in the handed-over order. No personnummer, date, amount or
  * diagnosis is in it.

@@ -40,6 +40,9 @@ export class SqliteWriterThread implements BackgroundWriter {
     if (!thread) return;
     this.thread = null;
     await new Promise<void>((resolve) => {
+      // Unreferenced while idle, the thread would not keep a process whose last work is this close
+      // alive until it answers: the process could end with the close still pending.
+      thread.worker.ref();
       thread.worker.once('exit', () => resolve());
       thread.worker.once('message', () => void thread.worker.terminate());
       thread.worker.postMessage({ close: true });

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
+import { isAgency } from './agencies.ts';
+import { agencyReleaseMigrations, statisticsReleaseRoute, type AgencyStatisticsRelease } from './agency-statistics-release.ts';
 import { createApolloServer } from './apollo.ts';
 import { AuditLog, RequestAudit, auditMigrations, type AuditDb, type AuditLogOwner } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
@@ -9,7 +11,7 @@ import { auditedAnswer } from './audited-answer.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { subgraphSdlFile } from './composition.ts';
-import { cellKeyMigrations, loadRecordKeys, type RecordKeys } from './disclosure.ts';
+import { retiredCellKeyMigrations } from './retired-cell-key.ts';
 import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, gatewayPublicKeys } from './gateway-token.ts';
@@ -20,6 +22,7 @@ import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
+import { STATISTICS_RELEASE_ACTOR, STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
 
 
 /** What every subgraph's request context holds: the verified caller and the request's audit entries. */
@@ -28,8 +31,6 @@ export interface SubgraphRequest {
   audit: RequestAudit;
   /** The store's audit log (for the auditors' reads). */
   auditLog: AuditLog;
-  /** The store's secret record keys, for the perturbation of every count analysts see. */
-  recordKeys: RecordKeys;
   /** Checks the release bases coordination signs (release-basis.ts); what an agency releases under. */
   releaseBases: ReleaseBasisVerifier;
   metrics: ProcessMetrics;
@@ -67,6 +68,13 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   warmUp?: (db: Kysely<DB>) => Promise<void>;
   /** Extra HTTP routes (coordination's published key set). */
   routes?: Parameters<typeof createGraphQLHttpHandler>[0]['routes'];
+  /**
+   * An agency's statistics release (agency-statistics-release.ts, docs/statistics-release.md): its
+   * kinds of category, each member's categories and its signal answers. Given, the kit serves
+   * STATISTICS_RELEASE_PATH, where coordination's release job hands the agency a period's cohort.
+   * Coordination has none: it releases its own figures itself.
+   */
+  statisticsRelease?: AgencyStatisticsRelease<TContext>;
   /** Its SDL file, in its own package (`fileURLToPath(new URL('../schema/<name>.graphql', import.meta.url))`); by default the one its package `@finsam/<name>` exports as `./schema.graphql`. */
   schemaFile?: string;
   /** Port when PORT is not set; a served subgraph's comes from its place in SUBGRAPH_NAMES. */
@@ -135,7 +143,7 @@ const SEED_MIGRATIONS: Migrations = {
 };
 
 /** The kit's tables in every subgraph's store, migrated apart from the subgraph's own (database.ts). */
-export const subgraphKitMigrations = (dialect: Dialect): Migrations => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...cellKeyMigrations });
+export const subgraphKitMigrations = (dialect: Dialect): Migrations => ({ ...auditMigrations(dialect), ...SEED_MIGRATIONS, ...retiredCellKeyMigrations, ...agencyReleaseMigrations });
 
 /**
  * Builds a subgraph without listening: opens and migrates its database, seeds it on first
@@ -156,11 +164,11 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey });
   const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
   const { db } = store;
-  const recordKeys = await loadRecordKeys(db);
   await definition.warmUp?.(db);
 
   const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? subgraphSdlFile(definition.name), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
+  const statisticsRelease = statisticsReleaseOf(definition);
   // A subgraph's request path, in order: the gateway's token (its context built from it), then
   // the access records its resolvers gathered, written before the answer leaves.
   const plugins: RequestPlugin<TContext>[] = [
@@ -169,7 +177,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       async onRequest({ request, requestId }) {
         const caller = await verifyGatewayToken(request.headers, requestId);
         if (!caller) return { refuse: refusal({ code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' }) };
-        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, recordKeys, releaseBases, metrics }) };
+        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, releaseBases, metrics }) };
       },
     },
     {
@@ -200,6 +208,17 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     },
     routes: {
       ...(decryptionKey ? { '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [decryptionKey.publicJwk] }) } : {}),
+      ...(statisticsRelease ? {
+        [STATISTICS_RELEASE_PATH]: statisticsReleaseRoute({
+          agency: statisticsRelease.agency, db, auditLog, releaseBases, logger, release: statisticsRelease.release,
+          // The job's reads run on the agency's own context (its DataLoaders). It acts for no person:
+          // the caller is the job, with the purpose the release serves, and writes its own records.
+          context: (requestId) => definition.createContext(db, {
+            caller: { actorId: STATISTICS_RELEASE_ACTOR, role: 'analyst', purpose: 'STATISTICS', requestId },
+            audit: new RequestAudit(statisticsRelease.agency), auditLog, releaseBases, metrics,
+          }),
+        }),
+      } : {}),
       ...definition.routes,
       // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
       [CHECKPOINT_PATH]: auditCheckpointRoute({ store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, keys: gatewayPublicKeys(env, directory), logger }),
@@ -214,6 +233,14 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       await store.close();
     },
   };
+}
+
+/** The definition's statistics release with its agency; a release given to coordination is a mistake, said at start. */
+function statisticsReleaseOf<DB, TContext extends SubgraphRequest>(definition: SubgraphDefinition<DB, TContext>) {
+  if (!definition.statisticsRelease) return null;
+  const { agency } = definition;
+  if (!isAgency(agency)) throw new Error(`${definition.name}: only an agency's subgraph makes a statistics release of its categories (coordination releases its own figures)`);
+  return { agency, release: definition.statisticsRelease };
 }
 
 /**

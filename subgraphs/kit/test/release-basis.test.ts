@@ -1,6 +1,6 @@
 import { importJWK } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createReleaseBasisVerifier, signCohortBasis, type PersonEvidence } from '../src/release-basis.ts';
+import { createReleaseBasisVerifier, signStatisticsBasis, type PersonEvidence } from '../src/release-basis.ts';
 import { KEY_AGREEMENT_ALGORITHM, loadOrCreateEncryptionKey, type DecryptionKey, type RecipientKey } from '../src/signing-key.ts';
 import { NOW, PERSON, coordinationAndAgency, coordinator, sha256Hex, validConsent } from './support/release-fixtures.ts';
 import type { Agency } from '../src/agencies.ts';
@@ -108,7 +108,7 @@ describe('person bases: one signature, a Merkle path per person', () => {
   });
 });
 
-describe('cohort bases: a member list sealed to one agency', () => {
+describe('statistics bases: a period\'s member list sealed to one agency', () => {
   let parties: Awaited<ReturnType<typeof coordinationAndAgency>>;
   let careKey: DecryptionKey;
   let employmentKey: DecryptionKey;
@@ -116,8 +116,8 @@ describe('cohort bases: a member list sealed to one agency', () => {
   const LIST = [personnummer(1), personnummer(2), personnummer(3)].join('\n');
   const careVerifier = (decryptionKey: DecryptionKey | null = careKey) =>
     createReleaseBasisVerifier({}, parties.dataDir, { now: () => NOW, ...(decryptionKey ? { decryptionKey } : {}) });
-  const sealFor = async (agency: Agency, key: DecryptionKey, binding = { actorId: coordinator.actorId, requestId: coordinator.requestId }) =>
-    signCohortBasis(parties.key, agency, binding, LIST, await recipient(key), NOW);
+  const PERIOD = '2025-03';
+  const sealFor = async (agency: Agency, key: DecryptionKey, period = PERIOD) => signStatisticsBasis(parties.key, agency, period, LIST, await recipient(key), NOW);
 
   beforeAll(async () => {
     parties = await coordinationAndAgency();
@@ -130,11 +130,11 @@ describe('cohort bases: a member list sealed to one agency', () => {
     const wire = await sealFor(CARE, careKey);
     const sealed = wire.slice(wire.indexOf('\n') + 1);
     expect(sealed).not.toContain(personnummer(1));
-    expect(await careVerifier().cohort(CARE, wire, coordinator)).toEqual({ ok: true, list: LIST, digest: sha256Hex(sealed) });
+    expect(await careVerifier().statistics(CARE, wire, PERIOD)).toEqual({ ok: true, list: LIST, digest: sha256Hex(sealed) });
   });
 
   it('refuses a list sealed to another agency\'s key, though signed for this agency', async () => {
-    expect(await careVerifier().cohort(CARE, await sealFor(CARE, employmentKey), coordinator)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
+    expect(await careVerifier().statistics(CARE, await sealFor(CARE, employmentKey), PERIOD)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
   });
 
   it('refuses a list whose sealed part was changed or swapped', async () => {
@@ -142,29 +142,27 @@ describe('cohort bases: a member list sealed to one agency', () => {
     const other = await sealFor(CARE, careKey);
     const [signature] = wire.split('\n');
     const swapped = `${signature}\n${other.slice(other.indexOf('\n') + 1)}`;
-    expect(await careVerifier().cohort(CARE, swapped, coordinator)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
-    expect(await careVerifier().cohort(CARE, `${wire}x`, coordinator)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
-    expect(await careVerifier().cohort(CARE, signature, coordinator)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
+    expect(await careVerifier().statistics(CARE, swapped, PERIOD)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
+    expect(await careVerifier().statistics(CARE, `${wire}x`, PERIOD)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
+    expect(await careVerifier().statistics(CARE, signature, PERIOD)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
   });
 
-  it('refuses a cohort basis for another agency, user or request', async () => {
-    expect(await careVerifier().cohort(CARE, await sealFor('EMPLOYMENT', careKey), coordinator)).toEqual({ ok: false, reason: 'BASIS_OTHER_AGENCY' });
-    expect(await careVerifier().cohort(CARE, await sealFor(CARE, careKey, { actorId: 'analyst-2', requestId: coordinator.requestId }), coordinator))
-      .toEqual({ ok: false, reason: 'BASIS_OTHER_USER' });
-    expect(await careVerifier().cohort(CARE, await sealFor(CARE, careKey, { actorId: coordinator.actorId, requestId: 'request-0' }), coordinator))
-      .toEqual({ ok: false, reason: 'BASIS_OTHER_REQUEST' });
+  it('refuses a statistics basis for another agency or another period', async () => {
+    expect(await careVerifier().statistics(CARE, await sealFor('EMPLOYMENT', careKey), PERIOD)).toEqual({ ok: false, reason: 'BASIS_OTHER_AGENCY' });
+    expect(await careVerifier().statistics(CARE, await sealFor(CARE, careKey, '2025-04'), PERIOD)).toEqual({ ok: false, reason: 'BASIS_OTHER_REQUEST' });
+    expect(await careVerifier().statistics(CARE, await sealFor(CARE, careKey, '2025'), PERIOD)).toEqual({ ok: false, reason: 'BASIS_OTHER_REQUEST' });
   });
 
   it('opens nothing without the agency\'s own key', async () => {
-    expect(await careVerifier(null).cohort(CARE, await sealFor(CARE, careKey), coordinator)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
+    expect(await careVerifier(null).statistics(CARE, await sealFor(CARE, careKey), PERIOD)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
   });
 
-  it('never takes a cohort\'s signature for a person\'s, nor a person\'s for a cohort\'s', async () => {
+  it('never takes a statistics basis\'s signature for a person\'s, nor a person\'s for a statistics basis\'s', async () => {
     const cohortWire = await sealFor(CARE, careKey);
     const [personWire] = await parties.sign(CARE, [{ personnummer: PERSON, consents: [validConsent(CARE)], protectedIdentity: false }]);
     const asPerson = written({ ...wireOf(personWire!), basis: cohortWire.split('\n')[0]! });
     expect(await careVerifier().person(CARE, PERSON, asPerson, coordinator)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
     const asCohort = `${wireOf(personWire!).basis}\n${cohortWire.slice(cohortWire.indexOf('\n') + 1)}`;
-    expect(await careVerifier().cohort(CARE, asCohort, coordinator)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
+    expect(await careVerifier().statistics(CARE, asCohort, PERIOD)).toEqual({ ok: false, reason: 'BASIS_INVALID' });
   });
 });

@@ -4,6 +4,7 @@ import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@f
 import { createContext, type SicknessInsuranceContext } from './context.ts';
 import type { SicknessInsuranceDb } from './data.ts';
 import { migrations } from './migrations.ts';
+import { sicknessInsuranceStatisticsRelease } from './resolvers/cohort.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /** Försäkringskassan's subgraph: sjukpenning, aktivitetsersättning, sjukersättning, rehabiliteringspenning. */
@@ -17,6 +18,8 @@ export const sicknessInsurance: SubgraphDefinition<SicknessInsuranceDb, Sickness
   // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
   seed: async () => (await import('./seed.ts')).seedSicknessInsurance,
   createContext,
+  // Its categories over each period's cohort, released once per period (docs/statistics-release.md).
+  statisticsRelease: sicknessInsuranceStatisticsRelease,
 };
 
 export const buildSicknessInsurance = (options?: SubgraphOptions) => buildSubgraph(sicknessInsurance, options);

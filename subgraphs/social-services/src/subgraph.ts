@@ -4,6 +4,7 @@ import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@f
 import { createContext, type SocialServicesContext } from './context.ts';
 import type { SocialServicesDb } from './data.ts';
 import { migrations } from './migrations.ts';
+import { socialServicesStatisticsRelease } from './resolvers/cohort.ts';
 import { resolvers } from './resolvers/index.ts';
 
 /** The municipality's subgraph: ekonomiskt bistånd month by month and other social-services measures. */
@@ -17,6 +18,8 @@ export const socialServices: SubgraphDefinition<SocialServicesDb, SocialServices
   // Loaded only to seed an empty store: it imports the synthetic population from @finsam/devkit, which a deployment lacks.
   seed: async () => (await import('./seed.ts')).seedSocialServices,
   createContext,
+  // Its categories over each period's cohort, released once per period (docs/statistics-release.md).
+  statisticsRelease: socialServicesStatisticsRelease,
 };
 
 export const buildSocialServices = (options?: SubgraphOptions) => buildSubgraph(socialServices, options);

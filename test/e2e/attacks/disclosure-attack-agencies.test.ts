@@ -30,6 +30,14 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * Refusals (FORBIDDEN with a reason: QUERY_TOO_CLOSE, QUERY_BUDGET_SPENT, ANALYST_WORK_LIMIT, …)
  * count as "no information"; any other error fails the test. Nothing depends on timing; the
  * population's seed and the target order are fixed.
+ *
+ * Since issue 20 the agencies answer from their statistics releases (docs/statistics-release.md,
+ * "The agencies' releases"): every figure is a sum of protected cells drawn once per period, the
+ * same however it is asked, so differencing or averaging two cohorts only differences or averages
+ * the same released noise. A filter the releases hold no table for (two dimensions together, a
+ * priority group with a municipality other than mental ill health's) is refused with
+ * BAD_USER_INPUT naming `filter`, and also counts as "no information"; the attacker's periods end
+ * with the last month released.
  */
 
 const COUNT = '{ value suppressed }';
@@ -90,6 +98,10 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
     const coordination = graph.store('coordination');
     try {
       ({ rows, months } = await readRegister(coordination));
+      // The agencies answer up to the last month released: the attacker asks no later month (nor counts anyone registered in one).
+      const released = (await sql<{ period: string }>`SELECT MAX(period) AS period FROM statistics_release WHERE period LIKE '____-__'`.execute(coordination)).rows[0]!.period;
+      months = months.filter((m) => m.from.slice(0, 7) <= released);
+      rows = rows.filter((r) => r.month < months.length);
       const inForce = (await sql<{ personnummer: string; agency: string }>`SELECT personnummer, agency FROM consent
         WHERE revoked_at IS NULL AND valid_from <= ${today} AND valid_to >= ${today}`.execute(coordination)).rows;
       for (const c of inForce) if ((AGENCIES as readonly string[]).includes(c.agency)) (consents.get(c.personnummer) ?? consents.set(c.personnummer, new Set()).get(c.personnummer)!).add(c.agency as Agency);
@@ -132,9 +144,13 @@ describe('disclosure control of the agencies\' cohort aggregates against a diffe
     requests += 1;
     const response = await graph.query(analyst, COHORT, { from: months[a]!.from, to: months[b]!.to, filter: filterOf(conditions) });
     const error = response.body.errors?.[0];
-    // A refusal (FORBIDDEN with a reason) tells the attacker nothing.
+    // A refusal (FORBIDDEN with a reason) tells the attacker nothing, nor does a filter the agencies' releases hold no table for.
     if (error?.extensions?.code === 'FORBIDDEN' && typeof error.extensions.reason === 'string') {
       refusals[error.extensions.reason] = (refusals[error.extensions.reason] ?? 0) + 1;
+      return null;
+    }
+    if (error?.extensions?.code === 'BAD_USER_INPUT' && error.extensions.argument === 'filter') {
+      refusals.NOT_RELEASED = (refusals.NOT_RELEASED ?? 0) + 1;
       return null;
     }
     expect(response.body.errors, JSON.stringify({ a, b, conditions, errors: response.body.errors })).toBeUndefined();

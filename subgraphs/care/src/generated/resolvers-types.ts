@@ -191,19 +191,14 @@ export type AuditRecord = {
 export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
-  /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  careMembers: Maybe<Scalars['String']['output']>;
   /**
-   * The agency's yes/no answers to the signal questions on each member handed over, for
-   * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
-   * with the digest of the member list answered for and one base64 string of fixed-width bit
-   * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
-   * The release is logged as one record with the digest of the members' set.
-   */
-  careSignalFacts: Maybe<Scalars['String']['output']>;
-  /**
-   * The region's aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * The region's figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered the region on the day the period
+   * was released, with their categories as of that day. Each count is a sum of protected cells:
+   * noise of a few persons, never suppressed. One filter is answered at a time (interventionIds,
+   * municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also with
+   * municipalityCodes); another combination is refused, naming filter.
    */
   care: Maybe<CareCohort>;
 };
@@ -211,7 +206,7 @@ export type Cohort = {
 /** The region's figures for a cohort. */
 export type CareCohort = {
   __typename?: 'CareCohort';
-  /** Members with a medical certificate in force today, by ICD-10 chapter. */
+  /** Members with a medical certificate in force on the release day, by ICD-10 chapter (every chapter, and the unknown). */
   certificatesByChapter: Array<CategoryCount>;
 };
 
@@ -324,11 +319,7 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['AuditTrail'], {"id":true}> );
   Cohort:
     ( { __typename: 'Cohort' }
-    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"careMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"careMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"careMembers":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}> );
 };
 
 
@@ -457,7 +448,6 @@ export type AuditRecordResolvers<ContextType = CareContext, ParentType extends R
 export type CohortResolvers<ContextType = CareContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort'], FederationReferenceType extends FederationReferenceTypes['Cohort'] = FederationReferenceTypes['Cohort']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cohort']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  careSignalFacts?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   care?: Resolver<Maybe<ResolversTypes['CareCohort']>, ParentType, ContextType>;
 };
 

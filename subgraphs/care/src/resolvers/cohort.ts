@@ -1,29 +1,37 @@
-import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
-import { covers, todayIso } from '@finsam/kit/dates';
+import { releasedCohortFigures, type AgencyStatisticsRelease } from '@finsam/kit/agency-statistics-release';
+import { rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
+import { covers, todayIso, type IsoDate } from '@finsam/kit/dates';
 import { ICD10_CHAPTER_NAMES, icd10Chapter, UNKNOWN_CHAPTER } from '@finsam/kit/icd10';
-import type { WorkCapacitySteps } from '../data.ts';
 import { loadEach } from '@finsam/kit/loaders';
 import { Answers, answerCare, CARE_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { CareContext } from '../context.ts';
-import type { CareCohort, Resolvers } from '../generated/resolvers-types.ts';
+import type { CertificateRow, WorkCapacitySteps } from '../data.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
-export const cohortResolvers = {
-  Cohort: {
-    care: cohortFigures<CareContext, CareCohort>('CARE', async (members, ctx) => {
-      const today = todayIso();
-      // Every chapter is listed, 0 where nobody is: a chapter listed only when someone has it would tell.
-      const chapters: Record<string, Set<string>> = Object.fromEntries([...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER].map((name) => [name, new Set<string>()]));
-      for (const rows of await loadEach(ctx.loaders.certificatesByPerson, members)) {
-        for (const c of rows) {
-          const steps = JSON.parse(c.work_capacity_steps_json) as WorkCapacitySteps;
-          if (!steps.some((s) => covers(s.from, s.to, today))) continue;
-          (chapters[icd10Chapter(c.diagnosis_code) ?? UNKNOWN_CHAPTER] ??= new Set()).add(c.personnummer);
-        }
-      }
-      return { certificatesByChapter: categoryCounts(ctx.recordKeys, members, chapters) };
-    }),
-  },
-} satisfies Resolvers;
+/** Every ICD-10 chapter and the unknown one: statistics list them all, 0 where nobody is (a chapter listed only when someone has it would tell). */
+export const CERTIFICATE_CHAPTERS = [...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER] as const;
+
+type CertificateFacts = Pick<CertificateRow, 'personnummer' | 'issued_on' | 'diagnosis_code' | 'work_capacity_steps_json'>;
+
+/**
+ * Each member's medical certificates, newest first: the statistics release's categories and the
+ * signal answers read the same rows. A long list reads the table once rather than by key.
+ */
+async function certificatesOfMembers(members: readonly string[], ctx: CareContext): Promise<CertificateFacts[][]> {
+  if (members.length < WHOLE_TABLE_FROM) return loadEach(ctx.loaders.certificatesByPerson, members);
+  return rowsOfMembers(await ctx.db.selectFrom('medical_certificate').select(['personnummer', 'issued_on', 'diagnosis_code', 'work_capacity_steps_json'])
+    .orderBy('issued_on', 'desc').orderBy('id').execute(), members);
+}
+
+/** Each member's categories on `asOf`: the ICD-10 chapters of the certificates whose reduced work capacity covers that day. */
+export async function careCategories(members: readonly string[], asOf: IsoDate, ctx: CareContext) {
+  const certificates = await certificatesOfMembers(members, ctx);
+  return {
+    certificatesByChapter: certificates.map((rows) => [...new Set(rows
+      .filter((c) => (JSON.parse(c.work_capacity_steps_json) as WorkCapacitySteps).some((s) => covers(s.from, s.to, asOf)))
+      .map((c) => icd10Chapter(c.diagnosis_code) ?? UNKNOWN_CHAPTER))]),
+  };
+}
 
 /**
  * The region's answers to the signal questions for each member (signal-statistics.ts): per
@@ -32,12 +40,32 @@ export const cohortResolvers = {
  */
 export async function careSignalFacts(members: readonly string[], ctx: CareContext): Promise<Answers<string>> {
   const today = todayIso();
-  const lists = members.length >= WHOLE_TABLE_FROM
-    ? rowsOfMembers(await ctx.db.selectFrom('medical_certificate').select(['personnummer', 'issued_on', 'work_capacity_steps_json']).orderBy('issued_on', 'desc').orderBy('id').execute(), members)
-    : await loadEach(ctx.loaders.certificatesByPerson, members);
+  const lists = await certificatesOfMembers(members, ctx);
   const answers = Answers.empty(CARE_ANSWERS, members.length);
   members.forEach((_, i) => answerCare(answers, i, {
     certificates: lists[i]!.map((c) => ({ issuedOn: c.issued_on, workCapacitySteps: JSON.parse(c.work_capacity_steps_json) as WorkCapacitySteps })),
   }, today));
   return answers;
 }
+
+/**
+ * The region's statistics release (docs/statistics-release.md): medical certificates in force by
+ * ICD-10 chapter over each period's cohort, as of the day coordination's job hands it over.
+ */
+export const careStatisticsRelease: AgencyStatisticsRelease<CareContext, 'certificatesByChapter'> = {
+  kinds: [
+    // k = 1: on the 2,000-person seed's reference day 25 % of the persons have a certificate in
+    // force and nobody two of different chapters (nor 90, 200 or 365 days back). A register where
+    // some do would count each under its first chapter only; k = 2 would add noise (σ √2) to
+    // every cell for persons the seed has none of.
+    { name: 'certificatesByChapter', domain: CERTIFICATE_CHAPTERS, valuesPerPerson: 1 },
+  ],
+  categories: careCategories,
+  signalFacts: careSignalFacts,
+};
+
+export const cohortResolvers = {
+  Cohort: {
+    care: releasedCohortFigures('CARE', careStatisticsRelease),
+  },
+} satisfies Resolvers;

@@ -1,4 +1,3 @@
-import { careSignalFacts } from './cohort.ts';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { CareContext } from '../context.ts';
@@ -15,5 +14,4 @@ export const personResolvers = agencyEntryResolvers({
   sectorField: AGENCY_TABLE.CARE.sectorField satisfies keyof PersonResolvers,
   recordsField: AGENCY_TABLE.CARE.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: CareContext): PersonRef => ({ personnummer: person.personnummer }),
-  signalFacts: careSignalFacts,
 }) satisfies Resolvers;

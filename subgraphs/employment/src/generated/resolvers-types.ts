@@ -160,19 +160,14 @@ export type AuditRecord = {
 export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
-  /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  employmentMembers: Maybe<Scalars['String']['output']>;
   /**
-   * The agency's yes/no answers to the signal questions on each member handed over, for
-   * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
-   * with the digest of the member list answered for and one base64 string of fixed-width bit
-   * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
-   * The release is logged as one record with the digest of the members' set.
-   */
-  employmentSignalFacts: Maybe<Scalars['String']['output']>;
-  /**
-   * Arbetsförmedlingen's aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * Arbetsförmedlingen's figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered Arbetsförmedlingen on the day the
+   * period was released, with their categories as of that day. Each count is a sum of protected
+   * cells: noise of a few persons, never suppressed. One filter is answered at a time
+   * (interventionIds, municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also
+   * with municipalityCodes); another combination is refused, naming filter.
    */
   employment: Maybe<EmploymentCohort>;
 };
@@ -180,9 +175,9 @@ export type Cohort = {
 /** Arbetsförmedlingen's figures for a cohort. */
 export type EmploymentCohort = {
   __typename?: 'EmploymentCohort';
-  /** Members registered as job seekers today. */
+  /** Members registered as job seekers on the release day. */
   registeredNow: CountCell;
-  /** Members in a programme today, by programme. */
+  /** Members in a programme on the release day, by programme (every programme code the agency knows). */
   inProgrammeNow: Array<CategoryCount>;
 };
 
@@ -295,11 +290,7 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['AuditTrail'], {"id":true}> );
   Cohort:
     ( { __typename: 'Cohort' }
-    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"employmentMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"employmentMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"employmentMembers":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}> );
 };
 
 
@@ -414,7 +405,6 @@ export type AuditRecordResolvers<ContextType = EmploymentContext, ParentType ext
 export type CohortResolvers<ContextType = EmploymentContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort'], FederationReferenceType extends FederationReferenceTypes['Cohort'] = FederationReferenceTypes['Cohort']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cohort']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  employmentSignalFacts?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   employment?: Resolver<Maybe<ResolversTypes['EmploymentCohort']>, ParentType, ContextType>;
 };
 

@@ -8,7 +8,7 @@ import type { Resolvers } from '../generated/resolvers-types.ts';
 /** Long-term unemployed: at least six months openly unemployed or in a programme. */
 const LONG_TERM_DAYS = 183;
 
-export function currentRegistration(rows: RegistrationRow[], today: string): RegistrationRow | null {
+export function currentRegistration<R extends Pick<RegistrationRow, 'registered_on' | 'deregistered_on'>>(rows: readonly R[], today: string): R | null {
   return rows.find((r) => r.registered_on <= today && (r.deregistered_on === null || r.deregistered_on > today)) ?? null;
 }
 

@@ -1,4 +1,3 @@
-import { employmentSignalFacts } from './cohort.ts';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { EmploymentContext } from '../context.ts';
@@ -15,5 +14,4 @@ export const personResolvers = agencyEntryResolvers({
   sectorField: AGENCY_TABLE.EMPLOYMENT.sectorField satisfies keyof PersonResolvers,
   recordsField: AGENCY_TABLE.EMPLOYMENT.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: EmploymentContext): PersonRef => ({ personnummer: person.personnummer }),
-  signalFacts: employmentSignalFacts,
 }) satisfies Resolvers;

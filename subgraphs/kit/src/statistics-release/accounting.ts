@@ -34,6 +34,21 @@ export const DEFAULT_RHO_PER_RELEASE = 1;
 /** Monthly releases: twelve compose in a year. */
 export const RELEASES_PER_YEAR = 12;
 
+/**
+ * ρ of the release of a whole calendar year, beside its twelve monthly ones: analysts' reports
+ * are mostly of whole years, and a year summed from twelve months carries √12 times a month's
+ * noise; released on its own with twice a month's ρ it carries a month's divided by √2
+ * (docs/statistics-release.md). Coordination's release job and each agency's release spend it alike.
+ */
+export const RHO_PER_YEAR_RELEASE = 2;
+
+/** A year's schedule: twelve monthly releases and the year's own, composing to 12 × 1 + 2 = 14. */
+export const RELEASES_PER_YEAR_WITH_YEAR = RELEASES_PER_YEAR + 1;
+export const RHO_PER_YEAR_OF_SCHEDULE = RELEASES_PER_YEAR * DEFAULT_RHO_PER_RELEASE + RHO_PER_YEAR_RELEASE;
+
+/** ρ of one period's release in that schedule: a calendar year (`YYYY`) its own, a month (`YYYY-MM`) DEFAULT_RHO_PER_RELEASE. */
+export const rhoOfPeriod = (period: string): number => (/^\d{4}$/.test(period) ? RHO_PER_YEAR_RELEASE : DEFAULT_RHO_PER_RELEASE);
+
 /** σ² is rounded up to a multiple of 1/SIGMA_SQUARED_DENOMINATOR, so that the ρ achieved never exceeds the ρ asked for. */
 export const SIGMA_SQUARED_DENOMINATOR = 1_000_000n;
 

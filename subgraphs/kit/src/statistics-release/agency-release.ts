@@ -9,7 +9,7 @@ import type { Agency } from '../agencies.ts';
  * their earliest registration in it, protected identities left out) whose consent covers that
  * agency on the day of the job, each with the release's dimensions. The list is signed by
  * coordination and sealed to the agency (`signStatisticsBasis`, release-basis.ts), and POSTed to
- * the agency's STATISTICS_RELEASE_PATH as `{ "basis": <signed basis> }`.
+ * the agency's STATISTICS_RELEASE_PATH as `{ "basis": <signed basis>, "period": <the period> }`.
  *
  * The agency checks the basis, keeps the members whose consent it finds covers it, and:
  * - the first time for the period: protects its own categories of those members, as of that day,
@@ -65,6 +65,12 @@ export interface ReleaseMemberList {
 /** The request body of STATISTICS_RELEASE_PATH. */
 export interface AgencyReleaseRequest {
   basis: string;
+  /**
+   * The period the basis lists, said outside the sealed list: the basis is bound to its period
+   * (its `rid`), so the agency needs the period to verify it before it may read the list; it then
+   * checks that the list's own period is this one.
+   */
+  period: string;
 }
 
 /** The answer of STATISTICS_RELEASE_PATH (HTTP 200); refusals are 4xx with `{ error: { code, reason, message } }`. */

@@ -1,4 +1,4 @@
-import { addDays } from '../dates.ts';
+import { addDays, dateProblem } from '../dates.ts';
 import { failure, success, type Result } from '../errors.ts';
 
 /**
@@ -28,6 +28,25 @@ export function monthsOf(fromMonth: string, toMonth: string): string[] {
   for (let month = fromMonth; month <= toMonth; month = nextMonth(month)) months.push(month);
   return months;
 }
+
+/**
+ * A period of whole months, [from, to] as dates (the first day of a month, the last day of a
+ * month), as its first and last month; otherwise BAD_USER_INPUT naming `from` or `to`. Releases
+ * are of months, so a period that cut one would be answered for days nobody asked about.
+ */
+export function wholeMonths(from: string, to: string): Result<{ fromMonth: string; toMonth: string }> {
+  for (const [argument, value] of [['from', from], ['to', to]] as const) {
+    const problem = dateProblem(argument, value);
+    if (problem) return failure('BAD_USER_INPUT', `${problem} Periods are whole months.`, { argument });
+  }
+  if (!from.endsWith('-01')) return failure('BAD_USER_INPUT', `from must be the first day of a month (YYYY-MM-01); got "${from}". Periods are whole months.`, { argument: 'from' });
+  if (addDays(to, 1).slice(8) !== '01') return failure('BAD_USER_INPUT', `to must be the last day of a month (e.g. 2025-06-30); got "${to}". Periods are whole months.`, { argument: 'to' });
+  if (from > to) return failure('BAD_USER_INPUT', `from (${from}) is after to (${to}).`, { argument: 'from' });
+  return success({ fromMonth: from.slice(0, 7), toMonth: to.slice(0, 7) });
+}
+
+/** Whether `period` names a release's period: a month `YYYY-MM` or a calendar year `YYYY`. */
+export const isReleasePeriod = (period: string): boolean => /^\d{4}$/.test(period) || (/^\d{4}-\d{2}$/.test(period) && Number(period.slice(5)) >= 1 && Number(period.slice(5)) <= 12);
 
 /**
  * The releases a period is answered from: each whole calendar year of the period by its own

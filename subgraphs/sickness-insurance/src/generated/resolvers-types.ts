@@ -174,19 +174,14 @@ export type AuditRecord = {
 export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
-  /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  sicknessInsuranceMembers: Maybe<Scalars['String']['output']>;
   /**
-   * The agency's yes/no answers to the signal questions on each member handed over, for
-   * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
-   * with the digest of the member list answered for and one base64 string of fixed-width bit
-   * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
-   * The release is logged as one record with the digest of the members' set.
-   */
-  sicknessInsuranceSignalFacts: Maybe<Scalars['String']['output']>;
-  /**
-   * Försäkringskassan's aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * Försäkringskassan's figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered Försäkringskassan on the day the
+   * period was released, with their categories as of that day. Each count is a sum of protected
+   * cells: noise of a few persons, never suppressed. One filter is answered at a time
+   * (interventionIds, municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also
+   * with municipalityCodes); another combination is refused, naming filter.
    */
   sicknessInsurance: Maybe<SicknessInsuranceCohort>;
 };
@@ -194,9 +189,9 @@ export type Cohort = {
 /** Försäkringskassan's figures for a cohort. */
 export type SicknessInsuranceCohort = {
   __typename?: 'SicknessInsuranceCohort';
-  /** Members with a sickness benefit granted and paying today, by benefit. */
+  /** Members with a sickness benefit granted and paying on the release day, by benefit (a member paid two is in both). */
   benefitsNow: Array<CategoryCount>;
-  /** Members on sjukpenning today, by degree (25, 50, 75, 100). */
+  /** Members on sjukpenning on the release day, by degree (25, 50, 75, 100). */
   sickLeaveByDegree: Array<CategoryCount>;
 };
 
@@ -309,11 +304,7 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['AuditTrail'], {"id":true}> );
   Cohort:
     ( { __typename: 'Cohort' }
-    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"sicknessInsuranceMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"sicknessInsuranceMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"sicknessInsuranceMembers":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}> );
 };
 
 
@@ -427,7 +418,6 @@ export type AuditRecordResolvers<ContextType = SicknessInsuranceContext, ParentT
 export type CohortResolvers<ContextType = SicknessInsuranceContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort'], FederationReferenceType extends FederationReferenceTypes['Cohort'] = FederationReferenceTypes['Cohort']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cohort']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  sicknessInsuranceSignalFacts?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sicknessInsurance?: Resolver<Maybe<ResolversTypes['SicknessInsuranceCohort']>, ParentType, ContextType>;
 };
 

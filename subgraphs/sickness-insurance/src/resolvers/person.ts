@@ -1,4 +1,3 @@
-import { sicknessInsuranceSignalFacts } from './cohort.ts';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SicknessInsuranceContext } from '../context.ts';
@@ -17,7 +16,6 @@ export const personResolvers = {
     sectorField: AGENCY_TABLE.SICKNESS_INSURANCE.sectorField satisfies keyof PersonResolvers,
     recordsField: AGENCY_TABLE.SICKNESS_INSURANCE.recordsField satisfies keyof AuditTrailResolvers,
     sector: async (person: PersonWithBasis, ctx: SicknessInsuranceContext): Promise<SicknessInsuranceParent> => ({ cases: await ctx.loaders.casesByPerson.load(person.personnummer) }),
-    signalFacts: sicknessInsuranceSignalFacts,
   }),
   SicknessInsurance: {
     cases: (parent: SicknessInsuranceParent) => parent.cases,

@@ -133,19 +133,14 @@ export type AuditRecord = {
 export type Cohort = {
   __typename?: 'Cohort';
   id: Scalars['ID']['output'];
-  /** The members whose consent covers this agency, each with the one consent that covers it, from coordination (JSON). */
-  socialServicesMembers: Maybe<Scalars['String']['output']>;
   /**
-   * The agency's yes/no answers to the signal questions on each member handed over, for
-   * coordination's signal counts, through the query plan only (docs/signal-statistics.md): JSON
-   * with the digest of the member list answered for and one base64 string of fixed-width bit
-   * fields per member, in the handed-over order. No personnummer, date, amount or diagnosis.
-   * The release is logged as one record with the digest of the members' set.
-   */
-  socialServicesSignalFacts: Maybe<Scalars['String']['output']>;
-  /**
-   * The social services' aggregates over the cohort's members whose consent (samtycke) covers it;
-   * counts from 1 to 4 suppressed.
+   * The social services' figures for the cohort, read from its statistics releases
+   * (docs/statistics-release.md): for each month (or whole year) of the cohort's period, the
+   * members registered in then whose consent (samtycke) covered the social services on the day the
+   * period was released, with their categories as of that day. Each count is a sum of protected
+   * cells: noise of a few persons, never suppressed. One filter is answered at a time
+   * (interventionIds, municipalityCodes, sex, ageBand or priorityGroup; MENTAL_ILL_HEALTH also
+   * with municipalityCodes); another combination is refused, naming filter.
    */
   socialServices: Maybe<SocialServicesCohort>;
 };
@@ -153,7 +148,7 @@ export type Cohort = {
 /** The social services' figures for a cohort. */
 export type SocialServicesCohort = {
   __typename?: 'SocialServicesCohort';
-  /** Members by months with ekonomiskt bistånd among the last twelve: NONE, 1_5, 6_9, 10_12. */
+  /** Members by months with ekonomiskt bistånd among the twelve ending with the release day's month: NONE, 1_5, 6_9, 10_12. */
   assistanceMonthsLast12: Array<CategoryCount>;
 };
 
@@ -266,11 +261,7 @@ export type FederationReferenceTypes = {
     & GraphQLRecursivePick<FederationTypes['AuditTrail'], {"id":true}> );
   Cohort:
     ( { __typename: 'Cohort' }
-    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"socialServicesMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"socialServicesMembers":true}>
-        | GraphQLRecursivePick<FederationTypes['Cohort'], {"socialServicesMembers":true}> ) );
+    & GraphQLRecursivePick<FederationTypes['Cohort'], {"id":true}> );
 };
 
 
@@ -370,7 +361,6 @@ export type AuditRecordResolvers<ContextType = SocialServicesContext, ParentType
 export type CohortResolvers<ContextType = SocialServicesContext, ParentType extends ResolversParentTypes['Cohort'] = ResolversParentTypes['Cohort'], FederationReferenceType extends FederationReferenceTypes['Cohort'] = FederationReferenceTypes['Cohort']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Cohort']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  socialServicesSignalFacts?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   socialServices?: Resolver<Maybe<ResolversTypes['SocialServicesCohort']>, ParentType, ContextType>;
 };
 

@@ -1,25 +1,36 @@
-import { categoryCounts, cohortFigures, rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
-import { addMonths, monthOf, todayIso } from '@finsam/kit/dates';
+import { releasedCohortFigures, type AgencyStatisticsRelease } from '@finsam/kit/agency-statistics-release';
+import { rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
+import { addMonths, monthOf, todayIso, type IsoDate } from '@finsam/kit/dates';
 import { loadEach } from '@finsam/kit/loaders';
 import { Answers, answerSocialServices, SOCIAL_SERVICES_ANSWERS } from '@finsam/kit/signal-statistics';
 import type { SocialServicesContext } from '../context.ts';
+import type { AssistanceMonthRow } from '../data.ts';
 import { reasonForNeed } from '../reasons-for-need.ts';
 import { monthsInLastYear } from './social-services.ts';
-import type { SocialServicesCohort, Resolvers } from '../generated/resolvers-types.ts';
+import type { Resolvers } from '../generated/resolvers-types.ts';
 
+/** Months with ekonomiskt bistånd among the last twelve, in bands: none, 1–5, 6–9, 10–12. */
+export const ASSISTANCE_BANDS = ['NONE', '1_5', '6_9', '10_12'] as const;
 const band = (months: number) => (months === 0 ? 'NONE' : months <= 5 ? '1_5' : months <= 9 ? '6_9' : '10_12');
 
-export const cohortResolvers = {
-  Cohort: {
-    socialServices: cohortFigures<SocialServicesContext, SocialServicesCohort>('SOCIAL_SERVICES', async (members, ctx) => {
-      const today = todayIso();
-      const bands: Record<string, string[]> = { NONE: [], '1_5': [], '6_9': [], '10_12': [] };
-      const assistance = await loadEach(ctx.loaders.assistanceByPerson, members);
-      members.forEach((personnummer, i) => bands[band(monthsInLastYear(assistance[i]!, today))]!.push(personnummer));
-      return { assistanceMonthsLast12: categoryCounts(ctx.recordKeys, members, bands) };
-    }),
-  },
-} satisfies Resolvers;
+type MonthFacts = Pick<AssistanceMonthRow, 'personnummer' | 'month' | 'reason_for_need'>;
+
+/**
+ * Each member's months of assistance, newest first; a long list reads the months from `fromMonth`
+ * to `toMonth` of the whole table once rather than by key (the rest answer nothing asked here).
+ * The statistics release's categories and the signal answers read the same rows.
+ */
+async function assistanceOfMembers(members: readonly string[], ctx: SocialServicesContext, fromMonth: string, toMonth: string): Promise<MonthFacts[][]> {
+  if (members.length < WHOLE_TABLE_FROM) return loadEach(ctx.loaders.assistanceByPerson, members);
+  return rowsOfMembers(await ctx.db.selectFrom('assistance_month').select(['personnummer', 'month', 'reason_for_need'])
+    .where('month', '>=', fromMonth).where('month', '<=', toMonth).orderBy('month', 'desc').execute(), members);
+}
+
+/** Each member's band of months with assistance among the twelve ending with `asOf`'s month: exactly one each. */
+export async function socialServicesCategories(members: readonly string[], asOf: IsoDate, ctx: SocialServicesContext) {
+  const assistance = await assistanceOfMembers(members, ctx, addMonths(monthOf(asOf), -11), monthOf(asOf));
+  return { assistanceMonthsLast12: assistance.map((rows) => [band(monthsInLastYear(rows, asOf))]) };
+}
 
 /**
  * The social services' answers to the signal questions for each member (signal-statistics.ts):
@@ -28,14 +39,31 @@ export const cohortResolvers = {
  */
 export async function socialServicesSignalFacts(members: readonly string[], ctx: SocialServicesContext): Promise<Answers<string>> {
   const today = todayIso();
-  const lists = members.length >= WHOLE_TABLE_FROM
-    // Only the months the questions ask about (23 months back to 12 ahead): the answers are the same.
-    ? rowsOfMembers(await ctx.db.selectFrom('assistance_month').select(['personnummer', 'month', 'reason_for_need'])
-      .where('month', '>=', addMonths(monthOf(today), -23)).where('month', '<=', addMonths(monthOf(today), 12)).orderBy('month', 'desc').execute(), members)
-    : await loadEach(ctx.loaders.assistanceByPerson, members);
+  // Only the months the questions ask about (23 months back to 12 ahead): the answers are the same.
+  const lists = await assistanceOfMembers(members, ctx, addMonths(monthOf(today), -23), addMonths(monthOf(today), 12));
   const answers = Answers.empty(SOCIAL_SERVICES_ANSWERS, members.length);
   members.forEach((_, i) => answerSocialServices(answers, i, {
     assistanceMonths: lists[i]!.map((m) => ({ month: m.month, reasonForNeed: { group: reasonForNeed(m.reason_for_need).group } })),
   }, today));
   return answers;
 }
+
+/**
+ * The social services' statistics release (docs/statistics-release.md): months with ekonomiskt
+ * bistånd among the last twelve, in bands, over each period's cohort, as of the day
+ * coordination's job hands it over.
+ */
+export const socialServicesStatisticsRelease: AgencyStatisticsRelease<SocialServicesContext, 'assistanceMonthsLast12'> = {
+  kinds: [
+    // k = 1: the bands partition the members, each is in exactly one (NONE included).
+    { name: 'assistanceMonthsLast12', domain: ASSISTANCE_BANDS, valuesPerPerson: 1 },
+  ],
+  categories: socialServicesCategories,
+  signalFacts: socialServicesSignalFacts,
+};
+
+export const cohortResolvers = {
+  Cohort: {
+    socialServices: releasedCohortFigures('SOCIAL_SERVICES', socialServicesStatisticsRelease),
+  },
+} satisfies Resolvers;

@@ -1,4 +1,3 @@
-import { socialServicesSignalFacts } from './cohort.ts';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
 import { agencyEntryResolvers } from '@finsam/kit/release';
 import type { SocialServicesContext } from '../context.ts';
@@ -15,5 +14,4 @@ export const personResolvers = agencyEntryResolvers({
   sectorField: AGENCY_TABLE.SOCIAL_SERVICES.sectorField satisfies keyof PersonResolvers,
   recordsField: AGENCY_TABLE.SOCIAL_SERVICES.recordsField satisfies keyof AuditTrailResolvers,
   sector: (person: PersonWithBasis, _ctx: SocialServicesContext): PersonRef => ({ personnummer: person.personnummer }),
-  signalFacts: socialServicesSignalFacts,
 }) satisfies Resolvers;

@@ -6,7 +6,7 @@ import type { PersonRef } from './person.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 
 /** Months with assistance among the twelve ending with the current month. */
-export function monthsInLastYear(rows: AssistanceMonthRow[], today: string): number {
+export function monthsInLastYear(rows: readonly Pick<AssistanceMonthRow, 'month'>[], today: string): number {
   const current = monthOf(today);
   const first = addMonths(current, -11);
   return rows.filter((r) => r.month >= first && r.month <= current).length;
