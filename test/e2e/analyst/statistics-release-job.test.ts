@@ -95,7 +95,8 @@ describe('the statistics release job', () => {
     expect(again.alreadyReleased).toEqual(first.released.map((r) => r.period));
     expect(await storedReleases(db())).toEqual(stored);
     const output = capturedOutput();
-    expect(await statisticsReleaseCommand(['--today', TODAY], { ...env, DATA_DIR: dataDir }, output)).toBe(0);
+    // Coordination's store alone, no agency running: the follow-up part only.
+    expect(await statisticsReleaseCommand(['--today', TODAY, '--follow-up-only'], { ...env, DATA_DIR: dataDir }, output)).toBe(0);
     expect(output.stdout()).toContain(`${first.released[0]!.period} … 2025: already released (${stored.length} periods: months, then years)`);
     expect(output.stdout()).toMatch(/ledger 2025: 13 releases, ρ 1[34](\.\d+)? spent\./);
     expect(output.stdout()).toContain(`(${store.dialect}, ${TODAY},`);
@@ -192,10 +193,16 @@ describe('the statistics release job', () => {
   });
 
   it('runs as `npm run statistics-release` in its own process against the store DATA_DIR names', async () => {
-    const run = await runTool('subgraphs/coordination/src/statistics-release-cli.ts', ['--today', TODAY], { ...env, DATA_DIR: dataDir });
+    const run = await runTool('subgraphs/coordination/src/statistics-release-cli.ts', ['--today', TODAY, '--follow-up-only'], { ...env, DATA_DIR: dataDir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('0 released');
     expect(run.stdout).toContain('already released');
+    // Without the agencies the cohorts cannot be released: exit 1, each period named as left for the next run, nothing stored for it.
+    const cohorts = await runTool('subgraphs/coordination/src/statistics-release-cli.ts', ['--today', TODAY], { ...env, DATA_DIR: dataDir });
+    expect(cohorts.code).toBe(1);
+    expect(cohorts.stderr).toMatch(/2025: SICKNESS_INSURANCE did not release \(SUBGRAPH_UNAVAILABLE[^)]*\); its cohort is left for the next run\./);
+    expect(cohorts.stderr).not.toMatch(/\n\s+at /);
+    expect(await db().selectFrom('signal_release').select('period').execute()).toEqual([]);
     const usage = await runTool('subgraphs/coordination/src/statistics-release-cli.ts', ['--today', 'yesterday'], { ...env, DATA_DIR: dataDir });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('Usage: npm run statistics-release');

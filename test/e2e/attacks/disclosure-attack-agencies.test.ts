@@ -27,7 +27,7 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * category of the whole population's cohort. The attacker passes (the graph fails) when it is
  * right significantly more often than that.
  *
- * Refusals (FORBIDDEN with a reason: QUERY_TOO_CLOSE, QUERY_BUDGET_SPENT, ANALYST_WORK_LIMIT, …)
+ * Refusals (FORBIDDEN with a reason, BAD_USER_INPUT for a filter no table answers)
  * count as "no information"; any other error fails the test. Nothing depends on timing; the
  * population's seed and the target order are fixed.
  *

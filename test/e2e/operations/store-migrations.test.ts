@@ -42,7 +42,7 @@ async function careStoreLocation() {
 /**
  * The store as the code before the split left it, what `.data` and production databases hold:
  * the kit's and care's migrations in one sequence sorted by name, recorded in Kysely's default
- * table; then seeded and given its record key, as the first start did.
+ * table; then seeded and given a statistics release, as the first start and a release job did.
  */
 async function seedAsBeforeTheSplit(options: Awaited<ReturnType<typeof careStoreLocation>>) {
   const url = options.env.CARE_DATABASE_URL;
@@ -59,7 +59,7 @@ async function seedAsBeforeTheSplit(options: Awaited<ReturnType<typeof careStore
     await db.transaction().execute(async (trx) => {
       await seedCare(trx as never, settings);
       await trx.insertInto('seed_run').values({ seed: settings.seed, persons: settings.persons, reference_date: settings.referenceDate, seeded_at: new Date().toISOString() }).execute();
-      await trx.insertInto('cell_key_secret').values({ id: 1, secret: 'a-secret' }).execute();
+      await trx.insertInto('agency_statistics_release').values({ period: '2025-01', year: '2025', made_at: '2025-02-15T02:00:00.000Z', as_of: '2025-02-15', rho: 1, rho_requested: 1, delta: 1e-10, epsilon: 10.6, table_count: 0, cell_count: 0, release: '{}' }).execute();
     });
     return { contents: await contents(db), history: await history(db, DEFAULT_MIGRATION_TABLE) };
   } finally {
@@ -70,14 +70,14 @@ async function seedAsBeforeTheSplit(options: Awaited<ReturnType<typeof careStore
 const history = async (db: Kysely<any>, table: string) =>
   (await db.selectFrom(table).select(['name', 'timestamp']).orderBy('name').execute()) as { name: string; timestamp: string }[];
 
-/** Rows a later start must keep: the seeded sector data, the seed's bookkeeping and the record key. */
+/** Rows a later start must keep: the seeded sector data, the seed's bookkeeping and a stored release. */
 async function contents(db: Kysely<any>) {
   const count = async (table: string) => Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
   return {
     contacts: await count('care_contact'),
     certificates: await count('medical_certificate'),
     seedRuns: await db.selectFrom('seed_run').selectAll().execute(),
-    recordKey: await db.selectFrom('cell_key_secret').selectAll().execute(),
+    release: await db.selectFrom('agency_statistics_release').selectAll().execute(),
   };
 }
 
@@ -112,7 +112,7 @@ describe('a package migration added to a store seeded before', () => {
   it('applies to a store this code seeded, and keeps the data', async () => {
     const options = await careStoreLocation();
     const seeded = await prepareStore(care, options);
-    await seeded.db.insertInto('cell_key_secret' as never).values({ id: 1, secret: 'a-secret' } as never).execute();
+    await seeded.db.insertInto('agency_statistics_release' as never).values({ period: '2025-01', year: '2025', made_at: '2025-02-15T02:00:00.000Z', as_of: '2025-02-15', rho: 1, rho_requested: 1, delta: 1e-10, epsilon: 10.6, table_count: 0, cell_count: 0, release: '{}' } as never).execute();
     const before = await contents(seeded.db);
     expect(before.contacts).toBeGreaterThan(0);
     await seeded.close();

@@ -148,16 +148,19 @@ describe('agencies verify the release basis, they do not trust it', () => {
     expect((await checked()).map((n, i) => n - checkedBefore[i]!)).toEqual(AGENCIES.map(() => 1));
   });
 
-  it('gives no cohort figures on a member list coordination did not sign', async () => {
+  it('describes a cohort only from its own releases: a member list written into the representation changes nothing', async () => {
     const member = inCaseload.find((p) => p.covers.has('CARE'))!.personnummer;
     const madeUp = JSON.stringify({ agency: 'CARE', memberCount: 1, members: `${member} 2020-01-01 2099-12-31` });
-    const requestId = `cohort-${randomUUID()}`;
-    const answer = await call('care', { requestId, role: 'analyst', actorId: 'analyst-1' },
-      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { careSignalFacts care { certificatesByChapter { category } } } } }',
-      { r: [{ __typename: 'Cohort', id: 'made-up', careMembers: madeUp }] });
-    expect(answer.data?._entities?.[0]?.careSignalFacts ?? null).toBeNull();
-    expect(answer.data?._entities?.[0]?.care ?? null).toBeNull();
-    expect(answer.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
+    const id = Buffer.from(JSON.stringify(['2025-01-01', '2025-12-31', null])).toString('base64url');
+    const query = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { care { certificatesByChapter { category count { value } } } } } }';
+    const plain = await call('care', { requestId: `cohort-${randomUUID()}`, role: 'analyst', actorId: 'analyst-1' }, query, { r: [{ __typename: 'Cohort', id }] });
+    const withList = await call('care', { requestId: `cohort-${randomUUID()}`, role: 'analyst', actorId: 'analyst-1' }, query, { r: [{ __typename: 'Cohort', id, careMembers: madeUp, members: [member] }] });
+    expect(plain.errors).toBeUndefined();
+    expect(withList.data).toEqual(plain.data);
+    // And a coordinator gets nothing of it.
+    const coordinator = await call('care', { requestId: `cohort-${randomUUID()}` }, query, { r: [{ __typename: 'Cohort', id }] });
+    expect(coordinator.data?._entities?.[0]?.care ?? null).toBeNull();
+    expect(coordinator.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
   });
 
   it('coordination releases nothing about a person outside the caseload through _entities, and logs it', async () => {
