@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { Migrations } from '@finsam/kit/database';
 
@@ -107,17 +108,7 @@ export const migrations: Migrations = {
       // one row per month, never replaced, so a month's noise is drawn once. The privacy loss is
       // in columns (the per-year ledger sums `rho` by `year`); the tables and every parameter
       // are the release's JSON. `double precision` is SQLite's REAL and PostgreSQL's float8.
-      await db.schema.createTable('statistics_release')
-        .addColumn('period', 'text', (c) => c.primaryKey())
-        .addColumn('year', 'text', (c) => c.notNull())
-        .addColumn('made_at', 'text', (c) => c.notNull())
-        .addColumn('rho', 'double precision', (c) => c.notNull())
-        .addColumn('rho_requested', 'double precision', (c) => c.notNull())
-        .addColumn('delta', 'double precision', (c) => c.notNull())
-        .addColumn('epsilon', 'double precision', (c) => c.notNull())
-        .addColumn('table_count', 'integer', (c) => c.notNull())
-        .addColumn('release', 'text', (c) => c.notNull())
-        .execute();
+      await createReleaseTable(db, 'statistics_release');
       await db.schema.createIndex('statistics_release_year').on('statistics_release').column('year').execute();
     },
   },
@@ -125,20 +116,26 @@ export const migrations: Migrations = {
     async up(db) {
       // The cohorts' signal counts (cohort-release-job.ts): combined from the four agencies'
       // answers and protected here, one row per period as statistics_release, with a ledger of its own.
-      await db.schema.createTable('signal_release')
-        .addColumn('period', 'text', (c) => c.primaryKey())
-        .addColumn('year', 'text', (c) => c.notNull())
-        .addColumn('made_at', 'text', (c) => c.notNull())
-        .addColumn('rho', 'double precision', (c) => c.notNull())
-        .addColumn('rho_requested', 'double precision', (c) => c.notNull())
-        .addColumn('delta', 'double precision', (c) => c.notNull())
-        .addColumn('epsilon', 'double precision', (c) => c.notNull())
-        .addColumn('table_count', 'integer', (c) => c.notNull())
-        .addColumn('release', 'text', (c) => c.notNull())
-        .execute();
+      await createReleaseTable(db, 'signal_release');
     },
   },
 };
+
+/** A table of releases, one row per period (`YYYY-MM` or `YYYY`), never replaced; `double precision` is SQLite's REAL and PostgreSQL's float8. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations run on the store before its types hold
+async function createReleaseTable(db: Kysely<any>, name: string): Promise<void> {
+  await db.schema.createTable(name)
+    .addColumn('period', 'text', (c) => c.primaryKey())
+    .addColumn('year', 'text', (c) => c.notNull())
+    .addColumn('made_at', 'text', (c) => c.notNull())
+    .addColumn('rho', 'double precision', (c) => c.notNull())
+    .addColumn('rho_requested', 'double precision', (c) => c.notNull())
+    .addColumn('delta', 'double precision', (c) => c.notNull())
+    .addColumn('epsilon', 'double precision', (c) => c.notNull())
+    .addColumn('table_count', 'integer', (c) => c.notNull())
+    .addColumn('release', 'text', (c) => c.notNull())
+    .execute();
+}
 
 /** A new Person.id: `p_` and 128 random bits, base64url. */
 export function newPersonId(): string {
