@@ -12,7 +12,7 @@ import { ageBand } from '@finsam/coordination/follow-up';
  * on its own, not the allowance, and nothing may depend on timing (a per-minute bucket would).
  */
 export const NO_ALLOWANCE_LIMITS: NodeJS.ProcessEnv = {
-  ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100',
+  ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100', ANALYST_CONCURRENT_REQUESTS_TOTAL: '100',
 };
 
 /** One participation with the quasi-identifiers the attacker knows of its person. */

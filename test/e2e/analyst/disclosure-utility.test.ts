@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 /** The gateway's rate limit far above what is asked here; it is not what is tested. */
-const NO_RATE_LIMIT: NodeJS.ProcessEnv = { ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100' };
+const NO_RATE_LIMIT: NodeJS.ProcessEnv = { ANALYST_REQUESTS_PER_MINUTE: '1000000', ANALYST_CONCURRENT_REQUESTS: '100', ANALYST_CONCURRENT_REQUESTS_TOTAL: '100' };
 
 /**
  * Issues 11 and 20, the other side of disclosure control: the figures must stay useful. Over the
