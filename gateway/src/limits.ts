@@ -6,7 +6,7 @@ import { MAX_OPERATION_TOKENS } from '@finsam/kit/operations';
  * systems. The cost is GraphQL Armor's (2 per object, 1 per scalar, ×1.5 per level of depth).
  * Measured on the documented operations: Caseload 29, PersonOverview 42, the widest caseload
  * page a coordinator client can ask (every sector field, test/e2e/coordinator/batching) 858, and the analyst
- * operations 77 (FollowUpByIntervention) to 274 (CohortAcrossSectors).
+ * operations 77 (FollowUpByIntervention) to at most 274 (CohortAcrossSectors before issue 20 narrowed its signals).
  *
  * Analysts write ad hoc queries, so their limit is tight: 700 admits each analyst operation with
  * room (2.5× the heaviest) and refuses every one of them asked ten times over (770 and up). The
