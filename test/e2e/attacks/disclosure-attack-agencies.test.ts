@@ -1,428 +1,842 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, covers, monthOf, todayIso } from '@finsam/kit/dates';
-import { icd10Chapter } from '@finsam/kit/icd10';
+import { releasedSet } from '@finsam/kit/audit';
+import { addMonths, covers, monthOf } from '@finsam/kit/dates';
+import { icd10Chapter, UNKNOWN_CHAPTER } from '@finsam/kit/icd10';
 import { SeededRandom } from '@finsam/kit/random';
-import { binomialBound, conditionsOf, filterOf, has, matches, subsets, NO_ALLOWANCE_LIMITS, readRegister, type Condition, type Participation } from '../../support/attacker.ts';
+import { ageBand } from '@finsam/coordination/follow-up';
+import { binomialBound, clampedLogLikelihood, differsByMonth, NO_ALLOWANCE_LIMITS, releasesOfWindow } from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 /**
- * Issue 11, the agencies' side: an analyst must not learn a person's sector data by differencing
- * the agencies' aggregates of `cohort`. This is the attacker of disclosure-attack.test.ts turned on
- * the region's care and the social services. It knows each target's quasi-identifiers (month of
- * registration in, intervention, home municipality, sex, age band, priority groups) and, as the
- * worst case, uses the coordination store (participations and consents) to pick cohorts whose
- * true member sets differ by exactly the target, or hold the target alone among the members the
- * agency counts. It asks only queries valid under the narrowed rules (whole-month periods, at most
- * one value per list filter, real municipality codes and intervention ids), so the same test runs
- * before and after the disclosure control.
+ * Issue 11, the agencies' side, played against what answers `Cohort.care` and
+ * `Cohort.socialServices` since issue 20: each agency's stored statistics releases
+ * (docs/statistics-release.md, "The agencies' releases"; subgraphs/kit/src/agency-statistics-release.ts).
+ * For each period coordination has released (every month, and the whole calendar year 2025 of
+ * the seed), each agency counted, once, its categories of the persons registered in during the
+ * period (each by their earliest registration in it) whose consent covered the agency on the day
+ * of the release (`as_of`), as of that day, by intervention, municipality, sex, age band and
+ * priority group, 11 tables of weight 1 with discrete Gaussian noise (σ ≈ 2.35 in a month's cell,
+ * 1.66 in a year's). A cohort's figure is the sum of the protected cells of the one table of its
+ * filter over the period's releases: the year's release for a whole released calendar year, the
+ * months' for the rest (releasesOfWindow in test/support/attacker.ts models it). Two periods
+ * answered from the same releases but one month therefore differ by exactly that month's cells.
  *
- * What it guesses, for each target person whose consent (samtycke) covers the agency today:
- * - care: whether the target has a medical certificate in force today in ICD-10 chapter F
- *   (`certificatesByChapter`, category `F00-F99 …`), a yes/no;
- * - social services: the target's band of months with ekonomiskt bistånd in the last 12
- *   (`assistanceMonthsLast12`: NONE, 1_5, 6_9, 10_12).
- * The truth is read from the agency's own store, computed as the agency's cohort resolver does.
- * Each is scored against the guess from the published margins alone: always the most common
- * category of the whole population's cohort. The attacker passes (the graph fails) when it is
- * right significantly more often than that.
+ * What is guessed, for each target counted in the release it is attacked through:
+ * - care: whether the target's certificate in force on the release day is in ICD-10 chapter F
+ *   (`certificatesByChapter`, category `F00-F99 …`): F or NOT_F (another chapter, or none);
+ * - social services: the target's band of months with ekonomiskt bistånd among the twelve ending
+ *   with the release day's month (`assistanceMonthsLast12`: NONE, 1_5, 6_9, 10_12).
+ * The truth is the release's own: the members each release counted (coordination's participations
+ * and consents as the job hands them over, checked against the digest of the counted set in the
+ * agency's audit record of the release) with their categories computed from the agency's store
+ * as its release computes them (subgraphs/care/src/resolvers/cohort.ts: the chapters of the
+ * certificates whose work-capacity steps cover `as_of`, the first in the domain's order;
+ * subgraphs/social-services/src/resolvers/cohort.ts: the band of months with assistance).
  *
- * Refusals (FORBIDDEN with a reason, BAD_USER_INPUT for a filter no table answers)
- * count as "no information"; any other error fails the test. Nothing depends on timing; the
- * population's seed and the target order are fixed.
+ * What the attacker knows: every person's months of registration in, intervention, home
+ * municipality, sex, age band and priority groups, whose consent covers each agency on the
+ * release day (so which members each release counts), which periods are released, and the
+ * mechanism and each table's σ (the docs publish them; the releases store them). As the worst
+ * case of differential privacy it also knows every OTHER member's category: it subtracts them
+ * from the cells it reads, so the only unknown left is the target's own 1 (where the target is
+ * alone in the cell, as strategies 1 and 4 pick, there is little or nothing to subtract). It
+ * weighs what it reads with the exact likelihood of a clamped Gaussian count (a published 0 is any
+ * noisy count pushed to 0 or below; clampedLogLikelihood), the published margins (the whole
+ * released span without a filter) as its prior over the categories (care: each chapter and "no
+ * certificate", shares of the members counted), and guesses the category of highest posterior
+ * (care: F when F's posterior is above one half).
  *
- * Since issue 20 the agencies answer from their statistics releases (docs/statistics-release.md,
- * "The agencies' releases"): every figure is a sum of protected cells drawn once per period, the
- * same however it is asked, so differencing or averaging two cohorts only differences or averages
- * the same released noise. A filter the releases hold no table for (two dimensions together, a
- * priority group with a municipality other than mental ill health's) is refused with
- * BAD_USER_INPUT naming `filter`, and also counts as "no information"; the attacker's periods end
- * with the last month released.
+ * What it asks: only queries the releases answer (no filter, or ONE of municipalityCodes,
+ * interventionIds, sex, ageBand or priorityGroup, or MENTAL_ILL_HEALTH with one municipality;
+ * anything else is BAD_USER_INPUT and would teach nothing, so refusals must be none), periods of
+ * whole released months; each query reads both agencies at once, ten cohorts (aliases) to a
+ * request, as an analyst may. The strategies, each on its own seeded choice of targets per agency
+ * (a target is a person and a month whose release counts them, with that month's registration):
+ *
+ * 1. consecutive periods: [a, m − 1] and [a, m] (or [m + 1, b] and [m, b]) answered from the same
+ *    releases but month m, the target's month of registration, with every filter where the target
+ *    is alone or nearly alone (at most NEARLY others) in month m's cell; the difference of the two
+ *    answers is month m's published cells (checked against the month asked alone);
+ * 2. the year: the target's calendar year asked as exactly that year, with the filter of the
+ *    year's table where the target has the fewest others (nobody is alone in a year's cell on the
+ *    seed: 11 others at the least), the others subtracted;
+ * 3. two analysts and restarts: strategy 1's pairs split, analyst-1 asking each smaller period,
+ *    then care's and the social services' processes restarted (graph.restartSubgraphProcess), then
+ *    analyst-2 asking each larger one; every answer must be identical to strategy 1's for the
+ *    same query (and queries asked again after the restarts as before), so the reading is the same;
+ * 4. exact zeros: targets alone in their month's cell of a table, each with the pairs (at most
+ *    ZERO_PAIRS_PER_TARGET) whose smaller period has the most true zeros (care: chapter F a true
+ *    zero), then the shortest: a category published as 0 without the target and not 0 with it
+ *    (care: chapter F only, the question asked) is claimed as the target's, two at once are no
+ *    claim. Against exact counts (before the cell key method) a lone member's chapter was right 60 of 60.
+ *
+ * Scoring, per strategy and agency: the right guesses against the guess from the published
+ * margins (the most common category: care NOT_F, social services NONE) on the same targets, with
+ * the bound n·p + 3 binomial standard deviations (one-sided, about 0.13 %), p the margin guess's
+ * share: the largest of its published share, its true share and its share among the targets (the
+ * bound errs for the graph). Exact zeros are scored the same way on the claims alone, and each
+ * category claimed must also be right at most as often as its share raised by what the claim's
+ * published cells can tell (its own cell published above 0 or not, and one other category's: a
+ * likelihood ratio (Φ(0.5/σ)/Φ(−0.5/σ))² ≈ 1.97 at a month's σ; exact one-sided binomial tail,
+ * 0.135 %): care's claims all name chapter F, which the margin guess never does, so only this
+ * check could catch them. The test prints, not checks, each category guessed off the margin by
+ * strategies 1 to 3 against its share: a Bayesian attacker leaves the margin only where its
+ * posterior says so, and a calibrated posterior is right more often than the share by design.
+ *
+ * Power: each strategy also reads its own queries with the TRUE counts in place of the published
+ * ones (σ ≈ 0): it must then name every target (exact zeros: claim, rightly, every target whose
+ * category is claimable and a true zero of one of its smaller periods), and those noiseless guesses
+ * must beat the bound. So the queries do read the target, and the test fails a release without
+ * enough noise.
+ *
+ * For reference, printed and not checked: differential privacy's own worst case, the same
+ * attacker reading every table holding the target (about 6.4 of the 11; the releases' table of the
+ * members in no priority group cannot be asked, the schema's PriorityGroup has no NONE) in its
+ * month's release (the month asked alone) and in its year's, everyone else subtracted: the
+ * members of the released year, 120 per agency. That is about 1.8 of the ρ 3 a person's month and
+ * year spend at an agency (μ ≈ 1.9 in Gaussian DP; a change of category moves two cells, √2 μ).
+ * The targets share cells (the year's total, its two sexes), so the figures swing between runs
+ * more than a binomial's.
+ *
+ * Results, three runs (2,000-person seed, every subgraph, the noise drawn afresh by crypto each
+ * run; 120 targets per strategy and agency; right / bound, the margin guess's right in brackets):
+ *
+ * | strategy | care (F or not) | social services (band) |
+ * | --- | --- | --- |
+ * | 1 consecutive periods (1.2 tables a target; 31 and 26 targets alone) | 102/114 (102), 103/114 (102), 102/114 (102) | 82/97 (82) in all three |
+ * | 2 the year (11 to 32 others, median 21) | 109/117 (108), 108/117 (108), 108/117 (108) | 74/94 (68), 72/94 (68), 72/94 (68) |
+ * | 3 two analysts and restarts | as 1: 0 of 493 answers differ | as 1 |
+ * | 4 exact zeros: claims, right/bound (margin guess) | 34: 3/35 (31), 50: 8/50 (42), 31: 7/32 (24); as claims of F, right 3, 8, 7 against 16, 22, 15 | 55: 18/49 (40), 53: 15/48 (39), 43: 16/38 (24) |
+ * | reference, not checked: every table, month and year | 107/114, 100/114, 111/114 (97); F named 11 of 12, 3 of 3, 20 of 26 times rightly (F's share 19 %) | **107/96**, 93/96, 96/96 (81) |
+ *
+ * With the true counts every strategy names all 120 targets (exact zeros: the 16 claimable targets
+ * of care, 61 of the social services). Against exact counts with small-count suppression (before
+ * the cell key method) the earlier attacker won: chapter F named rightly 18 of 20 times where 8 was
+ * allowed, the social services by consecutive months 40 of 43 against 37; on the releases 345 of
+ * its 375 queries were refused (two filters together). The reference is above its bound for the
+ * social services in four of six runs (93–107 against 96) and names chapter F rightly far above its
+ * share: an attacker who knows every other member's category reads a person's from the releases,
+ * as ρ 3 per person and agency (ε 19.6 at δ = 10⁻¹⁰) allows (docs/disclosure-control.md, "The
+ * agencies' figures").
+ * The file takes 25–31 s on a shared 2-core machine (about 2,000 cohorts in 205 requests).
+ *
+ * Nothing depends on timing (the restarts wait until the agencies answer again); the population's
+ * seed and the choice of targets are fixed. Any error other than a refusal fails the test.
  */
 
-const COUNT = '{ value suppressed }';
-const COHORT = `query($from: String!, $to: String!, $filter: FollowUpFilter) {
-  cohort(from: $from, to: $to, filter: $filter) {
-    size ${COUNT}
-    socialServices { assistanceMonthsLast12 { category count ${COUNT} } }
-    care { certificatesByChapter { category count ${COUNT} } }
+const AGENCIES = ['CARE', 'SOCIAL_SERVICES'] as const;
+type Agency = (typeof AGENCIES)[number];
+const STORE = { CARE: 'care', SOCIAL_SERVICES: 'social-services' } as const;
+/** The kind each agency releases that is attacked (the `Cohort` field and the release's dimension). */
+const KIND = { CARE: 'certificatesByChapter', SOCIAL_SERVICES: 'assistanceMonthsLast12' } as const;
+const F_CHAPTER = 'F00-F99';
+/** Care's hypothesis of a member with no certificate in force: in no cell. */
+const NO_CERTIFICATE = 'NO_CERTIFICATE';
+const BANDS = ['NONE', '1_5', '6_9', '10_12'] as const;
+/** What is guessed per agency. */
+const GUESSES: Record<Agency, readonly string[]> = { CARE: ['F', 'NOT_F'], SOCIAL_SERVICES: BANDS };
+
+/** Each strategy's analyst: its answers depend on its own queries only. Strategy 3 asks as the dev fixture analysts analyst-1 and analyst-2. */
+const ANALYSTS = { margins: 'attacker-margins', months: 'attacker-months', year: 'attacker-year', zeros: 'attacker-zeros', worstCase: 'attacker-worst-case', first: 'analyst-1', second: 'analyst-2' } as const;
+/** Targets per strategy and agency, at most; the fewest allowed. */
+const MAX_TARGETS = 120;
+const MIN_TARGETS = 100;
+/** Strategy 1: a table is read when the target's month cell holds at most this many other counted members. */
+const NEARLY = 2;
+/** Strategy 4: pairs per target, at most (one per table the target is alone in). */
+const ZERO_PAIRS_PER_TARGET = 2;
+/** Cohorts per request (aliases; the gateway allows 20, and the analysts' cost limit about 10 of these). */
+const BATCH = 10;
+/** Strategy 1 checks this many pairs' difference against the month asked alone. */
+const MONTH_CHECKS = 20;
+/** Strategy 3 asks this many smaller periods again after the restarts. */
+const ASKED_AGAIN = 20;
+/** The σ the power check reads true counts with: nearly no noise. */
+const NOISELESS_SIGMA = 0.2;
+/** The exact tail a claimed category's bound allows (exact zeros): that of 3 standard deviations. */
+const TAIL = 0.00135;
+
+type By = 'all' | 'municipality' | 'intervention' | 'sex' | 'ageBand' | 'priorityGroup' | 'mentalIllHealthByMunicipality';
+/** A released table and the cell of it a query reads: no filter, one dimension's value, a priority group, or mental ill health in a municipality. */
+interface Filter { by: By; value: string | null }
+type Window = readonly [number, number];
+interface Query { window: Window; filter: Filter }
+/** One cohort's answer: each agency's categories of the kind attacked and their counts. */
+type Published = Record<Agency, Record<string, number>>;
+
+interface Dims { intervention: string; municipality: string; sex: string; ageBand: string; priorityGroups: string[] }
+/** A member a release counted, with its category there (care: the chapter counted, or NO_CERTIFICATE; social services: the band). */
+interface Member extends Dims { personnummer: string; category: string; /** `YYYY-MM` of the registration in counted. */ registeredMonth: string }
+interface AgencyRelease { period: string; asOf: string; sigma: Map<string, number>; members: Member[] }
+/** A target: a member of the release of `period` (a month's key, or a year) of an agency. */
+interface Target { agency: Agency; period: string; member: Member }
+/** A read: two queries whose difference is one release's cells (smaller null: one query of exactly that release's period). */
+interface Pair { filter: Filter; smaller: Window | null; larger: Window; period: string }
+interface Plan { target: Target; pairs: Pair[] }
+interface Observation { smaller: Published | null; larger: Published | null }
+interface Tally { queries: number; requests: number; answered: number; refused: Record<string, number> }
+const tally = (): Tally => ({ queries: 0, requests: 0, answered: 0, refused: {} });
+const refusedOf = (t: Tally) => Object.values(t.refused).reduce((s, x) => s + x, 0);
+
+const filterKey = (f: Filter) => `${f.by}:${f.value ?? ''}`;
+const queryKey = (q: Query) => `${q.window[0]}-${q.window[1]}|${filterKey(q.filter)}`;
+const inFilter = (m: Dims, f: Filter): boolean => {
+  switch (f.by) {
+    case 'all': return true;
+    case 'priorityGroup': return m.priorityGroups.includes(f.value!);
+    case 'mentalIllHealthByMunicipality': return m.priorityGroups.includes('MENTAL_ILL_HEALTH') && m.municipality === f.value;
+    default: return m[f.by] === f.value;
   }
+};
+/** Every released table holding a member, and its cell: the filters an attacker can read the member's cell with. */
+const filtersOf = (m: Dims): Filter[] => [
+  { by: 'all', value: null }, { by: 'municipality', value: m.municipality }, { by: 'intervention', value: m.intervention },
+  { by: 'sex', value: m.sex }, { by: 'ageBand', value: m.ageBand },
+  // The releases also hold a table of the members in no priority group (NONE), but the schema's PriorityGroup has no such value: no analyst can ask it.
+  ...m.priorityGroups.map((g): Filter => ({ by: 'priorityGroup', value: g })),
+  ...(m.priorityGroups.includes('MENTAL_ILL_HEALTH') ? [{ by: 'mentalIllHealthByMunicipality', value: m.municipality } as Filter] : []),
+];
+/** The cohort's filter argument for a table's cell. */
+const filterArgument = (f: Filter): Record<string, unknown> | null => {
+  switch (f.by) {
+    case 'all': return null;
+    case 'municipality': return { municipalityCodes: [f.value] };
+    case 'intervention': return { interventionIds: [f.value] };
+    case 'mentalIllHealthByMunicipality': return { priorityGroup: 'MENTAL_ILL_HEALTH', municipalityCodes: [f.value] };
+    default: return { [f.by]: f.value };
+  }
+};
+/** The stored table a filter reads (`measure|dimensions`), for its σ. */
+const tableOf = (agency: Agency, f: Filter): string => {
+  const kind = KIND[agency];
+  switch (f.by) {
+    case 'all': return `participants|${kind}`;
+    case 'priorityGroup': return `priorityGroup.${f.value}|${kind}`;
+    case 'mentalIllHealthByMunicipality': return `priorityGroup.MENTAL_ILL_HEALTH|${[kind, 'municipality'].sort().join()}`;
+    default: return `participants|${[kind, f.by].sort().join()}`;
+  }
+};
+
+const COHORT_FIELDS = 'care { certificatesByChapter { category count { value } } } socialServices { assistanceMonthsLast12 { category count { value } } }';
+const cohortsQuery = (n: number) => `query(${Array.from({ length: n }, (_, i) => `$f${i}: String!, $t${i}: String!, $x${i}: FollowUpFilter`).join(', ')}) {
+  ${Array.from({ length: n }, (_, i) => `c${i}: cohort(from: $f${i}, to: $t${i}, filter: $x${i}) { ${COHORT_FIELDS} }`).join('\n  ')}
 }`;
 
-type Agency = 'CARE' | 'SOCIAL_SERVICES';
-const AGENCIES: readonly Agency[] = ['CARE', 'SOCIAL_SERVICES'];
-/** The categories guessed per agency: care's "in chapter F today" or not, the social services' four bands. */
-const CATEGORIES: Record<Agency, readonly string[]> = {
-  CARE: ['F', 'NOT_F'],
-  SOCIAL_SERVICES: ['NONE', '1_5', '6_9', '10_12'],
-};
-const F_CHAPTER = 'F00-F99';
-
-/** How many targets each strategy attacks (distinct persons across all strategies; each needs care consent). */
-const WANTED = { periods: 45, toggle: 30, averaging: 15, alone: 60 } as const;
-type Strategy = keyof typeof WANTED;
-/** A set the attacker compares must hold at least this many other members the agency counts: "large". */
-const LARGE = 10;
-
-/** One agency's published table: each category's count (null when suppressed), and which categories were listed at all. */
-interface Table { counts: Record<string, number | null>; listed: Set<string> }
-/** Both agencies' tables of one cohort; null for "no information" (a refusal). */
-type Published = Record<Agency, Table> | null;
-
-interface Guess {
-  strategy: Strategy;
-  agency: Agency;
-  target: string;
-  guess: string;
-  decided: boolean;
+/** The least k with P(X > k) ≤ TAIL for X ~ Binomial(n, p): the most right guesses allowed of n each right with p (exact, for few guesses). */
+function exactBound(n: number, p: number): number {
+  let above = 1;
+  let pmf = (1 - p) ** n;
+  for (let k = 0; k <= n; k++) {
+    above -= pmf;
+    if (above <= TAIL) return k;
+    pmf = pmf * ((n - k) / (k + 1)) * (p / (1 - p));
+  }
+  return n;
 }
 
-interface Pair { conditions: Condition[]; larger: [number, number, Condition[]]; smaller: [number, number, Condition[]]; size: number }
+const seededOrder = <T>(list: readonly T[], seed: number) => {
+  const random = new SeededRandom(seed);
+  return list.map((x) => ({ x, k: random.next() })).sort((p, q) => p.k - q.k).map((p) => p.x);
+};
 
-describe('disclosure control of the agencies\' cohort aggregates against a differencing analyst (issue 11)', () => {
+describe('disclosure control of the agencies\' statistics releases against a differencing analyst (issue 11, issue 20)', () => {
   let graph: TestGraph;
-  let analyst: string;
-  let rows: Participation[];
-  let months: { from: string; to: string }[];
-  /** Agencies whose consent covers each person today (not revoked). */
-  const consents = new Map<string, Set<Agency>>();
-  /** The truth, per agency, per person with consent to it: the category the agency counts the person in. */
-  const truth: Record<Agency, Map<string, string>> = { CARE: new Map(), SOCIAL_SERVICES: new Map() };
-  let requests = 0;
-  const refusals: Record<string, number> = {};
+  let started = 0;
+  /** The released months, in order (index 0 the register's first month), and the released calendar years with their months. */
+  let monthKeys: string[] = [];
+  const monthBounds: { from: string; to: string }[] = [];
+  const years = new Map<string, number[]>();
+  /** Each agency's releases by period. */
+  const releases: Record<Agency, Map<string, AgencyRelease>> = { CARE: new Map(), SOCIAL_SERVICES: new Map() };
+  /** Each agency's categories of its kind (the release's domain, in its order); care's F chapter. */
+  const domain = {} as Record<Agency, string[]>;
+  let fChapter = '';
+  /** The attacker's prior over each agency's hypotheses (care: every chapter and NO_CERTIFICATE), from the published margins. */
+  const prior = {} as Record<Agency, Record<string, number>>;
+  /** The true share of each guess among every member of the months' releases. */
+  const trueShare = {} as Record<Agency, Record<string, number>>;
+  const tokens = new Map<string, string>();
+  const results: Record<string, unknown> = {};
+  /** Strategy 1's answers by query: strategy 3 must get the same. */
+  const monthAnswers = new Map<string, Published>();
+  let monthPlans: Record<Agency, Plan[]> | null = null;
 
   beforeAll(async () => {
-    graph = await startGraph({ persons: 2000, env: NO_ALLOWANCE_LIMITS, knownAnalysts: ['analyst-agencies'] });
-    analyst = await graph.token('analyst', 'analyst-agencies');
-    const today = todayIso();
+    started = Date.now();
+    graph = await startGraph({ persons: 2000, env: NO_ALLOWANCE_LIMITS, knownAnalysts: [ANALYSTS.margins, ANALYSTS.months, ANALYSTS.year, ANALYSTS.zeros, ANALYSTS.worstCase] });
+
+    // Coordination's register: the participations, persons and consents the job hands the agencies.
     const coordination = graph.store('coordination');
+    let participations: { id: string; personnummer: string; registered_in: string; intervention_id: string; municipality_code: string; sex: string; birth_date: string; priority_groups: string }[];
+    let consents: { personnummer: string; agency: string; valid_from: string; valid_to: string; revoked_at: string | null }[];
     try {
-      ({ rows, months } = await readRegister(coordination));
-      // The agencies answer up to the last month released: the attacker asks no later month (nor counts anyone registered in one).
-      const released = (await sql<{ period: string }>`SELECT MAX(period) AS period FROM statistics_release WHERE period LIKE '____-__'`.execute(coordination)).rows[0]!.period;
-      months = months.filter((m) => m.from.slice(0, 7) <= released);
-      rows = rows.filter((r) => r.month < months.length);
-      const inForce = (await sql<{ personnummer: string; agency: string }>`SELECT personnummer, agency FROM consent
-        WHERE revoked_at IS NULL AND valid_from <= ${today} AND valid_to >= ${today}`.execute(coordination)).rows;
-      for (const c of inForce) if ((AGENCIES as readonly string[]).includes(c.agency)) (consents.get(c.personnummer) ?? consents.set(c.personnummer, new Set()).get(c.personnummer)!).add(c.agency as Agency);
+      participations = (await sql<typeof participations[number]>`SELECT p.id, p.personnummer, p.registered_in, p.intervention_id, person.municipality_code, person.sex,
+          person.birth_date, person.priority_groups
+        FROM participation p JOIN person ON person.personnummer = p.personnummer
+        WHERE person.identity_protection = 'NONE' ORDER BY p.registered_in, p.id`.execute(coordination)).rows;
+      consents = (await sql<typeof consents[number]>`SELECT personnummer, agency, valid_from, valid_to, revoked_at FROM consent`.execute(coordination)).rows;
     } finally {
       await coordination.destroy();
     }
-    const consenting = (agency: Agency) => [...new Set(rows.filter((r) => !r.protectedIdentity && consents.get(r.personnummer)?.has(agency)).map((r) => r.personnummer))];
 
-    // Care's truth, as subgraphs/care/src/resolvers/cohort.ts counts it: a certificate with a work-capacity step covering today, in chapter F.
-    const care = graph.store('care');
-    try {
-      const certificates = (await sql<{ personnummer: string; diagnosis_code: string; work_capacity_steps_json: string }>`
-        SELECT personnummer, diagnosis_code, work_capacity_steps_json FROM medical_certificate`.execute(care)).rows;
-      const inF = new Set<string>();
-      for (const c of certificates) {
-        const steps = JSON.parse(c.work_capacity_steps_json) as { from: string; to: string | null }[];
-        if (steps.some((s) => covers(s.from, s.to, today)) && (icd10Chapter(c.diagnosis_code) ?? '').startsWith(F_CHAPTER)) inF.add(c.personnummer);
+    const consentsOf = new Map<string, typeof consents>();
+    for (const c of consents) (consentsOf.get(c.personnummer) ?? consentsOf.set(c.personnummer, []).get(c.personnummer)!).push(c);
+    // Each agency's stored releases, and the truth of each: whom it counted, with their category as of its day.
+    for (const agency of AGENCIES) {
+      const db = graph.store(STORE[agency]);
+      try {
+        const stored = (await sql<{ period: string; as_of: string; release: string }>`SELECT period, as_of, release FROM agency_statistics_release ORDER BY period`.execute(db)).rows;
+        const audited = new Map((await sql<{ fields: string; member_count: number; member_set_digest: string }>`SELECT fields, member_count, member_set_digest FROM audit_log
+          WHERE reason = 'STATISTICS_RELEASE' AND decision = 'RELEASED'`.execute(db)).rows.map((r) => [(JSON.parse(r.fields) as string[])[0]!.replace('statisticsRelease.', ''), r]));
+        expect(stored.length, `${agency} has releases`).toBeGreaterThan(12);
+        const asOfs = [...new Set(stored.map((r) => r.as_of))];
+        // The categories as of each release's day, read as the agency's release reads them.
+        const categoryOn = new Map<string, (personnummer: string) => string>();
+        for (const asOf of asOfs) {
+          if (agency === 'CARE') {
+            const certificates = (await sql<{ personnummer: string; diagnosis_code: string; work_capacity_steps_json: string }>`
+              SELECT personnummer, diagnosis_code, work_capacity_steps_json FROM medical_certificate`.execute(db)).rows;
+            const chapters = new Map<string, Set<string>>();
+            for (const c of certificates) {
+              if (!(JSON.parse(c.work_capacity_steps_json) as { from: string; to: string | null }[]).some((s) => covers(s.from, s.to, asOf))) continue;
+              (chapters.get(c.personnummer) ?? chapters.set(c.personnummer, new Set()).get(c.personnummer)!).add(icd10Chapter(c.diagnosis_code) ?? UNKNOWN_CHAPTER);
+            }
+            // k = 1: the first chapter in the domain's order (the release's domain, read below).
+            categoryOn.set(asOf, (p) => domain.CARE.find((c) => chapters.get(p)?.has(c)) ?? NO_CERTIFICATE);
+          } else {
+            const current = monthOf(asOf);
+            const months = new Map((await sql<{ personnummer: string; months: number | string }>`SELECT personnummer, COUNT(*) AS months FROM assistance_month
+              WHERE month >= ${addMonths(current, -11)} AND month <= ${current} GROUP BY personnummer`.execute(db)).rows.map((r) => [r.personnummer, Number(r.months)]));
+            categoryOn.set(asOf, (p) => {
+              const n = months.get(p) ?? 0;
+              return n === 0 ? 'NONE' : n <= 5 ? '1_5' : n <= 9 ? '6_9' : '10_12';
+            });
+          }
+        }
+        for (const row of stored) {
+          const release = JSON.parse(row.release) as { workload: { domains: Record<string, string[]> }; tables: { measure: string; dimensions: string[]; sigma: number }[] };
+          domain[agency] ??= [...release.workload.domains[KIND[agency]]!];
+          expect(release.workload.domains[KIND[agency]], `${agency} ${row.period}: the kind's domain`).toEqual(domain[agency]);
+          const sigma = new Map(release.tables.map((t) => [`${t.measure}|${[...t.dimensions].sort().join()}`, t.sigma]));
+          const [from, to] = row.period.length === 4 ? [`${row.period}-01-01`, `${row.period}-12-31`] : [`${row.period}-01`, `${row.period}-31`];
+          // The period's cohort (each person by their earliest registration in it), those whose consent covers the agency on the day.
+          const seen = new Set<string>();
+          const members: Member[] = [];
+          for (const p of participations) {
+            if (p.registered_in < from || p.registered_in > to || seen.has(p.personnummer)) continue;
+            seen.add(p.personnummer);
+            if (!(consentsOf.get(p.personnummer) ?? []).some((c) => c.agency === agency && c.revoked_at === null && c.valid_from <= row.as_of && row.as_of <= c.valid_to)) continue;
+            members.push({
+              personnummer: p.personnummer, intervention: p.intervention_id, municipality: p.municipality_code, sex: p.sex, ageBand: ageBand(p.birth_date, p.registered_in),
+              priorityGroups: JSON.parse(p.priority_groups) as string[], category: '', registeredMonth: p.registered_in.slice(0, 7),
+            });
+          }
+          const categoryOf = categoryOn.get(row.as_of)!;
+          for (const m of members) m.category = categoryOf(m.personnummer);
+          // The truth counts exactly whom the release counted: the digest of the set in its audit record.
+          const record = audited.get(row.period);
+          expect(record, `${agency} ${row.period}: the release's audit record`).toBeDefined();
+          expect({ count: members.length, digest: releasedSet(members.map((m) => m.personnummer)).digest }, `${agency} ${row.period}: the members counted`)
+            .toEqual({ count: Number(record!.member_count), digest: record!.member_set_digest });
+          releases[agency].set(row.period, { period: row.period, asOf: row.as_of, sigma, members });
+        }
+      } finally {
+        await db.destroy();
       }
-      for (const p of consenting('CARE')) truth.CARE.set(p, inF.has(p) ? 'F' : 'NOT_F');
-    } finally {
-      await care.destroy();
     }
-    // The social services' truth, as subgraphs/social-services/src/resolvers/cohort.ts counts it: months with assistance in the twelve ending this month.
-    const socialServices = graph.store('social-services');
-    try {
-      const current = monthOf(today);
-      const counts = (await sql<{ personnummer: string; months: number | string }>`SELECT personnummer, COUNT(*) AS months FROM assistance_month
-        WHERE month >= ${addMonths(current, -11)} AND month <= ${current} GROUP BY personnummer`.execute(socialServices)).rows;
-      const monthsOf = new Map(counts.map((c) => [c.personnummer, Number(c.months)]));
-      const band = (n: number) => (n === 0 ? 'NONE' : n <= 5 ? '1_5' : n <= 9 ? '6_9' : '10_12');
-      for (const p of consenting('SOCIAL_SERVICES')) truth.SOCIAL_SERVICES.set(p, band(monthsOf.get(p) ?? 0));
-    } finally {
-      await socialServices.destroy();
+    fChapter = domain.CARE.find((c) => c.startsWith(F_CHAPTER))!;
+    expect(fChapter, 'care releases chapter F').toBeDefined();
+
+    // The released months (the same at both agencies, consecutive from the register's first) and the whole released years.
+    monthKeys = [...releases.CARE.keys()].filter((p) => p.length === 7);
+    expect([...releases.SOCIAL_SERVICES.keys()].filter((p) => p.length === 7), 'both agencies released the same months').toEqual(monthKeys);
+    expect(monthKeys[0], 'the first release is the register\'s first month').toBe(participations[0]!.registered_in.slice(0, 7));
+    for (const [i, key] of monthKeys.entries()) {
+      expect(addMonths(monthKeys[0]!, i), 'the released months are consecutive').toBe(key);
+      const [year, month] = key.split('-').map(Number) as [number, number];
+      monthBounds.push({ from: `${key}-01`, to: `${key}-${String(new Date(Date.UTC(year, month, 0)).getUTCDate()).padStart(2, '0')}` });
     }
+    for (const period of [...releases.CARE.keys()].filter((p) => p.length === 4)) {
+      expect(releases.SOCIAL_SERVICES.has(period), `both agencies released ${period}`).toBe(true);
+      const inYear = monthKeys.flatMap((k, i) => (k.startsWith(`${period}-`) ? [i] : []));
+      expect(inYear.length, `the twelve months of the released year ${period} are released`).toBe(12);
+      years.set(period, inYear);
+    }
+    expect(years.size, 'a whole calendar year is released (strategy 2 reads it)').toBeGreaterThan(0);
+
+    // The margins: the whole released span without a filter, the attacker's prior.
+    const margins = tally();
+    const [whole] = await askMany(ANALYSTS.margins, [{ window: [0, monthKeys.length - 1], filter: { by: 'all', value: null } }], margins);
+    expect(whole, 'the margins are published').toBeTruthy();
+    for (const agency of AGENCIES) {
+      const published = whole![agency];
+      const rows = releasesOfWindow(monthKeys, new Set(years.keys()), [0, monthKeys.length - 1]).flatMap((p) => releases[agency].get(p)!.members);
+      if (agency === 'CARE') {
+        // Care publishes no total of the members it counts; the attacker knows whom each release counts (the consents), so their number.
+        const shares = Object.fromEntries(domain.CARE.map((c) => [c, published[c]! / rows.length]));
+        prior.CARE = { ...shares, [NO_CERTIFICATE]: Math.max(1 - Object.values(shares).reduce((s, x) => s + x, 0), 0.01) };
+      } else {
+        const sum = BANDS.reduce((s, b) => s + published[b]!, 0);
+        prior.SOCIAL_SERVICES = Object.fromEntries(BANDS.map((b) => [b, published[b]! / sum]));
+      }
+      const monthRows = monthKeys.flatMap((k) => releases[agency].get(k)!.members);
+      trueShare[agency] = Object.fromEntries(GUESSES[agency].map((g) => [g, monthRows.filter((m) => guessOf(agency, m.category) === g).length / monthRows.length]));
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    console.log(`attack on the agencies' releases: ${JSON.stringify({
+      seconds: (Date.now() - started) / 1000,
+      marginShares: Object.fromEntries(AGENCIES.map((a) => [a, Object.fromEntries(GUESSES[a].map((g) => [g, Number(priorShare(a, g).toFixed(3))]))])),
+      trueShares: Object.fromEntries(AGENCIES.map((a) => [a, Object.fromEntries(GUESSES[a].map((g) => [g, Number(trueShare[a]![g]!.toFixed(3))]))])),
+      results,
+    })}`);
+    await graph?.close();
   });
-  afterAll(() => graph?.close());
 
-  /** One cohort over whole months [a, b]: both agencies' published tables. */
-  async function cohort(a: number, b: number, conditions: readonly Condition[]): Promise<Published> {
-    requests += 1;
-    const response = await graph.query(analyst, COHORT, { from: months[a]!.from, to: months[b]!.to, filter: filterOf(conditions) });
-    const error = response.body.errors?.[0];
-    // A refusal (FORBIDDEN with a reason) tells the attacker nothing, nor does a filter the agencies' releases hold no table for.
-    if (error?.extensions?.code === 'FORBIDDEN' && typeof error.extensions.reason === 'string') {
-      refusals[error.extensions.reason] = (refusals[error.extensions.reason] ?? 0) + 1;
-      return null;
+  // ---- The truth and the attacker's reading ----
+
+  /** What is guessed of a category: care F or NOT_F, social services the band itself. */
+  function guessOf(agency: Agency, category: string): string {
+    return agency === 'CARE' ? (category === fChapter ? 'F' : 'NOT_F') : category;
+  }
+  /** The published margins' share of a guess. */
+  function priorShare(agency: Agency, guess: string): number {
+    if (agency === 'SOCIAL_SERVICES') return prior.SOCIAL_SERVICES[guess]!;
+    const f = prior.CARE[fChapter]!;
+    return guess === 'F' ? f : 1 - f;
+  }
+  const marginGuess = (agency: Agency) => [...GUESSES[agency]].sort((x, y) => priorShare(agency, y) - priorShare(agency, x))[0]!;
+  const truthOf = (t: Target) => guessOf(t.agency, t.member.category);
+  /** The hypotheses of a target's category: the domain's categories (care: and no certificate). */
+  const hypotheses = (agency: Agency) => (agency === 'CARE' ? [...domain.CARE, NO_CERTIFICATE] : domain.SOCIAL_SERVICES);
+
+  const periodCounts = new Map<string, Record<string, number>>();
+  /** A release's true counts of a table's cell, by category. */
+  function countsIn(agency: Agency, period: string, filter: Filter): Record<string, number> {
+    const key = `${agency}|${period}|${filterKey(filter)}`;
+    let counts = periodCounts.get(key);
+    if (!counts) {
+      counts = Object.fromEntries(domain[agency].map((c) => [c, 0]));
+      for (const m of releases[agency].get(period)!.members) if (inFilter(m, filter) && m.category in counts) counts[m.category]! += 1;
+      periodCounts.set(key, counts);
     }
-    if (error?.extensions?.code === 'BAD_USER_INPUT' && error.extensions.argument === 'filter') {
-      refusals.NOT_RELEASED = (refusals.NOT_RELEASED ?? 0) + 1;
-      return null;
+    return counts;
+  }
+  /** A window's true counts of a table's cell, as the agency sums its releases (a whole released year from the year's). */
+  function trueCounts(agency: Agency, window: Window | null, filter: Filter): Record<string, number> {
+    const out: Record<string, number> = Object.fromEntries(domain[agency].map((c) => [c, 0]));
+    if (window === null) return out;
+    for (const period of releasesOfWindow(monthKeys, new Set(years.keys()), window)) {
+      const counts = countsIn(agency, period, filter);
+      for (const c of domain[agency]) out[c]! += counts[c]!;
     }
-    expect(response.body.errors, JSON.stringify({ a, b, conditions, errors: response.body.errors })).toBeUndefined();
-    const data = response.body.data!.cohort as {
-      socialServices: { assistanceMonthsLast12: { category: string; count: { value: number | null } }[] };
-      care: { certificatesByChapter: { category: string; count: { value: number | null } }[] };
-    };
-    const table = (cells: { category: string; count: { value: number | null } }[], name: (category: string) => string | null, categories: readonly string[]): Table => {
-      const counts: Record<string, number | null> = Object.fromEntries(categories.map((c) => [c, 0]));
-      const listed = new Set<string>();
-      for (const cell of cells) {
-        const category = name(cell.category);
-        if (category === null) continue;
-        listed.add(category);
-        counts[category] = cell.count.value;
-      }
-      return { counts, listed };
-    };
-    return {
-      // Care lists chapters: only chapter F is read; a chapter not listed counts 0.
-      CARE: table(data.care.certificatesByChapter, (c) => (c.startsWith(F_CHAPTER) ? 'F' : null), ['F']),
-      SOCIAL_SERVICES: table(data.socialServices.assistanceMonthsLast12, (c) => c, CATEGORIES.SOCIAL_SERVICES),
-    };
+    return out;
+  }
+  /** The others' true counts in a release's cell of a table, the target left out: what the attacker subtracts. */
+  function othersIn(target: Target, period: string, filter: Filter): Record<string, number> {
+    const out = { ...countsIn(target.agency, period, filter) };
+    const own = releases[target.agency].get(period)!.members.find((m) => m.personnummer === target.member.personnummer);
+    if (own && inFilter(own, filter) && own.category in out) out[own.category]! -= 1;
+    return out;
+  }
+  const othersCount = (target: Target, period: string, filter: Filter) => Object.values(othersIn(target, period, filter)).reduce((s, x) => s + x, 0)
+    // Care's cells hold only members with a certificate: the others without one are in the cell's members too.
+    + (target.agency === 'CARE' ? releases.CARE.get(period)!.members.filter((m) => m.personnummer !== target.member.personnummer && inFilter(m, filter) && m.category === NO_CERTIFICATE).length : 0);
+
+  /** One read release cell: the published cells (larger − smaller, or the year's as published), the others' true counts, the table's σ. */
+  interface Read { key: string; cells: Record<string, number>; others: Record<string, number>; sigma: number }
+  function reads(plan: Plan, observations: readonly Observation[], noiseless = false): Read[] {
+    const { agency } = plan.target;
+    return plan.pairs.flatMap((pair, j) => {
+      const o = observations[j]!;
+      const larger = noiseless ? trueCounts(agency, pair.larger, pair.filter) : o.larger?.[agency];
+      const smaller = noiseless ? trueCounts(agency, pair.smaller, pair.filter) : pair.smaller === null ? {} : o.smaller?.[agency];
+      if (!larger || !smaller) return [];
+      const sigma = noiseless ? NOISELESS_SIGMA : releases[agency].get(pair.period)!.sigma.get(tableOf(agency, pair.filter));
+      expect(sigma, `σ of ${tableOf(agency, pair.filter)} in ${pair.period}`).toBeDefined();
+      return [{
+        key: `${pair.period}|${filterKey(pair.filter)}`, sigma: sigma!, others: othersIn(plan.target, pair.period, pair.filter),
+        cells: Object.fromEntries(domain[agency].map((c) => [c, larger[c]! - (smaller[c] ?? 0)])),
+      }];
+    });
+  }
+  /**
+   * The attacker's guess: the margins as prior over the hypotheses, times the likelihood of every
+   * distinct release cell read (the same cell read twice is the same noise: counted once) under
+   * "the target is in h" (the others' true counts plus 1 in h). Nothing read: the margin guess.
+   */
+  function guess(plan: Plan, observations: readonly Observation[], noiseless = false): { guess: string; posterior: number } {
+    const { agency } = plan.target;
+    const read = [...new Map(reads(plan, observations, noiseless).map((r) => [r.key, r])).values()];
+    if (read.length === 0) return { guess: marginGuess(agency), posterior: priorShare(agency, marginGuess(agency)) };
+    const hs = hypotheses(agency);
+    const score = hs.map((h) => {
+      let s = Math.log(Math.max(prior[agency][h] ?? 0, 1e-6));
+      for (const r of read) for (const c of domain[agency]) s += clampedLogLikelihood(r.cells[c]!, r.others[c]! + (c === h ? 1 : 0), r.sigma);
+      return s;
+    });
+    const top = Math.max(...score);
+    const weights = score.map((s) => Math.exp(s - top));
+    const sum = weights.reduce((s, w) => s + w, 0);
+    const posterior: Record<string, number> = {};
+    hs.forEach((h, i) => { posterior[guessOf(agency, h)] = (posterior[guessOf(agency, h)] ?? 0) + weights[i]! / sum; });
+    const best = [...GUESSES[agency]].sort((x, y) => (posterior[y] ?? 0) - (posterior[x] ?? 0) || GUESSES[agency].indexOf(x) - GUESSES[agency].indexOf(y))[0]!;
+    return { guess: best, posterior: posterior[best] ?? 0 };
   }
 
-  it('gives an analyst no better guess of a target\'s chapter-F certificate or assistance band than the published margins do', async () => {
-    const started = Date.now();
-    // The margins: the whole period's cohort without a filter.
-    const margin = (await cohort(0, months.length - 1, []))!;
-    const bandTotal = CATEGORIES.SOCIAL_SERVICES.reduce((s, c) => s + (margin.SOCIAL_SERVICES.counts[c] ?? 0), 0);
-    const careMembers = truth.CARE.size;
-    // Shares from the margins. Care publishes no total of the members it counts: the share in F is taken of the members with
-    // care consent (a count that tells nothing of anyone's health), so that the baseline is the fair one.
-    const marginShare: Record<Agency, Record<string, number>> = {
-      CARE: { F: (margin.CARE.counts.F ?? 0) / careMembers, NOT_F: 1 - (margin.CARE.counts.F ?? 0) / careMembers },
-      SOCIAL_SERVICES: Object.fromEntries(CATEGORIES.SOCIAL_SERVICES.map((c) => [c, (margin.SOCIAL_SERVICES.counts[c] ?? 0) / bandTotal])),
-    };
-    const byMargin = Object.fromEntries(AGENCIES.map((agency) => [agency, [...CATEGORIES[agency]].sort((x, y) => marginShare[agency][y]! - marginShare[agency][x]!)])) as Record<Agency, string[]>;
-    const marginGuess = (agency: Agency) => byMargin[agency][0]!;
-    // p0: the margin guess's share, the larger of the published one and the true one among everyone the agency counts (the bound errs for the graph).
-    const p0 = Object.fromEntries(AGENCIES.map((agency) => {
-      const trueShare = [...truth[agency].values()].filter((v) => v === marginGuess(agency)).length / truth[agency].size;
-      return [agency, Math.max(marginShare[agency][marginGuess(agency)]!, trueShare)];
-    })) as Record<Agency, number>;
+  // ---- Asking ----
 
-    /**
-     * The attacker's reading of pairs of published tables whose true member sets differ by the
-     * target (`larger` holds it): the category whose figure moved is the target's (averaged over
-     * the pairs); care: F when F grew by about one. When nothing published moved, a category
-     * hidden on both sides; otherwise the margin guess.
-     */
-    function differences(agency: Agency, pairs: [Published, Published][]): { guess: string; decided: boolean } {
-      const seen = pairs.filter((p): p is [NonNullable<Published>, NonNullable<Published>] => p[0] !== null && p[1] !== null).map(([l, s]) => [l[agency], s[agency]] as const);
-      if (seen.length === 0) return { guess: marginGuess(agency), decided: false };
-      const read = agency === 'CARE' ? ['F'] : CATEGORIES[agency];
-      const moved: { c: string; d: number }[] = [];
-      const unknown: string[] = [];
-      for (const c of read) {
-        const both = seen.filter(([l, s]) => l.counts[c] !== null && s.counts[c] !== null).map(([l, s]) => l.counts[c]! - s.counts[c]!);
-        if (both.length > 0) {
-          const d = both.reduce((sum, x) => sum + x, 0) / both.length;
-          if (Math.abs(d) >= 0.5) moved.push({ c, d });
-        } else if (seen.some(([l, s]) => (l.counts[c] === null) !== (s.counts[c] === null))) moved.push({ c, d: 0.5 });
-        else unknown.push(c);
-      }
-      if (agency === 'CARE') {
-        // The region lists only chapters someone is in: F listed with the target and not without it is the target's.
-        if (seen.some(([l, s]) => l.listed.has('F') && !s.listed.has('F'))) return { guess: 'F', decided: true };
-        if (seen.some(([l]) => !l.listed.has('F'))) return { guess: 'NOT_F', decided: true };
-        // F moved up: F. F compared and did not move: not F. F hidden on both sides: the margin guess.
-        if (moved.some((m) => m.d > 0)) return { guess: 'F', decided: true };
-        if (unknown.length === 0) return { guess: 'NOT_F', decided: true };
-        return { guess: marginGuess(agency), decided: false };
-      }
-      if (moved.length > 0) {
-        moved.sort((x, y) => Math.abs(x.d - 1) - Math.abs(y.d - 1) || byMargin[agency].indexOf(x.c) - byMargin[agency].indexOf(y.c));
-        return { guess: moved[0]!.c, decided: true };
-      }
-      if (unknown.length > 0 && unknown.length < read.length) return { guess: byMargin[agency].find((c) => unknown.includes(c))!, decided: true };
-      return { guess: marginGuess(agency), decided: false };
+  async function tokenOf(analyst: string) {
+    if (!tokens.has(analyst)) tokens.set(analyst, await graph.token('analyst', analyst));
+    return tokens.get(analyst)!;
+  }
+  const parse = (cohort: { care: { certificatesByChapter: { category: string; count: { value: number } }[] }; socialServices: { assistanceMonthsLast12: { category: string; count: { value: number } }[] } }): Published => ({
+    CARE: Object.fromEntries(cohort.care.certificatesByChapter.map((c) => [c.category, c.count.value])),
+    SOCIAL_SERVICES: Object.fromEntries(cohort.socialServices.assistanceMonthsLast12.map((c) => [c.category, c.count.value])),
+  });
+  /** One cohort asked alone: its answer, or null when refused (counted by reason). */
+  async function askOne(analyst: string, q: Query, count: Tally): Promise<Published | null> {
+    count.requests += 1;
+    const response = await graph.query(await tokenOf(analyst), cohortsQuery(1), { f0: monthBounds[q.window[0]]!.from, t0: monthBounds[q.window[1]]!.to, x0: filterArgument(q.filter) });
+    const error = response.body.errors?.[0];
+    const reason = error?.extensions?.code === 'FORBIDDEN' && typeof error.extensions.reason === 'string' ? error.extensions.reason
+      : error?.extensions?.code === 'BAD_USER_INPUT' && typeof error.extensions.argument === 'string' ? `outside the releases (${error.extensions.argument})` : null;
+    if (reason) {
+      count.refused[reason] = (count.refused[reason] ?? 0) + 1;
+      return null;
     }
-
-    const guesses: Guess[] = [];
-    const used = new Set<string>();
-    const consentsTo = (p: string, agency: Agency) => consents.get(p)?.has(agency) ?? false;
-    const record = (strategy: Strategy, target: string, decide: (agency: Agency) => { guess: string; decided: boolean }) => {
-      for (const agency of AGENCIES) if (consentsTo(target, agency)) guesses.push({ strategy, agency, target, ...decide(agency) });
-    };
-
-    /** The true members of a cohort: persons with a participation in the months that matches every condition (protected identities never count). */
-    const byMonth = (() => {
-      const lists: Participation[][] = [];
-      for (const r of rows) if (!r.protectedIdentity) (lists[r.month] ??= []).push(r);
-      return lists;
-    })();
-    const membersOf = (a: number, b: number, conditions: readonly Condition[]) => {
-      const out = new Set<string>();
-      for (let m = Math.max(a, 0); m <= b; m++) for (const r of byMonth[m] ?? []) if (matches(r, conditions)) out.add(r.personnummer);
-      return out;
-    };
-    /** Whether `larger` is `smaller` plus the target exactly; then the number of other members with care consent. */
-    const differsByTarget = (target: string, larger: Set<string>, smaller: Set<string>) => {
-      if (larger.size !== smaller.size + 1 || !larger.has(target) || smaller.has(target)) return null;
-      for (const p of smaller) if (!larger.has(p)) return null;
-      return [...smaller].filter((p) => consentsTo(p, 'CARE')).length;
-    };
-
-    const seeded = new SeededRandom(20262);
-    const random = () => seeded.next();
-    // Targets: persons with care consent and no protected identity, each with one of their participations (the attacker knows them all).
-    const targets = [...new Map(rows.filter((r) => !r.protectedIdentity && consentsTo(r.personnummer, 'CARE')).map((r) => [r.personnummer, r])).values()]
-      .map((r) => ({ r, k: random() })).sort((x, y) => x.k - y.k).map((x) => x.r);
-    const rowsOf = new Map<string, Participation[]>();
-    for (const r of rows) (rowsOf.get(r.personnummer) ?? rowsOf.set(r.personnummer, []).get(r.personnummer)!).push(r);
-    const take = (strategy: Strategy) => new Set(guesses.filter((g) => g.strategy === strategy).map((g) => g.target)).size < WANTED[strategy];
-
-    /** [S..M] against [S..M-1], or [M..E] against [M+1..E], whose members differ by exactly the target: largest first. */
-    function periodPairs(person: string): Pair[] {
-      const pairs: Pair[] = [];
-      for (const t of rowsOf.get(person)!) {
-        for (const conditions of subsets(conditionsOf(t), 1, 3)) {
-          for (const [larger, smaller] of [[[0, t.month], [0, t.month - 1]], [[t.month, months.length - 1], [t.month + 1, months.length - 1]]] as const) {
-            if (smaller[0] > smaller[1]) continue;
-            const size = differsByTarget(person, membersOf(larger[0], larger[1], conditions), membersOf(smaller[0], smaller[1], conditions));
-            if (size !== null && size >= LARGE) pairs.push({ conditions, larger: [larger[0], larger[1], conditions], smaller: [smaller[0], smaller[1], conditions], size });
-          }
-        }
+    expect(response.body.errors, JSON.stringify({ q, errors: response.body.errors })).toBeUndefined();
+    count.answered += 1;
+    return parse(response.body.data!.c0);
+  }
+  /** Cohorts asked BATCH to a request, in order; a request with any error is asked again cohort by cohort. */
+  async function askMany(analyst: string, queries: readonly Query[], count: Tally): Promise<(Published | null)[]> {
+    const out: (Published | null)[] = [];
+    for (let i = 0; i < queries.length; i += BATCH) {
+      const batch = queries.slice(i, i + BATCH);
+      count.queries += batch.length;
+      count.requests += 1;
+      const variables: Record<string, unknown> = {};
+      batch.forEach((q, j) => Object.assign(variables, { [`f${j}`]: monthBounds[q.window[0]]!.from, [`t${j}`]: monthBounds[q.window[1]]!.to, [`x${j}`]: filterArgument(q.filter) }));
+      const response = await graph.query(await tokenOf(analyst), cohortsQuery(batch.length), variables);
+      if (response.status === 200 && !response.body.errors && response.body.data) {
+        count.answered += batch.length;
+        batch.forEach((_, j) => out.push(parse(response.body.data![`c${j}`])));
+      } else {
+        for (const q of batch) out.push(await askOne(analyst, q, count));
       }
-      const seen = new Set<string>();
-      return pairs.map((p, i) => ({ p, i })).sort((x, y) => y.p.size - x.p.size || x.i - y.i).map((x) => x.p)
-        .filter((p) => { const key = JSON.stringify([p.larger, p.smaller]); return !seen.has(key) && Boolean(seen.add(key)); });
     }
-    // One after the other, never at once: which of two close queries is refused must not depend on timing.
-    const ask = async (p: Pair): Promise<[Published, Published]> => [await cohort(...p.larger), await cohort(...p.smaller)];
-
-    // 1. Consecutive periods: the cohort up to the target's month against the one up to the month before.
-    for (const t of targets) {
-      if (!take('periods')) break;
-      if (used.has(t.personnummer)) continue;
-      const pair = periodPairs(t.personnummer)[0];
-      if (!pair) continue;
-      used.add(t.personnummer);
-      const observed = await ask(pair);
-      record('periods', t.personnummer, (agency) => differences(agency, [observed]));
-    }
-
-    // 2. Toggle: a large cohort, and the same cohort narrowed by one more filter value (a municipality,
-    // a sex, an age band, an intervention or a priority group) that every member but the target has.
-    for (const t of targets) {
-      if (!take('toggle')) break;
-      if (used.has(t.personnummer)) continue;
-      let best: Pair | null = null;
-      for (const own of rowsOf.get(t.personnummer)!) {
-        for (const conditions of subsets(conditionsOf(own), 1, 2)) {
-          const pool = rows.filter((r) => !r.protectedIdentity && r.personnummer !== t.personnummer && matches(r, conditions));
-          const poolByMonth = months.map((_, m) => pool.filter((r) => r.month === m));
-          for (const attribute of ['municipality', 'sex', 'band', 'intervention', 'priorityGroup'] as const) {
-            if (conditions.some((c) => c[0] === attribute)) continue;
-            const valuesOf = (r: Participation): string[] => (attribute === 'priorityGroup' ? r.priorityGroups.filter((g) => !own.priorityGroups.includes(g)) : r[attribute] === own[attribute] ? [] : [r[attribute]]);
-            const candidates = new Set((poolByMonth[own.month]!.length > 0 ? poolByMonth[own.month]! : pool).flatMap(valuesOf));
-            for (const value of candidates) {
-              const toggle: Condition = [attribute, value];
-              const fits = (m: number) => poolByMonth[m]!.every((r) => has(r, toggle));
-              if (!fits(own.month)) continue;
-              let [a, b] = [own.month, own.month];
-              while (a > 0 && fits(a - 1)) a -= 1;
-              while (b < months.length - 1 && fits(b + 1)) b += 1;
-              const size = differsByTarget(t.personnummer, membersOf(a, b, conditions), membersOf(a, b, [...conditions, toggle]));
-              if (size !== null && size >= LARGE && (!best || size > best.size)) best = { conditions, larger: [a, b, conditions], smaller: [a, b, [...conditions, toggle]], size };
-            }
-          }
-        }
+    return out;
+  }
+  /** Each plan's pairs' answers, every distinct query asked once (the same query is answered the same: strategy 3 checks so). */
+  async function observe(plans: readonly Plan[], analyst: string, count: Tally, answers = new Map<string, Published | null>()): Promise<Observation[][]> {
+    const wanted = new Map<string, Query>();
+    for (const plan of plans) {
+      for (const pair of plan.pairs) {
+        for (const window of [pair.smaller, pair.larger]) if (window) wanted.set(queryKey({ window, filter: pair.filter }), { window, filter: pair.filter });
       }
-      if (!best) continue;
-      used.add(t.personnummer);
-      const observed = await ask(best);
-      record('toggle', t.personnummer, (agency) => differences(agency, [observed]));
     }
+    const missing = [...wanted].filter(([key]) => !answers.has(key));
+    const got = await askMany(analyst, missing.map(([, q]) => q), count);
+    missing.forEach(([key], i) => answers.set(key, got[i]!));
+    return plans.map((plan) => plan.pairs.map((pair) => ({
+      smaller: pair.smaller ? answers.get(queryKey({ window: pair.smaller, filter: pair.filter }))! : null,
+      larger: answers.get(queryKey({ window: pair.larger, filter: pair.filter }))!,
+    })));
+  }
 
-    // 3. Averaging: several different pairs that differ by the same target (other filters, the other
-    // side of the month), each asked twice: every difference averaged.
-    for (const t of targets) {
-      if (!take('averaging')) break;
-      if (used.has(t.personnummer)) continue;
-      const pairs = periodPairs(t.personnummer).slice(0, 4);
-      if (pairs.length < 2) continue;
-      used.add(t.personnummer);
-      const observed: [Published, Published][] = [];
-      for (const pair of pairs) for (let repeat = 0; repeat < 2; repeat++) observed.push(await ask(pair));
-      record('averaging', t.personnummer, (agency) => differences(agency, observed));
+  // ---- Pairs of periods ----
+
+  /** The pair of windows around month m anchored at a < m (smaller [a, m − 1]) or at b > m (smaller [m + 1, b]). */
+  const windowsAt = (filter: Filter, m: number, anchor: number): Pair => (anchor < m
+    ? { filter, smaller: [anchor, m - 1], larger: [anchor, m], period: monthKeys[m]! }
+    : { filter, smaller: [m + 1, anchor], larger: [m, anchor], period: monthKeys[m]! });
+  const differsByItsMonth = (pair: Pair) => pair.smaller !== null && differsByMonth(monthKeys, new Set(years.keys()), pair.smaller, pair.larger, monthKeys.indexOf(pair.period));
+  /** Every pair of periods differing by month m's release alone. */
+  const pairsAround = (filter: Filter, m: number): Pair[] => monthKeys.flatMap((_, a) => (a === m ? [] : [windowsAt(filter, m, a)])).filter(differsByItsMonth);
+  /** The pair differing by month m alone whose other end is nearest the register's first month (the last for the first month): periods from the start, shared by many targets. */
+  function pairAt(filter: Filter, m: number): Pair {
+    const anchor = m > 0 ? 0 : monthKeys.length - 1;
+    const end = (p: Pair) => (p.larger[0] < m ? p.larger[0] : p.larger[1]);
+    const pair = pairsAround(filter, m).sort((x, y) => Math.abs(end(x) - anchor) - Math.abs(end(y) - anchor))[0];
+    expect(pair, `a pair of periods differing by month ${m} alone`).toBeDefined();
+    return pair!;
+  }
+  /** Every member of every month's release of an agency, as targets. */
+  const monthTargets = (agency: Agency): Target[] => monthKeys.flatMap((period) => releases[agency].get(period)!.members.map((member) => ({ agency, period, member })));
+
+  /** Strategy 1 (and 3): members alone or nearly alone in their month's cell of some table; a pair per such table. */
+  function monthsPlans(): Record<Agency, Plan[]> {
+    if (!monthPlans) {
+      monthPlans = Object.fromEntries(AGENCIES.map((agency, i) => {
+        const plans = seededOrder(monthTargets(agency), 20301 + i).flatMap((target) => {
+          const filters = filtersOf(target.member).filter((f) => othersCount(target, target.period, f) <= NEARLY);
+          return filters.length === 0 ? [] : [{ target, pairs: filters.map((f) => pairAt(f, monthKeys.indexOf(target.period))) }];
+        }).slice(0, MAX_TARGETS);
+        return [agency, plans];
+      })) as Record<Agency, Plan[]>;
     }
+    return monthPlans;
+  }
 
-    // 4. Alone: a cohort of one month in which the target is the only member with care consent. A
-    // chapter the region lists, a band published as 0 or not: what is left describes the target.
-    for (const t of targets) {
-      if (!take('alone')) break;
-      if (used.has(t.personnummer)) continue;
-      let best: { month: number; conditions: Condition[]; size: number } | null = null;
-      for (const own of rowsOf.get(t.personnummer)!) {
-        for (const conditions of subsets(conditionsOf(own), 1, 3)) {
-          const members = membersOf(own.month, own.month, conditions);
-          const counted = [...members].filter((p) => consentsTo(p, 'CARE'));
-          if (counted.length !== 1) continue;
-          // Prefer a cohort where the target is alone for the social services too, then the smallest.
-          const social = [...members].filter((p) => consentsTo(p, 'SOCIAL_SERVICES')).length;
-          const score = (social <= 1 ? 0 : 100) + members.size;
-          if (!best || score < best.size) best = { month: own.month, conditions, size: score };
-        }
-      }
-      if (!best) continue;
-      used.add(t.personnummer);
-      const published = await cohort(best.month, best.month, best.conditions);
-      const members = membersOf(best.month, best.month, best.conditions);
-      record('alone', t.personnummer, (agency) => {
-        if (!published) return { guess: marginGuess(agency), decided: false };
-        const table = published[agency];
-        if (agency === 'CARE') return { guess: table.listed.has('F') && table.counts.F !== 0 ? 'F' : 'NOT_F', decided: true };
-        if ([...members].filter((p) => consentsTo(p, agency)).length !== 1) return { guess: marginGuess(agency), decided: false };
-        const possible = byMargin[agency].filter((c) => table.counts[c] !== 0);
-        return { guess: possible[0] ?? marginGuess(agency), decided: possible.length === 1 };
+  /** Strategy 2: members of a released year's release, each read by exactly that year with the table of the fewest others. */
+  function yearPlans(): Record<Agency, Plan[]> {
+    return Object.fromEntries(AGENCIES.map((agency, i) => {
+      const targets = [...years.keys()].flatMap((year) => releases[agency].get(year)!.members.map((member): Target => ({ agency, period: year, member })));
+      const plans = seededOrder(targets, 20311 + i).slice(0, MAX_TARGETS).map((target) => {
+        const ms = years.get(target.period)!;
+        const filter = filtersOf(target.member).map((f, j) => ({ f, j, n: othersCount(target, target.period, f) })).sort((x, y) => x.n - y.n || x.j - y.j)[0]!.f;
+        return { target, pairs: [{ filter, smaller: null, larger: [ms[0]!, ms.at(-1)!] as Window, period: target.period }] };
       });
+      return [agency, plans];
+    })) as Record<Agency, Plan[]>;
+  }
+
+  // ---- Scoring ----
+
+  interface Guessed { target: Target; guess: string; posterior?: number }
+  /**
+   * A strategy's score for one agency. Checked: the right guesses against the bound of the margin
+   * guess on the same targets. Printed: each category guessed off the margin, how often, how often
+   * right and its share (the largest of its published share, its true share and its share among the
+   * targets), and the right guesses the attacker expected by its own posteriors. With
+   * `claimRatio` (exact zeros), also checked: each category claimed right at most as often as its
+   * share raised by that likelihood ratio allows (exact one-sided binomial tail, TAIL).
+   */
+  function score(agency: Agency, guesses: readonly Guessed[], population: readonly Target[], claimRatio?: number) {
+    const n = guesses.length;
+    const margin = marginGuess(agency);
+    const right = guesses.filter((g) => g.guess === truthOf(g.target)).length;
+    const baseline = guesses.filter((g) => truthOf(g.target) === margin).length;
+    const amongTargets = (c: string) => (population.length ? population.filter((t) => truthOf(t) === c).length / population.length : 0);
+    const share = (c: string) => Math.max(priorShare(agency, c), trueShare[agency]![c]!, amongTargets(c));
+    const p = Math.max(share(margin), n ? baseline / n : 0);
+    const bound = binomialBound(n, p);
+    const byGuess = Object.fromEntries(GUESSES[agency].filter((c) => claimRatio !== undefined || c !== margin).flatMap((c) => {
+      const named = guesses.filter((g) => g.guess === c);
+      if (named.length === 0) return [];
+      const figures = { n: named.length, right: named.filter((g) => truthOf(g.target) === c).length, share: Number(share(c).toFixed(3)) };
+      if (claimRatio === undefined) return [[c, figures]];
+      const claimed = (share(c) * claimRatio) / (share(c) * claimRatio + 1 - share(c));
+      return [[c, { ...figures, p: Number(claimed.toFixed(3)), bound: exactBound(named.length, claimed) }]];
+    })) as Record<string, { n: number; right: number; share: number; p?: number; bound?: number }>;
+    const failures = [
+      ...(right > bound ? [`right ${right} of ${n}, but guessing ${margin} from the margins is right with p = ${(100 * p).toFixed(1)} %, so at most n·p + 3·sqrt(n·p·(1−p)) = ${bound} is allowed`] : []),
+      ...Object.entries(byGuess).filter(([, g]) => g.bound !== undefined && g.right > g.bound)
+        .map(([c, g]) => `claimed ${c} ${g.n} times and right ${g.right}, but a claim of ${c} is right with at most p = ${(100 * g.p!).toFixed(1)} % (its share ${(100 * g.share).toFixed(1)} % raised by the likelihood ratio ${claimRatio!.toFixed(2)} the claim's cells allow), so at most ${g.bound} is allowed (exact one-sided binomial tail, ${100 * TAIL} %)`),
+    ];
+    const expected = guesses.every((g) => g.posterior !== undefined) ? Number(guesses.reduce((sum, g) => sum + g.posterior!, 0).toFixed(1)) : undefined;
+    return { targets: n, right, marginGuess: margin, baseline, p: Number(p.toFixed(3)), bound, byGuess, expectedByPosterior: expected, failures };
+  }
+
+  /** Scores a strategy's plans and observations per agency (with the power check), prints its line, and fails when it beats the margins. */
+  function scoreAndCheck(strategy: string, plans: Record<Agency, Plan[]>, observations: Record<Agency, Observation[][]>, count: Tally, extra: Record<string, unknown> = {}) {
+    const summary: Record<string, unknown> = { queries: count.queries, requests: count.requests, answered: count.answered, refused: count.refused, ...extra };
+    const failures: string[] = [];
+    for (const agency of AGENCIES) {
+      const mine = plans[agency];
+      const targets = mine.map((p) => p.target);
+      const guesses = mine.map((plan, i) => ({ target: plan.target, ...guess(plan, observations[agency][i]!) }));
+      const noiseless = mine.map((plan, i) => ({ target: plan.target, guess: guess(plan, observations[agency][i]!, true).guess }));
+      const scored = score(agency, guesses, targets);
+      const power = score(agency, noiseless, targets);
+      const tablesRead = mine.reduce((s, p) => s + new Set(p.pairs.map((pair) => filterKey(pair.filter))).size, 0);
+      summary[agency] = {
+        ...scored, failures: undefined, tablesPerTarget: Number((tablesRead / Math.max(mine.length, 1)).toFixed(2)), offMargin: guesses.filter((g) => g.guess !== scored.marginGuess).length,
+        noiselessRight: power.right, noiselessBound: power.bound,
+      };
+      console.log(`attack on the agencies' releases, ${strategy}, ${agency}: ${mine.length} targets, right ${scored.right}, margin guess ${scored.marginGuess} right ${scored.baseline}, `
+        + `bound ${scored.bound} (p = ${scored.p}), expected right by the attacker's posteriors ${scored.expectedByPosterior}, guessed off the margin ${JSON.stringify(scored.byGuess)}; `
+        + `right without noise ${power.right} (bound ${power.bound}); tables read per target ${(tablesRead / Math.max(mine.length, 1)).toFixed(2)}; `
+        + `queries ${count.queries} in ${count.requests} requests, refused ${refusedOf(count)} ${JSON.stringify(count.refused)}`);
+      expect(mine.length, `${strategy} ${agency}: targets`).toBeGreaterThanOrEqual(MIN_TARGETS);
+      expect(power.right, `${strategy} ${agency}: with the true counts the same reading names every target (the queries read the target)`).toBe(mine.length);
+      expect(power.failures.length, `${strategy} ${agency}: with the true counts the guesses beat the bound (the test can fail)`).toBeGreaterThan(0);
+      failures.push(...scored.failures.map((f) => `${strategy} ${agency}: ${f}`));
     }
+    results[strategy] = summary;
+    expect(refusedOf(count), `${strategy}: every query asked reads released tables`).toBe(0);
+    expect(failures, `the analyst learnt targets' categories from the releases:\n${failures.join('\n')}`).toEqual([]);
+  }
 
-    // Scoring, per agency. Under "no disclosure" each guess is right with at most the probability p0
-    // of the margin's category; the number right is then at most Binomial(n, p0), and the attacker is
-    // refused the win unless it beats n·p0 by more than 3 standard deviations (one-sided, ≈ 0.13 %).
-    // The same for each category guessed: with no disclosure the guess tells nothing of the truth, so
-    // the guesses of category c are right with at most c's share (the larger of the margin's and the
-    // true one). This catches a rare category (chapter F) named right, which the overall count barely sees.
-    const shareOf = (agency: Agency, c: string) => Math.max(marginShare[agency][c]!, [...truth[agency].values()].filter((v) => v === c).length / truth[agency].size);
-    /** The most right guesses of n allowed when each is right with p: the least k with P(X > k) at most that of 3 sigma (exact, for few guesses). */
-    const exactBound = (n: number, p: number) => {
-      const pmf = (k: number) => { let c = 1; for (let i = 0; i < k; i++) c = (c * (n - i)) / (i + 1); return c * p ** k * (1 - p) ** (n - k); };
-      let above = 1;
-      for (let k = 0; k <= n; k++) {
-        above -= pmf(k);
-        if (above <= 0.00135) return k;
+  // ---- The strategies ----
+
+  it('1. consecutive periods differing by the target\'s month alone, with the filters where it is (nearly) alone, tell no more than the margins', async () => {
+    const plans = monthsPlans();
+    const count = tally();
+    const answers = new Map<string, Published | null>();
+    const observations = {} as Record<Agency, Observation[][]>;
+    for (const agency of AGENCIES) observations[agency] = await observe(plans[agency], ANALYSTS.months, count, answers);
+    for (const [key, answer] of answers) if (answer) monthAnswers.set(key, answer);
+    // A pair's difference is its month's cells: the month asked alone gives the same.
+    const checked = AGENCIES.flatMap((agency) => plans[agency].flatMap((plan, i) => plan.pairs.map((pair, j) => ({ agency, pair, o: observations[agency][i]![j]! })))).slice(0, MONTH_CHECKS);
+    const m = (pair: Pair) => monthKeys.indexOf(pair.period);
+    const alone = await askMany(ANALYSTS.months, checked.map(({ pair }) => ({ window: [m(pair), m(pair)], filter: pair.filter })), count);
+    const same = checked.filter(({ agency, o }, i) => o.larger && o.smaller && alone[i]
+      && domain[agency].every((c) => o.larger![agency][c]! - o.smaller![agency][c]! === alone[i]![agency][c])).length;
+    expect(same, 'a pair\'s difference is the month\'s own cells').toBe(checked.length);
+    scoreAndCheck('1 consecutive periods', plans, observations, count, {
+      alone: Object.fromEntries(AGENCIES.map((a) => [a, plans[a].filter((p) => p.pairs.some((pair) => othersCount(p.target, p.target.period, pair.filter) === 0)).length])),
+      pairsCheckedAgainstTheMonth: same,
+    });
+  }, 120_000);
+
+  it('2. the target\'s year read by exactly that year, everyone else subtracted, tells no more than the margins', async () => {
+    const plans = yearPlans();
+    const count = tally();
+    const observations = {} as Record<Agency, Observation[][]>;
+    const answers = new Map<string, Published | null>();
+    for (const agency of AGENCIES) observations[agency] = await observe(plans[agency], ANALYSTS.year, count, answers);
+    const others = AGENCIES.flatMap((a) => plans[a].map((p) => othersCount(p.target, p.target.period, p.pairs[0]!.filter)));
+    scoreAndCheck('2 the year', plans, observations, count, { othersInTheYearCell: { min: Math.min(...others), max: Math.max(...others), median: [...others].sort((x, y) => x - y)[others.length >> 1] } });
+  }, 120_000);
+
+  it('3. two analysts and restarts of the agencies between the two queries of each pair get the same answers, so learn nothing more', async () => {
+    const plans = monthsPlans();
+    const count = tally();
+    const smallerOf = new Map<string, Query>();
+    const largerOf = new Map<string, Query>();
+    for (const agency of AGENCIES) {
+      for (const plan of plans[agency]) {
+        for (const pair of plan.pairs) {
+          smallerOf.set(queryKey({ window: pair.smaller!, filter: pair.filter }), { window: pair.smaller!, filter: pair.filter });
+          largerOf.set(queryKey({ window: pair.larger, filter: pair.filter }), { window: pair.larger, filter: pair.filter });
+        }
       }
-      return n;
-    };
-    const score = (agency: Agency, list: Guess[]) => {
-      const n = list.length;
-      const right = list.filter((g) => g.guess === truth[agency].get(g.target)).length;
-      const marginRight = list.filter((g) => marginGuess(agency) === truth[agency].get(g.target)).length;
-      const byGuess = Object.fromEntries(CATEGORIES[agency].flatMap((c) => {
-        const named = list.filter((g) => g.guess === c);
-        return named.length === 0 ? [] : [[c, { n: named.length, right: named.filter((g) => truth[agency].get(g.target) === c).length, bound: exactBound(named.length, shareOf(agency, c)) }]];
-      }));
-      return { n, right, accuracy: Number((n ? right / n : 0).toFixed(3)), marginRight, decided: list.filter((g) => g.decided).length, bound: binomialBound(n, p0[agency]), byGuess };
-    };
-    const strategies = Object.keys(WANTED) as Strategy[];
-    const results = Object.fromEntries(AGENCIES.map((agency) => {
-      const mine = guesses.filter((g) => g.agency === agency);
-      return [agency, {
-        marginGuess: marginGuess(agency), p0: Number(p0[agency].toFixed(3)), overall: score(agency, mine),
-        perStrategy: Object.fromEntries(strategies.map((s) => [s, score(agency, mine.filter((g) => g.strategy === s))])),
-      }];
-    })) as Record<Agency, { marginGuess: string; p0: number; overall: ReturnType<typeof score>; perStrategy: Record<Strategy, ReturnType<typeof score>> }>;
-    const report = { targets: used.size, requests, refusals, seconds: (Date.now() - started) / 1000, results };
-    console.log(`disclosure attack on the agencies: ${JSON.stringify(report, null, 1)}`);
+    }
+    // analyst-1 asks every smaller period, then both agencies' processes restart, then analyst-2 asks every larger one.
+    const before = await askMany(ANALYSTS.first, [...smallerOf.values()], count);
+    for (const name of ['care', 'social-services'] as const) await graph.restartSubgraphProcess(name);
+    let answering = false;
+    for (let attempt = 0; attempt < 200 && !answering; attempt++) {
+      const response = await graph.query(await tokenOf(ANALYSTS.margins), cohortsQuery(1), { f0: monthBounds[0]!.from, t0: monthBounds[0]!.to, x0: null });
+      answering = !response.body.errors && Boolean(response.body.data?.c0?.care && response.body.data?.c0?.socialServices);
+      if (!answering) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(answering, 'the agencies answer again after their restarts').toBe(true);
+    const after = await askMany(ANALYSTS.second, [...largerOf.values()], count);
+    const again = [...smallerOf.values()].slice(0, ASKED_AGAIN);
+    const askedAgain = await askMany(ANALYSTS.second, again, count);
+    const answers = new Map<string, Published | null>();
+    [...smallerOf.keys()].forEach((key, i) => answers.set(key, before[i]!));
+    [...largerOf.keys()].forEach((key, i) => answers.set(`${key}|after`, after[i]!));
+    // Every answer is strategy 1's for the same query, whoever asks and across the restarts.
+    const compared = [...[...smallerOf.keys()].map((key, i) => [key, before[i]] as const), ...[...largerOf.keys()].map((key, i) => [key, after[i]] as const)];
+    const differing = compared.filter(([key, answer]) => JSON.stringify(answer) !== JSON.stringify(monthAnswers.get(key))).length;
+    const againSame = again.filter((q, i) => JSON.stringify(askedAgain[i]) === JSON.stringify(answers.get(queryKey(q)))).length;
+    const observations = Object.fromEntries(AGENCIES.map((agency) => [agency, plans[agency].map((plan) => plan.pairs.map((pair) => ({
+      smaller: answers.get(queryKey({ window: pair.smaller!, filter: pair.filter }))!, larger: answers.get(`${queryKey({ window: pair.larger, filter: pair.filter })}|after`)!,
+    })))])) as Record<Agency, Observation[][]>;
+    expect(monthAnswers.size, 'strategy 1 ran first (its answers are compared)').toBeGreaterThan(0);
+    expect(differing, 'answers differing from strategy 1\'s for the same query').toBe(0);
+    expect(againSame, 'queries asked again after the restarts are answered as before').toBe(again.length);
+    scoreAndCheck('3 two analysts and restarts', plans, observations, count, { compared: compared.length, differing, askedAgainAfterRestarts: again.length, answeredAsBefore: againSame });
+  }, 120_000);
 
-    expect(used.size, 'the attack needs at least 100 target persons').toBeGreaterThanOrEqual(100);
-    expect(results.CARE.overall.n, 'care targets').toBeGreaterThanOrEqual(100);
-    expect(requests, 'requests stay bounded').toBeLessThan(1000);
-    for (const s of strategies) expect(results.CARE.perStrategy[s].n, `care targets for ${s}`).toBeGreaterThanOrEqual(10);
-    const failures = AGENCIES.flatMap((agency) => [...strategies.map((s) => [s, results[agency].perStrategy[s]] as const), ['overall', results[agency].overall] as const]
-      .flatMap(([s, r]) => [
-        ...(r.right > r.bound ? [`${agency} ${s}: right ${r.right}/${r.n} (${(100 * r.accuracy).toFixed(1)} %), but guessing ${marginGuess(agency)} from the margins is right with `
-          + `p0 = ${(100 * p0[agency]).toFixed(1)} %, so at most n·p0 + 3·sqrt(n·p0·(1−p0)) = ${r.bound} is allowed (one-sided binomial bound, 3 sigma)`] : []),
-        ...Object.entries(r.byGuess).filter(([, g]) => g.right > g.bound)
-          .map(([c, g]) => `${agency} ${s}: guessed ${c} ${g.n} times and right ${g.right}, but ${c}'s share is ${(100 * shareOf(agency, c)).toFixed(1)} %, so at most ${g.bound} is allowed (exact one-sided binomial tail, 0.135 %)`),
-      ]));
-    expect(failures, `the analyst learnt targets' sector data by differencing:\n${failures.join('\n')}`).toEqual([]);
-  }, 180_000);
+  it('4. exact zeros: a category 0 without the target and not 0 with it names the target\'s category no better than the margins do', async () => {
+    const count = tally();
+    const plans = {} as Record<Agency, Plan[]>;
+    /** The categories a pair's claim can name: care chapter F (the question asked), social services every band. */
+    const claimable = (agency: Agency) => (agency === 'CARE' ? [fChapter] : [...BANDS]);
+    const zeros = (agency: Agency, pair: Pair) => {
+      const counts = trueCounts(agency, pair.smaller, pair.filter);
+      return claimable(agency).filter((c) => counts[c] === 0).length;
+    };
+    for (const [i, agency] of AGENCIES.entries()) {
+      plans[agency] = seededOrder(monthTargets(agency), 20321 + i).flatMap((target) => {
+        const m = monthKeys.indexOf(target.period);
+        // Each table the target is alone in, with its pair of the most true zeros in the smaller period, then the shortest.
+        const length = (p: Pair) => p.smaller![1] - p.smaller![0];
+        const pairs = filtersOf(target.member).filter((f) => othersCount(target, target.period, f) === 0)
+          .map((f) => pairsAround(f, m).sort((x, y) => zeros(agency, y) - zeros(agency, x) || length(x) - length(y))[0]!)
+          .filter((p) => zeros(agency, p) > 0)
+          .sort((x, y) => zeros(agency, y) - zeros(agency, x))
+          .slice(0, ZERO_PAIRS_PER_TARGET);
+        return pairs.length === 0 ? [] : [{ target, pairs }];
+      }).slice(0, MAX_TARGETS);
+    }
+    const answers = new Map<string, Published | null>();
+    const observations = {} as Record<Agency, Observation[][]>;
+    for (const agency of AGENCIES) observations[agency] = await observe(plans[agency], ANALYSTS.zeros, count, answers);
+    const summary: Record<string, unknown> = { queries: count.queries, requests: count.requests, answered: count.answered, refused: count.refused };
+    const failures: string[] = [];
+    for (const agency of AGENCIES) {
+      // A claim: a category published 0 in a smaller period and not 0 in its larger one; two categories at once, no claim.
+      const claimOf = (plan: Plan, obs: readonly Observation[], noiseless: boolean): string | null => {
+        const named = new Set<string>();
+        plan.pairs.forEach((pair, j) => {
+          const l = noiseless ? trueCounts(agency, pair.larger, pair.filter) : obs[j]!.larger?.[agency];
+          const s = noiseless ? trueCounts(agency, pair.smaller, pair.filter) : obs[j]!.smaller?.[agency];
+          if (l && s) for (const c of claimable(agency)) if (s[c] === 0 && l[c] !== 0) named.add(c);
+        });
+        return named.size === 1 ? guessOf(agency, [...named][0]!) : null;
+      };
+      const mine = plans[agency];
+      const targets = mine.map((p) => p.target);
+      const claims = mine.flatMap((plan, i) => { const c = claimOf(plan, observations[agency][i]!, false); return c === null ? [] : [{ target: plan.target, guess: c }]; });
+      const noiseless = mine.flatMap((plan, i) => { const c = claimOf(plan, observations[agency][i]!, true); return c === null ? [] : [{ target: plan.target, guess: c }]; });
+      // Claimable on the true counts: the targets whose own category is a true zero of a smaller period of theirs.
+      const claimableTargets = mine.filter((plan) => claimable(agency).includes(plan.target.member.category)
+        && plan.pairs.some((pair) => trueCounts(agency, pair.smaller, pair.filter)[plan.target.member.category] === 0)).length;
+      // What a claim's published cells can tell at most: its own cell (published above 0 with the target, or
+      // without) and one other category's (named or not), each a likelihood ratio Φ(0.5/σ)/Φ(−0.5/σ) at the month's σ.
+      const sigma = Math.min(...mine.flatMap((plan) => plan.pairs.map((pair) => releases[agency].get(pair.period)!.sigma.get(tableOf(agency, pair.filter))!)));
+      const claimRatio = Math.exp(2 * (clampedLogLikelihood(0, 0, sigma) - clampedLogLikelihood(0, 1, sigma)));
+      const scored = score(agency, claims, targets, claimRatio);
+      const power = score(agency, noiseless, targets, claimRatio);
+      summary[agency] = {
+        ...scored, targets: mine.length, pairs: mine.reduce((s, p) => s + p.pairs.length, 0), claims: claims.length, failures: undefined,
+        claimsByCategory: Object.fromEntries(GUESSES[agency].map((g) => [g, `${claims.filter((c) => c.guess === g && truthOf(c.target) === g).length}/${claims.filter((c) => c.guess === g).length}`])),
+        claimRatio: Number(claimRatio.toFixed(3)), noiselessClaims: noiseless.length, noiselessRight: power.right, claimableTargets, noiselessFailures: power.failures.length,
+      };
+      console.log(`attack on the agencies' releases, 4 exact zeros, ${agency}: ${mine.length} targets, ${claims.length} claims, right ${scored.right}, margin guess ${scored.marginGuess} right ${scored.baseline}, `
+        + `bound ${scored.bound} (p = ${scored.p}), by category ${JSON.stringify(scored.byGuess)}; without noise ${noiseless.length} claims, right ${power.right} (claimable ${claimableTargets})`);
+      expect(mine.length, `exact zeros ${agency}: targets`).toBeGreaterThanOrEqual(MIN_TARGETS);
+      expect({ claims: noiseless.length, right: power.right }, `exact zeros ${agency}: with the true counts every claimable target is claimed, rightly`).toEqual({ claims: claimableTargets, right: claimableTargets });
+      expect(power.failures.length, `exact zeros ${agency}: with the true counts the claims beat a bound (the test can fail)`).toBeGreaterThan(0);
+      failures.push(...scored.failures.map((f) => `4 exact zeros ${agency}: ${f}`));
+    }
+    results['4 exact zeros'] = summary;
+    expect(refusedOf(count), 'exact zeros: every query asked reads released tables').toBe(0);
+    expect(failures, `the analyst learnt targets' categories from the releases:\n${failures.join('\n')}`).toEqual([]);
+  }, 120_000);
+
+  it('for reference, not scored: every table of the target\'s month and year, everyone else subtracted (differential privacy\'s own worst case)', async () => {
+    // The members of a released year's release, each read through every table holding it (the month of its
+    // registration asked alone: a pair's difference, strategy 1 checks) in its month's release and in the year's.
+    const plans = Object.fromEntries(AGENCIES.map((agency, i) => {
+      const targets = [...years.keys()].flatMap((year) => releases[agency].get(year)!.members.map((member): Target => ({ agency, period: year, member })));
+      return [agency, seededOrder(targets, 20331 + i).slice(0, MAX_TARGETS).map((target) => {
+        const m = monthKeys.indexOf(target.member.registeredMonth);
+        const ms = years.get(target.period)!;
+        expect(releases[agency].get(target.member.registeredMonth)!.members.find((x) => x.personnummer === target.member.personnummer), 'the month of a year\'s member counts it alike')
+          .toEqual(target.member);
+        return { target, pairs: filtersOf(target.member).flatMap((filter): Pair[] => [
+          { filter, smaller: null, larger: [m, m], period: target.member.registeredMonth }, { filter, smaller: null, larger: [ms[0]!, ms.at(-1)!], period: target.period },
+        ]) };
+      })];
+    })) as Record<Agency, Plan[]>;
+    const count = tally();
+    const answers = new Map<string, Published | null>();
+    const observations = {} as Record<Agency, Observation[][]>;
+    for (const agency of AGENCIES) observations[agency] = await observe(plans[agency], ANALYSTS.worstCase, count, answers);
+    const summary: Record<string, unknown> = { queries: count.queries, requests: count.requests, answered: count.answered, refused: count.refused };
+    for (const agency of AGENCIES) {
+      const mine = plans[agency];
+      const scored = score(agency, mine.map((plan, i) => ({ target: plan.target, ...guess(plan, observations[agency][i]!) })), mine.map((p) => p.target));
+      const power = score(agency, mine.map((plan, i) => ({ target: plan.target, guess: guess(plan, observations[agency][i]!, true).guess })), mine.map((p) => p.target));
+      summary[agency] = { ...scored, failures: undefined, tablesPerTarget: Number((mine.reduce((s, p) => s + p.pairs.length, 0) / 2 / mine.length).toFixed(2)), noiselessRight: power.right,
+        beyondTheBound: scored.right > scored.bound,
+        // Each category named off the margin against its share alone (the exact tail): what a rare category named right tells.
+        namedBeyondTheirShare: Object.fromEntries(Object.entries(scored.byGuess).map(([c, g]) => [c, g.right > exactBound(g.n, g.share)])),
+      };
+      console.log(`attack on the agencies' releases, for reference (every table, month and year, everyone else subtracted), ${agency}: ${mine.length} targets, right ${scored.right}, `
+        + `margin guess ${scored.marginGuess} right ${scored.baseline}, bound ${scored.bound} (p = ${scored.p}), expected right by the attacker's posteriors ${scored.expectedByPosterior}, guessed off the margin ${JSON.stringify(scored.byGuess)}; right without noise ${power.right}`);
+      expect(power.right, `reference ${agency}: with the true counts every target is named`).toBe(mine.length);
+    }
+    results['for reference: every table, month and year, everyone else known'] = summary;
+    expect(refusedOf(count), 'reference: every query asked reads released tables').toBe(0);
+  }, 120_000);
 });
