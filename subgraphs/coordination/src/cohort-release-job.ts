@@ -203,21 +203,25 @@ export async function runCohortReleases(db: Db, periods: readonly string[], opti
     const answers = {} as Record<Agency, AnswersOf>;
     const agencies = {} as CohortReleaseResult['released'][number]['agencies'];
     let complete = true;
-    for (const agency of AGENCIES) {
+    // The four agencies are separate processes (separate controllers): asked at once, each draws
+    // its own release while the others draw theirs.
+    const asked = await Promise.all(AGENCIES.map(async (agency) => {
       const list: ReleaseMemberList = {
         agency, period, from, to, asOf: options.today,
         domains: { intervention: domains.interventions, municipality: domains.municipalities }, members: lists[agency],
       };
       const listText = JSON.stringify(list);
-      const asked = await askAgency(agency, period, listText, options).catch((error: unknown) => failure<AgencyReleaseAnswer>('SUBGRAPH_UNAVAILABLE', (error as Error).message));
-      const read = asked.ok ? answersOf(agency, asked.value.signalFacts, listText, lists[agency]) : null;
-      if (!asked.ok || !read) {
+      const answer = await askAgency(agency, period, listText, options).catch((error: unknown) => failure<AgencyReleaseAnswer>('SUBGRAPH_UNAVAILABLE', (error as Error).message));
+      return { agency, answer, read: answer.ok ? answersOf(agency, answer.value.signalFacts, listText, lists[agency]) : null };
+    }));
+    for (const { agency, answer, read } of asked) {
+      if (!answer.ok || !read) {
         complete = false;
-        result.failed.push({ period, agency, message: asked.ok ? 'its signal answers do not fit the list it was handed' : `${asked.refusal.code}${asked.refusal.reason ? ` ${asked.refusal.reason}` : ''}: ${asked.refusal.message}` });
+        result.failed.push({ period, agency, message: answer.ok ? 'its signal answers do not fit the list it was handed' : `${answer.refusal.code}${answer.refusal.reason ? ` ${answer.refusal.reason}` : ''}: ${answer.refusal.message}` });
         continue;
       }
       answers[agency] = read;
-      agencies[agency] = { counted: asked.value.counted, alreadyReleased: asked.value.alreadyReleased };
+      agencies[agency] = { counted: answer.value.counted, alreadyReleased: answer.value.alreadyReleased };
     }
     if (!complete) continue;
     const release = protectTables(signalRows(members, answers), workload, options.rhoOf(period), options.random, {
