@@ -130,7 +130,8 @@ const connections = subgraphConnections();
 
 async function post(url: string, authorization: string, query: string, variables: Record<string, unknown>) {
   const response = await request(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }), dispatcher: connections });
-  return { status: response.statusCode, body: (await response.body.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } };
+  const retryAfter = response.headers['retry-after'];
+  return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? Number(retryAfter) : undefined, body: (await response.body.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } };
 }
 
 /** One coordinator operation through the gateway: four in five are PersonOverview, one a Caseload page. */
