@@ -10,11 +10,12 @@ import type { AuthenticatedUser } from './authentication.ts';
  *   for nothing and costs nothing, it is refused;
  * - a token bucket of ANALYST_REQUESTS_PER_MINUTE (30) per analyst: it holds at most a minute's
  *   worth and refills continuously, so an analyst can send a burst of 30 and then one every 2 s;
- * - at most ANALYST_CONCURRENT_REQUESTS_TOTAL (1) analyst requests in flight in all, whoever sends
+ * - at most ANALYST_CONCURRENT_REQUESTS_TOTAL (2) analyst requests in flight in all, whoever sends
  *   them: the per-analyst limits alone let 20 analysts keep 40 statistics requests running, and
  *   on the bench's two cores that starved the coordinators (13 of 101 overviews whole; with 4 in
- *   flight 120 of 129, p50 1.7 s). With every figure read from releases, one at a time answered
- *   more analyst requests than two (408 against 318 in 20 s) and slowed coordinators less.
+ *   flight 120 of 129, p50 1.7 s). One at a time would slow coordinators less under 20 analysts
+ *   (docs/performance.md), but GraphiQL sends its schema query beside the analyst's own, and one
+ *   analyst alone would then be refused: 2 is the least that serves one analyst's page.
  *
  * Refusals are HTTP 429 with a `retry-after` header and a GraphQL error coded RATE_LIMITED.
  * Only the analyst role is limited: coordinators' clients send known operations about one person
@@ -28,7 +29,7 @@ export interface AnalystRateLimitSettings {
   concurrentRequestsTotal: number;
 }
 
-export const RATE_LIMIT_DEFAULTS: AnalystRateLimitSettings = { requestsPerMinute: 30, concurrentRequests: 2, concurrentRequestsTotal: 1 };
+export const RATE_LIMIT_DEFAULTS: AnalystRateLimitSettings = { requestsPerMinute: 30, concurrentRequests: 2, concurrentRequestsTotal: 2 };
 
 export function analystRateLimitSettings(env: NodeJS.ProcessEnv = process.env): AnalystRateLimitSettings {
   return {

@@ -6,8 +6,8 @@ const analyst = (id: string): AuthenticatedUser => ({ id, role: 'analyst', purpo
 const coordinator: AuthenticatedUser = { id: 'coordinator-1', role: 'coordinator', purpose: 'COORDINATION' };
 
 describe('analyst rate limit', () => {
-  it('reads its settings from the env: 30 a minute, 2 in flight per analyst and 1 in all by default', () => {
-    expect(analystRateLimitSettings({})).toEqual({ requestsPerMinute: 30, concurrentRequests: 2, concurrentRequestsTotal: 1 });
+  it('reads its settings from the env: 30 a minute, 2 in flight per analyst and 2 in all by default', () => {
+    expect(analystRateLimitSettings({})).toEqual({ requestsPerMinute: 30, concurrentRequests: 2, concurrentRequestsTotal: 2 });
     expect(analystRateLimitSettings({ ANALYST_REQUESTS_PER_MINUTE: '6', ANALYST_CONCURRENT_REQUESTS: '1', ANALYST_CONCURRENT_REQUESTS_TOTAL: '3' }))
       .toEqual({ requestsPerMinute: 6, concurrentRequests: 1, concurrentRequestsTotal: 3 });
   });
