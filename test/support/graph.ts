@@ -76,6 +76,12 @@ export async function startGraph(options: {
    * coordination is started), so analysts' follow-ups have released months to answer from.
    */
   statisticsRelease?: boolean;
+  /**
+   * Its cohort step too: each released period's cohort handed to the four agencies for their
+   * releases, and the signal counts released (when all four are started). Off by default: about
+   * 5 s a graph at 2,000 persons, and only the scenarios that read a cohort need it.
+   */
+  cohortReleases?: boolean;
 } = {}) {
   const destination = options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined;
   const logger = (service: string) => (destination ? createLogger(service, { level: 'debug', destination }) : undefined);
@@ -131,8 +137,8 @@ export async function startGraph(options: {
   };
   if (options.statisticsRelease ?? servers.coordination !== undefined) {
     const output = capturedOutput();
-    // The cohorts' releases ask the four agencies (at <NAME>_URL); a scenario without them releases the follow-up only.
-    const everyAgency = AGENCIES.every((agency) => servers[AGENCY_TABLE[agency].subgraph as SubgraphName] !== undefined);
+    // The cohorts' releases ask the four agencies (at <NAME>_URL); a scenario without them, or not asking for them, releases the follow-up only.
+    const everyAgency = options.cohortReleases === true && AGENCIES.every((agency) => servers[AGENCY_TABLE[agency].subgraph as SubgraphName] !== undefined);
     const agencyUrls = Object.fromEntries(Object.entries(gatewayEnv).filter(([name]) => name.endsWith('_URL') && !name.includes('JWKS')));
     const status = await statisticsReleaseCommand(everyAgency ? [] : ['--follow-up-only'], { ...process.env, ...storeEnv, ...agencyUrls }, output);
     if (status !== 0) throw new Error(`npm run statistics-release: ${output.all()}`);

@@ -21,7 +21,7 @@ describe('the documented analyst operations (schema/operations/analyst/)', () =>
   let graph: TestGraph;
   let analyst: string;
   beforeAll(async () => {
-    graph = await startGraph({ persons: 2000 });
+    graph = await startGraph({ cohortReleases: true, persons: 2000 });
     analyst = await graph.token('analyst', 'analyst-1');
   });
   afterAll(() => graph?.close());

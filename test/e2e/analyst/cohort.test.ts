@@ -25,7 +25,7 @@ describe('cross-sector cohorts for analysts, from the statistics releases', () =
   let graph: TestGraph;
   let analyst: string;
   beforeAll(async () => {
-    graph = await startGraph({ persons: 2000, knownAnalysts: ['analyst-other'] });
+    graph = await startGraph({ cohortReleases: true, persons: 2000, knownAnalysts: ['analyst-other'] });
     analyst = await graph.token('analyst', 'analyst-1');
   });
   afterAll(() => graph?.close());

@@ -177,7 +177,7 @@ describe('disclosure control keeps the analysts\' figures useful (issues 11 and 
   let analyst: string;
   let rows: Row[];
   beforeAll(async () => {
-    graph = await startGraph({ persons: 2000, env: NO_RATE_LIMIT });
+    graph = await startGraph({ cohortReleases: true, persons: 2000, env: NO_RATE_LIMIT });
     analyst = await graph.token('analyst', 'analyst-1');
     const db = graph.store('coordination');
     try {

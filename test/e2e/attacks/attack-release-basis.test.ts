@@ -52,7 +52,7 @@ describe('red team: release basis', () => {
   };
 
   beforeAll(async () => {
-    graph = await startGraph({ persons: 1000, knownAnalysts: ['analyst-5'] });
+    graph = await startGraph({ cohortReleases: true, persons: 1000, knownAnalysts: ['analyst-5'] });
     inCaseload = await caseloadWithConsents(graph, 'coordinator-1');
     outside = await caseloadWithConsents(graph, 'coordinator-2');
   }, 120_000);

@@ -264,7 +264,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
 
   beforeAll(async () => {
     started = Date.now();
-    graph = await startGraph({ persons: 2000, env: NO_ALLOWANCE_LIMITS, knownAnalysts: [ANALYSTS.margins, ANALYSTS.months, ANALYSTS.year, ANALYSTS.zeros, ANALYSTS.worstCase] });
+    graph = await startGraph({ cohortReleases: true, persons: 2000, env: NO_ALLOWANCE_LIMITS, knownAnalysts: [ANALYSTS.margins, ANALYSTS.months, ANALYSTS.year, ANALYSTS.zeros, ANALYSTS.worstCase] });
 
     // Coordination's register: the participations, persons and consents the job hands the agencies.
     const coordination = graph.store('coordination');

@@ -47,7 +47,7 @@ describe('agencies verify the release basis, they do not trust it', () => {
   };
 
   beforeAll(async () => {
-    graph = await startGraph({ persons: 1000 });
+    graph = await startGraph({ cohortReleases: true, persons: 1000 });
     inCaseload = (await caseloadWithConsents(graph, 'coordinator-1')).slice(0, 25);
     outside = (await caseloadWithConsents(graph, 'coordinator-2')).slice(0, 25);
     expect(inCaseload.length).toBe(25);
