@@ -3,6 +3,7 @@ import { isIsoDate, addDays } from '../dates.ts';
 import { failure, success, type Result } from '../errors.ts';
 import type { CompactRelease } from './compact.ts';
 import { periodBounds } from './periods.ts';
+import { filteredCounts, groupKey } from './read.ts';
 import { DEFAULT_MEASURE, type Marginal, type MeasureFilter, type ParticipationRow, type Workload } from './tables.ts';
 import type { ReleaseMember, ReleaseMemberList } from './agency-release.ts';
 
@@ -169,15 +170,14 @@ export interface ReleasedCategory {
   count: number;
 }
 
-const sameDimensions = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((d) => b.includes(d));
-
 /** What the release holds of a kind, for the message that refuses a combination it does not. */
 const RELEASED_TABLES = 'for all members, by municipality, by intervention, by sex, by age band, for each priority group, and for MENTAL_ILL_HEALTH by municipality';
 
 /**
  * The figures of a cohort, per kind: each category's count summed over the period's releases
- * (`releases`, releasesForPeriod's choice) from the one table of exactly the filter's dimensions
- * and the kind, a list of interventions or municipalities summing its cells. Post-processing of
+ * (`releases`, releasesForPeriod's choice) from the table of the filter's dimensions and the kind
+ * (read.ts `filteredCounts`, as coordination reads its own), a list of interventions or
+ * municipalities summing its cells. Post-processing of
  * what was released: no privacy is spent, and the same question always gives the same numbers.
  * Every category of the kind's domain is listed (over `all` the stored releases, so the list is
  * the same for every period), and a value filtered on must be in some release's domain. A filter
@@ -221,40 +221,15 @@ export function agencyFigures<K extends string>(
     }
     measure = agencyPriorityGroupMeasure(filter.priorityGroup);
   }
+  const cells = Object.fromEntries(selections.map((s) => [s.dimension, [...s.values]]));
+  const asked = [filter?.priorityGroup ? `priority group ${filter.priorityGroup}` : null, ...selections.map((s) => s.dimension)].filter(Boolean).join(' with ');
   const figures = {} as Record<K, ReleasedCategory[]>;
   for (const kind of kinds) {
-    const categories = union(kind);
-    const at = new Map(categories.map((c, i) => [c, i]));
-    const sums = new Float64Array(categories.length);
-    const wanted = [kind, ...selections.map((s) => s.dimension)];
-    for (const release of releases) {
-      const table = release.tables.find((t) => t.measure === measure && sameDimensions(t.dimensions, wanted));
-      if (!table) {
-        const asked = [filter?.priorityGroup ? `priority group ${filter.priorityGroup}` : null, ...selections.map((s) => s.dimension)].filter(Boolean).join(' with ');
-        return failure('BAD_USER_INPUT', `filter: the statistics release holds no ${kind} by ${asked || 'nothing'} together; it holds ${kind} ${RELEASED_TABLES}. Filter on one of those at a time.`, { argument: 'filter' });
-      }
-      const sizes = table.dimensions.map((d) => release.domains[d]!.length);
-      // For each of the table's dimensions: whether each of its values is kept, or where it goes in the sums (the kind).
-      const keep = table.dimensions.map((d) => {
-        if (d === kind) return release.domains[d]!.map((v) => at.get(v)!);
-        const selection = selections.find((s) => s.dimension === d)!;
-        return release.domains[d]!.map((v) => (selection.values.has(v) ? 0 : -1));
-      });
-      const kindAt = table.dimensions.indexOf(kind);
-      for (let i = 0; i < table.counts.length; i++) {
-        let rest = i;
-        let target = -1;
-        let kept = true;
-        for (let j = sizes.length - 1; j >= 0; j--) {
-          const coordinate = rest % sizes[j]!;
-          rest = (rest - coordinate) / sizes[j]!;
-          if (j === kindAt) target = keep[j]![coordinate]!;
-          else if (keep[j]![coordinate]! < 0) kept = false;
-        }
-        if (kept) sums[target]! += table.counts[i]!;
-      }
-    }
-    figures[kind] = categories.map((category, i) => ({ category, count: sums[i]! }));
+    const counts = filteredCounts(releases, measure, cells, [kind], () => ({
+      argument: 'filter', what: `${kind} by ${asked || 'nothing'} together (it holds ${kind} ${RELEASED_TABLES}; filter on one of those at a time)`,
+    }));
+    if (!counts.ok) return counts;
+    figures[kind] = union(kind).map((category) => ({ category, count: counts.value.get(groupKey(category)) ?? 0 }));
   }
   return success(figures);
 }
