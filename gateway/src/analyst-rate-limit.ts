@@ -15,7 +15,13 @@ import type { AuthenticatedUser } from './authentication.ts';
  *   on the bench's two cores that starved the coordinators (13 of 101 overviews whole; with 4 in
  *   flight 120 of 129, p50 1.7 s). One at a time would slow coordinators less under 20 analysts
  *   (docs/performance.md), but GraphiQL sends its schema query beside the analyst's own, and one
- *   analyst alone would then be refused: 2 is the least that serves one analyst's page.
+ *   analyst alone would then be refused: 2 is the least that serves one analyst's page;
+ * - analysts' answers together take at most ANALYST_MS_PER_SECOND_TOTAL (200) ms of each second,
+ *   counted by how long each took from admission to answer (a bucket holding two seconds' worth).
+ *   Two in flight still let analysts take what the cores give them: 20 analysts at 30 a minute
+ *   were answered about 30 times a second and left coordinators 1.5× slower. Counting time rather
+ *   than requests weighs a whole-year cohort over four agencies above a small follow-up, and
+ *   when coordinators keep the cores busy every analyst answer takes longer and fewer are let in.
  *
  * Refusals are HTTP 429 with a `retry-after` header and a GraphQL error coded RATE_LIMITED.
  * Only the analyst role is limited: coordinators' clients send known operations about one person
@@ -27,15 +33,21 @@ export interface AnalystRateLimitSettings {
   concurrentRequests: number;
   /** Analyst requests in flight in all, across analysts. */
   concurrentRequestsTotal: number;
+  /** Milliseconds of answering (summed over analysts' requests) per second of the clock, in all. */
+  msPerSecondTotal: number;
 }
 
-export const RATE_LIMIT_DEFAULTS: AnalystRateLimitSettings = { requestsPerMinute: 30, concurrentRequests: 2, concurrentRequestsTotal: 2 };
+export const RATE_LIMIT_DEFAULTS: AnalystRateLimitSettings = { requestsPerMinute: 30, concurrentRequests: 2, concurrentRequestsTotal: 2, msPerSecondTotal: 200 };
+
+/** How many seconds' share of answering time the analysts may spend at once (after a quiet spell). */
+const SHARE_BURST_SECONDS = 2;
 
 export function analystRateLimitSettings(env: NodeJS.ProcessEnv = process.env): AnalystRateLimitSettings {
   return {
     requestsPerMinute: intFromEnv('ANALYST_REQUESTS_PER_MINUTE', RATE_LIMIT_DEFAULTS.requestsPerMinute, env),
     concurrentRequests: intFromEnv('ANALYST_CONCURRENT_REQUESTS', RATE_LIMIT_DEFAULTS.concurrentRequests, env),
     concurrentRequestsTotal: intFromEnv('ANALYST_CONCURRENT_REQUESTS_TOTAL', RATE_LIMIT_DEFAULTS.concurrentRequestsTotal, env),
+    msPerSecondTotal: intFromEnv('ANALYST_MS_PER_SECOND_TOTAL', RATE_LIMIT_DEFAULTS.msPerSecondTotal, env),
   };
 }
 
@@ -54,15 +66,26 @@ export class AnalystRateLimit {
   private readonly analysts = new Map<string, AnalystState>();
   private readonly now: () => number;
   private inFlightTotal = 0;
+  /** Answering time (ms) analysts in all may still spend; below zero after slow answers. */
+  private shareLeft: number;
+  private shareRefilledAt: number;
 
   constructor(readonly settings: AnalystRateLimitSettings = RATE_LIMIT_DEFAULTS, options: { now?: () => number } = {}) {
     this.now = options.now ?? Date.now;
+    this.shareLeft = settings.msPerSecondTotal * SHARE_BURST_SECONDS;
+    this.shareRefilledAt = this.now();
+  }
+
+  private refillShare(now: number): void {
+    const { msPerSecondTotal } = this.settings;
+    this.shareLeft = Math.min(msPerSecondTotal * SHARE_BURST_SECONDS, this.shareLeft + ((now - this.shareRefilledAt) / 1000) * msPerSecondTotal);
+    this.shareRefilledAt = now;
   }
 
   /** Admits the request (counted in flight until its release is called), or says why not. */
   admit(user: AuthenticatedUser): Admission {
     if (user.role !== 'analyst') return success(NOTHING_TAKEN);
-    const { requestsPerMinute, concurrentRequests, concurrentRequestsTotal } = this.settings;
+    const { requestsPerMinute, concurrentRequests, concurrentRequestsTotal, msPerSecondTotal } = this.settings;
     const now = this.now();
     const state = this.analysts.get(user.id) ?? { tokens: requestsPerMinute, refilledAt: now, inFlight: 0 };
     state.tokens = Math.min(requestsPerMinute, state.tokens + ((now - state.refilledAt) / 60_000) * requestsPerMinute);
@@ -78,6 +101,11 @@ export class AnalystRateLimit {
     if (this.inFlightTotal >= concurrentRequestsTotal) {
       return refused(1, `The graph is serving ${concurrentRequestsTotal} analysts' requests, as many as it takes at a time; try again in a moment.`);
     }
+    this.refillShare(now);
+    if (this.shareLeft <= 0) {
+      const seconds = msPerSecondTotal > 0 ? Math.max(1, Math.ceil((-this.shareLeft + 1) / msPerSecondTotal)) : 60;
+      return refused(seconds, `Analysts' requests together are answered in at most ${msPerSecondTotal} ms of each second, to keep the graph free for coordinators, and recent answers have used that share; try again in ${seconds} s.`);
+    }
     state.tokens -= 1;
     state.inFlight += 1;
     this.inFlightTotal += 1;
@@ -87,6 +115,9 @@ export class AnalystRateLimit {
       released = true;
       state.inFlight -= 1;
       this.inFlightTotal -= 1;
+      const answeredAt = this.now();
+      this.refillShare(answeredAt);
+      this.shareLeft -= answeredAt - now;
       // Forget an analyst whose bucket is full again and who has nothing in flight.
       if (state.inFlight === 0 && state.tokens + ((this.now() - state.refilledAt) / 60_000) * requestsPerMinute >= requestsPerMinute) this.analysts.delete(user.id);
     });

@@ -97,7 +97,7 @@ describe('the request path under one contract', () => {
 });
 
 describe('the analyst rate limit released by its after callback', () => {
-  const oneAtATime = () => new AnalystRateLimit({ requestsPerMinute: 100, concurrentRequests: 1, concurrentRequestsTotal: 1 }, { now: () => 0 });
+  const oneAtATime = () => new AnalystRateLimit({ requestsPerMinute: 100, concurrentRequests: 1, concurrentRequestsTotal: 1, msPerSecondTotal: 1000 }, { now: () => 0 });
 
   it('a refused request releases nothing it did not take', async () => {
     const plugin = useAnalystRateLimit(oneAtATime(), logger);

@@ -1,11 +1,14 @@
 /**
- * `npm run bench -- analyst-load`: the issue-11 acceptance load. 20 analysts (distinct subs) for
- * BENCH_SECONDS (60) send a mix of analyst requests with varied definitions, each waiting for its
- * answer before the next (and after a 429 the `retry-after` it names; 200 ms with
- * BENCH_RETRY_AFTER=ignore), while 4 coordinators ask PersonOverview in a
- * loop. Reported: the coordinators' overviews answered whole and their latency; the analysts'
- * answers, 429s and refusals by reason; each store's growth on disk (SQLite file + WAL) and in
- * audit rows. BENCH_ANALYSTS (20) and BENCH_COORDINATORS (4) change the crowd.
+ * `npm run bench -- analyst-load`: the issue-20 acceptance load, in three turns of one run so the
+ * ratio is read side by side: after BENCH_WARM_UP_SECONDS (10) of coordinators alone, not counted, 4 coordinators ask PersonOverview in a loop alone for half of
+ * BENCH_SECONDS, then beside 20 analysts (distinct subs) for BENCH_SECONDS (60), then alone again
+ * for half. The analysts send a mix of analyst requests with varied definitions, each waiting for
+ * its answer before the next (and after a 429 the `retry-after` it names; 200 ms with
+ * BENCH_RETRY_AFTER=ignore). Reported: the coordinators' overviews answered whole and their
+ * latency in each turn and the ratio of the p50s; the analysts' answers, 429s and refusals by
+ * reason; each process's CPU seconds per turn (from /proc), to see where analysts' work lands;
+ * each store's growth on disk (SQLite file + WAL) and in audit rows. BENCH_ANALYSTS (20) and
+ * BENCH_COORDINATORS (4) change the crowd.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,11 +31,24 @@ export interface AnalystLoadOptions {
   post: Post;
   /** Coordinators with their caseloads, from the coordinator bench's workload. */
   coordinators: { coordinator: string; token: string; persons: string[] }[];
+  /** The graph's processes by name, for their CPU time. */
+  pids: Record<string, number>;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 const SECONDS = intFromEnv('BENCH_SECONDS', 60);
 const ANALYSTS = intFromEnv('BENCH_ANALYSTS', 20);
 const COORDINATORS = intFromEnv('BENCH_COORDINATORS', 4);
+const WARM_UP_SECONDS = intFromEnv('BENCH_WARM_UP_SECONDS', 10);
 const PERSON_OVERVIEW = fs.readFileSync(path.resolve(import.meta.dirname, '../../schema/operations/PersonOverview.graphql'), 'utf8');
 
 const COUNT = '{ value suppressed }';
@@ -117,8 +133,6 @@ export async function analystLoad(options: AnalystLoadOptions): Promise<void> {
   const url = `${options.gateway}/graphql`;
 
   const before = storeFigures(options.dataDir);
-  const deadline = Date.now() + SECONDS * 1000;
-  const overviews: { ms: number; whole: boolean; codes: string[] }[] = [];
   const analystOutcomes = new Map<string, number>();
   const byKind = new Map<string, Map<string, number>>();
   const count = (kind: string, outcome: string) => {
@@ -130,53 +144,73 @@ export async function analystLoad(options: AnalystLoadOptions): Promise<void> {
   /** The first error message of each refusal, with its request's variables: what an analyst would read. */
   const firstMessages = new Map<string, string>();
 
-  console.log(`\nAnalyst load: ${ANALYSTS} analysts and ${COORDINATORS} coordinators for ${SECONDS} s, ${options.persons} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
-  await Promise.all([
-    ...analysts.map(async (token, a) => {
-      for (let i = 0; Date.now() < deadline; i++) {
-        const request = analystRequest(a, i, municipalities);
-        const started = performance.now();
-        const answer = await options.post(url, `Bearer ${token}`, request.query, request.variables).catch(() => ({ status: 0, retryAfter: undefined, body: {} as { errors?: { extensions?: Record<string, unknown> }[] } }));
-        const reasons = [...new Set((answer.body.errors ?? []).map((e) => String(e.extensions?.reason ?? e.extensions?.code)))];
-        if (answer.status === 429) {
-          count(request.kind, '429 RATE_LIMITED');
-          // As an HTTP client should, after `retry-after` (BENCH_RETRY_AFTER=ignore: 200 ms, an analyst's script that does not).
-          const wait = process.env.BENCH_RETRY_AFTER === 'ignore' || answer.retryAfter === undefined ? 200 : answer.retryAfter * 1000;
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        } else if (answer.status === 200 && reasons.length === 0) {
-          count(request.kind, 'answered');
-          analystTimes.push(performance.now() - started);
-        } else {
-          const outcome = `HTTP ${answer.status} ${reasons.sort().join('+')}`;
-          count(request.kind, outcome);
-          if (!firstMessages.has(outcome)) firstMessages.set(outcome, `${(answer.body.errors?.[0] as { message?: string } | undefined)?.message ?? ''} (${JSON.stringify(request.variables)})`);
-        }
+  const analystsUntil = (deadline: number) => analysts.map(async (token, a) => {
+    for (let i = 0; Date.now() < deadline; i++) {
+      const request = analystRequest(a, i, municipalities);
+      const started = performance.now();
+      const answer = await options.post(url, `Bearer ${token}`, request.query, request.variables).catch(() => ({ status: 0, retryAfter: undefined, body: {} as { errors?: { extensions?: Record<string, unknown> }[] } }));
+      const reasons = [...new Set((answer.body.errors ?? []).map((e) => String(e.extensions?.reason ?? e.extensions?.code)))];
+      if (answer.status === 429) {
+        count(request.kind, '429 RATE_LIMITED');
+        // As an HTTP client should, after `retry-after` (BENCH_RETRY_AFTER=ignore: 200 ms, an analyst's script that does not).
+        const wait = process.env.BENCH_RETRY_AFTER === 'ignore' || answer.retryAfter === undefined ? 200 : answer.retryAfter * 1000;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(wait, Math.max(0, deadline - Date.now()))));
+      } else if (answer.status === 200 && reasons.length === 0) {
+        count(request.kind, 'answered');
+        analystTimes.push(performance.now() - started);
+      } else {
+        const outcome = `HTTP ${answer.status} ${reasons.sort().join('+')}`;
+        count(request.kind, outcome);
+        if (!firstMessages.has(outcome)) firstMessages.set(outcome, `${(answer.body.errors?.[0] as { message?: string } | undefined)?.message ?? ''} (${JSON.stringify(request.variables)})`);
       }
-    }),
-    ...coordinators.map(async (work, c) => {
-      for (let i = c; Date.now() < deadline; i += coordinators.length) {
-        const started = performance.now();
-        const answer = await options.post(url, `Bearer ${work.token}`, PERSON_OVERVIEW, { personnummer: work.persons[i % work.persons.length] })
-          .catch(() => ({ status: 0, body: {} as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } }));
-        // A consent refusal (FORBIDDEN naming the agency) is the whole answer for that person.
-        const unexpected = (answer.body.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
-        overviews.push({ ms: performance.now() - started, whole: answer.status === 200 && !!answer.body.data?.person && unexpected.length === 0, codes: unexpected.map((e) => String(e.extensions?.code)) });
-      }
-    }),
-  ]);
-  // The audit appends of the last answers are committed on writer threads; let them land.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  });
+  type Overview = { ms: number; whole: boolean; codes: string[] };
+  const coordinatorsUntil = (deadline: number, overviews: Overview[]) => coordinators.map(async (work, c) => {
+    for (let i = c; Date.now() < deadline; i += coordinators.length) {
+      const started = performance.now();
+      const answer = await options.post(url, `Bearer ${work.token}`, PERSON_OVERVIEW, { personnummer: work.persons[i % work.persons.length] })
+        .catch(() => ({ status: 0, body: {} as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } }));
+      // A consent refusal (FORBIDDEN naming the agency) is the whole answer for that person.
+      const unexpected = (answer.body.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
+      overviews.push({ ms: performance.now() - started, whole: answer.status === 200 && !!answer.body.data?.person && unexpected.length === 0, codes: unexpected.map((e) => String(e.extensions?.code)) });
+    }
+  });
+
+  console.log(`\nAnalyst load: after ${WARM_UP_SECONDS} s of warm-up, ${COORDINATORS} coordinators alone for ${SECONDS / 2} s, beside ${ANALYSTS} analysts for ${SECONDS} s, alone again for ${SECONDS / 2} s; ${options.persons} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
+  const turns: { name: string; seconds: number; analysts: boolean }[] = [
+    { name: 'alone', seconds: SECONDS / 2, analysts: false },
+    { name: `beside ${ANALYSTS} analysts`, seconds: SECONDS, analysts: true },
+    { name: 'alone again', seconds: SECONDS / 2, analysts: false },
+  ];
+  // Warm up first (compiled code, caches, the release job's garbage): the first seconds after start were 40 % slower.
+  await Promise.all(coordinatorsUntil(Date.now() + WARM_UP_SECONDS * 1000, []));
+  const results: { name: string; overviews: Overview[]; cpu: Record<string, number> }[] = [];
+  for (const turn of turns) {
+    const cpuBefore = Object.fromEntries(Object.entries(options.pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+    const deadline = Date.now() + turn.seconds * 1000;
+    const overviews: Overview[] = [];
+    await Promise.all([...(turn.analysts ? analystsUntil(deadline) : []), ...coordinatorsUntil(deadline, overviews)]);
+    // The audit appends of the last answers are committed on writer threads; let them land.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    results.push({ name: turn.name, overviews, cpu: Object.fromEntries(Object.entries(options.pids).map(([name, pid]) => [name, (cpuSeconds(pid) - cpuBefore[name]!) / turn.seconds])) });
+  }
   const after = storeFigures(options.dataDir);
 
-  const whole = overviews.filter((o) => o.whole);
-  const times = whole.map((o) => o.ms).sort((a, b) => a - b);
-  const failedCodes = new Map<string, number>();
-  for (const o of overviews.filter((x) => !x.whole)) for (const code of o.codes.length ? o.codes : ['no answer']) failedCodes.set(code, (failedCodes.get(code) ?? 0) + 1);
-  console.log('| coordinators\' PersonOverview | count |');
-  console.log('| --- | ---: |');
-  console.log(`| answered whole / total | ${whole.length} / ${overviews.length} |`);
-  console.log(`| p50 / p95 / max ms (whole answers) | ${fmt(pct(times, 50))} / ${fmt(pct(times, 95))} / ${fmt(times.at(-1) ?? NaN)} |`);
-  if (failedCodes.size) console.log(`| not whole, by error code | ${[...failedCodes].map(([k, v]) => `${k} ${v}`).join(', ')} |`);
+  const p50Of = (overviews: Overview[]) => pct(overviews.filter((o) => o.whole).map((o) => o.ms).sort((a, b) => a - b), 50);
+  console.log('| coordinators\' PersonOverview | answered whole / total | p50 ms | p95 ms | max ms | not whole, by error code |');
+  console.log('| --- | ---: | ---: | ---: | ---: | --- |');
+  for (const { name, overviews } of results) {
+    const times = overviews.filter((o) => o.whole).map((o) => o.ms).sort((a, b) => a - b);
+    const failedCodes = new Map<string, number>();
+    for (const o of overviews.filter((x) => !x.whole)) for (const code of o.codes.length ? o.codes : ['no answer']) failedCodes.set(code, (failedCodes.get(code) ?? 0) + 1);
+    console.log(`| ${name} | ${times.length} / ${overviews.length} | ${fmt(pct(times, 50))} | ${fmt(pct(times, 95))} | ${fmt(times.at(-1) ?? NaN)} | ${[...failedCodes].map(([k, v]) => `${k} ${v}`).join(', ') || '–'} |`);
+  }
+  const alone = p50Of([...results[0]!.overviews, ...results[2]!.overviews]);
+  console.log(`\nCoordinators' p50 beside analysts ÷ alone (both alone turns): ${(p50Of(results[1]!.overviews) / alone).toFixed(2)} (target 1.25)`);
+  console.log(`\n| CPU seconds per second | ${results.map((r) => r.name).join(' | ')} |\n| --- |${results.map(() => ' ---: |').join('')}`);
+  for (const name of Object.keys(options.pids)) console.log(`| ${name} | ${results.map((r) => r.cpu[name]!.toFixed(2)).join(' | ')} |`);
+  console.log(`| all | ${results.map((r) => Object.values(r.cpu).reduce((a, b) => a + b, 0).toFixed(2)).join(' | ')} |`);
 
   const aTimes = analystTimes.sort((a, b) => a - b);
   console.log(`\n| analysts' requests | count |\n| --- | ---: |`);

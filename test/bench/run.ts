@@ -312,7 +312,7 @@ try {
       coordinators: (await workload(graph.dataDir)).slice(0, intFromEnv('FLOOD_COORDINATORS', 4)),
     });
   } else if (MODE === 'client') await clientCaseload({ gateway: graph.gateway, persons: PERSONS });
-  else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir) });
+  else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir), pids: { ...Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])), 'bench clients': process.pid } });
   else await (MODE === 'analyst' ? analystOperations(graph) : coordinatorLoad(graph));
 } finally {
   await connections.close();

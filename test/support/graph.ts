@@ -111,7 +111,9 @@ export async function startGraph(options: {
   // The subgraphs share the test's process and its two cores with a second test file: a busy moment
   // there is not a slow agency, so the gateway waits 20 s rather than its deployed 2 s (a test of
   // timeouts sets its own, as resilience.test.ts does).
-  const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', SUBGRAPH_TIMEOUT_MS: '20000', ...env, ...options.gatewayEnv };
+  // Analysts' share of the clock (ANALYST_MS_PER_SECOND_TOTAL) counts how long answers take, which
+  // on shared cores is the other test file's doing: off here, tested on its own in analyst-limits.test.ts.
+  const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', SUBGRAPH_TIMEOUT_MS: '20000', ANALYST_MS_PER_SECOND_TOTAL: '1000000', ...env, ...options.gatewayEnv };
   const storeLocation = (store: SubgraphName | 'gateway') => {
     const url = env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`];
     return url ? { databaseUrl: url } : { file: path.join(dataDir, `${store}.sqlite`) };

@@ -38,7 +38,7 @@ describe('per-analyst rate limit at the gateway', () => {
 
   it('answers a third request in flight and a bucket overflow with 429 RATE_LIMITED, while another analyst and a coordinator are served', async () => {
     const proxy = await gatedProxy(graph.subgraphUrl('coordination'), 2);
-    const env: NodeJS.ProcessEnv = { ...graph.clientTls, ANALYST_REQUESTS_PER_MINUTE: '4', ANALYST_CONCURRENT_REQUESTS: '2', ANALYST_CONCURRENT_REQUESTS_TOTAL: '3' };
+    const env: NodeJS.ProcessEnv = { ...graph.clientTls, ANALYST_REQUESTS_PER_MINUTE: '4', ANALYST_CONCURRENT_REQUESTS: '2', ANALYST_CONCURRENT_REQUESTS_TOTAL: '3', ANALYST_MS_PER_SECOND_TOTAL: '1000000' };
     for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = name === 'coordination' ? proxy.url : graph.subgraphUrl(name);
     const gateway = await buildGateway({ env, dataDir: graph.dataDir });
     const server = await listen(gateway.handler, 0, '127.0.0.1');
@@ -91,6 +91,44 @@ describe('per-analyst rate limit at the gateway', () => {
       expect(Number(overflow.retryAfter)).toBeLessThanOrEqual(15);
       // Coordinators are never rate limited by it.
       for (let i = 0; i < 6; i++) await overviewIsWhole();
+    } finally {
+      await server.close();
+      await gateway.stop();
+      await proxy.close();
+    }
+  });
+
+  it('refuses every analyst once analysts\' answers have taken their share of the clock, and never a coordinator', async () => {
+    const proxy = await gatedProxy(graph.subgraphUrl('coordination'), 1);
+    // A share of 1 ms a second: one answer held 300 ms spends the next five minutes' share.
+    const env: NodeJS.ProcessEnv = { ...graph.clientTls, ANALYST_MS_PER_SECOND_TOTAL: '1' };
+    for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = name === 'coordination' ? proxy.url : graph.subgraphUrl(name);
+    const gateway = await buildGateway({ env, dataDir: graph.dataDir });
+    const server = await listen(gateway.handler, 0, '127.0.0.1');
+    const post = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
+    };
+    try {
+      const held = post(await graph.token('analyst', 'analyst-a'), FOLLOW_UP, {});
+      await proxy.allHeld;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      proxy.open();
+      const answered = await held;
+      expect(answered.status).toBe(200);
+      expect(answered.body.errors).toBeUndefined();
+
+      const refused = await post(await graph.token('analyst', 'analyst-b'), FOLLOW_UP, {});
+      expect(refused.status).toBe(429);
+      expect(refused.body.errors?.[0]?.extensions).toEqual({ code: 'RATE_LIMITED' });
+      expect(refused.body.errors?.[0]?.message).toMatch(/at most 1 ms of each second/);
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(250);
+      expect(proxy.received()).toBe(1);
+      const overview = await post(await graph.token('coordinator', 'coordinator-1'), PERSON_OVERVIEW, { personnummer: FIXTURE_PERSONS.allConsent });
+      expect(overview.status).toBe(200);
+      expect(overview.body.errors).toBeUndefined();
     } finally {
       await server.close();
       await gateway.stop();
