@@ -9,6 +9,7 @@ import { AuditLog } from '@finsam/kit/audit';
 import { privateDirectory } from '@finsam/kit/database';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '@finsam/kit/config';
 import { GatewayTokens, loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
+import { forbundId } from '@finsam/kit/trusted-forbund';
 import { createGraphQLHttpHandler, sendJson } from '@finsam/kit/http';
 import { createLogger, type Logger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
@@ -94,7 +95,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
   else await retireDevAnalysts(auditLog, DEV_ANALYSTS);
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, subgraphUrl(name, env)]));
 
-  const tokens = new GatewayTokens(signingKey);
+  // Subgraphs check the gateway's tokens with the keys of the förbund they name (trusted-forbund.ts).
+  const tokens = new GatewayTokens(signingKey, Date.now, forbundId(env));
   const connections = subgraphConnections(env);
   const supergraphSdl = fs.readFileSync(SUPERGRAPH_FILE, 'utf8');
   const gateway = new ApolloGateway({

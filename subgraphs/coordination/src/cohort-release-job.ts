@@ -5,6 +5,7 @@ import { releasedSet, type AuditLog } from '@finsam/kit/audit';
 import { failure, type Result } from '@finsam/kit/errors';
 import { subgraphUrl } from '@finsam/kit/config';
 import { signStatisticsBasis } from '@finsam/kit/release-basis';
+import { forbundId } from '@finsam/kit/trusted-forbund';
 import {
   CARE_ANSWERS, decodeAnswers, EMPLOYMENT_ANSWERS, SICKNESS_INSURANCE_ANSWERS, SOCIAL_SERVICES_ANSWERS, type AnswerLayout, type Answers,
 } from '@finsam/kit/signal-statistics';
@@ -179,7 +180,7 @@ export interface CohortReleaseResult {
 
 /** Hands one agency its list for a period, signed and sealed to it; its answer, or why not. */
 async function askAgency(agency: Agency, period: string, listText: string, options: CohortReleaseOptions): Promise<Result<AgencyReleaseAnswer>> {
-  const basis = await signStatisticsBasis(options.signingKey, agency, period, listText, await options.recipientKey(agency));
+  const basis = await signStatisticsBasis(options.signingKey, agency, period, listText, await options.recipientKey(agency), Date.now(), forbundId(options.env));
   return requestAgencyRelease(subgraphUrl(AGENCY_TABLE[agency].subgraph, options.env), { basis, period }, options.env);
 }
 

@@ -42,7 +42,7 @@ export function createContext(
       protectedIdentity: isProtected(row),
     }));
     request.metrics.releaseBasisSignatures.inc({ agency });
-    return signPersonBases(signingKey, agency, { actorId: request.caller.actorId, requestId: request.caller.requestId }, entries);
+    return signPersonBases(signingKey, agency, { actorId: request.caller.actorId, requestId: request.caller.requestId, forbund: request.caller.forbund }, entries);
   }, { cacheKeyFn: (row) => row.personnummer, maxBatchSize: 1000 });
   return {
     db,

@@ -60,6 +60,8 @@ export interface AuditActor {
   role: string;
   purpose: string;
   requestId: string;
+  /** The förbund whose gateway asked (trusted-forbund.ts), where a part answers förbund. */
+  forbund?: string | null;
 }
 
 export interface AuditRow {
@@ -84,6 +86,8 @@ export interface AuditRow {
   basis_digest?: string | null;
   /** JSON list of the fields asked for and withheld; null when nothing was. */
   withheld_fields?: string | null;
+  /** The förbund whose gateway asked; null for a part's own work and records before förbund were told apart. */
+  forbund?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -188,6 +192,12 @@ export const auditMigrations = (dialect: Dialect): Migrations => ({
       await db.schema.createIndex('audit_checkpoint_store').on('audit_checkpoint').columns(['store', 'seq']).execute();
     },
   },
+  // A national agency answers many förbund: each record says whose gateway asked.
+  '0010_audit_forbund': {
+    async up(db) {
+      await db.schema.alterTable('audit_log').addColumn('forbund', 'text').execute();
+    },
+  },
 });
 
 /** The newest record's sequence number and hash (0 and the genesis hash for an empty log). */
@@ -205,6 +215,7 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
     ...(row.member_set_digest != null ? [row.member_count, row.member_set_digest] : []),
     ...(row.basis_digest != null ? [['basis_digest', row.basis_digest]] : []),
     ...(row.withheld_fields != null ? [['withheld_fields', row.withheld_fields]] : []),
+    ...(row.forbund != null ? [['forbund', row.forbund]] : []),
   ]);
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
@@ -328,6 +339,7 @@ export class AuditLog {
         ...(entry.releasedSet ? { member_count: entry.releasedSet.count, member_set_digest: entry.releasedSet.digest } : {}),
         ...(entry.basisDigest ? { basis_digest: entry.basisDigest } : {}),
         ...(entry.withheldFields?.length ? { withheld_fields: JSON.stringify(entry.withheldFields) } : {}),
+        ...(actor.forbund ? { forbund: actor.forbund } : {}),
         prev_hash: hash,
       };
       hash = recordHash(row);

@@ -13,6 +13,8 @@ export interface Caller {
   /** Why the data is read (ändamål): one of PURPOSES_BY_ROLE[role], e.g. COORDINATION. */
   purpose: string;
   requestId: string;
+  /** The samordningsförbund whose gateway asked (trusted-forbund.ts); absent for a part's own jobs. */
+  forbund?: string;
 }
 
 /**

@@ -26,8 +26,8 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: {
     unmasked: true,
     status: 401,
-    when: 'no token, a token that is not valid, expired, lives longer than 12 h, or gives a purpose its role may not',
-    extensions: '—',
+    when: 'no token, a token that is not valid, expired, lives longer than 12 h, or gives a purpose its role may not; between parts, a gateway of a förbund the subgraph does not answer',
+    extensions: '`reason` for a förbund a subgraph does not answer (`FORBUND_…`); otherwise —',
   },
   FORBIDDEN: {
     unmasked: true,
@@ -218,6 +218,23 @@ export const REFUSAL_REASONS = {
   BASIS_OTHER_AGENCY: { ...BASIS, meaning: 'the release basis is for another agency', because: 'the release basis is for another agency' },
   BASIS_OTHER_USER: { ...BASIS, meaning: 'the release basis is for another user', because: 'the release basis is for another user' },
   BASIS_OTHER_REQUEST: { ...BASIS, meaning: 'the release basis is for another request', because: 'the release basis is for another request' },
+  BASIS_OTHER_FORBUND: { ...BASIS, meaning: 'the release basis was signed by another förbund\'s coordination than the one whose gateway asked', because: 'the release basis is from another samordningsförbund' },
+  BASIS_FORBUND_NOT_ANSWERED: { ...BASIS, meaning: 'the release basis is from a förbund the agency does not answer: not on its list, or cut off (`docs/trusted-forbund.md`)', because: 'the agency does not answer this samordningsförbund' },
+  FORBUND_NOT_TRUSTED: {
+    code: 'UNAUTHENTICATED',
+    meaning: 'a subgraph asked by the gateway of a förbund not on its list of förbund (`TRUSTED_FORBUND_FILE`, `docs/trusted-forbund.md`); HTTP 401, with an audit record in the subgraph\'s log',
+    show: '(between parts: the förbund\'s operator asks the agency to be added)',
+  },
+  FORBUND_CUT_OFF: {
+    code: 'UNAUTHENTICATED',
+    meaning: 'a subgraph asked by the gateway of a förbund its list marks as cut off; HTTP 401, with an audit record',
+    show: '(between parts: the agency has stopped answering this förbund)',
+  },
+  FORBUND_LIST_INVALID: {
+    code: 'UNAUTHENTICATED',
+    meaning: 'the subgraph\'s list of förbund cannot be read or is malformed, so it answers no förbund until it is mended; HTTP 401',
+    show: '(between parts: the agency\'s operator mends the list)',
+  },
   METRICS_OFF: {
     code: 'FORBIDDEN',
     meaning: '`/metrics` on a process without `METRICS_TOKEN` (HTTP 403)',

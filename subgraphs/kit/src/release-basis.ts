@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompactEncrypt, compactDecrypt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { CompactEncrypt, compactDecrypt, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { AGENCY_TABLE, type Agency } from './agencies.ts';
 import { envPrefix } from './config.ts';
 import type { Caller } from './caller.ts';
@@ -8,9 +8,10 @@ import type { BasisRefusal } from './error-catalogue.ts';
 import { STATISTICS_RELEASE_ACTOR, statisticsReleaseRequestId } from './statistics-release/agency-release.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import {
-  CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM,
+  CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, loadOrCreateSigningKey, SIGNING_ALGORITHM,
   recipientKeys, type DecryptionKey, type RecipientKey, type SigningKey,
 } from './signing-key.ts';
+import { EMBEDDED_FORBUND_ID, isForbundId, trustedForbund, type TrustedForbund } from './trusted-forbund.ts';
 
 /**
  * The release basis (underlag för utlämnande): what coordination, which alone knows caseloads
@@ -25,8 +26,10 @@ import {
  *   that agency's published key (JWE, ECDH-ES with X25519, A256GCM) so that only it can read who
  *   takes part, and signed once over the digest of the ciphertext.
  *
- * Both are bound to the agency (aud) and a short expiry; a person's basis to the end user (sub)
- * and the gateway's request id (rid), a statistics basis to the release job and the period. So a
+ * Both are bound to the agency (aud), the förbund whose coordination signed it (`forbund`, whose
+ * keys the agency checks it with if that förbund is on its list: trusted-forbund.ts) and a short
+ * expiry; a person's basis to the end user (sub), the gateway's request id (rid) and the förbund
+ * the request came through, a statistics basis to the release job and the period. So a
  * basis taken from one request is worth nothing in another, at another agency, for another user
  * or period, or a minute later. A gateway token alone (one leaked secret or a compromised
  * gateway) therefore releases nothing.
@@ -63,6 +66,8 @@ export interface PersonEvidence {
 export interface BasisBinding {
   actorId: string;
   requestId: string;
+  /** The förbund whose coordination signs (FORBUND_ID); `embedded` when not given. */
+  forbund?: string;
 }
 
 /** A person's basis on the wire: the shared signed claims, the person's evidence (exact bytes) and its path to the signed root. */
@@ -114,7 +119,7 @@ function rootOf(entry: string, proof: readonly string[]): Buffer {
 
 function signClaims(key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, binding: BasisBinding, claims: Record<string, unknown>, now: number): Promise<string> {
   const issuedAt = Math.floor(now / 1000);
-  return new SignJWT({ ...claims, rid: binding.requestId })
+  return new SignJWT({ ...claims, rid: binding.requestId, forbund: binding.forbund ?? EMBEDDED_FORBUND_ID })
     .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: BASIS_TYPE })
     .setIssuer(COORDINATION_ISSUER)
     .setAudience(agency)
@@ -145,10 +150,10 @@ export async function signPersonBases(
  * and the period (rid) rather than a person and a request, so it releases no other period.
  */
 export async function signStatisticsBasis(
-  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, period: string, list: string, recipient: RecipientKey, now = Date.now(),
+  key: Pick<SigningKey, 'kid' | 'privateKey'>, agency: Agency, period: string, list: string, recipient: RecipientKey, now = Date.now(), forbund: string = EMBEDDED_FORBUND_ID,
 ): Promise<string> {
   const sealed = await seal(list, recipient);
-  const binding = { actorId: STATISTICS_RELEASE_ACTOR, requestId: statisticsReleaseRequestId(period) };
+  const binding = { actorId: STATISTICS_RELEASE_ACTOR, requestId: statisticsReleaseRequestId(period), forbund };
   const basis = await signClaims(key, agency, binding, { kind: 'statistics', digest: sha256(sealed).toString('base64url') }, now);
   return `${basis}\n${sealed}`;
 }
@@ -184,7 +189,7 @@ function personBasisWire(wire: string): PersonBasisWire | null {
   }
 }
 
-type Claims = JWTPayload & { kind?: unknown; root?: unknown; digest?: unknown; rid?: unknown };
+type Claims = JWTPayload & { kind?: unknown; root?: unknown; digest?: unknown; rid?: unknown; forbund?: unknown };
 
 /**
  * The agencies' side. Signature and expiry are checked once per signed claims and remembered
@@ -193,10 +198,13 @@ type Claims = JWTPayload & { kind?: unknown; root?: unknown; digest?: unknown; r
  */
 export function createReleaseBasisVerifier(
   env: NodeJS.ProcessEnv, dataDir: string,
-  options: { onSignatureCheck?: () => void; now?: () => number; /** The agency's own key, for the member lists sealed to it. */ decryptionKey?: DecryptionKey } = {},
+  options: {
+    onSignatureCheck?: () => void; now?: () => number; /** The agency's own key, for the member lists sealed to it. */ decryptionKey?: DecryptionKey;
+    /** The förbund whose coordination it takes bases from; by default as the subgraph's own list (trusted-forbund.ts). */ trusted?: TrustedForbund;
+  } = {},
 ): ReleaseBasisVerifier {
   const now = options.now ?? Date.now;
-  const keys: JWTVerifyGetKey = publishedKeySet(env.COORDINATION_JWKS_URL, keySetFile(dataDir, SIGNER), env);
+  const trusted = options.trusted ?? trustedForbund(env, dataDir);
   const verified = new ExpiringCache<Claims>(now);
 
   /** The persons of one call arrive together with the same signed claims: they wait for one check, and so go on together (their DataLoaders batch). */
@@ -205,7 +213,10 @@ export function createReleaseBasisVerifier(
     let pending = checking.get(basis);
     if (!pending) {
       options.onSignatureCheck?.();
-      pending = jwtVerify<Claims>(basis, keys, {
+      const standing = trusted.standing(claimedForbund(basis) ?? '');
+      // Checked with the keys of the förbund it names; one not on the list has none here.
+      if (standing.standing !== 'TRUSTED' && standing.standing !== 'CUT_OFF') return Promise.resolve({ ok: false as const, reason: 'BASIS_FORBUND_NOT_ANSWERED' as const });
+      pending = jwtVerify<Claims>(basis, standing.coordinationKeys, {
         issuer: COORDINATION_ISSUER, algorithms: [SIGNING_ALGORITHM], typ: BASIS_TYPE,
         requiredClaims: ['exp', 'iat', 'sub', 'aud'], clockTolerance: 5, currentDate: new Date(now()),
       }).then(({ payload: claims }) => {
@@ -220,13 +231,16 @@ export function createReleaseBasisVerifier(
     return pending;
   }
 
-  async function claimsOf(basis: string, kind: string, agency: Agency, caller: Pick<Caller, 'actorId' | 'requestId'>): Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }> {
+  async function claimsOf(basis: string, kind: string, agency: Agency, caller: Pick<Caller, 'actorId' | 'requestId' | 'forbund'>): Promise<{ ok: true; claims: Claims } | { ok: false; reason: BasisRefusal }> {
     let claims = verified.get(basis);
     if (!claims) {
       const checked = await signatureOf(basis);
       if (!checked.ok) return checked;
       claims = checked.claims;
     }
+    // Looked up on every use, so a förbund cut off is refused from its next basis on.
+    if (!isForbundId(claims.forbund) || trusted.standing(claims.forbund).standing !== 'TRUSTED') return { ok: false, reason: 'BASIS_FORBUND_NOT_ANSWERED' };
+    if (caller.forbund !== undefined && claims.forbund !== caller.forbund) return { ok: false, reason: 'BASIS_OTHER_FORBUND' };
     if (claims.kind !== kind) return { ok: false, reason: 'BASIS_INVALID' };
     if (claims.aud !== agency) return { ok: false, reason: 'BASIS_OTHER_AGENCY' };
     if (claims.sub !== caller.actorId) return { ok: false, reason: 'BASIS_OTHER_USER' };
@@ -251,7 +265,7 @@ export function createReleaseBasisVerifier(
   };
 
   /** A list sealed to this agency after one line of signed claims over the ciphertext's digest. */
-  async function sealedList(kind: 'statistics', agency: Agency, wire: unknown, caller: Pick<Caller, 'actorId' | 'requestId'>): Promise<Verified<{ list: string }>> {
+  async function sealedList(kind: 'statistics', agency: Agency, wire: unknown, caller: Pick<Caller, 'actorId' | 'requestId' | 'forbund'>): Promise<Verified<{ list: string }>> {
     if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
     const newline = wire.indexOf('\n');
     if (newline < 0) return { ok: false, reason: 'BASIS_INVALID' };
@@ -267,5 +281,15 @@ export function createReleaseBasisVerifier(
       // Sealed to another key (another agency's, or one this agency has since replaced).
       return { ok: false, reason: 'BASIS_INVALID' };
     }
+  }
+}
+
+/** The förbund a basis says it is from, read before its signature is checked to pick the keys to check it with. */
+function claimedForbund(basis: string): string | null {
+  try {
+    const { forbund } = decodeJwt(basis);
+    return isForbundId(forbund) ? forbund : null;
+  } catch {
+    return null;
   }
 }

@@ -14,7 +14,8 @@ import { subgraphSdlFile } from './composition.ts';
 import { retiredCellKeyMigrations } from './retired-cell-key.ts';
 import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
-import { createGatewayTokenVerifier, gatewayPublicKeys } from './gateway-token.ts';
+import { createGatewayTokenVerifier, gatewayPublicKeys, isForbundRefusal, type TokenCheck } from './gateway-token.ts';
+import { trustedForbund } from './trusted-forbund.ts';
 import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
 import { refusal } from './errors.ts';
 import { apolloOptionsOf, type RequestPlugin } from './request-plugin.ts';
@@ -158,10 +159,12 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const directory = options.dataDir ?? dataDir(env);
   // Keys live here in PostgreSQL mode too, where no SQLite file is opened to make it private.
   privateDirectory(directory);
-  const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory);
+  // The förbund whose gateways it answers (TRUSTED_FORBUND_FILE, else its own): for tokens and release bases alike.
+  const trusted = trustedForbund(env, directory, (problem) => logger.error(problem));
+  const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory, Date.now, trusted);
   // An agency's own key, to which coordination seals the cohort member lists meant for it (release-basis.ts).
   const decryptionKey = definition.agency === 'COORDINATION' ? undefined : await loadOrCreateEncryptionKey(directory, definition.name);
-  const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey });
+  const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey, trusted });
   const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
   const { db } = store;
   await definition.warmUp?.(db);
@@ -169,14 +172,35 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? subgraphSdlFile(definition.name), 'utf8'));
   const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
   const statisticsRelease = statisticsReleaseOf(definition);
+  /**
+   * A gateway of a förbund this subgraph does not answer is refused with its reason, and the
+   * refusal is in this store's log with the förbund the token names: an agency answers for whom
+   * it turned away as well as whom it served. A request with no token or one that does not
+   * verify is not logged: it names no one that can be believed.
+   */
+  const refusedGateway = async (checked: Extract<TokenCheck, { ok: false }>, requestId: string) => {
+    if (!isForbundRefusal(checked.reason)) return refusal({ code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' });
+    const because = { FORBUND_NOT_TRUSTED: 'is not on its list of förbund', FORBUND_CUT_OFF: 'is cut off', FORBUND_LIST_INVALID: 'cannot be checked: its list of förbund is unreadable' }[checked.reason];
+    logger.warn({ requestId, forbund: checked.forbund, reason: checked.reason }, 'gateway refused: förbund not answered');
+    try {
+      await auditLog.append(
+        { actorId: checked.actorId ?? 'gateway', role: 'gateway', purpose: 'NONE', requestId, forbund: checked.forbund },
+        [{ personnummer: null, agency: definition.agency, fields: [], decision: 'UNAUTHENTICATED', reason: checked.reason, protectedIdentity: false }],
+      );
+    } catch (error) {
+      logger.error({ requestId, err: (error as Error).message }, 'audit append failed for a refused förbund');
+    }
+    return refusal({ code: 'UNAUTHENTICATED', reason: checked.reason, message: `This subgraph does not answer the förbund "${checked.forbund}": it ${because}.` });
+  };
   // A subgraph's request path, in order: the gateway's token (its context built from it), then
   // the access records its resolvers gathered, written before the answer leaves.
   const plugins: RequestPlugin<TContext>[] = [
     {
       name: 'use-gateway-token',
       async onRequest({ request, requestId }) {
-        const caller = await verifyGatewayToken(request.headers, requestId);
-        if (!caller) return { refuse: refusal({ code: 'UNAUTHENTICATED', message: 'This subgraph answers only the gateway.' }) };
+        const checked = await verifyGatewayToken(request.headers, requestId);
+        if (!checked.ok) return { refuse: await refusedGateway(checked, requestId) };
+        const { caller } = checked;
         return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, releaseBases, metrics }) };
       },
     },

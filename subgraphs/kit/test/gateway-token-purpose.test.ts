@@ -19,13 +19,13 @@ describe('a subgraph\'s check of the purpose in a gateway token', () => {
   };
 
   it('takes a purpose of the role from the fixed list', async () => {
-    expect(await verified('coordinator', 'COORDINATION')).toMatchObject({ role: 'coordinator', purpose: 'COORDINATION' });
-    expect(await verified('auditor', 'TILLSYN')).toMatchObject({ role: 'auditor', purpose: 'TILLSYN' });
+    expect(await verified('coordinator', 'COORDINATION')).toMatchObject({ ok: true, caller: { role: 'coordinator', purpose: 'COORDINATION' } });
+    expect(await verified('auditor', 'TILLSYN')).toMatchObject({ ok: true, caller: { role: 'auditor', purpose: 'TILLSYN' } });
   });
 
   it('refuses free text, a 5,000-character purpose, and another role\'s purpose, even signed by the gateway\'s key', async () => {
-    expect(await verified('coordinator', 'CURIOSITY')).toBeNull();
-    expect(await verified('coordinator', 'X'.repeat(5000))).toBeNull();
-    expect(await verified('analyst', 'AUDIT')).toBeNull();
+    expect(await verified('coordinator', 'CURIOSITY')).toEqual({ ok: false, reason: 'token not valid' });
+    expect(await verified('coordinator', 'X'.repeat(5000))).toEqual({ ok: false, reason: 'token not valid' });
+    expect(await verified('analyst', 'AUDIT')).toEqual({ ok: false, reason: 'token not valid' });
   });
 });

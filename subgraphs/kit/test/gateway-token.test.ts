@@ -34,8 +34,8 @@ describe('gateway tokens reused per user and subgraph', () => {
   it('takes a gateway token in one spelling only: padding appended is refused, not verified as a second token', async () => {
     const verify = createGatewayTokenVerifier('care', {}, dataDir);
     const token = await new GatewayTokens(key).for(coordinator, 'care');
-    expect(await verify({ authorization: `Bearer ${token}` }, 'r')).not.toBeNull();
-    for (const spelling of [`${token}=`, `${token}==`]) expect(await verify({ authorization: `Bearer ${spelling}` }, 'r')).toBeNull();
+    expect(await verify({ authorization: `Bearer ${token}` }, 'r')).toMatchObject({ ok: true });
+    for (const spelling of [`${token}=`, `${token}==`]) expect(await verify({ authorization: `Bearer ${spelling}` }, 'r')).toMatchObject({ ok: false });
   });
 
   it('takes the request id from beside the token, and refuses a remembered token once it has expired', async () => {
@@ -43,12 +43,12 @@ describe('gateway tokens reused per user and subgraph', () => {
     const verify = createGatewayTokenVerifier('care', {}, dataDir, () => clock);
     const token = await new GatewayTokens(key, () => clock).for(coordinator, 'care');
     const headers = { authorization: `Bearer ${token}` };
-    expect(await verify(headers, 'request-1')).toEqual({ ...coordinator, requestId: 'request-1' });
-    expect(await verify(headers, 'request-2')).toEqual({ ...coordinator, requestId: 'request-2' });
-    expect(await createGatewayTokenVerifier('employment', {}, dataDir, () => clock)(headers, 'request-3')).toBeNull();
+    expect(await verify(headers, 'request-1')).toEqual({ ok: true, caller: { ...coordinator, forbund: 'embedded', requestId: 'request-1' } });
+    expect(await verify(headers, 'request-2')).toEqual({ ok: true, caller: { ...coordinator, forbund: 'embedded', requestId: 'request-2' } });
+    expect(await createGatewayTokenVerifier('employment', {}, dataDir, () => clock)(headers, 'request-3')).toEqual({ ok: false, reason: 'token not valid' });
     clock += 59_000;
-    expect(await verify(headers, 'request-4')).not.toBeNull();
+    expect(await verify(headers, 'request-4')).toMatchObject({ ok: true });
     clock += 7_000;
-    expect(await verify(headers, 'request-5')).toBeNull();
+    expect(await verify(headers, 'request-5')).toEqual({ ok: false, reason: 'token not valid' });
   });
 });
