@@ -6,6 +6,7 @@ import {
 } from '@finsam/kit/audit-checkpoint';
 import { intFromEnv } from '@finsam/kit/config';
 import type { GatewaySigningKey } from '@finsam/kit/gateway-token';
+import type { SigningKeyRing } from '@finsam/kit/signing-key';
 import type { Logger } from '@finsam/kit/logger';
 
 /** `AUDIT_CHECKPOINT_INTERVAL_MS`, 60 s by default; 0 leaves only the checkpoints at start and at a clean stop. */
@@ -29,7 +30,8 @@ export class AuditCheckpoints {
   constructor(private readonly options: {
     /** The gateway's own store: its chain, and where it keeps the subgraphs' checkpoints. */
     db: Kysely<AuditDb>;
-    key: GatewaySigningKey;
+    /** The gateway's key, or its ring when the key may rotate while the gateway runs. */
+    key: GatewaySigningKey | SigningKeyRing;
     urls: Record<string, string>;
     connections: Dispatcher;
     timeoutMs: number;
@@ -56,7 +58,8 @@ export class AuditCheckpoints {
   }
 
   private async exchange(): Promise<CheckpointRound> {
-    const { db, key, logger } = this.options;
+    const { db, logger } = this.options;
+    const key = 'current' in this.options.key ? await this.options.key.current() : this.options.key;
     const at = new Date().toISOString();
     const own: Checkpoint = { store: 'gateway', ...(await chainHead(db)), at };
     const stores = await Promise.all(Object.entries(this.options.urls).map(async ([store, url]) => {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { verifyChain, type AuditDb, type ChainAnchor } from '@finsam/kit/audit';
 import { heldCheckpoints } from '@finsam/kit/audit-checkpoint';
 import { gatewayPublicKeys } from '@finsam/kit/gateway-token';
+import { withRetiredKeys } from '@finsam/kit/signing-key';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { SUBGRAPH_NAMES, dataDir } from '@finsam/kit/config';
 import { databaseUrlFor, openExisting } from '@finsam/kit/database';
@@ -42,7 +43,8 @@ export async function verifyAuditChains(env: NodeJS.ProcessEnv = process.env, pr
 
   let broken = false;
   // First what every store witnessed of the others, then each chain against what the others witnessed of it.
-  const keys = gatewayPublicKeys(env, directory);
+  // Checkpoints signed before a key rotation verify with the retired keys as well.
+  const keys = withRetiredKeys(gatewayPublicKeys(env, directory), directory, 'gateway');
   const anchors = new Map<string, ChainAnchor[]>();
   for (const { store, location } of stores) {
     const held = await withStore(location, (db) => heldCheckpoints(db, store, keys));

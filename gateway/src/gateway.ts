@@ -8,7 +8,8 @@ import { sharedRead } from '@finsam/kit/expiring-cache';
 import { AuditLog } from '@finsam/kit/audit';
 import { privateDirectory } from '@finsam/kit/database';
 import { SUBGRAPH_NAMES, dataDir, envPrefix, intFromEnv, subgraphUrl, type SubgraphName } from '@finsam/kit/config';
-import { GatewayTokens, loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
+import { GatewayTokens } from '@finsam/kit/gateway-token';
+import { signingKeyRing } from '@finsam/kit/signing-key';
 import { forbundId } from '@finsam/kit/trusted-forbund';
 import { createGraphQLHttpHandler, sendJson } from '@finsam/kit/http';
 import { createLogger, type Logger } from '@finsam/kit/logger';
@@ -85,7 +86,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
   const directory = options.dataDir ?? dataDir(env);
   privateDirectory(directory);
   const authenticate = await createAuthenticator(env, directory);
-  const signingKey = await loadOrCreateGatewayKey(directory);
+  // Read again when `npm run keys` rotates it: the gateway signs with the key in use and publishes the ring.
+  const signingKey = await signingKeyRing(directory, 'gateway');
   const store = await openGatewayStore(env, directory, logger, (kind) => metrics.dbStatements.inc({ subgraph: 'gateway', kind }));
   const analystList = knownAnalystDb(store.db);
   // The embedded dev issuer signs tokens for the fixture analysts: they are known from the start.
@@ -139,7 +141,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     routes: Object.assign(clientAppRoutes(env, directory), {
       ...graphiqlAssetRoutes(),
       // The public key subgraphs verify the gateway's tokens with (GATEWAY_JWKS_URL).
-      '/.well-known/jwks.json': async (_request: IncomingMessage, response: ServerResponse) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
+      '/.well-known/jwks.json': async (_request: IncomingMessage, response: ServerResponse) => sendJson(response, 200, { keys: signingKey.published() }),
     }),
   });
 

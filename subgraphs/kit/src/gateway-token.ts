@@ -3,7 +3,7 @@ import { decodeJwt, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { jwsBearerToken } from './bearer.ts';
 import { isPurposeOf, isRole, type Caller } from './caller.ts';
 import { ExpiringCache } from './expiring-cache.ts';
-import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey } from './signing-key.ts';
+import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey, type SigningKeyRing } from './signing-key.ts';
 import { EMBEDDED_FORBUND_ID, isForbundId, trustedForbund, type TrustedForbund } from './trusted-forbund.ts';
 
 /**
@@ -63,15 +63,18 @@ const TOKEN_REUSE_MS = (GATEWAY_TOKEN_LIFETIME_SECONDS * 1000) / 2;
 export class GatewayTokens {
   private readonly tokens: ExpiringCache<Promise<string>>;
 
-  constructor(private readonly key: GatewaySigningKey, private readonly now: () => number = Date.now, private readonly forbund: string = EMBEDDED_FORBUND_ID) {
+  /** `key` a ring (signing-key.ts) when the gateway's key may rotate while it runs: each token is signed with the key in use. */
+  constructor(private readonly key: GatewaySigningKey | SigningKeyRing, private readonly now: () => number = Date.now, private readonly forbund: string = EMBEDDED_FORBUND_ID) {
     this.tokens = new ExpiringCache(now);
   }
 
-  for(subject: TokenSubject, audience: string): Promise<string> {
-    const id = [audience, subject.actorId, subject.role, subject.purpose].join('\n');
+  async for(subject: TokenSubject, audience: string): Promise<string> {
+    const key = 'current' in this.key ? await this.key.current() : this.key;
+    // By key id too: after a switch to a new key no token of the old one is handed out again.
+    const id = [key.kid, audience, subject.actorId, subject.role, subject.purpose].join('\n');
     const cached = this.tokens.get(id);
     if (cached) return cached;
-    const token = signGatewayToken(this.key, subject, audience, this.forbund);
+    const token = signGatewayToken(key, subject, audience, this.forbund);
     this.tokens.set(id, token, this.now() + TOKEN_REUSE_MS);
     token.catch(() => this.tokens.delete(id, token));
     return token;
