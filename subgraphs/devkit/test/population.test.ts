@@ -47,6 +47,19 @@ describe('the synthetic population', () => {
     expect(share_f).toBeLessThan(0.6);
   });
 
+  it('makes full time the most common degree of ongoing sjukpenning, as in Försäkringskassan\'s statistics', () => {
+    const today = options.referenceDate;
+    const degreesNow = population.persons.flatMap((p) => p.sicknessCases)
+      .filter((c) => c.benefit === 'SJUKPENNING' && c.status === 'GRANTED')
+      .map((c) => c.degreeSteps.find((s) => s.from <= today && (s.to === null || s.to >= today))?.degree)
+      .filter((degree): degree is NonNullable<typeof degree> => degree !== undefined);
+    expect(degreesNow.length).toBeGreaterThan(200);
+    const share = (degree: number) => degreesNow.filter((d) => d === degree).length / degreesNow.length;
+    for (const degree of [25, 50, 75]) expect(share(100), `100 % against ${degree} %`).toBeGreaterThan(share(degree));
+    expect(share(100)).toBeGreaterThan(0.5);
+    expect(share(100)).toBeLessThan(0.8);
+  });
+
   it('places fixture persons independently of the seed', () => {
     const other = generatePopulation({ ...options, seed: 99 });
     const fixture = (pop: typeof population) => pop.persons.find((p) => p.personnummer === FIXTURE_PERSONS.allConsent);

@@ -223,14 +223,25 @@ function addSicknessInsurance(rng: SeededRandom, today: IsoDate, person: PersonP
   }
 }
 
-/** Sick leave usually starts at a high degree and steps down as work resumes. */
+/**
+ * The degree a sick leave ends up at. Full time is the most common degree of ongoing sjukpenning
+ * in Försäkringskassan's statistics (about two cases in three); part-time leave is mostly half
+ * time. The seed had it the other way round (100 % the rarest, 42 of 366 ongoing cases), because
+ * every leave stepped down from where it started.
+ */
+const FINAL_DEGREE = [[100, 64], [75, 8], [50, 20], [25, 8]] as const;
+
+/** Sick leave starts at its final degree or above and steps down to it as work resumes. */
 function steppedDegrees(rng: SeededRandom, start: IsoDate, end: IsoDate | null): SicknessCaseProfile['degreeSteps'] {
-  const degrees = ([100, 75, 50, 25] as const).slice(rng.int(0, 2));
-  const count = rng.int(1, Math.min(3, degrees.length));
+  const final = rng.weighted(FINAL_DEGREE);
+  const above = ([100, 75, 50, 25] as const).filter((degree) => degree > final);
+  // From one of the higher degrees (or the final one), down through at most one more, to the final one.
+  const first = above.length > 0 && rng.chance(0.6) ? above.slice(rng.int(0, above.length - 1)) : [];
+  const degrees = [...first.slice(0, 2), final];
   const steps: SicknessCaseProfile['degreeSteps'] = [];
   let from = start;
-  for (let i = 0; i < count; i++) {
-    const last = i === count - 1;
+  for (let i = 0; i < degrees.length; i++) {
+    const last = i === degrees.length - 1;
     const to = last ? end : addDays(from, rng.int(30, 120));
     if (end !== null && to !== null && to > end) {
       steps.push({ from, to: end, degree: degrees[i]! });
