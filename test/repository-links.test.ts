@@ -29,7 +29,7 @@ const trackedDirectories = new Set(tracked.flatMap((file) => {
   return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }));
 
-const TEXT_EXTENSIONS = ['.md', '.ts', '.tsx', '.graphql', '.yml', '.json', '.sh', '.mjs', '.js', '.html', '.css'];
+const TEXT_EXTENSIONS = ['.md', '.ts', '.tsx', '.graphql', '.yml', '.yaml', '.json', '.sh', '.mjs', '.js', '.html', '.css'];
 const TEXT_NAMES = ['Dockerfile', '.ci/run'];
 const scanned = tracked.filter((file) =>
   file !== 'package-lock.json' && (TEXT_NAMES.includes(file) || TEXT_EXTENSIONS.some((ext) => file.endsWith(ext))));
