@@ -4,8 +4,9 @@ import { bearerToken, isCompactJws } from '@finsam/kit/bearer';
 import { isRole, type Purpose, type Role } from '@finsam/kit/caller';
 import { failure, success, type Result } from '@finsam/kit/errors';
 import { ExpiringCache } from '@finsam/kit/expiring-cache';
+import { forbundId } from '@finsam/kit/trusted-forbund';
 import { DEFAULT_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, loadOrCreateDevIssuer } from './dev-issuer.ts';
-import { checkTokenTimes, purposeOfToken, USER_TOKEN_CLOCK_TOLERANCE_SECONDS } from './token-rules.ts';
+import { checkTokenForbund, checkTokenTimes, purposeOfToken, USER_TOKEN_CLOCK_TOLERANCE_SECONDS } from './token-rules.ts';
 
 /** The end user as the gateway's token check established them. */
 export interface AuthenticatedUser {
@@ -21,14 +22,18 @@ interface VerifierSettings {
   issuer: string;
   audience: string;
   algorithms: string[];
+  /** Whether a token must name its user's förbund (`forbund`): an organisation's issuer may serve several. */
+  forbundRequired: boolean;
 }
 
 /**
  * Verifies the user's bearer JWT: signature against the issuer's keys, issuer, audience, expiry,
  * and an algorithm from an explicit list (no `none`, no switching to a symmetric algorithm);
  * then the gateway's own rules (token-rules.ts): at most 12 h of life, issued not in the future,
- * a purpose from the fixed list of the role.
- * JWKS_URL selects an external OIDC issuer; otherwise the embedded dev issuer in DATA_DIR.
+ * a purpose from the fixed list of the role, and the gateway's own förbund (FORBUND_ID) in the
+ * `forbund` claim (required of an external issuer, whose tokens may be for several förbund).
+ * JWKS_URL selects an external OIDC issuer; otherwise the embedded dev issuer in DATA_DIR, whose
+ * tokens the gateway then does not accept (another issuer, a key not in JWKS_URL's set).
  */
 export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: string, now: () => number = Date.now): Promise<Authenticator> {
   const settings: VerifierSettings = env.JWKS_URL
@@ -37,13 +42,16 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: strin
         issuer: required(env, 'OIDC_ISSUER'),
         audience: env.OIDC_AUDIENCE ?? DEFAULT_AUDIENCE,
         algorithms: (env.JWT_ALGORITHMS ?? 'RS256,ES256,PS256').split(',').map((a) => a.trim()),
+        forbundRequired: true,
       }
     : {
         keys: createLocalJWKSet({ keys: [(await loadOrCreateDevIssuer(dataDir)).publicJwk] }),
         issuer: DEV_ISSUER,
         audience: DEFAULT_AUDIENCE,
         algorithms: [DEV_ALGORITHM],
+        forbundRequired: false,
       };
+  const ownForbund = forbundId(env);
 
   // A user sends the same token with every request until it expires: its signature is checked
   // once, and the token is remembered by its exact text until its expiry (without the tolerance).
@@ -67,6 +75,8 @@ export async function createAuthenticator(env: NodeJS.ProcessEnv, dataDir: strin
       if (!times.ok) return times;
       const purpose = purposeOfToken(role, payload.purpose);
       if (!purpose.ok) return purpose;
+      const forbund = checkTokenForbund(payload.forbund, ownForbund, settings.forbundRequired);
+      if (!forbund.ok) return forbund;
       const user = { id: payload.sub, role, purpose: purpose.value };
       verified.set(token, user, payload.exp! * 1000);
       return success(user);

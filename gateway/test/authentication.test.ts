@@ -6,6 +6,7 @@ import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../src/authentication.ts';
 import { DEFAULT_AUDIENCE, DEV_ALGORITHM, DEV_ISSUER, loadOrCreateDevIssuer, mintDevToken } from '../src/dev-issuer.ts';
+import { checkTokenForbund } from '../src/token-rules.ts';
 
 describe('the gateway\'s check of user tokens', () => {
   let dataDir: string;
@@ -94,6 +95,26 @@ describe('the gateway\'s rules for a user token\'s times and purpose', () => {
     if (result.ok) return;
     expect(result.refusal.message).toMatch(rule);
     expect(result.refusal.message).not.toMatch(/CURIOSITY|XXXX|why/);
+  });
+
+  it('holds a token that names a förbund (`forbund`) to the gateway\'s own (FORBUND_ID): another förbund\'s user gets 403 TOKEN_OTHER_FORBUND, naming neither', async () => {
+    expect(await check(await signed({ forbund: 'embedded' }))).toMatchObject({ ok: true, value: { id: 'coordinator-1' } });
+    const other = await check(await signed({ forbund: 'forbund-goteborg' }));
+    expect(other).toMatchObject({ ok: false, refusal: { code: 'FORBIDDEN', reason: 'TOKEN_OTHER_FORBUND', status: 403 } });
+    expect(JSON.stringify(other)).not.toMatch(/goteborg|embedded/);
+    for (const claim of ['', 'Forbund Göteborg', ['embedded'], 7]) {
+      expect(await check(await signed({ forbund: claim })), JSON.stringify(claim)).toMatchObject({ ok: false, refusal: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/forbund/) } });
+    }
+    const ownGateway = await createAuthenticator({ FORBUND_ID: 'forbund-goteborg' }, dataDir);
+    expect(await ownGateway({ authorization: `Bearer ${await signed({ forbund: 'forbund-goteborg' })}` })).toMatchObject({ ok: true });
+    expect(await ownGateway({ authorization: `Bearer ${await signed({ forbund: 'embedded' })}` })).toMatchObject({ ok: false, refusal: { reason: 'TOKEN_OTHER_FORBUND' } });
+  });
+
+  it('requires the förbund of an organisation\'s issuer (JWKS_URL), which may serve several; the dev issuer\'s tokens name none', () => {
+    expect(checkTokenForbund(undefined, 'embedded', false)).toEqual({ ok: true, value: undefined });
+    expect(checkTokenForbund(undefined, 'embedded', true)).toMatchObject({ ok: false, refusal: { code: 'UNAUTHENTICATED', status: 401 } });
+    expect(checkTokenForbund('embedded', 'embedded', true)).toEqual({ ok: true, value: undefined });
+    expect(checkTokenForbund('forbund-goteborg', 'embedded', true)).toMatchObject({ ok: false, refusal: { code: 'FORBIDDEN', reason: 'TOKEN_OTHER_FORBUND', status: 403 } });
   });
 
   it('the dev issuer mints nothing the gateway would refuse', async () => {

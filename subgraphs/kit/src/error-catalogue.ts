@@ -26,13 +26,13 @@ export const ERROR_CODES = {
   UNAUTHENTICATED: {
     unmasked: true,
     status: 401,
-    when: 'no token, a token that is not valid, expired, lives longer than 12 h, or gives a purpose its role may not; between parts, a gateway of a förbund the subgraph does not answer',
+    when: 'no token, a token that is not valid, expired, lives longer than 12 h, gives a purpose its role may not, or (from an organisation\'s issuer, `JWKS_URL`) names no förbund; between parts, a gateway of a förbund the subgraph does not answer',
     extensions: '`reason` for a förbund a subgraph does not answer (`FORBUND_…`); otherwise —',
   },
   FORBIDDEN: {
     unmasked: true,
     status: 200,
-    http: '200 (403 for introspection, `/metrics`, the dev sign-in, an unknown analyst and a release basis an agency\'s `/statistics-release` refuses)',
+    http: '200 (403 for introspection, `/metrics`, the dev sign-in, an unknown analyst, a user of another förbund and a release basis an agency\'s `/statistics-release` refuses)',
     when: 'a refusal; always with `reason` (below)',
     extensions: '`reason`; `agency`, `serviceName` for an agency\'s refusal',
     shown: 'Uppgifterna får inte lämnas ut',
@@ -179,6 +179,11 @@ export const REFUSAL_REASONS = {
     code: 'FORBIDDEN',
     meaning: 'an analyst token for a user id not on the association\'s list of analysts (`npm run analysts`, `docs/analysts.md`); HTTP 403, refused by the gateway before anything is parsed',
     show: 'the account is not a known analyst: ask the association\'s administrator',
+  },
+  TOKEN_OTHER_FORBUND: {
+    code: 'FORBIDDEN',
+    meaning: 'a user token whose `forbund` claim names another samordningsförbund than the gateway\'s own (`FORBUND_ID`); HTTP 403, refused by the gateway before anything is parsed',
+    show: 'the account belongs to another samordningsförbund: sign in with this förbund\'s account',
   },
   NOT_IN_CASELOAD: {
     code: 'FORBIDDEN',
