@@ -36,9 +36,9 @@ describe('per-analyst rate limit at the gateway', () => {
   });
   afterAll(() => graph?.close());
 
-  it('answers a third request in flight and a bucket overflow with 429 RATE_LIMITED, while another analyst and a coordinator are served', async () => {
-    const proxy = await gatedProxy(graph.subgraphUrl('coordination'), 2);
-    const env: NodeJS.ProcessEnv = { ...graph.clientTls, ANALYST_REQUESTS_PER_MINUTE: '4', ANALYST_CONCURRENT_REQUESTS: '2', ANALYST_CONCURRENT_REQUESTS_TOTAL: '3', ANALYST_MS_PER_SECOND_TOTAL: '1000000' };
+  /** A gateway of its own with these limits, whose calls to coordination pass the gated proxy; `post` asks it as a client. */
+  async function gatewayBehind(proxy: { url: string }, limits: NodeJS.ProcessEnv) {
+    const env: NodeJS.ProcessEnv = { ...graph.clientTls, ...limits };
     for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = name === 'coordination' ? proxy.url : graph.subgraphUrl(name);
     const gateway = await buildGateway({ env, dataDir: graph.dataDir });
     const server = await listen(gateway.handler, 0, '127.0.0.1');
@@ -48,6 +48,12 @@ describe('per-analyst rate limit at the gateway', () => {
       });
       return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
     };
+    return { post, async close() { await server.close(); await gateway.stop(); } };
+  }
+
+  it('answers a third request in flight and a bucket overflow with 429 RATE_LIMITED, while another analyst and a coordinator are served', async () => {
+    const proxy = await gatedProxy(graph.subgraphUrl('coordination'), 2);
+    const { post, close } = await gatewayBehind(proxy, { ANALYST_REQUESTS_PER_MINUTE: '4', ANALYST_CONCURRENT_REQUESTS: '2', ANALYST_CONCURRENT_REQUESTS_TOTAL: '3', ANALYST_MS_PER_SECOND_TOTAL: '1000000' });
     const analyst = await graph.token('analyst', 'analyst-a');
     const coordinator = await graph.token('coordinator', 'coordinator-1');
     const overviewIsWhole = async () => {
@@ -92,8 +98,7 @@ describe('per-analyst rate limit at the gateway', () => {
       // Coordinators are never rate limited by it.
       for (let i = 0; i < 6; i++) await overviewIsWhole();
     } finally {
-      await server.close();
-      await gateway.stop();
+      await close();
       await proxy.close();
     }
   });
@@ -101,16 +106,7 @@ describe('per-analyst rate limit at the gateway', () => {
   it('refuses every analyst once analysts\' answers have taken their share of the clock, and never a coordinator', async () => {
     const proxy = await gatedProxy(graph.subgraphUrl('coordination'), 1);
     // A share of 1 ms a second: one answer held 300 ms spends the next five minutes' share.
-    const env: NodeJS.ProcessEnv = { ...graph.clientTls, ANALYST_MS_PER_SECOND_TOTAL: '1' };
-    for (const name of SUBGRAPH_NAMES) env[`${envPrefix(name)}_URL`] = name === 'coordination' ? proxy.url : graph.subgraphUrl(name);
-    const gateway = await buildGateway({ env, dataDir: graph.dataDir });
-    const server = await listen(gateway.handler, 0, '127.0.0.1');
-    const post = async (token: string, query: string, variables: Record<string, unknown> = {}) => {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() as { data?: any; errors?: { message: string; extensions?: Record<string, unknown> }[] } };
-    };
+    const { post, close } = await gatewayBehind(proxy, { ANALYST_MS_PER_SECOND_TOTAL: '1' });
     try {
       const held = post(await graph.token('analyst', 'analyst-a'), FOLLOW_UP, {});
       await proxy.allHeld;
@@ -130,8 +126,7 @@ describe('per-analyst rate limit at the gateway', () => {
       expect(overview.status).toBe(200);
       expect(overview.body.errors).toBeUndefined();
     } finally {
-      await server.close();
-      await gateway.stop();
+      await close();
       await proxy.close();
     }
   });
