@@ -122,6 +122,9 @@ export interface AuditDb {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** How often an SQLite append is made again after another process took its record number. */
+const SEQ_TAKEN_ATTEMPTS = 5;
+
 export const auditMigrations = (dialect: Dialect): Migrations => ({
   '0000_audit_log': {
     async up(db) {
@@ -310,20 +313,26 @@ export class AuditLog {
         return result;
       });
     }
-    this.head ??= this.readHead(this.db);
-    try {
-      const head = await this.head;
-      const written = change
-        ? await this.db.transaction().execute(async (trx) => {
-            const result = await change.run(trx);
-            return { result, head: await this.insert(trx, head, rowsAfter(result)) };
-          })
-        : { result: undefined, head: await this.insert(this.writer ?? this.db, head, rowsAfter(undefined)) };
-      this.head = Promise.resolve(written.head);
-      return written.result;
-    } catch (error) {
-      this.head = null;
-      throw error;
+    // The head is kept in memory, but a short-lived process (the statistics release job) may append
+    // to this store's log too: a record number taken meanwhile fails the whole transaction, which
+    // is then made again on the head as it now is.
+    for (let attempt = 1; ; attempt++) {
+      this.head ??= this.readHead(this.db);
+      try {
+        const head = await this.head;
+        const written = change
+          ? await this.db.transaction().execute(async (trx) => {
+              const result = await change.run(trx);
+              return { result, head: await this.insert(trx, head, rowsAfter(result)) };
+            })
+          : { result: undefined, head: await this.insert(this.writer ?? this.db, head, rowsAfter(undefined)) };
+        this.head = Promise.resolve(written.head);
+        return written.result;
+      } catch (error) {
+        this.head = null;
+        if (attempt < SEQ_TAKEN_ATTEMPTS && /UNIQUE constraint failed: audit_log\.seq/.test((error as Error).message)) continue;
+        throw error;
+      }
     }
   }
 

@@ -48,6 +48,16 @@ describe('AuditLog and verifyChain', () => {
     await store.log.append(actor, FIVE.slice(3));
   };
 
+  it('appends after another process has appended to the same log, as the statistics release job does beside the subgraph', async () => {
+    await store.log.append(actor, FIVE.slice(0, 1));
+    // A second writer with its own memory of the head: another process on the same SQLite file.
+    await new AuditLog(store.db, 'sqlite').append({ ...actor, actorId: 'statistics-release-job' }, FIVE.slice(1, 2));
+    await store.log.append(actor, FIVE.slice(2, 3));
+    await store.log.changeWithRecords(actor, async () => 'changed', () => FIVE.slice(4, 5));
+    expect((await store.rows()).map((r) => [r.seq, r.actor])).toEqual([[1, 'coordinator-1'], [2, 'statistics-release-job'], [3, 'coordinator-1'], [4, 'coordinator-1']]);
+    expect(await verifyChain(store.db)).toEqual({ ok: true, records: 4 });
+  });
+
   it('appends records in order, each pointing to the hash of the one before, and verifies them', async () => {
     expect(await verifyChain(store.db)).toEqual({ ok: true, records: 0 });
     await appendFive();
