@@ -33,6 +33,8 @@ export class AuditCheckpoints {
     /** The gateway's key, or its ring when the key may rotate while the gateway runs. */
     key: GatewaySigningKey | SigningKeyRing;
     urls: Record<string, string>;
+    /** The förbund this gateway serves (FORBUND_ID): a subgraph checks the checkpoint with that förbund's keys. */
+    forbund?: string;
     connections: Dispatcher;
     timeoutMs: number;
     logger: Logger;
@@ -64,7 +66,7 @@ export class AuditCheckpoints {
     const own: Checkpoint = { store: 'gateway', ...(await chainHead(db)), at };
     const stores = await Promise.all(Object.entries(this.options.urls).map(async ([store, url]) => {
       try {
-        const head = await this.headOf(store, url, await signCheckpoint(key, own, store, true));
+        const head = await this.headOf(store, url, await signCheckpoint(key, own, store, true, this.options.forbund));
         const seen: Checkpoint = { store, ...head, at };
         if (await this.isNew(seen)) await keepCheckpoint(db, seen, await signCheckpoint(key, seen, 'gateway'));
         return { store, ok: true, seq: head.seq };

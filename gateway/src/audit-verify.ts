@@ -12,6 +12,7 @@ import { verifyChain, type AuditDb, type ChainAnchor } from '@finsam/kit/audit';
 import { heldCheckpoints } from '@finsam/kit/audit-checkpoint';
 import { gatewayPublicKeys } from '@finsam/kit/gateway-token';
 import { withRetiredKeys } from '@finsam/kit/signing-key';
+import { trustedForbund } from '@finsam/kit/trusted-forbund';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { SUBGRAPH_NAMES, dataDir } from '@finsam/kit/config';
 import { databaseUrlFor, openExisting } from '@finsam/kit/database';
@@ -45,9 +46,16 @@ export async function verifyAuditChains(env: NodeJS.ProcessEnv = process.env, pr
   // First what every store witnessed of the others, then each chain against what the others witnessed of it.
   // Checkpoints signed before a key rotation verify with the retired keys as well.
   const keys = withRetiredKeys(gatewayPublicKeys(env, directory), directory, 'gateway');
+  // A national agency keeps other förbund's gateways' checkpoints too (`gateway@<förbund>`): checked
+  // with the keys its list gives that förbund, a cut-off one included (what it signed stays true).
+  const trusted = trustedForbund(env, directory);
+  const otherForbund = (id: string) => {
+    const standing = trusted.standing(id);
+    return standing.standing === 'TRUSTED' || standing.standing === 'CUT_OFF' ? standing.gatewayKeys : null;
+  };
   const anchors = new Map<string, ChainAnchor[]>();
   for (const { store, location } of stores) {
-    const held = await withStore(location, (db) => heldCheckpoints(db, store, keys));
+    const held = await withStore(location, (db) => heldCheckpoints(db, store, keys, otherForbund));
     for (const anchor of held.anchors) {
       if (anchor.store !== store) anchors.set(anchor.store, [...(anchors.get(anchor.store) ?? []), anchor]);
     }

@@ -110,7 +110,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
     }),
     logger,
   });
-  const checkpoints = new AuditCheckpoints({ db: store.auditDb, key: signingKey, urls, connections, timeoutMs: intFromEnv('SUBGRAPH_TIMEOUT_MS', 2000, env), logger });
+  const checkpoints = new AuditCheckpoints({ db: store.auditDb, key: signingKey, urls, forbund: forbundId(env), connections, timeoutMs: intFromEnv('SUBGRAPH_TIMEOUT_MS', 2000, env), logger });
   // The first exchange is the caller's, once the gateway listens (main.ts): subgraphs on other
   // hosts check its checkpoints with the key it publishes on its own listener.
   checkpoints.every(auditCheckpointIntervalMs(env));

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compactVerify, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { compactVerify, decodeJwt, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import { type AuditDb, type ChainAnchor, chainHead } from './audit.ts';
 import { jwsBearerToken } from './bearer.ts';
 import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, type GatewaySigningKey } from './gateway-token.ts';
 import { sendError, sendJson } from './http.ts';
 import type { Logger } from './logger.ts';
+import { EMBEDDED_FORBUND_ID, isForbundId, type TrustedForbund } from './trusted-forbund.ts';
 
 /**
  * Anchors for the audit chains (docs/audit-anchoring.md). A store's hash chain shows that no
@@ -38,8 +39,8 @@ const HASH = /^[0-9a-f]{64}$/;
  * addressed to the store that keeps it (`witness`). One handed to a subgraph expires, as it
  * authenticates the request that carries it; the checkpoint itself stays verifiable for good.
  */
-export function signCheckpoint(key: GatewaySigningKey, checkpoint: Checkpoint, witness: string, handover = false): Promise<string> {
-  const jwt = new SignJWT({ seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at })
+export function signCheckpoint(key: GatewaySigningKey, checkpoint: Checkpoint, witness: string, handover = false, forbund: string = EMBEDDED_FORBUND_ID): Promise<string> {
+  const jwt = new SignJWT({ seq: checkpoint.seq, hash: checkpoint.hash, at: checkpoint.at, forbund })
     .setProtectedHeader({ alg: GATEWAY_TOKEN_ALGORITHM, kid: key.kid, typ: CHECKPOINT_TYPE })
     .setIssuer(GATEWAY_ISSUER)
     .setSubject(checkpoint.store)
@@ -66,12 +67,20 @@ export const isChainHead = (value: unknown): value is { seq: number; hash: strin
 };
 
 /**
- * A subgraph's side: POST /audit/checkpoint with the gateway's checkpoint of its own head as the
- * bearer credential. The checkpoint is the authentication (signed by the gateway for this store,
- * fresh); no body is read. The subgraph keeps it and answers with its own chain head, which the
- * gateway signs and keeps. The head is two numbers about the log, no personal data.
+ * The name a witness keeps a gateway's chain under: `gateway` for the gateway of the förbund it
+ * belongs to (FORBUND_ID), `gateway@<förbund>` for any other förbund's gateway it answers (a
+ * national agency answers many), so that each förbund's chain has its own checkpoints.
  */
-export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditDb>; keys: JWTVerifyGetKey; logger: Logger }) {
+export const gatewayChainName = (forbund: string, ownForbund: string): string => (forbund === ownForbund ? 'gateway' : `gateway@${forbund}`);
+
+/**
+ * A subgraph's side: POST /audit/checkpoint with a gateway's checkpoint of its own head as the
+ * bearer credential. The checkpoint is the authentication (signed by the gateway of a förbund the
+ * subgraph answers, with that förbund's keys, for this store, fresh); no body is read. The
+ * subgraph keeps it and answers with its own chain head, which the gateway signs and keeps. The
+ * head is two numbers about the log, no personal data.
+ */
+export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditDb>; trusted: TrustedForbund; ownForbund: string; logger: Logger }) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     request.resume();
     if (request.method !== 'POST') {
@@ -79,14 +88,26 @@ export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditD
       return sendError(response, { status: 405, code: 'METHOD_NOT_ALLOWED', message: 'Use POST.' });
     }
     const token = jwsBearerToken(request.headers.authorization);
-    const handed = token !== null ? await handedCheckpoint(token, options.store, options.keys) : null;
-    if (!handed) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway hands this store checkpoints.' });
-    const before = await latestCheckpointOf(options.db, 'gateway');
-    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(options.db, handed, token!);
+    const forbund = token !== null ? claimedForbund(token) : null;
+    const standing = forbund !== null ? options.trusted.standing(forbund) : null;
+    const handed = token !== null && standing?.standing === 'TRUSTED' ? await handedCheckpoint(token, options.store, standing.gatewayKeys) : null;
+    if (!handed) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway of a förbund this store answers hands it checkpoints.' });
+    const chain = gatewayChainName(forbund!, options.ownForbund);
+    const before = await latestCheckpointOf(options.db, chain);
+    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(options.db, { ...handed, store: chain }, token!);
     const head = await chainHead(options.db);
-    options.logger.debug({ gatewaySeq: handed.seq, seq: head.seq }, 'audit checkpoint exchanged');
+    options.logger.debug({ gatewaySeq: handed.seq, seq: head.seq, forbund }, 'audit checkpoint exchanged');
     sendJson(response, 200, { store: options.store, seq: head.seq, hash: head.hash });
   };
+}
+
+function claimedForbund(token: string): string | null {
+  try {
+    const { forbund } = decodeJwt(token);
+    return isForbundId(forbund) ? forbund : null;
+  } catch {
+    return null;
+  }
 }
 
 async function handedCheckpoint(token: string, witness: string, keys: JWTVerifyGetKey): Promise<Checkpoint | null> {
@@ -108,7 +129,11 @@ async function handedCheckpoint(token: string, witness: string, keys: JWTVerifyG
  * gateway's public keys: those that verify become anchors of the chain they name; one that does
  * not is a problem of the witness's store (changed or planted there).
  */
-export async function heldCheckpoints(db: Kysely<AuditDb>, witness: string, keys: JWTVerifyGetKey): Promise<{ anchors: (ChainAnchor & { store: string })[]; problems: string[] }> {
+export async function heldCheckpoints(
+  db: Kysely<AuditDb>, witness: string, keys: JWTVerifyGetKey,
+  /** The keys of another förbund's gateway, for the checkpoints kept as `gateway@<förbund>` (null: not answered, so not checkable here). */
+  otherForbund: (forbund: string) => JWTVerifyGetKey | null = () => null,
+): Promise<{ anchors: (ChainAnchor & { store: string })[]; problems: string[] }> {
   const anchors: (ChainAnchor & { store: string })[] = [];
   const problems: string[] = [];
   let rows;
@@ -121,11 +146,16 @@ export async function heldCheckpoints(db: Kysely<AuditDb>, witness: string, keys
   }
   for (const row of rows) {
     const seq = Number(row.seq);
+    const other = /^gateway@(.+)$/.exec(row.store)?.[1];
     try {
-      const { payload, protectedHeader } = await compactVerify(row.signature, keys, { algorithms: [GATEWAY_TOKEN_ALGORITHM] });
+      const rowKeys = other === undefined ? keys : otherForbund(other);
+      if (!rowKeys) throw new Error(`the förbund ${other} is not one this store answers now`);
+      const { payload, protectedHeader } = await compactVerify(row.signature, rowKeys, { algorithms: [GATEWAY_TOKEN_ALGORITHM] });
       const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+      // Another förbund's gateway names its own chain `gateway`; this store keeps it under `gateway@<förbund>`.
       const fits = protectedHeader.typ === CHECKPOINT_TYPE && claims.iss === GATEWAY_ISSUER && claims.aud === witness
-        && claims.sub === row.store && claims.seq === seq && claims.hash === row.hash && claims.at === row.at;
+        && claims.sub === (other === undefined ? row.store : 'gateway') && (other === undefined || claims.forbund === other)
+        && claims.seq === seq && claims.hash === row.hash && claims.at === row.at;
       if (!fits) throw new Error('its signed content differs from the row');
       anchors.push({ store: row.store, seq, hash: row.hash, at: row.at, witness });
     } catch (error) {

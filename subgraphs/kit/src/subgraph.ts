@@ -14,8 +14,8 @@ import { subgraphSdlFile } from './composition.ts';
 import { retiredCellKeyMigrations } from './retired-cell-key.ts';
 import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations } from './database.ts';
 import { todayIso } from './dates.ts';
-import { createGatewayTokenVerifier, gatewayPublicKeys, isForbundRefusal, type TokenCheck } from './gateway-token.ts';
-import { trustedForbund } from './trusted-forbund.ts';
+import { createGatewayTokenVerifier, isForbundRefusal, type TokenCheck } from './gateway-token.ts';
+import { forbundId, trustedForbund } from './trusted-forbund.ts';
 import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
 import { refusal } from './errors.ts';
 import { apolloOptionsOf, type RequestPlugin } from './request-plugin.ts';
@@ -245,7 +245,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
       } : {}),
       ...definition.routes,
       // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
-      [CHECKPOINT_PATH]: auditCheckpointRoute({ store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, keys: gatewayPublicKeys(env, directory), logger }),
+      [CHECKPOINT_PATH]: auditCheckpointRoute({ store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, trusted, ownForbund: forbundId(env), logger }),
     },
   });
 

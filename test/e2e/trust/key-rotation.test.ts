@@ -85,6 +85,10 @@ describe('rotating the gateway\'s key', () => {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${forged}` }, body: JSON.stringify({ query: '{ _service { sdl } }' }),
     });
     expect(response.status).toBe(401);
-    // Old audit checkpoints were signed with the retired key: they still verify (closing the graph runs `npm run audit -- verify`).
+    // Checkpoints of both keys: the one at start was signed with the retired key, this one with the new.
+    await graph.checkpointAuditChains();
+    const verified = await graph.verifyAudit();
+    expect(verified.out).not.toMatch(/BROKEN/);
+    expect(verified.status).toBe(0);
   });
 });

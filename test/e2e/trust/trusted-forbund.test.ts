@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_PATH, signCheckpoint } from '@finsam/kit/audit-checkpoint';
 import { loadOrCreateGatewayKey, signGatewayToken, type GatewaySigningKey } from '@finsam/kit/gateway-token';
 import { keySetFile } from '@finsam/kit/signing-key';
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
@@ -106,5 +107,33 @@ describe('a national agency\'s list of förbund', () => {
       writeList(false);
     }
     expect((await asOtherGateway('forbund-b', 'from-b-3')).status).toBe(200);
+  });
+
+  it('keeps each answered förbund\'s audit checkpoints apart and refuses those of a förbund it does not answer', async () => {
+    const handOver = async (claimed: string, seq: number) => {
+      const checkpoint = { store: 'gateway', seq, hash: 'c'.repeat(64), at: new Date().toISOString() };
+      const signed = await signCheckpoint(otherGateway, checkpoint, 'sickness-insurance', true, claimed);
+      return fetch(new URL(CHECKPOINT_PATH, graph.subgraphUrl('sickness-insurance')), { method: 'POST', headers: { authorization: `Bearer ${signed}` } });
+    };
+    expect((await handOver('forbund-b', 7)).status).toBe(200);
+    expect((await handOver('forbund-x', 8)).status).toBe(401);
+    // B's key claiming to be the graph's own förbund: checked with the graph's gateway keys, so refused.
+    expect((await handOver('embedded', 9)).status).toBe(401);
+    // The graph's own gateway exchanges heads as well (its förbund is on the list now).
+    const round = await graph.checkpointAuditChains();
+    expect(round.stores.find((s) => s.store === 'sickness-insurance')).toMatchObject({ ok: true });
+    const store = graph.store('sickness-insurance');
+    try {
+      const kept = await store.selectFrom('audit_checkpoint').select(['store', 'seq']).orderBy('store').orderBy('seq').execute();
+      expect(kept.filter((k) => k.store.startsWith('gateway@'))).toEqual([{ store: 'gateway@forbund-b', seq: 7 }]);
+      // The graph's own gateway's is kept under `gateway`, as before.
+      expect(kept.some((k) => k.store === 'gateway')).toBe(true);
+    } finally {
+      await store.destroy();
+    }
+    // `npm run audit -- verify` checks B's checkpoint in Försäkringskassan's store with B's keys from the list.
+    const verified = await graph.verifyAudit();
+    expect(verified.out).not.toMatch(/BROKEN/);
+    expect(verified.status).toBe(0);
   });
 });
