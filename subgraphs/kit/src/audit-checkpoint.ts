@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compactVerify, decodeJwt, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { compactVerify, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
 import { type AuditDb, type ChainAnchor, chainHead } from './audit.ts';
 import { jwsBearerToken } from './bearer.ts';
 import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, type GatewaySigningKey } from './gateway-token.ts';
 import { sendError, sendJson } from './http.ts';
 import type { Logger } from './logger.ts';
-import { EMBEDDED_FORBUND_ID, isForbundId, type TrustedForbund } from './trusted-forbund.ts';
+import { claimedForbund, EMBEDDED_FORBUND_ID, type TrustedForbund } from './trusted-forbund.ts';
 
 /**
  * Anchors for the audit chains (docs/audit-anchoring.md). A store's hash chain shows that no
@@ -99,15 +99,6 @@ export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditD
     options.logger.debug({ gatewaySeq: handed.seq, seq: head.seq, forbund }, 'audit checkpoint exchanged');
     sendJson(response, 200, { store: options.store, seq: head.seq, hash: head.hash });
   };
-}
-
-function claimedForbund(token: string): string | null {
-  try {
-    const { forbund } = decodeJwt(token);
-    return isForbundId(forbund) ? forbund : null;
-  } catch {
-    return null;
-  }
 }
 
 async function handedCheckpoint(token: string, witness: string, keys: JWTVerifyGetKey): Promise<Checkpoint | null> {

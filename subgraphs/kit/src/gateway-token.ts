@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { decodeJwt, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
+import { jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import { jwsBearerToken } from './bearer.ts';
 import { isPurposeOf, isRole, type Caller } from './caller.ts';
 import { ExpiringCache } from './expiring-cache.ts';
 import { keySetFile, loadOrCreateSigningKey, publishedKeySet, SIGNING_ALGORITHM, type SigningKey, type SigningKeyRing } from './signing-key.ts';
-import { EMBEDDED_FORBUND_ID, isForbundId, trustedForbund, type TrustedForbund } from './trusted-forbund.ts';
+import { claimedForbund, EMBEDDED_FORBUND_ID, isForbundId, trustedForbund, type TrustedForbund } from './trusted-forbund.ts';
 
 /**
  * Subgraphs trust only the gateway. For every subgraph request the gateway signs a short-lived
@@ -111,13 +111,8 @@ export function createGatewayTokenVerifier(
   return async (headers, requestId) => {
     const token = jwsBearerToken(headers.authorization);
     if (token === null) return { ok: false, reason: 'no token' };
-    let claimed: unknown;
-    try {
-      claimed = decodeJwt(token).forbund;
-    } catch {
-      return { ok: false, reason: 'token not valid' };
-    }
-    if (!isForbundId(claimed)) return { ok: false, reason: 'token not valid' };
+    const claimed = claimedForbund(token);
+    if (claimed === null) return { ok: false, reason: 'token not valid' };
     const standing = trusted.standing(claimed);
     if (standing.standing === 'LIST_INVALID') return { ok: false, reason: 'FORBUND_LIST_INVALID', forbund: claimed };
     if (standing.standing === 'NOT_TRUSTED') return { ok: false, reason: 'FORBUND_NOT_TRUSTED', forbund: claimed };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CompactEncrypt, compactDecrypt, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { CompactEncrypt, compactDecrypt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { AGENCY_TABLE, type Agency } from './agencies.ts';
 import { envPrefix } from './config.ts';
 import type { Caller } from './caller.ts';
@@ -11,7 +11,7 @@ import {
   CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, loadOrCreateSigningKey, SIGNING_ALGORITHM,
   recipientKeys, type DecryptionKey, type RecipientKey, type SigningKey,
 } from './signing-key.ts';
-import { EMBEDDED_FORBUND_ID, isForbundId, trustedForbund, type TrustedForbund } from './trusted-forbund.ts';
+import { claimedForbund, EMBEDDED_FORBUND_ID, isForbundId, trustedForbund, type TrustedForbund } from './trusted-forbund.ts';
 
 /**
  * The release basis (underlag för utlämnande): what coordination, which alone knows caseloads
@@ -281,15 +281,5 @@ export function createReleaseBasisVerifier(
       // Sealed to another key (another agency's, or one this agency has since replaced).
       return { ok: false, reason: 'BASIS_INVALID' };
     }
-  }
-}
-
-/** The förbund a basis says it is from, read before its signature is checked to pick the keys to check it with. */
-function claimedForbund(basis: string): string | null {
-  try {
-    const { forbund } = decodeJwt(basis);
-    return isForbundId(forbund) ? forbund : null;
-  } catch {
-    return null;
   }
 }

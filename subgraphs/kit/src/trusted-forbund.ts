@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JWTVerifyGetKey } from 'jose';
+import { decodeJwt, type JWTVerifyGetKey } from 'jose';
 import { keySetFile, publishedKeySet } from './signing-key.ts';
 
 /**
@@ -37,6 +37,20 @@ export function forbundId(env: NodeJS.ProcessEnv = process.env): string {
 
 const FORBUND_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export const isForbundId = (value: unknown): value is string => typeof value === 'string' && FORBUND_ID.test(value);
+
+/**
+ * The förbund a signed token, basis or checkpoint says it is from, read before its signature is
+ * checked, to pick the keys to check it with (a wrong claim then fails the check); null when it
+ * names none or is not a JWT.
+ */
+export function claimedForbund(jwt: string): string | null {
+  try {
+    const { forbund } = decodeJwt(jwt);
+    return isForbundId(forbund) ? forbund : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface TrustedForbundEntry {
   id: string;
