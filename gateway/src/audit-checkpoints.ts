@@ -5,7 +5,6 @@ import {
   CHECKPOINT_PATH, isChainHead, keepCheckpoint, latestCheckpointOf, signCheckpoint, type Checkpoint,
 } from '@finsam/kit/audit-checkpoint';
 import { intFromEnv } from '@finsam/kit/config';
-import type { GatewaySigningKey } from '@finsam/kit/gateway-token';
 import type { SigningKeyRing } from '@finsam/kit/signing-key';
 import type { Logger } from '@finsam/kit/logger';
 
@@ -30,8 +29,8 @@ export class AuditCheckpoints {
   constructor(private readonly options: {
     /** The gateway's own store: its chain, and where it keeps the subgraphs' checkpoints. */
     db: Kysely<AuditDb>;
-    /** The gateway's key, or its ring when the key may rotate while the gateway runs. */
-    key: GatewaySigningKey | SigningKeyRing;
+    /** The gateway's key ring: each exchange signs with the key in use (it may rotate while the gateway runs). */
+    key: SigningKeyRing;
     urls: Record<string, string>;
     /** The förbund this gateway serves (FORBUND_ID): a subgraph checks the checkpoint with that förbund's keys. */
     forbund?: string;
@@ -61,7 +60,7 @@ export class AuditCheckpoints {
 
   private async exchange(): Promise<CheckpointRound> {
     const { db, logger } = this.options;
-    const key = 'current' in this.options.key ? await this.options.key.current() : this.options.key;
+    const key = await this.options.key.current();
     const at = new Date().toISOString();
     const own: Checkpoint = { store: 'gateway', ...(await chainHead(db)), at };
     const stores = await Promise.all(Object.entries(this.options.urls).map(async ([store, url]) => {
