@@ -85,8 +85,9 @@ export function trustedForbund(env: NodeJS.ProcessEnv, dataDir: string, onInvali
     return keys;
   };
   if (!file) {
+    const id = forbundId(env);
     const own: TrustedForbundEntry = {
-      id: forbundId(env), name: forbundId(env), cutOff: false,
+      id, name: id, cutOff: false,
       gatewayJwks: env.GATEWAY_JWKS_URL || keySetFile(dataDir, 'gateway'),
       coordinationJwks: env.COORDINATION_JWKS_URL || keySetFile(dataDir, 'coordination'),
     };
