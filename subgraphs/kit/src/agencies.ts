@@ -12,9 +12,8 @@
 /**
  * Who is personuppgiftsansvarig for an agency's data. Försäkringskassan and Arbetsförmedlingen are
  * one national authority each; social services are run by each municipality and care by each
- * region, so those rows will list many controllers once the graph serves more than one
- * samordningsförbund's members. Not used yet: the place is here so that the controllers become
- * data on the row, not a second table.
+ * region, so those rows name the kind of controller they are many of (`controllerKind`), and
+ * which ones a subgraph serves is its configuration (controllers.ts).
  */
 export interface AgencyController {
   kind: 'STATE_AUTHORITY' | 'MUNICIPALITY' | 'REGION';
@@ -48,8 +47,11 @@ export interface AgencyFacts {
     /** Inside a sentence (`the region`, but `Försäkringskassan`). */
     readonly inSentence: string;
   };
-  /** The controllers behind it, when the agency is more than one body (see AgencyController); absent: the agency is its own. */
-  readonly controllers?: readonly AgencyController[];
+  /**
+   * The kind of controller it is many of, each with its own store behind the one subgraph
+   * (controllers.ts), and named by a consent; absent: the agency is one authority.
+   */
+  readonly controllerKind?: 'MUNICIPALITY' | 'REGION';
 }
 
 /**
@@ -81,6 +83,7 @@ export const AGENCY_TABLE = {
     recordsField: 'socialServicesRecords',
     swedish: { title: 'Socialtjänsten', authority: 'Socialtjänsten' },
     english: { name: 'The social services', inSentence: 'the social services' },
+    controllerKind: 'MUNICIPALITY',
   },
   CARE: {
     subgraph: 'care',

@@ -79,7 +79,7 @@ export function listenHost(env: NodeJS.ProcessEnv = process.env): string {
  * table and docker-compose.yml are checked against this list by tests.
  */
 export const ENVIRONMENT = [
-  'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'SEED', 'SEED_PERSONS', 'SEED_DATE',
+  'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'SEED', 'SEED_PERSONS', 'SEED_DATE', 'SEED_FORBUND',
   '<NAME>_URL', '<NAME>_TIMEOUT_MS', 'SUBGRAPH_TIMEOUT_MS', 'CORS_ORIGINS',
   'JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'JWT_ALGORITHMS', 'GATEWAY_JWKS_URL', '<NAME>_JWKS_URL',
   'FORBUND_ID', 'TRUSTED_FORBUND_FILE',

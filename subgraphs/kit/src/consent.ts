@@ -8,18 +8,25 @@ export interface ConsentEvidence {
   validFrom: IsoDate;
   validTo: IsoDate;
   revokedAt: string | null;
+  /**
+   * The data controller the consent names, for an agency that is many (controllers.ts): the
+   * municipality's kommunkod for the social services, the region's länskod for care. Null (or
+   * absent) for Försäkringskassan and Arbetsförmedlingen, each one authority.
+   */
+  controller?: string | null;
 }
 
 export type ConsentDecision = { covered: true } | { covered: false; reason: ConsentRefusal };
 
 /**
- * Whether the person's consent covers the agency today. The agency decides this itself from the
- * records rather than trusting a yes/no from coordination: validity dates and withdrawal are
- * checked here, at the moment of release. When no record covers today, the most recent record
- * for the agency says why (withdrawn, expired, or none at all).
+ * Whether the person's consent covers the agency today, and for an agency of many controllers
+ * the one named (a consent to "socialtjänsten i Göteborg" is none to Mölndal's). The agency
+ * decides this itself from the records rather than trusting a yes/no from coordination: validity
+ * dates and withdrawal are checked here, at the moment of release. When no record covers today,
+ * the most recent record for the agency says why (withdrawn, expired, or none at all).
  */
-export function consentCovers(consents: readonly ConsentEvidence[] | null | undefined, agency: Agency, today: IsoDate): ConsentDecision {
-  const forAgency = (consents ?? []).filter((c) => c.agency === agency);
+export function consentCovers(consents: readonly ConsentEvidence[] | null | undefined, agency: Agency, today: IsoDate, controller?: string): ConsentDecision {
+  const forAgency = (consents ?? []).filter((c) => c.agency === agency && (controller === undefined || c.controller === controller));
   if (forAgency.some((c) => c.revokedAt === null && c.validFrom <= today && today <= c.validTo)) return { covered: true };
   // Most recent first: by start, then by end, then a withdrawn one; so the reason does not depend on the records' order.
   const latest = [...forAgency].sort((a, b) => descending(a.validFrom, b.validFrom) || descending(a.validTo, b.validTo)

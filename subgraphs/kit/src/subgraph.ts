@@ -106,6 +106,10 @@ export interface SeedSettings {
   seed: number;
   persons: number;
   referenceDate: string;
+  /** SEED_FORBUND: the förbund whose persons are seeded (the synthetic catalogue's ids); unset, the embedded default's one. */
+  forbund?: string[];
+  /** For a store of one controller (controllers.ts): its code; the seed writes only what that controller holds. */
+  controller?: string;
 }
 
 /**
@@ -126,7 +130,11 @@ export function seedSettings(env: NodeJS.ProcessEnv = process.env): SeedSettings
   if (!seed && env.NODE_ENV === 'production') return null;
   const referenceDate = env.SEED_DATE ?? todayIso();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(referenceDate)) throw new Error(`SEED_DATE must be YYYY-MM-DD, got "${referenceDate}"`);
-  return { seed: seed ? intFromEnv('SEED', 1, { SEED: seed }) : 1, persons: intFromEnv('SEED_PERSONS', 2000, env), referenceDate };
+  const forbund = env.SEED_FORBUND?.split(',').map((id) => id.trim()).filter(Boolean);
+  return {
+    seed: seed ? intFromEnv('SEED', 1, { SEED: seed }) : 1, persons: intFromEnv('SEED_PERSONS', 2000, env), referenceDate,
+    ...(forbund?.length ? { forbund } : {}),
+  };
 }
 
 /** The seed bookkeeping every subgraph database has: which population it holds. */

@@ -31,6 +31,11 @@ export const FIXTURE_PERSONS = {
   activityCompensationNoActivity: makePersonnummer('2002-05-14', 930),
   sickInProgrammeNoCertificate: makePersonnummer('1987-01-19', 677),
   conflictingAssessments: makePersonnummer('1977-09-26', 284),
+  /**
+   * Moved from Mölndal to Göteborg four months ago: ekonomiskt bistånd from both municipalities,
+   * each its own controller; the seeded consent names Göteborg's social services only.
+   */
+  movedBetweenMunicipalities: makePersonnummer('1986-02-20', 463),
 } as const;
 
 export type FixtureKey = keyof typeof FIXTURE_PERSONS;
@@ -179,6 +184,17 @@ export function buildFixturePersons(today: IsoDate): PersonProfile[] {
   conflicting.registrations.push({ registeredOn: addDays(today, -25), jobSeekerCategory: '11', hasPlan: false, deregisteredOn: null, deregistrationReason: null, office: 'Arbetsförmedlingen Syd' });
   conflicting.certificates.push(certificate(rng, today, { issuedOn: addDays(today, -45), diagnosisCode: 'F43.8A', workCapacitySteps: [{ from: addDays(today, -45), to: addDays(today, 45), reduction: 100 }] }));
   fixtures.push(conflicting);
+
+  const moved = person('movedBetweenMunicipalities', 'Petra');
+  const molndal = FORBUND[0]!.municipalities.find((m) => m.code === '1481')!;
+  for (let m = 8; m >= 1; m--) {
+    moved.assistanceMonths.push({
+      month: addMonths(monthOf(today), -m), amountSek: m > 4 ? 7200 : 7600, householdType: 'SINGLE_WOMAN_NO_CHILDREN', reasonForNeed: 'ARBETSLOS_INGEN_ERSATTNING',
+      ...(m > 4 ? { municipalityCode: molndal.code } : {}),
+    });
+  }
+  moved.registrations.push({ registeredOn: addDays(today, -400), jobSeekerCategory: '11', hasPlan: true, deregisteredOn: null, deregistrationReason: null, office: 'Arbetsförmedlingen Centrum' });
+  fixtures.push(moved);
 
   return fixtures;
 }

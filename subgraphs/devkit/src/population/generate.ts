@@ -6,11 +6,11 @@ import {
   HOUSEHOLD_TYPES, INTERVENTION_NAMES, PROGRAMMES, REASONS_FOR_NEED, SOCIAL_MEASURES, STREETS,
 } from './catalogue.ts';
 import { certificate, emptyPerson, participation } from './builders.ts';
-import { buildFixturePersons } from './fixtures.ts';
+import { buildFixturePersons, FIXTURE_PERSONS } from './fixtures.ts';
 import { AGENCIES } from '@finsam/kit/agencies';
 import {
   type ConsentProfile, type CoordinatorProfile, type InterventionProfile,
-  type Municipality, type PersonProfile, type Population, type SicknessCaseProfile,
+  type Forbund, type PersonProfile, type Population, type SicknessCaseProfile,
 } from './types.ts';
 
 export interface PopulationOptions {
@@ -18,7 +18,17 @@ export interface PopulationOptions {
   persons: number;
   /** The day the population is seeded "as of": every date is relative to it. */
   referenceDate: IsoDate;
+  /**
+   * The förbund whose persons to make (FORBUND ids; SEED_FORBUND), each its own population of
+   * `persons`, drawn from its own stream of the seed: a förbund's population is the same whether it
+   * is made alone (its coordination) or beside others (a national agency answering several).
+   * Default: the first, Göteborg's, the embedded default's förbund.
+   */
+  forbund?: readonly string[];
 }
+
+/** The förbund the embedded default seeds: three municipalities and one region. */
+export const DEFAULT_SEED_FORBUND = 'forbund-goteborg';
 
 /** Persons in `coordinator-1`'s caseload: the fixtures plus random persons up to this size. */
 export const FIRST_CASELOAD_SIZE = 40;
@@ -28,33 +38,54 @@ export const FIRST_CASELOAD_SIZE = 40;
  * population, on every machine and in every subgraph process.
  */
 export function generatePopulation(options: PopulationOptions): Population {
-  const rng = new SeededRandom(options.seed);
+  const ids = options.forbund ?? [DEFAULT_SEED_FORBUND];
+  const parts = ids.map((id) => {
+    const index = FORBUND.findIndex((f) => f.id === id);
+    if (index < 0) throw new Error(`SEED_FORBUND: no förbund "${id}" in the synthetic catalogue (${FORBUND.map((f) => f.id).join(', ')})`);
+    return generateForbund(options, FORBUND[index]!, index);
+  });
+  return {
+    referenceDate: options.referenceDate, seed: options.seed,
+    forbund: parts.map((p) => p.forbund), coordinators: parts.flatMap((p) => p.coordinators),
+    interventions: parts.flatMap((p) => p.interventions), persons: parts.flatMap((p) => p.persons),
+  };
+}
+
+/**
+ * One förbund's population. The first förbund of the catalogue has the fixtures and names its
+ * coordinators and interventions as before (`coordinator-1`, `insats-1`); another prefixes them
+ * with its id, and draws birth numbers from its own range, so that förbund made apart never
+ * share a personnummer.
+ */
+function generateForbund(options: PopulationOptions, forbund: Forbund, forbundIndex: number): Omit<Population, 'forbund'> & { forbund: Forbund } {
+  const rng = new SeededRandom(options.seed + forbundIndex * 1_000_003);
   const today = options.referenceDate;
-  const fixtures = buildFixturePersons(today);
+  const prefix = forbundIndex === 0 ? '' : `${forbund.id}-`;
+  const fixtures = forbundIndex === 0 ? buildFixturePersons(today) : [];
   const total = Math.max(options.persons, fixtures.length);
   const caseloadSizes = planCaseloads(rng, total, fixtures.length);
 
   const coordinators: CoordinatorProfile[] = caseloadSizes.map((_, i) => ({
-    id: `coordinator-${i + 1}`,
+    id: `${prefix}coordinator-${i + 1}`,
     name: `${rng.pick([...GIVEN_NAMES_FEMALE, ...GIVEN_NAMES_MALE])} ${rng.pick(FAMILY_NAMES)}`,
-    forbundId: FORBUND[i % FORBUND.length]!.id,
+    forbundId: forbund.id,
   }));
-  const interventions = planInterventions(rng, total, today);
+  const interventions = planInterventions(rng, total, today, forbund, prefix);
 
-  const used = new Set(fixtures.map((p) => p.personnummer));
+  // The fixtures' numbers are kept out of every förbund's draw, those made without them too.
+  const used = new Set<string>(Object.values(FIXTURE_PERSONS));
   const persons: PersonProfile[] = [];
   caseloadSizes.forEach((size, index) => {
     const coordinator = coordinators[index]!;
-    const forbund = FORBUND.find((f) => f.id === coordinator.forbundId)!;
-    const own = interventions.filter((i) => i.forbundId === forbund.id && i.kind === 'INDIVIDUAL');
+    const own = interventions.filter((i) => i.kind === 'INDIVIDUAL');
     const caseload = index === 0 ? fixtures.map((f) => ({ ...f, coordinatorId: coordinator.id })) : [];
     for (const fixture of caseload) fixture.participations = [participation(rng, today, rng.pick(own))];
     while (caseload.length < size) {
-      caseload.push(randomPerson(rng, today, used, coordinator.id, rng.pick(forbund.municipalities), own));
+      caseload.push(randomPerson(rng, today, used, coordinator.id, forbund, forbundIndex, own));
     }
     persons.push(...caseload);
   });
-  return { referenceDate: today, seed: options.seed, forbund: FORBUND, coordinators, interventions, persons };
+  return { referenceDate: today, seed: options.seed, forbund, coordinators, interventions, persons };
 }
 
 /** Caseloads of 20–60 persons; the first holds the fixtures and is 40 when the population allows. */
@@ -84,14 +115,14 @@ function planCaseloads(rng: SeededRandom, total: number, fixtureCount: number): 
 }
 
 /** About 33 participants per intervention (SUS 2015: 33,500 in about 1,000); a fifth structural. */
-function planInterventions(rng: SeededRandom, total: number, today: IsoDate): InterventionProfile[] {
-  const perForbund = Math.max(2, Math.round(total / 33 / FORBUND.length));
+function planInterventions(rng: SeededRandom, total: number, today: IsoDate, forbund: Forbund, prefix: string): InterventionProfile[] {
+  const count = Math.max(2, Math.round(total / 33));
   const interventions: InterventionProfile[] = [];
-  for (const forbund of FORBUND) {
-    for (let i = 0; i < perForbund; i++) {
+  {
+    for (let i = 0; i < count; i++) {
       const start = addDays(today, -rng.int(200, 1500));
       interventions.push({
-        id: `insats-${interventions.length + 1}`,
+        id: `${prefix}insats-${interventions.length + 1}`,
         name: `${rng.pick(INTERVENTION_NAMES)} (${forbund.municipalities[i % forbund.municipalities.length]!.name})`,
         // The first of each förbund is individual, so every förbund has somewhere to place people.
         kind: i > 0 && rng.chance(0.2) ? 'STRUCTURAL' : 'INDIVIDUAL',
@@ -104,10 +135,14 @@ function planInterventions(rng: SeededRandom, total: number, today: IsoDate): In
   return interventions;
 }
 
+/** Share of persons with social services' data from a municipality they have since moved from. */
+const MOVED_SHARE = 0.08;
+
 function randomPerson(
-  rng: SeededRandom, today: IsoDate, used: Set<string>, coordinatorId: string, municipality: Municipality,
+  rng: SeededRandom, today: IsoDate, used: Set<string>, coordinatorId: string, forbund: Forbund, forbundIndex: number,
   interventions: InterventionProfile[],
 ): PersonProfile {
+  const municipality = rng.pick(forbund.municipalities);
   const [minAge, maxAge] = rng.weighted([[[19, 29], 30], [[30, 44], 35], [[45, 64], 35]] as const);
   const age = rng.int(minAge, maxAge);
   const birthDate = addDays(today, -Math.floor(age * 365.25) - rng.int(1, 364));
@@ -115,8 +150,8 @@ function randomPerson(
   const coordinationNumber = rng.chance(0.02);
   let personnummer: string;
   do {
-    // Ninth digit: odd for men, even for women.
-    const birthNumber = rng.int(1, 99) * 10 + rng.int(0, 4) * 2 + (sex === 'MALE' ? 1 : 0);
+    // Ninth digit: odd for men, even for women. Each förbund its own range of the first two digits.
+    const birthNumber = (forbundIndex * 20 + rng.int(1, 19)) * 10 + rng.int(0, 4) * 2 + (sex === 'MALE' ? 1 : 0);
     personnummer = makePersonnummer(birthDate, birthNumber, coordinationNumber);
   } while (used.has(personnummer));
   used.add(personnummer);
@@ -136,6 +171,7 @@ function randomPerson(
   addSicknessInsurance(rng, today, person, age);
   addEmployment(rng, today, person, age);
   addSocialServices(rng, today, person);
+  if (person.assistanceMonths.length > 1 && forbund.municipalities.length > 1 && rng.chance(MOVED_SHARE)) movedFrom(rng, person, forbund);
   addCare(rng, today, person);
   person.priorityGroups = priorityGroups(person, age, rng);
   return person;
@@ -304,6 +340,14 @@ function addSocialServices(rng: SeededRandom, today: IsoDate, person: PersonProf
     const start = addDays(today, -rng.int(30, 800));
     person.socialMeasures.push({ kind: rng.pick(SOCIAL_MEASURES), startDate: start, endDate: rng.chance(0.4) ? addDays(start, rng.int(30, 300)) : null });
   }
+}
+
+/** The person moved within the förbund: their earlier months were paid by the municipality they left. */
+function movedFrom(rng: SeededRandom, person: PersonProfile, forbund: Forbund): void {
+  const before = rng.pick(forbund.municipalities.filter((m) => m.code !== person.municipality.code));
+  const moved = rng.int(1, person.assistanceMonths.length - 1);
+  for (const month of person.assistanceMonths.slice(0, moved)) month.municipalityCode = before.code;
+  for (const measure of person.socialMeasures) if (rng.chance(0.5)) measure.municipalityCode = before.code;
 }
 
 function addCare(rng: SeededRandom, today: IsoDate, person: PersonProfile): void {

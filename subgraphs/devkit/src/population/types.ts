@@ -125,12 +125,16 @@ export interface AssistanceMonthProfile {
   amountSek: number;
   householdType: HouseholdType;
   reasonForNeed: string;
+  /** The municipality that paid it (kommunkod), when not the person's home municipality: they moved since. */
+  municipalityCode?: string;
 }
 
 export interface SocialMeasureProfile {
   kind: string;
   startDate: IsoDate;
   endDate: IsoDate | null;
+  /** The municipality that granted it (kommunkod), when not the person's home municipality. */
+  municipalityCode?: string;
 }
 
 export interface CertificateProfile {
