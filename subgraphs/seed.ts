@@ -7,7 +7,7 @@
 import { SUBGRAPH_NAMES, dataDir, isSubgraphName } from '@finsam/kit/config';
 import { createLogger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
-import { prepareStore, SeedUnavailableError, type SubgraphDefinition, type SubgraphRequest } from '@finsam/kit/subgraph';
+import { prepareSubgraphStores, SeedUnavailableError, type SubgraphDefinition, type SubgraphRequest } from '@finsam/kit/subgraph';
 
 const target = process.argv[2] ?? '';
 if (target !== 'all' && !isSubgraphName(target)) {
@@ -17,12 +17,13 @@ if (target !== 'all' && !isSubgraphName(target)) {
 for (const name of target === 'all' ? SUBGRAPH_NAMES : [target]) {
   const module = (await import(`@finsam/${name}`)) as Record<string, unknown>;
   const definition = Object.values(module).find((v) => typeof v === 'object' && v !== null && (v as { name?: string }).name === name) as SubgraphDefinition<unknown, SubgraphRequest>;
-  const store = await prepareStore(definition, { env: process.env, dataDir: dataDir(), logger: createLogger(name), metrics: createProcessMetrics(name) }).catch((error: unknown) => {
+  const stores = await prepareSubgraphStores(definition, { env: process.env, dataDir: dataDir(), logger: createLogger(name), metrics: createProcessMetrics(name) }).catch((error: unknown) => {
     // The one line that says what to do (SEED=none: migrate only), not the import's stack.
     if (!(error instanceof SeedUnavailableError)) throw error;
     console.error(error.message);
     process.exit(1);
   });
-  await store.close();
-  console.log(`${name}: ready (${store.dialect})`);
+  await stores.close();
+  const controllers = stores.controllers.map((c) => c.code);
+  console.log(`${name}: ready (${stores.store.dialect})${controllers.length > 0 ? `, with a store for each of ${controllers.join(', ')}` : ''}`);
 }

@@ -63,21 +63,27 @@ export class AuditCheckpoints {
     const key = await this.options.key.current();
     const at = new Date().toISOString();
     const own: Checkpoint = { store: 'gateway', ...(await chainHead(db)), at };
-    const stores = await Promise.all(Object.entries(this.options.urls).map(async ([store, url]) => {
+    // Each subgraph's own chain first; its answer lists the chains of the controllers behind it (social services' municipalities), exchanged with in turn.
+    const exchangeWith = async (store: string, url: string): Promise<{ store: string; ok: boolean; seq?: number; others: string[] }> => {
       try {
         const head = await this.headOf(store, url, await signCheckpoint(key, own, store, true, this.options.forbund));
-        const seen: Checkpoint = { store, ...head, at };
+        const seen: Checkpoint = { store, seq: head.seq, hash: head.hash, at };
         if (await this.isNew(seen)) await keepCheckpoint(db, seen, await signCheckpoint(key, seen, 'gateway'));
-        return { store, ok: true, seq: head.seq };
+        return { store, ok: true, seq: head.seq, others: head.stores.filter((other) => other !== store) };
       } catch (error) {
         logger.warn({ store, err: (error as Error).message }, 'audit checkpoint failed; tried again at the next one');
-        return { store, ok: false };
+        return { store, ok: false, others: [] };
       }
+    };
+    const rounds = await Promise.all(Object.entries(this.options.urls).map(async ([store, url]) => {
+      const first = await exchangeWith(store, url);
+      return [first, ...await Promise.all(first.others.map((other) => exchangeWith(other, url)))];
     }));
+    const stores = rounds.flat().map(({ others: _others, ...round }) => round);
     return { at, stores };
   }
 
-  private async headOf(store: string, graphqlUrl: string, handed: string): Promise<{ seq: number; hash: string }> {
+  private async headOf(store: string, graphqlUrl: string, handed: string): Promise<{ seq: number; hash: string; stores: string[] }> {
     const response = await request(new URL(CHECKPOINT_PATH, graphqlUrl), {
       method: 'POST', headers: { authorization: `Bearer ${handed}` }, dispatcher: this.options.connections,
       signal: AbortSignal.timeout(this.options.timeoutMs),
@@ -86,9 +92,10 @@ export class AuditCheckpoints {
       await response.body.dump();
       throw new Error(`HTTP ${response.statusCode}`);
     }
-    const answer = (await response.body.json()) as { store?: unknown };
+    const answer = (await response.body.json()) as { store?: unknown; stores?: unknown };
     if (answer.store !== store || !isChainHead(answer)) throw new Error('the answer is not a chain head of that store');
-    return { seq: answer.seq, hash: answer.hash };
+    const stores = Array.isArray(answer.stores) ? answer.stores.filter((s): s is string => typeof s === 'string' && s.startsWith(`${store}-`)) : [];
+    return { seq: answer.seq, hash: answer.hash, stores };
   }
 
   /**

@@ -16,6 +16,8 @@ import { trustedForbund } from '@finsam/kit/trusted-forbund';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { SUBGRAPH_NAMES, dataDir } from '@finsam/kit/config';
 import { databaseUrlFor, openExisting } from '@finsam/kit/database';
+import { agencyOfSubgraph } from '@finsam/kit/agencies';
+import { controllerStoreName, controllersOf } from '@finsam/kit/controllers';
 
 type Located = { store: string; location: { file: string } | { databaseUrl: string } };
 
@@ -28,11 +30,33 @@ async function withStore<T>(location: Located['location'], use: (db: ReturnType<
   }
 }
 
+/**
+ * Every store there may be: each subgraph's, the gateway's, and the stores of the controllers
+ * behind a subgraph (`social-services-1480`): those configured (`<NAME>_CONTROLLERS`, controllers.ts)
+ * and any such file in DATA_DIR, so that a controller dropped from the configuration is still checked.
+ */
+function storeNames(env: NodeJS.ProcessEnv, directory: string): string[] {
+  const names = new Set<string>();
+  const files = fs.existsSync(directory) ? fs.readdirSync(directory) : [];
+  for (const subgraph of SUBGRAPH_NAMES) {
+    names.add(subgraph);
+    const agency = agencyOfSubgraph(subgraph);
+    for (const controller of agency ? controllersOf(agency, env) : []) names.add(controllerStoreName(subgraph, controller.code));
+    for (const file of files) {
+      const code = new RegExp(`^${subgraph}-(\\d{2}|\\d{4})\\.sqlite$`).exec(file)?.[1];
+      if (code) names.add(controllerStoreName(subgraph, code));
+    }
+  }
+  return [...names, 'gateway'];
+}
+
 /** Verifies every store's chain; 0 when all hold, 1 naming each broken store, 2 when there is nothing to check. */
 export async function verifyAuditChains(env: NodeJS.ProcessEnv = process.env, print: CommandOutput = consoleOutput): Promise<number> {
   const directory = dataDir(env);
-  const stores = [...SUBGRAPH_NAMES, 'gateway'].flatMap((store): Located[] => {
-    const databaseUrl = databaseUrlFor(store, env);
+  const stores = storeNames(env, directory).flatMap((store): Located[] => {
+    // A controller's store is only ever in its own database, never the shared DATABASE_URL.
+    const databaseUrl = SUBGRAPH_NAMES.some((name) => name === store) || store === 'gateway'
+      ? databaseUrlFor(store, env) : env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] || undefined;
     const file = path.join(directory, `${store}.sqlite`);
     if (databaseUrl) return [{ store, location: { databaseUrl } }];
     return fs.existsSync(file) ? [{ store, location: { file } }] : [];

@@ -12,7 +12,7 @@ import { buildCare } from '@finsam/care';
 import { buildCoordination } from '@finsam/coordination';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { buildEmployment } from '@finsam/employment';
-import { AGENCIES, AGENCY_TABLE } from '@finsam/kit/agencies';
+import { AGENCIES, AGENCY_TABLE, agencyOfSubgraph } from '@finsam/kit/agencies';
 import type { Role } from '@finsam/kit/caller';
 import { capturedOutput } from '@finsam/kit/command-output';
 import { envPrefix, type SubgraphName } from '@finsam/kit/config';
@@ -20,6 +20,7 @@ import { listen, sendJson, type RunningServer } from '@finsam/kit/http';
 import { createLogger } from '@finsam/kit/logger';
 import type { AuditDb } from '@finsam/kit/audit';
 import { openExisting } from '@finsam/kit/database';
+import { controllerStoreName, controllersOf } from '@finsam/kit/controllers';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { Agent, setGlobalDispatcher } from 'undici';
@@ -102,7 +103,7 @@ export async function startGraph(options: {
   // /metrics answers only with METRICS_TOKEN; every test graph has one of its own.
   const metricsToken = randomBytes(16).toString('hex');
   const env: NodeJS.ProcessEnv = { METRICS_TOKEN: metricsToken, ...clientTls, ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
-  const postgres = await postgresStores(names);
+  const postgres = await postgresStores(names, env);
   Object.assign(env, postgres?.env);
   const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
   const servers: Record<string, RunningServer> = {};
@@ -280,15 +281,20 @@ function trustTestCaInTests() {
  * In the PostgreSQL run of the end-to-end suite (vitest.postgres.config.ts), every store of
  * the graph gets a fresh database on that server, dropped again at the end.
  */
-async function postgresStores(names: SubgraphName[]) {
-  const stores = [...names, 'gateway'] as const;
+async function postgresStores(names: SubgraphName[], subgraphEnv: NodeJS.ProcessEnv) {
+  // Each controller behind a subgraph (social services' municipalities) has a database of its own too.
+  const controllerStores = names.flatMap((name) => {
+    const agency = agencyOfSubgraph(name);
+    return agency ? controllersOf(agency, subgraphEnv).map((c) => controllerStoreName(name, c.code)) : [];
+  });
+  const stores = [...names, ...controllerStores, 'gateway'];
   const env: NodeJS.ProcessEnv = {};
   const databases: { drop(): Promise<void> }[] = [];
   for (const store of stores) {
     const database = await testPostgresDatabase(store);
     if (!database) return null;
     databases.push(database);
-    env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`] = database.url;
+    env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] = database.url;
   }
   return { env, async drop() { for (const database of databases) await database.drop(); } };
 }

@@ -80,7 +80,12 @@ export const gatewayChainName = (forbund: string, ownForbund: string): string =>
  * subgraph keeps it and answers with its own chain head, which the gateway signs and keeps. The
  * head is two numbers about the log, no personal data.
  */
-export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditDb>; trusted: TrustedForbund; ownForbund: string; logger: Logger }) {
+export function auditCheckpointRoute(options: {
+  store: string; db: Kysely<AuditDb>; trusted: TrustedForbund; ownForbund: string; logger: Logger;
+  /** The stores of the controllers behind the subgraph (controllers.ts), by store name: each a chain of its own, witnessed the same way. */
+  controllerStores?: ReadonlyMap<string, Kysely<AuditDb>>;
+}) {
+  const stores = new Map([[options.store, options.db], ...(options.controllerStores ?? [])]);
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     request.resume();
     if (request.method !== 'POST') {
@@ -90,15 +95,29 @@ export function auditCheckpointRoute(options: { store: string; db: Kysely<AuditD
     const token = jwsBearerToken(request.headers.authorization);
     const forbund = token !== null ? claimedForbund(token) : null;
     const standing = forbund !== null ? options.trusted.standing(forbund) : null;
-    const handed = token !== null && standing?.standing === 'TRUSTED' ? await handedCheckpoint(token, options.store, standing.gatewayKeys) : null;
-    if (!handed) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway of a förbund this store answers hands it checkpoints.' });
+    // The checkpoint names the store it is for (its audience); that name is checked with the signature.
+    const store = token !== null ? audienceOf(token) : null;
+    const db = store !== null ? stores.get(store) : undefined;
+    const handed = token !== null && db && standing?.standing === 'TRUSTED' ? await handedCheckpoint(token, store!, standing.gatewayKeys) : null;
+    if (!handed || !db) return sendError(response, { status: 401, code: 'UNAUTHENTICATED', message: 'Only the gateway of a förbund this store answers hands it checkpoints.' });
     const chain = gatewayChainName(forbund!, options.ownForbund);
-    const before = await latestCheckpointOf(options.db, chain);
-    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(options.db, { ...handed, store: chain }, token!);
-    const head = await chainHead(options.db);
-    options.logger.debug({ gatewaySeq: handed.seq, seq: head.seq, forbund }, 'audit checkpoint exchanged');
-    sendJson(response, 200, { store: options.store, seq: head.seq, hash: head.hash });
+    const before = await latestCheckpointOf(db, chain);
+    if (before?.seq !== handed.seq || before.hash !== handed.hash) await keepCheckpoint(db, { ...handed, store: chain }, token!);
+    const head = await chainHead(db);
+    options.logger.debug({ store, gatewaySeq: handed.seq, seq: head.seq, forbund }, 'audit checkpoint exchanged');
+    // `stores`: every chain behind this address, so that the gateway exchanges with each.
+    sendJson(response, 200, { store, seq: head.seq, hash: head.hash, stores: [...stores.keys()] });
   };
+}
+
+/** The audience a compact JWS names, unverified: only which store's key and row to check it against. */
+function audienceOf(token: string): string | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown };
+    return typeof payload.aud === 'string' ? payload.aud : null;
+  } catch {
+    return null;
+  }
 }
 
 async function handedCheckpoint(token: string, witness: string, keys: JWTVerifyGetKey): Promise<Checkpoint | null> {

@@ -34,6 +34,8 @@ export interface AuditEntry {
   basisDigest?: string | null;
   /** Fields asked for but not released (protected identity): never also in `fields`. */
   withheldFields?: string[];
+  /** For a subgraph of many controllers (controllers.ts): the one whose data this is about, in whose own log the record goes. */
+  controller?: string;
 }
 
 /**
@@ -405,7 +407,7 @@ export class RequestAudit {
 
   record(entry: Omit<AuditEntry, 'agency'> & { agency?: AuditLogOwner }): void {
     const agency = entry.agency ?? this.agency;
-    const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}|${entry.basisDigest ?? ''}`;
+    const key = `${entry.personnummer}|${agency}|${entry.decision}|${entry.reason}|${entry.releasedSet?.digest ?? ''}|${entry.basisDigest ?? ''}|${entry.controller ?? ''}`;
     const existing = this.entries.get(key);
     const withheld = new Set([...(existing?.withheldFields ?? []), ...(entry.withheldFields ?? [])]);
     const fields = [...new Set([...(existing?.fields ?? []), ...entry.fields])].filter((f) => !withheld.has(f));

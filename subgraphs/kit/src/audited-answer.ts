@@ -4,7 +4,7 @@ import type { Caller } from './caller.ts';
 import type { Logger } from './logger.ts';
 
 export interface AuditedAnswerOptions<TContext extends BaseContext> {
-  auditLog: AuditLog;
+  auditLog: Pick<AuditLog, 'append'>;
   logger: Logger;
   /**
    * Whom the request was for and what it is to leave in the log, read from the answer about to

@@ -1,11 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { AGENCY_TABLE, type Agency } from './agencies.ts';
+import { AGENCY_TABLE, type Agency, type AgencyController } from './agencies.ts';
+import { controllerLabel } from './controllers.ts';
 import { auditRecordsForAuditor } from './audit-trail.ts';
 import type { RequestAudit } from './audit.ts';
 import type { Caller } from './caller.ts';
-import { consentCovers } from './consent.ts';
+import { consentCovers, type ConsentEvidence } from './consent.ts';
 import { todayIso, type IsoDate } from './dates.ts';
-import { reasonEntry } from './error-catalogue.ts';
+import { reasonEntry, type ConsentRefusal } from './error-catalogue.ts';
 import { failure, success, valueOrThrow, type ReasonOf, type Result } from './errors.ts';
 import { selectedFieldPaths } from './field-paths.ts';
 import type { ReleaseBasisVerifier } from './release-basis.ts';
@@ -20,8 +21,25 @@ import type { SubgraphRequest } from './subgraph.ts';
  */
 export type PersonWithBasis = { personnummer: string } & Record<string, unknown>;
 
-/** What a release decision needs of the request: who asks, where to log, how to check a basis. */
-type ReleaseContext = { caller: Caller; audit: RequestAudit; releaseBases: ReleaseBasisVerifier };
+/** What a release decision needs of the request: who asks, where to log, how to check a basis, which controllers are behind the agency. */
+type ReleaseContext = { caller: Caller; audit: RequestAudit; releaseBases: ReleaseBasisVerifier; controllers?: readonly AgencyController[] };
+
+/** A controller behind the agency whose data is not in the answer, and why (its consent's state). */
+export interface NotReleasedByController {
+  controller: AgencyController;
+  reason: ConsentRefusal;
+}
+
+/**
+ * For an agency of many controllers (controllers.ts), which of them release to this request: those
+ * a consent names and covers today. Every other one is refused, and said so, whether or not it
+ * holds anything of the person: which municipalities have a file on someone is itself their data.
+ * For an agency that is one authority both lists are empty.
+ */
+export interface SectorRelease {
+  released: readonly AgencyController[];
+  notReleased: readonly NotReleasedByController[];
+}
 
 /** The end of a refusal's message; the catalogue has it for the consent and basis reasons. */
 const because = (reason: ReasonOf<'FORBIDDEN'>): string => reason === 'ROLE_NOT_ALLOWED'
@@ -38,20 +56,52 @@ const because = (reason: ReasonOf<'FORBIDDEN'>): string => reason === 'ROLE_NOT_
  */
 export async function releaseSector(
   agency: Agency, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo, today: IsoDate = todayIso(),
-): Promise<Result<void>> {
+): Promise<Result<SectorRelease>> {
   const fields = selectedFieldPaths(info);
   const refuse = (reason: ReasonOf<'FORBIDDEN'>, protectedIdentity = false) => {
     ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'REFUSED', reason, protectedIdentity });
-    return failure<void>('FORBIDDEN', `${AGENCY_TABLE[agency].english.name} releases no data for this person: ${because(reason)}.`, { agency, reason });
+    return failure<SectorRelease>('FORBIDDEN', `${AGENCY_TABLE[agency].english.name} releases no data for this person: ${because(reason)}.`, { agency, reason });
   };
   if (ctx.caller.role !== 'coordinator') return refuse('ROLE_NOT_ALLOWED');
   const basis = await ctx.releaseBases.person(agency, person.personnummer, person[AGENCY_TABLE[agency].releaseBasisField], ctx.caller);
   if (!basis.ok) return refuse(basis.reason);
   const { protectedIdentity, consents } = basis.evidence;
+  const controllers = ctx.controllers ?? [];
+  if (controllers.length > 0) return releaseByController(agency, person.personnummer, controllers, { consents, protectedIdentity, digest: basis.digest, fields, today }, ctx);
   const decision = consentCovers(consents, agency, today);
   if (!decision.covered) return refuse(decision.reason, protectedIdentity);
   ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity, basisDigest: basis.digest });
-  return success(undefined);
+  return success({ released: [], notReleased: [] });
+}
+
+/**
+ * Each controller decides on its own consent, and each decision goes in that controller's own
+ * log: a release with the digest of the basis, a refusal with its reason. Refused by all, the
+ * sector is refused as one authority's would be, its message naming each controller and why.
+ */
+function releaseByController(
+  agency: Agency, personnummer: string, controllers: readonly AgencyController[],
+  decided: { consents: ConsentEvidence[]; protectedIdentity: boolean; digest: string; fields: string[]; today: IsoDate }, ctx: ReleaseContext,
+): Result<SectorRelease> {
+  const released: AgencyController[] = [];
+  const notReleased: NotReleasedByController[] = [];
+  for (const controller of controllers) {
+    const decision = consentCovers(decided.consents, agency, decided.today, controller.code);
+    const common = { personnummer, fields: decided.fields, protectedIdentity: decided.protectedIdentity, controller: controller.code };
+    if (decision.covered) {
+      ctx.audit.record({ ...common, decision: 'RELEASED', reason: null, basisDigest: decided.digest });
+      released.push(controller);
+    } else {
+      ctx.audit.record({ ...common, decision: 'REFUSED', reason: decision.reason });
+      notReleased.push({ controller, reason: decision.reason });
+    }
+  }
+  if (released.length > 0) return success({ released, notReleased });
+  const each = notReleased.map((n) => `${controllerLabel(n.controller)}: ${because(n.reason)}`).join('; ');
+  return failure('FORBIDDEN', `${AGENCY_TABLE[agency].english.name} release no data for this person: ${each}.`, {
+    // Each controller and its reason, `1480:NO_CONSENT,1481:CONSENT_REVOKED`, for a client to say in its own words.
+    agency, reason: notReleased[0]!.reason, controllers: notReleased.map((n) => `${n.controller.code}:${n.reason}`).join(','),
+  });
 }
 
 export interface AgencySubgraphEntry<TContext, TSector, TAgency extends Agency, TSectorField extends string, TRecordsField extends string> {
@@ -64,8 +114,8 @@ export interface AgencySubgraphEntry<TContext, TSector, TAgency extends Agency, 
   sectorField: TSectorField;
   /** Its audit records on AuditTrail (`careRecords`, …), as sectorField. */
   recordsField: TRecordsField;
-  /** The sector object handed to the sector's own resolvers, once release is decided. */
-  sector: (person: PersonWithBasis, ctx: TContext) => TSector | Promise<TSector>;
+  /** The sector object handed to the sector's own resolvers, once release is decided (and, for an agency of many controllers, which of them released). */
+  sector: (person: PersonWithBasis, ctx: TContext, release: SectorRelease) => TSector | Promise<TSector>;
 }
 
 /**
@@ -81,8 +131,8 @@ export function agencyEntryResolvers<TContext extends SubgraphRequest, TSector, 
     Person: {
       __resolveReference: (ref: PersonWithBasis): PersonWithBasis => ref,
       ...field(sectorField, async (person: PersonWithBasis, _args: unknown, ctx: TContext, info: GraphQLResolveInfo): Promise<TSector> => {
-        valueOrThrow(await releaseSector(agency, person, ctx, info));
-        return entry.sector(person, ctx);
+        const release = valueOrThrow(await releaseSector(agency, person, ctx, info));
+        return entry.sector(person, ctx, release);
       }),
     },
     AuditTrail: {

@@ -2,17 +2,18 @@ import fs from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type DocumentNode } from 'graphql';
 import { sql, type Kysely } from 'kysely';
-import { isAgency } from './agencies.ts';
+import { isAgency, type AgencyController } from './agencies.ts';
+import { controllerStoreName, controllersOf } from './controllers.ts';
 import { agencyReleaseMigrations, statisticsReleaseRoute, type AgencyStatisticsRelease } from './agency-statistics-release.ts';
 import { createApolloServer } from './apollo.ts';
-import { AuditLog, RequestAudit, auditMigrations, type AuditDb, type AuditLogOwner } from './audit.ts';
+import { AuditLog, RequestAudit, auditMigrations, type AuditActor, type AuditDb, type AuditEntry, type AuditLogOwner, type AuditRow } from './audit.ts';
 import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import { auditedAnswer } from './audited-answer.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { subgraphSdlFile } from './composition.ts';
 import { retiredCellKeyMigrations } from './retired-cell-key.ts';
-import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations } from './database.ts';
+import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations, type Store } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, isForbundRefusal, type TokenCheck } from './gateway-token.ts';
 import { forbundId, trustedForbund } from './trusted-forbund.ts';
@@ -30,8 +31,13 @@ import { STATISTICS_RELEASE_ACTOR, STATISTICS_RELEASE_PATH } from './statistics-
 export interface SubgraphRequest {
   caller: Caller;
   audit: RequestAudit;
-  /** The store's audit log (for the auditors' reads). */
-  auditLog: AuditLog;
+  /** The store's audit log (for the auditors' reads); for a subgraph of many controllers, all its stores' logs read as one. */
+  auditLog: SubgraphAuditLogs;
+  /**
+   * The data controllers behind this subgraph, each with its own store (controllers.ts); empty
+   * for an agency that is one authority, and for coordination.
+   */
+  controllers: readonly AgencyController[];
   /** Checks the release bases coordination signs (release-basis.ts); what an agency releases under. */
   releaseBases: ReleaseBasisVerifier;
   metrics: ProcessMetrics;
@@ -63,8 +69,12 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
    * synthetic population from @finsam/devkit, which a production install (SEED=none) lacks.
    */
   seed: () => Promise<SeedWriter<DB>>;
-  /** Per-request context: the request's caller and audit, plus fresh DataLoaders. */
-  createContext: (db: Kysely<DB>, request: SubgraphRequest) => TContext;
+  /**
+   * Per-request context: the request's caller and audit, plus fresh DataLoaders. For an agency of
+   * many controllers (controllers.ts) the data is in `controllerStores`, one per controller, and
+   * `db` holds only the kit's tables (its statistics releases, its gateway refusals).
+   */
+  createContext: (db: Kysely<DB>, request: SubgraphRequest, controllerStores: readonly ControllerStore<DB>[]) => TContext;
   /** Work done once before the subgraph serves, so that the first request does not wait for it. */
   warmUp?: (db: Kysely<DB>) => Promise<void>;
   /** Extra HTTP routes (coordination's published key set). */
@@ -80,6 +90,47 @@ export interface SubgraphDefinition<DB, TContext extends SubgraphRequest> {
   schemaFile?: string;
   /** Port when PORT is not set; a served subgraph's comes from its place in SUBGRAPH_NAMES. */
   defaultPort?: number;
+}
+
+/** One controller's own store behind a subgraph: its data, read only after the controller's own release decision. */
+export interface ControllerStore<DB> {
+  controller: AgencyController;
+  db: Kysely<DB>;
+}
+
+/** What an auditor's read needs of a log. */
+export interface AuditLogReader {
+  recordsOf(personnummer: string, from: string | null, to: string): Promise<AuditRow[]>;
+}
+
+/**
+ * The audit logs of a subgraph and of each controller behind it. A record goes to the log of the
+ * controller it names (AuditEntry.controller): each municipality answers for the reads of its
+ * own data in its own chain. A record naming none (a gateway turned away, a basis that does not
+ * verify: nothing of any controller was read) goes to the subgraph's own.
+ */
+export class SubgraphAuditLogs implements AuditLogReader {
+  constructor(private readonly own: AuditLog, private readonly byController: ReadonlyMap<string, AuditLog>) {}
+
+  async append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
+    const groups = new Map<AuditLog, AuditEntry[]>();
+    for (const entry of entries) {
+      const log = entry.controller === undefined ? this.own : this.byController.get(entry.controller);
+      if (!log) throw new Error(`an audit record names the controller ${entry.controller}, which this subgraph does not serve`);
+      groups.set(log, [...(groups.get(log) ?? []), entry]);
+    }
+    await Promise.all([...groups].map(([log, group]) => log.append(actor, group)));
+  }
+
+  /** A change to the subgraph's own store with its records, in one transaction (AuditLog.changeWithRecords): coordination's writes. */
+  changeWithRecords<DB, T>(actor: AuditActor, change: (trx: Kysely<DB>) => Promise<T>, entriesFor: (result: T) => AuditEntry[]): Promise<T> {
+    return this.own.changeWithRecords(actor, change, entriesFor);
+  }
+
+  async recordsOf(personnummer: string, from: string | null, to: string): Promise<AuditRow[]> {
+    const all = await Promise.all([this.own, ...this.byController.values()].map((log) => log.recordsOf(personnummer, from, to)));
+    return all.flat().sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
 }
 
 export interface SubgraphOptions {
@@ -173,12 +224,16 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   // An agency's own key, to which coordination seals the cohort member lists meant for it (release-basis.ts).
   const decryptionKey = definition.agency === 'COORDINATION' ? undefined : await loadOrCreateEncryptionKey(directory, definition.name);
   const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey, trusted });
-  const store = await prepareStore(definition, { env, dataDir: directory, logger, metrics });
+  const stores = await prepareSubgraphStores(definition, { env, dataDir: directory, logger, metrics });
+  const { controllers, store, opened } = stores;
   const { db } = store;
+  const controllerStores: ControllerStore<DB>[] = opened.map(({ controller, store: own }) => ({ controller, db: own.db }));
   await definition.warmUp?.(db);
 
   const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? subgraphSdlFile(definition.name), 'utf8'));
-  const auditLog = new AuditLog(store.auditDb as unknown as Kysely<AuditDb>, store.dialect, store.auditWriter);
+  const auditLogOf = (s: Store<unknown>) => new AuditLog(s.auditDb as unknown as Kysely<AuditDb>, s.dialect, s.auditWriter);
+  const auditLog = auditLogOf(store as Store<unknown>);
+  const auditLogs = new SubgraphAuditLogs(auditLog, new Map(opened.map(({ controller, store: own }) => [controller.code, auditLogOf(own as Store<unknown>)])));
   const statisticsRelease = statisticsReleaseOf(definition);
   /**
    * A gateway of a förbund this subgraph does not answer is refused with its reason, and the
@@ -209,13 +264,13 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
         const checked = await verifyGatewayToken(request.headers, requestId);
         if (!checked.ok) return { refuse: await refusedGateway(checked, requestId) };
         const { caller } = checked;
-        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog, releaseBases, metrics }) };
+        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog: auditLogs, controllers, releaseBases, metrics }, controllerStores) };
       },
     },
     {
       name: 'use-audited-answer',
       apollo: [auditedAnswer<TContext>({
-        auditLog, logger, records: ({ contextValue }) => ({ caller: contextValue.caller, entries: contextValue.audit.drain() }),
+        auditLog: auditLogs, logger, records: ({ contextValue }) => ({ caller: contextValue.caller, entries: contextValue.audit.drain() }),
         withheldMessage: 'The access could not be logged, so no data is released.',
       })],
     },
@@ -235,7 +290,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     metricsToken: env.METRICS_TOKEN || undefined,
     plugins,
     async ready() {
-      await sql`select 1`.execute(db);
+      await Promise.all([db, ...controllerStores.map((c) => c.db)].map((each) => sql`select 1`.execute(each)));
       return true;
     },
     routes: {
@@ -247,13 +302,17 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
           // the caller is the job, with the purpose the release serves, and writes its own records.
           context: (requestId) => definition.createContext(db, {
             caller: { actorId: STATISTICS_RELEASE_ACTOR, role: 'analyst', purpose: 'STATISTICS', requestId },
-            audit: new RequestAudit(statisticsRelease.agency), auditLog, releaseBases, metrics,
-          }),
+            audit: new RequestAudit(statisticsRelease.agency), auditLog: auditLogs, controllers, releaseBases, metrics,
+          }, controllerStores),
         }),
       } : {}),
       ...definition.routes,
       // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
-      [CHECKPOINT_PATH]: auditCheckpointRoute({ store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, trusted, ownForbund: forbundId(env), logger }),
+      // Each controller's chain is witnessed the same way, its own store named in the checkpoint.
+      [CHECKPOINT_PATH]: auditCheckpointRoute({
+        store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, trusted, ownForbund: forbundId(env), logger,
+        controllerStores: new Map(opened.map(({ controller, store: own }) => [controllerStoreName(definition.name, controller.code), own.auditDb as unknown as Kysely<AuditDb>])),
+      }),
     },
   });
 
@@ -262,7 +321,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     defaultPort: definition.defaultPort ?? (isSubgraphName(definition.name) ? defaultSubgraphPort(definition.name) : undefined),
     async stop() {
       await apollo.stop();
-      await store.close();
+      await stores.close();
     },
   };
 }
@@ -280,25 +339,63 @@ function statisticsReleaseOf<DB, TContext extends SubgraphRequest>(definition: S
  * holds no population yet. `npm run seed` runs just this.
  */
 export async function prepareStore<DB>(
-  definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'migrations' | 'seed'>,
-  options: { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger; metrics: ProcessMetrics },
+  definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'migrations'> & { seed: SubgraphDefinition<DB, never>['seed'] | null },
+  options: { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger; metrics: ProcessMetrics; /** A controller's store (controllers.ts): seeded with what that controller holds. */ controller?: string },
 ) {
   const store = await openDatabase<DB>({
     store: definition.name,
     dataDir: options.dataDir,
-    databaseUrl: databaseUrlFor(definition.name, options.env),
+    databaseUrl: options.controller === undefined ? databaseUrlFor(definition.name, options.env) : controllerDatabaseUrl(definition.name, options.env),
     kitMigrations: subgraphKitMigrations,
     migrations: definition.migrations,
     onStatement: (kind) => options.metrics.dbStatements.inc({ subgraph: definition.name, kind }),
     logger: options.logger,
   });
   try {
-    await seedOnFirstStart(store.db, definition, seedSettings(options.env), options.logger);
+    const settings = seedSettings(options.env);
+    await seedOnFirstStart(store.db, definition, settings && options.controller !== undefined ? { ...settings, controller: options.controller } : settings, options.logger);
   } catch (error) {
     await store.close();
     throw error;
   }
   return store;
+}
+
+/**
+ * A controller's store is in its own database (`<STORE>_DATABASE_URL`, `SOCIAL_SERVICES_1480_DATABASE_URL`),
+ * never the process's shared DATABASE_URL: two municipalities' data and audit chains in one database
+ * would be one controller's. PostgreSQL mode without it is said at start.
+ */
+function controllerDatabaseUrl(store: string, env: NodeJS.ProcessEnv): string | undefined {
+  const own = env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] || undefined;
+  if (!own && env.DATABASE_URL) throw new Error(`${store}: a controller's store needs its own database: set ${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL (DATABASE_URL is one database, and each controller has its own)`);
+  return own;
+}
+
+/**
+ * Every store of a subgraph, opened, migrated and seeded: its own, and for an agency of many
+ * controllers one per controller (`<subgraph>-<code>`), which then hold the data and each its
+ * own audit chain while the subgraph's own holds only the kit's tables.
+ */
+export async function prepareSubgraphStores<DB>(
+  definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'agency' | 'migrations' | 'seed'>,
+  options: { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger; metrics: ProcessMetrics },
+) {
+  const controllers = isAgency(definition.agency) ? controllersOf(definition.agency, options.env) : [];
+  const store = await prepareStore(controllers.length > 0 ? { name: definition.name, migrations: {}, seed: null } : definition, options);
+  const opened: { controller: AgencyController; store: Store<DB> }[] = [];
+  try {
+    for (const controller of controllers) {
+      opened.push({ controller, store: await prepareStore({ ...definition, name: controllerStoreName(definition.name, controller.code) }, { ...options, controller: controller.code }) });
+    }
+  } catch (error) {
+    await Promise.all([store, ...opened.map((o) => o.store)].map((s) => s.close()));
+    throw error;
+  }
+  return {
+    controllers, store, opened,
+    close: () => Promise.all([store, ...opened.map((o) => o.store)].map((s) => s.close())).then(() => undefined),
+  };
 }
 
 /** seed_run's `seed` for a store first started without seeding: it is never seeded afterwards. */
@@ -312,7 +409,7 @@ const isDevkitMissing = (error: unknown) => (error as NodeJS.ErrnoException | un
   && /@finsam\/devkit/.test((error as Error).message);
 
 async function seedOnFirstStart<DB>(
-  db: Kysely<DB>, definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'seed'>, settings: SeedSettings | null, logger: Logger,
+  db: Kysely<DB>, definition: { name: string; seed: SubgraphDefinition<DB, never>['seed'] | null }, settings: SeedSettings | null, logger: Logger,
 ): Promise<void> {
   // Untyped view of the shared bookkeeping table, which no subgraph's DB type declares.
   const raw = db as unknown as Kysely<{ seed_run: { seed: number; persons: number; reference_date: string; seeded_at: string } }>;
@@ -336,9 +433,12 @@ async function seedOnFirstStart<DB>(
     return;
   }
   const started = Date.now();
+  // A store with only the kit's tables (a subgraph whose data is in its controllers' stores) has no population of its own.
+  const seed = definition.seed;
+  if (!seed) return;
   let write: SeedWriter<DB>;
   try {
-    write = await definition.seed();
+    write = await seed();
   } catch (error) {
     if (!isDevkitMissing(error)) throw error;
     throw new SeedUnavailableError(`${definition.name}: the store is empty and seeding is on, but @finsam/devkit, which makes the synthetic population, is not installed; set SEED=none to start without seeding.`);

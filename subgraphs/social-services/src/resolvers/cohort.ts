@@ -16,14 +16,18 @@ const band = (months: number) => (months === 0 ? 'NONE' : months <= 5 ? '1_5' : 
 type MonthFacts = Pick<AssistanceMonthRow, 'personnummer' | 'month' | 'reason_for_need'>;
 
 /**
- * Each member's months of assistance, newest first; a long list reads the months from `fromMonth`
- * to `toMonth` of the whole table once rather than by key (the rest answer nothing asked here).
- * The statistics release's categories and the signal answers read the same rows.
+ * Each member's months of assistance, newest first, from every member municipality's store; a
+ * long list reads the months from `fromMonth` to `toMonth` of each whole table once rather than by
+ * key (the rest answer nothing asked here). The statistics release's categories and the signal
+ * answers read the same rows.
  */
 async function assistanceOfMembers(members: readonly string[], ctx: SocialServicesContext, fromMonth: string, toMonth: string): Promise<MonthFacts[][]> {
-  if (members.length < WHOLE_TABLE_FROM) return loadEach(ctx.loaders.assistanceByPerson, members);
-  return rowsOfMembers(await ctx.db.selectFrom('assistance_month').select(['personnummer', 'month', 'reason_for_need'])
-    .where('month', '>=', fromMonth).where('month', '<=', toMonth).orderBy('month', 'desc').execute(), members);
+  const perStore = await Promise.all(ctx.controllerStores.map(async (store): Promise<MonthFacts[][]> => {
+    if (members.length < WHOLE_TABLE_FROM) return loadEach(ctx.loadersOf(store.controller.code).assistanceByPerson, members);
+    return rowsOfMembers(await store.db.selectFrom('assistance_month').select(['personnummer', 'month', 'reason_for_need'])
+      .where('month', '>=', fromMonth).where('month', '<=', toMonth).orderBy('month', 'desc').execute(), members);
+  }));
+  return members.map((_, i) => perStore.flatMap((lists) => lists[i]!).sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)));
 }
 
 /** Each member's band of months with assistance among the twelve ending with `asOf`'s month: exactly one each. */
