@@ -138,8 +138,11 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** The extensions besides `code` that may leave the graph (apollo.ts drops the rest); docs/errors.md names each. */
-export const CLIENT_EXTENSIONS = ['serviceName', 'agency', 'reason', 'argument'] as const;
+/**
+ * The extensions besides `code` that may leave the graph (apollo.ts drops the rest); docs/errors.md
+ * names each. `controllers`: for an agency of many, each controller refused and why (`1480:NO_CONSENT,1481:CONSENT_REVOKED`).
+ */
+export const CLIENT_EXTENSIONS = ['serviceName', 'agency', 'reason', 'argument', 'controllers'] as const;
 
 export interface RefusalReasonEntry {
   /** The code the reason comes with. */

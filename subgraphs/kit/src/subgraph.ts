@@ -146,6 +146,8 @@ export interface BuiltSubgraph<DB> {
   /** Where it listens when PORT is not set (undefined: PORT must be set). */
   defaultPort: number | undefined;
   db: Kysely<DB>;
+  /** For an agency of many controllers, each one's store, where its data is (`db` then holds only the kit's tables). */
+  controllerStores: readonly ControllerStore<DB>[];
   metrics: ProcessMetrics;
   logger: Logger;
   handler: ReturnType<typeof createGraphQLHttpHandler>;
@@ -317,7 +319,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   });
 
   return {
-    name: definition.name, agency: definition.agency, db, metrics, logger, handler,
+    name: definition.name, agency: definition.agency, db, controllerStores, metrics, logger, handler,
     defaultPort: definition.defaultPort ?? (isSubgraphName(definition.name) ? defaultSubgraphPort(definition.name) : undefined),
     async stop() {
       await apollo.stop();

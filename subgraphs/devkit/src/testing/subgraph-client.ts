@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AGENCIES, AGENCY_TABLE, isAgency } from '@finsam/kit/agencies';
 import { defaultPurpose, type Role } from '@finsam/kit/caller';
+import type { ConsentEvidence } from '@finsam/kit/consent';
+import { controllersOf } from '@finsam/kit/controllers';
 import { loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
 import { listen } from '@finsam/kit/http';
 import { loadOrCreateCoordinationKey, signPersonBases } from '@finsam/kit/release-basis';
@@ -59,8 +61,15 @@ export function personEntities(selection: string): string {
   return `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer ${selection} } } }`;
 }
 
-/** What coordination vouches for with a person: here, a consent for all four agencies valid today. */
+/**
+ * What coordination vouches for with a person: here, a consent for all four agencies valid today,
+ * naming each of the embedded förbund's controllers where the agency is many (controllers.ts).
+ */
 export const FULL_CONSENT = {
-  consents: AGENCIES.map((agency) => ({ agency, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null })),
+  consents: AGENCIES.flatMap((agency): ConsentEvidence[] => {
+    const consent = { agency, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null };
+    const controllers = controllersOf(agency, {});
+    return controllers.length > 0 ? controllers.map((c) => ({ ...consent, controller: c.code })) : [consent];
+  }),
   protectedIdentity: false,
 };
