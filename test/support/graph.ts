@@ -115,8 +115,8 @@ export async function startGraph(options: {
   // Analysts' share of the clock (ANALYST_MS_PER_SECOND_TOTAL) counts how long answers take, which
   // on shared cores is the other test file's doing: off here, tested on its own in analyst-limits.test.ts.
   const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', SUBGRAPH_TIMEOUT_MS: '20000', ANALYST_MS_PER_SECOND_TOTAL: '1000000', ...env, ...options.gatewayEnv };
-  const storeLocation = (store: SubgraphName | 'gateway') => {
-    const url = env[`${envPrefix(store as SubgraphName)}_DATABASE_URL`];
+  const storeLocation = (store: string) => {
+    const url = env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];
     return url ? { databaseUrl: url } : { file: path.join(dataDir, `${store}.sqlite`) };
   };
   for (const name of Object.keys(BUILDERS) as SubgraphName[]) {
@@ -192,7 +192,17 @@ export async function startGraph(options: {
       return { status, out: output.all() };
     },
     /** A second connection to a store, as an operator (or an intruder) with database access would have. */
-    store: (store: SubgraphName | 'gateway'): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),
+    /** A store by name: a subgraph's, the gateway's, or a controller's behind a subgraph (`social-services-1481`). */
+    store: (store: SubgraphName | 'gateway' | (string & {})): Kysely<AuditDb> => openExisting<AuditDb>(storeLocation(store)),
+    /**
+     * The stores a started subgraph logs a person's reads in: its own, or for an agency of many
+     * controllers each controller's (`social-services-1480`, …), where each decision is logged.
+     */
+    personStores: (name: SubgraphName): string[] => {
+      const agency = agencyOfSubgraph(name);
+      const controllers = agency ? controllersOf(agency, env) : [];
+      return controllers.length > 0 ? controllers.map((c) => controllerStoreName(name, c.code)) : [name];
+    },
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
     dropAuditGuard: (store: SubgraphName | 'gateway') => asOwner(storeLocation(store), {
       sqlite: ['DROP TRIGGER audit_log_no_update', 'DROP TRIGGER audit_log_no_delete'],

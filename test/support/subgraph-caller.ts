@@ -41,12 +41,16 @@ export async function caseloadWithConsents(graph: TestGraph, sub: string): Promi
     }));
 }
 
-/** A store's audit records of one request, read as an operator would (the connection closed after). */
+/** A subgraph's audit records of one request (from each controller's store, for the social services), read as an operator would (the connections closed after). */
 export async function auditRowsOfRequest(graph: TestGraph, store: SubgraphName, requestId: string) {
-  const db = graph.store(store);
-  try {
-    return await db.selectFrom('audit_log').select(['personnummer', 'decision', 'reason']).where('request_id', '=', requestId).execute();
-  } finally {
-    await db.destroy();
+  const rows = [];
+  for (const name of graph.personStores(store)) {
+    const db = graph.store(name);
+    try {
+      rows.push(...await db.selectFrom('audit_log').select(['personnummer', 'decision', 'reason']).where('request_id', '=', requestId).execute());
+    } finally {
+      await db.destroy();
+    }
   }
+  return rows;
 }
