@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { SUPERGRAPH_FILE, composeSupergraph } from '@finsam/schema/compose';
+import { SUPERGRAPH_FILE, composeSubgraphs, composeSupergraph } from '@finsam/schema/compose';
+import { servedSubgraphSdl } from '@finsam/kit/composition';
 
 describe('composition', () => {
   const result = composeSupergraph();
@@ -30,5 +31,17 @@ describe('composition', () => {
       if (isUnionType(type) && !type.description) missing.push(type.name);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('still composes when the social services declare DataController too, as coordination does or without its descriptions', () => {
+    // The data controller a consent names (personuppgiftsansvarig) is a value type both may return: @shareable, the same three fields.
+    const served = servedSubgraphSdl();
+    const declared = /"""[^"]*"""\ntype DataController @shareable \{[^}]*\}/.exec(served.coordination!)?.[0];
+    expect(declared, 'coordination declares DataController @shareable').toBeDefined();
+    const bare = 'type DataController @shareable { kind: String! code: String! name: String! }';
+    for (const own of [declared!, bare]) {
+      const result = composeSubgraphs({ ...served, 'social-services': `${served['social-services']}\n${own}\n` });
+      expect(result.ok ? [] : result.errors, own).toEqual([]);
+    }
   });
 });

@@ -51,6 +51,12 @@ export interface CoordinationDb {
     form_reference: string;
     recorded_by: string;
     recorded_at: string;
+    /**
+     * The data controller (personuppgiftsansvarig) the consent names, for an agency of many
+     * (consent-controllers.ts): a kommunkod for the social services, a länskod for care; null for
+     * the national agencies. One row per agency and controller of a signed form.
+     */
+    controller: string | null;
   };
   /** The analysts' query budget ledger (analyst-allowance.ts): when each analyst first asked each definition. */
   analyst_query: { analyst: string; definition_digest: string; first_asked_at: string };
@@ -82,6 +88,8 @@ export type CaseloadRow = PersonRow & { total: number };
 export type CoordinatorRow = Selectable<CoordinationDb['coordinator']>;
 export type ForbundRow = Selectable<CoordinationDb['forbund']>;
 export type ConsentRow = Selectable<CoordinationDb['consent']>;
+/** A municipality as Municipality's resolvers see it: a row of the table, or a person's home municipality. */
+export type MunicipalityParent = Pick<Selectable<CoordinationDb['municipality']>, 'code' | 'name' | 'county'>;
 export type ParticipationRow = Selectable<CoordinationDb['participation']> & {
   intervention_name: string;
   intervention_kind: InterventionKind;
@@ -153,7 +161,7 @@ export async function personnummerOfId(db: Db, id: string): Promise<string | nul
 
 export function consentsOfPersons(db: Db, personnummer: readonly string[]): Promise<ConsentRow[]> {
   return db.selectFrom('consent').selectAll().where('personnummer', 'in', personnummer)
-    .orderBy('valid_from', 'desc').orderBy('agency').execute();
+    .orderBy('valid_from', 'desc').orderBy('agency').orderBy('controller').execute();
 }
 
 export function participationsOfPersons(db: Db, personnummer: readonly string[]): Promise<ParticipationRow[]> {
@@ -178,55 +186,76 @@ export function municipalitiesOfForbund(db: Db, forbundIds: readonly string[]) {
   return db.selectFrom('municipality').selectAll().where('forbund_id', 'in', forbundIds).orderBy('code').execute();
 }
 
+export function municipalitiesByCode(db: Db, codes: readonly string[]) {
+  return db.selectFrom('municipality').selectAll().where('code', 'in', codes).execute();
+}
+
 export function interventionsById(db: Db, ids: readonly string[]) {
   return db.selectFrom('intervention').selectAll().where('id', 'in', ids).execute();
 }
 
+/** One consent of a signed form: an agency, and the controller it names (null for a national agency). */
+export interface ConsentGrant {
+  agency: Agency;
+  controller: string | null;
+}
+
 export interface NewConsent {
   personnummer: string;
-  agencies: Agency[];
+  /** One per agency and controller named on the form. */
+  grants: ConsentGrant[];
   validFrom: string;
   validTo: string;
   formReference: string;
   recordedBy: string;
 }
 
+const grantKey = (grant: ConsentGrant) => `${grant.agency} ${grant.controller ?? ''}`;
+
+/** The rows of one signed form (same person, dates and reference), whatever agencies and controllers. */
+function formRows(db: Db, consent: Omit<NewConsent, 'grants' | 'recordedBy'>) {
+  return db.selectFrom('consent')
+    .where('personnummer', '=', consent.personnummer).where('valid_from', '=', consent.validFrom)
+    .where('valid_to', '=', consent.validTo).where('form_reference', '=', consent.formReference);
+}
+
 /**
- * Records one consent row per agency, skipping agencies for which the same form (same dates and
- * reference) is already recorded, so that a retried request records the consent once.
- * Returns the agencies newly recorded. Run it in a transaction (the caller's, which also holds
+ * Records one consent row per agency and controller, skipping those for which the same form (same
+ * dates and reference) is already recorded, so that a retried request records the consent once.
+ * Returns the grants newly recorded. Run it in a transaction (the caller's, which also holds
  * the audit record), so the check and the insert are one.
  */
-export async function recordConsent(trx: Db, consent: NewConsent, now: string): Promise<string[]> {
-  const existing = await trx.selectFrom('consent').select('agency')
-    .where('personnummer', '=', consent.personnummer).where('valid_from', '=', consent.validFrom)
-    .where('valid_to', '=', consent.validTo).where('form_reference', '=', consent.formReference)
-    .execute();
-  const recorded = new Set(existing.map((row) => row.agency));
-  const fresh = consent.agencies.filter((agency) => !recorded.has(agency));
+export async function recordConsent(trx: Db, consent: NewConsent, now: string): Promise<ConsentGrant[]> {
+  const existing = await formRows(trx, consent).select(['agency', 'controller']).execute();
+  const recorded = new Set(existing.map(grantKey));
+  const fresh = consent.grants.filter((grant) => !recorded.has(grantKey(grant)));
   if (fresh.length > 0) {
-    await trx.insertInto('consent').values(fresh.map((agency) => ({
-      id: `SF-S-${randomUUID()}`, personnummer: consent.personnummer, agency, valid_from: consent.validFrom, valid_to: consent.validTo,
+    await trx.insertInto('consent').values(fresh.map(({ agency, controller }) => ({
+      id: `SF-S-${randomUUID()}`, personnummer: consent.personnummer, agency, controller, valid_from: consent.validFrom, valid_to: consent.validTo,
       revoked_at: null, form_reference: consent.formReference, recorded_by: consent.recordedBy, recorded_at: now,
     }))).execute();
   }
   return fresh;
 }
 
-/** Withdraws every consent of the person for the agency that is not already withdrawn; returns their ids. */
-export async function revokeConsent(db: Db, personnummer: string, agency: Agency, now: string): Promise<string[]> {
-  const rows = await db.updateTable('consent').set({ revoked_at: now })
-    .where('personnummer', '=', personnummer).where('agency', '=', agency).where('revoked_at', 'is', null)
-    .returning('id').execute();
+/**
+ * Withdraws the person's consents for the agency that are not already withdrawn: every one, or
+ * with a controller only those naming it. Returns their ids.
+ */
+export async function revokeConsent(db: Db, personnummer: string, agency: Agency, controller: string | null, now: string): Promise<string[]> {
+  let update = db.updateTable('consent').set({ revoked_at: now })
+    .where('personnummer', '=', personnummer).where('agency', '=', agency).where('revoked_at', 'is', null);
+  if (controller !== null) update = update.where('controller', '=', controller);
+  const rows = await update.returning('id').execute();
   return rows.map((row) => row.id);
 }
 
-/** The consent rows of one signed form, for the agencies named. */
-export function consentsOfForm(db: Db, consent: Omit<NewConsent, 'recordedBy'>): Promise<ConsentRow[]> {
-  return db.selectFrom('consent').selectAll()
-    .where('personnummer', '=', consent.personnummer).where('valid_from', '=', consent.validFrom)
-    .where('valid_to', '=', consent.validTo).where('form_reference', '=', consent.formReference)
-    .where('agency', 'in', consent.agencies).orderBy('agency').execute();
+/** The consent rows of one signed form, for the agencies and controllers named. */
+export async function consentsOfForm(db: Db, consent: Omit<NewConsent, 'recordedBy'>): Promise<ConsentRow[]> {
+  const wanted = new Set(consent.grants.map(grantKey));
+  const rows = await formRows(db, consent).selectAll().where('agency', 'in', [...new Set(consent.grants.map((g) => g.agency))])
+    .orderBy('agency').orderBy('controller').execute();
+  return rows.filter((row) => wanted.has(grantKey(row)));
 }
 
 export function consentsById(db: Db, ids: readonly string[]): Promise<ConsentRow[]> {

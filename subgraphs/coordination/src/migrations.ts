@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { randomBytes } from 'node:crypto';
 import type { Migrations } from '@finsam/kit/database';
 
@@ -117,6 +117,19 @@ export const migrations: Migrations = {
       // The cohorts' signal counts (cohort-release-job.ts): combined from the four agencies'
       // answers and protected here, one row per period as statistics_release, with a ledger of its own.
       await createReleaseTable(db, 'signal_release');
+    },
+  },
+  '0011_consent_controller': {
+    async up(db) {
+      // The data controller (personuppgiftsansvarig) a consent names, for an agency of many
+      // (@finsam/kit/controllers): a kommunkod for the social services, a länskod for care; null
+      // for Försäkringskassan and Arbetsförmedlingen. The consents recorded before named no
+      // controller and were given where the person lives: their home municipality, its region.
+      await db.schema.alterTable('consent').addColumn('controller', 'text').execute();
+      // The region is the first two digits of the kommunkod (regionOfMunicipality); substr is both databases'.
+      const ofPerson = (code: RawBuilder<string>) => db.selectFrom('person').select(code.as('code')).whereRef('person.personnummer', '=', 'consent.personnummer');
+      await db.updateTable('consent').set({ controller: ofPerson(sql<string>`person.municipality_code`) }).where('agency', '=', 'SOCIAL_SERVICES').execute();
+      await db.updateTable('consent').set({ controller: ofPerson(sql<string>`substr(person.municipality_code, 1, 2)`) }).where('agency', '=', 'CARE').execute();
     },
   },
 };

@@ -4,6 +4,7 @@ import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { SeedSettings } from '@finsam/kit/subgraph';
 import type { CoordinationDb } from './data.ts';
 import { newPersonId } from './migrations.ts';
+import { consentControllerKind, homeController } from './consent-controllers.ts';
 
 /** Writes the samordningsförbund's part of the synthetic population these settings make (the kit calls it once, in a transaction, for an empty store). */
 export async function seedCoordination(db: Kysely<CoordinationDb>, settings: SeedSettings): Promise<void> {
@@ -38,10 +39,13 @@ export async function seedCoordination(db: Kysely<CoordinationDb>, settings: See
       });
     }
     for (const c of p.consents) {
-      // One row per agency named on the form, so that one agency can be revoked alone.
+      // One row per agency named on the form, so that one agency can be revoked alone; the social
+      // services' names the person's home municipality, care's its region (consent-controllers.ts).
       for (const agency of c.agencies) {
+        const kind = consentControllerKind(agency);
         consents.push({
-          id: `SF-S-${String(consents.length + 1).padStart(7, '0')}`, personnummer: p.personnummer, agency, valid_from: c.validFrom,
+          id: `SF-S-${String(consents.length + 1).padStart(7, '0')}`, personnummer: p.personnummer, agency,
+          controller: kind ? homeController(kind, p.municipality.code) : null, valid_from: c.validFrom,
           valid_to: c.validTo, revoked_at: c.revokedAt, form_reference: c.formReference, recorded_by: p.coordinatorId,
           recorded_at: `${c.validFrom}T09:00:00.000Z`,
         });

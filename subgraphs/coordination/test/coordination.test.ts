@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { serveSubgraph } from '@finsam/devkit/testing/subgraph-client';
+import type { PersonEvidence } from '@finsam/kit/release-basis';
 import { buildCoordination } from '../src/subgraph.ts';
 
 describe('coordination subgraph', () => {
@@ -59,5 +60,27 @@ describe('coordination subgraph', () => {
     const { body } = await subgraph.query('query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code facts { agency } } } } }', { r: [representation] });
     expect(body.errors).toBeUndefined();
     expect(body.data._entities[0].signals.map((s: { code: string }) => s.code)).toEqual(['SICK_LISTED_WITHOUT_BENEFIT']);
+  });
+
+  it('names the controller of each consent in the release basis it signs: the municipality for the social services, the region for care', async () => {
+    const { body } = await subgraph.query('query($p: String!) { person(personnummer: $p) { sicknessInsuranceReleaseBasis socialServicesReleaseBasis careReleaseBasis } }', { p: FIXTURE_PERSONS.allConsent });
+    expect(body.errors).toBeUndefined();
+    // The evidence an agency reads: the entry the basis carries (release-basis.ts).
+    const controllers = (wire: string) => (JSON.parse(JSON.parse(wire).entry as string) as PersonEvidence).consents.map((c) => [c.agency, c.controller]);
+    expect(new Set(controllers(body.data.person.socialServicesReleaseBasis).map(String))).toEqual(new Set(['SOCIAL_SERVICES,1480']));
+    expect(new Set(controllers(body.data.person.careReleaseBasis).map(String))).toEqual(new Set(['CARE,14']));
+    expect(new Set(controllers(body.data.person.sicknessInsuranceReleaseBasis).map(([agency, controller]) => `${agency} ${controller}`))).toEqual(new Set(['SICKNESS_INSURANCE null']));
+  });
+
+  it('describes the controller a consent names with its name, from the förbund\'s municipalities or the regions', async () => {
+    const { body } = await subgraph.query('query($p: String!) { person(personnummer: $p) { homeMunicipality { code region { kind code name } } consents { agency controller { kind code name } } } }', { p: FIXTURE_PERSONS.allConsent });
+    expect(body.errors).toBeUndefined();
+    expect(body.data.person.homeMunicipality).toEqual({ code: '1480', region: { kind: 'REGION', code: '14', name: 'Västra Götalandsregionen' } });
+    const byAgency = Object.fromEntries(body.data.person.consents.map((c: { agency: string; controller: unknown }) => [c.agency, c.controller]));
+    expect(byAgency).toEqual({
+      SICKNESS_INSURANCE: null, EMPLOYMENT: null,
+      SOCIAL_SERVICES: { kind: 'MUNICIPALITY', code: '1480', name: 'Göteborg' },
+      CARE: { kind: 'REGION', code: '14', name: 'Västra Götalandsregionen' },
+    });
   });
 });

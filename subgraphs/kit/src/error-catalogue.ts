@@ -41,7 +41,7 @@ export const ERROR_CODES = {
     unmasked: true,
     status: 200,
     when: 'an argument is wrong: the message begins with its name and says what is wrong (a date that does not exist, a personnummer\'s check digit, birth number 000 or a birth date in the future, …)',
-    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`',
+    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `CONTROLLER_…` for the data controllers a consent names',
   },
   GRAPHQL_PARSE_FAILED: {
     unmasked: true,
@@ -255,8 +255,18 @@ export const REFUSAL_REASONS = {
   },
   NOTHING_IN_FORCE: {
     code: 'BAD_USER_INPUT',
-    meaning: '`revokeConsent` for an agency the person has no consent in force for',
+    meaning: '`revokeConsent` for an agency (or, with `controller`, an agency\'s data controller) the person has no consent in force for',
     show: 'that there is nothing to withdraw',
+  },
+  CONTROLLER_NOT_IN_FORBUND: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`recordConsent`\'s `input.controllers` names a code that is not a member municipality of the coordinator\'s samordningsförbund (kommunkod) nor the region of one (länskod)',
+    show: 'the message, at the choice of municipalities or region',
+  },
+  CONTROLLER_WITHOUT_AGENCY: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`recordConsent`\'s `input.controllers` names a kommunkod without SOCIAL_SERVICES among `input.agencies`, or a länskod without CARE; `revokeConsent`\'s `controller` is not of the agency\'s kind (`argument` says which)',
+    show: 'the message, at the choice of municipalities or region',
   },
 } as const satisfies Record<string, RefusalReasonEntry>;
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { care } from '@finsam/care';
+import { coordination } from '@finsam/coordination';
 import { MIGRATION_TABLES } from '@finsam/kit/database';
 import { createLogger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
@@ -122,6 +123,57 @@ describe('a package migration added to a store seeded before', () => {
       expect(await contents(next.db)).toEqual(before);
       const columns = (await next.db.introspection.getTables()).find((t) => t.name === 'care_contact')!.columns.map((c) => c.name);
       expect(columns).toContain('note');
+    } finally {
+      await next.close();
+    }
+  });
+});
+
+describe('coordination\'s consent names its controller (0011_consent_controller)', () => {
+  it('fills the controller of every consent a store held: the home municipality for the social services, its region for care, none for the national agencies', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-migrations-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const database = await testPostgresDatabase('coordination');
+    if (database) cleanups.push(() => database.drop());
+    // Not seeded: the rows are the ones written below, as a store in use holds them.
+    const env: NodeJS.ProcessEnv = { SEED: 'none', ...(database ? { COORDINATION_DATABASE_URL: database.url } : {}) };
+    const options = { env, dataDir, logger: createLogger('coordination', { level: 'silent' }), metrics: createProcessMetrics('coordination') };
+    const { '0011_consent_controller': added, ...earlier } = coordination.migrations;
+    expect(added, 'the migration that adds consent.controller').toBeDefined();
+
+    const old = await prepareStore({ ...coordination, migrations: earlier }, options);
+    const persons = [
+      { personnummer: '198503123823', municipality: '1480' },
+      { personnummer: '199006215704', municipality: '1481' },
+      { personnummer: '197911022478', municipality: '1402' },
+    ];
+    const agencies = ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE'];
+    try {
+      const db = old.db as unknown as Kysely<any>;
+      await db.insertInto('forbund').values({ id: 'forbund-goteborg', name: 'Samordningsförbundet Göteborg' }).execute();
+      await db.insertInto('municipality').values([['1480', 'Göteborg'], ['1481', 'Mölndal'], ['1402', 'Partille']]
+        .map(([code, name]) => ({ code, name, county: 'Västra Götalands län', forbund_id: 'forbund-goteborg' }))).execute();
+      await db.insertInto('person').values(persons.map((p, i) => ({
+        personnummer: p.personnummer, id: `p_${String(i).padStart(22, 'A')}`, given_name: 'Test', family_name: 'Exempelsson', sex: 'FEMALE',
+        birth_date: '1985-03-12', municipality_code: p.municipality, address: null, identity_protection: 'NONE', priority_groups: '[]',
+      }))).execute();
+      await db.insertInto('consent').values(persons.flatMap((p, i) => agencies.map((agency, j) => ({
+        id: `SF-S-${i}${j}`, personnummer: p.personnummer, agency, valid_from: '2025-01-01', valid_to: '2027-12-31',
+        revoked_at: j === 3 && i === 0 ? '2025-06-01T10:00:00.000Z' : null, form_reference: `FORM-${i}`, recorded_by: 'coordinator-1', recorded_at: '2025-01-01T09:00:00.000Z',
+      })))).execute();
+    } finally {
+      await old.close();
+    }
+
+    const next = await prepareStore(coordination, options);
+    try {
+      const rows = await (next.db as unknown as Kysely<any>).selectFrom('consent').select(['personnummer', 'agency', 'controller', 'revoked_at']).orderBy('id').execute();
+      expect(rows.map((r) => `${r.personnummer} ${r.agency} ${r.controller}`)).toEqual(persons.flatMap((p) => [
+        `${p.personnummer} SICKNESS_INSURANCE null`, `${p.personnummer} EMPLOYMENT null`,
+        `${p.personnummer} SOCIAL_SERVICES ${p.municipality}`, `${p.personnummer} CARE 14`,
+      ]));
+      // A withdrawn consent keeps its withdrawal, and names its controller too.
+      expect(rows.filter((r) => r.revoked_at !== null).map((r) => [r.agency, r.controller])).toEqual([['CARE', '14']]);
     } finally {
       await next.close();
     }

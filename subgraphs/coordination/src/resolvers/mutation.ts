@@ -5,9 +5,12 @@ import { addDays, dateProblem, todayIso } from '@finsam/kit/dates';
 import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors';
 import { isProtected, personReadEntry, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import { consentsById, consentsOfForm, recordConsent, revokeConsent, type Db, type NewConsent, type PersonRow } from '../data.ts';
-import { consentView, type PersonParent } from './person.ts';
-import type { MutationRecordConsentArgs, MutationRevokeConsentArgs, RecordConsentInput, Resolvers } from '../generated/resolvers-types.ts';
+import {
+  consentsById, consentsOfForm, recordConsent, revokeConsent, type ConsentGrant, type Db, type NewConsent, type PersonRow,
+} from '../data.ts';
+import { consentControllerKind, forbundControllers, homeController, kindOfCode, type ControllerKind } from '../consent-controllers.ts';
+import type { PersonParent } from './person.ts';
+import type { Agency, MutationRecordConsentArgs, MutationRevokeConsentArgs, RecordConsentInput, Resolvers } from '../generated/resolvers-types.ts';
 
 const FORM_REFERENCE = /^[\p{L}\p{N} ._\/-]{1,100}$/u;
 
@@ -23,13 +26,27 @@ export const CONSENT_BOUNDS = { maxDaysBack: 30, maxDaysAhead: 30, maxYears: 3 }
 
 const refuse = (argument: string, message: string) => failure('BAD_USER_INPUT', message, { argument });
 
+/** The agency whose consents name controllers of each kind. */
+const AGENCY_OF_KIND: Record<ControllerKind, Agency> = { MUNICIPALITY: 'SOCIAL_SERVICES', REGION: 'CARE' };
+const KIND_WORDS: Record<ControllerKind, string> = { MUNICIPALITY: 'a kommunkod (a municipality)', REGION: 'a länskod (a region)' };
+
+/** A signed form as checked without reading anything: the controllers it names, by kind, are checked against the förbund and resolved later (consentGrants). */
+export type CheckedConsent = Omit<NewConsent, 'personnummer' | 'recordedBy' | 'grants'> & {
+  agencies: Agency[];
+  /** The controllers named, each once, by kind; null when the form names none (`controllers` omitted). */
+  controllers: { code: string; kind: ControllerKind }[] | null;
+};
+
 /** The same calendar day `years` later (29 February becomes 1 March). */
 function addYears(date: string, years: number): string {
   return addDays(`${Number(date.slice(0, 4)) + years}-${date.slice(5, 7)}-01`, Number(date.slice(8, 10)) - 1);
 }
 
-/** Everything but the person is checked before anything is read, so bad input costs no statement. */
-export function validConsent(input: RecordConsentInput, today: string): Result<Omit<NewConsent, 'personnummer' | 'recordedBy'>> {
+/**
+ * Everything but the person and the förbund's members is checked before anything is read, so bad
+ * input costs no statement.
+ */
+export function validConsent(input: RecordConsentInput, today: string): Result<CheckedConsent> {
   if (input.agencies.length === 0) return refuse('input.agencies', 'Name at least one agency the consent covers.');
   for (const argument of ['validFrom', 'validTo'] as const) {
     const problem = dateProblem(argument, input[argument]);
@@ -47,7 +64,63 @@ export function validConsent(input: RecordConsentInput, today: string): Result<O
   }
   const formReference = input.formReference.trim();
   if (!FORM_REFERENCE.test(formReference)) return refuse('input.formReference', 'formReference is 1–100 letters, digits, spaces or . _ / -.');
-  return success({ agencies: [...new Set(input.agencies)], validFrom: input.validFrom, validTo: input.validTo, formReference });
+  const agencies = [...new Set(input.agencies)];
+  const controllers = validControllers(input.controllers, agencies);
+  if (!controllers.ok) return controllers;
+  return success({ agencies, validFrom: input.validFrom, validTo: input.validTo, formReference, controllers: controllers.value });
+}
+
+/**
+ * The controllers a form names, each a kommunkod or a länskod, and each of an agency the form
+ * names: a municipality's consent without the social services, or a region's without care, is
+ * not what the person signed.
+ */
+function validControllers(codes: readonly string[] | null | undefined, agencies: readonly Agency[]): Result<CheckedConsent['controllers']> {
+  if (codes === null || codes === undefined) return success(null);
+  const controllers: { code: string; kind: ControllerKind }[] = [];
+  for (const code of new Set(codes.map((c) => c.trim()))) {
+    const kind = kindOfCode(code);
+    if (!kind) {
+      return failure('BAD_USER_INPUT', `controllers names "${code.slice(0, 20)}", which is neither a kommunkod (four digits) nor a länskod (two digits).`,
+        { argument: 'input.controllers', reason: 'CONTROLLER_NOT_IN_FORBUND' });
+    }
+    if (!agencies.includes(AGENCY_OF_KIND[kind])) {
+      return failure('BAD_USER_INPUT', `controllers names ${code}, ${KIND_WORDS[kind]}, but agencies does not name ${AGENCY_OF_KIND[kind]}.`,
+        { argument: 'input.controllers', reason: 'CONTROLLER_WITHOUT_AGENCY' });
+    }
+    controllers.push({ code, kind });
+  }
+  return success(controllers);
+}
+
+/**
+ * The consents of the form, one per agency and controller: the controllers it names, each a
+ * member municipality of the coordinator's förbund or the region of one; for an agency of many
+ * the form names none of, the person's home municipality or its region (what a form named before
+ * controllers were asked for).
+ */
+export function consentGrants(consent: CheckedConsent, homeMunicipality: string, memberMunicipalities: readonly string[] | null): Result<ConsentGrant[]> {
+  if (consent.controllers && memberMunicipalities) {
+    const members = forbundControllers(memberMunicipalities);
+    const outside = consent.controllers.find((c) => !members.has(c.code));
+    if (outside) {
+      return failure('BAD_USER_INPUT', `controllers names ${outside.code}, which is not ${outside.kind === 'MUNICIPALITY' ? 'a member municipality of your samordningsförbund' : 'the region of a member municipality of your samordningsförbund'}.`,
+        { argument: 'input.controllers', reason: 'CONTROLLER_NOT_IN_FORBUND' });
+    }
+  }
+  return success(consent.agencies.flatMap((agency): ConsentGrant[] => {
+    const kind = consentControllerKind(agency);
+    if (!kind) return [{ agency, controller: null }];
+    const named = (consent.controllers ?? []).filter((c) => c.kind === kind).map((c) => c.code);
+    return (named.length > 0 ? named : [homeController(kind, homeMunicipality)]).map((controller) => ({ agency, controller }));
+  }));
+}
+
+/** The kommunkoder of the förbund the coordinator works for (coordination's municipality table). */
+async function memberMunicipalities(ctx: CoordinationContext): Promise<string[]> {
+  const coordinator = await ctx.loaders.coordinator.load(ctx.caller.actorId);
+  if (!coordinator) return [];
+  return (await ctx.loaders.municipalitiesByForbund.load(coordinator.forbund_id)).map((m) => m.code);
 }
 
 /** A consent cannot start before the person was born (the only bound that needs the person). */
@@ -66,30 +139,48 @@ function personAfter(ctx: CoordinationContext, row: PersonRow, info: GraphQLReso
   return { personnummer: row.personnummer, row };
 }
 
+/** A consent as the audit record's reason names it: `CARE/14`, `EMPLOYMENT`. */
+const grantName = (grant: ConsentGrant) => (grant.controller === null ? grant.agency : `${grant.agency}/${grant.controller}`);
+
+/** revokeConsent's controller: none (every consent of the agency), or a code of the agency's kind. */
+function revokedController(agency: Agency, controller: string | null | undefined): Result<string | null> {
+  if (controller === null || controller === undefined) return success(null);
+  const kind = consentControllerKind(agency);
+  const code = controller.trim();
+  if (!kind) return failure('BAD_USER_INPUT', `controller is given, but a consent for ${agency} names no data controller.`, { argument: 'controller', reason: 'CONTROLLER_WITHOUT_AGENCY' });
+  if (kindOfCode(code) !== kind) {
+    return failure('BAD_USER_INPUT', `controller must be ${KIND_WORDS[kind]} for ${agency}.`, { argument: 'controller', reason: 'CONTROLLER_WITHOUT_AGENCY' });
+  }
+  return success(code);
+}
+
 export const mutationResolvers = {
   Mutation: {
     async recordConsent(_root: unknown, args: MutationRecordConsentArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const today = todayIso();
-      const consent = valueOrThrow(validConsent(args.input, today));
-      const fields = consent.agencies.map((agency) => `consent.${agency}`);
+      const checked = valueOrThrow(validConsent(args.input, today));
+      const fields = checked.agencies.map((agency) => `consent.${agency}`);
       const person = valueOrThrow(await personToChange(ctx, { id: args.input.personId, personnummer: args.input.personnummer }, 'input.personId', fields));
-      valueOrThrow(withinLifetime(consent.validFrom, person.birth_date));
+      valueOrThrow(withinLifetime(checked.validFrom, person.birth_date));
+      // The förbund's members are read only for a form that names controllers.
+      const grants = valueOrThrow(consentGrants(checked, person.municipality_code, checked.controllers ? await memberMunicipalities(ctx) : null));
+      const consent = { validFrom: checked.validFrom, validTo: checked.validTo, formReference: checked.formReference, grants, personnummer: person.personnummer };
       await ctx.auditLog.changeWithRecords(ctx.caller,
-        (trx: Db) => recordConsent(trx, { ...consent, personnummer: person.personnummer, recordedBy: ctx.caller.actorId }, new Date().toISOString()),
+        (trx: Db) => recordConsent(trx, { ...consent, recordedBy: ctx.caller.actorId }, new Date().toISOString()),
         (recorded) => [{
           personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'RECORDED', protectedIdentity: isProtected(person),
-          reason: recorded.length === consent.agencies.length ? null : `ALREADY_RECORDED: ${consent.agencies.filter((a) => !recorded.includes(a)).join(',')}`,
+          reason: recorded.length === grants.length ? null : `ALREADY_RECORDED: ${grants.filter((g) => !recorded.some((r) => r.agency === g.agency && r.controller === g.controller)).map(grantName).join(',')}`,
         }]);
       ctx.consentsChanged(person);
-      const consents = await consentsOfForm(ctx.db, { ...consent, personnummer: person.personnummer });
-      return { consents: consents.map(consentView), person: personAfter(ctx, person, info) };
+      return { consents: await consentsOfForm(ctx.db, consent), person: personAfter(ctx, person, info) };
     },
     async revokeConsent(_root: unknown, args: MutationRevokeConsentArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       if (!isAgency(args.agency)) valueOrThrow(failure('BAD_USER_INPUT', 'Unknown agency.', { argument: 'agency' }));
+      const controller = valueOrThrow(revokedController(args.agency, args.controller));
       const fields = [`consent.${args.agency}`];
       const person = valueOrThrow(await personToChange(ctx, { id: args.personId, personnummer: args.personnummer }, 'personId', fields));
       const revoked = await ctx.auditLog.changeWithRecords(ctx.caller,
-        (trx: Db) => revokeConsent(trx, person.personnummer, args.agency, new Date().toISOString()),
+        (trx: Db) => revokeConsent(trx, person.personnummer, args.agency, controller, new Date().toISOString()),
         (ids) => [{
           personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'REVOKED', protectedIdentity: isProtected(person),
           reason: ids.length === 0 ? 'NOTHING_IN_FORCE' : null,
@@ -97,10 +188,11 @@ export const mutationResolvers = {
       ctx.consentsChanged(person);
       // The attempt is in the log; an answer without a consent would read as a withdrawal done.
       if (revoked.length === 0) {
-        valueOrThrow(failure('BAD_USER_INPUT', `The person has no consent for ${args.agency} in force to withdraw.`, { argument: 'agency', reason: 'NOTHING_IN_FORCE' }));
+        const what = controller === null ? args.agency : `${args.agency} naming ${controller}`;
+        valueOrThrow(failure('BAD_USER_INPUT', `The person has no consent for ${what} in force to withdraw.`, { argument: controller === null ? 'agency' : 'controller', reason: 'NOTHING_IN_FORCE' }));
       }
       const [newest] = await consentsById(ctx.db, revoked);
-      return { consent: consentView(newest!), person: personAfter(ctx, person, info) };
+      return { consent: newest!, person: personAfter(ctx, person, info) };
     },
   },
 } satisfies Resolvers;

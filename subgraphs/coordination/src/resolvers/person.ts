@@ -6,8 +6,10 @@ import type { ConsentEvidence } from '@finsam/kit/consent';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { isProtected, personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import type { ConsentRow, ParticipationRow, PersonRow } from '../data.ts';
+import type { ConsentRow, MunicipalityParent, ParticipationRow, PersonRow } from '../data.ts';
 import { computeSignals, type SectorFacts } from '../signals.ts';
+import { consentControllerKind, regionController, type DataControllerView } from '../consent-controllers.ts';
+import { regionOfMunicipality } from '@finsam/kit/controllers';
 import type { IncomeSource, PriorityGroup, Resolvers } from '../generated/resolvers-types.ts';
 
 /**
@@ -70,14 +72,23 @@ export const personResolvers = {
       return { code: row.municipality_code, name: row.municipality_name, county: row.county };
     },
     priorityGroups: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) => JSON.parse((await rowOf(p, ctx)).priority_groups) as PriorityGroup[],
-    consents: async (p: PersonParent, _a: unknown, ctx: CoordinationContext) =>
-      (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentView),
+    consents: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.consentsByPerson.load(p.personnummer),
     participations: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.participationsByPerson.load(p.personnummer),
     ...byAgencyField('releaseBasisField', releaseBasisFor),
     // Computed only from what the agencies released to this caller in this request; reached only through the plan, which logs the read.
     signals(p: PersonParent) {
       return computeSignals(p, todayIso());
     },
+  },
+  Consent: {
+    validFrom: (c: ConsentRow) => c.valid_from,
+    validTo: (c: ConsentRow) => c.valid_to,
+    revokedAt: (c: ConsentRow) => c.revoked_at,
+    formReference: (c: ConsentRow) => c.form_reference,
+    controller: (c: ConsentRow, _a: unknown, ctx: CoordinationContext) => consentController(c, ctx),
+  },
+  Municipality: {
+    region: (m: MunicipalityParent) => regionController(regionOfMunicipality(m.code)),
   },
   Participation: {
     intervention: (x: ParticipationRow) => ({
@@ -98,13 +109,22 @@ export const personResolvers = {
   },
 } satisfies Resolvers;
 
-/** What an agency needs of a consent to decide a release (its release basis): no form reference, no id. */
+/**
+ * What an agency needs of a consent to decide a release (its release basis): no form reference, no
+ * id; the controller it names, so that an agency of many releases a controller's data only under
+ * a consent naming that controller (consentCovers).
+ */
 export function consentEvidence(row: ConsentRow): ConsentEvidence {
-  return { agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at };
+  return { agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at, controller: row.controller };
 }
 
-export function consentView(row: ConsentRow) {
-  return { id: row.id, agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at, formReference: row.form_reference };
+/** Consent.controller: the code the consent names, with its name (a member municipality's from the store, a region's from the kit's list). */
+async function consentController(row: ConsentRow, ctx: CoordinationContext): Promise<DataControllerView | null> {
+  const kind = consentControllerKind(row.agency);
+  if (!kind || row.controller === null) return null;
+  if (kind === 'REGION') return regionController(row.controller);
+  const municipality = await ctx.loaders.municipality.load(row.controller);
+  return { kind, code: row.controller, name: municipality?.name ?? row.controller };
 }
 
 export function ageOn(birthDate: string, today: string): number {
