@@ -204,7 +204,7 @@ export async function startGraph(options: {
       return controllers.length > 0 ? controllers.map((c) => controllerStoreName(name, c.code)) : [name];
     },
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
-    dropAuditGuard: (store: SubgraphName | 'gateway') => asOwner(storeLocation(store), {
+    dropAuditGuard: (store: SubgraphName | 'gateway' | (string & {})) => asOwner(storeLocation(store), {
       sqlite: ['DROP TRIGGER audit_log_no_update', 'DROP TRIGGER audit_log_no_delete'],
       postgres: ['DROP TRIGGER audit_log_no_update ON audit_log', 'DROP TRIGGER audit_log_no_delete ON audit_log'],
     }),
