@@ -50,7 +50,7 @@ describe('releaseSector', () => {
   it('releases under a basis coordination signed, and logs RELEASED with the digest of that basis', async () => {
     const [basis] = await parties.sign(CARE, [evidence()]);
     const { result, rows } = await release(withBasis(basis));
-    expect(result).toEqual({ ok: true, value: undefined });
+    expect(result).toEqual({ ok: true, value: { released: [], notReleased: [] } });
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       personnummer: PERSON, agency: CARE, decision: 'RELEASED', reason: null, basis_digest: sha256Hex(basis!),

@@ -3,7 +3,7 @@ import type { PersonEvidence } from '@finsam/kit/release-basis';
 import { SIGNING_ALGORITHM } from '@finsam/kit/signing-key';
 import { verdictOf, type Check, type ConformanceRun } from './check.ts';
 import { AGENCY_SECTORS, agencySector, describeAnswer, Implementation, refusalOf, type Speaker } from './implementation.ts';
-import { askPerson, basisFor, consentCoveringToday, coordinatorOf } from './person.ts';
+import { askPerson, basisFor, consentsCoveringToday, coordinatorOf } from './person.ts';
 
 /** One way a call can come without a valid basis, and the reason the reference agencies give (docs/release-basis.md). */
 interface Attempt {
@@ -36,7 +36,7 @@ export const ATTEMPTS: readonly Attempt[] = [
     async basis(run, requestId) {
       const wire = JSON.parse(await basisFor(run, { actorId: run.user, requestId, consents: [] })) as { entry: string };
       const entry = JSON.parse(wire.entry) as PersonEvidence;
-      return JSON.stringify({ ...wire, entry: JSON.stringify({ ...entry, consents: [consentCoveringToday(agencySector(run.implementation.sector).agency)] }) });
+      return JSON.stringify({ ...wire, entry: JSON.stringify({ ...entry, consents: consentsCoveringToday(agencySector(run.implementation.sector).agency) }) });
     },
   },
   {
@@ -50,7 +50,7 @@ export const ATTEMPTS: readonly Attempt[] = [
   { what: 'a genuine basis without a consent', reason: 'NO_CONSENT', basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, consents: [] }) },
   {
     what: 'a genuine basis with a consent that has expired', reason: 'CONSENT_EXPIRED',
-    basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, consents: [{ ...consentCoveringToday(agencySector(run.implementation.sector).agency), validFrom: '2020-01-01', validTo: '2020-12-31' }] }),
+    basis: (run, requestId) => basisFor(run, { actorId: run.user, requestId, consents: consentsCoveringToday(agencySector(run.implementation.sector).agency).map((c) => ({ ...c, validFrom: '2020-01-01', validTo: '2020-12-31' })) }),
   },
   {
     what: 'a genuine basis, asked by an analyst', reason: 'ROLE_NOT_ALLOWED', speaker: { actorId: 'conformance-analyst', role: 'analyst' },

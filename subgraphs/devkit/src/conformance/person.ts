@@ -1,5 +1,6 @@
 import type { Agency } from '@finsam/kit/agencies';
 import type { ConsentEvidence } from '@finsam/kit/consent';
+import { controllersOf } from '@finsam/kit/controllers';
 import { addDays, todayIso } from '@finsam/kit/dates';
 import { signPersonBases, type PersonEvidence } from '@finsam/kit/release-basis';
 import type { SigningKey } from '@finsam/kit/signing-key';
@@ -14,9 +15,16 @@ import { agencySector, type Answer, type Speaker } from './implementation.ts';
 
 export const coordinatorOf = (run: ConformanceRun): Speaker => ({ actorId: run.user, role: 'coordinator' });
 
-/** A consent for the agency that covers today, as coordination records one. */
-export const consentCoveringToday = (agency: Agency): ConsentEvidence =>
-  ({ agency, validFrom: addDays(todayIso(), -30), validTo: addDays(todayIso(), 365), revokedAt: null });
+/**
+ * A consent for the agency that covers today, as coordination records one: for an agency of many
+ * controllers (the social services' municipalities, controllers.ts, as `<NAME>_CONTROLLERS` here
+ * says) one naming each, in their order, so that the first one's state is the refusal's reason.
+ */
+export const consentsCoveringToday = (agency: Agency, env: NodeJS.ProcessEnv = process.env): ConsentEvidence[] => {
+  const consent: ConsentEvidence = { agency, validFrom: addDays(todayIso(), -30), validTo: addDays(todayIso(), 365), revokedAt: null };
+  const controllers = controllersOf(agency, env);
+  return controllers.length > 0 ? controllers.map((c) => ({ ...consent, controller: c.code })) : [consent];
+};
 
 export interface BasisSpec {
   /** Whom the basis is bound to: the user and the gateway request. */
@@ -39,7 +47,7 @@ export async function basisFor(run: ConformanceRun, spec: BasisSpec): Promise<st
   const agency = spec.agency ?? agencySector(run.implementation.sector).agency;
   const evidence: PersonEvidence = {
     personnummer: spec.personnummer ?? run.person,
-    consents: spec.consents ?? [consentCoveringToday(agency)],
+    consents: spec.consents ?? consentsCoveringToday(agency),
     protectedIdentity: false,
   };
   const [basis] = await signPersonBases(spec.key ?? run.implementation.keys.coordination, agency, { actorId: spec.actorId, requestId: spec.requestId }, [evidence], spec.signedAt);

@@ -1,6 +1,6 @@
 import { fail, verdictOf, type Check } from './check.ts';
 import { agencySector, describeAnswer, Implementation, refusalOf } from './implementation.ts';
-import { askPerson, basisFor, consentCoveringToday } from './person.ts';
+import { askPerson, basisFor, consentsCoveringToday } from './person.ts';
 
 /**
  * Check 6: a withdrawal holds from the very next request. The person's data is released under a
@@ -12,14 +12,14 @@ export const revocationCheck: Check = {
   title: 'a revocation holds on the next request',
   async run(run) {
     const { agency, field } = agencySector(run.implementation.sector);
-    const consent = consentCoveringToday(agency);
+    const consents = consentsCoveringToday(agency);
     const before = Implementation.requestId();
-    const first = await askPerson(run, { requestId: before, basis: await basisFor(run, { actorId: run.user, requestId: before, consents: [consent] }) });
+    const first = await askPerson(run, { requestId: before, basis: await basisFor(run, { actorId: run.user, requestId: before, consents }) });
     run.accesses.push({ check: 'revocation', what: 'a consent before its withdrawal', requestId: before, decision: 'RELEASED', reason: null });
     if (!first.released) return fail(`released nothing under the consent before it was withdrawn, so a withdrawal cannot be told apart (${describeAnswer(first.answer)})`);
 
     const after = Implementation.requestId();
-    const withdrawn = [{ ...consent, revokedAt: new Date().toISOString() }];
+    const withdrawn = consents.map((consent) => ({ ...consent, revokedAt: new Date().toISOString() }));
     const next = await askPerson(run, { requestId: after, basis: await basisFor(run, { actorId: run.user, requestId: after, consents: withdrawn }) });
     run.accesses.push({ check: 'revocation', what: 'the consent withdrawn', requestId: after, decision: 'REFUSED', reason: 'CONSENT_REVOKED' });
     const { code, reason } = refusalOf(next.answer);
