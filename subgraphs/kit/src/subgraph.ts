@@ -342,7 +342,11 @@ function statisticsReleaseOf<DB, TContext extends SubgraphRequest>(definition: S
  */
 export async function prepareStore<DB>(
   definition: Pick<SubgraphDefinition<DB, never>, 'name' | 'migrations'> & { seed: SubgraphDefinition<DB, never>['seed'] | null },
-  options: { env: NodeJS.ProcessEnv; dataDir: string; logger: Logger; metrics: ProcessMetrics; /** A controller's store (controllers.ts): seeded with what that controller holds. */ controller?: string },
+  options: {
+    env: NodeJS.ProcessEnv; dataDir: string; logger: Logger; metrics: ProcessMetrics;
+    /** A controller's store (controllers.ts): seeded with what that controller holds, counted under its subgraph's name. */
+    controller?: string; subgraph?: string;
+  },
 ) {
   const store = await openDatabase<DB>({
     store: definition.name,
@@ -350,7 +354,8 @@ export async function prepareStore<DB>(
     databaseUrl: options.controller === undefined ? databaseUrlFor(definition.name, options.env) : controllerDatabaseUrl(definition.name, options.env),
     kitMigrations: subgraphKitMigrations,
     migrations: definition.migrations,
-    onStatement: (kind) => options.metrics.dbStatements.inc({ subgraph: definition.name, kind }),
+    // A controller's store counts under its subgraph's name: one series per subgraph, whatever is behind it.
+    onStatement: (kind) => options.metrics.dbStatements.inc({ subgraph: options.subgraph ?? definition.name, kind }),
     logger: options.logger,
   });
   try {
@@ -388,7 +393,7 @@ export async function prepareSubgraphStores<DB>(
   const opened: { controller: AgencyController; store: Store<DB> }[] = [];
   try {
     for (const controller of controllers) {
-      opened.push({ controller, store: await prepareStore({ ...definition, name: controllerStoreName(definition.name, controller.code) }, { ...options, controller: controller.code }) });
+      opened.push({ controller, store: await prepareStore({ ...definition, name: controllerStoreName(definition.name, controller.code) }, { ...options, controller: controller.code, subgraph: definition.name }) });
     }
   } catch (error) {
     await Promise.all([store, ...opened.map((o) => o.store)].map((s) => s.close()));

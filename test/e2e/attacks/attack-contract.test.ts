@@ -492,10 +492,14 @@ describe('attack: consent mutation payloads past the registration (ad hoc, as so
   async function releasedIn(requestId: string, personnummer: string) {
     const out: Partial<Record<SubgraphName, string[][]>> = {};
     for (const name of SUBGRAPH_NAMES) {
-      const db = graph.store(name);
-      const rows = await db.selectFrom('audit_log').select(['decision', 'fields']).where('request_id', '=', requestId).where('personnummer', '=', personnummer).execute();
-      await db.destroy();
-      out[name] = rows.filter((r) => r.decision === 'RELEASED').map((r) => JSON.parse(r.fields) as string[]);
+      out[name] = [];
+      // The social services' releases are in each municipality's own store.
+      for (const store of graph.personStores(name)) {
+        const db = graph.store(store);
+        const rows = await db.selectFrom('audit_log').select(['decision', 'fields']).where('request_id', '=', requestId).where('personnummer', '=', personnummer).execute();
+        await db.destroy();
+        out[name].push(...rows.filter((r) => r.decision === 'RELEASED').map((r) => JSON.parse(r.fields) as string[]));
+      }
     }
     return out;
   }
