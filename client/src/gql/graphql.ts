@@ -111,6 +111,15 @@ export type RecordConsentInput = {
   validTo: string;
   /** Reference to the signed form in the association's records. */
   formReference: string;
+  /**
+   * The data controllers (personuppgiftsansvariga) the person agreed may share their data, for
+   * the agencies of many among `agencies`: kommunkoder (four digits) of member municipalities of
+   * the caller's samordningsförbund for SOCIAL_SERVICES, länskoder (two digits) of their regions for
+   * CARE; one consent is recorded per controller. A kommunkod needs SOCIAL_SERVICES among the
+   * agencies, a länskod CARE. Omitted, or naming none of an agency's kind: the person's home
+   * municipality for SOCIAL_SERVICES, its region for CARE.
+   */
+  controllers?: Array<string> | null | undefined;
 };
 
 /** Why a case was refused (avslagsgrund). */
