@@ -306,8 +306,17 @@ describe('disclosure control of the agencies\' statistics releases against a dif
             categoryOn.set(asOf, (p) => domain.CARE.find((c) => chapters.get(p)?.has(c)) ?? NO_CERTIFICATE);
           } else {
             const current = monthOf(asOf);
-            const months = new Map((await sql<{ personnummer: string; months: number | string }>`SELECT personnummer, COUNT(*) AS months FROM assistance_month
-              WHERE month >= ${addMonths(current, -11)} AND month <= ${current} GROUP BY personnummer`.execute(db)).rows.map((r) => [r.personnummer, Number(r.months)]));
+            // Each member municipality's own store: a person who moved has months in two.
+            const months = new Map<string, number>();
+            for (const store of graph.personStores('social-services')) {
+              const own = graph.store(store);
+              try {
+                for (const r of (await sql<{ personnummer: string; months: number | string }>`SELECT personnummer, COUNT(*) AS months FROM assistance_month
+                  WHERE month >= ${addMonths(current, -11)} AND month <= ${current} GROUP BY personnummer`.execute(own)).rows) months.set(r.personnummer, (months.get(r.personnummer) ?? 0) + Number(r.months));
+              } finally {
+                await own.destroy();
+              }
+            }
             categoryOn.set(asOf, (p) => {
               const n = months.get(p) ?? 0;
               return n === 0 ? 'NONE' : n <= 5 ? '1_5' : n <= 9 ? '6_9' : '10_12';
