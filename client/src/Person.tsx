@@ -22,6 +22,7 @@ export function PersonScreen({ id }: { id: string }) {
   const { data, error, loading } = useQuery(PersonOverviewDocument, { variables: { id }, errorPolicy: 'all', fetchPolicy: 'network-only' });
   const errors = errorMessages(error);
   const person = data?.person;
+  const members = data?.me?.forbund.municipalities ?? [];
   if (loading && !person) return <><h1 tabIndex={-1}>Person</h1><p role="status">Hämtar personen…</p></>;
   if (!person) {
     return (
@@ -65,7 +66,8 @@ export function PersonScreen({ id }: { id: string }) {
         })}
       </div>
 
-      <ConsentPanel person={person} />
+      {/* Keyed by the person: the form's choices start again from the next person's home municipality. */}
+      <ConsentPanel key={person.id} person={person} members={members} />
     </>
   );
 }
