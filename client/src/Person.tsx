@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCheckpoint } from './gql/graphql';
+import { MemberMunicipalitiesDocument, PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCheckpoint } from './gql/graphql';
 import { ConsentPanel } from './Consents';
 import { formatPersonnummer } from './Caseload';
 import { errorMessages, formatDate, today } from './format';
@@ -22,7 +22,9 @@ export function PersonScreen({ id }: { id: string }) {
   const { data, error, loading } = useQuery(PersonOverviewDocument, { variables: { id }, errorPolicy: 'all', fetchPolicy: 'network-only' });
   const errors = errorMessages(error);
   const person = data?.person;
-  const members = data?.me?.forbund.municipalities ?? [];
+  // The consent form's choices for the social services: the förbund's members, asked once a session (cache-first).
+  const forbund = useQuery(MemberMunicipalitiesDocument, { errorPolicy: 'all' });
+  const members = forbund.data?.me?.forbund.municipalities ?? [];
   if (loading && !person) return <><h1 tabIndex={-1}>Person</h1><p role="status">Hämtar personen…</p></>;
   if (!person) {
     return (
