@@ -10,6 +10,8 @@ import { defineConfig } from 'vitest/config';
 export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   // Every sector's data access and the consent writes, as PersonOverview and the mutations use them.
   'test/e2e/coordinator/coordinator-contract.test.ts',
+  // The data controllers a consent names: one row per agency and controller, withdrawn one controller at a time.
+  'test/e2e/coordinator/consent-controller.test.ts',
   // Analysts' SQL: follow-up, cohorts, statistics and their figures.
   'test/e2e/analyst/analyst-operations.test.ts',
   'test/e2e/analyst/follow-up.test.ts',

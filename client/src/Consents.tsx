@@ -6,6 +6,17 @@ import { AGENCY_NAMES } from './sectors';
 import { errorMessages, formatDate, today } from './format';
 
 type Consent = NonNullable<PersonOverviewQuery['person']>['consents'][number];
+type HomeMunicipality = NonNullable<PersonOverviewQuery['person']>['homeMunicipality'];
+/** A member municipality of the coordinator's förbund: one a consent to the social services may name. */
+type Member = { code: string; name: string };
+
+/**
+ * The consent as the coordinator reads it: the agency, and for the social services and care the
+ * data controller (personuppgiftsansvarig) it names, "Socialtjänsten – Mölndal".
+ */
+export function consentLabel(consent: Pick<Consent, 'agency' | 'controller'>): string {
+  return consent.controller ? `${AGENCY_NAMES[consent.agency]} – ${consent.controller.name}` : AGENCY_NAMES[consent.agency];
+}
 
 function status(consent: Consent): { text: string; inForce: boolean } {
   const now = today();
@@ -20,7 +31,11 @@ function status(consent: Consent): { text: string; inForce: boolean } {
  * consent. The mutations return the person, so the cache shows the new consents at once; the
  * overview is fetched again because what the agencies release follows the consents.
  */
-export function ConsentPanel({ person }: { person: { id: string; consents: readonly Consent[] } }) {
+export function ConsentPanel({ person, members }: {
+  person: { id: string; consents: readonly Consent[]; homeMunicipality: HomeMunicipality };
+  /** The förbund's member municipalities; empty when they could not be read. */
+  members: readonly Member[];
+}) {
   const refetch = { refetchQueries: [PersonOverviewDocument], awaitRefetchQueries: true };
   const [record, recording] = useMutation(RecordConsentDocument, refetch);
   const [revoke, revoking] = useMutation(RevokeConsentDocument, refetch);
@@ -28,6 +43,15 @@ export function ConsentPanel({ person }: { person: { id: string; consents: reado
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [agencies, setAgencies] = useState<Agency[]>([]);
+  // For the social services: the member municipalities the consent names, the person's home municipality to begin with.
+  const home = person.homeMunicipality;
+  // Unread (the förbund did not answer), the home municipality is the one choice, as the server takes it.
+  const listed = members.length > 0 ? members : [{ code: home.code, name: home.name }];
+  const homeIsMember = listed.some((m) => m.code === home.code);
+  const [municipalities, setMunicipalities] = useState<string[]>(homeIsMember ? [home.code] : []);
+  // The home municipality first, the other members after it by name.
+  const others = listed.filter((m) => m.code !== home.code).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+  const choices = homeIsMember ? [listed.find((m) => m.code === home.code)!, ...others] : others;
   const [validFrom, setValidFrom] = useState(today());
   const [validTo, setValidTo] = useState('');
   const [formReference, setFormReference] = useState('');
@@ -36,22 +60,31 @@ export function ConsentPanel({ person }: { person: { id: string; consents: reado
     event.preventDefault();
     setFormError(null);
     setDone(null);
+    const socialServices = agencies.includes('SOCIAL_SERVICES');
+    if (socialServices && municipalities.length === 0) {
+      setFormError('Välj minst en kommun vars socialtjänst samtycket gäller.');
+      return;
+    }
+    // Care names the person's region, which the server takes when the form names none.
+    const controllers = socialServices ? choices.map((m) => m.code).filter((code) => municipalities.includes(code)) : undefined;
     try {
-      await record({ variables: { input: { personId: person.id, agencies, validFrom, validTo, formReference } } });
+      await record({ variables: { input: { personId: person.id, agencies, validFrom, validTo, formReference, ...(controllers ? { controllers } : {}) } } });
       setDone('Samtycket är registrerat.');
       setAgencies([]);
+      setMunicipalities(homeIsMember ? [home.code] : []);
       setFormReference('');
     } catch (e) {
       setFormError(errorMessages(e).map((m) => m.message).join(' ') || 'Samtycket kunde inte registreras.');
     }
   }
 
-  async function withdraw(agency: Agency) {
+  async function withdraw(consent: Consent) {
     setRevokeError(null);
     setDone(null);
     try {
-      await revoke({ variables: { personId: person.id, agency } });
-      setDone(`Samtycket för ${AGENCY_NAMES[agency]} är återkallat.`);
+      // With the controller, only that municipality's or region's consents are withdrawn.
+      await revoke({ variables: { personId: person.id, agency: consent.agency, controller: consent.controller?.code ?? null } });
+      setDone(`Samtycket för ${consentLabel(consent)} är återkallat.`);
     } catch (e) {
       setRevokeError(errorMessages(e).map((m) => m.message).join(' ') || 'Samtycket kunde inte återkallas.');
     }
@@ -69,13 +102,13 @@ export function ConsentPanel({ person }: { person: { id: string; consents: reado
               const { text, inForce } = status(consent);
               return (
                 <tr key={consent.id}>
-                  <th scope="row">{AGENCY_NAMES[consent.agency]}</th>
+                  <th scope="row">{consentLabel(consent)}</th>
                   <td>{formatDate(consent.validFrom)} – {formatDate(consent.validTo)}</td>
                   <td>{text}</td>
                   <td>{consent.formReference}</td>
                   <td>{inForce && (
-                    <button type="button" disabled={revoking.loading} onClick={() => void withdraw(consent.agency)}
-                      aria-label={`Återkalla samtycket för ${AGENCY_NAMES[consent.agency]}`}>Återkalla</button>
+                    <button type="button" disabled={revoking.loading} onClick={() => void withdraw(consent)}
+                      aria-label={`Återkalla samtycket för ${consentLabel(consent)}`}>Återkalla</button>
                   )}</td>
                 </tr>
               );
@@ -91,10 +124,26 @@ export function ConsentPanel({ person }: { person: { id: string; consents: reado
         <fieldset>
           <legend>Myndigheter som får lämna ut uppgifter</legend>
           {AGENCIES.map((agency) => (
-            <div key={agency} className="check">
-              <input id={`agency-${agency}`} type="checkbox" checked={agencies.includes(agency)}
-                onChange={(e) => setAgencies(e.target.checked ? [...agencies, agency] : agencies.filter((a) => a !== agency))} />
-              <label htmlFor={`agency-${agency}`}>{AGENCY_NAMES[agency]}</label>
+            <div key={agency} className="check-group">
+              <div className="check">
+                <input id={`agency-${agency}`} type="checkbox" checked={agencies.includes(agency)}
+                  aria-describedby={agency === 'CARE' ? 'care-region' : undefined}
+                  onChange={(e) => setAgencies(e.target.checked ? [...agencies, agency] : agencies.filter((a) => a !== agency))} />
+                <label htmlFor={`agency-${agency}`}>{AGENCY_NAMES[agency]}</label>
+              </div>
+              {agency === 'CARE' && <p id="care-region" className="muted controller-note">Regionen: {home.region.name}</p>}
+              {agency === 'SOCIAL_SERVICES' && agencies.includes('SOCIAL_SERVICES') && (
+                <fieldset className="controllers">
+                  <legend>Kommuner vars socialtjänst får lämna ut uppgifter</legend>
+                  {choices.map((m) => (
+                    <div key={m.code} className="check">
+                      <input id={`municipality-${m.code}`} type="checkbox" checked={municipalities.includes(m.code)}
+                        onChange={(e) => setMunicipalities(e.target.checked ? [...municipalities, m.code] : municipalities.filter((c) => c !== m.code))} />
+                      <label htmlFor={`municipality-${m.code}`}>{m.name}{m.code === home.code ? ' (folkbokförd här)' : ''}</label>
+                    </div>
+                  ))}
+                </fieldset>
+              )}
             </div>
           ))}
         </fieldset>

@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCheckpoint } from './gql/graphql';
+import { MemberMunicipalitiesDocument, PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCheckpoint } from './gql/graphql';
 import { ConsentPanel } from './Consents';
 import { formatPersonnummer } from './Caseload';
 import { errorMessages, formatDate, today } from './format';
@@ -22,6 +22,9 @@ export function PersonScreen({ id }: { id: string }) {
   const { data, error, loading } = useQuery(PersonOverviewDocument, { variables: { id }, errorPolicy: 'all', fetchPolicy: 'network-only' });
   const errors = errorMessages(error);
   const person = data?.person;
+  // The consent form's choices for the social services: the förbund's members, asked once a session (cache-first).
+  const forbund = useQuery(MemberMunicipalitiesDocument, { errorPolicy: 'all' });
+  const members = forbund.data?.me?.forbund.municipalities ?? [];
   if (loading && !person) return <><h1 tabIndex={-1}>Person</h1><p role="status">Hämtar personen…</p></>;
   if (!person) {
     return (
@@ -65,7 +68,8 @@ export function PersonScreen({ id }: { id: string }) {
         })}
       </div>
 
-      <ConsentPanel person={person} />
+      {/* Keyed by the person: the form's choices start again from the next person's home municipality. */}
+      <ConsentPanel key={person.id} person={person} members={members} />
     </>
   );
 }

@@ -66,6 +66,12 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
         expect(node.id).not.toContain(node.personnummer.slice(2, 8));
       }
     },
+    async MemberMunicipalities() {
+      const { data, error } = await client.query({ query: operation('MemberMunicipalities') });
+      expect(error).toBeUndefined();
+      const forbund = (data as any).me.forbund;
+      expect(forbund.municipalities.map((m: { code: string; name: string }) => `${m.code} ${m.name}`).sort()).toEqual(['1402 Partille', '1480 Göteborg', '1481 Mölndal']);
+    },
     async PersonOverview() {
       const id = await idOf(FIXTURE_PERSONS.allConsent);
       const { data, error } = await client.query({ query: operation('PersonOverview'), variables: { id } });
@@ -86,7 +92,8 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
       expect(error).toBeUndefined();
       const recorded = (data as any).recordConsent;
       expect(recorded.consents).toHaveLength(1);
-      expect(recorded.consents[0]).toMatchObject({ agency: 'CARE', revokedAt: null });
+      // Care's consent names the person's region, a value object the cache keeps inside the consent.
+      expect(recorded.consents[0]).toMatchObject({ agency: 'CARE', revokedAt: null, controller: { kind: 'REGION', code: '14', name: 'Västra Götalandsregionen' } });
       expect(recorded.consents[0].id).toBeTruthy();
       expect(recorded.person.id).toBe(id);
       // The cached person now lists the new consent, without asking the server again.
@@ -100,7 +107,8 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
       const shown = await client.query({ query: operation('PersonOverview'), variables: { id } });
       const inForce = (shown.data as any).person.consents.find((c: ConsentView) => c.agency === 'SOCIAL_SERVICES' && c.revokedAt === null);
       expect(inForce).toBeDefined();
-      const { data, error } = await client.mutate({ mutation: operation('RevokeConsent'), variables: { personId: id, agency: 'SOCIAL_SERVICES' } });
+      // Göteborg's social services, the municipality the seeded consent names (the person lives there).
+      const { data, error } = await client.mutate({ mutation: operation('RevokeConsent'), variables: { personId: id, agency: 'SOCIAL_SERVICES', controller: '1480' } });
       expect(error).toBeUndefined();
       const revocation = (data as any).revokeConsent;
       expect(revocation.consent.id).toBe(inForce.id);

@@ -217,12 +217,57 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
     await expect.poll(() => care.locator('.refusal').count()).toBe(0);
     expect(await care.locator('dl').count()).toBe(1);
 
-    await page.getByRole('button', { name: 'Återkalla samtycket för Hälso- och sjukvården' }).click();
-    await page.getByText('Samtycket för Hälso- och sjukvården är återkallat.').waitFor();
+    // The consent names care's region, the person's (Göteborg's): Västra Götalandsregionen.
+    expect(await careRow.innerText()).toContain('Hälso- och sjukvården – Västra Götalandsregionen');
+    await page.getByRole('button', { name: 'Återkalla samtycket för Hälso- och sjukvården – Västra Götalandsregionen' }).click();
+    await page.getByText('Samtycket för Hälso- och sjukvården – Västra Götalandsregionen är återkallat.').waitFor();
     expect(await careRow.first().innerText()).toContain('Återkallat');
     await expect.poll(() => care.locator('.refusal').count()).toBe(1);
     expect(await care.locator('.refusal').innerText()).toContain('Samtycket är återkallat');
     await check('consent-revoked');
+  });
+
+  it('records a consent to the social services of the member municipalities chosen, the home municipality first, and withdraws one municipality\'s alone', async () => {
+    await openPerson(FIXTURE_PERSONS.lacksSocialServices);
+    const social = sector('Socialtjänsten');
+    expect(await social.locator('.refusal').innerText()).toContain('Samtycke saknas');
+    // Care's region is shown beside care, as the consent will name it.
+    expect(await page.locator('#care-region').innerText()).toBe('Regionen: Västra Götalandsregionen');
+
+    // The municipalities appear once the social services are chosen; the home municipality is checked.
+    const municipalities = page.getByRole('group', { name: 'Kommuner vars socialtjänst får lämna ut uppgifter' });
+    expect(await municipalities.count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Socialtjänsten', exact: true }).check();
+    const choice = (name: string) => municipalities.getByRole('checkbox', { name });
+    expect(await municipalities.getByRole('checkbox').count()).toBe(3);
+    expect(await choice('Göteborg (folkbokförd här)').isChecked()).toBe(true);
+    expect(await choice('Mölndal').isChecked()).toBe(false);
+    expect(await choice('Partille').isChecked()).toBe(false);
+    // With the keyboard: from Göteborg, Tab to Mölndal and Space.
+    await choice('Göteborg (folkbokförd här)').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('municipality-1481');
+    await page.keyboard.press('Space');
+    expect(await choice('Mölndal').isChecked()).toBe(true);
+
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('Giltigt från').fill(today);
+    await page.getByLabel('Giltigt till').fill(`${Number(today.slice(0, 4)) + 1}${today.slice(4)}`);
+    await page.getByLabel('Blankettens referens').fill('SAMTYCKE-KOMMUNER-1');
+    await check('consent-form-controllers');
+    await page.getByRole('button', { name: 'Registrera samtycke' }).click();
+    await page.getByText('Samtycket är registrerat.').waitFor();
+    const row = (label: string) => page.locator('table.consents tbody tr').filter({ has: page.locator('th', { hasText: label }) });
+    expect(await row('Socialtjänsten – Göteborg').innerText()).toContain('I kraft');
+    expect(await row('Socialtjänsten – Mölndal').innerText()).toContain('I kraft');
+    expect(await row('Socialtjänsten – Partille').count()).toBe(0);
+    await expect.poll(() => social.locator('.refusal').count()).toBe(0);
+    await check('consent-controllers');
+
+    await page.getByRole('button', { name: 'Återkalla samtycket för Socialtjänsten – Mölndal' }).click();
+    await page.getByText('Samtycket för Socialtjänsten – Mölndal är återkallat.').waitFor();
+    expect(await row('Socialtjänsten – Mölndal').innerText()).toContain('Återkallat');
+    expect(await row('Socialtjänsten – Göteborg').innerText()).toContain('I kraft');
   });
 
   it('says care is not answering while the other sectors show, when the care subgraph is down', async () => {

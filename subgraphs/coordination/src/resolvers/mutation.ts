@@ -81,7 +81,8 @@ function validControllers(codes: readonly string[] | null | undefined, agencies:
   for (const code of new Set(codes.map((c) => c.trim()))) {
     const kind = kindOfCode(code);
     if (!kind) {
-      return failure('BAD_USER_INPUT', `controllers names "${code.slice(0, 20)}", which is neither a kommunkod (four digits) nor a länskod (two digits).`,
+      // Not quoted: what was typed there may be anything, a personnummer too.
+      return failure('BAD_USER_INPUT', 'controllers names a code that is neither a kommunkod (four digits) nor a länskod (two digits) of a Swedish municipality or region.',
         { argument: 'input.controllers', reason: 'CONTROLLER_NOT_IN_FORBUND' });
     }
     if (!agencies.includes(AGENCY_OF_KIND[kind])) {
