@@ -4,7 +4,7 @@ import { ConsentPanel } from './Consents';
 import { formatPersonnummer } from './Caseload';
 import { errorMessages, formatDate, today } from './format';
 import { AGENCY_ROWS, type AgencyRow } from '@finsam/kit/agencies';
-import { sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
+import { refusalText, sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
 import { byUrgency, signalInfo } from './signals';
 
 type Person = NonNullable<PersonOverviewQuery['person']>;
@@ -137,10 +137,15 @@ function SectorDetails({ field, person }: { field: AgencyRow['sectorField']; per
     case 'socialServices': {
       const social = person.socialServices!;
       const latest = social.assistanceMonths[0];
+      // Each municipality is its own controller: whose months these are, and which did not release and why.
+      const byMunicipality = new Map<string, number>();
+      for (const m of social.assistanceMonths) byMunicipality.set(m.municipality.name, (byMunicipality.get(m.municipality.name) ?? 0) + 1);
       return (
         <dl>
           <dt>Ekonomiskt bistånd</dt><dd>{social.assistanceMonthsLast12} av de senaste 12 månaderna</dd>
-          {latest && <><dt>Senaste månad</dt><dd>{latest.month}: {latest.reasonForNeed.label}</dd></>}
+          {byMunicipality.size > 0 && <><dt>Månader per kommun</dt><dd>{[...byMunicipality].map(([name, months]) => `${name} ${months}`).join(', ')}</dd></>}
+          {latest && <><dt>Senaste månad</dt><dd>{latest.month}: {latest.reasonForNeed.label} ({latest.municipality.name})</dd></>}
+          {social.notReleased.length > 0 && <><dt>Ej utlämnat</dt><dd>{social.notReleased.map((n) => `${n.controller.name}: ${refusalText(n.reason).toLowerCase()}`).join('; ')}</dd></>}
         </dl>
       );
     }

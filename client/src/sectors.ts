@@ -14,6 +14,11 @@ function shownText(code: string, reason: string): string | undefined {
   return (isRefusalReason(reason) ? reasonEntry(reason).shown : undefined) ?? (isErrorCode(code) ? codeEntry(code).shown : undefined);
 }
 
+/** A refusal reason in the catalogue's words (a municipality's `notReleased`), else the reason as sent. */
+export function refusalText(reason: string): string {
+  return (isRefusalReason(reason) ? reasonEntry(reason).shown : undefined) ?? reason;
+}
+
 /**
  * Why a sector is missing, in words, from the error at that sector's path (or, for an agency
  * that did not answer at all, from the error naming its service). The words are the error

@@ -170,6 +170,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
     await check('person-consent-gap');
   });
 
+  it('shows whose months of ekonomiskt bistånd these are, and names each municipality that released nothing and why', async () => {
+    // Moved from Mölndal to Göteborg; the seeded consent names Göteborg's social services only.
+    await openPerson(FIXTURE_PERSONS.movedBetweenMunicipalities);
+    const social = await sector('Socialtjänsten').locator('dl').innerText();
+    expect(social).toMatch(/Månader per kommun\s+Göteborg 4/);
+    expect(social).not.toContain('Mölndal 4');
+    expect(social).toMatch(/Ej utlämnat\s+Mölndal: samtycke saknas; Partille: samtycke saknas/);
+  });
+
   it('never shows the name or address of a person with protected identity, and says why', async () => {
     await openPerson(FIXTURE_PERSONS.protectedIdentity);
     expect(await page.locator('h1').innerText()).toBe('Person med skyddad identitet');
