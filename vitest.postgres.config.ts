@@ -12,6 +12,7 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   'test/e2e/coordinator/coordinator-contract.test.ts',
   // The data controllers a consent names: one row per agency and controller, withdrawn one controller at a time.
   'test/e2e/coordinator/consent-controller.test.ts',
+  'test/e2e/controllers/municipalities.test.ts',
   // Analysts' SQL: follow-up, cohorts, statistics and their figures.
   'test/e2e/analyst/analyst-operations.test.ts',
   'test/e2e/analyst/follow-up.test.ts',
