@@ -6,6 +6,7 @@ import { failure, type Result } from '@finsam/kit/errors';
 import { subgraphUrl } from '@finsam/kit/config';
 import { signStatisticsBasis } from '@finsam/kit/release-basis';
 import { forbundId } from '@finsam/kit/trusted-forbund';
+import { controllerKindOf } from '@finsam/kit/controllers';
 import {
   CARE_ANSWERS, decodeAnswers, EMPLOYMENT_ANSWERS, SICKNESS_INSURANCE_ANSWERS, SOCIAL_SERVICES_ANSWERS, type AnswerLayout, type Answers,
 } from '@finsam/kit/signal-statistics';
@@ -103,23 +104,31 @@ export function periodMembers(rows: readonly ReleaseParticipationRow[], from: st
 
 /**
  * Each agency's list: the members whose consent covers it on `asOf`, each with the consent that
- * runs longest (the agency checks it itself), in personnummer order. A member without such a
+ * runs longest (the agency checks it itself), in personnummer order; for an agency of many
+ * controllers, with the controllers those consents name, whose data alone counts. A member without such a
  * consent is on no list of that agency: it learns nothing of them.
  */
 export function agencyLists(
-  members: readonly PeriodMember[], consents: readonly { agency: Agency; valid_to: string; record: string }[],
+  members: readonly PeriodMember[], consents: readonly { agency: Agency; valid_to: string; record: string; controller?: string | null }[],
 ): Record<Agency, ReleaseMember[]> {
   const best = new Map<Agency, Map<string, { from: string; to: string }>>(AGENCIES.map((a) => [a, new Map()]));
+  // For an agency of many controllers (the social services' municipalities), which ones each member's consents name.
+  const named = new Map<Agency, Map<string, Set<string>>>(AGENCIES.map((a) => [a, new Map()]));
   for (const c of consents) {
     const [personnummer, from, to] = c.record.split(' ') as [string, string, string];
     const byPerson = best.get(c.agency);
     const current = byPerson?.get(personnummer);
     if (byPerson && (!current || to > current.to)) byPerson.set(personnummer, { from, to });
+    if (c.controller) {
+      const ofAgency = named.get(c.agency)!;
+      (ofAgency.get(personnummer) ?? ofAgency.set(personnummer, new Set()).get(personnummer)!).add(c.controller);
+    }
   }
   return Object.fromEntries(AGENCIES.map((agency) => [agency, members.flatMap((m) => {
     const consent = best.get(agency)!.get(m.personnummer);
+    const controllers = controllerKindOf(agency) ? [...(named.get(agency)!.get(m.personnummer) ?? [])].sort() : null;
     return consent ? [{
-      personnummer: m.personnummer, consentValidFrom: consent.from, consentValidTo: consent.to,
+      personnummer: m.personnummer, consentValidFrom: consent.from, consentValidTo: consent.to, ...(controllers ? { controllers } : {}),
       intervention: m.intervention, municipality: m.municipality, sex: m.sex, ageBand: m.ageBand, priorityGroups: m.priorityGroups,
     }] : [];
   })])) as Record<Agency, ReleaseMember[]>;

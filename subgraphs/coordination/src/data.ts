@@ -267,9 +267,9 @@ export function consentsById(db: Db, ids: readonly string[]): Promise<ConsentRow
  * The consents in force on `today`, everyone's, each as `personnummer validFrom validTo` (the
  * form the hand-over sends): one statement for a cohort too large to look up member by member.
  */
-export function consentsInForce(db: Db, today: string): Promise<{ agency: Agency; valid_to: string; record: string }[]> {
+export function consentsInForce(db: Db, today: string): Promise<{ agency: Agency; valid_to: string; record: string; controller: string | null }[]> {
   return db.selectFrom('consent')
-    .select(['agency', 'valid_to', sql<string>`personnummer || ' ' || valid_from || ' ' || valid_to`.as('record')])
+    .select(['agency', 'valid_to', 'controller', sql<string>`personnummer || ' ' || valid_from || ' ' || valid_to`.as('record')])
     .where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
 }
 

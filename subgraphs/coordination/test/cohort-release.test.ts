@@ -48,6 +48,17 @@ describe('the cohort part of the statistics release', () => {
     expect(lists.SOCIAL_SERVICES).toEqual([]);
   });
 
+  it('names, for the social services, the municipalities each member\'s consents in force name, and none for an agency that is one authority', () => {
+    const members = periodMembers([row('199001012381', 'a', '2025-01-05', 'i1', '1480')], '2025-01-01', '2025-01-31');
+    const lists = agencyLists(members, [
+      { agency: 'SOCIAL_SERVICES', valid_to: '2026-06-30', record: '199001012381 2025-01-01 2026-06-30', controller: '1481' },
+      { agency: 'SOCIAL_SERVICES', valid_to: '2025-06-30', record: '199001012381 2025-01-01 2025-06-30', controller: '1480' },
+      { agency: 'EMPLOYMENT', valid_to: '2026-06-30', record: '199001012381 2025-01-01 2026-06-30', controller: null },
+    ]);
+    expect(lists.SOCIAL_SERVICES).toEqual([expect.objectContaining({ personnummer: '199001012381', consentValidTo: '2026-06-30', controllers: ['1480', '1481'] })]);
+    expect(lists.EMPLOYMENT[0]).not.toHaveProperty('controllers');
+  });
+
   it('counts each signal once per person from the agencies\' answers, and reads the counts back by code, municipality and filter', () => {
     // 30 persons: the first 12 in Göteborg with mental ill health; Försäkringskassan says day 180 without a plan for every third.
     const rows = Array.from({ length: 30 }, (_, i) => row(`19900101${String(1000 + i)}`, `p${i}`, '2025-03-10', i % 2 ? 'i2' : 'i1', i < 12 ? '1480' : '1401', i < 12 ? ['MENTAL_ILL_HEALTH'] : []));

@@ -17,7 +17,7 @@ import { answersInListOrder, encodeAnswers, type Answers } from './signal-statis
 import {
   RELEASES_PER_YEAR_WITH_YEAR, RHO_PER_YEAR_OF_SCHEDULE, STATISTICS_RELEASE_ACTOR, STATISTICS_RELEASE_PATH, agencyFigures, agencyReleaseRows, agencyReleaseWorkload,
   compactRelease, cryptoRandom, isReleasePeriod, memberListProblem, protectTables, releasesForPeriod, rhoOfPeriod, wholeMonths,
-  type AgencyReleaseAnswer, type AgencyReleaseRequest, type CompactRelease, type RandomSource, type ReleaseMemberList, type StatisticsRelease,
+  type AgencyReleaseAnswer, type AgencyReleaseRequest, type CompactRelease, type RandomSource, type ReleaseMember, type ReleaseMemberList, type StatisticsRelease,
 } from './statistics-release/index.ts';
 import type { SubgraphRequest } from './subgraph.ts';
 import { connectionFailure, internalAgent } from './tls.ts';
@@ -175,8 +175,13 @@ export interface StatisticsReleaseRouteOptions<TContext> {
   releaseBases: ReleaseBasisVerifier;
   logger: Logger;
   release: AgencyStatisticsRelease<TContext>;
-  /** The agency's context for the job's reads (its DataLoaders over its store). */
-  context: (requestId: string) => TContext;
+  /**
+   * The agency's context for the job's reads (its DataLoaders over its store); for an agency of
+   * many controllers, with the controllers whose data counts for each member.
+   */
+  context: (requestId: string, controllersOfMember?: ReadonlyMap<string, ReadonlySet<string>>) => TContext;
+  /** The codes of the controllers behind the agency (controllers.ts); absent or empty for an agency that is one authority. */
+  controllers?: readonly string[];
   /** cryptoRandom in production; a seeded source in tests only. */
   random?: RandomSource;
 }
@@ -268,11 +273,15 @@ async function release<TContext>(options: StatisticsReleaseRouteOptions<TContext
     return failure('BAD_REQUEST', `The member list for ${period} is not as the contract has it: ${problem.problem}.`);
   }
   const list = parsed as ReleaseMemberList;
-  // The agency decides on the consent itself, on the list's day, from the evidence coordination signed.
-  const counted = list.members.map((m) => consentCovers([{ agency, validFrom: m.consentValidFrom, validTo: m.consentValidTo, revokedAt: null }], agency, list.asOf).covered);
+  // The agency decides on the consent itself, on the list's day, from the evidence coordination signed;
+  // an agency of many controllers counts a member only with the data of the controllers a consent names.
+  const served = new Set(options.controllers ?? []);
+  const namedHere = (m: ReleaseMember) => (m.controllers ?? []).filter((code) => served.has(code));
+  const counted = list.members.map((m) => consentCovers([{ agency, validFrom: m.consentValidFrom, validTo: m.consentValidTo, revokedAt: null }], agency, list.asOf).covered
+    && (served.size === 0 || namedHere(m).length > 0));
   const members = list.members.filter((_, i) => counted[i]);
   const personnummer = members.map((m) => m.personnummer);
-  const ctx = options.context(requestId);
+  const ctx = options.context(requestId, served.size === 0 ? undefined : new Map(members.map((m) => [m.personnummer, new Set(namedHere(m))])));
 
   const answers = answersInListOrder(counted, await options.release.signalFacts(personnummer, ctx));
   const set = releasedSet(personnummer);

@@ -38,6 +38,11 @@ export interface SubgraphRequest {
    * for an agency that is one authority, and for coordination.
    */
   controllers: readonly AgencyController[];
+  /**
+   * A statistics release's reads only: for each member, the controllers a consent names, whose
+   * data alone counts for them (agency-statistics-release.ts).
+   */
+  controllersOfMember?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Checks the release bases coordination signs (release-basis.ts); what an agency releases under. */
   releaseBases: ReleaseBasisVerifier;
   metrics: ProcessMetrics;
@@ -302,10 +307,12 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
           agency: statisticsRelease.agency, db, auditLog, releaseBases, logger, release: statisticsRelease.release,
           // The job's reads run on the agency's own context (its DataLoaders). It acts for no person:
           // the caller is the job, with the purpose the release serves, and writes its own records.
-          context: (requestId) => definition.createContext(db, {
+          context: (requestId, controllersOfMember) => definition.createContext(db, {
             caller: { actorId: STATISTICS_RELEASE_ACTOR, role: 'analyst', purpose: 'STATISTICS', requestId },
             audit: new RequestAudit(statisticsRelease.agency), auditLog: auditLogs, controllers, releaseBases, metrics,
+            ...(controllersOfMember ? { controllersOfMember } : {}),
           }, controllerStores),
+          controllers: controllers.map((c) => c.code),
         }),
       } : {}),
       ...definition.routes,

@@ -38,6 +38,11 @@ export interface ReleaseMember {
   /** The one consent that covers the agency (the longest running), for the agency's own check. */
   consentValidFrom: string;
   consentValidTo: string;
+  /**
+   * For an agency of many controllers (controllers.ts): the controllers a consent in force names,
+   * kommunkoder for the social services. Only their data counts for the member.
+   */
+  controllers?: string[];
   /** The release's dimensions, from the member's earliest registration in the period. */
   intervention: string;
   municipality: string;

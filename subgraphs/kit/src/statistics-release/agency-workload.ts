@@ -151,6 +151,9 @@ export function memberListProblem(list: unknown, agency: Agency, period: string,
     if (!Array.isArray(member.priorityGroups) || !member.priorityGroups.every((g) => typeof g === 'string' && groups.has(g))) {
       return shape(`member ${i}'s priorityGroups are not priority groups`);
     }
+    if (member.controllers !== undefined && (!Array.isArray(member.controllers) || !member.controllers.every((c) => typeof c === 'string' && /^\d{2}(\d{2})?$/.test(c)))) {
+      return shape(`member ${i}'s controllers are not kommunkoder or länskoder`);
+    }
   }
   return null;
 }

@@ -16,7 +16,7 @@ const band = (months: number) => (months === 0 ? 'NONE' : months <= 5 ? '1_5' : 
 type MonthFacts = Pick<AssistanceMonthRow, 'personnummer' | 'month' | 'reason_for_need'>;
 
 /**
- * Each member's months of assistance, newest first, from every member municipality's store; a
+ * Each member's months of assistance, newest first, from the member municipalities' stores; a
  * long list reads the months from `fromMonth` to `toMonth` of each whole table once rather than by
  * key (the rest answer nothing asked here). The statistics release's categories and the signal
  * answers read the same rows.
@@ -27,7 +27,11 @@ async function assistanceOfMembers(members: readonly string[], ctx: SocialServic
     return rowsOfMembers(await store.db.selectFrom('assistance_month').select(['personnummer', 'month', 'reason_for_need'])
       .where('month', '>=', fromMonth).where('month', '<=', toMonth).orderBy('month', 'desc').execute(), members);
   }));
-  return members.map((_, i) => perStore.flatMap((lists) => lists[i]!).sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)));
+  // A statistics release counts, for each member, only the municipalities a consent names.
+  const allowed = ctx.controllersOfMember;
+  return members.map((personnummer, i) => ctx.controllerStores
+    .flatMap((store, s) => (!allowed || allowed.get(personnummer)?.has(store.controller.code) ? perStore[s]![i]! : []))
+    .sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)));
 }
 
 /** Each member's band of months with assistance among the twelve ending with `asOf`'s month: exactly one each. */
