@@ -13,6 +13,8 @@ import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { SUBGRAPH_NAMES, defaultSubgraphPort, isKnownEnvironmentVariable, type SubgraphName } from '@finsam/kit/config';
+import { agencyOfSubgraph } from '@finsam/kit/agencies';
+import { EMBEDDED_MUNICIPALITIES, controllerStoreName, controllersOf } from '@finsam/kit/controllers';
 import { signingKeyFile } from '@finsam/kit/signing-key';
 import { parseList } from '@finsam/kit/trusted-forbund';
 
@@ -260,6 +262,32 @@ function environmentOf(objects: Manifest[], container: Json): Map<string, { valu
   return env;
 }
 
+/** The peers a pod may receive from (ingress) or send to (egress) by an overlay's NetworkPolicies, as `namespace-label name:port`. */
+function peersOf(objects: Manifest[], labels: Record<string, string>, direction: 'ingress' | 'egress'): string[] {
+  return ofKind<Json>(objects, 'NetworkPolicy')
+    .filter((p) => matches(p.spec.podSelector.matchLabels, labels) && p.spec[direction])
+    .flatMap((p) => (p.spec[direction] as Json[]).flatMap((rule) => {
+      const ports = (rule.ports ?? [{ port: 'any' }]).map((x: Json) => x.port).join(',');
+      const sides = rule[direction === 'ingress' ? 'from' : 'to'] as Json[] | undefined;
+      if (!sides) return [`anyone:${ports}`];
+      return sides.map((side) => {
+        if (side.ipBlock) return `${side.ipBlock.cidr}:${ports}`;
+        const namespace = side.namespaceSelector ? `${Object.entries(side.namespaceSelector.matchLabels).map(([k, v]) => `${k}=${v}`).join()} ` : '';
+        return `${namespace}${side.podSelector?.matchLabels['app.kubernetes.io/name'] ?? side.podSelector?.matchLabels['k8s-app'] ?? 'all pods'}:${ports}`;
+      });
+    }));
+}
+
+/** The values a container is given in clear (ConfigMaps and `value`), as the process would see them. */
+const clearEnvironmentOf = (objects: Manifest[], container: Json): NodeJS.ProcessEnv =>
+  Object.fromEntries([...environmentOf(objects, container)].flatMap(([name, from]) => (from.value === undefined ? [] : [[name, from.value]])));
+
+/** The stores a part's process opens: its own, and for an agency of many controllers one per controller it is configured with (controllers.ts). */
+function storesOf(part: string, env: NodeJS.ProcessEnv): string[] {
+  const agency = agencyOfSubgraph(part);
+  return [part, ...(agency ? controllersOf(agency, env) : []).map((c) => controllerStoreName(part, c.code))];
+}
+
 /** Variables a graph process's runtime reads besides the graph's own (ENVIRONMENT in the kit's config.ts). */
 const RUNTIME_VARIABLES = new Set(['NODE_ENV', 'npm_config_cache', 'npm_config_update_notifier']);
 const SECRET_LIKE = /DATABASE_URL|METRICS_TOKEN|PASSWORD|_KEY$|SECRET/;
@@ -447,27 +475,16 @@ describe('deploy/kubernetes', () => {
       for (const policy of policies(objects)) {
         expect(pods.some((p) => matches(policy.spec.podSelector.matchLabels, p.labels)), `${overlay}: NetworkPolicy ${policy.metadata.name} selects a pod`).toBe(true);
       }
-      /** The peers a pod may receive from (ingress) or send to (egress), as `namespace-label name:port`. */
-      const peers = (labels: Record<string, string>, direction: 'ingress' | 'egress') => policies(objects)
-        .filter((p) => matches(p.spec.podSelector.matchLabels, labels) && p.spec[direction])
-        .flatMap((p) => (p.spec[direction] as Json[]).flatMap((rule) => {
-          const ports = (rule.ports ?? [{ port: 'any' }]).map((x: Json) => x.port).join(',');
-          const sides = rule[direction === 'ingress' ? 'from' : 'to'] as Json[] | undefined;
-          if (!sides) return [`anyone:${ports}`];
-          return sides.map((side) => {
-            if (side.ipBlock) return `${side.ipBlock.cidr}:${ports}`;
-            const namespace = side.namespaceSelector ? `${Object.entries(side.namespaceSelector.matchLabels).map(([k, v]) => `${k}=${v}`).join()} ` : '';
-            return `${namespace}${side.podSelector?.matchLabels['app.kubernetes.io/name'] ?? side.podSelector?.matchLabels['k8s-app'] ?? 'all pods'}:${ports}`;
-          });
-        }));
+      const peers = (labels: Record<string, string>, direction: 'ingress' | 'egress') => peersOf(objects, labels, direction);
       for (const deployment of ofKind<Json>(objects, 'Deployment')) {
         const part = deployment.metadata.name as string;
         const labels = deployment.spec.template.metadata.labels;
         const port = portOf(part);
         const ingress = peers(labels, 'ingress');
         const egress = peers(labels, 'egress');
-        expect(egress, part).toContain(`${part}-db:5432`);
-        expect(egress.filter((p) => p.includes('-db:') && !p.startsWith(`${part}-db:`)), `${part} reaches another store's database`).toEqual([]);
+        const stores = storesOf(part, clearEnvironmentOf(objects, deployment.spec.template.spec.containers[0]));
+        for (const store of stores) expect(egress, part).toContain(`${store}-db:5432`);
+        expect(egress.filter((p) => p.includes('-db:') && !stores.some((store) => p.startsWith(`${store}-db:`))), `${part} reaches another store's database`).toEqual([]);
         expect(egress.filter((p) => p.includes(':53')), part).toEqual(['kubernetes.io/metadata.name=kube-system kube-dns:53,53']);
         if (part === 'gateway') continue;
         const national = part === 'sickness-insurance' || part === 'employment';
@@ -486,12 +503,89 @@ describe('deploy/kubernetes', () => {
           expect(namespaceLabels.get(overlay)?.['finsam-graph/national-agency'], overlay).toBe(part);
         }
       }
-      // A database is reached only by its own part and the jobs that read it.
+      // A database is reached only by its own part and the jobs that read it; a controller's
+      // (social-services-1480-db) by its subgraph's process while that serves it (the next test).
       for (const set of ofKind<Json>(objects, 'StatefulSet')) {
         const store = (set.metadata.name as string).replace(/-db$/, '');
+        const controller = /^(.+)-(?:\d{2}|\d{4})$/.exec(store);
+        const part = controller?.[1] ?? store;
         const from = peers(set.spec.template.metadata.labels, 'ingress').map((p) => p.replace(/:5432$/, ''));
-        expect(from, set.metadata.name).toContain(store);
-        expect(from.filter((p) => ![store, 'statistics-release', 'audit-verify'].includes(p)), set.metadata.name).toEqual([]);
+        if (!controller) expect(from, set.metadata.name).toContain(part);
+        expect(from.filter((p) => ![part, 'statistics-release', 'audit-verify'].includes(p)), set.metadata.name).toEqual([]);
+      }
+    }
+  });
+
+  it('gives each member municipality of a förbund its own social-services store: SOCIAL_SERVICES_CONTROLLERS, its own PostgreSQL and volume, its URL from a Secret, reached only by social-services and the audit check', () => {
+    for (const [overlay, objects] of overlays) {
+      if (!overlay.startsWith('forbund-')) continue;
+      const secrets = secretTemplates.get(overlay)!;
+      const secretValue = (ref: { name: string; key?: string } | undefined): string | undefined =>
+        ref?.key === undefined ? undefined : (secrets.find((s) => s.metadata.name === ref.name) as Json | undefined)?.stringData?.[ref.key];
+      const deployment = named(objects, 'Deployment', 'social-services')!;
+      const env = environmentOf(objects, deployment.spec.template.spec.containers[0]);
+      const list = env.get('SOCIAL_SERVICES_CONTROLLERS')?.value;
+      // Set, never left to the embedded default: a förbund's members are its own.
+      expect(list, `${overlay}: SOCIAL_SERVICES_CONTROLLERS`).toBeDefined();
+      const municipalities = controllersOf('SOCIAL_SERVICES', { SOCIAL_SERVICES_CONTROLLERS: list });
+      if (overlay === 'forbund-goteborg') expect(municipalities.map((m) => m.code), overlay).toEqual(EMBEDDED_MUNICIPALITIES.map((m) => m.code));
+      // The subgraph's own store (the kit's tables) is DATABASE_URL: with it set, a municipality
+      // configured without its own URL is refused at start instead of opened in a SQLite file.
+      const own = secretValue({ name: 'social-services-env', key: 'DATABASE_URL' });
+      expect(own && new URL(own).hostname, `${overlay}: social-services-env.DATABASE_URL`).toBe('social-services-db');
+      const databases = new Map<string, string>([[new URL(own!).host, 'social-services']]);
+
+      // What the audit check covers: every member, and any municipality that left, whose store is kept.
+      const verify = named(objects, 'CronJob', 'audit-verify')!;
+      const verifyEnv = environmentOf(objects, verify.spec.jobTemplate.spec.template.spec.containers[0]);
+      const verifyList = verifyEnv.get('SOCIAL_SERVICES_CONTROLLERS')?.value;
+      expect(verifyList, `${overlay}: audit-verify's SOCIAL_SERVICES_CONTROLLERS`).toBeDefined();
+      const checked = controllersOf('SOCIAL_SERVICES', { SOCIAL_SERVICES_CONTROLLERS: verifyList }).map((m) => m.code);
+      expect(checked, `${overlay}: audit-verify checks every member's store`).toEqual(expect.arrayContaining(municipalities.map((m) => m.code)));
+      const kept = ofKind<Json>(objects, 'StatefulSet').map((s) => /^social-services-(\d{4})-db$/.exec(s.metadata.name)?.[1]).filter((c): c is string => !!c);
+      expect(new Set(kept), `${overlay}: a municipality's database for each store audit-verify checks, and no other`).toEqual(new Set(checked));
+
+      for (const code of checked) {
+        const store = controllerStoreName('social-services', code);
+        const variable = `SOCIAL_SERVICES_${code}_DATABASE_URL`;
+        const member = municipalities.some((m) => m.code === code);
+        const from = env.get(variable)?.secret as { name: string; key?: string } | undefined;
+        const verifyFrom = verifyEnv.get(variable)?.secret as { name: string; key?: string } | undefined;
+        expect(verifyFrom?.key, `${overlay} audit-verify: ${variable} from a Secret's key`).toBeDefined();
+        if (member) {
+          expect(from?.key, `${overlay} social-services: ${variable} from a Secret's key`).toBeDefined();
+          expect(verifyFrom, `${overlay}: audit-verify reads ${store} where social-services writes it`).toEqual(from);
+        } else {
+          // A municipality that left: its store is kept for its audit duty, and social-services no longer opens it.
+          expect(from, `${overlay}: social-services is given ${variable} of a municipality it does not serve`).toBeUndefined();
+        }
+        const url = secretValue(verifyFrom);
+        expect(url && new URL(url).hostname, `${overlay}: ${variable}`).toBe(`${store}-db`);
+        expect(databases.get(new URL(url!).host), `${overlay}: ${store} shares a database`).toBeUndefined();
+        databases.set(new URL(url!).host, store);
+
+        // Its own PostgreSQL: its volume, kept when the StatefulSet goes, and its own password.
+        const set = named(objects, 'StatefulSet', `${store}-db`)!;
+        expect(set, `${overlay}: StatefulSet ${store}-db`).toBeDefined();
+        const postgres = set.spec.template.spec.containers[0];
+        expect(set.spec.volumeClaimTemplates.map((c: Json) => c.metadata.name), store).toEqual(['data']);
+        expect((postgres.volumeMounts as Json[]).find((m) => m.name === 'data')?.mountPath, store).toBe('/var/lib/postgresql/data');
+        expect(set.spec.persistentVolumeClaimRetentionPolicy, store).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+        const password = environmentOf(objects, postgres).get('POSTGRES_PASSWORD')?.secret;
+        expect(password, store).toEqual({ name: `${store}-db`, key: 'POSTGRES_PASSWORD' });
+        expect(secretValue(password), `${overlay}: Secret ${store}-db`).toBeDefined();
+        const service = named(objects, 'Service', `${store}-db`);
+        expect(service?.spec.selector, `${overlay}: Service ${store}-db`).toEqual(set.spec.selector.matchLabels);
+
+        // Reached by social-services (while a member) and the audit check, by nothing else, and reaching nothing.
+        const labels = set.spec.template.metadata.labels;
+        const readers = member ? ['social-services', 'audit-verify'] : ['audit-verify'];
+        expect(new Set(peersOf(objects, labels, 'ingress')), `${overlay}: who reaches ${store}-db`).toEqual(new Set(readers.map((r) => `${r}:5432`)));
+        expect(peersOf(objects, labels, 'egress').filter((p) => !p.includes(':53')), `${overlay}: ${store}-db reaches`).toEqual([]);
+        for (const pod of podsOf(objects)) {
+          const reaches = peersOf(objects, pod.labels, 'egress').includes(`${store}-db:5432`);
+          expect(reaches, `${overlay}: ${pod.owner} reaches ${store}-db`).toBe(readers.includes(pod.labels['app.kubernetes.io/name']!));
+        }
       }
     }
   });
