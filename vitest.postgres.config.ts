@@ -13,6 +13,7 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   // The data controllers a consent names: one row per agency and controller, withdrawn one controller at a time.
   'test/e2e/coordinator/consent-controller.test.ts',
   'test/e2e/controllers/municipalities.test.ts',
+  'test/e2e/network/two-forbund.test.ts',
   // Analysts' SQL: follow-up, cohorts, statistics and their figures.
   'test/e2e/analyst/analyst-operations.test.ts',
   'test/e2e/analyst/follow-up.test.ts',

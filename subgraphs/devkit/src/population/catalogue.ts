@@ -30,9 +30,9 @@ export const FORBUND: Forbund[] = [
   {
     id: 'forbund-umea',
     name: 'Samordningsförbundet Umeå',
+    // Two members: the second förbund of `npm run start:network` (docs/network.md).
     municipalities: [
       { code: '2480', name: 'Umeå', county: 'Västerbottens län' },
-      { code: '2403', name: 'Bjurholm', county: 'Västerbottens län' },
       { code: '2409', name: 'Robertsfors', county: 'Västerbottens län' },
     ],
   },
