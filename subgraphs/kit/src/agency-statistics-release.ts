@@ -182,6 +182,8 @@ export interface StatisticsReleaseRouteOptions<TContext> {
   context: (requestId: string, controllersOfMember?: ReadonlyMap<string, ReadonlySet<string>>) => TContext;
   /** The codes of the controllers behind the agency (controllers.ts); absent or empty for an agency that is one authority. */
   controllers?: readonly string[];
+  /** The agency's own förbund (FORBUND_ID): the one whose releases it keeps. */
+  ownForbund: string;
   /** cryptoRandom in production; a seeded source in tests only. */
   random?: RandomSource;
 }
@@ -250,7 +252,7 @@ async function release<TContext>(options: StatisticsReleaseRouteOptions<TContext
   const fields = [`statisticsRelease.${period}`];
   // The job acts for no person; the request it presents itself as is what the log keeps, verified or not.
   const actor: AuditActor = { actorId: STATISTICS_RELEASE_ACTOR, role: 'job', purpose: 'STATISTICS_RELEASE', requestId };
-  const refuse = async (reason: BasisRefusal, why: string): Promise<Result<AgencyReleaseAnswer>> => {
+  const refuse = async (reason: BasisRefusal | 'STATISTICS_OTHER_FORBUND', why: string): Promise<Result<AgencyReleaseAnswer>> => {
     await auditLog.append(actor, [{ personnummer: null, agency, fields, decision: 'REFUSED', reason, protectedIdentity: false }]);
     logger.warn({ requestId, period, reason }, 'statistics release refused');
     return failure('FORBIDDEN', `Nothing is released for ${period}: ${why}.`, { reason, agency });
@@ -258,6 +260,8 @@ async function release<TContext>(options: StatisticsReleaseRouteOptions<TContext
 
   const basis = await options.releaseBases.statistics(agency, asked.basis, period);
   if (!basis.ok) return refuse(basis.reason, REFUSAL_REASONS[basis.reason].because);
+  // One release per period, whoever hands it over: until they are kept per förbund, only the agency's own förbund's job is served.
+  if (basis.forbund !== options.ownForbund) return refuse('STATISTICS_OTHER_FORBUND', REFUSAL_REASONS.STATISTICS_OTHER_FORBUND.because);
   let parsed: unknown;
   try {
     parsed = JSON.parse(basis.list);
@@ -347,6 +351,11 @@ export function releasedCohortFigures<TContext extends SubgraphRequest & { db: K
     if (ctx.caller.role !== 'analyst') {
       ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'ROLE_NOT_ALLOWED', protectedIdentity: false });
       return valueOrThrow(failure('FORBIDDEN', `${english.name} releases cohort figures to the analyst role only.`, { reason: 'ROLE_NOT_ALLOWED', agency }));
+    }
+    // The releases are the agency's own förbund's: an analyst of another förbund would read that förbund's figures as theirs.
+    if (ctx.caller.forbund !== undefined && ctx.caller.forbund !== ctx.ownForbund) {
+      ctx.audit.record({ personnummer: null, fields, decision: 'REFUSED', reason: 'STATISTICS_OTHER_FORBUND', protectedIdentity: false });
+      return valueOrThrow(failure('FORBIDDEN', `${english.name} keeps statistics releases for its own samordningsförbund only.`, { reason: 'STATISTICS_OTHER_FORBUND', agency }));
     }
     const definition = valueOrThrow(cohortDefinition(String(cohort.id)));
     const { fromMonth, toMonth } = valueOrThrow(wholeMonths(definition.from, definition.to));

@@ -228,6 +228,12 @@ export const REFUSAL_REASONS = {
   BASIS_OTHER_REQUEST: { ...BASIS, meaning: 'the release basis is for another request', because: 'the release basis is for another request' },
   BASIS_OTHER_FORBUND: { ...BASIS, meaning: 'the release basis was signed by another förbund\'s coordination than the one whose gateway asked', because: 'the release basis is from another samordningsförbund' },
   BASIS_FORBUND_NOT_ANSWERED: { ...BASIS, meaning: 'the release basis is from a förbund the agency does not answer: not on its list, or cut off (`docs/trusted-forbund.md`)', because: 'the agency does not answer this samordningsförbund' },
+  STATISTICS_OTHER_FORBUND: {
+    code: 'FORBIDDEN',
+    meaning: 'an agency keeps statistics releases for its own förbund (`FORBUND_ID`) only: a release job or an analyst of another förbund is refused, so that one förbund\'s figures are never another\'s (a national agency\'s releases per förbund are not built yet, `docs/network.md`)',
+    show: 'this agency\'s figures are not available to your förbund yet',
+    because: 'the agency keeps statistics releases for its own samordningsförbund only',
+  },
   FORBUND_NOT_TRUSTED: {
     code: 'UNAUTHENTICATED',
     meaning: 'a subgraph asked by the gateway of a förbund not on its list of förbund (`TRUSTED_FORBUND_FILE`, `docs/trusted-forbund.md`); HTTP 401, with an audit record in the subgraph\'s log',

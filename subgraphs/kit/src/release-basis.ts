@@ -163,8 +163,8 @@ export type Verified<T> = ({ ok: true; digest: string } & T) | { ok: false; reas
 export interface ReleaseBasisVerifier {
   /** A person's basis at an agency: the evidence it may decide on, or why it may not decide at all. */
   person(agency: Agency, personnummer: string, wire: unknown, caller: Caller): Promise<Verified<{ evidence: PersonEvidence }>>;
-  /** A period's member list for the agency's statistics release, as coordination's release job signed it. */
-  statistics(agency: Agency, wire: unknown, period: string): Promise<Verified<{ list: string }>>;
+  /** A period's member list for the agency's statistics release, as coordination's release job signed it, and the förbund whose job that is. */
+  statistics(agency: Agency, wire: unknown, period: string): Promise<Verified<{ list: string; forbund: string }>>;
 }
 
 const PROOF_STEP = /^[LR][A-Za-z0-9_-]{43}$/;
@@ -265,7 +265,7 @@ export function createReleaseBasisVerifier(
   };
 
   /** A list sealed to this agency after one line of signed claims over the ciphertext's digest. */
-  async function sealedList(kind: 'statistics', agency: Agency, wire: unknown, caller: Pick<Caller, 'actorId' | 'requestId' | 'forbund'>): Promise<Verified<{ list: string }>> {
+  async function sealedList(kind: 'statistics', agency: Agency, wire: unknown, caller: Pick<Caller, 'actorId' | 'requestId' | 'forbund'>): Promise<Verified<{ list: string; forbund: string }>> {
     if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
     const newline = wire.indexOf('\n');
     if (newline < 0) return { ok: false, reason: 'BASIS_INVALID' };
@@ -276,7 +276,7 @@ export function createReleaseBasisVerifier(
     if (digest.toString('base64url') !== checked.claims.digest || !options.decryptionKey) return { ok: false, reason: 'BASIS_INVALID' };
     try {
       const { plaintext } = await compactDecrypt(sealed, options.decryptionKey.privateKey, { keyManagementAlgorithms: [KEY_AGREEMENT_ALGORITHM], contentEncryptionAlgorithms: [CONTENT_ENCRYPTION] });
-      return { ok: true, digest: digest.toString('hex'), list: new TextDecoder().decode(plaintext) };
+      return { ok: true, digest: digest.toString('hex'), list: new TextDecoder().decode(plaintext), forbund: checked.claims.forbund as string };
     } catch {
       // Sealed to another key (another agency's, or one this agency has since replaced).
       return { ok: false, reason: 'BASIS_INVALID' };

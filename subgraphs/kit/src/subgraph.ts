@@ -43,6 +43,8 @@ export interface SubgraphRequest {
    * data alone counts for them (agency-statistics-release.ts).
    */
   controllersOfMember?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The förbund this subgraph is part of (FORBUND_ID; a national agency's is the one it keeps statistics for). */
+  ownForbund: string;
   /** Checks the release bases coordination signs (release-basis.ts); what an agency releases under. */
   releaseBases: ReleaseBasisVerifier;
   metrics: ProcessMetrics;
@@ -233,6 +235,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey, trusted });
   const stores = await prepareSubgraphStores(definition, { env, dataDir: directory, logger, metrics });
   const { controllers, store, opened } = stores;
+  const ownForbund = forbundId(env);
   const { db } = store;
   const controllerStores: ControllerStore<DB>[] = opened.map(({ controller, store: own }) => ({ controller, db: own.db }));
   await definition.warmUp?.(db);
@@ -271,7 +274,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
         const checked = await verifyGatewayToken(request.headers, requestId);
         if (!checked.ok) return { refuse: await refusedGateway(checked, requestId) };
         const { caller } = checked;
-        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog: auditLogs, controllers, releaseBases, metrics }, controllerStores) };
+        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog: auditLogs, controllers, ownForbund, releaseBases, metrics }, controllerStores) };
       },
     },
     {
@@ -309,17 +312,17 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
           // the caller is the job, with the purpose the release serves, and writes its own records.
           context: (requestId, controllersOfMember) => definition.createContext(db, {
             caller: { actorId: STATISTICS_RELEASE_ACTOR, role: 'analyst', purpose: 'STATISTICS', requestId },
-            audit: new RequestAudit(statisticsRelease.agency), auditLog: auditLogs, controllers, releaseBases, metrics,
+            audit: new RequestAudit(statisticsRelease.agency), auditLog: auditLogs, controllers, ownForbund, releaseBases, metrics,
             ...(controllersOfMember ? { controllersOfMember } : {}),
           }, controllerStores),
-          controllers: controllers.map((c) => c.code),
+          controllers: controllers.map((c) => c.code), ownForbund,
         }),
       } : {}),
       ...definition.routes,
       // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
       // Each controller's chain is witnessed the same way, its own store named in the checkpoint.
       [CHECKPOINT_PATH]: auditCheckpointRoute({
-        store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, trusted, ownForbund: forbundId(env), logger,
+        store: definition.name, db: store.auditDb as unknown as Kysely<AuditDb>, trusted, ownForbund, logger,
         controllerStores: new Map(opened.map(({ controller, store: own }) => [controllerStoreName(definition.name, controller.code), own.auditDb as unknown as Kysely<AuditDb>])),
       }),
     },

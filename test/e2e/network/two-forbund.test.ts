@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { generatePopulation } from '@finsam/devkit/population/generate';
+import { cohortId } from '@finsam/kit/cohort';
 import { todayIso } from '@finsam/kit/dates';
+import { loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-token';
 import { writeTrustedList } from '../../../scripts/network-plan.ts';
 import { startNetwork, type TestNetwork } from '../../support/network.ts';
 
@@ -98,6 +100,24 @@ describe('two förbund sharing the national agencies', () => {
     }
     // Taken back: B is answered again from its next request.
     expect((await overview(B, bPerson.personnummer)).data!.person.sicknessInsurance).not.toBeNull();
+  });
+
+  it('gives an analyst of B no national agency\'s figures: one release per period is kept, for the agency\'s own förbund only', async () => {
+    // Försäkringskassan's subgraph asked as B's gateway asks it for an analyst's cohort (B has released no month of its own yet).
+    const b = network.forbund[B]!;
+    const token = await signGatewayToken(await loadOrCreateGatewayKey(b.dataDir), { actorId: 'analyst-1', role: 'analyst', purpose: 'STATISTICS' }, 'sickness-insurance', B);
+    const response = await fetch(network.plan.parts.find((p) => p.owner === B && p.name === 'gateway')!.env.SICKNESS_INSURANCE_URL!, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'analyst-of-b' },
+      body: JSON.stringify({
+        query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Cohort { sicknessInsurance { benefitsNow { category count { value } } } } } }',
+        variables: { r: [{ __typename: 'Cohort', id: cohortId({ from: '2025-01-01', to: '2025-06-30', filter: null }) }] },
+      }),
+    });
+    const body = await response.json() as { data?: { _entities: ({ sicknessInsurance: unknown } | null)[] }; errors?: { extensions?: Record<string, unknown> }[] };
+    expect(body.data?._entities[0]?.sicknessInsurance ?? null).toBeNull();
+    expect(body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'STATISTICS_OTHER_FORBUND']]);
+    const refused = (await nationalRecords('sickness-insurance')).filter((r) => r.reason === 'STATISTICS_OTHER_FORBUND');
+    expect(refused.map((r) => [r.decision, r.forbund])).toEqual([['REFUSED', B]]);
   });
 
   it('refuses a förbund not on the list with 401 and a record, and the national chains verify', async () => {
