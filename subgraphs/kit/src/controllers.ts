@@ -73,3 +73,32 @@ export const controllerStoreName = (subgraph: string, code: string): string => `
 
 /** How a refusal names a controller to people: `Mölndal (1481)`. */
 export const controllerLabel = (controller: Pick<AgencyController, 'code' | 'name'>): string => `${controller.name} (${controller.code})`;
+
+/**
+ * A person's rows from each controller that released them (SectorRelease.released), merged in
+ * the given order: what a sector of many controllers answers for one person.
+ */
+export async function fromEachReleased<T>(
+  released: readonly Pick<AgencyController, 'code'>[], load: (code: string) => Promise<readonly T[]>, order: (a: T, b: T) => number,
+): Promise<T[]> {
+  return (await Promise.all(released.map((c) => load(c.code)))).flat().sort(order);
+}
+
+/**
+ * Each member's rows from every controller's store (`read` gives one store's rows per member, in
+ * member order), merged in the given order; in a statistics release (`allowed`, the controllers
+ * each member's consent names) only the named controllers' rows count for a member.
+ */
+export async function membersFromControllers<S extends { controller: Pick<AgencyController, 'code'> }, T>(
+  members: readonly string[], stores: readonly S[], allowed: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+  read: (store: S) => Promise<T[][]>, order: (a: T, b: T) => number,
+): Promise<T[][]> {
+  const perStore = await Promise.all(stores.map(read));
+  return members.map((personnummer, i) => stores
+    .flatMap((store, s) => (!allowed || allowed.get(personnummer)?.has(store.controller.code) ? perStore[s]![i]! : []))
+    .sort(order));
+}
+
+/** Newest first by a date or month field, then by a tie-breaker: how a sector lists a person's rows. */
+export const newestFirst = <T>(date: (row: T) => string, tie: (row: T) => string = () => '') => (a: T, b: T): number =>
+  (date(a) < date(b) ? 1 : date(a) > date(b) ? -1 : tie(a).localeCompare(tie(b)));

@@ -1,5 +1,6 @@
 import { releasedCohortFigures, type AgencyStatisticsRelease } from '@finsam/kit/agency-statistics-release';
 import { rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
+import { membersFromControllers, newestFirst } from '@finsam/kit/controllers';
 import { addMonths, monthOf, todayIso, type IsoDate } from '@finsam/kit/dates';
 import { loadEach } from '@finsam/kit/loaders';
 import { Answers, answerSocialServices, SOCIAL_SERVICES_ANSWERS } from '@finsam/kit/signal-statistics';
@@ -22,16 +23,11 @@ type MonthFacts = Pick<AssistanceMonthRow, 'personnummer' | 'month' | 'reason_fo
  * answers read the same rows.
  */
 async function assistanceOfMembers(members: readonly string[], ctx: SocialServicesContext, fromMonth: string, toMonth: string): Promise<MonthFacts[][]> {
-  const perStore = await Promise.all(ctx.controllerStores.map(async (store): Promise<MonthFacts[][]> => {
+  return membersFromControllers(members, ctx.controllerStores, ctx.controllersOfMember, async (store): Promise<MonthFacts[][]> => {
     if (members.length < WHOLE_TABLE_FROM) return loadEach(ctx.loadersOf(store.controller.code).assistanceByPerson, members);
     return rowsOfMembers(await store.db.selectFrom('assistance_month').select(['personnummer', 'month', 'reason_for_need'])
       .where('month', '>=', fromMonth).where('month', '<=', toMonth).orderBy('month', 'desc').execute(), members);
-  }));
-  // A statistics release counts, for each member, only the municipalities a consent names.
-  const allowed = ctx.controllersOfMember;
-  return members.map((personnummer, i) => ctx.controllerStores
-    .flatMap((store, s) => (!allowed || allowed.get(personnummer)?.has(store.controller.code) ? perStore[s]![i]! : []))
-    .sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)));
+  }, newestFirst((m) => m.month));
 }
 
 /** Each member's band of months with assistance among the twelve ending with `asOf`'s month: exactly one each. */

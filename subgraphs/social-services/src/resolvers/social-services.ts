@@ -1,3 +1,4 @@
+import { fromEachReleased, newestFirst } from '@finsam/kit/controllers';
 import { addMonths, monthOf, todayIso } from '@finsam/kit/dates';
 import type { FromController, SocialServicesContext } from '../context.ts';
 import type { AssistanceMonthRow, MeasureRow } from '../data.ts';
@@ -13,19 +14,15 @@ export function monthsInLastYear(rows: readonly Pick<AssistanceMonthRow, 'month'
 }
 
 /** The person's assistance months from every municipality that released, newest first. */
-async function assistanceMonths(p: PersonRef, ctx: SocialServicesContext) {
-  const lists = await Promise.all(p.release.released.map((c) => ctx.loadersOf(c.code).assistanceByPerson.load(p.personnummer)));
-  return lists.flat().sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : a.controller.code.localeCompare(b.controller.code)));
-}
+const assistanceMonths = (p: PersonRef, ctx: SocialServicesContext) => fromEachReleased(p.release.released,
+  (code) => ctx.loadersOf(code).assistanceByPerson.load(p.personnummer), newestFirst((m) => m.month, (m) => m.controller.code));
 
 export const socialServicesResolvers = {
   SocialServices: {
     assistanceMonths: (p: PersonRef, _a: unknown, ctx: SocialServicesContext) => assistanceMonths(p, ctx),
     assistanceMonthsLast12: async (p: PersonRef, _a: unknown, ctx: SocialServicesContext) => monthsInLastYear(await assistanceMonths(p, ctx), todayIso()),
-    measures: async (p: PersonRef, _a: unknown, ctx: SocialServicesContext) => {
-      const lists = await Promise.all(p.release.released.map((c) => ctx.loadersOf(c.code).measuresByPerson.load(p.personnummer)));
-      return lists.flat().sort((a, b) => (a.start_date < b.start_date ? 1 : a.start_date > b.start_date ? -1 : a.id.localeCompare(b.id)));
-    },
+    measures: (p: PersonRef, _a: unknown, ctx: SocialServicesContext) => fromEachReleased(p.release.released,
+      (code) => ctx.loadersOf(code).measuresByPerson.load(p.personnummer), newestFirst((m) => m.start_date, (m) => m.id)),
     releasedBy: (p: PersonRef) => [...p.release.released],
     notReleased: (p: PersonRef) => [...p.release.notReleased],
   },
