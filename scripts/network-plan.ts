@@ -18,12 +18,14 @@ export interface NetworkForbund {
   name: string;
   /** Its social services' municipalities (SOCIAL_SERVICES_CONTROLLERS). */
   municipalities: string;
+  /** Its care's region (CARE_CONTROLLERS). */
+  region: string;
 }
 
 /** A: three municipalities and Västra Götalandsregionen; B: two municipalities and Region Västerbotten. */
 export const NETWORK_FORBUND: readonly NetworkForbund[] = [
-  { id: 'forbund-goteborg', name: 'Samordningsförbundet Göteborg', municipalities: '1480=Göteborg,1481=Mölndal,1402=Partille' },
-  { id: 'forbund-umea', name: 'Samordningsförbundet Umeå', municipalities: '2480=Umeå,2409=Robertsfors' },
+  { id: 'forbund-goteborg', name: 'Samordningsförbundet Göteborg', municipalities: '1480=Göteborg,1481=Mölndal,1402=Partille', region: '14=Västra Götalandsregionen' },
+  { id: 'forbund-umea', name: 'Samordningsförbundet Umeå', municipalities: '2480=Umeå,2409=Robertsfors', region: '24=Region Västerbotten' },
 ];
 
 /** The national agencies' subgraphs, one each for every förbund. */
@@ -70,7 +72,7 @@ export function networkPlan(root: string, portOf: (owner: string, name: PartName
   const forbund = NETWORK_FORBUND.map((f) => {
     const dataDir = path.join(root, f.id);
     const env: Record<string, string> = {
-      DATA_DIR: dataDir, FORBUND_ID: f.id, SEED_FORBUND: f.id, SOCIAL_SERVICES_CONTROLLERS: f.municipalities,
+      DATA_DIR: dataDir, FORBUND_ID: f.id, SEED_FORBUND: f.id, SOCIAL_SERVICES_CONTROLLERS: f.municipalities, CARE_CONTROLLERS: f.region,
       // Where every subgraph is, the national ones shared; and their published keys, to which coordination seals member lists.
       ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${envPrefix(name)}_URL`, url(ownerOf(f.id, name), name)])),
       ...Object.fromEntries(NATIONAL_SUBGRAPHS.map((name) => [`${envPrefix(name)}_JWKS_URL`, new URL('/.well-known/jwks.json', url('national', name)).toString()])),

@@ -92,6 +92,7 @@ export const AGENCY_TABLE = {
     recordsField: 'careRecords',
     swedish: { title: 'Hälso- och sjukvården', authority: 'Regionens vård' },
     english: { name: 'The region', inSentence: 'the region' },
+    controllerKind: 'REGION',
   },
 } as const satisfies Record<string, AgencyFacts>;
 

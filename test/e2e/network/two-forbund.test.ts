@@ -17,6 +17,7 @@ const OVERVIEW = `query($p: String!) { person(personnummer: $p) {
   sicknessInsurance { cases { benefit } }
   employment { registrations { registeredOn } }
   socialServices { releasedBy { code } notReleased { controller { code } } }
+  care { releasedBy { code } }
 } }`;
 const CASELOAD = '{ me { caseload(first: 100) { nodes { personnummer } } } }';
 
@@ -59,6 +60,9 @@ describe('two förbund sharing the national agencies', () => {
     // B's social services are Umeå's and Robertsfors', never A's municipalities.
     const bMunicipalities = [...(fromB.data!.person.socialServices?.releasedBy ?? []), ...(fromB.data!.person.socialServices?.notReleased.map((n: { controller: { code: string } }) => n.controller) ?? [])].map((c: { code: string }) => c.code);
     expect(new Set(bMunicipalities)).toEqual(new Set(['2480', '2409']));
+    // And B's care is Region Västerbotten's, A's Västra Götalandsregionen's.
+    expect(fromB.data!.person.care.releasedBy).toEqual([{ code: '24' }]);
+    expect(fromA.data!.person.care.releasedBy).toEqual([{ code: '14' }]);
 
     // A's coordinator asks A's gateway for B's person: not in A's caseload, nothing released, no agency asked.
     const aboutB = await overview(A, bPerson.personnummer);

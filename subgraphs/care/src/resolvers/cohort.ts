@@ -1,5 +1,6 @@
 import { releasedCohortFigures, type AgencyStatisticsRelease } from '@finsam/kit/agency-statistics-release';
 import { rowsOfMembers, WHOLE_TABLE_FROM } from '@finsam/kit/cohort';
+import { membersFromControllers, newestFirst } from '@finsam/kit/controllers';
 import { covers, todayIso, type IsoDate } from '@finsam/kit/dates';
 import { ICD10_CHAPTER_NAMES, icd10Chapter, UNKNOWN_CHAPTER } from '@finsam/kit/icd10';
 import { loadEach } from '@finsam/kit/loaders';
@@ -11,16 +12,19 @@ import type { Resolvers } from '../generated/resolvers-types.ts';
 /** Every ICD-10 chapter and the unknown one: statistics list them all, 0 where nobody is (a chapter listed only when someone has it would tell). */
 export const CERTIFICATE_CHAPTERS = [...ICD10_CHAPTER_NAMES, UNKNOWN_CHAPTER] as const;
 
-type CertificateFacts = Pick<CertificateRow, 'personnummer' | 'issued_on' | 'diagnosis_code' | 'work_capacity_steps_json'>;
+type CertificateFacts = Pick<CertificateRow, 'id' | 'personnummer' | 'issued_on' | 'diagnosis_code' | 'work_capacity_steps_json'>;
 
 /**
- * Each member's medical certificates, newest first: the statistics release's categories and the
- * signal answers read the same rows. A long list reads the table once rather than by key.
+ * Each member's medical certificates, newest first, from the regions' stores (in a statistics
+ * release, only the regions the member's consent names): the statistics release's categories and
+ * the signal answers read the same rows. A long list reads each table once rather than by key.
  */
 async function certificatesOfMembers(members: readonly string[], ctx: CareContext): Promise<CertificateFacts[][]> {
-  if (members.length < WHOLE_TABLE_FROM) return loadEach(ctx.loaders.certificatesByPerson, members);
-  return rowsOfMembers(await ctx.db.selectFrom('medical_certificate').select(['personnummer', 'issued_on', 'diagnosis_code', 'work_capacity_steps_json'])
-    .orderBy('issued_on', 'desc').orderBy('id').execute(), members);
+  return membersFromControllers(members, ctx.controllerStores, ctx.controllersOfMember, async (store): Promise<CertificateFacts[][]> => {
+    if (members.length < WHOLE_TABLE_FROM) return loadEach(ctx.loadersOf(store.controller.code).certificatesByPerson, members);
+    return rowsOfMembers(await store.db.selectFrom('medical_certificate').select(['id', 'personnummer', 'issued_on', 'diagnosis_code', 'work_capacity_steps_json'])
+      .orderBy('issued_on', 'desc').orderBy('id').execute(), members);
+  }, newestFirst((c) => c.issued_on, (c) => c.id));
 }
 
 /** Each member's categories on `asOf`: the ICD-10 chapters of the certificates whose reduced work capacity covers that day. */

@@ -21,7 +21,7 @@ import {
   type AgencyReleaseRequest, type ReleaseMemberList,
 } from '@finsam/kit/statistics-release';
 import type { BuiltSubgraph, SubgraphOptions } from '@finsam/kit/subgraph';
-import { controllerKindOf } from '@finsam/kit/controllers';
+import { controllerKindOf, regionOfMunicipality } from '@finsam/kit/controllers';
 import { generatePopulation } from '../population/generate.ts';
 import type { Population } from '../population/types.ts';
 
@@ -160,8 +160,9 @@ export function releaseMemberList(population: Population, agency: Agency, period
     if (!consent) continue;
     members.push({
       personnummer: person.personnummer, consentValidFrom: consent.validFrom, consentValidTo: consent.validTo,
-      // As coordination's seed records it: the social services' consent names the home municipality.
+      // As coordination's seed records it: the social services' consent names the home municipality, care's its region.
       ...(controllerKindOf(agency) === 'MUNICIPALITY' ? { controllers: [person.municipality.code] } : {}),
+      ...(controllerKindOf(agency) === 'REGION' ? { controllers: [regionOfMunicipality(person.municipality.code)] } : {}),
       intervention: first.interventionId, municipality: person.municipality.code, sex: person.sex,
       ageBand: RELEASE_AGE_BANDS[members.length % RELEASE_AGE_BANDS.length]!, priorityGroups: person.priorityGroups.filter((g) => groups.has(g)),
     });
