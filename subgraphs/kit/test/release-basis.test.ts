@@ -130,7 +130,7 @@ describe('statistics bases: a period\'s member list sealed to one agency', () =>
     const wire = await sealFor(CARE, careKey);
     const sealed = wire.slice(wire.indexOf('\n') + 1);
     expect(sealed).not.toContain(personnummer(1));
-    expect(await careVerifier().statistics(CARE, wire, PERIOD)).toEqual({ ok: true, list: LIST, digest: sha256Hex(sealed) });
+    expect(await careVerifier().statistics(CARE, wire, PERIOD)).toEqual({ ok: true, list: LIST, digest: sha256Hex(sealed), forbund: 'embedded' });
   });
 
   it('refuses a list sealed to another agency\'s key, though signed for this agency', async () => {
