@@ -210,9 +210,10 @@ export async function startGraph(options: {
     }),
     /**
      * Makes every append to a store's audit log fail, as a full disk or a lost connection would,
-     * until the returned function is called.
+     * until the returned function is called: a subgraph's, the gateway's, or a controller's
+     * behind a subgraph (`care-14`, where care logs a person's reads).
      */
-    async failAuditAppends(store: SubgraphName | 'gateway'): Promise<() => Promise<void>> {
+    async failAuditAppends(store: SubgraphName | 'gateway' | (string & {})): Promise<() => Promise<void>> {
       const location = storeLocation(store);
       await asOwner(location, {
         sqlite: ["CREATE TRIGGER audit_log_test_failure BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit write failed (test)'); END"],

@@ -295,8 +295,18 @@ describe('disclosure control of the agencies\' statistics releases against a dif
         const categoryOn = new Map<string, (personnummer: string) => string>();
         for (const asOf of asOfs) {
           if (agency === 'CARE') {
-            const certificates = (await sql<{ personnummer: string; diagnosis_code: string; work_capacity_steps_json: string }>`
-              SELECT personnummer, diagnosis_code, work_capacity_steps_json FROM medical_certificate`.execute(db)).rows;
+            // Each region's own store (care-14): the releases are the subgraph's (its own store), the certificates the region's.
+            const certificates: { personnummer: string; diagnosis_code: string; work_capacity_steps_json: string }[] = [];
+            for (const store of graph.personStores('care')) {
+              const own = graph.store(store);
+              try {
+                certificates.push(...(await sql<{ personnummer: string; diagnosis_code: string; work_capacity_steps_json: string }>`
+                  SELECT personnummer, diagnosis_code, work_capacity_steps_json FROM medical_certificate`.execute(own)).rows);
+              } finally {
+                await own.destroy();
+              }
+            }
+            expect(certificates.length, 'the regions\' certificates').toBeGreaterThan(0);
             const chapters = new Map<string, Set<string>>();
             for (const c of certificates) {
               if (!(JSON.parse(c.work_capacity_steps_json) as { from: string; to: string | null }[]).some((s) => covers(s.from, s.to, asOf))) continue;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { care } from '@finsam/care';
 import { coordination } from '@finsam/coordination';
+import { controllerStoreName } from '@finsam/kit/controllers';
 import { MIGRATION_TABLES } from '@finsam/kit/database';
 import { createLogger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
@@ -31,14 +32,26 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/**
+ * Care's data is in each region's store (docs/controllers.md): the store a package migration
+ * reaches with data in it is the region's, `care-14` (Västra Götalandsregionen), opened as the
+ * kit opens it for the care subgraph.
+ */
+const REGION = '14';
+const CARE_STORE = controllerStoreName('care', REGION);
+
 async function careStoreLocation() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-migrations-'));
   cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const database = await testPostgresDatabase('care');
+  const database = await testPostgresDatabase(CARE_STORE);
   if (database) cleanups.push(() => database.drop());
-  const env: NodeJS.ProcessEnv = { SEED_PERSONS: '60', SEED: '3', ...(database ? { CARE_DATABASE_URL: database.url } : {}) };
-  return { env, dataDir, logger: createLogger('care', { level: 'silent' }), metrics: createProcessMetrics('care') };
+  const env: NodeJS.ProcessEnv = { SEED_PERSONS: '60', SEED: '3', ...(database ? { CARE_14_DATABASE_URL: database.url } : {}) };
+  return { env, dataDir, logger: createLogger('care', { level: 'silent' }), metrics: createProcessMetrics('care'), controller: REGION, subgraph: 'care' };
 }
+
+/** The region's care store, prepared (migrated, seeded on first start) as the care subgraph prepares it. */
+const prepareCareStore = (definition: typeof care, options: Awaited<ReturnType<typeof careStoreLocation>>) =>
+  prepareStore({ ...definition, name: CARE_STORE }, options);
 
 /**
  * The store as the code before the split left it, what `.data` and production databases hold:
@@ -46,16 +59,17 @@ async function careStoreLocation() {
  * table; then seeded and given a statistics release, as the first start and a release job did.
  */
 async function seedAsBeforeTheSplit(options: Awaited<ReturnType<typeof careStoreLocation>>) {
-  const url = options.env.CARE_DATABASE_URL;
+  const url = options.env.CARE_14_DATABASE_URL;
   const db = new Kysely<any>({
     dialect: url ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
-      : new SqliteDialect({ database: new SQLite(path.join(options.dataDir, 'care.sqlite')) }),
+      : new SqliteDialect({ database: new SQLite(path.join(options.dataDir, `${CARE_STORE}.sqlite`)) }),
   });
   try {
     const migrations = { ...subgraphKitMigrations(url ? 'postgres' : 'sqlite'), ...care.migrations };
     const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
     if (error) throw error;
-    const settings = seedSettings(options.env)!;
+    // Seeded as the kit seeds a region's store: with what that region holds.
+    const settings = { ...seedSettings(options.env)!, controller: options.controller };
     const seedCare = await care.seed();
     await db.transaction().execute(async (trx) => {
       await seedCare(trx as never, settings);
@@ -86,7 +100,8 @@ describe('a package migration added to a store seeded before', () => {
   it('applies to a store made by the code before the split, whose history is split once and kept', async () => {
     const options = await careStoreLocation();
     const before = await seedAsBeforeTheSplit(options);
-    const next = await prepareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
+    expect(before.contents.contacts).toBeGreaterThan(0);
+    const next = await prepareCareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
     try {
       expect(await contents(next.db)).toEqual(before.contents);
       const columns = (await next.db.introspection.getTables()).find((t) => t.name === 'care_contact')!.columns.map((c) => c.name);
@@ -102,7 +117,7 @@ describe('a package migration added to a store seeded before', () => {
       await next.close();
     }
     // And the start after that finds nothing to do.
-    const again = await prepareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
+    const again = await prepareCareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
     try {
       expect(await contents(again.db)).toEqual(before.contents);
     } finally {
@@ -112,13 +127,13 @@ describe('a package migration added to a store seeded before', () => {
 
   it('applies to a store this code seeded, and keeps the data', async () => {
     const options = await careStoreLocation();
-    const seeded = await prepareStore(care, options);
+    const seeded = await prepareCareStore(care, options);
     await seeded.db.insertInto('agency_statistics_release' as never).values({ period: '2025-01', year: '2025', made_at: '2025-02-15T02:00:00.000Z', as_of: '2025-02-15', rho: 1, rho_requested: 1, delta: 1e-10, epsilon: 10.6, table_count: 0, cell_count: 0, release: '{}' } as never).execute();
     const before = await contents(seeded.db);
     expect(before.contacts).toBeGreaterThan(0);
     await seeded.close();
 
-    const next = await prepareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
+    const next = await prepareCareStore({ ...care, migrations: { ...care.migrations, ...NEXT_MIGRATION } }, options);
     try {
       expect(await contents(next.db)).toEqual(before);
       const columns = (await next.db.introspection.getTables()).find((t) => t.name === 'care_contact')!.columns.map((c) => c.name);

@@ -226,11 +226,12 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       const response = await graph.query(coordinator1, 'query($p: String!) { person(personnummer: $p) { name address identityProtection care { __typename } } }', { p: FIXTURE_PERSONS.protectedIdentity });
       expect(response.body.data!.person).toEqual({ name: null, address: null, identityProtection: 'SKYDDAD_FOLKBOKFORING', care: { __typename: 'Care' } });
       expect(response.body.errors).toBeUndefined();
-      for (const store of ['coordination', 'care'] as const) {
+      // Care logs the read where it decides it: in the region's store (care-14).
+      for (const store of ['coordination', ...graph.personStores('care')]) {
         const db = graph.store(store);
         const rows = await db.selectFrom('audit_log').select('protected_identity').where('personnummer', '=', FIXTURE_PERSONS.protectedIdentity).execute();
         await db.destroy();
-        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.length, store).toBeGreaterThan(0);
         expect(rows.every((r) => Number(r.protected_identity) === 1), store).toBe(true);
       }
     });
@@ -281,14 +282,17 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
     });
 
     it('releases nothing whose access cannot be logged: a sector, or the whole answer at the gateway', async () => {
-      const restoreCare = await graph.failAuditAppends('care');
+      // Care logs a person's reads in each region's store (care-14): none can log, nothing is released.
+      const careStores = graph.personStores('care');
+      expect(careStores).toEqual(['care-14']);
+      const restores = await Promise.all(careStores.map((store) => graph.failAuditAppends(store)));
       try {
         const response = await overview(coordinator1, FIXTURE_PERSONS.allConsent);
         expect(response.body.data!.person.care).toBeNull();
         expect(response.body.data!.person.employment).not.toBeNull();
         expect(response.body.errors?.map((e) => [e.extensions?.serviceName, e.extensions?.code])).toContainEqual(['care', 'SUBGRAPH_UNAVAILABLE']);
       } finally {
-        await restoreCare();
+        for (const restore of restores) await restore();
       }
       expect((await overview(coordinator1, FIXTURE_PERSONS.allConsent)).body.data!.person.care).not.toBeNull();
 
@@ -310,19 +314,23 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       expect(intact.status).toBe(0);
       expect(intact.out).toMatch(/gateway: \d+ records, chain intact/);
       expect(intact.out).toMatch(/care: \d+ records, chain intact/);
+      // The region's store, where care logs a person's reads (and where records 2 and on are).
+      const care14 = 'care-14';
+      expect(intact.out).toMatch(/care-14: \d+ records, chain intact/);
 
       const writer = graph.dialect === 'sqlite'
-        ? new Kysely<AuditDb>({ dialect: new SqliteDialect({ database: new Database(path.join(graph.dataDir, 'care.sqlite')) }) })
-        : graph.store('care');
+        ? new Kysely<AuditDb>({ dialect: new SqliteDialect({ database: new Database(path.join(graph.dataDir, `${care14}.sqlite`)) }) })
+        : graph.store(care14);
       await expect(writer.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
       await expect(writer.deleteFrom('audit_log').where('seq', '=', 2).execute()).rejects.toThrow(/append-only/);
       // Someone with the database owner's rights removes the guard and edits a record.
-      await graph.dropAuditGuard('care');
+      await graph.dropAuditGuard(care14);
       await writer.updateTable('audit_log').set({ actor: 'someone-else' }).where('seq', '=', 2).execute();
       await writer.destroy();
       const tampered = await graph.verifyAudit();
       expect(tampered.status).toBe(1);
-      expect(tampered.out).toMatch(/care: BROKEN at record 2/);
+      expect(tampered.out).toMatch(/care-14: BROKEN at record 2/);
+      expect(tampered.out).toMatch(/care: \d+ records, chain intact/);
       expect(tampered.out).toMatch(/coordination: \d+ records, chain intact/);
     });
   });
