@@ -9,6 +9,7 @@ import { defaultPurpose } from '@finsam/kit/caller';
 import { signGatewayToken } from '@finsam/kit/gateway-token';
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { AGENCY_TABLE } from '@finsam/kit/agencies';
+import { controllersOf } from '@finsam/kit/controllers';
 import { signPersonBases } from '@finsam/kit/release-basis';
 import { readSigningKey } from '@finsam/kit/signing-key';
 import { personEntities } from '@finsam/devkit/testing/subgraph-client';
@@ -128,7 +129,8 @@ describe(`a subgraph written by npm run new-subgraph (${NAME} --agency ${AGENCY}
     const requestId = 'scaffold-conformance-seed';
     const person = FIXTURE_PERSONS.allConsent;
     const [basis] = await signPersonBases(coordinationKey!, AGENCY, { actorId: 'coordinator-1', requestId },
-      [{ personnummer: person, consents: [{ agency: AGENCY, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null }], protectedIdentity: false }]);
+      // As coordination records it: care's consent names the region (länskod), each controller deciding on its own.
+      [{ personnummer: person, consents: controllersOf(AGENCY, {}).map((c) => ({ agency: AGENCY, validFrom: '2020-01-01', validTo: '2099-12-31', revokedAt: null, controller: c.code })), protectedIdentity: false }]);
     const token = await signGatewayToken(gatewayKey!, { actorId: 'coordinator-1', role: 'coordinator', purpose: defaultPurpose('coordinator') }, NAME);
     const response = await fetch(`${subgraph!.url}/graphql`, {
       method: 'POST',
