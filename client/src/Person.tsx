@@ -161,6 +161,8 @@ function SectorDetails({ field, person }: { field: AgencyRow['sectorField']; per
           }).join('; ') : 'Inget'}</dd>
           <dt>Rehabkoordinator</dt>
           <dd>{care.rehabilitationCoordinator ? `${care.rehabilitationCoordinator.name}, ${care.rehabilitationCoordinator.careUnit}` : 'Ingen utsedd'}</dd>
+          {/* Each region is its own controller: which of the förbund's regions did not release, and why. */}
+          {care.notReleased.length > 0 && <><dt>Ej utlämnat</dt><dd>{care.notReleased.map((n) => `${n.controller.name}: ${refusalText(n.reason).toLowerCase()}`).join('; ')}</dd></>}
         </dl>
       );
     }
