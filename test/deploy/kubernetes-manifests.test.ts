@@ -12,9 +12,9 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { SUBGRAPH_NAMES, defaultSubgraphPort, isKnownEnvironmentVariable, type SubgraphName } from '@finsam/kit/config';
+import { SUBGRAPH_NAMES, defaultSubgraphPort, envPrefix, isKnownEnvironmentVariable, type SubgraphName } from '@finsam/kit/config';
 import { agencyOfSubgraph } from '@finsam/kit/agencies';
-import { EMBEDDED_MUNICIPALITIES, controllerStoreName, controllersOf } from '@finsam/kit/controllers';
+import { EMBEDDED_MUNICIPALITIES, controllerStoreName, controllersOf, regionOfMunicipality } from '@finsam/kit/controllers';
 import { signingKeyFile } from '@finsam/kit/signing-key';
 import { parseList } from '@finsam/kit/trusted-forbund';
 
@@ -516,48 +516,56 @@ describe('deploy/kubernetes', () => {
     }
   });
 
-  it('gives each member municipality of a förbund its own social-services store: SOCIAL_SERVICES_CONTROLLERS, its own PostgreSQL and volume, its URL from a Secret, reached only by social-services and the audit check', () => {
+  // The social services' municipalities (kommunkod) and care's region (länskod): each controller its own store.
+  const MANY_CONTROLLERS = [
+    { agency: 'SOCIAL_SERVICES', part: 'social-services', code: /^social-services-(\d{4})-db$/, embedded: EMBEDDED_MUNICIPALITIES.map((m) => m.code) },
+    { agency: 'CARE', part: 'care', code: /^care-(\d{2})-db$/, embedded: [...new Set(EMBEDDED_MUNICIPALITIES.map((m) => regionOfMunicipality(m.code)))] },
+  ] as const;
+
+  it.each(MANY_CONTROLLERS)('gives each controller of $part in a förbund its own store: <PREFIX>_CONTROLLERS, its own PostgreSQL and volume, its URL from a Secret, reached only by $part and the audit check', ({ agency, part, code: storeCode, embedded }) => {
+    const prefix = envPrefix(part);
+    const listVariable = `${prefix}_CONTROLLERS`;
     for (const [overlay, objects] of overlays) {
       if (!overlay.startsWith('forbund-')) continue;
       const secrets = secretTemplates.get(overlay)!;
       const secretValue = (ref: { name: string; key?: string } | undefined): string | undefined =>
         ref?.key === undefined ? undefined : (secrets.find((s) => s.metadata.name === ref.name) as Json | undefined)?.stringData?.[ref.key];
-      const deployment = named(objects, 'Deployment', 'social-services')!;
+      const deployment = named(objects, 'Deployment', part)!;
       const env = environmentOf(objects, deployment.spec.template.spec.containers[0]);
-      const list = env.get('SOCIAL_SERVICES_CONTROLLERS')?.value;
-      // Set, never left to the embedded default: a förbund's members are its own.
-      expect(list, `${overlay}: SOCIAL_SERVICES_CONTROLLERS`).toBeDefined();
-      const municipalities = controllersOf('SOCIAL_SERVICES', { SOCIAL_SERVICES_CONTROLLERS: list });
-      if (overlay === 'forbund-goteborg') expect(municipalities.map((m) => m.code), overlay).toEqual(EMBEDDED_MUNICIPALITIES.map((m) => m.code));
-      // The subgraph's own store (the kit's tables) is DATABASE_URL: with it set, a municipality
+      const list = env.get(listVariable)?.value;
+      // Set, never left to the embedded default: a förbund's members (and its region) are its own.
+      expect(list, `${overlay}: ${listVariable}`).toBeDefined();
+      const controllers = controllersOf(agency, { [listVariable]: list });
+      if (overlay === 'forbund-goteborg') expect(controllers.map((m) => m.code), overlay).toEqual(embedded);
+      // The subgraph's own store (the kit's tables) is DATABASE_URL: with it set, a controller
       // configured without its own URL is refused at start instead of opened in a SQLite file.
-      const own = secretValue({ name: 'social-services-env', key: 'DATABASE_URL' });
-      expect(own && new URL(own).hostname, `${overlay}: social-services-env.DATABASE_URL`).toBe('social-services-db');
-      const databases = new Map<string, string>([[new URL(own!).host, 'social-services']]);
+      const own = secretValue({ name: `${part}-env`, key: 'DATABASE_URL' });
+      expect(own && new URL(own).hostname, `${overlay}: ${part}-env.DATABASE_URL`).toBe(`${part}-db`);
+      const databases = new Map<string, string>([[new URL(own!).host, part]]);
 
-      // What the audit check covers: every member, and any municipality that left, whose store is kept.
+      // What the audit check covers: every member, and any controller that left, whose store is kept.
       const verify = named(objects, 'CronJob', 'audit-verify')!;
       const verifyEnv = environmentOf(objects, verify.spec.jobTemplate.spec.template.spec.containers[0]);
-      const verifyList = verifyEnv.get('SOCIAL_SERVICES_CONTROLLERS')?.value;
-      expect(verifyList, `${overlay}: audit-verify's SOCIAL_SERVICES_CONTROLLERS`).toBeDefined();
-      const checked = controllersOf('SOCIAL_SERVICES', { SOCIAL_SERVICES_CONTROLLERS: verifyList }).map((m) => m.code);
-      expect(checked, `${overlay}: audit-verify checks every member's store`).toEqual(expect.arrayContaining(municipalities.map((m) => m.code)));
-      const kept = ofKind<Json>(objects, 'StatefulSet').map((s) => /^social-services-(\d{4})-db$/.exec(s.metadata.name)?.[1]).filter((c): c is string => !!c);
-      expect(new Set(kept), `${overlay}: a municipality's database for each store audit-verify checks, and no other`).toEqual(new Set(checked));
+      const verifyList = verifyEnv.get(listVariable)?.value;
+      expect(verifyList, `${overlay}: audit-verify's ${listVariable}`).toBeDefined();
+      const checked = controllersOf(agency, { [listVariable]: verifyList }).map((m) => m.code);
+      expect(checked, `${overlay}: audit-verify checks every member's store`).toEqual(expect.arrayContaining(controllers.map((m) => m.code)));
+      const kept = ofKind<Json>(objects, 'StatefulSet').map((s) => storeCode.exec(s.metadata.name)?.[1]).filter((c): c is string => !!c);
+      expect(new Set(kept), `${overlay}: a controller's database for each store audit-verify checks, and no other`).toEqual(new Set(checked));
 
       for (const code of checked) {
-        const store = controllerStoreName('social-services', code);
-        const variable = `SOCIAL_SERVICES_${code}_DATABASE_URL`;
-        const member = municipalities.some((m) => m.code === code);
+        const store = controllerStoreName(part, code);
+        const variable = `${prefix}_${code}_DATABASE_URL`;
+        const member = controllers.some((m) => m.code === code);
         const from = env.get(variable)?.secret as { name: string; key?: string } | undefined;
         const verifyFrom = verifyEnv.get(variable)?.secret as { name: string; key?: string } | undefined;
         expect(verifyFrom?.key, `${overlay} audit-verify: ${variable} from a Secret's key`).toBeDefined();
         if (member) {
-          expect(from?.key, `${overlay} social-services: ${variable} from a Secret's key`).toBeDefined();
-          expect(verifyFrom, `${overlay}: audit-verify reads ${store} where social-services writes it`).toEqual(from);
+          expect(from?.key, `${overlay} ${part}: ${variable} from a Secret's key`).toBeDefined();
+          expect(verifyFrom, `${overlay}: audit-verify reads ${store} where ${part} writes it`).toEqual(from);
         } else {
-          // A municipality that left: its store is kept for its audit duty, and social-services no longer opens it.
-          expect(from, `${overlay}: social-services is given ${variable} of a municipality it does not serve`).toBeUndefined();
+          // A controller that left: its store is kept for its audit duty, and the subgraph no longer opens it.
+          expect(from, `${overlay}: ${part} is given ${variable} of a controller it does not serve`).toBeUndefined();
         }
         const url = secretValue(verifyFrom);
         expect(url && new URL(url).hostname, `${overlay}: ${variable}`).toBe(`${store}-db`);
@@ -577,9 +585,9 @@ describe('deploy/kubernetes', () => {
         const service = named(objects, 'Service', `${store}-db`);
         expect(service?.spec.selector, `${overlay}: Service ${store}-db`).toEqual(set.spec.selector.matchLabels);
 
-        // Reached by social-services (while a member) and the audit check, by nothing else, and reaching nothing.
+        // Reached by the subgraph (while a member) and the audit check, by nothing else, and reaching nothing.
         const labels = set.spec.template.metadata.labels;
-        const readers = member ? ['social-services', 'audit-verify'] : ['audit-verify'];
+        const readers = member ? [part, 'audit-verify'] : ['audit-verify'];
         expect(new Set(peersOf(objects, labels, 'ingress')), `${overlay}: who reaches ${store}-db`).toEqual(new Set(readers.map((r) => `${r}:5432`)));
         expect(peersOf(objects, labels, 'egress').filter((p) => !p.includes(':53')), `${overlay}: ${store}-db reaches`).toEqual([]);
         for (const pod of podsOf(objects)) {
