@@ -1,0 +1,78 @@
+/**
+ * What the bench modes read around a turn of load, from outside the processes: each process's CPU
+ * time (/proc), each store's size and audit records (its SQLite file, opened read-only beside the
+ * process that writes it), and the counters a process publishes at `/metrics`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+
+/** CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+export interface StoreFigures {
+  /** The SQLite file and its WAL on disk. */
+  bytes: number;
+  /** The database as its connections see it (page count × page size, the WAL's pages included): what it is once checkpointed. */
+  databaseBytes: number;
+  auditRows: number;
+  /** The pages of the audit log's table and its index. */
+  auditBytes: number;
+}
+
+/** Every store in a data folder: its `<store>.sqlite` files (`gateway`, `coordination`, `social-services-1480`, …). */
+export function storesIn(dataDir: string): string[] {
+  return fs.readdirSync(dataDir).filter((f) => f.endsWith('.sqlite')).map((f) => f.slice(0, -'.sqlite'.length)).sort();
+}
+
+/** Each store's size on disk and as a database, and its audit log's records and pages. */
+export function storeFigures(dataDir: string, stores: readonly string[] = storesIn(dataDir)): Record<string, StoreFigures> {
+  return Object.fromEntries(stores.map((store) => {
+    const file = path.join(dataDir, `${store}.sqlite`);
+    const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+    const figures: StoreFigures = { bytes: size(file) + size(`${file}-wal`), databaseBytes: NaN, auditRows: NaN, auditBytes: NaN };
+    try {
+      const db = new SQLite(file, { readonly: true, fileMustExist: true });
+      try {
+        figures.databaseBytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
+        figures.auditRows = (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+        figures.auditBytes = (db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE aggregate = TRUE AND name IN ('audit_log', 'audit_log_personnummer')").get() as { bytes: number }).bytes;
+      } finally {
+        db.close();
+      }
+    } catch {
+      // A store without an audit log (or no file yet) keeps NaN.
+    }
+    return [store, figures];
+  }));
+}
+
+/** A process's `/metrics` (with METRICS_TOKEN), each sample by its name and labels as printed: `http_requests_total{route="/graphql",…}`. */
+export async function scrapeMetrics(baseUrl: string, token: string): Promise<Map<string, number>> {
+  const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`${baseUrl}/metrics: HTTP ${response.status}`);
+  const samples = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const at = line.lastIndexOf(' ');
+    samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return samples;
+}
+
+/** The sum of a metric's samples whose labels include every `label="value"` given. */
+export function metricSum(samples: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const [key, value] of samples) {
+    if (key !== name && !key.startsWith(`${name}{`)) continue;
+    if (Object.entries(labels).every(([label, wanted]) => key.includes(`${label}="${wanted}"`))) sum += value;
+  }
+  return sum;
+}
