@@ -54,6 +54,29 @@ export function storeFigures(dataDir: string, stores: readonly string[] = stores
   }));
 }
 
+/**
+ * The statistics releases each store holds: the pages of its release tables (coordination's
+ * `statistics_release` and `signal_release`, an agency's `agency_statistics_release`, and every
+ * store's `released_member_set`, with their indexes), and the periods coordination has released.
+ */
+export function releaseFigures(dataDir: string, stores: readonly string[] = storesIn(dataDir)): { periods: number; bytes: Record<string, number> } {
+  let periods = 0;
+  const bytes = Object.fromEntries(stores.map((store) => {
+    try {
+      const db = new SQLite(path.join(dataDir, `${store}.sqlite`), { readonly: true, fileMustExist: true });
+      try {
+        if (store === 'coordination') periods = (db.prepare('SELECT COUNT(*) AS n FROM statistics_release').get() as { n: number }).n;
+        return [store, (db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE aggregate = TRUE AND name LIKE '%release%'").get() as { bytes: number }).bytes];
+      } finally {
+        db.close();
+      }
+    } catch {
+      return [store, NaN];
+    }
+  }));
+  return { periods, bytes };
+}
+
 /** A process's `/metrics` (with METRICS_TOKEN), each sample by its name and labels as printed: `http_requests_total{route="/graphql",…}`. */
 export async function scrapeMetrics(baseUrl: string, token: string): Promise<Map<string, number>> {
   const response = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } });

@@ -27,7 +27,7 @@ import { todayIso } from '@finsam/kit/dates';
 import { FORBUND } from '@finsam/devkit/population/catalogue';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { Forbund } from '@finsam/devkit/population/types';
-import { cpuSeconds, metricSum, scrapeMetrics, storeFigures, type StoreFigures } from './measure.ts';
+import { cpuSeconds, metricSum, releaseFigures, scrapeMetrics, storeFigures, type StoreFigures } from './measure.ts';
 
 /** The catalogue's förbund the size of the largest: ten members, participations over ten years. */
 export const NATIONAL_FORBUND: Forbund = FORBUND.find((f) => f.id === 'forbund-storstockholm')!;
@@ -94,6 +94,19 @@ export interface ReleaseTiming {
   followUpMs: number;
   periods: number;
   cohortPeriods: number;
+  /** The job's report: a line per period released, with its time. */
+  output: string;
+}
+
+/** The job's own time per period (its report's lines), the median of months and of years, for the follow-up and the cohorts. */
+function periodTimes(output: string) {
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const of = (pattern: RegExp, period: RegExp) => median([...output.matchAll(pattern)].filter((m) => period.test(m[1]!)).map((m) => Number(m[2])));
+  const followUp = /^(\d{4}(?:-\d{2})?): released, .*, (\d+) ms\.$/gm;
+  const cohorts = /^(\d{4}(?:-\d{2})?): signal counts released .*, (\d+) ms;/gm;
+  const month = /^\d{4}-\d{2}$/;
+  const year = /^\d{4}$/;
+  return { month: { followUp: of(followUp, month), cohorts: of(cohorts, month) }, year: { followUp: of(followUp, year), cohorts: of(cohorts, year) } };
 }
 
 const SECONDS = intFromEnv('BENCH_SECONDS', 20);
@@ -229,7 +242,10 @@ function auditFigures(turns: TurnResult[]) {
       const of = turns.filter((t) => t.operation === operation);
       return of.reduce((s, t) => s + t.perStore[store]!.rows, 0) / of.reduce((s, t) => s + t.answers.length, 0);
     };
-    return [store, { PersonOverview: perOperation('PersonOverview'), Caseload: perOperation('Caseload'), rows, bytesPerRecord: rows > 0 ? auditBytes / rows : NaN, databaseBytesPerRecord: rows > 0 ? databaseBytes / rows : NaN }];
+    const caseloads = turns.filter((t) => t.operation === 'Caseload');
+    const caseloadPersons = caseloads.reduce((s, t) => s + t.answers.reduce((p, a) => p + a.persons, 0), 0);
+    const perCaseloadPerson = caseloads.reduce((s, t) => s + t.perStore[store]!.rows, 0) / caseloadPersons;
+    return [store, { PersonOverview: perOperation('PersonOverview'), Caseload: perOperation('Caseload'), perCaseloadPerson, rows, bytesPerRecord: rows > 0 ? auditBytes / rows : NaN, databaseBytesPerRecord: rows > 0 ? databaseBytes / rows : NaN }];
   }));
 }
 
@@ -254,13 +270,16 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   // The statistics release: every settled month and year of the ten years.
   const release = await options.release();
   const released = storeFigures(options.dataDir);
-  console.log(`\nStatistics release: ${release.periods} follow-up periods and ${release.cohortPeriods} cohort periods in ${fmt(release.ms / 1000)} s (the follow-up's ${fmt(release.followUpMs / 1000)} s, the cohorts' ${fmt((release.ms - release.followUpMs) / 1000)} s); ${fmt(release.ms / Math.max(1, release.periods) / 1000, 2)} s a period\n`);
-  console.log('| store | database growth MB | per period kB | audit records added |\n| --- | ---: | ---: | ---: |');
+  const times = periodTimes(release.output);
+  console.log(`\nStatistics release: ${release.periods} follow-up periods and ${release.cohortPeriods} cohort periods in ${fmt(release.ms / 1000)} s (the job's process, start to exit: the follow-up's ${fmt(release.followUpMs / 1000)} s, the cohorts' ${fmt((release.ms - release.followUpMs) / 1000)} s); in the job's report, the median month ${fmt(times.month.followUp, 0)} ms for the follow-up and ${fmt(times.month.cohorts, 0)} ms for the cohorts, the median year ${fmt(times.year.followUp, 0)} and ${fmt(times.year.cohorts, 0)} ms\n`);
+  // What the stores hold of releases, by their tables: the same figures from a kept folder, whose releases were made before.
+  const stored = releaseFigures(options.dataDir);
+  console.log(`| store | database growth MB (this run's release) | audit records added | release tables MB (${stored.periods} periods stored) | per period kB |\n| --- | ---: | ---: | ---: | ---: |`);
   const releaseBytesPerPeriod: Record<string, number> = {};
   for (const store of Object.keys(released)) {
     const growth = released[store]!.databaseBytes - (seeded[store]?.databaseBytes ?? 0);
-    releaseBytesPerPeriod[store] = release.periods > 0 ? growth / release.periods : NaN;
-    console.log(`| ${store} | ${mb(growth)} | ${fmt(releaseBytesPerPeriod[store]! / 1000)} | ${released[store]!.auditRows - (seeded[store]?.auditRows ?? 0)} |`);
+    releaseBytesPerPeriod[store] = stored.periods > 0 ? stored.bytes[store]! / stored.periods : NaN;
+    console.log(`| ${store} | ${mb(growth)} | ${released[store]!.auditRows - (seeded[store]?.auditRows ?? 0)} | ${mb(stored.bytes[store]!)} | ${fmt(releaseBytesPerPeriod[store]! / 1000)} |`);
   }
 
   // The coordinator operations.
@@ -286,24 +305,31 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   printTurns(turns, processes);
   console.log(`\nAt rest (${IDLE_SECONDS} s, nobody asking), CPU seconds per second: ${processes.map((n) => `${n} ${fmt(idle[n]!, 3)}`).join(', ')}`);
   const audit = auditFigures(turns);
-  console.log('\n| store | audit records per PersonOverview | per Caseload | records in all turns | bytes per record (audit table and index) | database growth per record |\n| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const [store, a] of Object.entries(audit)) console.log(`| ${store} | ${fmt(a.PersonOverview, 2)} | ${fmt(a.Caseload, 2)} | ${a.rows} | ${fmt(a.bytesPerRecord, 0)} | ${fmt(a.databaseBytesPerRecord, 0)} |`);
+  console.log('\n| store | audit records per PersonOverview | per Caseload | per person of a Caseload | records in all turns | bytes per record (audit table and index) | database growth per record |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [store, a] of Object.entries(audit)) console.log(`| ${store} | ${fmt(a.PersonOverview, 2)} | ${fmt(a.Caseload, 2)} | ${fmt(a.perCaseloadPerson, 2)} | ${a.rows} | ${fmt(a.bytesPerRecord, 0)} | ${fmt(a.databaseBytesPerRecord, 0)} |`);
 
   // The analyst operations, as the analyst mode runs them, on this förbund's first municipality.
   const municipality = options.forbund.municipalities[0]!.code;
   console.log(`\nAnalyst operations (schema/operations/analyst/, municipality 1480 read as ${municipality}):`);
   await options.analystOperations((text) => text.replaceAll('"1480"', `"${municipality}"`));
 
-  printNational({ turns: turns.slice(0, 2), audit, releaseBytesPerPeriod, seeded, persons: options.persons, forbund: options.forbund, processes });
+  // Per operation from the turns of one coordinator at a time: at national rates requests seldom
+  // overlap, and alone a request shares no audit commit with another (the costlier case).
+  const alone = turns.slice(2);
+  const caseloads = alone[1]!.answers;
+  const personsPerCaseload = caseloads.reduce((s, a) => s + a.persons, 0) / caseloads.length;
+  printNational({ turns: alone, audit, releaseBytesPerPeriod, seeded, persons: options.persons, personsPerCaseload, forbund: options.forbund, processes });
 }
 
 interface Measured {
-  /** The loaded turns, one per operation. */
+  /** The turns of one coordinator at a time, one per operation. */
   turns: TurnResult[];
   audit: ReturnType<typeof auditFigures>;
   releaseBytesPerPeriod: Record<string, number>;
   seeded: Record<string, StoreFigures>;
   persons: number;
+  /** Persons in the measured Caseload answers, on average. */
+  personsPerCaseload: number;
   forbund: Forbund;
   processes: string[];
 }
@@ -317,14 +343,16 @@ function load(m: Measured, participantsPerYear: number) {
   };
   const seconds = NATIONAL.workingHoursPerDay * 3600;
   const of = (operation: Operation) => m.turns.find((t) => t.operation === operation)!;
+  // A Caseload's CPU and audit records go with its persons: the measured ones scaled to NATIONAL.caseloadSize.
+  const scale: Record<Operation, number> = { PersonOverview: 1, Caseload: NATIONAL.caseloadSize / m.personsPerCaseload };
   const processLoad = (name: string) => {
     const requests = (['PersonOverview', 'Caseload'] as const).reduce((s, op) => s + perDay[op] * of(op).perProcess[name]!.requests, 0);
-    const cpuMs = (['PersonOverview', 'Caseload'] as const).reduce((s, op) => s + perDay[op] * of(op).perProcess[name]!.cpuMs, 0);
+    const cpuMs = (['PersonOverview', 'Caseload'] as const).reduce((s, op) => s + perDay[op] * of(op).perProcess[name]!.cpuMs * scale[op], 0);
     return { requestsPerDay: requests, averageRps: requests / seconds, peakRps: (requests / seconds) * NATIONAL.peakFactor, cores: ((cpuMs / 1000 / seconds) * NATIONAL.peakFactor) / NATIONAL.utilisation };
   };
   const storeLoad = (store: string) => {
     const a = m.audit[store]!;
-    const records = perDay.PersonOverview * a.PersonOverview + perDay.Caseload * a.Caseload;
+    const records = perDay.PersonOverview * a.PersonOverview + perDay.Caseload * a.perCaseloadPerson * NATIONAL.caseloadSize;
     const auditBytesPerYear = records * NATIONAL.workingDaysPerYear * (Number.isFinite(a.bytesPerRecord) ? a.bytesPerRecord : 0);
     const releaseBytesPerYear = NATIONAL.releasesPerYear * Math.max(0, m.releaseBytesPerPeriod[store] ?? 0);
     // Coordination's own register grows with its participants; the agencies' registers are their own.
@@ -337,7 +365,7 @@ function load(m: Measured, participantsPerYear: number) {
 function printNational(m: Measured) {
   const n = NATIONAL;
   const average = n.participantsPerYear / n.forbund;
-  console.log(`\nNational figures from these measurements: ${n.forbund} förbund, ${n.participantsPerYear} participants a year (the largest ${n.largestParticipantsPerYear}, the average ${fmt(average, 0)}), all counted as active at once × ${n.activeShare}; ${n.overviewsPerParticipantPerDay} PersonOverview per participant and ${n.caseloadsPerCoordinatorPerDay} Caseload per coordinator (caseload ${n.caseloadSize}) a working day of ${n.workingHoursPerDay} h, ${n.workingDaysPerYear} days a year; peak ${n.peakFactor} × the day's average; cores half busy at the peak (× ${1 / n.utilisation}); ${n.releasesPerYear} releases a year\n`);
+  console.log(`\nNational figures from these measurements: ${n.forbund} förbund, ${n.participantsPerYear} participants a year (the largest ${n.largestParticipantsPerYear}, the average ${fmt(average, 0)}), all counted as active at once × ${n.activeShare}; ${n.overviewsPerParticipantPerDay} PersonOverview per participant and ${n.caseloadsPerCoordinatorPerDay} Caseload per coordinator (caseload ${n.caseloadSize}; the measured Caseload's CPU and audit records × ${fmt(n.caseloadSize / m.personsPerCaseload, 2)} from its ${fmt(m.personsPerCaseload)} persons) a working day of ${n.workingHoursPerDay} h, ${n.workingDaysPerYear} days a year; peak ${n.peakFactor} × the day's average; cores half busy at the peak (× ${1 / n.utilisation}); ${n.releasesPerYear} releases a year\n`);
   const national = load(m, n.participantsPerYear);
   const largest = load(m, n.largestParticipantsPerYear);
   const averageLoad = load(m, average);

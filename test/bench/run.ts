@@ -132,7 +132,7 @@ async function releaseStatistics(env: NodeJS.ProcessEnv): Promise<ReleaseTiming>
   const released = out.split('\n').filter((line) => / released, ρ /.test(line)).length;
   const cohortPeriods = out.split('\n').filter((line) => / signal counts released over /.test(line)).length;
   console.log(`statistics release: ${released} periods (months and years) for ${PERSONS} persons in ${Math.round(ms)} ms (the job's process, start to exit)`);
-  return { ms, followUpMs, periods: released, cohortPeriods };
+  return { ms, followUpMs, periods: released, cohortPeriods, output: out };
 }
 
 interface Work {
