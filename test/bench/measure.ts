@@ -7,14 +7,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 
-/** CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none). */
-export function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none);
+ * with `children`, also those of its children that have ended and been waited for.
+ */
+export function cpuSeconds(pid: number, children = false): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return (Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
   } catch {
     return NaN;
   }
+}
+
+/** CPU seconds the whole machine has spent busy so far (every process, from /proc/stat). */
+export function machineCpuSeconds(): number {
+  const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/**
+ * CPU seconds per second that processes other than `pids` and this one (with its ended children,
+ * such as the release job) spent since the call: whatever else shares the cores (another test
+ * run), to tell a quiet measurement from a disturbed one.
+ */
+export function othersMeter(pids: readonly number[]): () => number {
+  const mine = () => pids.reduce((sum, pid) => sum + (cpuSeconds(pid) || 0), cpuSeconds(process.pid, true));
+  const [machine, own, at] = [machineCpuSeconds(), mine(), performance.now()];
+  return () => (machineCpuSeconds() - machine - (mine() - own)) / ((performance.now() - at) / 1000);
 }
 
 export interface StoreFigures {

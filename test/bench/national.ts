@@ -16,6 +16,12 @@
  * - the analyst operations of schema/operations/analyst/ (the `analyst` mode's), with the
  *   municipality they name (1480, the default förbund's) replaced by this förbund's first;
  * - the national figures those give under the assumptions of NATIONAL below.
+ *
+ * Each part also says how much CPU the machine's other processes spent meanwhile (/proc/stat): a
+ * tenth of a core or more means it shared the cores with something else, and is to be run again.
+ * BENCH_DATA_DIR=<dir> keeps the seeded folder (a later run neither seeds nor releases again);
+ * BENCH_RELEASE_AGAIN=1 with it deletes the stored releases first, so that they are made and timed
+ * again.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +33,8 @@ import { todayIso } from '@finsam/kit/dates';
 import { FORBUND } from '@finsam/devkit/population/catalogue';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { Forbund } from '@finsam/devkit/population/types';
-import { cpuSeconds, metricSum, releaseFigures, scrapeMetrics, storeFigures, type StoreFigures } from './measure.ts';
+import { cpuSeconds, metricSum, othersMeter, releaseFigures, scrapeMetrics, storeFigures, type StoreFigures } from './measure.ts';
+import SQLite from 'better-sqlite3';
 
 /** The catalogue's förbund the size of the largest: ten members, participations over ten years. */
 export const NATIONAL_FORBUND: Forbund = FORBUND.find((f) => f.id === 'forbund-storstockholm')!;
@@ -79,6 +86,8 @@ export interface NationalOptions {
   metricsToken: string;
   /** Each process's start: ms from spawn to listening and its CPU seconds then. */
   startup: Record<string, { ms: number; cpuSeconds: number }>;
+  /** CPU seconds per second other processes on the machine spent meanwhile. */
+  othersDuringStart: number;
   /** False when BENCH_DATA_DIR held seeded stores already: the start did not seed. */
   seeded: boolean;
   dispatcher: Dispatcher;
@@ -86,6 +95,24 @@ export interface NationalOptions {
   release: () => Promise<ReleaseTiming>;
   /** The analyst mode's table, with each operation's text passed through `rewrite`. */
   analystOperations: (rewrite: (text: string) => string) => Promise<void>;
+}
+
+/**
+ * BENCH_RELEASE_AGAIN=1 with a kept BENCH_DATA_DIR: the stored releases are deleted before the
+ * graph starts (the bench's own folder, never a deployment's), so that the run makes and times them
+ * again without seeding again. The audit records of the earlier releases stay.
+ */
+export function forgetReleases(dataDir: string): void {
+  for (const file of fs.readdirSync(dataDir).filter((f) => f.endsWith('.sqlite'))) {
+    const db = new SQLite(path.join(dataDir, file));
+    try {
+      const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('statistics_release', 'signal_release', 'agency_statistics_release', 'released_member_set')").all() as { name: string }[]).map((t) => t.name);
+      for (const table of tables) db.prepare(`DELETE FROM ${table}`).run();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+  }
 }
 
 export interface ReleaseTiming {
@@ -174,6 +201,8 @@ interface TurnResult {
   operation: Operation;
   clients: number;
   seconds: number;
+  /** CPU seconds per second other processes on the machine spent meanwhile. */
+  others: number;
   answers: Answer[];
   /** Per process: /graphql requests received, CPU ms, data and audit statements, each per operation. */
   perProcess: Record<string, { requests: number; cpuMs: number; dataStatements: number; auditStatements: number }>;
@@ -183,6 +212,7 @@ interface TurnResult {
 
 async function turn(options: NationalOptions, coordinators: (Coordinator & { ids: string[] })[], operation: Operation, clients: number, seconds: number): Promise<TurnResult> {
   const crowd = coordinators.slice(0, clients);
+  const others = othersMeter(Object.values(options.processes).map((p) => p.pid));
   const before = await snapshot(options);
   const answers: Answer[] = [];
   const deadline = Date.now() + seconds * 1000;
@@ -191,6 +221,7 @@ async function turn(options: NationalOptions, coordinators: (Coordinator & { ids
       answers.push(await (operation === 'Caseload' ? caseload(options, coordinator) : overview(options, coordinator, i)).catch(() => ({ ms: NaN, whole: false, persons: 0 })));
     }
   }));
+  const othersPerSecond = others();
   // The audit appends of the last answers are committed on writer threads; let them land.
   await sleep(1000);
   const after = await snapshot(options);
@@ -208,16 +239,16 @@ async function turn(options: NationalOptions, coordinators: (Coordinator & { ids
     const [a, b] = [after.stores[store]!, before.stores[store]!];
     return [store, { records: (a.auditRows - b.auditRows) / n, rows: a.auditRows - b.auditRows, auditBytes: a.auditBytes - b.auditBytes, databaseBytes: a.databaseBytes - b.databaseBytes }];
   }));
-  return { operation, clients, seconds, answers, perProcess, perStore };
+  return { operation, clients, seconds, others: othersPerSecond, answers, perProcess, perStore };
 }
 
 function printTurns(turns: TurnResult[], processes: string[]) {
-  console.log('| operation | coordinators at once | answers | per second | p50 ms | p95 ms | max ms | persons per answer | not whole |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| operation | coordinators at once | answers | per second | p50 ms | p95 ms | max ms | persons per answer | not whole | other processes\' CPU s/s |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const t of turns) {
     const times = t.answers.filter((a) => a.whole).map((a) => a.ms).sort((a, b) => a - b);
     const persons = t.answers.reduce((sum, a) => sum + a.persons, 0) / t.answers.length;
-    console.log(`| ${t.operation} | ${t.clients} | ${t.answers.length} | ${fmt(t.answers.length / t.seconds)} | ${fmt(pct(times, 50))} | ${fmt(pct(times, 95))} | ${fmt(times.at(-1) ?? NaN)} | ${fmt(persons)} | ${t.answers.filter((a) => !a.whole).length} |`);
+    console.log(`| ${t.operation} | ${t.clients} | ${t.answers.length} | ${fmt(t.answers.length / t.seconds)} | ${fmt(pct(times, 50))} | ${fmt(pct(times, 95))} | ${fmt(times.at(-1) ?? NaN)} | ${fmt(persons)} | ${t.answers.filter((a) => !a.whole).length} | ${fmt(t.others, 2)} |`);
   }
   for (const t of turns) {
     console.log(`\n${t.operation}, ${t.clients} at once: per operation, at each process\n`);
@@ -261,6 +292,7 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   console.log(options.seeded ? 'Seeding: every process seeds its stores on its first start, all at once on the same cores; from spawn to listening:\n' : `Start (stores kept in ${options.dataDir}, not seeded again): from spawn to listening\n`);
   console.log('| process | listening after s | CPU s by then |\n| --- | ---: | ---: |');
   for (const name of processes) console.log(`| ${name} | ${fmt(options.startup[name]!.ms / 1000)} | ${fmt(options.startup[name]!.cpuSeconds)} |`);
+  console.log(`\nOther processes on the machine meanwhile: ${fmt(options.othersDuringStart, 2)} CPU s/s`);
   const seeded = storeFigures(options.dataDir);
   console.log(`\n| store (after seeding) | on disk MB (file + WAL) | database MB | bytes per person of the förbund |\n| --- | ---: | ---: | ---: |`);
   for (const [store, f] of Object.entries(seeded)) console.log(`| ${store} | ${mb(f.bytes)} | ${mb(f.databaseBytes)} | ${fmt(f.databaseBytes / options.persons, 0)} |`);
@@ -268,10 +300,12 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   console.log(`| all | ${mb(Object.values(seeded).reduce((s, f) => s + f.bytes, 0))} | ${mb(total)} | ${fmt(total / options.persons, 0)} |`);
 
   // The statistics release: every settled month and year of the ten years.
+  const othersInRelease = othersMeter(Object.values(options.processes).map((p) => p.pid));
   const release = await options.release();
+  const othersDuringRelease = othersInRelease();
   const released = storeFigures(options.dataDir);
   const times = periodTimes(release.output);
-  console.log(`\nStatistics release: ${release.periods} follow-up periods and ${release.cohortPeriods} cohort periods in ${fmt(release.ms / 1000)} s (the job's process, start to exit: the follow-up's ${fmt(release.followUpMs / 1000)} s, the cohorts' ${fmt((release.ms - release.followUpMs) / 1000)} s); in the job's report, the median month ${fmt(times.month.followUp, 0)} ms for the follow-up and ${fmt(times.month.cohorts, 0)} ms for the cohorts, the median year ${fmt(times.year.followUp, 0)} and ${fmt(times.year.cohorts, 0)} ms\n`);
+  console.log(`\nStatistics release: ${release.periods} follow-up periods and ${release.cohortPeriods} cohort periods in ${fmt(release.ms / 1000)} s (the job's process, start to exit: the follow-up's ${fmt(release.followUpMs / 1000)} s, the cohorts' ${fmt((release.ms - release.followUpMs) / 1000)} s); in the job's report, the median month ${fmt(times.month.followUp, 0)} ms for the follow-up and ${fmt(times.month.cohorts, 0)} ms for the cohorts, the median year ${fmt(times.year.followUp, 0)} and ${fmt(times.year.cohorts, 0)} ms; other processes on the machine meanwhile ${fmt(othersDuringRelease, 2)} CPU s/s\n`);
   // What the stores hold of releases, by their tables: the same figures from a kept folder, whose releases were made before.
   const stored = releaseFigures(options.dataDir);
   console.log(`| store | database growth MB (this run's release) | audit records added | release tables MB (${stored.periods} periods stored) | per period kB |\n| --- | ---: | ---: | ---: | ---: |`);
@@ -311,7 +345,9 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   // The analyst operations, as the analyst mode runs them, on this förbund's first municipality.
   const municipality = options.forbund.municipalities[0]!.code;
   console.log(`\nAnalyst operations (schema/operations/analyst/, municipality 1480 read as ${municipality}):`);
+  const othersInAnalysts = othersMeter(Object.values(options.processes).map((p) => p.pid));
   await options.analystOperations((text) => text.replaceAll('"1480"', `"${municipality}"`));
+  console.log(`\nOther processes on the machine meanwhile: ${fmt(othersInAnalysts(), 2)} CPU s/s`);
 
   // Per operation from the turns of one coordinator at a time: at national rates requests seldom
   // overlap, and alone a request shares no audit commit with another (the costlier case).

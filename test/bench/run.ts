@@ -44,8 +44,8 @@ import { freePort } from '../support/free-port.ts';
 import { analystLoad } from './analyst-load.ts';
 import { anonymousFloodLoad } from './anonymous-flood.ts';
 import { clientCaseload } from './client-caseload.ts';
-import { cpuSeconds } from './measure.ts';
-import { NATIONAL_FORBUND, NATIONAL_PERSONS, controllersOf, nationalLoad, type ReleaseTiming } from './national.ts';
+import { cpuSeconds, othersMeter } from './measure.ts';
+import { NATIONAL_FORBUND, NATIONAL_PERSONS, controllersOf, forgetReleases, nationalLoad, type ReleaseTiming } from './national.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MODE = process.argv[2] ?? 'coordinator';
@@ -70,6 +70,8 @@ interface Graph {
   startup: Record<string, { ms: number; cpuSeconds: number }>;
   /** Whether the data folder was empty, so that the start seeded it. */
   seeded: boolean;
+  /** CPU seconds per second the machine's other processes spent during the start. */
+  othersDuringStart: number;
 }
 
 const RUNS = intFromEnv('BENCH_RUNS', 5);
@@ -83,6 +85,7 @@ async function startGraph(): Promise<Graph> {
   if (MODE === 'national') {
     env.SEED_FORBUND = SEED_FORBUND;
     env.SOCIAL_SERVICES_CONTROLLERS ??= controllersOf(NATIONAL_FORBUND);
+    if (!seeded && process.env.BENCH_RELEASE_AGAIN === '1') forgetReleases(dataDir);
   }
   const spawned = performance.now();
   const subgraphs = {} as Record<SubgraphName, string>;
@@ -104,11 +107,13 @@ async function startGraph(): Promise<Graph> {
     while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
     startup[name] = { ms: performance.now() - spawned, cpuSeconds: cpuSeconds(processes[name]!.pid!) };
   };
+  const others = othersMeter(Object.values(processes).map((child) => child.pid!));
   const started = Promise.all([...SUBGRAPH_NAMES.map((name) => listening(name, subgraphs[name])), listening('gateway', gateway)]);
   for (let i = 0; i < 2400 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
   await started;
+  const othersDuringStart = others();
   if (MODE === 'analyst' || MODE === 'analyst-load') await releaseStatistics(env);
-  return { gateway, subgraphs, processes, dataDir, env, startup, seeded };
+  return { gateway, subgraphs, processes, dataDir, env, startup, seeded, othersDuringStart };
 }
 
 /**
@@ -365,7 +370,7 @@ try {
     await nationalLoad({
       gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, forbund: NATIONAL_FORBUND, metricsToken: METRICS_TOKEN,
       processes: Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, { pid: child.pid!, url: name === 'gateway' ? graph.gateway : graph.subgraphs[name as SubgraphName] }])),
-      startup: graph.startup, seeded: graph.seeded, dispatcher: connections,
+      startup: graph.startup, othersDuringStart: graph.othersDuringStart, seeded: graph.seeded, dispatcher: connections,
       release: () => releaseStatistics(graph.env), analystOperations: (rewrite) => analystOperations(graph, rewrite),
     });
   } else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir), pids: { ...Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])), 'bench clients': process.pid } });
