@@ -45,6 +45,9 @@ export interface StoreFigures {
   auditRows: number;
   /** The pages of the audit log's table and its index. */
   auditBytes: number;
+  /** Other stores' chain heads kept here (`audit_checkpoint`, docs/audit-anchoring.md), and the bytes they fill (table and index). */
+  checkpointRows: number;
+  checkpointBytes: number;
 }
 
 /** Every store in a data folder: its `<store>.sqlite` files (`gateway`, `coordination`, `social-services-1480`, …). */
@@ -57,13 +60,17 @@ export function storeFigures(dataDir: string, stores: readonly string[] = stores
   return Object.fromEntries(stores.map((store) => {
     const file = path.join(dataDir, `${store}.sqlite`);
     const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
-    const figures: StoreFigures = { bytes: size(file) + size(`${file}-wal`), databaseBytes: NaN, auditRows: NaN, auditBytes: NaN };
+    const figures: StoreFigures = { bytes: size(file) + size(`${file}-wal`), databaseBytes: NaN, auditRows: NaN, auditBytes: NaN, checkpointRows: NaN, checkpointBytes: NaN };
     try {
       const db = new SQLite(file, { readonly: true, fileMustExist: true });
       try {
         figures.databaseBytes = (db.pragma('page_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number);
         figures.auditRows = (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
-        figures.auditBytes = (db.prepare("SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE aggregate = TRUE AND name IN ('audit_log', 'audit_log_personnummer')").get() as { bytes: number }).bytes;
+        const pages = (names: string, used = false) => (db.prepare(`SELECT COALESCE(SUM(pgsize${used ? ' - unused' : ''}), 0) AS bytes FROM dbstat WHERE aggregate = TRUE AND name IN (${names})`).get() as { bytes: number }).bytes;
+        figures.auditBytes = pages("'audit_log', 'audit_log_personnummer'");
+        figures.checkpointRows = (db.prepare('SELECT COUNT(*) AS n FROM audit_checkpoint').get() as { n: number }).n;
+        // Few rows: the bytes they fill, not their pages.
+        figures.checkpointBytes = pages("'audit_checkpoint', 'audit_checkpoint_store'", true);
       } finally {
         db.close();
       }

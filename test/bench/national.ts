@@ -294,7 +294,7 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   for (const name of processes) console.log(`| ${name} | ${fmt(options.startup[name]!.ms / 1000)} | ${fmt(options.startup[name]!.cpuSeconds)} |`);
   console.log(`\nOther processes on the machine meanwhile: ${fmt(options.othersDuringStart, 2)} CPU s/s`);
   const seeded = storeFigures(options.dataDir);
-  console.log(`\n| store (after seeding) | on disk MB (file + WAL) | database MB | bytes per person of the förbund |\n| --- | ---: | ---: | ---: |`);
+  console.log(`\n| store (${options.seeded ? 'after seeding' : 'at start'}) | on disk MB (file + WAL) | database MB | bytes per person of the förbund |\n| --- | ---: | ---: | ---: |`);
   for (const [store, f] of Object.entries(seeded)) console.log(`| ${store} | ${mb(f.bytes)} | ${mb(f.databaseBytes)} | ${fmt(f.databaseBytes / options.persons, 0)} |`);
   const total = Object.values(seeded).reduce((s, f) => s + f.databaseBytes, 0);
   console.log(`| all | ${mb(Object.values(seeded).reduce((s, f) => s + f.bytes, 0))} | ${mb(total)} | ${fmt(total / options.persons, 0)} |`);
@@ -322,7 +322,13 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
     const token = await mintDevToken(options.dataDir, { sub: c.id, role: 'coordinator', expiresIn: '1h' });
     return { id: c.id, token };
   }));
-  const withIds = await Promise.all(coordinators.map(async (c) => ({ ...c, ids: (await caseload(options, c)).ids })));
+  // Each coordinator's persons, as the client reads them first (again if an answer was not whole: a
+  // cold graph can time a subgraph out); a coordinator left without any is not used.
+  const withIds = (await Promise.all(coordinators.map(async (c) => {
+    let first = await caseload(options, c);
+    for (let attempt = 1; attempt < 5 && !first.whole; attempt++) first = await caseload(options, c);
+    return { ...c, ids: first.whole ? first.ids : [] };
+  }))).filter((c) => c.ids.length > 0);
   console.log(`\nCoordinator operations: ${CLIENTS} coordinators at once for ${SECONDS} s, then one for ${SECONDS / 2} s, each operation alone, after ${WARM_UP_SECONDS} s of warm-up; caseloads of ${withIds.map((c) => c.ids.length).join(', ')} persons\n`);
   const warmUp = Date.now() + WARM_UP_SECONDS * 1000;
   await Promise.all(withIds.map(async (c, k) => { for (let i = k; Date.now() < warmUp; i++) await (i % 5 === 4 ? caseload(options, c) : overview(options, c, i)); }));
@@ -341,6 +347,10 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   const audit = auditFigures(turns);
   console.log('\n| store | audit records per PersonOverview | per Caseload | per person of a Caseload | records in all turns | bytes per record (audit table and index) | database growth per record |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [store, a] of Object.entries(audit)) console.log(`| ${store} | ${fmt(a.PersonOverview, 2)} | ${fmt(a.Caseload, 2)} | ${fmt(a.perCaseloadPerson, 2)} | ${a.rows} | ${fmt(a.bytesPerRecord, 0)} | ${fmt(a.databaseBytesPerRecord, 0)} |`);
+  // The chain heads kept beside the records (every AUDIT_CHECKPOINT_INTERVAL_MS, when the other's head moved).
+  const ended = storeFigures(options.dataDir);
+  const checkpointBytes = Object.fromEntries(Object.entries(ended).map(([store, f]) => [store, f.checkpointRows > 0 ? f.checkpointBytes / f.checkpointRows : NaN]));
+  console.log(`\nAudit checkpoints kept (since the folder was made): ${Object.entries(ended).map(([store, f]) => `${store} ${f.checkpointRows} (${fmt(checkpointBytes[store]!, 0)} bytes each)`).join(', ')}`);
 
   // The analyst operations, as the analyst mode runs them, on this förbund's first municipality.
   const municipality = options.forbund.municipalities[0]!.code;
@@ -354,13 +364,15 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   const alone = turns.slice(2);
   const caseloads = alone[1]!.answers;
   const personsPerCaseload = caseloads.reduce((s, a) => s + a.persons, 0) / caseloads.length;
-  printNational({ turns: alone, audit, releaseBytesPerPeriod, seeded, persons: options.persons, personsPerCaseload, forbund: options.forbund, processes });
+  printNational({ turns: alone, audit, checkpointBytes, releaseBytesPerPeriod, seeded, persons: options.persons, personsPerCaseload, forbund: options.forbund, processes });
 }
 
 interface Measured {
   /** The turns of one coordinator at a time, one per operation. */
   turns: TurnResult[];
   audit: ReturnType<typeof auditFigures>;
+  /** Bytes each audit checkpoint takes in each store. */
+  checkpointBytes: Record<string, number>;
   releaseBytesPerPeriod: Record<string, number>;
   seeded: Record<string, StoreFigures>;
   persons: number;
@@ -371,7 +383,7 @@ interface Measured {
 }
 
 /** What a förbund (or all of them) with this many participants a year asks of each part, from the measured figures and NATIONAL. */
-function load(m: Measured, participantsPerYear: number) {
+function load(m: Measured, participantsPerYear: number, forbund = 1) {
   const active = participantsPerYear * NATIONAL.activeShare;
   const perDay: Record<Operation, number> = {
     PersonOverview: active * NATIONAL.overviewsPerParticipantPerDay,
@@ -393,7 +405,15 @@ function load(m: Measured, participantsPerYear: number) {
     const releaseBytesPerYear = NATIONAL.releasesPerYear * Math.max(0, m.releaseBytesPerPeriod[store] ?? 0);
     // Coordination's own register grows with its participants; the agencies' registers are their own.
     const registerBytesPerYear = store === 'coordination' ? (m.seeded[store]!.databaseBytes / m.persons) * participantsPerYear : 0;
-    return { recordsPerDay: records, auditBytesPerYear, releaseBytesPerYear, registerBytesPerYear, bytesPerYear: auditBytesPerYear + releaseBytesPerYear + registerBytesPerYear };
+    // Checkpoints, each working minute (heads move while coordinators work): a subgraph's store keeps
+    // each förbund's gateway's head; the gateway keeps the head of each chain that coordinators' requests move.
+    const chainsMoved = Object.keys(m.audit).filter((s) => s !== 'gateway' && m.audit[s]!.PersonOverview > 0).length;
+    const checkpoints = NATIONAL.workingHoursPerDay * 60 * (store === 'gateway' ? chainsMoved * forbund : a.PersonOverview > 0 ? forbund : 0);
+    const checkpointBytesPerYear = checkpoints * NATIONAL.workingDaysPerYear * (Number.isFinite(m.checkpointBytes[store]!) ? m.checkpointBytes[store]! : 0);
+    return {
+      recordsPerDay: records, auditBytesPerYear, releaseBytesPerYear, registerBytesPerYear, checkpoints, checkpointBytesPerYear,
+      bytesPerYear: auditBytesPerYear + releaseBytesPerYear + registerBytesPerYear + checkpointBytesPerYear,
+    };
   };
   return { perDay, processLoad, storeLoad };
 }
@@ -401,19 +421,19 @@ function load(m: Measured, participantsPerYear: number) {
 function printNational(m: Measured) {
   const n = NATIONAL;
   const average = n.participantsPerYear / n.forbund;
-  console.log(`\nNational figures from these measurements: ${n.forbund} förbund, ${n.participantsPerYear} participants a year (the largest ${n.largestParticipantsPerYear}, the average ${fmt(average, 0)}), all counted as active at once × ${n.activeShare}; ${n.overviewsPerParticipantPerDay} PersonOverview per participant and ${n.caseloadsPerCoordinatorPerDay} Caseload per coordinator (caseload ${n.caseloadSize}; the measured Caseload's CPU and audit records × ${fmt(n.caseloadSize / m.personsPerCaseload, 2)} from its ${fmt(m.personsPerCaseload)} persons) a working day of ${n.workingHoursPerDay} h, ${n.workingDaysPerYear} days a year; peak ${n.peakFactor} × the day's average; cores half busy at the peak (× ${1 / n.utilisation}); ${n.releasesPerYear} releases a year\n`);
-  const national = load(m, n.participantsPerYear);
+  console.log(`\nNational figures from these measurements: ${n.forbund} förbund, ${n.participantsPerYear} participants a year (the largest ${n.largestParticipantsPerYear}, the average ${fmt(average, 0)}), all counted as active at once × ${n.activeShare}; ${n.overviewsPerParticipantPerDay} PersonOverview per participant and ${n.caseloadsPerCoordinatorPerDay} Caseload per coordinator (caseload ${n.caseloadSize}; the measured Caseload's CPU and audit records × ${fmt(n.caseloadSize / m.personsPerCaseload, 2)} from its ${fmt(m.personsPerCaseload)} persons) a working day of ${n.workingHoursPerDay} h, ${n.workingDaysPerYear} days a year; peak ${n.peakFactor} × the day's average; cores half busy at the peak (× ${1 / n.utilisation}); ${n.releasesPerYear} releases a year; an audit checkpoint kept each working minute for each chain that moved\n`);
+  const national = load(m, n.participantsPerYear, n.forbund);
   const largest = load(m, n.largestParticipantsPerYear);
   const averageLoad = load(m, average);
   console.log(`Operations a working day: all förbund ${fmt(national.perDay.PersonOverview, 0)} PersonOverview and ${fmt(national.perDay.Caseload, 0)} Caseload; the largest ${fmt(largest.perDay.PersonOverview, 0)} and ${fmt(largest.perDay.Caseload, 0)}; the average ${fmt(averageLoad.perDay.PersonOverview, 0)} and ${fmt(averageLoad.perDay.Caseload, 0)}\n`);
-  console.log('| national agency, from all förbund | requests a day | average per s | peak per s | cores at peak | audit records a day | audit GB a year | releases GB a year |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| national agency, from all förbund | requests a day | average per s | peak per s | cores at peak | audit records a day | audit GB a year | checkpoints a day | checkpoint GB a year | releases GB a year |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const agency of ['sickness-insurance', 'employment']) {
     const p = national.processLoad(agency);
     const s = national.storeLoad(agency);
     // Every förbund's releases, each at most the largest's size.
     const releases = n.forbund * s.releaseBytesPerYear;
-    console.log(`| ${agency} | ${fmt(p.requestsPerDay, 0)} | ${fmt(p.averageRps, 2)} | ${fmt(p.peakRps, 1)} | ${fmt(p.cores, 2)} | ${fmt(s.recordsPerDay, 0)} | ${fmt(s.auditBytesPerYear / 1e9, 2)} | ${fmt(releases / 1e9, 2)} |`);
+    console.log(`| ${agency} | ${fmt(p.requestsPerDay, 0)} | ${fmt(p.averageRps, 2)} | ${fmt(p.peakRps, 1)} | ${fmt(p.cores, 2)} | ${fmt(s.recordsPerDay, 0)} | ${fmt(s.auditBytesPerYear / 1e9, 2)} | ${fmt(s.checkpoints, 0)} | ${fmt(s.checkpointBytesPerYear / 1e9, 2)} | ${fmt(releases / 1e9, 2)} |`);
   }
   for (const [label, l] of [['the largest förbund', largest], ['the average förbund', averageLoad]] as const) {
     console.log(`\n${label}: each part\n`);
@@ -422,10 +442,10 @@ function printNational(m: Measured) {
       const p = l.processLoad(name);
       console.log(`| ${name} | ${fmt(p.requestsPerDay, 0)} | ${fmt(p.peakRps, 2)} | ${fmt(p.cores, 3)} |`);
     }
-    console.log('\n| store | audit records a day | audit MB a year | releases MB a year | register MB a year | MB a year |\n| --- | ---: | ---: | ---: | ---: | ---: |');
+    console.log('\n| store | audit records a day | audit MB a year | checkpoints a day | checkpoint MB a year | releases MB a year | register MB a year | MB a year |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const store of Object.keys(m.audit)) {
       const s = l.storeLoad(store);
-      console.log(`| ${store} | ${fmt(s.recordsPerDay, 0)} | ${mb(s.auditBytesPerYear)} | ${mb(s.releaseBytesPerYear)} | ${mb(s.registerBytesPerYear)} | ${mb(s.bytesPerYear)} |`);
+      console.log(`| ${store} | ${fmt(s.recordsPerDay, 0)} | ${mb(s.auditBytesPerYear)} | ${fmt(s.checkpoints, 0)} | ${mb(s.checkpointBytesPerYear)} | ${mb(s.releaseBytesPerYear)} | ${mb(s.registerBytesPerYear)} | ${mb(s.bytesPerYear)} |`);
     }
   }
   console.log('');
