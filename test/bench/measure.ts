@@ -20,6 +20,13 @@ export function cpuSeconds(pid: number, children = false): number {
   }
 }
 
+/** Resident set size of a process in MB, as the kernel counts it: now (VmRSS) and its peak (VmHWM). */
+export function residentMb(pid: number): { now: number; peak: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
 /** CPU seconds the whole machine has spent busy so far (every process, from /proc/stat). */
 export function machineCpuSeconds(): number {
   const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -48,6 +55,8 @@ export interface StoreFigures {
   /** Other stores' chain heads kept here (`audit_checkpoint`, docs/audit-anchoring.md), and the bytes they fill (table and index). */
   checkpointRows: number;
   checkpointBytes: number;
+  /** The pages of every other table and index: the register (coordination's persons, participations and consents; an agency's records). */
+  registerBytes: number;
 }
 
 /** Every store in a data folder: its `<store>.sqlite` files (`gateway`, `coordination`, `social-services-1480`, …). */
@@ -60,7 +69,7 @@ export function storeFigures(dataDir: string, stores: readonly string[] = stores
   return Object.fromEntries(stores.map((store) => {
     const file = path.join(dataDir, `${store}.sqlite`);
     const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
-    const figures: StoreFigures = { bytes: size(file) + size(`${file}-wal`), databaseBytes: NaN, auditRows: NaN, auditBytes: NaN, checkpointRows: NaN, checkpointBytes: NaN };
+    const figures: StoreFigures = { bytes: size(file) + size(`${file}-wal`), databaseBytes: NaN, auditRows: NaN, auditBytes: NaN, checkpointRows: NaN, checkpointBytes: NaN, registerBytes: NaN };
     try {
       const db = new SQLite(file, { readonly: true, fileMustExist: true });
       try {
@@ -71,6 +80,8 @@ export function storeFigures(dataDir: string, stores: readonly string[] = stores
         figures.checkpointRows = (db.prepare('SELECT COUNT(*) AS n FROM audit_checkpoint').get() as { n: number }).n;
         // Few rows: the bytes they fill, not their pages.
         figures.checkpointBytes = pages("'audit_checkpoint', 'audit_checkpoint_store'", true);
+        figures.registerBytes = (db.prepare(`SELECT COALESCE(SUM(pgsize), 0) AS bytes FROM dbstat WHERE aggregate = TRUE AND name NOT LIKE '%release%'
+          AND name NOT IN ('audit_log', 'audit_log_personnummer', 'audit_checkpoint', 'audit_checkpoint_store')`).get() as { bytes: number }).bytes;
       } finally {
         db.close();
       }

@@ -33,7 +33,7 @@ import { todayIso } from '@finsam/kit/dates';
 import { FORBUND } from '@finsam/devkit/population/catalogue';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { Forbund } from '@finsam/devkit/population/types';
-import { cpuSeconds, metricSum, othersMeter, releaseFigures, scrapeMetrics, storeFigures, type StoreFigures } from './measure.ts';
+import { cpuSeconds, metricSum, othersMeter, releaseFigures, residentMb, scrapeMetrics, storeFigures, type StoreFigures } from './measure.ts';
 import SQLite from 'better-sqlite3';
 
 /** The catalogue's förbund the size of the largest: ten members, participations over ten years. */
@@ -294,10 +294,10 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
   for (const name of processes) console.log(`| ${name} | ${fmt(options.startup[name]!.ms / 1000)} | ${fmt(options.startup[name]!.cpuSeconds)} |`);
   console.log(`\nOther processes on the machine meanwhile: ${fmt(options.othersDuringStart, 2)} CPU s/s`);
   const seeded = storeFigures(options.dataDir);
-  console.log(`\n| store (${options.seeded ? 'after seeding' : 'at start'}) | on disk MB (file + WAL) | database MB | bytes per person of the förbund |\n| --- | ---: | ---: | ---: |`);
-  for (const [store, f] of Object.entries(seeded)) console.log(`| ${store} | ${mb(f.bytes)} | ${mb(f.databaseBytes)} | ${fmt(f.databaseBytes / options.persons, 0)} |`);
-  const total = Object.values(seeded).reduce((s, f) => s + f.databaseBytes, 0);
-  console.log(`| all | ${mb(Object.values(seeded).reduce((s, f) => s + f.bytes, 0))} | ${mb(total)} | ${fmt(total / options.persons, 0)} |`);
+  console.log(`\n| store (${options.seeded ? 'after seeding' : 'at start'}) | on disk MB (file + WAL) | database MB | register MB (not audit, not releases) | register bytes per person of the förbund |\n| --- | ---: | ---: | ---: | ---: |`);
+  for (const [store, f] of Object.entries(seeded)) console.log(`| ${store} | ${mb(f.bytes)} | ${mb(f.databaseBytes)} | ${mb(f.registerBytes)} | ${fmt(f.registerBytes / options.persons, 0)} |`);
+  const sum = (key: keyof StoreFigures) => Object.values(seeded).reduce((s, f) => s + f[key], 0);
+  console.log(`| all | ${mb(sum('bytes'))} | ${mb(sum('databaseBytes'))} | ${mb(sum('registerBytes'))} | ${fmt(sum('registerBytes') / options.persons, 0)} |`);
 
   // The statistics release: every settled month and year of the ten years.
   const othersInRelease = othersMeter(Object.values(options.processes).map((p) => p.pid));
@@ -343,13 +343,17 @@ export async function nationalLoad(options: NationalOptions): Promise<void> {
     await turn(options, withIds, 'Caseload', 1, SECONDS / 2),
   ];
   printTurns(turns, processes);
+  console.log(`\nResident memory after the turns, MB (peak since start): ${processes.map((n) => { const r = residentMb(options.processes[n]!.pid); return `${n} ${fmt(r.now, 0)} (${fmt(r.peak, 0)})`; }).join(', ')}`);
   console.log(`\nAt rest (${IDLE_SECONDS} s, nobody asking), CPU seconds per second: ${processes.map((n) => `${n} ${fmt(idle[n]!, 3)}`).join(', ')}`);
   const audit = auditFigures(turns);
   console.log('\n| store | audit records per PersonOverview | per Caseload | per person of a Caseload | records in all turns | bytes per record (audit table and index) | database growth per record |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [store, a] of Object.entries(audit)) console.log(`| ${store} | ${fmt(a.PersonOverview, 2)} | ${fmt(a.Caseload, 2)} | ${fmt(a.perCaseloadPerson, 2)} | ${a.rows} | ${fmt(a.bytesPerRecord, 0)} | ${fmt(a.databaseBytesPerRecord, 0)} |`);
   // The chain heads kept beside the records (every AUDIT_CHECKPOINT_INTERVAL_MS, when the other's head moved).
   const ended = storeFigures(options.dataDir);
-  const checkpointBytes = Object.fromEntries(Object.entries(ended).map(([store, f]) => [store, f.checkpointRows > 0 ? f.checkpointBytes / f.checkpointRows : NaN]));
+  const kept = Object.values(ended).filter((f) => f.checkpointRows > 0);
+  // A store that has kept none yet (a short run) is counted at the others' mean: the rows are alike.
+  const meanCheckpoint = kept.reduce((s, f) => s + f.checkpointBytes, 0) / kept.reduce((s, f) => s + f.checkpointRows, 0);
+  const checkpointBytes = Object.fromEntries(Object.entries(ended).map(([store, f]) => [store, f.checkpointRows > 0 ? f.checkpointBytes / f.checkpointRows : meanCheckpoint]));
   console.log(`\nAudit checkpoints kept (since the folder was made): ${Object.entries(ended).map(([store, f]) => `${store} ${f.checkpointRows} (${fmt(checkpointBytes[store]!, 0)} bytes each)`).join(', ')}`);
 
   // The analyst operations, as the analyst mode runs them, on this förbund's first municipality.
@@ -404,11 +408,16 @@ function load(m: Measured, participantsPerYear: number, forbund = 1) {
     const auditBytesPerYear = records * NATIONAL.workingDaysPerYear * (Number.isFinite(a.bytesPerRecord) ? a.bytesPerRecord : 0);
     const releaseBytesPerYear = NATIONAL.releasesPerYear * Math.max(0, m.releaseBytesPerPeriod[store] ?? 0);
     // Coordination's own register grows with its participants; the agencies' registers are their own.
-    const registerBytesPerYear = store === 'coordination' ? (m.seeded[store]!.databaseBytes / m.persons) * participantsPerYear : 0;
-    // Checkpoints, each working minute (heads move while coordinators work): a subgraph's store keeps
-    // each förbund's gateway's head; the gateway keeps the head of each chain that coordinators' requests move.
+    const registerBytesPerYear = store === 'coordination' ? (m.seeded[store]!.registerBytes / m.persons) * participantsPerYear : 0;
+    // Checkpoints (AUDIT_CHECKPOINT_INTERVAL_MS, 60 s) are kept when the other's head moved: each
+    // working minute with a request in it, operations spread evenly (Poisson) over the working day,
+    // every förbund as one of the average size. A subgraph's store keeps each förbund's gateway's
+    // head; the gateway keeps the head of each chain that coordinators' requests move.
+    const minutes = NATIONAL.workingHoursPerDay * 60;
+    const operationsPerForbund = (perDay.PersonOverview + perDay.Caseload) / forbund;
+    const activeMinutes = minutes * (1 - Math.exp(-operationsPerForbund / minutes));
     const chainsMoved = Object.keys(m.audit).filter((s) => s !== 'gateway' && m.audit[s]!.PersonOverview > 0).length;
-    const checkpoints = NATIONAL.workingHoursPerDay * 60 * (store === 'gateway' ? chainsMoved * forbund : a.PersonOverview > 0 ? forbund : 0);
+    const checkpoints = activeMinutes * (store === 'gateway' ? chainsMoved * forbund : a.PersonOverview > 0 ? forbund : 0);
     const checkpointBytesPerYear = checkpoints * NATIONAL.workingDaysPerYear * (Number.isFinite(m.checkpointBytes[store]!) ? m.checkpointBytes[store]! : 0);
     return {
       recordsPerDay: records, auditBytesPerYear, releaseBytesPerYear, registerBytesPerYear, checkpoints, checkpointBytesPerYear,
@@ -421,7 +430,7 @@ function load(m: Measured, participantsPerYear: number, forbund = 1) {
 function printNational(m: Measured) {
   const n = NATIONAL;
   const average = n.participantsPerYear / n.forbund;
-  console.log(`\nNational figures from these measurements: ${n.forbund} förbund, ${n.participantsPerYear} participants a year (the largest ${n.largestParticipantsPerYear}, the average ${fmt(average, 0)}), all counted as active at once × ${n.activeShare}; ${n.overviewsPerParticipantPerDay} PersonOverview per participant and ${n.caseloadsPerCoordinatorPerDay} Caseload per coordinator (caseload ${n.caseloadSize}; the measured Caseload's CPU and audit records × ${fmt(n.caseloadSize / m.personsPerCaseload, 2)} from its ${fmt(m.personsPerCaseload)} persons) a working day of ${n.workingHoursPerDay} h, ${n.workingDaysPerYear} days a year; peak ${n.peakFactor} × the day's average; cores half busy at the peak (× ${1 / n.utilisation}); ${n.releasesPerYear} releases a year; an audit checkpoint kept each working minute for each chain that moved\n`);
+  console.log(`\nNational figures from these measurements: ${n.forbund} förbund, ${n.participantsPerYear} participants a year (the largest ${n.largestParticipantsPerYear}, the average ${fmt(average, 0)}), all counted as active at once × ${n.activeShare}; ${n.overviewsPerParticipantPerDay} PersonOverview per participant and ${n.caseloadsPerCoordinatorPerDay} Caseload per coordinator (caseload ${n.caseloadSize}; the measured Caseload's CPU and audit records × ${fmt(n.caseloadSize / m.personsPerCaseload, 2)} from its ${fmt(m.personsPerCaseload)} persons) a working day of ${n.workingHoursPerDay} h, ${n.workingDaysPerYear} days a year; peak ${n.peakFactor} × the day's average; cores half busy at the peak (× ${1 / n.utilisation}); ${n.releasesPerYear} releases a year; an audit checkpoint kept each working minute with a request in it, for each chain that moved\n`);
   const national = load(m, n.participantsPerYear, n.forbund);
   const largest = load(m, n.largestParticipantsPerYear);
   const averageLoad = load(m, average);
