@@ -444,6 +444,7 @@ function printNational(m: Measured) {
     const releases = n.forbund * s.releaseBytesPerYear;
     console.log(`| ${agency} | ${fmt(p.requestsPerDay, 0)} | ${fmt(p.averageRps, 2)} | ${fmt(p.peakRps, 1)} | ${fmt(p.cores, 2)} | ${fmt(s.recordsPerDay, 0)} | ${fmt(s.auditBytesPerYear / 1e9, 2)} | ${fmt(s.checkpoints, 0)} | ${fmt(s.checkpointBytesPerYear / 1e9, 2)} | ${fmt(releases / 1e9, 2)} |`);
   }
+  console.log(`\nBesides: each gateway exchanges audit checkpoints with every store it calls once a minute (AUDIT_CHECKPOINT_INTERVAL_MS), day and night: ${fmt(n.forbund / 60, 2)} exchanges a second at each national agency from ${n.forbund} gateways, not in the requests above.`);
   for (const [label, l] of [['the largest förbund', largest], ['the average förbund', averageLoad]] as const) {
     console.log(`\n${label}: each part\n`);
     console.log('| part | requests a day | peak per s | cores at peak |\n| --- | ---: | ---: | ---: |');
