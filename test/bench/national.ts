@@ -12,7 +12,8 @@
  *   with `first: 100`, `PersonOverview` by the person's `id` from the caseload), each alone, at
  *   BENCH_CLIENTS (8) coordinators for BENCH_SECONDS (20) and at one for half that: answers per
  *   second, p50/p95, and per operation the requests each process receives, its CPU time (/proc),
- *   its database statements (`/metrics`), the audit records each store writes and their bytes;
+ *   its database statements (`/metrics`), the audit records each store writes and their bytes,
+ *   the audit checkpoints' bytes, each process's resident memory;
  * - the analyst operations of schema/operations/analyst/ (the `analyst` mode's), with the
  *   municipality they name (1480, the default förbund's) replaced by this förbund's first;
  * - the national figures those give under the assumptions of NATIONAL below.
