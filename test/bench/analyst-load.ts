@@ -7,19 +7,20 @@
  * BENCH_RETRY_AFTER=ignore). Reported: the coordinators' overviews answered whole and their
  * latency in each turn and the ratio of the p50s; the analysts' answers, 429s and refusals by
  * reason; each process's CPU seconds per turn (from /proc), to see where analysts' work lands;
- * each store's growth on disk (SQLite file + WAL) and in audit rows. BENCH_ANALYSTS (20) and
+ * each store's growth on disk (SQLite file + WAL; every member municipality's store too) and in
+ * audit rows (measure.ts). BENCH_ANALYSTS (20) and
  * BENCH_COORDINATORS (4) change the crowd.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { main as analystsCommand } from '@finsam/gateway/analysts-cli';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { capturedOutput } from '@finsam/kit/command-output';
-import { SUBGRAPH_NAMES, intFromEnv } from '@finsam/kit/config';
+import { intFromEnv } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
 import { generatePopulation } from '@finsam/devkit/population/generate';
+import { cpuSeconds, storeFigures } from './measure.ts';
 
 type Post = (url: string, authorization: string, query: string, variables: Record<string, unknown>) =>
   Promise<{ status: number; retryAfter?: number; body: { data?: any; errors?: { message?: string; extensions?: Record<string, unknown> }[] } }>;
@@ -33,16 +34,6 @@ export interface AnalystLoadOptions {
   coordinators: { coordinator: string; token: string; persons: string[] }[];
   /** The graph's processes by name, for their CPU time. */
   pids: Record<string, number>;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (NaN where there is none). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 const SECONDS = intFromEnv('BENCH_SECONDS', 60);
@@ -94,23 +85,6 @@ function analystRequest(analyst: number, i: number, municipalities: string[]): R
     default:
       return { kind: '20 aliased signal cohorts', query: ALIASED_SIGNAL_COHORTS(Array.from({ length: 20 }, (_, k) => (k === 0 ? '' : `{ municipalityCodes: ["${pick(municipalities, k + analyst)}"] }`))), variables: {} };
   }
-}
-
-/** Bytes of each store's SQLite file and WAL, and its audit rows. */
-function storeFigures(dataDir: string) {
-  return Object.fromEntries([...SUBGRAPH_NAMES, 'gateway'].map((store) => {
-    const file = path.join(dataDir, `${store}.sqlite`);
-    const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
-    let auditRows = 0;
-    try {
-      const db = new SQLite(file, { readonly: true, fileMustExist: true });
-      auditRows = (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
-      db.close();
-    } catch {
-      auditRows = NaN;
-    }
-    return [store, { bytes: size(file) + size(`${file}-wal`), auditRows }];
-  })) as Record<string, { bytes: number; auditRows: number }>;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;

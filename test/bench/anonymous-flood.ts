@@ -9,11 +9,11 @@
  * 50 ms and the gateway under 400 MB while flooded (docs/edges.md).
  */
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Agent, request, type Dispatcher } from 'undici';
 import { intFromEnv } from '@finsam/kit/config';
+import { residentMb } from './measure.ts';
 
 export interface FloodTarget {
   gateway: string;
@@ -34,13 +34,6 @@ function nestedBody(): Buffer {
   const unit = `${'{"a":'.repeat(500)}1${'}'.repeat(500)}`;
   const units = Math.floor((MB - 1000) / (unit.length + 1));
   return Buffer.from(JSON.stringify({ query: 'query($v: JSON) { me { id } }' }).slice(0, -1) + `,"variables":{"v":[${Array(units).fill(unit).join(',')}]}}`);
-}
-
-/** Resident set size of a process in MB, as the kernel counts it: now (VmRSS) and its peak (VmHWM). */
-function residentMb(pid: number): { now: number; peak: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 function percentile(sorted: number[], p: number): number {

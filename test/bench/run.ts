@@ -21,6 +21,12 @@
  *
  * `npm run bench -- client`: the coordinator client in headless Chromium, for the largest
  * caseload of the seed; see client-caseload.ts.
+ *
+ * `npm run bench -- national`: a förbund the size of the largest (`forbund-storstockholm`: ten
+ * municipalities, SEED_PERSONS 60,000 by default, participations over ten years) seeded, released,
+ * and its coordinator and analyst operations measured per process and per store, with the national
+ * figures they give (docs/operations.md, "National figures"); see national.ts. About six minutes
+ * from an empty folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,12 +45,18 @@ import { freePort } from '../support/free-port.ts';
 import { analystLoad } from './analyst-load.ts';
 import { anonymousFloodLoad } from './anonymous-flood.ts';
 import { clientCaseload } from './client-caseload.ts';
+import { cpuSeconds, othersMeter } from './measure.ts';
+import { NATIONAL_FORBUND, NATIONAL_PERSONS, controllersOf, forgetReleases, nationalLoad, type ReleaseTiming } from './national.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MODE = process.argv[2] ?? 'coordinator';
 const SECONDS = intFromEnv('BENCH_SECONDS', 20);
 const CLIENTS = intFromEnv('BENCH_CLIENTS', 16);
 const WARM_UP_SECONDS = intFromEnv('BENCH_WARM_UP_SECONDS', 10);
-const PERSONS = intFromEnv('SEED_PERSONS', 2000);
+const PERSONS = intFromEnv('SEED_PERSONS', MODE === 'national' ? NATIONAL_PERSONS : 2000);
+/** The förbund seeded (SEED_FORBUND, as the subgraphs read it); the national mode's by default. */
+const SEED_FORBUND = process.env.SEED_FORBUND ?? (MODE === 'national' ? NATIONAL_FORBUND.id : undefined);
+const METRICS_TOKEN = 'bench-metrics';
 const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
 const CASELOAD = fs.readFileSync(path.join(root, 'schema/operations/Caseload.graphql'), 'utf8');
 
@@ -54,16 +66,29 @@ interface Graph {
   subgraphs: Record<SubgraphName, string>;
   processes: Record<string, ChildProcess>;
   dataDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Each process's start: ms from spawn to listening, and its CPU seconds then (the seeding, for a fresh folder). */
+  startup: Record<string, { ms: number; cpuSeconds: number }>;
+  /** Whether the data folder was empty, so that the start seeded it. */
+  seeded: boolean;
+  /** CPU seconds per second the machine's other processes spent during the start. */
+  othersDuringStart: number;
 }
 
-const MODE = process.argv[2] ?? 'coordinator';
 const RUNS = intFromEnv('BENCH_RUNS', 5);
 const ANALYST_DIR = path.resolve(process.env.BENCH_OPERATIONS_DIR ?? path.join(root, 'schema/operations/analyst'));
 
 async function startGraph(): Promise<Graph> {
   const dataDir = process.env.BENCH_DATA_DIR ? path.resolve(process.env.BENCH_DATA_DIR) : fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-bench-'));
   fs.mkdirSync(dataDir, { recursive: true });
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: String(PERSONS), LOG_LEVEL: 'warn' };
+  const seeded = !fs.existsSync(path.join(dataDir, 'coordination.sqlite'));
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, SEED_PERSONS: String(PERSONS), LOG_LEVEL: 'warn', METRICS_TOKEN };
+  if (MODE === 'national') {
+    env.SEED_FORBUND = SEED_FORBUND;
+    env.SOCIAL_SERVICES_CONTROLLERS ??= controllersOf(NATIONAL_FORBUND);
+    if (!seeded && process.env.BENCH_RELEASE_AGAIN === '1') forgetReleases(dataDir);
+  }
+  const spawned = performance.now();
   const subgraphs = {} as Record<SubgraphName, string>;
   const processes: Record<string, ChildProcess> = {};
   for (const name of SUBGRAPH_NAMES) {
@@ -77,9 +102,19 @@ async function startGraph(): Promise<Graph> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   processes.gateway = spawn(process.execPath, [...profile, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
-  for (let i = 0; i < 1200 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  // Each process's start, to listening (a subgraph listens once it has seeded its stores).
+  const startup: Graph['startup'] = {};
+  const listening = async (name: string, url: string) => {
+    while (!(await fetch(`${url}/health`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 100));
+    startup[name] = { ms: performance.now() - spawned, cpuSeconds: cpuSeconds(processes[name]!.pid!) };
+  };
+  const others = othersMeter(Object.values(processes).map((child) => child.pid!));
+  const started = Promise.all([...SUBGRAPH_NAMES.map((name) => listening(name, subgraphs[name])), listening('gateway', gateway)]);
+  for (let i = 0; i < 2400 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
+  await started;
+  const othersDuringStart = others();
   if (MODE === 'analyst' || MODE === 'analyst-load') await releaseStatistics(env);
-  return { gateway, subgraphs, processes, dataDir };
+  return { gateway, subgraphs, processes, dataDir, env, startup, seeded, othersDuringStart };
 }
 
 /**
@@ -87,15 +122,23 @@ async function startGraph(): Promise<Graph> {
  * them: the release job in its own process once the graph is up. Its wall time is the figure of
  * "a release for SEED_PERSONS persons" (every settled month of the seed, each drawn once).
  */
-async function releaseStatistics(env: NodeJS.ProcessEnv): Promise<void> {
+async function releaseStatistics(env: NodeJS.ProcessEnv): Promise<ReleaseTiming> {
   const started = performance.now();
   const job = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/coordination/src/statistics-release-cli.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  job.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  let followUpMs = NaN;
+  job.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    // The follow-up's summary line ends its part; the cohorts' releases follow.
+    if (Number.isNaN(followUpMs) && / already released \(/.test(out)) followUpMs = performance.now() - started;
+  });
   const code = await new Promise<number | null>((resolve) => job.on('exit', resolve));
   if (code !== 0) throw new Error(`statistics release exited with ${code}: ${out}`);
+  const ms = performance.now() - started;
   const released = out.split('\n').filter((line) => / released, ρ /.test(line)).length;
-  console.log(`statistics release: ${released} periods (months and years) for ${PERSONS} persons in ${Math.round(performance.now() - started)} ms (the job's process, start to exit)`);
+  const cohortPeriods = out.split('\n').filter((line) => / signal counts released over /.test(line)).length;
+  console.log(`statistics release: ${released} periods (months and years) for ${PERSONS} persons in ${Math.round(ms)} ms (the job's process, start to exit)`);
+  return { ms, followUpMs, periods: released, cohortPeriods, output: out };
 }
 
 interface Work {
@@ -106,7 +149,7 @@ interface Work {
 
 /** Each client works as one coordinator on their own caseload, as in real use. */
 async function workload(dataDir: string): Promise<Work[]> {
-  const population = generatePopulation({ seed: 1, persons: PERSONS, referenceDate: todayIso() });
+  const population = generatePopulation({ seed: 1, persons: PERSONS, referenceDate: todayIso(), ...(SEED_FORBUND ? { forbund: SEED_FORBUND.split(',') } : {}) });
   const caseloads = new Map<string, string[]>();
   for (const p of population.persons) caseloads.set(p.coordinatorId, [...(caseloads.get(p.coordinatorId) ?? []), p.personnummer]);
   const coordinators = [...caseloads.keys()].slice(0, CLIENTS);
@@ -243,26 +286,38 @@ function summarise(outcomes: Outcome[], seconds: number) {
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 
-/** Each analyst operation, run after run, with the time to the whole answer. */
-async function analystOperations(graph: Graph) {
+/**
+ * Each analyst operation, run after run, with the time to the whole answer (its text through
+ * `rewrite` first); a run refused for the analysts' share of the clock (429) waits its
+ * `retry-after` and is made again.
+ */
+async function analystOperations(graph: Graph, rewrite: (text: string) => string = (text) => text) {
   const token = `Bearer ${await mintDevToken(graph.dataDir, { sub: 'analyst-1', role: 'analyst', expiresIn: '1h' })}`;
   console.log(`\nAnalyst operations: ${PERSONS} persons, ${RUNS} runs each after one warm-up, one at a time, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
   console.log('| operation | answer bytes | min ms | median ms | max ms |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const file of fs.readdirSync(ANALYST_DIR).filter((f) => f.endsWith('.graphql')).sort()) {
-    const query = fs.readFileSync(path.join(ANALYST_DIR, file), 'utf8');
+    const query = rewrite(fs.readFileSync(path.join(ANALYST_DIR, file), 'utf8'));
     const times: number[] = [];
     let bytes = 0;
+    let waits = 0;
     for (let run = 0; run <= RUNS; run++) {
       const started = performance.now();
-      const { status, body } = await post(`${graph.gateway}/graphql`, token, query, {});
+      const { status, retryAfter, body } = await post(`${graph.gateway}/graphql`, token, query, {});
       const ms = performance.now() - started;
+      // Analysts' share of the clock (ANALYST_MS_PER_SECOND_TOTAL) spent: wait as told, as an analyst's client would, and run again.
+      if (status === 429) {
+        waits++;
+        await new Promise((resolve) => setTimeout(resolve, (retryAfter ?? 1) * 1000));
+        run--;
+        continue;
+      }
       if (status !== 200 || body.errors) throw new Error(`${file}: HTTP ${status} ${JSON.stringify(body.errors)}`);
       bytes = JSON.stringify(body).length;
       if (run > 0) times.push(ms);
     }
     times.sort((a, b) => a - b);
-    console.log(`| ${file.replace('.graphql', '')} | ${bytes} | ${fmt(times[0]!)} | ${fmt(times[Math.floor(times.length / 2)]!)} | ${fmt(times.at(-1)!)} |`);
+    console.log(`| ${file.replace('.graphql', '')}${waits ? ` (${waits} × 429, waited)` : ''} | ${bytes} | ${fmt(times[0]!)} | ${fmt(times[Math.floor(times.length / 2)]!)} | ${fmt(times.at(-1)!)} |`);
   }
 }
 
@@ -300,8 +355,8 @@ async function coordinatorLoad(graph: Graph) {
   console.log(`PersonOverview answers with each sector present: sicknessInsurance ${served('sicknessInsurance')}, employment ${served('employment')}, socialServices ${served('socialServices')}, care ${served('care')} of ${overviews.length}`);
 }
 
-if (!['coordinator', 'analyst', 'analyst-load', 'anonymous-flood', 'client'].includes(MODE)) {
-  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load|anonymous-flood|client]');
+if (!['coordinator', 'analyst', 'analyst-load', 'anonymous-flood', 'client', 'national'].includes(MODE)) {
+  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load|anonymous-flood|client|national]');
   process.exit(2);
 }
 const graph = await startGraph();
@@ -312,7 +367,14 @@ try {
       coordinators: (await workload(graph.dataDir)).slice(0, intFromEnv('FLOOD_COORDINATORS', 4)),
     });
   } else if (MODE === 'client') await clientCaseload({ gateway: graph.gateway, persons: PERSONS });
-  else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir), pids: { ...Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])), 'bench clients': process.pid } });
+  else if (MODE === 'national') {
+    await nationalLoad({
+      gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, forbund: NATIONAL_FORBUND, metricsToken: METRICS_TOKEN,
+      processes: Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, { pid: child.pid!, url: name === 'gateway' ? graph.gateway : graph.subgraphs[name as SubgraphName] }])),
+      startup: graph.startup, othersDuringStart: graph.othersDuringStart, seeded: graph.seeded, dispatcher: connections,
+      release: () => releaseStatistics(graph.env), analystOperations: (rewrite) => analystOperations(graph, rewrite),
+    });
+  } else if (MODE === 'analyst-load') await analystLoad({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, coordinators: await workload(graph.dataDir), pids: { ...Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])), 'bench clients': process.pid } });
   else await (MODE === 'analyst' ? analystOperations(graph) : coordinatorLoad(graph));
 } finally {
   await connections.close();

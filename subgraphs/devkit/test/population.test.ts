@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import personnummerPackage from 'personnummer';
+import { addDays, monthOf } from '@finsam/kit/dates';
 import { generatePopulation } from '../src/population/generate.ts';
+import { FORBUND } from '../src/population/catalogue.ts';
 import { FIXTURE_PERSONS } from '../src/population/fixtures.ts';
 
 const Personnummer = personnummerPackage as unknown as typeof personnummerPackage.default;
@@ -64,5 +67,55 @@ describe('the synthetic population', () => {
     const other = generatePopulation({ ...options, seed: 99 });
     const fixture = (pop: typeof population) => pop.persons.find((p) => p.personnummer === FIXTURE_PERSONS.allConsent);
     expect(fixture(other)?.sicknessCases).toEqual(fixture(population)?.sicknessCases);
+  });
+});
+
+describe('a förbund with participations over ten years (participationYears)', () => {
+  const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+  it('leaves the populations of the other förbund as they were, draw for draw', () => {
+    // Digests of the populations before participationYears existed. A change meant to alter the
+    // default population updates them and says so: tests and the README's fixtures depend on it.
+    expect(digest(generatePopulation(options))).toBe('b6375b9cd1fa83ad47592341f7aef18f1e5f13680be5903e70f16164de6467bd');
+    expect(digest(generatePopulation({ seed: 1, persons: 500, referenceDate: '2026-06-15', forbund: ['forbund-goteborg', 'forbund-sodertorn', 'forbund-malmo', 'forbund-umea'] })))
+      .toBe('856d24c2399660f195818a7247d0a412a4719914d5f7bfde7c631c5018bd7610');
+  });
+
+  it('is last in the catalogue, with ten municipalities of Region Stockholm', () => {
+    expect(FORBUND.at(-1)).toMatchObject({ id: 'forbund-storstockholm', participationYears: 10 });
+    expect(FORBUND.filter((f) => f.participationYears !== undefined).map((f) => f.id)).toEqual(['forbund-storstockholm']);
+    const codes = FORBUND.at(-1)!.municipalities.map((m) => m.code);
+    expect(new Set(codes).size).toBe(10);
+    for (const code of codes) expect(code).toMatch(/^01\d\d$/);
+  });
+
+  it('spreads participations evenly over the ten years, each in an intervention running then, the older ones registered out', () => {
+    const referenceDate = '2026-06-15';
+    const population = generatePopulation({ seed: 3, persons: 5000, referenceDate, forbund: ['forbund-storstockholm'] });
+    expect(population.persons).toHaveLength(5000);
+    expect(new Set(population.persons.map((p) => p.personnummer)).size).toBe(5000);
+    const participations = population.persons.flatMap((p) => p.participations);
+    const tenYearsAgo = addDays(referenceDate, -3653);
+    expect(participations.every((x) => x.registeredIn >= tenYearsAgo && x.registeredIn <= referenceDate)).toBe(true);
+    // Each of the ten years before the reference date holds a tenth, give or take.
+    for (let year = 0; year < 10; year++) {
+      const from = addDays(referenceDate, -Math.round((year + 1) * 365.25));
+      const to = addDays(referenceDate, -Math.round(year * 365.25));
+      const share = participations.filter((x) => x.registeredIn > from && x.registeredIn <= to).length / participations.length;
+      expect(share, `year ${year + 1} before ${referenceDate}`).toBeGreaterThan(0.08);
+      expect(share, `year ${year + 1} before ${referenceDate}`).toBeLessThan(0.12);
+    }
+    const interventions = new Map(population.interventions.map((i) => [i.id, i]));
+    for (const x of participations) {
+      const intervention = interventions.get(x.interventionId)!;
+      expect(intervention.kind).toBe('INDIVIDUAL');
+      expect(monthOf(intervention.startDate) <= monthOf(x.registeredIn)).toBe(true);
+      if (intervention.endDate !== null) expect(monthOf(intervention.endDate) >= monthOf(x.registeredIn)).toBe(true);
+    }
+    // A participation lasts at most 700 days: every one registered in before that is out.
+    expect(participations.filter((x) => x.registeredIn < addDays(referenceDate, -700) && x.registeredOut === null)).toEqual([]);
+    // About 33 participants a year to an intervention running.
+    expect(population.interventions.length).toBeGreaterThan(40);
+    expect(population.interventions.length).toBeLessThan(70);
   });
 });

@@ -19,9 +19,14 @@ export function emptyPerson(fields: Pick<PersonProfile,
   };
 }
 
-export function participation(rng: SeededRandom, today: IsoDate, intervention: InterventionProfile): ParticipationProfile {
-  const registeredIn = addDays(today, -rng.int(10, 700));
-  const out = rng.chance(0.4) ? addDays(registeredIn, rng.int(60, 500)) : null;
+/**
+ * A participation in the intervention. Without `registeredIn`, registered in during the last 700
+ * days and registered out in two cases of five. With it (a förbund with `participationYears`), every
+ * participation lasts 60–700 days and is registered out unless that is still ahead.
+ */
+export function participation(rng: SeededRandom, today: IsoDate, intervention: InterventionProfile, historic?: { registeredIn: IsoDate }): ParticipationProfile {
+  const registeredIn = historic?.registeredIn ?? addDays(today, -rng.int(10, 700));
+  const out = historic ? addDays(registeredIn, rng.int(60, 700)) : rng.chance(0.4) ? addDays(registeredIn, rng.int(60, 500)) : null;
   const registeredOut = out !== null && out < today ? out : null;
   const before = rng.weighted([[['SJUKPENNING'], 30], [['FORSORJNINGSSTOD'], 25], [['AKTIVITETSERSATTNING'], 10], [['AKTIVITETSSTOD'], 15], [['INGEN_OFFENTLIG'], 8], [['SJUKPENNING', 'FORSORJNINGSSTOD'], 7], [['OKAND'], 5]] as const);
   // About a third go straight to work or studies (SUS 2015).

@@ -36,6 +36,26 @@ export const FORBUND: Forbund[] = [
       { code: '2409', name: 'Robertsfors', county: 'Västerbottens län' },
     ],
   },
+  {
+    id: 'forbund-storstockholm',
+    name: 'Samordningsförbundet Storstockholm',
+    // The size of the largest förbund, for `npm run bench -- national` (docs/operations.md, "National
+    // figures"): ten members, all in Region Stockholm, and participations over ten years. Last in the
+    // list, so that no other förbund's index, which seeds its stream, moves.
+    municipalities: [
+      { code: '0180', name: 'Stockholm', county: 'Stockholms län' },
+      { code: '0184', name: 'Solna', county: 'Stockholms län' },
+      { code: '0183', name: 'Sundbyberg', county: 'Stockholms län' },
+      { code: '0123', name: 'Järfälla', county: 'Stockholms län' },
+      { code: '0163', name: 'Sollentuna', county: 'Stockholms län' },
+      { code: '0114', name: 'Upplands Väsby', county: 'Stockholms län' },
+      { code: '0160', name: 'Täby', county: 'Stockholms län' },
+      { code: '0162', name: 'Danderyd', county: 'Stockholms län' },
+      { code: '0186', name: 'Lidingö', county: 'Stockholms län' },
+      { code: '0182', name: 'Nacka', county: 'Stockholms län' },
+    ],
+    participationYears: 10,
+  },
 ];
 
 export const GIVEN_NAMES_FEMALE = ['Anna', 'Maria', 'Eva', 'Karin', 'Sara', 'Lena', 'Emma', 'Elin', 'Fatima', 'Amina', 'Johanna', 'Linnea', 'Sofia', 'Hanna', 'Ida', 'Maja', 'Nour', 'Zeynep', 'Aino', 'Malin'];

@@ -10,7 +10,7 @@ import { buildFixturePersons, FIXTURE_PERSONS } from './fixtures.ts';
 import { AGENCIES } from '@finsam/kit/agencies';
 import {
   type ConsentProfile, type CoordinatorProfile, type InterventionProfile,
-  type Forbund, type PersonProfile, type Population, type SicknessCaseProfile,
+  type Forbund, type ParticipationProfile, type PersonProfile, type Population, type SicknessCaseProfile,
 } from './types.ts';
 
 export interface PopulationOptions {
@@ -70,7 +70,9 @@ function generateForbund(options: PopulationOptions, forbund: Forbund, forbundIn
     name: `${rng.pick([...GIVEN_NAMES_FEMALE, ...GIVEN_NAMES_MALE])} ${rng.pick(FAMILY_NAMES)}`,
     forbundId: forbund.id,
   }));
-  const interventions = planInterventions(rng, total, today, forbund, prefix);
+  const interventions = forbund.participationYears
+    ? planHistoricInterventions(rng, total, today, forbund, prefix, forbund.participationYears)
+    : planInterventions(rng, total, today, forbund, prefix);
 
   // The fixtures' numbers are kept out of every förbund's draw, those made without them too.
   const used = new Set<string>(Object.values(FIXTURE_PERSONS));
@@ -78,10 +80,11 @@ function generateForbund(options: PopulationOptions, forbund: Forbund, forbundIn
   caseloadSizes.forEach((size, index) => {
     const coordinator = coordinators[index]!;
     const own = interventions.filter((i) => i.kind === 'INDIVIDUAL');
+    const place = forbund.participationYears ? historicPlacement(own, today, forbund.participationYears) : undefined;
     const caseload = index === 0 ? fixtures.map((f) => ({ ...f, coordinatorId: coordinator.id })) : [];
     for (const fixture of caseload) fixture.participations = [participation(rng, today, rng.pick(own))];
     while (caseload.length < size) {
-      caseload.push(randomPerson(rng, today, used, coordinator.id, forbund, forbundIndex, own));
+      caseload.push(randomPerson(rng, today, used, coordinator.id, forbund, forbundIndex, own, place));
     }
     persons.push(...caseload);
   });
@@ -135,12 +138,53 @@ function planInterventions(rng: SeededRandom, total: number, today: IsoDate, for
   return interventions;
 }
 
+/**
+ * A förbund with `participationYears`: interventions that each run two to five years, started
+ * over those years and the two before, so that about 33 participants a year share an intervention
+ * running (as in the national figures: 32,715 participants in 1,105 interventions, 2018); the
+ * first runs throughout. A fifth are structural.
+ */
+function planHistoricInterventions(rng: SeededRandom, total: number, today: IsoDate, forbund: Forbund, prefix: string, years: number): InterventionProfile[] {
+  const running = total / years / 33;
+  const meanYears = 3.5;
+  const count = Math.max(2, Math.round((running * (years + 2)) / meanYears));
+  const span = Math.round((years + 2) * 365.25);
+  return Array.from({ length: count }, (_, i): InterventionProfile => {
+    const start = i === 0 ? addDays(today, -span) : addDays(today, -rng.int(200, span));
+    const end = addDays(start, rng.int(730, 1826));
+    return {
+      id: `${prefix}insats-${i + 1}`,
+      name: `${rng.pick(INTERVENTION_NAMES)} (${forbund.municipalities[i % forbund.municipalities.length]!.name})`,
+      kind: i > 0 && rng.chance(0.2) ? 'STRUCTURAL' : 'INDIVIDUAL',
+      forbundId: forbund.id,
+      startDate: start,
+      endDate: i === 0 || end >= today ? null : end,
+    };
+  });
+}
+
+/**
+ * Where a participation of a förbund with `participationYears` goes: registered in on a day of
+ * those years (evenly spread), in an individual intervention running that month.
+ */
+function historicPlacement(interventions: InterventionProfile[], today: IsoDate, years: number): (rng: SeededRandom) => ParticipationProfile {
+  const days = Math.round(years * 365.25);
+  const runningIn = new Map<string, InterventionProfile[]>();
+  const runningInMonth = (month: string) => runningIn.get(month) ?? runningIn.set(month, interventions.filter((i) =>
+    monthOf(i.startDate) <= month && (i.endDate === null || monthOf(i.endDate) >= month))).get(month)!;
+  return (rng) => {
+    const registeredIn = addDays(today, -rng.int(10, days));
+    const running = runningInMonth(monthOf(registeredIn));
+    return participation(rng, today, rng.pick(running.length > 0 ? running : interventions), { registeredIn });
+  };
+}
+
 /** Share of persons with social services' data from a municipality they have since moved from. */
 const MOVED_SHARE = 0.08;
 
 function randomPerson(
   rng: SeededRandom, today: IsoDate, used: Set<string>, coordinatorId: string, forbund: Forbund, forbundIndex: number,
-  interventions: InterventionProfile[],
+  interventions: InterventionProfile[], historic?: (rng: SeededRandom) => ParticipationProfile,
 ): PersonProfile {
   const municipality = rng.pick(forbund.municipalities);
   const [minAge, maxAge] = rng.weighted([[[19, 29], 30], [[30, 44], 35], [[45, 64], 35]] as const);
@@ -165,8 +209,9 @@ function randomPerson(
     today,
   });
   person.consents = [randomConsent(rng, today)];
-  person.participations = [participation(rng, today, rng.pick(interventions))];
-  if (rng.chance(0.15)) person.participations.push(participation(rng, today, rng.pick(interventions)));
+  const drawParticipation = historic ?? ((r: SeededRandom) => participation(r, today, r.pick(interventions)));
+  person.participations = [drawParticipation(rng)];
+  if (rng.chance(0.15)) person.participations.push(drawParticipation(rng));
 
   addSicknessInsurance(rng, today, person, age);
   addEmployment(rng, today, person, age);

@@ -20,6 +20,13 @@ export interface Forbund {
   id: string;
   name: string;
   municipalities: Municipality[];
+  /**
+   * Participations registered in over this many years before the reference date, each in an
+   * intervention running then, and all but the latest registered out (the generator's
+   * `historicParticipation`). Unset: the last two years or so, a draw every other förbund's stream
+   * is made of.
+   */
+  participationYears?: number;
 }
 
 export interface CoordinatorProfile {
