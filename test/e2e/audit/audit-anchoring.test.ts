@@ -17,6 +17,11 @@ const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/Perso
 /** Where the reads are logged: each subgraph's store, for the social services each municipality's (social-services-1480 …), for care the region's. */
 const STORES = [...SUBGRAPH_NAMES.filter((name) => name !== 'social-services' && name !== 'care'), 'social-services-1480', 'social-services-1481', 'social-services-1402', 'care-14', 'gateway'] as const;
 type StoreName = (typeof STORES)[number];
+/**
+ * The stores whose tail is cut in turn: every kind of store once. The three municipalities' stores
+ * are one kind (the same code, each its own file): one of them is cut, all are verified each time.
+ */
+const CUT = STORES.filter((store) => store !== 'social-services-1480' && store !== 'social-services-1402');
 
 
 /** Traffic that leaves more than 50 records in every store: the gateway's, coordination's and each agency's. */
@@ -66,7 +71,7 @@ describe('anchored audit chains: a store\'s tail cannot be removed or rewritten 
 
     it('deleting the newest records of any store (guard dropped) makes verify exit 1 naming that store', async () => {
       const tampered: StoreName[] = [];
-      for (const store of STORES) {
+      for (const store of CUT) {
         const head = await newest(graph, store);
         expect(head, store).toBeGreaterThan(50);
         await graph.dropAuditGuard(store);
