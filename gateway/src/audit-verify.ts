@@ -15,9 +15,8 @@ import { withRetiredKeys } from '@finsam/kit/signing-key';
 import { trustedForbund } from '@finsam/kit/trusted-forbund';
 import { consoleOutput, type CommandOutput } from '@finsam/kit/command-output';
 import { SUBGRAPH_NAMES, dataDir } from '@finsam/kit/config';
-import { databaseUrlFor, openExisting } from '@finsam/kit/database';
-import { agencyOfSubgraph } from '@finsam/kit/agencies';
-import { controllerStoreName, controllersOf } from '@finsam/kit/controllers';
+import { databaseUrlFor, openExisting, storeDatabaseUrlVariable } from '@finsam/kit/database';
+import { controllerStoreName, controllerStoresOf } from '@finsam/kit/controllers';
 
 type Located = { store: string; location: { file: string } | { databaseUrl: string } };
 
@@ -40,8 +39,7 @@ function storeNames(env: NodeJS.ProcessEnv, directory: string): string[] {
   const files = fs.existsSync(directory) ? fs.readdirSync(directory) : [];
   for (const subgraph of SUBGRAPH_NAMES) {
     names.add(subgraph);
-    const agency = agencyOfSubgraph(subgraph);
-    for (const controller of agency ? controllersOf(agency, env) : []) names.add(controllerStoreName(subgraph, controller.code));
+    for (const store of controllerStoresOf(subgraph, env)) names.add(store);
     for (const file of files) {
       const code = new RegExp(`^${subgraph}-(\\d{2}|\\d{4})\\.sqlite$`).exec(file)?.[1];
       if (code) names.add(controllerStoreName(subgraph, code));
@@ -56,7 +54,7 @@ export async function verifyAuditChains(env: NodeJS.ProcessEnv = process.env, pr
   const stores = storeNames(env, directory).flatMap((store): Located[] => {
     // A controller's store is only ever in its own database, never the shared DATABASE_URL.
     const databaseUrl = SUBGRAPH_NAMES.some((name) => name === store) || store === 'gateway'
-      ? databaseUrlFor(store, env) : env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] || undefined;
+      ? databaseUrlFor(store, env) : env[storeDatabaseUrlVariable(store)] || undefined;
     const file = path.join(directory, `${store}.sqlite`);
     if (databaseUrl) return [{ store, location: { databaseUrl } }];
     return fs.existsSync(file) ? [{ store, location: { file } }] : [];

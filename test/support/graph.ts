@@ -12,15 +12,15 @@ import { buildCare } from '@finsam/care';
 import { buildCoordination } from '@finsam/coordination';
 import { statisticsReleaseCommand } from '@finsam/coordination/statistics-release-command';
 import { buildEmployment } from '@finsam/employment';
-import { AGENCIES, AGENCY_TABLE, agencyOfSubgraph } from '@finsam/kit/agencies';
+import { AGENCIES, AGENCY_TABLE } from '@finsam/kit/agencies';
 import type { Role } from '@finsam/kit/caller';
 import { capturedOutput } from '@finsam/kit/command-output';
 import { envPrefix, type SubgraphName } from '@finsam/kit/config';
 import { listen, sendJson, type RunningServer } from '@finsam/kit/http';
 import { createLogger } from '@finsam/kit/logger';
 import type { AuditDb } from '@finsam/kit/audit';
-import { openExisting } from '@finsam/kit/database';
-import { controllerStoreName, controllersOf } from '@finsam/kit/controllers';
+import { openExisting, storeDatabaseUrlVariable } from '@finsam/kit/database';
+import { controllerStoresOf } from '@finsam/kit/controllers';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { Agent, setGlobalDispatcher } from 'undici';
@@ -116,7 +116,7 @@ export async function startGraph(options: {
   // on shared cores is the other test file's doing: off here, tested on its own in analyst-limits.test.ts.
   const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', SUBGRAPH_TIMEOUT_MS: '20000', ANALYST_MS_PER_SECOND_TOTAL: '1000000', ...env, ...options.gatewayEnv };
   const storeLocation = (store: string) => {
-    const url = env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];
+    const url = env[storeDatabaseUrlVariable(store)];
     return url ? { databaseUrl: url } : { file: path.join(dataDir, `${store}.sqlite`) };
   };
   for (const name of Object.keys(BUILDERS) as SubgraphName[]) {
@@ -199,9 +199,8 @@ export async function startGraph(options: {
      * controllers each controller's (`social-services-1480`, …), where each decision is logged.
      */
     personStores: (name: SubgraphName): string[] => {
-      const agency = agencyOfSubgraph(name);
-      const controllers = agency ? controllersOf(agency, env) : [];
-      return controllers.length > 0 ? controllers.map((c) => controllerStoreName(name, c.code)) : [name];
+      const controllers = controllerStoresOf(name, env);
+      return controllers.length > 0 ? controllers : [name];
     },
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
     dropAuditGuard: (store: SubgraphName | 'gateway' | (string & {})) => asOwner(storeLocation(store), {
@@ -294,10 +293,7 @@ function trustTestCaInTests() {
  */
 async function postgresStores(names: SubgraphName[], subgraphEnv: NodeJS.ProcessEnv) {
   // Each controller behind a subgraph (social services' municipalities) has a database of its own too.
-  const controllerStores = names.flatMap((name) => {
-    const agency = agencyOfSubgraph(name);
-    return agency ? controllersOf(agency, subgraphEnv).map((c) => controllerStoreName(name, c.code)) : [];
-  });
+  const controllerStores = names.flatMap((name) => controllerStoresOf(name, subgraphEnv));
   const stores = [...names, ...controllerStores, 'gateway'];
   const env: NodeJS.ProcessEnv = {};
   const databases: { drop(): Promise<void> }[] = [];
@@ -305,7 +301,7 @@ async function postgresStores(names: SubgraphName[], subgraphEnv: NodeJS.Process
     const database = await testPostgresDatabase(store);
     if (!database) return null;
     databases.push(database);
-    env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] = database.url;
+    env[storeDatabaseUrlVariable(store)] = database.url;
   }
   return { env, async drop() { for (const database of databases) await database.drop(); } };
 }

@@ -9,9 +9,8 @@ import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import type { AuditDb } from '@finsam/kit/audit';
 import type { Role } from '@finsam/kit/caller';
 import { capturedOutput } from '@finsam/kit/command-output';
-import { controllerStoreName, controllersOf } from '@finsam/kit/controllers';
-import { agencyOfSubgraph } from '@finsam/kit/agencies';
-import { openExisting } from '@finsam/kit/database';
+import { controllerStoresOf } from '@finsam/kit/controllers';
+import { openExisting, storeDatabaseUrlVariable } from '@finsam/kit/database';
 import { listen, sendJson, type RunningServer } from '@finsam/kit/http';
 import { networkPlan, prepareNetwork, writeTrustedList, type NetworkPlan, type PartName } from '../../scripts/network-plan.ts';
 import { BUILDERS, testPostgresDatabase, type GraphQLResponse } from './graph.ts';
@@ -48,14 +47,13 @@ export async function startNetwork(options: { persons?: number } = {}) {
   const databases: { drop(): Promise<void> }[] = [];
   /** Each store of a part in its own database (PostgreSQL run): the part's own and, behind the social services, each municipality's. */
   const postgresEnv = async (owner: string, name: PartName, env: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> => {
-    const agency = name === 'gateway' ? undefined : agencyOfSubgraph(name);
-    const stores = [name, ...(agency ? controllersOf(agency, env).map((c) => controllerStoreName(name, c.code)) : [])];
+    const stores = [name, ...(name === 'gateway' ? [] : controllerStoresOf(name, env))];
     const out: NodeJS.ProcessEnv = {};
     for (const store of stores) {
       const database = await testPostgresDatabase(`${owner}_${store}`.slice(0, 40));
       if (!database) return {};
       databases.push(database);
-      out[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] = database.url;
+      out[storeDatabaseUrlVariable(store)] = database.url;
     }
     return out;
   };
@@ -97,7 +95,7 @@ export async function startNetwork(options: { persons?: number } = {}) {
     /** A national agency's store (`sickness-insurance`, `employment`), as its operator reads it. */
     nationalStore(name: 'sickness-insurance' | 'employment'): Kysely<AuditDb> {
       const env = envOf.get(key('national', name))!;
-      const url = env[`${name.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`];
+      const url = env[storeDatabaseUrlVariable(name)];
       return openExisting<AuditDb>(url ? { databaseUrl: url } : { file: path.join(plan.nationalDataDir, `${name}.sqlite`) });
     },
     /** Rewrites the national agencies' list with these förbund cut off (none: all answered again). */

@@ -1,4 +1,4 @@
-import { AGENCY_TABLE, type Agency, type AgencyController, type AgencyFacts } from './agencies.ts';
+import { AGENCY_TABLE, agencyOfSubgraph, type Agency, type AgencyController, type AgencyFacts } from './agencies.ts';
 import { envPrefix, type SubgraphName } from './config.ts';
 
 /**
@@ -70,6 +70,12 @@ export function controllersOf(agency: Agency, env: NodeJS.ProcessEnv): AgencyCon
 
 /** A controller's store: `social-services-1480` (its SQLite file, its `<STORE>_DATABASE_URL`, its audit chain's name). */
 export const controllerStoreName = (subgraph: string, code: string): string => `${subgraph}-${code}`;
+
+/** The stores of the controllers behind an agency's subgraph, as configured; none for coordination or an agency that is one authority. */
+export function controllerStoresOf(subgraph: string, env: NodeJS.ProcessEnv): string[] {
+  const agency = agencyOfSubgraph(subgraph);
+  return agency ? controllersOf(agency, env).map((c) => controllerStoreName(subgraph, c.code)) : [];
+}
 
 /** How a refusal names a controller to people: `Mölndal (1481)`. */
 export const controllerLabel = (controller: Pick<AgencyController, 'code' | 'name'>): string => `${controller.name} (${controller.code})`;

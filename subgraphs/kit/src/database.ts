@@ -51,9 +51,12 @@ export interface Store<DB> {
   close(): Promise<void>;
 }
 
+/** The variable naming one store's own database: `CARE_DATABASE_URL`, `SOCIAL_SERVICES_1480_DATABASE_URL`. */
+export const storeDatabaseUrlVariable = (store: string): string => `${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
+
 /** `<STORE>_DATABASE_URL`, else `DATABASE_URL` (one store per process, as in the containers). */
 export function databaseUrlFor(store: string, env: NodeJS.ProcessEnv): string | undefined {
-  return env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] || env.DATABASE_URL || undefined;
+  return env[storeDatabaseUrlVariable(store)] || env.DATABASE_URL || undefined;
 }
 
 /**

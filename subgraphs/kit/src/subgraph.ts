@@ -13,7 +13,7 @@ import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
 import { subgraphSdlFile } from './composition.ts';
 import { retiredCellKeyMigrations } from './retired-cell-key.ts';
-import { databaseUrlFor, openDatabase, privateDirectory, type Dialect, type Migrations, type Store } from './database.ts';
+import { databaseUrlFor, openDatabase, storeDatabaseUrlVariable, privateDirectory, type Dialect, type Migrations, type Store } from './database.ts';
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, isForbundRefusal, type TokenCheck } from './gateway-token.ts';
 import { forbundId, trustedForbund } from './trusted-forbund.ts';
@@ -105,18 +105,13 @@ export interface ControllerStore<DB> {
   db: Kysely<DB>;
 }
 
-/** What an auditor's read needs of a log. */
-export interface AuditLogReader {
-  recordsOf(personnummer: string, from: string | null, to: string): Promise<AuditRow[]>;
-}
-
 /**
  * The audit logs of a subgraph and of each controller behind it. A record goes to the log of the
  * controller it names (AuditEntry.controller): each municipality answers for the reads of its
  * own data in its own chain. A record naming none (a gateway turned away, a basis that does not
  * verify: nothing of any controller was read) goes to the subgraph's own.
  */
-export class SubgraphAuditLogs implements AuditLogReader {
+export class SubgraphAuditLogs {
   constructor(private readonly own: AuditLog, private readonly byController: ReadonlyMap<string, AuditLog>) {}
 
   async append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
@@ -124,7 +119,7 @@ export class SubgraphAuditLogs implements AuditLogReader {
     for (const entry of entries) {
       const log = entry.controller === undefined ? this.own : this.byController.get(entry.controller);
       if (!log) throw new Error(`an audit record names the controller ${entry.controller}, which this subgraph does not serve`);
-      groups.set(log, [...(groups.get(log) ?? []), entry]);
+      (groups.get(log) ?? groups.set(log, []).get(log)!).push(entry);
     }
     await Promise.all([...groups].map(([log, group]) => log.append(actor, group)));
   }
@@ -384,8 +379,9 @@ export async function prepareStore<DB>(
  * would be one controller's. PostgreSQL mode without it is said at start.
  */
 function controllerDatabaseUrl(store: string, env: NodeJS.ProcessEnv): string | undefined {
-  const own = env[`${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`] || undefined;
-  if (!own && env.DATABASE_URL) throw new Error(`${store}: a controller's store needs its own database: set ${store.toUpperCase().replace(/-/g, '_')}_DATABASE_URL (DATABASE_URL is one database, and each controller has its own)`);
+  const variable = storeDatabaseUrlVariable(store);
+  const own = env[variable] || undefined;
+  if (!own && env.DATABASE_URL) throw new Error(`${store}: a controller's store needs its own database: set ${variable} (DATABASE_URL is one database, and each controller has its own)`);
   return own;
 }
 
