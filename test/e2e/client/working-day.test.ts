@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { bundle } from '@finsam/client/build';
+import { startGraph, type TestGraph } from '../../support/graph.ts';
+import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../support/browser.ts';
+
+/**
+ * A coordinator's working day in the client, keyboard only, against the real graph as `npm
+ * start` serves it (registered operations only). Each part of the day is a step module under
+ * working-day/, run in order on one graph and one page, so the day costs one graph start.
+ */
+describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day in headless Chromium, keyboard only', () => {
+  let graph: TestGraph;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    await bundle();
+    graph = await startGraph({ persons: 300, registeredOperations: true });
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.on('console', (message) => { if (message.type() === 'error') problems.push(message.text()); });
+    page.on('pageerror', (error) => problems.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await graph?.close();
+  });
+
+  it('signs in as coordinator-1 with the keyboard and sees the caseload', async () => {
+    await page.goto(`${graph.gatewayUrl}/`);
+    await page.locator('#coordinator-number').waitFor();
+    await page.locator('body').focus();
+    await tabToSelector(page, '#coordinator-number');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1');
+    await page.keyboard.press('Enter');
+    await page.locator('table.caseload tbody tr').first().waitFor();
+    await checkScreen(page, 'working-day-caseload');
+  });
+
+  // Steps of the day (working-day/*.steps.ts) are called here in order.
+
+  it('met no script error on the way', () => {
+    expect(problems).toEqual([]);
+  });
+});
