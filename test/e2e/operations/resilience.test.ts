@@ -23,7 +23,9 @@ describe('partial results when a subgraph is down', () => {
     await graph.stopSubgraph('care');
     const started = Date.now();
     const partial = await graph.query(token, PERSON_OVERVIEW, { personnummer: FIXTURE_PERSONS.allConsent });
-    expect(Date.now() - started).toBeLessThan(3000);
+    // A refused connection is answered at once, not after the gateway's 20 s subgraph timeout; half
+    // of it is the bound, so that a busy machine does not fail what a hang would.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(partial.status).toBe(200);
     const person = partial.body.data!.person;
     expect(person.care).toBeNull();
