@@ -274,6 +274,61 @@ export const REFUSAL_REASONS = {
     meaning: '`recordConsent`\'s `input.controllers` names a kommunkod without SOCIAL_SERVICES among `input.agencies`, or a länskod without CARE; `revokeConsent`\'s `controller` is not of the agency\'s kind (`argument` says which)',
     show: 'the message, at the choice of municipalities or region',
   },
+  DATE_IN_FUTURE: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s `input.registeredIn` or `endParticipation`\'s `input.registeredOut` is after today: a registration records what has happened',
+    show: 'the message, at the date field it names',
+  },
+  END_BEFORE_START: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`endParticipation`\'s `input.registeredOut` is before the participation\'s registration in',
+    show: 'the message, at the date of registration out',
+  },
+  UNKNOWN_INTERVENTION: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s `input.interventionId` names no intervention of the caller\'s samordningsförbund (another förbund\'s answers the same as none)',
+    show: 'the message, at the choice of intervention',
+  },
+  INTERVENTION_STRUCTURAL: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s `input.interventionId` is a structural intervention (strukturinriktad), which has no participants',
+    show: 'the message, at the choice of intervention',
+  },
+  INTERVENTION_NOT_RUNNING: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s intervention had not started or had ended on `input.registeredIn`',
+    show: 'the message, at the date of registration in',
+  },
+  ALREADY_PARTICIPATING: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation` for a person with a participation in the intervention not yet registered out',
+    show: 'the message, at the choice of intervention',
+  },
+  ALREADY_ENDED: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`endParticipation` for a participation registered out before, by another form',
+    show: 'that the participation is already ended',
+  },
+  ANONYMOUS_REQUIRED: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation` names a person with protected identity: SUS registers them only as an anonymous participant (`input.anonymous`)',
+    show: 'the message, with the way to register anonymously',
+  },
+  SUBMISSION_KEY_REUSED: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s or `endParticipation`\'s `input.submissionKey` was sent before with another form',
+    show: '(a client bug: a client makes a new key for each form)',
+  },
+  SEARCH_TOO_SHORT: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`findPerson`\'s `text` has fewer than 2 letters or digits',
+    show: 'the message, at the search box',
+  },
+  SEARCH_TOO_LONG: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`findPerson`\'s `text` is longer than 100 characters',
+    show: 'the message, at the search box',
+  },
 } as const satisfies Record<string, RefusalReasonEntry>;
 
 export type RefusalReason = keyof typeof REFUSAL_REASONS;
