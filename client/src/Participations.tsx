@@ -100,7 +100,7 @@ export function ParticipationPanel({ personId }: { personId: string }) {
       return;
     }
     const participant = asAnonymous
-      ? { anonymous: { sex: person!.sex, reason: mustBeAnonymous ? 'PROTECTED_IDENTITY' as const : 'NO_CONSENT' as const } }
+      ? { anonymous: { sex: person!.sex, reason: mustBeAnonymous ? 'PROTECTED_IDENTITY' as const : 'NO_REGISTRATION_CONSENT' as const } }
       : { personId };
     try {
       await register({
@@ -167,7 +167,7 @@ export function ParticipationPanel({ personId }: { personId: string }) {
       )}
       {done && <p role="status" className="done">{done}</p>}
 
-      <form className="card participation-form" onSubmit={(e) => void submitRegistration(e)} noValidate aria-describedby={registerError ? 'register-error' : undefined}>
+      <form id="register-participation-form" className="card participation-form" onSubmit={(e) => void submitRegistration(e)} noValidate aria-describedby={registerError ? 'register-error' : undefined}>
         <h3>Registrera in i insats</h3>
         <div className="field">
           <label htmlFor="participation-intervention">Insats</label>
@@ -204,7 +204,7 @@ export function ParticipationPanel({ personId }: { personId: string }) {
       </form>
 
       {open.length > 0 && (
-        <form className="card participation-form" onSubmit={(e) => void submitEnd(e)} noValidate aria-describedby={endError ? 'end-error' : undefined}>
+        <form id="end-participation-form" className="card participation-form" onSubmit={(e) => void submitEnd(e)} noValidate aria-describedby={endError ? 'end-error' : undefined}>
           <h3>Registrera ut ur insats</h3>
           <div className="field">
             <label htmlFor="end-participation">Pågående deltagande</label>

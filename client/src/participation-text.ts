@@ -1,4 +1,5 @@
 import type { EducationLevel, EndReason, IncomeSource, Occupation } from './gql/graphql';
+import { codeEntry, isErrorCode, isRefusalReason, reasonEntry } from '@finsam/kit/error-catalogue';
 import { errorMessages } from './format';
 
 /** The SUS code lists as the coordinator reads them (docs/domain.md); the codes stay as the API has them. */
@@ -39,23 +40,6 @@ export const END_REASONS: Record<EndReason, string> = {
   REGISTERED_IN_ERROR: 'Felregistrerad (räknas inte i statistiken)',
 };
 
-/** The server's refusals in Swedish, by the reason it gives; the server's own (English) message is never shown. */
-const BY_REASON: Record<string, string> = {
-  DATE_IN_FUTURE: 'Datumet ligger efter i dag: en registrering gäller det som redan har hänt.',
-  END_BEFORE_START: 'Utregistreringen kan inte vara före inregistreringen.',
-  UNKNOWN_INTERVENTION: 'Insatsen finns inte hos ditt samordningsförbund.',
-  INTERVENTION_STRUCTURAL: 'Insatsen är strukturinriktad och har inga deltagare.',
-  INTERVENTION_NOT_RUNNING: 'Insatsen pågick inte det datumet.',
-  ALREADY_PARTICIPATING: 'Personen deltar redan i insatsen.',
-  ALREADY_ENDED: 'Deltagandet är redan avslutat.',
-  ANONYMOUS_REQUIRED: 'Personen har skyddad identitet och kan bara registreras som anonym deltagare.',
-  SUBMISSION_KEY_REUSED: 'Formuläret har redan skickats med andra uppgifter. Ladda om sidan och fyll i det igen.',
-  SEARCH_TOO_SHORT: 'Skriv minst två bokstäver eller siffror.',
-  SEARCH_TOO_LONG: 'Sökningen får vara högst 100 tecken.',
-  NOT_IN_CASELOAD: 'Personen eller deltagandet finns inte i din ärendelista.',
-  ROLE_NOT_ALLOWED: 'Din roll får inte göra detta.',
-};
-
 /** By the argument the server names, where the reason alone does not say it. */
 const BY_ARGUMENT: Record<string, string> = {
   'input.registeredIn': 'Ange inregistreringsdatum som ÅÅÅÅ-MM-DD.',
@@ -69,12 +53,15 @@ const BY_ARGUMENT: Record<string, string> = {
   first: 'För många träffar begärda.',
 };
 
-/** What the coordinator reads of a failed request: one Swedish sentence per refusal, never the server's English. */
+/** What the coordinator reads of a failed request: one Swedish sentence per refusal, never the server's (English) message. */
 export function refusalsInSwedish(error: unknown, fallback: string): string {
   const texts = errorMessages(error).map((e) => {
     const reason = typeof e.extensions?.reason === 'string' ? e.extensions.reason : null;
     const argument = typeof e.extensions?.argument === 'string' ? e.extensions.argument : null;
-    return (reason && BY_REASON[reason]) ?? (argument && BY_ARGUMENT[argument]) ?? fallback;
+    // The catalogue's Swedish text for the reason (kit/error-catalogue.ts), else the argument's, else the code's.
+    const shown = reason && isRefusalReason(reason) ? reasonEntry(reason).shown : undefined;
+    const code = typeof e.extensions?.code === 'string' && isErrorCode(e.extensions.code) ? codeEntry(e.extensions.code).shown : undefined;
+    return (shown ? `${shown}.` : undefined) ?? (argument ? BY_ARGUMENT[argument] : undefined) ?? (code ? `${code}.` : undefined) ?? fallback;
   });
   return [...new Set(texts)].join(' ') || fallback;
 }

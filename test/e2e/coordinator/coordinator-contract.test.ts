@@ -304,7 +304,7 @@ describe('the coordinator client contract, end to end through the gateway', () =
         [{ submissionKey: 'short' }, 'BAD_USER_INPUT', 'input.submissionKey', null],
         [{ personnummer: FIXTURE_PERSONS.protectedIdentity }, 'BAD_USER_INPUT', 'input.anonymous', 'ANONYMOUS_REQUIRED'],
         [{ personnummer: null }, 'BAD_USER_INPUT', 'input.personId', null],
-        [{ anonymous: { sex: 'FEMALE', reason: 'NO_CONSENT' } }, 'BAD_USER_INPUT', 'input.personnummer, input.anonymous', null],
+        [{ anonymous: { sex: 'FEMALE', reason: 'NO_REGISTRATION_CONSENT' } }, 'BAD_USER_INPUT', 'input.personnummer, input.anonymous', null],
       ];
       // Every form names the intervention the person is already in: each check before that one answers first.
       for (const [over, code, argument, reason] of cases) {

@@ -738,7 +738,7 @@ export type PersonSearch = {
 /** Why a participant is registered anonymously (SUS: sex and start year only). */
 export type AnonymousReason =
   /** The person has not consented to registration with personal data. */
-  | 'NO_CONSENT'
+  | 'NO_REGISTRATION_CONSENT'
   /** The person has protected identity (skyddade personuppgifter). */
   | 'PROTECTED_IDENTITY';
 
