@@ -464,10 +464,27 @@ export function participationsForRelease(db: Db, from: string, to: string): Prom
     .execute();
 }
 
+/** An anonymous participation as the release job reads it: sex and dates, no person. */
+export type ReleaseAnonymousRow = Pick<Selectable<CoordinationDb['anonymous_participation']>,
+  'id' | 'intervention_id' | 'sex' | 'registered_in' | 'registered_out' | 'occupation_before' | 'occupation_after' | 'income_sources_before' | 'income_sources_after'>;
+
+/** The anonymous participations registered in, or out, on a day of [from, to], none registered in error, oldest first. */
+export function anonymousParticipationsForRelease(db: Db, from: string, to: string): Promise<ReleaseAnonymousRow[]> {
+  return db.selectFrom('anonymous_participation')
+    .select(['id', 'intervention_id', 'sex', 'registered_in', 'registered_out', 'occupation_before', 'occupation_after', 'income_sources_before', 'income_sources_after'])
+    .where((eb) => eb.or([eb('end_reason', 'is', null), eb('end_reason', '!=', 'REGISTERED_IN_ERROR')]))
+    .where((eb) => eb.or([
+      eb.and([eb('registered_in', '>=', from), eb('registered_in', '<=', to)]),
+      eb.and([eb('registered_out', '>=', from), eb('registered_out', '<=', to)]),
+    ]))
+    .orderBy('registered_in').orderBy('id')
+    .execute();
+}
+
 /**
- * The first day an unprotected person's participation was registered in; null when there is none.
- * The releases start at its month, so a person with protected identity (in no release) never
- * dates the register.
+ * The first day an unprotected person's or an anonymous participant's participation was registered
+ * in; null when there is none. The releases start at its month, so a person with protected identity
+ * registered by name (in no release) never dates the register.
  */
 export async function firstRegistration(db: Db): Promise<string | null> {
   const row = await db.selectFrom('participation')
@@ -475,7 +492,10 @@ export async function firstRegistration(db: Db): Promise<string | null> {
     .where('person.identity_protection', '=', 'NONE')
     .where(notRegisteredInError)
     .select((eb) => eb.fn.min<string>('participation.registered_in').as('first')).executeTakeFirst();
-  return row?.first ?? null;
+  const anonymous = await db.selectFrom('anonymous_participation').where((eb) => eb.or([eb('end_reason', 'is', null), eb('end_reason', '!=', 'REGISTERED_IN_ERROR')]))
+    .select((eb) => eb.fn.min<string>('registered_in').as('first')).executeTakeFirst();
+  const firsts = [row?.first, anonymous?.first].filter((d): d is string => typeof d === 'string');
+  return firsts.length === 0 ? null : firsts.sort()[0]!;
 }
 
 /** The release's domains: every intervention and municipality in the register, whether or not anyone took part. */

@@ -406,9 +406,13 @@ describe('the coordinator client contract, end to end through the gateway', () =
           ids.push(response.body.data!.registerParticipation.participation.id);
         }
         expect(await truth()).toBe(before + 3);
+        // An anonymous participant counts too, as SUS counts them (by sex and start, in no municipality or age band).
+        const anonymous = await graph.query(token, REGISTER, { input: form({ anonymous: { sex: 'MALE', reason: 'NO_REGISTRATION_CONSENT' }, interventionId: (await interventions()).individual[0]!.id }) });
+        expect(anonymous.body.errors).toBeUndefined();
+        expect(await truth()).toBe(before + 4);
         const inErrorNow = await graph.query(token, END, { input: endForm(ids[0]!, { reason: 'REGISTERED_IN_ERROR', occupation: 'OVRIGT', incomeSources: ['SJUKPENNING'] }) });
         expect(inErrorNow.body.errors).toBeUndefined();
-        const expected = before + 2;
+        const expected = before + 3;
         expect(await truth()).toBe(expected);
 
         // The next release (the job's first run after the month has settled) publishes it, with noise of a few persons.
