@@ -58,6 +58,15 @@ export async function registerIntoIntervention(page: Page): Promise<string> {
   await expect.poll(() => page.locator('[role="status"].done').textContent()).toBe(`Inregistrerad i ${intervention}.`);
   await expect.poll(() => page.locator('table.participations tbody tr', { hasText: intervention }).filter({ hasText: 'Pågår' }).count()).toBe(1);
   await checkScreen(page, 'working-day-register-participation');
+  // The same intervention again: the server refuses, and the page says why in Swedish, not the server's English.
+  await chooseOption(page, '#participation-intervention', (text) => text === intervention);
+  await tabToSelector(page, '#income-before-OKAND', 150);
+  await page.keyboard.press('Space');
+  await chooseOption(page, '#participation-occupation', (text) => text === 'Övrigt');
+  await chooseOption(page, '#participation-education', (text) => text === 'Gymnasial');
+  await tabToSelector(page, '#register-participation-form button[type="submit"]', 150);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('#register-error').textContent()).toBe('Personen deltar redan i insatsen.');
   return intervention;
 }
 
