@@ -207,8 +207,6 @@ describe('the coordinator client contract, end to end through the gateway', () =
       const running = (i: { start_date: string; end_date: string | null }) => i.start_date <= today && (i.end_date === null || i.end_date >= today);
       return {
         individual: rows.filter((i) => i.kind === 'INDIVIDUAL' && running(i) && i.forbund_id === rows[0]!.forbund_id),
-        structural: rows.find((i) => i.kind === 'STRUCTURAL'),
-        ended: rows.find((i) => i.end_date !== null && i.end_date < today),
         forbund: rows[0]!.forbund_id,
       };
     });
@@ -276,10 +274,13 @@ describe('the coordinator client contract, end to end through the gateway', () =
     it('refuses each invalid registration with a coded error naming the argument, and writes nothing', async () => {
       const person = FIXTURE_PERSONS.lacksSocialServices;
       const interventionId = await freeIntervention(person);
-      const { structural, ended } = await interventions();
-      // An intervention of another förbund, put in the store as a second förbund's would be.
+      // An intervention of another förbund, put in the store as a second förbund's would be, and a
+      // structural and an ended one of the caller's förbund, whatever the seed drew.
+      const { forbund } = await interventions();
       const sql = ["INSERT INTO forbund (id, name) VALUES ('other-forbund', 'Annat förbund')",
-        "INSERT INTO intervention (id, name, kind, forbund_id, start_date, end_date) VALUES ('other-insats-1', 'Annan insats', 'INDIVIDUAL', 'other-forbund', '2020-01-01', NULL)"];
+        "INSERT INTO intervention (id, name, kind, forbund_id, start_date, end_date) VALUES ('other-insats-1', 'Annan insats', 'INDIVIDUAL', 'other-forbund', '2020-01-01', NULL)",
+        `INSERT INTO intervention (id, name, kind, forbund_id, start_date, end_date) VALUES ('structural-insats-1', 'Strukturinsats', 'STRUCTURAL', '${forbund}', '2020-01-01', NULL)`,
+        `INSERT INTO intervention (id, name, kind, forbund_id, start_date, end_date) VALUES ('ended-insats-1', 'Avslutad insats', 'INDIVIDUAL', '${forbund}', '2020-01-01', '2021-12-31')`];
       await graph.asOwner('coordination', { sqlite: sql, postgres: sql });
       const open = await graph.query(token, REGISTER, { input: form({ personnummer: person, interventionId, submissionKey: 'reused-key-1' }) });
       expect(open.body.errors).toBeUndefined();
@@ -291,8 +292,8 @@ describe('the coordinator client contract, end to end through the gateway', () =
         [{ registeredIn: '2026-02-30' }, 'BAD_USER_INPUT', 'input.registeredIn', null],
         [{ interventionId: 'other-insats-1' }, 'BAD_USER_INPUT', 'input.interventionId', 'UNKNOWN_INTERVENTION'],
         [{ interventionId: 'no-such-insats' }, 'BAD_USER_INPUT', 'input.interventionId', 'UNKNOWN_INTERVENTION'],
-        ...(structural ? [[{ interventionId: structural.id }, 'BAD_USER_INPUT', 'input.interventionId', 'INTERVENTION_STRUCTURAL'] as [Record<string, unknown>, string, string, string]] : []),
-        ...(ended ? [[{ interventionId: ended.id, registeredIn: today }, 'BAD_USER_INPUT', 'input.registeredIn', 'INTERVENTION_NOT_RUNNING'] as [Record<string, unknown>, string, string, string]] : []),
+        [{ interventionId: 'structural-insats-1' }, 'BAD_USER_INPUT', 'input.interventionId', 'INTERVENTION_STRUCTURAL'],
+        [{ interventionId: 'ended-insats-1' }, 'BAD_USER_INPUT', 'input.registeredIn', 'INTERVENTION_NOT_RUNNING'],
         [{ registeredIn: '1990-01-01' }, 'BAD_USER_INPUT', 'input.registeredIn', 'INTERVENTION_NOT_RUNNING'],
         [{}, 'BAD_USER_INPUT', 'input.interventionId', 'ALREADY_PARTICIPATING'],
         [{ incomeSources: [] }, 'BAD_USER_INPUT', 'input.incomeSources', null],

@@ -27,11 +27,22 @@ async function typeInto(page: Page, selector: string, text: string): Promise<voi
 
 /** From the caseload: the search box finds the person by part of the name, and Enter on the hit opens the person's page. */
 export async function findPersonByName(page: Page, name: string): Promise<void> {
+  const searches: { method: string; url: string }[] = [];
+  const watch = (request: { method: () => string; url: () => string; postData: () => string | null }) => {
+    if (request.postData()?.includes('FindPerson') || request.url().includes('FindPerson')) searches.push({ method: request.method(), url: request.url() });
+  };
+  page.on('request', watch);
   await typeInto(page, '#find-person', name.toLowerCase());
   await page.keyboard.press('Enter');
   await page.locator('.search-results a').first().waitFor();
   await expect.poll(() => page.locator('.search-results a').allTextContents()).toEqual([name]);
-  // Nothing of the search reached the address: it went in the POST body.
+  // Nothing of the search reached an address: it went in a POST body.
+  page.off('request', watch);
+  expect(searches.length).toBeGreaterThan(0);
+  for (const search of searches) {
+    expect(search.method).toBe('POST');
+    expect(decodeURIComponent(search.url).toLowerCase()).not.toContain(name.toLowerCase().split(' ')[0]!);
+  }
   expect(page.url()).not.toContain(name.toLowerCase().split(' ')[0]!);
   await checkScreen(page, 'working-day-find-person');
   await tabToSelector(page, '.search-results a');
