@@ -4,6 +4,7 @@ import { CaseloadDocument, type CaseloadQuery } from './gql/graphql';
 import { SignalBadges } from './SignalBadges';
 import { urgency } from './signals';
 import { errorMessages } from './format';
+import { PersonSearch } from './FindPerson';
 
 type CaseloadPerson = NonNullable<CaseloadQuery['me']>['caseload']['nodes'][number];
 
@@ -55,6 +56,7 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
     <>
       <h1 tabIndex={-1}>Ärendelista</h1>
       <p>{coordinator ? `${coordinator}: ` : ''}{persons.length} personer, de mest brådskande signalerna först.</p>
+      <PersonSearch />
       <div className="filters">
         <input id="only-signals" type="checkbox" checked={onlyWithSignals} onChange={(e) => onOnlyWithSignals(e.target.checked)} />
         <label htmlFor="only-signals">Har signaler</label>

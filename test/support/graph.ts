@@ -202,6 +202,8 @@ export async function startGraph(options: {
       const controllers = controllerStoresOf(name, env);
       return controllers.length > 0 ? controllers : [name];
     },
+    /** Runs statements on a store with the database owner's rights (test data no API writes, such as a second förbund's rows). */
+    asOwner: (store: SubgraphName | 'gateway' | (string & {}), statements: { sqlite: string[]; postgres: string[] }) => asOwner(storeLocation(store), statements),
     /** Removes the append-only guard of a store's audit log, as someone with the database's owner rights could. */
     dropAuditGuard: (store: SubgraphName | 'gateway' | (string & {})) => asOwner(storeLocation(store), {
       sqlite: ['DROP TRIGGER audit_log_no_update', 'DROP TRIGGER audit_log_no_delete'],

@@ -15,6 +15,21 @@ export type Agency =
   /** The region's care (hälso- och sjukvården). */
   | 'CARE';
 
+/** An anonymous participant: all SUS keeps of a person registered without personal data. */
+export type AnonymousParticipantInput = {
+  /** The participant's legal sex. */
+  sex: Sex;
+  /** Why the participant is anonymous. */
+  reason: AnonymousReason;
+};
+
+/** Why a participant is registered anonymously (SUS: sex and start year only). */
+export type AnonymousReason =
+  /** The person has not consented to registration with personal data. */
+  | 'NO_REGISTRATION_CONSENT'
+  /** The person has protected identity (skyddade personuppgifter). */
+  | 'PROTECTED_IDENTITY';
+
 /** The benefit a case is about. */
 export type Benefit =
   /** Sjukpenning: compensation when work capacity is reduced by at least a quarter. */
@@ -52,6 +67,46 @@ export type CertificateType =
   /** Läkarintyg for Arbetsförmedlingen (AF 00251). */
   | 'AF00251';
 
+/** Highest education level (utbildningsnivå). */
+export type EducationLevel =
+  /** Förgymnasial. */
+  | 'FORGYMNASIAL'
+  /** Gymnasial. */
+  | 'GYMNASIAL'
+  /** Eftergymnasial. */
+  | 'EFTERGYMNASIAL'
+  /** Okänd. */
+  | 'OKAND';
+
+/** A registration out of an intervention (utregistrering). */
+export type EndParticipationInput = {
+  /** Chosen by the client once per form, as for registerParticipation. */
+  submissionKey: string;
+  /** The participation (Participation.id). */
+  participationId: string | number;
+  /** Date of registration out, ISO date; not before registration in, not after today. */
+  registeredOut: string;
+  /** Why the participation ended (avslutsorsak). */
+  reason: EndReason;
+  /** Occupation after. */
+  occupation: Occupation;
+  /** Income sources after: 1–3 different, OKAND alone. */
+  incomeSources: Array<IncomeSource>;
+};
+
+/** Reason for registration out (avslutsorsak). */
+export type EndReason =
+  /** Planned end of the intervention. */
+  | 'PLANNED_END'
+  /** Moved on before the planned end (to work, studies or another measure). */
+  | 'MOVED_ON_EARLY'
+  /** Ended because of ill health. */
+  | 'ILL_HEALTH'
+  /** Contact lost. */
+  | 'NO_CONTACT'
+  /** Registered in error (felregistrerad). */
+  | 'REGISTERED_IN_ERROR';
+
 /** The level of protected identity (skyddade personuppgifter). */
 export type IdentityProtection =
   /** No protection. */
@@ -60,6 +115,51 @@ export type IdentityProtection =
   | 'SEKRETESSMARKERING'
   /** Skyddad folkbokföring: the real address is held by no other agency. */
   | 'SKYDDAD_FOLKBOKFORING';
+
+/** Income source (försörjningskälla) as recorded in SUS. */
+export type IncomeSource =
+  /** Lön. */
+  | 'LON'
+  /** Arbetslöshetsersättning. */
+  | 'A_KASSA'
+  /** Aktivitetsstöd. */
+  | 'AKTIVITETSSTOD'
+  /** Utvecklingsersättning. */
+  | 'UTVECKLINGSERSATTNING'
+  /** Etableringsersättning. */
+  | 'ETABLERINGSERSATTNING'
+  /** Sjukpenning. */
+  | 'SJUKPENNING'
+  /** Rehabiliteringspenning. */
+  | 'REHABILITERINGSPENNING'
+  /** Sjukersättning. */
+  | 'SJUKERSATTNING'
+  /** Aktivitetsersättning. */
+  | 'AKTIVITETSERSATTNING'
+  /** Försörjningsstöd (ekonomiskt bistånd). */
+  | 'FORSORJNINGSSTOD'
+  /** Ingen offentlig försörjning. */
+  | 'INGEN_OFFENTLIG'
+  /** Okänd. */
+  | 'OKAND';
+
+/** Individual-oriented or structural intervention. */
+export type InterventionKind =
+  /** Individinriktad: has participants. */
+  | 'INDIVIDUAL'
+  /** Strukturinriktad: works on the system, no participants. */
+  | 'STRUCTURAL';
+
+/** Occupation (sysselsättning) as recorded in SUS. */
+export type Occupation =
+  /** Förvärvsarbete, with or without subsidy. */
+  | 'FORVARVSARBETE'
+  /** Studier. */
+  | 'STUDIER'
+  /** Aktivt arbetssökande. */
+  | 'AKTIVT_ARBETSSOKANDE'
+  /** Övrigt. */
+  | 'OVRIGT';
 
 /** A labour-market programme or support. */
 export type Programme =
@@ -131,6 +231,35 @@ export type RefusalReason =
   /** Any other reason. */
   | 'OTHER';
 
+/** A registration into an intervention (inregistrering). Name the participant by exactly one of personId, personnummer and anonymous. */
+export type RegisterParticipationInput = {
+  /**
+   * Chosen by the client once per form (8–100 letters, digits, - or _; a UUID fits): the same key
+   * sent again records nothing more and gets the first answer.
+   */
+  submissionKey: string;
+  /** A person of the caller's caseload, by opaque id (Person.id). */
+  personId?: string | number | null | undefined;
+  /** Personnummer or samordningsnummer in any written form: a person of the caseload, or of a member municipality (then added to the caseload). */
+  personnummer?: string | null | undefined;
+  /** An anonymous participant instead of a person. */
+  anonymous?: AnonymousParticipantInput | null | undefined;
+  /** The intervention (Intervention.id): an individual-oriented one of the caller's förbund, running on registeredIn. */
+  interventionId: string | number;
+  /** Date of registration in, ISO date; not after today. */
+  registeredIn: string;
+  /** Income sources before (försörjningskällor): 1–3 different, OKAND alone. */
+  incomeSources: Array<IncomeSource>;
+  /** Occupation just before (sysselsättning). */
+  occupation: Occupation;
+  /** Occupation as a share of 40 hours a week, in percent, 0–100. */
+  occupationShareOfFullTime: number;
+  /** Highest education level (utbildningsnivå). */
+  educationLevel: EducationLevel;
+  /** Whole years on public support before (tid i offentlig försörjning), 0–60. */
+  yearsOnPublicSupport: number;
+};
+
 /** What the work capacity is assessed against at a point in the rehabilitation chain (rehabiliteringskedjan). */
 export type RehabilitationCheckpoint =
   /** Days 1–90: the person's own job or other work at the employer. */
@@ -141,6 +270,13 @@ export type RehabilitationCheckpoint =
   | 'LABOUR_MARKET_UNLESS_RETURN_LIKELY'
   /** From day 366, or from day 1 for the unemployed: the whole labour market. */
   | 'WHOLE_LABOUR_MARKET';
+
+/** Legal sex as given by the personnummer's ninth digit. */
+export type Sex =
+  /** Odd ninth digit. */
+  | 'MALE'
+  /** Even ninth digit. */
+  | 'FEMALE';
 
 /** A cross-sector signal: a person falling between the chairs. */
 export type SignalCode =
@@ -169,6 +305,21 @@ export type CaseloadQueryVariables = Exact<{
 
 export type CaseloadQuery = { me: { id: string, name: string, caseload: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, personnummer: string, name: string | null, identityProtection: IdentityProtection, signals: Array<{ code: SignalCode, arose: string }> | null }> } } | null };
 
+export type EndParticipationMutationVariables = Exact<{
+  input: EndParticipationInput;
+}>;
+
+
+export type EndParticipationMutation = { endParticipation: { participation: { id: string, registeredIn: string, registeredOut: string | null, atEnd: { reason: EndReason, occupation: Occupation, incomeSources: Array<IncomeSource> } | null }, person: { id: string, participations: Array<{ id: string, registeredIn: string, registeredOut: string | null, intervention: { id: string, name: string }, atEnd: { reason: EndReason } | null }> } | null } };
+
+export type FindPersonQueryVariables = Exact<{
+  text: string;
+  first?: number | null | undefined;
+}>;
+
+
+export type FindPersonQuery = { findPerson: { hasMore: boolean, nodes: Array<{ id: string, personnummer: string, name: string | null, identityProtection: IdentityProtection }> } };
+
 export type MemberMunicipalitiesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -182,12 +333,26 @@ export type PersonOverviewQueryVariables = Exact<{
 
 export type PersonOverviewQuery = { person: { id: string, personnummer: string, name: string | null, address: string | null, identityProtection: IdentityProtection, age: number, homeMunicipality: { code: string, name: string, region: { kind: string, code: string, name: string } }, consents: Array<{ id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string, controller: { kind: string, code: string, name: string } | null }>, sicknessInsurance: { ongoingSickLeave: { id: string, benefit: Benefit, status: CaseStatus, startDate: string, currentDegree: number | null, dayInRehabilitationChain: number | null, rehabilitationCheckpoint: RehabilitationCheckpoint | null, reconciliationMeetingDate: string | null, rehabilitationPlanDate: string | null } | null, cases: Array<{ id: string, benefit: Benefit, status: CaseStatus, startDate: string, endDate: string | null, decisionDate: string | null, refusalReason: RefusalReason | null }> } | null, employment: { longTermUnemployed: boolean, currentRegistration: { id: string, registeredOn: string, hasPlan: boolean, office: string, jobSeekerCategory: { code: string, label: string } } | null, programmes: Array<{ id: string, programme: Programme, startDate: string, endDate: string | null, payment: ProgrammePayment }> } | null, socialServices: { assistanceMonthsLast12: number, assistanceMonths: Array<{ month: string, reasonForNeed: { label: string }, municipality: { code: string, name: string } }>, notReleased: Array<{ reason: string, controller: { code: string, name: string } }> } | null, care: { certificates: Array<{ id: string, type: CertificateType, issuedOn: string, careUnit: string, workCapacitySteps: Array<{ from: string, to: string, reduction: number }> }>, rehabilitationCoordinator: { name: string, careUnit: string, assignedOn: string } | null, notReleased: Array<{ reason: string, controller: { code: string, name: string } }> } | null, signals: Array<{ code: SignalCode, arose: string, summary: string, facts: Array<{ agency: Agency, description: string, date: string | null }> }> | null } | null };
 
+export type PersonParticipationsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PersonParticipationsQuery = { person: { id: string, identityProtection: IdentityProtection, sex: Sex, participations: Array<{ id: string, registeredIn: string, registeredOut: string | null, intervention: { id: string, name: string }, atEnd: { reason: EndReason } | null }> } | null, me: { id: string, forbund: { id: string, interventions: Array<{ id: string, name: string, kind: InterventionKind, startDate: string, endDate: string | null }> } } | null };
+
 export type RecordConsentMutationVariables = Exact<{
   input: RecordConsentInput;
 }>;
 
 
 export type RecordConsentMutation = { recordConsent: { consents: Array<{ id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string, controller: { kind: string, code: string, name: string } | null }>, person: { id: string, consents: Array<{ id: string, agency: Agency, validFrom: string, validTo: string, revokedAt: string | null, formReference: string, controller: { kind: string, code: string, name: string } | null }> } } };
+
+export type RegisterParticipationMutationVariables = Exact<{
+  input: RegisterParticipationInput;
+}>;
+
+
+export type RegisterParticipationMutation = { registerParticipation: { participation: { id: string, registeredIn: string, registeredOut: string | null, intervention: { id: string, name: string }, atStart: { incomeSources: Array<IncomeSource>, occupation: Occupation, occupationShareOfFullTime: number, educationLevel: EducationLevel, yearsOnPublicSupport: number } }, person: { id: string, participations: Array<{ id: string, registeredIn: string, registeredOut: string | null, intervention: { id: string, name: string }, atEnd: { reason: EndReason } | null }> } | null } };
 
 export type RevokeConsentMutationVariables = Exact<{
   personId?: string | number | null | undefined;
@@ -201,7 +366,11 @@ export type RevokeConsentMutation = { revokeConsent: { consent: { id: string, ag
 
 
 export const CaseloadDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Caseload"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"caseload"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"personnummer"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"identityProtection"}},{"kind":"Field","name":{"kind":"Name","value":"signals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"arose"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<CaseloadQuery, CaseloadQueryVariables>;
+export const EndParticipationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"EndParticipation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EndParticipationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"endParticipation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"participation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredIn"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOut"}},{"kind":"Field","name":{"kind":"Name","value":"atEnd"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"occupation"}},{"kind":"Field","name":{"kind":"Name","value":"incomeSources"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"participations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredIn"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOut"}},{"kind":"Field","name":{"kind":"Name","value":"intervention"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"atEnd"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<EndParticipationMutation, EndParticipationMutationVariables>;
+export const FindPersonDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FindPerson"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"text"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"findPerson"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"text"},"value":{"kind":"Variable","name":{"kind":"Name","value":"text"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"personnummer"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"identityProtection"}}]}},{"kind":"Field","name":{"kind":"Name","value":"hasMore"}}]}}]}}]} as unknown as DocumentNode<FindPersonQuery, FindPersonQueryVariables>;
 export const MemberMunicipalitiesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MemberMunicipalities"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"forbund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"municipalities"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<MemberMunicipalitiesQuery, MemberMunicipalitiesQueryVariables>;
 export const PersonOverviewDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PersonOverview"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"person"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}},{"kind":"Argument","name":{"kind":"Name","value":"personnummer"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"personnummer"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"address"}},{"kind":"Field","name":{"kind":"Name","value":"identityProtection"}},{"kind":"Field","name":{"kind":"Name","value":"age"}},{"kind":"Field","name":{"kind":"Name","value":"homeMunicipality"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"region"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}},{"kind":"Field","name":{"kind":"Name","value":"controller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"sicknessInsurance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ongoingSickLeave"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"benefit"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"currentDegree"}},{"kind":"Field","name":{"kind":"Name","value":"dayInRehabilitationChain"}},{"kind":"Field","name":{"kind":"Name","value":"rehabilitationCheckpoint"}},{"kind":"Field","name":{"kind":"Name","value":"reconciliationMeetingDate"}},{"kind":"Field","name":{"kind":"Name","value":"rehabilitationPlanDate"}}]}},{"kind":"Field","name":{"kind":"Name","value":"cases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"benefit"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"decisionDate"}},{"kind":"Field","name":{"kind":"Name","value":"refusalReason"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"employment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"currentRegistration"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOn"}},{"kind":"Field","name":{"kind":"Name","value":"jobSeekerCategory"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"hasPlan"}},{"kind":"Field","name":{"kind":"Name","value":"office"}}]}},{"kind":"Field","name":{"kind":"Name","value":"programmes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"programme"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}},{"kind":"Field","name":{"kind":"Name","value":"payment"}}]}},{"kind":"Field","name":{"kind":"Name","value":"longTermUnemployed"}}]}},{"kind":"Field","name":{"kind":"Name","value":"socialServices"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assistanceMonthsLast12"}},{"kind":"Field","name":{"kind":"Name","value":"assistanceMonths"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"month"}},{"kind":"Field","name":{"kind":"Name","value":"reasonForNeed"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"label"}}]}},{"kind":"Field","name":{"kind":"Name","value":"municipality"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"notReleased"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"controller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"care"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"certificates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"issuedOn"}},{"kind":"Field","name":{"kind":"Name","value":"careUnit"}},{"kind":"Field","name":{"kind":"Name","value":"workCapacitySteps"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"reduction"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"rehabilitationCoordinator"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"careUnit"}},{"kind":"Field","name":{"kind":"Name","value":"assignedOn"}}]}},{"kind":"Field","name":{"kind":"Name","value":"notReleased"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"controller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"signals"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"arose"}},{"kind":"Field","name":{"kind":"Name","value":"summary"}},{"kind":"Field","name":{"kind":"Name","value":"facts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"date"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PersonOverviewQuery, PersonOverviewQueryVariables>;
+export const PersonParticipationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PersonParticipations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"person"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"identityProtection"}},{"kind":"Field","name":{"kind":"Name","value":"sex"}},{"kind":"Field","name":{"kind":"Name","value":"participations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredIn"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOut"}},{"kind":"Field","name":{"kind":"Name","value":"intervention"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"atEnd"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"forbund"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"interventions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"startDate"}},{"kind":"Field","name":{"kind":"Name","value":"endDate"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PersonParticipationsQuery, PersonParticipationsQueryVariables>;
 export const RecordConsentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordConsent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordConsentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordConsent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}},{"kind":"Field","name":{"kind":"Name","value":"controller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}},{"kind":"Field","name":{"kind":"Name","value":"controller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RecordConsentMutation, RecordConsentMutationVariables>;
+export const RegisterParticipationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RegisterParticipation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RegisterParticipationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"registerParticipation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"participation"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredIn"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOut"}},{"kind":"Field","name":{"kind":"Name","value":"intervention"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"atStart"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"incomeSources"}},{"kind":"Field","name":{"kind":"Name","value":"occupation"}},{"kind":"Field","name":{"kind":"Name","value":"occupationShareOfFullTime"}},{"kind":"Field","name":{"kind":"Name","value":"educationLevel"}},{"kind":"Field","name":{"kind":"Name","value":"yearsOnPublicSupport"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"participations"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"registeredIn"}},{"kind":"Field","name":{"kind":"Name","value":"registeredOut"}},{"kind":"Field","name":{"kind":"Name","value":"intervention"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"atEnd"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RegisterParticipationMutation, RegisterParticipationMutationVariables>;
 export const RevokeConsentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeConsent"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"agency"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Agency"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"controller"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeConsent"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"personId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personId"}}},{"kind":"Argument","name":{"kind":"Name","value":"personnummer"},"value":{"kind":"Variable","name":{"kind":"Name","value":"personnummer"}}},{"kind":"Argument","name":{"kind":"Name","value":"agency"},"value":{"kind":"Variable","name":{"kind":"Name","value":"agency"}}},{"kind":"Argument","name":{"kind":"Name","value":"controller"},"value":{"kind":"Variable","name":{"kind":"Name","value":"controller"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"consent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}},{"kind":"Field","name":{"kind":"Name","value":"controller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"consents"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"agency"}},{"kind":"Field","name":{"kind":"Name","value":"validFrom"}},{"kind":"Field","name":{"kind":"Name","value":"validTo"}},{"kind":"Field","name":{"kind":"Name","value":"revokedAt"}},{"kind":"Field","name":{"kind":"Name","value":"formReference"}},{"kind":"Field","name":{"kind":"Name","value":"controller"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<RevokeConsentMutation, RevokeConsentMutationVariables>;

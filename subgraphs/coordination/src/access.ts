@@ -39,7 +39,7 @@ export interface PersonReference {
  * The personnummer a reference names. An id nobody has gets the same refusal as a person outside
  * the caseload (null here), so ids cannot be used to learn who is known to the association.
  */
-async function personnummerOf(ctx: CoordinationContext, ref: PersonReference, idArgument: string): Promise<Result<string | null>> {
+export async function personnummerOf(ctx: CoordinationContext, ref: PersonReference, idArgument: string): Promise<Result<string | null>> {
   const byId = ref.id !== null && ref.id !== undefined;
   const byNumber = ref.personnummer !== null && ref.personnummer !== undefined;
   // recordConsent names its fields under `input.`; `person` and `revokeConsent` at the top.

@@ -8,7 +8,7 @@ import type { SubgraphRequest } from '@finsam/kit/subgraph';
 import { isProtected } from './access.ts';
 import { listLoader, loadEach, singleLoader } from '@finsam/kit/loaders';
 import {
-  consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
+  consentsOfPersons, coordinatorsById, forbundById, interventionsById, interventionsOfForbund, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
   type CoordinationDb, type PersonRow,
 } from './data.ts';
 import { consentEvidence } from './resolvers/person.ts';
@@ -28,6 +28,7 @@ export function createContext(
     intervention: singleLoader((ids: readonly string[]) => interventionsById(db, ids), (row) => row.id),
     forbund: singleLoader((ids: readonly string[]) => forbundById(db, ids), (row) => row.id),
     municipalitiesByForbund: listLoader((ids: readonly string[]) => municipalitiesOfForbund(db, ids), (row) => row.forbund_id),
+    interventionsByForbund: listLoader((ids: readonly string[]) => interventionsOfForbund(db, ids), (row) => row.forbund_id),
     municipality: singleLoader((codes: readonly string[]) => municipalitiesByCode(db, codes), (row) => row.code),
   };
   /**

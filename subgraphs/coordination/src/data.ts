@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import type { Agency, EducationLevel, EndReason, IdentityProtection, InterventionKind, Occupation, Sex } from './generated/resolvers-types.ts';
+import { sql, type ColumnType, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import type { Agency, AnonymousReason, EducationLevel, EndReason, IdentityProtection, InterventionKind, Occupation, Sex } from './generated/resolvers-types.ts';
 import { sharedRead } from '@finsam/kit/expiring-cache';
 import { compactRelease, type CompactRelease, type StatisticsRelease } from '@finsam/kit/statistics-release';
+
+/** A nullable text column a writer may leave out (the seed's and older writers' rows). */
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 
 /** The samordningsförbund's store. All SQL of the coordination subgraph is here. */
 export interface CoordinationDb {
@@ -40,6 +43,33 @@ export interface CoordinationDb {
     end_reason: EndReason | null;
     occupation_after: Occupation | null;
     income_sources_after: string | null;
+    /** The coordinator who registered it and the form's key (registerParticipation); null for seeded ones. */
+    registered_by: OptionalText;
+    submission_key: OptionalText;
+    /** The key of the exit form (endParticipation). */
+    end_submission_key: OptionalText;
+  };
+  /** Anonymous participants (SUS: sex and start year only), migration 0012: never a person. */
+  anonymous_participation: {
+    id: string;
+    forbund_id: string;
+    intervention_id: string;
+    sex: Sex;
+    start_year: number;
+    anonymous_reason: AnonymousReason;
+    registered_in: string;
+    registered_out: string | null;
+    income_sources_before: string;
+    occupation_before: Occupation;
+    occupation_share_before: number;
+    education_level: EducationLevel;
+    years_on_public_support: number;
+    end_reason: EndReason | null;
+    occupation_after: Occupation | null;
+    income_sources_after: string | null;
+    registered_by: string;
+    submission_key: string;
+    end_submission_key: string | null;
   };
   consent: {
     id: string;
@@ -178,6 +208,119 @@ export function participationsOfPersons(db: Db, personnummer: readonly string[])
     .execute();
 }
 
+/** The whole caseload of a coordinator today, by personnummer (a caseload is tens of persons: findPerson matches names here, alike on both databases). */
+export function caseloadPersons(db: Db, coordinatorId: string, today: string): Promise<PersonRow[]> {
+  return personQuery(db)
+    .where('person.personnummer', 'in', currentAssignments(db, coordinatorId, today).select('caseload_assignment.personnummer'))
+    .orderBy('person.personnummer').execute();
+}
+
+/** The person, if folkbokförd in a member municipality of the förbund; otherwise undefined (unknown alike). */
+export function personOfForbund(db: Db, personnummer: string, forbundId: string): Promise<PersonRow | undefined> {
+  return personQuery(db).where('person.personnummer', '=', personnummer).where('municipality.forbund_id', '=', forbundId).executeTakeFirst();
+}
+
+/** Assigns the person to the coordinator from today (a person may be in several caseloads). */
+export async function addToCaseload(trx: Db, coordinatorId: string, personnummer: string, today: string): Promise<void> {
+  await trx.insertInto('caseload_assignment').values({ coordinator_id: coordinatorId, personnummer, assigned_from: today, assigned_to: null })
+    .onConflict((oc) => oc.columns(['coordinator_id', 'personnummer', 'assigned_from']).doNothing()).execute();
+}
+
+/** An anonymous participation as Participation's resolvers read a participation: no person (personnummer empty). */
+export type AnonymousParticipationRow = Selectable<CoordinationDb['anonymous_participation']>;
+
+function participationWithIntervention(db: Db) {
+  return db.selectFrom('participation')
+    .innerJoin('intervention', 'intervention.id', 'participation.intervention_id')
+    .selectAll('participation')
+    .select([
+      'intervention.name as intervention_name', 'intervention.kind as intervention_kind',
+      'intervention.forbund_id as intervention_forbund_id', 'intervention.start_date as intervention_start_date',
+      'intervention.end_date as intervention_end_date',
+    ]);
+}
+
+function anonymousWithIntervention(db: Db) {
+  return db.selectFrom('anonymous_participation')
+    .innerJoin('intervention', 'intervention.id', 'anonymous_participation.intervention_id')
+    .selectAll('anonymous_participation')
+    .select([
+      'intervention.name as intervention_name', 'intervention.kind as intervention_kind',
+      'intervention.forbund_id as intervention_forbund_id', 'intervention.start_date as intervention_start_date',
+      'intervention.end_date as intervention_end_date',
+    ]);
+}
+
+/** A stored participation, a person's or an anonymous one, in the shape Participation's resolvers read. */
+export type StoredParticipation = { anonymous: false; row: ParticipationRow } | { anonymous: true; row: ParticipationRow; registeredBy: string };
+
+function fromAnonymous(row: AnonymousParticipationRow & Omit<ParticipationRow, keyof CoordinationDb['participation']>): StoredParticipation {
+  const { forbund_id: _f, sex: _s, start_year: _y, anonymous_reason: _r, registered_by, ...rest } = row;
+  return { anonymous: true, registeredBy: registered_by, row: { ...rest, personnummer: '', registered_by } };
+}
+
+/** The participation with this id, a person's or an anonymous one. */
+export async function participationById(db: Db, id: string): Promise<StoredParticipation | null> {
+  const own = await participationWithIntervention(db).where('participation.id', '=', id).executeTakeFirst();
+  if (own) return { anonymous: false, row: own as ParticipationRow };
+  const anonymous = await anonymousWithIntervention(db).where('anonymous_participation.id', '=', id).executeTakeFirst();
+  return anonymous ? fromAnonymous(anonymous as never) : null;
+}
+
+/** The participation a coordinator registered with a form's key, if any (a form sent again). */
+export async function participationBySubmission(db: Db, registeredBy: string, key: string): Promise<StoredParticipation | null> {
+  const own = await participationWithIntervention(db).where('participation.registered_by', '=', registeredBy).where('participation.submission_key', '=', key).executeTakeFirst();
+  if (own) return { anonymous: false, row: own as ParticipationRow };
+  const anonymous = await anonymousWithIntervention(db).where('anonymous_participation.registered_by', '=', registeredBy)
+    .where('anonymous_participation.submission_key', '=', key).executeTakeFirst();
+  return anonymous ? fromAnonymous(anonymous as never) : null;
+}
+
+/** Whether the person has a participation in the intervention not registered out. */
+export async function hasOpenParticipation(db: Db, personnummer: string, interventionId: string): Promise<boolean> {
+  const row = await db.selectFrom('participation').select('id').where('personnummer', '=', personnummer)
+    .where('intervention_id', '=', interventionId).where('registered_out', 'is', null).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The SUS in-fields of a registration, as stored. */
+export type RegistrationInFields = Pick<CoordinationDb['participation'],
+  'intervention_id' | 'registered_in' | 'income_sources_before' | 'occupation_before' | 'occupation_share_before' | 'education_level' | 'years_on_public_support'>;
+
+/** Stores a person's participation; the caller's transaction holds the audit record too. */
+export async function insertParticipation(trx: Db, row: RegistrationInFields & { id: string; personnummer: string; registered_by: string; submission_key: string }): Promise<void> {
+  await trx.insertInto('participation').values({ ...row, registered_out: null, end_reason: null, occupation_after: null, income_sources_after: null }).execute();
+}
+
+/** Stores an anonymous participation. */
+export async function insertAnonymousParticipation(trx: Db, row: RegistrationInFields & {
+  id: string; forbund_id: string; sex: Sex; start_year: number; anonymous_reason: AnonymousReason; registered_by: string; submission_key: string;
+}): Promise<void> {
+  await trx.insertInto('anonymous_participation').values({ ...row, registered_out: null, end_reason: null, occupation_after: null, income_sources_after: null, end_submission_key: null }).execute();
+}
+
+/** The SUS out-fields of a registration out, as stored. */
+export interface RegistrationOutFields {
+  registered_out: string;
+  end_reason: EndReason;
+  occupation_after: Occupation;
+  income_sources_after: string;
+  end_submission_key: string;
+}
+
+/** Registers a participation out unless it is already out; true when this call did. */
+export async function endStoredParticipation(trx: Db, id: string, anonymous: boolean, fields: RegistrationOutFields): Promise<boolean> {
+  const result = anonymous
+    ? await trx.updateTable('anonymous_participation').set(fields).where('id', '=', id).where('registered_out', 'is', null).executeTakeFirst()
+    : await trx.updateTable('participation').set(fields).where('id', '=', id).where('registered_out', 'is', null).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** A förbund's interventions, by id. */
+export function interventionsOfForbund(db: Db, forbundIds: readonly string[]) {
+  return db.selectFrom('intervention').selectAll().where('forbund_id', 'in', forbundIds).orderBy('id').execute();
+}
+
 export function forbundById(db: Db, ids: readonly string[]) {
   return db.selectFrom('forbund').selectAll().where('id', 'in', ids).execute();
 }
@@ -273,6 +416,14 @@ export function consentsInForce(db: Db, today: string): Promise<{ agency: Agency
     .where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
 }
 
+/**
+ * A participation registered out as registered in error (felregistrerad) was never a participation:
+ * it counts in no release made after it was so ended (one made before is never changed).
+ */
+function notRegisteredInError(eb: ExpressionBuilder<CoordinationDb, 'participation' | 'person'>) {
+  return eb.or([eb('participation.end_reason', 'is', null), eb('participation.end_reason', '!=', 'REGISTERED_IN_ERROR')]);
+}
+
 /** A participation as the statistics release job reads it: registered in or out during a month, protected identities left out. */
 export interface ReleaseParticipationRow {
   id: string;
@@ -292,7 +443,8 @@ export interface ReleaseParticipationRow {
 
 /**
  * The participations registered in, or registered out, on a day of [from, to], of persons without
- * protected identity (they count in no statistics, as in the follow-up), oldest registration first.
+ * protected identity (they count in no statistics, as in the follow-up), none registered in error,
+ * oldest registration first.
  */
 export function participationsForRelease(db: Db, from: string, to: string): Promise<ReleaseParticipationRow[]> {
   return db.selectFrom('participation')
@@ -303,6 +455,7 @@ export function participationsForRelease(db: Db, from: string, to: string): Prom
       'person.municipality_code', 'person.sex', 'person.birth_date', 'person.priority_groups',
     ])
     .where('person.identity_protection', '=', 'NONE')
+    .where(notRegisteredInError)
     .where((eb) => eb.or([
       eb.and([eb('participation.registered_in', '>=', from), eb('participation.registered_in', '<=', to)]),
       eb.and([eb('participation.registered_out', '>=', from), eb('participation.registered_out', '<=', to)]),
@@ -311,17 +464,38 @@ export function participationsForRelease(db: Db, from: string, to: string): Prom
     .execute();
 }
 
+/** An anonymous participation as the release job reads it: sex and dates, no person. */
+export type ReleaseAnonymousRow = Pick<Selectable<CoordinationDb['anonymous_participation']>,
+  'id' | 'intervention_id' | 'sex' | 'registered_in' | 'registered_out' | 'occupation_before' | 'occupation_after' | 'income_sources_before' | 'income_sources_after'>;
+
+/** The anonymous participations registered in, or out, on a day of [from, to], none registered in error, oldest first. */
+export function anonymousParticipationsForRelease(db: Db, from: string, to: string): Promise<ReleaseAnonymousRow[]> {
+  return db.selectFrom('anonymous_participation')
+    .select(['id', 'intervention_id', 'sex', 'registered_in', 'registered_out', 'occupation_before', 'occupation_after', 'income_sources_before', 'income_sources_after'])
+    .where((eb) => eb.or([eb('end_reason', 'is', null), eb('end_reason', '!=', 'REGISTERED_IN_ERROR')]))
+    .where((eb) => eb.or([
+      eb.and([eb('registered_in', '>=', from), eb('registered_in', '<=', to)]),
+      eb.and([eb('registered_out', '>=', from), eb('registered_out', '<=', to)]),
+    ]))
+    .orderBy('registered_in').orderBy('id')
+    .execute();
+}
+
 /**
- * The first day an unprotected person's participation was registered in; null when there is none.
- * The releases start at its month, so a person with protected identity (in no release) never
- * dates the register.
+ * The first day an unprotected person's or an anonymous participant's participation was registered
+ * in; null when there is none. The releases start at its month, so a person with protected identity
+ * registered by name (in no release) never dates the register.
  */
 export async function firstRegistration(db: Db): Promise<string | null> {
   const row = await db.selectFrom('participation')
     .innerJoin('person', 'person.personnummer', 'participation.personnummer')
     .where('person.identity_protection', '=', 'NONE')
+    .where(notRegisteredInError)
     .select((eb) => eb.fn.min<string>('participation.registered_in').as('first')).executeTakeFirst();
-  return row?.first ?? null;
+  const anonymous = await db.selectFrom('anonymous_participation').where((eb) => eb.or([eb('end_reason', 'is', null), eb('end_reason', '!=', 'REGISTERED_IN_ERROR')]))
+    .select((eb) => eb.fn.min<string>('registered_in').as('first')).executeTakeFirst();
+  const firsts = [row?.first, anonymous?.first].filter((d): d is string => typeof d === 'string');
+  return firsts.length === 0 ? null : firsts.sort()[0]!;
 }
 
 /** The release's domains: every intervention and municipality in the register, whether or not anyone took part. */

@@ -132,6 +132,42 @@ export const migrations: Migrations = {
       await db.updateTable('consent').set({ controller: ofPerson(sql<string>`substr(person.municipality_code, 1, 2)`) }).where('agency', '=', 'CARE').execute();
     },
   },
+  '0012_participation_registration': {
+    async up(db) {
+      // Participations a coordinator registers (registerParticipation): who registered them and the
+      // key of the form, so that the same form sent twice records once; the key of the exit form
+      // likewise. Seeded participations have none.
+      await db.schema.alterTable('participation').addColumn('registered_by', 'text').execute();
+      await db.schema.alterTable('participation').addColumn('submission_key', 'text').execute();
+      await db.schema.alterTable('participation').addColumn('end_submission_key', 'text').execute();
+      await db.schema.createIndex('participation_submission').unique().on('participation').columns(['registered_by', 'submission_key']).execute();
+      // An anonymous participant (SUS: no consent to registration with personal data, or protected
+      // identity): sex and start year, no person. The förbund and the registering coordinator say
+      // whose it is, never who the participant is.
+      await db.schema.createTable('anonymous_participation')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('forbund_id', 'text', (c) => c.notNull().references('forbund.id'))
+        .addColumn('intervention_id', 'text', (c) => c.notNull().references('intervention.id'))
+        .addColumn('sex', 'text', (c) => c.notNull())
+        .addColumn('start_year', 'integer', (c) => c.notNull())
+        .addColumn('anonymous_reason', 'text', (c) => c.notNull())
+        .addColumn('registered_in', 'text', (c) => c.notNull())
+        .addColumn('registered_out', 'text')
+        .addColumn('income_sources_before', 'text', (c) => c.notNull())
+        .addColumn('occupation_before', 'text', (c) => c.notNull())
+        .addColumn('occupation_share_before', 'integer', (c) => c.notNull())
+        .addColumn('education_level', 'text', (c) => c.notNull())
+        .addColumn('years_on_public_support', 'integer', (c) => c.notNull())
+        .addColumn('end_reason', 'text')
+        .addColumn('occupation_after', 'text')
+        .addColumn('income_sources_after', 'text')
+        .addColumn('registered_by', 'text', (c) => c.notNull())
+        .addColumn('submission_key', 'text', (c) => c.notNull())
+        .addColumn('end_submission_key', 'text')
+        .execute();
+      await db.schema.createIndex('anonymous_participation_submission').unique().on('anonymous_participation').columns(['registered_by', 'submission_key']).execute();
+    },
+  },
 };
 
 /** A table of releases, one row per period (`YYYY-MM` or `YYYY`), never replaced; `double precision` is SQLite's REAL and PostgreSQL's float8. */

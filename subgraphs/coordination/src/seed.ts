@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { SeedSettings } from '@finsam/kit/subgraph';
@@ -19,7 +19,7 @@ export async function seedCoordination(db: Kysely<CoordinationDb>, settings: See
 
   const persons: CoordinationDb['person'][] = [];
   const assignments: CoordinationDb['caseload_assignment'][] = [];
-  const participations: CoordinationDb['participation'][] = [];
+  const participations: Insertable<CoordinationDb['participation']>[] = [];
   const consents: CoordinationDb['consent'][] = [];
   for (const p of population.persons) {
     persons.push({

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { releasedSet, type AuditLog } from '@finsam/kit/audit';
 import { addDays, daysBetween } from '@finsam/kit/dates';
 import {
-  DEFAULT_RHO_PER_RELEASE, RHO_PER_YEAR_RELEASE, cryptoRandom, monthBounds, periodBounds, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
+  DEFAULT_RHO_PER_RELEASE, NOT_KNOWN, RHO_PER_YEAR_RELEASE, cryptoRandom, monthBounds, periodBounds, protectTables, type Marginal, type MeasureFilter, type ParticipationRow, type RandomSource, type StatisticsRelease, type Workload,
 } from '@finsam/kit/statistics-release';
 import {
-  firstRegistration, participationsForRelease, releaseDomains, releasedPeriods, storeRelease, type CoordinationDb, type Db, type ReleaseParticipationRow,
+  anonymousParticipationsForRelease, firstRegistration, participationsForRelease, releaseDomains, releasedPeriods, storeRelease,
+  type CoordinationDb, type Db, type ReleaseAnonymousRow, type ReleaseParticipationRow,
 } from './data.ts';
 import { INCOME_SOURCES, OCCUPATIONS, ageBand } from './follow-up.ts';
 
@@ -207,6 +208,21 @@ export function releaseRow(row: ReleaseParticipationRow, from: string, to: strin
   return { person: row.personnummer, id: row.id, at: row.registered_in, attributes, sets: { incomeBefore: before, incomeAfter: after } };
 }
 
+/**
+ * An anonymous participant as a row of the release (SUS: sex and start year only): counted in the
+ * totals and by intervention, sex, occupation and income sources, and in no table by municipality
+ * or age band (NOT_KNOWN), nor in any priority group's count (not known either). Each anonymous
+ * participation is its own person: nothing links two of them, as in SUS.
+ */
+export function anonymousReleaseRow(row: ReleaseAnonymousRow, from: string, to: string): ParticipationRow {
+  const known = releaseRow({
+    ...row, personnummer: '', municipality_code: NOT_KNOWN, sex: row.sex, birth_date: row.registered_in, priority_groups: '[]',
+  }, from, to);
+  const attributes: Record<string, string> = { ...known.attributes, ageBand: NOT_KNOWN };
+  for (const group of PRIORITY_GROUPS) attributes[`priorityGroup.${group}`] = 'NO';
+  return { ...known, person: `anonymous ${row.id}`, attributes };
+}
+
 /** The calendar years from `first`'s to the last whose end is at least `settleDays` before `today`, in order. */
 export function releasableYears(first: string, today: string, settleDays = SETTLE_DAYS): string[] {
   const years: string[] = [];
@@ -326,7 +342,9 @@ export async function releasePeriod(db: Db, period: string, workload: Workload, 
 async function releasePeriodRead(db: Db, period: string, workload: Workload, rho: number, random: RandomSource, computedAt: string, rhoPerYear?: number) {
   const { from, to } = periodBounds(period);
   const read = await participationsForRelease(db, from, to);
-  const release = protectTables(read.map((row) => releaseRow(row, from, to)), workload, rho, random, {
+  const anonymous = await anonymousParticipationsForRelease(db, from, to);
+  const rows = [...read.map((row) => releaseRow(row, from, to)), ...anonymous.map((row) => anonymousReleaseRow(row, from, to))];
+  const release = protectTables(rows, workload, rho, random, {
     period, computedAt, releasesPerYear: 13, rhoPerYear: rhoPerYear ?? 12 * DEFAULT_RHO_PER_RELEASE + RHO_PER_YEAR_RELEASE,
   });
   return { release, persons: [...new Set(read.map((row) => row.personnummer))] };

@@ -192,6 +192,7 @@ export const REFUSAL_REASONS = {
     code: 'FORBIDDEN',
     meaning: 'the person is not in the caller\'s caseload today (the same whether or not the person exists)',
     show: 'not in your caseload',
+    shown: 'Personen finns inte i din ärendelista',
   },
   NOT_OWN_CASELOAD: {
     code: 'FORBIDDEN',
@@ -273,6 +274,72 @@ export const REFUSAL_REASONS = {
     code: 'BAD_USER_INPUT',
     meaning: '`recordConsent`\'s `input.controllers` names a kommunkod without SOCIAL_SERVICES among `input.agencies`, or a länskod without CARE; `revokeConsent`\'s `controller` is not of the agency\'s kind (`argument` says which)',
     show: 'the message, at the choice of municipalities or region',
+  },
+  DATE_IN_FUTURE: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s `input.registeredIn` or `endParticipation`\'s `input.registeredOut` is after today: a registration records what has happened',
+    show: 'the message, at the date field it names',
+    shown: 'Datumet ligger efter i dag: en registrering gäller det som redan har hänt',
+  },
+  END_BEFORE_START: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`endParticipation`\'s `input.registeredOut` is before the participation\'s registration in',
+    show: 'the message, at the date of registration out',
+    shown: 'Utregistreringen kan inte vara före inregistreringen',
+  },
+  UNKNOWN_INTERVENTION: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s `input.interventionId` names no intervention of the caller\'s samordningsförbund (another förbund\'s answers the same as none)',
+    show: 'the message, at the choice of intervention',
+    shown: 'Insatsen finns inte hos ditt samordningsförbund',
+  },
+  INTERVENTION_STRUCTURAL: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s `input.interventionId` is a structural intervention (strukturinriktad), which has no participants',
+    show: 'the message, at the choice of intervention',
+    shown: 'Insatsen är strukturinriktad och har inga deltagare',
+  },
+  INTERVENTION_NOT_RUNNING: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s intervention had not started or had ended on `input.registeredIn`',
+    show: 'the message, at the date of registration in',
+    shown: 'Insatsen pågick inte det datumet',
+  },
+  ALREADY_PARTICIPATING: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation` for a person with a participation in the intervention not yet registered out',
+    show: 'the message, at the choice of intervention',
+    shown: 'Personen deltar redan i insatsen',
+  },
+  ALREADY_ENDED: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`endParticipation` for a participation registered out before, by another form',
+    show: 'that the participation is already ended',
+    shown: 'Deltagandet är redan avslutat',
+  },
+  ANONYMOUS_REQUIRED: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation` names a person with protected identity: SUS registers them only as an anonymous participant (`input.anonymous`)',
+    show: 'the message, with the way to register anonymously',
+    shown: 'Personen har skyddad identitet och kan bara registreras som anonym deltagare',
+  },
+  SUBMISSION_KEY_REUSED: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`registerParticipation`\'s or `endParticipation`\'s `input.submissionKey` was sent before with another form',
+    show: '(a client bug: a client makes a new key for each form)',
+    shown: 'Formuläret har redan skickats med andra uppgifter: ladda om sidan och fyll i det igen',
+  },
+  SEARCH_TOO_SHORT: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`findPerson`\'s `text` has fewer than 2 letters or digits',
+    show: 'the message, at the search box',
+    shown: 'Skriv minst två bokstäver eller siffror',
+  },
+  SEARCH_TOO_LONG: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`findPerson`\'s `text` is longer than 100 characters',
+    show: 'the message, at the search box',
+    shown: 'Sökningen får vara högst 100 tecken',
   },
 } as const satisfies Record<string, RefusalReasonEntry>;
 

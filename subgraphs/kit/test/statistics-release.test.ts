@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_RHO_PER_RELEASE, boundContributions, cryptoRandom, discreteGaussian, epsilonFromRho, figure, integerSqrt, noiseForRho,
+  DEFAULT_RHO_PER_RELEASE, NOT_KNOWN, boundContributions, cryptoRandom, discreteGaussian, epsilonFromRho, figure, integerSqrt, noiseForRho,
   privacyStatement, protectTables, seededRandom, splitRho, type ParticipationRow, type ProtectedTable, type RandomSource, type Rational, type Workload,
 } from '../src/statistics-release/index.ts';
 import { SeededRandom } from '../src/random.ts';
@@ -241,6 +241,15 @@ describe('protected tables from a workload', () => {
     expect(() => protectTables(rows, { ...WORKLOAD, marginals: [{ dimensions: ['sex', 'municipality'] }, { dimensions: ['municipality', 'sex'] }] }, 1, seededRandom(1))).toThrow(/same table/);
     expect(() => protectTables([row('x', 'y', '2026-11-01', { sex: 'OTHER' })], { ...WORKLOAD, marginals: [{ dimensions: ['sex'] }] }, 1, seededRandom(1))).toThrow(/outside the domain/);
     expect(() => protectTables(rows, WORKLOAD, 0, seededRandom(1))).toThrow(RangeError);
+  });
+
+  it('counts a row whose value of a dimension is NOT_KNOWN in every table but those by that dimension', () => {
+    const sexOnly = { intervention: 'insats-1', sex: 'FEMALE', municipality: NOT_KNOWN, occupationBefore: 'OVRIGT', ended: 'NO' };
+    const workload: Workload = { ...WORKLOAD, marginals: [{ dimensions: [] }, { dimensions: ['sex'] }, { dimensions: ['municipality'] }, { dimensions: ['municipality', 'sex'] }] };
+    const exact = (extra: ParticipationRow[]) => protectTables([...rows, ...extra], workload, 1e9, seededRandom('x'), { computedAt: 'x' }).tables
+      .map((t) => t.cells.reduce((sum, c) => sum + c.count, 0));
+    const before = exact([]);
+    expect(exact([row('anonymous 1', 'A-1', '2026-11-03', sexOnly)])).toEqual([before[0]! + 1, before[1]! + 1, before[2]!, before[3]!]);
   });
 });
 

@@ -186,7 +186,9 @@ describe('disclosure control keeps the analysts\' figures useful (issues 11 and 
                p.income_sources_after, p.intervention_id, m.forbund_id, person.municipality_code, person.sex, person.birth_date,
                person.priority_groups, person.identity_protection
         FROM participation p JOIN person ON person.personnummer = p.personnummer
-             JOIN municipality m ON m.code = person.municipality_code`.execute(db)).rows
+             JOIN municipality m ON m.code = person.municipality_code
+        -- A participation registered in error (felregistrerad) was never one: no release counts it (docs/participations.md).
+        WHERE p.end_reason IS NULL OR p.end_reason <> 'REGISTERED_IN_ERROR'`.execute(db)).rows
         .map((raw) => {
           const r = raw as Record<string, string | null>;
           const age = ageOn(r.birth_date!, r.registered_in!);

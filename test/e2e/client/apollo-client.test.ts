@@ -54,6 +54,30 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
     return node.id;
   }
 
+  /** Registers the fixture person into an individual intervention of the förbund running today that they are not in, as the person page does. */
+  async function register(personnummer: string): Promise<{ id: string; personId: string }> {
+    const personId = await idOf(personnummer);
+    const today = todayIso();
+    const shown = await client.query({ query: operation('PersonParticipations'), variables: { id: personId } });
+    const open = (shown.data as any).person.participations.filter((p: { registeredOut: string | null }) => p.registeredOut === null).map((p: { intervention: { id: string } }) => p.intervention.id);
+    const intervention = (shown.data as any).me.forbund.interventions.find((i: { id: string; kind: string; startDate: string; endDate: string | null }) =>
+      i.kind === 'INDIVIDUAL' && i.startDate <= today && (i.endDate === null || i.endDate >= today) && !open.includes(i.id));
+    const input = {
+      submissionKey: crypto.randomUUID(), personId, interventionId: intervention.id, registeredIn: today, incomeSources: ['FORSORJNINGSSTOD'],
+      occupation: 'AKTIVT_ARBETSSOKANDE', occupationShareOfFullTime: 50, educationLevel: 'FORGYMNASIAL', yearsOnPublicSupport: 2,
+    };
+    const { data, error } = await client.mutate({ mutation: operation('RegisterParticipation'), variables: { input } });
+    expect(error).toBeUndefined();
+    const registered = (data as any).registerParticipation;
+    expect(registered.person.id).toBe(personId);
+    // The cached person lists the new participation, without asking again.
+    const before = requests.length;
+    const cached = client.readQuery({ query: operation('PersonParticipations'), variables: { id: personId } }) as any;
+    expect(requests.length).toBe(before);
+    expect(cached.person.participations.map((p: { id: string }) => p.id)).toContain(registered.participation.id);
+    return { id: registered.participation.id, personId };
+  }
+
   // Every operation file must have a run here: a new operation without one fails this test.
   const runs: Record<string, () => Promise<void>> = {
     async Caseload() {
@@ -120,6 +144,38 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
       expect(requests.length).toBe(before);
       const consent = cached.person.consents.find((c: ConsentView) => c.id === inForce.id);
       expect(consent.revokedAt).toBeTruthy();
+    },
+    async FindPerson() {
+      const { data, error } = await client.query({ query: operation('FindPerson'), variables: { text: 'anna exempelsson' } });
+      expect(error).toBeUndefined();
+      const found = (data as any).findPerson;
+      expect(found.nodes.map((n: { personnummer: string }) => n.personnummer)).toEqual([FIXTURE_PERSONS.allConsent]);
+      expect(found.hasMore).toBe(false);
+      // The number travels in the POST body, never in a URL.
+      expect(requests.at(-1)).toContain('anna exempelsson');
+    },
+    async PersonParticipations() {
+      const id = await idOf(FIXTURE_PERSONS.day180Approaching);
+      const { data, error } = await client.query({ query: operation('PersonParticipations'), variables: { id } });
+      expect(error).toBeUndefined();
+      expect((data as any).person.id).toBe(id);
+      expect((data as any).me.forbund.interventions.some((i: { kind: string }) => i.kind === 'INDIVIDUAL')).toBe(true);
+    },
+    async RegisterParticipation() {
+      const { id } = await register(FIXTURE_PERSONS.day180Approaching);
+      expect(id).toMatch(/^SF-D-/);
+    },
+    async EndParticipation() {
+      const { id, personId } = await register(FIXTURE_PERSONS.leftInsuranceOnSocialAssistance);
+      const input = { submissionKey: crypto.randomUUID(), participationId: id, registeredOut: todayIso(), reason: 'PLANNED_END', occupation: 'STUDIER', incomeSources: ['INGEN_OFFENTLIG'] };
+      const { data, error } = await client.mutate({ mutation: operation('EndParticipation'), variables: { input } });
+      expect(error).toBeUndefined();
+      expect((data as any).endParticipation.participation).toMatchObject({ id, registeredOut: todayIso(), atEnd: { reason: 'PLANNED_END', occupation: 'STUDIER' } });
+      // The cached person shows it ended, without asking again.
+      const before = requests.length;
+      const cached = client.readQuery({ query: operation('PersonParticipations'), variables: { id: personId } }) as any;
+      expect(requests.length).toBe(before);
+      expect(cached.person.participations.find((p: { id: string }) => p.id === id).registeredOut).toBe(todayIso());
     },
   };
 

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { bundle } from '@finsam/client/build';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../support/browser.ts';
+import { endParticipation, findPersonByName, registerIntoIntervention } from './working-day/participations.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -41,6 +42,12 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   });
 
   // Steps of the day (working-day/*.steps.ts) are called here in order.
+
+  // Participations (SUS): find a person by name, register them in, register them out.
+  let intervention = '';
+  it('finds a person of the caseload by name from the search box', () => findPersonByName(page, 'Karin Exempelsson'));
+  it('registers the person into an intervention with the SUS fields', async () => { intervention = await registerIntoIntervention(page); });
+  it('registers the person out of the intervention', () => endParticipation(page, intervention));
 
   it('met no script error on the way', () => {
     expect(problems).toEqual([]);

@@ -4,8 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/devkit/population/fixtures';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import { writtenForms } from '@finsam/kit/personnummer';
-import { todayIso } from '@finsam/kit/dates';
+import { addDays, todayIso } from '@finsam/kit/dates';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
+import type { Kysely } from 'kysely';
+import { AuditLog, type AuditDb } from '@finsam/kit/audit';
+import { dataDir } from '@finsam/kit/config';
+import { databaseUrlFor, openDatabase } from '@finsam/kit/database';
+import { createLogger } from '@finsam/kit/logger';
+import { subgraphKitMigrations } from '@finsam/kit/subgraph';
+import { migrations } from '@finsam/coordination/migrations';
+import { monthBounds, seededRandom } from '@finsam/kit/statistics-release';
+import { releaseDomains, type CoordinationDb } from '@finsam/coordination/data';
+import { SETTLE_DAYS, STARTED, followUpWorkload, releasePeriod, runStatisticsReleaseJob } from '@finsam/coordination/statistics-release-job';
 
 const operation = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../../../schema/operations', `${name}.graphql`), 'utf8');
 const CASELOAD = operation('Caseload');
@@ -165,6 +175,311 @@ describe('the coordinator client contract, end to end through the gateway', () =
       expect(rows.find((r) => r.decision === 'RELEASED')!.fields).toMatch(/name/);
       const again = await graph.query(token, 'mutation($id: ID!) { revokeConsent(personId: $id, agency: CARE) { consent { id } } }', { id });
       expect(again.body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['BAD_USER_INPUT', 'NOTHING_IN_FORCE']]);
+    });
+  });
+
+  describe('participations: register in and out (SUS), and find a person', () => {
+    const REGISTER = operation('RegisterParticipation');
+    const END = operation('EndParticipation');
+    const FIND = operation('FindPerson');
+    const today = todayIso();
+    let keys = 0;
+    const key = () => `test-${process.pid}-${++keys}-${Math.random().toString(36).slice(2, 10)}`;
+    type Err = { extensions?: Record<string, unknown> };
+    const refusal = (errors: Err[] | undefined) => errors?.map((e) => [e.extensions?.code, e.extensions?.argument ?? null, e.extensions?.reason ?? null]);
+
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the store's tables and the audit log's, read as a test reads them
+    async function store<T>(read: (db: Kysely<any>) => Promise<T>): Promise<T> {
+      const db = graph.store('coordination') as Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      try {
+        return await read(db);
+      } finally {
+        await db.destroy();
+      }
+    }
+    const participationCount = () => store(async (db) => Number((await db.selectFrom('participation' as never).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst() as { n: number }).n)
+      + Number((await db.selectFrom('anonymous_participation' as never).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirst().catch(() => ({ n: 0 })) as { n: number }).n));
+    const changesOf = (personnummer: string) => store((db) => db.selectFrom('audit_log').select(['seq', 'decision', 'reason', 'fields']).where('personnummer', '=', personnummer)
+      .where('decision', '=', 'RECORDED').orderBy('seq').execute());
+    /** An individual-oriented intervention of coordinator-1's förbund running today, and one structural. */
+    const interventions = () => store(async (db) => {
+      const rows = await db.selectFrom('intervention' as never).selectAll().orderBy('id' as never).execute() as unknown as { id: string; kind: string; start_date: string; end_date: string | null; forbund_id: string }[];
+      const running = (i: { start_date: string; end_date: string | null }) => i.start_date <= today && (i.end_date === null || i.end_date >= today);
+      return {
+        individual: rows.filter((i) => i.kind === 'INDIVIDUAL' && running(i) && i.forbund_id === rows[0]!.forbund_id),
+        forbund: rows[0]!.forbund_id,
+      };
+    });
+    const form = (over: Record<string, unknown>) => ({
+      submissionKey: key(), registeredIn: today, incomeSources: ['SJUKPENNING', 'FORSORJNINGSSTOD'], occupation: 'OVRIGT',
+      occupationShareOfFullTime: 25, educationLevel: 'GYMNASIAL', yearsOnPublicSupport: 3, ...over,
+    });
+    const endForm = (participationId: string, over: Record<string, unknown> = {}) => ({
+      submissionKey: key(), participationId, registeredOut: today, reason: 'MOVED_ON_EARLY', occupation: 'FORVARVSARBETE', incomeSources: ['LON'], ...over,
+    });
+    /** The intervention the person is not in (an open participation) today. */
+    async function freeIntervention(personnummer: string): Promise<string> {
+      const { individual } = await interventions();
+      const open = await store((db) => db.selectFrom('participation' as never).select('intervention_id' as never).where('personnummer' as never, '=', personnummer as never)
+        .where('registered_out' as never, 'is', null as never).execute()) as unknown as { intervention_id: string }[];
+      const free = individual.find((i) => !open.some((o) => o.intervention_id === i.id));
+      expect(free).toBeDefined();
+      return free!.id;
+    }
+
+    it('registers a person of the caseload in with the SUS fields and out again, each write audited and in the person\'s audit trail', async () => {
+      const person = FIXTURE_PERSONS.lacksCare;
+      const interventionId = await freeIntervention(person);
+      const input = form({ personnummer: person.slice(2, 8) + '-' + person.slice(8), interventionId });
+      const response = await graph.query(token, REGISTER, { input });
+      expect(response.body.errors).toBeUndefined();
+      const { participation, person: after } = response.body.data!.registerParticipation;
+      expect(participation).toMatchObject({
+        registeredIn: today, registeredOut: null, intervention: { id: interventionId },
+        atStart: { incomeSources: ['SJUKPENNING', 'FORSORJNINGSSTOD'], occupation: 'OVRIGT', occupationShareOfFullTime: 25, educationLevel: 'GYMNASIAL', yearsOnPublicSupport: 3 },
+      });
+      expect(after.participations.map((p: { id: string }) => p.id)).toContain(participation.id);
+
+      // The same form sent twice records once and answers the same.
+      const count = await participationCount();
+      const again = await graph.query(token, REGISTER, { input });
+      expect(again.body.errors).toBeUndefined();
+      expect(again.body.data!.registerParticipation.participation).toEqual(participation);
+      expect(await participationCount()).toBe(count);
+
+      const ending = endForm(participation.id);
+      const ended = await graph.query(token, END, { input: ending });
+      expect(ended.body.errors).toBeUndefined();
+      expect(ended.body.data!.endParticipation.participation).toMatchObject({
+        id: participation.id, registeredOut: today, atEnd: { reason: 'MOVED_ON_EARLY', occupation: 'FORVARVSARBETE', incomeSources: ['LON'] },
+      });
+      const endedAgain = await graph.query(token, END, { input: ending });
+      expect(endedAgain.body.errors).toBeUndefined();
+      expect(endedAgain.body.data!.endParticipation.participation).toEqual(ended.body.data!.endParticipation.participation);
+      // A second, different registration out of the ended participation is refused.
+      const otherEnd = await graph.query(token, END, { input: endForm(participation.id, { reason: 'NO_CONTACT' }) });
+      expect(refusal(otherEnd.body.errors)).toEqual([['BAD_USER_INPUT', 'input.participationId', 'ALREADY_ENDED']]);
+
+      const changes = await changesOf(person);
+      expect(changes.filter((c) => c.reason?.startsWith('REGISTERED_IN')).length).toBe(1);
+      expect(changes.filter((c) => c.reason?.startsWith('REGISTERED_OUT')).length).toBe(1);
+      const auditor = await graph.token('auditor', 'auditor-1');
+      const trail = await graph.query(auditor, 'query($p: String!) { auditTrail(personnummer: $p) { records { agency decision reason fields actor } } }', { p: person });
+      expect(trail.body.errors).toBeUndefined();
+      const own = trail.body.data!.auditTrail.records.filter((r: { agency: string; decision: string }) => r.agency === 'COORDINATION' && r.decision === 'RECORDED');
+      expect(own.map((r: { reason: string }) => r.reason.split(' ')[0])).toEqual(expect.arrayContaining(['REGISTERED_IN', 'REGISTERED_OUT']));
+      expect(own.every((r: { actor: string }) => r.actor === 'coordinator-1')).toBe(true);
+    });
+
+    it('refuses each invalid registration with a coded error naming the argument, and writes nothing', async () => {
+      const person = FIXTURE_PERSONS.lacksSocialServices;
+      const interventionId = await freeIntervention(person);
+      // An intervention of another förbund, put in the store as a second förbund's would be, and a
+      // structural and an ended one of the caller's förbund, whatever the seed drew.
+      const { forbund } = await interventions();
+      const sql = ["INSERT INTO forbund (id, name) VALUES ('other-forbund', 'Annat förbund')",
+        "INSERT INTO intervention (id, name, kind, forbund_id, start_date, end_date) VALUES ('other-insats-1', 'Annan insats', 'INDIVIDUAL', 'other-forbund', '2020-01-01', NULL)",
+        `INSERT INTO intervention (id, name, kind, forbund_id, start_date, end_date) VALUES ('structural-insats-1', 'Strukturinsats', 'STRUCTURAL', '${forbund}', '2020-01-01', NULL)`,
+        `INSERT INTO intervention (id, name, kind, forbund_id, start_date, end_date) VALUES ('ended-insats-1', 'Avslutad insats', 'INDIVIDUAL', '${forbund}', '2020-01-01', '2021-12-31')`];
+      await graph.asOwner('coordination', { sqlite: sql, postgres: sql });
+      const open = await graph.query(token, REGISTER, { input: form({ personnummer: person, interventionId, submissionKey: 'reused-key-1' }) });
+      expect(open.body.errors).toBeUndefined();
+      const openId = open.body.data!.registerParticipation.participation.id;
+      const count = await participationCount();
+      const recorded = (await changesOf(person)).length;
+      const cases: [Record<string, unknown>, string, string | null, string | null][] = [
+        [{ registeredIn: addDays(today, 400) }, 'BAD_USER_INPUT', 'input.registeredIn', 'DATE_IN_FUTURE'],
+        [{ registeredIn: '2026-02-30' }, 'BAD_USER_INPUT', 'input.registeredIn', null],
+        [{ interventionId: 'other-insats-1' }, 'BAD_USER_INPUT', 'input.interventionId', 'UNKNOWN_INTERVENTION'],
+        [{ interventionId: 'no-such-insats' }, 'BAD_USER_INPUT', 'input.interventionId', 'UNKNOWN_INTERVENTION'],
+        [{ interventionId: 'structural-insats-1' }, 'BAD_USER_INPUT', 'input.interventionId', 'INTERVENTION_STRUCTURAL'],
+        [{ interventionId: 'ended-insats-1' }, 'BAD_USER_INPUT', 'input.registeredIn', 'INTERVENTION_NOT_RUNNING'],
+        [{ registeredIn: '1990-01-01' }, 'BAD_USER_INPUT', 'input.registeredIn', 'INTERVENTION_NOT_RUNNING'],
+        [{}, 'BAD_USER_INPUT', 'input.interventionId', 'ALREADY_PARTICIPATING'],
+        [{ incomeSources: [] }, 'BAD_USER_INPUT', 'input.incomeSources', null],
+        [{ incomeSources: ['LON', 'A_KASSA', 'SJUKPENNING', 'FORSORJNINGSSTOD'] }, 'BAD_USER_INPUT', 'input.incomeSources', null],
+        [{ incomeSources: ['OKAND', 'LON'] }, 'BAD_USER_INPUT', 'input.incomeSources', null],
+        [{ occupationShareOfFullTime: 101 }, 'BAD_USER_INPUT', 'input.occupationShareOfFullTime', null],
+        [{ occupationShareOfFullTime: -1 }, 'BAD_USER_INPUT', 'input.occupationShareOfFullTime', null],
+        [{ yearsOnPublicSupport: 61 }, 'BAD_USER_INPUT', 'input.yearsOnPublicSupport', null],
+        [{ submissionKey: 'short' }, 'BAD_USER_INPUT', 'input.submissionKey', null],
+        [{ personnummer: FIXTURE_PERSONS.protectedIdentity }, 'BAD_USER_INPUT', 'input.anonymous', 'ANONYMOUS_REQUIRED'],
+        [{ personnummer: null }, 'BAD_USER_INPUT', 'input.personId', null],
+        [{ anonymous: { sex: 'FEMALE', reason: 'NO_REGISTRATION_CONSENT' } }, 'BAD_USER_INPUT', 'input.personnummer, input.anonymous', null],
+      ];
+      // Every form names the intervention the person is already in: each check before that one answers first.
+      for (const [over, code, argument, reason] of cases) {
+        const response = await graph.query(token, REGISTER, { input: form({ personnummer: person, interventionId, ...over }) });
+        expect([JSON.stringify(over), refusal(response.body.errors)]).toEqual([JSON.stringify(over), [[code, argument, reason]]]);
+        expect(response.body.data?.registerParticipation ?? null).toBeNull();
+      }
+      // The first form's key again, with another form: not the same submission.
+      const reused = await graph.query(token, REGISTER, { input: form({ personnummer: person, interventionId, submissionKey: 'reused-key-1', occupation: 'STUDIER' }) });
+      expect(refusal(reused.body.errors)).toEqual([['BAD_USER_INPUT', 'input.submissionKey', 'SUBMISSION_KEY_REUSED']]);
+      const ends: [Record<string, unknown>, string, string | null, string | null][] = [
+        [{ registeredOut: addDays(today, 400) }, 'BAD_USER_INPUT', 'input.registeredOut', 'DATE_IN_FUTURE'],
+        [{ registeredOut: addDays(today, -1) }, 'BAD_USER_INPUT', 'input.registeredOut', 'END_BEFORE_START'],
+        [{ incomeSources: [] }, 'BAD_USER_INPUT', 'input.incomeSources', null],
+      ];
+      for (const [over, code, argument, reason] of ends) {
+        const response = await graph.query(token, END, { input: endForm(openId, over) });
+        expect([JSON.stringify(over), refusal(response.body.errors)]).toEqual([JSON.stringify(over), [[code, argument, reason]]]);
+      }
+      expect(await participationCount()).toBe(count);
+      expect((await changesOf(person)).length).toBe(recorded);
+      const stillOpen = await store((db) => db.selectFrom('participation' as never).select('registered_out' as never).where('id' as never, '=', openId as never).executeTakeFirst()) as { registered_out: string | null };
+      expect(stillOpen.registered_out).toBeNull();
+
+      // Another coordinator cannot end it: outside their caseload, as an unknown id is.
+      const other = await graph.token('coordinator', 'coordinator-2');
+      for (const id of [openId, 'SF-D-no-such-participation']) {
+        const response = await graph.query(other, END, { input: endForm(id) });
+        expect(refusal(response.body.errors)).toEqual([['FORBIDDEN', null, 'NOT_IN_CASELOAD']]);
+      }
+    });
+
+    it('adds a person of a member municipality to the caseload by personnummer, and refuses an unknown person alike a stranger', async () => {
+      const stranger = await store((db) => db.selectFrom('caseload_assignment').select('personnummer')
+        .where('coordinator_id', '=', 'coordinator-2').where('personnummer', 'not in', db.selectFrom('caseload_assignment').select('personnummer').where('coordinator_id', '=', 'coordinator-1'))
+        .orderBy('personnummer').executeTakeFirst()) as { personnummer: string };
+      const interventionId = await freeIntervention(stranger.personnummer);
+      const before = await graph.query(token, 'query($p: String) { person(personnummer: $p) { id } }', { p: stranger.personnummer });
+      expect(refusal(before.body.errors)).toEqual([['FORBIDDEN', null, 'NOT_IN_CASELOAD']]);
+      const response = await graph.query(token, REGISTER, { input: form({ personnummer: stranger.personnummer, interventionId }) });
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data!.registerParticipation.person.id).toMatch(/^p_/);
+      const afterRead = await graph.query(token, 'query($p: String) { person(personnummer: $p) { id } }', { p: stranger.personnummer });
+      expect(afterRead.body.errors).toBeUndefined();
+      expect((await changesOf(stranger.personnummer)).at(-1)!.reason).toMatch(/ADDED_TO_CASELOAD/);
+      // A valid personnummer nobody in the register has gets the same answer as a stranger would.
+      const count = await participationCount();
+      const unknown = await graph.query(token, REGISTER, { input: form({ personnummer: '19121212-1212', interventionId }) });
+      expect(refusal(unknown.body.errors)).toEqual([['FORBIDDEN', null, 'NOT_IN_CASELOAD']]);
+      expect(await participationCount()).toBe(count);
+    });
+
+    it('registers an anonymous participant with sex and start year only, and never a person with protected identity by name or number', async () => {
+      const interventionId = (await interventions()).individual[0]!.id;
+      const input = form({ anonymous: { sex: 'FEMALE', reason: 'PROTECTED_IDENTITY' }, interventionId });
+      const response = await graph.query(token, REGISTER, { input });
+      expect(response.body.errors).toBeUndefined();
+      const { participation, person } = response.body.data!.registerParticipation;
+      expect(person).toBeNull();
+      expect(participation.id).toMatch(/^SF-A-/);
+      const again = await graph.query(token, REGISTER, { input });
+      expect(again.body.data!.registerParticipation.participation.id).toBe(participation.id);
+      const row = await store((db) => db.selectFrom('anonymous_participation' as never).selectAll().where('id' as never, '=', participation.id as never).executeTakeFirst()) as Record<string, unknown>;
+      expect(row).toMatchObject({ sex: 'FEMALE', start_year: Number(today.slice(0, 4)), intervention_id: interventionId });
+      expect(Object.values(row).join(' ')).not.toMatch(/\d{12}|Gunilla|Skyddad/);
+      // The write is audited without any personal data.
+      const record = await store((db) => db.selectFrom('audit_log').select(['personnummer', 'reason', 'fields', 'decision']).where('decision', '=', 'RECORDED')
+        .where('fields', 'like', '%anonymousParticipation%').orderBy('seq', 'desc').executeTakeFirst());
+      expect(record).toMatchObject({ personnummer: null, decision: 'RECORDED' });
+      const ended = await graph.query(token, END, { input: endForm(participation.id, { reason: 'PLANNED_END' }) });
+      expect(ended.body.errors).toBeUndefined();
+      expect(ended.body.data!.endParticipation).toMatchObject({ person: null, participation: { id: participation.id, registeredOut: today } });
+      const other = await graph.token('coordinator', 'coordinator-2');
+      const refused = await graph.query(other, END, { input: endForm(participation.id) });
+      expect(refusal(refused.body.errors)).toEqual([['FORBIDDEN', null, 'NOT_IN_CASELOAD']]);
+    });
+
+    it('counts new registrations in the next statistics release, and a participation registered in error in none', async () => {
+      const db = graph.store('coordination') as unknown as Kysely<CoordinationDb>;
+      try {
+        const period = today.slice(0, 7);
+        const { from, to } = monthBounds(period);
+        const workload = followUpWorkload(await releaseDomains(db));
+        // The truth: the month through the same bounding with negligible noise.
+        const truth = async () => {
+          const release = await releasePeriod(db, period, workload, 1e7, seededRandom('truth'), 'truth');
+          return release.tables.find((t) => t.measure === STARTED && t.dimensions.length === 0)!.cells[0]!.count;
+        };
+        const before = await truth();
+        const registeredThisMonth = db.selectFrom('participation').select('personnummer').where('registered_in', '>=', from);
+        const fresh = await db.selectFrom('caseload_assignment').innerJoin('person', 'person.personnummer', 'caseload_assignment.personnummer')
+          .select('person.personnummer').where('caseload_assignment.coordinator_id', '=', 'coordinator-1').where('person.identity_protection', '=', 'NONE')
+          .where('person.personnummer', 'not in', registeredThisMonth).orderBy('person.personnummer').limit(3).execute();
+        expect(fresh).toHaveLength(3);
+        const ids: string[] = [];
+        for (const { personnummer } of fresh) {
+          const response = await graph.query(token, REGISTER, { input: form({ personnummer, interventionId: await freeIntervention(personnummer) }) });
+          expect(response.body.errors).toBeUndefined();
+          ids.push(response.body.data!.registerParticipation.participation.id);
+        }
+        expect(await truth()).toBe(before + 3);
+        // An anonymous participant counts too, as SUS counts them (by sex and start, in no municipality or age band).
+        const anonymous = await graph.query(token, REGISTER, { input: form({ anonymous: { sex: 'MALE', reason: 'NO_REGISTRATION_CONSENT' }, interventionId: (await interventions()).individual[0]!.id }) });
+        expect(anonymous.body.errors).toBeUndefined();
+        expect(await truth()).toBe(before + 4);
+        const inErrorNow = await graph.query(token, END, { input: endForm(ids[0]!, { reason: 'REGISTERED_IN_ERROR', occupation: 'OVRIGT', incomeSources: ['SJUKPENNING'] }) });
+        expect(inErrorNow.body.errors).toBeUndefined();
+        const expected = before + 3;
+        expect(await truth()).toBe(expected);
+
+        // The next release (the job's first run after the month has settled) publishes it, with noise of a few persons.
+        // The job's own run, as the daily command makes it once the month has settled (the command refuses a day ahead, so the test runs the job itself).
+        const opened = await openDatabase<CoordinationDb>({
+          store: 'coordination', dataDir: dataDir(graph.storeEnv), databaseUrl: databaseUrlFor('coordination', graph.storeEnv),
+          kitMigrations: subgraphKitMigrations, migrations, onStatement: () => undefined, logger: createLogger('statistics-release', { level: 'silent' }),
+        });
+        try {
+          const audit = new AuditLog(opened.auditDb as unknown as Kysely<AuditDb>, opened.dialect, opened.auditWriter);
+          const result = await runStatisticsReleaseJob(opened.db, { today: addDays(to, SETTLE_DAYS + 1), audit, random: seededRandom('next release') });
+          expect(result.released.map((r) => r.period)).toContain(period);
+        } finally {
+          await opened.close();
+        }
+        const analyst = await graph.token('analyst', 'analyst-1');
+        const report = await graph.query(analyst, 'query($f: String!, $t: String!) { interventionFollowUp(from: $f, to: $t) { total { started { value } } } }', { f: from, t: to });
+        expect(report.body.errors).toBeUndefined();
+        const published = report.body.data!.interventionFollowUp.total.started.value as number;
+        // σ ≈ 3 persons for the main tables (MAIN_TABLE_WEIGHT): 5σ is a bound a correct release misses once in millions.
+        expect(Math.abs(published - expected)).toBeLessThanOrEqual(15);
+      } finally {
+        await db.destroy();
+      }
+    });
+
+    it('finds persons of the caller\'s own caseload by part of a name, accents and case aside, or by any written form of the number', async () => {
+      const byName = await graph.query(token, FIND, { text: 'fÁRId exempel' });
+      expect(byName.body.errors).toBeUndefined();
+      expect(byName.body.data!.findPerson.nodes.map((n: { personnummer: string }) => n.personnummer)).toEqual([FIXTURE_PERSONS.coordinationNumber]);
+      const family = await graph.query(token, FIND, { text: 'exempelsson', first: 25 });
+      expect(family.body.data!.findPerson.nodes.length).toBeGreaterThan(5);
+      expect(family.body.data!.findPerson.nodes.map((n: { personnummer: string }) => n.personnummer)).not.toContain(FIXTURE_PERSONS.protectedIdentity);
+      const limited = await graph.query(token, FIND, { text: 'exempelsson', first: 2 });
+      expect(limited.body.data!.findPerson).toMatchObject({ hasMore: true });
+      expect(limited.body.data!.findPerson.nodes).toHaveLength(2);
+      for (const written of writtenForms(FIXTURE_PERSONS.allConsent)) {
+        const byNumber = await graph.query(token, FIND, { text: written });
+        expect(byNumber.body.data!.findPerson.nodes.map((n: { personnummer: string }) => n.personnummer)).toEqual([FIXTURE_PERSONS.allConsent]);
+      }
+      // Protected identity: never by name, by number without a name.
+      const hiddenByName = await graph.query(token, FIND, { text: 'Gunilla' });
+      expect(hiddenByName.body.data!.findPerson.nodes).toEqual([]);
+      const hiddenByNumber = await graph.query(token, FIND, { text: FIXTURE_PERSONS.protectedIdentity });
+      expect(hiddenByNumber.body.data!.findPerson.nodes).toEqual([expect.objectContaining({ personnummer: FIXTURE_PERSONS.protectedIdentity, name: null })]);
+      // Another coordinator's person: not by number, not by name.
+      const theirs = await store((db) => db.selectFrom('person').innerJoin('caseload_assignment', 'caseload_assignment.personnummer', 'person.personnummer')
+        .select(['person.personnummer', 'person.given_name', 'person.family_name']).where('caseload_assignment.coordinator_id', '=', 'coordinator-3').orderBy('person.personnummer').executeTakeFirst()) as { personnummer: string; given_name: string; family_name: string };
+      for (const text of [theirs.personnummer, `${theirs.given_name} ${theirs.family_name}`]) {
+        const response = await graph.query(token, FIND, { text });
+        expect(response.body.errors).toBeUndefined();
+        expect(response.body.data!.findPerson.nodes.map((n: { personnummer: string }) => n.personnummer)).not.toContain(theirs.personnummer);
+      }
+      // The read is audited as any read of the person.
+      const reads = await store((db) => db.selectFrom('audit_log').select(['fields']).where('personnummer', '=', FIXTURE_PERSONS.allConsent).where('decision', '=', 'RELEASED').orderBy('seq', 'desc').executeTakeFirst());
+      expect(reads!.fields).toMatch(/findPerson/);
+      for (const [variables, argument, reason] of [
+        [{ text: ' a ' }, 'text', 'SEARCH_TOO_SHORT'], [{ text: 'x'.repeat(101) }, 'text', 'SEARCH_TOO_LONG'],
+        [{ text: 'anna', first: 0 }, 'first', null], [{ text: 'anna', first: 26 }, 'first', null],
+      ] as const) {
+        const response = await graph.query(token, FIND, variables);
+        expect(refusal(response.body.errors)).toEqual([['BAD_USER_INPUT', argument, reason]]);
+      }
+      const analyst = await graph.token('analyst', 'analyst-1');
+      const refused = await graph.query(analyst, FIND, { text: 'anna' });
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });
   });
 

@@ -33,6 +33,16 @@ export type Query = {
    */
   person: Maybe<Person>;
   /**
+   * Finds persons in the caller's own caseload (and no one else's) by part of a name, case- and
+   * accent-insensitive ("asa" finds Åsa), or by a personnummer or samordningsnummer in any written
+   * form. A person with protected identity (skyddade personuppgifter) is never found by name; found
+   * by number, they are shown without a name. Send it in a POST body: the text may be a
+   * personnummer, which must never be in a URL. BAD_USER_INPUT naming `text` for fewer than 2
+   * letters or digits or more than 100 characters (reason SEARCH_TOO_SHORT / SEARCH_TOO_LONG),
+   * naming `first` outside 1–25. Every person found is a read, audited as `person` is.
+   */
+  findPerson: PersonSearch;
+  /**
    * Every agency's audit records about one person: who read or refused what, when and why (the
    * log extract a person is entitled to). Auditors only.
    */
@@ -66,6 +76,13 @@ export type Query = {
 export type QueryPersonArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   personnummer?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Entry points of the graph. Person data enters only here, for persons in the caller's caseload. */
+export type QueryFindPersonArgs = {
+  text: Scalars['String']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -267,6 +284,33 @@ export type Mutation = {
    * with reason NOTHING_IN_FORCE when no such consent is in force.
    */
   revokeConsent: ConsentRevocation;
+  /**
+   * Registers a participant into an intervention (inregistrering i SUS) with the SUS in-fields.
+   * The participant is a person of the caller's caseload (by id or personnummer), a person of a
+   * member municipality of the caller's samordningsförbund not yet in the caseload (by personnummer:
+   * they are added to it from today), or an anonymous participant (`input.anonymous`, sex and start
+   * year only) for a person who has not consented to registration with personal data or has
+   * protected identity. A person with protected identity is registered only anonymously. Sending
+   * the same `input.submissionKey` again records nothing more and answers as the first time.
+   * Refused, with nothing written, as BAD_USER_INPUT naming the argument (and a `reason`): a date
+   * after today (DATE_IN_FUTURE), an intervention unknown or of another förbund
+   * (UNKNOWN_INTERVENTION), a structural one (INTERVENTION_STRUCTURAL), one not running on the date
+   * (INTERVENTION_NOT_RUNNING), a person with an open participation in it (ALREADY_PARTICIPATING), a
+   * person with protected identity named (ANONYMOUS_REQUIRED), a submission key reused for another
+   * form (SUBMISSION_KEY_REUSED); FORBIDDEN (NOT_IN_CASELOAD) for a person neither in the caseload
+   * nor of the förbund's municipalities, the same whether or not the person exists.
+   */
+  registerParticipation: ParticipationChange;
+  /**
+   * Registers a participant out of an intervention (utregistrering) with the SUS out-fields. A
+   * participation ended with REGISTERED_IN_ERROR (felregistrerad) counts in no statistics release
+   * made after it. Sending the same `input.submissionKey` again answers as the first time. Refused,
+   * with nothing written: BAD_USER_INPUT naming the argument for a date after today
+   * (DATE_IN_FUTURE), before the registration in (END_BEFORE_START), a participation already ended
+   * (ALREADY_ENDED); FORBIDDEN (NOT_IN_CASELOAD) for a participation of a person outside the caller's
+   * caseload, an anonymous one another coordinator registered, or an unknown id.
+   */
+  endParticipation: ParticipationChange;
 };
 
 
@@ -282,6 +326,18 @@ export type MutationRevokeConsentArgs = {
   personnummer?: InputMaybe<Scalars['String']['input']>;
   agency: Agency;
   controller?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Changes a coordinator makes. Every change is audited. */
+export type MutationRegisterParticipationArgs = {
+  input: RegisterParticipationInput;
+};
+
+
+/** Changes a coordinator makes. Every change is audited. */
+export type MutationEndParticipationArgs = {
+  input: EndParticipationInput;
 };
 
 /** What recordConsent changed. */
@@ -356,6 +412,8 @@ export type Forbund = {
   name: Scalars['String']['output'];
   /** Member municipalities. */
   municipalities: Array<Municipality>;
+  /** The förbund's interventions (insatser), by id: those a participant can be registered into are INDIVIDUAL and running. */
+  interventions: Array<Intervention>;
 };
 
 /** A Swedish municipality (kommun). */
@@ -668,6 +726,84 @@ export type RegistrationOutSnapshot = {
   incomeSources: Array<IncomeSource>;
 };
 
+/** What a person search found. */
+export type PersonSearch = {
+  __typename?: 'PersonSearch';
+  /** The persons found in the caller's caseload, at most `first`, by personnummer. */
+  nodes: Array<Person>;
+  /** Whether more persons matched than were returned (narrow the search). */
+  hasMore: Scalars['Boolean']['output'];
+};
+
+/** Why a participant is registered anonymously (SUS: sex and start year only). */
+export type AnonymousReason =
+  /** The person has not consented to registration with personal data. */
+  | 'NO_REGISTRATION_CONSENT'
+  /** The person has protected identity (skyddade personuppgifter). */
+  | 'PROTECTED_IDENTITY';
+
+/** An anonymous participant: all SUS keeps of a person registered without personal data. */
+export type AnonymousParticipantInput = {
+  /** The participant's legal sex. */
+  sex: Sex;
+  /** Why the participant is anonymous. */
+  reason: AnonymousReason;
+};
+
+/** A registration into an intervention (inregistrering). Name the participant by exactly one of personId, personnummer and anonymous. */
+export type RegisterParticipationInput = {
+  /**
+   * Chosen by the client once per form (8–100 letters, digits, - or _; a UUID fits): the same key
+   * sent again records nothing more and gets the first answer.
+   */
+  submissionKey: Scalars['String']['input'];
+  /** A person of the caller's caseload, by opaque id (Person.id). */
+  personId?: InputMaybe<Scalars['ID']['input']>;
+  /** Personnummer or samordningsnummer in any written form: a person of the caseload, or of a member municipality (then added to the caseload). */
+  personnummer?: InputMaybe<Scalars['String']['input']>;
+  /** An anonymous participant instead of a person. */
+  anonymous?: InputMaybe<AnonymousParticipantInput>;
+  /** The intervention (Intervention.id): an individual-oriented one of the caller's förbund, running on registeredIn. */
+  interventionId: Scalars['ID']['input'];
+  /** Date of registration in, ISO date; not after today. */
+  registeredIn: Scalars['String']['input'];
+  /** Income sources before (försörjningskällor): 1–3 different, OKAND alone. */
+  incomeSources: Array<IncomeSource>;
+  /** Occupation just before (sysselsättning). */
+  occupation: Occupation;
+  /** Occupation as a share of 40 hours a week, in percent, 0–100. */
+  occupationShareOfFullTime: Scalars['Int']['input'];
+  /** Highest education level (utbildningsnivå). */
+  educationLevel: EducationLevel;
+  /** Whole years on public support before (tid i offentlig försörjning), 0–60. */
+  yearsOnPublicSupport: Scalars['Int']['input'];
+};
+
+/** A registration out of an intervention (utregistrering). */
+export type EndParticipationInput = {
+  /** Chosen by the client once per form, as for registerParticipation. */
+  submissionKey: Scalars['String']['input'];
+  /** The participation (Participation.id). */
+  participationId: Scalars['ID']['input'];
+  /** Date of registration out, ISO date; not before registration in, not after today. */
+  registeredOut: Scalars['String']['input'];
+  /** Why the participation ended (avslutsorsak). */
+  reason: EndReason;
+  /** Occupation after. */
+  occupation: Occupation;
+  /** Income sources after: 1–3 different, OKAND alone. */
+  incomeSources: Array<IncomeSource>;
+};
+
+/** What registerParticipation or endParticipation changed. */
+export type ParticipationChange = {
+  __typename?: 'ParticipationChange';
+  /** The participation as recorded (the first answer's, for a form sent again). */
+  participation: Participation;
+  /** The person after the change, so a normalized cache shows the participation; null for an anonymous participant. */
+  person: Maybe<Person>;
+};
+
 /** A cross-sector signal: a person falling between the chairs. */
 export type SignalCode =
   /** Sjukpenning refused or withdrawn, and no employment-service registration within 25 days. */
@@ -969,6 +1105,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Cohort: ResolverTypeWrapper<CohortParent>;
   CohortSignals: ResolverTypeWrapper<CohortSignalsParent>;
   SignalCount: ResolverTypeWrapper<SignalCount>;
@@ -977,7 +1114,6 @@ export type ResolversTypes = {
   AgeBand: AgeBand;
   FollowUpFilter: FollowUpFilter;
   CountCell: ResolverTypeWrapper<CountCell>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   FollowUpGroup: ResolverTypeWrapper<FollowUpGroup>;
@@ -1008,6 +1144,12 @@ export type ResolversTypes = {
   Participation: ResolverTypeWrapper<ParticipationRow>;
   RegistrationInSnapshot: ResolverTypeWrapper<RegistrationInSnapshot>;
   RegistrationOutSnapshot: ResolverTypeWrapper<RegistrationOutSnapshot>;
+  PersonSearch: ResolverTypeWrapper<Omit<PersonSearch, 'nodes'> & { nodes: Array<ResolversTypes['Person']> }>;
+  AnonymousReason: AnonymousReason;
+  AnonymousParticipantInput: AnonymousParticipantInput;
+  RegisterParticipationInput: RegisterParticipationInput;
+  EndParticipationInput: EndParticipationInput;
+  ParticipationChange: ResolverTypeWrapper<Omit<ParticipationChange, 'participation' | 'person'> & { participation: ResolversTypes['Participation'], person?: Maybe<ResolversTypes['Person']> }>;
   SignalCode: SignalCode;
   Signal: ResolverTypeWrapper<Signal>;
   SignalFact: ResolverTypeWrapper<SignalFact>;
@@ -1034,13 +1176,13 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
   Cohort: CohortParent;
   CohortSignals: CohortSignalsParent;
   SignalCount: SignalCount;
   SignalBreakdown: SignalBreakdown;
   FollowUpFilter: FollowUpFilter;
   CountCell: CountCell;
-  Int: Scalars['Int']['output'];
   Boolean: Scalars['Boolean']['output'];
   CategoryCount: CategoryCount;
   FollowUpGroup: FollowUpGroup;
@@ -1062,6 +1204,11 @@ export type ResolversParentTypes = {
   Participation: ParticipationRow;
   RegistrationInSnapshot: RegistrationInSnapshot;
   RegistrationOutSnapshot: RegistrationOutSnapshot;
+  PersonSearch: Omit<PersonSearch, 'nodes'> & { nodes: Array<ResolversParentTypes['Person']> };
+  AnonymousParticipantInput: AnonymousParticipantInput;
+  RegisterParticipationInput: RegisterParticipationInput;
+  EndParticipationInput: EndParticipationInput;
+  ParticipationChange: Omit<ParticipationChange, 'participation' | 'person'> & { participation: ResolversParentTypes['Participation'], person?: Maybe<ResolversParentTypes['Person']> };
   Signal: Signal;
   SignalFact: SignalFact;
   AuditTrail: AuditTrailParent;
@@ -1082,6 +1229,7 @@ export type ResolversParentTypes = {
 export type QueryResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   me?: Resolver<Maybe<ResolversTypes['Coordinator']>, ParentType, ContextType>;
   person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType, Partial<QueryPersonArgs>>;
+  findPerson?: Resolver<ResolversTypes['PersonSearch'], ParentType, ContextType, RequireFields<QueryFindPersonArgs, 'text' | 'first'>>;
   auditTrail?: Resolver<Maybe<ResolversTypes['AuditTrail']>, ParentType, ContextType, RequireFields<QueryAuditTrailArgs, 'personnummer'>>;
   interventionFollowUp?: Resolver<ResolversTypes['FollowUpReport'], ParentType, ContextType, RequireFields<QueryInterventionFollowUpArgs, 'from' | 'to' | 'groupBy'>>;
   cohort?: Resolver<ResolversTypes['Cohort'], ParentType, ContextType, RequireFields<QueryCohortArgs, 'from' | 'to'>>;
@@ -1146,6 +1294,8 @@ export type FollowUpReportResolvers<ContextType = CoordinationContext, ParentTyp
 export type MutationResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   recordConsent?: Resolver<ResolversTypes['ConsentRecording'], ParentType, ContextType, RequireFields<MutationRecordConsentArgs, 'input'>>;
   revokeConsent?: Resolver<ResolversTypes['ConsentRevocation'], ParentType, ContextType, RequireFields<MutationRevokeConsentArgs, 'agency'>>;
+  registerParticipation?: Resolver<ResolversTypes['ParticipationChange'], ParentType, ContextType, RequireFields<MutationRegisterParticipationArgs, 'input'>>;
+  endParticipation?: Resolver<ResolversTypes['ParticipationChange'], ParentType, ContextType, RequireFields<MutationEndParticipationArgs, 'input'>>;
 };
 
 export type ConsentRecordingResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['ConsentRecording'] = ResolversParentTypes['ConsentRecording']> = {
@@ -1170,6 +1320,7 @@ export type ForbundResolvers<ContextType = CoordinationContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   municipalities?: Resolver<Array<ResolversTypes['Municipality']>, ParentType, ContextType>;
+  interventions?: Resolver<Array<ResolversTypes['Intervention']>, ParentType, ContextType>;
 };
 
 export type MunicipalityResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = {
@@ -1260,6 +1411,16 @@ export type RegistrationOutSnapshotResolvers<ContextType = CoordinationContext, 
   incomeSources?: Resolver<Array<ResolversTypes['IncomeSource']>, ParentType, ContextType>;
 };
 
+export type PersonSearchResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['PersonSearch'] = ResolversParentTypes['PersonSearch']> = {
+  nodes?: Resolver<Array<ResolversTypes['Person']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ParticipationChangeResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['ParticipationChange'] = ResolversParentTypes['ParticipationChange']> = {
+  participation?: Resolver<ResolversTypes['Participation'], ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
+};
+
 export type SignalResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['Signal'] = ResolversParentTypes['Signal']> = {
   code?: Resolver<ResolversTypes['SignalCode'], ParentType, ContextType>;
   arose?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1321,6 +1482,8 @@ export type Resolvers<ContextType = CoordinationContext> = {
   Participation?: ParticipationResolvers<ContextType>;
   RegistrationInSnapshot?: RegistrationInSnapshotResolvers<ContextType>;
   RegistrationOutSnapshot?: RegistrationOutSnapshotResolvers<ContextType>;
+  PersonSearch?: PersonSearchResolvers<ContextType>;
+  ParticipationChange?: ParticipationChangeResolvers<ContextType>;
   Signal?: SignalResolvers<ContextType>;
   SignalFact?: SignalFactResolvers<ContextType>;
   AuditTrail?: AuditTrailResolvers<ContextType>;

@@ -80,5 +80,6 @@ export const coordinatorResolvers = {
   },
   Forbund: {
     municipalities: (f: { id: string }, _args: unknown, ctx: CoordinationContext) => ctx.loaders.municipalitiesByForbund.load(f.id),
+    interventions: (f: { id: string }, _args: unknown, ctx: CoordinationContext) => ctx.loaders.interventionsByForbund.load(f.id),
   },
 } satisfies Resolvers;

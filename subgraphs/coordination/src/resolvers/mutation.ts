@@ -133,7 +133,7 @@ export function withinLifetime(validFrom: string, birthDate: string): Result<voi
  * Both mutations answer with the person as well as the consents changed: a client's normalized
  * cache then shows the change on the person it already holds, without asking again.
  */
-function personAfter(ctx: CoordinationContext, row: PersonRow, info: GraphQLResolveInfo): PersonParent {
+export function personAfter(ctx: CoordinationContext, row: PersonRow, info: GraphQLResolveInfo): PersonParent {
   // What the client reads of the person here is a release like any other, and logged as one.
   const read = selectedFieldPaths(info, '').filter((f) => f.startsWith('.person.')).map((f) => f.slice('.person.'.length));
   if (read.length > 0) ctx.audit.record(personReadEntry(row, read, ''));

@@ -14,7 +14,7 @@ export {
   epsilonFromRho, noiseForRho, privacyStatement, rhoOfPeriod, splitRho, type PrivacyStatement,
 } from './accounting.ts';
 export {
-  DEFAULT_MEASURE, boundContributions, boundValues, figure, protectTables,
+  DEFAULT_MEASURE, NOT_KNOWN, boundContributions, boundValues, figure, protectTables,
   type Figure, type Marginal, type MeasureFilter, type ParticipationRow, type ProtectedCell, type ProtectedTable, type ReleaseOptions, type StatisticsRelease, type Workload,
 } from './tables.ts';
 export { compactRelease, type CompactRelease } from './compact.ts';

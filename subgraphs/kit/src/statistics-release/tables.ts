@@ -160,6 +160,14 @@ export function boundContributions(rows: readonly ParticipationRow[], filter: Me
   return [...chosen.values()];
 }
 
+/**
+ * The value of a dimension that is not known for a row (an anonymous participant's municipality or
+ * age): never in a domain, and the row is left out of every table by that dimension only, so it
+ * still counts in the totals and the tables by what is known. A row then contributes to fewer
+ * tables, never more, so every table's sensitivity holds.
+ */
+export const NOT_KNOWN = '~not-known';
+
 /** Every cell of the cross product of the dimensions' domains, in dimension then domain order. */
 function cellsOf(dimensions: readonly string[], domains: Workload['domains']): Record<string, string>[] {
   let cells: Record<string, string>[] = [{}];
@@ -213,6 +221,8 @@ export function protectTables(
     const k = multi === undefined ? 1 : workload.multiValued![multi]!;
     const truth = new Map<string, number>();
     for (const row of rowsOf(measure)) {
+      // A participant known only in part (SUS's anonymous participant) is in no table by what is not known of them.
+      if (dimensions.some((d) => row.attributes[d] === NOT_KNOWN)) continue;
       for (const d of dimensions) {
         if (d === multi) continue;
         const value = row.attributes[d];
