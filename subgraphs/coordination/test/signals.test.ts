@@ -36,6 +36,9 @@ const empty: Required<SectorFacts> = {
   socialServices: { assistanceMonths: [] },
   care: { certificates: [] },
 };
+/** Words of an English sentence that no Swedish signal text has (ISO dates and agency names aside). */
+export const ENGLISH = /\b(the|and|of|no|not|with|since|from|between|day|days|refused|withdrawn|ended|granted|months?|sick|benefit|certificate|registration|programme|work|capacity|reduced|within|ends?|period|reason|need|leave|assessment)\b/i;
+
 const codes = (facts: SectorFacts) => computeSignals(facts, today).map((s) => s.code);
 
 describe('signals from the seeded fixtures', () => {
@@ -51,6 +54,15 @@ describe('signals from the seeded fixtures', () => {
       expect(signal!.facts.length).toBeGreaterThanOrEqual(2);
     });
   }
+
+  it('says every summary and fact in Swedish, with ISO dates (a coordinator reads them)', () => {
+    const texts = population.persons.flatMap((p) => computeSignals(factsOf(p), today)).flatMap((s) => [s.summary, ...s.facts.map((f) => f.description)]);
+    expect(texts.length).toBeGreaterThan(8);
+    for (const text of texts) {
+      expect(text, text).not.toMatch(ENGLISH);
+      expect(text, text).not.toMatch(/\d{1,2}\/\d{1,2}\/\d{4}/);
+    }
+  });
 
   it('raises nothing for the person whose situation is in order', () => {
     expect(computeSignals(factsOf(byNumber.get(FIXTURE_PERSONS.allConsent)!), today)).toEqual([]);
