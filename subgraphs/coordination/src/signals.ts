@@ -244,10 +244,39 @@ export const SIGNAL_RULES: Record<SignalCode, Rule> = {
   CONFLICTING_ASSESSMENTS: conflictingAssessments,
 };
 
-/** Every signal the facts raise today, newest first. */
+/**
+ * The agencies each rule cannot do without. A rule with one of them unseen is not evaluated at
+ * all, and the person's unseenAgencies says so; an agency a rule only adds a fact from (care's
+ * certificate beside a sick-listing, Arbetsförmedlingen beside aktivitetsersättning) is not one.
+ */
+export const RULE_NEEDS: Record<SignalCode, readonly Agency[]> = {
+  SICKNESS_BENEFIT_ENDED_NOT_REGISTERED: ['SICKNESS_INSURANCE', 'EMPLOYMENT'],
+  DAY_180_APPROACHING: ['SICKNESS_INSURANCE'],
+  LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE: ['SICKNESS_INSURANCE', 'SOCIAL_SERVICES'],
+  LONG_ASSISTANCE_NO_ACTIVITY: ['SOCIAL_SERVICES', 'EMPLOYMENT'],
+  SICK_LISTED_WITHOUT_BENEFIT: ['SOCIAL_SERVICES', 'SICKNESS_INSURANCE'],
+  ACTIVITY_COMPENSATION_NO_ACTIVITY: ['SICKNESS_INSURANCE'],
+  SICK_IN_PROGRAMME_NO_CERTIFICATE: ['EMPLOYMENT', 'CARE'],
+  CONFLICTING_ASSESSMENTS: ['SICKNESS_INSURANCE', 'CARE'],
+};
+
+const SECTOR_OF: Record<Agency, keyof SectorFacts> = {
+  SICKNESS_INSURANCE: 'sicknessInsurance', EMPLOYMENT: 'employment', SOCIAL_SERVICES: 'socialServices', CARE: 'care',
+};
+
+/** The agencies whose sector the rules could not see (null: refused, or its agency did not answer), each with the signals not evaluated for it. */
+export function unseenAgencies(facts: SectorFacts): { agency: Agency; signalsNotEvaluated: SignalCode[] }[] {
+  return (Object.keys(SECTOR_OF) as Agency[])
+    .filter((agency) => facts[SECTOR_OF[agency]] == null)
+    .map((agency) => ({ agency, signalsNotEvaluated: (Object.keys(RULE_NEEDS) as SignalCode[]).filter((code) => RULE_NEEDS[code].includes(agency)) }))
+    .filter((unseen) => unseen.signalsNotEvaluated.length > 0);
+}
+
+/** Every signal the facts raise today, newest first; a rule that needs a sector not seen is not evaluated. */
 export function computeSignals(facts: SectorFacts, today: IsoDate): Signal[] {
-  return Object.values(SIGNAL_RULES)
-    .map((rule) => rule(facts, today))
+  return (Object.entries(SIGNAL_RULES) as [SignalCode, Rule][])
+    .filter(([code]) => RULE_NEEDS[code].every((agency) => facts[SECTOR_OF[agency]] != null))
+    .map(([, rule]) => rule(facts, today))
     .filter((signal): signal is Signal => signal !== null)
     .sort((a, b) => (a.arose < b.arose ? 1 : a.arose > b.arose ? -1 : 0));
 }

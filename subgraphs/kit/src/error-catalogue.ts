@@ -41,7 +41,7 @@ export const ERROR_CODES = {
     unmasked: true,
     status: 200,
     when: 'an argument is wrong: the message begins with its name and says what is wrong (a date that does not exist, a personnummer\'s check digit, birth number 000 or a birth date in the future, …)',
-    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `CONTROLLER_…` for the data controllers a consent names',
+    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `SIGNAL_NOT_CURRENT` for `handleSignal`, `CONTROLLER_…` for the data controllers a consent names',
   },
   GRAPHQL_PARSE_FAILED: {
     unmasked: true,
@@ -273,6 +273,11 @@ export const REFUSAL_REASONS = {
     code: 'BAD_USER_INPUT',
     meaning: '`recordConsent`\'s `input.controllers` names a kommunkod without SOCIAL_SERVICES among `input.agencies`, or a länskod without CARE; `revokeConsent`\'s `controller` is not of the agency\'s kind (`argument` says which)',
     show: 'the message, at the choice of municipalities or region',
+  },
+  SIGNAL_NOT_CURRENT: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`handleSignal`\'s `signalId` is not a signal the person has now: another person\'s, one read on an earlier day, or one whose facts have changed since',
+    show: 'that the signal has changed, and the person\'s signals read again',
   },
 } as const satisfies Record<string, RefusalReasonEntry>;
 
