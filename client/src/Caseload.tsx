@@ -10,7 +10,10 @@ type CaseloadPerson = NonNullable<CaseloadQuery['me']>['caseload']['nodes'][numb
 
 const PAGE_SIZE = 20;
 
-/** The whole caseload (20–60 persons), in pages of 100 until there is no next page. */
+/**
+ * The whole caseload (20–60 persons), in pages of 100 until there is no next page; from the
+ * network each time it is shown, as signals and the agencies that answer change under it.
+ */
 function useWholeCaseload() {
   const client = useApolloClient();
   const [state, setState] = useState<{ coordinator: string | null; persons: CaseloadPerson[] | null; error: string | null }>({ coordinator: null, persons: null, error: null });
@@ -21,7 +24,7 @@ function useWholeCaseload() {
       let after: string | null | undefined = null;
       let coordinator: string | null = null;
       for (;;) {
-        const result: Awaited<ReturnType<typeof client.query<CaseloadQuery>>> = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all' });
+        const result: Awaited<ReturnType<typeof client.query<CaseloadQuery>>> = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all', fetchPolicy: 'network-only' });
         const me: CaseloadQuery['me'] | undefined = result.data?.me;
         if (!me) throw new Error(errorMessages(result.error)[0]?.message ?? 'Ärendelistan kunde inte hämtas.');
         coordinator = me.name;

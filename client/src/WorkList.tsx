@@ -73,9 +73,12 @@ export function HandleSignalForm({ personId, signalId, code, label, onHandled }:
   );
 }
 
+/** Person.unseenAgencies' reason for an agency that did not answer (not an error reason: no catalogue text). */
+const NOT_ANSWERING: UnseenReason = 'UNAVAILABLE';
+
 /** One line per agency not answering, once for the whole list (not per row). */
 export function UnavailableAgencies({ persons }: { persons: readonly { unseenAgencies?: readonly { agency: Agency; reason: UnseenReason }[] | null }[] }) {
-  const down = new Set(persons.flatMap((p) => (p.unseenAgencies ?? []).filter((u) => u.reason === 'UNAVAILABLE').map((u) => u.agency)));
+  const down = new Set(persons.flatMap((p) => (p.unseenAgencies ?? []).filter((u) => u.reason === NOT_ANSWERING).map((u) => u.agency)));
   const agencies = AGENCY_ROWS.map((row) => row.agency).filter((agency) => down.has(agency));
   if (agencies.length === 0) return null;
   return (

@@ -6,7 +6,7 @@ import type { Signal, SignalCode } from './signals.ts';
 import { SIGNAL_RULES } from './signals.ts';
 
 /**
- * A coordinator's handling of a signal (handleSignal, docs/signals.md). Coordination never holds
+ * A coordinator's handling of a signal (handleSignal, docs/signal-handling.md). Coordination never holds
  * the sector facts a signal rests on: they reach it through the query plan, for one request. So
  * what it keeps of a signal is a fingerprint of its facts, and what it hands a client is a signal
  * id it can check came from its own computation, for this person, today, with these facts: a

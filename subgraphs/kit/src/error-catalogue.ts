@@ -276,7 +276,7 @@ export const REFUSAL_REASONS = {
   },
   SIGNAL_NOT_CURRENT: {
     code: 'BAD_USER_INPUT',
-    meaning: '`handleSignal`\'s `signalId` is not a signal the person has now: another person\'s, one read on an earlier day, or one whose facts have changed since',
+    meaning: '`handleSignal`\'s `signalId` is not a signal the person has now: another person\'s, or one read on an earlier day (an id holds for the day it was read)',
     show: 'that the signal has changed, and the person\'s signals read again',
   },
 } as const satisfies Record<string, RefusalReasonEntry>;

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { bundle } from '@finsam/client/build';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../support/browser.ts';
+import * as signals from './working-day/signals.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -41,6 +42,11 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   });
 
   // Steps of the day (working-day/*.steps.ts) are called here in order.
+
+  it('handles a signal from the work list (att göra) and sees it leave the list', () => signals.handleSignalFromWorkList(page));
+  it('reads the signals of a person in Swedish', () => signals.signalTextsInSwedish(page));
+  // Last: it stops Arbetsförmedlingen for a moment.
+  it('with Arbetsförmedlingen stopped, the caseload names it once and still shows the other signals', () => signals.caseloadNamesAgencyNotAnswering(page, graph));
 
   it('met no script error on the way', () => {
     expect(problems).toEqual([]);
