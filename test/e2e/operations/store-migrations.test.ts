@@ -153,7 +153,9 @@ describe('coordination\'s consent names its controller (0011_consent_controller)
     // Not seeded: the rows are the ones written below, as a store in use holds them.
     const env: NodeJS.ProcessEnv = { SEED: 'none', ...(database ? { COORDINATION_DATABASE_URL: database.url } : {}) };
     const options = { env, dataDir, logger: createLogger('coordination', { level: 'silent' }), metrics: createProcessMetrics('coordination') };
-    const { '0011_consent_controller': added, ...earlier } = coordination.migrations;
+    const added = coordination.migrations['0011_consent_controller'];
+    // The store as it was before 0011: no later migration either (they sort after it and would be out of order).
+    const earlier = Object.fromEntries(Object.entries(coordination.migrations).filter(([name]) => name < '0011'));
     expect(added, 'the migration that adds consent.controller').toBeDefined();
 
     const old = await prepareStore({ ...coordination, migrations: earlier }, options);
