@@ -4,7 +4,7 @@ import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { PersonProfile } from '@finsam/devkit/population/types';
 import { dayInRehabilitationChain } from '@finsam/sickness-insurance/rehabilitation-chain';
 import reasons from '@finsam/social-services/reasons-for-need.json' with { type: 'json' };
-import { computeSignals, type SectorFacts, type SicknessCaseFacts } from '../src/signals.ts';
+import { computeSignals, unseenAgencies, type SectorFacts, type SicknessCaseFacts } from '../src/signals.ts';
 
 const today = '2026-06-15';
 
@@ -86,6 +86,16 @@ describe('signal rules', () => {
     const assisted = { ...empty, socialServices: { assistanceMonths: ['2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'].map((month) => ({ month, reasonForNeed: { group: 'UNEMPLOYED' } })) } };
     expect(codes(assisted)).toContain('LONG_ASSISTANCE_NO_ACTIVITY');
     expect(codes({ ...assisted, employment: null })).not.toContain('LONG_ASSISTANCE_NO_ACTIVITY');
+  });
+
+  it('names each sector it cannot see with the signals not evaluated for it, and still evaluates those that do not need it', () => {
+    expect(unseenAgencies(empty)).toEqual([]);
+    expect(unseenAgencies({ ...empty, care: null, employment: undefined })).toEqual([
+      { agency: 'EMPLOYMENT', signalsNotEvaluated: ['SICKNESS_BENEFIT_ENDED_NOT_REGISTERED', 'LONG_ASSISTANCE_NO_ACTIVITY', 'SICK_IN_PROGRAMME_NO_CERTIFICATE'] },
+      { agency: 'CARE', signalsNotEvaluated: ['SICK_IN_PROGRAMME_NO_CERTIFICATE', 'CONFLICTING_ASSESSMENTS'] },
+    ]);
+    const day165 = { ...empty, employment: null, care: null, sicknessInsurance: { cases: [sjukpenning({ dayInRehabilitationChain: 165 })] } };
+    expect(codes(day165)).toEqual(['DAY_180_APPROACHING']);
   });
 
   it('DAY_180_APPROACHING only between day 150 and 180 and without meeting or plan', () => {
