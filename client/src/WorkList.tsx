@@ -100,5 +100,7 @@ export function handlingLine(handling: { handledBy?: { name: string } | null; ha
   const who = handling.handledBy ? ` av ${handling.handledBy.name}` : '';
   const when = handling.handledAt ? ` ${formatDate(handling.handledAt)}` : '';
   const what = handling.action ? `: ${handling.action}` : '';
-  return `Hanterad${who}${when}${what}. Uppföljning ${formatDate(handling.followUp)}.`;
+  // The coordinator's own sentence may end it already.
+  const end = /[.!?]$/.test(what) ? '' : '.';
+  return `Hanterad${who}${when}${what}${end} Uppföljning ${formatDate(handling.followUp)}.`;
 }

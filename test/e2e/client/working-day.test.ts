@@ -44,7 +44,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   // Steps of the day (working-day/*.steps.ts) are called here in order.
 
   it('handles a signal from the work list (att göra) and sees it leave the list', () => signals.handleSignalFromWorkList(page));
-  it('reads the signals of a person in Swedish', () => signals.signalTextsInSwedish(page));
+  it('reads the signals of a person in Swedish and handles one there', () => signals.signalTextsInSwedish(page));
   // Last: it stops Arbetsförmedlingen for a moment.
   it('with Arbetsförmedlingen stopped, the caseload names it once and still shows the other signals', () => signals.caseloadNamesAgencyNotAnswering(page, graph));
 

@@ -66,7 +66,7 @@ export async function caseloadNamesAgencyNotAnswering(page: Page, graph: TestGra
   }
 }
 
-/** Every signal text the client shows is Swedish: no English sentence on a person's page. */
+/** Every signal text the client shows is Swedish: no English sentence on a person's page; a signal handled there shows its handling. */
 export async function signalTextsInSwedish(page: Page): Promise<void> {
   await toCaseload(page);
   await page.locator('body').focus();
@@ -75,6 +75,22 @@ export async function signalTextsInSwedish(page: Page): Promise<void> {
   await page.locator('ul.signals li.signal').first().waitFor();
   const texts = await page.locator('ul.signals li.signal').allInnerTexts();
   for (const text of texts) expect(text, text).not.toMatch(ENGLISH);
+
+  // Handled on the person's page too: the signal shows who handled it, what was done and the follow-up day.
+  const open = page.locator('ul.signals li.signal').filter({ has: page.locator('button.handle-signal') });
+  const before = await open.count();
+  expect(before).toBeGreaterThan(0);
+  await page.locator('body').focus();
+  await tabToSelector(page, 'ul.signals button.handle-signal');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+  await page.keyboard.type('Samordningsmöte bokat.');
+  await tabToSelector(page, 'form.handle-form button[type="submit"]', 10);
+  await page.keyboard.press('Enter');
+  await page.locator('ul.signals .handling').first().waitFor();
+  expect(await page.locator('form.handle-form').count()).toBe(0);
+  expect(await open.count()).toBe(before - 1);
+  expect(await page.locator('ul.signals .handling').allInnerTexts()).toContainEqual(expect.stringMatching(/^Hanterad av .+ \d{4}-\d{2}-\d{2}: Samordningsmöte bokat\. Uppföljning \d{4}-\d{2}-\d{2}\.$/));
 }
 
 /** Words of an English sentence that no Swedish signal text has (as in coordination's signal tests). */
