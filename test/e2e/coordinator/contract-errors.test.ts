@@ -185,6 +185,15 @@ describe('errors a standard client can live with, through the real graph', () =>
         expect(codes).toEqual(expect.arrayContaining(['DAY_180_APPROACHING', 'CONFLICTING_ASSESSMENTS', 'LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE']));
         expect(codes).not.toContain('LONG_ASSISTANCE_NO_ACTIVITY');
         expect(errorsOf(page).every((e) => e.extensions?.serviceName === 'employment' && e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+
+        // The same holds for every field that requires a sector: an auditor's extract comes from the agencies that answered, and says which did not.
+        const auditor = await graph.token('auditor', 'auditor-1');
+        const trail = await graph.query(auditor, 'query($p: String!) { auditTrail(personnummer: $p) { records { agency } } }', { p: SIGNAL_FIXTURES.DAY_180_APPROACHING });
+        expect(trail.body.data!.auditTrail.records.map((r: { agency: string }) => r.agency)).toContain('COORDINATION');
+        expect(errorsOf(trail)).toEqual([expect.objectContaining({
+          path: ['auditTrail', 'records'], message: expect.stringMatching(/^records computed without employmentRecords/),
+          extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'employment' }),
+        })]);
       } finally {
         await graph.restartSubgraph('employment');
       }
