@@ -2,15 +2,19 @@ import { useEffect, useState } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import { CaseloadDocument, type CaseloadQuery } from './gql/graphql';
 import { SignalBadges } from './SignalBadges';
-import { urgency } from './signals';
-import { errorMessages } from './format';
+import { signalInfo, urgency } from './signals';
+import { errorMessages, formatDate, today } from './format';
 import { PersonSearch } from './FindPerson';
+import { HandleSignalForm, UnavailableAgencies, type HandledSignals } from './WorkList';
 
 type CaseloadPerson = NonNullable<CaseloadQuery['me']>['caseload']['nodes'][number];
 
 const PAGE_SIZE = 20;
 
-/** The whole caseload (20–60 persons), in pages of 100 until there is no next page. */
+/**
+ * The whole caseload (20–60 persons), in pages of 100 until there is no next page; from the
+ * network each time it is shown, as signals and the agencies that answer change under it.
+ */
 function useWholeCaseload() {
   const client = useApolloClient();
   const [state, setState] = useState<{ coordinator: string | null; persons: CaseloadPerson[] | null; error: string | null }>({ coordinator: null, persons: null, error: null });
@@ -21,7 +25,7 @@ function useWholeCaseload() {
       let after: string | null | undefined = null;
       let coordinator: string | null = null;
       for (;;) {
-        const result: Awaited<ReturnType<typeof client.query<CaseloadQuery>>> = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all' });
+        const result: Awaited<ReturnType<typeof client.query<CaseloadQuery>>> = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all', fetchPolicy: 'network-only' });
         const me: CaseloadQuery['me'] | undefined = result.data?.me;
         if (!me) throw new Error(errorMessages(result.error)[0]?.message ?? 'Ärendelistan kunde inte hämtas.');
         coordinator = me.name;
@@ -33,13 +37,50 @@ function useWholeCaseload() {
     })().catch((e: Error) => { if (!cancelled) setState({ coordinator: null, persons: null, error: e.message }); });
     return () => { cancelled = true; };
   }, [client]);
-  return state;
+  /** A handled signal's person with the signals the server answered with: it leaves the work list at once. */
+  const handled = (personId: string, signals: HandledSignals) => setState((current) => ({
+    ...current,
+    persons: current.persons?.map((p) => (p.id === personId ? { ...p, signals: signals.map((s) => ({ ...s, handling: s.handling && { id: s.handling.id, followUp: s.handling.followUp } })) } : p)) ?? null,
+  }));
+  return { ...state, handled };
+}
+
+/**
+ * The work list (att göra): every signal across the caseload that needs action, never handled on
+ * its present facts or with its follow-up day come, the longest waiting first.
+ */
+function WorkList({ persons, onHandled }: { persons: readonly CaseloadPerson[]; onHandled: (personId: string, signals: HandledSignals) => void }) {
+  const items = persons
+    .flatMap((person) => (person.signals ?? []).filter((s) => s.needsAction).map((signal) => ({ person, signal, due: signal.handling?.followUp ?? signal.arose })))
+    .sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0));
+  const now = today();
+  return (
+    <section aria-labelledby="todo-heading" className="worklist">
+      <h2 id="todo-heading">Att göra</h2>
+      {items.length === 0
+        ? <p>Inget att göra just nu.</p>
+        : (
+          <ul>
+            {items.map(({ person, signal, due }) => {
+              const label = signalInfo(signal.code).label;
+              return (
+                <li key={signal.id} className="card todo">
+                  <a href={`#/person/${encodeURIComponent(person.id)}`}>{displayName(person)}</a>: {label}{' '}
+                  <span className="muted">({signal.handling ? `uppföljning ${formatDate(due)}${due < now ? ', passerad' : ''}` : `sedan ${formatDate(due)}`})</span>
+                  <HandleSignalForm personId={person.id} signalId={signal.id} code={signal.code} label={`${displayName(person)}, ${label}`} onHandled={(signals) => onHandled(person.id, signals)} />
+                </li>
+              );
+            })}
+          </ul>
+        )}
+    </section>
+  );
 }
 
 export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignals }: {
   page: number; onPage: (page: number) => void; onlyWithSignals: boolean; onOnlyWithSignals: (value: boolean) => void;
 }) {
-  const { coordinator, persons, error } = useWholeCaseload();
+  const { coordinator, persons, error, handled } = useWholeCaseload();
   if (error) return <><h1 tabIndex={-1}>Ärendelista</h1><p role="alert" className="error">{error}</p></>;
   if (!persons) return <><h1 tabIndex={-1}>Ärendelista</h1><p role="status">Hämtar ärendelistan…</p></>;
 
@@ -57,6 +98,9 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
       <h1 tabIndex={-1}>Ärendelista</h1>
       <p>{coordinator ? `${coordinator}: ` : ''}{persons.length} personer, de mest brådskande signalerna först.</p>
       <PersonSearch />
+      <UnavailableAgencies persons={persons} />
+      <WorkList persons={persons} onHandled={handled} />
+      <h2>Personer</h2>
       <div className="filters">
         <input id="only-signals" type="checkbox" checked={onlyWithSignals} onChange={(e) => onOnlyWithSignals(e.target.checked)} />
         <label htmlFor="only-signals">Har signaler</label>

@@ -7,6 +7,7 @@ import { errorMessages, formatDate, today } from './format';
 import { AGENCY_ROWS, type AgencyRow } from '@finsam/kit/agencies';
 import { refusalText, sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
 import { byUrgency, signalInfo } from './signals';
+import { HandleSignalForm, UNSEEN_REASON, handlingLine } from './WorkList';
 
 type Person = NonNullable<PersonOverviewQuery['person']>;
 
@@ -50,7 +51,7 @@ export function PersonScreen({ id }: { id: string }) {
       </dl>
       {isProtected && <p className="notice" role="note">Skyddade personuppgifter: namn och adress visas inte.</p>}
 
-      <Signals signals={person.signals} />
+      <Signals person={person} />
 
       <h2>Myndigheterna</h2>
       <div className="sectors">
@@ -77,12 +78,20 @@ export function PersonScreen({ id }: { id: string }) {
   );
 }
 
-function Signals({ signals }: { signals: Person['signals'] }) {
+function Signals({ person }: { person: Person }) {
+  const { signals, unseenAgencies } = person;
+  const unseen = unseenAgencies ?? [];
   return (
     <section aria-labelledby="signals-heading">
       <h2 id="signals-heading">Signaler</h2>
-      {signals == null && <p className="muted">Signalerna kan inte beräknas just nu: en myndighet svarar inte.</p>}
-      {signals?.length === 0 && <p>Inga signaler.</p>}
+      {signals == null && <p className="muted">Signalerna kan inte beräknas just nu.</p>}
+      {unseen.length > 0 && (
+        <p className="notice unseen">
+          Inte sedda av signalerna: {unseen.map((u) => `${AGENCY_NAMES[u.agency]} (${UNSEEN_REASON[u.reason]})`).join(', ')}.
+          {' '}Signaler som bygger på {unseen.length === 1 ? 'den' : 'dem'} har inte bedömts.
+        </p>
+      )}
+      {signals?.length === 0 && (unseen.length === 0 ? <p>Inga signaler.</p> : <p>Inga signaler bland det som kunde bedömas.</p>)}
       {signals && signals.length > 0 && (
         <ul className="signals">
           {byUrgency(signals).map((signal) => (
@@ -95,6 +104,8 @@ function Signals({ signals }: { signals: Person['signals'] }) {
                   <li key={i}>{AGENCY_NAMES[fact.agency]}: {fact.description}{fact.date ? ` (${formatDate(fact.date)})` : ''}</li>
                 ))}
               </ul>
+              {signal.handling && <p className="handling">{handlingLine(signal.handling)}{signal.needsAction ? ' Dags att följa upp.' : ''}</p>}
+              {signal.needsAction && <HandleSignalForm personId={person.id} signalId={signal.id} code={signal.code} label={signalInfo(signal.code).label} />}
             </li>
           ))}
         </ul>

@@ -109,6 +109,8 @@ function dependantsAt(level: readonly Level[], name: string, fragments: Fragment
  * - any other failure (an agency not answering) is also put at each selected field that
  *   depended on it, saying what was missing, so an answer computed without it is never silently
  *   taken as whole (and only there, when the client did not select the failed field itself);
+ *   the field itself is computed from the rest (the failed sector reaches it as null,
+ *   subgraph-source.ts);
  * - one that no selected field depended on is dropped (the gateway's log keeps it).
  * An error without a path is about the whole request and stays.
  */
@@ -135,15 +137,15 @@ export function errorsAtSelectedPaths(
       dropped.push(error);
       continue;
     }
-    // Refusals aside, a selected field that read the failed one is incomplete too: `signals` is
-    // null when care did not answer, and says so whether or not the client also selected care.
+    // Refusals aside, a selected field that read the failed one is incomplete too: `signals` are
+    // computed without care when care did not answer, and say so whether or not the client also selected care.
     let sent = where.selected;
     for (let k = where.levels.length - 1, found = false; k >= 0 && !found && error.extensions?.code !== 'FORBIDDEN'; k--) {
       for (const dependant of dependantsAt(where.levels[k]!, where.names[k]!, fragments, requires)) {
         sent = found = true;
         keep({
           ...error,
-          message: `${dependant.node.name.value} could not be computed without ${where.names[k]}: ${error.message}`,
+          message: `${dependant.node.name.value} computed without ${where.names[k]}: ${error.message}`,
           path: [...where.prefixes[k]!, dependant.key],
         });
       }

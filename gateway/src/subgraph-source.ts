@@ -62,7 +62,7 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       const errors = document ? failureAtFields(document, request.variables, this.options.name, answer.code, answer.message) : [];
       // A fetch with no field to name (not one the planner makes) fails as a whole, without a path.
       if (errors.length === 0) throw new GraphQLError(answer.message, { extensions: { code: answer.code, serviceName: this.options.name } });
-      return { errors } as GatewayGraphQLResponse;
+      return { data: nullsAtFailedEntities(errors, request.variables), errors } as GatewayGraphQLResponse;
     }
     return answer.body as GatewayGraphQLResponse;
   }
@@ -100,6 +100,25 @@ export function failureAtFields(
     }
   }
   return errors;
+}
+
+/**
+ * An entity fetch that failed answers each representation with its fields null, as the agency's
+ * own answer does for a sector it refuses. Left out, the fields were missing from the entity and
+ * the gateway dropped the entity from every later fetch that requires them: coordination never
+ * saw the person again, and `signals` was null for want of one agency. With them null, the rules
+ * run on the agencies that answered and say which one they could not see (Person.unseenAgencies).
+ */
+export function nullsAtFailedEntities(errors: readonly GraphQLFormattedError[], variables: Record<string, unknown> | undefined): Record<string, unknown> | null {
+  const representations = variables?.representations;
+  if (!Array.isArray(representations)) return null;
+  const data: Record<string, Record<string, null>[]> = {};
+  for (const { path } of errors) {
+    if (path?.length !== 3 || typeof path[0] !== 'string' || typeof path[1] !== 'number' || typeof path[2] !== 'string') continue;
+    const entities = (data[path[0]] ??= representations.map(() => ({})));
+    entities[path[1]]![path[2]] = null;
+  }
+  return Object.keys(data).length > 0 ? data : null;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { parse, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { failureAtFields } from '../src/subgraph-source.ts';
+import { failureAtFields, nullsAtFailedEntities } from '../src/subgraph-source.ts';
 import { errorsAtSelectedPaths, requiresOf } from '../src/selected-errors.ts';
 
 // The gateway's plugins get a schema of graphql's CommonJS build (selected-errors.ts).
@@ -47,7 +47,7 @@ describe('errorsAtSelectedPaths', () => {
 
   it('moves a failure to the selected fields that depended on it, through fields the client did not select', () => {
     expect(place('{ person(id: 1) { id s: signals } }', [down(['person', 'care'])]).kept)
-      .toEqual([{ ...down(['person', 's']), message: 'signals could not be computed without care: The care subgraph is not reachable.' }]);
+      .toEqual([{ ...down(['person', 's']), message: 'signals computed without care: The care subgraph is not reachable.' }]);
     // care reads careReleaseBasis; signals reads care.
     expect(place('{ person(id: 1) { signals } }', [down(['person', 'careReleaseBasis'])]).kept.map((e) => e.path)).toEqual([['person', 'signals']]);
     expect(place('{ person(id: 1) { care { __typename } } }', [down(['person', 'careReleaseBasis'])]).kept.map((e) => e.path)).toEqual([['person', 'care']]);
@@ -70,5 +70,14 @@ describe('failureAtFields', () => {
     expect(failure('query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { care { __typename } x: employment { x } } ...G } } fragment G on Cohort { care { __typename } }',
       { representations: [{ __typename: 'Person' }, { __typename: 'Cohort' }] }))
       .toEqual([['_entities', 0, 'care'], ['_entities', 0, 'x'], ['_entities', 1, 'care']]);
+  });
+
+  it('answers a failed entity fetch with each representation\'s fields null, so a fetch that requires them still gets the entity', () => {
+    const query = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Person { employment { x } } } }';
+    const variables = { representations: [{ __typename: 'Person', id: 1 }, { __typename: 'Person', id: 2 }] };
+    const errors = failureAtFields(parse(query), variables, 'employment', 'SUBGRAPH_UNAVAILABLE', 'down');
+    expect(nullsAtFailedEntities(errors, variables)).toEqual({ _entities: [{ employment: null }, { employment: null }] });
+    // A root fetch has no entities to stand in for.
+    expect(nullsAtFailedEntities(failureAtFields(parse('{ me { id } }'), undefined, 'coordination', 'SUBGRAPH_UNAVAILABLE', 'down'), undefined)).toBeNull();
   });
 });

@@ -67,6 +67,11 @@ export async function startGraph(options: {
    */
   subgraphs?: readonly SubgraphName[];
   /**
+   * The day coordination judges signals and their follow-up days on (default: the calendar's):
+   * a scenario moves it to see a follow-up day come, without waiting for one.
+   */
+  coordinationToday?: () => string;
+  /**
    * Analysts (token `sub`s) put on the gateway's list with `npm run analysts -- add` before the
    * test begins, besides the dev fixture analysts every graph on the dev issuer knows
    * (`analyst-1` …). A token for any other analyst is refused UNKNOWN_ANALYST, as in production.
@@ -105,7 +110,7 @@ export async function startGraph(options: {
   const env: NodeJS.ProcessEnv = { METRICS_TOKEN: metricsToken, ...clientTls, ...options.env, SEED_PERSONS: String(options.persons ?? 300), SEED: String(options.seed ?? 1) };
   const postgres = await postgresStores(names, env);
   Object.assign(env, postgres?.env);
-  const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name) })));
+  const built = await Promise.all(names.map((name) => BUILDERS[name]({ dataDir, env, logger: logger(name), today: options.coordinationToday })));
   const servers: Record<string, RunningServer> = {};
   for (const [i, name] of names.entries()) servers[name] = await listen(built[i]!.handler, 0, '127.0.0.1', serverTls);
   // Checkpoints of the audit chains only at start, at stop and when a test asks (checkpointAuditChains).
@@ -246,7 +251,7 @@ export async function startGraph(options: {
       const i = names.indexOf(name);
       await servers[name]!.close().catch(() => undefined);
       await built[i]!.stop();
-      built[i] = await BUILDERS[name]({ dataDir, env, logger: logger(name) });
+      built[i] = await BUILDERS[name]({ dataDir, env, logger: logger(name), today: options.coordinationToday });
       servers[name] = await listen(built[i]!.handler, servers[name]!.port, '127.0.0.1', serverTls);
     },
     /** The environment a further gateway of the test needs to reach these subgraphs (the CA it trusts). */

@@ -89,7 +89,8 @@ export async function personForCaller(ctx: CoordinationContext, ref: PersonRefer
 }
 
 /** The checked person for a change (consent); the change itself is logged with it. */
-export function personToChange(ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[]): Promise<Result<PersonRow>> {
-  const refusal = 'Only the person\'s own coordinator can change their consents.';
+export function personToChange(
+  ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[], refusal = 'Only the person\'s own coordinator can change their consents.',
+): Promise<Result<PersonRow>> {
   return personInCaseload(ctx, ref, idArgument, fields, { ROLE_NOT_ALLOWED: refusal, NOT_IN_CASELOAD: refusal });
 }

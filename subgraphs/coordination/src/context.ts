@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
 import type { Agency } from '@finsam/kit/agencies';
 import type { Kysely } from 'kysely';
-import { todayIso } from '@finsam/kit/dates';
+import { todayIso, type IsoDate } from '@finsam/kit/dates';
 import { signPersonBases } from '@finsam/kit/release-basis';
 import type { RecipientKey, SigningKey } from '@finsam/kit/signing-key';
 import type { SubgraphRequest } from '@finsam/kit/subgraph';
 import { isProtected } from './access.ts';
 import { listLoader, loadEach, singleLoader } from '@finsam/kit/loaders';
 import {
-  consentsOfPersons, coordinatorsById, forbundById, interventionsById, interventionsOfForbund, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
+  consentsOfPersons, coordinatorsById, forbundById, interventionsById, interventionsOfForbund, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload, signalHandlingsOfPersons,
   type CoordinationDb, type PersonRow,
 } from './data.ts';
 import { consentEvidence } from './resolvers/person.ts';
@@ -17,13 +17,14 @@ export type CoordinationContext = ReturnType<typeof createContext>;
 
 export function createContext(
   db: Kysely<CoordinationDb>, request: SubgraphRequest, signingKey: SigningKey,
-  recipientKey: (agency: Agency) => Promise<RecipientKey>,
+  recipientKey: (agency: Agency) => Promise<RecipientKey>, today: () => IsoDate = todayIso,
 ) {
   const loaders = {
     coordinator: singleLoader((ids: readonly string[]) => coordinatorsById(db, ids), (row) => row.id),
     // Persons reached through the query plan load only if in the caller's caseload today.
     person: singleLoader((pns: readonly string[]) => personsInCaseload(db, request.caller.actorId, pns, todayIso()), (row) => row.personnummer),
     consentsByPerson: listLoader((pns: readonly string[]) => consentsOfPersons(db, pns), (row) => row.personnummer),
+    signalHandlingsByPerson: listLoader((pns: readonly string[]) => signalHandlingsOfPersons(db, pns), (row) => row.personnummer),
     participationsByPerson: listLoader((pns: readonly string[]) => participationsOfPersons(db, pns), (row) => row.personnummer),
     intervention: singleLoader((ids: readonly string[]) => interventionsById(db, ids), (row) => row.id),
     forbund: singleLoader((ids: readonly string[]) => forbundById(db, ids), (row) => row.id),
@@ -66,6 +67,11 @@ export function createContext(
     },
     /** Coordination's key, for the member lists handed to agencies; and each agency's, to seal its list to. */
     signingKey,
+    /**
+     * The day signals and their handlings are judged on: the calendar's, or one a test gives
+     * buildCoordination to see a follow-up day come without waiting for it.
+     */
+    today,
     recipientKey,
   };
 }

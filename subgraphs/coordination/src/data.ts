@@ -88,6 +88,8 @@ export interface CoordinationDb {
      */
     controller: string | null;
   };
+  /** Coordinators' handlings of signals (signal-handling.ts), appended. */
+  signal_handling: { id: string; personnummer: string; code: string; fingerprint: string; handled_by: string; handled_at: string; action: string; follow_up: string };
   /** The analysts' query budget ledger (analyst-allowance.ts): when each analyst first asked each definition. */
   analyst_query: { analyst: string; definition_digest: string; first_asked_at: string };
   /** The monthly statistics releases (statistics-release-job.ts): one per period, never replaced. */
@@ -589,4 +591,29 @@ export function releasesOf(db: Db, table: ReleaseTable = 'statistics_release'): 
     readers.set(db, read);
   }
   return read();
+}
+
+export type SignalHandlingRow = CoordinationDb['signal_handling'];
+
+export function signalHandlingsOfPersons(db: Db, personnummer: readonly string[]): Promise<SignalHandlingRow[]> {
+  return db.selectFrom('signal_handling').selectAll().where('personnummer', 'in', personnummer).orderBy('handled_at', 'desc').execute();
+}
+
+/**
+ * Records a handling unless the same one (coordinator, signal facts, text and follow-up day) is
+ * the latest on these facts already: a double submit records once. Returns the handling and
+ * whether it is new. Run it in the transaction that holds its audit record.
+ */
+export async function recordSignalHandling(
+  trx: Db, handling: Omit<SignalHandlingRow, 'id' | 'handled_at'>, now: string,
+): Promise<{ row: SignalHandlingRow; fresh: boolean }> {
+  const latest = await trx.selectFrom('signal_handling').selectAll()
+    .where('personnummer', '=', handling.personnummer).where('code', '=', handling.code).where('fingerprint', '=', handling.fingerprint)
+    .orderBy('handled_at', 'desc').limit(1).executeTakeFirst();
+  if (latest && latest.handled_by === handling.handled_by && latest.action === handling.action && latest.follow_up === handling.follow_up) {
+    return { row: latest, fresh: false };
+  }
+  const row = { ...handling, id: `SH-${randomUUID()}`, handled_at: now };
+  await trx.insertInto('signal_handling').values(row).execute();
+  return { row, fresh: true };
 }

@@ -168,6 +168,24 @@ export const migrations: Migrations = {
       await db.schema.createIndex('anonymous_participation_submission').unique().on('anonymous_participation').columns(['registered_by', 'submission_key']).execute();
     },
   },
+  '0013_signal_handling': {
+    async up(db) {
+      // A coordinator's handling of a signal (signal-handling.ts): the signal's code and a keyed
+      // fingerprint of its facts, never the facts (they stay with the agencies); the free text
+      // only here, never in a log. Rows are appended, the latest per person, code and facts applies.
+      await db.schema.createTable('signal_handling')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('personnummer', 'text', (c) => c.notNull().references('person.personnummer'))
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('handled_by', 'text', (c) => c.notNull().references('coordinator.id'))
+        .addColumn('handled_at', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('follow_up', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('signal_handling_person').on('signal_handling').columns(['personnummer', 'code']).execute();
+    },
+  },
 };
 
 /** A table of releases, one row per period (`YYYY-MM` or `YYYY`), never replaced; `double precision` is SQLite's REAL and PostgreSQL's float8. */

@@ -47,6 +47,9 @@ export interface Signal {
 type Rule = (facts: SectorFacts, today: IsoDate) => Signal | null;
 
 
+/** How a case ended, as the Swedish sentence says it (summaries and facts are read by coordinators, in Swedish). */
+const STATUS_SV: Record<string, string> = { REFUSED: 'nekad', WITHDRAWN: 'indragen', ENDED: 'avslutad' };
+
 const firstDay = (month: string): IsoDate => `${month}-01`;
 const lastDay = (month: string): IsoDate => addDays(firstDay(addMonths(month, 1)), -1);
 const sjukpenning = (facts: SectorFacts) => (facts.sicknessInsurance?.cases ?? []).filter((c) => c.benefit === 'SJUKPENNING');
@@ -63,10 +66,10 @@ const sicknessBenefitEndedNotRegistered: Rule = ({ sicknessInsurance, employment
     if (registered) continue;
     return {
       code: 'SICKNESS_BENEFIT_ENDED_NOT_REGISTERED', arose: windowEnd,
-      summary: `Sjukpenning ${c.status === 'REFUSED' ? 'refused' : 'withdrawn'} and no registration at Arbetsförmedlingen within ${REGISTRATION_WINDOW_DAYS} days.`,
+      summary: `Sjukpenning ${STATUS_SV[c.status]} och ingen inskrivning hos Arbetsförmedlingen inom ${REGISTRATION_WINDOW_DAYS} dagar.`,
       facts: [
-        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning ${c.status === 'REFUSED' ? 'refused' : 'withdrawn'}`, date: decided },
-        { agency: 'EMPLOYMENT', description: `Not registered as a job seeker between ${decided} and ${windowEnd}`, date: null },
+        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning ${STATUS_SV[c.status]}`, date: decided },
+        { agency: 'EMPLOYMENT', description: `Inte inskriven som arbetssökande mellan ${decided} och ${windowEnd}`, date: null },
       ],
     };
   }
@@ -81,10 +84,10 @@ const day180Approaching: Rule = ({ sicknessInsurance }, today) => {
     if (c.reconciliationMeetingDate !== null || c.rehabilitationPlanDate !== null) continue;
     return {
       code: 'DAY_180_APPROACHING', arose: addDays(c.startDate, 149),
-      summary: `Day ${day} of sick leave; the assessment against the whole labour market starts at day 181 and there is no reconciliation meeting or plan.`,
+      summary: `Dag ${day} i sjukskrivningen: prövningen mot hela arbetsmarknaden börjar dag 181, och det finns varken avstämningsmöte eller plan.`,
       facts: [
-        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning since ${c.startDate}, day ${day} of the rehabilitation chain`, date: c.startDate },
-        { agency: 'SICKNESS_INSURANCE', description: 'No avstämningsmöte and no plan for return to work', date: null },
+        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning sedan ${c.startDate}, dag ${day} i rehabiliteringskedjan`, date: c.startDate },
+        { agency: 'SICKNESS_INSURANCE', description: 'Inget avstämningsmöte och ingen plan för återgång i arbete', date: null },
       ],
     };
   }
@@ -103,10 +106,10 @@ const leftInsuranceOnSocialAssistance: Rule = ({ sicknessInsurance, socialServic
     if (firstMonthAfter === undefined) continue;
     return {
       code: 'LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE', arose: firstDay(firstMonthAfter),
-      summary: 'Left the sickness insurance and then received ekonomiskt bistånd.',
+      summary: 'Har lämnat sjukförsäkringen och sedan fått ekonomiskt bistånd.',
       facts: [
-        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning ${c.status.toLowerCase()}`, date: ended },
-        { agency: 'SOCIAL_SERVICES', description: `Ekonomiskt bistånd from ${firstMonthAfter}`, date: firstDay(firstMonthAfter) },
+        { agency: 'SICKNESS_INSURANCE', description: `Sjukpenning ${STATUS_SV[c.status]}`, date: ended },
+        { agency: 'SOCIAL_SERVICES', description: `Ekonomiskt bistånd från ${firstMonthAfter}`, date: firstDay(firstMonthAfter) },
       ],
     };
   }
@@ -125,10 +128,10 @@ const longAssistanceNoActivity: Rule = ({ socialServices, employment }, today) =
   if (active) return null;
   return {
     code: 'LONG_ASSISTANCE_NO_ACTIVITY', arose: firstDay(recent[5]!),
-    summary: `Ekonomiskt bistånd ${recent.length} of the last 12 months, with no registration or programme at Arbetsförmedlingen.`,
+    summary: `Ekonomiskt bistånd ${recent.length} av de senaste 12 månaderna, utan inskrivning eller program hos Arbetsförmedlingen.`,
     facts: [
-      { agency: 'SOCIAL_SERVICES', description: `Ekonomiskt bistånd ${recent.length} of the last 12 months`, date: firstDay(recent[0]!) },
-      { agency: 'EMPLOYMENT', description: 'No registration and no programme in the last 12 months', date: null },
+      { agency: 'SOCIAL_SERVICES', description: `Ekonomiskt bistånd ${recent.length} av de senaste 12 månaderna`, date: firstDay(recent[0]!) },
+      { agency: 'EMPLOYMENT', description: 'Ingen inskrivning och inget program de senaste 12 månaderna', date: null },
     ],
   };
 };
@@ -143,14 +146,14 @@ const sickListedWithoutBenefit: Rule = ({ socialServices, sicknessInsurance, car
   if (uncovered.length === 0) return null;
   const first = uncovered[0]!;
   const facts: SignalFact[] = [
-    { agency: 'SOCIAL_SERVICES', description: 'Reason for need: sick leave with a medical certificate', date: firstDay(first) },
-    { agency: 'SICKNESS_INSURANCE', description: `No sickness benefit granted for ${uncovered.join(', ')}`, date: null },
+    { agency: 'SOCIAL_SERVICES', description: 'Orsak till behovet: sjukskrivning med läkarintyg', date: firstDay(first) },
+    { agency: 'SICKNESS_INSURANCE', description: `Ingen sjukpenning beviljad för ${uncovered.join(', ')}`, date: null },
   ];
   const certificate = care?.certificates.find((c) => c.workCapacitySteps.some((s) => overlaps(s.from, s.to, firstDay(first), today)));
-  if (certificate) facts.push({ agency: 'CARE', description: 'Medical certificate for the period', date: certificate.issuedOn });
+  if (certificate) facts.push({ agency: 'CARE', description: 'Läkarintyg för perioden', date: certificate.issuedOn });
   return {
     code: 'SICK_LISTED_WITHOUT_BENEFIT', arose: firstDay(first),
-    summary: 'Sick-listed with a certificate according to the social services, but no sickness benefit.',
+    summary: 'Sjukskriven med läkarintyg enligt socialtjänsten, men utan sjukpenning.',
     facts,
   };
 };
@@ -160,27 +163,27 @@ const activityCompensationNoActivity: Rule = ({ sicknessInsurance, employment },
   const cases = sicknessInsurance.cases.filter((c) => c.benefit === 'AKTIVITETSERSATTNING');
   const current = cases.find((c) => c.status === 'GRANTED' && covers(c.startDate, c.endDate, today));
   if (!current) return null;
-  const facts: SignalFact[] = [{ agency: 'SICKNESS_INSURANCE', description: `Aktivitetsersättning since ${current.startDate}`, date: current.startDate }];
+  const facts: SignalFact[] = [{ agency: 'SICKNESS_INSURANCE', description: `Aktivitetsersättning sedan ${current.startDate}`, date: current.startDate }];
   let arose: IsoDate | null = null;
 
   if (employment) {
     const registered = employment.registrations.some((r) => covers(r.registeredOn, r.deregisteredOn, today));
     const inProgramme = employment.programmes.some((p) => covers(p.startDate, p.endDate, today));
     if (!registered && !inProgramme) {
-      facts.push({ agency: 'EMPLOYMENT', description: 'No registration and no programme at Arbetsförmedlingen', date: null });
+      facts.push({ agency: 'EMPLOYMENT', description: 'Ingen inskrivning och inget program hos Arbetsförmedlingen', date: null });
       arose = current.startDate;
     }
   }
   const renewalPending = cases.some((c) => (c.status === 'APPLICATION_RECEIVED' || c.status === 'INVESTIGATION') && c !== current);
   if (current.endDate !== null && daysBetween(today, current.endDate) <= 183 && !renewalPending) {
-    facts.push({ agency: 'SICKNESS_INSURANCE', description: `The period ends ${current.endDate} and no new application has been made`, date: current.endDate });
+    facts.push({ agency: 'SICKNESS_INSURANCE', description: `Perioden slutar ${current.endDate} och ingen ny ansökan har gjorts`, date: current.endDate });
     const sixMonthsBefore = addDays(current.endDate, -183);
     arose = arose === null || sixMonthsBefore > arose ? sixMonthsBefore : arose;
   }
   if (arose === null) return null;
   return {
     code: 'ACTIVITY_COMPENSATION_NO_ACTIVITY', arose,
-    summary: 'Aktivitetsersättning without activity, or ending soon without a new application.',
+    summary: 'Aktivitetsersättning utan aktivitet, eller som snart upphör utan ny ansökan.',
     facts,
   };
 };
@@ -198,10 +201,10 @@ const sickInProgrammeNoCertificate: Rule = ({ employment, care }, today) => {
     if (certified) continue;
     return {
       code: 'SICK_IN_PROGRAMME_NO_CERTIFICATE', arose: eighthDay,
-      summary: `Sick ${sickDays} days during a programme with no medical certificate.`,
+      summary: `Sjuk ${sickDays} dagar under ett program, utan läkarintyg.`,
       facts: [
-        { agency: 'EMPLOYMENT', description: `Reported sick in a programme from ${p.reportedSickFrom}${p.reportedSickTo ? ` to ${p.reportedSickTo}` : ''}`, date: p.reportedSickFrom },
-        { agency: 'CARE', description: 'No medical certificate covering the sickness from day 8', date: null },
+        { agency: 'EMPLOYMENT', description: `Sjukanmäld i program från ${p.reportedSickFrom}${p.reportedSickTo ? ` till ${p.reportedSickTo}` : ''}`, date: p.reportedSickFrom },
+        { agency: 'CARE', description: 'Inget läkarintyg som täcker sjukdomen från dag 8', date: null },
       ],
     };
   }
@@ -219,10 +222,10 @@ const conflictingAssessments: Rule = ({ sicknessInsurance, care }, today) => {
       if (!step) continue;
       return {
         code: 'CONFLICTING_ASSESSMENTS', arose: decided > certificate.issuedOn ? decided : certificate.issuedOn,
-        summary: 'Försäkringskassan finds the work capacity not reduced while the medical certificate says fully reduced.',
+        summary: 'Försäkringskassan bedömer att arbetsförmågan inte är nedsatt, medan läkarintyget säger att den är helt nedsatt.',
         facts: [
-          { agency: 'SICKNESS_INSURANCE', description: 'Sjukpenning refused: work capacity not reduced by a quarter', date: decided },
-          { agency: 'CARE', description: `Medical certificate: work capacity reduced 100 % from ${step.from} to ${step.to}`, date: certificate.issuedOn },
+          { agency: 'SICKNESS_INSURANCE', description: 'Sjukpenning nekad: arbetsförmågan inte nedsatt med minst en fjärdedel', date: decided },
+          { agency: 'CARE', description: `Läkarintyg: arbetsförmågan nedsatt 100 % från ${step.from} till ${step.to}`, date: certificate.issuedOn },
         ],
       };
     }
@@ -241,10 +244,39 @@ export const SIGNAL_RULES: Record<SignalCode, Rule> = {
   CONFLICTING_ASSESSMENTS: conflictingAssessments,
 };
 
-/** Every signal the facts raise today, newest first. */
+/**
+ * The agencies each rule cannot do without. A rule with one of them unseen is not evaluated at
+ * all, and the person's unseenAgencies says so; an agency a rule only adds a fact from (care's
+ * certificate beside a sick-listing, Arbetsförmedlingen beside aktivitetsersättning) is not one.
+ */
+export const RULE_NEEDS: Record<SignalCode, readonly Agency[]> = {
+  SICKNESS_BENEFIT_ENDED_NOT_REGISTERED: ['SICKNESS_INSURANCE', 'EMPLOYMENT'],
+  DAY_180_APPROACHING: ['SICKNESS_INSURANCE'],
+  LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE: ['SICKNESS_INSURANCE', 'SOCIAL_SERVICES'],
+  LONG_ASSISTANCE_NO_ACTIVITY: ['SOCIAL_SERVICES', 'EMPLOYMENT'],
+  SICK_LISTED_WITHOUT_BENEFIT: ['SOCIAL_SERVICES', 'SICKNESS_INSURANCE'],
+  ACTIVITY_COMPENSATION_NO_ACTIVITY: ['SICKNESS_INSURANCE'],
+  SICK_IN_PROGRAMME_NO_CERTIFICATE: ['EMPLOYMENT', 'CARE'],
+  CONFLICTING_ASSESSMENTS: ['SICKNESS_INSURANCE', 'CARE'],
+};
+
+const SECTOR_OF: Record<Agency, keyof SectorFacts> = {
+  SICKNESS_INSURANCE: 'sicknessInsurance', EMPLOYMENT: 'employment', SOCIAL_SERVICES: 'socialServices', CARE: 'care',
+};
+
+/** The agencies whose sector the rules could not see (null: refused, or its agency did not answer), each with the signals not evaluated for it. */
+export function unseenAgencies(facts: SectorFacts): { agency: Agency; signalsNotEvaluated: SignalCode[] }[] {
+  return (Object.keys(SECTOR_OF) as Agency[])
+    .filter((agency) => facts[SECTOR_OF[agency]] == null)
+    .map((agency) => ({ agency, signalsNotEvaluated: (Object.keys(RULE_NEEDS) as SignalCode[]).filter((code) => RULE_NEEDS[code].includes(agency)) }))
+    .filter((unseen) => unseen.signalsNotEvaluated.length > 0);
+}
+
+/** Every signal the facts raise today, newest first; a rule that needs a sector not seen is not evaluated. */
 export function computeSignals(facts: SectorFacts, today: IsoDate): Signal[] {
-  return Object.values(SIGNAL_RULES)
-    .map((rule) => rule(facts, today))
+  return (Object.entries(SIGNAL_RULES) as [SignalCode, Rule][])
+    .filter(([code]) => RULE_NEEDS[code].every((agency) => facts[SECTOR_OF[agency]] != null))
+    .map(([, rule]) => rule(facts, today))
     .filter((signal): signal is Signal => signal !== null)
     .sort((a, b) => (a.arose < b.arose ? 1 : a.arose > b.arose ? -1 : 0));
 }

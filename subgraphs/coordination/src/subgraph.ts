@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { dataDir } from '@finsam/kit/config';
+import type { IsoDate } from '@finsam/kit/dates';
 import { sendJson } from '@finsam/kit/http';
 import { agencyRecipientKeys, loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
@@ -29,14 +30,14 @@ export const coordination = {
  * with its public half, published at /.well-known/jwks.json (COORDINATION_JWKS_URL) and beside it.
  * Member lists are sealed to the agencies' published keys (<NAME>_JWKS_URL).
  */
-export async function buildCoordination(options?: SubgraphOptions) {
+export async function buildCoordination(options?: SubgraphOptions & { today?: () => IsoDate }) {
   const env = options?.env ?? process.env;
   const directory = options?.dataDir ?? dataDir(env);
   const signingKey = await loadOrCreateCoordinationKey(directory);
   const recipientKey = agencyRecipientKeys(env, directory);
   return buildSubgraph({
     ...coordination,
-    createContext: (db, request) => createContext(db, request, signingKey, recipientKey),
+    createContext: (db, request) => createContext(db, request, signingKey, recipientKey, options?.today),
     routes: { '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }) },
   }, options);
 }

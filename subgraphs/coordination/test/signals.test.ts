@@ -4,7 +4,7 @@ import { generatePopulation } from '@finsam/devkit/population/generate';
 import type { PersonProfile } from '@finsam/devkit/population/types';
 import { dayInRehabilitationChain } from '@finsam/sickness-insurance/rehabilitation-chain';
 import reasons from '@finsam/social-services/reasons-for-need.json' with { type: 'json' };
-import { computeSignals, type SectorFacts, type SicknessCaseFacts } from '../src/signals.ts';
+import { computeSignals, unseenAgencies, type SectorFacts, type SicknessCaseFacts } from '../src/signals.ts';
 
 const today = '2026-06-15';
 
@@ -36,6 +36,9 @@ const empty: Required<SectorFacts> = {
   socialServices: { assistanceMonths: [] },
   care: { certificates: [] },
 };
+/** Words of an English sentence that no Swedish signal text has (ISO dates and agency names aside). */
+export const ENGLISH = /\b(the|and|of|no|not|with|since|from|between|day|days|refused|withdrawn|ended|granted|months?|sick|benefit|certificate|registration|programme|work|capacity|reduced|within|ends?|period|reason|need|leave|assessment)\b/i;
+
 const codes = (facts: SectorFacts) => computeSignals(facts, today).map((s) => s.code);
 
 describe('signals from the seeded fixtures', () => {
@@ -51,6 +54,15 @@ describe('signals from the seeded fixtures', () => {
       expect(signal!.facts.length).toBeGreaterThanOrEqual(2);
     });
   }
+
+  it('says every summary and fact in Swedish, with ISO dates (a coordinator reads them)', () => {
+    const texts = population.persons.flatMap((p) => computeSignals(factsOf(p), today)).flatMap((s) => [s.summary, ...s.facts.map((f) => f.description)]);
+    expect(texts.length).toBeGreaterThan(8);
+    for (const text of texts) {
+      expect(text, text).not.toMatch(ENGLISH);
+      expect(text, text).not.toMatch(/\d{1,2}\/\d{1,2}\/\d{4}/);
+    }
+  });
 
   it('raises nothing for the person whose situation is in order', () => {
     expect(computeSignals(factsOf(byNumber.get(FIXTURE_PERSONS.allConsent)!), today)).toEqual([]);
@@ -74,6 +86,16 @@ describe('signal rules', () => {
     const assisted = { ...empty, socialServices: { assistanceMonths: ['2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03'].map((month) => ({ month, reasonForNeed: { group: 'UNEMPLOYED' } })) } };
     expect(codes(assisted)).toContain('LONG_ASSISTANCE_NO_ACTIVITY');
     expect(codes({ ...assisted, employment: null })).not.toContain('LONG_ASSISTANCE_NO_ACTIVITY');
+  });
+
+  it('names each sector it cannot see with the signals not evaluated for it, and still evaluates those that do not need it', () => {
+    expect(unseenAgencies(empty)).toEqual([]);
+    expect(unseenAgencies({ ...empty, care: null, employment: undefined })).toEqual([
+      { agency: 'EMPLOYMENT', signalsNotEvaluated: ['SICKNESS_BENEFIT_ENDED_NOT_REGISTERED', 'LONG_ASSISTANCE_NO_ACTIVITY', 'SICK_IN_PROGRAMME_NO_CERTIFICATE'] },
+      { agency: 'CARE', signalsNotEvaluated: ['SICK_IN_PROGRAMME_NO_CERTIFICATE', 'CONFLICTING_ASSESSMENTS'] },
+    ]);
+    const day165 = { ...empty, employment: null, care: null, sicknessInsurance: { cases: [sjukpenning({ dayInRehabilitationChain: 165 })] } };
+    expect(codes(day165)).toEqual(['DAY_180_APPROACHING']);
   });
 
   it('DAY_180_APPROACHING only between day 150 and 180 and without meeting or plan', () => {

@@ -41,7 +41,7 @@ export const ERROR_CODES = {
     unmasked: true,
     status: 200,
     when: 'an argument is wrong: the message begins with its name and says what is wrong (a date that does not exist, a personnummer\'s check digit, birth number 000 or a birth date in the future, …)',
-    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `CONTROLLER_…` for the data controllers a consent names',
+    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `SIGNAL_NOT_CURRENT` for `handleSignal`, `CONTROLLER_…` for the data controllers a consent names',
   },
   GRAPHQL_PARSE_FAILED: {
     unmasked: true,
@@ -340,6 +340,11 @@ export const REFUSAL_REASONS = {
     meaning: '`findPerson`\'s `text` is longer than 100 characters',
     show: 'the message, at the search box',
     shown: 'Sökningen får vara högst 100 tecken',
+  },
+  SIGNAL_NOT_CURRENT: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`handleSignal`\'s `signalId` is not a signal the person has now: another person\'s, or one read on an earlier day (an id holds for the day it was read)',
+    show: 'that the signal has changed, and the person\'s signals read again',
   },
 } as const satisfies Record<string, RefusalReasonEntry>;
 

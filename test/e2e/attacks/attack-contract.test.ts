@@ -21,8 +21,14 @@ const RECORD_CONSENT = registered('RecordConsent');
 const REVOKE_CONSENT = registered('RevokeConsent');
 /** The fields of a caseload node in the registered Caseload: what an answer may hold, however the request was dressed. */
 const CASELOAD_NODE_FIELDS = (() => {
-  const nodes = /nodes \{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}/.exec(CASELOAD.body)![1]!;
-  return [...nodes.replace(/\{[^{}]*\}/g, '').matchAll(/\b(\w+)\b/g)].map((m) => m[1]!).sort();
+  // The selection set after `nodes`, to its matching brace (selections nest: signals { handling { … } }).
+  const start = CASELOAD.body.indexOf('{', CASELOAD.body.indexOf('nodes {'));
+  let depth = 0;
+  let end = start;
+  do depth += CASELOAD.body[end] === '{' ? 1 : CASELOAD.body[end] === '}' ? -1 : 0; while (depth > 0 && ++end < CASELOAD.body.length);
+  let nodes = CASELOAD.body.slice(start + 1, end);
+  while (/\{[^{}]*\}/.test(nodes)) nodes = nodes.replace(/\{[^{}]*\}/g, '');
+  return [...nodes.matchAll(/\b(\w+)\b/g)].map((m) => m[1]!).sort();
 })();
 const byHash = (id: string, variables: Record<string, unknown> = {}) => ({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } });
 const AD_HOC = '{ me { id name caseload(first: 100) { nodes { personnummer name address } } } }';

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
+import { FIXTURE_PERSONS, SIGNAL_FIXTURES } from '@finsam/devkit/population/fixtures';
 import { addDays, todayIso } from '@finsam/kit/dates';
 import { writtenForms } from '@finsam/kit/personnummer';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
@@ -89,6 +89,26 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
         expect(node.id).toMatch(/^p_[A-Za-z0-9_-]{22}$/);
         expect(node.id).not.toContain(node.personnummer.slice(2, 8));
       }
+    },
+    async HandleSignal() {
+      // The signal's id as the client learns it: from the caseload (no refusal there for the default policy to throw on).
+      const { data: caseload } = await client.query({ query: operation('Caseload'), variables: { first: 100 }, fetchPolicy: 'network-only' });
+      const node = (caseload as any).me.caseload.nodes.find((n: { personnummer: string }) => n.personnummer === SIGNAL_FIXTURES.DAY_180_APPROACHING);
+      const signal = node.signals.find((s: { code: string }) => s.code === 'DAY_180_APPROACHING');
+      expect(signal).toMatchObject({ needsAction: true, handling: null });
+      const followUp = addDays(todayIso(), 14);
+      const { data, error } = await client.mutate({
+        mutation: operation('HandleSignal'), variables: { personId: node.id, signalId: signal.id, action: 'Avstämningsmöte bokat', followUp },
+      });
+      expect(error).toBeUndefined();
+      const handled = (data as any).handleSignal;
+      expect(handled.handling).toMatchObject({ followUp, action: 'Avstämningsmöte bokat', handledBy: { id: 'coordinator-1' } });
+      // The cached caseload row shows the signal handled, off the work list, without asking again.
+      const before = requests.length;
+      const cached = client.readQuery({ query: operation('Caseload'), variables: { first: 100 } }) as any;
+      expect(requests.length).toBe(before);
+      const row = cached.me.caseload.nodes.find((n: { id: string }) => n.id === node.id);
+      expect(row.signals.find((s: { code: string }) => s.code === 'DAY_180_APPROACHING')).toMatchObject({ needsAction: false, handling: { followUp } });
     },
     async MemberMunicipalities() {
       const { data, error } = await client.query({ query: operation('MemberMunicipalities') });

@@ -166,6 +166,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
       await openPerson(gap.personnummer);
       expect(await sector(gap.sector).locator('.refusal').innerText(), gap.sector).toContain('Samtycke saknas');
       for (const other of SECTOR_TITLES.filter((t) => t !== gap.sector)) expect(await sector(other).locator('.refusal').count(), other).toBe(0);
+      // The signals did not see that agency: the page names it and never says "Inga signaler." as if they had.
+      expect(await page.locator('.notice.unseen').innerText(), gap.sector).toContain(`${gap.sector} (samtycke saknas)`);
+      expect(await page.getByText('Inga signaler.', { exact: true }).count(), gap.sector).toBe(0);
     }
     await check('person-consent-gap');
   });

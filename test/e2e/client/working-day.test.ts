@@ -4,6 +4,7 @@ import { bundle } from '@finsam/client/build';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../support/browser.ts';
 import { endParticipation, findPersonByName, registerIntoIntervention } from './working-day/participations.steps.ts';
+import * as signals from './working-day/signals.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -48,6 +49,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   it('finds a person of the caseload by name from the search box', () => findPersonByName(page, 'Karin Exempelsson'));
   it('registers the person into an intervention with the SUS fields', async () => { intervention = await registerIntoIntervention(page); });
   it('registers the person out of the intervention', () => endParticipation(page, intervention));
+  it('handles a signal from the work list (att göra) and sees it leave the list', () => signals.handleSignalFromWorkList(page));
+  it('reads the signals of a person in Swedish and handles one there', () => signals.signalTextsInSwedish(page));
+  // Last: it stops Arbetsförmedlingen for a moment.
+  it('with Arbetsförmedlingen stopped, the caseload names it once and still shows the other signals', () => signals.caseloadNamesAgencyNotAnswering(page, graph));
 
   it('met no script error on the way', () => {
     expect(problems).toEqual([]);

@@ -150,16 +150,63 @@ describe('errors a standard client can live with, through the real graph', () =>
         expect(errorsOf(page).map((e) => e.path)).toEqual([0, 1, 2, 3, 4].map((i) => ['me', 'caseload', 'nodes', i, 'c']));
         expect(errorsOf(page).every((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE' && e.extensions?.serviceName === 'care')).toBe(true);
 
-        // Signals without care would be a guess: the client is told, at signals, which agency did not answer.
+        // Signals without care are computed from the rest, and the client is told, at signals, which agency did not answer.
         const signals = await graph.query(coordinator, 'query($p: String!) { person(personnummer: $p) { signals { code } } }', { p: SIGNAL_FIXTURES.SICK_IN_PROGRAMME_NO_CERTIFICATE });
-        expect(signals.body.data!.person.signals).toBeNull();
+        expect(signals.body.data!.person.signals.map((s: { code: string }) => s.code)).not.toContain('SICK_IN_PROGRAMME_NO_CERTIFICATE');
         expect(errorsOf(signals)).toEqual([expect.objectContaining({
-          path: ['person', 'signals'], message: expect.stringMatching(/care/),
+          path: ['person', 'signals'], message: expect.stringMatching(/^signals computed without care/),
           extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'care' }),
         })]);
       } finally {
         await graph.restartSubgraph('care');
       }
+    });
+
+    it('with Arbetsförmedlingen down, keeps the signals that do not need it and names it as unseen, on a person and across the caseload', async () => {
+      await graph.stopSubgraph('employment');
+      try {
+        const one = await graph.query(coordinator, 'query($p: String!) { person(personnummer: $p) { signals { code } unseenAgencies { agency reason signalsNotEvaluated } } }',
+          { p: SIGNAL_FIXTURES.DAY_180_APPROACHING });
+        const person = one.body.data!.person;
+        expect(person.signals.map((s: { code: string }) => s.code)).toContain('DAY_180_APPROACHING');
+        expect(person.unseenAgencies).toContainEqual({
+          agency: 'EMPLOYMENT', reason: 'UNAVAILABLE',
+          signalsNotEvaluated: ['SICKNESS_BENEFIT_ENDED_NOT_REGISTERED', 'LONG_ASSISTANCE_NO_ACTIVITY', 'SICK_IN_PROGRAMME_NO_CERTIFICATE'],
+        });
+
+        const page = await graph.query(coordinator, '{ me { caseload(first: 60) { nodes { signals { code } unseenAgencies { agency reason } } } } }');
+        const nodes = page.body.data!.me.caseload.nodes as { signals: { code: string }[] | null; unseenAgencies: { agency: string; reason: string }[] }[];
+        expect(nodes.length).toBeGreaterThan(8);
+        expect(nodes.every((n) => n.signals !== null)).toBe(true);
+        // Unseen on every row: not answering, or (for a person who has not consented to it) not asked.
+        expect(nodes.every((n) => n.unseenAgencies.some((u) => u.agency === 'EMPLOYMENT'))).toBe(true);
+        expect(nodes.filter((n) => n.unseenAgencies.some((u) => u.agency === 'EMPLOYMENT' && u.reason === 'UNAVAILABLE')).length).toBeGreaterThan(nodes.length / 2);
+        const codes = nodes.flatMap((n) => n.signals!.map((s) => s.code));
+        expect(codes).toEqual(expect.arrayContaining(['DAY_180_APPROACHING', 'CONFLICTING_ASSESSMENTS', 'LEFT_INSURANCE_ON_SOCIAL_ASSISTANCE']));
+        expect(codes).not.toContain('LONG_ASSISTANCE_NO_ACTIVITY');
+        expect(errorsOf(page).every((e) => e.extensions?.serviceName === 'employment' && e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
+
+        // The same holds for every field that requires a sector: an auditor's extract comes from the agencies that answered, and says which did not.
+        const auditor = await graph.token('auditor', 'auditor-1');
+        const trail = await graph.query(auditor, 'query($p: String!) { auditTrail(personnummer: $p) { records { agency } } }', { p: SIGNAL_FIXTURES.DAY_180_APPROACHING });
+        expect(trail.body.data!.auditTrail.records.map((r: { agency: string }) => r.agency)).toContain('COORDINATION');
+        expect(errorsOf(trail)).toEqual([expect.objectContaining({
+          path: ['auditTrail', 'records'], message: expect.stringMatching(/^records computed without employmentRecords/),
+          extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'employment' }),
+        })]);
+      } finally {
+        await graph.restartSubgraph('employment');
+      }
+    });
+
+    it('names an agency without consent as NO_CONSENT, and none when every agency was seen', async () => {
+      const query = 'query($p: String!) { person(personnummer: $p) { unseenAgencies { agency reason signalsNotEvaluated } } }';
+      const lacksCare = await graph.query(coordinator, query, { p: FIXTURE_PERSONS.lacksCare });
+      expect(lacksCare.body.data!.person.unseenAgencies).toEqual([
+        { agency: 'CARE', reason: 'NO_CONSENT', signalsNotEvaluated: ['SICK_IN_PROGRAMME_NO_CERTIFICATE', 'CONFLICTING_ASSESSMENTS'] },
+      ]);
+      const all = await graph.query(coordinator, query, { p: FIXTURE_PERSONS.allConsent });
+      expect(all.body.data!.person.unseenAgencies).toEqual([]);
     });
 
     it('a root field of a subgraph that is down has its path too', async () => {

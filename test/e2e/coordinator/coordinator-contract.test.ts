@@ -20,16 +20,21 @@ import { SETTLE_DAYS, STARTED, followUpWorkload, releasePeriod, runStatisticsRel
 const operation = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../../../schema/operations', `${name}.graphql`), 'utf8');
 const CASELOAD = operation('Caseload');
 const PERSON_OVERVIEW = operation('PersonOverview');
+const HANDLE_SIGNAL = operation('HandleSignal');
+
+/** Coordination's day for signals: the calendar's unless a test moves it (startGraph coordinationToday). */
+let coordinationToday: string | null = null;
 
 describe('the coordinator client contract, end to end through the gateway', () => {
   let graph: TestGraph;
   let token: string;
 
   beforeAll(async () => {
-    graph = await startGraph({ persons: 300 });
+    graph = await startGraph({ persons: 300, logLines, coordinationToday: () => coordinationToday ?? todayIso() });
     token = await graph.token('coordinator', 'coordinator-1');
   });
   afterAll(() => graph?.close());
+  const logLines: string[] = [];
 
   it('Caseload pages through the whole caseload with cursors, each person once', async () => {
     const first = await graph.query(token, CASELOAD, { first: 5 });
@@ -501,6 +506,104 @@ describe('the coordinator client contract, end to end through the gateway', () =
       expect(signal.summary.length).toBeGreaterThan(10);
       expect(signal.facts.length).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  describe('HandleSignal: a signal marked handled stays quiet until its facts change or its follow-up day comes', () => {
+    type SignalView = { id: string; code: string; needsAction: boolean; handling: { id: string; action: string; followUp: string; handledBy: { id: string; name: string } } | null };
+    const overview = async (personnummer: string) => {
+      const response = await graph.query(token, PERSON_OVERVIEW, { personnummer });
+      const person = response.body.data!.person as { id: string; signals: SignalView[] };
+      return { id: person.id, signal: (code: string) => person.signals.find((s) => s.code === code) };
+    };
+    const handle = (variables: Record<string, unknown>, as = token) => graph.query(as, HANDLE_SIGNAL, variables);
+    const ACTION = 'Ringde Fatima-Handläggaren, avstämningsmöte bokat 7/12';
+    const inDays = (days: number) => addDays(todayIso(), days);
+
+    it('refuses each bad input with a coded error naming the argument, and writes nothing', async () => {
+      const person = await overview(SIGNAL_FIXTURES.DAY_180_APPROACHING);
+      const signal = person.signal('DAY_180_APPROACHING')!;
+      const other = await overview(SIGNAL_FIXTURES.CONFLICTING_ASSESSMENTS);
+      const valid = { personId: person.id, signalId: signal.id, action: 'Kontakt tagen', followUp: inDays(14) };
+      const cases: [Record<string, unknown>, string, string, string?][] = [
+        [{ signalId: 'nope' }, 'BAD_USER_INPUT', 'signalId'],
+        [{ signalId: other.signal('CONFLICTING_ASSESSMENTS')!.id }, 'BAD_USER_INPUT', 'signalId', 'SIGNAL_NOT_CURRENT'],
+        [{ followUp: '2026-02-30' }, 'BAD_USER_INPUT', 'followUp'],
+        [{ followUp: inDays(-1) }, 'BAD_USER_INPUT', 'followUp'],
+        [{ followUp: inDays(400) }, 'BAD_USER_INPUT', 'followUp'],
+        [{ action: '   ' }, 'BAD_USER_INPUT', 'action'],
+        [{ action: 'x'.repeat(1001) }, 'BAD_USER_INPUT', 'action'],
+        [{ personId: other.id }, 'BAD_USER_INPUT', 'signalId', 'SIGNAL_NOT_CURRENT'],
+      ];
+      for (const [change, code, argument, reason] of cases) {
+        const response = await handle({ ...valid, ...change });
+        expect(response.body.data?.handleSignal ?? null, argument).toBeNull();
+        expect(response.body.errors?.[0]?.extensions, JSON.stringify(change).slice(0, 80)).toMatchObject({ code, argument, ...(reason ? { reason } : {}) });
+      }
+      const population = generatePopulation({ seed: 1, persons: 300, referenceDate: todayIso() });
+      const someoneElses = population.persons.find((p) => p.coordinatorId === 'coordinator-2')!.personnummer;
+      const theirs = await graph.query(await graph.token('coordinator', 'coordinator-2'), 'query($p: String!) { person(personnummer: $p) { id } }', { p: someoneElses });
+      const outside = await handle({ ...valid, personId: theirs.body.data!.person.id });
+      expect(outside.body.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'NOT_IN_CASELOAD', argument: 'personId' });
+      expect((await overview(SIGNAL_FIXTURES.DAY_180_APPROACHING)).signal('DAY_180_APPROACHING')).toMatchObject({ needsAction: true, handling: null });
+    });
+
+    it('records the handling once for a double submit, shows it on the signal, audits it without the text, and the signal returns on its follow-up day', async () => {
+      const person = await overview(SIGNAL_FIXTURES.DAY_180_APPROACHING);
+      const variables = { personId: person.id, signalId: person.signal('DAY_180_APPROACHING')!.id, action: ACTION, followUp: inDays(14) };
+      const [first, second] = [await handle(variables), await handle(variables)];
+      expect(first.body.errors).toBeUndefined();
+      const handling = first.body.data!.handleSignal.handling;
+      expect(handling).toMatchObject({ action: ACTION, followUp: inDays(14), handledBy: { id: 'coordinator-1', name: expect.any(String) } });
+      expect(second.body.data!.handleSignal.handling.id).toBe(handling.id);
+      // The answer's person already shows the signal quiet, so a cache needs no refetch.
+      expect(first.body.data!.handleSignal.person.signals.find((s: SignalView) => s.code === 'DAY_180_APPROACHING')).toMatchObject({ needsAction: false, handling: { id: handling.id } });
+      expect((await overview(SIGNAL_FIXTURES.DAY_180_APPROACHING)).signal('DAY_180_APPROACHING')).toMatchObject({ needsAction: false, handling: { id: handling.id, action: ACTION } });
+
+      const auditor = await graph.token('auditor', 'auditor-1');
+      const trail = await graph.query(auditor, 'query($p: String!) { auditTrail(personnummer: $p) { records { agency decision fields reason actor } } }', { p: SIGNAL_FIXTURES.DAY_180_APPROACHING });
+      const recorded = trail.body.data!.auditTrail.records.filter((r: { fields: string[] }) => r.fields.includes('signals.DAY_180_APPROACHING.handling'));
+      expect(recorded).toEqual([
+        expect.objectContaining({ agency: 'COORDINATION', decision: 'RECORDED', actor: 'coordinator-1', reason: `SIGNAL_HANDLED: follow-up ${inDays(14)}` }),
+        expect.objectContaining({ decision: 'RECORDED', reason: 'ALREADY_RECORDED' }),
+      ]);
+      expect(JSON.stringify(trail.body)).not.toContain('Fatima');
+      expect(logLines.join('\n')).not.toContain('Fatima');
+
+      // Coordination's day moved, not the clock: the day before the follow-up it is still quiet, on it the signal is back, its handling still shown.
+      try {
+        coordinationToday = inDays(13);
+        expect((await overview(SIGNAL_FIXTURES.DAY_180_APPROACHING)).signal('DAY_180_APPROACHING')).toMatchObject({ needsAction: false, handling: { id: handling.id } });
+        coordinationToday = inDays(14);
+        expect((await overview(SIGNAL_FIXTURES.DAY_180_APPROACHING)).signal('DAY_180_APPROACHING')).toMatchObject({ needsAction: true, handling: { id: handling.id } });
+      } finally {
+        coordinationToday = null;
+      }
+    });
+
+    it('a handled signal needs action again when its facts change', async () => {
+      const person = await overview(SIGNAL_FIXTURES.SICK_LISTED_WITHOUT_BENEFIT);
+      const before = person.signal('SICK_LISTED_WITHOUT_BENEFIT')!;
+      const handled = await handle({ personId: person.id, signalId: before.id, action: 'Ansökan om sjukpenning gjord tillsammans', followUp: inDays(30) });
+      expect(handled.body.errors).toBeUndefined();
+      expect((await overview(SIGNAL_FIXTURES.SICK_LISTED_WITHOUT_BENEFIT)).signal('SICK_LISTED_WITHOUT_BENEFIT')).toMatchObject({ needsAction: false });
+      // Without care's consent the signal stands on fewer facts (no certificate): not the facts it was handled on.
+      const revoked = await graph.query(token, 'mutation($id: ID!) { revokeConsent(personId: $id, agency: CARE) { consent { id } } }', { id: person.id });
+      expect(revoked.body.errors).toBeUndefined();
+      const after = (await overview(SIGNAL_FIXTURES.SICK_LISTED_WITHOUT_BENEFIT)).signal('SICK_LISTED_WITHOUT_BENEFIT')!;
+      expect(after).toMatchObject({ needsAction: true, handling: null });
+      expect(after.id).not.toBe(before.id);
+      // A handling sent with the old id the same day (coordination cannot see the facts in a mutation) is made on the old facts: it quiets nothing.
+      await handle({ personId: person.id, signalId: before.id, action: 'Igen', followUp: inDays(30) });
+      expect((await overview(SIGNAL_FIXTURES.SICK_LISTED_WITHOUT_BENEFIT)).signal('SICK_LISTED_WITHOUT_BENEFIT')).toMatchObject({ needsAction: true, handling: null });
+      // An id of another day is refused: what the person had then is not what they have now.
+      coordinationToday = inDays(1);
+      try {
+        const stale = await handle({ personId: person.id, signalId: after.id, action: 'Igen', followUp: inDays(30) });
+        expect(stale.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'signalId', reason: 'SIGNAL_NOT_CURRENT' });
+      } finally {
+        coordinationToday = null;
+      }
+    });
   });
 
   it('answers 401 UNAUTHENTICATED without a valid token', async () => {

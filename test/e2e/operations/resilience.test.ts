@@ -29,12 +29,14 @@ describe('partial results when a subgraph is down', () => {
     expect(partial.status).toBe(200);
     const person = partial.body.data!.person;
     expect(person.care).toBeNull();
-    expect(person.signals).toBeNull();
+    // Computed from the three that answered; the rules that need care were not evaluated, and the person says so.
+    expect(person.signals).toEqual([]);
+    expect(person.unseenAgencies).toEqual([{ agency: 'CARE', reason: 'UNAVAILABLE', signalsNotEvaluated: ['SICK_IN_PROGRAMME_NO_CERTIFICATE', 'CONFLICTING_ASSESSMENTS'] }]);
     expect(person.sicknessInsurance).not.toBeNull();
     expect(person.employment).not.toBeNull();
     expect(person.socialServices).not.toBeNull();
     expect(partial.body.errors?.some((e) => e.extensions?.serviceName === 'care' && e.extensions?.code === 'SUBGRAPH_UNAVAILABLE')).toBe(true);
-    // At the path of the field care owns, and at signals, which could not be computed without it (docs/errors.md).
+    // At the path of the field care owns, and at signals, which were computed without it (docs/errors.md).
     expect(partial.body.errors?.map((e) => e.path)).toEqual(expect.arrayContaining([['person', 'care'], ['person', 'signals']]));
     expect(JSON.stringify(partial.body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/i);
     expect((await fetch(`${graph.gatewayUrl}/ready`)).status).toBe(503);

@@ -6,11 +6,12 @@ import { failure, success, valueOrThrow, type Result } from '@finsam/kit/errors'
 import { isProtected, personReadEntry, personToChange } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import {
-  consentsById, consentsOfForm, recordConsent, revokeConsent, type ConsentGrant, type Db, type NewConsent, type PersonRow,
+  consentsById, consentsOfForm, recordConsent, recordSignalHandling, revokeConsent, type ConsentGrant, type Db, type NewConsent, type PersonRow,
 } from '../data.ts';
 import { consentControllerKind, forbundControllers, homeController, kindOfCode, type ControllerKind } from '../consent-controllers.ts';
 import type { PersonParent } from './person.ts';
-import type { Agency, MutationRecordConsentArgs, MutationRevokeConsentArgs, RecordConsentInput, Resolvers } from '../generated/resolvers-types.ts';
+import { checkedHandling } from '../signal-handling.ts';
+import type { Agency, MutationHandleSignalArgs, MutationRecordConsentArgs, MutationRevokeConsentArgs, RecordConsentInput, Resolvers } from '../generated/resolvers-types.ts';
 
 const FORM_REFERENCE = /^[\p{L}\p{N} ._\/-]{1,100}$/u;
 
@@ -194,6 +195,27 @@ export const mutationResolvers = {
       }
       const [newest] = await consentsById(ctx.db, revoked);
       return { consent: newest!, person: personAfter(ctx, person, info) };
+    },
+    async handleSignal(_root: unknown, args: MutationHandleSignalArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
+      // The code is not known before the id is checked against the person, so the refusal of a
+      // person outside the caseload names the field only.
+      const found = await personToChange(ctx, { id: args.personId }, 'personId', ['signals.handling'], 'Only the person\'s own coordinator can handle their signals.');
+      // The refusal names the argument it is about, as bad input does.
+      const person = valueOrThrow(found.ok ? found : { ok: false, refusal: { ...found.refusal, details: { ...found.refusal.details, argument: 'personId' } } });
+      const checked = valueOrThrow(checkedHandling(ctx.signingKey, person.personnummer, args, ctx.today()));
+      const fields = [`signals.${checked.code}.handling`];
+      const { row, fresh } = await ctx.auditLog.changeWithRecords(ctx.caller,
+        (trx: Db) => recordSignalHandling(trx, {
+          personnummer: person.personnummer, code: checked.code, fingerprint: checked.fingerprint, handled_by: ctx.caller.actorId,
+          action: checked.action, follow_up: checked.followUp,
+        }, new Date().toISOString()),
+        // The record says which signal was handled and when to look again; what was done stays in the store.
+        (recorded) => [{
+          personnummer: person.personnummer, agency: ctx.audit.agency, fields, decision: 'RECORDED', protectedIdentity: isProtected(person),
+          reason: recorded.fresh ? `SIGNAL_HANDLED: follow-up ${checked.followUp}` : 'ALREADY_RECORDED',
+        }]);
+      if (fresh) ctx.loaders.signalHandlingsByPerson.clear(person.personnummer);
+      return { handling: row, person: personAfter(ctx, person, info) };
     },
   },
 } satisfies Resolvers;

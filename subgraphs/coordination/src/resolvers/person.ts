@@ -6,8 +6,10 @@ import type { ConsentEvidence } from '@finsam/kit/consent';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
 import { isProtected, personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
-import type { ConsentRow, MunicipalityParent, ParticipationRow, PersonRow } from '../data.ts';
-import { computeSignals, type SectorFacts } from '../signals.ts';
+import type { ConsentRow, MunicipalityParent, ParticipationRow, PersonRow, SignalHandlingRow } from '../data.ts';
+import { computeSignals, unseenAgencies, type SectorFacts } from '../signals.ts';
+import { fingerprintOf, handlingOf, needsAction, signalId } from '../signal-handling.ts';
+import { consentCovers } from '@finsam/kit/consent';
 import { consentControllerKind, regionController, type DataControllerView } from '../consent-controllers.ts';
 import { regionOfMunicipality } from '@finsam/kit/controllers';
 import type { IncomeSource, PriorityGroup, Resolvers } from '../generated/resolvers-types.ts';
@@ -76,9 +78,36 @@ export const personResolvers = {
     participations: (p: PersonParent, _a: unknown, ctx: CoordinationContext) => ctx.loaders.participationsByPerson.load(p.personnummer),
     ...byAgencyField('releaseBasisField', releaseBasisFor),
     // Computed only from what the agencies released to this caller in this request; reached only through the plan, which logs the read.
-    signals(p: PersonParent) {
-      return computeSignals(p, todayIso());
+    async signals(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
+      const today = ctx.today();
+      const handlings = await ctx.loaders.signalHandlingsByPerson.load(p.personnummer);
+      return computeSignals(p, today).map((signal) => {
+        const fingerprint = fingerprintOf(ctx.signingKey, p.personnummer, signal);
+        const handling = handlingOf(handlings, signal.code, fingerprint);
+        return { ...signal, id: signalId(ctx.signingKey, p.personnummer, signal.code, fingerprint, today), handling, needsAction: needsAction(handling, today) };
+      });
     },
+    /**
+     * A sector the plan handed over as null was refused or its agency did not answer (the
+     * gateway hands a failed agency's sector over as null, subgraph-source.ts). Coordination
+     * knows the consents: without one in force the agency refused; with one, it did not answer.
+     */
+    async unseenAgencies(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
+      const unseen = unseenAgencies(p);
+      if (unseen.length === 0) return [];
+      const consents = (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentEvidence);
+      const today = todayIso();
+      return unseen.map((u) => ({ ...u, reason: consentCovers(consents, u.agency, today).covered ? 'UNAVAILABLE' as const : 'NO_CONSENT' as const }));
+    },
+  },
+  SignalHandling: {
+    handledBy: async (h: SignalHandlingRow, _a: unknown, ctx: CoordinationContext) => {
+      const coordinator = await ctx.loaders.coordinator.load(h.handled_by);
+      if (!coordinator) throw new Error('The store has no coordinator a signal handling names.');
+      return coordinator;
+    },
+    handledAt: (h: SignalHandlingRow) => h.handled_at,
+    followUp: (h: SignalHandlingRow) => h.follow_up,
   },
   Consent: {
     validFrom: (c: ConsentRow) => c.valid_from,
