@@ -41,8 +41,8 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS === '1') fs.writeFileSync(path.join(SCREENSHOTS, `${name}.png`), picture);
 }
 
-/** Presses Tab until `isFocused` holds (at most `limit` times); fails when it never does. */
-export async function tabTo(page: Page, what: string, isFocused: () => Promise<boolean>, limit = 60): Promise<void> {
+/** Presses Tab until `isFocused` holds (at most `limit` times: a person's page with its forms has over a hundred stops, and focus may start at its end); fails when it never does. */
+export async function tabTo(page: Page, what: string, isFocused: () => Promise<boolean>, limit = 200): Promise<void> {
   for (let i = 0; i < limit; i++) {
     if (await isFocused()) return;
     await page.keyboard.press('Tab');
