@@ -1,50 +1,29 @@
-import { useEffect, useState } from 'react';
-import { useApolloClient } from '@apollo/client/react';
-import { CaseloadDocument, type CaseloadQuery } from './gql/graphql';
+import { useEffect, useSyncExternalStore } from 'react';
 import { SignalBadges } from './SignalBadges';
 import { urgency } from './signals';
-import { errorMessages } from './format';
-
-type CaseloadPerson = NonNullable<CaseloadQuery['me']>['caseload']['nodes'][number];
+import { formatPersonnummer, isSamordningsnummer } from './format';
+import type { CaseloadStore } from './caseload-data';
 
 const PAGE_SIZE = 20;
 
-/** The whole caseload (20–60 persons), in pages of 100 until there is no next page. */
-function useWholeCaseload() {
-  const client = useApolloClient();
-  const [state, setState] = useState<{ coordinator: string | null; persons: CaseloadPerson[] | null; error: string | null }>({ coordinator: null, persons: null, error: null });
-  useEffect(() => {
-    let cancelled = false;
-    (async () => {
-      const persons: CaseloadPerson[] = [];
-      let after: string | null | undefined = null;
-      let coordinator: string | null = null;
-      for (;;) {
-        const result: Awaited<ReturnType<typeof client.query<CaseloadQuery>>> = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all' });
-        const me: CaseloadQuery['me'] | undefined = result.data?.me;
-        if (!me) throw new Error(errorMessages(result.error)[0]?.message ?? 'Ärendelistan kunde inte hämtas.');
-        coordinator = me.name;
-        persons.push(...me.caseload.nodes);
-        if (!me.caseload.pageInfo.hasNextPage) break;
-        after = me.caseload.pageInfo.endCursor;
-      }
-      if (!cancelled) setState({ coordinator, persons, error: null });
-    })().catch((e: Error) => { if (!cancelled) setState({ coordinator: null, persons: null, error: e.message }); });
-    return () => { cancelled = true; };
-  }, [client]);
+/** The session's caseload (20–60 persons, caseload-data.ts); asked again in the background each time the list is shown anew. */
+function useWholeCaseload(caseload: CaseloadStore) {
+  const state = useSyncExternalStore(caseload.subscribe, caseload.snapshot);
+  useEffect(() => { if (caseload.snapshot().signalsLoaded) caseload.load(); }, [caseload]);
   return state;
 }
 
-export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignals }: {
-  page: number; onPage: (page: number) => void; onlyWithSignals: boolean; onOnlyWithSignals: (value: boolean) => void;
+export function CaseloadScreen({ caseload, page, onPage, onlyWithSignals, onOnlyWithSignals }: {
+  caseload: CaseloadStore; page: number; onPage: (page: number) => void; onlyWithSignals: boolean; onOnlyWithSignals: (value: boolean) => void;
 }) {
-  const { coordinator, persons, error } = useWholeCaseload();
+  const { coordinator, persons, error, signalsLoaded, signalsError } = useWholeCaseload(caseload);
   if (error) return <><h1 tabIndex={-1}>Ärendelista</h1><p role="alert" className="error">{error}</p></>;
   if (!persons) return <><h1 tabIndex={-1}>Ärendelista</h1><p role="status">Hämtar ärendelistan…</p></>;
 
+  // Until the signals are there the list is in the caseload's own order, and the filter waits.
   const sorted = persons
-    .map((person, index) => ({ person, index, rank: urgency((person.signals ?? []).map((s) => s.code)) }))
-    .filter(({ person }) => !onlyWithSignals || (person.signals?.length ?? 0) > 0)
+    .map((person, index) => ({ person, index, rank: signalsLoaded ? urgency((person.signals ?? []).map((s) => s.code)) : 0 }))
+    .filter(({ person }) => !signalsLoaded || !onlyWithSignals || (person.signals?.length ?? 0) > 0)
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map(({ person }) => person);
   const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
@@ -55,11 +34,13 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
     <>
       <h1 tabIndex={-1}>Ärendelista</h1>
       <p>{coordinator ? `${coordinator}: ` : ''}{persons.length} personer, de mest brådskande signalerna först.</p>
+      <p role="status" className="muted">{signalsLoaded ? '' : 'Hämtar signalerna… Listan sorteras när de har kommit.'}</p>
+      {signalsError && <p role="alert" className="error">Signalerna kunde inte hämtas: {signalsError}</p>}
       <div className="filters">
-        <input id="only-signals" type="checkbox" checked={onlyWithSignals} onChange={(e) => onOnlyWithSignals(e.target.checked)} />
+        <input id="only-signals" type="checkbox" checked={onlyWithSignals} disabled={!signalsLoaded} onChange={(e) => onOnlyWithSignals(e.target.checked)} />
         <label htmlFor="only-signals">Har signaler</label>
       </div>
-      <table className="caseload">
+      <table className="caseload" aria-busy={!signalsLoaded}>
         <caption className="visually-hidden">Personer i ärendelistan, sida {current + 1} av {pages}</caption>
         <thead>
           <tr><th scope="col">Person</th><th scope="col">Personnummer</th><th scope="col">Signaler</th></tr>
@@ -68,8 +49,8 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
           {shown.map((person) => (
             <tr key={person.id}>
               <th scope="row"><a href={`#/person/${encodeURIComponent(person.id)}`}>{displayName(person)}</a></th>
-              <td>{formatPersonnummer(person.personnummer)}</td>
-              <td>{person.signals === null || person.signals === undefined
+              <td>{formatPersonnummer(person.personnummer)}{isSamordningsnummer(person.personnummer) && <> <span className="tag">samordningsnummer</span></>}</td>
+              <td>{!signalsLoaded ? <span className="muted">Hämtas…</span> : person.signals === null || person.signals === undefined
                 ? <span className="muted">Okänt just nu</span>
                 : <SignalBadges codes={person.signals.map((s) => s.code)} />}</td>
             </tr>
@@ -91,6 +72,4 @@ export function displayName(person: { name?: string | null; identityProtection: 
   return person.identityProtection === 'NONE' && person.name ? person.name : 'Skyddad identitet';
 }
 
-export function formatPersonnummer(canonical: string): string {
-  return /^\d{12}$/.test(canonical) ? `${canonical.slice(0, 8)}-${canonical.slice(8)}` : canonical;
-}
+export { formatPersonnummer } from './format';

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { bundle } from '@finsam/client/build';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../support/browser.ts';
+import * as clientUx from './working-day/client-ux.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -41,6 +42,9 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   });
 
   // Steps of the day (working-day/*.steps.ts) are called here in order.
+  it('names the coordinator in the header', () => clientUx.headerNamesCoordinator(page, graph));
+  it('flags a consent about to expire, and withdraws it only when the coordinator confirms', () => clientUx.flagsExpiringConsentAndConfirmsWithdrawal(page, graph));
+  it('prints a person\'s page for a meeting without buttons, forms or navigation', () => clientUx.printsPersonForMeeting(page, graph));
 
   it('met no script error on the way', () => {
     expect(problems).toEqual([]);

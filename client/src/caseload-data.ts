@@ -1,0 +1,93 @@
+import type { ApolloClient } from '@apollo/client';
+import { CaseloadDocument, type CaseloadQuery } from './gql/graphql';
+import { errorMessages } from './format';
+import { swedishError, type GraphQLErrorItem } from './errors';
+
+export type CaseloadPerson = NonNullable<CaseloadQuery['me']>['caseload']['nodes'][number];
+
+export interface CaseloadState {
+  /** The coordinator's name (Coordinator.name), for the header and the list. */
+  coordinator: string | null;
+  /** The whole caseload; null until its first page has come. */
+  persons: CaseloadPerson[] | null;
+  /** Whether `persons` carry their signals yet (the list is sorted by them only then). */
+  signalsLoaded: boolean;
+  /** The errors that came with the signals (an agency not answering: `signals: null` for each person). */
+  signalErrors: GraphQLErrorItem[];
+  /** In Swedish: why the signals could not be fetched at all (the persons show without them). */
+  signalsError: string | null;
+  /** In Swedish: why there is no list. */
+  error: string | null;
+}
+
+const EMPTY: CaseloadState = { coordinator: null, persons: null, signalsLoaded: false, signalErrors: [], signalsError: null, error: null };
+
+/**
+ * The caseload of one session, asked for the moment the token is there, before any screen is
+ * drawn. Two asks run side by side: the persons alone (`signals: false`), which the gateway answers
+ * from coordination in a few tens of milliseconds, and the persons with their signals, which need
+ * all four agencies for every person and take most of the time. The list shows as soon as the
+ * first is back and is sorted by urgency when the second is (docs/coordinator-client.md, "Speed").
+ * Results bypass the cache ('no-cache'): the two answers are the same objects with and without
+ * `signals`, and the list is kept here, for the session, instead.
+ */
+export class CaseloadStore {
+  private state: CaseloadState = EMPTY;
+  private readonly listeners = new Set<() => void>();
+  private generation = 0;
+
+  constructor(private readonly client: ApolloClient) {}
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  };
+
+  snapshot = () => this.state;
+
+  private set(change: Partial<CaseloadState>) {
+    this.state = { ...this.state, ...change };
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Every page (of 100) of the caseload, with or without the signals. */
+  private async pages(signals: boolean): Promise<{ coordinator: string; persons: CaseloadPerson[]; errors: GraphQLErrorItem[] }> {
+    const persons: CaseloadPerson[] = [];
+    const errors: GraphQLErrorItem[] = [];
+    let after: string | null = null;
+    for (;;) {
+      // Whatever fails here fails in Swedish: a network error is thrown, not returned.
+      const result: Awaited<ReturnType<typeof this.client.query<CaseloadQuery>>> = await this.client.query({
+        query: CaseloadDocument, variables: { first: 100, after, signals }, errorPolicy: 'all', fetchPolicy: 'no-cache',
+      }).catch((e: unknown) => { throw new Error(swedishError(e, {}, 'Ärendelistan kunde inte hämtas.')); });
+      const me: CaseloadQuery['me'] | undefined = result.data?.me;
+      if (!me) throw new Error(swedishError(result.error, {}, 'Ärendelistan kunde inte hämtas.'));
+      errors.push(...(errorMessages(result.error) as GraphQLErrorItem[]));
+      persons.push(...me.caseload.nodes);
+      if (!me.caseload.pageInfo.hasNextPage) return { coordinator: me.name, persons, errors };
+      after = me.caseload.pageInfo.endCursor ?? null;
+    }
+  }
+
+  /** Loads the list, or loads it again keeping what is shown until the new one is there. */
+  load(): void {
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
+    const withSignals = this.pages(true);
+    // The persons alone are only worth showing while there is no list yet.
+    if (!this.state.persons) {
+      this.pages(false).then(
+        ({ coordinator, persons }) => { if (current() && !this.state.signalsLoaded && !this.state.error) this.set({ coordinator, persons }); },
+        () => { /* the ask with signals says why */ },
+      );
+    }
+    withSignals.then(
+      ({ coordinator, persons, errors }) => { if (current()) this.set({ coordinator, persons, signalsLoaded: true, signalErrors: errors, signalsError: null, error: null }); },
+      (e: Error) => {
+        if (!current()) return;
+        // Without the signals the persons still show, and the list says why their signals do not.
+        this.set(this.state.persons ? { signalsLoaded: true, signalsError: e.message } : { error: e.message });
+      },
+    );
+  }
+}
