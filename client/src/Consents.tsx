@@ -6,6 +6,7 @@ import { AGENCY_NAMES } from './sectors';
 import { addDays, daysBetween, formatDate, today } from './format';
 import { swedishError } from './errors';
 import { consentFieldTexts } from './consent-texts';
+import { DateField } from './DateField';
 
 type Consent = NonNullable<PersonOverviewQuery['person']>['consents'][number];
 type HomeMunicipality = NonNullable<PersonOverviewQuery['person']>['homeMunicipality'];
@@ -224,14 +225,8 @@ export function ConsentPanel({ person, members }: {
             </div>
           ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor="valid-from">Giltigt från</label>
-          <input id="valid-from" type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="valid-to">Giltigt till</label>
-          <input id="valid-to" type="date" value={validTo} onChange={(e) => setValidTo(e.target.value)} />
-        </div>
+        <DateField id="valid-from" label="Giltigt från" value={validFrom} onChange={setValidFrom} />
+        <DateField id="valid-to" label="Giltigt till" value={validTo} onChange={setValidTo} />
         <div className="field">
           <label htmlFor="form-reference">Blankettens referens</label>
           <input id="form-reference" type="text" value={formReference} onChange={(e) => setFormReference(e.target.value)} autoComplete="off" />

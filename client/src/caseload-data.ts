@@ -24,13 +24,25 @@ const EMPTY: CaseloadState = { coordinator: null, persons: null, signalsLoaded: 
 
 /**
  * The caseload of one session, asked for the moment the token is there, before any screen is
- * drawn. Two asks run side by side: the persons alone (`signals: false`), which the gateway answers
- * from coordination in a few tens of milliseconds, and the persons with their signals, which need
- * all four agencies for every person and take most of the time. The list shows as soon as the
- * first is back and is sorted by urgency when the second is (docs/coordinator-client.md, "Speed").
+ * drawn. Two asks, one after the other: the persons alone (`signals: false`), which the gateway
+ * answers from coordination in a few tens of milliseconds, then the persons with their signals,
+ * which need all four agencies for every person and take most of the time. Asked side by side, the
+ * second slowed the first down to nearly its own time (they share the gateway and coordination), so
+ * the list waits for nothing it need not. It shows as soon as the first is back and is sorted by
+ * urgency when the second is (docs/coordinator-client.md, "Speed").
  * Results bypass the cache ('no-cache'): the two answers are the same objects with and without
  * `signals`, and the list is kept here, for the session, instead.
  */
+/**
+ * Resolves once the browser has drawn what is on screen: the signals' ask makes the gateway and
+ * the agencies busy, and on a machine of few cores that work would otherwise delay drawing the list
+ * the coordinator is waiting for. A hidden tab draws nothing, so it waits a tenth of a second at most.
+ */
+const afterPaint = () => new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, 100);
+  requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+});
+
 export class CaseloadStore {
   private state: CaseloadState = EMPTY;
   private readonly listeners = new Set<() => void>();
@@ -73,15 +85,11 @@ export class CaseloadStore {
   load(): void {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
-    const withSignals = this.pages(true);
-    // The persons alone are only worth showing while there is no list yet.
-    if (!this.state.persons) {
-      this.pages(false).then(
-        ({ coordinator, persons }) => { if (current() && !this.state.signalsLoaded && !this.state.error) this.set({ coordinator, persons }); },
-        () => { /* the ask with signals says why */ },
-      );
-    }
-    withSignals.then(
+    // The persons alone are only worth asking for while there is no list yet; failing, the ask with signals says why.
+    const first = this.state.persons
+      ? Promise.resolve()
+      : this.pages(false).then(({ coordinator, persons }) => { if (current()) this.set({ coordinator, persons }); }, () => undefined);
+    first.then(afterPaint).then(() => this.pages(true)).then(
       ({ coordinator, persons, errors }) => { if (current()) this.set({ coordinator, persons, signalsLoaded: true, signalErrors: errors, signalsError: null, error: null }); },
       (e: Error) => {
         if (!current()) return;

@@ -46,6 +46,10 @@ export async function headerNamesCoordinator(page: Page, graph: TestGraph): Prom
 export async function flagsExpiringConsentAndConfirmsWithdrawal(page: Page, graph: TestGraph): Promise<void> {
   await openPerson(page, graph, FIXTURE_PERSONS.lacksEmployment);
   const expires = isoDaysFromToday(10);
+  // Dates read 2026-12-07 in every browser: not the browser's own date field, which writes the
+  // browser's format (12/07/2026 in this English Chromium).
+  for (const label of ['Giltigt från', 'Giltigt till']) expect(await page.getByLabel(label).getAttribute('type'), label).toBe('text');
+  expect(await page.getByLabel('Giltigt från').inputValue()).toBe(isoDaysFromToday(0));
   await page.getByRole('checkbox', { name: 'Arbetsförmedlingen' }).check();
   await page.getByLabel('Giltigt från').fill(isoDaysFromToday(0));
   await page.getByLabel('Giltigt till').fill(expires);
