@@ -27,8 +27,6 @@ export function consentFieldTexts(form: { validFrom: string; validTo: string; to
       return `Ett samtycke gäller högst ${MAX_YEARS}: «Giltigt till» är för långt efter «Giltigt från».`;
     },
     'input.formReference': '«Blankettens referens» ska vara 1–100 bokstäver, siffror, mellanslag eller . _ / -.',
-    'input.controllers': (error) => error.extensions?.reason === 'CONTROLLER_WITHOUT_AGENCY'
-      ? 'Kommunerna gäller bara Socialtjänsten: välj Socialtjänsten också.'
-      : 'Välj bara kommuner som är medlemmar i samordningsförbundet.',
+    // input.controllers: the reason's words (the catalogue's) say which of two things is wrong.
   };
 }

@@ -20,6 +20,9 @@ const sent = (error: ReturnType<typeof toGraphQLError>): Item => ({ message: err
 
 describe('the coordinator client says every error in Swedish (client/src/errors.ts)', () => {
   it('has Swedish for every code and reason in the catalogue, never the English message', () => {
+    // Each its own, in the catalogue beside the code (subgraphs/kit/src/error-catalogue.ts).
+    const without = [...Object.entries(ERROR_CODES), ...Object.entries(REFUSAL_REASONS)].filter(([, entry]) => !('shown' in entry)).map(([name]) => name);
+    expect(without).toEqual([]);
     const message = 'The person has no consent for CARE in force to withdraw.';
     const texts = [
       ...Object.keys(ERROR_CODES).map((code) => swedishText({ message, extensions: { code, serviceName: 'care' } })),
@@ -44,8 +47,8 @@ describe('the coordinator client says every error in Swedish (client/src/errors.
       [{ validFrom: '2026-12-07', validTo: '2026-12-01' }, '«Giltigt till» får inte vara före «Giltigt från».'],
       [{ validTo: '2031-01-01' }, 'Ett samtycke gäller högst tre år: «Giltigt till» är för långt efter «Giltigt från».'],
       [{ formReference: '<script>' }, '«Blankettens referens» ska vara 1–100 bokstäver, siffror, mellanslag eller . _ / -.'],
-      [{ controllers: ['1480'] }, 'Kommunerna gäller bara Socialtjänsten: välj Socialtjänsten också.'],
-      [{ controllers: ['12345'] }, 'Välj bara kommuner som är medlemmar i samordningsförbundet.'],
+      [{ controllers: ['1480'] }, 'En kommun kan bara anges för Socialtjänsten och en region bara för Hälso- och sjukvården: välj myndigheten också.'],
+      [{ controllers: ['12345'] }, 'Samtycket kan bara gälla medlemskommunerna i samordningsförbundet och deras regioner.'],
     ];
     for (const [change, expected] of cases) {
       const input = { ...base, ...change } as Parameters<typeof validConsent>[0];
