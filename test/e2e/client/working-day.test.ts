@@ -38,6 +38,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
     await page.keyboard.type('1');
     await page.keyboard.press('Enter');
     await page.locator('table.caseload tbody tr').first().waitFor();
+    // The rows come before their signals; the day goes on from the sorted list.
+    await page.locator('table.caseload[aria-busy="false"]').waitFor();
     await checkScreen(page, 'working-day-caseload');
   });
 
