@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useSyncExternalStore } from 'react';
 import { SignalBadges } from './SignalBadges';
 import { urgency } from './signals';
 import { formatPersonnummer, isSamordningsnummer } from './format';
@@ -6,11 +6,12 @@ import type { CaseloadStore } from './caseload-data';
 
 const PAGE_SIZE = 20;
 
-/** The session's caseload (20–60 persons, caseload-data.ts); asked again in the background each time the list is shown anew. */
+/**
+ * The session's caseload (20–60 persons, caseload-data.ts), asked for once a session as the
+ * cache-first query before it was: each ask reads every person's four sectors, and is audited so.
+ */
 function useWholeCaseload(caseload: CaseloadStore) {
-  const state = useSyncExternalStore(caseload.subscribe, caseload.snapshot);
-  useEffect(() => { if (caseload.snapshot().signalsLoaded) caseload.load(); }, [caseload]);
-  return state;
+  return useSyncExternalStore(caseload.subscribe, caseload.snapshot);
 }
 
 export function CaseloadScreen({ caseload, page, onPage, onlyWithSignals, onOnlyWithSignals }: {

@@ -81,7 +81,7 @@ export class CaseloadStore {
     }
   }
 
-  /** Loads the list, or loads it again keeping what is shown until the new one is there. */
+  /** Loads the list (again, keeping what is shown until the new one is there). */
   load(): void {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
