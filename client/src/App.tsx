@@ -1,6 +1,8 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { ApolloProvider } from '@apollo/client/react';
+import type { ApolloClient } from '@apollo/client';
 import { createClient } from './apollo';
+import { CaseloadStore } from './caseload-data';
 import { CaseloadScreen } from './Caseload';
 import { PersonScreen } from './Person';
 import { SignIn, type ClientConfig } from './SignIn';
@@ -32,11 +34,16 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // One client per session: its cache dies with the session.
-  const client = useMemo(() => (session ? createClient(() => tokenRef.current) : null), [session]);
+  // One client per session: its cache dies with the session. Made, and the caseload asked for, the
+  // moment the token is there: the list is on its way while the first screen is drawn.
+  const [{ client, caseload }, setSessionData] = useState<{ client: ApolloClient | null; caseload: CaseloadStore | null }>({ client: null, caseload: null });
 
   const signIn = useCallback((token: string, user: string) => {
     tokenRef.current = token;
+    const sessionClient = createClient(() => tokenRef.current);
+    const store = new CaseloadStore(sessionClient);
+    store.load();
+    setSessionData({ client: sessionClient, caseload: store });
     setSession({ token, user });
   }, []);
 
@@ -44,6 +51,7 @@ export function App() {
     tokenRef.current = null;
     await client?.clearStore();
     client?.stop();
+    setSessionData({ client: null, caseload: null });
     setSession(null);
     setCaseloadPage(0);
     setOnlyWithSignals(false);
@@ -57,7 +65,7 @@ export function App() {
     document.querySelector<HTMLElement>('main h1')?.focus();
   }, [session, route]);
 
-  if (!session || !client) {
+  if (!session || !client || !caseload) {
     return (
       <main id="main">
         <h1 tabIndex={-1}>Finsam – samordnare</h1>
@@ -75,14 +83,20 @@ export function App() {
         <nav aria-label="Huvudmeny">
           <a href="#/">Ärendelista</a>
         </nav>
-        <span className="user">Inloggad: {session.user}</span>
+        <CoordinatorName caseload={caseload} />
         <button type="button" onClick={() => void signOut()}>Logga ut</button>
       </header>
       <main id="main" tabIndex={-1}>
         {route.screen === 'person'
           ? <PersonScreen id={route.id} />
-          : <CaseloadScreen page={caseloadPage} onPage={setCaseloadPage} onlyWithSignals={onlyWithSignals} onOnlyWithSignals={(v) => { setOnlyWithSignals(v); setCaseloadPage(0); }} />}
+          : <CaseloadScreen caseload={caseload} page={caseloadPage} onPage={setCaseloadPage} onlyWithSignals={onlyWithSignals} onOnlyWithSignals={(v) => { setOnlyWithSignals(v); setCaseloadPage(0); }} />}
       </main>
     </ApolloProvider>
   );
+}
+
+/** The signed-in coordinator by name (Coordinator.name), never by user id; the name comes with the caseload. */
+function CoordinatorName({ caseload }: { caseload: CaseloadStore }) {
+  const { coordinator } = useSyncExternalStore(caseload.subscribe, caseload.snapshot);
+  return <span className="user">{coordinator ? `Inloggad: ${coordinator}` : 'Inloggad'}</span>;
 }

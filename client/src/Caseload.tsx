@@ -1,48 +1,22 @@
-import { useEffect, useState } from 'react';
-import { useApolloClient } from '@apollo/client/react';
-import { CaseloadDocument, type CaseloadQuery } from './gql/graphql';
+import { useEffect, useSyncExternalStore } from 'react';
 import { SignalBadges } from './SignalBadges';
 import { signalInfo, urgency } from './signals';
-import { errorMessages, formatDate, today } from './format';
+import { formatDate, formatPersonnummer, isSamordningsnummer, today } from './format';
+import type { CaseloadPerson, CaseloadStore } from './caseload-data';
 import { PersonSearch } from './FindPerson';
 import { HandleSignalForm, UnavailableAgencies, type HandledSignals } from './WorkList';
-
-type CaseloadPerson = NonNullable<CaseloadQuery['me']>['caseload']['nodes'][number];
 
 const PAGE_SIZE = 20;
 
 /**
- * The whole caseload (20–60 persons), in pages of 100 until there is no next page; from the
- * network each time it is shown, as signals and the agencies that answer change under it.
+ * The session's caseload (20–60 persons, caseload-data.ts), asked for again each time the list is
+ * shown: the work list must not offer a signal handled on a person's page a moment ago, nor the
+ * signals of an agency that has stopped answering. The persons already there stay on screen while
+ * it comes.
  */
-function useWholeCaseload() {
-  const client = useApolloClient();
-  const [state, setState] = useState<{ coordinator: string | null; persons: CaseloadPerson[] | null; error: string | null }>({ coordinator: null, persons: null, error: null });
-  useEffect(() => {
-    let cancelled = false;
-    (async () => {
-      const persons: CaseloadPerson[] = [];
-      let after: string | null | undefined = null;
-      let coordinator: string | null = null;
-      for (;;) {
-        const result: Awaited<ReturnType<typeof client.query<CaseloadQuery>>> = await client.query({ query: CaseloadDocument, variables: { first: 100, after }, errorPolicy: 'all', fetchPolicy: 'network-only' });
-        const me: CaseloadQuery['me'] | undefined = result.data?.me;
-        if (!me) throw new Error(errorMessages(result.error)[0]?.message ?? 'Ärendelistan kunde inte hämtas.');
-        coordinator = me.name;
-        persons.push(...me.caseload.nodes);
-        if (!me.caseload.pageInfo.hasNextPage) break;
-        after = me.caseload.pageInfo.endCursor;
-      }
-      if (!cancelled) setState({ coordinator, persons, error: null });
-    })().catch((e: Error) => { if (!cancelled) setState({ coordinator: null, persons: null, error: e.message }); });
-    return () => { cancelled = true; };
-  }, [client]);
-  /** A handled signal's person with the signals the server answered with: it leaves the work list at once. */
-  const handled = (personId: string, signals: HandledSignals) => setState((current) => ({
-    ...current,
-    persons: current.persons?.map((p) => (p.id === personId ? { ...p, signals: signals.map((s) => ({ ...s, handling: s.handling && { id: s.handling.id, followUp: s.handling.followUp } })) } : p)) ?? null,
-  }));
-  return { ...state, handled };
+function useWholeCaseload(caseload: CaseloadStore) {
+  useEffect(() => { caseload.refresh(); }, [caseload]);
+  return useSyncExternalStore(caseload.subscribe, caseload.snapshot);
 }
 
 /**
@@ -77,16 +51,17 @@ function WorkList({ persons, onHandled }: { persons: readonly CaseloadPerson[]; 
   );
 }
 
-export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignals }: {
-  page: number; onPage: (page: number) => void; onlyWithSignals: boolean; onOnlyWithSignals: (value: boolean) => void;
+export function CaseloadScreen({ caseload, page, onPage, onlyWithSignals, onOnlyWithSignals }: {
+  caseload: CaseloadStore; page: number; onPage: (page: number) => void; onlyWithSignals: boolean; onOnlyWithSignals: (value: boolean) => void;
 }) {
-  const { coordinator, persons, error, handled } = useWholeCaseload();
+  const { coordinator, persons, error, signalsLoaded, signalsError } = useWholeCaseload(caseload);
   if (error) return <><h1 tabIndex={-1}>Ärendelista</h1><p role="alert" className="error">{error}</p></>;
   if (!persons) return <><h1 tabIndex={-1}>Ärendelista</h1><p role="status">Hämtar ärendelistan…</p></>;
 
+  // Until the signals are there the list is in the caseload's own order, and the filter waits.
   const sorted = persons
-    .map((person, index) => ({ person, index, rank: urgency((person.signals ?? []).map((s) => s.code)) }))
-    .filter(({ person }) => !onlyWithSignals || (person.signals?.length ?? 0) > 0)
+    .map((person, index) => ({ person, index, rank: signalsLoaded ? urgency((person.signals ?? []).map((s) => s.code)) : 0 }))
+    .filter(({ person }) => !signalsLoaded || !onlyWithSignals || (person.signals?.length ?? 0) > 0)
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map(({ person }) => person);
   const pages = Math.max(1, Math.ceil(sorted.length / PAGE_SIZE));
@@ -97,15 +72,17 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
     <>
       <h1 tabIndex={-1}>Ärendelista</h1>
       <p>{coordinator ? `${coordinator}: ` : ''}{persons.length} personer, de mest brådskande signalerna först.</p>
+      <p role="status" className="muted">{signalsLoaded ? '' : 'Hämtar signalerna… Listan sorteras när de har kommit.'}</p>
+      {signalsError && <p role="alert" className="error">Signalerna kunde inte hämtas: {signalsError}</p>}
       <PersonSearch />
-      <UnavailableAgencies persons={persons} />
-      <WorkList persons={persons} onHandled={handled} />
+      {signalsLoaded && <UnavailableAgencies persons={persons} />}
+      {signalsLoaded && <WorkList persons={persons} onHandled={(personId, signals) => caseload.signalsHandled(personId, signals)} />}
       <h2>Personer</h2>
       <div className="filters">
-        <input id="only-signals" type="checkbox" checked={onlyWithSignals} onChange={(e) => onOnlyWithSignals(e.target.checked)} />
+        <input id="only-signals" type="checkbox" checked={onlyWithSignals} disabled={!signalsLoaded} onChange={(e) => onOnlyWithSignals(e.target.checked)} />
         <label htmlFor="only-signals">Har signaler</label>
       </div>
-      <table className="caseload">
+      <table className="caseload" aria-busy={!signalsLoaded}>
         <caption className="visually-hidden">Personer i ärendelistan, sida {current + 1} av {pages}</caption>
         <thead>
           <tr><th scope="col">Person</th><th scope="col">Personnummer</th><th scope="col">Signaler</th></tr>
@@ -114,8 +91,8 @@ export function CaseloadScreen({ page, onPage, onlyWithSignals, onOnlyWithSignal
           {shown.map((person) => (
             <tr key={person.id}>
               <th scope="row"><a href={`#/person/${encodeURIComponent(person.id)}`}>{displayName(person)}</a></th>
-              <td>{formatPersonnummer(person.personnummer)}</td>
-              <td>{person.signals === null || person.signals === undefined
+              <td>{formatPersonnummer(person.personnummer)}{isSamordningsnummer(person.personnummer) && <> <span className="tag">samordningsnummer</span></>}</td>
+              <td>{!signalsLoaded ? <span className="muted">Hämtas…</span> : person.signals === null || person.signals === undefined
                 ? <span className="muted">Okänt just nu</span>
                 : <SignalBadges codes={person.signals.map((s) => s.code)} />}</td>
             </tr>
@@ -137,6 +114,4 @@ export function displayName(person: { name?: string | null; identityProtection: 
   return person.identityProtection === 'NONE' && person.name ? person.name : 'Skyddad identitet';
 }
 
-export function formatPersonnummer(canonical: string): string {
-  return /^\d{12}$/.test(canonical) ? `${canonical.slice(0, 8)}-${canonical.slice(8)}` : canonical;
-}
+export { formatPersonnummer } from './format';

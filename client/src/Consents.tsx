@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { PersonOverviewDocument, RecordConsentDocument, RevokeConsentDocument, type Agency, type PersonOverviewQuery } from './gql/graphql';
 import { AGENCIES } from '@finsam/kit/agencies';
 import { AGENCY_NAMES } from './sectors';
-import { errorMessages, formatDate, today } from './format';
+import { addDays, daysBetween, formatDate, today } from './format';
+import { swedishError } from './errors';
+import { consentFieldTexts } from './consent-texts';
+import { DateField } from './DateField';
 
 type Consent = NonNullable<PersonOverviewQuery['person']>['consents'][number];
 type HomeMunicipality = NonNullable<PersonOverviewQuery['person']>['homeMunicipality'];
@@ -27,6 +30,70 @@ function status(consent: Consent): { text: string; inForce: boolean } {
 }
 
 /**
+ * How many days ahead a consent in force counts as about to expire: a month gives the coordinator
+ * a meeting or two to ask the person to sign a new one before an agency stops releasing.
+ */
+export const EXPIRY_WARNING_DAYS = 30;
+
+const inDays = (days: number) => days === 0 ? 'i dag' : days === 1 ? 'i morgon' : `om ${days} dagar`;
+
+/**
+ * The consents in force that run out within EXPIRY_WARNING_DAYS, with the days left, unless a
+ * later consent for the same agency and controller takes over (the person has already signed again).
+ */
+export function expiringConsents(consents: readonly Consent[]): { consent: Consent; days: number }[] {
+  const now = today();
+  const inForce = consents.filter((c) => status(c).inForce);
+  const same = (a: Consent, b: Consent) => a.agency === b.agency && (a.controller?.code ?? null) === (b.controller?.code ?? null);
+  return inForce
+    .filter((c) => c.validTo <= addDays(now, EXPIRY_WARNING_DAYS))
+    .filter((c) => !consents.some((later) => later !== c && !later.revokedAt && same(later, c) && later.validFrom <= addDays(c.validTo, 1) && later.validTo > c.validTo))
+    .map((consent) => ({ consent, days: daysBetween(now, consent.validTo) }));
+}
+
+/** Said near the top of the person's page, where the coordinator looks first. */
+export function ExpiringConsents({ consents }: { consents: readonly Consent[] }) {
+  const expiring = expiringConsents(consents);
+  if (expiring.length === 0) return null;
+  return (
+    <div className="notice expiring" role="note">
+      {expiring.map(({ consent, days }) => (
+        <p key={consent.id}>Samtycket för {consentLabel(consent)} går ut {formatDate(consent.validTo)} ({inDays(days)}). Be personen om ett nytt samtycke i tid.</p>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * Asks before a consent is withdrawn: a modal dialog (the browser's own, so the focus stays in it
+ * and Escape cancels), the focus on "Avbryt" so that Enter alone withdraws nothing, and back on
+ * the button that opened it when cancelled.
+ */
+function ConfirmWithdrawal({ consent, onConfirm, onCancel }: { consent: Consent; onConfirm: () => void; onCancel: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const element = dialog.current!;
+    if (!element.open) element.showModal();
+    cancel.current?.focus();
+    return () => { if (element.open) element.close(); };
+  }, []);
+  // Closed first: while it is modal, the rest of the page is inert and cannot take the focus back.
+  const closeThen = (next: () => void) => { dialog.current?.close(); next(); };
+  return (
+    <dialog ref={dialog} role="alertdialog" aria-modal="true" aria-labelledby="withdraw-title" aria-describedby="withdraw-text" className="card confirm"
+      onCancel={(e) => { e.preventDefault(); closeThen(onCancel); }}>
+      <h3 id="withdraw-title">Återkalla samtycket?</h3>
+      <p id="withdraw-text">Samtycket för {consentLabel(consent)} återkallas. {AGENCY_NAMES[consent.agency]} lämnar då inte längre ut uppgifter om personen. Det går inte att ångra: ett nytt samtycke måste skrivas under.</p>
+      <div className="actions">
+        <button type="button" ref={cancel} className="secondary" onClick={() => closeThen(onCancel)}>Avbryt</button>
+        <button type="button" className="danger" onClick={() => closeThen(onConfirm)}>Återkalla samtycket</button>
+      </div>
+    </dialog>
+  );
+}
+
+/**
  * The person's consents, a revoke button for each one in force, and the form to record a signed
  * consent. The mutations return the person, so the cache shows the new consents at once; the
  * overview is fetched again because what the agencies release follows the consents.
@@ -42,6 +109,8 @@ export function ConsentPanel({ person, members }: {
   const [formError, setFormError] = useState<string | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // The consent whose withdrawal is being confirmed, and the button that asked (the focus goes back there on cancel).
+  const [confirming, setConfirming] = useState<{ consent: Consent; opener: HTMLElement } | null>(null);
   const [agencies, setAgencies] = useState<Agency[]>([]);
   // For the social services: the member municipalities the consent names, the person's home municipality to begin with.
   const home = person.homeMunicipality;
@@ -55,6 +124,8 @@ export function ConsentPanel({ person, members }: {
   const [validFrom, setValidFrom] = useState(today());
   const [validTo, setValidTo] = useState('');
   const [formReference, setFormReference] = useState('');
+
+  const expiring = new Map(expiringConsents(person.consents).map(({ consent, days }) => [consent.id, days]));
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -74,7 +145,7 @@ export function ConsentPanel({ person, members }: {
       setMunicipalities(homeIsMember ? [home.code] : []);
       setFormReference('');
     } catch (e) {
-      setFormError(errorMessages(e).map((m) => m.message).join(' ') || 'Samtycket kunde inte registreras.');
+      setFormError(swedishError(e, consentFieldTexts({ validFrom, validTo, today: today() }), 'Samtycket kunde inte registreras.'));
     }
   }
 
@@ -85,14 +156,16 @@ export function ConsentPanel({ person, members }: {
       // With the controller, only that municipality's or region's consents are withdrawn.
       await revoke({ variables: { personId: person.id, agency: consent.agency, controller: consent.controller?.code ?? null } });
       setDone(`Samtycket för ${consentLabel(consent)} är återkallat.`);
+      // The button is gone with the consent in force: the keyboard goes on from the section's heading.
+      document.getElementById('consents-heading')?.focus();
     } catch (e) {
-      setRevokeError(errorMessages(e).map((m) => m.message).join(' ') || 'Samtycket kunde inte återkallas.');
+      setRevokeError(swedishError(e, {}, 'Samtycket kunde inte återkallas.'));
     }
   }
 
   return (
     <section aria-labelledby="consents-heading">
-      <h2 id="consents-heading">Samtycken</h2>
+      <h2 id="consents-heading" tabIndex={-1}>Samtycken</h2>
       {person.consents.length === 0 ? <p>Inga samtycken registrerade.</p> : (
         <table className="consents">
           <caption className="visually-hidden">Personens samtycken</caption>
@@ -104,10 +177,10 @@ export function ConsentPanel({ person, members }: {
                 <tr key={consent.id}>
                   <th scope="row">{consentLabel(consent)}</th>
                   <td>{formatDate(consent.validFrom)} – {formatDate(consent.validTo)}</td>
-                  <td>{text}</td>
+                  <td>{text}{inForce && expiring.has(consent.id) && <> <strong className="expiry">Går ut {inDays(expiring.get(consent.id)!)}</strong></>}</td>
                   <td>{consent.formReference}</td>
                   <td>{inForce && (
-                    <button type="button" disabled={revoking.loading} onClick={() => void withdraw(consent)}
+                    <button type="button" disabled={revoking.loading} onClick={(e) => setConfirming({ consent, opener: e.currentTarget })}
                       aria-label={`Återkalla samtycket för ${consentLabel(consent)}`}>Återkalla</button>
                   )}</td>
                 </tr>
@@ -115,6 +188,11 @@ export function ConsentPanel({ person, members }: {
             })}
           </tbody>
         </table>
+      )}
+      {confirming && (
+        <ConfirmWithdrawal consent={confirming.consent}
+          onCancel={() => { const { opener } = confirming; setConfirming(null); opener.focus(); }}
+          onConfirm={() => { const { consent } = confirming; setConfirming(null); void withdraw(consent); }} />
       )}
       {revokeError && <p role="alert" className="error">{revokeError}</p>}
       {done && <p role="status" className="done">{done}</p>}
@@ -147,14 +225,8 @@ export function ConsentPanel({ person, members }: {
             </div>
           ))}
         </fieldset>
-        <div className="field">
-          <label htmlFor="valid-from">Giltigt från</label>
-          <input id="valid-from" type="date" value={validFrom} onChange={(e) => setValidFrom(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="valid-to">Giltigt till</label>
-          <input id="valid-to" type="date" value={validTo} onChange={(e) => setValidTo(e.target.value)} />
-        </div>
+        <DateField id="valid-from" label="Giltigt från" value={validFrom} onChange={setValidFrom} />
+        <DateField id="valid-to" label="Giltigt till" value={validTo} onChange={setValidTo} />
         <div className="field">
           <label htmlFor="form-reference">Blankettens referens</label>
           <input id="form-reference" type="text" value={formReference} onChange={(e) => setFormReference(e.target.value)} autoComplete="off" />

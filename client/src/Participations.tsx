@@ -5,6 +5,7 @@ import {
   type EducationLevel, type EndReason, type IncomeSource, type Occupation,
 } from './gql/graphql';
 import { formatDate, today } from './format';
+import { DateField } from './DateField';
 import { EDUCATION_LEVELS, END_REASONS, INCOME_SOURCES, OCCUPATIONS, refusalsInSwedish } from './participation-text';
 
 const MAX_INCOME_SOURCES = 3;
@@ -176,10 +177,7 @@ export function ParticipationPanel({ personId }: { personId: string }) {
             {registrable.map((i) => <option key={i.id} value={i.id}>{i.name}</option>)}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="participation-date">Inregistreringsdatum</label>
-          <input id="participation-date" type="date" value={registeredIn} max={now} onChange={(e) => setRegisteredIn(e.target.value)} />
-        </div>
+        <DateField id="participation-date" label="Inregistreringsdatum" value={registeredIn} onChange={setRegisteredIn} />
         <IncomeChoices idPrefix="income-before" legend="Försörjningskällor före" chosen={incomeSources} onChange={setIncomeSources} />
         <Choice id="participation-occupation" label="Sysselsättning före" value={occupation} options={OCCUPATIONS} onChange={setOccupation} />
         <div className="field">
@@ -213,10 +211,7 @@ export function ParticipationPanel({ personId }: { personId: string }) {
               {open.map((p) => <option key={p.id} value={p.id}>{p.intervention.name}, sedan {formatDate(p.registeredIn)}</option>)}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="end-date">Utregistreringsdatum</label>
-            <input id="end-date" type="date" value={registeredOut} max={now} onChange={(e) => setRegisteredOut(e.target.value)} />
-          </div>
+          <DateField id="end-date" label="Utregistreringsdatum" value={registeredOut} onChange={setRegisteredOut} />
           <Choice id="end-reason" label="Avslutsorsak" value={reason} options={END_REASONS} onChange={setReason} />
           <Choice id="end-occupation" label="Sysselsättning efter" value={occupationAfter} options={OCCUPATIONS} onChange={setOccupationAfter} />
           <IncomeChoices idPrefix="income-after" legend="Försörjningskällor efter" chosen={incomeAfter} onChange={setIncomeAfter} />

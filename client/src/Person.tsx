@@ -1,9 +1,10 @@
 import { useQuery } from '@apollo/client/react';
 import { MemberMunicipalitiesDocument, PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCheckpoint } from './gql/graphql';
-import { ConsentPanel } from './Consents';
+import { ConsentPanel, ExpiringConsents } from './Consents';
 import { ParticipationPanel } from './Participations';
-import { formatPersonnummer } from './Caseload';
-import { errorMessages, formatDate, today } from './format';
+import { errorMessages, formatDate, formatPersonnummer, identityNumberLabel, today } from './format';
+import { swedishError } from './errors';
+import { BENEFITS, CASE_STATUSES, PROGRAMMES, newestFirst } from './labels';
 import { AGENCY_ROWS, type AgencyRow } from '@finsam/kit/agencies';
 import { refusalText, sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
 import { byUrgency, signalInfo } from './signals';
@@ -32,7 +33,7 @@ export function PersonScreen({ id }: { id: string }) {
     return (
       <>
         <h1 tabIndex={-1}>Person</h1>
-        <p role="alert" className="error">Personen kunde inte visas: {errors[0]?.message ?? 'okänt fel'}</p>
+        <p role="alert" className="error">Personen kunde inte visas. {swedishError(error)}</p>
         <p><a href="#/">Tillbaka till ärendelistan</a></p>
       </>
     );
@@ -42,14 +43,20 @@ export function PersonScreen({ id }: { id: string }) {
     <>
       {/* First in the fragment, as while loading: the same element keeps the focus it got. */}
       <h1 tabIndex={-1}>{isProtected ? 'Person med skyddad identitet' : person.name ?? 'Person'}</h1>
-      <p><a href="#/">← Ärendelistan</a></p>
+      <div className="toolbar no-print">
+        <a href="#/">← Ärendelistan</a>
+        {/* The page as it prints: the person for a meeting, without the buttons and forms (style.css, @media print). */}
+        <button type="button" className="secondary" onClick={() => window.print()}>Skriv ut</button>
+      </div>
+      <p className="print-only">Utskrift {today()}. Innehåller personuppgifter: förvara och förstör utskriften enligt förbundets rutiner.</p>
       <dl className="identity">
-        <dt>Personnummer</dt><dd>{formatPersonnummer(person.personnummer)}</dd>
+        <dt>{identityNumberLabel(person.personnummer)}</dt><dd>{formatPersonnummer(person.personnummer)}</dd>
         <dt>Ålder</dt><dd>{person.age} år</dd>
         <dt>Kommun</dt><dd>{person.homeMunicipality.name}</dd>
         {!isProtected && <><dt>Adress</dt><dd>{person.address ?? '–'}</dd></>}
       </dl>
       {isProtected && <p className="notice" role="note">Skyddade personuppgifter: namn och adress visas inte.</p>}
+      <ExpiringConsents consents={person.consents} />
 
       <Signals person={person} />
 
@@ -119,38 +126,46 @@ function SectorDetails({ field, person }: { field: AgencyRow['sectorField']; per
   switch (field) {
     case 'sicknessInsurance': {
       const ongoing = person.sicknessInsurance!.ongoingSickLeave;
-      const latest = person.sicknessInsurance!.cases[0];
+      const cases = newestFirst(person.sicknessInsurance!.cases, (c) => c.startDate);
       return (
         <dl>
           {ongoing ? <>
-            <dt>Pågående</dt><dd>{ongoing.benefit.toLowerCase()} sedan {formatDate(ongoing.startDate)}</dd>
+            <dt>Pågående</dt><dd>{BENEFITS[ongoing.benefit].toLowerCase()} sedan {formatDate(ongoing.startDate)}</dd>
             <dt>Sjukskrivningsgrad</dt><dd>{ongoing.currentDegree != null ? `${ongoing.currentDegree} %` : '–'}</dd>
             <dt>Dag i rehabiliteringskedjan</dt><dd>{ongoing.dayInRehabilitationChain ?? '–'}</dd>
             <dt>Prövas mot</dt><dd>{ongoing.rehabilitationCheckpoint ? CHECKPOINTS[ongoing.rehabilitationCheckpoint] : '–'}</dd>
             <dt>Avstämningsmöte</dt><dd>{formatDate(ongoing.reconciliationMeetingDate)}</dd>
           </> : <><dt>Pågående</dt><dd>Ingen pågående sjukskrivning</dd></>}
-          {latest && latest !== undefined && !ongoing && <><dt>Senaste ärende</dt><dd>{latest.benefit.toLowerCase()}, {latest.status.toLowerCase()} {formatDate(latest.decisionDate ?? latest.endDate)}</dd></>}
+          {cases.length > 0 && <><dt>Ärenden</dt><dd><ul className="items">{cases.map((c) => (
+            <li key={c.id}>{BENEFITS[c.benefit]} {formatDate(c.startDate)} – {c.endDate ? formatDate(c.endDate) : 'tills vidare'}, {CASE_STATUSES[c.status]}{c.decisionDate ? ` (beslut ${formatDate(c.decisionDate)})` : ''}</li>
+          ))}</ul></dd></>}
         </dl>
       );
     }
     case 'employment': {
       const employment = person.employment!;
       const registration = employment.currentRegistration;
-      const programmes = employment.programmes.filter((p) => !p.endDate || p.endDate >= now);
+      const programmes = newestFirst(employment.programmes, (p) => p.startDate);
+      const registrations = newestFirst(employment.registrations, (r) => r.registeredOn);
       return (
         <dl>
           <dt>Inskrivning</dt>
           <dd>{registration ? `${registration.jobSeekerCategory.label} sedan ${formatDate(registration.registeredOn)}, ${registration.office}` : 'Inte inskriven'}</dd>
           {registration && <><dt>Handlingsplan</dt><dd>{registration.hasPlan ? 'Finns' : 'Saknas'}</dd></>}
           <dt>Program</dt>
-          <dd>{programmes.length ? programmes.map((p) => `${p.programme.toLowerCase().replace(/_/g, ' ')} sedan ${formatDate(p.startDate)}`).join('; ') : 'Inget pågående'}</dd>
+          <dd>{programmes.length ? <ul className="items">{programmes.map((p) => (
+            <li key={p.id}>{PROGRAMMES[p.programme]} {formatDate(p.startDate)} – {p.endDate ? formatDate(p.endDate) : 'pågår'}</li>
+          ))}</ul> : 'Inga'}</dd>
+          {registrations.length > 0 && <><dt>Inskrivningar</dt><dd><ul className="items">{registrations.map((r) => (
+            <li key={r.id}>{formatDate(r.registeredOn)} – {r.deregisteredOn ? formatDate(r.deregisteredOn) : 'pågår'}: {r.jobSeekerCategory.label}, {r.office}</li>
+          ))}</ul></dd></>}
           {employment.longTermUnemployed && <><dt>Långtidsarbetslös</dt><dd>Ja</dd></>}
         </dl>
       );
     }
     case 'socialServices': {
       const social = person.socialServices!;
-      const latest = social.assistanceMonths[0];
+      const months = newestFirst(social.assistanceMonths, (m) => m.month);
       // Each municipality is its own controller: whose months these are, and which did not release and why.
       const byMunicipality = new Map<string, number>();
       for (const m of social.assistanceMonths) byMunicipality.set(m.municipality.name, (byMunicipality.get(m.municipality.name) ?? 0) + 1);
@@ -158,7 +173,9 @@ function SectorDetails({ field, person }: { field: AgencyRow['sectorField']; per
         <dl>
           <dt>Ekonomiskt bistånd</dt><dd>{social.assistanceMonthsLast12} av de senaste 12 månaderna</dd>
           {byMunicipality.size > 0 && <><dt>Månader per kommun</dt><dd>{[...byMunicipality].map(([name, months]) => `${name} ${months}`).join(', ')}</dd></>}
-          {latest && <><dt>Senaste månad</dt><dd>{latest.month}: {latest.reasonForNeed.label} ({latest.municipality.name})</dd></>}
+          {months.length > 0 && <><dt>Månader</dt><dd><ul className="items">{months.map((m) => (
+            <li key={`${m.month}-${m.municipality.code}`}>{m.month}: {m.reasonForNeed.label} ({m.municipality.name})</li>
+          ))}</ul></dd></>}
           {social.notReleased.length > 0 && <><dt>Ej utlämnat</dt><dd>{social.notReleased.map((n) => `${n.controller.name}: ${refusalText(n.reason).toLowerCase()}`).join('; ')}</dd></>}
         </dl>
       );
@@ -173,6 +190,10 @@ function SectorDetails({ field, person }: { field: AgencyRow['sectorField']; per
             const step = c.workCapacitySteps.find((s) => s.from <= now && s.to >= now)!;
             return `${c.type.replace('_', '-')} ${formatDate(c.issuedOn)}: nedsatt ${step.reduction} % till ${formatDate(step.to)}`;
           }).join('; ') : 'Inget'}</dd>
+          {care.certificates.length > 0 && <><dt>Alla läkarintyg</dt><dd><ul className="items">{newestFirst(care.certificates, (c) => c.issuedOn).map((c) => {
+            const last = c.workCapacitySteps.reduce((to, s) => (s.to > to ? s.to : to), '');
+            return <li key={c.id}>{c.type.replace('_', '-')} {formatDate(c.issuedOn)}, {c.careUnit}{last ? `, till ${formatDate(last)}` : ''}</li>;
+          })}</ul></dd></>}
           <dt>Rehabkoordinator</dt>
           <dd>{care.rehabilitationCoordinator ? `${care.rehabilitationCoordinator.name}, ${care.rehabilitationCoordinator.careUnit}` : 'Ingen utsedd'}</dd>
           {/* Each region is its own controller: which of the förbund's regions did not release, and why. */}

@@ -1,5 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { completeOidcSignIn, startOidcSignIn, type OidcConfig } from './oidc';
+import { NETWORK_FAILURE, swedishError, type GraphQLErrorItem } from './errors';
+
+/** oidc.ts throws in Swedish; fetch itself in English ("Failed to fetch"). */
+const signInFailure = (e: Error) => `Inloggningen misslyckades: ${e instanceof TypeError ? NETWORK_FAILURE : e.message}`;
 
 export type ClientConfig = { signIn: 'dev' } | ({ signIn: 'oidc' } & OidcConfig);
 
@@ -22,11 +26,15 @@ function DevSignIn({ onSignedIn }: { onSignedIn: (token: string, user: string) =
       const response = await fetch('/dev/sign-in', {
         method: 'POST', credentials: 'omit', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ coordinator }),
       });
-      const body = await response.json() as { token?: string; errors?: { message: string }[] };
-      if (!response.ok || !body.token) throw new Error(body.errors?.[0]?.message ?? `HTTP ${response.status}`);
+      const body = await response.json().catch(() => ({})) as { token?: string; errors?: GraphQLErrorItem[] };
+      if (!response.ok || !body.token) {
+        setError(`Inloggningen misslyckades. ${swedishError(body.errors ? { errors: body.errors } : { statusCode: response.status })}`);
+        setBusy(false);
+        return;
+      }
       onSignedIn(body.token, coordinator);
     } catch (e) {
-      setError(`Inloggningen misslyckades: ${(e as Error).message}`);
+      setError(signInFailure(e as Error));
       setBusy(false);
     }
   }
@@ -47,13 +55,13 @@ function DevSignIn({ onSignedIn }: { onSignedIn: (token: string, user: string) =
 function OidcSignIn({ config, onSignedIn }: { config: OidcConfig; onSignedIn: (token: string, user: string) => void }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    completeOidcSignIn(config).then((result) => { if (result) onSignedIn(result.token, result.user); }, (e: Error) => setError(`Inloggningen misslyckades: ${e.message}`));
+    completeOidcSignIn(config).then((result) => { if (result) onSignedIn(result.token, result.user); }, (e: Error) => setError(signInFailure(e)));
   }, [config, onSignedIn]);
   return (
     <div className="card sign-in">
       <h2>Logga in</h2>
       <p>Du loggar in via organisationens inloggningstjänst.</p>
-      <button type="button" onClick={() => void startOidcSignIn(config).catch((e: Error) => setError(`Inloggningen misslyckades: ${e.message}`))}>Logga in</button>
+      <button type="button" onClick={() => void startOidcSignIn(config).catch((e: Error) => setError(signInFailure(e)))}>Logga in</button>
       {error && <p role="alert" className="error">{error}</p>}
     </div>
   );

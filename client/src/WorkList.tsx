@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import { HandleSignalDocument, type Agency, type HandleSignalMutation, type SignalCode, type UnseenReason } from './gql/graphql';
-import { errorMessages, formatDate, today } from './format';
+import { formatDate } from './format';
+import { swedishError, type FieldTexts } from './errors';
+import { DateField } from './DateField';
 import { AGENCY_NAMES } from './sectors';
 import { signalInfo } from './signals';
 import { AGENCY_ROWS } from '@finsam/kit/agencies';
@@ -12,19 +14,16 @@ export type HandledSignals = NonNullable<HandleSignalMutation['handleSignal']['p
 const inTwoWeeks = () => new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * What the server's refusal of a handling means, in Swedish, by the argument it names: the
- * server's own message is for developers (docs/errors.md).
+ * The handling form's words for the arguments the graph names in its refusals; anything else is
+ * said as the error catalogue says it (errors.ts), never in the server's English.
  */
-function handlingError(error: unknown): string {
-  const first = errorMessages(error)[0];
-  switch (first?.extensions?.argument) {
-    case 'action': return 'Skriv vad som har gjorts (högst 1000 tecken).';
-    case 'followUp': return 'Välj en uppföljningsdag från i dag och högst ett år framåt.';
-    case 'signalId': return 'Signalen har ändrats sedan sidan hämtades. Ladda om sidan och försök igen.';
-    case 'personId': return 'Personen finns inte i din ärendelista.';
-    default: return 'Signalen kunde inte markeras som hanterad. Försök igen.';
-  }
-}
+const HANDLING_FIELDS: FieldTexts = {
+  action: 'Skriv vad som har gjorts (högst 1000 tecken).',
+  followUp: 'Ange en uppföljningsdag (ÅÅÅÅ-MM-DD) från i dag och högst ett år framåt.',
+  signalId: 'Signalen har ändrats sedan sidan hämtades. Ladda om sidan och försök igen.',
+};
+
+const handlingError = (error: unknown) => swedishError(error, HANDLING_FIELDS, 'Signalen kunde inte markeras som hanterad. Försök igen.');
 
 /**
  * Marks one signal handled: what was done and when to look again. Opened by a button, so the
@@ -64,8 +63,7 @@ export function HandleSignalForm({ personId, signalId, code, label, onHandled }:
       <label htmlFor={`action-${key}`}>Vad har gjorts</label>
       <textarea id={`action-${key}`} autoFocus rows={2} maxLength={1000} value={action} onChange={(e) => setAction(e.target.value)}
         aria-describedby={error ? `handle-error-${key}` : undefined} />
-      <label htmlFor={`follow-up-${key}`}>Uppföljning</label>
-      <input id={`follow-up-${key}`} type="date" min={today()} value={followUp} onChange={(e) => setFollowUp(e.target.value)} />
+      <DateField id={`follow-up-${key}`} label="Uppföljning" value={followUp} onChange={setFollowUp} />
       <button type="submit" disabled={handling.loading}>Spara</button>
       <button type="button" onClick={() => { setOpen(false); setError(null); }}>Avbryt</button>
       {error && <p id={`handle-error-${key}`} role="alert" className="error">{error}</p>}

@@ -24,6 +24,7 @@ export interface ErrorCodeEntry {
 
 export const ERROR_CODES = {
   UNAUTHENTICATED: {
+    shown: 'Inloggningen har gått ut eller gäller inte längre. Logga ut och logga in igen',
     unmasked: true,
     status: 401,
     when: 'no token, a token that is not valid, expired, lives longer than 12 h, gives a purpose its role may not, or (from an organisation\'s issuer, `JWKS_URL`) names no förbund; between parts, a gateway of a förbund the subgraph does not answer',
@@ -38,68 +39,80 @@ export const ERROR_CODES = {
     shown: 'Uppgifterna får inte lämnas ut',
   },
   BAD_USER_INPUT: {
+    shown: 'Uppgifterna godtas inte. Kontrollera fälten och försök igen',
     unmasked: true,
     status: 200,
     when: 'an argument is wrong: the message begins with its name and says what is wrong (a date that does not exist, a personnummer\'s check digit, birth number 000 or a birth date in the future, …)',
     extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `SIGNAL_NOT_CURRENT` for `handleSignal`, `CONTROLLER_…` for the data controllers a consent names',
   },
   GRAPHQL_PARSE_FAILED: {
+    shown: 'Sidan är inaktuell. Ladda om sidan och försök igen',
     unmasked: true,
     status: 400,
     when: 'the document is not GraphQL (a syntax error)',
     extensions: '—',
   },
   GRAPHQL_VALIDATION_FAILED: {
+    shown: 'Sidan är inaktuell. Ladda om sidan och försök igen',
     unmasked: true,
     status: 400,
     when: 'the document does not fit the schema, or is over a limit: depth 12, 20 aliases, cost 5,000 (700 for analysts), 2,000 tokens, 20 directives',
     extensions: '—',
   },
   OPERATION_RESOLUTION_FAILURE: {
+    shown: 'Sidan är inaktuell. Ladda om sidan och försök igen',
     unmasked: true,
     status: 400,
     when: 'the document has no operation of the name in `operationName`, or several operations and no `operationName`',
     extensions: '—',
   },
   OPERATION_NOT_REGISTERED: {
+    shown: 'Sidan är inaktuell. Ladda om sidan och försök igen',
     status: 403,
     when: 'a coordinator\'s request that is not one of the client\'s registered operations (`docs/registered-operations.md`)',
     extensions: '—',
   },
   PERSISTED_QUERY_NOT_FOUND: {
+    shown: 'Sidan är inaktuell. Ladda om sidan och försök igen',
     unmasked: true,
     status: 200,
     when: 'a hash the gateway does not know; Apollo\'s persisted-query link then sends the full text',
     extensions: '—',
   },
   PERSISTED_QUERY_NOT_SUPPORTED: {
+    shown: 'Sidan är inaktuell. Ladda om sidan och försök igen',
     unmasked: true,
     status: 200,
     when: 'a request by hash from a role without registered operations (analysts and auditors send the text): automatic persisted queries are off, their one cache for all users would tell one user what another asked',
     extensions: '—',
   },
   BAD_REQUEST: {
+    shown: 'Förfrågan kunde inte tolkas. Ladda om sidan och försök igen',
     unmasked: true,
     status: 400,
     when: 'the body is not JSON, or not a GraphQL request; a GET whose `query`, `variables` or `operationName` holds what could be a personnummer (ten digits in a row: send it as a POST, a URL is kept by proxies and access logs); at an agency\'s `/statistics-release`, a body that is not `{ basis, period }` or a member list the contract does not allow (`docs/statistics-release.md`)',
     extensions: '—',
   },
   PAYLOAD_TOO_LARGE: {
+    shown: 'Uppgifterna är för stora för att skickas',
     status: 413,
     when: 'a body over 1 MB (64 MB at an agency\'s `/statistics-release`, where coordination\'s release job hands it a period\'s cohort)',
     extensions: '—',
   },
   METHOD_NOT_ALLOWED: {
+    shown: 'Förfrågan kunde inte tolkas. Ladda om sidan och försök igen',
     status: 405,
     when: 'not GET or POST (the client\'s files: not GET or HEAD; the dev sign-in and an agency\'s `/statistics-release`: not POST)',
     extensions: '—',
   },
   UNSUPPORTED_MEDIA_TYPE: {
+    shown: 'Förfrågan kunde inte tolkas. Ladda om sidan och försök igen',
     status: 415,
     when: 'the dev sign-in (`/dev/sign-in`) with a body that is not `application/json`',
     extensions: '—',
   },
   RATE_LIMITED: {
+    shown: 'För många förfrågningar just nu. Vänta en stund och försök igen',
     status: 429,
     when: 'an analyst over their requests per minute or requests in flight (`docs/analyst-limits.md`); `retry-after` header',
     extensions: '—',
@@ -117,18 +130,21 @@ export const ERROR_CODES = {
     shown: '{authority} svarar inte just nu',
   },
   INVALID_GRAPHQL: {
+    shown: 'Ett oväntat fel inträffade mellan systemets delar. Försök igen om en stund',
     unmasked: true,
     status: 200,
     when: 'a subgraph\'s answer that does not fit the schema (a null for a field that is never null, an unknown `__typename`), at that path: a fault between the parts, not the client\'s',
     extensions: '—',
   },
   NOT_FOUND: {
+    shown: 'Sidan finns inte. Ladda om sidan och försök igen',
     unmasked: true,
     status: 404,
     when: 'a path other than the served ones',
     extensions: '—',
   },
   INTERNAL_SERVER_ERROR: {
+    shown: 'Ett oväntat fel inträffade i systemet. Försök igen om en stund',
     status: 200,
     http: '200 or 500',
     when: 'anything unexpected: the message is only "Internal error." (the log has the rest); 500 when the gateway could not write its audit record and so released nothing',
@@ -159,42 +175,49 @@ export interface RefusalReasonEntry {
 /** The agency did not accept the basis coordination signed (release-basis.ts): a client sees these only if something between the parts is wrong. */
 const BASIS = {
   code: 'FORBIDDEN',
+  shown: '{authority} kunde inte kontrollera förfrågan. Försök igen, och kontakta supporten om det kvarstår',
   show: 'the agency could not verify the request: try again, and report it if it stays',
 } as const;
 
 export const REFUSAL_REASONS = {
   ROLE_NOT_ALLOWED: {
+    shown: 'Din roll får inte se detta',
     code: 'FORBIDDEN',
     meaning: 'the caller\'s role may not ask this (a person for an analyst, cohorts for a coordinator, the audit trail for anyone but an auditor, introspection for anyone but an analyst)',
     show: 'not available to your role',
   },
   UNKNOWN_COORDINATOR: {
+    shown: 'Kontot är inte en känd samordnare. Kontakta förbundets administratör',
     code: 'FORBIDDEN',
     meaning: '`me` for a coordinator user id the association does not know',
     show: 'the account is not a known coordinator: ask the association\'s administrator',
   },
   DEV_SIGN_IN_LOCAL_ONLY: {
+    shown: 'Testinloggningen fungerar bara på gatewayens egen dator. Logga in via organisationens inloggning',
     code: 'FORBIDDEN',
     meaning: 'the embedded default\'s dev sign-in (`/dev/sign-in`) asked from another machine than the gateway\'s; HTTP 403, no token minted',
     show: 'sign in with your organisation: the test sign-in works only on the gateway\'s own machine',
   },
   UNKNOWN_ANALYST: {
+    shown: 'Kontot är inte en känd analytiker. Kontakta förbundets administratör',
     code: 'FORBIDDEN',
     meaning: 'an analyst token for a user id not on the association\'s list of analysts (`npm run analysts`, `docs/analysts.md`); HTTP 403, refused by the gateway before anything is parsed',
     show: 'the account is not a known analyst: ask the association\'s administrator',
   },
   TOKEN_OTHER_FORBUND: {
+    shown: 'Kontot hör till ett annat samordningsförbund. Logga in med ett konto i det här förbundet',
     code: 'FORBIDDEN',
     meaning: 'a user token whose `forbund` claim names another samordningsförbund than the gateway\'s own (`FORBUND_ID`); HTTP 403, refused by the gateway before anything is parsed',
     show: 'the account belongs to another samordningsförbund: sign in with this förbund\'s account',
   },
   NOT_IN_CASELOAD: {
+    shown: 'Personen finns inte i din ärendelista',
     code: 'FORBIDDEN',
     meaning: 'the person is not in the caller\'s caseload today (the same whether or not the person exists)',
     show: 'not in your caseload',
-    shown: 'Personen finns inte i din ärendelista',
   },
   NOT_OWN_CASELOAD: {
+    shown: 'Du kan bara se din egen ärendelista',
     code: 'FORBIDDEN',
     meaning: 'a caseload other than the caller\'s own',
     show: 'as `NOT_IN_CASELOAD`',
@@ -230,47 +253,56 @@ export const REFUSAL_REASONS = {
   BASIS_OTHER_FORBUND: { ...BASIS, meaning: 'the release basis was signed by another förbund\'s coordination than the one whose gateway asked', because: 'the release basis is from another samordningsförbund' },
   BASIS_FORBUND_NOT_ANSWERED: { ...BASIS, meaning: 'the release basis is from a förbund the agency does not answer: not on its list, or cut off (`docs/trusted-forbund.md`)', because: 'the agency does not answer this samordningsförbund' },
   STATISTICS_OTHER_FORBUND: {
+    shown: 'Myndighetens statistik finns inte för ert förbund ännu',
     code: 'FORBIDDEN',
     meaning: 'an agency keeps statistics releases for its own förbund (`FORBUND_ID`) only: a release job or an analyst of another förbund is refused, so that one förbund\'s figures are never another\'s (a national agency\'s releases per förbund are not built yet, `docs/network.md`)',
     show: 'this agency\'s figures are not available to your förbund yet',
     because: 'the agency keeps statistics releases for its own samordningsförbund only',
   },
   FORBUND_NOT_TRUSTED: {
+    shown: '{authority} svarar inte det här samordningsförbundet',
     code: 'UNAUTHENTICATED',
     meaning: 'a subgraph asked by the gateway of a förbund not on its list of förbund (`TRUSTED_FORBUND_FILE`, `docs/trusted-forbund.md`); HTTP 401, with an audit record in the subgraph\'s log',
     show: '(between parts: the förbund\'s operator asks the agency to be added)',
   },
   FORBUND_CUT_OFF: {
+    shown: '{authority} svarar inte längre det här samordningsförbundet',
     code: 'UNAUTHENTICATED',
     meaning: 'a subgraph asked by the gateway of a förbund its list marks as cut off; HTTP 401, with an audit record',
     show: '(between parts: the agency has stopped answering this förbund)',
   },
   FORBUND_LIST_INVALID: {
+    shown: '{authority} svarar inte just nu',
     code: 'UNAUTHENTICATED',
     meaning: 'the subgraph\'s list of förbund cannot be read or is malformed, so it answers no förbund until it is mended; HTTP 401',
     show: '(between parts: the agency\'s operator mends the list)',
   },
   METRICS_OFF: {
+    shown: 'Mätvärdena är avstängda',
     code: 'FORBIDDEN',
     meaning: '`/metrics` on a process without `METRICS_TOKEN` (HTTP 403)',
     show: '(for operators)',
   },
   INVALID_PERIOD: {
+    shown: 'Perioden gäller inte: kontrollera datumen',
     code: 'BAD_USER_INPUT',
     meaning: '`auditTrail`\'s `from` or `to` is not a date, or `from` is after `to` (`argument` says which)',
     show: 'the message, at the date field it names',
   },
   NOTHING_IN_FORCE: {
+    shown: 'Det finns inget samtycke i kraft att återkalla',
     code: 'BAD_USER_INPUT',
     meaning: '`revokeConsent` for an agency (or, with `controller`, an agency\'s data controller) the person has no consent in force for',
     show: 'that there is nothing to withdraw',
   },
   CONTROLLER_NOT_IN_FORBUND: {
+    shown: 'Samtycket kan bara gälla medlemskommunerna i samordningsförbundet och deras regioner',
     code: 'BAD_USER_INPUT',
     meaning: '`recordConsent`\'s `input.controllers` names a code that is not a member municipality of the coordinator\'s samordningsförbund (kommunkod) nor the region of one (länskod)',
     show: 'the message, at the choice of municipalities or region',
   },
   CONTROLLER_WITHOUT_AGENCY: {
+    shown: 'En kommun kan bara anges för Socialtjänsten och en region bara för Hälso- och sjukvården: välj myndigheten också',
     code: 'BAD_USER_INPUT',
     meaning: '`recordConsent`\'s `input.controllers` names a kommunkod without SOCIAL_SERVICES among `input.agencies`, or a länskod without CARE; `revokeConsent`\'s `controller` is not of the agency\'s kind (`argument` says which)',
     show: 'the message, at the choice of municipalities or region',
@@ -345,6 +377,7 @@ export const REFUSAL_REASONS = {
     code: 'BAD_USER_INPUT',
     meaning: '`handleSignal`\'s `signalId` is not a signal the person has now: another person\'s, or one read on an earlier day (an id holds for the day it was read)',
     show: 'that the signal has changed, and the person\'s signals read again',
+    shown: 'Signalen har ändrats sedan sidan hämtades. Ladda om sidan och försök igen'
   },
 } as const satisfies Record<string, RefusalReasonEntry>;
 

@@ -89,6 +89,12 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
         expect(node.id).toMatch(/^p_[A-Za-z0-9_-]{22}$/);
         expect(node.id).not.toContain(node.personnummer.slice(2, 8));
       }
+      // The persons alone (signals: false), as the coordinator client asks first: the same persons, no signals.
+      const light = await client.query({ query: operation('Caseload'), variables: { first: 60, signals: false }, fetchPolicy: 'network-only' });
+      expect(light.error).toBeUndefined();
+      const lightNodes = (light.data as any).me.caseload.nodes as { id: string; signals?: unknown }[];
+      expect(lightNodes.map((n) => n.id)).toEqual(nodes.map((n) => n.id));
+      for (const node of lightNodes) expect(node).not.toHaveProperty('signals');
     },
     async HandleSignal() {
       // The signal's id as the client learns it: from the caseload (no refusal there for the default policy to throw on).
@@ -124,6 +130,9 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
       expect(person.id).toBe(id);
       expect(person.personnummer).toBe(FIXTURE_PERSONS.allConsent);
       expect(person.consents.map((c: ConsentView) => c.agency).sort()).toEqual(['CARE', 'EMPLOYMENT', 'SICKNESS_INSURANCE', 'SOCIAL_SERVICES']);
+      // Every registration, not only the current one.
+      expect(person.employment.registrations.length).toBeGreaterThanOrEqual(1);
+      expect(person.employment.registrations[0]).toMatchObject({ jobSeekerCategory: { code: expect.any(String) }, office: expect.any(String) });
     },
     async RecordConsent() {
       // Lacking CARE, PersonOverview would carry care's refusal, which the default policy throws on.

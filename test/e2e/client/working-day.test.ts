@@ -5,6 +5,7 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../support/browser.ts';
 import { endParticipation, findPersonByName, registerIntoIntervention } from './working-day/participations.steps.ts';
 import * as signals from './working-day/signals.steps.ts';
+import * as clientUx from './working-day/client-ux.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -39,10 +40,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
     await page.keyboard.type('1');
     await page.keyboard.press('Enter');
     await page.locator('table.caseload tbody tr').first().waitFor();
+    // The rows come before their signals; the day goes on from the sorted list.
+    await page.locator('table.caseload[aria-busy="false"]').waitFor();
     await checkScreen(page, 'working-day-caseload');
   });
 
   // Steps of the day (working-day/*.steps.ts) are called here in order.
+  it('names the coordinator in the header', () => clientUx.headerNamesCoordinator(page, graph));
+  it('flags a consent about to expire, and withdraws it only when the coordinator confirms', () => clientUx.flagsExpiringConsentAndConfirmsWithdrawal(page, graph));
+  it('prints a person\'s page for a meeting without buttons, forms or navigation', () => clientUx.printsPersonForMeeting(page, graph));
 
   // Participations (SUS): find a person by name, register them in, register them out.
   let intervention = '';
