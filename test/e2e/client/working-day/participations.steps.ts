@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { checkScreen, tabToSelector } from '../../../support/browser.ts';
+import { toCaseload } from './navigate.ts';
 
 /**
  * The coordinator's SUS work in the client, keyboard only: find a person of the caseload by name,
@@ -31,6 +32,7 @@ export async function findPersonByName(page: Page, name: string): Promise<void> 
   const watch = (request: { method: () => string; url: () => string; postData: () => string | null }) => {
     if (request.postData()?.includes('FindPerson') || request.url().includes('FindPerson')) searches.push({ method: request.method(), url: request.url() });
   };
+  await toCaseload(page);
   page.on('request', watch);
   await typeInto(page, '#find-person', name.toLowerCase());
   await page.keyboard.press('Enter');

@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TestGraph } from '../../../support/graph.ts';
 import { checkScreen, tabToSelector } from '../../../support/browser.ts';
+import { toCaseload } from './navigate.ts';
 
 /**
  * The signals part of the working day: the work list (att göra) and an agency that does not
@@ -10,20 +11,6 @@ import { checkScreen, tabToSelector } from '../../../support/browser.ts';
 
 const UNAVAILABLE_EMPLOYMENT = 'Arbetsförmedlingen svarar inte just nu: signaler som bygger på den visas inte.';
 
-/** To the caseload with the keyboard, from a person's page or from the caseload itself (shown afresh). */
-async function toCaseload(page: Page): Promise<void> {
-  if ((await page.locator('h1').innerText()) === 'Ärendelista') {
-    // Through a person and back, so the caseload is asked for again.
-    await page.locator('body').focus();
-    await tabToSelector(page, 'table.caseload tbody a');
-    await page.keyboard.press('Enter');
-    await page.locator('h2#signals-heading').waitFor();
-  }
-  await page.locator('body').focus();
-  await tabToSelector(page, 'a[href="#/"]');
-  await page.keyboard.press('Enter');
-  await page.locator('section.worklist').waitFor();
-}
 
 /** The first signal on the work list is handled with the keyboard and leaves the list. */
 export async function handleSignalFromWorkList(page: Page): Promise<void> {
