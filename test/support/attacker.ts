@@ -32,7 +32,7 @@ export interface Participation {
   occupationBefore: string;
 }
 
-/** Every participation of the register, oldest id first, and the register's months as whole-month periods. */
+/** Every participation of the register (none registered in error: those are in no release), oldest id first, and the register's months as whole-month periods. */
 export async function readRegister(coordination: Kysely<any>): Promise<{ rows: Participation[]; months: { from: string; to: string }[] }> {
   const raw = (await sql<{
     id: string; personnummer: string; intervention_id: string; registered_in: string; occupation_before: string;
@@ -40,7 +40,9 @@ export async function readRegister(coordination: Kysely<any>): Promise<{ rows: P
   }>`SELECT p.id, p.personnummer, p.intervention_id, p.registered_in, p.occupation_before, person.municipality_code,
        m.forbund_id, person.sex, person.birth_date, person.priority_groups, person.identity_protection
      FROM participation p JOIN person ON person.personnummer = p.personnummer
-     JOIN municipality m ON m.code = person.municipality_code ORDER BY p.id`.execute(coordination)).rows;
+     JOIN municipality m ON m.code = person.municipality_code
+     WHERE p.end_reason IS NULL OR p.end_reason <> 'REGISTERED_IN_ERROR'
+     ORDER BY p.id`.execute(coordination)).rows;
   const first = raw.reduce((min, r) => (r.registered_in < min ? r.registered_in : min), '9999');
   const last = raw.reduce((max, r) => (r.registered_in > max ? r.registered_in : max), '0000');
   const index = (day: string) => (Number(day.slice(0, 4)) - Number(first.slice(0, 4))) * 12 + Number(day.slice(5, 7)) - Number(first.slice(5, 7));

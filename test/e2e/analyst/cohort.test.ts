@@ -104,7 +104,8 @@ describe('cross-sector cohorts for analysts, from the statistics releases', () =
       const today = new Date().toISOString().slice(0, 10);
       const members = (await sql<{ personnummer: string }>`
         SELECT DISTINCT p.personnummer FROM participation p JOIN person ON person.personnummer = p.personnummer
-        WHERE p.registered_in BETWEEN '2025-01-01' AND '2025-12-31' AND person.identity_protection = 'NONE'`.execute(coordination)).rows.map((r) => r.personnummer);
+        WHERE p.registered_in BETWEEN '2025-01-01' AND '2025-12-31' AND person.identity_protection = 'NONE'
+          AND (p.end_reason IS NULL OR p.end_reason <> 'REGISTERED_IN_ERROR')`.execute(coordination)).rows.map((r) => r.personnummer);
       const own = (await sql<{ member_count: number; fields: string }>`SELECT member_count, fields FROM audit_log WHERE reason = 'STATISTICS_RELEASE' AND fields LIKE '%signalRelease.2025"%'`.execute(coordination)).rows;
       expect(own.map((r) => Number(r.member_count))).toEqual([members.length]);
       for (const [agency, store] of [['SICKNESS_INSURANCE', 'sickness-insurance'], ['EMPLOYMENT', 'employment'], ['SOCIAL_SERVICES', 'social-services'], ['CARE', 'care']] as const) {

@@ -274,7 +274,8 @@ describe('disclosure control of the agencies\' statistics releases against a dif
       participations = (await sql<typeof participations[number]>`SELECT p.id, p.personnummer, p.registered_in, p.intervention_id, person.municipality_code, person.sex,
           person.birth_date, person.priority_groups
         FROM participation p JOIN person ON person.personnummer = p.personnummer
-        WHERE person.identity_protection = 'NONE' ORDER BY p.registered_in, p.id`.execute(coordination)).rows;
+        WHERE person.identity_protection = 'NONE' AND (p.end_reason IS NULL OR p.end_reason <> 'REGISTERED_IN_ERROR')
+        ORDER BY p.registered_in, p.id`.execute(coordination)).rows;
       consents = (await sql<typeof consents[number]>`SELECT personnummer, agency, valid_from, valid_to, revoked_at FROM consent`.execute(coordination)).rows;
     } finally {
       await coordination.destroy();
