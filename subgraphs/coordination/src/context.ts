@@ -8,7 +8,7 @@ import type { SubgraphRequest } from '@finsam/kit/subgraph';
 import { isProtected } from './access.ts';
 import { listLoader, loadEach, singleLoader } from '@finsam/kit/loaders';
 import {
-  consentsOfPersons, coordinatorsById, forbundById, interventionsById, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
+  consentsOfPersons, coordinatorsById, obstaclesOfPersons, forbundById, interventionsById, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload,
   type CoordinationDb, type PersonRow,
 } from './data.ts';
 import { consentEvidence } from './resolvers/person.ts';
@@ -25,6 +25,7 @@ export function createContext(
     person: singleLoader((pns: readonly string[]) => personsInCaseload(db, request.caller.actorId, pns, todayIso()), (row) => row.personnummer),
     consentsByPerson: listLoader((pns: readonly string[]) => consentsOfPersons(db, pns), (row) => row.personnummer),
     participationsByPerson: listLoader((pns: readonly string[]) => participationsOfPersons(db, pns), (row) => row.personnummer),
+    obstaclesByPerson: listLoader((pns: readonly string[]) => obstaclesOfPersons(db, pns), (row) => row.personnummer),
     intervention: singleLoader((ids: readonly string[]) => interventionsById(db, ids), (row) => row.id),
     forbund: singleLoader((ids: readonly string[]) => forbundById(db, ids), (row) => row.id),
     municipalitiesByForbund: listLoader((ids: readonly string[]) => municipalitiesOfForbund(db, ids), (row) => row.forbund_id),
