@@ -66,7 +66,8 @@ export type Query = {
    * agency involved, home municipality and month, answered from the obstacle releases
    * (docs/analysts.md). Each month and whole calendar year is protected once with differential
    * privacy, one person counting once per table however many obstacles they have (at most three
-   * codes and all four agencies per person), persons with protected identity in none. A period
+   * codes and all four agencies per person), persons with protected identity in none; codes and
+   * agencies are released for the whole förbund, persons also by municipality. A period
    * must be whole months ending in a released month (BAD_USER_INPUT naming `from` or `to`); a
    * kommunkod outside the releases is BAD_USER_INPUT naming `municipalityCodes`.
    */
@@ -347,7 +348,7 @@ export type ObstacleStatistics = {
   to: Scalars['String']['output'];
   /** Persons with at least one obstacle recorded (per month or whole year of the period, summed). */
   persons: CountCell;
-  /** Persons by obstacle code: a person with several codes is in each of their codes' counts (at most three). */
+  /** Persons by obstacle code: a person with several codes is in each of their codes' counts (at most three). Refused with municipalityCodes. */
   byCode: Array<ObstacleCodeCount>;
   /** Persons by agency involved: a person is in each agency's count their obstacles named. Refused with municipalityCodes. */
   byAgency: Array<ObstacleAgencyCount>;
@@ -384,8 +385,6 @@ export type ObstacleMunicipalityCount = {
   name: Scalars['String']['output'];
   /** Persons, protected. */
   count: CountCell;
-  /** By obstacle code. */
-  byCode: Array<ObstacleCodeCount>;
 };
 
 /** One month's obstacle figures. */
@@ -1367,7 +1366,6 @@ export type ObstacleMunicipalityCountResolvers<ContextType = CoordinationContext
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['CountCell'], ParentType, ContextType>;
-  byCode?: Resolver<Array<ResolversTypes['ObstacleCodeCount']>, ParentType, ContextType>;
 };
 
 export type ObstacleMonthResolvers<ContextType = CoordinationContext, ParentType extends ResolversParentTypes['ObstacleMonth'] = ResolversParentTypes['ObstacleMonth']> = {
