@@ -1,24 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AGENCIES } from '@finsam/kit/agencies';
 import { failure, success, type Result } from '@finsam/kit/errors';
+import { OBSTACLE_CODES as KIT_OBSTACLE_CODES, OBSTACLE_NOTE_MAX } from '@finsam/kit/obstacle-codes';
 import type { Agency, ObstacleCode, RecordObstacleInput, SignalCode } from './generated/resolvers-types.ts';
 import type { ObstacleRow } from './data.ts';
 
 /**
  * Obstacles in rules and steering (hinder i regelverk och styrning, docs/domain.md): what a
- * coordinator records when a rule or an agency's routine stood in the way of a person. The
- * code list is the schema's `ObstacleCode`, in this order (the release's domain order too).
+ * coordinator records when a rule or an agency's routine stood in the way of a person. The code
+ * list is the kit's (@finsam/kit/obstacle-codes), the schema's `ObstacleCode` in the same order.
+ * The note is bounded: a sentence or two that says what happened. Longer free text about a
+ * person is a case record (journal), which belongs in the agencies' own systems.
  */
-export const OBSTACLE_CODES: readonly ObstacleCode[] = [
-  'BENEFIT_ENDED_NO_TRANSITION', 'CONFLICTING_WORK_CAPACITY_ASSESSMENTS', 'REQUIREMENT_CANNOT_BE_MET', 'WAITING_TIME',
-  'NO_ONE_RESPONSIBLE', 'COMBINATION_NOT_ALLOWED', 'TIME_LIMIT', 'INFORMATION_NOT_SHARED', 'OTHER',
-];
-
-/**
- * The longest note: a sentence or two that says what happened. Longer free text about a person
- * is a case record (journal), which belongs in the agencies' own systems, not in the förbund's.
- */
-export const OBSTACLE_NOTE_MAX = 300;
+export const OBSTACLE_CODES = KIT_OBSTACLE_CODES as readonly ObstacleCode[];
+export { OBSTACLE_NOTE_MAX };
 
 /** A record as checked before anything is read. */
 export interface CheckedObstacle {

@@ -288,7 +288,7 @@ export type ObstacleCode =
   | 'COMBINATION_NOT_ALLOWED'
   /** Tidsgräns i regelverket: a fixed time limit (a day of the rehabilitation chain, an age limit, a period of activity compensation) ended support before the person was ready. */
   | 'TIME_LIMIT'
-  /** Information delas inte: an agency could not or would not share what another needed (secrecy, no route for it), so a decision was made without it. */
+  /** Uppgifter delas inte: an agency could not or would not share what another needed (secrecy, no route for it), so a decision was made without it. */
   | 'INFORMATION_NOT_SHARED'
   /** Annat hinder i regelverk eller styrning: anything else; say what in the note. */
   | 'OTHER';
