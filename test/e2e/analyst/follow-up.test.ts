@@ -2,6 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countCells } from '../../support/counts.ts';
 import { binomialBound, clampedLogLikelihood } from '../../support/attacker.ts';
+import { capturedOutput } from '@finsam/kit/command-output';
+import { reportCommand } from '@finsam/coordination/obstacle-report';
+import { runTool } from '../../support/run-tool.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 const COUNT = '{ value suppressed }';
@@ -262,6 +265,45 @@ describe('intervention follow-up for analysts, answered from the statistics rele
       expect(await refusal(STATISTICS, { from: from_, to: endOf(`${Number(month.slice(0, 4)) + 2}-01`) })).toEqual([['BAD_USER_INPUT', 'to']]);
       expect(await refusal(STATISTICS, { from: `${month}-02`, to: to_ })).toEqual([['BAD_USER_INPUT', 'from']]);
       expect(await refusal(STATISTICS, { from: from_, to: to_ }, await graph.token('coordinator', 'coordinator-1'))).toEqual([['FORBIDDEN', 'ROLE_NOT_ALLOWED']]);
+    });
+
+    it('exports the förbund\'s report of a period as CSV and as a printable page, the analysts\' figures exactly', async () => {
+      const year = [...released.keys()].find((p) => p.length === 4)!;
+      const [from_, to_] = [`${year}-01-01`, `${year}-12-31`];
+      const asked = (await graph.query(analyst, `query($from: String!, $to: String!) { obstacleStatistics(from: $from, to: $to) {
+        persons { value } byCode { code count { value } } byAgency { agency count { value } } byMunicipality { code name count { value } } byMonth { month persons { value } } } }`, { from: from_, to: to_ })).body.data!.obstacleStatistics;
+      const csvOut = capturedOutput();
+      expect(await reportCommand(['obstacles', '--from', from_, '--to', to_, '--format', 'csv'], { ...process.env, ...graph.storeEnv }, csvOut)).toBe(0);
+      const csv = csvOut.stdout();
+      expect(csv.startsWith('\uFEFFperiod;tabell;kod;namn;personer\r\n')).toBe(true);
+      const rows = csv.replace('\uFEFF', '').trim().split('\r\n').map((line) => line.split(';'));
+      const count = (table: string, code: string) => Number(rows.find((r) => r[1] === table && r[2] === code)![4]);
+      expect(Number(rows.find((r) => r[1] === 'totalt')![4])).toBe(asked.persons.value);
+      for (const c of asked.byCode) expect(count('hinder', c.code)).toBe(c.count.value);
+      for (const a of asked.byAgency) expect(count('myndighet', a.agency)).toBe(a.count.value);
+      for (const m of asked.byMunicipality) expect(count('kommun', m.code)).toBe(m.count.value);
+      expect(rows.filter((r) => r[1] === 'månad')).toHaveLength(12);
+      expect(rows.find((r) => r[2] === 'WAITING_TIME')![3]).toBe('Väntetid');
+      // Nothing of a person: no personnummer, no note, no coordinator.
+      expect(csv).not.toMatch(/\d{8}-?\d{4}|coordinator-/);
+
+      const htmlOut = capturedOutput();
+      expect(await reportCommand(['obstacles', '--from', from_, '--to', to_, '--format', 'html'], { ...process.env, ...graph.storeEnv }, htmlOut)).toBe(0);
+      const page = htmlOut.stdout();
+      expect(page).toMatch(/^<!doctype html>\n<html lang="sv">/);
+      expect(page).toContain('@media print');
+      expect(page).not.toMatch(/<script|<link|https?:\/\//);
+      expect(page).toContain(`Personer med minst ett hinder: ${asked.persons.value}`);
+      for (const m of asked.byMunicipality) expect(page).toContain(`<th scope="row">${m.name}</th><td class="n">${m.count.value}</td>`);
+
+      // As a user runs it: a period not released is refused with exit 1 and a reason, a wrong format is a usage error.
+      const notReleased = await runTool('subgraphs/coordination/src/obstacle-report-cli.ts', ['obstacles', '--from', '2099-01-01', '--to', '2099-12-31', '--format', 'csv'], graph.storeEnv);
+      expect(notReleased.code).toBe(1);
+      expect(notReleased.stderr).toMatch(/not released|released/i);
+      expect(notReleased.stdout).toBe('');
+      const usage = capturedOutput();
+      expect(await reportCommand(['obstacles', '--from', from_, '--to', to_, '--format', 'pdf'], { ...process.env, ...graph.storeEnv }, usage)).toBe(2);
+      expect(usage.stderr()).toMatch(/Usage: npm run report/);
     });
 
     /**
