@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { MemberMunicipalitiesDocument, PersonOverviewDocument, type PersonOverviewQuery, type RehabilitationCheckpoint } from './gql/graphql';
 import { ConsentPanel } from './Consents';
+import { ObstaclePanel } from './Obstacles';
 import { formatPersonnummer } from './Caseload';
 import { errorMessages, formatDate, today } from './format';
 import { AGENCY_ROWS, type AgencyRow } from '@finsam/kit/agencies';
@@ -70,6 +71,7 @@ export function PersonScreen({ id }: { id: string }) {
 
       {/* Keyed by the person: the form's choices start again from the next person's home municipality. */}
       <ConsentPanel key={person.id} person={person} members={members} />
+      <ObstaclePanel key={`obstacles-${person.id}`} person={person} />
     </>
   );
 }

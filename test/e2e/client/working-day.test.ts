@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { bundle } from '@finsam/client/build';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../support/browser.ts';
+import { recordObstacle } from './working-day/obstacles.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -41,6 +42,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   });
 
   // Steps of the day (working-day/*.steps.ts) are called here in order.
+
+  it('records an obstacle in rules and steering on a person, keyboard only', () => recordObstacle(page, graph));
 
   it('met no script error on the way', () => {
     expect(problems).toEqual([]);
