@@ -79,9 +79,9 @@ export function ObstaclePanel({ person }: { person: { id: string; signals?: read
           <label htmlFor="obstacle-code">Hinder</label>
           <select id="obstacle-code" value={code} onChange={(e) => setCode(e.target.value as ObstacleCode | '')} aria-describedby="obstacle-definition">
             <option value="">Välj hinder</option>
-            {OBSTACLE_CODE_LIST.map((entry) => <option key={entry.code} value={entry.code}>{entry.name}</option>)}
+            {OBSTACLE_CODE_LIST.map((entry) => <option key={entry.obstacle} value={entry.obstacle}>{entry.name}</option>)}
           </select>
-          <p id="obstacle-definition" className="muted">{code === '' ? 'Var stod en regel eller en myndighets rutin i vägen?' : OBSTACLE_CODE_LIST.find((e) => e.code === code)!.definition}</p>
+          <p id="obstacle-definition" className="muted">{code === '' ? 'Var stod en regel eller en myndighets rutin i vägen?' : OBSTACLE_CODE_LIST.find((e) => e.obstacle === code)!.definition}</p>
         </div>
         <fieldset>
           <legend>Berörda myndigheter</legend>

@@ -18,9 +18,9 @@ describe('obstacles in rules and steering', () => {
     const sdl = fs.readFileSync(path.join(import.meta.dirname, '../schema/coordination.graphql'), 'utf8')
       .replace(/^extend schema[\s\S]*?\)\n/m, '').replace(/@\w+(\([^)]*\))?/g, '');
     const enumType = buildSchema(`scalar _Any\n${sdl}`, { assumeValid: true }).getType('ObstacleCode') as GraphQLEnumType;
-    expect(enumType.getValues().map((v) => v.name)).toEqual(OBSTACLE_CODE_LIST.map((e) => e.code));
+    expect(enumType.getValues().map((v) => v.name)).toEqual(OBSTACLE_CODE_LIST.map((e) => e.obstacle));
     for (const value of enumType.getValues()) {
-      const swedish = OBSTACLE_CODE_LIST.find((e) => e.code === value.name)!.name;
+      const swedish = OBSTACLE_CODE_LIST.find((e) => e.obstacle === value.name)!.name;
       expect(value.description?.toLowerCase()).toContain(swedish.toLowerCase().slice(0, 12));
     }
   });

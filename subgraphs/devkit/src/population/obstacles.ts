@@ -20,16 +20,16 @@ export interface SeededObstacle {
 type Agency = 'SICKNESS_INSURANCE' | 'EMPLOYMENT' | 'SOCIAL_SERVICES' | 'CARE';
 
 /** Each code's share (check: no published distribution; ISF 2023:4 and 2023:15 put benefits ending without transition first) and the agencies it usually involves. */
-const CODES: readonly (readonly [{ code: string; agencies: readonly (readonly Agency[])[] }, number])[] = [
-  [{ code: 'BENEFIT_ENDED_NO_TRANSITION', agencies: [['SICKNESS_INSURANCE', 'EMPLOYMENT'], ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES']] }, 18],
-  [{ code: 'CONFLICTING_WORK_CAPACITY_ASSESSMENTS', agencies: [['SICKNESS_INSURANCE', 'CARE'], ['SICKNESS_INSURANCE', 'EMPLOYMENT'], ['EMPLOYMENT', 'CARE']] }, 15],
-  [{ code: 'REQUIREMENT_CANNOT_BE_MET', agencies: [['EMPLOYMENT'], ['SOCIAL_SERVICES'], ['SICKNESS_INSURANCE']] }, 14],
-  [{ code: 'WAITING_TIME', agencies: [['CARE'], ['EMPLOYMENT'], ['SICKNESS_INSURANCE']] }, 20],
-  [{ code: 'NO_ONE_RESPONSIBLE', agencies: [['SOCIAL_SERVICES', 'CARE'], ['EMPLOYMENT', 'SOCIAL_SERVICES']] }, 10],
-  [{ code: 'COMBINATION_NOT_ALLOWED', agencies: [['SOCIAL_SERVICES'], ['SOCIAL_SERVICES', 'EMPLOYMENT']] }, 8],
-  [{ code: 'TIME_LIMIT', agencies: [['SICKNESS_INSURANCE']] }, 7],
-  [{ code: 'INFORMATION_NOT_SHARED', agencies: [['CARE', 'SOCIAL_SERVICES'], ['SICKNESS_INSURANCE', 'CARE']] }, 5],
-  [{ code: 'OTHER', agencies: [['SOCIAL_SERVICES'], ['EMPLOYMENT']] }, 3],
+const CODES: readonly (readonly [{ obstacle: string; agencies: readonly (readonly Agency[])[] }, number])[] = [
+  [{ obstacle: 'BENEFIT_ENDED_NO_TRANSITION', agencies: [['SICKNESS_INSURANCE', 'EMPLOYMENT'], ['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES']] }, 18],
+  [{ obstacle: 'CONFLICTING_WORK_CAPACITY_ASSESSMENTS', agencies: [['SICKNESS_INSURANCE', 'CARE'], ['SICKNESS_INSURANCE', 'EMPLOYMENT'], ['EMPLOYMENT', 'CARE']] }, 15],
+  [{ obstacle: 'REQUIREMENT_CANNOT_BE_MET', agencies: [['EMPLOYMENT'], ['SOCIAL_SERVICES'], ['SICKNESS_INSURANCE']] }, 14],
+  [{ obstacle: 'WAITING_TIME', agencies: [['CARE'], ['EMPLOYMENT'], ['SICKNESS_INSURANCE']] }, 20],
+  [{ obstacle: 'NO_ONE_RESPONSIBLE', agencies: [['SOCIAL_SERVICES', 'CARE'], ['EMPLOYMENT', 'SOCIAL_SERVICES']] }, 10],
+  [{ obstacle: 'COMBINATION_NOT_ALLOWED', agencies: [['SOCIAL_SERVICES'], ['SOCIAL_SERVICES', 'EMPLOYMENT']] }, 8],
+  [{ obstacle: 'TIME_LIMIT', agencies: [['SICKNESS_INSURANCE']] }, 7],
+  [{ obstacle: 'INFORMATION_NOT_SHARED', agencies: [['CARE', 'SOCIAL_SERVICES'], ['SICKNESS_INSURANCE', 'CARE']] }, 5],
+  [{ obstacle: 'OTHER', agencies: [['SOCIAL_SERVICES'], ['EMPLOYMENT']] }, 3],
 ];
 
 /** A participation's chance of an obstacle recorded during it, and of a second. */
@@ -47,7 +47,7 @@ export function seedObstacles(population: Population): SeededObstacle[] {
       if (last < participation.registeredIn) continue;
       const count = rng.chance(SHARE_WITH_SECOND) ? 2 : 1;
       for (let i = 0; i < count; i++) {
-        const { code, agencies } = rng.weighted(CODES);
+        const { obstacle: code, agencies } = rng.weighted(CODES);
         obstacles.push({
           personnummer: person.personnummer, coordinatorId: person.coordinatorId, code, agencies: [...rng.pick(agencies)],
           recordedOn: addDays(participation.registeredIn, rng.int(0, daysBetween(participation.registeredIn, last))),
