@@ -121,7 +121,7 @@ export async function runObstacleReleases(db: Db, options: { audit: AuditLog; ra
     };
     const actor = { actorId: ACTOR, role: 'job', purpose: 'STATISTICS_RELEASE', requestId: `obstacle-release-${period}-${randomUUID()}` };
     const stored = await options.audit.changeWithRecords<CoordinationDb, boolean>(actor, (trx) => storeRelease(trx, row, 'obstacle_release'), (ok) => (ok ? [{
-      personnummer: null, agency: 'COORDINATION', fields: [`obstacleRelease.${period}`], decision: 'RELEASED', reason: 'STATISTICS_RELEASE',
+      personnummer: null, agency: 'COORDINATION', fields: [`obstacleRelease.${period}`], decision: 'RELEASED', reason: 'OBSTACLE_RELEASE',
       protectedIdentity: false, releasedSet: releasedSet(persons),
     }] : []));
     if (stored) released.push({ period, rho: release.rho, persons: persons.length });
