@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import { PersonObstaclesDocument, RecordObstacleDocument, type Agency, type ObstacleCode, type SignalCode } from './gql/graphql';
 import { AGENCIES } from '@finsam/kit/agencies';
@@ -28,6 +28,17 @@ export function ObstaclePanel({ person }: { person: { id: string; signals?: read
   const [note, setNote] = useState('');
   const [formError, setFormError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // The form opens on request: most visits to a person record nothing, and closed it keeps the page short.
+  const [open, setOpen] = useState(false);
+  const select = useRef<HTMLSelectElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const wasOpen = useRef(false);
+  // Opened, the focus goes to the first choice; closed again, back to the button, not lost with the form.
+  useEffect(() => {
+    if (open) select.current?.focus();
+    else if (wasOpen.current) toggle.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
   const obstacles = list.data?.person?.obstacles ?? [];
   const signalsSeen = (person.signals ?? []).map((s) => s.code);
 
@@ -43,6 +54,7 @@ export function ObstaclePanel({ person }: { person: { id: string; signals?: read
       setCode('');
       setAgencies([]);
       setNote('');
+      setOpen(false);
     } catch (e) {
       const argument = errorMessages(e).map((m) => m.extensions?.argument).find((a): a is string => typeof a === 'string');
       setFormError((argument && REFUSED[argument]) ?? 'Hindret kunde inte registreras. Försök igen.');
@@ -73,11 +85,14 @@ export function ObstaclePanel({ person }: { person: { id: string; signals?: read
           )}
       {done && <p role="status" className="done">{done}</p>}
 
-      <form className="card consent-form obstacle-form" onSubmit={(e) => void submit(e)} noValidate aria-describedby={formError ? 'obstacle-error' : undefined}>
+      <button type="button" ref={toggle} aria-expanded={open} aria-controls="obstacle-form" onClick={() => { setOpen(!open); setDone(null); }}>
+        {open ? 'Stäng formuläret' : 'Registrera ett hinder'}
+      </button>
+      {open && <form id="obstacle-form" className="card consent-form obstacle-form" onSubmit={(e) => void submit(e)} noValidate aria-describedby={formError ? 'obstacle-error' : undefined}>
         <h3>Registrera ett hinder</h3>
         <div className="field">
           <label htmlFor="obstacle-code">Hinder</label>
-          <select id="obstacle-code" value={code} onChange={(e) => setCode(e.target.value as ObstacleCode | '')} aria-describedby="obstacle-definition">
+          <select id="obstacle-code" ref={select} value={code} onChange={(e) => setCode(e.target.value as ObstacleCode | '')} aria-describedby="obstacle-definition">
             <option value="">Välj hinder</option>
             {OBSTACLE_CODE_LIST.map((entry) => <option key={entry.obstacle} value={entry.obstacle}>{entry.name}</option>)}
           </select>
@@ -101,7 +116,7 @@ export function ObstaclePanel({ person }: { person: { id: string; signals?: read
         <p className="muted">Signaler som bifogas: {signalsSeen.length ? signalsSeen.map((s) => signalInfo(s).label).join(', ') : person.signals == null ? 'inga (signalerna kunde inte beräknas)' : 'inga'}</p>
         <button type="submit" disabled={recording.loading}>Registrera hinder</button>
         {formError && <p id="obstacle-error" role="alert" className="error">{formError}</p>}
-      </form>
+      </form>}
     </section>
   );
 }

@@ -26,11 +26,12 @@ export async function recordObstacle(page: Page, graph: TestGraph): Promise<void
   await page.locator('table.caseload tbody tr').first().waitFor();
   await tabToSelector(page, `a[href="#/person/${id}"]`, 200);
   await page.keyboard.press('Enter');
-  await page.locator('#obstacle-code').waitFor();
   // The signals are in before the form takes them along.
   await page.locator('#signals-heading ~ ul.signals').waitFor();
-
-  await tabToSelector(page, '#obstacle-code', 300);
+  await tabToSelector(page, 'button[aria-controls="obstacle-form"]', 300);
+  await page.keyboard.press('Enter');
+  // The form opens with the focus on its first choice.
+  await page.locator('#obstacle-code:focus').waitFor();
   await page.keyboard.type('Motstridiga');
   expect(await page.locator('#obstacle-code').inputValue()).toBe('CONFLICTING_WORK_CAPACITY_ASSESSMENTS');
   for (const agency of ['SICKNESS_INSURANCE', 'CARE']) {
@@ -40,6 +41,7 @@ export async function recordObstacle(page: Page, graph: TestGraph): Promise<void
   await tabToSelector(page, '#obstacle-note', 10);
   await page.keyboard.type(NOTE);
   await tabToSelector(page, 'form.obstacle-form button[type="submit"]', 10);
+  await checkScreen(page, 'working-day-obstacle-form');
   await page.keyboard.press('Enter');
 
   await expect.poll(() => page.locator('section[aria-labelledby="obstacles-heading"] [role="status"]').textContent(), { timeout: 15_000 })
@@ -49,7 +51,8 @@ export async function recordObstacle(page: Page, graph: TestGraph): Promise<void
   expect(await row.locator('th').textContent()).toBe('Motstridiga bedömningar av arbetsförmågan');
   expect(await row.locator('td').nth(1).textContent()).toBe('Försäkringskassan, Hälso- och sjukvården');
   expect(await row.locator('td').nth(3).textContent()).toMatch(/motstridiga/i);
-  // The form is empty again for the next one.
-  expect(await page.locator('#obstacle-note').inputValue()).toBe('');
+  // The form closes, and the focus is back on the button that opens it.
+  expect(await page.locator('#obstacle-form').count()).toBe(0);
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-controls'))).toBe('obstacle-form');
   await checkScreen(page, 'working-day-obstacle');
 }
