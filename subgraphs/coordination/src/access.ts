@@ -88,8 +88,8 @@ export async function personForCaller(ctx: CoordinationContext, ref: PersonRefer
   return found;
 }
 
-/** The checked person for a change (consent); the change itself is logged with it. */
-export function personToChange(ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[]): Promise<Result<PersonRow>> {
-  const refusal = 'Only the person\'s own coordinator can change their consents.';
+/** The checked person for a change (a consent, an obstacle: `what` the refusal names); the change itself is logged with it. */
+export function personToChange(ctx: CoordinationContext, ref: PersonReference, idArgument: string, fields: string[], what = 'change their consents'): Promise<Result<PersonRow>> {
+  const refusal = `Only the person's own coordinator can ${what}.`;
   return personInCaseload(ctx, ref, idArgument, fields, { ROLE_NOT_ALLOWED: refusal, NOT_IN_CASELOAD: refusal });
 }

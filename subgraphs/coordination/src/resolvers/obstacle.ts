@@ -25,7 +25,7 @@ export const obstacleResolverMap = {
     async recordObstacle(_root: unknown, args: MutationRecordObstacleArgs, ctx: CoordinationContext, info: GraphQLResolveInfo) {
       const checked = valueOrThrow(validObstacle(args.input));
       const fields = [`obstacle.${checked.code}`, ...checked.agencies.map((a) => `obstacle.agency.${a}`), ...(checked.note ? ['obstacle.note'] : [])];
-      const person = valueOrThrow(await personToChange(ctx, { id: args.input.personId, personnummer: args.input.personnummer }, 'input.personId', fields));
+      const person = valueOrThrow(await personToChange(ctx, { id: args.input.personId, personnummer: args.input.personnummer }, 'input.personId', fields, 'record an obstacle on them'));
       const row = obstacleRow(person.personnummer, ctx.caller.actorId, new Date().toISOString(), checked);
       const stored = await ctx.auditLog.changeWithRecords(ctx.caller,
         (trx: Db) => insertObstacle(trx, row),
