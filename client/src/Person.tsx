@@ -5,6 +5,7 @@ import { ParticipationPanel } from './Participations';
 import { errorMessages, formatDate, formatPersonnummer, identityNumberLabel, today } from './format';
 import { swedishError } from './errors';
 import { BENEFITS, CASE_STATUSES, PROGRAMMES, newestFirst } from './labels';
+import { ObstaclePanel } from './Obstacles';
 import { AGENCY_ROWS, type AgencyRow } from '@finsam/kit/agencies';
 import { refusalText, sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
 import { byUrgency, signalInfo } from './signals';
@@ -81,6 +82,7 @@ export function PersonScreen({ id }: { id: string }) {
       <ConsentPanel key={person.id} person={person} members={members} />
 
       <ParticipationPanel key={`participations-${person.id}`} personId={person.id} />
+      <ObstaclePanel key={`obstacles-${person.id}`} person={person} />
     </>
   );
 }

@@ -8,7 +8,7 @@ import type { SubgraphRequest } from '@finsam/kit/subgraph';
 import { isProtected } from './access.ts';
 import { listLoader, loadEach, singleLoader } from '@finsam/kit/loaders';
 import {
-  consentsOfPersons, coordinatorsById, forbundById, interventionsById, interventionsOfForbund, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload, signalHandlingsOfPersons,
+  consentsOfPersons, coordinatorsById, forbundById, interventionsById, interventionsOfForbund, municipalitiesByCode, municipalitiesOfForbund, participationsOfPersons, personsInCaseload, signalHandlingsOfPersons, obstaclesOfPersons,
   type CoordinationDb, type PersonRow,
 } from './data.ts';
 import { consentEvidence } from './resolvers/person.ts';
@@ -26,6 +26,7 @@ export function createContext(
     consentsByPerson: listLoader((pns: readonly string[]) => consentsOfPersons(db, pns), (row) => row.personnummer),
     signalHandlingsByPerson: listLoader((pns: readonly string[]) => signalHandlingsOfPersons(db, pns), (row) => row.personnummer),
     participationsByPerson: listLoader((pns: readonly string[]) => participationsOfPersons(db, pns), (row) => row.personnummer),
+    obstaclesByPerson: listLoader((pns: readonly string[]) => obstaclesOfPersons(db, pns), (row) => row.personnummer),
     intervention: singleLoader((ids: readonly string[]) => interventionsById(db, ids), (row) => row.id),
     forbund: singleLoader((ids: readonly string[]) => forbundById(db, ids), (row) => row.id),
     municipalitiesByForbund: listLoader((ids: readonly string[]) => municipalitiesOfForbund(db, ids), (row) => row.forbund_id),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ColumnType, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import type { Agency, AnonymousReason, EducationLevel, EndReason, IdentityProtection, InterventionKind, Occupation, Sex } from './generated/resolvers-types.ts';
+import type { Agency, AnonymousReason, EducationLevel, EndReason, IdentityProtection, InterventionKind, ObstacleCode, Occupation, Sex } from './generated/resolvers-types.ts';
 import { sharedRead } from '@finsam/kit/expiring-cache';
 import { compactRelease, type CompactRelease, type StatisticsRelease } from '@finsam/kit/statistics-release';
 
@@ -110,6 +110,23 @@ export interface CoordinationDb {
   };
   /** The cohorts' signal counts per period (cohort-release-job.ts), in statistics_release's columns. */
   signal_release: CoordinationDb['statistics_release'];
+  /** Obstacles in rules and steering recorded on persons (obstacles.ts); never in a log line. */
+  obstacle: {
+    id: string;
+    personnummer: string;
+    code: ObstacleCode;
+    /** JSON array of Agency names, sorted. */
+    agencies: string;
+    note: string | null;
+    /** JSON array of SignalCode names, sorted: what the coordinator's page showed. */
+    signals_seen: string;
+    recorded_by: string;
+    recorded_at: string;
+    /** What makes a second submit of the same record the same row (obstacles.ts obstacleDedupeKey). */
+    dedupe_key: string;
+  };
+  /** The obstacle counts per period (obstacle-release.ts), in statistics_release's columns. */
+  obstacle_release: CoordinationDb['statistics_release'];
 }
 
 export type Db = Kysely<CoordinationDb>;
@@ -418,6 +435,51 @@ export function consentsInForce(db: Db, today: string): Promise<{ agency: Agency
     .where('revoked_at', 'is', null).where('valid_from', '<=', today).where('valid_to', '>=', today).execute();
 }
 
+export type ObstacleRow = Selectable<CoordinationDb['obstacle']>;
+
+/** The obstacles recorded on these persons, newest first. */
+export function obstaclesOfPersons(db: Db, personnummer: readonly string[]): Promise<ObstacleRow[]> {
+  return db.selectFrom('obstacle').selectAll().where('personnummer', 'in', personnummer).orderBy('recorded_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+/**
+ * Stores an obstacle unless one with the same dedupe key is stored (a double submit): true when
+ * stored. Run it in the transaction that holds the audit record.
+ */
+export async function insertObstacle(trx: Db, row: ObstacleRow): Promise<boolean> {
+  const result = await trx.insertInto('obstacle').values(row).onConflict((oc) => oc.column('dedupe_key').doNothing()).executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
+
+export function obstacleByDedupeKey(db: Db, key: string): Promise<ObstacleRow | undefined> {
+  return db.selectFrom('obstacle').selectAll().where('dedupe_key', '=', key).executeTakeFirst();
+}
+
+/** An obstacle as the release job reads it: recorded on a day of [from, to], of a person without protected identity. */
+export interface ReleaseObstacleRow {
+  id: string;
+  personnummer: string;
+  code: string;
+  agencies: string;
+  recorded_at: string;
+  municipality_code: string;
+}
+
+/**
+ * The obstacles recorded on a day of [from, to] (`recorded_at`'s date), of persons without
+ * protected identity (in no statistics), oldest first.
+ */
+export function obstaclesForRelease(db: Db, from: string, to: string): Promise<ReleaseObstacleRow[]> {
+  return db.selectFrom('obstacle')
+    .innerJoin('person', 'person.personnummer', 'obstacle.personnummer')
+    .select(['obstacle.id', 'obstacle.personnummer', 'obstacle.code', 'obstacle.agencies', 'obstacle.recorded_at', 'person.municipality_code'])
+    .where('person.identity_protection', '=', 'NONE')
+    // Timestamps are ISO (…T…Z): every instant of the last day sorts below its successor day.
+    .where('obstacle.recorded_at', '>=', from).where('obstacle.recorded_at', '<', `${to}T99`)
+    .orderBy('obstacle.recorded_at').orderBy('obstacle.id')
+    .execute();
+}
+
 /**
  * A participation registered out as registered in error (felregistrerad) was never a participation:
  * it counts in no release made after it was so ended (one made before is never changed).
@@ -510,10 +572,11 @@ export async function releaseDomains(db: Db): Promise<{ interventions: string[];
 export type StoredReleaseRow = Selectable<CoordinationDb['statistics_release']>;
 
 /**
- * Where releases are stored: the follow-up's tables (statistics_release) and the signal counts of
- * the cohorts (signal_release), each one row per period, never replaced, in the same columns.
+ * Where releases are stored: the follow-up's tables (statistics_release), the signal counts of
+ * the cohorts (signal_release) and the obstacle counts (obstacle_release), each one row per
+ * period, never replaced, in the same columns.
  */
-export type ReleaseTable = 'statistics_release' | 'signal_release';
+export type ReleaseTable = 'statistics_release' | 'signal_release' | 'obstacle_release';
 
 /** The periods released, in order. */
 export async function releasedPeriods(db: Db, table: ReleaseTable = 'statistics_release'): Promise<string[]> {

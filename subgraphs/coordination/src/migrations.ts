@@ -186,6 +186,28 @@ export const migrations: Migrations = {
       await db.schema.createIndex('signal_handling_person').on('signal_handling').columns(['personnummer', 'code']).execute();
     },
   },
+  '0014_obstacle': {
+    async up(db) {
+      // Obstacles in rules and steering a coordinator records on a person (obstacles.ts). The
+      // agencies and the signals seen are JSON arrays; `dedupe_key` is unique so that a double
+      // submit, even two at once, stores one row (recordObstacle).
+      await db.schema.createTable('obstacle')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('personnummer', 'text', (c) => c.notNull().references('person.personnummer'))
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('agencies', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addColumn('signals_seen', 'text', (c) => c.notNull())
+        .addColumn('recorded_by', 'text', (c) => c.notNull())
+        .addColumn('recorded_at', 'text', (c) => c.notNull())
+        .addColumn('dedupe_key', 'text', (c) => c.notNull().unique())
+        .execute();
+      await db.schema.createIndex('obstacle_personnummer').on('obstacle').column('personnummer').execute();
+      await db.schema.createIndex('obstacle_recorded_at').on('obstacle').column('recorded_at').execute();
+      // The obstacle counts per period, protected once (obstacle-release.ts), with a ledger of their own.
+      await createReleaseTable(db, 'obstacle_release');
+    },
+  },
 };
 
 /** A table of releases, one row per period (`YYYY-MM` or `YYYY`), never replaced; `double precision` is SQLite's REAL and PostgreSQL's float8. */

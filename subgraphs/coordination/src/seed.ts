@@ -1,6 +1,10 @@
 import type { Insertable, Kysely } from 'kysely';
 import { insertInChunks } from '@finsam/kit/database';
 import { generatePopulation } from '@finsam/devkit/population/generate';
+import { seedObstacles } from '@finsam/devkit/population/obstacles';
+import { AGENCIES } from '@finsam/kit/agencies';
+import { obstacleRow } from './obstacles.ts';
+import type { ObstacleCode } from './generated/resolvers-types.ts';
 import type { SeedSettings } from '@finsam/kit/subgraph';
 import type { CoordinationDb } from './data.ts';
 import { newPersonId } from './migrations.ts';
@@ -56,4 +60,11 @@ export async function seedCoordination(db: Kysely<CoordinationDb>, settings: See
   await insertInChunks((rows) => db.insertInto('caseload_assignment').values(rows).execute(), assignments);
   await insertInChunks((rows) => db.insertInto('participation').values(rows).execute(), participations);
   await insertInChunks((rows) => db.insertInto('consent').values(rows).execute(), consents);
+  // Recorded in the past by each person's coordinator, as RecordObstacle stores them; no note, no signals seen.
+  const obstacles = new Map(seedObstacles(population).map((o) => obstacleRow(
+    o.personnummer, o.coordinatorId, `${o.recordedOn}T10:00:00.000Z`,
+    { code: o.code as ObstacleCode, agencies: AGENCIES.filter((a) => o.agencies.includes(a)), note: null, signalsSeen: [] },
+  )).map((row) => [row.dedupe_key, row]));
+  // Two draws of the same record the same day are one record, as a double submit is.
+  await insertInChunks((rows) => db.insertInto('obstacle').values(rows).execute(), [...obstacles.values()]);
 }

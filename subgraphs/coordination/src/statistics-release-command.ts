@@ -21,6 +21,7 @@ import { rhoSpentByYear, type CoordinationDb } from './data.ts';
 import { migrations } from './migrations.ts';
 import { SETTLE_DAYS, runStatisticsReleaseJob } from './statistics-release-job.ts';
 import { runCohortReleases } from './cohort-release-job.ts';
+import { runObstacleReleases } from './obstacle-release.ts';
 import { releasedPeriods } from './data.ts';
 import { agencyRecipientKeys, loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
 import { cryptoRandom, RHO_PER_YEAR_OF_SCHEDULE, rhoOfPeriod } from '@finsam/kit/statistics-release';
@@ -98,6 +99,12 @@ export async function statisticsReleaseCommand(
       print.out(`ledger ${year.year}: ${year.releases} ${year.releases === 1 ? 'release' : 'releases'}, ρ ${round(year.rho, 4)} spent.`);
     }
     print.out(`${result.released.length} released, ${result.alreadyReleased.length} already released (${store.dialect}, ${today}, settled after ${settle} days).`);
+    // Coordination's own records: no agency is asked, so they go with the follow-up whatever the flags.
+    const obstacles = await runObstacleReleases(store.db, { audit, random });
+    for (const r of obstacles.released) print.out(`${r.period}: obstacle counts released over ${r.persons} persons, ρ ${round(r.rho, 4)}.`);
+    for (const year of await rhoSpentByYear(store.db, 'obstacle_release')) {
+      print.out(`obstacle ledger ${year.year}: ${year.releases} ${year.releases === 1 ? 'release' : 'releases'}, ρ ${round(year.rho, 4)} spent.`);
+    }
     if (args.followUpOnly) return 0;
 
     const cohorts = await releaseCohortsOf(store.db, today, env, audit, random);

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countCells } from '../../support/counts.ts';
+import { binomialBound, clampedLogLikelihood } from '../../support/attacker.ts';
+import { capturedOutput } from '@finsam/kit/command-output';
+import { reportCommand } from '@finsam/coordination/obstacle-report';
+import { runTool } from '../../support/run-tool.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 const COUNT = '{ value suppressed }';
@@ -163,5 +167,212 @@ describe('intervention follow-up for analysts, answered from the statistics rele
       const bad = await graph.query(analyst, FOLLOW_UP, { from: badFrom, to: badTo });
       expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
+  });
+
+  describe('obstacles in rules and steering (obstacleStatistics), from the obstacle releases', () => {
+    const CODES = ['BENEFIT_ENDED_NO_TRANSITION', 'CONFLICTING_WORK_CAPACITY_ASSESSMENTS', 'REQUIREMENT_CANNOT_BE_MET', 'WAITING_TIME',
+      'NO_ONE_RESPONSIBLE', 'COMBINATION_NOT_ALLOWED', 'TIME_LIMIT', 'INFORMATION_NOT_SHARED', 'OTHER'];
+    const STATISTICS = `query($from: String!, $to: String!, $m: [String!]) { obstacleStatistics(from: $from, to: $to, municipalityCodes: $m) {
+      persons { value suppressed } byCode { code count { value } } byMunicipality { code name count { value } } } }`;
+    const PERSONS_BY_MUNICIPALITY = 'query($from: String!, $to: String!, $m: [String!]) { obstacleStatistics(from: $from, to: $to, municipalityCodes: $m) { persons { value } byMunicipality { code count { value } } } }';
+    const BY_CODE = 'query($from: String!, $to: String!, $m: [String!]) { obstacleStatistics(from: $from, to: $to, municipalityCodes: $m) { byCode { code count { value } } } }';
+    const BY_AGENCY = 'query($from: String!, $to: String!, $m: [String!]) { obstacleStatistics(from: $from, to: $to, municipalityCodes: $m) { byAgency { agency count { value } } } }';
+    type Truth = { person: string; municipality: string; codes: string[]; agencies: string[] };
+    type Table = { measure: string; dimensions: string[]; sigma: number; cells: { values: Record<string, string>; count: number }[] };
+    /** Per period (month or year): one entry per person, their codes and agencies of the period together, as the release bounds them. */
+    let truth: Map<string, Truth[]>;
+    let released: Map<string, Table[]>;
+
+    beforeAll(async () => {
+      const store = graph.store('coordination');
+      try {
+        const rows = (await sql<{ personnummer: string; code: string; agencies: string; recorded_at: string; municipality_code: string }>`
+          SELECT o.personnummer, o.code, o.agencies, o.recorded_at, p.municipality_code FROM obstacle o JOIN person p ON p.personnummer = o.personnummer
+          WHERE p.identity_protection = 'NONE' ORDER BY o.recorded_at`.execute(store)).rows;
+        const stored = (await sql<{ period: string; release: string }>`SELECT period, release FROM obstacle_release ORDER BY period`.execute(store)).rows;
+        released = new Map(stored.map((r) => [r.period, (JSON.parse(r.release) as { tables: Table[] }).tables]));
+        truth = new Map();
+        for (const period of released.keys()) {
+          const persons = new Map<string, Truth>();
+          for (const row of rows.filter((r) => r.recorded_at.startsWith(period))) {
+            const entry = persons.get(row.personnummer) ?? persons.set(row.personnummer, { person: row.personnummer, municipality: row.municipality_code, codes: [], agencies: [] }).get(row.personnummer)!;
+            if (!entry.codes.includes(row.code)) entry.codes.push(row.code);
+            for (const a of JSON.parse(row.agencies) as string[]) if (!entry.agencies.includes(a)) entry.agencies.push(a);
+          }
+          // A person counts in at most three codes: the first three in the code list's order.
+          for (const entry of persons.values()) entry.codes = CODES.filter((c) => entry.codes.includes(c)).slice(0, 3);
+          truth.set(period, [...persons.values()]);
+        }
+      } finally {
+        await store.destroy();
+      }
+    });
+
+    const trueCount = (period: string, dimensions: string[], values: Record<string, string>) => truth.get(period)!.filter((t) => dimensions.every((d) =>
+      d === 'code' ? t.codes.includes(values[d]!) : d === 'agency' ? t.agencies.includes(values[d]!) : t.municipality === values[d])).length;
+
+    it('releases every period the follow-up is released for, each person once per table, scored against the truth with its noise', async () => {
+      expect([...released.keys()].length).toBeGreaterThan(20);
+      const withTwo = [...truth.values()].flat().filter((t) => t.codes.length > 1).length;
+      expect(withTwo, 'the seed has persons with several codes in one period').toBeGreaterThan(5);
+      let cells = 0; let within2Sigma = 0; let exact = 0;
+      for (const [period, tables] of released) {
+        expect(tables.map((t) => t.dimensions.join('×')).sort()).toEqual(['', 'agency', 'code', 'municipality']);
+        for (const table of tables) {
+          for (const cell of table.cells) {
+            const error = Math.abs(cell.count - trueCount(period, table.dimensions, cell.values));
+            cells++;
+            if (error <= 2 * table.sigma) within2Sigma++;
+            if (error === 0) exact++;
+            expect(error, `${period} ${table.dimensions.join('×')} ${JSON.stringify(cell.values)}`).toBeLessThanOrEqual(6 * table.sigma);
+          }
+        }
+      }
+      // Clamping at 0 never moves a count further from the truth than its noise did: ≥ 95.4 % within 2σ is expected.
+      expect(within2Sigma / cells).toBeGreaterThan(0.92);
+      // And there is noise: a release of exact counts would fail here.
+      expect(exact / cells).toBeLessThan(0.5);
+    });
+
+    it('answers a period as the sum of its releases\' cells, the same every time, the year from the year\'s release', async () => {
+      const year = [...released.keys()].find((p) => p.length === 4)!;
+      const asked = await graph.query(analyst, STATISTICS, { from: `${year}-01-01`, to: `${year}-12-31` });
+      expect(asked.body.errors).toBeUndefined();
+      const stats = asked.body.data!.obstacleStatistics;
+      const cellOf = (dims: string[], values: string[]) => released.get(year)!.find((t) => t.dimensions.join() === dims.join())!.cells.find((c) => dims.every((d, i) => c.values[d] === values[i]))!.count;
+      expect(stats.persons).toEqual({ value: cellOf([], []), suppressed: false });
+      for (const { code, count } of stats.byCode) expect(count.value).toBe(cellOf(['code'], [code]));
+      expect(stats.byCode.map((c: { code: string }) => c.code)).toEqual(CODES);
+      expect(stats.persons.value).toBeGreaterThan(50);
+      expect((await graph.query(analyst, STATISTICS, { from: `${year}-01-01`, to: `${year}-12-31` })).body).toEqual(asked.body);
+      const municipality = stats.byMunicipality[0];
+      const filtered = await graph.query(analyst, PERSONS_BY_MUNICIPALITY, { from: `${year}-01-01`, to: `${year}-12-31`, m: [municipality.code] });
+      expect(filtered.body.errors).toBeUndefined();
+      expect(filtered.body.data!.obstacleStatistics.persons.value).toBe(municipality.count.value);
+      expect(filtered.body.data!.obstacleStatistics.byMunicipality).toEqual([{ code: municipality.code, count: municipality.count }]);
+      const agencies = await graph.query(analyst, BY_AGENCY, { from: `${year}-01-01`, to: `${year}-12-31` });
+      expect(agencies.body.data!.obstacleStatistics.byAgency.map((a: { agency: string }) => a.agency)).toEqual(['SICKNESS_INSURANCE', 'EMPLOYMENT', 'SOCIAL_SERVICES', 'CARE']);
+    });
+
+    it('refuses what the releases do not hold and periods not released, naming the argument; analysts only', async () => {
+      const month = [...released.keys()].filter((p) => p.length === 7).at(-1)!;
+      const [from_, to_] = [`${month}-01`, endOf(month)];
+      const refusal = async (query: string, variables: Record<string, unknown>, token = analyst) =>
+        (await graph.query(token, query, variables)).body.errors?.map((e) => [e.extensions?.code, e.extensions?.argument ?? e.extensions?.reason]);
+      expect(await refusal(BY_AGENCY, { from: from_, to: to_, m: ['1480'] })).toEqual([['BAD_USER_INPUT', 'municipalityCodes']]);
+      expect(await refusal(BY_CODE, { from: from_, to: to_, m: ['1480'] })).toEqual([['BAD_USER_INPUT', 'municipalityCodes']]);
+      expect(await refusal(PERSONS_BY_MUNICIPALITY, { from: from_, to: to_, m: ['9999'] })).toEqual([['BAD_USER_INPUT', 'municipalityCodes']]);
+      expect(await refusal(STATISTICS, { from: from_, to: endOf(`${Number(month.slice(0, 4)) + 2}-01`) })).toEqual([['BAD_USER_INPUT', 'to']]);
+      expect(await refusal(STATISTICS, { from: `${month}-02`, to: to_ })).toEqual([['BAD_USER_INPUT', 'from']]);
+      expect(await refusal(STATISTICS, { from: from_, to: to_ }, await graph.token('coordinator', 'coordinator-1'))).toEqual([['FORBIDDEN', 'ROLE_NOT_ALLOWED']]);
+    });
+
+    it('exports the förbund\'s report of a period as CSV and as a printable page, the analysts\' figures exactly', async () => {
+      const year = [...released.keys()].find((p) => p.length === 4)!;
+      const [from_, to_] = [`${year}-01-01`, `${year}-12-31`];
+      const asked = (await graph.query(analyst, `query($from: String!, $to: String!) { obstacleStatistics(from: $from, to: $to) {
+        persons { value } byCode { code count { value } } byAgency { agency count { value } } byMunicipality { code name count { value } } byMonth { month persons { value } } } }`, { from: from_, to: to_ })).body.data!.obstacleStatistics;
+      const csvOut = capturedOutput();
+      expect(await reportCommand(['obstacles', '--from', from_, '--to', to_, '--format', 'csv'], { ...process.env, ...graph.storeEnv }, csvOut)).toBe(0);
+      const csv = csvOut.stdout();
+      expect(csv.startsWith('\uFEFFperiod;tabell;kod;namn;personer\r\n')).toBe(true);
+      const rows = csv.replace('\uFEFF', '').trim().split('\r\n').map((line) => line.split(';'));
+      const count = (table: string, code: string) => Number(rows.find((r) => r[1] === table && r[2] === code)![4]);
+      expect(Number(rows.find((r) => r[1] === 'totalt')![4])).toBe(asked.persons.value);
+      for (const c of asked.byCode) expect(count('hinder', c.code)).toBe(c.count.value);
+      for (const a of asked.byAgency) expect(count('myndighet', a.agency)).toBe(a.count.value);
+      for (const m of asked.byMunicipality) expect(count('kommun', m.code)).toBe(m.count.value);
+      expect(rows.filter((r) => r[1] === 'månad')).toHaveLength(12);
+      expect(rows.find((r) => r[2] === 'WAITING_TIME')![3]).toBe('Väntetid');
+      // Nothing of a person: no personnummer, no note, no coordinator.
+      expect(csv).not.toMatch(/\d{8}-?\d{4}|coordinator-/);
+
+      const htmlOut = capturedOutput();
+      expect(await reportCommand(['obstacles', '--from', from_, '--to', to_, '--format', 'html'], { ...process.env, ...graph.storeEnv }, htmlOut)).toBe(0);
+      const page = htmlOut.stdout();
+      expect(page).toMatch(/^<!doctype html>\n<html lang="sv">/);
+      expect(page).toContain('@media print');
+      expect(page).not.toMatch(/<script|<link|https?:\/\//);
+      expect(page).toContain(`Personer med minst ett hinder: ${asked.persons.value}`);
+      for (const m of asked.byMunicipality) expect(page).toContain(`<th scope="row">${m.name}</th><td class="n">${m.count.value}</td>`);
+
+      // As a user runs it: a period not released is refused with exit 1 and a reason, a wrong format is a usage error.
+      const notReleased = await runTool('subgraphs/coordination/src/obstacle-report-cli.ts', ['obstacles', '--from', '2099-01-01', '--to', '2099-12-31', '--format', 'csv'], graph.storeEnv);
+      expect(notReleased.code).toBe(1);
+      expect(notReleased.stderr).toMatch(/not released|released/i);
+      expect(notReleased.stdout).toBe('');
+      const usage = capturedOutput();
+      expect(await reportCommand(['obstacles', '--from', from_, '--to', to_, '--format', 'pdf'], { ...process.env, ...graph.storeEnv }, usage)).toBe(2);
+      expect(usage.stderr()).toMatch(/Usage: npm run report/);
+    });
+
+    /**
+     * The attacker singles out one person's obstacle: for each target (a person with one code in a
+     * month, and no other in that month's year), it reads the month's code counts by differencing
+     * two periods ([m − 1, m] and [m − 1, m − 1]) and, where the year is released, the year's by
+     * asking exactly that year: two independent noisy reads. It subtracts every other person's
+     * codes (differential privacy's worst case: it knows them all) and weighs each code with the
+     * clamped Gaussian likelihood of both reads, the published year's code shares as its prior. It
+     * must be right no more often than the prior's guess plus 3 binomial standard deviations; with
+     * the true counts in place of the published ones it names every target, so the test fails a
+     * release without enough noise.
+     */
+    it('an analyst differencing periods cannot single out one person\'s obstacle', async () => {
+      const months = [...released.keys()].filter((p) => p.length === 7);
+      const years = new Set([...released.keys()].filter((p) => p.length === 4));
+      const previous = (m: string) => new Date(Date.UTC(Number(m.slice(0, 4)), Number(m.slice(5, 7)) - 2, 1)).toISOString().slice(0, 7);
+      const sigmaOf = (period: string) => released.get(period)!.find((t) => t.dimensions.join() === 'code')!.sigma;
+      const codesOf = (r: { body: { data?: Record<string, any> | null } }) =>
+        new Map<string, number>(r.body.data!.obstacleStatistics.byCode.map((c: { code: string; count: { value: number } }) => [c.code, c.count.value]));
+      const year = [...years][0]!;
+      const prior = codesOf(await graph.query(analyst, BY_CODE, { from: `${year}-01-01`, to: `${year}-12-31` }));
+      for (const [code, n] of prior) prior.set(code, Math.max(n, 1));
+      const priorTotal = [...prior.values()].reduce((a, b) => a + b, 0);
+      const marginGuess = [...prior].sort((a, b) => b[1] - a[1])[0]![0];
+      const reads = new Map<string, Map<string, number>>();
+      const readPeriod = async (period: string) => {
+        if (!reads.has(period)) {
+          if (period.length === 4) {
+            const answer = await graph.query(analyst, BY_CODE, { from: `${period}-01-01`, to: `${period}-12-31` });
+            expect(answer.body.errors, period).toBeUndefined();
+            reads.set(period, codesOf(answer));
+          } else {
+            const ask = (to_: string) => graph.query(analyst, BY_CODE, { from: `${previous(period)}-01`, to: to_ });
+            const [both, before] = await Promise.all([ask(endOf(period)), ask(endOf(previous(period)))]);
+            expect([both.body.errors, before.body.errors], period).toEqual([undefined, undefined]);
+            const [b, a] = [codesOf(both), codesOf(before)];
+            reads.set(period, new Map(CODES.map((c) => [c, b.get(c)! - (a.get(c) ?? 0)])));
+          }
+        }
+        return reads.get(period)!;
+      };
+      let targets = 0; let right = 0; let rightWithTruth = 0; let marginRight = 0;
+      for (const month of months.slice(1)) {
+        const inYear = years.has(month.slice(0, 4)) ? month.slice(0, 4) : null;
+        for (const target of truth.get(month)!.filter((t) => t.codes.length === 1)) {
+          const theirYear = inYear ? truth.get(inYear)!.find((t) => t.person === target.person)! : null;
+          if (theirYear && theirYear.codes.join() !== target.codes.join()) continue;
+          const periods = inYear ? [month, inYear] : [month];
+          const published = [await readPeriod(periods[0]!), ...(periods[1] ? [await readPeriod(periods[1])] : [])];
+          const othersIn = (period: string, c: string) => truth.get(period)!.filter((o) => o.person !== target.person && o.codes.includes(c)).length;
+          // Under the hypothesis that the target's code is h, each read's cell c holds the others' count plus 1 when c is h.
+          const guess = (counts: (period: string, c: string) => number, sigma: (period: string) => number) => CODES.map((h) => ({
+            code: h,
+            score: Math.log(prior.get(h)! / priorTotal) + periods.reduce((sum, period) => sum
+              + CODES.reduce((inner, c) => inner + clampedLogLikelihood(counts(period, c), othersIn(period, c) + (c === h ? 1 : 0), sigma(period)), 0), 0),
+          })).sort((x, y) => y.score - x.score)[0]!.code;
+          targets++;
+          if (guess((period, c) => published[periods.indexOf(period)]!.get(c)!, sigmaOf) === target.codes[0]) right++;
+          // A release without enough noise: exact counts, read as if σ were a tenth of a person.
+          if (guess((period, c) => othersIn(period, c) + (c === target.codes[0] ? 1 : 0), () => 0.1) === target.codes[0]) rightWithTruth++;
+          if (marginGuess === target.codes[0]) marginRight++;
+        }
+      }
+      expect(targets).toBeGreaterThan(100);
+      expect(rightWithTruth, 'power: exact counts name every target').toBe(targets);
+      const bound = binomialBound(targets, marginRight / targets);
+      console.info(`obstacle attack: ${right} of ${targets} right, margin guess ${marginRight}, bound ${bound}`);
+      expect(right).toBeLessThanOrEqual(bound);
+    });
   });
 });

@@ -45,6 +45,26 @@ describe('logs and metrics', () => {
     for (const secret of [...secrets, '850312-3824', '8503123824']) expect(text).not.toContain(secret);
   });
 
+  it('never log an obstacle\'s note, refused or recorded (RecordObstacle)', async () => {
+    const token = await graph.token();
+    const note = 'Anteckning-som-aldrig-loggas 19850312-3823 Olga';
+    const recordObstacle = 'mutation($input: RecordObstacleInput!) { recordObstacle(input: $input) { obstacle { id note } } }';
+    const before = lines.length;
+    const recorded = await graph.query(token, recordObstacle, { input: { personnummer: FIXTURE_PERSONS.allConsent, code: 'OTHER', agencies: ['CARE'], note } });
+    expect(recorded.body.data!.recordObstacle.obstacle.note).toBe(note);
+    const tooLong = await graph.query(token, recordObstacle, { input: { personnummer: FIXTURE_PERSONS.allConsent, code: 'OTHER', agencies: ['CARE'], note: `${note} ${'x'.repeat(300)}` } });
+    expect(tooLong.body.errors?.[0]?.extensions?.argument).toBe('input.note');
+    expect(JSON.stringify(tooLong.body)).not.toContain('Anteckning-som-aldrig-loggas');
+    expect(lines.length).toBeGreaterThan(before);
+    const text = lines.slice(before).join('\n');
+    for (const secret of ['Anteckning-som-aldrig-loggas', '19850312-3823', '198503123823']) expect(text).not.toContain(secret);
+    // Nor in the audit records' text: they name the code and the agencies, never the note.
+    const coordination = graph.store('coordination');
+    const records = await coordination.selectFrom('audit_log').select(['fields', 'reason']).where('personnummer', '=', FIXTURE_PERSONS.allConsent).execute().finally(() => coordination.destroy());
+    expect(JSON.stringify(records)).not.toContain('Anteckning-som-aldrig-loggas');
+    expect(JSON.stringify(records)).toContain('obstacle.note');
+  });
+
   it('expose request counts, latency histograms and statement counters on /metrics', async () => {
     const gateway = await graph.metrics('gateway');
     expect(gateway).toMatch(/http_requests_total\{route="\/graphql",status="200"[^}]*\} [1-9]/);

@@ -155,6 +155,34 @@ describe('Apollo Client 4, as it comes, against the coordinator operations', () 
       expect(requests.length).toBe(before);
       expect(cached.consents.some((c: ConsentView) => c.agency === 'CARE' && c.revokedAt === null)).toBe(true);
     },
+    async PersonObstacles() {
+      const id = await idOf(FIXTURE_PERSONS.day180Approaching);
+      const { data, error } = await client.query({ query: operation('PersonObstacles'), variables: { id } });
+      expect(error).toBeUndefined();
+      expect((data as any).person).toMatchObject({ id, obstacles: expect.any(Array) });
+    },
+    async RecordObstacle() {
+      const id = await idOf(FIXTURE_PERSONS.day180Approaching);
+      const listed = await client.query({ query: operation('PersonObstacles'), variables: { id } });
+      const before = (listed.data as any).person.obstacles.length as number;
+      const input = { personId: id, code: 'WAITING_TIME', agencies: ['SICKNESS_INSURANCE'], note: 'Inget avstämningsmöte bokat.', signalsSeen: ['DAY_180_APPROACHING'] };
+      const { data, error } = await client.mutate({ mutation: operation('RecordObstacle'), variables: { input } });
+      expect(error).toBeUndefined();
+      const recorded = (data as any).recordObstacle;
+      expect(recorded.obstacle).toMatchObject({ code: 'WAITING_TIME', agencies: ['SICKNESS_INSURANCE'], signalsSeen: ['DAY_180_APPROACHING'] });
+      expect(recorded.person.id).toBe(id);
+      // The cached list shows the new obstacle from the mutation's answer alone.
+      const requestsBefore = requests.length;
+      const cached = client.readQuery({ query: operation('PersonObstacles'), variables: { id } }) as any;
+      expect(requests.length).toBe(requestsBefore);
+      expect(cached.person.obstacles).toHaveLength(before + 1);
+      expect(cached.person.obstacles[0].id).toBe(recorded.obstacle.id);
+      // A double submit gives the same obstacle back; a refusal throws with its code under the default policy.
+      const again = await client.mutate({ mutation: operation('RecordObstacle'), variables: { input } });
+      expect((again.data as any).recordObstacle.obstacle.id).toBe(recorded.obstacle.id);
+      const refused = await client.mutate({ mutation: operation('RecordObstacle'), variables: { input: { ...input, agencies: [] } } }).catch((e: unknown) => e);
+      expect(JSON.stringify(refused)).toMatch(/input\.agencies/);
+    },
     async RevokeConsent() {
       const id = await idOf(FIXTURE_PERSONS.allConsent);
       const shown = await client.query({ query: operation('PersonOverview'), variables: { id } });

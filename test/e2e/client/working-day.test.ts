@@ -6,6 +6,7 @@ import { checkScreen, haveChromium, launchChromium, tabToSelector } from '../../
 import { endParticipation, findPersonByName, registerIntoIntervention } from './working-day/participations.steps.ts';
 import * as signals from './working-day/signals.steps.ts';
 import * as clientUx from './working-day/client-ux.steps.ts';
+import { recordObstacle } from './working-day/obstacles.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -59,6 +60,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   it('reads the signals of a person in Swedish and handles one there', () => signals.signalTextsInSwedish(page));
   // Last: it stops Arbetsförmedlingen for a moment.
   it('with Arbetsförmedlingen stopped, the caseload names it once and still shows the other signals', () => signals.caseloadNamesAgencyNotAnswering(page, graph));
+
+  it('records an obstacle in rules and steering on a person, keyboard only', () => recordObstacle(page, graph));
 
   it('met no script error on the way', () => {
     expect(problems).toEqual([]);

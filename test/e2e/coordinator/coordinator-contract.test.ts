@@ -20,6 +20,8 @@ import { SETTLE_DAYS, STARTED, followUpWorkload, releasePeriod, runStatisticsRel
 const operation = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../../../schema/operations', `${name}.graphql`), 'utf8');
 const CASELOAD = operation('Caseload');
 const PERSON_OVERVIEW = operation('PersonOverview');
+const RECORD_OBSTACLE = operation('RecordObstacle');
+const PERSON_OBSTACLES = operation('PersonObstacles');
 const HANDLE_SIGNAL = operation('HandleSignal');
 
 /** Coordination's day for signals: the calendar's unless a test moves it (startGraph coordinationToday). */
@@ -620,6 +622,104 @@ describe('the coordinator client contract, end to end through the gateway', () =
       expect((await fetch(`${base}/health`)).status).toBe(200);
       expect((await fetch(`${base}/ready`)).status).toBe(200);
     }
+  });
+
+  describe('RecordObstacle: an obstacle in rules and steering on a person of the caseload', () => {
+    const person = FIXTURE_PERSONS.conflictingAssessments;
+    const input = (over: Record<string, unknown> = {}) => ({
+      personnummer: person, code: 'CONFLICTING_WORK_CAPACITY_ASSESSMENTS', agencies: ['CARE', 'SICKNESS_INSURANCE'],
+      note: 'FK bedömer arbetsförmåga mot hela arbetsmarknaden, vården skriver 100 % nedsatt.', signalsSeen: ['CONFLICTING_ASSESSMENTS'], ...over,
+    });
+    const storedOf = async (personnummer: string) => {
+      const coordination = graph.store('coordination');
+      try {
+        const obstacles = await coordination.selectFrom('obstacle' as never).selectAll().where('personnummer' as never, '=', personnummer as never).execute() as unknown as { code: string; note: string | null; recorded_by: string }[];
+        const records = await coordination.selectFrom('audit_log').select(['decision', 'reason', 'fields', 'actor']).where('personnummer', '=', personnummer).where('decision', '=', 'RECORDED').orderBy('seq').execute();
+        return { obstacles, records };
+      } finally {
+        await coordination.destroy();
+      }
+    };
+
+    it('records the code, the agencies, the note and the signals seen; the person lists it; the audit trail shows the write and never the note', async () => {
+      const before = await storedOf(person);
+      const response = await graph.query(token, RECORD_OBSTACLE, { input: input() });
+      expect(response.body.errors).toBeUndefined();
+      const { obstacle, person: after } = response.body.data!.recordObstacle;
+      expect(obstacle).toMatchObject({
+        code: 'CONFLICTING_WORK_CAPACITY_ASSESSMENTS', agencies: ['SICKNESS_INSURANCE', 'CARE'], signalsSeen: ['CONFLICTING_ASSESSMENTS'],
+        note: input().note, recordedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      });
+      expect(after.obstacles[0]).toEqual(obstacle);
+      const listed = await graph.query(token, PERSON_OBSTACLES, { id: after.id });
+      expect(listed.body.errors).toBeUndefined();
+      expect(listed.body.data!.person.obstacles).toContainEqual(obstacle);
+      const stored = await storedOf(person);
+      expect(stored.obstacles.length).toBe(before.obstacles.length + 1);
+      expect(stored.obstacles.find((o) => o.note === input().note)).toMatchObject({ recorded_by: 'coordinator-1' });
+      const written = stored.records.slice(before.records.length);
+      expect(written).toHaveLength(1);
+      expect(JSON.parse(written[0]!.fields as unknown as string)).toEqual(['obstacle.CONFLICTING_WORK_CAPACITY_ASSESSMENTS', 'obstacle.agency.SICKNESS_INSURANCE', 'obstacle.agency.CARE', 'obstacle.note']);
+      const trail = await graph.query(await graph.token('auditor', 'auditor-1'), 'query($p: String!) { auditTrail(personnummer: $p) { records { actor agency decision reason fields } } }', { p: person });
+      expect(trail.body.errors).toBeUndefined();
+      const records = trail.body.data!.auditTrail.records as { actor: string; decision: string; fields: string[] }[];
+      expect(records).toContainEqual(expect.objectContaining({ actor: 'coordinator-1', agency: 'COORDINATION', decision: 'RECORDED', fields: expect.arrayContaining(['obstacle.CONFLICTING_WORK_CAPACITY_ASSESSMENTS']) }));
+      // The reads of the person's obstacles are in the trail as any read of the person.
+      expect(records.some((r) => r.decision === 'RELEASED' && r.fields.some((f) => f.includes('obstacles')))).toBe(true);
+      expect(JSON.stringify(records)).not.toContain('arbetsmarknaden');
+    });
+
+    it('records a double submit once, and says so in the log', async () => {
+      const once = input({ code: 'WAITING_TIME', agencies: ['CARE'], note: 'Väntar på bedömning i psykiatrin.' });
+      const before = await storedOf(person);
+      const [first, second] = await Promise.all([graph.query(token, RECORD_OBSTACLE, { input: once }), graph.query(token, RECORD_OBSTACLE, { input: once })]);
+      const third = await graph.query(token, RECORD_OBSTACLE, { input: { ...once, note: `  ${once.note} ` } });
+      for (const r of [first, second, third]) expect(r.body.errors).toBeUndefined();
+      const ids = [first, second, third].map((r) => r.body.data!.recordObstacle.obstacle.id);
+      expect(new Set(ids).size).toBe(1);
+      const after = await storedOf(person);
+      expect(after.obstacles.length).toBe(before.obstacles.length + 1);
+      expect(after.records.slice(before.records.length).map((r) => r.reason).sort()).toEqual(['ALREADY_RECORDED', 'ALREADY_RECORDED', null]);
+    });
+
+    it('refuses no agencies, a note too long and a code not in the list, naming the argument, and writes nothing', async () => {
+      const before = await storedOf(person);
+      const cases: [Record<string, unknown>, string][] = [
+        [input({ agencies: [] }), 'input.agencies'],
+        [input({ note: 'x'.repeat(301) }), 'input.note'],
+        [input({ note: 'rad\u0007' }), 'input.note'],
+        [{ ...input(), personnummer: undefined }, 'input.personId'],
+        [input({ personnummer: '198503120000' }), 'input.personnummer'],
+      ];
+      for (const [variables, argument] of cases) {
+        const response = await graph.query(token, RECORD_OBSTACLE, { input: variables });
+        expect(response.body.data?.recordObstacle ?? null, argument).toBeNull();
+        expect(response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.argument]), argument).toEqual([['BAD_USER_INPUT', argument]]);
+        expect(JSON.stringify(response.body.errors)).not.toContain('xxxxxxxxxx');
+      }
+      const unknownCode = await graph.query(token, RECORD_OBSTACLE, { input: input({ code: 'NO_SUCH_CODE' }) });
+      expect(unknownCode.body.errors?.[0]?.extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+      expect(unknownCode.body.errors?.[0]?.message).toMatch(/ObstacleCode/);
+      // 300 characters is allowed: the bound is on characters, not bytes (å is two bytes).
+      const longest = await graph.query(token, RECORD_OBSTACLE, { input: input({ code: 'OTHER', note: 'å'.repeat(300) }) });
+      expect(longest.body.errors).toBeUndefined();
+      expect((await storedOf(person)).obstacles.length).toBe(before.obstacles.length + 1);
+    });
+
+    it('refuses a person outside the caseload FORBIDDEN, logged against that person, and another role too', async () => {
+      const population = generatePopulation({ seed: 1, persons: 300, referenceDate: todayIso() });
+      const someoneElses = population.persons.find((p) => p.coordinatorId === 'coordinator-2')!.personnummer;
+      const before = await storedOf(someoneElses);
+      const response = await graph.query(token, RECORD_OBSTACLE, { input: input({ personnummer: someoneElses }) });
+      expect(response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'NOT_IN_CASELOAD']]);
+      expect((await storedOf(someoneElses)).obstacles.length).toBe(before.obstacles.length);
+      const coordination = graph.store('coordination');
+      const refused = await coordination.selectFrom('audit_log').select(['actor', 'reason', 'fields']).where('personnummer', '=', someoneElses).where('decision', '=', 'REFUSED').execute();
+      await coordination.destroy();
+      expect(refused).toContainEqual(expect.objectContaining({ actor: 'coordinator-1', reason: 'NOT_IN_CASELOAD' }));
+      const analyst = await graph.query(await graph.token('analyst', 'analyst-1'), RECORD_OBSTACLE, { input: input() });
+      expect(analyst.body.errors?.map((e) => [e.extensions?.code, e.extensions?.reason])).toEqual([['FORBIDDEN', 'ROLE_NOT_ALLOWED']]);
+    });
   });
 
   it('turns away direct calls to a subgraph that do not come from the gateway', async () => {
