@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validConsent, withinLifetime } from '../src/resolvers/mutation.ts';
+import { validConsent, withinLifetime } from '../src/consent-form.ts';
 
 describe('the bounds of a consent\'s validity', () => {
   const today = '2026-12-02';

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Kind, parse, visit, type SelectionNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBGRAPH_NAMES, type SubgraphName } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
@@ -21,14 +22,16 @@ const RECORD_CONSENT = registered('RecordConsent');
 const REVOKE_CONSENT = registered('RevokeConsent');
 /** The fields of a caseload node in the registered Caseload: what an answer may hold, however the request was dressed. */
 const CASELOAD_NODE_FIELDS = (() => {
-  // The selection set after `nodes`, to its matching brace (selections nest: signals { handling { … } }).
-  const start = CASELOAD.body.indexOf('{', CASELOAD.body.indexOf('nodes {'));
-  let depth = 0;
-  let end = start;
-  do depth += CASELOAD.body[end] === '{' ? 1 : CASELOAD.body[end] === '}' ? -1 : 0; while (depth > 0 && ++end < CASELOAD.body.length);
-  let nodes = CASELOAD.body.slice(start + 1, end);
-  while (/\{[^{}]*\}/.test(nodes)) nodes = nodes.replace(/\{[^{}]*\}/g, '');
-  return [...nodes.matchAll(/\b(\w+)\b/g)].map((m) => m[1]!).sort();
+  // Read as GraphQL, not as text: an inline fragment (`... @include(if: $signals) { … }`) adds its
+  // fields to the node's, and a nested selection (signals { handling { … } }) adds none.
+  const keysOf = (selections: readonly SelectionNode[]): string[] => selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection.alias?.value ?? selection.name.value];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return keysOf(selection.selectionSet.selections);
+    return [];
+  });
+  let nodes: readonly SelectionNode[] = [];
+  visit(parse(CASELOAD.body), { Field(field) { if (field.name.value === 'nodes' && field.selectionSet) nodes = field.selectionSet.selections; } });
+  return [...new Set(keysOf(nodes))].sort();
 })();
 const byHash = (id: string, variables: Record<string, unknown> = {}) => ({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: id } } });
 const AD_HOC = '{ me { id name caseload(first: 100) { nodes { personnummer name address } } } }';

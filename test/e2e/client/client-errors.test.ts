@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, REFUSAL_REASONS } from '@finsam/kit/error-catalogue';
 import { toGraphQLError } from '@finsam/kit/errors';
-import { validConsent } from '../../../subgraphs/coordination/src/resolvers/mutation.ts';
+import { validConsent } from '@finsam/coordination/consent-form';
 import { englishIn } from './english.ts';
 
 /** The client's modules, loaded by vite: the root type check would hold the browser code to Node's import rules (it has `tsc -p client`). */
