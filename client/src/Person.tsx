@@ -6,6 +6,7 @@ import { errorMessages, formatDate, formatPersonnummer, identityNumberLabel, tod
 import { swedishError } from './errors';
 import { BENEFITS, CASE_STATUSES, PROGRAMMES, newestFirst } from './labels';
 import { ObstaclePanel } from './Obstacles';
+import { Timeline } from './Timeline';
 import { AGENCY_ROWS, type AgencyRow } from '@finsam/kit/agencies';
 import { refusalText, sectorRefusal, AGENCY_NAMES, type ErrorItem } from './sectors';
 import { byUrgency, signalInfo } from './signals';
@@ -77,6 +78,9 @@ export function PersonScreen({ id }: { id: string }) {
           );
         })}
       </div>
+
+      {/* Built from this same answer and the participations below: what a sector did not release is not in it. */}
+      <Timeline key={`timeline-${person.id}`} person={person} errors={errors as ErrorItem[]} />
 
       {/* Keyed by the person: the form's choices start again from the next person's home municipality. */}
       <ConsentPanel key={person.id} person={person} members={members} />

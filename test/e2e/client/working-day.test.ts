@@ -7,6 +7,7 @@ import { endParticipation, findPersonByName, registerIntoIntervention } from './
 import * as signals from './working-day/signals.steps.ts';
 import * as clientUx from './working-day/client-ux.steps.ts';
 import { recordObstacle } from './working-day/obstacles.steps.ts';
+import { personTimeline } from './working-day/timeline.steps.ts';
 
 /**
  * A coordinator's working day in the client, keyboard only, against the real graph as `npm
@@ -58,6 +59,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('a coordinator\'s working day 
   it('registers the person out of the intervention', () => endParticipation(page, intervention));
   it('handles a signal from the work list (att göra) and sees it leave the list', () => signals.handleSignalFromWorkList(page));
   it('reads the signals of a person in Swedish and handles one there', () => signals.signalTextsInSwedish(page));
+  it('shows a person\'s timeline from the sectors released, newest first, and names a sector missing', () => personTimeline(page));
   // Last: it stops Arbetsförmedlingen for a moment.
   it('with Arbetsförmedlingen stopped, the caseload names it once and still shows the other signals', () => signals.caseloadNamesAgencyNotAnswering(page, graph));
 

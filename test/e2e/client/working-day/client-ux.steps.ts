@@ -113,7 +113,7 @@ export async function printsPersonForMeeting(page: Page, graph: TestGraph): Prom
   await page.emulateMedia({ media: 'print' });
   try {
     expect(await page.locator('button:visible, form:visible, nav:visible, input:visible, .skip:visible').count()).toBe(0);
-    for (const shown of ['h1', '.identity', '#signals-heading', '.sectors', 'table.consents']) {
+    for (const shown of ['h1', '.identity', '#signals-heading', '.sectors', 'table.timeline', 'table.consents']) {
       expect(await page.locator(`${shown}:visible`).count(), shown).toBeGreaterThan(0);
     }
     // The printout says when it was printed and by whom it may be read.
