@@ -4,7 +4,9 @@ import { signalInfo, urgency } from './signals';
 import { formatDate, formatPersonnummer, isSamordningsnummer, today } from './format';
 import type { CaseloadPerson, CaseloadStore } from './caseload-data';
 import { PersonSearch } from './FindPerson';
-import { HandleSignalForm, UnavailableAgencies, type HandledSignals } from './WorkList';
+import { HandleSignalForm, UNSEEN_REASON, UnavailableAgencies, type HandledSignals } from './WorkList';
+import { AGENCY_NAMES } from './sectors';
+import { AGENCY_ROWS } from '@finsam/kit/agencies';
 
 const PAGE_SIZE = 20;
 
@@ -92,9 +94,7 @@ export function CaseloadScreen({ caseload, page, onPage, onlyWithSignals, onOnly
             <tr key={person.id}>
               <th scope="row"><a href={`#/person/${encodeURIComponent(person.id)}`}>{displayName(person)}</a></th>
               <td>{formatPersonnummer(person.personnummer)}{isSamordningsnummer(person.personnummer) && <> <span className="tag">samordningsnummer</span></>}</td>
-              <td>{!signalsLoaded ? <span className="muted">Hämtas…</span> : person.signals === null || person.signals === undefined
-                ? <span className="muted">Okänt just nu</span>
-                : <SignalBadges codes={person.signals.map((s) => s.code)} />}</td>
+              <td>{!signalsLoaded ? <span className="muted">Hämtas…</span> : <SignalCell person={person} />}</td>
             </tr>
           ))}
         </tbody>
@@ -105,6 +105,25 @@ export function CaseloadScreen({ caseload, page, onPage, onlyWithSignals, onOnly
         <span aria-live="polite">Sida {current + 1} av {pages}</span>
         <button type="button" disabled={current >= pages - 1} onClick={() => onPage(current + 1)}>Nästa</button>
       </nav>
+    </>
+  );
+}
+
+/**
+ * A row's signals, and the agencies they could not see: "Inga signaler" only when every agency
+ * was seen, since a missing consent or an agency not answering hides exactly the signals that
+ * need it.
+ */
+function SignalCell({ person }: { person: CaseloadPerson }) {
+  if (person.signals === null || person.signals === undefined) return <span className="muted">Okänt just nu</span>;
+  const codes = person.signals.map((s) => s.code);
+  const unseen = AGENCY_ROWS.flatMap((row) => (person.unseenAgencies ?? []).filter((u) => u.agency === row.agency))
+    .map((u) => `${AGENCY_NAMES[u.agency]} (${UNSEEN_REASON[u.reason]})`);
+  if (unseen.length === 0) return <SignalBadges codes={codes} />;
+  return (
+    <>
+      {codes.length > 0 && <SignalBadges codes={codes} />}
+      <span className="muted unseen">{codes.length === 0 ? 'Inga signaler bland det som sågs. ' : ''}Ej sett: {unseen.join(', ')}</span>
     </>
   );
 }

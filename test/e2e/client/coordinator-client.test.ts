@@ -195,6 +195,31 @@ describe.skipIf(!haveChromium && !process.env.CI)('the coordinator web client in
     await check('person-consent-gap');
   });
 
+  it('in the caseload too, says "Inga signaler" only of a person every agency was seen for, and names the one not seen', async () => {
+    await page.evaluate(() => { window.location.hash = '#/'; });
+    await page.locator('table.caseload[aria-busy="false"]').waitFor();
+    const cells = new Map<string, string>();
+    // Every page, from the first: the list keeps the page it was left on.
+    const pageNumber = async () => Number(/^Sida (\d+)/.exec(await page.locator('.pager [aria-live]').innerText())![1]);
+    const previous = page.getByRole('button', { name: 'Föregående' });
+    while (!(await previous.isDisabled())) await previous.click();
+    for (;;) {
+      for (const row of await page.locator('table.caseload tbody tr').all()) cells.set(await row.locator('td').first().innerText(), await row.locator('td').nth(1).innerText());
+      const next = page.getByRole('button', { name: 'Nästa' });
+      if (await next.isDisabled()) break;
+      const before = await pageNumber();
+      await next.click();
+      await expect.poll(pageNumber).toBe(before + 1);
+    }
+    for (const gap of CONSENT_GAPS) {
+      const cell = cells.get(`${gap.personnummer.slice(0, 8)}-${gap.personnummer.slice(8)}`);
+      expect(cell, gap.personnummer).toBeDefined();
+      expect(cell, gap.sector).not.toBe('Inga signaler');
+      expect(cell, gap.sector).toContain(`${gap.sector} (samtycke saknas)`);
+    }
+    expect(cells.get(`${FIXTURE_PERSONS.allConsent.slice(0, 8)}-${FIXTURE_PERSONS.allConsent.slice(8)}`)).toBe('Inga signaler');
+  });
+
   it('shows whose months of ekonomiskt bistånd these are, and names each municipality that released nothing and why', async () => {
     // Moved from Mölndal to Göteborg; the seeded consent names Göteborg's social services only.
     await openPerson(FIXTURE_PERSONS.movedBetweenMunicipalities);
