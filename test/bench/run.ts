@@ -33,7 +33,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, print, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import { parse, print, type FieldNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import { request } from 'undici';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { postToSubgraph, subgraphConnections } from '@finsam/gateway/subgraph-source';
@@ -204,18 +204,25 @@ async function throughGateway(graph: Graph, work: Work, i: number): Promise<Outc
  */
 function bySubgraph(fields: readonly FieldNode[]) {
   const of = (name: string) => fields.filter((f) => f.name.value === name).map((f) => print(f)).join(' ');
-  const agencies = ['sicknessInsurance', 'employment', 'socialServices', 'care', 'signals'];
+  // unseenAgencies, like signals, is computed by coordination from the agencies' answers.
+  const agencies = ['sicknessInsurance', 'employment', 'socialServices', 'care', 'signals', 'unseenAgencies'];
   return {
     coordination: fields.filter((f) => !agencies.includes(f.name.value)).map((f) => print(f)).join(' '),
-    sicknessInsurance: of('sicknessInsurance'), employment: of('employment'), socialServices: of('socialServices'), care: of('care'), signals: of('signals'),
+    sicknessInsurance: of('sicknessInsurance'), employment: of('employment'), socialServices: of('socialServices'), care: of('care'),
+    signals: `${of('signals')} ${of('unseenAgencies')}`.trim(),
   };
 }
 
-/** The selection set under a path of fields in an operation (`person`, or `me.caseload.nodes`). */
+/**
+ * The fields under a path of fields in an operation (`person`, or `me.caseload.nodes`), those of
+ * an inline fragment among them: the Caseload's signals sit under `... @include(if: $signals)`,
+ * which the bench asks with its default, true.
+ */
 function selectionAt(operationText: string, fieldPath: string[]): FieldNode[] {
   let selections = (parse(operationText).definitions[0] as OperationDefinitionNode).selectionSet.selections;
   for (const name of fieldPath) selections = (selections.find((s) => s.kind === 'Field' && s.name.value === name) as FieldNode).selectionSet!.selections;
-  return selections as FieldNode[];
+  const fieldsOf = (nodes: readonly SelectionNode[]): FieldNode[] => nodes.flatMap((node) => node.kind === 'Field' ? [node] : node.kind === 'InlineFragment' ? fieldsOf(node.selectionSet.selections) : []);
+  return fieldsOf(selections);
 }
 
 const OVERVIEW_FIELDS = bySubgraph(selectionAt(PERSON_OVERVIEW, ['person']));
