@@ -1,6 +1,6 @@
 import type { EducationLevel, EndReason, IncomeSource, Occupation } from './gql/graphql';
-import { codeEntry, isErrorCode, isRefusalReason, reasonEntry } from '@finsam/kit/error-catalogue';
-import { errorMessages } from './format';
+import { isRefusalReason, reasonEntry } from '@finsam/kit/error-catalogue';
+import { swedishError, type FieldTexts, type GraphQLErrorItem } from './errors';
 
 /** The SUS code lists as the coordinator reads them (docs/domain.md); the codes stay as the API has them. */
 export const INCOME_SOURCES: Record<IncomeSource, string> = {
@@ -53,15 +53,15 @@ const BY_ARGUMENT: Record<string, string> = {
   first: 'För många träffar begärda.',
 };
 
+/**
+ * The participation forms' words for the arguments, in errors.ts's one mechanism. A refusal's
+ * reason (already participating, a date after today) says more than the field's format hint, so
+ * the catalogue's text for the reason comes first here.
+ */
+const PARTICIPATION_FIELDS: FieldTexts = Object.fromEntries(Object.entries(BY_ARGUMENT).map(([argument, hint]) => [argument, (error: GraphQLErrorItem) => {
+  const reason = error.extensions?.reason;
+  return (typeof reason === 'string' && isRefusalReason(reason) ? reasonEntry(reason).shown : undefined) ?? hint;
+}]));
+
 /** What the coordinator reads of a failed request: one Swedish sentence per refusal, never the server's (English) message. */
-export function refusalsInSwedish(error: unknown, fallback: string): string {
-  const texts = errorMessages(error).map((e) => {
-    const reason = typeof e.extensions?.reason === 'string' ? e.extensions.reason : null;
-    const argument = typeof e.extensions?.argument === 'string' ? e.extensions.argument : null;
-    // The catalogue's Swedish text for the reason (kit/error-catalogue.ts), else the argument's, else the code's.
-    const shown = reason && isRefusalReason(reason) ? reasonEntry(reason).shown : undefined;
-    const code = typeof e.extensions?.code === 'string' && isErrorCode(e.extensions.code) ? codeEntry(e.extensions.code).shown : undefined;
-    return (shown ? `${shown}.` : undefined) ?? (argument ? BY_ARGUMENT[argument] : undefined) ?? (code ? `${code}.` : undefined) ?? fallback;
-  });
-  return [...new Set(texts)].join(' ') || fallback;
-}
+export const refusalsInSwedish = (error: unknown, fallback: string): string => swedishError(error, PARTICIPATION_FIELDS, fallback);
