@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { defineProject } from 'vitest/config';
 
 /**
  * The end-to-end scenarios that storage and transport change, once more as production runs them:
@@ -40,17 +40,17 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   // A new subgraph with its own store, checked by the conformance kit over HTTPS.
   'test/e2e/agency-kit/scaffold-conformance.test.ts',
 ];
-
-export default defineConfig({
+/**
+ * The storage-and-transport pass: a project of the one run vitest.config.ts makes (it takes the
+ * run's settings from there), its files scheduled beside the main run's on the same workers.
+ * `npm run test:postgres` runs it alone.
+ */
+export default defineProject({
+  extends: true,
   test: {
+    name: 'postgres',
     include: STORAGE_AND_TRANSPORT_SCENARIOS,
-    environment: 'node',
-    isolate: false,
-    // Vitest's default on two cores is one worker: the second core then only ran spawned tools.
-    maxWorkers: 2,
     globalSetup: ['test/support/postgres-global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     env: { LOG_LEVEL: 'silent', FINSAM_TEST_DATABASE: 'postgres', FINSAM_TEST_TLS: '1' },
   },
 });

@@ -295,7 +295,7 @@ function trustTestCaInTests() {
 }
 
 /**
- * In the PostgreSQL run of the end-to-end suite (vitest.postgres.config.ts), every store of
+ * In the PostgreSQL pass of the end-to-end suite (project `postgres`, vitest.postgres.config.ts), every store of
  * the graph gets a fresh database on that server, dropped again at the end.
  */
 async function postgresStores(names: SubgraphName[], subgraphEnv: NodeJS.ProcessEnv) {
