@@ -43,7 +43,7 @@ interface Write {
   failure?: string;
 }
 
-export interface Answer { status: number; body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, any> }[] } | null; ms: number; cut?: string }
+export interface Answer { status: number; requestId?: string; body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, any> }[] } | null; ms: number; cut?: string }
 
 /** Posts one operation as the coordinator client does, bounded by ANSWER_BOUND_MS: a connection cut is an answer too (`cut`). */
 export async function send(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<Answer> {
@@ -63,7 +63,7 @@ export async function send(url: string, token: string, query: string, variables:
     } catch {
       throw new Error(`HTTP ${response.status} answered a body that is not JSON: ${text.slice(0, 200)}`);
     }
-    return { status: response.status, body, ms };
+    return { status: response.status, body, ms, requestId: response.headers.get('x-request-id') ?? undefined };
   } catch (error) {
     const ms = performance.now() - started;
     const name = (error as Error).name;
