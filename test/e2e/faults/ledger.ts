@@ -215,6 +215,19 @@ export class Ledger {
   }
 }
 
+/**
+ * A client that gave up on a send (a cut connection, a timeout) and sends the same form again
+ * while the first is still being written: `copies` sends of one new write at the same moment.
+ * Each send is entered in the ledger; `check()` then holds that the form is stored once.
+ */
+export async function sameFormAtOnce(ledger: Ledger, kind: 'participation' | 'consent', copies = 6): Promise<void> {
+  let write = ledger.next();
+  while (write.kind !== kind) write = ledger.next();
+  const answers = await Promise.all(Array.from({ length: copies }, () => ledger.write({ ...write })));
+  const ids = new Set(answers.filter((a) => a.outcome === 'acknowledged').map((a) => a.answerId));
+  expect(ids.size, `${kind} ${write.key}: ${copies} sends at once answered with ${ids.size} different rows`).toBeLessThanOrEqual(1);
+}
+
 /** The first individual-oriented intervention of coordinator-1's förbund running today. */
 export async function runningIntervention(parts: TestParts): Promise<string> {
   const db = parts.store('coordination');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startParts, type TestParts } from '../../support/parts.ts';
-import { Ledger, SUBGRAPH_TIMEOUT_MS, recovered, runningIntervention, summary } from './ledger.ts';
+import { Ledger, SUBGRAPH_TIMEOUT_MS, recovered, runningIntervention, sameFormAtOnce, summary } from './ledger.ts';
 
 /**
  * Coordination, which holds consents and participations, killed with SIGKILL in the middle of a
@@ -42,6 +42,9 @@ describe('coordination killed (SIGKILL) during a burst of consent and registrati
     ledger.faultOn = false;
     const recoveryMs = await recovered(ledger, parts, token, since);
 
+    // A form sent again while its first send is still being written (a client that gave up waiting).
+    await sameFormAtOnce(ledger, 'consent');
+    await sameFormAtOnce(ledger, 'participation');
     const figures = await ledger.check();
     const audit = await parts.verifyAudit();
     expect(audit.status, audit.out).toBe(0);
