@@ -24,6 +24,7 @@ import type { TestParts } from '../../support/parts.ts';
 const operation = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '../../../schema/operations', `${name}.graphql`), 'utf8');
 export const REGISTER_PARTICIPATION = operation('RegisterParticipation');
 export const RECORD_CONSENT = operation('RecordConsent');
+export const END_PARTICIPATION = operation('EndParticipation');
 export const PERSON_PARTICIPATIONS = operation('PersonParticipations');
 
 /** The gateway's SUBGRAPH_TIMEOUT_MS in the fault scenarios, and how much later than it an answer may come on two busy cores. */
@@ -33,7 +34,8 @@ export const ANSWER_BOUND_MS = SUBGRAPH_TIMEOUT_MS + 15_000;
 export type Outcome = 'acknowledged' | 'refused' | 'unknown';
 
 interface Write {
-  kind: 'participation' | 'consent';
+  /** A registration in, a consent form, a registration out (of a participation acknowledged before). */
+  kind: 'participation' | 'consent' | 'end';
   key: string;
   variables: Record<string, unknown>;
   outcome: Outcome;
@@ -100,10 +102,24 @@ export class Ledger {
     private readonly definite: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** The next write of the burst: two registrations (anonymous participants, each its own) to one consent form. */
+  /** Participations acknowledged and not yet sent a registration out. */
+  private readonly open: string[] = [];
+
+  /**
+   * The next write of the burst, in fours: two registrations in (anonymous participants, each a
+   * participation of its own), a consent form, a registration out of a participation acknowledged
+   * before (another registration in while none is).
+   */
   next(): Write {
     const i = this.n++;
-    if (i % 3 === 2) {
+    if (i % 4 === 3 && this.open.length > 0) {
+      const participationId = this.open.shift()!;
+      const key = `end-${this.run}-${i}`;
+      return { kind: 'end', key, outcome: 'unknown', variables: { input: {
+        submissionKey: key, participationId, registeredOut: this.today, reason: 'MOVED_ON_EARLY', occupation: 'FORVARVSARBETE', incomeSources: ['LON'],
+      } } };
+    }
+    if (i % 4 === 2) {
       const key = `FAULT-${this.run}-${i}`;
       const person = Object.values(FIXTURE_PERSONS)[i % Object.values(FIXTURE_PERSONS).length]!;
       return { kind: 'consent', key, outcome: 'unknown', variables: { input: { personnummer: person, agencies: ['EMPLOYMENT'], validFrom: this.today, validTo: addDays(this.today, 365), formReference: key } } };
@@ -120,13 +136,15 @@ export class Ledger {
 
   /** Sends a write and enters what it was answered. */
   async write(write: Write = this.next()): Promise<Write> {
-    const answer = await send(this.parts.url, this.token, write.kind === 'consent' ? RECORD_CONSENT : REGISTER_PARTICIPATION, write.variables);
+    const document = { participation: REGISTER_PARTICIPATION, consent: RECORD_CONSENT, end: END_PARTICIPATION }[write.kind];
+    const answer = await send(this.parts.url, this.token, document, write.variables);
     const codes = answer.cut ? [] : codesOf(answer);
-    const field = write.kind === 'consent' ? answer.body?.data?.recordConsent : answer.body?.data?.registerParticipation;
+    const field = answer.body?.data?.[{ participation: 'registerParticipation', consent: 'recordConsent', end: 'endParticipation' }[write.kind]];
     if (!answer.cut && codes.length === 0 && field) {
       write.outcome = 'acknowledged';
       write.answerId = write.kind === 'consent' ? field.consents[0]?.id : field.participation.id;
       if (write.kind === 'consent') this.personId ??= field.person.id;
+      if (write.kind === 'participation' && !this.writes.some((w) => w.key === write.key)) this.open.push(write.answerId!);
       expect(write.answerId, 'an acknowledged write names what it recorded').toEqual(expect.any(String));
     } else {
       write.outcome = codes.length > 0 && codes.every((code) => this.definite.has(code)) ? 'refused' : 'unknown';
@@ -166,9 +184,14 @@ export class Ledger {
         ...await db.selectFrom('anonymous_participation' as never).select(['id', 'submission_key'] as never[]).where('registered_by' as never, '=', 'coordinator-1' as never).execute(),
         ...await db.selectFrom('participation' as never).select(['id', 'submission_key'] as never[]).where('registered_by' as never, '=', 'coordinator-1' as never).execute(),
       ] as unknown as { id: string; submission_key: string }[];
+      // A registration out is there when its participation carries its key (end_submission_key).
+      const ends = [
+        ...await db.selectFrom('anonymous_participation' as never).select(['id', 'end_submission_key'] as never[]).where('end_submission_key' as never, 'like', 'end-%' as never).execute(),
+        ...await db.selectFrom('participation' as never).select(['id', 'end_submission_key'] as never[]).where('end_submission_key' as never, 'like', 'end-%' as never).execute(),
+      ] as unknown as { id: string; end_submission_key: string }[];
       const consents = await db.selectFrom('consent' as never).select(['id', 'form_reference'] as never[]).where('form_reference' as never, 'like', 'FAULT-%' as never).execute() as unknown as { id: string; form_reference: string }[];
       const byKey = new Map<string, { count: number; ids: string[] }>();
-      for (const [key, id] of [...participations.map((p) => [p.submission_key, p.id]), ...consents.map((c) => [c.form_reference, c.id])] as [string, string][]) {
+      for (const [key, id] of [...participations.map((p) => [p.submission_key, p.id]), ...consents.map((c) => [c.form_reference, c.id]), ...ends.map((e) => [e.end_submission_key, e.id])] as [string, string][]) {
         const entry = byKey.get(key) ?? { count: 0, ids: [] };
         entry.count++;
         entry.ids.push(id);
@@ -186,7 +209,7 @@ export class Ledger {
    * acknowledged, with the row already there if there was one, and nothing doubled.
    * Returns the figures for the note.
    */
-  async check(): Promise<{ acknowledged: number; refused: number; unknown: number; unknownThere: number; lost: number; duplicated: number }> {
+  async check(): Promise<Record<string, number>> {
     const stored = await this.stored();
     const at = (w: Write) => stored.get(w.key) ?? { count: 0, ids: [] };
     const lost = this.writes.filter((w) => w.outcome === 'acknowledged' && at(w).count === 0);
@@ -195,6 +218,10 @@ export class Ledger {
       acknowledged: this.count('acknowledged'), refused: this.count('refused'), unknown: this.count('unknown'),
       unknownThere: this.writes.filter((w) => w.outcome === 'unknown' && at(w).count === 1).length,
       lost: lost.length, duplicated: duplicated.length,
+      // Of the acknowledged: registrations in, consent forms, registrations out.
+      ackIn: this.writes.filter((w) => w.outcome === 'acknowledged' && w.kind === 'participation').length,
+      ackConsent: this.writes.filter((w) => w.outcome === 'acknowledged' && w.kind === 'consent').length,
+      ackOut: this.writes.filter((w) => w.outcome === 'acknowledged' && w.kind === 'end').length,
     };
     expect(lost.map((w) => w.key), 'acknowledged writes lost').toEqual([]);
     expect(duplicated.map((w) => w.key), 'writes stored more than once').toEqual([]);
