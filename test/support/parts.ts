@@ -40,7 +40,8 @@ export async function startParts(options: {
 }) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-parts-'));
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DATA_DIR: dataDir, SEED: '1', SEED_PERSONS: String(options.persons ?? 100), LOG_LEVEL: 'warn',
+    // A DATABASE_URL of the developer's shell would put every store of the scenario in one database.
+    ...process.env, DATABASE_URL: undefined, DATA_DIR: dataDir, SEED: '1', SEED_PERSONS: String(options.persons ?? 100), LOG_LEVEL: 'warn',
     ...options.env,
   };
   const adminUrl = options.postgresAdminUrl ?? (process.env.FINSAM_TEST_DATABASE === 'postgres' ? inject('postgresUrl') : '');
