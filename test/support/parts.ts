@@ -100,8 +100,15 @@ export async function startParts(options: {
     await gone;
   }
 
-  for (const name of options.subgraphs) await start(name);
-  await start('gateway');
+  try {
+    for (const name of options.subgraphs) await start(name);
+    await start('gateway');
+  } catch (error) {
+    // A part that did not come up: the others would outlive the test run, holding their ports and stores.
+    for (const name of [...running.keys()]) await stop(name, 'SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 
   const storeEnv: NodeJS.ProcessEnv = { ...env, GATEWAY_JWKS_URL: undefined };
   return {
