@@ -92,12 +92,19 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
 }
 
 /**
- * A pool whose idle connections may be cut by the server (restart, failover, an operator): that
- * is logged and the pool reconnects on next use, instead of the unhandled error ending the process.
+ * A pool whose connections may be cut by the server (restart, failover, an operator): that is
+ * logged and the pool reconnects on next use, instead of the unhandled error ending the process.
+ *
+ * The pool's own 'error' event covers idle connections only. A connection checked out (inside a
+ * transaction, between its statements) emits 'error' on its client, where nothing listened: a
+ * server stopped under load ended the gateway and coordination with "Unhandled 'error' event"
+ * (test/e2e/faults/postgres-restart.test.ts). Every client gets a listener when it connects;
+ * the statement it was running, or its next one, fails and that request is refused with a code.
  */
 function postgresPool(connectionString: string, max: number, logger: Logger): pg.Pool {
   const pool = new pg.Pool({ connectionString, max });
   pool.on('error', (error) => logger.warn({ err: error.message }, 'idle database connection lost'));
+  pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost')));
   return pool;
 }
 
