@@ -43,7 +43,11 @@ export async function startGraphProcesses(options: { env?: NodeJS.ProcessEnv; pe
     }
     children.set(name, child);
   };
+  // Should the test's process end first (a timeout, a crash), its graph ends with it.
+  const killAll = () => { for (const child of children.values()) child.kill('SIGKILL'); };
+  process.once('exit', killAll);
   const stop = async () => {
+    process.off('exit', killAll);
     const exited = [...children.values()].filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((resolve) => c.once('exit', resolve)));
     for (const child of children.values()) child.kill('SIGTERM');
     await Promise.all(exited);
