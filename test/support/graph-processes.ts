@@ -66,6 +66,8 @@ export async function startGraphProcesses(options: { env?: NodeJS.ProcessEnv; pe
     }
     return {
       dataDir, lines, url: `${gatewayUrl}/graphql`,
+      /** Each process's id, by part (for reading its CPU time). */
+      pids: () => Object.fromEntries([...children].map(([name, child]) => [name, child.pid!])),
       token: (role: Role = 'coordinator', sub = 'coordinator-1') => mintDevToken(dataDir, { sub, role }),
       /** POSTs a request body to the gateway as a client does; the answer's status, body and request id. */
       async post(token: string, body: unknown) {
