@@ -7,6 +7,7 @@ import {
 import { intFromEnv } from '@finsam/kit/config';
 import type { SigningKeyRing } from '@finsam/kit/signing-key';
 import type { Logger } from '@finsam/kit/logger';
+import { inSpan, injectTraceContext } from '@finsam/kit/tracing';
 
 /** `AUDIT_CHECKPOINT_INTERVAL_MS`, 60 s by default; 0 leaves only the checkpoints at start and at a clean stop. */
 export const auditCheckpointIntervalMs = (env: NodeJS.ProcessEnv) => intFromEnv('AUDIT_CHECKPOINT_INTERVAL_MS', 60_000, env);
@@ -41,7 +42,8 @@ export class AuditCheckpoints {
 
   /** One exchange with every subgraph; a call while one runs takes its own after it, so its heads are at least as new as the call. */
   take(): Promise<CheckpointRound> {
-    const round = (this.last ?? Promise.resolve()).catch(() => undefined).then(() => this.exchange());
+    // One trace for a round: the gateway's span, each subgraph's checkpoint route under it.
+    const round = (this.last ?? Promise.resolve()).catch(() => undefined).then(() => inSpan('audit.checkpoint', {}, () => this.exchange()));
     this.last = round;
     return round;
   }
@@ -84,8 +86,10 @@ export class AuditCheckpoints {
   }
 
   private async headOf(store: string, graphqlUrl: string, handed: string): Promise<{ seq: number; hash: string; stores: string[] }> {
+    const headers: Record<string, string> = { authorization: `Bearer ${handed}` };
+    injectTraceContext(headers);
     const response = await request(new URL(CHECKPOINT_PATH, graphqlUrl), {
-      method: 'POST', headers: { authorization: `Bearer ${handed}` }, dispatcher: this.options.connections,
+      method: 'POST', headers, dispatcher: this.options.connections,
       signal: AbortSignal.timeout(this.options.timeoutMs),
     });
     if (response.statusCode !== 200) {

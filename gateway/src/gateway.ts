@@ -15,6 +15,7 @@ import { createGraphQLHttpHandler, sendJson } from '@finsam/kit/http';
 import { createLogger, type Logger } from '@finsam/kit/logger';
 import { createProcessMetrics } from '@finsam/kit/metrics';
 import { apolloOptionsOf } from '@finsam/kit/request-plugin';
+import { startTracing } from '@finsam/kit/tracing';
 import { createAuthenticator } from './authentication.ts';
 import { clientAppRoutes } from './client-app.ts';
 import type { GatewayContext } from './context.ts';
@@ -69,6 +70,11 @@ export interface GatewayOptions {
    * For tests of the checks behind that one only; deliberately not read from the environment.
    */
   coordinatorAdHocQueries?: boolean;
+  /**
+   * Set this process's tracing up as the gateway's (service.name `gateway`; on when an OTLP
+   * endpoint is set, docs/tracing.md), flushed by `stop`. main.ts: the gateway is its own process.
+   */
+  tracing?: boolean;
 }
 
 /**
@@ -82,6 +88,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
   // Belt and braces with the plugins in createApolloServer: nothing is reported to Apollo.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const logger = options.logger ?? createLogger('gateway');
+  // Before Apollo Server is made: @apollo/gateway's own spans (gateway.request, gateway.fetch, …) go to the provider registered here.
+  const tracing = options.tracing ? startTracing('gateway', env, logger) : null;
   const metrics = createProcessMetrics('gateway');
   const directory = options.dataDir ?? dataDir(env);
   privateDirectory(directory);
@@ -154,6 +162,7 @@ export async function buildGateway(options: GatewayOptions = {}) {
       await checkpoints.stop();
       await connections.close();
       await store.close();
+      await tracing?.shutdown();
     },
   };
 }

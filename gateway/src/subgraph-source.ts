@@ -7,6 +7,7 @@ import type { GatewayTokens } from '@finsam/kit/gateway-token';
 import type { Logger } from '@finsam/kit/logger';
 import { fragmentsOf, selectedFields } from '@finsam/kit/selection';
 import { connectionFailure, internalAgent } from '@finsam/kit/tls';
+import { annotateActiveSpan, injectTraceContext, isTracing } from '@finsam/kit/tracing';
 import { callerOf, type GatewayContext } from './context.ts';
 
 export interface SubgraphSourceOptions {
@@ -52,9 +53,12 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       headers.authorization = `Bearer ${await this.options.tokens.for(subject, this.options.name)}`;
       headers['x-request-id'] = requestId;
     }
+    // The subgraph's spans continue this call's gateway.fetch span (traceparent), when the gateway traces.
+    injectTraceContext(headers);
     const body = JSON.stringify({ query: request.query, operationName: request.operationName, variables: request.variables });
     const analyst = 'user' in context && context.user?.role === 'analyst';
     const answer = await postToSubgraph({ ...this.options, timeoutMs: analyst ? this.options.analystTimeoutMs : this.options.timeoutMs }, headers, body);
+    if (isTracing()) traceAnswer(this.options.name, answer);
     if (!answer.ok) {
       this.options.onFailure?.(this.options.name, answer.code);
       this.options.logger?.warn({ requestId: headers['x-request-id'], subgraph: this.options.name, code: answer.code, reason: answer.reason }, 'subgraph call failed');
@@ -66,6 +70,17 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
     }
     return answer.body as GatewayGraphQLResponse;
   }
+}
+
+/**
+ * On the call's gateway.fetch span: the subgraph's name and, as Hive and Cosmo put them, the codes
+ * of its errors or of the call's failure (never a message: it may quote the request).
+ */
+function traceAnswer(subgraph: string, answer: SubgraphAnswer): void {
+  if (!answer.ok) return annotateActiveSpan({ 'subgraph.name': subgraph, 'error.type': answer.code }, true);
+  const errors = (answer.body as { errors?: { extensions?: { code?: unknown } }[] }).errors;
+  const codes = Array.isArray(errors) ? [...new Set(errors.map((e) => (typeof e?.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')))].sort() : [];
+  annotateActiveSpan({ 'subgraph.name': subgraph, ...(codes.length > 0 ? { 'graphql.error.codes': codes } : {}) });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
   ApolloServerPluginInlineTraceDisabled, ApolloServerPluginSchemaReportingDisabled, ApolloServerPluginUsageReportingDisabled,
@@ -7,6 +7,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { CLIENT_EXTENSIONS } from './error-catalogue.ts';
 import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { errorCodesOnSpan } from './tracing.ts';
 
 /**
  * Apollo Server as every process here runs it: nothing sent to Apollo, no landing page from a
@@ -25,6 +26,8 @@ export function createApolloServer<TContext extends BaseContext>(
     hideSchemaDetailsFromClientErrors: true,
     plugins: [
       ...(options.plugins ?? []),
+      // The codes of a request's errors on its server span, when this process traces (tracing.ts).
+      ...(errorCodesOnSpan() as ApolloServerPlugin<TContext>[]),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

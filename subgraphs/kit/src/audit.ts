@@ -5,6 +5,7 @@ import type { Agency } from './agencies.ts';
 import { insertInChunks, type Dialect, type Migrations } from './database.ts';
 import { addDays } from './dates.ts';
 import type { BackgroundWriter } from './sqlite-writer.ts';
+import { inSpan } from './tracing.ts';
 
 /**
  * The access log every store keeps of itself, like the agencies' own logs (patientdatalagen's
@@ -225,6 +226,12 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
 
+/** What an audit write's span says of its records: how many, and their decisions (codes, never whom they name). */
+const recordAttributes = (entries: readonly AuditEntry[]) => ({
+  'finsam.audit.records': entries.length,
+  'finsam.audit.decisions': [...new Set(entries.map((e) => e.decision))].sort(),
+});
+
 /** One queued write: records to append and, for a change to the store, the change they record. */
 interface PendingWrite {
   actor: AuditActor;
@@ -263,7 +270,7 @@ export class AuditLog {
    */
   append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return this.enqueue({ actor, entries }).then(() => undefined);
+    return inSpan('audit.append', recordAttributes(entries), () => this.enqueue({ actor, entries }).then(() => undefined));
   }
 
   /**
@@ -274,10 +281,17 @@ export class AuditLog {
    * change runs on the audit log's connection, so its statements count as `kind="audit"`.
    */
   changeWithRecords<DB, T>(actor: AuditActor, change: (trx: Kysely<DB>) => Promise<T>, entriesFor: (result: T) => AuditEntry[]): Promise<T> {
-    return this.enqueue({
+    return inSpan('audit.append', { 'finsam.audit.with_change': true }, (span) => this.enqueue({
       actor, entries: [],
-      change: { run: (trx) => change(trx as unknown as Kysely<DB>), entriesFor: (result) => entriesFor(result as T) },
-    }) as Promise<T>;
+      change: {
+        run: (trx) => change(trx as unknown as Kysely<DB>),
+        entriesFor: (result) => {
+          const entries = entriesFor(result as T);
+          span?.setAttributes(recordAttributes(entries));
+          return entries;
+        },
+      },
+    }) as Promise<T>);
   }
 
   private enqueue(write: Omit<PendingWrite, 'done'>): Promise<unknown> {

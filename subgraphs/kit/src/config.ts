@@ -88,6 +88,7 @@ export const ENVIRONMENT = [
   'ANALYST_SUBGRAPH_TIMEOUT_MS', 'METRICS_TOKEN',
   'AUDIT_CHECKPOINT_INTERVAL_MS',
   'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CA_FILE',
+  'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
 ] as const;
 
 /** Every concrete name ENVIRONMENT stands for (`<NAME>` written out for each subgraph, and GATEWAY where it applies). */

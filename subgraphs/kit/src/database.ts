@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 import { SqliteWriterThread, type BackgroundWriter } from './sqlite-writer.ts';
+import { isTracing, recordFinishedSpan } from './tracing.ts';
 
 export type Migrations = Record<string, Migration>;
 
@@ -69,7 +70,9 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
   const db = new Kysely<DB>({
     dialect: options.databaseUrl ? new PostgresDialect({ pool: postgresPool(options.databaseUrl, 10, options.logger) }) : sqliteDialect(options),
     log(event) {
-      options.onStatement(/audit_log|audit_checkpoint/.test(event.query.sql) ? 'audit' : 'data');
+      const kind = /audit_log|audit_checkpoint/.test(event.query.sql) ? 'audit' : 'data';
+      options.onStatement(kind);
+      if (isTracing()) statementSpan(event, dialect, options.store, kind);
       if (event.level === 'error') {
         // The SQL text only: parameters may hold a personnummer.
         options.logger.error({ sql: event.query.sql, err: (event.error as Error)?.message }, 'database statement failed');
@@ -78,7 +81,13 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
   });
   await migrate(db, dialect, resolve(options.kitMigrations, dialect), resolve(options.migrations, dialect), options.logger);
   const auditDb = options.databaseUrl
-    ? new Kysely<DB>({ dialect: new PostgresDialect({ pool: postgresPool(options.databaseUrl, 2, options.logger) }), log: () => options.onStatement('audit') })
+    ? new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: postgresPool(options.databaseUrl, 2, options.logger) }),
+      log: (event) => {
+        options.onStatement('audit');
+        if (isTracing()) statementSpan(event, dialect, options.store, 'audit');
+      },
+    })
     : db;
   const auditWriter = options.databaseUrl ? null : new SqliteWriterThread(sqliteFile(options), () => options.onStatement('audit'));
   return {
@@ -89,6 +98,42 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Store<
       await db.destroy();
     },
   };
+}
+
+/**
+ * A span for each statement, made once Kysely reports it run (its duration known): named by what
+ * it does and to which table (`SELECT person`), never its text or parameters. A statement's text
+ * has placeholders for what a request sent, but the text is still more than an operator needs to
+ * see where time goes, and the kind and the table are enough.
+ */
+function statementSpan(event: LogEvent, dialect: Dialect, store: string, kind: StatementKind): void {
+  const { operation, table } = statementOf(event.query.query, event.query.sql);
+  recordFinishedSpan(table ? `${operation} ${table}` : operation, event.queryDurationMillis, {
+    'db.system.name': dialect === 'postgres' ? 'postgresql' : 'sqlite',
+    'db.namespace': store,
+    'db.operation.name': operation,
+    ...(table ? { 'db.collection.name': table } : {}),
+    'finsam.statement.kind': kind,
+  }, event.level === 'error');
+}
+
+/** Kysely's tree node of a table (`person`, `person as p`), as far as this reads it. */
+type TableLike = { kind: string; table?: { identifier?: { name?: string } }; node?: TableLike } | undefined;
+const tableName = (node: TableLike): string | undefined => node?.kind === 'AliasNode' ? tableName(node.node) : node?.table?.identifier?.name;
+
+/** What a statement does and to which table, from Kysely's tree of it; a raw statement by its first word. */
+export function statementOf(query: { kind: string } & Record<string, any>, text: string): { operation: string; table?: string } {
+  switch (query.kind) {
+    case 'SelectQueryNode': return { operation: 'SELECT', table: tableName(query.from?.froms?.[0]) };
+    case 'InsertQueryNode': return { operation: 'INSERT', table: tableName(query.into) };
+    case 'UpdateQueryNode': return { operation: 'UPDATE', table: tableName(query.table) };
+    case 'DeleteQueryNode': return { operation: 'DELETE', table: tableName(query.from?.froms?.[0]) };
+    default: {
+      // A raw statement's first word only (SELECT, BEGIN, PRAGMA …): its text is the caller's, whatever it holds.
+      const word = /^\s*([A-Za-z]+)/.exec(text)?.[1]?.toUpperCase();
+      return { operation: word && /^[A-Z]{2,12}$/.test(word) ? word : 'STATEMENT' };
+    }
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ProcessMetrics } from './metrics.ts';
 import { mayHoldPersonnummer } from './personnummer.ts';
 import { runOnParams, runOnRequest, type RequestPlugin } from './request-plugin.ts';
 import { STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
+import { withServerSpan } from './tracing.ts';
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Built with the plugins' Apollo Server parts (apolloOptionsOf(plugins)). */
@@ -64,8 +65,16 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     const clientRequestId = options.trustIncomingRequestId || (wellFormedId && mayHoldPersonnummer(wellFormedId)) ? undefined : wellFormedId;
     response.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
+    const path = request.url?.split('?')[0] ?? '';
+    const route = KNOWN_ROUTES.has(path) ? path : 'other';
+    // A span names a path only when it is one of ours: one someone made up is `other`.
+    const spanRoute = route !== 'other' || (options.routes && Object.hasOwn(options.routes, path)) ? path : 'other';
+    // The trace continues the caller's only where the request id does: a subgraph's, whose only caller is the gateway.
+    return withServerSpan(request, response, spanRoute, { continueIncoming: options.trustIncomingRequestId === true, requestId }, () => handle(request, response, requestId, clientRequestId, started, route));
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse, requestId: string, clientRequestId: string | undefined, started: bigint, route: string): Promise<void> {
     response.once('finish', () => {
-      const route = KNOWN_ROUTES.has(request.url?.split('?')[0] ?? '') ? request.url!.split('?')[0]! : 'other';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.metrics.httpRequests.inc({ route, status: String(response.statusCode) });
       options.metrics.httpDuration.observe({ route }, seconds);
@@ -112,7 +121,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
       if (!response.headersSent) sendError(response, { status: 500, code: 'INTERNAL_SERVER_ERROR', message: 'Internal error.' });
       else response.end();
     }
-  };
+  }
 }
 
 async function serveGraphQL<TContext extends BaseContext>(

@@ -11,6 +11,7 @@ import { failure, success, valueOrThrow, type ReasonOf, type Result } from './er
 import { selectedFieldPaths } from './field-paths.ts';
 import type { ReleaseBasisVerifier } from './release-basis.ts';
 import type { SubgraphRequest } from './subgraph.ts';
+import { inSpan } from './tracing.ts';
 
 /**
  * A person as the query plan hands it to an agency: the personnummer and, under the agency's
@@ -54,8 +55,21 @@ const because = (reason: ReasonOf<'FORBIDDEN'>): string => reason === 'ROLE_NOT_
  * very next request. The record of a release keeps the digest of the basis it was made under.
  * `today` is the day consent is judged on: today, unless a test fixes it.
  */
-export async function releaseSector(
+export function releaseSector(
   agency: Agency, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo, today: IsoDate = todayIso(),
+): Promise<Result<SectorRelease>> {
+  // Traced by its outcome's codes: the agency, RELEASED or REFUSED and why, how many controllers released.
+  return inSpan('release.decide', { 'finsam.agency': agency }, async (span) => {
+    const result = await decideRelease(agency, person, ctx, info, today);
+    span?.setAttributes(result.ok
+      ? { 'finsam.release.decision': 'RELEASED', 'finsam.release.controllers_released': result.value.released.length, 'finsam.release.controllers_refused': result.value.notReleased.length }
+      : { 'finsam.release.decision': 'REFUSED', 'finsam.release.reason': result.refusal.reason ?? result.refusal.code });
+    return result;
+  });
+}
+
+async function decideRelease(
+  agency: Agency, person: PersonWithBasis, ctx: ReleaseContext, info: GraphQLResolveInfo, today: IsoDate,
 ): Promise<Result<SectorRelease>> {
   const fields = selectedFieldPaths(info);
   const refuse = (reason: ReasonOf<'FORBIDDEN'>, protectedIdentity = false) => {

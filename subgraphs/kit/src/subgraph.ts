@@ -24,6 +24,7 @@ import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
+import { startTracing, traceEntryFields } from './tracing.ts';
 import { STATISTICS_RELEASE_ACTOR, STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
 
 
@@ -139,6 +140,12 @@ export interface SubgraphOptions {
   dataDir?: string;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /**
+   * Set this process's tracing up as this subgraph's (tracing.ts: on when an OTLP endpoint is
+   * set), flushed by `stop`. For a subgraph that is its own process (startSubgraph); a process
+   * has one tracer provider, so subgraphs built together in one process (the tests) leave it off.
+   */
+  tracing?: boolean;
 }
 
 export interface BuiltSubgraph<DB> {
@@ -218,6 +225,8 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
 ): Promise<BuiltSubgraph<DB>> {
   const env = options.env ?? process.env;
   const logger = options.logger ?? createLogger(definition.name);
+  // First, so that the schema below is built with its entry fields traced.
+  const tracing = options.tracing ? startTracing(definition.name, env, logger) : null;
   const metrics = createProcessMetrics(definition.name);
   const directory = options.dataDir ?? dataDir(env);
   // Keys live here in PostgreSQL mode too, where no SQLite file is opened to make it private.
@@ -281,7 +290,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     },
   ];
   const { plugins: apolloPlugins } = apolloOptionsOf(plugins);
-  const apollo = createApolloServer<TContext>({ schema: buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }]), plugins: apolloPlugins }, logger);
+  const apollo = createApolloServer<TContext>({ schema: traceEntryFields(buildSubgraphSchema([{ typeDefs, resolvers: definition.resolvers }])), plugins: apolloPlugins }, logger);
   await apollo.start();
 
   const handler = createGraphQLHttpHandler<TContext>({
@@ -329,6 +338,8 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
     async stop() {
       await apollo.stop();
       await stores.close();
+      // Last: the spans of the requests drained above are sent before the process ends.
+      await tracing?.shutdown();
     },
   };
 }
@@ -470,7 +481,7 @@ async function seedOnFirstStart<DB>(
 export async function startSubgraph<DB>(build: (options?: SubgraphOptions) => Promise<BuiltSubgraph<DB>>): Promise<RunningServer> {
   let built: BuiltSubgraph<DB>;
   try {
-    built = await build();
+    built = await build({ tracing: true });
   } catch (error) {
     // Said in one line, what to do included: a stack trace from the import would bury it.
     if (!(error instanceof SeedUnavailableError)) throw error;

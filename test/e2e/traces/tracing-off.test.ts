@@ -1,0 +1,36 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
+import { SUBGRAPH_NAMES } from '@finsam/kit/config';
+import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
+import { startGraphProcesses } from '../../support/graph-processes.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../../support/otlp-receiver.ts';
+
+/** The variables that would turn tracing on, none of which the graph's processes get here. */
+const withoutOtel = Object.fromEntries(Object.keys(process.env).filter((name) => name.startsWith('OTEL_')).map((name) => [name, undefined]));
+
+describe('traces off without the OTEL variables', () => {
+  let receiver: OtlpReceiver | null = null;
+  afterAll(() => receiver?.close());
+
+  it('registers no tracer provider in any process and sends nothing, not even to the exporter\'s default address', async () => {
+    // The OTLP exporter's default address (localhost:4318), watched when this machine has it free.
+    receiver = await startOtlpReceiver(4318).catch(() => null);
+    const graph = await startGraphProcesses({ env: { ...withoutOtel, LOG_LEVEL: 'info' } });
+    try {
+      const token = await graph.token();
+      const operation = readManifest().operations.find((o) => o.name === 'PersonOverview')!;
+      const overview = await graph.post(token, requestByHash(operation, { personnummer: FIXTURE_PERSONS.allConsent }));
+      expect(overview.status).toBe(200);
+      expect(overview.body.errors).toBeUndefined();
+    } finally {
+      await graph.close();
+    }
+    // Each process said at start that it traces nothing (tracing.ts registers no provider then).
+    for (const name of ['gateway', ...SUBGRAPH_NAMES]) {
+      const said = graph.lines.filter((l) => l.name === name).map((l) => JSON.parse(l.line) as { msg?: string }).map((l) => l.msg);
+      expect(said, name).toContain('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)');
+      expect(said.filter((msg) => msg?.startsWith('tracing on')), name).toEqual([]);
+    }
+    expect(receiver?.requests ?? []).toEqual([]);
+  }, 300_000);
+});
