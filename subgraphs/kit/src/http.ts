@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import type { ProcessMetrics } from './metrics.ts';
 import { mayHoldPersonnummer } from './personnummer.ts';
 import { runOnParams, runOnRequest, type RequestPlugin } from './request-plugin.ts';
+import { malformedRequest } from './request-shape.ts';
 import { STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
@@ -162,6 +163,10 @@ async function servePlugins<TContext extends BaseContext>(
       return sendError(response, { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' });
     }
   }
+
+  // Whether it is a GraphQL request at all, before any plugin's step (a role's own): the same 400 for everyone.
+  const malformed = malformedRequest(method, body, url.search);
+  if (malformed) return sendError(response, malformed);
 
   const params = await runOnParams(options.plugins, { method, body, search: url.search }, context.value);
   if (!params.ok) return sendError(response, params.refusal);
