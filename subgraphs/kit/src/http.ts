@@ -272,6 +272,25 @@ export interface RunningServer {
 }
 
 /**
+ * `listen` for a process's main: a port already taken (or not ours to take) is said in one line,
+ * naming the part and the port, and the process exits 1; a stack trace would bury it. `npm start`
+ * checks its six ports before starting anything (scripts/ports.ts); this is for a part started by
+ * hand, or a port taken in between.
+ */
+export async function listenOrExit(
+  part: string, handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>, port: number, host: string,
+): Promise<RunningServer> {
+  try {
+    return await listen(handler, port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    console.error(`${part}: port ${port} on ${host} ${code === 'EADDRINUSE' ? 'is in use by another process' : 'may not be taken by this user'} (${code}); set PORT (or FINSAM_BASE_PORT for npm start) to another.`);
+    process.exit(1);
+  }
+}
+
+/**
  * Listens on loopback by default; port 0 picks a free port (tests). With TLS_CERT_FILE and
  * TLS_KEY_FILE (PEM) in `env` it serves HTTPS only: the calls between the gateway and the
  * subgraphs carry tokens and personal data, and a port that also spoke plain HTTP would be one
