@@ -165,7 +165,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     ({ values } = parseArgs({
       args: argv,
       options: {
-        url: { type: 'string', default: `http://127.0.0.1:${env.PORT || 4000}` },
+        url: { type: 'string', default: `http://127.0.0.1:${env.PORT || env.FINSAM_BASE_PORT || 4000}` },
         token: { type: 'string' },
         unused: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },

@@ -3,8 +3,9 @@
  * gateway as separate processes, like in production. Ctrl-C stops them all.
  */
 import { createRequire } from 'node:module';
-import { SUBGRAPH_NAMES, dataDir, intFromEnv, subgraphUrl, workspaceRoot } from '@finsam/kit/config';
+import { SUBGRAPH_NAMES, dataDir, gatewayPort as gatewayPortOf, listenHost, subgraphUrl, workspaceRoot } from '@finsam/kit/config';
 import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
+import { sharedPorts, takenPorts, takenPortsMessage, type Part } from './ports.ts';
 import { ProcessGroup } from './process-group.ts';
 import { restartCommand } from './restart-command.ts';
 
@@ -18,7 +19,32 @@ if (process.env.DATABASE_URL) {
 const root = workspaceRoot();
 /** Each part's entry, resolved through its package (`@finsam/care/main`, `@finsam/gateway/main`). */
 const resolveEntry = createRequire(import.meta.url).resolve;
-const gatewayPort = intFromEnv('PORT', 4000);
+/**
+ * Ports: FINSAM_BASE_PORT (default 4000) for the gateway and the next five for the subgraphs in
+ * SUBGRAPH_NAMES's order; PORT (the gateway's) and <NAME>_URL (a subgraph's) win over it.
+ */
+let gatewayPort: number;
+let parts: Part[];
+try {
+  gatewayPort = gatewayPortOf();
+  // Each subgraph listens on the port of the URL the gateway will call it on (<NAME>_URL).
+  parts = [...SUBGRAPH_NAMES.map((name) => ({ name, port: Number(new URL(subgraphUrl(name)).port) })), { name: 'gateway', port: gatewayPort }];
+} catch (error) {
+  // A setting that is not a port (FINSAM_BASE_PORT=abc): said in one line.
+  console.error(`npm start: ${(error as Error).message}`);
+  process.exit(2);
+}
+for (const shared of sharedPorts(parts)) {
+  console.error(`npm start: port ${shared[0]!.port} is given to ${shared.map((p) => p.name).join(' and ')}; each part needs its own (PORT, <NAME>_URL, FINSAM_BASE_PORT).`);
+  process.exit(2);
+}
+// Before a process is started or a store seeded: a second npm start beside a running one stops here.
+const taken = await takenPorts(parts, listenHost());
+if (taken.length > 0) {
+  console.error(takenPortsMessage(taken, parts.length));
+  process.exit(1);
+}
+
 const group = new ProcessGroup();
 
 function start(name: string, entry: string, port: number): void {
@@ -38,9 +64,7 @@ function runReleaseJob(): void {
   });
 }
 
-// Each subgraph listens on the port of the URL the gateway will call it on (<NAME>_URL).
-for (const name of SUBGRAPH_NAMES) start(name, resolveEntry(`@finsam/${name}/main`), Number(new URL(subgraphUrl(name)).port));
-start('gateway', resolveEntry('@finsam/gateway/main'), gatewayPort);
+for (const part of parts) start(part.name, resolveEntry(part.name === 'gateway' ? '@finsam/gateway/main' : `@finsam/${part.name}/main`), part.port);
 
 const base = `http://127.0.0.1:${gatewayPort}`;
 // Coordinators are served registered operations only (docs/registered-operations.md): the example names Caseload by its hash.

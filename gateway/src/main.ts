@@ -1,9 +1,9 @@
-import { intFromEnv, listenHost } from '@finsam/kit/config';
-import { listen } from '@finsam/kit/http';
+import { gatewayPort, listenHost } from '@finsam/kit/config';
+import { listenOrExit } from '@finsam/kit/http';
 import { buildGateway } from './gateway.ts';
 
 const gateway = await buildGateway({ tracing: true });
-const server = await listen(gateway.handler, intFromEnv('PORT', 4000), listenHost());
+const server = await listenOrExit('gateway', gateway.handler, gatewayPort(), listenHost());
 gateway.logger.info({ url: `${server.url}/graphql`, subgraphs: gateway.urls }, 'gateway listening');
 // The first exchange of audit chain heads, now that subgraphs can fetch the key it is signed with.
 await gateway.checkpointAuditChains();

@@ -61,8 +61,9 @@ export class RegisteredOperations {
 
   /** The registered operation a request names (by hash, by text, or both, agreeing), or why it names none. */
   resolve(parameters: RequestParameters): Resolution {
-    const persisted = (parameters.extensions as { persistedQuery?: unknown } | undefined)?.persistedQuery;
-    const query = parameters.query;
+    // null stands for absent, as in the HTTP front's check of the request's shape (@finsam/kit's request-shape.ts) and in Apollo Server.
+    const persisted = (parameters.extensions as { persistedQuery?: unknown } | null | undefined)?.persistedQuery ?? undefined;
+    const query = parameters.query ?? undefined;
     if (query !== undefined && typeof query !== 'string') return refusal('malformed', '`query` must be a string.');
     let hash: string | undefined;
     if (persisted !== undefined) {

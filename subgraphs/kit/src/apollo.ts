@@ -7,6 +7,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { CLIENT_EXTENSIONS } from './error-catalogue.ts';
 import { CLIENT_ERROR_CODES } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { withoutSchemaHints } from './schema-hints.ts';
 import { errorCodesOnSpan } from './tracing.ts';
 
 /**
@@ -33,17 +34,22 @@ export function createApolloServer<TContext extends BaseContext>(
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
     ],
-    formatError: (formatted) => maskError(formatted, logger),
+    formatError: (formatted, error) => maskError(formatted, logger, error),
   } as ApolloServerOptions<TContext>);
 }
 
-export function maskError(formatted: GraphQLFormattedError, logger: Logger): GraphQLFormattedError {
+/**
+ * What a client sees of an error: its code, the extensions it may act on, and its message without
+ * the schema's suggestions and names (schema-hints.ts; `error` is the error as thrown, whose
+ * wrapped cause says what was wrong with a variable). Anything not a client error is masked.
+ */
+export function maskError(formatted: GraphQLFormattedError, logger: Logger, error?: unknown): GraphQLFormattedError {
   const extensions = formatted.extensions ?? {};
   const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR';
   const kept: Record<string, unknown> = { code };
   for (const key of CLIENT_EXTENSIONS) if (extensions[key] !== undefined) kept[key] = extensions[key];
   if (CLIENT_ERROR_CODES.has(code) || typeof extensions.serviceName === 'string') {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: kept };
+    return { message: withoutSchemaHints(formatted.message, error), locations: formatted.locations, path: formatted.path, extensions: kept };
   }
   logger.error({ code, err: formatted.message, path: formatted.path }, 'unexpected error masked');
   return { message: 'Internal error.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

@@ -14,8 +14,30 @@ export function isSubgraphName(value: string): value is SubgraphName {
   return (SUBGRAPH_NAMES as readonly string[]).includes(value);
 }
 
-export function defaultSubgraphPort(name: SubgraphName): number {
-  return 4001 + SUBGRAPH_NAMES.indexOf(name);
+/**
+ * The one setting that moves every port (FINSAM_BASE_PORT, default 4000): the gateway listens on
+ * it and the subgraphs on the next five, in SUBGRAPH_NAMES's order (coordination base + 1,
+ * sickness-insurance + 2, employment + 3, social-services + 4, care + 5). An explicit PORT (the
+ * gateway's, or the one a process is started with) or <NAME>_URL still wins over it.
+ */
+export const DEFAULT_BASE_PORT = 4000;
+
+export function basePort(env: NodeJS.ProcessEnv = process.env): number {
+  const base = intFromEnv('FINSAM_BASE_PORT', DEFAULT_BASE_PORT, env);
+  if (base < 1 || base + SUBGRAPH_NAMES.length > 65_535) {
+    throw new Error(`FINSAM_BASE_PORT must leave room for ${SUBGRAPH_NAMES.length + 1} ports between 1 and 65535, got ${base}`);
+  }
+  return base;
+}
+
+/** The gateway's port: PORT, else the base port. */
+export function gatewayPort(env: NodeJS.ProcessEnv = process.env): number {
+  return intFromEnv('PORT', basePort(env), env);
+}
+
+/** A subgraph's port unless its URL or PORT says another: base + 1 + its place in SUBGRAPH_NAMES. */
+export function defaultSubgraphPort(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): number {
+  return basePort(env) + 1 + SUBGRAPH_NAMES.indexOf(name);
 }
 
 /** `sickness-insurance` → `SICKNESS_INSURANCE`, the prefix of that subgraph's env variables. */
@@ -25,7 +47,7 @@ export function envPrefix(name: SubgraphName): string {
 
 /** Where the gateway reaches a subgraph: `<NAME>_URL`, else the loopback default. */
 export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = process.env): string {
-  return env[`${envPrefix(name)}_URL`] ?? `http://127.0.0.1:${defaultSubgraphPort(name)}/graphql`;
+  return env[`${envPrefix(name)}_URL`] ?? `http://127.0.0.1:${defaultSubgraphPort(name, env)}/graphql`;
 }
 
 /**
@@ -79,7 +101,7 @@ export function listenHost(env: NodeJS.ProcessEnv = process.env): string {
  * table and docker-compose.yml are checked against this list by tests.
  */
 export const ENVIRONMENT = [
-  'PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'SEED', 'SEED_PERSONS', 'SEED_DATE', 'SEED_FORBUND',
+  'PORT', 'FINSAM_BASE_PORT', 'HOST', 'DATA_DIR', 'LOG_LEVEL', 'SEED', 'SEED_PERSONS', 'SEED_DATE', 'SEED_FORBUND',
   '<NAME>_URL', '<NAME>_TIMEOUT_MS', 'SUBGRAPH_TIMEOUT_MS', 'CORS_ORIGINS',
   'JWKS_URL', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'OIDC_CLIENT_ID', 'JWT_ALGORITHMS', 'GATEWAY_JWKS_URL', '<NAME>_JWKS_URL',
   'FORBUND_ID', 'TRUSTED_FORBUND_FILE', '<NAME>_CONTROLLERS',

@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts';
 import type { ProcessMetrics } from './metrics.ts';
 import { mayHoldPersonnummer } from './personnummer.ts';
 import { runOnParams, runOnRequest, type RequestPlugin } from './request-plugin.ts';
+import { malformedRequest } from './request-shape.ts';
 import { STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
 import { withServerSpan } from './tracing.ts';
 
@@ -172,6 +173,10 @@ async function servePlugins<TContext extends BaseContext>(
     }
   }
 
+  // Whether it is a GraphQL request at all, before any plugin's step (a role's own): the same 400 for everyone.
+  const malformed = malformedRequest(method, body, url.search);
+  if (malformed) return sendError(response, malformed);
+
   const params = await runOnParams(options.plugins, { method, body, search: url.search }, context.value);
   if (!params.ok) return sendError(response, params.refusal);
   const { search } = params.value;
@@ -273,6 +278,25 @@ export interface RunningServer {
   url: string;
   port: number;
   close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * `listen` for a process's main: a port already taken (or not ours to take) is said in one line,
+ * naming the part and the port, and the process exits 1; a stack trace would bury it. `npm start`
+ * checks its six ports before starting anything (scripts/ports.ts); this is for a part started by
+ * hand, or a port taken in between.
+ */
+export async function listenOrExit(
+  part: string, handler: (request: IncomingMessage, response: ServerResponse) => Promise<void>, port: number, host: string,
+): Promise<RunningServer> {
+  try {
+    return await listen(handler, port, host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+    console.error(`${part}: port ${port} on ${host} ${code === 'EADDRINUSE' ? 'is in use by another process' : 'may not be taken by this user'} (${code}); set PORT (or FINSAM_BASE_PORT for npm start) to another.`);
+    process.exit(1);
+  }
 }
 
 /**

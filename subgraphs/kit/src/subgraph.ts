@@ -17,7 +17,7 @@ import { databaseUrlFor, openDatabase, storeDatabaseUrlVariable, privateDirector
 import { todayIso } from './dates.ts';
 import { createGatewayTokenVerifier, isForbundRefusal, type TokenCheck } from './gateway-token.ts';
 import { forbundId, trustedForbund } from './trusted-forbund.ts';
-import { createGraphQLHttpHandler, listen, sendJson, type RunningServer } from './http.ts';
+import { createGraphQLHttpHandler, listenOrExit, sendJson, type RunningServer } from './http.ts';
 import { refusal } from './errors.ts';
 import { apolloOptionsOf, type RequestPlugin } from './request-plugin.ts';
 import { loadOrCreateEncryptionKey } from './signing-key.ts';
@@ -334,7 +334,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
 
   return {
     name: definition.name, agency: definition.agency, db, controllerStores, metrics, logger, handler,
-    defaultPort: definition.defaultPort ?? (isSubgraphName(definition.name) ? defaultSubgraphPort(definition.name) : undefined),
+    defaultPort: definition.defaultPort ?? (isSubgraphName(definition.name) ? defaultSubgraphPort(definition.name, env) : undefined),
     async stop() {
       await apollo.stop();
       await stores.close();
@@ -490,7 +490,7 @@ export async function startSubgraph<DB>(build: (options?: SubgraphOptions) => Pr
   }
   const port = intFromEnv('PORT', built.defaultPort ?? Number.NaN);
   if (Number.isNaN(port)) throw new Error(`${built.name} has no default port: set PORT`);
-  const server = await listen(built.handler, port, listenHost());
+  const server = await listenOrExit(built.name, built.handler, port, listenHost());
   built.logger.info({ url: `${server.url}/graphql` }, 'subgraph listening');
   const shutdown = async (signal: string) => {
     built.logger.info({ signal }, 'shutting down');
