@@ -1,4 +1,4 @@
-import { defineProject } from 'vitest/config';
+import type { TestProjectInlineConfiguration } from 'vitest/config';
 
 /**
  * The end-to-end scenarios that storage and transport change, once more as production runs them:
@@ -50,7 +50,7 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
  * run's settings from there), its files scheduled beside the main run's on the same workers.
  * `npm run test:postgres` runs it alone.
  */
-export default defineProject({
+const postgres: TestProjectInlineConfiguration = {
   extends: true,
   test: {
     name: 'postgres',
@@ -58,4 +58,6 @@ export default defineProject({
     globalSetup: ['test/support/postgres-global-setup.ts'],
     env: { LOG_LEVEL: 'silent', FINSAM_TEST_DATABASE: 'postgres', FINSAM_TEST_TLS: '1' },
   },
-});
+};
+
+export default postgres;
