@@ -25,6 +25,7 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   'test/e2e/analyst/statistics-release-job.test.ts',
   // The audit stores: append-only guards, chains and their anchors, trails read across stores.
   'test/e2e/audit/audit-anchoring.test.ts',
+  'test/e2e/audit/audit-heads.test.ts',
   'test/e2e/audit/hygiene.test.ts',
   'test/e2e/operations/resilience.test.ts',
   'test/e2e/coordinator/batching.test.ts',

@@ -8,8 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { verifyChain, type AuditDb, type ChainAnchor } from '@finsam/kit/audit';
-import { heldCheckpoints } from '@finsam/kit/audit-checkpoint';
+import { verifyChain, type AuditDb, type ChainAnchor, type ChainCheck } from '@finsam/kit/audit';
+import { heldCheckpoints, recordedHeads } from '@finsam/kit/audit-checkpoint';
 import { gatewayPublicKeys } from '@finsam/kit/gateway-token';
 import { withRetiredKeys } from '@finsam/kit/signing-key';
 import { trustedForbund } from '@finsam/kit/trusted-forbund';
@@ -87,9 +87,20 @@ export async function verifyAuditChains(env: NodeJS.ProcessEnv = process.env, pr
     }
   }
 
+  // The gateway's chain first: its records of requests keep the heads the subgraphs' answers
+  // carried, anchors of their stores with no window, believed only as far as its own chain holds.
+  const checks = new Map<string, ChainCheck>();
+  const gateway = stores.find(({ store }) => store === 'gateway');
+  if (gateway) {
+    const check = await withStore(gateway.location, (db) => verifyChain(db, anchors.get('gateway') ?? []));
+    checks.set('gateway', check);
+    const heads = await withStore(gateway.location, (db) => recordedHeads(db, 'gateway', check.ok ? undefined : check.brokenAt));
+    for (const anchor of heads) anchors.set(anchor.store, [...(anchors.get(anchor.store) ?? []), anchor]);
+  }
+
   for (const { store, location } of stores) {
     const witnessed = anchors.get(store) ?? [];
-    const check = await withStore(location, (db) => verifyChain(db, witnessed));
+    const check = checks.get(store) ?? await withStore(location, (db) => verifyChain(db, witnessed));
     if (check.ok) {
       const newest = witnessed.reduce((max, anchor) => Math.max(max, anchor.seq), 0);
       const witnesses = [...new Set(witnessed.map((anchor) => anchor.witness))].join(', ');
