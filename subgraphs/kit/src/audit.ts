@@ -495,7 +495,11 @@ export class RequestAudit {
   }
 }
 
-export type ChainCheck = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; problem: string };
+export type ChainCheck = { ok: true; records: number } | {
+  ok: false; records: number; brokenAt: number; problem: string;
+  /** When the chain is intact but ends before a record another store witnessed: the records gone, and who saw the newest. */
+  missing?: { from: number; to: number; witness: string };
+};
 
 /** A record another store witnessed (a verified checkpoint): it must still be in the chain, unchanged. */
 export interface ChainAnchor {
@@ -547,7 +551,10 @@ export async function verifyChain(db: Kysely<AuditDb>, anchors: readonly ChainAn
   }
   const beyond = anchors.filter((anchor) => anchor.seq >= expectedSeq).sort((a, b) => b.seq - a.seq)[0];
   if (beyond) {
-    return { ok: false, records: count, brokenAt: expectedSeq, problem: `${describe(beyond)} saw records up to ${beyond.seq}; the log ends at ${expectedSeq - 1} (its tail was removed)` };
+    return {
+      ok: false, records: count, brokenAt: expectedSeq, problem: `${describe(beyond)} saw records up to ${beyond.seq}; the log ends at ${expectedSeq - 1} (its tail was removed)`,
+      missing: { from: expectedSeq, to: beyond.seq, witness: describe(beyond) },
+    };
   }
   for (const [digest, seq] of setRecords) {
     const problem = await releasedSetProblem(db, digest);
