@@ -25,8 +25,11 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   'test/e2e/analyst/statistics-release-job.test.ts',
   // The audit stores: append-only guards, chains and their anchors, trails read across stores.
   'test/e2e/audit/audit-anchoring.test.ts',
+  'test/e2e/audit/audit-heads.test.ts',
   'test/e2e/audit/hygiene.test.ts',
   'test/e2e/operations/resilience.test.ts',
+  // One store backed up while the graph runs and restored (pg_dump, pg_restore), its chain held to the others' anchors.
+  'test/e2e/operations/store-backup.test.ts',
   'test/e2e/coordinator/batching.test.ts',
   'test/e2e/operations/data-dir-permissions.test.ts',
   // Migrations on a store seeded before: the kit's and a package's own, apart.

@@ -2,13 +2,14 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, parse, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { request, type Dispatcher } from 'undici';
+import { takeChainHeads } from '@finsam/kit/audit-checkpoint';
 import type { ErrorCode } from '@finsam/kit/errors';
 import type { GatewayTokens } from '@finsam/kit/gateway-token';
 import type { Logger } from '@finsam/kit/logger';
 import { fragmentsOf, selectedFields } from '@finsam/kit/selection';
 import { connectionFailure, internalAgent } from '@finsam/kit/tls';
 import { annotateActiveSpan, injectTraceContext, isTracing } from '@finsam/kit/tracing';
-import { callerOf, type GatewayContext } from './context.ts';
+import { callerOf, noteAuditHeads, type GatewayContext } from './context.ts';
 
 export interface SubgraphSourceOptions {
   name: string;
@@ -68,7 +69,12 @@ export class SubgraphSource implements GraphQLDataSource<GatewayContext> {
       if (errors.length === 0) throw new GraphQLError(answer.message, { extensions: { code: answer.code, serviceName: this.options.name } });
       return { data: nullsAtFailedEntities(errors, request.variables), errors } as GatewayGraphQLResponse;
     }
-    return answer.body as GatewayGraphQLResponse;
+    const response = answer.body as GatewayGraphQLResponse;
+    // The chain heads this request's records left in the subgraph's stores: the gateway keeps them
+    // in its own record of the request, and takes them out of the answer, which is not the client's.
+    const heads = takeChainHeads(response as { extensions?: Record<string, unknown> }, this.options.name);
+    if (heads && 'user' in context && context.user) noteAuditHeads(context as GatewayContext, heads);
+    return response;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AuditDecision, AuditEntry, AuditLog } from '@finsam/kit/audit';
+import type { AuditDecision, AuditEntry, AuditLog, ChainHeads } from '@finsam/kit/audit';
 import { auditedAnswer } from '@finsam/kit/audited-answer';
 import type { Logger } from '@finsam/kit/logger';
 import type { RequestPlugin } from '@finsam/kit/request-plugin';
@@ -10,7 +10,7 @@ import { callerOf, type GatewayContext } from '../context.ts';
  * fields asked, outcome. The actor is the append's caller. Written for every request Apollo
  * Server answers (below) and for a request refused before it (recordRefusal).
  */
-export function gatewayAuditEntry(row: { fields: string[]; decision: AuditDecision; reason: string | null; operation: string | null; operationHash: string | null }): AuditEntry {
+export function gatewayAuditEntry(row: { fields: string[]; decision: AuditDecision; reason: string | null; operation: string | null; operationHash: string | null; chainHeads?: ChainHeads | null }): AuditEntry {
   return { personnummer: null, agency: 'GATEWAY', protectedIdentity: false, ...row };
 }
 
@@ -31,7 +31,7 @@ export async function recordRefusal(
 
 /**
  * The gateway's own log: one record per request (operation name and document hash, actor,
- * outcome), written before the answer leaves; if it cannot be, the answer is withheld with 500
+ * outcome, the chain heads the subgraphs' answers carried), written before the answer leaves; if it cannot be, the answer is withheld with 500
  * INTERNAL_SERVER_ERROR (the kit's audited answer). The subgraphs log which person's data they
  * served; the request id joins the two.
  */
@@ -50,6 +50,9 @@ export function useRequestAudit(auditLog: AuditLog, logger: Logger): RequestPlug
           entries: [gatewayAuditEntry({
             fields: operation ? directFieldNames(operation.selectionSet) : [], decision, reason: codes.length > 0 ? codes.join(',') : null,
             operation: operationName ?? null, operationHash: queryHash ?? null,
+            // Written once every subgraph has answered: the heads their answers carried, so that
+            // their records of this request are witnessed here at once (docs/audit-anchoring.md).
+            chainHeads: contextValue.auditHeads ?? null,
           })],
         };
       },

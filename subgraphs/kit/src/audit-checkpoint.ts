@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compactVerify, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { Kysely } from 'kysely';
-import { type AuditDb, type ChainAnchor, chainHead } from './audit.ts';
+import { type AuditDb, type ChainAnchor, type ChainHeads, chainHead, parseChainHeadsColumn } from './audit.ts';
 import { jwsBearerToken } from './bearer.ts';
 import { GATEWAY_ISSUER, GATEWAY_TOKEN_ALGORITHM, type GatewaySigningKey } from './gateway-token.ts';
 import { sendError, sendJson } from './http.ts';
@@ -65,6 +65,31 @@ export const isChainHead = (value: unknown): value is { seq: number; hash: strin
   const head = value as { seq?: unknown; hash?: unknown } | null;
   return !!head && Number.isInteger(head.seq) && (head.seq as number) >= 0 && typeof head.hash === 'string' && HASH.test(head.hash);
 };
+
+/**
+ * Where a subgraph's answer carries the chain heads its request's records left (`extensions`),
+ * by store: `{ "care-14": { seq, hash } }`. The gateway takes them out of the answer and keeps them
+ * in its own record of the request (docs/audit-anchoring.md, "No window"); a client never sees them.
+ */
+export const AUDIT_HEADS_EXTENSION = 'auditHeads';
+
+/**
+ * The heads a subgraph's answer carries, taken out of it: only heads of that subgraph's own stores
+ * (its name, or `<name>-<controller>`), well formed. Null when it carries none.
+ */
+export function takeChainHeads(answer: { extensions?: Record<string, unknown> }, subgraph: string): ChainHeads | null {
+  const carried = answer.extensions?.[AUDIT_HEADS_EXTENSION];
+  if (carried === undefined) return null;
+  const { [AUDIT_HEADS_EXTENSION]: _taken, ...rest } = answer.extensions!;
+  if (Object.keys(rest).length > 0) answer.extensions = rest;
+  else delete answer.extensions;
+  if (typeof carried !== 'object' || carried === null) return null;
+  const heads: ChainHeads = {};
+  for (const [store, head] of Object.entries(carried)) {
+    if ((store === subgraph || store.startsWith(`${subgraph}-`)) && isChainHead(head)) heads[store] = { seq: head.seq, hash: head.hash };
+  }
+  return Object.keys(heads).length > 0 ? heads : null;
+}
 
 /**
  * The name a witness keeps a gateway's chain under: `gateway` for the gateway of the förbund it
@@ -173,4 +198,35 @@ export async function heldCheckpoints(
     }
   }
   return { anchors, problems };
+}
+
+/**
+ * The chain heads the gateway's records of requests keep (AUDIT_HEADS_EXTENSION), as anchors of
+ * the stores they name: each must still be in its chain with that hash. Read only from records
+ * below `before` (where the gateway's own chain no longer verifies, what it says is not believed:
+ * a head planted there would blame a store that was not touched). Records are read in pages.
+ */
+export async function recordedHeads(db: Kysely<AuditDb>, witness: string, before = Number.POSITIVE_INFINITY): Promise<(ChainAnchor & { store: string })[]> {
+  const anchors: (ChainAnchor & { store: string })[] = [];
+  const pageSize = 5000;
+  for (let after = 0; ; ) {
+    let rows;
+    try {
+      rows = await db.selectFrom('audit_log').select(['seq', 'at', 'request_id', 'chain_heads']).where('seq', '>', after).where('chain_heads', 'is not', null)
+        .orderBy('seq').limit(pageSize).execute();
+    } catch (error) {
+      // A store from before chain heads were kept (not migrated since) has none.
+      if (/no such column|does not exist/.test((error as Error).message)) return anchors;
+      throw error;
+    }
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      if (seq >= before) return anchors;
+      for (const [store, head] of Object.entries(parseChainHeadsColumn(row.chain_heads!))) {
+        anchors.push({ store, seq: head.seq, hash: head.hash, at: row.at, witness, source: `${witness}'s record ${seq} of request ${row.request_id}` });
+      }
+    }
+    if (rows.length < pageSize) return anchors;
+    after = Number(rows[rows.length - 1]!.seq);
+  }
 }

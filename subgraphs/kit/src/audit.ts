@@ -37,7 +37,22 @@ export interface AuditEntry {
   withheldFields?: string[];
   /** For a subgraph of many controllers (controllers.ts): the one whose data this is about, in whose own log the record goes. */
   controller?: string;
+  /**
+   * The gateway's record of a request: the chain head each subgraph store answered with, after
+   * that request's records there (docs/audit-anchoring.md, "No window"). Kept in the gateway's
+   * chain, so that a record whose answer left its store is witnessed outside it at once.
+   */
+  chainHeads?: ChainHeads | null;
 }
+
+/** A chain's newest record: its sequence number and hash. Two values about the log, no personal data. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+/** Chain heads by store name (`care-14`, `coordination`). */
+export type ChainHeads = Record<string, ChainHead>;
 
 /**
  * The persons one statistics release counted: their number and the SHA-256 of the sorted,
@@ -91,6 +106,8 @@ export interface AuditRow {
   withheld_fields?: string | null;
   /** The förbund whose gateway asked; null for a part's own work and records before förbund were told apart. */
   forbund?: string | null;
+  /** The gateway's record of a request: the heads the subgraphs answered with (chainHeadsColumn); null elsewhere. */
+  chain_heads?: string | null;
   prev_hash: string;
   hash: string;
 }
@@ -204,10 +221,16 @@ export const auditMigrations = (dialect: Dialect): Migrations => ({
       await db.schema.alterTable('audit_log').addColumn('forbund', 'text').execute();
     },
   },
+  // The gateway's record of a request keeps the chain heads the subgraphs answered with: logs at both ends, no window.
+  '0011_audit_chain_heads': {
+    async up(db) {
+      await db.schema.alterTable('audit_log').addColumn('chain_heads', 'text').execute();
+    },
+  },
 });
 
 /** The newest record's sequence number and hash (0 and the genesis hash for an empty log). */
-export function chainHead(db: Kysely<AuditDb>): Promise<{ seq: number; hash: string }> {
+export function chainHead(db: Kysely<AuditDb>): Promise<ChainHead> {
   return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
     .then((row) => (row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: GENESIS_HASH }));
 }
@@ -222,6 +245,7 @@ export function recordHash(row: Omit<AuditRow, 'hash'>): string {
     ...(row.basis_digest != null ? [['basis_digest', row.basis_digest]] : []),
     ...(row.withheld_fields != null ? [['withheld_fields', row.withheld_fields]] : []),
     ...(row.forbund != null ? [['forbund', row.forbund]] : []),
+    ...(row.chain_heads != null ? [['chain_heads', row.chain_heads]] : []),
   ]);
   return createHash('sha256').update(row.prev_hash).update('\n').update(content).digest('hex');
 }
@@ -237,7 +261,32 @@ interface PendingWrite {
   actor: AuditActor;
   entries: AuditEntry[];
   change?: { run: (trx: Kysely<AuditDb>) => Promise<unknown>; entriesFor: (result: unknown) => AuditEntry[] };
-  done: (error: unknown, result?: unknown) => void;
+  done: (error: unknown, written?: Written) => void;
+}
+
+/** What one queued write left: the change's result, and the head after its own records (null when it wrote none). */
+interface Written {
+  result: unknown;
+  head: ChainHead | null;
+}
+
+/**
+ * Chain heads as the gateway's record keeps them: `care-14=57:<hash> coordination=1234:<hash>`,
+ * stores in name order. Not JSON: written into every gateway record and hashed with it, a text
+ * with no quotes to escape costs the hash of the record about half as much again as JSON did.
+ */
+export function chainHeadsColumn(heads: ChainHeads): string {
+  return Object.keys(heads).sort().map((store) => `${store}=${heads[store]!.seq}:${heads[store]!.hash}`).join(' ');
+}
+
+/** The heads a gateway record keeps, read back; what does not parse as a head is left out (the record's own hash says whether it was changed). */
+export function parseChainHeadsColumn(column: string): ChainHeads {
+  const heads: ChainHeads = {};
+  for (const part of column.split(' ')) {
+    const head = /^([a-z0-9-]+)=(\d+):([0-9a-f]{64})$/.exec(part);
+    if (head) heads[head[1]!] = { seq: Number(head[2]), hash: head[3]! };
+  }
+  return heads;
 }
 
 /**
@@ -248,7 +297,7 @@ interface PendingWrite {
  * advisory lock and reads the head inside it, so the chain stays one chain.
  */
 export class AuditLog {
-  private head: Promise<{ seq: number; hash: string }> | null = null;
+  private head: Promise<ChainHead> | null = null;
   private pending: PendingWrite[] = [];
   private flushing: Promise<void> | null = null;
 
@@ -264,13 +313,15 @@ export class AuditLog {
   }
 
   /**
-   * Appends the entries; resolves when they are committed. Appends that arrive while a write is
-   * under way go together in the next one (group commit): one durable write serves many
-   * requests under load, and each request still waits for its own records to be on disk.
+   * Appends the entries; resolves when they are committed, with the chain head after them (their
+   * last record: the hash was computed for the append, so this costs nothing), or null when there
+   * were none. Appends that arrive while a write is under way go together in the next one (group
+   * commit): one durable write serves many requests under load, and each request still waits for
+   * its own records to be on disk.
    */
-  append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    return inSpan('audit.append', recordAttributes(entries), () => this.enqueue({ actor, entries }).then(() => undefined));
+  append(actor: AuditActor, entries: AuditEntry[]): Promise<ChainHead | null> {
+    if (entries.length === 0) return Promise.resolve(null);
+    return inSpan('audit.append', recordAttributes(entries), () => this.enqueue({ actor, entries }).then((written) => written.head));
   }
 
   /**
@@ -281,6 +332,11 @@ export class AuditLog {
    * change runs on the audit log's connection, so its statements count as `kind="audit"`.
    */
   changeWithRecords<DB, T>(actor: AuditActor, change: (trx: Kysely<DB>) => Promise<T>, entriesFor: (result: T) => AuditEntry[]): Promise<T> {
+    return this.changeWithRecordsAndHead(actor, change, entriesFor).then(({ result }) => result);
+  }
+
+  /** changeWithRecords, with the chain head after the change's records (null when it wrote none). */
+  changeWithRecordsAndHead<DB, T>(actor: AuditActor, change: (trx: Kysely<DB>) => Promise<T>, entriesFor: (result: T) => AuditEntry[]): Promise<{ result: T; head: ChainHead | null }> {
     return inSpan('audit.append', { 'finsam.audit.with_change': true }, (span) => this.enqueue({
       actor, entries: [],
       change: {
@@ -291,12 +347,12 @@ export class AuditLog {
           return entries;
         },
       },
-    }) as Promise<T>);
+    }) as Promise<{ result: T; head: ChainHead | null }>);
   }
 
-  private enqueue(write: Omit<PendingWrite, 'done'>): Promise<unknown> {
+  private enqueue(write: Omit<PendingWrite, 'done'>): Promise<Written> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ ...write, done: (error, result) => (error ? reject(error) : resolve(result)) });
+      this.pending.push({ ...write, done: (error, written) => (error ? reject(error) : resolve(written!)) });
       this.flushing ??= this.flush();
     });
   }
@@ -307,8 +363,8 @@ export class AuditLog {
       const firstChange = this.pending.findIndex((write) => write.change);
       const batch = this.pending.splice(0, firstChange === 0 ? 1 : firstChange < 0 ? this.pending.length : firstChange);
       try {
-        const result = await this.write(batch);
-        for (const item of batch) item.done(undefined, result);
+        const { result, heads } = await this.write(batch);
+        for (const [i, item] of batch.entries()) item.done(undefined, { result, head: heads[i] ?? null });
       } catch (error) {
         for (const item of batch) item.done(error);
       }
@@ -316,17 +372,18 @@ export class AuditLog {
     this.flushing = null;
   }
 
-  private async write(batch: PendingWrite[]): Promise<unknown> {
+  /** Writes a batch; gives the change's result and, per item of the batch, the head after its own records. */
+  private async write(batch: PendingWrite[]): Promise<{ result: unknown; heads: (ChainHead | null)[] }> {
     const change = batch[0]!.change;
-    const rowsAfter = (result: unknown) => batch.flatMap(({ actor, entries }) =>
-      [...entries, ...(change ? change.entriesFor(result) : [])].map((entry) => ({ actor, entry })));
+    const rowsAfter = (result: unknown) => batch.flatMap(({ actor, entries }, item) =>
+      [...entries, ...(change ? change.entriesFor(result) : [])].map((entry) => ({ actor, entry, item })));
     if (this.dialect === 'postgres') {
       return this.db.transaction().execute(async (trx) => {
         // Several replicas may write this store: the lock makes the chain one chain.
         await sql`SELECT pg_advisory_xact_lock(hashtext('audit_log'))`.execute(trx);
         const result = change ? await change.run(trx) : undefined;
-        await this.insert(trx, await this.readHead(trx), rowsAfter(result));
-        return result;
+        const { heads } = await this.insert(trx, await this.readHead(trx), rowsAfter(result), batch.length);
+        return { result, heads };
       });
     }
     // The head is kept in memory, but a short-lived process (the statistics release job) may append
@@ -339,11 +396,11 @@ export class AuditLog {
         const written = change
           ? await this.db.transaction().execute(async (trx) => {
               const result = await change.run(trx);
-              return { result, head: await this.insert(trx, head, rowsAfter(result)) };
+              return { result, ...await this.insert(trx, head, rowsAfter(result), batch.length) };
             })
-          : { result: undefined, head: await this.insert(this.writer ?? this.db, head, rowsAfter(undefined)) };
+          : { result: undefined, ...await this.insert(this.writer ?? this.db, head, rowsAfter(undefined), batch.length) };
         this.head = Promise.resolve(written.head);
-        return written.result;
+        return { result: written.result, heads: written.heads };
       } catch (error) {
         this.head = null;
         if (attempt < SEQ_TAKEN_ATTEMPTS && /UNIQUE constraint failed: audit_log\.seq/.test((error as Error).message)) continue;
@@ -352,10 +409,17 @@ export class AuditLog {
     }
   }
 
-  private async insert(db: Kysely<AuditDb> | BackgroundWriter, head: { seq: number; hash: string }, entries: { actor: AuditActor; entry: AuditEntry }[]) {
+  /**
+   * Inserts the records after `head`; gives the new head and, for each of the batch's `items`,
+   * the head after its own last record (null for one with none).
+   */
+  private async insert(
+    db: Kysely<AuditDb> | BackgroundWriter, head: ChainHead, entries: { actor: AuditActor; entry: AuditEntry; item: number }[], items: number,
+  ): Promise<{ head: ChainHead; heads: (ChainHead | null)[] }> {
     let { seq, hash } = head;
     const at = new Date().toISOString();
-    const rows: AuditRow[] = entries.map(({ actor, entry }) => {
+    const heads: (ChainHead | null)[] = new Array<ChainHead | null>(items).fill(null);
+    const rows: AuditRow[] = entries.map(({ actor, entry, item }) => {
       const row: Omit<AuditRow, 'hash'> = {
         seq: ++seq, at, actor: actor.actorId, role: actor.role, purpose: actor.purpose, request_id: actor.requestId,
         personnummer: entry.personnummer, agency: entry.agency, fields: JSON.stringify(entry.fields), decision: entry.decision,
@@ -365,9 +429,11 @@ export class AuditLog {
         ...(entry.basisDigest ? { basis_digest: entry.basisDigest } : {}),
         ...(entry.withheldFields?.length ? { withheld_fields: JSON.stringify(entry.withheldFields) } : {}),
         ...(actor.forbund ? { forbund: actor.forbund } : {}),
+        ...(entry.chainHeads && Object.keys(entry.chainHeads).length > 0 ? { chain_heads: chainHeadsColumn(entry.chainHeads) } : {}),
         prev_hash: hash,
       };
       hash = recordHash(row);
+      heads[item] = { seq, hash };
       return { ...row, hash };
     });
     // Each released set once, however often it is released; in the same transaction as its record.
@@ -385,7 +451,7 @@ export class AuditLog {
       // Written in order, so that even a write cut off half-way leaves a valid (shorter) chain.
       await insertInChunks((chunk) => db.insertInto('audit_log').values(chunk).execute(), rows);
     }
-    return { seq, hash };
+    return { head: { seq, hash }, heads };
   }
 
   /** One person's records from the first to the last day given (ISO dates, both included). */
@@ -441,7 +507,11 @@ export class RequestAudit {
   }
 }
 
-export type ChainCheck = { ok: true; records: number } | { ok: false; records: number; brokenAt: number; problem: string };
+export type ChainCheck = { ok: true; records: number } | {
+  ok: false; records: number; brokenAt: number; problem: string;
+  /** When the chain is intact but ends before a record another store witnessed: the records gone, and who saw the newest. */
+  missing?: { from: number; to: number; witness: string };
+};
 
 /** A record another store witnessed (a verified checkpoint): it must still be in the chain, unchanged. */
 export interface ChainAnchor {
@@ -450,6 +520,8 @@ export interface ChainAnchor {
   /** Which store holds the checkpoint, and when it was taken: named when the anchor does not hold. */
   witness: string;
   at: string;
+  /** What witnessed it, where not a checkpoint: the gateway's record of a request that the store's answer went to. */
+  source?: string;
 }
 
 /**
@@ -461,7 +533,7 @@ export async function verifyChain(db: Kysely<AuditDb>, anchors: readonly ChainAn
   const anchored = new Map<number, ChainAnchor[]>();
   for (const anchor of anchors) anchored.set(anchor.seq, [...(anchored.get(anchor.seq) ?? []), anchor]);
   const misfit = (seq: number, hash: string) => anchored.get(seq)?.find((anchor) => anchor.hash !== hash);
-  const describe = (anchor: ChainAnchor) => `the checkpoint held by ${anchor.witness} (taken ${anchor.at})`;
+  const describe = (anchor: ChainAnchor) => (anchor.source ? `${anchor.source} (at ${anchor.at})` : `the checkpoint held by ${anchor.witness} (taken ${anchor.at})`);
   const genesisMisfit = misfit(0, GENESIS_HASH);
   if (genesisMisfit) return { ok: false, records: 0, brokenAt: 0, problem: `${describe(genesisMisfit)} saw an empty log; this one was replaced` };
   let previous = GENESIS_HASH;
@@ -491,7 +563,10 @@ export async function verifyChain(db: Kysely<AuditDb>, anchors: readonly ChainAn
   }
   const beyond = anchors.filter((anchor) => anchor.seq >= expectedSeq).sort((a, b) => b.seq - a.seq)[0];
   if (beyond) {
-    return { ok: false, records: count, brokenAt: expectedSeq, problem: `${describe(beyond)} saw records up to ${beyond.seq}; the log ends at ${expectedSeq - 1} (its tail was removed)` };
+    return {
+      ok: false, records: count, brokenAt: expectedSeq, problem: `${describe(beyond)} saw records up to ${beyond.seq}; the log ends at ${expectedSeq - 1} (its tail was removed)`,
+      missing: { from: expectedSeq, to: beyond.seq, witness: describe(beyond) },
+    };
   }
   for (const [digest, seq] of setRecords) {
     const problem = await releasedSetProblem(db, digest);

@@ -6,8 +6,8 @@ import { isAgency, type AgencyController } from './agencies.ts';
 import { controllerStoreName, controllersOf } from './controllers.ts';
 import { agencyReleaseMigrations, statisticsReleaseRoute, type AgencyStatisticsRelease } from './agency-statistics-release.ts';
 import { createApolloServer } from './apollo.ts';
-import { AuditLog, RequestAudit, auditMigrations, type AuditActor, type AuditDb, type AuditEntry, type AuditLogOwner, type AuditRow } from './audit.ts';
-import { CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
+import { AuditLog, RequestAudit, auditMigrations, type AuditActor, type AuditDb, type AuditEntry, type AuditLogOwner, type AuditRow, type ChainHead, type ChainHeads } from './audit.ts';
+import { AUDIT_HEADS_EXTENSION, CHECKPOINT_PATH, auditCheckpointRoute } from './audit-checkpoint.ts';
 import { auditedAnswer } from './audited-answer.ts';
 import type { Caller } from './caller.ts';
 import { dataDir, defaultSubgraphPort, intFromEnv, isSubgraphName, listenHost } from './config.ts';
@@ -113,21 +113,52 @@ export interface ControllerStore<DB> {
  * verify: nothing of any controller was read) goes to the subgraph's own.
  */
 export class SubgraphAuditLogs {
-  constructor(private readonly own: AuditLog, private readonly byController: ReadonlyMap<string, AuditLog>) {}
+  /** This request's: the head after its newest records, per store (forRequest). */
+  private readonly written = new Map<string, ChainHead>();
+
+  constructor(
+    private readonly own: AuditLog, private readonly byController: ReadonlyMap<string, AuditLog>,
+    /** The stores' names: the subgraph's own, and `<subgraph>-<code>` by controller code (controllers.ts). */
+    private readonly names: { own: string; byController: ReadonlyMap<string, string> } = { own: 'own', byController: new Map() },
+  ) {}
+
+  /** The same logs for one request, which remember the chain heads after that request's records (heads()). */
+  forRequest(): SubgraphAuditLogs {
+    return new SubgraphAuditLogs(this.own, this.byController, this.names);
+  }
+
+  /**
+   * The chain head after this request's records in each store it wrote to: what the answer carries
+   * to the gateway (docs/audit-anchoring.md, "No window"). Null when it wrote none.
+   */
+  heads(): ChainHeads | null {
+    return this.written.size > 0 ? Object.fromEntries(this.written) : null;
+  }
+
+  private note(store: string, head: ChainHead | null): void {
+    // Concurrent writes of one request: the newest record holds the older ones in its chain.
+    if (head && head.seq > (this.written.get(store)?.seq ?? -1)) this.written.set(store, head);
+  }
 
   async append(actor: AuditActor, entries: AuditEntry[]): Promise<void> {
-    const groups = new Map<AuditLog, AuditEntry[]>();
+    const groups = new Map<string | undefined, AuditEntry[]>();
     for (const entry of entries) {
-      const log = entry.controller === undefined ? this.own : this.byController.get(entry.controller);
-      if (!log) throw new Error(`an audit record names the controller ${entry.controller}, which this subgraph does not serve`);
-      (groups.get(log) ?? groups.set(log, []).get(log)!).push(entry);
+      if (entry.controller !== undefined && !this.byController.has(entry.controller)) {
+        throw new Error(`an audit record names the controller ${entry.controller}, which this subgraph does not serve`);
+      }
+      (groups.get(entry.controller) ?? groups.set(entry.controller, []).get(entry.controller)!).push(entry);
     }
-    await Promise.all([...groups].map(([log, group]) => log.append(actor, group)));
+    await Promise.all([...groups].map(async ([controller, group]) => {
+      const head = await (controller === undefined ? this.own : this.byController.get(controller)!).append(actor, group);
+      this.note(controller === undefined ? this.names.own : this.names.byController.get(controller) ?? controller, head);
+    }));
   }
 
   /** A change to the subgraph's own store with its records, in one transaction (AuditLog.changeWithRecords): coordination's writes. */
-  changeWithRecords<DB, T>(actor: AuditActor, change: (trx: Kysely<DB>) => Promise<T>, entriesFor: (result: T) => AuditEntry[]): Promise<T> {
-    return this.own.changeWithRecords(actor, change, entriesFor);
+  async changeWithRecords<DB, T>(actor: AuditActor, change: (trx: Kysely<DB>) => Promise<T>, entriesFor: (result: T) => AuditEntry[]): Promise<T> {
+    const { result, head } = await this.own.changeWithRecordsAndHead(actor, change, entriesFor);
+    this.note(this.names.own, head);
+    return result;
   }
 
   async recordsOf(personnummer: string, from: string | null, to: string): Promise<AuditRow[]> {
@@ -247,7 +278,9 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const typeDefs = parse(fs.readFileSync(definition.schemaFile ?? subgraphSdlFile(definition.name), 'utf8'));
   const auditLogOf = (s: Store<unknown>) => new AuditLog(s.auditDb as unknown as Kysely<AuditDb>, s.dialect, s.auditWriter);
   const auditLog = auditLogOf(store as Store<unknown>);
-  const auditLogs = new SubgraphAuditLogs(auditLog, new Map(opened.map(({ controller, store: own }) => [controller.code, auditLogOf(own as Store<unknown>)])));
+  const auditLogs = new SubgraphAuditLogs(auditLog, new Map(opened.map(({ controller, store: own }) => [controller.code, auditLogOf(own as Store<unknown>)])), {
+    own: definition.name, byController: new Map(opened.map(({ controller }) => [controller.code, controllerStoreName(definition.name, controller.code)])),
+  });
   const statisticsRelease = statisticsReleaseOf(definition);
   /**
    * A gateway of a förbund this subgraph does not answer is refused with its reason, and the
@@ -278,14 +311,24 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
         const checked = await verifyGatewayToken(request.headers, requestId);
         if (!checked.ok) return { refuse: await refusedGateway(checked, requestId) };
         const { caller } = checked;
-        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog: auditLogs, controllers, ownForbund, releaseBases, metrics }, controllerStores) };
+        return { context: definition.createContext(db, { caller, audit: new RequestAudit(definition.agency), auditLog: auditLogs.forRequest(), controllers, ownForbund, releaseBases, metrics }, controllerStores) };
       },
     },
     {
       name: 'use-audited-answer',
       apollo: [auditedAnswer<TContext>({
-        auditLog: auditLogs, logger, records: ({ contextValue }) => ({ caller: contextValue.caller, entries: contextValue.audit.drain() }),
+        // Into the request's own logs, which remember the heads its records left.
+        auditLog: auditLogs, logger, records: ({ contextValue }) => ({ caller: contextValue.caller, entries: contextValue.audit.drain(), into: contextValue.auditLog }),
         withheldMessage: 'The access could not be logged, so no data is released.',
+        // The answer carries the chain head after this request's records in each store it wrote to,
+        // for the gateway to keep in its own record of the request: logs at both ends, no window
+        // (docs/audit-anchoring.md). Only the heads, two values per store, no personal data.
+        answered({ contextValue, response }) {
+          const heads = contextValue.auditLog.heads();
+          if (!heads || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, [AUDIT_HEADS_EXTENSION]: heads };
+        },
       })],
     },
   ];

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { createLocalJWKSet, generateKeyPair, type JWTVerifyGetKey } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  AuditLog, GENESIS_HASH, RequestAudit, chainHead, recordHash, releasedSet, verifyChain, type AuditActor, type AuditEntry, type AuditRow, type ChainAnchor,
+  AuditLog, GENESIS_HASH, RequestAudit, chainHead, parseChainHeadsColumn, recordHash, releasedSet, verifyChain, type AuditActor, type AuditEntry, type AuditRow, type ChainAnchor,
 } from '../src/audit.ts';
-import { heldCheckpoints, keepCheckpoint, latestCheckpointOf, signCheckpoint, type Checkpoint } from '../src/audit-checkpoint.ts';
+import { heldCheckpoints, keepCheckpoint, latestCheckpointOf, signCheckpoint, takeChainHeads, type Checkpoint } from '../src/audit-checkpoint.ts';
 import { loadOrCreateGatewayKey, type GatewaySigningKey } from '../src/gateway-token.ts';
 import { memoryAuditStore, type MemoryAuditStore } from './support/memory-audit-store.ts';
 
@@ -84,6 +84,30 @@ describe('AuditLog and verifyChain', () => {
     // Each request's two records are together.
     for (let i = 0; i < 80; i += 2) expect(rows[i]!.request_id).toBe(rows[i + 1]!.request_id);
     expect(await verifyChain(store.db)).toEqual({ ok: true, records: 80 });
+  });
+
+  it('gives each append the head after its own last record, under group commit too, at no extra statement', async () => {
+    const heads = await Promise.all(Array.from({ length: 20 }, (_, i) => store.log.append({ ...actor, requestId: `request-${i}` }, [entry(i), entry(i + 100)])));
+    const changed = await store.log.changeWithRecordsAndHead(actor, async () => 'changed', () => [entry(7)]);
+    const rows = await store.rows();
+    for (const head of [...heads, changed.head]) {
+      const row = rows.find((r) => r.seq === head!.seq)!;
+      expect(row.hash).toBe(head!.hash);
+    }
+    // Each request's head is its own second record, whichever batch it was written in.
+    for (const [i, head] of heads.entries()) expect(rows.find((r) => r.seq === head!.seq)!.request_id).toBe(`request-${i}`);
+    expect(changed.head).toEqual({ seq: 41, hash: rows[40]!.hash });
+    expect(await store.log.append(actor, [])).toBeNull();
+  });
+
+  it('keeps the chain heads a gateway record names in its hash, and reads them back', async () => {
+    const heads = { 'care-14': { seq: 57, hash: 'c'.repeat(64) }, coordination: { seq: 1234, hash: 'd'.repeat(64) } };
+    await store.log.append(actor, [entry(1, { agency: 'GATEWAY', personnummer: null, chainHeads: heads })]);
+    const [row] = await store.rows();
+    expect(row!.chain_heads).toBe(`care-14=57:${'c'.repeat(64)} coordination=1234:${'d'.repeat(64)}`);
+    expect(parseChainHeadsColumn(row!.chain_heads!)).toEqual(heads);
+    const { hash, ...rest } = row!;
+    expect(recordHash({ ...rest, chain_heads: rest.chain_heads!.replace('57', '56') })).not.toBe(hash);
   });
 
   it('is refused by the database itself when the code above it tries to change or remove a record', async () => {
@@ -186,7 +210,7 @@ describe('AuditLog and verifyChain', () => {
       store.sqlite.prepare('DELETE FROM audit_log WHERE seq > 3').run();
       // A shorter chain is still a valid chain: this is why the head is witnessed elsewhere.
       expect(await verifyChain(store.db)).toEqual({ ok: true, records: 3 });
-      expect(await verifyChain(store.db, await anchors())).toEqual({ ok: false, records: 3, brokenAt: 4, problem: tailRemoved(3) });
+      expect(await verifyChain(store.db, await anchors())).toEqual({ ok: false, records: 3, brokenAt: 4, problem: tailRemoved(3), missing: { from: 4, to: 5, witness: `the checkpoint held by gateway (taken ${AT})` } });
     });
 
     it('names a log emptied', async () => {
@@ -194,7 +218,7 @@ describe('AuditLog and verifyChain', () => {
       await witnessHead();
       dropAppendOnlyTriggers(store);
       store.sqlite.prepare('DELETE FROM audit_log').run();
-      expect(await verifyChain(store.db, await anchors())).toEqual({ ok: false, records: 0, brokenAt: 1, problem: tailRemoved(0) });
+      expect(await verifyChain(store.db, await anchors())).toEqual({ ok: false, records: 0, brokenAt: 1, problem: tailRemoved(0), missing: { from: 1, to: 5, witness: `the checkpoint held by gateway (taken ${AT})` } });
     });
 
     it('names a tail cut off and new records written in its place', async () => {
@@ -223,7 +247,7 @@ describe('AuditLog and verifyChain', () => {
         await store.db.insertInto('audit_log').values({ ...rewritten, hash: previous }).execute();
       }
       expect(await verifyChain(store.db)).toEqual({ ok: true, records: 4 });
-      expect(await verifyChain(store.db, await anchors())).toEqual({ ok: false, records: 4, brokenAt: 5, problem: tailRemoved(4) });
+      expect(await verifyChain(store.db, await anchors())).toEqual({ ok: false, records: 4, brokenAt: 5, problem: tailRemoved(4), missing: { from: 5, to: 5, witness: `the checkpoint held by gateway (taken ${AT})` } });
       // Padded back to five records (by a writer started on the rewritten log), the fifth does not have the hash the gateway saw.
       await new AuditLog(store.db).append(actor, [entry(99)]);
       expect(await verifyChain(store.db, await anchors())).toMatchObject({ ok: false, brokenAt: 5, problem: expect.stringMatching(/saw another hash here/) });
@@ -276,6 +300,20 @@ describe('AuditLog and verifyChain', () => {
     expect(await verifyChain(store.db)).toEqual({ ok: false, records: 5, brokenAt: 4, problem: 'the persons its statistics release counted are no longer kept beside the log (the set was removed)' });
     store.sqlite.prepare('INSERT INTO released_member_set (digest, member_count, members) VALUES (?, ?, ?)').run(digest, 3, original);
     expect(await verifyChain(store.db)).toEqual({ ok: true, records: 5 });
+  });
+});
+
+describe('takeChainHeads', () => {
+  it('takes a subgraph\'s heads out of its answer: only its own stores\' and well formed, the rest of extensions left', () => {
+    const hash = 'e'.repeat(64);
+    const answer: { extensions?: Record<string, unknown> } = { extensions: { auditHeads: { care: { seq: 1, hash }, 'care-14': { seq: 9, hash }, coordination: { seq: 5, hash }, 'care-15': { seq: 1, hash: 'x' } }, other: 1 } };
+    expect(takeChainHeads(answer, 'care')).toEqual({ care: { seq: 1, hash }, 'care-14': { seq: 9, hash } });
+    expect(answer).toEqual({ extensions: { other: 1 } });
+    const alone: { extensions?: Record<string, unknown> } = { extensions: { auditHeads: { care: { seq: 1, hash } } } };
+    takeChainHeads(alone, 'care');
+    expect(alone).toEqual({});
+    expect(takeChainHeads({ extensions: { auditHeads: 'x' } }, 'care')).toBeNull();
+    expect(takeChainHeads({}, 'care')).toBeNull();
   });
 });
 
