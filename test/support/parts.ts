@@ -63,6 +63,8 @@ export async function startParts(options: {
   const gatewayEnv: NodeJS.ProcessEnv = { AUDIT_CHECKPOINT_INTERVAL_MS: '0', ...options.gatewayEnv };
 
   const running = new Map<PartName, { child: ChildProcess; output: string[] }>();
+  /** Each part's output since it was last started, kept after it stops (what it said at exit included). */
+  const outputs = new Map<PartName, string[]>();
   const base = (name: PartName) => `http://127.0.0.1:${ports[name]}`;
 
   /**
@@ -78,6 +80,7 @@ export async function startParts(options: {
     const output: string[] = [];
     for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
     running.set(name, { child, output });
+    outputs.set(name, output);
     const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`${name} exited (${signal ?? code}) before it was ready:\n${output.join('').slice(-4000)}`))));
     exited.catch(() => undefined);
     const deadline = Date.now() + 120_000;
@@ -116,8 +119,17 @@ export async function startParts(options: {
     url: `${base('gateway')}/graphql`,
     start,
     stop,
-    /** What a part wrote to stdout and stderr since it was last started. */
-    output: (name: PartName) => running.get(name)?.output.join('') ?? '',
+    /** What a part wrote to stdout and stderr since it was last started (also once it has stopped). */
+    output: (name: PartName) => outputs.get(name)?.join('') ?? '',
+    /** Every running part stopped with `signal` (SIGTERM: as Ctrl-C on npm start, each flushes and closes). */
+    async stopAll(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+      await Promise.all([...running.keys()].map((name) => stop(name, signal)));
+    },
+    /** POSTs a request body to the gateway as a client does: the answer's status, request id and body. */
+    async post(token: string, body: unknown) {
+      const response = await fetch(`${base('gateway')}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      return { status: response.status, requestId: response.headers.get('x-request-id')!, body: await response.json() as { data?: Record<string, any> | null; errors?: { extensions?: Record<string, unknown> }[] } };
+    },
     token: (role: Role = 'coordinator', sub = 'coordinator-1') => mintDevToken(dataDir, { sub, role }),
     /** A connection to a store, as its operator has. */
     store: (store: PartName): Kysely<AuditDb> => {

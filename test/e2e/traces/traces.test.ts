@@ -5,7 +5,7 @@ import { addDays, todayIso } from '@finsam/kit/dates';
 import { writtenForms } from '@finsam/kit/personnummer';
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { generatePopulation } from '@finsam/devkit/population/generate';
-import { startGraphProcesses } from '../../support/graph-processes.ts';
+import { startParts, type TestParts } from '../../support/parts.ts';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../support/otlp-receiver.ts';
 
 const PERSONS = 200;
@@ -20,14 +20,15 @@ const registered = (name: string, variables: Record<string, unknown>) => request
  */
 describe('traces across the graph', () => {
   let receiver: OtlpReceiver;
-  let graph: Awaited<ReturnType<typeof startGraphProcesses>>;
+  let graph: TestParts;
   /** The request ids of what the scenario asked, and the texts it sent that must not be in any span. */
   const asked: { personOverview?: string } = {};
   const sentTexts: string[] = [];
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     // A short batch delay, so that spans arrive while the test waits; the batching is the same.
-    graph = await startGraphProcesses({ persons: PERSONS, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '200', LOG_LEVEL: 'warn' } });
+    // A busy shared core is not a slow agency: the gateway waits 20 s for a subgraph, as in startGraph.
+    graph = await startParts({ subgraphs: SUBGRAPH_NAMES, persons: PERSONS, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '200', SUBGRAPH_TIMEOUT_MS: '20000' } });
     const token = await graph.token();
     const overview = await graph.post(token, registered('PersonOverview', { personnummer: FIXTURE_PERSONS.allConsent }));
     expect(overview.status).toBe(200);
@@ -47,7 +48,7 @@ describe('traces across the graph', () => {
     }));
     expect(recorded.body.errors).toBeUndefined();
     // Stopped as Ctrl-C stops `npm start`: each process flushes what it has not yet sent.
-    await graph.stop();
+    await graph.stopAll();
   }, 300_000);
   afterAll(async () => {
     await graph?.close();

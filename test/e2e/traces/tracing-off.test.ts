@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readManifest, requestByHash } from '@finsam/gateway/registered-operations';
 import { SUBGRAPH_NAMES } from '@finsam/kit/config';
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
-import { startGraphProcesses } from '../../support/graph-processes.ts';
+import { startParts } from '../../support/parts.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../../support/otlp-receiver.ts';
 
 /** The variables that would turn tracing on, none of which the graph's processes get here. */
@@ -15,21 +15,24 @@ describe('traces off without the OTEL variables', () => {
   it('registers no tracer provider in any process and sends nothing, not even to the exporter\'s default address', async () => {
     // The OTLP exporter's default address (localhost:4318), watched when this machine has it free.
     receiver = await startOtlpReceiver(4318).catch(() => null);
-    const graph = await startGraphProcesses({ env: { ...withoutOtel, LOG_LEVEL: 'info' } });
+    const graph = await startParts({ subgraphs: SUBGRAPH_NAMES, env: { ...withoutOtel, LOG_LEVEL: 'info', SUBGRAPH_TIMEOUT_MS: '20000' } });
+    let said: Record<string, (string | undefined)[]>;
     try {
       const token = await graph.token();
       const operation = readManifest().operations.find((o) => o.name === 'PersonOverview')!;
       const overview = await graph.post(token, requestByHash(operation, { personnummer: FIXTURE_PERSONS.allConsent }));
       expect(overview.status).toBe(200);
       expect(overview.body.errors).toBeUndefined();
+      await graph.stopAll();
+      said = Object.fromEntries((['gateway', ...SUBGRAPH_NAMES] as const).map((name) => [name,
+        graph.output(name).split('\n').filter((line) => line.startsWith('{')).map((line) => (JSON.parse(line) as { msg?: string }).msg)]));
     } finally {
       await graph.close();
     }
     // Each process said at start that it traces nothing (tracing.ts registers no provider then).
-    for (const name of ['gateway', ...SUBGRAPH_NAMES]) {
-      const said = graph.lines.filter((l) => l.name === name).map((l) => JSON.parse(l.line) as { msg?: string }).map((l) => l.msg);
-      expect(said, name).toContain('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)');
-      expect(said.filter((msg) => msg?.startsWith('tracing on')), name).toEqual([]);
+    for (const [name, messages] of Object.entries(said)) {
+      expect(messages, name).toContain('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)');
+      expect(messages.filter((msg) => msg?.startsWith('tracing on')), name).toEqual([]);
     }
     expect(receiver?.requests ?? []).toEqual([]);
   }, 300_000);
