@@ -204,6 +204,56 @@ describe('red team: release basis', () => {
     });
   });
 
+  describe('a basis replayed after the person withdrew consent (issue 24)', () => {
+    /**
+     * The insider holds the gateway's key: asks coordination for a basis under a request id of
+     * their choosing while consent holds, lets the coordinator withdraw the consent through the
+     * gateway, then replays the basis to care under the same id, at once. Before the withdrawal
+     * feed, care released in 6 of 9 such tries (up to the basis's minute and its 5 s of tolerance).
+     */
+    const withdraw = async (personnummer: string) => {
+      const answer = await graph.query(await graph.token('coordinator', 'coordinator-1'),
+        'mutation($p: String!) { revokeConsent(personnummer: $p, agency: CARE) { consent { revokedAt } } }', { p: personnummer });
+      expect(answer.body.errors, JSON.stringify(answer.body.errors)).toBeUndefined();
+      expect(answer.body.data.revokeConsent.consent.revokedAt).not.toBeNull();
+    };
+    let covering: string[] = [];
+    beforeAll(() => {
+      // The Merkle tests above use the first three; these take persons from the end of the list.
+      covering = inCaseload.filter((p) => p.covers.has('CARE')).map((p) => p.personnummer).slice(3);
+      expect(covering.length).toBeGreaterThanOrEqual(11);
+    });
+
+    it('releases nothing in 9 of 9 tries right after the withdrawal, and care logs each refusal as CONSENT_WITHDRAWN', async () => {
+      const victims = covering.slice(-9);
+      const released: string[] = [];
+      for (const personnummer of victims) {
+        const rid = `withdrawn-${randomUUID()}`;
+        const [wire] = await basesFor([personnummer], 'care', { requestId: rid });
+        await withdraw(personnummer);
+        const got = await tryCare(rid, personnummer, wire);
+        if (got.released) released.push(personnummer);
+        else {
+          expect(got.reason).toBe('CONSENT_WITHDRAWN');
+          expect(got.logged).toBe(true);
+          expect(got.last).toEqual({ personnummer, decision: 'REFUSED', reason: 'CONSENT_WITHDRAWN' });
+        }
+      }
+      expect(released.length, `released after withdrawal in ${released.length} of ${victims.length} tries`).toBe(0);
+    });
+
+    it('a consent still in force is unaffected: the same signed basis, another person\'s withdrawal, releases', async () => {
+      const [kept, gone] = [covering[0]!, covering[1]!];
+      const rid = `kept-${randomUUID()}`;
+      const [keptWire, goneWire] = await basesFor([kept, gone], 'care', { requestId: rid });
+      await withdraw(gone);
+      expect((await tryCare(rid, gone, goneWire)).released).toBe(false);
+      const got = await tryCare(rid, kept, keptWire);
+      expect(got.released, JSON.stringify(got.answer.errors)).toBe(true);
+      expect((await rows('care', rid)).filter((r) => r.personnummer === kept)).toEqual([{ personnummer: kept, decision: 'RELEASED', reason: null }]);
+    });
+  });
+
   describe('statistics basis vs person basis, at an agency\'s release route', () => {
     /** POSTs a body to care's /statistics-release, as anyone on the network could. */
     const postRelease = async (body: string) => {
