@@ -252,6 +252,31 @@ describe('red team: release basis', () => {
       expect(got.released, JSON.stringify(got.answer.errors)).toBe(true);
       expect((await rows('care', rid)).filter((r) => r.personnummer === kept)).toEqual([{ personnummer: kept, decision: 'RELEASED', reason: null }]);
     });
+
+    it('coordination unreachable: care releases on its view within the bound, then refuses BASIS_WITHDRAWALS_UNKNOWN on record, and releases again once coordination is back', async () => {
+      const kept = covering[2]!;
+      const rid = `unreachable-${randomUUID()}`;
+      const [wire] = await basesFor([kept], 'care', { requestId: rid });
+      await graph.stopSubgraph('coordination');
+      try {
+        // Waited on as a condition: the bound is 10 s, the basis lives 60 s.
+        let got = await tryCare(rid, kept, wire);
+        for (const deadline = Date.now() + 45_000; got.reason !== 'BASIS_WITHDRAWALS_UNKNOWN' && Date.now() < deadline;) {
+          expect(got.released || got.reason === 'BASIS_WITHDRAWALS_UNKNOWN', JSON.stringify(got.answer.errors)).toBe(true);
+          await new Promise((r) => setTimeout(r, 500));
+          got = await tryCare(rid, kept, wire);
+        }
+        expect(got.released).toBe(false);
+        expect(got.reason).toBe('BASIS_WITHDRAWALS_UNKNOWN');
+        expect(got.last).toEqual({ personnummer: kept, decision: 'REFUSED', reason: 'BASIS_WITHDRAWALS_UNKNOWN' });
+        expect(JSON.stringify(got.answer.errors)).not.toContain(kept);
+      } finally {
+        await graph.restartSubgraph('coordination');
+      }
+      const again = `back-${randomUUID()}`;
+      const [fresh] = await basesFor([kept], 'care', { requestId: again });
+      expect((await tryCare(again, kept, fresh)).released).toBe(true);
+    }, 90_000);
   });
 
   describe('statistics basis vs person basis, at an agency\'s release route', () => {
