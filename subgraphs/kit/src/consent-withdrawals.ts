@@ -3,6 +3,7 @@ import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { fetch as undiciFetch } from 'undici';
 import { AGENCY_TABLE, isAgency, type Agency } from './agencies.ts';
 import { subgraphUrl } from './config.ts';
+import { WITHDRAWALS_PATH } from './consent.ts';
 import { readBody, sendJson } from './http.ts';
 import type { Logger } from './logger.ts';
 import { SIGNING_ALGORITHM, type SigningKey } from './signing-key.ts';
@@ -26,7 +27,7 @@ import { claimedForbund, EMBEDDED_FORBUND_ID, forbundId, type TrustedForbund } f
  * the id names the consent exactly and a basis issued after the withdrawal carries it withdrawn
  * anyway. A withdrawal older than the window cannot matter: every basis signed before it has expired.
  */
-export const WITHDRAWALS_PATH = '/consent-withdrawals';
+export { WITHDRAWALS_PATH };
 /** How old an agency's view of coordination's withdrawals may be when it releases: the bound when a push is lost. */
 export const WITHDRAWALS_FRESH_SECONDS = 10;
 /** How far back a feed reaches: well beyond a basis's life (60 s and 5 s of clock tolerance) and the bound. */

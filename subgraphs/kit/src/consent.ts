@@ -2,6 +2,12 @@ import type { Agency } from './agencies.ts';
 import type { IsoDate } from './dates.ts';
 import type { ConsentRefusal } from './error-catalogue.ts';
 
+/**
+ * Where coordination serves its withdrawal feed (GET) and an agency takes a pushed one (POST):
+ * consent-withdrawals.ts. Here, in a module that imports nothing, so that http.ts can name the route.
+ */
+export const WITHDRAWALS_PATH = '/consent-withdrawals';
+
 /** A consent record as it reaches an agency subgraph through the query plan. */
 export interface ConsentEvidence {
   agency: Agency;

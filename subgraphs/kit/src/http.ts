@@ -10,6 +10,7 @@ import type { ProcessMetrics } from './metrics.ts';
 import { mayHoldPersonnummer } from './personnummer.ts';
 import { runOnParams, runOnRequest, type RequestPlugin } from './request-plugin.ts';
 import { STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
+import { WITHDRAWALS_PATH } from './consent.ts';
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Built with the plugins' Apollo Server parts (apolloOptionsOf(plugins)). */
@@ -45,7 +46,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
-const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json', STATISTICS_RELEASE_PATH]);
+const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json', STATISTICS_RELEASE_PATH, WITHDRAWALS_PATH]);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
