@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '@finsam/kit/caller';
 import type { SubgraphName } from '@finsam/kit/config';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
+import { addDays, todayIso } from '@finsam/kit/dates';
 import { auditRowsOfRequest, callSubgraph, caseloadWithConsents, type SubgraphAnswer, type SubgraphCaller } from '../../support/subgraph-caller.ts';
 
 /**
@@ -251,6 +252,32 @@ describe('red team: release basis', () => {
       const got = await tryCare(rid, kept, keptWire);
       expect(got.released, JSON.stringify(got.answer.errors)).toBe(true);
       expect((await rows('care', rid)).filter((r) => r.personnummer === kept)).toEqual([{ personnummer: kept, decision: 'RELEASED', reason: null }]);
+    });
+
+    it('one controller\'s withdrawal does not stop another\'s: Mölndal withdrawn since the basis, Göteborg releases under the same basis', async () => {
+      const personnummer = covering[3]!;
+      const today = todayIso();
+      const recorded = await graph.query(await graph.token('coordinator', 'coordinator-1'),
+        'mutation($i: RecordConsentInput!) { recordConsent(input: $i) { consents { controller { code } } } }',
+        { i: { personnummer, agencies: ['SOCIAL_SERVICES'], controllers: ['1480', '1481'], validFrom: today, validTo: addDays(today, 365), formReference: `TWO-${randomUUID().slice(0, 8)}` } });
+      expect(recorded.body.errors, JSON.stringify(recorded.body.errors)).toBeUndefined();
+      const rid = `controllers-${randomUUID()}`;
+      const [wire] = await basesFor([personnummer], 'socialServices', { requestId: rid });
+      const revoked = await graph.query(await graph.token('coordinator', 'coordinator-1'),
+        'mutation($p: String!) { revokeConsent(personnummer: $p, agency: SOCIAL_SERVICES, controller: "1481") { consent { revokedAt } } }', { p: personnummer });
+      expect(revoked.body.errors, JSON.stringify(revoked.body.errors)).toBeUndefined();
+      const a = await call('social-services', { requestId: rid }, entities('socialServices { assistanceMonthsLast12 notReleased { controller { code } reason } }'),
+        { r: [{ __typename: 'Person', personnummer, socialServicesReleaseBasis: wire }] });
+      noStack(a);
+      expect(a.errors, JSON.stringify(a.errors)).toBeUndefined();
+      // Göteborg released; Mölndal withdrawn since the basis; any other member municipality has no consent.
+      const notReleased = a.data._entities[0].socialServices.notReleased as { controller: { code: string }; reason: string }[];
+      expect(notReleased).toContainEqual({ controller: { code: '1481' }, reason: 'CONSENT_WITHDRAWN' });
+      expect(notReleased.filter((n) => n.controller.code !== '1481').map((n) => [n.controller.code, n.reason])).not.toContainEqual(['1480', expect.anything()]);
+      expect(notReleased.filter((n) => n.controller.code !== '1481').every((n) => n.reason === 'NO_CONSENT')).toBe(true);
+      const logged = await rows('social-services', rid);
+      expect(logged.filter((r) => r.decision === 'RELEASED')).toEqual([{ personnummer, decision: 'RELEASED', reason: null }]);
+      expect(logged).toContainEqual({ personnummer, decision: 'REFUSED', reason: 'CONSENT_WITHDRAWN' });
     });
 
     it('coordination unreachable: care releases on its view within the bound, then refuses BASIS_WITHDRAWALS_UNKNOWN on record, and releases again once coordination is back', async () => {
