@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { fetch as undiciFetch } from 'undici';
+import { fetch as undiciFetch, type Dispatcher } from 'undici';
 import { AGENCY_TABLE, isAgency, type Agency } from './agencies.ts';
 import { subgraphUrl } from './config.ts';
 import { WITHDRAWALS_PATH } from './consent.ts';
@@ -90,9 +90,10 @@ export function withdrawalFeedRoute(feed: (agency: Agency) => Promise<string>, l
  * TLS trust). True when the agency took it. A push that fails is not an error of the withdrawal,
  * which is done: the agency then learns of it by its own pull, within the bound.
  */
-export async function pushWithdrawals(agency: Agency, feed: string, env: NodeJS.ProcessEnv = process.env): Promise<{ ok: true } | { ok: false; why: string }> {
+export async function pushWithdrawals(
+  agency: Agency, feed: string, env: NodeJS.ProcessEnv = process.env, connections: Dispatcher = sharedConnections(env),
+): Promise<{ ok: true } | { ok: false; why: string }> {
   const url = new URL(WITHDRAWALS_PATH, subgraphUrl(AGENCY_TABLE[agency].subgraph, env));
-  const connections = internalAgent(env);
   try {
     const response = await undiciFetch(url, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ feed }), dispatcher: connections, signal: AbortSignal.timeout(WITHDRAWALS_TIMEOUT_MS),
@@ -101,9 +102,19 @@ export async function pushWithdrawals(agency: Agency, feed: string, env: NodeJS.
     return response.status === 200 ? { ok: true } : { ok: false, why: `${url.origin} answered HTTP ${response.status}` };
   } catch (error) {
     return { ok: false, why: `${url.origin} could not be reached: ${connectionFailure(error)}` };
-  } finally {
-    await connections.close();
   }
+}
+
+/**
+ * The connections of a process's pushes and pulls, kept open between them (one per environment):
+ * a withdrawal then costs its coordinator no new TLS handshake, and an agency's pull none either.
+ * They are idle between calls and hold nothing open that keeps a process from ending.
+ */
+const connectionPools = new WeakMap<NodeJS.ProcessEnv, Dispatcher>();
+function sharedConnections(env: NodeJS.ProcessEnv): Dispatcher {
+  let pool = connectionPools.get(env);
+  if (!pool) connectionPools.set(env, (pool = internalAgent(env, { keepAliveTimeout: 10_000 })));
+  return pool;
 }
 
 /** What an agency knows of one förbund's withdrawals now, or null when its view is older than the bound and no newer one could be had. */
@@ -217,14 +228,12 @@ export function createWithdrawalView(
 }
 
 async function fetchJson(url: URL, env: NodeJS.ProcessEnv): Promise<unknown> {
-  const connections = internalAgent(env);
-  try {
-    const response = await undiciFetch(url, { dispatcher: connections, signal: AbortSignal.timeout(WITHDRAWALS_TIMEOUT_MS) });
-    if (response.status !== 200) throw new Error(`${url.origin} answered HTTP ${response.status}`);
-    return await response.json();
-  } finally {
-    await connections.close();
+  const response = await undiciFetch(url, { dispatcher: sharedConnections(env), signal: AbortSignal.timeout(WITHDRAWALS_TIMEOUT_MS) });
+  if (response.status !== 200) {
+    await response.arrayBuffer();
+    throw new Error(`${url.origin} answered HTTP ${response.status}`);
   }
+  return response.json();
 }
 
 /** The agency's POST route, where coordination pushes a feed: 200 when taken, 403 when it does not verify. */
