@@ -11,6 +11,7 @@ import { SUBGRAPH_NAMES, envPrefix, type SubgraphName } from '@finsam/kit/config
 import { loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
 import { loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
 import { keySetFile } from '@finsam/kit/signing-key';
+import { WITHDRAWALS_PATH } from '@finsam/kit/consent-withdrawals';
 
 export interface NetworkForbund {
   /** Its FORBUND_ID, and the synthetic catalogue's förbund it seeds (SEED_FORBUND). */
@@ -49,7 +50,8 @@ export interface NetworkPlan {
   /** The national agencies' list of förbund. */
   listFile: string;
   nationalDataDir: string;
-  forbund: (NetworkForbund & { dataDir: string; gatewayUrl: string })[];
+  /** Each förbund, with where its coordination serves its withdrawal feed (docs/release-basis.md), for the national agencies' list. */
+  forbund: (NetworkForbund & { dataDir: string; gatewayUrl: string; withdrawalsUrl: string })[];
   parts: NetworkPart[];
 }
 
@@ -78,7 +80,7 @@ export function networkPlan(root: string, portOf: (owner: string, name: PartName
       ...Object.fromEntries(NATIONAL_SUBGRAPHS.map((name) => [`${envPrefix(name)}_JWKS_URL`, new URL('/.well-known/jwks.json', url('national', name)).toString()])),
     };
     for (const name of [...FORBUND_SUBGRAPHS, 'gateway' as const]) parts.push({ owner: f.id, name, port: portOf(f.id, name), env });
-    return { ...f, dataDir, gatewayUrl: `http://127.0.0.1:${portOf(f.id, 'gateway')}` };
+    return { ...f, dataDir, gatewayUrl: `http://127.0.0.1:${portOf(f.id, 'gateway')}`, withdrawalsUrl: new URL(WITHDRAWALS_PATH, url(f.id, 'coordination')).toString() };
   });
   return { root, listFile, nationalDataDir, forbund, parts };
 }
@@ -103,6 +105,8 @@ export function writeTrustedList(plan: NetworkPlan, cutOff: readonly string[] = 
   const forbund = plan.forbund.map((f) => ({
     id: f.id, name: f.name,
     gatewayJwks: relative(keySetFile(f.dataDir, 'gateway')), coordinationJwks: relative(keySetFile(f.dataDir, 'coordination')),
+    // The keys are files here, so the feed is named: without it a national agency releases nothing under this förbund's bases.
+    withdrawals: f.withdrawalsUrl,
     cutOff: cutOff.includes(f.id),
   }));
   const written = `${plan.listFile}.${process.pid}.tmp`;

@@ -488,16 +488,23 @@ describe('deploy/kubernetes', () => {
         expect(egress.filter((p) => p.includes(':53')), part).toEqual(['kubernetes.io/metadata.name=kube-system kube-dns:53,53']);
         if (part === 'gateway') continue;
         const national = part === 'sickness-insurance' || part === 'employment';
+        // Coordination pushes each consent withdrawal to the agency's subgraph (docs/release-basis.md).
         const allowed = national
-          ? ['finsam-graph/forbund=true gateway', 'finsam-graph/forbund=true statistics-release']
+          ? ['finsam-graph/forbund=true gateway', 'finsam-graph/forbund=true statistics-release', 'finsam-graph/forbund=true coordination']
           : part === 'coordination'
-            // The förbund's agencies fetch its key set (COORDINATION_JWKS_URL) on the same port.
-            ? ['gateway', 'social-services', 'care']
-            : ['gateway', 'statistics-release'];
+            // The förbund's agencies fetch its key set (COORDINATION_JWKS_URL) and withdrawal feed on the same port, the national agencies the feed.
+            ? ['gateway', 'social-services', 'care', 'finsam-graph/national-agency=sickness-insurance sickness-insurance', 'finsam-graph/national-agency=employment employment']
+            : ['gateway', 'statistics-release', 'coordination'];
         expect(new Set(ingress), `${overlay}: who reaches ${part}`).toEqual(new Set(allowed.map((a) => `${a}:${port}`)));
+        if (part === 'coordination') {
+          // It pushes a withdrawal to each agency, before revokeConsent answers.
+          for (const agency of ['social-services:4004', 'care:4005', 'finsam-graph/national-agency=sickness-insurance sickness-insurance:4002', 'finsam-graph/national-agency=employment employment:4003']) {
+            expect(egress, `${overlay}: coordination pushes to ${agency}`).toContain(agency);
+          }
+        }
         if (national) {
-          // Nothing but its own database (and DNS): the förbund's key sets are in its list's ConfigMap.
-          expect(egress.filter((p) => !p.includes(':53')), part).toEqual([`${part}-db:5432`]);
+          // Its own database (and DNS), and each förbund's coordination for its withdrawal feed: the förbund's key sets are in its list's ConfigMap.
+          expect(egress.filter((p) => !p.includes(':53')), part).toEqual([`${part}-db:5432`, 'finsam-graph/forbund=true coordination:4001']);
           // Every förbund namespace is one those rules admit.
           for (const [other, otherLabels] of namespaceLabels) if (other.startsWith('forbund-')) expect(otherLabels['finsam-graph/forbund'], other).toBe('true');
           expect(namespaceLabels.get(overlay)?.['finsam-graph/national-agency'], overlay).toBe(part);

@@ -127,6 +127,9 @@ export async function startGraph(options: {
   for (const name of Object.keys(BUILDERS) as SubgraphName[]) {
     // A subgraph the scenario does not start: a loopback port nothing listens on.
     gatewayEnv[`${envPrefix(name)}_URL`] = servers[name] ? `${servers[name]!.url}/graphql` : `http://127.0.0.1:${await freePort()}/graphql`;
+    // The subgraphs reach each other there too, as a deployment tells them: agencies pull
+    // coordination's withdrawal feed, coordination pushes a withdrawal to the agency (they read `env` when they call).
+    env[`${envPrefix(name)}_URL`] = gatewayEnv[`${envPrefix(name)}_URL`];
   }
   const gateway = await buildGateway({ env: gatewayEnv, dataDir, logger: logger('gateway'), coordinatorAdHocQueries: !options.registeredOperations });
   gatewayHandler = gateway.handler;

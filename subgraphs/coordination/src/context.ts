@@ -12,12 +12,13 @@ import {
   type CoordinationDb, type PersonRow,
 } from './data.ts';
 import { consentEvidence } from './resolvers/person.ts';
+import type { WithdrawalFeed } from './withdrawal-feed.ts';
 
 export type CoordinationContext = ReturnType<typeof createContext>;
 
 export function createContext(
   db: Kysely<CoordinationDb>, request: SubgraphRequest, signingKey: SigningKey,
-  recipientKey: (agency: Agency) => Promise<RecipientKey>, today: () => IsoDate = todayIso,
+  recipientKey: (agency: Agency) => Promise<RecipientKey>, today: () => IsoDate = todayIso, withdrawals?: WithdrawalFeed,
 ) {
   const loaders = {
     coordinator: singleLoader((ids: readonly string[]) => coordinatorsById(db, ids), (row) => row.id),
@@ -66,6 +67,11 @@ export function createContext(
       loaders.consentsByPerson.clear(row.personnummer);
       for (const loader of releaseBases.values()) loader.clear(row);
     },
+    /**
+     * After a withdrawal is committed, before it is answered: the agency is told at once, so that a
+     * basis signed before it releases nothing from the very next request (withdrawal-feed.ts).
+     */
+    announceWithdrawal: (agency: Agency): Promise<void> => withdrawals?.announce(agency, db) ?? Promise.resolve(),
     /** Coordination's key, for the member lists handed to agencies; and each agency's, to seal its list to. */
     signingKey,
     /**

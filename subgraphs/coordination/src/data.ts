@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ColumnType, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Agency, AnonymousReason, EducationLevel, EndReason, IdentityProtection, InterventionKind, ObstacleCode, Occupation, Sex } from './generated/resolvers-types.ts';
+import type { ConsentWithdrawal } from '@finsam/kit/consent-withdrawals';
 import { sharedRead } from '@finsam/kit/expiring-cache';
 import { compactRelease, type CompactRelease, type StatisticsRelease } from '@finsam/kit/statistics-release';
 
@@ -410,6 +411,17 @@ export async function revokeConsent(db: Db, personnummer: string, agency: Agency
   if (controller !== null) update = update.where('controller', '=', controller);
   const rows = await update.returning('id').execute();
   return rows.map((row) => row.id);
+}
+
+/**
+ * The agency's consents withdrawn since `since` (ISO 8601), oldest first: what coordination's
+ * withdrawal feed holds (consent-withdrawals.ts). revoked_at is set once and never cleared, so
+ * the rows only grow; the index of 0015 keeps this a range read however many consents there are.
+ */
+export async function withdrawalsSince(db: Db, agency: Agency, since: string): Promise<ConsentWithdrawal[]> {
+  const rows = await db.selectFrom('consent').select(['id', 'agency', 'controller', 'revoked_at'])
+    .where('agency', '=', agency).where('revoked_at', '>=', since).orderBy('revoked_at').execute();
+  return rows.map((row) => ({ consent: row.id, agency: row.agency, controller: row.controller, at: row.revoked_at! }));
 }
 
 /** The consent rows of one signed form, for the agencies and controllers named. */

@@ -208,6 +208,13 @@ export const migrations: Migrations = {
       await createReleaseTable(db, 'obstacle_release');
     },
   },
+  '0015_consent_withdrawal_feed': {
+    async up(db) {
+      // Coordination's withdrawal feed reads an agency's consents withdrawn in the last minutes
+      // (withdrawalsSince, @finsam/kit/consent-withdrawals) on every push and pull: a range read.
+      await db.schema.createIndex('consent_agency_revoked_at').on('consent').columns(['agency', 'revoked_at']).execute();
+    },
+  },
 };
 
 /** A table of releases, one row per period (`YYYY-MM` or `YYYY`), never replaced; `double precision` is SQLite's REAL and PostgreSQL's float8. */

@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { dataDir } from '@finsam/kit/config';
 import type { IsoDate } from '@finsam/kit/dates';
 import { sendJson } from '@finsam/kit/http';
+import { createLogger } from '@finsam/kit/logger';
+import { WITHDRAWALS_PATH, withdrawalFeedRoute } from '@finsam/kit/consent-withdrawals';
+import { withdrawalFeed } from './withdrawal-feed.ts';
 import { agencyRecipientKeys, loadOrCreateCoordinationKey } from '@finsam/kit/release-basis';
 import { buildSubgraph, type SubgraphDefinition, type SubgraphOptions } from '@finsam/kit/subgraph';
 import { createContext, type CoordinationContext } from './context.ts';
@@ -35,9 +38,16 @@ export async function buildCoordination(options?: SubgraphOptions & { today?: ()
   const directory = options?.dataDir ?? dataDir(env);
   const signingKey = await loadOrCreateCoordinationKey(directory);
   const recipientKey = agencyRecipientKeys(env, directory);
+  // Agencies learn of a withdrawal at once (pushed) and within a bound (pulled): @finsam/kit/consent-withdrawals.
+  const logger = options?.logger ?? createLogger(coordination.name);
+  const withdrawals = withdrawalFeed(signingKey, env, logger);
   return buildSubgraph({
     ...coordination,
-    createContext: (db, request) => createContext(db, request, signingKey, recipientKey, options?.today),
-    routes: { '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }) },
-  }, options);
+    createContext: (db, request) => createContext(db, request, signingKey, recipientKey, options?.today, withdrawals),
+    warmUp: async (db) => withdrawals.open(db),
+    routes: {
+      '/.well-known/jwks.json': async (_request, response) => sendJson(response, 200, { keys: [signingKey.publicJwk] }),
+      [WITHDRAWALS_PATH]: withdrawalFeedRoute((agency) => withdrawals.feed(agency), logger),
+    },
+  }, { ...options, logger });
 }

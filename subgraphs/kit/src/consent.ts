@@ -2,6 +2,12 @@ import type { Agency } from './agencies.ts';
 import type { IsoDate } from './dates.ts';
 import type { ConsentRefusal } from './error-catalogue.ts';
 
+/**
+ * Where coordination serves its withdrawal feed (GET) and an agency takes a pushed one (POST):
+ * consent-withdrawals.ts. Here, in a module that imports nothing, so that http.ts can name the route.
+ */
+export const WITHDRAWALS_PATH = '/consent-withdrawals';
+
 /** A consent record as it reaches an agency subgraph through the query plan. */
 export interface ConsentEvidence {
   agency: Agency;
@@ -14,6 +20,17 @@ export interface ConsentEvidence {
    * absent) for Försäkringskassan and Arbetsförmedlingen, each one authority.
    */
   controller?: string | null;
+  /**
+   * The consent's id at coordination, an opaque random value: what coordination's withdrawal feed
+   * names (consent-withdrawals.ts), so that the agency can tell this consent was withdrawn after
+   * the basis was signed. A consent without one cannot be matched, and is judged as signed.
+   */
+  id?: string;
+  /**
+   * Set by the agency, never signed: the feed says the consent was withdrawn after the basis that
+   * carries it was signed (revokedAt is then the feed's moment).
+   */
+  withdrawnSinceBasis?: true;
 }
 
 export type ConsentDecision = { covered: true } | { covered: false; reason: ConsentRefusal };
@@ -32,7 +49,7 @@ export function consentCovers(consents: readonly ConsentEvidence[] | null | unde
   const latest = [...forAgency].sort((a, b) => descending(a.validFrom, b.validFrom) || descending(a.validTo, b.validTo)
     || Number(b.revokedAt !== null) - Number(a.revokedAt !== null))[0];
   if (!latest) return { covered: false, reason: 'NO_CONSENT' };
-  if (latest.revokedAt !== null) return { covered: false, reason: 'CONSENT_REVOKED' };
+  if (latest.revokedAt !== null) return { covered: false, reason: latest.withdrawnSinceBasis ? 'CONSENT_WITHDRAWN' : 'CONSENT_REVOKED' };
   if (latest.validTo < today) return { covered: false, reason: 'CONSENT_EXPIRED' };
   return { covered: false, reason: 'NO_CONSENT' };
 }

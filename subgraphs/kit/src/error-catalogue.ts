@@ -236,6 +236,13 @@ export const REFUSAL_REASONS = {
     shown: 'Samtycket är återkallat',
     because: 'the person has withdrawn the consent for this agency',
   },
+  CONSENT_WITHDRAWN: {
+    code: 'FORBIDDEN',
+    meaning: 'the agency (`agency`) releases nothing: the person withdrew the consent after coordination signed the release basis, and coordination\'s withdrawal feed told the agency so (`docs/release-basis.md`)',
+    show: 'as `CONSENT_REVOKED`',
+    shown: 'Samtycket är återkallat',
+    because: 'the person has withdrawn the consent for this agency',
+  },
   CONSENT_EXPIRED: {
     code: 'FORBIDDEN',
     meaning: 'the agency (`agency`) releases nothing: the consent that covered it has expired',
@@ -251,6 +258,7 @@ export const REFUSAL_REASONS = {
   BASIS_OTHER_USER: { ...BASIS, meaning: 'the release basis is for another user', because: 'the release basis is for another user' },
   BASIS_OTHER_REQUEST: { ...BASIS, meaning: 'the release basis is for another request', because: 'the release basis is for another request' },
   BASIS_OTHER_FORBUND: { ...BASIS, meaning: 'the release basis was signed by another förbund\'s coordination than the one whose gateway asked', because: 'the release basis is from another samordningsförbund' },
+  BASIS_WITHDRAWALS_UNKNOWN: { ...BASIS, meaning: 'the agency\'s view of coordination\'s withdrawn consents is older than its bound (`WITHDRAWALS_FRESH_SECONDS`) and coordination did not answer for a newer one: it releases nothing under a consent it cannot tell is still in force (`docs/release-basis.md`)', because: 'the agency cannot tell whether the consent has been withdrawn' },
   BASIS_FORBUND_NOT_ANSWERED: { ...BASIS, meaning: 'the release basis is from a förbund the agency does not answer: not on its list, or cut off (`docs/trusted-forbund.md`)', because: 'the agency does not answer this samordningsförbund' },
   STATISTICS_OTHER_FORBUND: {
     shown: 'Myndighetens statistik finns inte för ert förbund ännu',
@@ -385,7 +393,7 @@ export type RefusalReason = keyof typeof REFUSAL_REASONS;
 /** The reasons that come with a code: `ReasonOf<'FORBIDDEN'>`. */
 export type ReasonOf<C extends ErrorCode> = { [R in RefusalReason]: (typeof REFUSAL_REASONS)[R]['code'] extends C ? R : never }[RefusalReason];
 
-export type ConsentRefusal = Extract<RefusalReason, 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_EXPIRED'>;
+export type ConsentRefusal = Extract<RefusalReason, 'NO_CONSENT' | 'CONSENT_REVOKED' | 'CONSENT_WITHDRAWN' | 'CONSENT_EXPIRED'>;
 export type BasisRefusal = Extract<RefusalReason, `BASIS_${string}`>;
 
 export function isErrorCode(value: unknown): value is ErrorCode {

@@ -12,6 +12,7 @@ import { runOnParams, runOnRequest, type RequestPlugin } from './request-plugin.
 import { malformedRequest } from './request-shape.ts';
 import { STATISTICS_RELEASE_PATH } from './statistics-release/agency-release.ts';
 import { withServerSpan } from './tracing.ts';
+import { WITHDRAWALS_PATH } from './consent.ts';
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Built with the plugins' Apollo Server parts (apolloOptionsOf(plugins)). */
@@ -47,7 +48,7 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1_000_000;
-const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json', STATISTICS_RELEASE_PATH]);
+const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics', '/.well-known/jwks.json', STATISTICS_RELEASE_PATH, WITHDRAWALS_PATH]);
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**

@@ -7,6 +7,7 @@ import type { ConsentEvidence } from './consent.ts';
 import type { BasisRefusal } from './error-catalogue.ts';
 import { STATISTICS_RELEASE_ACTOR, statisticsReleaseRequestId } from './statistics-release/agency-release.ts';
 import { ExpiringCache } from './expiring-cache.ts';
+import type { WithdrawalView } from './consent-withdrawals.ts';
 import {
   CONTENT_ENCRYPTION, KEY_AGREEMENT_ALGORITHM, loadOrCreateSigningKey, SIGNING_ALGORITHM,
   recipientKeys, type DecryptionKey, type RecipientKey, type SigningKey,
@@ -201,6 +202,12 @@ export function createReleaseBasisVerifier(
   options: {
     onSignatureCheck?: () => void; now?: () => number; /** The agency's own key, for the member lists sealed to it. */ decryptionKey?: DecryptionKey;
     /** The förbund whose coordination it takes bases from; by default as the subgraph's own list (trusted-forbund.ts). */ trusted?: TrustedForbund;
+    /**
+     * Coordination's withdrawals as the agency knows them (consent-withdrawals.ts): a consent the
+     * basis carries in force but since withdrawn is judged withdrawn. Every agency subgraph has
+     * one (subgraph.ts); without it (a unit test) the evidence is judged as signed.
+     */
+    withdrawals?: WithdrawalView;
   } = {},
 ): ReleaseBasisVerifier {
   const now = options.now ?? Date.now;
@@ -248,6 +255,21 @@ export function createReleaseBasisVerifier(
     return { ok: true, claims };
   }
 
+  /**
+   * The consents with those withdrawn since the basis was signed marked so, or null when the
+   * agency cannot tell (its view too old, coordination not answering). Asked only when a consent
+   * is in force as signed: nothing else could be released, and a refusal needs no fresh view.
+   */
+  async function withdrawnSince(consents: ConsentEvidence[], forbund: string): Promise<ConsentEvidence[] | null> {
+    if (!options.withdrawals || !consents.some((c) => c.revokedAt === null && typeof c.id === 'string')) return consents;
+    const withdrawn = await options.withdrawals.current(forbund);
+    if (!withdrawn) return null;
+    return consents.map((c) => {
+      const at = c.revokedAt === null && typeof c.id === 'string' ? withdrawn.get(c.id) : undefined;
+      return at === undefined ? c : { ...c, revokedAt: at, withdrawnSinceBasis: true as const };
+    });
+  }
+
   return {
     async person(agency, personnummer, wire, caller) {
       if (typeof wire !== 'string' || wire === '') return { ok: false, reason: 'BASIS_MISSING' };
@@ -259,7 +281,10 @@ export function createReleaseBasisVerifier(
       const evidence = JSON.parse(parsed.entry) as PersonEvidence;
       if (evidence.personnummer !== personnummer) return { ok: false, reason: 'BASIS_OTHER_PERSON' };
       // Only this agency's records count, whatever else the entry might hold.
-      return { ok: true, digest: sha256(wire).toString('hex'), evidence: { ...evidence, consents: evidence.consents.filter((c) => c.agency === agency) } };
+      const consents = evidence.consents.filter((c) => c.agency === agency);
+      const withdrawn = await withdrawnSince(consents, checked.claims.forbund as string);
+      if (withdrawn === null) return { ok: false, reason: 'BASIS_WITHDRAWALS_UNKNOWN' };
+      return { ok: true, digest: sha256(wire).toString('hex'), evidence: { ...evidence, consents: withdrawn } };
     },
     statistics: (agency, wire, period) => sealedList('statistics', agency, wire, { actorId: STATISTICS_RELEASE_ACTOR, requestId: statisticsReleaseRequestId(period) }),
   };

@@ -22,6 +22,7 @@ import { refusal } from './errors.ts';
 import { apolloOptionsOf, type RequestPlugin } from './request-plugin.ts';
 import { loadOrCreateEncryptionKey } from './signing-key.ts';
 import { createReleaseBasisVerifier, type ReleaseBasisVerifier } from './release-basis.ts';
+import { createWithdrawalView, WITHDRAWALS_PATH, withdrawalPushRoute } from './consent-withdrawals.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createProcessMetrics, type ProcessMetrics } from './metrics.ts';
 import { startTracing, traceEntryFields } from './tracing.ts';
@@ -267,7 +268,9 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
   const verifyGatewayToken = createGatewayTokenVerifier(definition.name, env, directory, Date.now, trusted);
   // An agency's own key, to which coordination seals the cohort member lists meant for it (release-basis.ts).
   const decryptionKey = definition.agency === 'COORDINATION' ? undefined : await loadOrCreateEncryptionKey(directory, definition.name);
-  const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey, trusted });
+  // What an agency knows of consents withdrawn since a basis was signed: pushed by coordination, pulled within the bound (consent-withdrawals.ts).
+  const withdrawals = isAgency(definition.agency) ? createWithdrawalView(definition.agency, env, trusted, { logger }) : undefined;
+  const releaseBases = createReleaseBasisVerifier(env, directory, { onSignatureCheck: () => metrics.releaseBasisChecks.inc(), decryptionKey, trusted, ...(withdrawals ? { withdrawals } : {}) });
   const stores = await prepareSubgraphStores(definition, { env, dataDir: directory, logger, metrics });
   const { controllers, store, opened } = stores;
   const ownForbund = forbundId(env);
@@ -365,6 +368,7 @@ export async function buildSubgraph<DB, TContext extends SubgraphRequest>(
           controllers: controllers.map((c) => c.code), ownForbund,
         }),
       } : {}),
+      ...(withdrawals ? { [WITHDRAWALS_PATH]: withdrawalPushRoute(withdrawals) } : {}),
       ...definition.routes,
       // The gateway witnesses this store's audit chain head here, and hands over its own (audit-checkpoint.ts).
       // Each controller's chain is witnessed the same way, its own store named in the checkpoint.

@@ -15,6 +15,7 @@ import { keySetFile, publishedKeySet } from './signing-key.ts';
  *     { "forbund": [ { "id": "forbund-goteborg", "name": "Samordningsförbundet Göteborg",
  *                      "gatewayJwks": "https://gateway:4000/.well-known/jwks.json",
  *                      "coordinationJwks": "https://coordination:4001/.well-known/jwks.json",
+ *                      "withdrawals": "https://coordination:4001/consent-withdrawals",
  *                      "cutOff": false } ] }
  *
  * `gatewayJwks` and `coordinationJwks` are each a URL or a key set file (relative to the list).
@@ -59,6 +60,12 @@ export interface TrustedForbundEntry {
   gatewayJwks: string;
   /** URL or file of the förbund coordination's public keys (release bases). */
   coordinationJwks: string;
+  /**
+   * URL of the förbund coordination's withdrawal feed (consent-withdrawals.ts); by default beside
+   * `coordinationJwks` when that is a URL. Needed when the keys are a file: without a feed the
+   * agency releases nothing under that förbund's bases.
+   */
+  withdrawals?: string;
   cutOff: boolean;
 }
 
@@ -147,9 +154,11 @@ export function parseList(text: string): TrustedForbundEntry[] | string {
       if (typeof item[key] !== 'string' || item[key] === '') return `forbund[${i}].${key} must be a URL or a key set file`;
     }
     if (item.cutOff !== undefined && typeof item.cutOff !== 'boolean') return `forbund[${i}].cutOff must be true or false`;
+    if (item.withdrawals !== undefined && (typeof item.withdrawals !== 'string' || !/^https?:\/\//.test(item.withdrawals))) return `forbund[${i}].withdrawals must be a URL`;
     entries.push({
       id: item.id, name: typeof item.name === 'string' && item.name ? item.name : item.id,
       gatewayJwks: item.gatewayJwks as string, coordinationJwks: item.coordinationJwks as string, cutOff: item.cutOff === true,
+      ...(typeof item.withdrawals === 'string' ? { withdrawals: item.withdrawals } : {}),
     });
   }
   return entries;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT, generateKeyPair } from 'jose';
@@ -12,11 +13,14 @@ import { loadOrCreateGatewayKey, signGatewayToken } from '@finsam/kit/gateway-to
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
+import { auditRowsOfRequest, callSubgraph, caseloadWithConsents } from '../../support/subgraph-caller.ts';
 
 const root = path.join(import.meta.dirname, '../../..');
 const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
 const ENTITIES = '{ _entities(representations: [{ __typename: "Person", personnummer: "198503123823" }]) { ... on Person { personnummer } } }';
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const ENTITIES_WITH_BASIS = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { personnummer employmentReleaseBasis } } }';
+const EMPLOYMENT_ENTITIES = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { employment { registrations { registeredOn } } } } }';
 
 describe('trust: tokens, consent, caseload, protected identity, audit', () => {
   let graph: TestGraph;
@@ -116,6 +120,21 @@ describe('trust: tokens, consent, caseload, protected identity, audit', () => {
       expect(after.body.data!.person.employment).toBeNull();
       expect(after.body.errors!.find((e) => e.extensions?.agency === 'EMPLOYMENT')?.extensions?.reason).toBe('CONSENT_REVOKED');
       expect(after.body.data!.person.sicknessInsurance).not.toBeNull();
+    });
+
+    it('a revocation holds at once against a basis signed before it, replayed by whoever holds the gateway\'s key', async () => {
+      // Any person of the caseload with employment consent but the fixtures, which other tests here read.
+      const fixtures = new Set<string>(Object.values(FIXTURE_PERSONS));
+      const person = (await caseloadWithConsents(graph, 'coordinator-1')).find((p) => p.covers.has('EMPLOYMENT') && !fixtures.has(p.personnummer))!.personnummer;
+      const requestId = `replay-${randomUUID()}`;
+      const basis = await callSubgraph(graph, 'coordination', { requestId }, ENTITIES_WITH_BASIS, { r: [{ __typename: 'Person', personnummer: person }] });
+      const wire = basis.data._entities[0].employmentReleaseBasis as string;
+      const revoked = await graph.query(coordinator1, 'mutation($p: String!) { revokeConsent(personnummer: $p, agency: EMPLOYMENT) { consent { agency revokedAt } } }', { p: person });
+      expect(revoked.body.errors).toBeUndefined();
+      const replayed = await callSubgraph(graph, 'employment', { requestId }, EMPLOYMENT_ENTITIES, { r: [{ __typename: 'Person', personnummer: person, employmentReleaseBasis: wire }] });
+      expect(replayed.data?._entities?.[0]?.employment ?? null).toBeNull();
+      expect(replayed.errors?.[0]?.extensions?.reason).toBe('CONSENT_WITHDRAWN');
+      expect(await auditRowsOfRequest(graph, 'employment', requestId)).toEqual([{ personnummer: person, decision: 'REFUSED', reason: 'CONSENT_WITHDRAWN' }]);
     });
 
     it('records a consent once however often the same form is sent, and releases the sector at once', async () => {

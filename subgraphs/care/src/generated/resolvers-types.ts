@@ -57,7 +57,7 @@ export type ControllerNotReleased = {
   __typename?: 'ControllerNotReleased';
   /** Which controller. */
   controller: DataController;
-  /** Why: NO_CONSENT, CONSENT_REVOKED or CONSENT_EXPIRED, for the consent that names it. */
+  /** Why: NO_CONSENT, CONSENT_REVOKED, CONSENT_WITHDRAWN (since the release basis was signed) or CONSENT_EXPIRED, for the consent that names it. */
   reason: Scalars['String']['output'];
 };
 

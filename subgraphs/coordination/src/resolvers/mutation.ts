@@ -81,6 +81,8 @@ export const mutationResolvers = {
           reason: ids.length === 0 ? 'NOTHING_IN_FORCE' : null,
         }]);
       ctx.consentsChanged(person);
+      // Told to the agency before the coordinator hears it is done: a basis signed before it is worth nothing from now on.
+      if (revoked.length > 0) await ctx.announceWithdrawal(args.agency);
       // The attempt is in the log; an answer without a consent would read as a withdrawal done.
       if (revoked.length === 0) {
         const what = controller === null ? args.agency : `${args.agency} naming ${controller}`;

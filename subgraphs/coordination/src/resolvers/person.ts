@@ -139,12 +139,14 @@ export const personResolvers = {
 } satisfies Resolvers;
 
 /**
- * What an agency needs of a consent to decide a release (its release basis): no form reference, no
- * id; the controller it names, so that an agency of many releases a controller's data only under
- * a consent naming that controller (consentCovers).
+ * What an agency needs of a consent to decide a release (its release basis): no form reference;
+ * the controller it names, so that an agency of many releases a controller's data only under
+ * a consent naming that controller (consentCovers); and its id, an opaque random value, which the
+ * withdrawal feed names, so that a withdrawal after the basis was signed stops it at once
+ * (@finsam/kit/consent-withdrawals).
  */
 export function consentEvidence(row: ConsentRow): ConsentEvidence {
-  return { agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at, controller: row.controller };
+  return { id: row.id, agency: row.agency, validFrom: row.valid_from, validTo: row.valid_to, revokedAt: row.revoked_at, controller: row.controller };
 }
 
 /** Consent.controller: the code the consent names, with its name (a member municipality's from the store, a region's from the kit's list). */
