@@ -41,8 +41,7 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   'test/e2e/trust/trust.test.ts',
   'test/e2e/coordinator/edges.test.ts',
   // Faults tested the way they happen (docs/faults.md): parts killed and restarted, a server restarted, a store that cannot grow.
-  'test/e2e/faults/subgraph-kill.test.ts',
-  'test/e2e/faults/gateway-kill.test.ts',
+  'test/e2e/faults/kills.test.ts',
   'test/e2e/faults/audit-store-full.test.ts',
   'test/e2e/faults/postgres-restart.test.ts',
   // A new subgraph with its own store, checked by the conformance kit over HTTPS.

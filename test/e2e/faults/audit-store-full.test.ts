@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asStoreOwner, startParts, type TestParts } from '../../support/parts.ts';
-import { type Answer, Ledger, PERSON_PARTICIPATIONS, SUBGRAPH_TIMEOUT_MS, codesOf, recovered, runningIntervention, send, summary } from './ledger.ts';
+import { asStoreOwner, type TestParts } from '../../support/parts.ts';
+import { type Answer, type Ledger, PERSON_PARTICIPATIONS, codesOf, coordinatorWrites, recovered, send, settle } from './ledger.ts';
 
 /** What coordination may write past before it can grow no more (SQLite): its write-ahead log fills after a few requests. */
 const FILE_SIZE_LIMIT = 96 * 1024;
@@ -21,10 +21,8 @@ describe('an audit store that cannot grow', () => {
   let token: string;
 
   beforeAll(async () => {
-    parts = await startParts({ subgraphs: ['coordination'], gatewayEnv: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) } });
-    token = await parts.token();
     // INTERNAL_SERVER_ERROR here says the write's transaction failed, audit record and change together.
-    ledger = new Ledger(parts, token, await runningIntervention(parts), new Set(['INTERNAL_SERVER_ERROR']));
+    ({ parts, token, ledger } = await coordinatorWrites({ refusedCodes: new Set(['INTERNAL_SERVER_ERROR']) }));
   });
   afterAll(() => parts?.close());
 
@@ -77,12 +75,7 @@ describe('an audit store that cannot grow', () => {
     ledger.faultOn = false;
     const recoveryMs = await recovered(ledger, parts, token, since);
 
-    const figures = await ledger.check();
-    const audit = await parts.verifyAudit();
-    expect(audit.status, audit.out).toBe(0);
-    summary('audit store full', parts.dialect, {
-      ...figures, readsAnswered: answered.length, readsRefused: reads.length - answered.length, recoveryMs,
-    });
+    await settle(ledger, parts, 'audit store full', { readsAnswered: answered.length, readsRefused: reads.length - answered.length, recoveryMs });
     console.log(`[faults] audit store full (${parts.dialect}): codes during the fault: ${[...codes].join(', ')}`);
   }, 240_000);
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { FIXTURE_PERSONS } from '@finsam/devkit/population/fixtures';
 import { addDays, todayIso } from '@finsam/kit/dates';
-import type { TestParts } from '../../support/parts.ts';
+import { startParts, type TestParts } from '../../support/parts.ts';
 
 /**
  * The client's side of a fault scenario, kept as Jepsen keeps it: every write sent, with the key
@@ -283,4 +283,53 @@ export async function recovered(ledger: Ledger, parts: TestParts, token: string,
 /** The one-line summary each scenario prints, for docs/faults.md. */
 export function summary(scenario: string, dialect: string, figures: Record<string, number>): void {
   console.log(`[faults] ${scenario} (${dialect}): ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+}
+
+/**
+ * What every scenario starts: coordination and the gateway as processes (the gateway waiting
+ * SUBGRAPH_TIMEOUT_MS for a subgraph), coordinator-1's token and a ledger of writes to a running
+ * intervention. `refusedCodes`: the codes that say, in this scenario, that nothing was written.
+ */
+export async function coordinatorWrites(options: { postgresAdminUrl?: string; refusedCodes?: Set<string> } = {}) {
+  const parts = await startParts({ subgraphs: ['coordination'], postgresAdminUrl: options.postgresAdminUrl, gatewayEnv: { SUBGRAPH_TIMEOUT_MS: String(SUBGRAPH_TIMEOUT_MS) } });
+  try {
+    const token = await parts.token();
+    return { parts, token, ledger: await newLedger(parts, token, options.refusedCodes) };
+  } catch (error) {
+    await parts.close();
+    throw error;
+  }
+}
+
+/** A fresh ledger on running parts: a scenario's own writes, counted from zero. */
+export async function newLedger(parts: TestParts, token: string, refusedCodes?: Set<string>): Promise<Ledger> {
+  return new Ledger(parts, token, await runningIntervention(parts), refusedCodes);
+}
+
+/**
+ * A burst of four writers, `fault` struck once twelve writes are acknowledged (a condition, not a
+ * clock), the burst ended eight answers into the fault; the answers that failed during it.
+ */
+export async function faultMidBurst(ledger: Ledger, fault: () => Promise<void>) {
+  let struck = false;
+  const burst = ledger.burst(4, () => struck && ledger.duringFault.length >= 8, 300);
+  await expect.poll(() => ledger.count('acknowledged'), { timeout: 60_000, interval: 5 }).toBeGreaterThanOrEqual(12);
+  ledger.faultOn = true;
+  await fault();
+  struck = true;
+  await burst;
+  const failures = ledger.duringFault.filter((a) => a.codes.length > 0 || a.cut);
+  expect(failures.length, 'answers that failed during the fault').toBeGreaterThan(0);
+  return failures;
+}
+
+/** The slowest failed answer during a fault (ms): what "never a hang" was measured as. */
+export const slowest = (failures: { ms: number }[]) => Math.round(Math.max(...failures.map((a) => a.ms)));
+
+/** After recovery: the ledger checked against the store, the audit chains verified, the figures printed. */
+export async function settle(ledger: Ledger, parts: TestParts, scenario: string, figures: Record<string, number>): Promise<void> {
+  const counted = await ledger.check();
+  const audit = await parts.verifyAudit();
+  expect(audit.status, audit.out).toBe(0);
+  summary(scenario, parts.dialect, { ...counted, ...figures });
 }
