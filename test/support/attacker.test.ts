@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '@finsam/kit/random';
 import { discreteGaussian, seededRandom, type Rational } from '@finsam/kit/statistics-release';
-import { clampedLogLikelihood, describeScore, simulateAttack } from './attacker.ts';
+import { clampedLogLikelihood, describeScore, poissonBinomialTail, simulateAttack } from './attacker.ts';
 
 /**
  * The attacker tests' scorer on synthetic data shaped like strategy 2 of
@@ -133,9 +133,19 @@ describe('the attacker tests\' scorer (test/support/attacker.ts)', () => {
     }
   });
 
+  it('bounds a sum of a few rare right guesses by its exact tail, not the normal\'s', () => {
+    // 100 targets each right with 0.0064 (an attacker that seldom leaves the margin guess): mean 0.64, sd 0.8.
+    // The normal's 3 sigma is 3.04, but P(X ≥ 4) is 0.5 %; the exact 0.135 % tail is 4.
+    expect(poissonBinomialTail(new Array<number>(100).fill(0.0064))).toBe(4);
+    expect(poissonBinomialTail(new Array<number>(150).fill(0.5))).toBeGreaterThanOrEqual(92);
+    expect(poissonBinomialTail(new Array<number>(150).fill(0.5))).toBeLessThanOrEqual(94);
+    const rare = simulateAttack(new Array<string>(100).fill('A'), (_, publish) => (publish(`cell ${_}`, 0, 1) >= 3 ? 'A' : 'B')).score();
+    expect(rare.bound, `${describeScore(rare)}: at least the exact tail`).toBeGreaterThanOrEqual(Math.ceil(rare.expected + 3 * rare.sd));
+  });
+
   it('is reproducible, and throws when one cell is asked with two truths', () => {
     const targets = scenario(true);
-    expect(simulate(targets).score()).toEqual(simulate(targets).score());
+    expect(simulate(targets, { rounds: 50 }).score()).toEqual(simulate(targets, { rounds: 50 }).score());
     expect(() => simulateAttack(['A', 'B'], (i, publish) => String(publish('cell', i, 2)), { rounds: 1 })).toThrow(/truth 1/);
   });
 });

@@ -183,7 +183,12 @@ export interface HonestScore {
   expected: number;
   /** √V: V the larger of Σ p_i(1 − p_i) and the variance of the rounds' totals (targets sharing a cell), times 1 + 1/rounds for the simulation's own error. */
   sd: number;
-  /** E + 3·√V (one-sided, about 0.13 %): more right than this and the release tells more than its noise allows. */
+  /**
+   * E + 3·√V (one-sided, about 0.13 %), or, where that is less, the exact 0.135 % tail of the
+   * targets' right guesses as independent Bernoulli(p_i) (a sum of a few rare events, as when the
+   * attacker seldom leaves the margin guess, is skewed, and its 3-sigma tail is heavier than the
+   * normal's): more right than this and the release tells more than its noise allows.
+   */
   bound: number;
   rounds: number;
 }
@@ -278,6 +283,8 @@ export function simulateAttack(
   const tally = (counts: (target: number, guess: string | null) => boolean) => {
     const totals = new Array<number>(rounds).fill(0);
     let perTarget = 0;
+    /** Each target's p_i, as (hits + ½)/(rounds + 1): a p_i never seen in the rounds is not taken for 0 in the tail. */
+    const ps: number[] = [];
     for (let i = 0; i < n; i++) {
       let hits = 0;
       for (let r = 0; r < rounds; r++) {
@@ -288,19 +295,42 @@ export function simulateAttack(
         }
       }
       perTarget += (hits / rounds) * (1 - hits / rounds);
+      ps.push((hits + 0.5) / (rounds + 1));
     }
-    return { totals, perTarget };
+    return { totals, perTarget, ps };
   };
   return {
     score(counts = right) {
-      const { totals, perTarget } = tally(counts);
+      const { totals, perTarget, ps } = tally(counts);
       const expected = totals.reduce((s, x) => s + x, 0) / rounds;
       const ofRounds = rounds > 1 ? totals.reduce((s, x) => s + (x - expected) ** 2, 0) / (rounds - 1) : 0;
       const sd = Math.sqrt(Math.max(perTarget, ofRounds) * (1 + 1 / rounds));
-      return { expected, sd, bound: expected + 3 * sd, rounds };
+      return { expected, sd, bound: Math.max(expected + 3 * sd, poissonBinomialTail(ps)), rounds };
     },
     totals: (counts = right) => tally(counts).totals,
   };
+}
+
+/** The tail the bounds allow: that of 3 standard deviations of a normal, one-sided. */
+const TAIL = 0.00135;
+
+/** The least k with P(X > k) ≤ TAIL for X the number of successes of independent Bernoulli(p_i) (exact, by the distribution's recurrence). */
+export function poissonBinomialTail(ps: readonly number[]): number {
+  let pmf = [1];
+  for (const p of ps) {
+    const next = new Array<number>(pmf.length + 1).fill(0);
+    pmf.forEach((q, k) => {
+      next[k]! += q * (1 - p);
+      next[k + 1]! += q * p;
+    });
+    pmf = next;
+  }
+  let above = 1;
+  for (let k = 0; k < pmf.length; k++) {
+    above -= pmf[k]!;
+    if (above <= TAIL) return k;
+  }
+  return ps.length;
 }
 
 /** A score as the attacker tests print it: E ± √V, and the bound. */
