@@ -56,19 +56,29 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * of highest posterior.
  *
  * Power: strategies 1 to 3 also read their own pairs on the true counts (nearly no noise), and
- * must then name every target; the year's reads alone must name every target they are made for:
- * the pairs and the year's reads do read the target, and the test would fail a release without
- * enough noise.
+ * must then name every target, and so beat the bound; the year's reads alone must name every
+ * target they are made for: the pairs and the year's reads do read the target, and the test
+ * would fail a release without enough noise.
  *
  * On the per-query protection (before the releases) this attacker's strategies were the issue-11
  * red team's; the grown attacker of disclosure-attack-release.test.ts (issue 20) beat that one.
  *
  * What it guesses: each target participation's occupation before registration in (one of four
- * categories, the truth read from the store). It is scored against the guess an analyst makes
- * from the published margins alone: always the most common category of the published total. The
- * attacker passes (the graph fails) when it is right significantly more often than that: more
- * than n·p + 3 binomial standard deviations (one-sided, about 0.13 %), p being the larger of the
- * margin guess's published share and its share among the strategy's targets.
+ * categories, the truth read from the store). Each strategy, and all five together, is scored
+ * against what the same strategy gets right on releases that carry exactly the noise they state
+ * (the honest score, simulateAttack in test/support/attacker.ts): 400 seeded rounds in which
+ * every cell the strategies read is drawn from the true counts plus discrete Gaussian noise of its
+ * table's stated σ, clamped at 0 as the release clamps, the targets of one cell sharing its draw,
+ * and read by the same rule. The attacker passes (the graph fails) when it is right more often
+ * than E + 3·√V (one-sided, about 0.13 %; V the larger of Σ p_i(1 − p_i) and the rounds' own
+ * variance; or the exact tail of the targets' Bernoulli(p_i) where that is more). A release with
+ * less noise than it states is right more often than E allows; the margins do not bound a
+ * differentially private release (a target's own 1 in a noisy count tells something, as ε allows),
+ * and the guess from the margins (the most common category of the published total) is printed
+ * beside the bound, as is E on a release with half the noise read by an attacker who knows so.
+ * Strategy 4 reads one cell twice (its E is the margin guess's right exactly: any difference
+ * would be a leak); every cell the simulation draws holds exactly the others the attacker
+ * subtracts and the target (checked).
  *
  * The allowances are set far above what the test asks (NO_ALLOWANCE_LIMITS): the release holds on
  * its own. Nothing depends on timing; the population's seed is fixed, the noise is drawn afresh
