@@ -126,8 +126,10 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * attacker names band 1_5 for nearly every target with a posterior near 1 (right 18–21), where
  * on the true counts it names all 120 and on the simulated releases 102.5: some published cell it
  * reads differs from the truth computed for it here (seen too with the test as it was before the
- * honest score; earlier runs got 93–107). Not yet explained (docs/disclosure-control.md, "The
- * agencies' figures").
+ * honest score; earlier runs got 93–107): the year's total cell held 13 more in 1_5 and 8 fewer
+ * in 6_9 and 10_12 than the truth computed here. Not yet settled whether the release (which reads
+ * each member's controllers' stores) or this truth (every municipality's store) is wrong
+ * (docs/disclosure-control.md, "The agencies' figures").
  *
  * The file takes 37–38 s on a shared 2-core machine (about 2,000 cohorts in 205 requests, and the
  * honest score's simulations), 78 s under heavy load.
