@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { SeededRandom } from '@finsam/kit/random';
 import { ageBand } from '@finsam/coordination/follow-up';
 
 /**
@@ -164,3 +165,173 @@ export async function readReleases(coordination: Kysely<any>): Promise<{ months:
   if (other) throw new Error(`release ${other.period} is neither a month nor a calendar year`);
   return { months: stored.filter((r) => r.period.length === 7), years: stored.filter((r) => r.period.length === 4) };
 }
+
+// ---- The honest score: what the stated noise allows ----
+
+/**
+ * One round's published cells in a simulated release: the cell `key`'s true count plus discrete
+ * Gaussian noise of σ (times the simulation's noise scale), clamped at 0, as protectTables
+ * (subgraphs/kit/src/statistics-release/tables.ts) publishes a cell. Within a round the same key
+ * is the same draw (two targets reading one cell share its noise, as they do in the release), and
+ * must be asked with the same truth and σ: another is a mistake in the caller's model, and throws.
+ */
+export type Publish = (key: string, truth: number, sigma: number) => number;
+
+/** The expected right guesses of an attacker on the published noise, and the most a run may have. */
+export interface HonestScore {
+  /** E: the right guesses expected when every cell carries exactly the noise its release states. */
+  expected: number;
+  /** √V: V the larger of Σ p_i(1 − p_i) and the variance of the rounds' totals (targets sharing a cell), times 1 + 1/rounds for the simulation's own error. */
+  sd: number;
+  /**
+   * E + 3·√V (one-sided, about 0.13 %), or, where that is less, the exact 0.135 % tail of the
+   * targets' right guesses as independent Bernoulli(p_i) (a sum of a few rare events, as when the
+   * attacker seldom leaves the margin guess, is skewed, and its 3-sigma tail is heavier than the
+   * normal's): more right than this and the release tells more than its noise allows.
+   */
+  bound: number;
+  rounds: number;
+}
+
+export interface AttackSimulation {
+  /**
+   * The score of the targets and guesses `counts` counts (default: every right guess). A guess of
+   * null is no guess (an exact-zero attacker that claims nothing), never right.
+   */
+  score(counts?: (target: number, guess: string | null) => boolean): HonestScore;
+  /** Each round's count of what `counts` counts: the runs of a simulated release, one a round. */
+  totals(counts?: (target: number, guess: string | null) => boolean): number[];
+}
+
+/** Rounds of the simulation by default: the bound's own error is then about 1/√400 of its width. */
+export const SIMULATION_ROUNDS = 400;
+/** The simulation's seed by default: the bound is the same on every run for the same truth. */
+export const SIMULATION_SEED = 20261207;
+
+/**
+ * N_Z(0, σ²) by its cumulative distribution over ±(14σ + 1) (the mass beyond is below 10⁻⁴⁰),
+ * drawn with a uniform from a seeded generator. The release draws the same distribution exactly
+ * (discrete-gaussian.ts, by rejection on BigInt rationals, so that no floating point leaks a
+ * published draw); a simulation of what an attacker expects needs the distribution, not that.
+ */
+const gaussianTables = new Map<number, { cdf: Float64Array; tail: number }>();
+function discreteGaussianDraw(sigma: number, uniform: number): number {
+  let table = gaussianTables.get(sigma);
+  if (!table) {
+    const tail = Math.ceil(14 * sigma) + 1;
+    const cdf = new Float64Array(2 * tail + 1);
+    let sum = 0;
+    for (let x = -tail; x <= tail; x++) cdf[x + tail] = sum += Math.exp(-(x * x) / (2 * sigma * sigma));
+    for (let i = 0; i < cdf.length; i++) cdf[i]! /= sum;
+    table = { cdf, tail };
+    gaussianTables.set(sigma, table);
+  }
+  const { cdf, tail } = table;
+  let low = 0;
+  let high = cdf.length - 1;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (cdf[middle]! > uniform) high = middle;
+    else low = middle + 1;
+  }
+  return low - tail;
+}
+
+/**
+ * Simulates an attack on releases that carry exactly the noise they state: `rounds` times, each
+ * target's guess from `play`, which reads the published cells it would read through `publish`
+ * (the true counts as the test knows them, each cell's stated σ) with the attacker's own reading.
+ * The attack's real noise is the release's (crypto); this draws from a seeded generator, so the
+ * bound is reproducible. `noiseScale` scales the simulated noise (a test of the scorer's power:
+ * at 0.5 the expected right must exceed the bound at 1); the attacker still reads with the stated σ.
+ */
+export function simulateAttack(
+  truths: readonly (string | null)[], play: (target: number, publish: Publish) => string | null,
+  options: { rounds?: number; seed?: number; noiseScale?: number } = {},
+): AttackSimulation {
+  const rounds = options.rounds ?? SIMULATION_ROUNDS;
+  const scale = options.noiseScale ?? 1;
+  const random = new SeededRandom(options.seed ?? SIMULATION_SEED);
+  const n = truths.length;
+  const names = new Map<string, number>();
+  const nameOf: string[] = [];
+  /** Round r's guess of target i at r·n + i: an index into nameOf, −1 for no guess. */
+  const guesses = new Int32Array(rounds * n);
+  for (let r = 0; r < rounds; r++) {
+    const cells = new Map<string, { truth: number; sigma: number; value: number }>();
+    const publish: Publish = (key, truth, sigma) => {
+      const cell = cells.get(key);
+      if (cell) {
+        if (cell.truth !== truth || cell.sigma !== sigma) throw new Error(`simulated cell ${key} asked with truth ${truth} and σ ${sigma}, before with ${cell.truth} and ${cell.sigma}`);
+        return cell.value;
+      }
+      const value = Math.max(0, truth + discreteGaussianDraw(sigma * scale, random.next()));
+      cells.set(key, { truth, sigma, value });
+      return value;
+    };
+    for (let i = 0; i < n; i++) {
+      const guess = play(i, publish);
+      if (guess === null) guesses[r * n + i] = -1;
+      else {
+        if (!names.has(guess)) names.set(guess, nameOf.push(guess) - 1);
+        guesses[r * n + i] = names.get(guess)!;
+      }
+    }
+  }
+  const right = (i: number, guess: string | null) => guess !== null && guess === truths[i];
+  /** Per round, how many targets `counts` counts; and Σ p_i(1 − p_i) over the targets. */
+  const tally = (counts: (target: number, guess: string | null) => boolean) => {
+    const totals = new Array<number>(rounds).fill(0);
+    let perTarget = 0;
+    /** Each target's p_i, as (hits + ½)/(rounds + 1): a p_i never seen in the rounds is not taken for 0 in the tail. */
+    const ps: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let hits = 0;
+      for (let r = 0; r < rounds; r++) {
+        const g = guesses[r * n + i]!;
+        if (counts(i, g === -1 ? null : nameOf[g]!)) {
+          hits += 1;
+          totals[r]! += 1;
+        }
+      }
+      perTarget += (hits / rounds) * (1 - hits / rounds);
+      ps.push((hits + 0.5) / (rounds + 1));
+    }
+    return { totals, perTarget, ps };
+  };
+  return {
+    score(counts = right) {
+      const { totals, perTarget, ps } = tally(counts);
+      const expected = totals.reduce((s, x) => s + x, 0) / rounds;
+      const ofRounds = rounds > 1 ? totals.reduce((s, x) => s + (x - expected) ** 2, 0) / (rounds - 1) : 0;
+      const sd = Math.sqrt(Math.max(perTarget, ofRounds) * (1 + 1 / rounds));
+      return { expected, sd, bound: Math.max(expected + 3 * sd, poissonBinomialTail(ps)), rounds };
+    },
+    totals: (counts = right) => tally(counts).totals,
+  };
+}
+
+/** The tail the bounds allow: that of 3 standard deviations of a normal, one-sided. */
+const TAIL = 0.00135;
+
+/** The least k with P(X > k) ≤ TAIL for X the number of successes of independent Bernoulli(p_i) (exact, by the distribution's recurrence). */
+export function poissonBinomialTail(ps: readonly number[]): number {
+  let pmf = [1];
+  for (const p of ps) {
+    const next = new Array<number>(pmf.length + 1).fill(0);
+    pmf.forEach((q, k) => {
+      next[k]! += q * (1 - p);
+      next[k + 1]! += q * p;
+    });
+    pmf = next;
+  }
+  let above = 1;
+  for (let k = 0; k < pmf.length; k++) {
+    above -= pmf[k]!;
+    if (above <= TAIL) return k;
+  }
+  return ps.length;
+}
+
+/** A score as the attacker tests print it: E ± √V, and the bound. */
+export const describeScore = (s: HonestScore) => `expected ${s.expected.toFixed(1)} ± ${s.sd.toFixed(1)}, bound ${s.bound.toFixed(1)}`;

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@finsam/kit/random';
-import { binomialBound, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, readReleases, releasesOfWindow, type Participation, clampedLogLikelihood as logLikelihood } from '../../support/attacker.ts';
+import {
+  describeScore, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, readReleases, releasesOfWindow, simulateAttack, type Participation, type Publish, clampedLogLikelihood as logLikelihood,
+} from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
 /**
@@ -54,19 +56,29 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * of highest posterior.
  *
  * Power: strategies 1 to 3 also read their own pairs on the true counts (nearly no noise), and
- * must then name every target; the year's reads alone must name every target they are made for:
- * the pairs and the year's reads do read the target, and the test would fail a release without
- * enough noise.
+ * must then name every target, and so beat the bound; the year's reads alone must name every
+ * target they are made for: the pairs and the year's reads do read the target, and the test
+ * would fail a release without enough noise.
  *
  * On the per-query protection (before the releases) this attacker's strategies were the issue-11
  * red team's; the grown attacker of disclosure-attack-release.test.ts (issue 20) beat that one.
  *
  * What it guesses: each target participation's occupation before registration in (one of four
- * categories, the truth read from the store). It is scored against the guess an analyst makes
- * from the published margins alone: always the most common category of the published total. The
- * attacker passes (the graph fails) when it is right significantly more often than that: more
- * than n·p + 3 binomial standard deviations (one-sided, about 0.13 %), p being the larger of the
- * margin guess's published share and its share among the strategy's targets.
+ * categories, the truth read from the store). Each strategy, and all five together, is scored
+ * against what the same strategy gets right on releases that carry exactly the noise they state
+ * (the honest score, simulateAttack in test/support/attacker.ts): 400 seeded rounds in which
+ * every cell the strategies read is drawn from the true counts plus discrete Gaussian noise of its
+ * table's stated σ, clamped at 0 as the release clamps, the targets of one cell sharing its draw,
+ * and read by the same rule. The attacker passes (the graph fails) when it is right more often
+ * than E + 3·√V (one-sided, about 0.13 %; V the larger of Σ p_i(1 − p_i) and the rounds' own
+ * variance; or the exact tail of the targets' Bernoulli(p_i) where that is more). A release with
+ * less noise than it states is right more often than E allows; the margins do not bound a
+ * differentially private release (a target's own 1 in a noisy count tells something, as ε allows),
+ * and the guess from the margins (the most common category of the published total) is printed
+ * beside the bound, as is E on a release with half the noise read by an attacker who knows so.
+ * Strategy 4 reads one cell twice (its E is the margin guess's right exactly: any difference
+ * would be a leak); every cell the simulation draws holds exactly the others the attacker
+ * subtracts and the target (checked).
  *
  * The allowances are set far above what the test asks (NO_ALLOWANCE_LIMITS): the release holds on
  * its own. Nothing depends on timing; the population's seed is fixed, the noise is drawn afresh
@@ -111,6 +123,12 @@ interface Guess {
   guess: Occupation;
   /** Whether the attacker's rule decided, or it fell back to the margin guess. */
   decided: boolean;
+  /**
+   * The same strategy's guess of the target on a simulated release (the cells it read, drawn from
+   * the true counts with the stated σ): the honest score's. `sigmaScale` scales the σ it reads
+   * with (a release with half the noise, read by an attacker who knows so).
+   */
+  play: (publish: Publish, sigmaScale: number) => Occupation;
 }
 
 describe('disclosure control against a differencing analyst, on the statistics releases (issue 11)', () => {
@@ -258,14 +276,14 @@ describe('disclosure control against a differencing analyst, on the statistics r
      * counts, plus 1 in c), with the table's σ as the release publishes it (a month's, or the
      * year's). The category of highest posterior; nothing answered: the margin guess.
      */
-    function posterior(pairs: { key: string; sigma: number; year?: string; larger: Published; smaller: Published; others: Counts }[], noiseless = false): { guess: Occupation; decided: boolean } {
+    function posterior(pairs: { key: string; sigma: number; year?: string; larger: Published; smaller: Published; others: Counts }[], noiseless = false, record = !noiseless): { guess: Occupation; decided: boolean } {
       const seen = new Map<string, { sigma: number; cells: Counts; others: Counts }>();
       for (const { key, sigma, larger, smaller, others } of pairs) {
         if (!larger || !smaller) continue;
         const cells = Object.fromEntries(OCCUPATIONS.map((o) => [o, larger[o] - smaller[o]])) as Counts;
         const known = seen.get(key);
         if (!known) seen.set(key, { sigma: noiseless ? NOISELESS_SIGMA : sigma, cells, others });
-        else if (!noiseless) repeated.push(JSON.stringify(known.cells) === JSON.stringify(cells));
+        else if (record) repeated.push(JSON.stringify(known.cells) === JSON.stringify(cells));
       }
       if (seen.size === 0) return { guess: marginGuess, decided: false };
       const score = Object.fromEntries(OCCUPATIONS.map((c) => [c, Math.log(margin[c] / marginTotal)])) as Counts;
@@ -292,6 +310,19 @@ describe('disclosure control against a differencing analyst, on the statistics r
       return out;
     };
     const NOTHING = Object.fromEntries(OCCUPATIONS.map((o) => [o, 0])) as Counts;
+    /**
+     * A release's cells of occupation before (a municipality's, or the total's; a month's `YYYY-MM`
+     * or a year's `YYYY`) as a simulated release publishes them: each category's key, its true
+     * count (counted as that release counts) and the σ the release states.
+     */
+    const cellsOf = (municipality: string | null, period: string) => {
+      const truth = trueCounts(period.length === 4 ? [years.get(period)![0]!, years.get(period)!.at(-1)!] : [monthKeys.indexOf(period), monthKeys.indexOf(period)], municipality === null ? null : [municipality]);
+      const sigma = source(municipality, period.length === 4 ? period : undefined).sigma;
+      return OCCUPATIONS.map((o) => ({ o, key: `${municipality ?? 'total'}|${period}|${o}`, truth: truth[o], sigma }));
+    };
+    const published = (cells: ReturnType<typeof cellsOf>, publish: Publish) => Object.fromEntries(cells.map((c) => [c.o, publish(c.key, c.truth, c.sigma)])) as Counts;
+    /** Cells read whose true count is not the others the attacker subtracts and the target (none may be: the simulation plays what the attack reads). */
+    let cellsNotOthersAndTarget = 0;
     /** Per strategy: targets the same pairs and reading name rightly when read on the true counts; and those with a year's read, by it alone. */
     const noiselessRight: Partial<Record<Strategy, number>> = {};
     const yearReads: Partial<Record<Strategy, { targets: number; right: number; noiselessAloneRight: number }>> = {};
@@ -311,13 +342,20 @@ describe('disclosure control against a differencing analyst, on the statistics r
       }
       if (posterior(exact, true).guess === t.occupationBefore) noiselessRight[strategy] = (noiselessRight[strategy] ?? 0) + 1;
       const guess = posterior(observations);
+      // The same reading on a simulated release: each pair's difference is its release's cells of the target's municipality (or the total).
+      const simulated = pairs.map(({ cell, year }, j) => {
+        const cells = cellsOf(cell, year ?? monthKeys[t.month]!);
+        if (cells.some((c) => c.truth !== observations[j]!.others[c.o] + (c.o === t.occupationBefore ? 1 : 0))) cellsNotOthersAndTarget += 1;
+        return { ...observations[j]!, cells };
+      });
+      const play = (publish: Publish, sigmaScale: number) => posterior(simulated.map((p) => ({ ...p, sigma: p.sigma * sigmaScale, larger: published(p.cells, publish), smaller: NOTHING })), false, false).guess;
       if (pairs.some((p) => p.year)) {
         const held = yearReads[strategy] ?? (yearReads[strategy] = { targets: 0, right: 0, noiselessAloneRight: 0 });
         held.targets += 1;
         held.right += guess.guess === t.occupationBefore ? 1 : 0;
         held.noiselessAloneRight += posterior(exact.filter((e) => e.year), true).guess === t.occupationBefore ? 1 : 0;
       }
-      guesses.push({ strategy, target: t, ...guess });
+      guesses.push({ strategy, target: t, ...guess, play });
     }
     const source = (municipality: string | null, year?: string) => ({
       key: `${municipality ?? 'total'}|${year ?? 'month'}`, year,
@@ -415,7 +453,13 @@ describe('disclosure control against a differencing analyst, on the statistics r
       const [l, s] = [filtered?.total ?? null, broader?.group(t.municipality) ?? null];
       const grown = l && s ? [...OCCUPATIONS].filter((o) => l[o] > s[o]).sort((x, y) => l[y] - s[y] - (l[x] - s[x])) : [];
       differing += l && s && OCCUPATIONS.some((o) => l[o] !== s[o]) ? 1 : 0;
-      guesses.push({ strategy: 'protectedIdentity', target: t, guess: grown[0] ?? marginGuess, decided: grown.length > 0 });
+      // Simulated: the filtered total and the group are the same cells of the month's release (which counts no protected identity).
+      const cells = cellsOf(t.municipality, monthKeys[t.month]!);
+      const play = (publish: Publish) => {
+        const [pl, ps] = [published(cells, publish), published(cells, publish)];
+        return [...OCCUPATIONS].filter((o) => pl[o] > ps[o]).sort((x, y) => pl[y] - ps[y] - (pl[x] - ps[x]))[0] ?? marginGuess;
+      };
+      guesses.push({ strategy: 'protectedIdentity', target: t, guess: grown[0] ?? marginGuess, decided: grown.length > 0, play });
     }
 
     // 5. Zeros: the targets in the smallest released cells (their month and municipality) first; a category published
@@ -430,25 +474,40 @@ describe('disclosure control against a differencing analyst, on the statistics r
       const report = await followUp([t.month, t.month], null);
       const group = report?.group(t.municipality) ?? null;
       const possible = byMargin.filter((o) => !group || group[o] !== 0);
-      guesses.push({ strategy: 'zeros', target: t, guess: possible[0] ?? marginGuess, decided: group !== null && possible[0] !== marginGuess });
+      const cells = cellsOf(t.municipality, monthKeys[t.month]!);
+      const play = (publish: Publish) => {
+        const simulated = published(cells, publish);
+        return byMargin.filter((o) => simulated[o] !== 0)[0] ?? marginGuess;
+      };
+      guesses.push({ strategy: 'zeros', target: t, guess: possible[0] ?? marginGuess, decided: group !== null && possible[0] !== marginGuess, play });
     }
 
-    // Scoring. Under "no disclosure" each guess is right with the probability the margin gives its
-    // category at best, p; the number right is then at most Binomial(n, p), and the attacker is
-    // refused the win unless it beats n·p by more than 3 standard deviations (one-sided, ≈ 0.13 %).
-    const score = (list: Guess[], strategy?: Strategy) => {
+    // Scoring: each strategy's guesses (and all together) against what the same strategy's guesses
+    // are right on releases with exactly the noise they state: simulated from the true counts
+    // (simulateAttack, test/support/attacker.ts), E + 3 standard deviations (one-sided, ≈ 0.13 %).
+    // The targets of one month and municipality read the same cells: simulated together, their
+    // noise shared as in the release. The margin guess's right guesses are printed beside it.
+    const truths = guesses.map((g) => g.target.occupationBefore);
+    const simulation = simulateAttack(truths, (i, publish) => guesses[i]!.play(publish, 1));
+    const halfNoise = simulateAttack(truths, (i, publish) => guesses[i]!.play(publish, 0.5), { noiseScale: 0.5, rounds: 100 });
+    const score = (strategy?: Strategy) => {
+      const list = guesses.filter((g) => !strategy || g.strategy === strategy);
+      const counts = (i: number, guess: string | null) => (!strategy || guesses[i]!.strategy === strategy) && guess === truths[i];
       const n = list.length;
       const right = list.filter((g) => g.guess === g.target.occupationBefore).length;
       const marginRight = list.filter((g) => marginGuess === g.target.occupationBefore).length;
-      const p = Math.max(p0, n ? marginRight / n : 0);
-      return { n, right, noiselessRight: strategy ? noiselessRight[strategy] ?? 0 : undefined, accuracy: n ? right / n : 0, marginRight, p: Number(p.toFixed(3)), decided: list.filter((g) => g.decided).length, bound: binomialBound(n, p) };
+      const honest = simulation.score(counts);
+      return {
+        n, right, noiselessRight: strategy ? noiselessRight[strategy] ?? 0 : undefined, accuracy: n ? right / n : 0, marginRight, decided: list.filter((g) => g.decided).length,
+        expected: Number(honest.expected.toFixed(1)), sd: Number(honest.sd.toFixed(1)), bound: Number(honest.bound.toFixed(1)), expectedAtHalfTheNoise: Number(halfNoise.score(counts).expected.toFixed(1)), line: describeScore(honest),
+      };
     };
     const strategies = Object.keys(WANTED) as Strategy[];
-    const perStrategy = Object.fromEntries(strategies.map((s) => [s, score(guesses.filter((g) => g.strategy === s), s)]));
-    const overall = score(guesses);
+    const perStrategy = Object.fromEntries(strategies.map((s) => [s, score(s)]));
+    const overall = score();
     const report = {
       targets: used.size, p0: Number(p0.toFixed(3)), marginGuess, requests, answered, refusals, seconds: (Date.now() - started) / 1000, yearReads,
-      sigma: { total: sigmaTotal, municipality: sigmaMunicipality, yearTotal: yearSigmaTotal, yearMunicipality: yearSigmaMunicipality }, repeatedCells: repeated.length, repeatedDiffering: repeated.filter((same) => !same).length, protectedDiffering: differing,
+      sigma: { total: sigmaTotal, municipality: sigmaMunicipality, yearTotal: yearSigmaTotal, yearMunicipality: yearSigmaMunicipality }, cellsNotOthersAndTarget, repeatedCells: repeated.length, repeatedDiffering: repeated.filter((same) => !same).length, protectedDiffering: differing,
       overall, perStrategy,
     };
     console.log(`disclosure attack on the releases: ${JSON.stringify(report, null, 1)}`);
@@ -456,18 +515,20 @@ describe('disclosure control against a differencing analyst, on the statistics r
     expect(requests - answered, `every query reads a released table, none is refused: ${JSON.stringify(refusals)}`).toBe(0);
     expect(repeated.filter((same) => !same).length, 'the same month\'s cells read twice are the same number').toBe(0);
     expect(differing, 'a filtered total and the same group of a broader report are the same cells').toBe(0);
+    expect(cellsNotOthersAndTarget, 'every cell read holds the others subtracted and the target (the simulation plays what the attack reads)').toBe(0);
     expect(used.size, 'the attack needs at least 100 target persons').toBeGreaterThanOrEqual(100);
     for (const s of strategies) expect(perStrategy[s]!.n, `targets for ${s}`).toBeGreaterThanOrEqual(10);
     for (const s of ['periods', 'toggle', 'averaging'] as const) {
       expect(noiselessRight[s], `${s}: on the true counts the same pairs and reading name every target's category`).toBe(perStrategy[s]!.n);
+      expect(noiselessRight[s], `${s}: on the true counts the guesses beat the bound (the test can fail)`).toBeGreaterThan(perStrategy[s]!.bound);
       const withYear = guesses.filter((g) => g.strategy === s && yearCounting(g.target) !== null).length;
       expect(yearReads[s]?.targets ?? 0, `${s}: every target its released year's table counts has the year read`).toBe(withYear);
       expect(yearReads[s]?.noiselessAloneRight ?? 0, `${s}: on the true counts the year's read alone names every target it is made for`).toBe(withYear);
     }
     const failures = [...strategies.map((s) => [s, perStrategy[s]!] as const), ['overall', overall] as const]
       .filter(([, r]) => r.right > r.bound)
-      .map(([s, r]) => `${s}: right ${r.right}/${r.n} (${(100 * r.accuracy).toFixed(1)} %), but guessing ${marginGuess} from the margins is right with p = ${(100 * r.p).toFixed(1)} %, `
-        + `so at most n·p + 3·sqrt(n·p·(1−p)) = ${r.bound} is allowed (one-sided binomial bound, 3 sigma)`);
+      .map(([s, r]) => `${s}: right ${r.right}/${r.n} (${(100 * r.accuracy).toFixed(1)} %), but on releases with exactly the noise they state the same guesses are right `
+        + `${r.expected} times on average (± ${r.sd}), so at most ${r.bound} is allowed (3 standard deviations, one-sided); the margin guess ${marginGuess} is right ${r.marginRight} times`);
     expect(failures, `the analyst re-identified targets by differencing:\n${failures.join('\n')}`).toEqual([]);
   }, 120_000);
 });
