@@ -416,7 +416,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
       const monthRows = monthKeys.flatMap((k) => releases[agency].get(k)!.members);
       trueShare[agency] = Object.fromEntries(GUESSES[agency].map((g) => [g, monthRows.filter((m) => guessOf(agency, m.category) === g).length / monthRows.length]));
     }
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     console.log(`attack on the agencies' releases: ${JSON.stringify({
@@ -751,7 +751,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
       alone: Object.fromEntries(AGENCIES.map((a) => [a, plans[a].filter((p) => p.pairs.some((pair) => othersCount(p.target, p.target.period, pair.filter) === 0)).length])),
       pairsCheckedAgainstTheMonth: same,
     });
-  }, 120_000);
+  }, 300_000);
 
   it('2. the target\'s year read by exactly that year, everyone else subtracted, tells no more than the margins', async () => {
     const plans = yearPlans();
@@ -761,7 +761,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
     for (const agency of AGENCIES) observations[agency] = await observe(plans[agency], ANALYSTS.year, count, answers);
     const others = AGENCIES.flatMap((a) => plans[a].map((p) => othersCount(p.target, p.target.period, p.pairs[0]!.filter)));
     scoreAndCheck('2 the year', plans, observations, count, { othersInTheYearCell: { min: Math.min(...others), max: Math.max(...others), median: [...others].sort((x, y) => x - y)[others.length >> 1] } });
-  }, 120_000);
+  }, 300_000);
 
   it('3. two analysts and restarts of the agencies between the two queries of each pair get the same answers, so learn nothing more', async () => {
     const plans = monthsPlans();
@@ -803,7 +803,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
     expect(differing, 'answers differing from strategy 1\'s for the same query').toBe(0);
     expect(againSame, 'queries asked again after the restarts are answered as before').toBe(again.length);
     scoreAndCheck('3 two analysts and restarts', plans, observations, count, { compared: compared.length, differing, askedAgainAfterRestarts: again.length, answeredAsBefore: againSame });
-  }, 120_000);
+  }, 300_000);
 
   it('4. exact zeros: a category 0 without the target and not 0 with it names the target\'s category no better than the margins do', async () => {
     const count = tally();
@@ -888,7 +888,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
     results['4 exact zeros'] = summary;
     expect(refusedOf(count), 'exact zeros: every query asked reads released tables').toBe(0);
     expect(failures, `the analyst learnt targets' categories from the releases:\n${failures.join('\n')}`).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('for reference, not scored: every table of the target\'s month and year, everyone else subtracted (differential privacy\'s own worst case)', async () => {
     // The members of a released year's release, each read through every table holding it (the month of its
@@ -927,5 +927,5 @@ describe('disclosure control of the agencies\' statistics releases against a dif
     }
     results['for reference: every table, month and year, everyone else known'] = summary;
     expect(refusedOf(count), 'reference: every query asked reads released tables').toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -258,7 +258,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
       const truth = countedRows(table).flat().map((r) => truthOf(r, table)).filter((o) => o !== null);
       trueShare[table] = Object.fromEntries(OCCUPATIONS.map((o) => [o, truth.filter((t) => t === o).length / truth.length])) as Record<Occupation, number>;
     }
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     console.log(`grown attack on the releases: ${JSON.stringify({ seconds: (Date.now() - started) / 1000, prior, results })}`);
@@ -699,7 +699,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const count = tally();
     const observations = await askPairs(plans, ANALYSTS.multiplicity, ANALYSTS.multiplicity, count);
     scoreAndCheck('1 participation multiplicity', plans, observations, count, MIN_TARGETS.multiplicity);
-  }, 120_000);
+  }, 300_000);
 
   it('2. sub-tables: periods whose registered-out participations differ by the target alone tell no more than the margins', async () => {
     const plans = subTablePlans();
@@ -708,7 +708,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
     scoreAndCheck('2 sub-tables', plans, observations, count, MIN_TARGETS.subTables, {
       aloneIn: Object.fromEntries((['intervention', 'municipality', 'all'] as const).map((by) => [by, plans.filter((p) => OCCUPATIONS.every((o) => othersIn({ table: 'occupationAfter', by, value: by === 'all' ? null : p.target[by] }, p.target.endMonth!, p.target)[o] === 0)).length])),
     });
-  }, 120_000);
+  }, 300_000);
 
   it('3. exact zeros: a category 0 without the target and not 0 with it names the target\'s category no better than the margins do', async () => {
     // Strategy 2's targets (alone in their cell: a difference is theirs alone), each with the pairs, one per table it is
@@ -798,14 +798,14 @@ describe('disclosure control against the grown attacker, on the statistics relea
     expect(noiseless, 'exact zeros: on the true counts the claims right beat the bound (the test can fail)').toBeGreaterThan(honest.bound);
     expect(right, `exact zeros: ${claims.length} claims, right ${right}, but on releases with exactly the noise they state the same claims are right ${honest.expected.toFixed(1)} times `
       + `on average (± ${honest.sd.toFixed(1)}), so at most ${honest.bound.toFixed(1)} is allowed (3 standard deviations, one-sided)`).toBeLessThanOrEqual(honest.bound);
-  }, 120_000);
+  }, 300_000);
 
   it('4. two known analysts splitting each pair (analyst-1 the smaller query, analyst-2 the larger) learn no more than the margins', async () => {
     const [plans] = splitPlans();
     const count = tally();
     const observations = await askPairs(plans, ANALYSTS.first, ANALYSTS.second, count);
     scoreAndCheck('4 two analysts', plans, observations, count, MIN_TARGETS.twoAnalysts);
-  }, 120_000);
+  }, 300_000);
 
   it('5. a restart of coordination between the two queries of each pair teaches no more than the margins', async () => {
     const [, plans] = splitPlans();
@@ -837,5 +837,5 @@ describe('disclosure control against the grown attacker, on the statistics relea
     for (const [i, pair] of again.entries()) if (JSON.stringify(await ask(ANALYSTS.restart, pair.source, pair.smaller!, count)) === JSON.stringify(smaller[i]![0])) same += 1;
     expect(same, 'queries asked again after the restart are answered as before').toBe(again.length);
     scoreAndCheck('5 restart', plans, observations, count, MIN_TARGETS.restart, { askedAgainAfterRestart: again.length, answeredAsBefore: same });
-  }, 120_000);
+  }, 300_000);
 });

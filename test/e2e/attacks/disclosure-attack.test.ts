@@ -179,7 +179,7 @@ describe('disclosure control against a differencing analyst, on the statistics r
     } finally {
       await db.destroy();
     }
-  }, 120_000);
+  }, 300_000);
   afterAll(() => graph?.close());
 
   /**
@@ -530,5 +530,5 @@ describe('disclosure control against a differencing analyst, on the statistics r
       .map(([s, r]) => `${s}: right ${r.right}/${r.n} (${(100 * r.accuracy).toFixed(1)} %), but on releases with exactly the noise they state the same guesses are right `
         + `${r.expected} times on average (± ${r.sd}), so at most ${r.bound} is allowed (3 standard deviations, one-sided); the margin guess ${marginGuess} is right ${r.marginRight} times`);
     expect(failures, `the analyst re-identified targets by differencing:\n${failures.join('\n')}`).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
