@@ -25,7 +25,7 @@ import { AuditCheckpoints, auditCheckpointIntervalMs } from './audit-checkpoints
 import { DEV_ANALYSTS } from './dev-issuer.ts';
 import { KnownAnalysts, knownAnalystDb, knownAnalystsMaxAgeMs, openGatewayStore, retireDevAnalysts, seedDevAnalysts } from './known-analysts.ts';
 import { gatewayPlugins } from './plugins/index.ts';
-import { RegisteredOperations } from './registered-operations.ts';
+import { RegisteredOperations, readManifest } from './registered-operations.ts';
 import { requiresOf } from './selected-errors.ts';
 import { SubgraphSource, subgraphConnections } from './subgraph-source.ts';
 
@@ -89,7 +89,8 @@ export async function buildGateway(options: GatewayOptions = {}) {
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const logger = options.logger ?? createLogger('gateway');
   // Before Apollo Server is made: @apollo/gateway's own spans (gateway.request, gateway.fetch, …) go to the provider registered here.
-  const tracing = options.tracing ? startTracing('gateway', env, logger) : null;
+  // An operation's name goes into a span only when it is a registered one (an analyst's own could spell a person).
+  const tracing = options.tracing ? startTracing('gateway', env, logger, { knownOperationNames: readManifest().operations.map((o) => o.name) }) : null;
   const metrics = createProcessMetrics('gateway');
   const directory = options.dataDir ?? dataDir(env);
   privateDirectory(directory);

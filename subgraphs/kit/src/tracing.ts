@@ -47,7 +47,10 @@ export interface Tracing {
  * settings honoured), off the request path. Only W3C trace context is propagated (traceparent,
  * tracestate): baggage could carry anything a caller put in it.
  */
-export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env, logger?: Logger): Tracing {
+export function startTracing(service: string, env: NodeJS.ProcessEnv = process.env, logger?: Logger, options: {
+  /** The operation names a span may carry as they are (the gateway's registered operations); any other is replaced. */
+  knownOperationNames?: Iterable<string>;
+} = {}): Tracing {
   const endpoint = tracesEndpoint(env);
   if (!endpoint || tracingOn) {
     if (!endpoint) logger?.info('tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)');
@@ -55,7 +58,7 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
   }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service, 'service.namespace': 'finsam' }),
-    spanProcessors: [new PersonalDataGuard(), new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))],
+    spanProcessors: [new PersonalDataGuard(new Set(options.knownOperationNames)), new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }))],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   tracingOn = true;
@@ -71,16 +74,25 @@ export function startTracing(service: string, env: NodeJS.ProcessEnv = process.e
 /** Whether this process exports spans (startTracing found an endpoint). */
 export const isTracing = (): boolean => tracingOn;
 
+/** The attributes @apollo/gateway puts an operation's name in, as the client wrote it. */
+const OPERATION_NAME_ATTRIBUTES: ReadonlySet<string> = new Set(['graphql.operation.name', 'operationName']);
+
 /**
- * A last guard on what leaves: a string attribute that could hold a personnummer (an operation
- * name a client chose, say) is replaced before the span ends. Names and addresses cannot be
- * recognised like this; they are kept out by never being put in a span.
+ * A last guard on what leaves, before the span ends. An operation's name is the client's text: an
+ * analyst may name a query `Karin_Exempelsson_Storgatan_5`, which no pattern recognises, so a name
+ * is kept only when it is one of `knownOperationNames` (the registered operations). Any other
+ * string attribute that could hold a personnummer is replaced too. Names and addresses elsewhere
+ * cannot be recognised like this; they are kept out by never being put in a span.
  */
 export class PersonalDataGuard implements SpanProcessor {
+  constructor(private readonly knownOperationNames: ReadonlySet<string> = new Set()) {}
   onStart(): void {}
   onEnding(span: SdkSpan): void {
     for (const [key, value] of Object.entries(span.attributes)) {
-      if (typeof value === 'string' && key !== 'finsam.request_id' && mayHoldPersonnummer(value)) span.setAttribute(key, '[redacted]');
+      if (typeof value !== 'string') continue;
+      if (OPERATION_NAME_ATTRIBUTES.has(key)) {
+        if (!this.knownOperationNames.has(value)) span.setAttribute(key, '[not registered]');
+      } else if (key !== 'finsam.request_id' && mayHoldPersonnummer(value)) span.setAttribute(key, '[redacted]');
     }
   }
   onEnd(_span: ReadableSpan): void {}

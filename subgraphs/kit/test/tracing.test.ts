@@ -36,10 +36,20 @@ describe('tracing', () => {
   });
 
   it('guards the last step: a string attribute that could hold a personnummer is replaced', () => {
-    const attributes: Record<string, unknown> = { 'graphql.operation.name': 'Person198503123824', 'db.collection.name': 'person', 'finsam.request_id': 'abc', count: 3 };
+    const attributes: Record<string, unknown> = { 'graphql.operation.name': 'Person198503123824', 'db.collection.name': 'person', 'finsam.request_id': 'abc', count: 3, 'error.type': 'x198503123824' };
     const span = { attributes, setAttribute: (key: string, value: unknown) => { attributes[key] = value; } } as unknown as SdkSpan;
     new PersonalDataGuard().onEnding(span);
-    expect(attributes).toEqual({ 'graphql.operation.name': '[redacted]', 'db.collection.name': 'person', 'finsam.request_id': 'abc', count: 3 });
+    expect(attributes).toEqual({ 'graphql.operation.name': '[not registered]', 'db.collection.name': 'person', 'finsam.request_id': 'abc', count: 3, 'error.type': '[redacted]' });
+  });
+
+  it('keeps an operation\'s name only when it is a registered one: an analyst\'s own name could spell a person', () => {
+    const guarded = (name: string) => {
+      const attributes: Record<string, unknown> = { 'graphql.operation.name': name, operationName: name };
+      new PersonalDataGuard(new Set(['Caseload'])).onEnding({ attributes, setAttribute: (key: string, value: unknown) => { attributes[key] = value; } } as unknown as SdkSpan);
+      return attributes;
+    };
+    expect(guarded('Caseload')).toEqual({ 'graphql.operation.name': 'Caseload', operationName: 'Caseload' });
+    expect(guarded('Karin_Exempelsson_Storgatan_5')).toEqual({ 'graphql.operation.name': '[not registered]', operationName: '[not registered]' });
   });
 
   it('names a statement by what it does and its table, never by its text', () => {
