@@ -6,7 +6,7 @@ import { icd10Chapter, UNKNOWN_CHAPTER } from '@finsam/kit/icd10';
 import { SeededRandom } from '@finsam/kit/random';
 import { ageBand } from '@finsam/coordination/follow-up';
 import {
-  clampedLogLikelihood, describeScore, differsByMonth, NO_ALLOWANCE_LIMITS, releasesOfWindow, simulateAttack, type HonestScore, type Publish,
+  clampedLogLikelihood, describeScore, differsByMonth, NO_ALLOWANCE_LIMITS, releasesOfWindow, simulateAttack, type HonestScore, type Publish, HALF_NOISE_ROUNDS
 } from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
@@ -75,7 +75,7 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  *
  * Scoring, per strategy and agency, the honest score (simulateAttack in test/support/attacker.ts):
  * the right guesses against what the same reading gets right on releases that carry exactly the
- * noise they state. In 400 seeded rounds every cell the strategy reads is drawn from the release's
+ * noise they state. In 150 seeded rounds every cell the strategy reads is drawn from the release's
  * true counts plus discrete Gaussian noise of its table's stated σ, clamped at 0 as the release
  * clamps (the targets of one cell share its draw), and read by the same guess; the bound is
  * E + 3·√V (one-sided, about 0.13 %; V the larger of Σ p_i(1 − p_i) and the rounds' variance; or
@@ -555,7 +555,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
     const truths = plans.map((plan) => truthOf(plan.target));
     return {
       honest: simulateAttack(truths, play(1), { rounds }).score(),
-      halfNoise: rounds === undefined ? simulateAttack(truths, play(0.5), { noiseScale: 0.5, rounds: 100 }).score() : null,
+      halfNoise: rounds === undefined ? simulateAttack(truths, play(0.5), { noiseScale: 0.5, rounds: HALF_NOISE_ROUNDS }).score() : null,
     };
   }
 
@@ -869,7 +869,7 @@ describe('disclosure control of the agencies\' statistics releases against a dif
       const truths = mine.map((plan) => truthOf(plan.target));
       const simulation = simulateAttack(truths, play);
       const honest = simulation.score();
-      const halfNoise = simulateAttack(truths, play, { noiseScale: 0.5, rounds: 100 }).score();
+      const halfNoise = simulateAttack(truths, play, { noiseScale: 0.5, rounds: HALF_NOISE_ROUNDS }).score();
       const scored = score(agency, claims, targets, honest, true);
       const power = score(agency, noiseless, targets, honest, true);
       const claimsExpected = Number(simulation.score((_, g) => g !== null).expected.toFixed(1));

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@finsam/kit/random';
 import {
-  describeScore, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, readReleases, releasesOfWindow, simulateAttack, type HonestScore, type Participation, type Publish, clampedLogLikelihood as logLikelihood,
+  describeScore, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, readReleases, releasesOfWindow, simulateAttack, type HonestScore, type Participation, type Publish, clampedLogLikelihood as logLikelihood, HALF_NOISE_ROUNDS
 } from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
@@ -84,7 +84,7 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * deviations, p its share), strategy 2 got 55–72 right of 150 over 37 runs, mean ≈ 60 against a
  * margin guess right 52 times, and once failed correct code (72 > 71). So each strategy's bound
  * is what its own reading gets right when the published cells carry exactly the noise the release
- * states: in 400 rounds (seeded, so the bound is the same on every run; the attack's own noise
+ * states: in 150 rounds (seeded, so the bound is the same on every run; the attack's own noise
  * is the release's, crypto) every cell the strategy reads is drawn from the true counts plus
  * discrete Gaussian noise of its table's stated σ (a month's or the year's), clamped at 0 as
  * protectTables clamps, and read by the same `read`. E is the mean right, V the larger of
@@ -633,7 +633,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
     }));
     const play = (scale: number) => (i: number, publish: Publish) => read(reads[i]!.map((d) => ({ ...d, cells: published(d.cells, publish) })), table, false, scale).guess;
     const truths = plans.map((plan) => truthOf(plan.target, table));
-    return { honest: simulateAttack(truths, play(1)).score(), halfNoise: simulateAttack(truths, play(0.5), { noiseScale: 0.5, rounds: 100 }).score(), cellsNotOthersAndTarget };
+    return { honest: simulateAttack(truths, play(1)).score(), halfNoise: simulateAttack(truths, play(0.5), { noiseScale: 0.5, rounds: HALF_NOISE_ROUNDS }).score(), cellsNotOthersAndTarget };
   }
 
   /** Scores a strategy's guesses (all targets), prints its line and fails when it beats the margins. */
@@ -777,7 +777,7 @@ describe('disclosure control against the grown attacker, on the statistics relea
     const simulation = simulateAttack(truths, play);
     const honest = simulation.score();
     const claimsExpected = simulation.score((_, guess) => guess !== null).expected;
-    const halfNoise = simulateAttack(truths, play, { noiseScale: 0.5, rounds: 100 }).score();
+    const halfNoise = simulateAttack(truths, play, { noiseScale: 0.5, rounds: HALF_NOISE_ROUNDS }).score();
     // What the mechanism lets a claim be worth: the attacker's own posterior of the claimed category, summed (printed, not checked).
     const expected = claims.reduce((s, c) => s + read(differences(c.plan, observations[plans.indexOf(c.plan)]!), c.plan.table).posterior[c.guess], 0);
     const summary = {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeededRandom } from '@finsam/kit/random';
 import {
-  describeScore, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, readReleases, releasesOfWindow, simulateAttack, type Participation, type Publish, clampedLogLikelihood as logLikelihood,
+  describeScore, differsByMonth, NO_ALLOWANCE_LIMITS, readRegister, readReleases, releasesOfWindow, simulateAttack, type Participation, type Publish, clampedLogLikelihood as logLikelihood, HALF_NOISE_ROUNDS
 } from '../../support/attacker.ts';
 import { startGraph, type TestGraph } from '../../support/graph.ts';
 
@@ -66,7 +66,7 @@ import { startGraph, type TestGraph } from '../../support/graph.ts';
  * What it guesses: each target participation's occupation before registration in (one of four
  * categories, the truth read from the store). Each strategy, and all five together, is scored
  * against what the same strategy gets right on releases that carry exactly the noise they state
- * (the honest score, simulateAttack in test/support/attacker.ts): 400 seeded rounds in which
+ * (the honest score, simulateAttack in test/support/attacker.ts): 150 seeded rounds in which
  * every cell the strategies read is drawn from the true counts plus discrete Gaussian noise of its
  * table's stated σ, clamped at 0 as the release clamps, the targets of one cell sharing its draw,
  * and read by the same rule. The attacker passes (the graph fails) when it is right more often
@@ -489,7 +489,7 @@ describe('disclosure control against a differencing analyst, on the statistics r
     // noise shared as in the release. The margin guess's right guesses are printed beside it.
     const truths = guesses.map((g) => g.target.occupationBefore);
     const simulation = simulateAttack(truths, (i, publish) => guesses[i]!.play(publish, 1));
-    const halfNoise = simulateAttack(truths, (i, publish) => guesses[i]!.play(publish, 0.5), { noiseScale: 0.5, rounds: 100 });
+    const halfNoise = simulateAttack(truths, (i, publish) => guesses[i]!.play(publish, 0.5), { noiseScale: 0.5, rounds: HALF_NOISE_ROUNDS });
     const score = (strategy?: Strategy) => {
       const list = guesses.filter((g) => !strategy || g.strategy === strategy);
       const counts = (i: number, guess: string | null) => (!strategy || guesses[i]!.strategy === strategy) && guess === truths[i];
