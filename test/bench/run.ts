@@ -19,6 +19,11 @@
  * coordinators query PersonOverview, for BENCH_SECONDS (30 in this mode): the coordinators'
  * p50/p95 and the gateway's RSS; see anonymous-flood.ts.
  *
+ * `npm run bench -- soak`: 6 coordinators, 2 analysts and 2 writers at once for BENCH_SOAK_MINUTES
+ * (10) after BENCH_WARM_UP_SECONDS (60 in this mode): each process's RSS after the warm-up and
+ * after the soak, requests and errors per operation; exits non-zero if a process grew more than
+ * 10 % or an unexpected error came; see soak.ts.
+ *
  * `npm run bench -- client`: the coordinator client in headless Chromium, for the largest
  * caseload of the seed; see client-caseload.ts.
  *
@@ -45,6 +50,7 @@ import { freePort } from '../support/free-port.ts';
 import { analystLoad } from './analyst-load.ts';
 import { anonymousFloodLoad } from './anonymous-flood.ts';
 import { clientCaseload } from './client-caseload.ts';
+import { soak } from './soak.ts';
 import { cpuSeconds, othersMeter } from './measure.ts';
 import { NATIONAL_FORBUND, NATIONAL_PERSONS, controllersOf, forgetReleases, nationalLoad, type ReleaseTiming } from './national.ts';
 
@@ -91,11 +97,14 @@ async function startGraph(): Promise<Graph> {
   const spawned = performance.now();
   const subgraphs = {} as Record<SubgraphName, string>;
   const processes: Record<string, ChildProcess> = {};
+  // Every subgraph's address first, then the processes: coordination pushes consent withdrawals to
+  // the agencies' subgraphs at their URLs, and started before them it would push to the default ports.
   for (const name of SUBGRAPH_NAMES) {
-    const port = await freePort();
-    subgraphs[name] = `http://127.0.0.1:${port}`;
+    subgraphs[name] = `http://127.0.0.1:${await freePort()}`;
     env[`${envPrefix(name)}_URL`] = `${subgraphs[name]}/graphql`;
-    processes[name] = spawn(process.execPath, ['--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: String(port) }, stdio: 'inherit' });
+  }
+  for (const name of SUBGRAPH_NAMES) {
+    processes[name] = spawn(process.execPath, ['--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: new URL(subgraphs[name]).port }, stdio: 'inherit' });
   }
   const gatewayPort = await freePort();
   // BENCH_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (open in Chrome DevTools).
@@ -113,7 +122,7 @@ async function startGraph(): Promise<Graph> {
   for (let i = 0; i < 2400 && !(await fetch(`${gateway}/ready`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 250));
   await started;
   const othersDuringStart = others();
-  if (MODE === 'analyst' || MODE === 'analyst-load') await releaseStatistics(env);
+  if (MODE === 'analyst' || MODE === 'analyst-load' || MODE === 'soak') await releaseStatistics(env);
   return { gateway, subgraphs, processes, dataDir, env, startup, seeded, othersDuringStart };
 }
 
@@ -362,8 +371,8 @@ async function coordinatorLoad(graph: Graph) {
   console.log(`PersonOverview answers with each sector present: sicknessInsurance ${served('sicknessInsurance')}, employment ${served('employment')}, socialServices ${served('socialServices')}, care ${served('care')} of ${overviews.length}`);
 }
 
-if (!['coordinator', 'analyst', 'analyst-load', 'anonymous-flood', 'client', 'national'].includes(MODE)) {
-  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load|anonymous-flood|client|national]');
+if (!['coordinator', 'analyst', 'analyst-load', 'anonymous-flood', 'client', 'national', 'soak'].includes(MODE)) {
+  console.error('Usage: npm run bench [-- coordinator|analyst|analyst-load|anonymous-flood|client|national|soak]');
   process.exit(2);
 }
 const graph = await startGraph();
@@ -373,6 +382,9 @@ try {
       gateway: graph.gateway, gatewayPid: graph.processes.gateway!.pid!, personOverview: PERSON_OVERVIEW, caseload: CASELOAD, post,
       coordinators: (await workload(graph.dataDir)).slice(0, intFromEnv('FLOOD_COORDINATORS', 4)),
     });
+  } else if (MODE === 'soak') {
+    const passed = await soak({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, pids: Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])) });
+    if (!passed) process.exitCode = 1;
   } else if (MODE === 'client') await clientCaseload({ gateway: graph.gateway, persons: PERSONS });
   else if (MODE === 'national') {
     await nationalLoad({
