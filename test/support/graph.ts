@@ -22,13 +22,13 @@ import type { AuditDb } from '@finsam/kit/audit';
 import { openExisting, storeDatabaseUrlVariable } from '@finsam/kit/database';
 import { controllerStoresOf } from '@finsam/kit/controllers';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { inject } from 'vitest';
 import { buildSicknessInsurance } from '@finsam/sickness-insurance';
 import { buildSocialServices } from '@finsam/social-services';
 import { testCertificates } from '@finsam/devkit/testing/tls-certificates';
 import { freePort } from './free-port.ts';
+import { createStoreDatabase } from './postgres-database.ts';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -322,21 +322,7 @@ async function postgresStores(names: SubgraphName[], subgraphEnv: NodeJS.Process
  */
 export async function testPostgresDatabase(store: string): Promise<{ url: string; drop(): Promise<void> } | null> {
   const adminUrl = process.env.FINSAM_TEST_DATABASE === 'postgres' ? inject('postgresUrl') : '';
-  if (!adminUrl) return null;
-  const database = `finsam_${store.replace(/-/g, '_')}_${randomBytes(4).toString('hex')}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${database}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
+  return adminUrl ? createStoreDatabase(adminUrl, store) : null;
 }
 
 /** Runs statements on a store with the owner's rights, from outside the subgraph that serves it. */

@@ -1,11 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { verifyAuditChains } from '@finsam/gateway/audit-verify';
 import { mintDevToken } from '@finsam/gateway/dev-issuer';
@@ -16,6 +14,7 @@ import { SUBGRAPH_NAMES, envPrefix, type SubgraphName } from '@finsam/kit/config
 import { controllerStoresOf } from '@finsam/kit/controllers';
 import { openExisting, storeDatabaseUrlVariable } from '@finsam/kit/database';
 import { freePort } from './free-port.ts';
+import { createStoreDatabase } from './postgres-database.ts';
 
 export type PartName = SubgraphName | 'gateway';
 
@@ -45,16 +44,13 @@ export async function startParts(options: {
     ...options.env,
   };
   const adminUrl = options.postgresAdminUrl ?? (process.env.FINSAM_TEST_DATABASE === 'postgres' ? inject('postgresUrl') : '');
-  const databases: string[] = [];
+  const databases: { drop(): Promise<void> }[] = [];
   if (adminUrl) {
     const stores = [...options.subgraphs, ...options.subgraphs.flatMap((name) => controllerStoresOf(name, env)), 'gateway'];
     for (const store of stores) {
-      const database = `finsam_${store.replace(/-/g, '_')}_${randomBytes(4).toString('hex')}`;
-      await admin(adminUrl, `CREATE DATABASE ${database}`);
+      const database = await createStoreDatabase(adminUrl, store);
       databases.push(database);
-      const url = new URL(adminUrl);
-      url.pathname = `/${database}`;
-      env[storeDatabaseUrlVariable(store)] = url.toString();
+      env[storeDatabaseUrlVariable(store)] = database.url;
     }
   }
   const ports = Object.fromEntries(await Promise.all([...SUBGRAPH_NAMES, 'gateway' as const].map(async (name) => [name, await freePort()] as const))) as Record<PartName, number>;
@@ -148,25 +144,13 @@ export async function startParts(options: {
     storeEnv,
     async close() {
       for (const name of [...running.keys()]) await stop(name, 'SIGKILL');
-      if (adminUrl) {
-        for (const database of databases) await admin(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
-      }
+      for (const database of databases) await database.drop().catch(() => undefined);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 export type TestParts = Awaited<ReturnType<typeof startParts>>;
-
-async function admin(adminUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Runs statements on a store as its owner, from outside the part that serves it. */
 export async function asStoreOwner(db: Kysely<AuditDb>, statements: string[]): Promise<void> {

@@ -19,7 +19,7 @@ const run = promisify(execFile);
  * stays off: the machine does not lose power here, only the server its processes.
  */
 export async function throwawayCluster() {
-  const bin = findBinaries();
+  const bin = findPostgresBinaries();
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install -y postgresql)');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'finsam-pg-own-'));
   const dataDir = path.join(root, 'data');
@@ -46,7 +46,8 @@ export async function throwawayCluster() {
   };
 }
 
-function findBinaries(): string | null {
+/** Debian's PostgreSQL binaries, the newest version installed; null when there are none. */
+export function findPostgresBinaries(): string | null {
   const base = '/usr/lib/postgresql';
   if (!fs.existsSync(base)) return null;
   const version = fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)).find((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb')));

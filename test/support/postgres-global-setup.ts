@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './free-port.ts';
+import { findPostgresBinaries } from './postgres-cluster.ts';
 
 /**
  * Starts a throwaway PostgreSQL cluster on a free loopback port for the PostgreSQL run of the
@@ -11,7 +12,7 @@ import { freePort } from './free-port.ts';
  * when missing); as root, the server runs as the `postgres` user, which initdb requires.
  */
 export default async function setup(project: TestProject) {
-  const bin = findBinaries();
+  const bin = findPostgresBinaries();
   if (!bin) {
     const message = 'PostgreSQL is not installed (apt-get install -y postgresql); the PostgreSQL run needs it.';
     if (process.env.CI) throw new Error(message);
@@ -37,14 +38,6 @@ export default async function setup(project: TestProject) {
     fs.rmSync(root, { recursive: true, force: true });
   };
 }
-
-function findBinaries(): string | null {
-  const base = '/usr/lib/postgresql';
-  if (!fs.existsSync(base)) return null;
-  const version = fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)).find((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb')));
-  return version ? path.join(base, version, 'bin') : null;
-}
-
 
 declare module 'vitest' {
   export interface ProvidedContext {
