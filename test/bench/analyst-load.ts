@@ -22,7 +22,8 @@ import { todayIso } from '@finsam/kit/dates';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import { cpuSeconds, storeFigures } from './measure.ts';
 
-type Post = (url: string, authorization: string, query: string, variables: Record<string, unknown>) =>
+/** How the bench POSTs a request to the gateway (run.ts's `post`): the loads share it. */
+export type Post = (url: string, authorization: string, query: string, variables: Record<string, unknown>) =>
   Promise<{ status: number; retryAfter?: number; body: { data?: any; errors?: { message?: string; extensions?: Record<string, unknown> }[] } }>;
 
 export interface AnalystLoadOptions {

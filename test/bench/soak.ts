@@ -30,10 +30,8 @@ import { capturedOutput } from '@finsam/kit/command-output';
 import { intFromEnv } from '@finsam/kit/config';
 import { addDays, todayIso } from '@finsam/kit/dates';
 import { generatePopulation } from '@finsam/devkit/population/generate';
+import type { Post } from './analyst-load.ts';
 import { residentMb } from './measure.ts';
-
-type Post = (url: string, authorization: string, query: string, variables: Record<string, unknown>) =>
-  Promise<{ status: number; retryAfter?: number; body: { data?: any; errors?: { message?: string; extensions?: Record<string, unknown> }[] } }>;
 
 export interface SoakOptions {
   gateway: string;
