@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { OperationTypeNode } from 'graphql';
 import { RegisteredOperations, asRegistered, operationId } from '../src/registered-operations.ts';
 
 /**
@@ -10,7 +11,7 @@ import { RegisteredOperations, asRegistered, operationId } from '../src/register
 const TEXT = 'query Caseload { caseload { persons { id } } }';
 const operations = new RegisteredOperations({
   format: 'apollo-persisted-query-manifest', version: 1,
-  operations: [{ id: operationId(TEXT), name: 'Caseload', type: 'query', body: TEXT }],
+  operations: [{ id: operationId(TEXT), name: 'Caseload', type: OperationTypeNode.QUERY, body: TEXT }],
 });
 const post = (body: unknown) => asRegistered(operations, { method: 'POST', body, search: '' });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent, type Migration } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type LogEvent, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 import { SqliteWriterThread, type BackgroundWriter } from './sqlite-writer.ts';
@@ -184,7 +184,28 @@ function sqliteDialect(options: DatabaseOptions): SqliteDialect {
   // FULL: a write the store acknowledged (consent, audit) survives a power cut.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database: sqlite });
+  return new RollbackTolerantSqliteDialect(sqlite);
+}
+
+/**
+ * On SQLITE_FULL, SQLITE_IOERR and the like SQLite rolls a transaction back itself. Kysely then
+ * sends its own rollback, which fails with "cannot rollback - no transaction is active", and that
+ * error replaced the real one in what the caller and the log saw: a full disk looked like a
+ * programming mistake. The rollback is skipped when SQLite has already ended the transaction.
+ */
+class RollbackTolerantSqliteDialect extends SqliteDialect {
+  constructor(private readonly sqlite: SQLite.Database) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    const sqlite = this.sqlite;
+    return new (class extends SqliteDriver {
+      override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+        if (sqlite.inTransaction) await super.rollbackTransaction(connection);
+      }
+    })({ database: sqlite });
+  }
 }
 
 const resolve = (migrations: MigrationsFor, dialect: Dialect) => (typeof migrations === 'function' ? migrations(dialect) : migrations);
@@ -267,7 +288,8 @@ async function exclusively(db: Kysely<any>, dialect: Dialect, work: (trx: Kysely
       await work(connection);
       await sql`commit`.execute(connection);
     } catch (error) {
-      await sql`rollback`.execute(connection);
+      // SQLite may have ended the transaction itself (RollbackTolerantSqliteDialect): the work's error is the one to report.
+      await sql`rollback`.execute(connection).catch(() => undefined);
       throw error;
     }
   });
