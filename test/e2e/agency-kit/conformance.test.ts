@@ -66,6 +66,15 @@ const BROKEN_COPIES = {
     }
     ctx.audit.record({ personnummer: person.personnummer, fields, decision: 'RELEASED', reason: null, protectedIdentity: false, basisDigest: basis.digest });
   }),
+  // Releases as the reference does, but its answers leave out the chain head after their records
+  // (as an HTTP front of the region's own might drop `extensions`): the gateway could not anchor them.
+  'answers without its audit chain heads': {
+    ...care,
+    createContext: (db, request, stores) => {
+      const context = care.createContext(db, request, stores);
+      return { ...context, auditLog: new Proxy(context.auditLog, { get: (logs, key) => (key === 'heads' ? () => null : Reflect.get(logs, key)) }) };
+    },
+  } as SubgraphDefinition<any, CareContext>,
 } as const;
 type BrokenCopy = keyof typeof BROKEN_COPIES;
 
@@ -116,11 +125,19 @@ describe('npm run conformance', () => {
     });
   }
 
-  const FAILS_ON: Record<BrokenCopy, { finding: RegExp; audit: 'PASS' | 'FAIL' }> = {
+  it('fails the audit check alone for a care subgraph whose answers carry no chain head', async () => {
+    const result = await conformance(['care', '--url', brokenUrl('answers without its audit chain heads'), '--data-dir', graph.dataDir]);
+    const failed = result.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
+    expect(failed.map((l) => l.split(' ')[1]), result.stdout).toEqual(['audit:']);
+    expect(failed[0]).toMatch(/the answer to a valid basis \(check release\) carried no head of its audit chain/);
+    expect(result.code).toBe(1);
+  });
+
+  const FAILS_ON: Record<Exclude<BrokenCopy, 'answers without its audit chain heads'>, { finding: RegExp; audit: 'PASS' | 'FAIL' }> = {
     'releases without checking the basis': { finding: /released the person's care under a basis for another agency/, audit: 'FAIL' },
     'verifies the basis but no longer checks the consent': { finding: /released the person's care under a genuine basis without a consent/, audit: 'FAIL' },
   };
-  for (const [copy, expected] of Object.entries(FAILS_ON) as [BrokenCopy, (typeof FAILS_ON)[BrokenCopy]][]) {
+  for (const [copy, expected] of Object.entries(FAILS_ON) as [keyof typeof FAILS_ON, (typeof FAILS_ON)[keyof typeof FAILS_ON]][]) {
     it(`fails, naming the consent check, for a care subgraph that ${copy}`, async () => {
       const result = await conformance(['care', '--url', brokenUrl(copy), '--data-dir', graph.dataDir]);
       const line = (check: string) => result.stdout.split('\n').find((l) => l.split(' ')[1]?.replace(/:$/, '') === check) ?? '';

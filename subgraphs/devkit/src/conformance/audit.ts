@@ -33,7 +33,8 @@ async function recordsOf(run: ConformanceRun): Promise<{ answer: Answer; records
 /**
  * Check 5: every access the other checks made to the person (each release and each refusal, under
  * its own request id) is in the implementation's audit log against the person, with its decision
- * and, for a refusal, its reason.
+ * and, for a refusal, its reason; and each of those answers carried the head of the chain after
+ * its records, for the gateway's own record of the request.
  */
 export const auditCheck: Check = {
   name: 'audit',
@@ -43,9 +44,15 @@ export const auditCheck: Check = {
     if (!records) return fail(`gave an auditor no audit records for the person (${describeAnswer(answer)})`);
     const missing = run.accesses.filter((access) => !records.some((r) =>
       r.requestId === access.requestId && r.decision === access.decision && (access.reason === null || r.reason === access.reason)));
+    // The gateway keeps the head an answer carries in its own record of the request, so that a
+    // record cut from the store's newest end is found at once (docs/audit-anchoring.md, "No window").
+    const headless = run.accesses.filter((access) => !run.implementation.carriedAuditHead(access.requestId));
     return verdictOf(
-      missing.map((m) => `no ${m.decision}${m.reason ? ` ${m.reason}` : ''} record of ${m.what} (check ${m.check})`),
-      `all ${run.accesses.length} accesses of the other checks are logged against the person, with decision and reason`,
+      [
+        ...missing.map((m) => `no ${m.decision}${m.reason ? ` ${m.reason}` : ''} record of ${m.what} (check ${m.check})`),
+        ...headless.map((h) => `the answer to ${h.what} (check ${h.check}) carried no head of its audit chain (extensions.auditHeads)`),
+      ],
+      `all ${run.accesses.length} accesses of the other checks are logged against the person, with decision and reason, and each answer carried its chain head`,
     );
   },
 };

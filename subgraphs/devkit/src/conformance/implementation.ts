@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fetch as undiciFetch, type Agent } from 'undici';
+import { takeChainHeads } from '@finsam/kit/audit-checkpoint';
 import { defaultPurpose, type Role } from '@finsam/kit/caller';
 import { AGENCY_ROWS, AGENCY_TABLE, agencyOfSubgraph, type Agency } from '@finsam/kit/agencies';
 import { scaffoldedFields } from '../scaffold/scaffold.ts';
@@ -119,6 +120,8 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export class Implementation {
   /** Connections trusting TLS_CA_FILE when set, as the gateway's calls to the subgraphs do. */
   private readonly connections: Agent;
+  /** Request ids whose answers carried a chain head of the implementation's own stores (extensions.auditHeads). */
+  private readonly carriedHeads = new Set<string>();
 
   constructor(readonly url: string, readonly sector: Sector, readonly keys: DeploymentKeys, env: NodeJS.ProcessEnv = process.env) {
     this.connections = internalAgent(env);
@@ -150,11 +153,17 @@ export class Implementation {
     }
     const text = await response.text();
     try {
-      const body = JSON.parse(text) as { data?: Record<string, any> | null; errors?: GraphQLError[] };
+      const body = JSON.parse(text) as { data?: Record<string, any> | null; errors?: GraphQLError[]; extensions?: Record<string, unknown> };
+      if (body && typeof body === 'object' && takeChainHeads(body, this.sector.name)) this.carriedHeads.add(requestId);
       return { status: response.status, data: body.data, errors: Array.isArray(body.errors) ? body.errors : undefined };
     } catch {
       return { status: response.status, errors: [{ message: `not a GraphQL response (HTTP ${response.status}): ${text.slice(0, 120)}` }] };
     }
+  }
+
+  /** Whether the answer to this request carried the head of the implementation's audit chain after its records. */
+  carriedAuditHead(requestId: string): boolean {
+    return this.carriedHeads.has(requestId);
   }
 }
 
