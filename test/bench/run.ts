@@ -51,7 +51,7 @@ import { analystLoad } from './analyst-load.ts';
 import { anonymousFloodLoad } from './anonymous-flood.ts';
 import { clientCaseload } from './client-caseload.ts';
 import { soak } from './soak.ts';
-import { cpuSeconds, othersMeter } from './measure.ts';
+import { cpuSeconds, metricSum, othersMeter, scrapeMetrics } from './measure.ts';
 import { NATIONAL_FORBUND, NATIONAL_PERSONS, controllersOf, forgetReleases, nationalLoad, type ReleaseTiming } from './national.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -351,10 +351,18 @@ async function coordinatorLoad(graph: Graph) {
   // CPU seconds each process spends on each path (from /proc: wall time is shared with whatever else runs).
   const pids = { ...Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])), 'bench clients': process.pid };
   const cpu = { gateway: {} as Record<string, number>, straight: {} as Record<string, number>, idle: {} as Record<string, number> };
+  // And the work each subgraph was asked for, from its /metrics: GraphQL calls, data statements, basis signatures and checks.
+  const work = { gateway: {} as Record<string, number>, straight: {} as Record<string, number>, idle: {} as Record<string, number> };
+  const COUNTED = { calls: ['http_requests_total', { route: '/graphql' }], statements: ['db_statements_total', {}], signatures: ['release_basis_signatures_total', {}], checks: ['release_basis_checks_total', {}] } as const;
+  const counts = async () => Object.fromEntries((await Promise.all(SUBGRAPH_NAMES.map(async (name) => {
+    const samples = await scrapeMetrics(graph.subgraphs[name], METRICS_TOKEN);
+    return Object.entries(COUNTED).map(([what, [metric, labels]]) => [`${name} ${what}`, metricSum(samples, metric, labels)] as const);
+  }))).flat());
   const measured = async <T>(path: keyof typeof cpu, run: () => Promise<T>) => {
-    const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+    const [before, counted] = [Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])), await counts()];
     const result = await run();
     for (const [name, pid] of Object.entries(pids)) cpu[path][name] = (cpu[path][name] ?? 0) + cpuSeconds(pid) - before[name]!;
+    for (const [key, n] of Object.entries(await counts())) work[path][key] = (work[path][key] ?? 0) + n - counted[key]!;
     return result;
   };
   // What each process spends with no request at all (timers, pulls, witnessing), per second: part of every path's CPU per request.
@@ -376,6 +384,9 @@ async function coordinatorLoad(graph: Graph) {
   console.log('| CPU ms per request | through the gateway | straight | idle, ms per second |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const name of Object.keys(pids)) console.log(`| ${name} | ${fmt((cpu.gateway[name]! * 1000) / viaGateway.requests)} | ${fmt((cpu.straight[name]! * 1000) / straight.requests)} | ${fmt(cpu.idle[name]! * 1000 / 5)} |`);
+  console.log('\n| per request | through the gateway | straight |');
+  console.log('| --- | ---: | ---: |');
+  for (const key of Object.keys(work.gateway)) console.log(`| ${key} | ${(work.gateway[key]! / viaGateway.requests).toFixed(2)} | ${(work.straight[key]! / straight.requests).toFixed(2)} |`);
   console.log('');
 
   // The same load through the gateway; half-way the care subgraph's process is killed.
