@@ -64,7 +64,11 @@ export class RegisteredOperations {
    */
   private readonly byTextHash = new Map<string, RegisteredOperation | null>();
 
-  constructor(readonly manifest: OperationManifest) {
+  constructor(
+    readonly manifest: OperationManifest,
+    /** A text's canonical form (canonicalOperation; a test counts its calls). */
+    private readonly canonical: (text: string) => string = canonicalOperation,
+  ) {
     this.byId = new Map(manifest.operations.map((o) => [o.id, o]));
   }
 
@@ -109,7 +113,7 @@ export class RegisteredOperations {
     if (remembered !== undefined) return remembered ?? undefined;
     let operation: RegisteredOperation | null;
     try {
-      operation = this.byId.get(operationId(canonicalOperation(query))) ?? null;
+      operation = this.byId.get(operationId(this.canonical(query))) ?? null;
     } catch {
       operation = null;
     }
