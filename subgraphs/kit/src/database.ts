@@ -184,7 +184,38 @@ function sqliteDialect(options: DatabaseOptions): SqliteDialect {
   // FULL: a write the store acknowledged (consent, audit) survives a power cut.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  return new SqliteDialect({ database: sqlite });
+  return new SqliteDialect({ database: withKeptStatements(sqlite) });
+}
+
+/** How many compiled statements a SQLite store keeps: its queries' texts, a few hundred at most, fit. */
+const STATEMENTS_KEPT = 500;
+
+/**
+ * The database as Kysely's SQLite driver uses it (`prepare`, `close`), each SQL text compiled
+ * once and its statement run again with the next parameters. The driver prepared every
+ * statement anew: SQLite's compiling was a tenth of coordination's CPU per request
+ * (docs/performance.md, issue 24). Safe to share: the driver runs one statement at a time on its
+ * one connection, runs each to its end (`all`/`run`; it streams nothing here), and SQLite
+ * recompiles a kept statement itself when the schema changes under it. Bounded, the oldest text
+ * let go first, for a store that builds many texts (IN lists of varying length).
+ */
+function withKeptStatements(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      let statement = kept.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+        kept.set(text, statement);
+      }
+      return statement;
+    },
+    close() {
+      kept.clear();
+      return sqlite.close();
+    },
+  } as Pick<SQLite.Database, 'prepare' | 'close'>;
 }
 
 const resolve = (migrations: MigrationsFor, dialect: Dialect) => (typeof migrations === 'function' ? migrations(dialect) : migrations);
