@@ -48,10 +48,27 @@ function refusal(reason: RefusalLabel, detail?: string): Resolution {
   return { ok: false, reason, refusal: { status: 403, code: 'OPERATION_NOT_REGISTERED', message: detail ? `${NOT_REGISTERED} ${detail}` : NOT_REGISTERED } };
 }
 
+/**
+ * How many texts a gateway remembers the operation of (registered-operations.ts byText): a
+ * client's few operations in its few layouts fit many times over; a client inventing variants
+ * only turns the oldest out.
+ */
+const TEXTS_REMEMBERED = 1000;
+
 export class RegisteredOperations {
   private readonly byId: Map<string, RegisteredOperation>;
+  /**
+   * Each text not in its canonical form, by its SHA-256, with the operation it names (null: none).
+   * Parsing and printing it again on every request was a tenth of the gateway's CPU per
+   * PersonOverview sent as its .graphql file reads (docs/performance.md, 2026-12-07 fifth).
+   */
+  private readonly byTextHash = new Map<string, RegisteredOperation | null>();
 
-  constructor(readonly manifest: OperationManifest) {
+  constructor(
+    readonly manifest: OperationManifest,
+    /** A text's canonical form (canonicalOperation; a test counts its calls). */
+    private readonly canonical: (text: string) => string = canonicalOperation,
+  ) {
     this.byId = new Map(manifest.operations.map((o) => [o.id, o]));
   }
 
@@ -82,15 +99,28 @@ export class RegisteredOperations {
     return { ok: true, operation };
   }
 
+  /** How many texts byText remembers now (at most TEXTS_REMEMBERED). */
+  get cachedTexts(): number {
+    return this.byTextHash.size;
+  }
+
   private byText(query: string): RegisteredOperation | undefined {
     // Apollo Client sends the registered text itself: found without parsing.
-    const exact = this.byId.get(operationId(query));
+    const hash = operationId(query);
+    const exact = this.byId.get(hash);
     if (exact) return exact;
+    const remembered = this.byTextHash.get(hash);
+    if (remembered !== undefined) return remembered ?? undefined;
+    let operation: RegisteredOperation | null;
     try {
-      return this.byId.get(operationId(canonicalOperation(query)));
+      operation = this.byId.get(operationId(this.canonical(query))) ?? null;
     } catch {
-      return undefined;
+      operation = null;
     }
+    // The oldest goes first (a Map iterates in insertion order).
+    if (this.byTextHash.size >= TEXTS_REMEMBERED) this.byTextHash.delete(this.byTextHash.keys().next().value!);
+    this.byTextHash.set(hash, operation);
+    return operation ?? undefined;
   }
 }
 

@@ -4,7 +4,7 @@
  * subgraph killed half-way. Everything runs as separate processes on loopback, as `npm start`
  * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load, after BENCH_WARM_UP_SECONDS
  * (10) of each path; SEED_PERSONS the population;
- * BENCH_PROFILE=<dir> profiles the gateway.
+ * BENCH_PROFILE=<dir> profiles the gateway and the subgraphs.
  *
  * `npm run bench -- analyst`: each operation in schema/operations/analyst/, one at a time, as an
  * analyst runs them in GraphiQL: BENCH_RUNS (5) timed runs after one warm-up. With
@@ -51,7 +51,7 @@ import { analystLoad } from './analyst-load.ts';
 import { anonymousFloodLoad } from './anonymous-flood.ts';
 import { clientCaseload } from './client-caseload.ts';
 import { soak } from './soak.ts';
-import { cpuSeconds, othersMeter } from './measure.ts';
+import { cpuSeconds, metricSum, othersMeter, scrapeMetrics } from './measure.ts';
 import { NATIONAL_FORBUND, NATIONAL_PERSONS, controllersOf, forgetReleases, nationalLoad, type ReleaseTiming } from './national.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -103,12 +103,12 @@ async function startGraph(): Promise<Graph> {
     subgraphs[name] = `http://127.0.0.1:${await freePort()}`;
     env[`${envPrefix(name)}_URL`] = `${subgraphs[name]}/graphql`;
   }
+  // BENCH_PROFILE=<dir>: each process writes a V8 CPU profile there when it stops (open in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   for (const name of SUBGRAPH_NAMES) {
-    processes[name] = spawn(process.execPath, ['--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: new URL(subgraphs[name]).port }, stdio: 'inherit' });
+    processes[name] = spawn(process.execPath, [...profile, '--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: new URL(subgraphs[name]).port }, stdio: 'inherit' });
   }
   const gatewayPort = await freePort();
-  // BENCH_PROFILE=<dir>: the gateway writes a V8 CPU profile there when it stops (open in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   processes.gateway = spawn(process.execPath, [...profile, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   // Each process's start, to listening (a subgraph listens once it has seeded its stores).
@@ -348,11 +348,30 @@ async function coordinatorLoad(graph: Graph) {
 
   // The paths take turns, half the time each turn (gateway, straight, gateway, straight): this
   // machine's speed drifts during a run, and turns share the drift between the two paths.
+  // CPU seconds each process spends on each path (from /proc: wall time is shared with whatever else runs).
+  const pids = { ...Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])), 'bench clients': process.pid };
+  const cpu = { gateway: {} as Record<string, number>, straight: {} as Record<string, number>, idle: {} as Record<string, number> };
+  // And the work each subgraph was asked for, from its /metrics: GraphQL calls, data statements, basis signatures and checks.
+  const work = { gateway: {} as Record<string, number>, straight: {} as Record<string, number>, idle: {} as Record<string, number> };
+  const COUNTED = { calls: ['http_requests_total', { route: '/graphql' }], statements: ['db_statements_total', {}], signatures: ['release_basis_signatures_total', {}], checks: ['release_basis_checks_total', {}] } as const;
+  const counts = async () => Object.fromEntries((await Promise.all(SUBGRAPH_NAMES.map(async (name) => {
+    const samples = await scrapeMetrics(graph.subgraphs[name], METRICS_TOKEN);
+    return Object.entries(COUNTED).map(([what, [metric, labels]]) => [`${name} ${what}`, metricSum(samples, metric, labels)] as const);
+  }))).flat());
+  const measured = async <T>(path: keyof typeof cpu, run: () => Promise<T>) => {
+    const [before, counted] = [Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])), await counts()];
+    const result = await run();
+    for (const [name, pid] of Object.entries(pids)) cpu[path][name] = (cpu[path][name] ?? 0) + cpuSeconds(pid) - before[name]!;
+    for (const [key, n] of Object.entries(await counts())) work[path][key] = (work[path][key] ?? 0) + n - counted[key]!;
+    return result;
+  };
+  // What each process spends with no request at all (timers, pulls, witnessing), per second: part of every path's CPU per request.
+  await measured('idle', () => new Promise((resolve) => setTimeout(resolve, 5000)));
   const turns = [];
   for (let turn = 0; turn < 2; turn++) {
     turns.push({
-      gateway: await load((w, i) => throughGateway(graph, w, i), works, SECONDS / 2),
-      straight: await load((w, i) => direct(graph, w, i, gatewayTokens), works, SECONDS / 2),
+      gateway: await measured('gateway', () => load((w, i) => throughGateway(graph, w, i), works, SECONDS / 2)),
+      straight: await measured('straight', () => load((w, i) => direct(graph, w, i, gatewayTokens), works, SECONDS / 2)),
     });
   }
   const viaGateway = summarise(turns.flatMap((t) => t.gateway.outcomes), SECONDS);
@@ -362,6 +381,13 @@ async function coordinatorLoad(graph: Graph) {
   console.log(`| through the gateway | ${viaGateway.requests} | ${fmt(viaGateway.rps)} | ${fmt(viaGateway.p50)} | ${fmt(viaGateway.p99)} | ${viaGateway.errors} |`);
   console.log(`| straight to the subgraphs | ${straight.requests} | ${fmt(straight.rps)} | ${fmt(straight.p50)} | ${fmt(straight.p99)} | ${straight.errors} |`);
   console.log(`\nGateway rate / direct rate: ${(viaGateway.rps / straight.rps).toFixed(2)} (turns: ${turns.map((t) => (t.gateway.rps / t.straight.rps).toFixed(2)).join(', ')})\n`);
+  console.log('| CPU ms per request | through the gateway | straight | idle, ms per second |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const name of Object.keys(pids)) console.log(`| ${name} | ${fmt((cpu.gateway[name]! * 1000) / viaGateway.requests)} | ${fmt((cpu.straight[name]! * 1000) / straight.requests)} | ${fmt(cpu.idle[name]! * 1000 / 5)} |`);
+  console.log('\n| per request | through the gateway | straight |');
+  console.log('| --- | ---: | ---: |');
+  for (const key of Object.keys(work.gateway)) console.log(`| ${key} | ${(work.gateway[key]! / viaGateway.requests).toFixed(2)} | ${(work.straight[key]! / straight.requests).toFixed(2)} |`);
+  console.log('');
 
   // The same load through the gateway; half-way the care subgraph's process is killed.
   const faulty = await load((w, i) => throughGateway(graph, w, i), works, SECONDS, () => graph.processes.care!.kill('SIGKILL'));

@@ -3,7 +3,22 @@ import { toGraphQLError } from '@finsam/kit/errors';
 import type { RequestPlugin } from '@finsam/kit/request-plugin';
 import type { GatewayContext } from '../context.ts';
 
-function asksIntrospection(document: DocumentNode): boolean {
+/**
+ * The answer for each document seen: Apollo Server parses a text once and hands the same
+ * document to every request that sends it (its document cache), so a coordinator's operation
+ * is walked once, not on every request. Weak: a document Apollo lets go goes from here too.
+ */
+const answered = new WeakMap<DocumentNode, boolean>();
+
+export function asksIntrospection(document: DocumentNode): boolean {
+  const known = answered.get(document);
+  if (known !== undefined) return known;
+  const found = walkForIntrospection(document);
+  answered.set(document, found);
+  return found;
+}
+
+function walkForIntrospection(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     Field(node) {

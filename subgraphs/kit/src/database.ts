@@ -194,8 +194,12 @@ function sqliteDialect(options: DatabaseOptions): SqliteDialect {
  * programming mistake. The rollback is skipped when SQLite has already ended the transaction.
  */
 class RollbackTolerantSqliteDialect extends SqliteDialect {
+  private readonly database: Pick<SQLite.Database, 'prepare' | 'close'>;
+
   constructor(private readonly sqlite: SQLite.Database) {
-    super({ database: sqlite });
+    const database = withKeptStatements(sqlite);
+    super({ database });
+    this.database = database;
   }
 
   override createDriver(): Driver {
@@ -204,8 +208,46 @@ class RollbackTolerantSqliteDialect extends SqliteDialect {
       override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
         if (sqlite.inTransaction) await super.rollbackTransaction(connection);
       }
-    })({ database: sqlite });
+    })({ database: this.database });
   }
+}
+
+/** How many compiled statements a SQLite store keeps: its queries' texts, a few hundred at most, fit. */
+const STATEMENTS_KEPT = 500;
+/**
+ * Longer texts are compiled each time: they are the DataLoaders' and cohorts' IN lists of hundreds
+ * of keys, one text per list length, rarely run twice, and each kept one holds its compiled
+ * program in native memory (the soak counts it).
+ */
+const LONGEST_TEXT_KEPT = 2048;
+
+/**
+ * The database as Kysely's SQLite driver uses it (`prepare`, `close`), each SQL text compiled
+ * once and its statement run again with the next parameters. The driver prepared every
+ * statement anew: SQLite's compiling was a tenth of coordination's CPU per request
+ * (docs/performance.md, issue 24). Safe to share: the driver runs one statement at a time on its
+ * one connection, runs each to its end (`all`/`run`; it streams nothing here), and SQLite
+ * recompiles a kept statement itself when the schema changes under it. Bounded, the oldest text
+ * let go first, for a store that builds many texts (IN lists of varying length).
+ */
+function withKeptStatements(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    prepare(text: string) {
+      if (text.length > LONGEST_TEXT_KEPT) return sqlite.prepare(text);
+      let statement = kept.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+        kept.set(text, statement);
+      }
+      return statement;
+    },
+    close() {
+      kept.clear();
+      return sqlite.close();
+    },
+  } as Pick<SQLite.Database, 'prepare' | 'close'>;
 }
 
 const resolve = (migrations: MigrationsFor, dialect: Dialect) => (typeof migrations === 'function' ? migrations(dialect) : migrations);
