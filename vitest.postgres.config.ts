@@ -5,7 +5,8 @@ import type { TestProjectInlineConfiguration } from 'vitest/config';
  * every store on a real PostgreSQL server and TLS between the gateway and the subgraphs
  * (certificates the run makes, docs/tls.md). What does not depend on the store or the wire
  * (token rules, the gateway's limits and error contract, the browser client, disclosure rules
- * over figures the stores computed) runs once, in the main run.
+ * over figures the stores computed, DATA_DIR's modes: with PostgreSQL it holds the same key files
+ * and no store) runs once, in the main run.
  */
 export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   // Every sector's data access and the consent writes, as PersonOverview and the mutations use them.
@@ -31,7 +32,6 @@ export const STORAGE_AND_TRANSPORT_SCENARIOS = [
   // One store backed up while the graph runs and restored (pg_dump, pg_restore), its chain held to the others' anchors.
   'test/e2e/operations/store-backup.test.ts',
   'test/e2e/coordinator/batching.test.ts',
-  'test/e2e/operations/data-dir-permissions.test.ts',
   // Migrations on a store seeded before: the kit's and a package's own, apart.
   'test/e2e/operations/store-migrations.test.ts',
   // Release bases signed over consents read from coordination's store.
