@@ -430,6 +430,7 @@ async function coordinatorLoad(graph: Graph) {
     const agreement = await sameAnswers(graph.gateway, url, probes);
     if (agreement.differences.length > 0) {
       console.log(`\n${PEER_LABELS[peer]}: its answers differ from the gateway's, so it is not measured:\n${agreement.differences.join('\n')}`);
+      console.log(`(errors at fields the operations did not select: ours ${tally(agreement.outside.ours)}, theirs ${tally(agreement.outside.theirs)})`);
       refused.push(peer);
       graph.processes[`peer ${peer}`]!.kill('SIGTERM');
       paths.splice(paths.indexOf(p), 1);
