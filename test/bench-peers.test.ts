@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { differences } from './bench/peer-paths.ts';
 
 /**
  * The peer gateways `npm run bench` measures (test/bench/peers, docs/performance.md) are a package
@@ -41,5 +42,21 @@ describe('the bench peers package', () => {
     expect(manifest.dependencies['@apollo/gateway']).toBe(ours['@apollo/gateway']);
     expect(manifest.dependencies['@apollo/server']).toBe(ours['@apollo/server']);
     expect(manifest.dependencies.graphql).toBe(ours.graphql);
+  });
+});
+
+describe('the identical-answers check of the bench', () => {
+  it('says where two answers differ, showing ids and codes and only the kind of any other value', () => {
+    const ours = { person: { personnummer: '191212121212', name: 'Anna Andersson', consents: [{ agency: 'CARE' }], signals: [] } };
+    const theirs = { person: { personnummer: '191212121212', name: 'Anna Svensson', consents: [{ agency: 'EMPLOYMENT' }, { agency: 'CARE' }], signals: null } };
+    const found = differences(ours, theirs);
+    expect(found).toEqual([
+      'person.name: ours string (value differs), theirs string',
+      'person.consents.0.agency: ours "CARE", theirs "EMPLOYMENT"',
+      'person.consents.1: ours missing, theirs object',
+      'person.signals: ours list of 0, theirs null',
+    ]);
+    expect(found.join('\n')).not.toMatch(/Anna|Andersson|Svensson/);
+    expect(differences(ours, structuredClone(ours))).toEqual([]);
   });
 });
