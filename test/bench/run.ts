@@ -79,6 +79,8 @@ const METRICS_TOKEN = 'bench-metrics';
 const registered = (name: string) => readManifest(path.join(root, 'schema/operations/manifest.json')).operations.find((o) => o.name === name)!.body;
 const PERSON_OVERVIEW = registered('PersonOverview');
 const CASELOAD = registered('Caseload');
+/** A Caseload page's variables as the client sends them (client/src/caseload-data.ts): `signals` given, not left to its default. */
+const CASELOAD_PAGE = { first: 20, signals: true };
 
 
 interface Graph {
@@ -228,7 +230,7 @@ async function throughGateway(gateway: string, work: Work, i: number): Promise<O
   // on for sectors only its plan fetched (a Caseload page's signals require them): answers all the same.
   const unexpectedIn = (errors: { extensions?: Record<string, unknown> }[] | undefined) => (errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
   if (i % 5 === 4) {
-    const { status, body } = await post(`${gateway}/graphql`, `Bearer ${work.token}`, CASELOAD, { first: 20 });
+    const { status, body } = await post(`${gateway}/graphql`, `Bearer ${work.token}`, CASELOAD, CASELOAD_PAGE);
     return { ms: performance.now() - started, ok: status === 200 && unexpectedIn(body.errors).length === 0 && body.data?.me?.caseload?.nodes?.length > 0 };
   }
   const { status, body } = await post(`${gateway}/graphql`, `Bearer ${work.token}`, PERSON_OVERVIEW, { personnummer: work.persons[i % work.persons.length] });
@@ -400,7 +402,7 @@ function probesOf(works: Work[]): Probe[] {
   const ask = (work: Work, query: string, variables: Record<string, unknown>) => async (url: string) => (await post(`${url}/graphql`, `Bearer ${work.token}`, query, variables)).body;
   return works.slice(0, 4).flatMap((work) => [
     ...work.persons.slice(0, 3).map((personnummer) => ({ label: `PersonOverview ${personnummer} as ${work.coordinator}`, ask: ask(work, PERSON_OVERVIEW, { personnummer }) })),
-    { label: `Caseload (first 20) of ${work.coordinator}`, ask: ask(work, CASELOAD, { first: 20 }) },
+    { label: `Caseload (first 20) of ${work.coordinator}`, ask: ask(work, CASELOAD, CASELOAD_PAGE) },
   ]);
 }
 
