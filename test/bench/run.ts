@@ -1,10 +1,13 @@
 /**
  * `npm run bench`: the coordinator's operations through the gateway, against the same subgraph
- * fetches made straight to the subgraphs, under the same load; then the same load with one
- * subgraph killed half-way. Everything runs as separate processes on loopback, as `npm start`
- * runs it. BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load, after BENCH_WARM_UP_SECONDS
- * (10) of each path; SEED_PERSONS the population;
- * BENCH_PROFILE=<dir> profiles the gateway and the subgraphs.
+ * fetches made straight to the subgraphs and through the peer gateways (peer-paths.ts: stock
+ * Apollo Gateway, Hive Gateway, Hive Gateway with its Rust planner; BENCH_PEERS picks them, `none`
+ * for none), under the same load, then by one client alone; then the same load through the gateway
+ * with one subgraph killed half-way. Everything runs as separate processes on loopback, as `npm start`
+ * runs it, the gateway and the subgraphs exporting their traces to a receiver (otlp-sink.ts;
+ * BENCH_TRACING=off for none). BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load, after
+ * BENCH_WARM_UP_SECONDS (10) of each path, BENCH_SINGLE_SECONDS (10) the single client's;
+ * SEED_PERSONS the population; BENCH_PROFILE=<dir> profiles the gateway and the subgraphs.
  *
  * `npm run bench -- analyst`: each operation in schema/operations/analyst/, one at a time, as an
  * analyst runs them in GraphiQL: BENCH_RUNS (5) timed runs after one warm-up. With
@@ -44,6 +47,7 @@ import { mintDevToken } from '@finsam/gateway/dev-issuer';
 import { postToSubgraph, subgraphConnections } from '@finsam/gateway/subgraph-source';
 import { SUBGRAPH_NAMES, envPrefix, intFromEnv, type SubgraphName } from '@finsam/kit/config';
 import { todayIso } from '@finsam/kit/dates';
+import { readManifest } from '@finsam/kit/operations';
 import { GatewayTokens, loadOrCreateGatewayKey } from '@finsam/kit/gateway-token';
 import { generatePopulation } from '@finsam/devkit/population/generate';
 import { freePort } from '../support/free-port.ts';
@@ -52,6 +56,7 @@ import { anonymousFloodLoad } from './anonymous-flood.ts';
 import { clientCaseload } from './client-caseload.ts';
 import { soak } from './soak.ts';
 import { cpuSeconds, metricSum, othersMeter, scrapeMetrics } from './measure.ts';
+import { PEER_LABELS, ensurePeersInstalled, sameAnswers, selectedPeers, startPeer, tally, type Peer, type Probe } from './peer-paths.ts';
 import { NATIONAL_FORBUND, NATIONAL_PERSONS, controllersOf, forgetReleases, nationalLoad, type ReleaseTiming } from './national.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -59,12 +64,23 @@ const MODE = process.argv[2] ?? 'coordinator';
 const SECONDS = intFromEnv('BENCH_SECONDS', 20);
 const CLIENTS = intFromEnv('BENCH_CLIENTS', 16);
 const WARM_UP_SECONDS = intFromEnv('BENCH_WARM_UP_SECONDS', 10);
+const SINGLE_SECONDS = intFromEnv('BENCH_SINGLE_SECONDS', 10);
+/** The coordinator load runs as issue 24 asks it measured: every check on and tracing exported to a receiver. */
+const TRACING = MODE === 'coordinator' && process.env.BENCH_TRACING !== 'off';
 const PERSONS = intFromEnv('SEED_PERSONS', MODE === 'national' ? NATIONAL_PERSONS : 2000);
 /** The förbund seeded (SEED_FORBUND, as the subgraphs read it); the national mode's by default. */
 const SEED_FORBUND = process.env.SEED_FORBUND ?? (MODE === 'national' ? NATIONAL_FORBUND.id : undefined);
 const METRICS_TOKEN = 'bench-metrics';
-const PERSON_OVERVIEW = fs.readFileSync(path.join(root, 'schema/operations/PersonOverview.graphql'), 'utf8');
-const CASELOAD = fs.readFileSync(path.join(root, 'schema/operations/Caseload.graphql'), 'utf8');
+/**
+ * The coordinator client's operations as it sends them: their registered text (schema/operations/
+ * manifest.json, with the `__typename`s Apollo Client adds), which is what our gateway runs whatever
+ * form of it arrives, and what a peer gateway, which runs what it is sent, must be sent to answer the same.
+ */
+const registered = (name: string) => readManifest(path.join(root, 'schema/operations/manifest.json')).operations.find((o) => o.name === name)!.body;
+const PERSON_OVERVIEW = registered('PersonOverview');
+const CASELOAD = registered('Caseload');
+/** A Caseload page's variables as the client sends them (client/src/caseload-data.ts): `signals` given, not left to its default. */
+const CASELOAD_PAGE = { first: 20, signals: true };
 
 
 interface Graph {
@@ -94,9 +110,13 @@ async function startGraph(): Promise<Graph> {
     env.SOCIAL_SERVICES_CONTROLLERS ??= controllersOf(NATIONAL_FORBUND);
     if (!seeded && process.env.BENCH_RELEASE_AGAIN === '1') forgetReleases(dataDir);
   }
-  const spawned = performance.now();
   const subgraphs = {} as Record<SubgraphName, string>;
   const processes: Record<string, ChildProcess> = {};
+  if (TRACING) {
+    processes['trace receiver'] = spawn(process.execPath, ['--import', 'tsx', 'test/bench/otlp-sink.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = await firstLine(processes['trace receiver']);
+  }
+  const spawned = performance.now();
   // Every subgraph's address first, then the processes: coordination pushes consent withdrawals to
   // the agencies' subgraphs at their URLs, and started before them it would push to the default ports.
   for (const name of SUBGRAPH_NAMES) {
@@ -150,6 +170,23 @@ async function releaseStatistics(env: NodeJS.ProcessEnv): Promise<ReleaseTiming>
   return { ms, followUpMs, periods: released, cohortPeriods, output: out };
 }
 
+/** A child's first line of output (the trace receiver's URL); the rest goes to this process's output. */
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const read = (chunk: Buffer) => {
+      out += chunk.toString();
+      const end = out.indexOf('\n');
+      if (end < 0) return;
+      child.stdout!.off('data', read);
+      child.stdout!.pipe(process.stdout);
+      resolve(out.slice(0, end).trim());
+    };
+    child.stdout!.on('data', read);
+    child.once('exit', (code) => reject(new Error(`${child.spawnfile} exited with ${code} before it printed its address`)));
+  });
+}
+
 interface Work {
   coordinator: string;
   token: string;
@@ -186,16 +223,19 @@ async function post(url: string, authorization: string, query: string, variables
   return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? Number(retryAfter) : undefined, body: (await response.body.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } };
 }
 
-/** One coordinator operation through the gateway: four in five are PersonOverview, one a Caseload page. */
-async function throughGateway(graph: Graph, work: Work, i: number): Promise<Outcome> {
+/** One coordinator operation through a gateway (ours or a peer): four in five are PersonOverview, one a Caseload page. */
+async function throughGateway(gateway: string, work: Work, i: number): Promise<Outcome> {
   const started = performance.now();
+  // A sector refused for want of consent is an answer. The stock gateway also hands such refusals
+  // on for sectors only its plan fetched (a Caseload page's signals require them): answers all the same.
+  const unexpectedIn = (errors: { extensions?: Record<string, unknown> }[] | undefined) => (errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
   if (i % 5 === 4) {
-    const { status, body } = await post(`${graph.gateway}/graphql`, `Bearer ${work.token}`, CASELOAD, { first: 20 });
-    return { ms: performance.now() - started, ok: status === 200 && !body.errors && body.data?.me?.caseload?.nodes?.length > 0 };
+    const { status, body } = await post(`${gateway}/graphql`, `Bearer ${work.token}`, CASELOAD, CASELOAD_PAGE);
+    return { ms: performance.now() - started, ok: status === 200 && unexpectedIn(body.errors).length === 0 && body.data?.me?.caseload?.nodes?.length > 0 };
   }
-  const { status, body } = await post(`${graph.gateway}/graphql`, `Bearer ${work.token}`, PERSON_OVERVIEW, { personnummer: work.persons[i % work.persons.length] });
+  const { status, body } = await post(`${gateway}/graphql`, `Bearer ${work.token}`, PERSON_OVERVIEW, { personnummer: work.persons[i % work.persons.length] });
   const person = body.data?.person;
-  const unexpected = (body.errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
+  const unexpected = unexpectedIn(body.errors);
   const sectors = person ? Object.fromEntries(['sicknessInsurance', 'employment', 'socialServices', 'care'].map((s) => [s, person[s] !== null])) : undefined;
   return { ms: performance.now() - started, ok: status === 200 && !!person && unexpected.length === 0, sectors };
 }
@@ -301,6 +341,7 @@ function summarise(outcomes: Outcome[], seconds: number) {
 }
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const fmt2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 
 /**
  * Each analyst operation, run after run, with the time to the whole answer (its text through
@@ -337,60 +378,153 @@ async function analystOperations(graph: Graph, rewrite: (text: string) => string
   }
 }
 
+/** A path the coordinator load is measured on: a gateway (ours or a peer) or the straight fan-out. */
+interface LoadPath {
+  label: string;
+  run: (work: Work, i: number) => Promise<Outcome>;
+  /** The gateway's process, whose CPU is counted per request (none for the straight path). */
+  pid?: number;
+}
+
+/** A path's turns added up: requests, time, and the CPU its gateway and the subgraphs spent in them. */
+interface PathFigures {
+  outcomes: Outcome[];
+  seconds: number;
+  gatewayCpu: number;
+  subgraphsCpu: number;
+  /** CPU seconds by process: each subgraph, and the load generator. */
+  processCpu: Record<string, number>;
+  /** What the subgraphs were asked, by `<subgraph> <calls|statements|signatures|checks>`. */
+  work: Record<string, number>;
+}
+
+/**
+ * Sample probes of the identical-answers check: PersonOverview for the first persons of the first
+ * coordinators' caseloads, and each of their Caseload pages.
+ */
+function probesOf(works: Work[]): Probe[] {
+  const ask = (work: Work, query: string, variables: Record<string, unknown>) => async (url: string) => (await post(`${url}/graphql`, `Bearer ${work.token}`, query, variables)).body;
+  return works.slice(0, 4).flatMap((work) => [
+    ...work.persons.slice(0, 3).map((personnummer) => ({ label: `PersonOverview ${personnummer} as ${work.coordinator}`, ask: ask(work, PERSON_OVERVIEW, { personnummer }) })),
+    { label: `Caseload (first 20) of ${work.coordinator}`, ask: ask(work, CASELOAD, CASELOAD_PAGE) },
+  ]);
+}
+
 async function coordinatorLoad(graph: Graph) {
   const works = await workload(graph.dataDir);
   const gatewayTokens = new GatewayTokens(await loadOrCreateGatewayKey(graph.dataDir));
-  console.log(`\nLoad: ${CLIENTS} clients, ${SECONDS} s each run, ${PERSONS} persons, ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}\n`);
-  // A warm-up of both paths (JIT, query plan cache, connection pools, caches): with 2 s the
-  // gateway's first measured turn still ran at two thirds of its second.
-  await load((w, i) => throughGateway(graph, w, i), works, WARM_UP_SECONDS);
-  await load((w, i) => direct(graph, w, i, gatewayTokens), works, WARM_UP_SECONDS);
+  const paths: LoadPath[] = [
+    { label: 'through the gateway', run: (w, i) => throughGateway(graph.gateway, w, i), pid: graph.processes.gateway!.pid! },
+    { label: 'straight to the subgraphs', run: (w, i) => direct(graph, w, i, gatewayTokens) },
+  ];
+  const peers = selectedPeers();
+  if (peers.length > 0) ensurePeersInstalled();
+  const peerUrls = new Map<LoadPath, { peer: Peer; url: string }>();
+  for (const peer of peers) {
+    const started = await startPeer(peer, graph.env, works[0]!.token);
+    graph.processes[`peer ${peer}`] = started.process;
+    const p: LoadPath = { label: PEER_LABELS[peer], run: (w, i) => throughGateway(started.url, w, i), pid: started.process.pid! };
+    paths.push(p);
+    peerUrls.set(p, { peer, url: started.url });
+  }
 
-  // The paths take turns, half the time each turn (gateway, straight, gateway, straight): this
-  // machine's speed drifts during a run, and turns share the drift between the two paths.
-  // CPU seconds each process spends on each path (from /proc: wall time is shared with whatever else runs).
-  const pids = { ...Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])), 'bench clients': process.pid };
-  const cpu = { gateway: {} as Record<string, number>, straight: {} as Record<string, number>, idle: {} as Record<string, number> };
-  // And the work each subgraph was asked for, from its /metrics: GraphQL calls, data statements, basis signatures and checks.
-  const work = { gateway: {} as Record<string, number>, straight: {} as Record<string, number>, idle: {} as Record<string, number> };
+  // A warm-up of every path (JIT, query plan cache, connection pools, caches): with 2 s the
+  // gateway's first measured turn still ran at two thirds of its second.
+  for (const p of paths) await load(p.run, works, WARM_UP_SECONDS);
+
+  // Then each peer's answers to the probes, against ours: a peer any of whose answers differ is not measured.
+  const refused: Peer[] = [];
+  const probes = probesOf(works);
+  for (const [p, { peer, url }] of peerUrls) {
+    const agreement = await sameAnswers(graph.gateway, url, probes);
+    if (agreement.differences.length > 0) {
+      console.log(`\n${PEER_LABELS[peer]}: its answers differ from the gateway's, so it is not measured:\n${agreement.differences.join('\n')}`);
+      console.log(`(errors at fields the operations did not select: ours ${tally(agreement.outside.ours)}, theirs ${tally(agreement.outside.theirs)})`);
+      refused.push(peer);
+      graph.processes[`peer ${peer}`]!.kill('SIGTERM');
+      paths.splice(paths.indexOf(p), 1);
+    } else {
+      console.log(`${PEER_LABELS[peer]}: the same data and errors as the gateway on ${probes.length} probes; errors at fields the operations did not select: ours ${tally(agreement.outside.ours)}, theirs ${tally(agreement.outside.theirs)}`);
+    }
+  }
+  const measured = peers.filter((p) => !refused.includes(p));
+  console.log(`\nLoad: ${CLIENTS} clients, ${SECONDS} s each path in two turns after ${WARM_UP_SECONDS} s of warm-up, then one client for ${SINGLE_SECONDS} s each path; ${PERSONS} persons; tracing ${TRACING ? 'exported to a receiver' : 'off'}; ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}; load average ${os.loadavg()[0]!.toFixed(2)} at the start; peers ${measured.join(', ') || 'none'}\n`);
+
+  // The paths take turns, half the time each turn (gateway, straight, peers, gateway, straight, peers):
+  // this machine's speed drifts during a run, and turns share the drift between the paths. Around
+  // each turn, the CPU the path's gateway and the five subgraphs spent (from /proc).
+  // Also each subgraph's and the load generator's CPU on its own, and the work each subgraph was
+  // asked (GraphQL calls, data statements, basis signatures and checks, from its /metrics): the
+  // same work costing more behind one gateway than another shows here.
+  const subgraphPids = SUBGRAPH_NAMES.map((name) => graph.processes[name]!.pid!);
+  const subgraphsCpu = () => subgraphPids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const processPids: Record<string, number> = { ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, graph.processes[name]!.pid!])), 'bench clients': process.pid };
+  const processCpu = () => Object.fromEntries(Object.entries(processPids).map(([name, pid]) => [name, cpuSeconds(pid)]));
   const COUNTED = { calls: ['http_requests_total', { route: '/graphql' }], statements: ['db_statements_total', {}], signatures: ['release_basis_signatures_total', {}], checks: ['release_basis_checks_total', {}] } as const;
-  const counts = async () => Object.fromEntries((await Promise.all(SUBGRAPH_NAMES.map(async (name) => {
+  const workCounts = async () => Object.fromEntries((await Promise.all(SUBGRAPH_NAMES.map(async (name) => {
     const samples = await scrapeMetrics(graph.subgraphs[name], METRICS_TOKEN);
     return Object.entries(COUNTED).map(([what, [metric, labels]]) => [`${name} ${what}`, metricSum(samples, metric, labels)] as const);
   }))).flat());
-  const measured = async <T>(path: keyof typeof cpu, run: () => Promise<T>) => {
-    const [before, counted] = [Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])), await counts()];
-    const result = await run();
-    for (const [name, pid] of Object.entries(pids)) cpu[path][name] = (cpu[path][name] ?? 0) + cpuSeconds(pid) - before[name]!;
-    for (const [key, n] of Object.entries(await counts())) work[path][key] = (work[path][key] ?? 0) + n - counted[key]!;
-    return result;
+  const addDifference = (into: Record<string, number>, before: Record<string, number>, after: Record<string, number>) => {
+    for (const [key, value] of Object.entries(after)) into[key] = (into[key] ?? 0) + value - before[key]!;
   };
-  // What each process spends with no request at all (timers, pulls, witnessing), per second: part of every path's CPU per request.
-  await measured('idle', () => new Promise((resolve) => setTimeout(resolve, 5000)));
-  const turns = [];
+  const measure = async (p: LoadPath, clients: Work[], seconds: number, figures: PathFigures) => {
+    const [gateway0, subgraphs0, processes0, work0] = [p.pid ? cpuSeconds(p.pid) : 0, subgraphsCpu(), processCpu(), await workCounts()];
+    const turn = await load(p.run, clients, seconds);
+    figures.gatewayCpu += (p.pid ? cpuSeconds(p.pid) : 0) - gateway0;
+    figures.subgraphsCpu += subgraphsCpu() - subgraphs0;
+    addDifference(figures.processCpu, processes0, processCpu());
+    addDifference(figures.work, work0, await workCounts());
+    figures.outcomes.push(...turn.outcomes);
+    figures.seconds += seconds;
+    return turn;
+  };
+  const empty = (): PathFigures => ({ outcomes: [], seconds: 0, gatewayCpu: 0, subgraphsCpu: 0, processCpu: {}, work: {} });
+  // What each process spends with no request at all (timers, the agencies' withdrawal pulls, the
+  // gateway's witnessing), per second: part of every path's CPU per request.
+  const idle = { before: processCpu(), seconds: 5 };
+  await new Promise((resolve) => setTimeout(resolve, idle.seconds * 1000));
+  const idleCpu: Record<string, number> = {};
+  addDifference(idleCpu, idle.before, processCpu());
+  const loaded = paths.map(empty);
+  const single = paths.map(empty);
+  const ratiosByTurn: number[][] = paths.map(() => []);
   for (let turn = 0; turn < 2; turn++) {
-    turns.push({
-      gateway: await measured('gateway', () => load((w, i) => throughGateway(graph, w, i), works, SECONDS / 2)),
-      straight: await measured('straight', () => load((w, i) => direct(graph, w, i, gatewayTokens), works, SECONDS / 2)),
-    });
+    const rates: number[] = [];
+    for (const [k, p] of paths.entries()) rates.push((await measure(p, works, SECONDS / 2, loaded[k]!)).rps);
+    rates.forEach((rate, k) => ratiosByTurn[k]!.push(rate / rates[1]!));
   }
-  const viaGateway = summarise(turns.flatMap((t) => t.gateway.outcomes), SECONDS);
-  const straight = summarise(turns.flatMap((t) => t.straight.outcomes), SECONDS);
-  console.log('| path | requests | req/s | p50 ms | p99 ms | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  console.log(`| through the gateway | ${viaGateway.requests} | ${fmt(viaGateway.rps)} | ${fmt(viaGateway.p50)} | ${fmt(viaGateway.p99)} | ${viaGateway.errors} |`);
-  console.log(`| straight to the subgraphs | ${straight.requests} | ${fmt(straight.rps)} | ${fmt(straight.p50)} | ${fmt(straight.p99)} | ${straight.errors} |`);
-  console.log(`\nGateway rate / direct rate: ${(viaGateway.rps / straight.rps).toFixed(2)} (turns: ${turns.map((t) => (t.gateway.rps / t.straight.rps).toFixed(2)).join(', ')})\n`);
-  console.log('| CPU ms per request | through the gateway | straight | idle, ms per second |');
-  console.log('| --- | ---: | ---: | ---: |');
-  for (const name of Object.keys(pids)) console.log(`| ${name} | ${fmt((cpu.gateway[name]! * 1000) / viaGateway.requests)} | ${fmt((cpu.straight[name]! * 1000) / straight.requests)} | ${fmt(cpu.idle[name]! * 1000 / 5)} |`);
-  console.log('\n| per request | through the gateway | straight |');
-  console.log('| --- | ---: | ---: |');
-  for (const key of Object.keys(work.gateway)) console.log(`| ${key} | ${(work.gateway[key]! / viaGateway.requests).toFixed(2)} | ${(work.straight[key]! / straight.requests).toFixed(2)} |`);
-  console.log('');
+  // One client, one request after another: the latency each path adds, without queueing.
+  for (let turn = 0; turn < 2; turn++) for (const [k, p] of paths.entries()) await measure(p, works.slice(0, 1), SINGLE_SECONDS / 2, single[k]!);
+
+  const rows = paths.map((p, k) => {
+    const figures = loaded[k]!;
+    const summary = summarise(figures.outcomes, figures.seconds);
+    return { p, summary, gatewayCpuMs: p.pid ? (figures.gatewayCpu * 1000) / summary.requests : NaN, subgraphsCpuMs: (figures.subgraphsCpu * 1000) / summary.requests, single: summarise(single[k]!.outcomes, single[k]!.seconds) };
+  });
+  const [ours, straight] = [rows[0]!, rows[1]!];
+  const stock = rows.find((r) => r.p.label === PEER_LABELS.stock);
+  const ratio = (a: number, b: number | undefined) => (b === undefined || !Number.isFinite(a / b) ? '–' : (a / b).toFixed(2));
+  console.log('| path | requests | req/s | p50 ms | p99 ms | errors | × direct (turns) | × stock | gateway CPU ms/request | × stock\'s CPU | subgraphs CPU ms/request | one client p50 ms | over direct ms |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [k, r] of rows.entries()) {
+    console.log(`| ${r.p.label} | ${r.summary.requests} | ${fmt(r.summary.rps)} | ${fmt(r.summary.p50)} | ${fmt(r.summary.p99)} | ${r.summary.errors} | ${ratio(r.summary.rps, straight.summary.rps)} (${ratiosByTurn[k]!.map((x) => x.toFixed(2)).join(', ')}) | ${ratio(r.summary.rps, stock?.summary.rps)} | ${fmt2(r.gatewayCpuMs)} | ${ratio(r.gatewayCpuMs, stock?.gatewayCpuMs)} | ${fmt2(r.subgraphsCpuMs)} | ${fmt2(r.single.p50)} | ${k === 1 ? '' : `+${fmt2(r.single.p50 - straight.single.p50)}`} |`);
+  }
+  console.log(`\nGateway rate / direct rate: ${ratio(ours.summary.rps, straight.summary.rps)}${stock ? `; / stock's: ${ratio(ours.summary.rps, stock.summary.rps)}; gateway CPU per request / stock's: ${ratio(ours.gatewayCpuMs, stock.gatewayCpuMs)}` : ''}; one client over direct: +${fmt2(ours.single.p50 - straight.single.p50)} ms`);
+  if (refused.length > 0) console.log(`Not measured, answers differ: ${refused.map((p) => PEER_LABELS[p]).join(', ')}`);
+  console.log(`\n| CPU ms per request | ${rows.map((r) => r.p.label).join(' | ')} | idle, ms per second |`);
+  console.log(`| --- |${rows.map(() => ' ---: |').join('')} ---: |`);
+  for (const name of Object.keys(processPids)) {
+    console.log(`| ${name} | ${rows.map((r, k) => fmt2((loaded[k]!.processCpu[name]! * 1000) / r.summary.requests)).join(' | ')} | ${fmt2((idleCpu[name]! * 1000) / idle.seconds)} |`);
+  }
+  console.log(`\n| asked per request | ${rows.map((r) => r.p.label).join(' | ')} |`);
+  console.log(`| --- |${rows.map(() => ' ---: |').join('')}`);
+  for (const key of Object.keys(loaded[0]!.work)) console.log(`| ${key} | ${rows.map((r, k) => (loaded[k]!.work[key]! / r.summary.requests).toFixed(2)).join(' | ')} |`);
+  console.log(`Load average (1, 5, 15 min) at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}\n`);
+  for (const peer of peers) graph.processes[`peer ${peer}`]?.kill('SIGTERM');
 
   // The same load through the gateway; half-way the care subgraph's process is killed.
-  const faulty = await load((w, i) => throughGateway(graph, w, i), works, SECONDS, () => graph.processes.care!.kill('SIGKILL'));
+  const faulty = await load((w, i) => throughGateway(graph.gateway, w, i), works, SECONDS, () => graph.processes.care!.kill('SIGKILL'));
   const overviews = faulty.outcomes.filter((o) => o.sectors);
   const served = (sector: string) => overviews.filter((o) => o.sectors![sector]).length;
   console.log(`Care killed half-way: ${faulty.requests} requests, ${fmt(faulty.rps)} req/s, p99 ${fmt(faulty.p99)} ms, failed answers ${faulty.errors} (answers carrying a SUBGRAPH_UNAVAILABLE error for care count as failed)`);
