@@ -127,6 +127,42 @@ describe('errors a standard client can live with, through the real graph', () =>
     });
   });
 
+  describe('a representation that does not hold what signals require', () => {
+    // What a query planner other than ours, or a holder of the gateway's key, may hand coordination:
+    // sector facts with fields missing or of the wrong kind. Read as they came, they crashed the
+    // signal rules (INTERNAL_SERVER_ERROR, "Cannot read properties of undefined").
+    const SIGNALS = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { signals { code } unseenAgencies { agency } } } }';
+    const sectors = { sicknessInsurance: { cases: [] }, employment: { registrations: [], programmes: [] }, socialServices: { assistanceMonths: [] }, care: { certificates: [] } };
+    const represent = (facts: Record<string, unknown>) => ({ r: [{ __typename: 'Person', personnummer: FIXTURE_PERSONS.allConsent, ...sectors, ...facts }] });
+
+    it.each([
+      ['a case without its start date', { sicknessInsurance: { cases: [{ benefit: 'SJUKPENNING', status: 'ENDED', endDate: '2026-01-31', decisionDate: null, refusalReason: null, reconciliationMeetingDate: null, rehabilitationPlanDate: null, dayInRehabilitationChain: null }] } }, 'sicknessInsurance.cases[0].startDate'],
+      ['a certificate without its steps', { care: { certificates: [{ issuedOn: '2026-01-01' }] } }, 'care.certificates[0].workCapacitySteps'],
+      ['an assistance month without its reason', { socialServices: { assistanceMonths: [{ month: '2026-01' }] } }, 'socialServices.assistanceMonths[0].reasonForNeed'],
+      ['registrations that are not a list', { employment: { registrations: 'none', programmes: [] } }, 'employment.registrations'],
+      ['a benefit no code list has', { sicknessInsurance: { cases: [{ benefit: 'LOTTERY', status: 'ENDED', startDate: '2025-01-01', endDate: null, decisionDate: null, refusalReason: null, reconciliationMeetingDate: null, rehabilitationPlanDate: null, dayInRehabilitationChain: null }] } }, 'sicknessInsurance.cases[0].benefit'],
+    ])('%s is refused as BAD_USER_INPUT naming the field, not a crash', async (_case, facts, field) => {
+      const answer = await callSubgraph(graph, 'coordination', { requestId: `malformed-representation-${field}` }, SIGNALS, represent(facts));
+      expect(answer.status).toBe(200);
+      expect(answer.data?._entities?.[0] ?? null).toBeNull();
+      const codes = (answer.errors ?? []).map((e) => e.extensions?.code);
+      expect(codes, JSON.stringify(answer.errors)).toContain('BAD_USER_INPUT');
+      expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+      const refusal = answer.errors!.find((e) => e.extensions?.code === 'BAD_USER_INPUT')!;
+      expect(refusal.message).toContain('representations');
+      expect(refusal.message).toContain(field);
+    });
+
+    it('a well-formed one is answered, and sectors handed over as null are unseen, not refused', async () => {
+      const whole = await callSubgraph(graph, 'coordination', { requestId: 'well-formed-representation' }, SIGNALS, represent({}));
+      expect(whole.errors).toBeUndefined();
+      expect(whole.data._entities[0]).toEqual({ signals: [], unseenAgencies: [] });
+      const unseen = await callSubgraph(graph, 'coordination', { requestId: 'null-sectors-representation' }, SIGNALS, represent({ care: null }));
+      expect(unseen.errors).toBeUndefined();
+      expect(unseen.data._entities[0].unseenAgencies).toEqual([{ agency: 'CARE' }]);
+    });
+  });
+
   describe('request errors', () => {
     it('a syntax error is GRAPHQL_PARSE_FAILED; too many tokens stays a validation refusal', async () => {
       const syntax = await graph.query(coordinator, '{ me { id ');

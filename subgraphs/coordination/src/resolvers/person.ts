@@ -4,6 +4,7 @@ import { todayIso } from '@finsam/kit/dates';
 import { failure, valueOrThrow } from '@finsam/kit/errors';
 import type { ConsentEvidence } from '@finsam/kit/consent';
 import { selectedFieldPaths } from '@finsam/kit/field-paths';
+import { requiredFieldsProblem } from '@finsam/kit/required-fields';
 import { isProtected, personReadEntry } from '../access.ts';
 import type { CoordinationContext } from '../context.ts';
 import type { ConsentRow, MunicipalityParent, ParticipationRow, PersonRow, SignalHandlingRow } from '../data.ts';
@@ -34,6 +35,9 @@ async function rowOf(person: PersonParent, ctx: CoordinationContext): Promise<Pe
  * the refusal is logged against the person with the fields asked for.
  */
 async function personFromPlan(ref: PersonParent, ctx: CoordinationContext, info: GraphQLResolveInfo): Promise<PersonParent> {
+  // Before anything is read: sector facts that are not what `signals` requires crashed the rules or gave a plausible half answer.
+  const malformed = requiredFieldsProblem(info.schema, 'Person', ref);
+  if (malformed) return valueOrThrow(failure('BAD_USER_INPUT', `A Person in \`representations\` does not hold what its signals require: ${malformed}.`, { argument: 'representations' }));
   const fields = selectedFieldPaths(info, '').map((f) => f.slice(1));
   const row = ctx.caller.role === 'coordinator' ? await ctx.loaders.person.load(ref.personnummer) : null;
   if (!row) {
