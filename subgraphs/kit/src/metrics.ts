@@ -27,7 +27,7 @@ function observeFullCollections(): void {
   if (gcObserver) return;
   // Read when the entry is delivered, shortly after the collection: close, and never below it.
   gcObserver = new PerformanceObserver((list) => {
-    if (list.getEntries().some((entry) => (entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
+    if (list.getEntries().some((entry) => (entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR)) {
       usedAfterFullGc = v8.getHeapStatistics().used_heap_size;
     }
   });
