@@ -125,11 +125,13 @@ async function startGraph(): Promise<Graph> {
   }
   // BENCH_PROFILE=<dir>: each process writes a V8 CPU profile there when it stops (open in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // The soak reads what each process keeps after a full collection, which --expose-gc lets `/metrics` run (kit metrics.ts).
+  const collectOnRead = MODE === 'soak' ? ['--expose-gc'] : [];
   for (const name of SUBGRAPH_NAMES) {
-    processes[name] = spawn(process.execPath, [...profile, '--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: new URL(subgraphs[name]).port }, stdio: 'inherit' });
+    processes[name] = spawn(process.execPath, [...profile, ...collectOnRead, '--import', 'tsx', `subgraphs/${name}/src/main.ts`], { cwd: root, env: { ...env, PORT: new URL(subgraphs[name]).port }, stdio: 'inherit' });
   }
   const gatewayPort = await freePort();
-  processes.gateway = spawn(process.execPath, [...profile, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
+  processes.gateway = spawn(process.execPath, [...profile, ...collectOnRead, '--import', 'tsx', 'gateway/src/main.ts'], { cwd: root, env: { ...env, PORT: String(gatewayPort) }, stdio: 'inherit' });
   const gateway = `http://127.0.0.1:${gatewayPort}`;
   // Each process's start, to listening (a subgraph listens once it has seeded its stores).
   const startup: Graph['startup'] = {};
@@ -543,7 +545,10 @@ try {
       coordinators: (await workload(graph.dataDir)).slice(0, intFromEnv('FLOOD_COORDINATORS', 4)),
     });
   } else if (MODE === 'soak') {
-    const passed = await soak({ gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, pids: Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, child.pid!])) });
+    const passed = await soak({
+      gateway: graph.gateway, dataDir: graph.dataDir, persons: PERSONS, post, metricsToken: METRICS_TOKEN,
+      processes: Object.fromEntries(Object.entries(graph.processes).map(([name, child]) => [name, { pid: child.pid!, url: name === 'gateway' ? graph.gateway : graph.subgraphs[name as SubgraphName] }])),
+    });
     if (!passed) process.exitCode = 1;
   } else if (MODE === 'client') await clientCaseload({ gateway: graph.gateway, persons: PERSONS });
   else if (MODE === 'national') {

@@ -1,12 +1,26 @@
+/** How often a cache drops its expired entries as it is written to. */
+const SWEEP_EVERY_MS = 30_000;
+
 /**
  * Values that hold until a moment, such as a verified token until it expires. Bounded: when
  * full, expired entries go, and if every entry is still live the lot goes, which only costs
- * each one being worked out again.
+ * each one being worked out again. Expired entries also go every SWEEP_EVERY_MS as it is
+ * written to: keys that are never asked for again (a release basis is one request's) would
+ * otherwise stay until the cache is full, thousands of dead entries however few are live (the
+ * soak, docs/performance.md).
  */
 export class ExpiringCache<T> {
   private readonly entries = new Map<string, { value: T; expiresAt: number }>();
+  private nextSweepAt: number;
 
-  constructor(private readonly now: () => number = Date.now, private readonly capacity = 10_000) {}
+  constructor(private readonly now: () => number = Date.now, private readonly capacity = 10_000) {
+    this.nextSweepAt = now() + SWEEP_EVERY_MS;
+  }
+
+  /** Entries held, expired ones not yet dropped included. */
+  get size(): number {
+    return this.entries.size;
+  }
 
   get(key: string): T | undefined {
     const entry = this.entries.get(key);
@@ -17,9 +31,10 @@ export class ExpiringCache<T> {
   }
 
   set(key: string, value: T, expiresAt: number): void {
-    if (this.entries.size >= this.capacity) {
-      const now = this.now();
+    const now = this.now();
+    if (this.entries.size >= this.capacity || now >= this.nextSweepAt) {
       for (const [k, entry] of this.entries) if (entry.expiresAt <= now) this.entries.delete(k);
+      this.nextSweepAt = now + SWEEP_EVERY_MS;
       if (this.entries.size >= this.capacity) this.entries.clear();
     }
     this.entries.set(key, { value, expiresAt });

@@ -333,3 +333,32 @@ describe('RequestAudit', () => {
     expect(audit.drain()).toEqual([]);
   });
 });
+
+describe('the writer thread\'s statements (the soak, docs/performance.md)', () => {
+  /**
+   * The writer thread keeps each statement it prepares (up to 100), and SQLite's prepared
+   * statement grows with its rows: a batch of every size from 1 to 150 records, each its own
+   * INSERT text, left the social-services process with tens of MB held in its writer threads.
+   * Batches in chunks of a few sizes keep to a few statements, prepared once.
+   */
+  it('writes batches of any size with a few statement texts, and the chain verifies', async () => {
+    const store = await memoryAuditStore();
+    const texts = new Set<string>();
+    const writer = {
+      async write(statements: readonly { sql: string; parameters: readonly unknown[] }[]) {
+        for (const s of statements) if (s.sql.startsWith('insert into "audit_log"')) texts.add(s.sql);
+        store.sqlite.transaction(() => { for (const s of statements) store.sqlite.prepare(s.sql).run(...s.parameters); })();
+      },
+      async close() {},
+    };
+    const log = new AuditLog(store.db, 'sqlite', writer);
+    let records = 0;
+    for (let size = 1; size <= 150; size++) {
+      await log.append(actor, Array.from({ length: size }, (_, i) => entry(i)));
+      records += size;
+    }
+    expect(await verifyChain(store.db)).toEqual({ ok: true, records });
+    expect(texts.size).toBeLessThanOrEqual(8);
+    store.close();
+  }, 120_000);
+});

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const kit = path.resolve(import.meta.dirname, '..');
+
+/** One process's reading of its heap figures: used before /metrics is read (garbage included), and the gauge /metrics gives. */
+function reading(flags: string[]): { usedBefore: number; afterFullGc: number } {
+  const script = `
+    import v8 from 'node:v8';
+    import { createProcessMetrics } from './src/metrics.ts';
+    const metrics = createProcessMetrics('test');
+    // 40 MB or so of objects that are garbage at once.
+    let garbage = Array.from({ length: 300_000 }, (_, i) => ({ i, text: 'x'.repeat(60) + i }));
+    garbage = null;
+    const usedBefore = v8.getHeapStatistics().used_heap_size;
+    const text = await metrics.registry.metrics();
+    const afterFullGc = Number(/^nodejs_heap_used_after_full_gc_bytes\\S* (\\S+)$/m.exec(text)?.[1]);
+    console.log(JSON.stringify({ usedBefore, afterFullGc }));
+  `;
+  const out = execFileSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { cwd: kit, encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { usedBefore: number; afterFullGc: number };
+}
+
+describe('nodejs_heap_used_after_full_gc_bytes', () => {
+  it('is the heap kept, without the garbage, when the process has --expose-gc (as the soak starts the graph)', () => {
+    const { usedBefore, afterFullGc } = reading(['--expose-gc']);
+    expect(afterFullGc).toBeGreaterThan(0);
+    expect(afterFullGc).toBeLessThan(usedBefore - 20 * 2 ** 20);
+  }, 60_000);
+});
