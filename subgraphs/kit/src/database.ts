@@ -346,25 +346,13 @@ export function openExisting<DB>(location: { file: string } | { databaseUrl: str
   });
 }
 
-/**
- * Inserts rows in chunks that stay under SQLite's limit on bound parameters. With `fewSizes`,
- * every chunk holds a power of two of rows (37 rows: 32, 4, 1), so that inserts of any number of
- * rows take a few statement texts: for a writer that keeps its prepared statements (the SQLite
- * writer thread), where each row count would otherwise be a statement of its own, kept, and
- * growing with its rows (the soak, docs/performance.md).
- */
+/** Inserts rows in chunks that stay under SQLite's limit on bound parameters. */
 export async function insertInChunks<T extends object>(
   insert: (rows: T[]) => Promise<unknown>,
   rows: T[],
-  options: { fewSizes?: boolean } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(rows[0]!).length;
-  let chunk = Math.max(1, Math.floor(30_000 / columns));
-  if (options.fewSizes) chunk = 2 ** Math.floor(Math.log2(chunk));
-  for (let i = 0; i < rows.length;) {
-    const size = options.fewSizes ? Math.min(chunk, 2 ** Math.floor(Math.log2(rows.length - i))) : chunk;
-    await insert(rows.slice(i, i + size));
-    i += size;
-  }
+  const chunk = Math.max(1, Math.floor(30_000 / columns));
+  for (let i = 0; i < rows.length; i += chunk) await insert(rows.slice(i, i + chunk));
 }

@@ -3,22 +3,14 @@
 // requests. Plain JavaScript so that it starts the same under node, tsx and vitest.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { statementKeeper } from './statement-keeper.mjs';
 
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 
-const prepared = new Map();
-const statementFor = (sql) => {
-  let statement = prepared.get(sql);
-  if (!statement) {
-    if (prepared.size >= 100) prepared.clear();
-    statement = db.prepare(sql);
-    prepared.set(sql, statement);
-  }
-  return statement;
-};
+const { statementFor } = statementKeeper(db);
 
 // All of one write or none of it.
 const writeAll = db.transaction((statements) => {
