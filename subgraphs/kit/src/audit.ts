@@ -444,7 +444,6 @@ export class AuditLog {
     if ('write' in db) {
       // One transaction on the writer thread: all of the records or none.
       const statements: CompiledQuery[] = sets.map((set) => setInsert(this.db, set).compile());
-      // A few statement texts, whatever the batch's size: the writer thread keeps what it prepares.
       await insertInChunks(async (chunk) => statements.push(this.db.insertInto('audit_log').values(chunk).compile()), rows);
       await db.write(statements);
     } else {

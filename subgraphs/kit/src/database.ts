@@ -5,6 +5,7 @@ import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDiale
 import pg from 'pg';
 import type { Logger } from './logger.ts';
 import { SqliteWriterThread, type BackgroundWriter } from './sqlite-writer.ts';
+import { statementKeeper } from './statement-keeper.mjs';
 import { isTracing, recordFinishedSpan } from './tracing.ts';
 
 export type Migrations = Record<string, Migration>;
@@ -227,26 +228,14 @@ const LONGEST_TEXT_KEPT = 2048;
  * statement anew: SQLite's compiling was a tenth of coordination's CPU per request
  * (docs/performance.md, issue 24). Safe to share: the driver runs one statement at a time on its
  * one connection, runs each to its end (`all`/`run`; it streams nothing here), and SQLite
- * recompiles a kept statement itself when the schema changes under it. Bounded, the oldest text
- * let go first, for a store that builds many texts (IN lists of varying length).
+ * recompiles a kept statement itself when the schema changes under it. Which statements are kept
+ * is the writer thread's rule too (statement-keeper.mjs), with this connection's bounds.
  */
 function withKeptStatements(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
-  const kept = new Map<string, SQLite.Statement>();
+  const keeper = statementKeeper(sqlite, { longestKept: LONGEST_TEXT_KEPT, most: STATEMENTS_KEPT });
   return {
-    prepare(text: string) {
-      if (text.length > LONGEST_TEXT_KEPT) return sqlite.prepare(text);
-      let statement = kept.get(text);
-      if (!statement) {
-        statement = sqlite.prepare(text);
-        if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
-        kept.set(text, statement);
-      }
-      return statement;
-    },
-    close() {
-      kept.clear();
-      return sqlite.close();
-    },
+    prepare: (text: string) => keeper.statementFor(text),
+    close: () => sqlite.close(),
   } as Pick<SQLite.Database, 'prepare' | 'close'>;
 }
 

@@ -1,5 +1,6 @@
-// Which prepared statements a SQLite connection keeps, shared by the writer thread (plain
-// JavaScript, so that it loads the same under node, tsx and vitest).
+// Which prepared statements a SQLite connection keeps: the writer thread's and each store's own
+// connection (database.ts withKeptStatements). Plain JavaScript, so that the writer thread loads
+// it the same under node, tsx and vitest.
 //
 // A prepared statement holds its compiled program in native memory, growing with its text: an
 // INSERT of 150 audit records is a program of 150 rows of values. Kept by text, every batch size
