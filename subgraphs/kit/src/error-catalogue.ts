@@ -43,7 +43,7 @@ export const ERROR_CODES = {
     unmasked: true,
     status: 200,
     when: 'an argument is wrong: the message begins with its name and says what is wrong (a date that does not exist, a personnummer\'s check digit, birth number 000 or a birth date in the future, …)',
-    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `SIGNAL_NOT_CURRENT` for `handleSignal`, `CONTROLLER_…` for the data controllers a consent names',
+    extensions: '`argument` (`personnummer`, `from`, `to`, `input.validFrom`, `input.controllers`, `filter.municipalityCodes`, …); `reason` `INVALID_PERIOD` for `auditTrail`\'s dates, `NOTHING_IN_FORCE` for `revokeConsent`, `SIGNAL_NOT_CURRENT` for `handleSignal`, `REQUIRES_NOT_HANDED_OVER` for `signals` asked outside the query plan, `CONTROLLER_…` for the data controllers a consent names',
   },
   GRAPHQL_PARSE_FAILED: {
     shown: 'Sidan är inaktuell. Ladda om sidan och försök igen',
@@ -380,6 +380,12 @@ export const REFUSAL_REASONS = {
     meaning: '`findPerson`\'s `text` is longer than 100 characters',
     show: 'the message, at the search box',
     shown: 'Sökningen får vara högst 100 tecken',
+  },
+  REQUIRES_NOT_HANDED_OVER: {
+    code: 'BAD_USER_INPUT',
+    meaning: '`signals` or `unseenAgencies` asked of coordination on a person the query plan did not hand over through `_entities` with the agencies\' data they `@requires` (a router that does not plan `@requires`, or a hand-made call to the subgraph): they are not computed from nothing',
+    show: 'a fault between the parts: report it',
+    shown: 'Signalerna kunde inte beräknas. Kontakta supporten',
   },
   SIGNAL_NOT_CURRENT: {
     code: 'BAD_USER_INPUT',

@@ -163,6 +163,30 @@ describe('errors a standard client can live with, through the real graph', () =>
     });
   });
 
+  describe('signals asked outside the query plan', () => {
+    // Hive Gateway's JavaScript planner (docs/performance.md) asks coordination for a caseload page's
+    // signals in the same fetch as the page, handing over none of the agencies' data they require.
+    // Computed from nothing, every agency came back unseen (UNAVAILABLE where the person had
+    // consented) and no signal at all: a plausible answer, and a wrong one.
+    const PAGE = '{ me { caseload(first: 5) { nodes { personnummer signals { code } unseenAgencies { agency reason } } } } }';
+    const PERSON = `{ person(personnummer: "${FIXTURE_PERSONS.allConsent}") { personnummer signals { code } } }`;
+
+    it.each([['a caseload page', PAGE, ['me', 'caseload', 'nodes', 0]], ['person', PERSON, ['person']]])('on %s is refused, with a code, at each such field', async (_case, query, at) => {
+      const answer = await callSubgraph(graph, 'coordination', { requestId: `signals-outside-plan-${String(at[0])}` }, query);
+      expect(answer.status).toBe(200);
+      const refusals = (answer.errors ?? []).filter((e) => e.extensions?.code === 'BAD_USER_INPUT' && e.extensions?.reason === 'REQUIRES_NOT_HANDED_OVER');
+      expect(refusals.length, JSON.stringify(answer.errors)).toBeGreaterThan(0);
+      expect(refusals.map((e) => (e.path as (string | number)[]).slice(0, at.length))).toContainEqual(at);
+      expect(refusals[0]!.message).toContain('signals');
+      // Nothing computed from nothing: no field of the page carries signals or unseen agencies.
+      const nodes = query === PAGE ? answer.data?.me?.caseload?.nodes ?? [] : [answer.data?.person].filter(Boolean);
+      for (const node of nodes) {
+        expect(node.signals ?? null).toBeNull();
+        expect(node.unseenAgencies ?? null).toBeNull();
+      }
+    });
+  });
+
   describe('request errors', () => {
     it('a syntax error is GRAPHQL_PARSE_FAILED; too many tokens stays a validation refusal', async () => {
       const syntax = await graph.query(coordinator, '{ me { id ');

@@ -20,7 +20,24 @@ import type { IncomeSource, PriorityGroup, Resolvers } from '../generated/resolv
  * the query plan (`_entities`) it carries the sector fields that `signals` requires, and its
  * row is loaded only if a field needs it.
  */
-export type PersonParent = { personnummer: string; row?: PersonRow } & SectorFacts;
+export type PersonParent = { personnummer: string; row?: PersonRow; [THROUGH_PLAN]?: true } & SectorFacts;
+
+/**
+ * Set on a person the query plan handed over (`_entities`), never on one read here: a symbol, so
+ * no representation, which is JSON, can carry it.
+ */
+const THROUGH_PLAN = Symbol('through the query plan');
+
+/**
+ * `signals` and `unseenAgencies` are computed from the agencies' data they `@requires`, which only
+ * the query plan hands over. On a person read here (a caseload page, `person`) that data is
+ * simply absent, and read as absent every agency would be unseen and no signal raised: a
+ * plausible answer and a wrong one, as a router that does not plan `@requires` got.
+ */
+function requireHandedOver(p: PersonParent, field: 'signals' | 'unseenAgencies'): void {
+  if (p[THROUGH_PLAN]) return;
+  valueOrThrow(failure('BAD_USER_INPUT', `\`${field}\` is computed from the agencies' data that signals and unseenAgencies require, which only the query plan hands over (through \`_entities\`): asked on a person reached otherwise, it is refused rather than computed from nothing.`, { reason: 'REQUIRES_NOT_HANDED_OVER' }));
+}
 
 /** The person's row; through the query plan, only for a person in the caller's caseload today. */
 async function rowOf(person: PersonParent, ctx: CoordinationContext): Promise<PersonRow> {
@@ -46,7 +63,7 @@ async function personFromPlan(ref: PersonParent, ctx: CoordinationContext, info:
     return valueOrThrow(failure('FORBIDDEN', reason === 'NOT_IN_CASELOAD' ? 'The person is not in your caseload.' : 'Only a coordinator can read a person.', { reason }));
   }
   ctx.audit.record(personReadEntry(row, fields, ''));
-  return { ...ref, row };
+  return { ...ref, row, [THROUGH_PLAN]: true };
 }
 
 /** The basis coordination signs for one agency (kit/src/release-basis.ts); the release itself is logged where the person was reached. */
@@ -83,6 +100,7 @@ export const personResolvers = {
     ...byAgencyField('releaseBasisField', releaseBasisFor),
     // Computed only from what the agencies released to this caller in this request; reached only through the plan, which logs the read.
     async signals(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
+      requireHandedOver(p, 'signals');
       const today = ctx.today();
       const handlings = await ctx.loaders.signalHandlingsByPerson.load(p.personnummer);
       return computeSignals(p, today).map((signal) => {
@@ -97,6 +115,7 @@ export const personResolvers = {
      * knows the consents: without one in force the agency refused; with one, it did not answer.
      */
     async unseenAgencies(p: PersonParent, _a: unknown, ctx: CoordinationContext) {
+      requireHandedOver(p, 'unseenAgencies');
       const unseen = unseenAgencies(p);
       if (unseen.length === 0) return [];
       const consents = (await ctx.loaders.consentsByPerson.load(p.personnummer)).map(consentEvidence);
