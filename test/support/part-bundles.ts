@@ -30,16 +30,18 @@ const root = path.join(import.meta.dirname, '../..');
 /** Where the bundles of one vitest run go: under node_modules, so that their imports of third-party packages resolve as our sources' do. */
 export const BUNDLES_PARENT = path.join(root, 'node_modules/.cache/finsam-parts');
 
+const LOADERS: Record<string, esbuild.Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js', '.jsx': 'jsx' };
+
 /** Replaces `import.meta.url`, `.dirname` and `.filename` in a source file by what they are for that file. */
 const importMetaOfSource: esbuild.Plugin = {
   name: 'import-meta-of-source',
   setup(build) {
-    build.onLoad({ filter: /\.[cm]?tsx?$/ }, async (args) => {
+    build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
       if (args.path.split(path.sep).includes('node_modules')) return undefined;
       const source = await fs.promises.readFile(args.path, 'utf8');
       const meta = { url: pathToFileURL(args.path).href, dirname: path.dirname(args.path), filename: args.path };
       const contents = source.replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, key: keyof typeof meta) => JSON.stringify(meta[key]));
-      return { contents, loader: args.path.endsWith('x') ? 'tsx' : 'ts' };
+      return { contents, loader: LOADERS[path.extname(args.path)] };
     });
   },
 };
