@@ -24,8 +24,9 @@ const root = path.join(import.meta.dirname, '../..');
  * each on its own loopback port, all on one DATA_DIR, so that a test can kill one with
  * SIGKILL and start it again on the same store. Each runs under plain node from its bundle, built
  * once per vitest run from the same sources (part-bundles.ts: tsx's loader was most of what a
- * process cost to start); `npm start` itself runs under tsx in test/e2e/operations/start.test.ts. test/support/graph.ts builds the parts in the test's
- * process instead, which is cheaper but cannot lose a process.
+ * process cost to start); `npm start` itself runs under tsx in test/e2e/operations/start.test.ts.
+ * test/support/graph.ts builds the parts in the test's process instead, which is cheaper but
+ * cannot lose a process.
  *
  * Stores: SQLite files under the data dir; in the PostgreSQL run (or with `postgresAdminUrl`, a
  * cluster of the test's own) each store in a fresh database on that server. Plain HTTP between the
