@@ -27,6 +27,8 @@ export default defineConfig({
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // The graph's parts bundled once per run, for the tests that start them as processes (test/support/parts.ts).
+    globalSetup: ['test/support/part-bundles-setup.ts'],
     projects: [
       {
         extends: true,

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
@@ -18,15 +17,16 @@ import { createStoreDatabase } from './postgres-database.ts';
 
 export type PartName = SubgraphName | 'gateway';
 
-/** Each part's entry, resolved through its package (`@finsam/care/main`, `@finsam/gateway/main`), as npm start does. */
-const entryOf = (name: PartName) => createRequire(import.meta.url).resolve(`@finsam/${name}/main`);
 const root = path.join(import.meta.dirname, '../..');
 
 /**
  * Chosen parts of the graph as processes of their own, as `npm start` runs them (scripts/start-all.ts):
- * each under tsx on its own loopback port, all on one DATA_DIR, so that a test can kill one with
- * SIGKILL and start it again on the same store. test/support/graph.ts builds the parts in the test's
- * process instead, which is cheaper but cannot lose a process.
+ * each on its own loopback port, all on one DATA_DIR, so that a test can kill one with
+ * SIGKILL and start it again on the same store. Each runs under plain node from its bundle, built
+ * once per vitest run from the same sources (part-bundles.ts: tsx's loader was most of what a
+ * process cost to start); `npm start` itself runs under tsx in test/e2e/operations/start.test.ts.
+ * test/support/graph.ts builds the parts in the test's process instead, which is cheaper but
+ * cannot lose a process.
  *
  * Stores: SQLite files under the data dir; in the PostgreSQL run (or with `postgresAdminUrl`, a
  * cluster of the test's own) each store in a fresh database on that server. Plain HTTP between the
@@ -71,7 +71,7 @@ export async function startParts(options: {
   async function start(name: PartName, extra: { env?: NodeJS.ProcessEnv; wrap?: string[] } = {}): Promise<void> {
     if (running.has(name)) throw new Error(`${name} is running`);
     const partEnv = { ...env, ...(name === 'gateway' ? gatewayEnv : {}), ...extra.env, PORT: String(ports[name]) };
-    const [command, ...args] = [...(extra.wrap ?? []), process.execPath, '--import', 'tsx', entryOf(name)];
+    const [command, ...args] = [...(extra.wrap ?? []), process.execPath, inject('partBundles')[name]];
     const child = spawn(command!, args, { cwd: root, env: partEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
