@@ -27,6 +27,9 @@ export default defineConfig({
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll's own default is 1 s: a browser step polled on two busy cores timed out in a full
+    // run (working-day's signal list at load 13) and passed alone. Polls wait for state, not time.
+    expect: { poll: { timeout: 30_000 } },
     // The graph's parts bundled once per run, for the tests that start them as processes (test/support/parts.ts).
     globalSetup: ['test/support/part-bundles-setup.ts'],
     projects: [
