@@ -7,7 +7,8 @@
  * runs it, the gateway and the subgraphs exporting their traces to a receiver (otlp-sink.ts;
  * BENCH_TRACING=off for none). BENCH_SECONDS (20) and BENCH_CLIENTS (16) set the load, after
  * BENCH_WARM_UP_SECONDS (10) of each path, BENCH_SINGLE_SECONDS (10) the single client's;
- * SEED_PERSONS the population; BENCH_PROFILE=<dir> profiles the gateway and the subgraphs.
+ * SEED_PERSONS the population; BENCH_PROFILE=<dir> profiles the gateway and the subgraphs;
+ * BENCH_OPERATIONS=person-overview leaves the Caseload pages out of the load and the probes.
  *
  * `npm run bench -- analyst`: each operation in schema/operations/analyst/, one at a time, as an
  * analyst runs them in GraphiQL: BENCH_RUNS (5) timed runs after one warm-up. With
@@ -65,6 +66,15 @@ const SECONDS = intFromEnv('BENCH_SECONDS', 20);
 const CLIENTS = intFromEnv('BENCH_CLIENTS', 16);
 const WARM_UP_SECONDS = intFromEnv('BENCH_WARM_UP_SECONDS', 10);
 const SINGLE_SECONDS = intFromEnv('BENCH_SINGLE_SECONDS', 10);
+/**
+ * The coordinator load's mix: `mixed` (a Caseload page every fifth request, PersonOverview the
+ * rest), or `person-overview` alone, as issue 24's table measured it; a peer whose Caseload
+ * differs from ours (Hive Gateway's planner, docs/performance.md) can be measured on the latter.
+ */
+const OPERATIONS = process.env.BENCH_OPERATIONS ?? 'mixed';
+if (!['mixed', 'person-overview'].includes(OPERATIONS)) throw new Error(`BENCH_OPERATIONS must be mixed or person-overview, not ${OPERATIONS}`);
+/** Whether the i-th request of a client's run is a Caseload page. */
+const isCaseload = (i: number) => OPERATIONS === 'mixed' && i % 5 === 4;
 /** The coordinator load runs as issue 24 asks it measured: every check on and tracing exported to a receiver. */
 const TRACING = MODE === 'coordinator' && process.env.BENCH_TRACING !== 'off';
 const PERSONS = intFromEnv('SEED_PERSONS', MODE === 'national' ? NATIONAL_PERSONS : 2000);
@@ -231,7 +241,7 @@ async function throughGateway(gateway: string, work: Work, i: number): Promise<O
   // A sector refused for want of consent is an answer. The stock gateway also hands such refusals
   // on for sectors only its plan fetched (a Caseload page's signals require them): answers all the same.
   const unexpectedIn = (errors: { extensions?: Record<string, unknown> }[] | undefined) => (errors ?? []).filter((e) => e.extensions?.code !== 'FORBIDDEN' || !e.extensions?.agency);
-  if (i % 5 === 4) {
+  if (isCaseload(i)) {
     const { status, body } = await post(`${gateway}/graphql`, `Bearer ${work.token}`, CASELOAD, CASELOAD_PAGE);
     return { ms: performance.now() - started, ok: status === 200 && unexpectedIn(body.errors).length === 0 && body.data?.me?.caseload?.nodes?.length > 0 };
   }
@@ -291,7 +301,7 @@ async function direct(graph: Graph, work: Work, i: number, gatewayTokens: Gatewa
     return answer.ok ? { status: answer.status, body: answer.body as Body } : { status: 0, body: {} as Body };
   };
   // As the plan: coordination first (with the bases it signs), then the four agencies in parallel, then coordination for the signals.
-  const caseload = i % 5 === 4;
+  const caseload = isCaseload(i);
   const fields = caseload ? CASELOAD_FIELDS : OVERVIEW_FIELDS;
   const first = caseload
     ? await postTo('coordination', tokens.coordination,
@@ -408,7 +418,7 @@ function probesOf(works: Work[]): Probe[] {
   const ask = (work: Work, query: string, variables: Record<string, unknown>) => async (url: string) => (await post(`${url}/graphql`, `Bearer ${work.token}`, query, variables)).body;
   return works.slice(0, 4).flatMap((work) => [
     ...work.persons.slice(0, 3).map((personnummer) => ({ label: `PersonOverview ${personnummer} as ${work.coordinator}`, ask: ask(work, PERSON_OVERVIEW, { personnummer }) })),
-    { label: `Caseload (first 20) of ${work.coordinator}`, ask: ask(work, CASELOAD, CASELOAD_PAGE) },
+    ...(OPERATIONS === 'mixed' ? [{ label: `Caseload (first 20) of ${work.coordinator}`, ask: ask(work, CASELOAD, CASELOAD_PAGE) }] : []),
   ]);
 }
 
@@ -450,7 +460,7 @@ async function coordinatorLoad(graph: Graph) {
     }
   }
   const measured = peers.filter((p) => !refused.includes(p));
-  console.log(`\nLoad: ${CLIENTS} clients, ${SECONDS} s each path in two turns after ${WARM_UP_SECONDS} s of warm-up, then one client for ${SINGLE_SECONDS} s each path; ${PERSONS} persons; tracing ${TRACING ? 'exported to a receiver' : 'off'}; ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}; load average ${os.loadavg()[0]!.toFixed(2)} at the start; peers ${measured.join(', ') || 'none'}\n`);
+  console.log(`\nLoad: ${OPERATIONS === 'mixed' ? 'PersonOverview with a Caseload page every fifth request' : 'PersonOverview alone'}; ${CLIENTS} clients, ${SECONDS} s each path in two turns after ${WARM_UP_SECONDS} s of warm-up, then one client for ${SINGLE_SECONDS} s each path; ${PERSONS} persons; tracing ${TRACING ? 'exported to a receiver' : 'off'}; ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}; load average ${os.loadavg()[0]!.toFixed(2)} at the start; peers ${measured.join(', ') || 'none'}\n`);
 
   // The paths take turns, half the time each turn (gateway, straight, peers, gateway, straight, peers):
   // this machine's speed drifts during a run, and turns share the drift between the paths. Around
