@@ -45,9 +45,9 @@ function requiredSelections(schema: GraphQLSchema, typeName: string): SelectionS
  * where the schema allows it, lists as lists, enum values of the enum, scalars of their kind.
  */
 export function requiredFieldsProblem(schema: GraphQLSchema, typeName: string, representation: object): string | null {
+  const fields = fieldsOf(schema.getType(typeName) as TypeLike | null);
+  if (!fields) return null;
   for (const selectionSet of requiredSelections(schema, typeName)) {
-    const fields = fieldsOf(schema.getType(typeName) as TypeLike | null);
-    if (!fields) return null;
     for (const selection of selectionSet.selections) {
       if (selection.kind !== Kind.FIELD) continue;
       const name = selection.name.value;
