@@ -235,7 +235,7 @@ async function post(url: string, authorization: string, query: string, variables
   return { status: response.statusCode, retryAfter: typeof retryAfter === 'string' ? Number(retryAfter) : undefined, body: (await response.body.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] } };
 }
 
-/** One coordinator operation through a gateway (ours or a peer): four in five are PersonOverview, one a Caseload page. */
+/** One coordinator operation through a gateway (ours or a peer): PersonOverview, or a Caseload page every fifth request of the mixed load (isCaseload). */
 async function throughGateway(gateway: string, work: Work, i: number): Promise<Outcome> {
   const started = performance.now();
   // A sector refused for want of consent is an answer. The stock gateway also hands such refusals
